@@ -1,0 +1,232 @@
+package io.keywarden.acme.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keywarden.acme.internal.acme.AcmeClient;
+import io.keywarden.acme.internal.acme.Http01Responder;
+import io.keywarden.acme.internal.config.GatewayConfig;
+import io.keywarden.acme.internal.config.GatewayOptions;
+import io.keywarden.acme.internal.config.InvalidConfigurationException;
+import io.keywarden.acme.internal.schedule.Backoff;
+import io.keywarden.acme.internal.schedule.RenewalPlanner;
+import io.keywarden.acme.internal.store.StateStore;
+import io.keywarden.api.enrollment.CertificateInventory;
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.DeviceKind;
+import io.keywarden.api.enrollment.EnrollmentEvents;
+import io.keywarden.api.enrollment.EnrollmentException;
+import io.keywarden.api.enrollment.EnrollmentStatus;
+import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.enrollment.SensorEnrollmentRequest;
+import io.keywarden.api.enrollment.SensorEnrollmentService;
+
+/**
+ * The gateway's ACME enrollment component. It has no modified method on purpose: a configuration change
+ * re-activates it (all state is on disk, nothing is lost), and an invalid change takes its services down
+ * exactly like an invalid first configuration, instead of leaving them registered over a stopped engine.
+ */
+@Component(configurationPid = GatewayOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = { GatewayEnrollmentService.class, SensorEnrollmentService.class, CertificateInventory.class })
+@Designate(ocd = GatewayConfig.class)
+public final class AcmeEnrollmentComponent
+        implements GatewayEnrollmentService, SensorEnrollmentService, CertificateInventory, EnrollmentEngine.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(AcmeEnrollmentComponent.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
+    private Http01Responder responder;
+    private EnrollmentEngine engine;
+
+    @Activate
+    void activate(BundleContext context, Map<String, Object> properties) throws InvalidConfigurationException, IOException,
+            GeneralSecurityException {
+        GatewayOptions options;
+        try {
+            File dataArea = context.getDataFile("keywarden");
+            options = GatewayOptions.parse(properties, dataArea == null ? null : dataArea.toPath());
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Configuration {} rejected, enrollment stays stopped: {}", GatewayOptions.PID, e.getMessage());
+            post(EnrollmentEvents.TOPIC_CONFIG_INVALID, Map.of(EnrollmentEvents.PROPERTY_CONFIG_PID, GatewayOptions.PID,
+                    EnrollmentEvents.PROPERTY_CONFIG_PROPERTY, e.getProperty(), EnrollmentEvents.PROPERTY_ERROR,
+                    e.getMessage()));
+            throw e;
+        }
+        StateStore store = new StateStore(options.getDataDir());
+        try {
+            responder = new Http01Responder(options.getHttp01BindAddress(), options.getHttp01Port());
+        } catch (IOException e) {
+            String msg = GatewayOptions.KEY_HTTP01_PORT + ": cannot listen on " + options.getHttp01BindAddress() + ":"
+                    + options.getHttp01Port() + " (" + e.getMessage() + ")";
+            LOG.error("Configuration {} rejected, enrollment stays stopped: {}", GatewayOptions.PID, msg);
+            post(EnrollmentEvents.TOPIC_CONFIG_INVALID, Map.of(EnrollmentEvents.PROPERTY_CONFIG_PID, GatewayOptions.PID,
+                    EnrollmentEvents.PROPERTY_CONFIG_PROPERTY, GatewayOptions.KEY_HTTP01_PORT,
+                    EnrollmentEvents.PROPERTY_ERROR, msg));
+            throw new InvalidConfigurationException(GatewayOptions.KEY_HTTP01_PORT, msg);
+        }
+        Clock clock = Clock.systemUTC();
+        SecureRandom random = new SecureRandom();
+        AcmeClient client = new AcmeClient(options, store, responder, clock);
+        engine = new EnrollmentEngine(options, store, client, clock,
+                new RenewalPlanner(options.getRenewalThreshold(), options.getRenewalJitter(), random),
+                new Backoff(options.getRetryInitial(), options.getRetryMax(), random), this);
+        engine.start();
+        LOG.info("Keywarden enrollment for {} against {} started (data in {})", options.getDnsName(),
+                options.getDirectoryUrl(), options.getDataDir());
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (engine != null) {
+            engine.close();
+        }
+        if (responder != null) {
+            responder.close();
+        }
+    }
+
+    // ---- events ----------------------------------------------------------------------------------------------
+
+    @Override
+    public void issued(CertificateRecord record, boolean renewal) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(EnrollmentEvents.PROPERTY_DEVICE_ID, record.getDeviceId());
+        props.put(EnrollmentEvents.PROPERTY_DEVICE_KIND, record.getKind().name());
+        props.put(EnrollmentEvents.PROPERTY_SERIAL, record.getSerial());
+        props.put(EnrollmentEvents.PROPERTY_NOT_AFTER, record.getNotAfter().toString());
+        post(renewal ? EnrollmentEvents.TOPIC_RENEWED : EnrollmentEvents.TOPIC_ENROLLED, props);
+    }
+
+    @Override
+    public void failed(String deviceId, DeviceKind kind, EnrollmentException error, boolean willRetry) {
+        post(EnrollmentEvents.TOPIC_FAILED, Map.of(EnrollmentEvents.PROPERTY_DEVICE_ID, deviceId,
+                EnrollmentEvents.PROPERTY_DEVICE_KIND, kind.name(), EnrollmentEvents.PROPERTY_ERROR,
+                String.valueOf(error.getMessage()), EnrollmentEvents.PROPERTY_RETRYABLE, willRetry));
+    }
+
+    private void post(String topic, Map<String, ?> properties) {
+        EventAdmin ea = eventAdmin;
+        if (ea != null) {
+            ea.postEvent(new Event(topic, properties));
+        }
+    }
+
+    // ---- GatewayEnrollmentService ---------------------------------------------------------------------------------
+
+    @Override
+    public String getDeviceId() {
+        return engine.gatewayId();
+    }
+
+    @Override
+    public EnrollmentStatus getStatus() {
+        return engine.status(engine.gatewayId());
+    }
+
+    @Override
+    public Optional<CertificateRecord> getCertificate() {
+        return engine.currentOf(engine.gatewayId());
+    }
+
+    @Override
+    public List<X509Certificate> getCaCertificates() {
+        return getCertificate().map(r -> r.getChain().subList(1, r.getChain().size())).orElse(List.of());
+    }
+
+    @Override
+    public Optional<String> getAccountUrl() {
+        return engine.accountUrl();
+    }
+
+    @Override
+    public CertificateRecord enroll() throws EnrollmentException {
+        return engine.await(engine.gatewayId(), engine.enrollGateway());
+    }
+
+    @Override
+    public CertificateRecord renew() throws EnrollmentException {
+        enrollIfNeeded();
+        return engine.await(engine.gatewayId(), engine.renew(engine.gatewayId()));
+    }
+
+    private void enrollIfNeeded() throws EnrollmentException {
+        if (getCertificate().isEmpty()) {
+            enroll();
+        }
+    }
+
+    // ---- SensorEnrollmentService -------------------------------------------------------------------------------------
+
+    @Override
+    public CompletionStage<CertificateRecord> enroll(SensorEnrollmentRequest request) {
+        return engine.enrollSensor(request);
+    }
+
+    @Override
+    public CompletionStage<CertificateRecord> renew(String deviceId) {
+        return engine.renew(deviceId);
+    }
+
+    @Override
+    public Optional<CertificateRecord> getCertificate(String deviceId) {
+        return engine.currentOf(deviceId);
+    }
+
+    @Override
+    public EnrollmentStatus getStatus(String deviceId) {
+        return engine.status(deviceId);
+    }
+
+    @Override
+    public List<String> getDeviceIds() {
+        List<String> out = new ArrayList<>(engine.deviceIds());
+        out.remove(engine.gatewayId());
+        return out;
+    }
+
+    // ---- CertificateInventory -----------------------------------------------------------------------------------------
+
+    @Override
+    public List<CertificateRecord> getAll() {
+        List<CertificateRecord> out = new ArrayList<>();
+        for (String id : engine.deviceIds()) {
+            out.addAll(engine.certificatesOf(id));
+        }
+        return out;
+    }
+
+    @Override
+    public List<CertificateRecord> getByDevice(String deviceId) {
+        return engine.certificatesOf(deviceId);
+    }
+
+    @Override
+    public Optional<CertificateRecord> getBySerial(String serial) {
+        return getAll().stream().filter(r -> r.getSerial().equalsIgnoreCase(serial)).findFirst();
+    }
+}

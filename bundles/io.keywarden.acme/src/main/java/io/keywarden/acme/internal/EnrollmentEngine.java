@@ -1,0 +1,444 @@
+package io.keywarden.acme.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keywarden.acme.internal.acme.AcmeClient;
+import io.keywarden.acme.internal.acme.CsrCheck;
+import io.keywarden.acme.internal.acme.IssuedCertificate;
+import io.keywarden.acme.internal.config.GatewayOptions;
+import io.keywarden.acme.internal.schedule.Backoff;
+import io.keywarden.acme.internal.schedule.RenewalPlanner;
+import io.keywarden.acme.internal.store.DeviceEntry;
+import io.keywarden.acme.internal.store.StateStore;
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.CertificateStatus;
+import io.keywarden.api.enrollment.DeviceKind;
+import io.keywarden.api.enrollment.EnrollmentException;
+import io.keywarden.api.enrollment.EnrollmentState;
+import io.keywarden.api.enrollment.EnrollmentStatus;
+import io.keywarden.api.enrollment.KeyCustody;
+import io.keywarden.api.enrollment.SensorEnrollmentRequest;
+
+/**
+ * Enrolls and renews the gateway and its sensors. A bounded pool of workers places orders (at most one in
+ * flight per device), one timer thread fires renewals and retries. Transient failures are retried with
+ * capped exponential backoff for as long as the engine runs; the state of every device is visible meanwhile.
+ */
+public final class EnrollmentEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EnrollmentEngine.class);
+
+    /** Told about outcomes, e.g. to post events. Called on worker threads. */
+    public interface Listener {
+        void issued(CertificateRecord record, boolean renewal);
+
+        void failed(String deviceId, DeviceKind kind, EnrollmentException error, boolean willRetry);
+    }
+
+    private final GatewayOptions options;
+    private final StateStore store;
+    private final AcmeClient client;
+    private final Clock clock;
+    private final RenewalPlanner planner;
+    private final Backoff backoff;
+    private final Listener listener;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService workers;
+    private final Map<String, Device> devices = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public EnrollmentEngine(GatewayOptions options, StateStore store, AcmeClient client, Clock clock,
+            RenewalPlanner planner, Backoff backoff, Listener listener) {
+        this.options = requireNonNull(options, "options");
+        this.store = requireNonNull(store, "store");
+        this.client = requireNonNull(client, "client");
+        this.clock = requireNonNull(clock, "clock");
+        this.planner = requireNonNull(planner, "planner");
+        this.backoff = requireNonNull(backoff, "backoff");
+        this.listener = requireNonNull(listener, "listener");
+        this.timer = Executors.newSingleThreadScheduledExecutor(threads("keywarden-enroll-timer"));
+        this.workers = Executors.newFixedThreadPool(options.getConcurrency(), threads("keywarden-enroll"));
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Loads the store and schedules what is due; returns at once, the work runs on the engine's threads. */
+    public void start() {
+        workers.execute(this::resume);
+    }
+
+    private void resume() {
+        try {
+            DeviceEntry gateway = new DeviceEntry(gatewayId(), DeviceKind.GATEWAY, List.of(options.getDnsName()),
+                    KeyCustody.GATEWAY, null);
+            store.saveDevice(gateway);
+            for (String id : store.deviceIds()) {
+                Optional<DeviceEntry> entry = store.loadDevice(id);
+                if (entry.isEmpty() || (entry.get().getKind() == DeviceKind.GATEWAY && !id.equals(gatewayId()))) {
+                    continue;
+                }
+                Device d = device(id);
+                d.entry = entry.get();
+                Optional<CertificateRecord> current = currentOf(id);
+                if (current.isPresent() && current.get().getNotAfter().isAfter(clock.instant())) {
+                    synchronized (d) {
+                        d.state = EnrollmentState.ENROLLED;
+                    }
+                    scheduleRenewal(d, current.get());
+                } else {
+                    submit(d, current.isPresent());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Cannot read the enrollment state in {}: {}", store.getRoot(), e.toString(), e);
+        }
+    }
+
+    public String gatewayId() {
+        return options.getDnsName();
+    }
+
+    // ---- requests -------------------------------------------------------------------------------------------
+
+    public CompletableFuture<CertificateRecord> enrollSensor(SensorEnrollmentRequest request) {
+        try {
+            String id = StateStore.checkDeviceId(request.getDeviceId());
+            if (id.equals(gatewayId())) {
+                throw new IllegalArgumentException("device id " + id + " is the gateway's own");
+            }
+            List<String> names = new ArrayList<>();
+            request.getDnsNames().forEach(n -> names.add(n.toLowerCase(java.util.Locale.ROOT)));
+            request.getCsrPem().ifPresent(csr -> CsrCheck.check(csr, names));
+            DeviceEntry entry = new DeviceEntry(id, DeviceKind.SENSOR, names, request.getKeyCustody(),
+                    request.getCsrPem().orElse(null));
+            Device d = device(id);
+            synchronized (d) {
+                Optional<CertificateRecord> current = currentOf(id);
+                if (d.entry != null && d.entry.sameRequestAs(entry) && current.isPresent()
+                        && current.get().getNotAfter().isAfter(clock.instant())) {
+                    return CompletableFuture.completedFuture(current.get());
+                }
+                store.saveDevice(entry);
+                d.entry = entry;
+                return submit(d, false);
+            }
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(
+                    new EnrollmentException("enrollment request rejected: " + e.getMessage(), e, false));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new EnrollmentException("cannot store the request: " + e, e, false));
+        }
+    }
+
+    /** Orders a replacement for the device's certificate now (or joins the order under way). */
+    public CompletableFuture<CertificateRecord> renew(String deviceId) {
+        Device d = devices.get(deviceId);
+        if (d == null || d.entry == null) {
+            return CompletableFuture.failedFuture(new EnrollmentException("unknown device " + deviceId, null, false));
+        }
+        return submit(d, true);
+    }
+
+    /** The gateway's certificate, ordering it first if it has none. */
+    public CompletableFuture<CertificateRecord> enrollGateway() {
+        Device d = device(gatewayId());
+        synchronized (d) {
+            Optional<CertificateRecord> current = currentOf(gatewayId());
+            if (current.isPresent() && current.get().getNotAfter().isAfter(clock.instant())) {
+                return CompletableFuture.completedFuture(current.get());
+            }
+            if (d.entry == null) {
+                d.entry = new DeviceEntry(gatewayId(), DeviceKind.GATEWAY, List.of(options.getDnsName()),
+                        KeyCustody.GATEWAY, null);
+            }
+            return submit(d, false);
+        }
+    }
+
+    /** Waits for a request as a blocking API must: bounded, and saying why when it gives up. */
+    public CertificateRecord await(String deviceId, CompletableFuture<CertificateRecord> f) throws EnrollmentException {
+        try {
+            return f.get(options.getOrderTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof EnrollmentException ? (EnrollmentException) c
+                    : new EnrollmentException(deviceId + ": " + c, c, false);
+        } catch (TimeoutException e) {
+            EnrollmentStatus s = status(deviceId);
+            throw new EnrollmentException(deviceId + ": not done yet, " + s, e, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EnrollmentException(deviceId + ": interrupted", e, true);
+        }
+    }
+
+    private CompletableFuture<CertificateRecord> submit(Device d, boolean renewal) {
+        synchronized (d) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new EnrollmentException("enrollment stopped", null, true));
+            }
+            if (d.inFlight != null) {
+                return d.inFlight;
+            }
+            CompletableFuture<CertificateRecord> f = new CompletableFuture<>();
+            d.inFlight = f;
+            d.renewal = renewal;
+            cancelTimer(d);
+            d.state = EnrollmentState.ENROLLING;
+            d.nextAction = null;
+            dispatch(d);
+            return f;
+        }
+    }
+
+    private void dispatch(Device d) {
+        try {
+            workers.execute(() -> attempt(d));
+        } catch (RejectedExecutionException e) {
+            fail(d, new EnrollmentException("enrollment stopped", e, true), false);
+        }
+    }
+
+    // ---- one attempt --------------------------------------------------------------------------------------------
+
+    private void attempt(Device d) {
+        DeviceEntry entry;
+        boolean renewal;
+        synchronized (d) {
+            if (closed || d.inFlight == null) {
+                return;
+            }
+            entry = d.entry;
+            renewal = d.renewal;
+            d.state = EnrollmentState.ENROLLING;
+        }
+        try {
+            CertificateRecord record = orderFor(entry);
+            Optional<CertificateRecord> previous = currentOf(entry.getDeviceId());
+            store.saveCertificate(record);
+            if (previous.isPresent() && !previous.get().getSerial().equals(record.getSerial())) {
+                store.saveCertificate(previous.get().withStatus(CertificateStatus.SUPERSEDED));
+            }
+            LOG.info("{} {}: serial {} valid until {}", renewal ? "Renewed" : "Enrolled", entry.getDeviceId(),
+                    record.getSerial(), record.getNotAfter());
+            CompletableFuture<CertificateRecord> f;
+            synchronized (d) {
+                d.state = EnrollmentState.ENROLLED;
+                d.failures = 0;
+                d.lastError = null;
+                f = d.inFlight;
+                d.inFlight = null;
+            }
+            scheduleRenewal(d, record);
+            listener.issued(record, renewal || previous.isPresent());
+            f.complete(record);
+        } catch (EnrollmentException e) {
+            fail(d, e, e.isRetryable());
+        } catch (IOException e) {
+            fail(d, new EnrollmentException("cannot store the certificate of " + entry.getDeviceId() + ": " + e, e,
+                    true), true);
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected failure enrolling {}", entry.getDeviceId(), e);
+            fail(d, new EnrollmentException("unexpected: " + e, e, false), false);
+        }
+    }
+
+    private CertificateRecord orderFor(DeviceEntry entry) throws EnrollmentException, IOException {
+        IssuedCertificate issued;
+        if (entry.getCustody() == KeyCustody.GATEWAY) {
+            KeyPair kp;
+            try {
+                kp = store.deviceKey(entry.getDeviceId(), options.getKeyType()::generate);
+            } catch (GeneralSecurityException e) {
+                throw new EnrollmentException("key of " + entry.getDeviceId() + " unreadable: " + e, e, false);
+            }
+            issued = client.order(entry.getIdentifiers(), kp, null);
+        } else {
+            byte[] der = CsrCheck.check(entry.getCsrPem().orElseThrow(), entry.getIdentifiers());
+            issued = client.order(entry.getIdentifiers(), null, der);
+        }
+        X509Certificate leaf = issued.getChain().get(0);
+        return CertificateRecord.builder().deviceId(entry.getDeviceId()).kind(entry.getKind())
+                .identifiers(entry.getIdentifiers()).serial(leaf.getSerialNumber().toString(16))
+                .notBefore(leaf.getNotBefore().toInstant()).notAfter(leaf.getNotAfter().toInstant())
+                .chain(issued.getChain()).accountUrl(issued.getAccountUrl()).certificateUrl(issued.getLocation())
+                .keyCustody(entry.getCustody()).status(CertificateStatus.CURRENT).issuedAt(clock.instant()).build();
+    }
+
+    private void fail(Device d, EnrollmentException e, boolean retry) {
+        CompletableFuture<CertificateRecord> f = null;
+        boolean willRetry = retry && !closed;
+        synchronized (d) {
+            d.failures++;
+            d.lastError = e.getMessage();
+            if (willRetry) {
+                d.state = EnrollmentState.RETRYING;
+                d.nextAction = backoff.next(clock.instant(), d.failures, e.getRetryAfter());
+                long delay = Math.max(0, Duration.between(clock.instant(), d.nextAction).toMillis());
+                d.timerTask = timer.schedule(() -> dispatch(d), delay, TimeUnit.MILLISECONDS);
+            } else {
+                d.state = EnrollmentState.FAILED;
+                d.nextAction = null;
+                f = d.inFlight;
+                d.inFlight = null;
+            }
+        }
+        LOG.warn("Enrollment of {} failed (attempt {}){}: {}", d.id, d.failures,
+                willRetry ? ", retrying at " + d.nextAction : "", e.getMessage());
+        listener.failed(d.id, d.entry == null ? DeviceKind.SENSOR : d.entry.getKind(), e, willRetry);
+        if (f != null) {
+            f.completeExceptionally(e);
+        }
+    }
+
+    private void scheduleRenewal(Device d, CertificateRecord record) {
+        Instant at = planner.plan(record.getNotBefore(), record.getNotAfter(),
+                client.renewalWindow(record.getCertificate()));
+        long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+        synchronized (d) {
+            if (closed) {
+                return;
+            }
+            cancelTimer(d);
+            d.nextAction = at;
+            d.timerTask = timer.schedule(() -> submit(d, true), delay, TimeUnit.MILLISECONDS);
+        }
+        LOG.debug("Renewal of {} (serial {}) planned for {}", d.id, record.getSerial(), at);
+    }
+
+    private static void cancelTimer(Device d) {
+        ScheduledFuture<?> t = d.timerTask;
+        if (t != null) {
+            t.cancel(false);
+            d.timerTask = null;
+        }
+    }
+
+    // ---- queries ------------------------------------------------------------------------------------------------
+
+    public Optional<CertificateRecord> currentOf(String deviceId) {
+        try {
+            List<CertificateRecord> all = store.loadCertificates(deviceId);
+            CertificateRecord best = null;
+            for (CertificateRecord r : all) {
+                if (r.getStatus() == CertificateStatus.CURRENT) {
+                    best = r;
+                }
+            }
+            return Optional.ofNullable(best);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("Cannot read certificates of {}: {}", deviceId, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    public List<CertificateRecord> certificatesOf(String deviceId) {
+        try {
+            return store.loadCertificates(deviceId);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("Cannot read certificates of {}: {}", deviceId, e.toString());
+            return List.of();
+        }
+    }
+
+    public List<String> deviceIds() {
+        try {
+            return store.deviceIds();
+        } catch (IOException e) {
+            LOG.warn("Cannot list devices in {}: {}", store.getRoot(), e.toString());
+            return List.of();
+        }
+    }
+
+    public EnrollmentStatus status(String deviceId) {
+        Device d = devices.get(deviceId);
+        if (d == null) {
+            return new EnrollmentStatus(deviceId, currentOf(deviceId).isPresent() ? EnrollmentState.ENROLLED
+                    : EnrollmentState.PENDING, 0, null, null);
+        }
+        synchronized (d) {
+            return new EnrollmentStatus(deviceId, d.state, d.failures, d.lastError, d.nextAction);
+        }
+    }
+
+    public Optional<String> accountUrl() {
+        return client.accountUrl();
+    }
+
+    private Device device(String id) {
+        return devices.computeIfAbsent(id, Device::new);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+            timer.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Device d : devices.values()) {
+            CompletableFuture<CertificateRecord> f;
+            synchronized (d) {
+                f = d.inFlight;
+                d.inFlight = null;
+            }
+            if (f != null) {
+                f.completeExceptionally(new EnrollmentException("enrollment stopped", null, true));
+            }
+        }
+    }
+
+    /** Mutable per-device state, guarded by the instance's monitor. */
+    private static final class Device {
+        final String id;
+        DeviceEntry entry;
+        EnrollmentState state = EnrollmentState.PENDING;
+        int failures;
+        String lastError;
+        Instant nextAction;
+        ScheduledFuture<?> timerTask;
+        CompletableFuture<CertificateRecord> inFlight;
+        boolean renewal;
+
+        Device(String id) {
+            this.id = id;
+        }
+    }
+}

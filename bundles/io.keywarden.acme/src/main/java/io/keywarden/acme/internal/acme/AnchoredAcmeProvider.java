@@ -1,0 +1,58 @@
+package io.keywarden.acme.internal.acme;
+
+import java.net.http.HttpClient;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.shredzone.acme4j.connector.NetworkSettings;
+import org.shredzone.acme4j.provider.GenericAcmeProvider;
+
+/**
+ * An acme4j provider for any RFC 8555 CA whose HTTPS endpoint is verified against exactly the configured
+ * trust anchors (not the JRE's default store, and never not at all). acme4j has no trust-store setting of
+ * its own; the HTTP client it builds here is the one connection pool every request of the session shares.
+ */
+final class AnchoredAcmeProvider extends GenericAcmeProvider {
+    private final SSLContext sslContext;
+
+    AnchoredAcmeProvider(List<X509Certificate> anchors) throws GeneralSecurityException {
+        this.sslContext = sslContextTrusting(anchors);
+    }
+
+    static SSLContext sslContextTrusting(List<X509Certificate> anchors) throws GeneralSecurityException {
+        KeyStore ks;
+        try {
+            ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+        } catch (java.io.IOException e) {
+            throw new GeneralSecurityException("cannot create an empty trust store", e);
+        }
+        int i = 0;
+        for (X509Certificate anchor : anchors) {
+            ks.setCertificateEntry("anchor-" + i++, anchor);
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    @Override
+    public HttpClient createHttpClient(NetworkSettings settings) {
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(settings.getTimeout())
+                .proxy(settings.getProxySelector())
+                .sslContext(sslContext);
+        if (settings.getAuthenticator() != null) {
+            b.authenticator(settings.getAuthenticator());
+        }
+        return b.build();
+    }
+}

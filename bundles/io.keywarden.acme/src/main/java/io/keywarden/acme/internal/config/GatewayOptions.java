@@ -1,0 +1,288 @@
+package io.keywarden.acme.internal.config;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** The gateway enrollment configuration, parsed and checked once; every error names its property. */
+public final class GatewayOptions {
+    public static final String PID = "io.keywarden.acme.gateway";
+
+    public static final String KEY_DIRECTORY_URL = "acme.directory.url";
+    public static final String KEY_TRUST_ANCHOR = "acme.trust.anchor";
+    public static final String KEY_CONTACT_EMAIL = "acme.contact.email";
+    public static final String KEY_EAB_KID = "acme.eab.kid";
+    public static final String KEY_EAB_HMAC = "acme.eab.hmac.key";
+    public static final String KEY_DNS_NAME = "gateway.dns.name";
+    public static final String KEY_KEY_TYPE = "gateway.key.type";
+    public static final String KEY_HTTP01_PORT = "http01.port";
+    public static final String KEY_HTTP01_BIND = "http01.bind.address";
+    public static final String KEY_RENEWAL_THRESHOLD = "renewal.threshold";
+    public static final String KEY_RENEWAL_JITTER = "renewal.jitter";
+    public static final String KEY_CONCURRENCY = "enrollment.concurrency";
+    public static final String KEY_RETRY_INITIAL = "retry.initial.seconds";
+    public static final String KEY_RETRY_MAX = "retry.max.seconds";
+    public static final String KEY_ORDER_TIMEOUT = "order.timeout.seconds";
+    public static final String KEY_DATA_DIR = "data.dir";
+
+    public static final int DEFAULT_HTTP01_PORT = 80;
+    public static final String DEFAULT_HTTP01_BIND = "0.0.0.0";
+    public static final double DEFAULT_RENEWAL_THRESHOLD = 0.3333;
+    public static final double DEFAULT_RENEWAL_JITTER = 0.05;
+    public static final int DEFAULT_CONCURRENCY = 8;
+    public static final int DEFAULT_RETRY_INITIAL = 2;
+    public static final int DEFAULT_RETRY_MAX = 300;
+    public static final int DEFAULT_ORDER_TIMEOUT = 120;
+
+    private static final Pattern DNS_NAME = Pattern.compile(
+            "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+=*");
+
+    private final URI directoryUrl;
+    private final List<X509Certificate> trustAnchors;
+    private final String contactEmail;
+    private final String eabKid;
+    private final String eabHmacKey;
+    private final String dnsName;
+    private final KeyType keyType;
+    private final int http01Port;
+    private final String http01BindAddress;
+    private final double renewalThreshold;
+    private final double renewalJitter;
+    private final int concurrency;
+    private final Duration retryInitial;
+    private final Duration retryMax;
+    private final Duration orderTimeout;
+    private final Path dataDir;
+
+    private GatewayOptions(Map<String, ?> p, Path defaultDataDir) throws InvalidConfigurationException {
+        this.directoryUrl = parseDirectoryUrl(requiredString(p, KEY_DIRECTORY_URL));
+        this.trustAnchors = parseTrustAnchors(requiredString(p, KEY_TRUST_ANCHOR));
+        this.contactEmail = optionalString(p, KEY_CONTACT_EMAIL).orElse(null);
+        if (contactEmail != null && !contactEmail.matches("[^@\\s]+@[^@\\s]+")) {
+            throw new InvalidConfigurationException(KEY_CONTACT_EMAIL, "not an e-mail address: " + contactEmail);
+        }
+        this.eabKid = optionalString(p, KEY_EAB_KID).orElse(null);
+        this.eabHmacKey = optionalString(p, KEY_EAB_HMAC).orElse(null);
+        if ((eabKid == null) != (eabHmacKey == null)) {
+            throw new InvalidConfigurationException(eabKid == null ? KEY_EAB_KID : KEY_EAB_HMAC,
+                    "External Account Binding needs both " + KEY_EAB_KID + " and " + KEY_EAB_HMAC);
+        }
+        if (eabHmacKey != null && !BASE64URL.matcher(eabHmacKey).matches()) {
+            throw new InvalidConfigurationException(KEY_EAB_HMAC, "not base64url");
+        }
+        String name = requiredString(p, KEY_DNS_NAME).toLowerCase(Locale.ROOT);
+        if (!DNS_NAME.matcher(name).matches()) {
+            throw new InvalidConfigurationException(KEY_DNS_NAME, "not a DNS name: " + name);
+        }
+        this.dnsName = name;
+        this.keyType = parseKeyType(optionalString(p, KEY_KEY_TYPE).orElse(KeyType.EC_P256.name()));
+        this.http01Port = intValue(p, KEY_HTTP01_PORT, DEFAULT_HTTP01_PORT, 1, 65535);
+        this.http01BindAddress = optionalString(p, KEY_HTTP01_BIND).orElse(DEFAULT_HTTP01_BIND);
+        this.renewalThreshold = doubleValue(p, KEY_RENEWAL_THRESHOLD, DEFAULT_RENEWAL_THRESHOLD, 0.01, 0.99);
+        this.renewalJitter = doubleValue(p, KEY_RENEWAL_JITTER, DEFAULT_RENEWAL_JITTER, 0.0, 0.5);
+        this.concurrency = intValue(p, KEY_CONCURRENCY, DEFAULT_CONCURRENCY, 1, 256);
+        this.retryInitial = Duration.ofSeconds(intValue(p, KEY_RETRY_INITIAL, DEFAULT_RETRY_INITIAL, 1, 86400));
+        this.retryMax = Duration.ofSeconds(intValue(p, KEY_RETRY_MAX, DEFAULT_RETRY_MAX, 1, 86400));
+        if (retryMax.compareTo(retryInitial) < 0) {
+            throw new InvalidConfigurationException(KEY_RETRY_MAX, "must not be below " + KEY_RETRY_INITIAL);
+        }
+        this.orderTimeout = Duration.ofSeconds(intValue(p, KEY_ORDER_TIMEOUT, DEFAULT_ORDER_TIMEOUT, 5, 86400));
+        Optional<String> dir = optionalString(p, KEY_DATA_DIR);
+        if (dir.isEmpty() && defaultDataDir == null) {
+            throw new InvalidConfigurationException(KEY_DATA_DIR, "required: the framework offers no bundle data area");
+        }
+        try {
+            this.dataDir = dir.map(Paths::get).orElse(defaultDataDir).toAbsolutePath();
+        } catch (RuntimeException e) {
+            throw new InvalidConfigurationException(KEY_DATA_DIR, "not a path: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Parses a configuration map.
+     *
+     * @param defaultDataDir used when {@value #KEY_DATA_DIR} is empty (the bundle data area), may be null
+     */
+    public static GatewayOptions parse(Map<String, ?> properties, Path defaultDataDir)
+            throws InvalidConfigurationException {
+        return new GatewayOptions(properties, defaultDataDir);
+    }
+
+    private static URI parseDirectoryUrl(String value) throws InvalidConfigurationException {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new InvalidConfigurationException(KEY_DIRECTORY_URL, "malformed URL '" + value + "': " + e.getReason());
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            throw new InvalidConfigurationException(KEY_DIRECTORY_URL,
+                    "must be an https URL with a host (ACME requires TLS), got '" + value + "'");
+        }
+        return uri;
+    }
+
+    private static List<X509Certificate> parseTrustAnchors(String value) throws InvalidConfigurationException {
+        byte[] pem;
+        if (value.startsWith("-----BEGIN")) {
+            pem = value.getBytes(StandardCharsets.US_ASCII);
+        } else {
+            try {
+                pem = Files.readAllBytes(Paths.get(value));
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidConfigurationException(KEY_TRUST_ANCHOR,
+                        "neither PEM text nor a readable file: " + value + " (" + e + ")");
+            }
+        }
+        try {
+            List<X509Certificate> certs = new ArrayList<>();
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            for (var c : cf.generateCertificates(new ByteArrayInputStream(pem))) {
+                certs.add((X509Certificate) c);
+            }
+            if (certs.isEmpty()) {
+                throw new InvalidConfigurationException(KEY_TRUST_ANCHOR, "contains no certificate");
+            }
+            return List.copyOf(certs);
+        } catch (CertificateException e) {
+            throw new InvalidConfigurationException(KEY_TRUST_ANCHOR, "not a PEM certificate: " + e.getMessage());
+        }
+    }
+
+    private static KeyType parseKeyType(String value) throws InvalidConfigurationException {
+        try {
+            return KeyType.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(KEY_KEY_TYPE,
+                    "unknown key type '" + value + "', expected one of " + List.of(KeyType.values()));
+        }
+    }
+
+    private static String requiredString(Map<String, ?> p, String key) throws InvalidConfigurationException {
+        return optionalString(p, key).orElseThrow(() -> new InvalidConfigurationException(key, "required but missing"));
+    }
+
+    private static Optional<String> optionalString(Map<String, ?> p, String key) {
+        Object v = p.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        String s = String.valueOf(v).trim();
+        return s.isEmpty() ? Optional.empty() : Optional.of(s);
+    }
+
+    private static int intValue(Map<String, ?> p, String key, int def, int min, int max)
+            throws InvalidConfigurationException {
+        Object v = p.get(key);
+        int result;
+        if (v == null || String.valueOf(v).isBlank()) {
+            result = def;
+        } else if (v instanceof Number) {
+            result = ((Number) v).intValue();
+        } else {
+            try {
+                result = Integer.parseInt(String.valueOf(v).trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidConfigurationException(key, "not an integer: '" + v + "'");
+            }
+        }
+        if (result < min || result > max) {
+            throw new InvalidConfigurationException(key, result + " is outside " + min + ".." + max);
+        }
+        return result;
+    }
+
+    private static double doubleValue(Map<String, ?> p, String key, double def, double min, double max)
+            throws InvalidConfigurationException {
+        Object v = p.get(key);
+        double result;
+        if (v == null || String.valueOf(v).isBlank()) {
+            result = def;
+        } else if (v instanceof Number) {
+            result = ((Number) v).doubleValue();
+        } else {
+            try {
+                result = Double.parseDouble(String.valueOf(v).trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidConfigurationException(key, "not a number: '" + v + "'");
+            }
+        }
+        if (!(result >= min && result <= max)) {
+            throw new InvalidConfigurationException(key, result + " is outside " + min + ".." + max);
+        }
+        return result;
+    }
+
+    public URI getDirectoryUrl() { return directoryUrl; }
+    public List<X509Certificate> getTrustAnchors() { return trustAnchors; }
+    public Optional<String> getContactEmail() { return Optional.ofNullable(contactEmail); }
+    public Optional<String> getEabKid() { return Optional.ofNullable(eabKid); }
+    public Optional<String> getEabHmacKey() { return Optional.ofNullable(eabHmacKey); }
+    public String getDnsName() { return dnsName; }
+    public KeyType getKeyType() { return keyType; }
+    public int getHttp01Port() { return http01Port; }
+    public String getHttp01BindAddress() { return http01BindAddress; }
+    public double getRenewalThreshold() { return renewalThreshold; }
+    public double getRenewalJitter() { return renewalJitter; }
+    public int getConcurrency() { return concurrency; }
+    public Duration getRetryInitial() { return retryInitial; }
+    public Duration getRetryMax() { return retryMax; }
+    public Duration getOrderTimeout() { return orderTimeout; }
+    public Path getDataDir() { return dataDir; }
+
+    /** The trust anchors' DER encodings, for equality (X509Certificate equality is by encoding too). */
+    private List<String> anchorFingerprints() {
+        List<String> out = new ArrayList<>();
+        for (X509Certificate c : trustAnchors) {
+            try {
+                out.add(Base64.getEncoder().encodeToString(c.getEncoded()));
+            } catch (CertificateException e) {
+                out.add(c.toString());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof GatewayOptions)) {
+            return false;
+        }
+        GatewayOptions other = (GatewayOptions) o;
+        return directoryUrl.equals(other.directoryUrl) && anchorFingerprints().equals(other.anchorFingerprints())
+                && Objects.equals(contactEmail, other.contactEmail) && Objects.equals(eabKid, other.eabKid)
+                && Objects.equals(eabHmacKey, other.eabHmacKey) && dnsName.equals(other.dnsName)
+                && keyType == other.keyType && http01Port == other.http01Port
+                && http01BindAddress.equals(other.http01BindAddress)
+                && renewalThreshold == other.renewalThreshold && renewalJitter == other.renewalJitter
+                && concurrency == other.concurrency && retryInitial.equals(other.retryInitial)
+                && retryMax.equals(other.retryMax) && orderTimeout.equals(other.orderTimeout)
+                && dataDir.equals(other.dataDir);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(directoryUrl, dnsName, http01Port, dataDir);
+    }
+}

@@ -1,0 +1,9 @@
+package io.keywarden.api.enrollment;
+
+/** Local life-cycle state of an issued certificate (the CA's view may differ, e.g. after revocation). */
+public enum CertificateStatus {
+    /** The certificate the device uses now. */
+    CURRENT,
+    /** Replaced by a renewal; still valid at the CA until it expires. */
+    SUPERSEDED
+}

@@ -1,0 +1,35 @@
+package io.keywarden.api.enrollment;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The gateway's own enrollment. Registered only while the enrollment component has a valid configuration;
+ * it enrolls and renews by itself, these methods let an operator or another bundle look and push.
+ */
+@ProviderType
+public interface GatewayEnrollmentService {
+
+    /** The gateway's device id (its DNS identifier). */
+    String getDeviceId();
+
+    EnrollmentStatus getStatus();
+
+    /** The gateway's current certificate, once enrolled. */
+    Optional<CertificateRecord> getCertificate();
+
+    /** The issuer chain of the current certificate (without the end-entity certificate). */
+    List<X509Certificate> getCaCertificates();
+
+    /** URL of the gateway's ACME account, once it has one. */
+    Optional<String> getAccountUrl();
+
+    /** Orders a certificate now if the gateway has none, otherwise returns the current one. Blocks. */
+    CertificateRecord enroll() throws EnrollmentException;
+
+    /** Orders a replacement now, whatever the schedule says, keeping the key. Blocks. */
+    CertificateRecord renew() throws EnrollmentException;
+}

@@ -1,0 +1,52 @@
+package io.keywarden.testing.pebble;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+/** Parsing of Pebble's answers, with the exact shapes Pebble 2.4.0 produced. */
+class ParsingTest {
+
+    @Test
+    void revokedAtInGoTimeStringLayout() {
+        assertEquals(Optional.of(Instant.parse("2026-11-27T09:17:44.685267579Z")),
+                PebbleHarness.parseRevokedAt("2026-11-27 09:17:44.685267579 +0000 UTC"));
+        assertEquals(Optional.of(Instant.parse("2026-11-27T07:17:44Z")),
+                PebbleHarness.parseRevokedAt("2026-11-27 09:17:44 +0200 CEST"));
+        assertEquals(Optional.of(Instant.parse("2026-11-27T09:17:44.5Z")),
+                PebbleHarness.parseRevokedAt("2026-11-27 09:17:44.5 +0000 UTC m=+12.345"));
+        assertEquals(Optional.of(Instant.parse("2019-07-12T22:13:20.418489956Z")),
+                PebbleHarness.parseRevokedAt("2019-07-13T00:13:20.418489956+02:00"));
+        assertEquals(Optional.empty(), PebbleHarness.parseRevokedAt("0001-01-01 00:00:00 +0000 UTC"));
+        assertEquals(Optional.empty(), PebbleHarness.parseRevokedAt(null));
+        assertThrows(IllegalStateException.class, () -> PebbleHarness.parseRevokedAt("yesterday"));
+    }
+
+    @Test
+    void serialNormalization() {
+        assertEquals("409eb0c4096d211c", PebbleHarness.normalizeSerial("409eb0c4096d211c"));
+        assertEquals("9eb0", PebbleHarness.normalizeSerial("0x009EB0"));
+        assertEquals("9eb0", PebbleHarness.normalizeSerial("00:9e:b0"));
+        assertEquals("0", PebbleHarness.normalizeSerial("000"));
+        assertThrows(IllegalArgumentException.class, () -> PebbleHarness.normalizeSerial("xyz"));
+        assertThrows(IllegalArgumentException.class, () -> PebbleHarness.normalizeSerial(""));
+    }
+
+    @Test
+    void certStatusJson() {
+        Map<String, Object> valid = Json.parseObject("{\n   \"Status\": \"Valid\",\n   \"Serial\": \"409eb0c4096d211c\",\n"
+                + "   \"Certificate\": \"-----BEGIN CERTIFICATE-----\\nMIID\\n-----END CERTIFICATE-----\\n\"\n}");
+        assertEquals("Valid", valid.get("Status"));
+        assertEquals("-----BEGIN CERTIFICATE-----\nMIID\n-----END CERTIFICATE-----\n", valid.get("Certificate"));
+        Map<String, Object> revoked = Json.parseObject("{\"Status\": \"Revoked\", \"Reason\": 1, \"RevokedAt\": \"x\"}");
+        assertEquals(1L, revoked.get("Reason"));
+        CertStatus s = new CertStatus("Revoked", 1, Optional.of(Instant.EPOCH));
+        assertEquals(true, s.isRevoked());
+        assertEquals(false, s.isValid());
+    }
+}
