@@ -95,6 +95,18 @@ class PebbleHarnessTest {
         }
     }
 
+    @Test
+    void missingBinaryNamesTheDebianPackage() {
+        System.setProperty("keywarden.pebble.binary", workDir.resolve("no-such-pebble").toString());
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> PebbleHarness.builder(workDir).build());
+            assertTrue(e.getMessage().contains("apt-get install pebble"), e.getMessage());
+        } finally {
+            System.clearProperty("keywarden.pebble.binary");
+        }
+    }
+
     private static Map<String, Object> getDirectory(PebbleHarness pebble) throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(pebble.sslContext()).build();
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(pebble.directoryUrl()).build(),

@@ -1,17 +1,23 @@
 package io.keywarden.acme.internal.acme;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -38,10 +44,10 @@ public final class CsrCheck {
             throw new IllegalArgumentException("CSR is not a PEM 'CERTIFICATE REQUEST': " + e.getMessage(), e);
         }
         try {
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()))) {
+            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(publicKey(csr)))) {
                 throw new IllegalArgumentException("CSR signature does not verify with its own public key");
             }
-        } catch (OperatorCreationException | PKCSException e) {
+        } catch (OperatorCreationException | PKCSException | GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("CSR signature cannot be checked: " + e.getMessage(), e);
         }
         Set<String> requested = new TreeSet<>();
@@ -51,6 +57,26 @@ public final class CsrCheck {
             throw new IllegalArgumentException("CSR names " + inCsr + " differ from the names enrolled " + requested);
         }
         return der;
+    }
+
+    /**
+     * The CSR's key as a JCA key. Done by hand because Bouncy Castle's default helper asks the JCA for a key
+     * factory by OID, which the JDK's providers do not answer, and no provider is registered globally.
+     */
+    private static PublicKey publicKey(PKCS10CertificationRequest csr) throws GeneralSecurityException, IOException {
+        var algorithm = csr.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm();
+        String name;
+        if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
+            name = "EC";
+        } else if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
+            name = "RSA";
+        } else if (EdECObjectIdentifiers.id_Ed25519.equals(algorithm)) {
+            name = "Ed25519";
+        } else {
+            throw new GeneralSecurityException("unsupported key algorithm " + algorithm);
+        }
+        return KeyFactory.getInstance(name)
+                .generatePublic(new X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded()));
     }
 
     private static Set<String> dnsNames(PKCS10CertificationRequest csr) {

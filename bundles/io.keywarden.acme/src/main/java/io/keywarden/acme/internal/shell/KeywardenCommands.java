@@ -1,0 +1,161 @@
+package io.keywarden.acme.internal.shell;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import io.keywarden.api.enrollment.CertificateInventory;
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.EnrollmentException;
+import io.keywarden.api.enrollment.EnrollmentStatus;
+import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.enrollment.SensorEnrollmentRequest;
+import io.keywarden.api.enrollment.SensorEnrollmentService;
+
+/** Gogo commands ({@code keywarden:devices}, ...) to look at and push enrollment from the console. */
+@Component(service = KeywardenCommands.class, property = { "osgi.command.scope=keywarden",
+        "osgi.command.function=devices", "osgi.command.function=certs", "osgi.command.function=status",
+        "osgi.command.function=enroll", "osgi.command.function=renew" })
+public final class KeywardenCommands {
+    private static final long WAIT_SECONDS = 180;
+
+    private final GatewayEnrollmentService gateway;
+    private final SensorEnrollmentService sensors;
+    private final CertificateInventory inventory;
+
+    @Activate
+    public KeywardenCommands(@Reference GatewayEnrollmentService gateway, @Reference SensorEnrollmentService sensors,
+            @Reference CertificateInventory inventory) {
+        this.gateway = gateway;
+        this.sensors = sensors;
+        this.inventory = inventory;
+    }
+
+    /** One line per device: id, kind, enrollment state, current serial, not-after. */
+    public String devices() {
+        Table t = new Table("DEVICE", "KIND", "STATE", "SERIAL", "NOT AFTER", "LAST ERROR");
+        row(t, gateway.getDeviceId(), "GATEWAY", gateway.getStatus(), gateway.getCertificate().orElse(null));
+        for (String id : sensors.getDeviceIds()) {
+            row(t, id, "SENSOR", sensors.getStatus(id), sensors.getCertificate(id).orElse(null));
+        }
+        return t.toString();
+    }
+
+    private static void row(Table t, String id, String kind, EnrollmentStatus s, CertificateRecord r) {
+        t.add(id, kind, s.getState().name(), r == null ? "-" : r.getSerial(),
+                r == null ? "-" : r.getNotAfter().toString(), s.getLastError().orElse(""));
+    }
+
+    /** Every certificate this gateway ordered (current and superseded). */
+    public String certs() {
+        return certTable(inventory.getAll());
+    }
+
+    public String certs(String deviceId) {
+        return certTable(inventory.getByDevice(deviceId));
+    }
+
+    private static String certTable(List<CertificateRecord> records) {
+        Table t = new Table("DEVICE", "SERIAL", "NOT AFTER", "STATUS", "KEY HELD BY", "NAMES");
+        for (CertificateRecord r : records) {
+            t.add(r.getDeviceId(), r.getSerial(), r.getNotAfter().toString(), r.getStatus().name(),
+                    r.getKeyCustody().name(), String.join(",", r.getIdentifiers()));
+        }
+        return t.toString();
+    }
+
+    public String status() {
+        return "gateway " + gateway.getStatus() + "\naccount " + gateway.getAccountUrl().orElse("(not registered yet)")
+                + "\nsensors " + sensors.getDeviceIds().size();
+    }
+
+    /** Enrolls the gateway now (no-op when it holds a current certificate). */
+    public String enroll() throws EnrollmentException {
+        return "enrolled " + gateway.enroll();
+    }
+
+    /** Enrolls a sensor: {@code enroll <device-id> <dns-name> [<csr.pem>]}; without a CSR the gateway makes its key. */
+    public String enroll(String deviceId, String dnsName) throws EnrollmentException {
+        return enrollSensor(SensorEnrollmentRequest.builder(deviceId).dnsName(dnsName).build());
+    }
+
+    public String enroll(String deviceId, String dnsName, String csrFile) throws EnrollmentException, IOException {
+        String pem = Files.readString(Paths.get(csrFile), StandardCharsets.US_ASCII);
+        return enrollSensor(SensorEnrollmentRequest.builder(deviceId).dnsName(dnsName).csrPem(pem).build());
+    }
+
+    private String enrollSensor(SensorEnrollmentRequest request) throws EnrollmentException {
+        return "enrolled " + waitFor(request.getDeviceId(), sensors.enroll(request).toCompletableFuture());
+    }
+
+    /** Renews the gateway's certificate now. */
+    public String renew() throws EnrollmentException {
+        return "renewed " + gateway.renew();
+    }
+
+    /** Renews a sensor's certificate now. */
+    public String renew(String deviceId) throws EnrollmentException {
+        if (deviceId.equals(gateway.getDeviceId())) {
+            return renew();
+        }
+        return "renewed " + waitFor(deviceId, sensors.renew(deviceId).toCompletableFuture());
+    }
+
+    private CertificateRecord waitFor(String deviceId, java.util.concurrent.CompletableFuture<CertificateRecord> f)
+            throws EnrollmentException {
+        try {
+            return f.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof EnrollmentException ? (EnrollmentException) c
+                    : new EnrollmentException(String.valueOf(c), c, false);
+        } catch (TimeoutException e) {
+            throw new EnrollmentException(deviceId + " not done after " + WAIT_SECONDS + " s: "
+                    + sensors.getStatus(deviceId) + " (it goes on in the background)", e, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EnrollmentException("interrupted", e, true);
+        }
+    }
+
+    /** A plain text table with columns as wide as their widest cell. */
+    static final class Table {
+        private final List<String[]> rows = new ArrayList<>();
+
+        Table(String... header) {
+            rows.add(header);
+        }
+
+        void add(String... cells) {
+            rows.add(cells);
+        }
+
+        @Override
+        public String toString() {
+            int[] w = new int[rows.get(0).length];
+            for (String[] r : rows) {
+                for (int i = 0; i < r.length; i++) {
+                    w[i] = Math.max(w[i], r[i].length());
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            for (String[] r : rows) {
+                for (int i = 0; i < r.length; i++) {
+                    sb.append(i == r.length - 1 ? r[i] : String.format("%-" + w[i] + "s  ", r[i]));
+                }
+                sb.append('\n');
+            }
+            return sb.toString();
+        }
+    }
+}
