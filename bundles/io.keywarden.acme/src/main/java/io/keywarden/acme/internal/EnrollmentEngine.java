@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.keywarden.acme.internal.acme.AcmeClient;
+import io.keywarden.acme.internal.acme.CertificateAuthority;
 import io.keywarden.acme.internal.acme.CsrCheck;
 import io.keywarden.acme.internal.acme.IssuedCertificate;
 import io.keywarden.acme.internal.config.GatewayOptions;
@@ -63,7 +63,7 @@ public final class EnrollmentEngine implements AutoCloseable {
 
     private final GatewayOptions options;
     private final StateStore store;
-    private final AcmeClient client;
+    private final CertificateAuthority client;
     private final Clock clock;
     private final RenewalPlanner planner;
     private final Backoff backoff;
@@ -73,7 +73,7 @@ public final class EnrollmentEngine implements AutoCloseable {
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public EnrollmentEngine(GatewayOptions options, StateStore store, AcmeClient client, Clock clock,
+    public EnrollmentEngine(GatewayOptions options, StateStore store, CertificateAuthority client, Clock clock,
             RenewalPlanner planner, Backoff backoff, Listener listener) {
         this.options = requireNonNull(options, "options");
         this.store = requireNonNull(store, "store");
@@ -147,7 +147,9 @@ public final class EnrollmentEngine implements AutoCloseable {
             Device d = device(id);
             synchronized (d) {
                 Optional<CertificateRecord> current = currentOf(id);
-                if (d.entry != null && d.entry.sameRequestAs(entry) && current.isPresent()
+                // the store, not only memory: a request may arrive before start() has loaded the device
+                DeviceEntry known = d.entry != null ? d.entry : store.loadDevice(id).orElse(null);
+                if (known != null && known.sameRequestAs(entry) && current.isPresent()
                         && current.get().getNotAfter().isAfter(clock.instant())) {
                     return CompletableFuture.completedFuture(current.get());
                 }

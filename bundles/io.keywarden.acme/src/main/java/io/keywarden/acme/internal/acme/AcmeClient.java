@@ -41,7 +41,7 @@ import io.keywarden.api.enrollment.EnrollmentException;
  * by every order this gateway places for itself and its sensors. Thread-safe; acme4j serialises the signed
  * requests of a session on its nonce, while validation, polling pauses and key work run in parallel.
  */
-public final class AcmeClient {
+public final class AcmeClient implements CertificateAuthority {
     private static final Logger LOG = LoggerFactory.getLogger(AcmeClient.class);
     private static final Duration FIRST_POLL = Duration.ofMillis(20);
     private static final Duration LONGEST_POLL = Duration.ofSeconds(2);
@@ -76,6 +76,7 @@ public final class AcmeClient {
         }
     }
 
+    @Override
     public Optional<String> accountUrl() {
         Login l = login;
         return l == null ? Optional.empty() : Optional.of(l.getAccountLocation().toString());
@@ -111,6 +112,7 @@ public final class AcmeClient {
      * Orders a certificate for {@code names}: answers the http-01 challenges from the embedded responder,
      * finalizes with the key pair (gateway-held key) or the device's CSR (device-held key).
      */
+    @Override
     public IssuedCertificate order(List<String> names, KeyPair key, byte[] csrDer) throws EnrollmentException {
         Login l = login();
         Instant deadline = clock.instant().plus(options.getOrderTimeout());
@@ -168,6 +170,7 @@ public final class AcmeClient {
     }
 
     /** The CA's suggested renewal window (ARI, RFC 9773), only when its directory offers renewalInfo. */
+    @Override
     public Optional<RenewalPlanner.Window> renewalWindow(X509Certificate certificate) {
         try {
             if (session.resourceUrlOptional(Resource.RENEWAL_INFO).isEmpty()) {

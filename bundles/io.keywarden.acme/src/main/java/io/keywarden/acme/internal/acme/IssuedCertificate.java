@@ -11,7 +11,7 @@ public final class IssuedCertificate {
     private final String location;
     private final String accountUrl;
 
-    IssuedCertificate(List<X509Certificate> chain, String location, String accountUrl) {
+    public IssuedCertificate(List<X509Certificate> chain, String location, String accountUrl) {
         this.chain = List.copyOf(requireNonNull(chain, "chain"));
         this.location = location;
         this.accountUrl = requireNonNull(accountUrl, "accountUrl");

@@ -1,0 +1,223 @@
+package io.keywarden.acme.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.keywarden.acme.internal.config.GatewayOptions;
+import io.keywarden.acme.internal.config.KeyType;
+import io.keywarden.acme.internal.schedule.Backoff;
+import io.keywarden.acme.internal.schedule.RenewalPlanner;
+import io.keywarden.acme.internal.store.StateStore;
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.CertificateStatus;
+import io.keywarden.api.enrollment.DeviceKind;
+import io.keywarden.api.enrollment.EnrollmentException;
+import io.keywarden.api.enrollment.EnrollmentState;
+import io.keywarden.api.enrollment.KeyCustody;
+import io.keywarden.api.enrollment.SensorEnrollmentRequest;
+
+class EnrollmentEngineTest {
+    @TempDir
+    Path data;
+
+    private final List<EnrollmentEngine> engines = new ArrayList<>();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        engines.forEach(EnrollmentEngine::close);
+    }
+
+    private EnrollmentEngine engine(FakeCa ca, Map<String, Object> extra) throws Exception {
+        Map<String, Object> p = new HashMap<>();
+        p.put("acme.directory.url", "https://fake.example/dir");
+        p.put("acme.trust.anchor", TestCerts.selfSignedPem("anchor"));
+        p.put("gateway.dns.name", "gw.example");
+        p.put("enrollment.concurrency", 4);
+        p.put("retry.initial.seconds", 1);
+        p.put("retry.max.seconds", 1);
+        p.putAll(extra);
+        GatewayOptions o = GatewayOptions.parse(p, data);
+        EnrollmentEngine e = new EnrollmentEngine(o, new StateStore(data), ca, Clock.systemUTC(),
+                new RenewalPlanner(o.getRenewalThreshold(), o.getRenewalJitter(), new Random(1)),
+                new Backoff(o.getRetryInitial(), o.getRetryMax(), new Random(1)), new EnrollmentEngine.Listener() {
+                    @Override
+                    public void issued(CertificateRecord r, boolean renewal) {
+                        events.add((renewal ? "RENEWED " : "ENROLLED ") + r.getDeviceId());
+                    }
+
+                    @Override
+                    public void failed(String id, DeviceKind kind, EnrollmentException err, boolean willRetry) {
+                        events.add((willRetry ? "RETRY " : "FAILED ") + id);
+                    }
+                });
+        engines.add(e);
+        return e;
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void startEnrollsTheGatewayWithAGatewayHeldKey() throws Exception {
+        FakeCa ca = new FakeCa();
+        EnrollmentEngine e = engine(ca, Map.of());
+        e.start();
+        await(() -> e.currentOf("gw.example").isPresent(), "gateway certificate");
+        CertificateRecord r = e.currentOf("gw.example").orElseThrow();
+        assertEquals(DeviceKind.GATEWAY, r.getKind());
+        assertEquals(KeyCustody.GATEWAY, r.getKeyCustody());
+        assertEquals(List.of("gw.example"), r.getIdentifiers());
+        assertEquals(EnrollmentState.ENROLLED, e.status("gw.example").getState());
+        assertTrue(e.status("gw.example").getNextAction().orElseThrow().isAfter(Instant.now().plus(Duration.ofDays(50))));
+        await(() -> !events.isEmpty(), "event");
+        assertEquals(List.of("ENROLLED gw.example"), events);
+    }
+
+    @Test
+    void aRestartReusesWhatIsStoredAndOrdersNothing() throws Exception {
+        FakeCa ca = new FakeCa();
+        EnrollmentEngine first = engine(ca, Map.of());
+        first.start();
+        first.enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build()).get(10, TimeUnit.SECONDS);
+        await(() -> first.currentOf("gw.example").isPresent(), "gateway certificate");
+        String serial = first.currentOf("gw.example").orElseThrow().getSerial();
+        first.close();
+        int ordersBefore = ca.orders.size();
+
+        EnrollmentEngine second = engine(ca, Map.of());
+        second.start();
+        await(() -> second.status("s1").getState() == EnrollmentState.ENROLLED, "s1 resumed");
+        await(() -> second.status("gw.example").getState() == EnrollmentState.ENROLLED, "gateway resumed");
+        assertEquals(ordersBefore, ca.orders.size());
+        assertEquals(serial, second.currentOf("gw.example").orElseThrow().getSerial());
+        CertificateRecord again = second
+                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build())
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(first.currentOf("s1").orElseThrow().getSerial(), again.getSerial());
+        assertEquals(ordersBefore, ca.orders.size(), "enrolling an enrolled sensor again orders nothing");
+    }
+
+    @Test
+    void aBatchRunsConcurrentlyButNeverAboveTheConfiguredBound() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.latency = Duration.ofMillis(30);
+        EnrollmentEngine e = engine(ca, Map.of());
+        List<CompletableFuture<CertificateRecord>> all = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            all.add(e.enrollSensor(SensorEnrollmentRequest.builder("s" + i).dnsName("s" + i + ".gw.example").build()));
+        }
+        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        assertEquals(40, ca.orders.size());
+        assertEquals(4, ca.maxInFlight.get(), "4 workers should all have been busy, and never more");
+        assertEquals(40, all.stream().map(f -> f.join().getSerial()).distinct().count());
+    }
+
+    @Test
+    void transientFailuresAreRetriedWithBackoffUntilTheCaAnswers() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.transientFailures.set(2);
+        EnrollmentEngine e = engine(ca, Map.of());
+        CompletableFuture<CertificateRecord> f = e
+                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build());
+        await(() -> e.status("s1").getState() == EnrollmentState.RETRYING, "RETRYING");
+        assertTrue(e.status("s1").getLastError().orElseThrow().contains("unreachable"));
+        assertTrue(e.status("s1").getNextAction().isPresent());
+        CertificateRecord r = f.get(20, TimeUnit.SECONDS);
+        assertEquals(EnrollmentState.ENROLLED, e.status("s1").getState());
+        assertEquals(0, e.status("s1").getFailedAttempts());
+        assertEquals(1, ca.orders.size());
+        assertEquals(List.of("RETRY s1", "RETRY s1", "ENROLLED s1"), events);
+        assertEquals(r.getSerial(), e.currentOf("s1").orElseThrow().getSerial());
+    }
+
+    @Test
+    void aPermanentRefusalFailsTheRequestAndSaysWhy() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.rejectPermanently = true;
+        EnrollmentEngine e = engine(ca, Map.of());
+        CompletableFuture<CertificateRecord> f = e
+                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build());
+        ExecutionException ex = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(EnrollmentException.class, ex.getCause());
+        assertEquals(EnrollmentState.FAILED, e.status("s1").getState());
+        assertTrue(e.status("s1").getLastError().orElseThrow().contains("rejectedIdentifier"));
+    }
+
+    @Test
+    void badRequestsAreRefusedBeforeAnythingIsOrdered() throws Exception {
+        FakeCa ca = new FakeCa();
+        EnrollmentEngine e = engine(ca, Map.of());
+        String csrForOtherName = TestCerts.csrPem(KeyType.EC_P256.generate(), "other.example");
+        for (SensorEnrollmentRequest bad : List.of(
+                SensorEnrollmentRequest.builder("../escape").dnsName("x.example").build(),
+                SensorEnrollmentRequest.builder("gw.example").dnsName("gw.example").build(),
+                SensorEnrollmentRequest.builder("s1").dnsName("s1.example").csrPem(csrForOtherName).build(),
+                SensorEnrollmentRequest.builder("s2").dnsName("s2.example").csrPem("garbage").build())) {
+            ExecutionException ex = assertThrows(ExecutionException.class,
+                    () -> e.enrollSensor(bad).toCompletableFuture().get(5, TimeUnit.SECONDS));
+            assertInstanceOf(EnrollmentException.class, ex.getCause());
+        }
+        assertEquals(0, ca.orders.size());
+    }
+
+    @Test
+    void shortLivedCertificatesAreRenewedAndTheOldOneIsKeptAsSuperseded() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.validity = Duration.ofSeconds(3);
+        EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
+        String csr = TestCerts.csrPem(KeyType.EC_P256.generate(), "s1.gw.example");
+        CertificateRecord first = e
+                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").csrPem(csr).build())
+                .get(10, TimeUnit.SECONDS);
+        await(() -> !e.currentOf("s1").orElseThrow().getSerial().equals(first.getSerial()), "renewal");
+        CertificateRecord renewed = e.currentOf("s1").orElseThrow();
+        assertNotEquals(first.getSerial(), renewed.getSerial());
+        assertEquals(first.getCertificate().getPublicKey(), renewed.getCertificate().getPublicKey(),
+                "a device-held key is renewed with the device's CSR");
+        CertificateRecord old = e.certificatesOf("s1").stream().filter(r -> r.getSerial().equals(first.getSerial()))
+                .findFirst().orElseThrow();
+        assertEquals(CertificateStatus.SUPERSEDED, old.getStatus());
+        assertTrue(events.contains("RENEWED s1"), events.toString());
+    }
+
+    @Test
+    void aSuggestedRenewalWindowIsFollowed() throws Exception {
+        FakeCa ca = new FakeCa();
+        Instant start = Instant.now().plus(Duration.ofDays(3));
+        ca.window = new RenewalPlanner.Window(start, start.plus(Duration.ofHours(1)));
+        EnrollmentEngine e = engine(ca, Map.of());
+        e.enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build()).get(10, TimeUnit.SECONDS);
+        Instant next = e.status("s1").getNextAction().orElseThrow();
+        assertTrue(!next.isBefore(start) && !next.isAfter(start.plus(Duration.ofHours(1))), next.toString());
+    }
+}
