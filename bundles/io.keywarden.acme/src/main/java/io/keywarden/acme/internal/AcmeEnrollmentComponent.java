@@ -8,12 +8,15 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -50,8 +53,10 @@ import io.keywarden.api.enrollment.SensorEnrollmentService;
  * re-activates it (all state is on disk, nothing is lost), and an invalid change takes its services down
  * exactly like an invalid first configuration, instead of leaving them registered over a stopped engine.
  */
+// service = {}: the services are registered by activate() once the configuration is valid. Declared as DS services
+// they would stay registered (with a null service object) after activate() throws on an invalid configuration.
 @Component(configurationPid = GatewayOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-        service = { GatewayEnrollmentService.class, SensorEnrollmentService.class, CertificateInventory.class })
+        service = {})
 @Designate(ocd = GatewayConfig.class)
 public final class AcmeEnrollmentComponent
         implements GatewayEnrollmentService, SensorEnrollmentService, CertificateInventory, EnrollmentEngine.Listener {
@@ -62,6 +67,7 @@ public final class AcmeEnrollmentComponent
 
     private Http01Responder responder;
     private EnrollmentEngine engine;
+    private ServiceRegistration<?> registration;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) throws InvalidConfigurationException, IOException,
@@ -96,12 +102,23 @@ public final class AcmeEnrollmentComponent
                 new RenewalPlanner(options.getRenewalThreshold(), options.getRenewalJitter(), random),
                 new Backoff(options.getRetryInitial(), options.getRetryMax(), random), this);
         engine.start();
+        registration = context.registerService(new String[] { GatewayEnrollmentService.class.getName(),
+                SensorEnrollmentService.class.getName(), CertificateInventory.class.getName() }, this,
+                new Hashtable<>(Map.of(Constants.SERVICE_PID, GatewayOptions.PID)));
         LOG.info("Keywarden enrollment for {} against {} started (data in {})", options.getDnsName(),
                 options.getDirectoryUrl(), options.getDataDir());
     }
 
     @Deactivate
     void deactivate() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+            registration = null;
+        }
         if (engine != null) {
             engine.close();
         }

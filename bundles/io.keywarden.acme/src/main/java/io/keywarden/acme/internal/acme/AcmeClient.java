@@ -79,7 +79,15 @@ public final class AcmeClient implements CertificateAuthority {
     @Override
     public Optional<String> accountUrl() {
         Login l = login;
-        return l == null ? Optional.empty() : Optional.of(l.getAccountLocation().toString());
+        if (l != null) {
+            return Optional.of(l.getAccountLocation().toString());
+        }
+        // not logged in yet in this run (e.g. after a restart with a valid certificate): the stored account
+        try {
+            return store.accountUrl(options.getDirectoryUrl());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private Login loginOrRegister() throws EnrollmentException {
