@@ -97,7 +97,13 @@ public final class AcmeEnrollmentComponent
         }
         Clock clock = Clock.systemUTC();
         SecureRandom random = new SecureRandom();
-        AcmeClient client = new AcmeClient(options, store, responder, clock);
+        AcmeClient client;
+        try {
+            client = new AcmeClient(options, store, responder, clock);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            responder.close();
+            throw e;
+        }
         engine = new EnrollmentEngine(options, store, client, clock,
                 new RenewalPlanner(options.getRenewalThreshold(), options.getRenewalJitter(), random),
                 new Backoff(options.getRetryInitial(), options.getRetryMax(), random), this);

@@ -114,10 +114,13 @@ public final class EnrollmentEngine implements AutoCloseable {
                 d.entry = entry.get();
                 Optional<CertificateRecord> current = currentOf(id);
                 if (current.isPresent() && current.get().getNotAfter().isAfter(clock.instant())) {
+                    Instant at = renewalTime(current.get());
                     synchronized (d) {
-                        d.state = EnrollmentState.ENROLLED;
+                        if (d.inFlight == null) {
+                            d.state = EnrollmentState.ENROLLED;
+                            armRenewal(d, at);
+                        }
                     }
-                    scheduleRenewal(d, current.get());
                 } else {
                     submit(d, current.isPresent());
                 }
@@ -249,13 +252,18 @@ public final class EnrollmentEngine implements AutoCloseable {
         }
         try {
             CertificateRecord record = orderFor(entry);
-            Optional<CertificateRecord> previous = currentOf(entry.getDeviceId());
-            store.saveCertificate(record);
-            if (previous.isPresent() && !previous.get().getSerial().equals(record.getSerial())) {
-                store.saveCertificate(previous.get().withStatus(CertificateStatus.SUPERSEDED));
+            Optional<CertificateRecord> previous;
+            // readers take the same lock, so nobody sees the new certificate CURRENT beside the old one
+            synchronized (d) {
+                previous = currentOf(entry.getDeviceId());
+                store.saveCertificate(record);
+                if (previous.isPresent() && !previous.get().getSerial().equals(record.getSerial())) {
+                    store.saveCertificate(previous.get().withStatus(CertificateStatus.SUPERSEDED));
+                }
             }
             LOG.info("{} {}: serial {} valid until {}", renewal ? "Renewed" : "Enrolled", entry.getDeviceId(),
                     record.getSerial(), record.getNotAfter());
+            Instant renewAt = renewalTime(record);
             CompletableFuture<CertificateRecord> f;
             synchronized (d) {
                 d.state = EnrollmentState.ENROLLED;
@@ -263,8 +271,8 @@ public final class EnrollmentEngine implements AutoCloseable {
                 d.lastError = null;
                 f = d.inFlight;
                 d.inFlight = null;
+                armRenewal(d, renewAt);
             }
-            scheduleRenewal(d, record);
             listener.issued(record, renewal || previous.isPresent());
             f.complete(record);
         } catch (EnrollmentException e) {
@@ -326,19 +334,21 @@ public final class EnrollmentEngine implements AutoCloseable {
         }
     }
 
-    private void scheduleRenewal(Device d, CertificateRecord record) {
-        Instant at = planner.plan(record.getNotBefore(), record.getNotAfter(),
-                client.renewalWindow(record.getCertificate()));
-        long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
-        synchronized (d) {
-            if (closed) {
-                return;
-            }
-            cancelTimer(d);
-            d.nextAction = at;
-            d.timerTask = timer.schedule(() -> submit(d, true), delay, TimeUnit.MILLISECONDS);
+    /** When to renew: the CA's window if it offers one (a network call, so never under a device lock). */
+    private Instant renewalTime(CertificateRecord record) {
+        return planner.plan(record.getNotBefore(), record.getNotAfter(), client.renewalWindow(record.getCertificate()));
+    }
+
+    /** Arms the renewal timer; the caller holds the device's lock. */
+    private void armRenewal(Device d, Instant at) {
+        if (closed) {
+            return;
         }
-        LOG.debug("Renewal of {} (serial {}) planned for {}", d.id, record.getSerial(), at);
+        cancelTimer(d);
+        d.nextAction = at;
+        long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+        d.timerTask = timer.schedule(() -> submit(d, true), delay, TimeUnit.MILLISECONDS);
+        LOG.debug("Renewal of {} planned for {}", d.id, at);
     }
 
     private static void cancelTimer(Device d) {
@@ -353,7 +363,7 @@ public final class EnrollmentEngine implements AutoCloseable {
 
     public Optional<CertificateRecord> currentOf(String deviceId) {
         try {
-            List<CertificateRecord> all = store.loadCertificates(deviceId);
+            List<CertificateRecord> all = certificatesOrThrow(deviceId);
             CertificateRecord best = null;
             for (CertificateRecord r : all) {
                 if (r.getStatus() == CertificateStatus.CURRENT) {
@@ -369,10 +379,17 @@ public final class EnrollmentEngine implements AutoCloseable {
 
     public List<CertificateRecord> certificatesOf(String deviceId) {
         try {
-            return store.loadCertificates(deviceId);
+            return certificatesOrThrow(deviceId);
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("Cannot read certificates of {}: {}", deviceId, e.toString());
             return List.of();
+        }
+    }
+
+    private List<CertificateRecord> certificatesOrThrow(String deviceId) throws IOException {
+        StateStore.checkDeviceId(deviceId);
+        synchronized (device(deviceId)) {
+            return store.loadCertificates(deviceId);
         }
     }
 

@@ -92,7 +92,7 @@ class EnrollmentEngineTest {
         FakeCa ca = new FakeCa();
         EnrollmentEngine e = engine(ca, Map.of());
         e.start();
-        await(() -> e.currentOf("gw.example").isPresent(), "gateway certificate");
+        await(() -> e.status("gw.example").getState() == EnrollmentState.ENROLLED, "gateway enrolled");
         CertificateRecord r = e.currentOf("gw.example").orElseThrow();
         assertEquals(DeviceKind.GATEWAY, r.getKind());
         assertEquals(KeyCustody.GATEWAY, r.getKeyCustody());
@@ -207,7 +207,7 @@ class EnrollmentEngineTest {
         CertificateRecord old = e.certificatesOf("s1").stream().filter(r -> r.getSerial().equals(first.getSerial()))
                 .findFirst().orElseThrow();
         assertEquals(CertificateStatus.SUPERSEDED, old.getStatus());
-        assertTrue(events.contains("RENEWED s1"), events.toString());
+        await(() -> events.contains("RENEWED s1"), "RENEWED event, got " + events);
     }
 
     @Test

@@ -52,6 +52,8 @@ public final class AcmeClient implements CertificateAuthority {
     private final Clock clock;
     private final Session session;
     private volatile Login login;
+    /** Whether the CA's directory offers renewalInfo (ARI); null until the directory was read. */
+    private volatile Boolean ariOffered;
 
     public AcmeClient(GatewayOptions options, StateStore store, Http01Responder responder, Clock clock)
             throws GeneralSecurityException {
@@ -181,7 +183,13 @@ public final class AcmeClient implements CertificateAuthority {
     @Override
     public Optional<RenewalPlanner.Window> renewalWindow(X509Certificate certificate) {
         try {
-            if (session.resourceUrlOptional(Resource.RENEWAL_INFO).isEmpty()) {
+            Boolean offered = ariOffered;
+            if (offered == null) {
+                // decided once: acme4j would otherwise re-read the directory whenever the CA sends no cache headers
+                offered = session.resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
+                ariOffered = offered;
+            }
+            if (!offered) {
                 return Optional.empty();
             }
             RenewalInfo info = login().bindRenewalInfo(certificate);

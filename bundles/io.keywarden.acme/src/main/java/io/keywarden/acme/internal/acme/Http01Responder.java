@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -46,7 +47,7 @@ public final class Http01Responder implements AutoCloseable {
             Thread t = new Thread(r, "keywarden-http01");
             t.setDaemon(true);
             return t;
-        }, new ThreadPoolExecutor.DiscardPolicy());
+        }, new ThreadPoolExecutor.AbortPolicy());
         ((ThreadPoolExecutor) handlers).allowCoreThreadTimeOut(true);
         acceptor = new Thread(this::acceptLoop, "keywarden-http01-accept");
         acceptor.setDaemon(true);
@@ -70,7 +71,12 @@ public final class Http01Responder implements AutoCloseable {
         while (!closed) {
             try {
                 Socket s = server.accept();
-                handlers.execute(() -> handle(s));
+                try {
+                    handlers.execute(() -> handle(s));
+                } catch (RejectedExecutionException e) {
+                    // overloaded: close at once so the validator retries instead of waiting for a timeout
+                    s.close();
+                }
             } catch (SocketException e) {
                 if (!closed) {
                     LOG.warn("http-01 responder stopped accepting: {}", e.toString());
@@ -113,15 +119,14 @@ public final class Http01Responder implements AutoCloseable {
                 }
             }
             LOG.debug("http-01 {} {} -> {}", parts[0], path, status);
-            if ("HEAD".equals(parts[0]) && body != null) {
-                body = "";
-            }
         }
         byte[] payload = (body == null ? "" : body).getBytes(StandardCharsets.US_ASCII);
         String head = "HTTP/1.1 " + status + (status == 200 ? " OK" : status == 404 ? " Not Found" : " Bad Request")
                 + "\r\nContent-Type: text/plain\r\nContent-Length: " + payload.length + "\r\nConnection: close\r\n\r\n";
         out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(payload);
+        if (parts.length == 0 || !"HEAD".equals(parts[0])) {
+            out.write(payload);
+        }
         out.flush();
     }
 

@@ -1,0 +1,80 @@
+package io.keywarden.demo;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Driver behind {@code ./keywarden}: {@code demo}, {@code run}, {@code bench}, {@code help}.
+ * Exit codes: 0 success, 1 failure, 2 usage error.
+ */
+public final class Demo {
+    static final String USAGE = """
+            usage: keywarden <command> [options]
+
+              demo [--timeout S]
+                  Local Pebble ACME CA (real http-01), the standalone runtime, a gateway and 5 sensors (3 with
+                  gateway-held keys, 2 with their own key and CSR). Waits until all 6 hold a certificate, prints
+                  them with their status at the CA and checks each chain to Pebble's root. Work dir: .demo/
+
+              run --directory-url URL --trust-anchor FILE --dns-name NAME
+                  [--eab-kid KID --eab-hmac KEY] [--contact EMAIL] [--http01-port N] [--http01-bind ADDR]
+                  [--key-type EC_P256|EC_P384|RSA_2048|RSA_3072] [--concurrency N] [--data-dir DIR]
+                  [--work-dir DIR] [--sensor ID=NAME[,NAME2...][,csr=FILE]]... [--print-only]
+              run --config FILE [same options, they override the file]
+                  Runs the runtime in the foreground, with the Gogo console, against any ACME CA. FILE is a
+                  .cfg (Java properties) with the properties of PID io.keywarden.acme.gateway. The runtime's
+                  etc/ goes to WORK_DIR/etc (default: keywarden-data/ in the repository), its state to
+                  --data-dir (default WORK_DIR/data).
+
+              bench [N] [--concurrency C] [--csr K] [--timeout S]
+                  Local Pebble, a gateway, then N sensors at once (default 200; K of them with their own CSR,
+                  default 0); enrollment.concurrency C (default 8). Reports times, certificates/s and CPU seconds.
+
+              help
+            """;
+
+    private Demo() {
+    }
+
+    public static void main(String[] args) {
+        int code;
+        PrintStream out = System.out;
+        try {
+            code = run(Arrays.asList(args), out);
+        } catch (DemoException e) {
+            System.err.println("keywarden: " + e.getMessage());
+            code = e.exitCode();
+        } catch (RuntimeException e) {
+            System.err.println("keywarden: unexpected failure: " + e);
+            e.printStackTrace();
+            code = 1;
+        }
+        out.flush();
+        System.exit(code);
+    }
+
+    static int run(List<String> args, PrintStream out) {
+        if (args.isEmpty()) {
+            out.print(USAGE);
+            return 2;
+        }
+        Layout layout = Layout.detect();
+        List<String> rest = args.subList(1, args.size());
+        switch (args.get(0)) {
+            case "demo":
+                return new DemoCommand(layout, out).run(rest);
+            case "run":
+                return new RunCommand(layout, out).run(rest);
+            case "bench":
+                return new BenchCommand(layout, out).run(rest);
+            case "help":
+            case "--help":
+            case "-h":
+                out.print(USAGE);
+                return 0;
+            default:
+                throw new DemoException("unknown command '" + args.get(0) + "'\n" + USAGE, 2);
+        }
+    }
+}

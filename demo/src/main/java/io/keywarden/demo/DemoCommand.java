@@ -1,0 +1,149 @@
+package io.keywarden.demo;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.keywarden.testing.pebble.CertStatus;
+
+/**
+ * {@code demo}: a local Pebble, a gateway and five sensors (three whose keys the gateway generates and keeps,
+ * two that hold their own key and send a CSR). Waits until all six hold a certificate, then checks each one
+ * at the CA (Pebble's management API) and as a relying party would (chain to Pebble's root).
+ */
+final class DemoCommand {
+    static final String GATEWAY = "gateway.demo.keywarden.test";
+    private static final String DOMAIN = ".demo.keywarden.test";
+    private static final int SENSORS = 5;
+    private static final int SENSORS_WITH_CSR = 2;
+
+    private final Layout layout;
+    private final PrintStream out;
+    private long timeoutSeconds = 90;
+
+    DemoCommand(Layout layout, PrintStream out) {
+        this.layout = layout;
+        this.out = out;
+    }
+
+    int run(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--timeout" -> timeoutSeconds = Args.intValue(args, ++i, 1, 3600);
+                default -> throw new DemoException("demo: unknown argument " + args.get(i) + "\n" + Demo.USAGE, 2);
+            }
+        }
+        Instant t0 = Instant.now();
+        Path runtimeJar = layout.requireRuntimeJar();
+        Path work = layout.demoDir();
+        out.println("Keywarden demo: a gateway and " + SENSORS + " sensors enroll with a local Pebble ACME CA");
+        try (LocalStage stage = LocalStage.start(work)) {
+            out.println("  Pebble       " + stage.pebble.directoryUrl() + " (http-01 validated on 127.0.0.1:"
+                    + stage.pebble.httpPort() + ")");
+
+            // the sensors: 1..3 let the gateway generate and keep their key, 4..5 hold their own and send a CSR
+            Map<String, ConfigFiles.Sensor> sensors = new LinkedHashMap<>();
+            Map<String, Crypto.SensorKey> ownKeys = new LinkedHashMap<>();
+            for (int n = 1; n <= SENSORS; n++) {
+                String id = "sensor-" + n;
+                List<String> names = List.of(id + DOMAIN);
+                Path csr = null;
+                if (n > SENSORS - SENSORS_WITH_CSR) {
+                    Crypto.SensorKey key = Crypto.sensorKey(work.resolve("sensors").resolve(id), names);
+                    ownKeys.put(id, key);
+                    csr = key.csrFile();
+                }
+                sensors.put(id, new ConfigFiles.Sensor(id, names, csr));
+            }
+            ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, 8));
+            int n = 0;
+            for (ConfigFiles.Sensor s : sensors.values()) {
+                ConfigFiles.writeSensor(stage.etc, Integer.toString(++n), s); // io.keywarden.acme.sensor-<n>.cfg
+            }
+            out.println("  config       " + stage.etc + " (1 gateway, " + SENSORS + " sensor .cfg files)");
+
+            RuntimeProcess rt = stage.startRuntime(runtimeJar, List.of());
+            out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
+
+            Set<String> expected = new LinkedHashSet<>();
+            expected.add(GATEWAY);
+            expected.addAll(sensors.keySet());
+            Set<String> missing = stage.awaitCurrent(expected, timeoutSeconds * 1000,
+                    have -> out.println("  enrolled     " + have + "/" + expected.size()));
+            if (!missing.isEmpty()) {
+                throw new DemoException("not every device got a certificate within " + timeoutSeconds + " s; missing "
+                        + missing + ". Last lines of " + stage.runtimeLog + ":\n" + rt.tail(40));
+            }
+            Duration enrolled = Duration.between(rt.startedAt(), Instant.now());
+
+            // check every certificate at the CA and as a relying party
+            Map<String, StateDir.Cert> current = stage.state().current();
+            List<X509Certificate> roots = stage.pebble.rootCertificates();
+            List<String[]> rows = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
+            for (String id : expected) {
+                StateDir.Cert c = current.get(id);
+                String caStatus;
+                try {
+                    CertStatus s = stage.pebble.certStatus(c.serial());
+                    caStatus = s.status();
+                    if (!s.isValid()) {
+                        problems.add(id + ": Pebble says " + s);
+                    }
+                } catch (RuntimeException e) {
+                    caStatus = "unknown";
+                    problems.add(id + ": Pebble's management API: " + e.getMessage());
+                }
+                List<X509Certificate> chain = Crypto.readChain(c.chainFile());
+                String why = Crypto.verify(chain, roots, c.identifiers());
+                if (why == null && ownKeys.containsKey(id)
+                        && !Crypto.samePublicKey(chain.get(0).getPublicKey(), ownKeys.get(id).keyPair().getPublic())) {
+                    why = "the certificate is not for the key the sensor holds";
+                }
+                if (why == null && "DEVICE".equals(c.keyCustody()) != ownKeys.containsKey(id)) {
+                    why = "key custody " + c.keyCustody() + " is not what was configured";
+                }
+                if (why != null) {
+                    problems.add(id + ": " + why);
+                }
+                rows.add(new String[] { id, c.kind(), keyHolder(c), c.serial(), notAfter(c.notAfter()), caStatus,
+                        why == null ? "verified" : "FAILED" });
+            }
+            out.println();
+            Table.print(out, new String[] { "DEVICE", "KIND", "KEY HOLDER", "SERIAL", "NOT AFTER (UTC)", "CA STATUS",
+                    "CHAIN TO PEBBLE ROOT" }, rows);
+            out.println();
+            if (!problems.isEmpty()) {
+                problems.forEach(p -> out.println("  problem: " + p));
+                throw new DemoException("demo FAILED: " + problems.size() + " of " + expected.size()
+                        + " certificates did not check out");
+            }
+            out.printf(Locale.ROOT, "All %d certificates are Valid at the CA and chain to Pebble's root "
+                    + "(runtime start to all enrolled: %.1f s, demo wall time: %.1f s).%n", expected.size(),
+                    enrolled.toMillis() / 1000.0, Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+            return 0;
+        }
+    }
+
+    static String keyHolder(StateDir.Cert c) {
+        if ("DEVICE".equals(c.keyCustody())) {
+            return "sensor";
+        }
+        return "GATEWAY".equals(c.kind()) ? "gateway" : "gateway (custodian)";
+    }
+
+    static String notAfter(Instant t) {
+        return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
+    }
+}

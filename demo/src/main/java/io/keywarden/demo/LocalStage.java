@@ -1,0 +1,146 @@
+package io.keywarden.demo;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+import io.keywarden.testing.pebble.PebbleHarness;
+
+/**
+ * A local Pebble plus one runtime, for {@code demo} and {@code bench}: started in a work directory, and stopped
+ * on every way out (normal end, failure, Ctrl-C).
+ */
+final class LocalStage implements AutoCloseable {
+    final Path workDir;
+    final Path etc;
+    final Path dataDir;
+    final Path runtimeLog;
+    final PebbleHarness pebble;
+    private RuntimeProcess runtime;
+    private final Thread hook;
+    private boolean closed;
+
+    private LocalStage(Path workDir, PebbleHarness pebble) {
+        this.workDir = workDir;
+        this.etc = workDir.resolve("etc");
+        this.dataDir = workDir.resolve("data");
+        this.runtimeLog = workDir.resolve("runtime.log");
+        this.pebble = pebble;
+        this.hook = new Thread(this::close, "keywarden-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** Wipes {@code workDir} and starts Pebble (real http-01 validation) in {@code workDir/pebble}. */
+    static LocalStage start(Path workDir) {
+        Layout.wipe(workDir);
+        PebbleHarness pebble = PebbleHarness.builder(workDir.resolve("pebble")).build();
+        LocalStage stage = new LocalStage(workDir, pebble);
+        try {
+            pebble.start();
+        } catch (RuntimeException e) {
+            stage.close();
+            throw new DemoException("Pebble did not start: " + e.getMessage());
+        }
+        return stage;
+    }
+
+    /** The gateway configuration every local run shares; callers add to it. */
+    Map<String, String> gatewayConfig(String dnsName, int concurrency) {
+        Map<String, String> p = new java.util.LinkedHashMap<>();
+        p.put(ConfigFiles.DIRECTORY_URL, pebble.directoryUrl().toString());
+        p.put(ConfigFiles.TRUST_ANCHOR, pebble.trustAnchorFile().toAbsolutePath().toString());
+        p.put(ConfigFiles.DNS_NAME, dnsName);
+        p.put(ConfigFiles.HTTP01_PORT, Integer.toString(pebble.httpPort()));
+        p.put(ConfigFiles.HTTP01_BIND, "127.0.0.1");
+        p.put(ConfigFiles.CONCURRENCY, Integer.toString(concurrency));
+        p.put(ConfigFiles.RETRY_INITIAL, "1");
+        p.put(ConfigFiles.DATA_DIR, dataDir.toAbsolutePath().toString());
+        return p;
+    }
+
+    synchronized RuntimeProcess startRuntime(Path runtimeJar, List<String> extraSystemProperties) {
+        if (closed) {
+            throw new DemoException("interrupted");
+        }
+        runtime = RuntimeProcess.startBackground(runtimeJar, etc, workDir, runtimeLog, extraSystemProperties);
+        return runtime;
+    }
+
+    StateDir state() {
+        return new StateDir(dataDir);
+    }
+
+    /**
+     * Polls the data directory until every id in {@code expected} has a CURRENT certificate, the runtime dies or
+     * the deadline passes. Returns the ids still missing (empty: all there).
+     */
+    Set<String> awaitCurrent(Set<String> expected, long timeoutMillis, Consumer<Integer> progress) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        int last = -1;
+        while (true) {
+            Map<String, StateDir.Cert> current = state().current();
+            Set<String> missing = new TreeSet<>(expected);
+            missing.removeAll(current.keySet());
+            int have = expected.size() - missing.size();
+            if (have != last) {
+                progress.accept(have);
+                last = have;
+            }
+            if (missing.isEmpty()) {
+                return missing;
+            }
+            RuntimeProcess rt = runtime;
+            if (rt != null && !rt.isAlive()) {
+                throw new DemoException("the runtime exited (code " + rt.exitValue() + ") before all certificates "
+                        + "were issued; missing " + abbreviate(missing) + ". Last lines of " + rt.log() + ":\n"
+                        + rt.tail(40));
+            }
+            if (System.nanoTime() > deadline) {
+                return missing;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DemoException("interrupted");
+            }
+        }
+    }
+
+    static String abbreviate(Set<String> ids) {
+        if (ids.size() <= 8) {
+            return ids.toString();
+        }
+        return ids.stream().limit(8).toList() + " and " + (ids.size() - 8) + " more";
+    }
+
+    /** Stops the runtime, then Pebble; idempotent, also run by the shutdown hook on Ctrl-C. */
+    @Override
+    public void close() {
+        RuntimeProcess rt;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            rt = runtime;
+        }
+        try {
+            if (rt != null) {
+                rt.close();
+            }
+        } finally {
+            pebble.close();
+            if (Thread.currentThread() != hook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // already shutting down
+                }
+            }
+        }
+    }
+}

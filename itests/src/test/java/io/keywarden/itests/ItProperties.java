@@ -1,0 +1,55 @@
+package io.keywarden.itests;
+
+/**
+ * Names of the system properties through which the driver side of the test JVM (Pax Exam's {@code @Configuration},
+ * which starts the Pebble CAs) hands URLs, paths and ports to the tests running inside the OSGi framework. The native
+ * container runs both in one JVM, so system properties are the one channel both class spaces see.
+ *
+ * <p>This class must stay free of references to the Pebble harness: it is loaded inside the framework too.
+ */
+public final class ItProperties {
+
+    /** {@code equinox} or {@code felix}: which bundle list to install; set per failsafe execution. */
+    public static final String FRAMEWORK = "keywarden.it.framework";
+    /** Path of the io.keywarden.api bundle jar (the reactor's target/*.jar). */
+    public static final String BUNDLE_API = "keywarden.it.bundle.api";
+    /** Path of the io.keywarden.acme bundle jar (the reactor's target/*.jar). */
+    public static final String BUNDLE_ACME = "keywarden.it.bundle.acme";
+    /** Directory for Pebble work dirs and the per-test data dirs. */
+    public static final String WORKDIR = "keywarden.it.workdir";
+    /** Base URL of the driver's control endpoint ({@link CaControl}). */
+    public static final String CONTROL_URL = "keywarden.it.control.url";
+
+    /** The long-lived CA most tests use. */
+    public static final String CA_MAIN = "main";
+    /** A CA issuing certificates that live {@link #SHORT_VALIDITY_SECONDS} seconds, for renewal. */
+    public static final String CA_SHORT = "short";
+    /** A CA that is down until a test starts it. */
+    public static final String CA_OUTAGE = "outage";
+
+    public static final int SHORT_VALIDITY_SECONDS = 40;
+
+    private ItProperties() {
+    }
+
+    public static String caDirectory(String ca) {
+        return "keywarden.it.ca." + ca + ".directory";
+    }
+
+    public static String caTrustAnchor(String ca) {
+        return "keywarden.it.ca." + ca + ".anchor";
+    }
+
+    public static String caHttpPort(String ca) {
+        return "keywarden.it.ca." + ca + ".httpPort";
+    }
+
+    public static String required(String key) {
+        String v = System.getProperty(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalStateException("system property " + key + " is not set: run the tests through Maven "
+                    + "(mvn verify -pl itests -am), which sets it");
+        }
+        return v;
+    }
+}

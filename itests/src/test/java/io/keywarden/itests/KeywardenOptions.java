@@ -1,0 +1,102 @@
+package io.keywarden.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.launch.FrameworkFactory;
+
+/**
+ * Driver side only: the Pax Exam options every test class shares. Which framework runs is decided by the class
+ * path (the failsafe execution leaves exactly one framework jar on it); {@value ItProperties#FRAMEWORK} says which
+ * one that should be and picks the matching bundle list.
+ */
+final class KeywardenOptions {
+
+    /** Eclipse Kura 5.5/5.6's own versions (Equinox 3.16 is on the class path). */
+    static final String[][] EQUINOX_KURA_BUNDLES = {
+        { "org.eclipse.platform", "org.eclipse.osgi.util", "3.5.300" },
+        { "org.eclipse.platform", "org.eclipse.osgi.services", "3.9.0" },
+        { "org.apache.felix", "org.apache.felix.scr", "2.1.16" },
+        { "org.eclipse.platform", "org.eclipse.equinox.cm", "1.4.400" },
+        { "org.eclipse.platform", "org.eclipse.equinox.metatype", "1.5.300" },
+        { "org.eclipse.platform", "org.eclipse.equinox.event", "1.5.500" },
+    };
+
+    /** Current versions (Felix framework 7 is on the class path). */
+    static final String[][] FELIX_CURRENT_BUNDLES = {
+        { "org.osgi", "org.osgi.util.function", "1.2.0" },
+        { "org.osgi", "org.osgi.util.promise", "1.3.0" },
+        { "org.osgi", "org.osgi.service.component", "1.5.1" },
+        { "org.apache.felix", "org.apache.felix.scr", "2.2.12" },
+        { "org.apache.felix", "org.apache.felix.configadmin", "1.9.26" },
+        { "org.apache.felix", "org.apache.felix.log", "1.3.0" },
+        { "org.apache.felix", "org.apache.felix.metatype", "1.2.4" },
+        { "org.apache.felix", "org.apache.felix.eventadmin", "1.6.4" },
+    };
+
+    /** What the Keywarden bundles import, at the versions Kura 5.5/5.6 has, on both frameworks. */
+    static final String[][] COMMON_BUNDLES = {
+        { "org.slf4j", "slf4j-api", "1.7.36" },
+        { "org.slf4j", "slf4j-simple", "1.7.36" },
+        { "org.bouncycastle", "bcprov-jdk18on", "1.78.1" },
+        { "org.bouncycastle", "bcutil-jdk18on", "1.78.1" },
+        { "org.bouncycastle", "bcpkix-jdk18on", "1.78.1" },
+        { "org.bitbucket.b_c", "jose4j", "0.9.6" },
+    };
+
+    private KeywardenOptions() {
+    }
+
+    static Option[] options() {
+        String framework = ItProperties.required(ItProperties.FRAMEWORK);
+        checkFrameworkOnClassPath(framework);
+        TestCas.ensureStarted();
+
+        List<Option> options = new ArrayList<>();
+        options.add(junitBundles());
+        options.add(systemTimeout(60_000));
+        switch (framework) {
+            case "equinox" -> add(options, EQUINOX_KURA_BUNDLES);
+            case "felix" -> add(options, FELIX_CURRENT_BUNDLES);
+            default -> throw new IllegalStateException(ItProperties.FRAMEWORK + " must be equinox or felix: " + framework);
+        }
+        add(options, COMMON_BUNDLES);
+        options.add(ourBundle(ItProperties.BUNDLE_API));
+        options.add(ourBundle(ItProperties.BUNDLE_ACME));
+        return options.toArray(new Option[0]);
+    }
+
+    private static void add(List<Option> options, String[][] coordinates) {
+        for (String[] c : coordinates) {
+            options.add(mavenBundle(c[0], c[1], c[2]));
+        }
+    }
+
+    private static Option ourBundle(String property) {
+        Path jar = Path.of(ItProperties.required(property));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist: build the bundles first (mvn verify -pl itests -am)");
+        }
+        return bundle(jar.toUri().toString());
+    }
+
+    /** Fails unless exactly the expected framework is on the class path (the failsafe excludes decide that). */
+    private static void checkFrameworkOnClassPath(String framework) {
+        List<String> factories = new ArrayList<>();
+        ServiceLoader.load(FrameworkFactory.class).forEach(f -> factories.add(f.getClass().getName()));
+        String expected = "equinox".equals(framework) ? "org.eclipse.osgi" : "org.apache.felix.framework";
+        if (factories.size() != 1 || !factories.get(0).startsWith(expected)) {
+            throw new IllegalStateException("expected exactly one " + expected + " FrameworkFactory on the class path for "
+                    + ItProperties.FRAMEWORK + "=" + framework + ", found " + factories);
+        }
+    }
+}

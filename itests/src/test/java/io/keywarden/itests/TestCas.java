@@ -1,0 +1,144 @@
+package io.keywarden.itests;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.keywarden.testing.pebble.CertStatus;
+import io.keywarden.testing.pebble.ChallTestSrv;
+import io.keywarden.testing.pebble.PebbleHarness;
+
+/**
+ * Driver side only (never loaded inside the framework): the Pebble CAs of this test JVM, started once from the first
+ * {@code @Configuration} call and stopped by a shutdown hook, plus a small loopback HTTP endpoint through which the
+ * tests inside the framework ask for what only the harness can do.
+ *
+ * <pre>
+ * GET  /ca/&lt;name&gt;/root            PEM of Pebble's current root (management /roots/0)
+ * GET  /ca/&lt;name&gt;/status/&lt;serial&gt;  "Valid" or "Revoked" (management /cert-status-by-serial); 404 if unknown
+ * POST /ca/&lt;name&gt;/start | stop     start or stop that Pebble (same ports)
+ * </pre>
+ */
+final class TestCas {
+
+    private static TestCas instance;
+
+    private final ChallTestSrv dns;
+    private final Map<String, PebbleHarness> cas = new LinkedHashMap<>();
+    private final HttpServer control;
+
+    private TestCas(Path workDir) throws IOException {
+        Files.createDirectories(workDir);
+        dns = ChallTestSrv.start(workDir.resolve("dns"));
+        try {
+            // nonce rejection off: the client retries badNonce anyway, and the tests should measure enrollment
+            cas.put(ItProperties.CA_MAIN, PebbleHarness.builder(workDir.resolve("pebble-main")).sharedDns(dns)
+                    .nonceRejectPercent(0).build().start());
+            cas.put(ItProperties.CA_SHORT, PebbleHarness.builder(workDir.resolve("pebble-short")).sharedDns(dns)
+                    .nonceRejectPercent(0).certificateValidity(Duration.ofSeconds(ItProperties.SHORT_VALIDITY_SECONDS))
+                    .build().start());
+            // built (ports, TLS anchor, config) but not started: CaOutageIT starts it
+            cas.put(ItProperties.CA_OUTAGE, PebbleHarness.builder(workDir.resolve("pebble-outage")).sharedDns(dns)
+                    .nonceRejectPercent(0).build());
+            control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+            control.createContext("/ca/", this::handle);
+            control.start();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        for (Map.Entry<String, PebbleHarness> e : cas.entrySet()) {
+            PebbleHarness p = e.getValue();
+            System.setProperty(ItProperties.caDirectory(e.getKey()), p.directoryUrl().toString());
+            System.setProperty(ItProperties.caTrustAnchor(e.getKey()), p.trustAnchorFile().toString());
+            System.setProperty(ItProperties.caHttpPort(e.getKey()), Integer.toString(p.httpPort()));
+        }
+        System.setProperty(ItProperties.CONTROL_URL,
+                "http://127.0.0.1:" + control.getAddress().getPort() + "/ca/");
+    }
+
+    /** Starts the CAs once per JVM; later calls return at once. */
+    static synchronized void ensureStarted() {
+        if (instance != null) {
+            return;
+        }
+        Path workDir = Path.of(ItProperties.required(ItProperties.WORKDIR)).toAbsolutePath();
+        try {
+            instance = new TestCas(workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the test CAs in " + workDir, e);
+        }
+        TestCas started = instance;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "keywarden-it-pebble-stop"));
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            // /ca/<name>/<verb>[/<arg>]
+            String[] parts = ex.getRequestURI().getPath().split("/");
+            if (parts.length < 4) {
+                reply(ex, 400, "expected /ca/<name>/<verb>");
+                return;
+            }
+            PebbleHarness ca = cas.get(parts[2]);
+            if (ca == null) {
+                reply(ex, 404, "no CA named " + parts[2]);
+                return;
+            }
+            String verb = parts[3];
+            String method = ex.getRequestMethod();
+            try {
+                if ("GET".equals(method) && "root".equals(verb)) {
+                    reply(ex, 200, ca.rootCertificatePem());
+                } else if ("GET".equals(method) && "status".equals(verb) && parts.length == 5) {
+                    CertStatus s = ca.certStatus(parts[4]);
+                    reply(ex, 200, s.status());
+                } else if ("POST".equals(method) && "start".equals(verb)) {
+                    ca.start();
+                    reply(ex, 200, "started");
+                } else if ("POST".equals(method) && "stop".equals(verb)) {
+                    ca.stop();
+                    reply(ex, 200, "stopped");
+                } else {
+                    reply(ex, 400, "unknown request " + method + " " + ex.getRequestURI());
+                }
+            } catch (IllegalArgumentException e) {
+                reply(ex, 404, String.valueOf(e.getMessage()));
+            } catch (RuntimeException e) {
+                reply(ex, 500, e.toString());
+            }
+        }
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
+        if (b.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        }
+    }
+
+    private void close() {
+        if (control != null) {
+            control.stop(0);
+        }
+        for (PebbleHarness p : cas.values()) {
+            p.close();
+        }
+        dns.close();
+    }
+}
