@@ -157,7 +157,11 @@ public final class AcmeClient implements CertificateAuthority {
                 } else {
                     order.execute(key);
                 }
-                s = poll(order, order::getStatus, Set.of(Status.VALID, Status.INVALID), deadline, what);
+                // the finalize response often says "valid" already: look before fetching again
+                s = order.getStatus();
+                if (s != Status.VALID && s != Status.INVALID) {
+                    s = poll(order, order::getStatus, Set.of(Status.VALID, Status.INVALID), deadline, what);
+                }
             }
             if (s != Status.VALID) {
                 throw new EnrollmentException(what + ": order ended " + s + order.getError().map(p -> ": " + p).orElse(""),
