@@ -12,6 +12,8 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.osgi.framework.BundleContext;
@@ -67,6 +69,7 @@ public final class AcmeEnrollmentComponent
 
     private Http01Responder responder;
     private EnrollmentEngine engine;
+    private Duration orderTimeout;
     private ServiceRegistration<?> registration;
 
     @Activate
@@ -95,6 +98,7 @@ public final class AcmeEnrollmentComponent
                     EnrollmentEvents.PROPERTY_ERROR, msg));
             throw new InvalidConfigurationException(GatewayOptions.KEY_HTTP01_PORT, msg);
         }
+        orderTimeout = options.getOrderTimeout();
         Clock clock = Clock.systemUTC();
         SecureRandom random = new SecureRandom();
         AcmeClient client;
@@ -188,13 +192,18 @@ public final class AcmeEnrollmentComponent
 
     @Override
     public CertificateRecord enroll() throws EnrollmentException {
-        return engine.await(engine.gatewayId(), engine.enrollGateway());
+        return awaitGateway(engine.enrollGateway());
     }
 
     @Override
     public CertificateRecord renew() throws EnrollmentException {
         enrollIfNeeded();
-        return engine.await(engine.gatewayId(), engine.renew(engine.gatewayId()));
+        return awaitGateway(engine.renew(engine.gatewayId()));
+    }
+
+    private CertificateRecord awaitGateway(CompletableFuture<CertificateRecord> f) throws EnrollmentException {
+        String id = engine.gatewayId();
+        return Waits.await(id, f, orderTimeout.plusSeconds(5), () -> engine.status(id));
     }
 
     private void enrollIfNeeded() throws EnrollmentException {

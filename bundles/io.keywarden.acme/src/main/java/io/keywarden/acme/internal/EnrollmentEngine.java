@@ -15,16 +15,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +66,7 @@ public final class EnrollmentEngine implements AutoCloseable {
     private final Listener listener;
     private final ScheduledExecutorService timer;
     private final ExecutorService workers;
-    private final Map<String, Device> devices = new ConcurrentHashMap<>();
+    private final Map<String, DeviceSlot> devices = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public EnrollmentEngine(GatewayOptions options, StateStore store, CertificateAuthority client, Clock clock,
@@ -82,17 +78,8 @@ public final class EnrollmentEngine implements AutoCloseable {
         this.planner = requireNonNull(planner, "planner");
         this.backoff = requireNonNull(backoff, "backoff");
         this.listener = requireNonNull(listener, "listener");
-        this.timer = Executors.newSingleThreadScheduledExecutor(threads("keywarden-enroll-timer"));
-        this.workers = Executors.newFixedThreadPool(options.getConcurrency(), threads("keywarden-enroll"));
-    }
-
-    private static ThreadFactory threads(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("keywarden-enroll-timer"));
+        this.workers = Executors.newFixedThreadPool(options.getConcurrency(), new NamedThreads("keywarden-enroll"));
     }
 
     /** Loads the store and schedules what is due; returns at once, the work runs on the engine's threads. */
@@ -110,7 +97,7 @@ public final class EnrollmentEngine implements AutoCloseable {
                 if (entry.isEmpty() || (entry.get().getKind() == DeviceKind.GATEWAY && !id.equals(gatewayId()))) {
                     continue;
                 }
-                Device d = device(id);
+                DeviceSlot d = device(id);
                 d.entry = entry.get();
                 Optional<CertificateRecord> current = currentOf(id);
                 if (current.isPresent() && current.get().getNotAfter().isAfter(clock.instant())) {
@@ -147,7 +134,7 @@ public final class EnrollmentEngine implements AutoCloseable {
             request.getCsrPem().ifPresent(csr -> CsrCheck.check(csr, names));
             DeviceEntry entry = new DeviceEntry(id, DeviceKind.SENSOR, names, request.getKeyCustody(),
                     request.getCsrPem().orElse(null));
-            Device d = device(id);
+            DeviceSlot d = device(id);
             synchronized (d) {
                 Optional<CertificateRecord> current = currentOf(id);
                 // the store, not only memory: a request may arrive before start() has loaded the device
@@ -170,7 +157,7 @@ public final class EnrollmentEngine implements AutoCloseable {
 
     /** Orders a replacement for the device's certificate now (or joins the order under way). */
     public CompletableFuture<CertificateRecord> renew(String deviceId) {
-        Device d = devices.get(deviceId);
+        DeviceSlot d = devices.get(deviceId);
         if (d == null || d.entry == null) {
             return CompletableFuture.failedFuture(new EnrollmentException("unknown device " + deviceId, null, false));
         }
@@ -179,7 +166,7 @@ public final class EnrollmentEngine implements AutoCloseable {
 
     /** The gateway's certificate, ordering it first if it has none. */
     public CompletableFuture<CertificateRecord> enrollGateway() {
-        Device d = device(gatewayId());
+        DeviceSlot d = device(gatewayId());
         synchronized (d) {
             Optional<CertificateRecord> current = currentOf(gatewayId());
             if (current.isPresent() && current.get().getNotAfter().isAfter(clock.instant())) {
@@ -193,24 +180,7 @@ public final class EnrollmentEngine implements AutoCloseable {
         }
     }
 
-    /** Waits for a request as a blocking API must: bounded, and saying why when it gives up. */
-    public CertificateRecord await(String deviceId, CompletableFuture<CertificateRecord> f) throws EnrollmentException {
-        try {
-            return f.get(options.getOrderTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            throw c instanceof EnrollmentException ? (EnrollmentException) c
-                    : new EnrollmentException(deviceId + ": " + c, c, false);
-        } catch (TimeoutException e) {
-            EnrollmentStatus s = status(deviceId);
-            throw new EnrollmentException(deviceId + ": not done yet, " + s, e, true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EnrollmentException(deviceId + ": interrupted", e, true);
-        }
-    }
-
-    private CompletableFuture<CertificateRecord> submit(Device d, boolean renewal) {
+    private CompletableFuture<CertificateRecord> submit(DeviceSlot d, boolean renewal) {
         synchronized (d) {
             if (closed) {
                 return CompletableFuture.failedFuture(new EnrollmentException("enrollment stopped", null, true));
@@ -229,7 +199,7 @@ public final class EnrollmentEngine implements AutoCloseable {
         }
     }
 
-    private void dispatch(Device d) {
+    private void dispatch(DeviceSlot d) {
         try {
             workers.execute(() -> attempt(d));
         } catch (RejectedExecutionException e) {
@@ -239,7 +209,7 @@ public final class EnrollmentEngine implements AutoCloseable {
 
     // ---- one attempt --------------------------------------------------------------------------------------------
 
-    private void attempt(Device d) {
+    private void attempt(DeviceSlot d) {
         DeviceEntry entry;
         boolean renewal;
         synchronized (d) {
@@ -308,7 +278,7 @@ public final class EnrollmentEngine implements AutoCloseable {
                 .keyCustody(entry.getCustody()).status(CertificateStatus.CURRENT).issuedAt(clock.instant()).build();
     }
 
-    private void fail(Device d, EnrollmentException e, boolean retry) {
+    private void fail(DeviceSlot d, EnrollmentException e, boolean retry) {
         CompletableFuture<CertificateRecord> f = null;
         boolean willRetry = retry && !closed;
         synchronized (d) {
@@ -340,7 +310,7 @@ public final class EnrollmentEngine implements AutoCloseable {
     }
 
     /** Arms the renewal timer; the caller holds the device's lock. */
-    private void armRenewal(Device d, Instant at) {
+    private void armRenewal(DeviceSlot d, Instant at) {
         if (closed) {
             return;
         }
@@ -351,7 +321,7 @@ public final class EnrollmentEngine implements AutoCloseable {
         LOG.debug("Renewal of {} planned for {}", d.id, at);
     }
 
-    private static void cancelTimer(Device d) {
+    private static void cancelTimer(DeviceSlot d) {
         ScheduledFuture<?> t = d.timerTask;
         if (t != null) {
             t.cancel(false);
@@ -403,7 +373,7 @@ public final class EnrollmentEngine implements AutoCloseable {
     }
 
     public EnrollmentStatus status(String deviceId) {
-        Device d = devices.get(deviceId);
+        DeviceSlot d = devices.get(deviceId);
         if (d == null) {
             return new EnrollmentStatus(deviceId, currentOf(deviceId).isPresent() ? EnrollmentState.ENROLLED
                     : EnrollmentState.PENDING, 0, null, null);
@@ -417,8 +387,8 @@ public final class EnrollmentEngine implements AutoCloseable {
         return client.accountUrl();
     }
 
-    private Device device(String id) {
-        return devices.computeIfAbsent(id, Device::new);
+    private DeviceSlot device(String id) {
+        return devices.computeIfAbsent(id, DeviceSlot::new);
     }
 
     @Override
@@ -432,7 +402,7 @@ public final class EnrollmentEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Device d : devices.values()) {
+        for (DeviceSlot d : devices.values()) {
             CompletableFuture<CertificateRecord> f;
             synchronized (d) {
                 f = d.inFlight;
@@ -441,23 +411,6 @@ public final class EnrollmentEngine implements AutoCloseable {
             if (f != null) {
                 f.completeExceptionally(new EnrollmentException("enrollment stopped", null, true));
             }
-        }
-    }
-
-    /** Mutable per-device state, guarded by the instance's monitor. */
-    private static final class Device {
-        final String id;
-        DeviceEntry entry;
-        EnrollmentState state = EnrollmentState.PENDING;
-        int failures;
-        String lastError;
-        Instant nextAction;
-        ScheduledFuture<?> timerTask;
-        CompletableFuture<CertificateRecord> inFlight;
-        boolean renewal;
-
-        Device(String id) {
-            this.id = id;
         }
     }
 }

@@ -4,16 +4,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletableFuture;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import io.keywarden.acme.internal.Waits;
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.EnrollmentException;
@@ -27,7 +27,7 @@ import io.keywarden.api.enrollment.SensorEnrollmentService;
         "osgi.command.function=devices", "osgi.command.function=certs", "osgi.command.function=status",
         "osgi.command.function=enroll", "osgi.command.function=renew" })
 public final class KeywardenCommands {
-    private static final long WAIT_SECONDS = 180;
+    private static final Duration WAIT = Duration.ofMinutes(3);
 
     private final GatewayEnrollmentService gateway;
     private final SensorEnrollmentService sensors;
@@ -111,21 +111,9 @@ public final class KeywardenCommands {
         return "renewed " + waitFor(deviceId, sensors.renew(deviceId).toCompletableFuture());
     }
 
-    private CertificateRecord waitFor(String deviceId, java.util.concurrent.CompletableFuture<CertificateRecord> f)
+    private CertificateRecord waitFor(String deviceId, CompletableFuture<CertificateRecord> f)
             throws EnrollmentException {
-        try {
-            return f.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            throw c instanceof EnrollmentException ? (EnrollmentException) c
-                    : new EnrollmentException(String.valueOf(c), c, false);
-        } catch (TimeoutException e) {
-            throw new EnrollmentException(deviceId + " not done after " + WAIT_SECONDS + " s: "
-                    + sensors.getStatus(deviceId) + " (it goes on in the background)", e, true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EnrollmentException("interrupted", e, true);
-        }
+        return Waits.await(deviceId, f, WAIT, () -> sensors.getStatus(deviceId));
     }
 
     /** A plain text table with columns as wide as their widest cell. */

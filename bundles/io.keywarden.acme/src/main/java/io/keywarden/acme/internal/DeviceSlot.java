@@ -1,0 +1,27 @@
+package io.keywarden.acme.internal;
+
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+import io.keywarden.acme.internal.store.DeviceEntry;
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.EnrollmentState;
+
+/** The engine's mutable state for one device, guarded by the instance's monitor. */
+final class DeviceSlot {
+    final String id;
+    DeviceEntry entry;
+    EnrollmentState state = EnrollmentState.PENDING;
+    int failures;
+    String lastError;
+    Instant nextAction;
+    ScheduledFuture<?> timerTask;
+    /** The order under way, shared by every caller asking for this device meanwhile. */
+    CompletableFuture<CertificateRecord> inFlight;
+    boolean renewal;
+
+    DeviceSlot(String id) {
+        this.id = id;
+    }
+}
