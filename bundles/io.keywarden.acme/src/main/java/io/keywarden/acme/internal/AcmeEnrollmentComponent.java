@@ -236,9 +236,7 @@ public final class AcmeEnrollmentComponent
 
     @Override
     public List<String> getDeviceIds() {
-        List<String> out = new ArrayList<>(engine.deviceIds());
-        out.remove(engine.gatewayId());
-        return out;
+        return engine.sensorIds();
     }
 
     // ---- CertificateInventory -----------------------------------------------------------------------------------------

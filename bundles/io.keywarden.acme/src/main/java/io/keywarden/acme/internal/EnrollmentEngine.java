@@ -372,6 +372,21 @@ public final class EnrollmentEngine implements AutoCloseable {
         }
     }
 
+    /** The sensors this gateway enrolls (a gateway configured earlier under another name is not one of them). */
+    public List<String> sensorIds() {
+        List<String> out = new ArrayList<>();
+        for (String id : deviceIds()) {
+            try {
+                if (store.loadDevice(id).map(e -> e.getKind() == DeviceKind.SENSOR).orElse(false)) {
+                    out.add(id);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Cannot read device {}: {}", id, e.toString());
+            }
+        }
+        return out;
+    }
+
     public EnrollmentStatus status(String deviceId) {
         DeviceSlot d = devices.get(deviceId);
         if (d == null) {

@@ -125,6 +125,7 @@ class EnrollmentEngineTest {
                 .get(10, TimeUnit.SECONDS);
         assertEquals(first.currentOf("s1").orElseThrow().getSerial(), again.getSerial());
         assertEquals(ordersBefore, ca.orders.size(), "enrolling an enrolled sensor again orders nothing");
+        assertEquals(List.of("s1"), second.sensorIds());
     }
 
     @Test
