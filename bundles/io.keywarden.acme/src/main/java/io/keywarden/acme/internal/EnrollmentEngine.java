@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.acme.internal.acme.CertificateAuthority;
 import io.keywarden.acme.internal.acme.CsrCheck;
 import io.keywarden.acme.internal.acme.IssuedCertificate;
+import io.keywarden.acme.internal.acme.OrderRequest;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
@@ -230,6 +231,7 @@ public final class EnrollmentEngine implements AutoCloseable {
                 if (previous.isPresent() && !previous.get().getSerial().equals(record.getSerial())) {
                     store.saveCertificate(previous.get().withStatus(CertificateStatus.SUPERSEDED));
                 }
+                store.clearPendingOrder(entry.getDeviceId());
             }
             LOG.info("{} {}: serial {} valid until {}", renewal ? "Renewed" : "Enrolled", entry.getDeviceId(),
                     record.getSerial(), record.getNotAfter());
@@ -257,19 +259,32 @@ public final class EnrollmentEngine implements AutoCloseable {
     }
 
     private CertificateRecord orderFor(DeviceEntry entry) throws EnrollmentException, IOException {
-        IssuedCertificate issued;
+        String id = entry.getDeviceId();
+        OrderRequest request;
         if (entry.getCustody() == KeyCustody.GATEWAY) {
             KeyPair kp;
             try {
-                kp = store.deviceKey(entry.getDeviceId(), options.getKeyType()::generate);
+                kp = store.deviceKey(id, options.getKeyType()::generate);
             } catch (GeneralSecurityException e) {
-                throw new EnrollmentException("key of " + entry.getDeviceId() + " unreadable: " + e, e, false);
+                throw new EnrollmentException("key of " + id + " unreadable: " + e, e, false);
             }
-            issued = client.order(entry.getIdentifiers(), kp, null);
+            request = OrderRequest.withKey(entry.getIdentifiers(), kp);
         } else {
-            byte[] der = CsrCheck.check(entry.getCsrPem().orElseThrow(), entry.getIdentifiers());
-            issued = client.order(entry.getIdentifiers(), null, der);
+            request = OrderRequest.withCsr(entry.getIdentifiers(),
+                    CsrCheck.check(entry.getCsrPem().orElseThrow(), entry.getIdentifiers()));
         }
+        // an order journaled before the current certificate was recorded is the one that produced it: not resumable
+        Optional<Instant> currentIssued = currentOf(id).map(CertificateRecord::getIssuedAt);
+        Optional<String> pending = store.pendingOrder(id)
+                .filter(p -> currentIssued.isEmpty() || p.getValue().isAfter(currentIssued.get())).map(Map.Entry::getKey);
+        IssuedCertificate issued = client.order(request.journaled(pending, url -> {
+            try {
+                store.savePendingOrder(id, url, clock.instant());
+            } catch (IOException e) {
+                // the order goes on; only a crash before its certificate is recorded would now order twice
+                LOG.warn("Cannot journal order {} of {}: {}", url, id, e.toString());
+            }
+        }));
         X509Certificate leaf = issued.getChain().get(0);
         return CertificateRecord.builder().deviceId(entry.getDeviceId()).kind(entry.getKind())
                 .identifiers(entry.getIdentifiers()).serial(leaf.getSerialNumber().toString(16))

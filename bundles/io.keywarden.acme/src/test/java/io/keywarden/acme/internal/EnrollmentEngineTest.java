@@ -221,4 +221,33 @@ class EnrollmentEngineTest {
         Instant next = e.status("s1").getNextAction().orElseThrow();
         assertTrue(!next.isBefore(start) && !next.isAfter(start.plus(Duration.ofHours(1))), next.toString());
     }
+
+    @Test
+    void anOrderInterruptedByACrashIsResumedAtTheNextStartNotPlacedAgain() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.crashAfterCreate = true;
+        EnrollmentEngine first = engine(ca, Map.of());
+        CompletableFuture<CertificateRecord> lost = first
+                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build());
+        assertThrows(ExecutionException.class, () -> lost.get(10, TimeUnit.SECONDS));
+        first.close();
+        assertEquals(1, ordersFor(ca, "s1.gw.example"));
+
+        EnrollmentEngine second = engine(ca, Map.of());
+        second.start();
+        await(() -> second.status("s1").getState() == EnrollmentState.ENROLLED, "s1 enrolled after the restart");
+        assertEquals(1, ordersFor(ca, "s1.gw.example"), "the journaled order is resumed, no second one is placed");
+        assertEquals(List.of("https://fake.example/order/1"), ca.resumed);
+
+        // the journal is cleared once the certificate is recorded: a later renewal places a new order
+        second.renew("s1").get(10, TimeUnit.SECONDS);
+        assertEquals(2, ordersFor(ca, "s1.gw.example"));
+        assertEquals(1, ca.resumed.size());
+    }
+
+    private static long ordersFor(FakeCa ca, String name) {
+        synchronized (ca.orders) {
+            return ca.orders.stream().filter(names -> names.contains(name)).count();
+        }
+    }
 }

@@ -23,6 +23,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 import io.keywarden.acme.internal.acme.CertificateAuthority;
 import io.keywarden.acme.internal.acme.IssuedCertificate;
+import io.keywarden.acme.internal.acme.OrderRequest;
 import io.keywarden.acme.internal.config.KeyType;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.api.enrollment.EnrollmentException;
@@ -41,13 +42,20 @@ final class FakeCa implements CertificateAuthority {
     final AtomicInteger transientFailures = new AtomicInteger();
     volatile boolean rejectPermanently;
     volatile RenewalPlanner.Window window;
+    /** Resume URLs the engine handed in. */
+    final List<String> resumed = Collections.synchronizedList(new ArrayList<>());
+    /** The next order is created (and journaled), then the "process" dies before the certificate is recorded. */
+    volatile boolean crashAfterCreate;
 
     FakeCa() throws Exception {
         caCert = TestCerts.selfSigned("fake-ca", caKey);
     }
 
     @Override
-    public IssuedCertificate order(List<String> names, KeyPair key, byte[] csrDer) throws EnrollmentException {
+    public IssuedCertificate order(OrderRequest request) throws EnrollmentException {
+        List<String> names = request.getNames();
+        KeyPair key = request.getKey().orElse(null);
+        byte[] csrDer = request.getCsrDer().orElse(null);
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
         try {
@@ -60,7 +68,16 @@ final class FakeCa implements CertificateAuthority {
             if (rejectPermanently) {
                 throw new EnrollmentException("CA refused (rejectedIdentifier)", null, false);
             }
-            orders.add(List.copyOf(names));
+            if (request.getResumeUrl().isPresent()) {
+                resumed.add(request.getResumeUrl().get());
+            } else {
+                orders.add(List.copyOf(names));
+                request.created("https://fake.example/order/" + orders.size());
+            }
+            if (crashAfterCreate) {
+                crashAfterCreate = false;
+                throw new IllegalStateException("simulated crash after the order was created");
+            }
             PublicKey pub = key != null ? key.getPublic()
                     : new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(new PKCS10CertificationRequest(csrDer))
                             .getPublicKey();

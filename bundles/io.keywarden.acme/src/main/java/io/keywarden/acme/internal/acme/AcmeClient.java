@@ -119,43 +119,29 @@ public final class AcmeClient implements CertificateAuthority {
     }
 
     /**
-     * Orders a certificate for {@code names}: answers the http-01 challenges from the embedded responder,
-     * finalizes with the key pair (gateway-held key) or the device's CSR (device-held key).
+     * Orders a certificate: resumes the journaled order when there is one that can still complete, else creates
+     * one; answers the http-01 challenges from the embedded responder and finalizes with the key or the CSR.
      */
     @Override
-    public IssuedCertificate order(List<String> names, KeyPair key, byte[] csrDer) throws EnrollmentException {
+    public IssuedCertificate order(OrderRequest request) throws EnrollmentException {
         Login l = login();
         Instant deadline = clock.instant().plus(options.getOrderTimeout());
-        String what = "order for " + names;
+        String what = "order for " + request.getNames();
         List<String> tokens = new ArrayList<>();
         try {
-            Order order = l.newOrder().domains(names).create();
-            LOG.debug("{}: created {}", what, order.getLocation());
-            List<Authorization> pending = new ArrayList<>();
-            for (Authorization auth : order.getAuthorizations()) {
-                if (auth.getStatus() == Status.VALID) {
-                    continue;
-                }
-                Http01Challenge ch = auth.findChallenge(Http01Challenge.class).orElseThrow(() -> new EnrollmentException(
-                        what + ": the CA offers no http-01 challenge for " + auth.getIdentifier(), null, false));
-                responder.add(ch.getToken(), ch.getAuthorization());
-                tokens.add(ch.getToken());
-                ch.trigger();
-                pending.add(auth);
+            Order order = resumable(l, request, what).orElse(null);
+            if (order == null) {
+                order = l.newOrder().domains(request.getNames()).create();
+                request.created(order.getLocation().toString());
+                LOG.debug("{}: created {}", what, order.getLocation());
             }
-            for (Authorization auth : pending) {
-                Status s = poll(auth, auth::getStatus, Set.of(Status.VALID, Status.INVALID), deadline, what);
-                if (s != Status.VALID) {
-                    throw new EnrollmentException(what + ": validation of " + auth.getIdentifier().getDomain()
-                            + " failed: " + challengeError(auth), null, true);
-                }
-            }
+            authorize(order, tokens, deadline, what);
             Status s = poll(order, order::getStatus, Set.of(Status.READY, Status.VALID, Status.INVALID), deadline, what);
             if (s == Status.READY) {
-                if (csrDer != null) {
-                    order.execute(csrDer);
+                if (request.getCsrDer().isPresent()) {
+                    order.execute(request.getCsrDer().get());
                 } else {
-                    order.execute(key);
+                    order.execute(request.getKey().orElseThrow());
                 }
                 // the finalize response often says "valid" already: look before fetching again
                 s = order.getStatus();
@@ -180,6 +166,55 @@ public final class AcmeClient implements CertificateAuthority {
             throw new EnrollmentException(what + ": the CA's answer broke the protocol: " + e.getMessage(), e, true);
         } finally {
             tokens.forEach(responder::remove);
+        }
+    }
+
+    /** The journaled order, if it exists, is ours for the same names and can still end in a certificate. */
+    private Optional<Order> resumable(Login l, OrderRequest request, String what) {
+        if (request.getResumeUrl().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Order order = l.bindOrder(new URL(request.getResumeUrl().get()));
+            order.fetch();
+            List<String> names = new ArrayList<>();
+            order.getIdentifiers().forEach(i -> names.add(i.getValue()));
+            boolean sameNames = new java.util.TreeSet<>(names).equals(new java.util.TreeSet<>(request.getNames()));
+            if (sameNames && order.getStatus() != Status.INVALID) {
+                LOG.info("{}: resuming order {} ({})", what, order.getLocation(), order.getStatus());
+                return Optional.of(order);
+            }
+            LOG.info("{}: journaled order {} is {}, placing a new one", what, order.getLocation(), order.getStatus());
+        } catch (AcmeException | IOException | RuntimeException e) {
+            LOG.info("{}: journaled order {} cannot be resumed ({}), placing a new one", what,
+                    request.getResumeUrl().get(), e.toString());
+        }
+        return Optional.empty();
+    }
+
+    /** Answers every authorization of the order that is not valid yet and waits until all are. */
+    private void authorize(Order order, List<String> tokens, Instant deadline, String what)
+            throws AcmeException, InterruptedException, EnrollmentException {
+        List<Authorization> pending = new ArrayList<>();
+        for (Authorization auth : order.getAuthorizations()) {
+            if (auth.getStatus() == Status.VALID) {
+                continue;
+            }
+            Http01Challenge ch = auth.findChallenge(Http01Challenge.class).orElseThrow(() -> new EnrollmentException(
+                    what + ": the CA offers no http-01 challenge for " + auth.getIdentifier(), null, false));
+            responder.add(ch.getToken(), ch.getAuthorization());
+            tokens.add(ch.getToken());
+            if (ch.getStatus() == Status.PENDING) {
+                ch.trigger();
+            }
+            pending.add(auth);
+        }
+        for (Authorization auth : pending) {
+            Status s = poll(auth, auth::getStatus, Set.of(Status.VALID, Status.INVALID), deadline, what);
+            if (s != Status.VALID) {
+                throw new EnrollmentException(what + ": validation of " + auth.getIdentifier().getDomain()
+                        + " failed: " + challengeError(auth), null, true);
+            }
         }
     }
 

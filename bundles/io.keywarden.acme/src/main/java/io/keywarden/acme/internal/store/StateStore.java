@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -47,6 +48,7 @@ import io.keywarden.api.enrollment.KeyCustody;
  * <pre>
  * accounts/&lt;sha256(directory url)&gt;/account-key.pem, account.properties
  * devices/&lt;device id&gt;/device.properties, key.pem (gateway-held key) or request.csr (device-held key)
+ * devices/&lt;device id&gt;/pending-order.properties (URL of the order under way, until its certificate is recorded)
  * devices/&lt;device id&gt;/certs/&lt;serial&gt;.pem (chain), &lt;serial&gt;.properties
  * </pre>
  */
@@ -184,6 +186,34 @@ public final class StateStore {
             return Optional.empty();
         }
         return Optional.of(Pem.decodeKeyPair(Files.readString(file, StandardCharsets.US_ASCII)));
+    }
+
+    // ---- order journal ------------------------------------------------------------------------------------
+
+    /** Remembers the order under way for a device, so a restart resumes it instead of ordering twice. */
+    public void savePendingOrder(String deviceId, String orderUrl, Instant createdAt) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("order.url", orderUrl);
+        p.setProperty("created.at", createdAt.toString());
+        writeProperties(deviceDir(deviceId).resolve("pending-order.properties"), p, false);
+    }
+
+    /** The journaled order: its URL and when it was created. */
+    public Optional<Map.Entry<String, Instant>> pendingOrder(String deviceId) throws IOException {
+        Path file = root.resolve("devices").resolve(checkDeviceId(deviceId)).resolve("pending-order.properties");
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        Properties p = readProperties(file);
+        try {
+            return Optional.of(Map.entry(p.getProperty("order.url"), Instant.parse(p.getProperty("created.at"))));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public void clearPendingOrder(String deviceId) throws IOException {
+        Files.deleteIfExists(root.resolve("devices").resolve(checkDeviceId(deviceId)).resolve("pending-order.properties"));
     }
 
     // ---- certificates -------------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ class AcmeClientPebbleTest {
         try (Http01Responder responder = new Http01Responder("127.0.0.1", pebble.httpPort())) {
             AcmeClient client = client(p, responder);
             KeyPair key = KeyType.EC_P256.generate();
-            IssuedCertificate issued = client.order(List.of("gw.eab.keywarden.test"), key, null);
+            IssuedCertificate issued = client.order(OrderRequest.withKey(List.of("gw.eab.keywarden.test"), key));
             X509Certificate leaf = issued.getChain().get(0);
             assertEquals(key.getPublic(), leaf.getPublicKey());
             assertTrue(leaf.getSubjectAlternativeNames().stream().anyMatch(n -> n.get(1).equals("gw.eab.keywarden.test")));
@@ -106,6 +106,33 @@ class AcmeClientPebbleTest {
             assertTrue(e.getMessage().contains("CA unreachable"), e.getMessage());
             assertTrue(e.getMessage().toLowerCase().contains("certification path")
                     || e.getMessage().toLowerCase().contains("pkix"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anOrderJournaledBeforeACrashIsResumedAndNoSecondOrderIsPlaced() throws Exception {
+        Map<String, Object> p = config();
+        p.put(GatewayOptions.KEY_EAB_KID, KID);
+        p.put(GatewayOptions.KEY_EAB_HMAC, HMAC);
+        List<String> names = List.of("resume.eab.keywarden.test");
+        KeyPair key = KeyType.EC_P256.generate();
+        List<String> created = new java.util.ArrayList<>();
+        try (Http01Responder responder = new Http01Responder("127.0.0.1", pebble.httpPort())) {
+            AcmeClient client = client(p, responder);
+            OrderRequest crashing = OrderRequest.withKey(names, key).journaled(java.util.Optional.empty(), url -> {
+                created.add(url);
+                throw new IllegalStateException("killed right after the order was journaled");
+            });
+            assertThrows(IllegalStateException.class, () -> client.order(crashing));
+            assertEquals(1, created.size());
+
+            AcmeClient restarted = client(p, responder);
+            IssuedCertificate issued = restarted.order(OrderRequest.withKey(names, key)
+                    .journaled(java.util.Optional.of(created.get(0)), created::add));
+            assertEquals(1, created.size(), "resuming must not create another order");
+            X509Certificate leaf = issued.getChain().get(0);
+            assertEquals(key.getPublic(), leaf.getPublicKey());
+            assertTrue(pebble.certStatus(leaf.getSerialNumber().toString(16)).isValid());
         }
     }
 }
