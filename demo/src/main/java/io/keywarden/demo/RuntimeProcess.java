@@ -76,6 +76,12 @@ final class RuntimeProcess implements AutoCloseable {
         return startedAt;
     }
 
+    /** SIGKILL, as a power cut or the OOM killer would: no shutdown hook, no deactivate, nothing flushed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
