@@ -3,9 +3,6 @@ package io.keywarden.acme.internal;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,8 +24,6 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.acme.internal.acme.CertificateAuthority;
 import io.keywarden.acme.internal.acme.CsrCheck;
-import io.keywarden.acme.internal.acme.IssuedCertificate;
-import io.keywarden.acme.internal.acme.OrderRequest;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
@@ -67,6 +62,7 @@ public final class EnrollmentEngine implements AutoCloseable {
     private final Listener listener;
     private final ScheduledExecutorService timer;
     private final ExecutorService workers;
+    private final DeviceOrdering ordering;
     private final Map<String, DeviceSlot> devices = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -79,6 +75,7 @@ public final class EnrollmentEngine implements AutoCloseable {
         this.planner = requireNonNull(planner, "planner");
         this.backoff = requireNonNull(backoff, "backoff");
         this.listener = requireNonNull(listener, "listener");
+        this.ordering = new DeviceOrdering(options.getKeyType(), store, client, clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("keywarden-enroll-timer"));
         this.workers = Executors.newFixedThreadPool(options.getConcurrency(), new NamedThreads("keywarden-enroll"));
     }
@@ -259,38 +256,7 @@ public final class EnrollmentEngine implements AutoCloseable {
     }
 
     private CertificateRecord orderFor(DeviceEntry entry) throws EnrollmentException, IOException {
-        String id = entry.getDeviceId();
-        OrderRequest request;
-        if (entry.getCustody() == KeyCustody.GATEWAY) {
-            KeyPair kp;
-            try {
-                kp = store.deviceKey(id, options.getKeyType()::generate);
-            } catch (GeneralSecurityException e) {
-                throw new EnrollmentException("key of " + id + " unreadable: " + e, e, false);
-            }
-            request = OrderRequest.withKey(entry.getIdentifiers(), kp);
-        } else {
-            request = OrderRequest.withCsr(entry.getIdentifiers(),
-                    CsrCheck.check(entry.getCsrPem().orElseThrow(), entry.getIdentifiers()));
-        }
-        // an order journaled before the current certificate was recorded is the one that produced it: not resumable
-        Optional<Instant> currentIssued = currentOf(id).map(CertificateRecord::getIssuedAt);
-        Optional<String> pending = store.pendingOrder(id)
-                .filter(p -> currentIssued.isEmpty() || p.getValue().isAfter(currentIssued.get())).map(Map.Entry::getKey);
-        IssuedCertificate issued = client.order(request.journaled(pending, url -> {
-            try {
-                store.savePendingOrder(id, url, clock.instant());
-            } catch (IOException e) {
-                // the order goes on; only a crash before its certificate is recorded would now order twice
-                LOG.warn("Cannot journal order {} of {}: {}", url, id, e.toString());
-            }
-        }));
-        X509Certificate leaf = issued.getChain().get(0);
-        return CertificateRecord.builder().deviceId(entry.getDeviceId()).kind(entry.getKind())
-                .identifiers(entry.getIdentifiers()).serial(leaf.getSerialNumber().toString(16))
-                .notBefore(leaf.getNotBefore().toInstant()).notAfter(leaf.getNotAfter().toInstant())
-                .chain(issued.getChain()).accountUrl(issued.getAccountUrl()).certificateUrl(issued.getLocation())
-                .keyCustody(entry.getCustody()).status(CertificateStatus.CURRENT).issuedAt(clock.instant()).build();
+        return ordering.order(entry, currentOf(entry.getDeviceId()).map(CertificateRecord::getIssuedAt));
     }
 
     private void fail(DeviceSlot d, EnrollmentException e, boolean retry) {
