@@ -46,12 +46,16 @@ final class BenchCommand {
         int concurrency = 8;
         int withCsr = 0;
         long timeoutSeconds = -1;
+        int legoParallel = 0;
+        boolean alwaysValid = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
                 case "--concurrency" -> concurrency = Args.intValue(args, ++i, 1, 256);
                 case "--csr" -> withCsr = Args.intValue(args, ++i, 0, 100_000);
                 case "--timeout" -> timeoutSeconds = Args.intValue(args, ++i, 1, 86_400);
+                case "--lego" -> legoParallel = Args.intValue(args, ++i, 1, 256);
+                case "--always-valid" -> alwaysValid = true;
                 default -> {
                     if (a.matches("\\d+")) {
                         n = Args.intValue(args, i, 1, 100_000);
@@ -67,9 +71,10 @@ final class BenchCommand {
         }
         Path runtimeJar = layout.requireRuntimeJar();
         Path work = layout.demoDir();
-        out.printf(Locale.ROOT, "Keywarden bench: %d sensors (%d with their own CSR), enrollment.concurrency=%d%n", n,
-                withCsr, concurrency);
-        try (LocalStage stage = LocalStage.start(work)) {
+        out.printf(Locale.ROOT, "Keywarden bench: %d sensors (%d with their own CSR), enrollment.concurrency=%d, %s%n", n,
+                withCsr, concurrency, alwaysValid ? "Pebble accepting every challenge unchecked (PEBBLE_VA_ALWAYS_VALID)"
+                        : "real http-01 validation");
+        try (LocalStage stage = LocalStage.start(work, alwaysValid)) {
             out.println("  Pebble       " + stage.pebble.directoryUrl() + " (http-01 on 127.0.0.1:"
                     + stage.pebble.httpPort() + ")");
             Map<String, ConfigFiles.Sensor> sensors = new LinkedHashMap<>();
@@ -141,8 +146,33 @@ final class BenchCommand {
                     + "(%.1f ms and %.1f ms per certificate)%n", rtCpu, pebbleCpu, 1000 * rtCpu / n, 1000 * pebbleCpu / n);
             out.printf(Locale.ROOT, "  CPU in total: runtime %.2f s, Pebble %.2f s%n", Cpu.seconds(rt.pid()),
                     Cpu.seconds(pebblePid));
+            if (legoParallel > 0) {
+                rt.close(); // frees the validation port for lego's webroot server
+                compareWithLego(stage, n, legoParallel, n / Math.max(0.001, seconds(wall)), rtCpu / n);
+            }
             return 0;
         }
+    }
+
+    private void compareWithLego(LocalStage stage, int n, int parallel, double ourRate, double ourCpuPerCert) {
+        if (!LegoRun.available()) {
+            throw new DemoException("--lego needs lego: apt-get install lego", 2);
+        }
+        out.printf(Locale.ROOT, "%nlego %s, same Pebble, %d processes at a time ...%n", LegoRun.version(), parallel);
+        LegoRun.Result lego;
+        try {
+            lego = LegoRun.run(stage, n, parallel, DOMAIN);
+        } catch (IOException e) {
+            throw new DemoException("lego run failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoException("interrupted");
+        }
+        double legoRate = lego.certificates() / Math.max(0.001, seconds(lego.wall()));
+        out.printf(Locale.ROOT, "  lego: %d/%d certificates in %.2f s (%.1f certificates/s), CPU %.1f ms per certificate%n",
+                lego.certificates(), n, seconds(lego.wall()), legoRate, 1000 * lego.cpuSeconds() / Math.max(1, lego.certificates()));
+        out.printf(Locale.ROOT, "  Keywarden / lego: %.2fx the rate, %.2fx the client CPU per certificate%n",
+                ourRate / legoRate, ourCpuPerCert / (lego.cpuSeconds() / Math.max(1, lego.certificates())));
     }
 
     private static double seconds(Duration d) {
@@ -203,6 +233,18 @@ final class BenchCommand {
                 // after "pid (comm) ": f[0] is field 3 (state); utime is field 14, stime field 15
                 long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
                 return ticks / TICKS;
+            } catch (IOException | RuntimeException e) {
+                return Double.NaN;
+            }
+        }
+
+        /** CPU seconds of the child processes this JVM has waited for (cutime + cstime). */
+        static double childrenOfThisJvm() {
+            try {
+                String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+                // cutime is field 16, cstime field 17
+                return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / TICKS;
             } catch (IOException | RuntimeException e) {
                 return Double.NaN;
             }

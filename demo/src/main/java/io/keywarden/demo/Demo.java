@@ -27,9 +27,11 @@ public final class Demo {
                   etc/ goes to WORK_DIR/etc (default: keywarden-data/ in the repository), its state to
                   --data-dir (default WORK_DIR/data).
 
-              bench [N] [--concurrency C] [--csr K] [--timeout S]
+              bench [N] [--concurrency C] [--csr K] [--timeout S] [--lego P] [--always-valid]
                   Local Pebble, a gateway, then N sensors at once (default 200; K of them with their own CSR,
                   default 0); enrollment.concurrency C (default 8). Reports times, certificates/s and CPU seconds.
+                  --lego P: then N certificates with lego, P processes at a time, same Pebble, same real
+                  http-01 validation, and the ratios. --always-valid: Pebble checks no challenge.
 
               help
             """;

@@ -35,8 +35,13 @@ final class LocalStage implements AutoCloseable {
 
     /** Wipes {@code workDir} and starts Pebble (real http-01 validation) in {@code workDir/pebble}. */
     static LocalStage start(Path workDir) {
+        return start(workDir, false);
+    }
+
+    /** As {@link #start(Path)}; with {@code alwaysValid} Pebble accepts every challenge without checking it. */
+    static LocalStage start(Path workDir, boolean alwaysValid) {
         Layout.wipe(workDir);
-        PebbleHarness pebble = PebbleHarness.builder(workDir.resolve("pebble")).build();
+        PebbleHarness pebble = PebbleHarness.builder(workDir.resolve("pebble")).alwaysValid(alwaysValid).build();
         LocalStage stage = new LocalStage(workDir, pebble);
         try {
             pebble.start();
