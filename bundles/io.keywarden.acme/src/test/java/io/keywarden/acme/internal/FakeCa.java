@@ -79,8 +79,8 @@ final class FakeCa implements CertificateAuthority {
                 throw new IllegalStateException("simulated crash after the order was created");
             }
             PublicKey pub = key != null ? key.getPublic()
-                    : new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(new PKCS10CertificationRequest(csrDer))
-                            .getPublicKey();
+                    : java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.X509EncodedKeySpec(
+                            new PKCS10CertificationRequest(csrDer).getSubjectPublicKeyInfo().getEncoded()));
             Instant nb = Instant.now();
             var b = new JcaX509v3CertificateBuilder(caCert.getSubjectX500Principal(),
                     BigInteger.valueOf(serials.incrementAndGet()), Date.from(nb), Date.from(nb.plus(validity)),
