@@ -146,6 +146,7 @@ final class BenchCommand {
                     + "(%.1f ms and %.1f ms per certificate)%n", rtCpu, pebbleCpu, 1000 * rtCpu / n, 1000 * pebbleCpu / n);
             out.printf(Locale.ROOT, "  CPU in total: runtime %.2f s, Pebble %.2f s%n", Cpu.seconds(rt.pid()),
                     Cpu.seconds(pebblePid));
+            out.printf(Locale.ROOT, "  runtime peak resident memory: %s%n", Cpu.peakRss(rt.pid()));
             if (legoParallel > 0) {
                 rt.close(); // frees the validation port for lego's webroot server
                 compareWithLego(stage, n, legoParallel, n / Math.max(0.001, seconds(wall)), rtCpu / n);
@@ -236,6 +237,21 @@ final class BenchCommand {
             } catch (IOException | RuntimeException e) {
                 return Double.NaN;
             }
+        }
+
+        /** VmHWM (peak resident set) of a process, as /proc reports it. */
+        static String peakRss(long pid) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"), StandardCharsets.US_ASCII)) {
+                    if (line.startsWith("VmHWM:")) {
+                        long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        return String.format(Locale.ROOT, "%.0f MiB", kb / 1024.0);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // fall through
+            }
+            return "n/a";
         }
 
         /** CPU seconds of the child processes this JVM has waited for (cutime + cstime). */
