@@ -31,7 +31,7 @@ public final class Demo {
                   Local Pebble, a gateway, then N sensors at once (default 200; K of them with their own CSR,
                   default 0); enrollment.concurrency C (default 8). Reports times, certificates/s and CPU seconds.
                   --lego P: then N certificates with lego, P processes at a time, same Pebble, same real
-                  http-01 validation, and the ratios. --always-valid: Pebble checks no challenge.
+                  http-01 validation, and the ratios. --always-valid: Pebble checks no challenge, for both.
 
               help
             """;

@@ -35,13 +35,15 @@ final class LocalStage implements AutoCloseable {
 
     /** Wipes {@code workDir} and starts Pebble (real http-01 validation) in {@code workDir/pebble}. */
     static LocalStage start(Path workDir) {
-        return start(workDir, false);
+        return start(workDir, java.util.Map.of());
     }
 
-    /** As {@link #start(Path)}; with {@code alwaysValid} Pebble accepts every challenge without checking it. */
-    static LocalStage start(Path workDir, boolean alwaysValid) {
+    /** As {@link #start(Path)}, with more environment variables for Pebble (the bench's switches). */
+    static LocalStage start(Path workDir, java.util.Map<String, String> pebbleEnvironment) {
         Layout.wipe(workDir);
-        PebbleHarness pebble = PebbleHarness.builder(workDir.resolve("pebble")).alwaysValid(alwaysValid).build();
+        PebbleHarness.Builder builder = PebbleHarness.builder(workDir.resolve("pebble"));
+        pebbleEnvironment.forEach(builder::environment);
+        PebbleHarness pebble = builder.build();
         LocalStage stage = new LocalStage(workDir, pebble);
         try {
             pebble.start();

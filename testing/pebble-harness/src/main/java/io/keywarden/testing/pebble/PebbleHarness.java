@@ -84,9 +84,6 @@ public final class PebbleHarness implements AutoCloseable {
         if (b.nonceRejectPercent != null) {
             env.put("PEBBLE_WFE_NONCEREJECT", Integer.toString(b.nonceRejectPercent));
         }
-        if (b.alwaysValid) {
-            env.put("PEBBLE_VA_ALWAYS_VALID", "1");
-        }
         env.putAll(b.extraEnvironment);
         this.environment = Map.copyOf(env);
 
@@ -387,7 +384,6 @@ public final class PebbleHarness implements AutoCloseable {
         private final Path workDir;
         private Duration certificateValidity;
         private Integer nonceRejectPercent;
-        private boolean alwaysValid;
         private int httpPort;
         private int acmePort;
         private final Map<String, String> eabKeys = new LinkedHashMap<>();
@@ -414,12 +410,6 @@ public final class PebbleHarness implements AutoCloseable {
                 throw new IllegalArgumentException("percent must be 0..100: " + percent);
             }
             this.nonceRejectPercent = percent;
-            return this;
-        }
-
-        /** {@code PEBBLE_VA_ALWAYS_VALID=1}: every challenge succeeds without validation (for benchmarks only). */
-        public Builder alwaysValid(boolean alwaysValid) {
-            this.alwaysValid = alwaysValid;
             return this;
         }
 

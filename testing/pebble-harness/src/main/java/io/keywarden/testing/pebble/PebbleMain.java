@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -cp ... io.keywarden.testing.pebble.PebbleMain &lt;workDir&gt; [--validity-seconds N] [--http-port N]
- *      [--acme-port N] [--nonce-reject PERCENT] [--always-valid] [--no-stdin]
+ *      [--acme-port N] [--nonce-reject PERCENT] [--no-stdin]
  * </pre>
  *
  * Prints {@code directory=}, {@code trustAnchor=}, {@code httpPort=}, {@code management=} lines (then {@code ready}),
@@ -35,7 +35,6 @@ public final class PebbleMain {
                 case "--http-port" -> b.httpPort(intArg(args, ++i));
                 case "--acme-port" -> b.acmePort(intArg(args, ++i));
                 case "--nonce-reject" -> b.nonceRejectPercent(intArg(args, ++i));
-                case "--always-valid" -> b.alwaysValid(true);
                 case "--no-stdin" -> watchStdin = false;
                 default -> usage("unknown argument " + args[i]);
             }
@@ -81,7 +80,7 @@ public final class PebbleMain {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: PebbleMain <workDir> [--validity-seconds N] [--http-port N] [--acme-port N]"
-                + " [--nonce-reject PERCENT] [--always-valid] [--no-stdin]");
+                + " [--nonce-reject PERCENT] [--no-stdin]");
         System.exit(2);
     }
 }
