@@ -99,6 +99,7 @@ public final class RevocationComponent implements RevocationService {
     private RevocationQueue queue;
     private EscrowVault vault;
     private ServiceRegistration<?> registration;
+    private Inbox inbox;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addAuthority(Authority a) {
@@ -146,6 +147,9 @@ public final class RevocationComponent implements RevocationService {
         registration = context.registerService(new String[] { RevocationService.class.getName(),
                 DenyList.class.getName() }, new Services(this, denyList),
                 new Hashtable<>(Map.of(Constants.SERVICE_PID, PolicyOptions.PID)));
+        if (options.getInboxDir().isPresent()) {
+            inbox = new Inbox(options.getInboxDir().get(), this);
+        }
         LOG.info("Keywarden revocation started: routes {}, data in {}", options.getRoutes(), options.getDataDir());
     }
 
@@ -158,6 +162,9 @@ public final class RevocationComponent implements RevocationService {
                 // the bundle is stopping
             }
             registration = null;
+        }
+        if (inbox != null) {
+            inbox.close();
         }
         if (queue != null) {
             queue.close();
