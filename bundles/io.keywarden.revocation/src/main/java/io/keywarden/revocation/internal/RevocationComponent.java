@@ -195,8 +195,14 @@ public final class RevocationComponent implements RevocationService {
                 .toList();
         Ticket t = Ticket.accepted(id, signedRequest, d.request(), now, certs, d.accountsToDeactivate());
         try {
-            queue.enqueue(t);
-            denyList.addAll(t.serials());
+            queue.enqueue(t, () -> {
+                try {
+                    denyList.addAll(t.serials());
+                } catch (IOException e) {
+                    LOG.error("Deny list {} not written ({}): {} denied in memory, and again from the journal at the"
+                            + " next start", options.getDataDir().resolve("deny-list.txt"), e, t.serials());
+                }
+            });
         } catch (IOException e) {
             LOG.error("Cannot journal revocation request {}: {}", id, e.toString());
             return refuse(Ticket.refused(id, d.request(), now, RefusalReason.UNAVAILABLE,
