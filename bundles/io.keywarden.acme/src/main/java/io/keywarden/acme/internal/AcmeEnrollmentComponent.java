@@ -51,6 +51,7 @@ import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
+import io.keywarden.api.revocation.DenyList;
 
 /**
  * The gateway's ACME enrollment component. It has no modified method on purpose: a configuration change
@@ -68,6 +69,10 @@ public final class AcmeEnrollmentComponent
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
+
+    /** The revocation deny list, when that bundle runs: a revoked device is not renewed behind its revoker's back. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile DenyList denyList;
 
     private Http01Responder responder;
     private EnrollmentEngine engine;
@@ -114,6 +119,10 @@ public final class AcmeEnrollmentComponent
         engine = new EnrollmentEngine(options, store, client, clock,
                 new RenewalPlanner(options.getRenewalThreshold(), options.getRenewalJitter(), random),
                 new Backoff(options.getRetryInitial(), options.getRetryMax(), random), this);
+        engine.setDeniedSerials(serial -> {
+            DenyList d = denyList;
+            return d != null && d.isDenied(serial);
+        });
         engine.start();
         registration = context.registerService(new String[] { GatewayEnrollmentService.class.getName(),
                 SensorEnrollmentService.class.getName(), CertificateInventory.class.getName() }, this,
