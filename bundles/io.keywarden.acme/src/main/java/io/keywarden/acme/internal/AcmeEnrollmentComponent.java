@@ -70,9 +70,12 @@ public final class AcmeEnrollmentComponent
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
 
-    /** The revocation deny list, when that bundle runs: a revoked device is not renewed behind its revoker's back. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile DenyList denyList;
+    /**
+     * Every deny list there is (the revocation component's, the fleet notices'): a device revoked on its behalf is
+     * not renewed behind its revoker's back.
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private final List<DenyList> denyLists = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Http01Responder responder;
     private EnrollmentEngine engine;
@@ -119,10 +122,7 @@ public final class AcmeEnrollmentComponent
         engine = new EnrollmentEngine(options, store, client, clock,
                 new RenewalPlanner(options.getRenewalThreshold(), options.getRenewalJitter(), random),
                 new Backoff(options.getRetryInitial(), options.getRetryMax(), random), this);
-        engine.setDeniedSerials(serial -> {
-            DenyList d = denyList;
-            return d != null && d.isDenied(serial);
-        });
+        engine.setDeniedSerials(serial -> denyLists.stream().anyMatch(d -> d.isDenied(serial)));
         engine.start();
         registration = context.registerService(new String[] { GatewayEnrollmentService.class.getName(),
                 SensorEnrollmentService.class.getName(), CertificateInventory.class.getName() }, this,

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.ca.CaOperations;
 import io.keywarden.api.enrollment.CertificateInventory;
+import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.revocation.DenyList;
@@ -146,7 +147,8 @@ public final class RevocationComponent implements RevocationService {
         }
         registration = context.registerService(new String[] { RevocationService.class.getName(),
                 DenyList.class.getName() }, new Services(this, denyList),
-                new Hashtable<>(Map.of(Constants.SERVICE_PID, PolicyOptions.PID)));
+                new Hashtable<>(Map.of(Constants.SERVICE_PID, PolicyOptions.PID, FleetEvents.DENY_SOURCE_PROPERTY,
+                        RevocationEvents.DENY_SOURCE_REVOCATION)));
         if (options.getInboxDir().isPresent()) {
             inbox = new Inbox(options.getInboxDir().get(), this);
         }
