@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -199,6 +200,11 @@ public final class AcmeEnrollmentComponent
     public CertificateRecord renew() throws EnrollmentException {
         enrollIfNeeded();
         return awaitGateway(engine.renew(engine.gatewayId()));
+    }
+
+    @Override
+    public CertificateRecord enroll(String csrPem) throws EnrollmentException {
+        return awaitGateway(engine.enrollGatewayWithCsr(Objects.requireNonNull(csrPem, "csrPem")));
     }
 
     private CertificateRecord awaitGateway(CompletableFuture<CertificateRecord> f) throws EnrollmentException {

@@ -32,4 +32,15 @@ public interface GatewayEnrollmentService {
 
     /** Orders a replacement now, whatever the schedule says, keeping the key. Blocks. */
     CertificateRecord renew() throws EnrollmentException;
+
+    /**
+     * Orders the gateway's certificate for a key the caller holds (for example in Eclipse Kura's keystore) instead of
+     * one the enrollment component generates. The CSR must name exactly the gateway's DNS identifier. From then on
+     * automatic renewals reuse this CSR; a call with a CSR of another key (a rekey) orders a certificate for it at
+     * once, a call with the same CSR returns the current certificate while it is valid. Blocks.
+     *
+     * @param csrPem a PKCS#10 request in PEM form
+     * @since 1.1
+     */
+    CertificateRecord enroll(String csrPem) throws EnrollmentException;
 }

@@ -67,6 +67,7 @@ class KeywardenCommandsTest {
         @Override public CertificateRecord renew() throws EnrollmentException {
             throw new EnrollmentException("gw: CA unreachable: connection refused", null, true);
         }
+        @Override public CertificateRecord enroll(String csrPem) { return enroll(); }
     };
 
     private final SensorEnrollmentService sensors = new SensorEnrollmentService() {
