@@ -75,6 +75,14 @@ final class KeywardenOptions {
         return options.toArray(new Option[0]);
     }
 
+    /** The common options plus Kura's API (the compat bundle) and the Kura adapter. */
+    static Option[] kuraOptions() {
+        List<Option> options = new ArrayList<>(List.of(options()));
+        options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
+        options.add(ourBundle(ItProperties.BUNDLE_KURA));
+        return options.toArray(new Option[0]);
+    }
+
     private static void add(List<Option> options, String[][] coordinates) {
         for (String[] c : coordinates) {
             options.add(mavenBundle(c[0], c[1], c[2]));

@@ -202,9 +202,10 @@ public final class EnrollmentEngine implements AutoCloseable {
                     && current.get().getNotAfter().isAfter(clock.instant())) {
                 return CompletableFuture.completedFuture(current.get());
             }
-            if (d.inFlight != null && (d.entry == null || !entry.sameRequestAs(d.entry))) {
-                return CompletableFuture.failedFuture(new EnrollmentException(
-                        "an order for the gateway's previous key is under way; try again when it settles", null, true));
+            CompletableFuture<CertificateRecord> running = d.inFlight;
+            if (running != null && (d.entry == null || !entry.sameRequestAs(d.entry))) {
+                // the order under way is for the previous key (e.g. the first one, placed at start): queue behind it
+                return running.handle((r, e) -> null).thenCompose(settled -> enrollGatewayWithCsr(csrPem));
             }
             try {
                 store.saveDevice(entry);
