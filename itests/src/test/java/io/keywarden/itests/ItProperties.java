@@ -19,6 +19,8 @@ public final class ItProperties {
     public static final String BUNDLE_KURA = "keywarden.it.bundle.kura";
     /** Path of the kura-api-compat bundle jar (Kura's API packages; build and test only). */
     public static final String BUNDLE_KURA_COMPAT = "keywarden.it.bundle.kura.compat";
+    /** Path of the io.keywarden.revocation bundle jar (the reactor's target/*.jar). */
+    public static final String BUNDLE_REVOCATION = "keywarden.it.bundle.revocation";
     /** Directory for Pebble work dirs and the per-test data dirs. */
     public static final String WORKDIR = "keywarden.it.workdir";
     /** Base URL of the driver's control endpoint ({@link CaControl}). */
@@ -30,6 +32,12 @@ public final class ItProperties {
     public static final String CA_SHORT = "short";
     /** A CA that is down until a test starts it. */
     public static final String CA_OUTAGE = "outage";
+
+    /**
+     * The main CA reached through a TCP proxy that a test can block (connections refused) and unblock, while Pebble
+     * behind it keeps its state.
+     */
+    public static final String CA_BLOCKABLE = "blockable";
 
     public static final int SHORT_VALIDITY_SECONDS = 40;
 

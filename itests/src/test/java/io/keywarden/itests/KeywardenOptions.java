@@ -72,6 +72,7 @@ final class KeywardenOptions {
         add(options, COMMON_BUNDLES);
         options.add(ourBundle(ItProperties.BUNDLE_API));
         options.add(ourBundle(ItProperties.BUNDLE_ACME));
+        options.add(ourBundle(ItProperties.BUNDLE_REVOCATION));
         return options.toArray(new Option[0]);
     }
 
