@@ -216,7 +216,9 @@ public class KuraAdapterIT extends KeywardenTestSupport {
 
     @Test
     public void consoleSeesEveryConfigurablePid() throws Exception {
-        awaitTrue("gateway pid listed", SERVICE_TIMEOUT, () -> configurable("io.keywarden.acme.gateway"));
+        for (String pid : List.of("io.keywarden.acme.gateway", "io.keywarden.revocation")) {
+            awaitTrue(pid + " listed", SERVICE_TIMEOUT, () -> configurable(pid));
+        }
         Configuration sensor = configAdmin.createFactoryConfiguration("io.keywarden.acme.sensor", "?");
         Hashtable<String, Object> p = new Hashtable<>();
         p.put("kura.service.pid", "sensor-from-console");

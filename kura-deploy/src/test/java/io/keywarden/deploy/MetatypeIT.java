@@ -142,17 +142,31 @@ class MetatypeIT {
         assertEquals(2, found, "Kura enrollment and cloud events register as ConfigurableComponent themselves");
     }
 
-    /** The ACME bundle cannot import Kura; the adapter registers its pids for the console (ConsoleRegistrations). */
+    /**
+     * The other bundles must run without Kura, so they cannot register as ConfigurableComponent: every pid of theirs
+     * that needs a configuration must be one the adapter registers for the console (ConsoleRegistrations).
+     */
     @Test
-    void acmePidsAreRegisteredForTheConsoleByTheAdapter() {
+    void everyOtherRequiredPidIsRegisteredForTheConsoleByTheAdapter() throws Exception {
         for (var m : DeploymentPackageIT.BUNDLES.values()) {
-            if (DeploymentPackageIT.bsn(m).equals("io.keywarden.acme")) {
+            if (!DeploymentPackageIT.bsn(m).equals("io.keywarden.kura")) {
                 assertFalse(String.valueOf(m.getMainAttributes().getValue("Import-Package")).contains("org.eclipse.kura"),
-                        "the ACME bundle must run without Kura");
+                        DeploymentPackageIT.bsn(m) + " must run without Kura");
             }
         }
-        byte[] bridge = CONTENT.get("io.keywarden.kura").get("io/keywarden/kura/internal/ConsoleRegistrations.class");
-        String constants = new String(bridge, java.nio.charset.StandardCharsets.ISO_8859_1);
-        assertTrue(constants.contains("io.keywarden.acme.gateway") && constants.contains("io.keywarden.acme.sensor"));
+        String bridge = new String(CONTENT.get("io.keywarden.kura").get("io/keywarden/kura/internal/ConsoleRegistrations.class"),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        int checked = 0;
+        for (var e : requiredConfigComponents().entrySet()) {
+            if (e.getKey().equals("io.keywarden.kura")) {
+                continue;
+            }
+            for (Element c : e.getValue()) {
+                String pid = c.getAttribute("configuration-pid");
+                assertTrue(bridge.contains(pid), pid + " (" + e.getKey() + ") is not registered for the Kura console");
+                checked++;
+            }
+        }
+        assertTrue(checked >= 4, "gateway, sensor, revocation policy and authority: " + checked);
     }
 }

@@ -3,6 +3,7 @@ package io.keywarden.kura.internal;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 
 import org.eclipse.kura.configuration.ConfigurableComponent;
@@ -22,16 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the ACME bundle's components appear in the Kura console. Kura lists a configuration only while a
- * {@link ConfigurableComponent} service carries its pid; the ACME bundle must run without Kura, so it cannot import
- * that interface, and its gateway component is down whenever its configuration is invalid, which is exactly when the
- * operator needs to see it. Kura finds the metatype by pid in whichever bundle declares it, so markers registered here
- * suffice: one for the gateway pid, one per sensor factory configuration.
+ * Makes the components of the ACME and revocation bundles appear in the Kura console. Kura lists a configuration only
+ * while a {@link ConfigurableComponent} service carries its pid; those bundles must run without Kura, so they cannot
+ * import that interface, and their components are down whenever their configuration is invalid, which is exactly when
+ * the operator needs to see them. Kura finds the metatype by pid in whichever bundle declares it, so markers
+ * registered here suffice: one per singleton pid, one per factory configuration.
  */
 @Component(immediate = true, service = ConfigurationListener.class)
 public final class ConsoleRegistrations implements ConfigurationListener {
-    static final String GATEWAY_PID = "io.keywarden.acme.gateway";
-    static final String SENSOR_FACTORY_PID = "io.keywarden.acme.sensor";
+    /** Configurations of the Keywarden bundles that cannot register themselves (they must run without Kura). */
+    static final List<String> SINGLETON_PIDS = List.of("io.keywarden.acme.gateway", "io.keywarden.revocation");
+    static final List<String> FACTORY_PIDS = List.of("io.keywarden.acme.sensor", "io.keywarden.revocation.authority");
     private static final String KURA_SERVICE_PID = "kura.service.pid";
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleRegistrations.class);
 
@@ -47,23 +49,25 @@ public final class ConsoleRegistrations implements ConfigurationListener {
     public ConsoleRegistrations(BundleContext context, @Reference ConfigurationAdmin configurationAdmin) {
         this.context = context;
         this.configurationAdmin = configurationAdmin;
-        register(GATEWAY_PID, GATEWAY_PID, null);
-        try {
-            Configuration[] sensors = configurationAdmin
-                    .listConfigurations("(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + SENSOR_FACTORY_PID + ")");
-            if (sensors != null) {
-                for (Configuration c : sensors) {
-                    register(c.getPid(), kuraPid(c), SENSOR_FACTORY_PID);
+        SINGLETON_PIDS.forEach(pid -> register(pid, pid, null));
+        for (String factoryPid : FACTORY_PIDS) {
+            try {
+                Configuration[] instances = configurationAdmin
+                        .listConfigurations("(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + factoryPid + ")");
+                if (instances != null) {
+                    for (Configuration c : instances) {
+                        register(c.getPid(), kuraPid(c), factoryPid);
+                    }
                 }
+            } catch (IOException | InvalidSyntaxException e) {
+                LOG.warn("Cannot list the configurations of {}: {}", factoryPid, e.toString());
             }
-        } catch (IOException | InvalidSyntaxException e) {
-            LOG.warn("Cannot list the sensor configurations: {}", e.toString());
         }
     }
 
     @Override
     public void configurationEvent(ConfigurationEvent event) {
-        if (!SENSOR_FACTORY_PID.equals(event.getFactoryPid())) {
+        if (!FACTORY_PIDS.contains(event.getFactoryPid())) {
             return;
         }
         if (event.getType() == ConfigurationEvent.CM_DELETED) {
@@ -72,7 +76,7 @@ public final class ConsoleRegistrations implements ConfigurationListener {
         }
         try {
             Configuration c = configurationAdmin.getConfiguration(event.getPid(), null);
-            register(c.getPid(), kuraPid(c), SENSOR_FACTORY_PID);
+            register(c.getPid(), kuraPid(c), event.getFactoryPid());
         } catch (IOException e) {
             LOG.warn("Cannot read configuration {}: {}", event.getPid(), e.toString());
         }
