@@ -10,6 +10,9 @@ public final class MonitorEvents {
     /** An operator lifted a device's quarantine. */
     public static final String TOPIC_RELEASED = TOPIC_PREFIX + "RELEASED";
 
+    /** The sensor channel refused a client at the handshake or a request; {@link #PROPERTY_REASON} says why. */
+    public static final String TOPIC_REFUSED = TOPIC_PREFIX + "REFUSED";
+
     public static final String PROPERTY_INCIDENT_ID = "incident.id";
     public static final String PROPERTY_DEVICE_ID = "device.id";
     public static final String PROPERTY_SERIAL = "serial";
@@ -23,6 +26,10 @@ public final class MonitorEvents {
     /** Epoch milliseconds, a Long. */
     public static final String PROPERTY_DECIDED_AT = "decided.at";
     public static final String PROPERTY_REASON = "reason";
+    /** Where a refusal happened: {@code handshake} or {@code request}. */
+    public static final String PROPERTY_STAGE = "stage";
+    /** The client's source address. */
+    public static final String PROPERTY_SOURCE = "source";
     public static final String PROPERTY_REVOCATION_TICKET = "revocation.ticket";
 
     private MonitorEvents() {
