@@ -91,9 +91,24 @@ final class ClientCertificateGate extends X509ExtendedTrustManager {
         }
     }
 
-    private CertificateException refuse(String reason, String serial, String source) {
-        admission.refused("handshake", reason, serial, source);
-        return new CertificateException(reason);
+    /** The channel reports the refusal (with what the TLS layer adds) once the handshake has failed. */
+    private static CertificateException refuse(String reason, String serial, String source) {
+        return new Refusal(reason, serial);
+    }
+
+    /** Why a client certificate was refused, and its serial when there was one. */
+    static final class Refusal extends CertificateException {
+        private static final long serialVersionUID = 1L;
+        private final String serial;
+
+        Refusal(String reason, String serial) {
+            super(reason);
+            this.serial = serial;
+        }
+
+        String serial() {
+            return serial;
+        }
     }
 
     private static byte[] encoded(X509Certificate c) throws CertificateException {

@@ -11,6 +11,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.cert.CertificateException;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,6 +26,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -44,6 +47,7 @@ public final class SensorChannel implements AutoCloseable {
 
     private final ChannelOptions options;
     private final Admission admission;
+    private final ClientCertificateGate gate;
     private final ChannelHandler handler;
     private final SSLServerSocket server;
     private final ThreadPoolExecutor pool;
@@ -51,9 +55,11 @@ public final class SensorChannel implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private SensorChannel(ChannelOptions options, Admission admission, ChannelHandler handler, SSLServerSocket server) {
+    private SensorChannel(ChannelOptions options, Admission admission, ClientCertificateGate gate,
+            ChannelHandler handler, SSLServerSocket server) {
         this.options = options;
         this.admission = admission;
+        this.gate = gate;
         this.handler = handler;
         this.server = server;
         AtomicInteger n = new AtomicInteger();
@@ -72,9 +78,10 @@ public final class SensorChannel implements AutoCloseable {
     public static SensorChannel open(ChannelOptions options, Admission admission,
             Supplier<Optional<KeyStore.PrivateKeyEntry>> gatewayIdentity, ChannelHandler handler)
             throws IOException, GeneralSecurityException {
+        ClientCertificateGate gate = new ClientCertificateGate(admission);
         SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(new KeyManager[] { new GatewayKeyManager(gatewayIdentity) },
-                new TrustManager[] { new ClientCertificateGate(admission) }, new SecureRandom());
+        tls.init(new KeyManager[] { new GatewayKeyManager(gatewayIdentity) }, new TrustManager[] { gate },
+                new SecureRandom());
         SSLServerSocket server = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
         try {
             server.setReuseAddress(true);
@@ -85,7 +92,7 @@ public final class SensorChannel implements AutoCloseable {
             server.close();
             throw e;
         }
-        SensorChannel channel = new SensorChannel(options, admission, handler, server);
+        SensorChannel channel = new SensorChannel(options, admission, gate, handler, server);
         channel.acceptor.start();
         LOG.info("Sensor channel listening on {}", channel.address());
         return channel;
@@ -120,25 +127,60 @@ public final class SensorChannel implements AutoCloseable {
         String source = String.valueOf(socket.getRemoteSocketAddress());
         try (socket) {
             socket.setSoTimeout((int) options.handshakeTimeout().toMillis());
-            socket.startHandshake();
-            X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-            String serial = leaf.getSerialNumber().toString(16);
-            Optional<CertificateRecord> record = admission.record(serial);
-            if (record.isEmpty()) {
-                return; // the gate admitted it a moment ago; the record vanished with a reconfiguration
+            CertificateRecord record = handshake(socket, source);
+            if (record == null) {
+                return;
             }
-            ClientIdentity client = new ClientIdentity(record.get(), hostOf(socket));
+            ClientIdentity client = new ClientIdentity(record, hostOf(socket));
             socket.setSoTimeout((int) options.idleTimeout().toMillis());
             serveRequests(socket, client);
         } catch (SocketTimeoutException e) {
             LOG.debug("Sensor channel: {} idle, closed", source);
-        } catch (SSLException e) {
-            LOG.debug("Sensor channel: TLS with {} failed: {}", source, e.getMessage());
         } catch (IOException e) {
             LOG.debug("Sensor channel: connection with {} failed: {}", source, e.toString());
         } finally {
             open.remove(socket);
         }
+    }
+
+    /**
+     * The handshake and the admission of its client certificate; null (and the refusal reported) when refused. A
+     * resumed TLS session skips the trust manager, so the certificate is admitted again here before any request is
+     * read: a client denied since its last full handshake is dropped at once.
+     */
+    private CertificateRecord handshake(SSLSocket socket, String source) throws IOException {
+        try {
+            socket.startHandshake();
+            X509Certificate[] chain = Arrays.copyOf(socket.getSession().getPeerCertificates(),
+                    socket.getSession().getPeerCertificates().length, X509Certificate[].class);
+            return gate.admit(chain, source);
+        } catch (SSLPeerUnverifiedException e) {
+            admission.refused("handshake", "no client certificate", null, source);
+        } catch (ClientCertificateGate.Refusal e) {
+            socket.getSession().invalidate();
+            admission.refused("handshake", e.getMessage(), e.serial(), source);
+        } catch (CertificateException e) {
+            admission.refused("handshake", e.getMessage(), null, source);
+        } catch (SSLException e) {
+            ClientCertificateGate.Refusal r = refusalIn(e);
+            if (r != null) {
+                admission.refused("handshake", r.getMessage(), r.serial(), source);
+            } else {
+                String msg = String.valueOf(e.getMessage());
+                admission.refused("handshake", msg.contains("Empty client certificate chain") ? "no client certificate"
+                        : "TLS handshake failed: " + msg, null, source);
+            }
+        }
+        return null;
+    }
+
+    private static ClientCertificateGate.Refusal refusalIn(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ClientCertificateGate.Refusal r) {
+                return r;
+            }
+        }
+        return null;
     }
 
     private void serveRequests(SSLSocket socket, ClientIdentity client) throws IOException {
