@@ -3,10 +3,13 @@ package io.keywarden.acme.internal;
 import java.io.File;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
@@ -71,6 +74,7 @@ public final class AcmeEnrollmentComponent
     private volatile EventAdmin eventAdmin;
 
     private Http01Responder responder;
+    private StateStore store;
     private EnrollmentEngine engine;
     private Duration orderTimeout;
     private ServiceRegistration<?> registration;
@@ -90,7 +94,7 @@ public final class AcmeEnrollmentComponent
                     e.getMessage()));
             throw e;
         }
-        StateStore store = new StateStore(options.getDataDir());
+        store = new StateStore(options.getDataDir());
         try {
             responder = new Http01Responder(options.getHttp01BindAddress(), options.getHttp01Port());
         } catch (IOException e) {
@@ -197,6 +201,27 @@ public final class AcmeEnrollmentComponent
     @Override
     public List<X509Certificate> getCaCertificates() {
         return getCertificate().map(r -> r.getChain().subList(1, r.getChain().size())).orElse(List.of());
+    }
+
+    @Override
+    public Optional<KeyStore.PrivateKeyEntry> getTlsIdentity() {
+        Optional<CertificateRecord> current = getCertificate();
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        List<X509Certificate> chain = current.get().getChain();
+        try {
+            Optional<KeyPair> key = store.loadDeviceKey(engine.gatewayId());
+            // after a rekey the new key is on disk before its certificate: never pair a key with another key's cert
+            if (key.isEmpty() || !Arrays.equals(key.get().getPublic().getEncoded(),
+                    chain.get(0).getPublicKey().getEncoded())) {
+                return Optional.empty();
+            }
+            return Optional.of(new KeyStore.PrivateKeyEntry(key.get().getPrivate(), chain.toArray(new X509Certificate[0])));
+        } catch (IOException | GeneralSecurityException e) {
+            LOG.warn("Cannot read the gateway key of {}: {}", engine.gatewayId(), e.toString());
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.keywarden.api.enrollment;
 
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +24,14 @@ public interface GatewayEnrollmentService {
 
     /** The issuer chain of the current certificate (without the end-entity certificate). */
     List<X509Certificate> getCaCertificates();
+
+    /**
+     * The gateway's current key with its certificate chain, for a TLS server or client that presents the gateway's
+     * identity (the sensor channel does). Empty until enrolled, and while a new key waits for its certificate.
+     *
+     * @since 1.1
+     */
+    Optional<KeyStore.PrivateKeyEntry> getTlsIdentity();
 
     /** URL of the gateway's ACME account, once it has one. */
     Optional<String> getAccountUrl();
