@@ -29,13 +29,14 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
+import io.keywarden.api.monitor.DeviceMonitor;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 
 /**
  * Remote management as {@value #APP_ID}, registered with every cloud connection's {@link RequestHandlerRegistry}.
- * GET status | certificates | tickets; EXEC enroll | renew [device] | revoke. Revocation goes only through
+ * GET status | certificates | incidents | tickets; EXEC enroll | renew [device] | revoke. Revocation goes only through
  * {@link RevocationService#submit(String)}, so the request's signature, requester, scope and nonce are checked exactly
  * as for any other caller: being able to reach this handler grants nothing.
  */
@@ -61,6 +62,9 @@ public final class KeywardenRequestHandler implements RequestHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile RevocationService revocation;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DeviceMonitor monitor;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -93,8 +97,7 @@ public final class KeywardenRequestHandler implements RequestHandler {
             case "tickets":
                 return reply(Map.of(), Views.tickets(need(revocation, "revocation service").getTickets()));
             case "incidents":
-                throw new KuraException(KuraErrorCode.OPERATION_NOT_SUPPORTED,
-                        "incidents: the monitor bundle is not part of this version");
+                return reply(Map.of(), Views.incidents(need(monitor, "device monitor").getIncidents()));
             default:
                 throw new KuraException(KuraErrorCode.NOT_FOUND, "GET " + String.join("/", args)
                         + ": expected status, certificates, tickets or incidents");

@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.monitor.DeviceMonitor;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
@@ -41,6 +42,9 @@ public final class KeywardenRestResource {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile RevocationService revocation;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile DeviceMonitor monitor;
 
     @GET
     @Path("status")
@@ -54,6 +58,13 @@ public final class KeywardenRestResource {
     @Produces(MediaType.APPLICATION_JSON)
     public String certificates() {
         return Json.write(Views.certificates(need(inventory)));
+    }
+
+    @GET
+    @Path("incidents")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String incidents() {
+        return Json.write(Views.incidents(need(monitor).getIncidents()));
     }
 
     @GET

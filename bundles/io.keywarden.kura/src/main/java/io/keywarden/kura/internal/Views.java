@@ -10,6 +10,7 @@ import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.monitor.Incident;
 import io.keywarden.api.revocation.CertificateRevocation;
 import io.keywarden.api.revocation.RevocationTicket;
 
@@ -70,5 +71,24 @@ final class Views {
 
     static List<Map<String, Object>> tickets(List<RevocationTicket> tickets) {
         return tickets.stream().map(Views::ticket).collect(Collectors.toList());
+    }
+
+    static List<Map<String, Object>> incidents(List<Incident> incidents) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Incident i : incidents) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("incident.id", i.getId());
+            m.put("device.id", i.getDeviceId());
+            i.getSerial().ifPresent(s -> m.put("serial", s));
+            m.put("rule", i.getRule());
+            m.put("severity", i.getSeverity().name());
+            m.put("action", i.getAction().name());
+            m.put("observed.at", i.getObservedAt().toString());
+            m.put("decided.at", i.getDecidedAt().toString());
+            m.put("evidence", i.getEvidence());
+            i.getRevocationTicketId().ifPresent(t -> m.put("ticket.id", t));
+            out.add(m);
+        }
+        return out;
     }
 }

@@ -26,4 +26,5 @@ final class FakeGateway implements GatewayEnrollmentService {
     }
     @Override public CertificateRecord renew() throws EnrollmentException { return enroll(); }
     @Override public CertificateRecord enroll(String csrPem) throws EnrollmentException { return enroll(); }
+    @Override public Optional<java.security.KeyStore.PrivateKeyEntry> getTlsIdentity() { return Optional.empty(); }
 }

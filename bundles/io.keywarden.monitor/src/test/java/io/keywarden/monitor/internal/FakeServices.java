@@ -40,6 +40,7 @@ final class FakeServices {
         @Override public Optional<String> getAccountUrl() { return Optional.of("https://ca.test/acct/1"); }
         @Override public CertificateRecord enroll() { throw new UnsupportedOperationException(); }
         @Override public CertificateRecord renew() { throw new UnsupportedOperationException(); }
+        @Override public CertificateRecord enroll(String csrPem) { throw new UnsupportedOperationException(); }
     }
 
     static final class Inventory implements CertificateInventory {
