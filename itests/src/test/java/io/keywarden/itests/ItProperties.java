@@ -21,6 +21,8 @@ public final class ItProperties {
     public static final String BUNDLE_KURA_COMPAT = "keywarden.it.bundle.kura.compat";
     /** Path of the io.keywarden.revocation bundle jar (the reactor's target/*.jar). */
     public static final String BUNDLE_REVOCATION = "keywarden.it.bundle.revocation";
+    /** Path of the built Kura deployment package (kura-deploy/target/keywarden_*.dp). */
+    public static final String DP = "keywarden.it.dp";
     /** Directory for Pebble work dirs and the per-test data dirs. */
     public static final String WORKDIR = "keywarden.it.workdir";
     /** Base URL of the driver's control endpoint ({@link CaControl}). */

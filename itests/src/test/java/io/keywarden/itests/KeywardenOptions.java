@@ -56,7 +56,8 @@ final class KeywardenOptions {
     private KeywardenOptions() {
     }
 
-    static Option[] options() {
+    /** The framework's platform bundles (Kura's versions on Equinox) without any of Keywarden's. */
+    static List<Option> platform() {
         String framework = ItProperties.required(ItProperties.FRAMEWORK);
         checkFrameworkOnClassPath(framework);
         TestCas.ensureStarted();
@@ -70,6 +71,11 @@ final class KeywardenOptions {
             default -> throw new IllegalStateException(ItProperties.FRAMEWORK + " must be equinox or felix: " + framework);
         }
         add(options, COMMON_BUNDLES);
+        return options;
+    }
+
+    static Option[] options() {
+        List<Option> options = platform();
         options.add(ourBundle(ItProperties.BUNDLE_API));
         options.add(ourBundle(ItProperties.BUNDLE_ACME));
         options.add(ourBundle(ItProperties.BUNDLE_REVOCATION));
@@ -81,6 +87,13 @@ final class KeywardenOptions {
         List<Option> options = new ArrayList<>(List.of(options()));
         options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
         options.add(ourBundle(ItProperties.BUNDLE_KURA));
+        return options.toArray(new Option[0]);
+    }
+
+    /** The platform plus Kura's API (the compat bundle), none of Keywarden's bundles: the test installs them. */
+    static Option[] kuraPlatformOptions() {
+        List<Option> options = platform();
+        options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
         return options.toArray(new Option[0]);
     }
 

@@ -76,6 +76,7 @@ public final class AcmeEnrollmentComponent
     private Http01Responder responder;
     private StateStore store;
     private EnrollmentEngine engine;
+    private AcmeClient client;
     private Duration orderTimeout;
     private ServiceRegistration<?> registration;
     private ServiceRegistration<?> caRegistration;
@@ -109,7 +110,6 @@ public final class AcmeEnrollmentComponent
         orderTimeout = options.getOrderTimeout();
         Clock clock = Clock.systemUTC();
         SecureRandom random = new SecureRandom();
-        AcmeClient client;
         try {
             client = new AcmeClient(options, store, responder, clock);
         } catch (GeneralSecurityException | RuntimeException e) {
@@ -149,6 +149,9 @@ public final class AcmeEnrollmentComponent
         }
         if (engine != null) {
             engine.close();
+        }
+        if (client != null) {
+            client.close();
         }
         if (responder != null) {
             responder.close();
