@@ -167,6 +167,6 @@ class MetatypeIT {
                 checked++;
             }
         }
-        assertTrue(checked >= 5, "gateway, sensor, revocation policy and authority, monitor: " + checked);
+        assertTrue(checked >= 6, "gateway, sensor, revocation policy and authority, monitor, fleet: " + checked);
     }
 }
