@@ -56,6 +56,20 @@ final class CaControl {
         return call("GET", "status/" + serialHex, 200);
     }
 
+    /** The RFC 5280 reason code Pebble recorded for a revoked certificate. */
+    int revocationReason(String serialHex) {
+        return Integer.parseInt(call("GET", "reason/" + serialHex, 200).trim());
+    }
+
+    /** Connections to this CA are refused from now on ({@link ItProperties#CA_BLOCKABLE} only). */
+    void block() {
+        call("POST", "block", 200);
+    }
+
+    void unblock() {
+        call("POST", "unblock", 200);
+    }
+
     void start() {
         call("POST", "start", 200);
     }

@@ -15,6 +15,12 @@ public final class ItProperties {
     public static final String BUNDLE_API = "keywarden.it.bundle.api";
     /** Path of the io.keywarden.acme bundle jar (the reactor's target/*.jar). */
     public static final String BUNDLE_ACME = "keywarden.it.bundle.acme";
+    /** Path of the io.keywarden.revocation bundle jar (the reactor's target/*.jar). */
+    public static final String BUNDLE_REVOCATION = "keywarden.it.bundle.revocation";
+    /** Path of the io.keywarden.monitor bundle jar. */
+    public static final String BUNDLE_MONITOR = "keywarden.it.bundle.monitor";
+    /** Path of the sensor simulator jar (it carries OSGi headers). */
+    public static final String BUNDLE_SIMULATOR = "keywarden.it.bundle.simulator";
     /** Directory for Pebble work dirs and the per-test data dirs. */
     public static final String WORKDIR = "keywarden.it.workdir";
     /** Base URL of the driver's control endpoint ({@link CaControl}). */
@@ -26,6 +32,12 @@ public final class ItProperties {
     public static final String CA_SHORT = "short";
     /** A CA that is down until a test starts it. */
     public static final String CA_OUTAGE = "outage";
+
+    /**
+     * The main CA reached through a TCP proxy that a test can block (connections refused) and unblock, while Pebble
+     * behind it keeps its state.
+     */
+    public static final String CA_BLOCKABLE = "blockable";
 
     public static final int SHORT_VALIDITY_SECONDS = 40;
 

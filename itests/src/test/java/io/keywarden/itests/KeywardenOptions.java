@@ -72,6 +72,9 @@ final class KeywardenOptions {
         add(options, COMMON_BUNDLES);
         options.add(ourBundle(ItProperties.BUNDLE_API));
         options.add(ourBundle(ItProperties.BUNDLE_ACME));
+        options.add(ourBundle(ItProperties.BUNDLE_REVOCATION));
+        options.add(ourBundle(ItProperties.BUNDLE_MONITOR));
+        options.add(ourBundle(ItProperties.BUNDLE_SIMULATOR));
         return options.toArray(new Option[0]);
     }
 

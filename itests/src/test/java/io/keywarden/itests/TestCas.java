@@ -18,6 +18,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.keywarden.testing.pebble.CertStatus;
 import io.keywarden.testing.pebble.ChallTestSrv;
 import io.keywarden.testing.pebble.PebbleHarness;
+import io.keywarden.testing.pebble.TcpProxy;
 
 /**
  * Driver side only (never loaded inside the framework): the Pebble CAs of this test JVM, started once from the first
@@ -27,7 +28,9 @@ import io.keywarden.testing.pebble.PebbleHarness;
  * <pre>
  * GET  /ca/&lt;name&gt;/root            PEM of Pebble's current root (management /roots/0)
  * GET  /ca/&lt;name&gt;/status/&lt;serial&gt;  "Valid" or "Revoked" (management /cert-status-by-serial); 404 if unknown
+ * GET  /ca/&lt;name&gt;/reason/&lt;serial&gt;  the RFC 5280 reason code Pebble recorded for a revoked certificate
  * POST /ca/&lt;name&gt;/start | stop     start or stop that Pebble (same ports)
+ * POST /ca/blockable/block | unblock  refuse connections to the main CA's proxy, or forward them again
  * </pre>
  */
 final class TestCas {
@@ -37,6 +40,7 @@ final class TestCas {
     private final ChallTestSrv dns;
     private final Map<String, PebbleHarness> cas = new LinkedHashMap<>();
     private final HttpServer control;
+    private TcpProxy proxy;
 
     private TestCas(Path workDir) throws IOException {
         Files.createDirectories(workDir);
@@ -51,6 +55,7 @@ final class TestCas {
             // built (ports, TLS anchor, config) but not started: CaOutageIT starts it
             cas.put(ItProperties.CA_OUTAGE, PebbleHarness.builder(workDir.resolve("pebble-outage")).sharedDns(dns)
                     .nonceRejectPercent(0).build());
+            proxy = TcpProxy.start(cas.get(ItProperties.CA_MAIN).directoryUrl().getPort());
             control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
             control.createContext("/ca/", this::handle);
             control.start();
@@ -64,6 +69,11 @@ final class TestCas {
             System.setProperty(ItProperties.caTrustAnchor(e.getKey()), p.trustAnchorFile().toString());
             System.setProperty(ItProperties.caHttpPort(e.getKey()), Integer.toString(p.httpPort()));
         }
+        PebbleHarness main = cas.get(ItProperties.CA_MAIN);
+        System.setProperty(ItProperties.caDirectory(ItProperties.CA_BLOCKABLE),
+                "https://127.0.0.1:" + proxy.port() + main.directoryUrl().getPath());
+        System.setProperty(ItProperties.caTrustAnchor(ItProperties.CA_BLOCKABLE), main.trustAnchorFile().toString());
+        System.setProperty(ItProperties.caHttpPort(ItProperties.CA_BLOCKABLE), Integer.toString(main.httpPort()));
         System.setProperty(ItProperties.CONTROL_URL,
                 "http://127.0.0.1:" + control.getAddress().getPort() + "/ca/");
     }
@@ -91,7 +101,8 @@ final class TestCas {
                 reply(ex, 400, "expected /ca/<name>/<verb>");
                 return;
             }
-            PebbleHarness ca = cas.get(parts[2]);
+            boolean blockable = ItProperties.CA_BLOCKABLE.equals(parts[2]);
+            PebbleHarness ca = cas.get(blockable ? ItProperties.CA_MAIN : parts[2]);
             if (ca == null) {
                 reply(ex, 404, "no CA named " + parts[2]);
                 return;
@@ -104,6 +115,16 @@ final class TestCas {
                 } else if ("GET".equals(method) && "status".equals(verb) && parts.length == 5) {
                     CertStatus s = ca.certStatus(parts[4]);
                     reply(ex, 200, s.status());
+                } else if ("GET".equals(method) && "reason".equals(verb) && parts.length == 5) {
+                    reply(ex, 200, Integer.toString(ca.certStatus(parts[4]).reason()));
+                } else if (blockable && "POST".equals(method) && "block".equals(verb)) {
+                    proxy.block();
+                    reply(ex, 200, "blocked");
+                } else if (blockable && "POST".equals(method) && "unblock".equals(verb)) {
+                    proxy.unblock();
+                    reply(ex, 200, "unblocked");
+                } else if (blockable && "POST".equals(method)) {
+                    reply(ex, 400, "the blockable CA is the main one behind a proxy: block or unblock it");
                 } else if ("POST".equals(method) && "start".equals(verb)) {
                     ca.start();
                     reply(ex, 200, "started");
@@ -135,6 +156,9 @@ final class TestCas {
     private void close() {
         if (control != null) {
             control.stop(0);
+        }
+        if (proxy != null) {
+            proxy.close();
         }
         for (PebbleHarness p : cas.values()) {
             p.close();

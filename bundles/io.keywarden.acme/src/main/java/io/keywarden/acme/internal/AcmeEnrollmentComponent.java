@@ -35,6 +35,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.keywarden.acme.internal.acme.AcmeCaOperations;
 import io.keywarden.acme.internal.acme.AcmeClient;
 import io.keywarden.acme.internal.acme.Http01Responder;
 import io.keywarden.acme.internal.config.GatewayConfig;
@@ -43,6 +44,7 @@ import io.keywarden.acme.internal.config.InvalidConfigurationException;
 import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.StateStore;
+import io.keywarden.api.ca.CaOperations;
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
@@ -75,6 +77,7 @@ public final class AcmeEnrollmentComponent
     private EnrollmentEngine engine;
     private Duration orderTimeout;
     private ServiceRegistration<?> registration;
+    private ServiceRegistration<?> caRegistration;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) throws InvalidConfigurationException, IOException,
@@ -119,12 +122,22 @@ public final class AcmeEnrollmentComponent
         registration = context.registerService(new String[] { GatewayEnrollmentService.class.getName(),
                 SensorEnrollmentService.class.getName(), CertificateInventory.class.getName() }, this,
                 new Hashtable<>(Map.of(Constants.SERVICE_PID, GatewayOptions.PID)));
+        caRegistration = context.registerService(CaOperations.class, new AcmeCaOperations(client, store),
+                new Hashtable<>(Map.of(Constants.SERVICE_PID, GatewayOptions.PID)));
         LOG.info("Keywarden enrollment for {} against {} started (data in {})", options.getDnsName(),
                 options.getDirectoryUrl(), options.getDataDir());
     }
 
     @Deactivate
     void deactivate() {
+        if (caRegistration != null) {
+            try {
+                caRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+            caRegistration = null;
+        }
         if (registration != null) {
             try {
                 registration.unregister();

@@ -17,5 +17,10 @@ public enum RefusalReason {
     /** The requester sent more requests than its rate allows. */
     RATE_LIMITED,
     /** No certificate is known for the target. */
-    UNKNOWN_TARGET
+    UNKNOWN_TARGET,
+    /**
+     * The request could not be recorded durably (an I/O error on this side); nothing was denied or sent, and it may
+     * be submitted again, signed with a new nonce.
+     */
+    UNAVAILABLE
 }

@@ -54,6 +54,7 @@ public final class AcmeClient implements CertificateAuthority {
     private volatile Login login;
     /** Whether the CA's directory offers renewalInfo (ARI); null until the directory was read. */
     private volatile Boolean ariOffered;
+    private volatile Login holderLogin;
 
     public AcmeClient(GatewayOptions options, StateStore store, Http01Responder responder, Clock clock)
             throws GeneralSecurityException {
@@ -98,6 +99,7 @@ public final class AcmeClient implements CertificateAuthority {
             Optional<String> known = store.accountUrl(options.getDirectoryUrl());
             if (known.isPresent()) {
                 LOG.info("Reusing ACME account {}", known.get());
+                depositEscrow(known.get(), accountKey);
                 return session.login(new URL(known.get()), accountKey);
             }
             AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey);
@@ -110,11 +112,64 @@ public final class AcmeClient implements CertificateAuthority {
             Login created = builder.createLogin(session);
             store.saveAccountUrl(options.getDirectoryUrl(), created.getAccountLocation().toString());
             LOG.info("Registered ACME account {}", created.getAccountLocation());
+            depositEscrow(created.getAccountLocation().toString(), accountKey);
             return created;
         } catch (AcmeException e) {
             throw Failures.translate("account registration", e);
         } catch (IOException | GeneralSecurityException e) {
             throw new EnrollmentException("account key or state unreadable in " + store.getRoot() + ": " + e, e, false);
+        }
+    }
+
+    /** With escrow configured: the account key, encrypted to the fleet authority, into the deposit directory. */
+    private void depositEscrow(String accountUrl, KeyPair accountKey) throws IOException {
+        if (options.getEscrowAuthorityKey().isEmpty()) {
+            return;
+        }
+        java.nio.file.Path file = new EscrowDepositor(options.getEscrowAuthorityKey().get(),
+                options.getEscrowDepositDir().orElseThrow()).deposit(options.getDnsName(),
+                        options.getDirectoryUrl().toString(), accountUrl, accountKey);
+        LOG.info("Account key of {} deposited for the fleet authority in {}", accountUrl, file);
+    }
+
+    Session session() {
+        return session;
+    }
+
+    /**
+     * The second account of this gateway, for the authorization-holder route: registered on first use, it never
+     * orders certificates, it only proves control of names.
+     */
+    Login holderLogin() throws AcmeException, IOException, GeneralSecurityException {
+        Login l = holderLogin;
+        if (l == null) {
+            synchronized (this) {
+                if (holderLogin == null) {
+                    KeyPair key = store.holderAccountKey(options.getDirectoryUrl(), KeyType.EC_P256::generate);
+                    AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(key);
+                    if (options.getEabKid().isPresent()) {
+                        builder.withKeyIdentifier(options.getEabKid().get(), options.getEabHmacKey().orElseThrow());
+                    }
+                    holderLogin = builder.createLogin(session);
+                }
+                l = holderLogin;
+            }
+        }
+        return l;
+    }
+
+    /**
+     * Makes {@code holder} hold valid authorizations for every name: places an order (never finalized) and answers
+     * its http-01 challenges with the embedded responder.
+     */
+    void proveControl(Login holder, List<String> names) throws AcmeException, EnrollmentException, InterruptedException {
+        Instant deadline = clock.instant().plus(options.getOrderTimeout());
+        List<String> tokens = new ArrayList<>();
+        try {
+            Order order = holder.newOrder().domains(names).create();
+            authorize(order, tokens, deadline, "authorizations for " + names);
+        } finally {
+            tokens.forEach(responder::remove);
         }
     }
 

@@ -71,4 +71,14 @@ public @interface GatewayConfig {
     @AttributeDefinition(name = "Data directory", required = false,
             description = "Where keys, account and certificates are kept; empty means the bundle's data area.")
     String data_dir() default "";
+
+    @AttributeDefinition(name = "Escrow: fleet authority key", required = false,
+            description = "PEM public key or certificate of the fleet authority (or the path of a PEM file). When set, "
+                    + "the gateway's ACME account key is deposited encrypted to it, so the authority can revoke and "
+                    + "deactivate after a compromise. Whoever holds the authority's private key can act as this account.")
+    String escrow_authority_key() default "";
+
+    @AttributeDefinition(name = "Escrow: deposit directory", required = false,
+            description = "Where the encrypted deposit is written for the authority to collect.")
+    String escrow_deposit_dir() default "";
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -41,6 +42,8 @@ public final class GatewayOptions {
     public static final String KEY_RETRY_MAX = "retry.max.seconds";
     public static final String KEY_ORDER_TIMEOUT = "order.timeout.seconds";
     public static final String KEY_DATA_DIR = "data.dir";
+    public static final String KEY_ESCROW_AUTHORITY_KEY = "escrow.authority.key";
+    public static final String KEY_ESCROW_DEPOSIT_DIR = "escrow.deposit.dir";
 
     public static final int DEFAULT_HTTP01_PORT = 80;
     public static final String DEFAULT_HTTP01_BIND = "0.0.0.0";
@@ -71,6 +74,8 @@ public final class GatewayOptions {
     private final Duration retryMax;
     private final Duration orderTimeout;
     private final Path dataDir;
+    private final PublicKey escrowAuthorityKey;
+    private final Path escrowDepositDir;
 
     private GatewayOptions(Map<String, ?> p, Path defaultDataDir) throws InvalidConfigurationException {
         this.directoryUrl = parseDirectoryUrl(requiredString(p, KEY_DIRECTORY_URL));
@@ -113,6 +118,19 @@ public final class GatewayOptions {
             this.dataDir = dir.map(Paths::get).orElse(defaultDataDir).toAbsolutePath();
         } catch (RuntimeException e) {
             throw new InvalidConfigurationException(KEY_DATA_DIR, "not a path: " + e.getMessage());
+        }
+        Optional<String> escrowKey = optionalString(p, KEY_ESCROW_AUTHORITY_KEY);
+        Optional<String> depositDir = optionalString(p, KEY_ESCROW_DEPOSIT_DIR);
+        if (escrowKey.isPresent() != depositDir.isPresent()) {
+            throw new InvalidConfigurationException(escrowKey.isPresent() ? KEY_ESCROW_DEPOSIT_DIR : KEY_ESCROW_AUTHORITY_KEY,
+                    "escrow needs both " + KEY_ESCROW_AUTHORITY_KEY + " and " + KEY_ESCROW_DEPOSIT_DIR);
+        }
+        this.escrowAuthorityKey = escrowKey.isPresent() ? EscrowKeys.parsePublicKey(KEY_ESCROW_AUTHORITY_KEY, escrowKey.get())
+                : null;
+        try {
+            this.escrowDepositDir = depositDir.map(d -> Paths.get(d).toAbsolutePath()).orElse(null);
+        } catch (RuntimeException e) {
+            throw new InvalidConfigurationException(KEY_ESCROW_DEPOSIT_DIR, "not a path: " + e.getMessage());
         }
     }
 
@@ -247,6 +265,9 @@ public final class GatewayOptions {
     public Duration getRetryMax() { return retryMax; }
     public Duration getOrderTimeout() { return orderTimeout; }
     public Path getDataDir() { return dataDir; }
+    /** The fleet authority's public key the account key is deposited encrypted to, when escrow is configured. */
+    public Optional<PublicKey> getEscrowAuthorityKey() { return Optional.ofNullable(escrowAuthorityKey); }
+    public Optional<Path> getEscrowDepositDir() { return Optional.ofNullable(escrowDepositDir); }
 
     /** The trust anchors' DER encodings, for equality (X509Certificate equality is by encoding too). */
     private List<String> anchorFingerprints() {
@@ -278,7 +299,8 @@ public final class GatewayOptions {
                 && renewalThreshold == other.renewalThreshold && renewalJitter == other.renewalJitter
                 && concurrency == other.concurrency && retryInitial.equals(other.retryInitial)
                 && retryMax.equals(other.retryMax) && orderTimeout.equals(other.orderTimeout)
-                && dataDir.equals(other.dataDir);
+                && dataDir.equals(other.dataDir) && Objects.equals(escrowAuthorityKey, other.escrowAuthorityKey)
+                && Objects.equals(escrowDepositDir, other.escrowDepositDir);
     }
 
     @Override

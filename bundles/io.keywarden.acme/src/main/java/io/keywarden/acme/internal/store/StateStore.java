@@ -92,6 +92,21 @@ public final class StateStore {
         return kp;
     }
 
+    /**
+     * The key of the second account this gateway keeps for the authorization-holder revocation route (an account
+     * that did not order the certificate but proves control of its names), created on first call.
+     */
+    public synchronized KeyPair holderAccountKey(URI directory, Supplier<KeyPair> generator)
+            throws IOException, GeneralSecurityException {
+        Path file = accountDir(directory).resolve("holder-account-key.pem");
+        if (Files.exists(file)) {
+            return Pem.decodeKeyPair(Files.readString(file, StandardCharsets.US_ASCII));
+        }
+        KeyPair kp = generator.get();
+        writeAtomically(file, Pem.encodeKeyPair(kp).getBytes(StandardCharsets.US_ASCII), true);
+        return kp;
+    }
+
     public synchronized Optional<String> accountUrl(URI directory) throws IOException {
         Path file = accountDir(directory).resolve("account.properties");
         if (!Files.exists(file)) {
@@ -294,6 +309,12 @@ public final class StateStore {
         // drop the date comment Properties.store writes, so identical content gives identical files
         String text = w.toString().replaceFirst("^#.*\\R", "");
         writeAtomically(file, text.getBytes(StandardCharsets.ISO_8859_1), secret);
+    }
+
+    /** Writes a file outside the store the same crash-safe way, creating its directory owner-only if missing. */
+    public static void writeFile(Path file, byte[] content, boolean secret) throws IOException {
+        createPrivateDirectories(file.toAbsolutePath().getParent());
+        writeAtomically(file, content, secret);
     }
 
     static void writeAtomically(Path file, byte[] content, boolean secret) throws IOException {

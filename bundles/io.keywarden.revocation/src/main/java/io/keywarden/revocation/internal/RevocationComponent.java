@@ -1,0 +1,358 @@
+package io.keywarden.revocation.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keywarden.api.ca.CaOperations;
+import io.keywarden.api.enrollment.CertificateInventory;
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.revocation.DenyList;
+import io.keywarden.api.revocation.RefusalReason;
+import io.keywarden.api.revocation.RevocationEvents;
+import io.keywarden.api.revocation.RevocationService;
+import io.keywarden.api.revocation.RevocationTicket;
+import io.keywarden.api.revocation.TicketState;
+import io.keywarden.revocation.internal.audit.AuditLog;
+import io.keywarden.revocation.internal.authority.Authority;
+import io.keywarden.revocation.internal.escrow.EscrowVault;
+import io.keywarden.revocation.internal.policy.InvalidConfigurationException;
+import io.keywarden.revocation.internal.policy.PolicyConfig;
+import io.keywarden.revocation.internal.policy.PolicyOptions;
+import io.keywarden.revocation.internal.queue.Backoff;
+import io.keywarden.revocation.internal.queue.RevocationQueue;
+import io.keywarden.revocation.internal.queue.Ticket;
+import io.keywarden.revocation.internal.queue.TicketJournal;
+import io.keywarden.revocation.internal.request.Decision;
+import io.keywarden.revocation.internal.request.Keys;
+import io.keywarden.revocation.internal.request.RateLimiter;
+import io.keywarden.revocation.internal.request.RequestChecker;
+import io.keywarden.revocation.internal.request.TargetResolver;
+import io.keywarden.revocation.internal.store.DenyListStore;
+import io.keywarden.revocation.internal.store.DurableFiles;
+import io.keywarden.revocation.internal.store.NonceStore;
+
+/**
+ * Delegated revocation: checks signed requests against the configured authorities, and for an accepted one
+ * journals it, denies its certificates and posts the event before {@link #submit} returns; the queue then takes it
+ * to the CA. Registers its services itself once the policy is valid (see AcmeEnrollmentComponent for why).
+ *
+ * <pre>
+ * data dir: tickets/&lt;id&gt;.json, deny-list.txt, nonces.log, audit.log (+ audit.log.head), escrow/
+ * </pre>
+ */
+@Component(configurationPid = PolicyOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = {})
+@Designate(ocd = PolicyConfig.class)
+public final class RevocationComponent implements RevocationService {
+    private static final Logger LOG = LoggerFactory.getLogger(RevocationComponent.class);
+    private static final int REFUSED_KEPT = 1000;
+
+    @Reference
+    private CertificateInventory inventory;
+    @Reference
+    private GatewayEnrollmentService gateway;
+    @Reference
+    private CaOperations ca;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
+    private final Map<String, Authority> authorities = new ConcurrentHashMap<>();
+    private final List<Ticket> refused = new CopyOnWriteArrayList<>();
+
+    private PolicyOptions options;
+    private DenyListStore denyList;
+    private NonceStore nonces;
+    private AuditLog audit;
+    private RequestChecker checker;
+    private RevocationQueue queue;
+    private EscrowVault vault;
+    private ServiceRegistration<?> registration;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addAuthority(Authority a) {
+        Authority before = authorities.putIfAbsent(a.getId(), a);
+        if (before != null && before != a) {
+            LOG.error("Two authorities named {}: the second ({}) is ignored", a.getId(), a);
+        }
+    }
+
+    void removeAuthority(Authority a) {
+        authorities.remove(a.getId(), a);
+    }
+
+    @Activate
+    void activate(BundleContext context, Map<String, Object> properties)
+            throws InvalidConfigurationException, IOException, GeneralSecurityException {
+        try {
+            File area = context.getDataFile("revocation");
+            options = PolicyOptions.parse(properties, area == null ? null : area.toPath());
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Configuration {} rejected, revocation stays stopped: {}", PolicyOptions.PID, e.getMessage());
+            throw e;
+        }
+        Clock clock = Clock.systemUTC();
+        DurableFiles.createDirectories(options.getDataDir());
+        denyList = new DenyListStore(options.getDataDir().resolve("deny-list.txt"));
+        nonces = new NonceStore(options.getDataDir().resolve("nonces.log"), options.getReplayWindow(), clock.instant());
+        audit = new AuditLog(options.getDataDir().resolve("audit.log"), clock);
+        if (options.getEscrowPrivateKey().isPresent()) {
+            vault = new EscrowVault(Keys.privateKey(Keys.pemOrFile(options.getEscrowPrivateKey().get().toString())),
+                    options.getEscrowDepositDir().orElseThrow(), options.getDataDir().resolve("escrow"));
+            vault.importDeposits();
+        }
+        checker = new RequestChecker(id -> Optional.ofNullable(authorities.get(id)), nonces,
+                new RateLimiter(options.getRatePerMinute()), new TargetResolver(inventory), gateway::getDeviceId,
+                options.getSkew(), clock);
+        queue = new RevocationQueue(ca, new Facts(), new TicketJournal(options.getDataDir().resolve("tickets")),
+                options.getRoutes(), new Backoff(options.getRetryInitial(), options.getRetryMax(), new SecureRandom()),
+                clock, new QueueListener(), options.getWorkers());
+        for (Ticket t : queue.resume()) {
+            // deny again what the journal holds: the deny list is written after the journal, a crash may fall between
+            denyList.addAll(t.serials());
+            auditQuietly("RESUMED", Map.of("ticket", t.id(), "state", t.state().name()));
+        }
+        registration = context.registerService(new String[] { RevocationService.class.getName(),
+                DenyList.class.getName() }, new Services(this, denyList),
+                new Hashtable<>(Map.of(Constants.SERVICE_PID, PolicyOptions.PID)));
+        LOG.info("Keywarden revocation started: routes {}, data in {}", options.getRoutes(), options.getDataDir());
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+            registration = null;
+        }
+        if (queue != null) {
+            queue.close();
+        }
+        try {
+            if (nonces != null) {
+                nonces.close();
+            }
+            if (audit != null) {
+                audit.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("Closing the revocation files: {}", e.toString());
+        }
+    }
+
+    // ---- RevocationService --------------------------------------------------------------------------------------
+
+    @Override
+    public RevocationTicket submit(String signedRequest) {
+        String id = UUID.randomUUID().toString();
+        Decision d = checker.check(signedRequest);
+        java.time.Instant now = java.time.Instant.now();
+        if (!d.isAccepted()) {
+            return refuse(Ticket.refused(id, d.request(), now, d.refusal(), d.detail()));
+        }
+        List<Ticket.Cert> certs = d.certificates().stream().map(r -> new Ticket.Cert(r.getSerial(), r.getDeviceId()))
+                .toList();
+        Ticket t = Ticket.accepted(id, signedRequest, d.request(), now, certs, d.accountsToDeactivate());
+        try {
+            queue.enqueue(t);
+            denyList.addAll(t.serials());
+        } catch (IOException e) {
+            LOG.error("Cannot journal revocation request {}: {}", id, e.toString());
+            return refuse(Ticket.refused(id, d.request(), now, RefusalReason.UNAVAILABLE,
+                    "cannot record the request durably: " + e.getMessage()));
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("ticket", id);
+        fields.put("requester", d.request().getRequester());
+        fields.put("target", d.request().getTarget().toString());
+        fields.put("reason", d.request().getReason().getCode());
+        fields.put("serials", t.serials());
+        fields.put("accounts", d.accountsToDeactivate());
+        auditQuietly("ACCEPTED", fields);
+        post(RevocationEvents.TOPIC_ACCEPTED, t.snapshot());
+        LOG.info("Revocation {} accepted: {} by {}, denied {}", id, d.request().getTarget(), d.request().getRequester(),
+                t.serials());
+        return t.snapshot();
+    }
+
+    private RevocationTicket refuse(Ticket t) {
+        RevocationTicket view = t.snapshot();
+        refused.add(0, t);
+        while (refused.size() > REFUSED_KEPT) {
+            refused.remove(refused.size() - 1);
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("ticket", t.id());
+        view.getRequest().ifPresent(r -> {
+            fields.put("requester", r.getRequester());
+            fields.put("target", r.getTarget().toString());
+            fields.put("nonce", r.getNonce());
+        });
+        fields.put("refusal", view.getRefusalReason().map(Enum::name).orElse(""));
+        fields.put("detail", view.getDetail().orElse(""));
+        auditQuietly("REFUSED", fields);
+        post(RevocationEvents.TOPIC_REFUSED, view);
+        LOG.warn("Revocation request refused ({}): {}", view.getRefusalReason().orElse(null), view.getDetail().orElse(""));
+        return view;
+    }
+
+    @Override
+    public Optional<RevocationTicket> getTicket(String ticketId) {
+        Optional<Ticket> t = queue.ticket(ticketId);
+        if (t.isPresent()) {
+            return Optional.of(t.get().snapshot());
+        }
+        return refused.stream().filter(r -> r.id().equals(ticketId)).findFirst().map(Ticket::snapshot);
+    }
+
+    @Override
+    public List<RevocationTicket> getTickets() {
+        List<RevocationTicket> all = new java.util.ArrayList<>();
+        queue.all().forEach(t -> all.add(t.snapshot()));
+        refused.forEach(t -> all.add(t.snapshot()));
+        all.sort(Comparator.comparing(RevocationTicket::getSubmittedAt).reversed());
+        return all;
+    }
+
+    @Override
+    public CompletionStage<RevocationTicket> whenSettled(String ticketId) {
+        Optional<Ticket> r = refused.stream().filter(t -> t.id().equals(ticketId)).findFirst();
+        if (r.isPresent()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(r.get().snapshot());
+        }
+        return queue.whenSettled(ticketId).minimalCompletionStage();
+    }
+
+    // ---- events and audit -----------------------------------------------------------------------------------------
+
+    private void post(String topic, RevocationTicket t) {
+        EventAdmin ea = eventAdmin;
+        if (ea == null) {
+            return;
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put(RevocationEvents.PROPERTY_TICKET_ID, t.getId());
+        t.getRequest().ifPresent(r -> {
+            p.put(RevocationEvents.PROPERTY_REQUESTER, r.getRequester());
+            p.put(RevocationEvents.PROPERTY_TARGET, r.getTarget().toString());
+            p.put(RevocationEvents.PROPERTY_REASON, r.getReason().getCode());
+        });
+        p.put(RevocationEvents.PROPERTY_SERIALS,
+                t.getCertificates().stream().map(c -> c.getSerial()).toArray(String[]::new));
+        p.put(RevocationEvents.PROPERTY_DEVICE_IDS,
+                t.getCertificates().stream().map(c -> c.getDeviceId()).distinct().toArray(String[]::new));
+        t.getRefusalReason().ifPresent(r -> p.put(RevocationEvents.PROPERTY_REFUSAL, r.name()));
+        t.getDetail().ifPresent(d -> p.put(RevocationEvents.PROPERTY_DETAIL, d));
+        p.put(RevocationEvents.PROPERTY_ROUTES, t.getCertificates().stream().map(c -> c.getRoute())
+                .flatMap(Optional::stream).map(Enum::name).distinct().toArray(String[]::new));
+        ea.postEvent(new Event(topic, p));
+    }
+
+    private void auditQuietly(String event, Map<String, Object> fields) {
+        try {
+            audit.append(event, fields);
+        } catch (IOException e) {
+            LOG.error("Cannot write the audit log {}: {} (entry {} {})", audit.file(), e.toString(), event, fields);
+        }
+    }
+
+    private final class QueueListener implements RevocationQueue.Listener {
+        @Override
+        public void audit(String event, Map<String, Object> fields) {
+            auditQuietly(event, fields);
+        }
+
+        @Override
+        public void settled(RevocationTicket ticket) {
+            post(ticket.getState() == TicketState.REVOKED ? RevocationEvents.TOPIC_REVOKED : RevocationEvents.TOPIC_FAILED,
+                    ticket);
+        }
+    }
+
+    private final class Facts implements RevocationQueue.Facts {
+        @Override
+        public Optional<CertificateRecord> certificate(String serial) {
+            return inventory.getBySerial(serial);
+        }
+
+        @Override
+        public Optional<KeyPair> escrowedKey(String accountUrl) {
+            return vault == null ? Optional.empty() : vault.keyFor(accountUrl);
+        }
+    }
+
+    /** The registered service object: the revocation service and the deny list. */
+    private static final class Services implements RevocationService, DenyList {
+        private final RevocationService service;
+        private final DenyList deny;
+
+        Services(RevocationService service, DenyList deny) {
+            this.service = service;
+            this.deny = deny;
+        }
+
+        @Override
+        public RevocationTicket submit(String signedRequest) {
+            return service.submit(signedRequest);
+        }
+
+        @Override
+        public Optional<RevocationTicket> getTicket(String ticketId) {
+            return service.getTicket(ticketId);
+        }
+
+        @Override
+        public List<RevocationTicket> getTickets() {
+            return service.getTickets();
+        }
+
+        @Override
+        public CompletionStage<RevocationTicket> whenSettled(String ticketId) {
+            return service.whenSettled(ticketId);
+        }
+
+        @Override
+        public boolean isDenied(String serial) {
+            return deny.isDenied(serial);
+        }
+
+        @Override
+        public java.util.Set<String> getDeniedSerials() {
+            return deny.getDeniedSerials();
+        }
+    }
+}

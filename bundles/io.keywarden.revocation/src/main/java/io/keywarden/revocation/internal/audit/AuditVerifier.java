@@ -1,0 +1,114 @@
+package io.keywarden.revocation.internal.audit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jose4j.json.JsonUtil;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Checks an audit log's hash chain and its head file, and names the first line that was edited, inserted or
+ * removed, or how many lines were cut off the end.
+ */
+public final class AuditVerifier {
+
+    /** What went wrong at the first broken place. */
+    public enum Problem {
+        EDITED, INSERTED, REMOVED, TRUNCATED, HEAD_MISSING
+    }
+
+    /** The outcome: ok, or the first problem with its 1-based line number and an explanation. */
+    public record Result(boolean ok, long entries, Problem problem, long line, String message) {
+        @Override
+        public String toString() {
+            return ok ? "audit log intact: " + entries + " entries" : message;
+        }
+    }
+
+    private AuditVerifier() {
+    }
+
+    public static Result verify(Path log) throws IOException {
+        List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+        String prevHash = AuditLog.GENESIS;
+        for (int i = 0; i < lines.size(); i++) {
+            long lineNo = i + 1;
+            Optional<Map<String, Object>> entry = parse(lines.get(i));
+            long seq = seqOf(entry);
+            String prev = entry.map(e -> e.get(AuditLog.PREV)).map(String::valueOf).orElse("");
+            if (seq == lineNo && prev.equals(prevHash)) {
+                prevHash = AuditLog.sha256(lines.get(i));
+                continue;
+            }
+            if (seq == lineNo && lineNo == 1) {
+                return bad(Problem.EDITED, 1, "line 1 was edited: it does not start the chain");
+            }
+            if (seq == lineNo) {
+                // right place, but the line before is not what this one chained to
+                return bad(Problem.EDITED, lineNo - 1, "line " + (lineNo - 1) + " was edited: line " + lineNo
+                        + " recorded another hash for it");
+            }
+            long nextSeq = i + 1 < lines.size() ? seqOf(parse(lines.get(i + 1))) : -1;
+            if (nextSeq == lineNo) {
+                return bad(Problem.INSERTED, lineNo, "line " + lineNo + " was inserted: the next line is entry " + lineNo);
+            }
+            if (seq == lineNo - 1) {
+                return bad(Problem.INSERTED, lineNo - 1, "line " + (lineNo - 1) + " was inserted: line " + lineNo
+                        + " is entry " + seq);
+            }
+            if (seq > lineNo && (nextSeq == seq + 1 || i + 1 == lines.size())) {
+                return bad(Problem.REMOVED, lineNo, "entries " + lineNo + (seq - 1 > lineNo ? ".." + (seq - 1) : "")
+                        + " were removed before line " + lineNo + " (which is entry " + seq + ")");
+            }
+            return bad(Problem.EDITED, lineNo, "line " + lineNo + " was edited: it is not a valid entry " + lineNo);
+        }
+        Path headFile = AuditLog.headFile(log);
+        if (!Files.exists(headFile)) {
+            return lines.isEmpty() ? new Result(true, 0, null, 0, null)
+                    : bad(Problem.HEAD_MISSING, 0, "the head file " + headFile + " is missing: truncation cannot be ruled out");
+        }
+        String[] head = Files.readString(headFile, StandardCharsets.US_ASCII).trim().split(" ");
+        long count;
+        try {
+            count = Long.parseLong(head[0]);
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            return bad(Problem.HEAD_MISSING, 0, "the head file " + headFile + " is unreadable");
+        }
+        String headHash = head.length > 1 ? head[1] : "";
+        if (lines.size() < count) {
+            return bad(Problem.TRUNCATED, lines.size() + 1, "the last " + (count - lines.size()) + " entries (from line "
+                    + (lines.size() + 1) + ") were removed: the head records " + count);
+        }
+        // one line more than the head: a crash between the append and the head update, the chain vouches for it
+        if (lines.size() > count + 1) {
+            return bad(Problem.INSERTED, count + 2, "lines from " + (count + 2) + " were appended outside the log");
+        }
+        String atCount = count == 0 ? AuditLog.GENESIS : AuditLog.sha256(lines.get((int) count - 1));
+        if (!atCount.equals(headHash)) {
+            return bad(Problem.EDITED, count, "line " + count + " was edited: the head recorded another hash for it");
+        }
+        return new Result(true, lines.size(), null, 0, null);
+    }
+
+    private static long seqOf(Optional<Map<String, Object>> entry) {
+        return entry.map(e -> e.get(AuditLog.SEQ)).filter(Number.class::isInstance).map(n -> ((Number) n).longValue())
+                .orElse(-1L);
+    }
+
+    private static Result bad(Problem p, long line, String message) {
+        return new Result(false, 0, p, line, message);
+    }
+
+    private static Optional<Map<String, Object>> parse(String line) {
+        try {
+            return Optional.of(JsonUtil.parseJson(line));
+        } catch (JoseException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.keywarden.revocation.internal.authority;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.keywarden.revocation.internal.policy.InvalidConfigurationException;
+import io.keywarden.revocation.internal.request.Keys;
+
+/** Parses one authority configuration; every error names its property. */
+public final class AuthorityOptions {
+    public static final String FACTORY_PID = "io.keywarden.revocation.authority";
+    public static final String KEY_ID = "authority.id";
+    public static final String KEY_ROLE = "authority.role";
+    public static final String KEY_KEY = "authority.key";
+    public static final String KEY_SCOPE = "authority.scope";
+
+    private AuthorityOptions() {
+    }
+
+    public static Authority parse(Map<String, ?> p) throws InvalidConfigurationException {
+        String id = required(p, KEY_ID);
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}")) {
+            throw new InvalidConfigurationException(KEY_ID, "1-128 letters, digits and . _ @ : - expected: " + id);
+        }
+        Role role = Role.parse(required(p, KEY_ROLE)).orElseThrow(() -> new InvalidConfigurationException(KEY_ROLE,
+                "unknown role '" + p.get(KEY_ROLE) + "', expected gateway-monitor, fleet-authority, operator or device"));
+        PublicKey key;
+        try {
+            key = Keys.publicKey(Keys.pemOrFile(required(p, KEY_KEY)));
+            Keys.jwsAlgorithm(key);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new InvalidConfigurationException(KEY_KEY, "no usable public key: " + e.getMessage());
+        }
+        List<String> scope = new ArrayList<>();
+        Object raw = p.get(KEY_SCOPE);
+        if (raw != null) {
+            for (String s : String.valueOf(raw).split(",")) {
+                if (!s.isBlank()) {
+                    scope.add(s.trim());
+                }
+            }
+        }
+        boolean needsOne = role == Role.GATEWAY_MONITOR || role == Role.DEVICE;
+        if (needsOne && scope.size() != 1) {
+            throw new InvalidConfigurationException(KEY_SCOPE, role.configName() + " needs exactly one "
+                    + (role == Role.DEVICE ? "device id (its own)" : "gateway id") + ", got " + scope);
+        }
+        if (role == Role.OPERATOR && scope.isEmpty()) {
+            throw new InvalidConfigurationException(KEY_SCOPE, "an operator needs at least one device id or pattern");
+        }
+        return new Authority(id, key, role, scope);
+    }
+
+    private static String required(Map<String, ?> p, String key) throws InvalidConfigurationException {
+        Object v = p.get(key);
+        if (v == null || String.valueOf(v).isBlank()) {
+            throw new InvalidConfigurationException(key, "required but missing");
+        }
+        return String.valueOf(v).trim();
+    }
+}

@@ -1,0 +1,95 @@
+package io.keywarden.revocation.internal.request;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.revocation.RefusalReason;
+import io.keywarden.api.revocation.RevocationRequest;
+import io.keywarden.api.revocation.RevocationTarget;
+import io.keywarden.revocation.internal.authority.Authority;
+import io.keywarden.revocation.internal.authority.ScopeRules;
+import io.keywarden.revocation.internal.store.NonceStore;
+
+/**
+ * Every check a signed request must pass, each time, in this order: well-formed, known requester, signature by
+ * that requester's key, issue time within the skew, nonce unseen within the window, rate, known target, scope.
+ * The nonce is recorded once the signature is proven, so a replay is caught even of a request refused later on.
+ */
+public final class RequestChecker {
+    private final Function<String, Optional<Authority>> authorities;
+    private final NonceStore nonces;
+    private final RateLimiter rate;
+    private final TargetResolver targets;
+    private final Supplier<String> localGatewayId;
+    private final Duration skew;
+    private final Clock clock;
+
+    public RequestChecker(Function<String, Optional<Authority>> authorities, NonceStore nonces, RateLimiter rate,
+            TargetResolver targets, Supplier<String> localGatewayId, Duration skew, Clock clock) {
+        this.authorities = authorities;
+        this.nonces = nonces;
+        this.rate = rate;
+        this.targets = targets;
+        this.localGatewayId = localGatewayId;
+        this.skew = skew;
+        this.clock = clock;
+    }
+
+    public Decision check(String signedRequest) {
+        Instant now = clock.instant();
+        RequestCodec.Parsed parsed;
+        try {
+            parsed = RequestCodec.parse(signedRequest);
+        } catch (MalformedRequestException e) {
+            return Decision.refused(null, RefusalReason.MALFORMED, e.getMessage());
+        }
+        RevocationRequest claimed = parsed.claimed();
+        Optional<Authority> authority = authorities.apply(claimed.getRequester());
+        if (authority.isEmpty()) {
+            return Decision.refused(claimed, RefusalReason.UNKNOWN_REQUESTER,
+                    "no authority '" + claimed.getRequester() + "' is configured");
+        }
+        try {
+            RequestCodec.verify(parsed, authority.get().getKey());
+        } catch (BadSignatureException e) {
+            return Decision.refused(claimed, RefusalReason.BAD_SIGNATURE, e.getMessage());
+        }
+        Duration age = Duration.between(claimed.getIssuedAt(), now);
+        if (age.abs().compareTo(skew) > 0) {
+            return Decision.refused(claimed, RefusalReason.STALE, "issued at " + claimed.getIssuedAt() + ", "
+                    + age.toSeconds() + " s from now; at most " + skew.toSeconds() + " s allowed");
+        }
+        try {
+            if (!nonces.firstUse(claimed.getRequester(), claimed.getNonce(), now)) {
+                return Decision.refused(claimed, RefusalReason.REPLAYED_NONCE,
+                        "nonce " + claimed.getNonce() + " was used before by " + claimed.getRequester());
+            }
+        } catch (IOException e) {
+            return Decision.refused(claimed, RefusalReason.UNAVAILABLE, "cannot record the nonce: " + e.getMessage());
+        }
+        if (!rate.allow(claimed.getRequester(), now)) {
+            return Decision.refused(claimed, RefusalReason.RATE_LIMITED, claimed.getRequester()
+                    + " sent more requests than its rate allows; try again in a minute");
+        }
+        List<CertificateRecord> certs = targets.certificates(claimed.getTarget(), now);
+        if (certs.isEmpty()) {
+            return Decision.refused(claimed, RefusalReason.UNKNOWN_TARGET, "no unexpired certificate is known for "
+                    + claimed.getTarget());
+        }
+        Optional<String> out = ScopeRules.outOfScope(authority.get(), claimed.getTarget(), certs, localGatewayId.get());
+        if (out.isPresent()) {
+            return Decision.refused(claimed, RefusalReason.OUT_OF_SCOPE, out.get());
+        }
+        List<String> accounts = claimed.getTarget().getKind() == RevocationTarget.Kind.COMPROMISED_GATEWAY
+                ? new ArrayList<>(targets.accountsOf(claimed.getTarget().getValue())) : List.of();
+        return Decision.accepted(claimed, certs, accounts);
+    }
+}

@@ -1,0 +1,54 @@
+package io.keywarden.revocation.internal.request;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.keywarden.api.enrollment.CertificateInventory;
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.DeviceKind;
+import io.keywarden.api.revocation.RevocationTarget;
+import io.keywarden.revocation.internal.store.DenyListStore;
+
+/**
+ * What a target means in certificates, from the inventory: a device's unexpired certificates (current and
+ * superseded: a superseded certificate is still valid at the CA), one certificate by serial, or everything a
+ * compromised gateway's account ordered.
+ */
+public final class TargetResolver {
+    private final CertificateInventory inventory;
+
+    public TargetResolver(CertificateInventory inventory) {
+        this.inventory = inventory;
+    }
+
+    /** Empty when nothing unexpired is known for the target. */
+    public List<CertificateRecord> certificates(RevocationTarget target, Instant now) {
+        List<CertificateRecord> out = new ArrayList<>();
+        switch (target.getKind()) {
+            case DEVICE -> inventory.getByDevice(target.getValue()).stream().filter(r -> r.getNotAfter().isAfter(now))
+                    .forEach(out::add);
+            case CERTIFICATE -> inventory.getBySerial(DenyListStore.normalize(target.getValue())).ifPresent(out::add);
+            case COMPROMISED_GATEWAY -> {
+                Set<String> accounts = accountsOf(target.getValue());
+                inventory.getAll().stream().filter(r -> accounts.contains(r.getAccountUrl()))
+                        .filter(r -> r.getNotAfter().isAfter(now)).forEach(out::add);
+            }
+            default -> throw new IllegalArgumentException("unknown target kind " + target.getKind());
+        }
+        return out;
+    }
+
+    /** The ACME accounts that ordered the gateway's own certificates (usually one). */
+    public Set<String> accountsOf(String gatewayId) {
+        Set<String> accounts = new LinkedHashSet<>();
+        for (CertificateRecord r : inventory.getByDevice(gatewayId)) {
+            if (r.getKind() == DeviceKind.GATEWAY) {
+                accounts.add(r.getAccountUrl());
+            }
+        }
+        return accounts;
+    }
+}
