@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Driver behind {@code ./keywarden}: {@code demo}, {@code run}, {@code bench}, {@code help}.
+ * Driver behind {@code ./keywarden}: {@code demo}, {@code run}, {@code bench}, {@code bench-contain}, {@code help}.
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
 public final class Demo {
@@ -13,9 +13,12 @@ public final class Demo {
             usage: keywarden <command> [options]
 
               demo [--timeout S]
-                  Local Pebble ACME CA (real http-01), the standalone runtime, a gateway and 5 sensors (3 with
-                  gateway-held keys, 2 with their own key and CSR). Waits until all 6 hold a certificate, prints
-                  them with their status at the CA and checks each chain to Pebble's root. Work dir: .demo/
+                  Local Pebble ACME CA (real http-01), the standalone runtime, a gateway and 10 sensors (3 with
+                  gateway-held keys, 7 with their own key and CSR). Waits until all 11 hold a certificate, prints
+                  them with their status at the CA and checks each chain to Pebble's root. Then the sensors report
+                  to the gateway's monitor over mutual TLS; one turns malicious and is contained: the incident, the
+                  time to its next request being refused, and its certificate Revoked at Pebble while the other nine
+                  stay Valid and keep working. Work dir: .demo/
 
               run --directory-url URL --trust-anchor FILE --dns-name NAME
                   [--eab-kid KID --eab-hmac KEY] [--contact EMAIL] [--http01-port N] [--http01-bind ADDR]
@@ -32,6 +35,12 @@ public final class Demo {
                   default 0); enrollment.concurrency C (default 8). Reports times, certificates/s and CPU seconds.
                   --lego P: then N certificates with lego, P processes at a time, same Pebble, same real
                   http-01 validation, and the ratios. --always-valid: Pebble checks no challenge, for both.
+
+              bench-contain [TRIALS] [--sensors N]
+                  Local Pebble, the runtime with the monitor and the revocation component, N well-behaved sensors
+                  (default 10) reporting over mutual TLS, and TRIALS (default 50) fresh sensors that each turn
+                  malicious once. Reports p50/p99 from the malicious act to (a) refusal on the sensor channel and
+                  (b) Revoked at Pebble.
 
               help
             """;
@@ -70,6 +79,8 @@ public final class Demo {
                 return new RunCommand(layout, out).run(rest);
             case "bench":
                 return new BenchCommand(layout, out).run(rest);
+            case "bench-contain":
+                return new BenchContainCommand(layout, out).run(rest);
             case "help":
             case "--help":
             case "-h":
