@@ -94,6 +94,7 @@ final class BenchContainCommand {
             (trial ? bad : good).add(contain.sensor(e.getKey(), e.getValue().keyPair(), certs.get(e.getKey()), p, roots));
         }
         List<Double> refusal = new ArrayList<>();
+        List<Double> answered = new ArrayList<>();
         List<Double> revoked = new ArrayList<>();
         try (SensorFleet fleet = new SensorFleet(good, Duration.ofMillis(500))) {
             fleet.start();
@@ -108,6 +109,7 @@ final class BenchContainCommand {
                 }
                 long at = awaitRevoked(stage, s.serial(), c.actStartedNanos());
                 refusal.add(c.refusalMillis());
+                answered.add(c.actMillis());
                 revoked.add((at - c.actStartedNanos()) / 1e6);
                 s.close();
             }
@@ -126,6 +128,7 @@ final class BenchContainCommand {
                     good.stream().mapToLong(s -> fleet.counts(s.deviceId()).accepted()).sum());
         }
         out.println();
+        print("malicious act -> its own answer (403)", answered);
         print("malicious act -> next request refused on the channel", refusal);
         print("malicious act -> Revoked at Pebble", revoked);
         return 0;

@@ -87,7 +87,7 @@ final class ContainmentStage {
         ConfigFiles.write(stage.etc.resolve(AUTHORITY_FACTORY_PID + "-monitor.cfg"), a,
                 "the gateway's monitor as its gateway-monitor revocation authority");
         waitFor("the revocation component to take authority " + authorityId(), deadline,
-                () -> logContains("Revocation authority " + authorityId()) || logContains("authority " + authorityId()));
+                () -> logContains("Revocation authority " + authorityId() + " ("));
         waitFor("the sensor channel on port " + channelPort, deadline, this::channelOpen);
     }
 
