@@ -33,6 +33,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 
+import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.monitor.BundleInfo;
 import io.keywarden.api.monitor.DeviceMonitor;
 import io.keywarden.api.monitor.GatewaySnapshot;
@@ -173,6 +174,81 @@ public class MonitorIT extends MonitorTestSupport {
         }
         assertEquals(429, r.status());
         assertRefused(sensor.client(), "device quarantined: rate-exceeded (quarantine)");
+    }
+
+    @Test
+    public void learningModeRecordsABaselineTheOperatorApprovesWithTheShellCommands() throws Exception {
+        String gw = "gw-monitor-learning." + framework() + ".keywarden.example";
+        applyConfig(gatewayConfig(ca, gw));
+        awaitGatewayEnrolled(awaitGatewayService());
+        // no baseline configured at all: what the fleet does in a known-good period becomes it
+        Map<String, Object> learning = new java.util.HashMap<>(Map.of("learning.mode", true,
+                "baseline.firmware.sha256", new String[0], "baseline.task.sha256", new String[0],
+                "baseline.peers", new String[0]));
+        DeviceMonitor monitor = startMonitor(learning);
+        Map<String, SimulatedSensor> s = sensors(gw, monitor, ca, Profile.WELL_BEHAVED, Profile.UNKNOWN_FIRMWARE);
+        SimulatedSensor good = s.get("well-behaved-1");
+        SimulatedSensor later = s.get("unknown-firmware-2");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(202, good.report().status());
+            assertEquals(202, later.report().status());
+        }
+        String proposed = shell("baseline");
+        assertTrue(proposed, proposed.contains(Reports.FIRMWARE_SHA256) && proposed.contains(Reports.TASK_UPLINK_SHA256)
+                && proposed.contains(Reports.ALLOWED_PEER_HOST + ":" + Reports.ALLOWED_PEER_PORT));
+        assertTrue(monitor.getIncidents().isEmpty());
+        assertTrue(shell("approve").contains("approved-baseline.json"));
+
+        // enforcing from now on, with the approved baseline (kept in the data directory across the restart)
+        learning.put("learning.mode", false);
+        long before = (Long) context.getServiceReference(DeviceMonitor.class).getProperty("service.id");
+        startMonitorAgain(learning, before);
+        DeviceMonitor enforcing = awaitService(DeviceMonitor.class);
+        SimulatedSensor good2 = reconnect(good, enforcing);
+        SimulatedSensor bad2 = reconnect(later, enforcing);
+        assertEquals(202, good2.report().status());
+        assertEquals(403, bad2.actMaliciously(0).status());
+        assertEquals("unknown-firmware", awaitIncident(enforcing, bad2.deviceId(), "unknown-firmware").getRule());
+        assertTrue(shell("incidents").contains(bad2.deviceId()));
+        assertTrue(shell("quarantined").contains(bad2.deviceId()));
+        assertTrue(shell("release", bad2.deviceId(), new String[] { "checked" }).contains("released"));
+        assertFalse(enforcing.isQuarantined(bad2.deviceId()));
+        good2.close();
+        bad2.close();
+    }
+
+    private void startMonitorAgain(Map<String, Object> properties, long previousServiceId) throws Exception {
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration(MONITOR_PID, "?");
+        java.util.Dictionary<String, Object> p = c.getProperties();
+        properties.forEach(p::put);
+        c.update(p);
+        awaitTrue("the monitor re-registered", SERVICE_TIMEOUT, () -> {
+            org.osgi.framework.ServiceReference<DeviceMonitor> ref = context.getServiceReference(DeviceMonitor.class);
+            return ref != null && (Long) ref.getProperty("service.id") != previousServiceId;
+        });
+    }
+
+    private SimulatedSensor reconnect(SimulatedSensor s, DeviceMonitor monitor) {
+        s.close();
+        CertificateRecord r = awaitSensorService().getCertificate(s.deviceId()).orElseThrow();
+        return new SimulatedSensor(s.deviceId(), s.key(), r.getChain(), s.profile(),
+                monitor.getChannelAddress().orElseThrow(), List.of(ca.root()));
+    }
+
+    /** Runs a keywarden:* Gogo command of the monitor on its registered command object. */
+    private String shell(String command, Object... args) throws Exception {
+        org.osgi.framework.ServiceReference<?>[] refs = context.getServiceReferences((String) null,
+                "(osgi.command.function=" + command + ")");
+        for (org.osgi.framework.ServiceReference<?> ref : refs) {
+            Object commands = context.getService(ref);
+            for (java.lang.reflect.Method m : commands.getClass().getMethods()) {
+                if (m.getName().equals(command) && m.getParameterCount() == args.length
+                        && commands.getClass().getName().contains("monitor")) {
+                    return String.valueOf(m.invoke(commands, args));
+                }
+            }
+        }
+        throw new AssertionError("no monitor command " + command + "/" + args.length);
     }
 
     @Test
