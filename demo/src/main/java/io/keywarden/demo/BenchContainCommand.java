@@ -135,7 +135,7 @@ final class BenchContainCommand {
     }
 
     private static long awaitRevoked(LocalStage stage, String serial, long since) throws InterruptedException {
-        while (!"Revoked".equals(stage.pebble.certStatus(serial).status())) {
+        while (!"Revoked".equals(ContainmentStage.caStatus(stage, serial))) {
             if (System.nanoTime() - since > 20_000_000_000L) {
                 throw new DemoException(serial + " not Revoked at Pebble within 20 s (see " + stage.runtimeLog + ")");
             }

@@ -77,7 +77,7 @@ final class ContainmentDemo {
     }
 
     private long awaitRevoked(String serial, long since, long timeoutMillis) throws InterruptedException {
-        while (!"Revoked".equals(stage.pebble.certStatus(serial).status())) {
+        while (!"Revoked".equals(ContainmentStage.caStatus(stage, serial))) {
             if (System.nanoTime() - since > timeoutMillis * 1_000_000L) {
                 throw new DemoException(MALICIOUS + "'s certificate " + serial + " was not Revoked at Pebble within "
                         + timeoutMillis / 1000 + " s (see " + stage.runtimeLog + ")");

@@ -139,6 +139,19 @@ final class ContainmentStage {
         }
     }
 
+    /**
+     * Pebble's status of a certificate. Pebble looks a serial up among the valid certificates and then among the
+     * revoked ones, so a poll that falls between the two while the certificate is being revoked gets a 404: that
+     * is reported as "Unknown", and callers poll again.
+     */
+    static String caStatus(LocalStage stage, String serial) {
+        try {
+            return stage.pebble.certStatus(serial).status();
+        } catch (IllegalArgumentException notFoundRightNow) {
+            return "Unknown";
+        }
+    }
+
     /** One incident as the monitor persisted it. */
     record IncidentLine(String device, String rule, String severity, String action, String evidence, String ticket) {
     }
