@@ -6,7 +6,10 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.InputStream;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -268,35 +271,57 @@ public class MonitorIT extends MonitorTestSupport {
     }
 
     @Test
-    public void gatewayCollectorsSeeAProcessStartedDuringTheTestAndItsSocket() throws Exception {
+    public void gatewayCollectorsSeeAProcessStartedDuringTheTestAndItsSockets() throws Exception {
         String gw = "gw-monitor-collect." + framework() + ".keywarden.example";
         applyConfig(gatewayConfig(ca, gw));
         awaitGatewayService();
-        DeviceMonitor monitor = startMonitor(Map.of());
+        // a gateway baseline that allows one listener only, scanned every second
+        DeviceMonitor monitor = startMonitor(Map.of("gateway.scan.seconds", 1, "gateway.allowed.listeners",
+                new String[] { "tcp:1" }));
         Path source = dataDir.resolve("Listener.java");
         Files.writeString(source, "public class Listener { public static void main(String[] a) throws Exception {"
-                + " try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {"
+                + " try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());"
+                + " var c = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), Integer.parseInt(a[0]))) {"
                 + " System.out.println(s.getLocalPort()); System.out.flush(); Thread.sleep(60_000); } } }");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), source.toString()).redirectErrorStream(true).start();
-        try {
-            int port = Integer.parseInt(new String(readLine(child.getInputStream()), StandardCharsets.US_ASCII).trim());
-            GatewaySnapshot snap = monitor.observeGateway();
-            ProcessInfo p = snap.processes().stream().filter(x -> x.pid() == child.pid()).findFirst()
-                    .orElseThrow(() -> new AssertionError("process " + child.pid() + " not collected"));
-            assertEquals(java.toRealPath().toString(), p.executable());
-            assertEquals(sha256(java.toRealPath()), p.sha256());
-            assertTrue(p.commandLine(), p.commandLine().contains("Listener.java"));
-            SocketInfo sock = snap.sockets().stream().filter(x -> x.localPort() == port && x.isListening()).findFirst()
-                    .orElseThrow(() -> new AssertionError("listening socket on " + port + " not collected"));
-            assertEquals("LISTEN", sock.state());
-            assertEquals(child.pid(), sock.pid());
-            Bundle mine = bundle("io.keywarden.monitor");
-            BundleInfo b = snap.bundles().stream().filter(x -> x.id() == mine.getBundleId()).findFirst().orElseThrow();
-            assertEquals("ACTIVE", b.state());
-            assertEquals(sha256(Path.of(ItProperties.required(ItProperties.BUNDLE_MONITOR))), b.sha256());
-        } finally {
-            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        try (ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Process child = new ProcessBuilder(javaBin.toString(), source.toString(), Integer.toString(peer.getLocalPort()))
+                    .redirectErrorStream(true).start();
+            try (Socket accepted = peer.accept()) {
+                int port = Integer.parseInt(new String(readLine(child.getInputStream()), StandardCharsets.US_ASCII)
+                        .trim());
+                GatewaySnapshot snap = monitor.observeGateway();
+                ProcessInfo p = snap.processes().stream().filter(x -> x.pid() == child.pid()).findFirst()
+                        .orElseThrow(() -> new AssertionError("process " + child.pid() + " not collected"));
+                assertEquals(javaBin.toRealPath().toString(), p.executable());
+                assertEquals(sha256(javaBin.toRealPath()), p.sha256());
+                assertTrue(p.commandLine(), p.commandLine().contains("Listener.java"));
+                SocketInfo listening = snap.sockets().stream().filter(x -> x.localPort() == port && x.isListening())
+                        .findFirst().orElseThrow(() -> new AssertionError("listening socket on " + port + " not seen"));
+                assertEquals("LISTEN", listening.state());
+                assertEquals(child.pid(), listening.pid());
+                SocketInfo out = snap.sockets().stream().filter(x -> x.pid() == child.pid()
+                        && x.remotePort() == peer.getLocalPort()).findFirst()
+                        .orElseThrow(() -> new AssertionError("the child's connection to " + peer.getLocalPort()
+                                + " not seen"));
+                assertEquals("ESTABLISHED", out.state());
+                assertEquals(accepted.getPort(), out.localPort());
+                Bundle mine = bundle("io.keywarden.monitor");
+                BundleInfo b = snap.bundles().stream().filter(x -> x.id() == mine.getBundleId()).findFirst()
+                        .orElseThrow();
+                assertEquals("ACTIVE", b.state());
+                assertEquals(sha256(Path.of(ItProperties.required(ItProperties.BUNDLE_MONITOR))), b.sha256());
+
+                // and the scheduled scan turns the unexpected listener into an alert about the gateway
+                Incident i = await("gateway-unknown-listener for tcp:" + port, CONTAIN_TIMEOUT,
+                        () -> monitor.getIncidents().stream().filter(x -> x.getRule().equals("gateway-unknown-listener")
+                                && ("tcp:" + port).equals(x.getEvidence().get("listener"))).findFirst().orElse(null));
+                assertEquals(gw, i.getDeviceId());
+                assertEquals(ResponseAction.ALERT, i.getAction());
+                assertEquals(Long.toString(child.pid()), i.getEvidence().get("pid"));
+            } finally {
+                child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 

@@ -52,11 +52,8 @@ import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.monitor.internal.channel.SensorChannel;
 import io.keywarden.monitor.internal.observe.ActivityTracker;
-import io.keywarden.monitor.internal.observe.BundleCollector;
-import io.keywarden.monitor.internal.observe.Hashes;
-import io.keywarden.monitor.internal.observe.ProcessCollector;
-import io.keywarden.monitor.internal.observe.SocketCollector;
 import io.keywarden.monitor.internal.policy.DeviceClassPolicy;
+import io.keywarden.monitor.internal.policy.GatewayBaseline;
 import io.keywarden.monitor.internal.policy.Learner;
 import io.keywarden.monitor.internal.policy.Policy;
 import io.keywarden.monitor.internal.policy.PolicyFile;
@@ -104,8 +101,8 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
     private ScheduledExecutorService executor;
     private SensorChannel channel;
     private ChannelAdmission admission;
-    private final Hashes hashes = new Hashes();
-    private BundleContext context;
+    private GatewayWatch gatewayWatch;
+    private ScheduledExecutorService gatewayScanner;
     private ServiceRegistration<?> commands;
 
     @Activate
@@ -116,7 +113,6 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) throws IOException, GeneralSecurityException {
-        this.context = context;
         File area = context.getDataFile("monitor");
         try {
             options = MonitorOptions.parse(properties, area == null ? null : area.toPath(), gateway.getDeviceId());
@@ -140,6 +136,17 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         channel = SensorChannel.open(options.channel, admission, gateway::getTlsIdentity,
                 new SensorEndpoint(activity, () -> policy, learner, options.learning, containment, clock));
         executor.scheduleWithFixedDelay(this::checkSilence, 1, 1, TimeUnit.SECONDS);
+        gatewayWatch = new GatewayWatch(gateway.getDeviceId(), context, () -> policy, learner, options.learning,
+                containment, clock);
+        if (options.gatewayScanSeconds > 0) {
+            // on its own thread: hashing every executable on the first scan must not delay a revocation
+            gatewayScanner = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "keywarden-monitor-gateway-scan");
+                t.setDaemon(true);
+                return t;
+            });
+            gatewayScanner.scheduleWithFixedDelay(gatewayWatch::scan, 1, options.gatewayScanSeconds, TimeUnit.SECONDS);
+        }
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "keywarden");
         props.put("osgi.command.function", MonitorCommands.FUNCTIONS);
@@ -163,19 +170,22 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         if (executor != null) {
             executor.shutdownNow();
         }
+        if (gatewayScanner != null) {
+            gatewayScanner.shutdownNow();
+        }
     }
 
     private Policy loadPolicy(MonitorOptions o) throws IOException, ReportException {
-        Policy p = new Policy(Map.of(Policy.DEFAULT_CLASS, o.defaultClass), Map.of(), o.actions);
+        Policy p = new Policy(Map.of(Policy.DEFAULT_CLASS, o.defaultClass), Map.of(), o.actions, o.gateway);
         if (o.policyFile != null) {
             PolicyFile.Content c = PolicyFile.parse(Files.readString(o.policyFile, StandardCharsets.UTF_8),
                     o.defaultClass);
-            p = p.overlay(c.classes(), c.devices());
+            p = p.overlay(c.classes(), c.devices()).withGateway(c.gateway());
         }
         Path approved = o.dataDir.resolve(APPROVED_BASELINE);
         if (Files.exists(approved)) {
             PolicyFile.Content c = PolicyFile.parse(Files.readString(approved, StandardCharsets.UTF_8), o.defaultClass);
-            p = p.withClasses(c.classes());
+            p = p.withClasses(c.classes()).withGateway(c.gateway());
         }
         return p;
     }
@@ -285,35 +295,36 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
 
     @Override
     public GatewaySnapshot observeGateway() {
-        Instant at = clock.instant();
-        Path proc = Path.of("/proc");
-        return new GatewaySnapshot(at, new ProcessCollector(proc, hashes).collect(), new SocketCollector(proc).collect(),
-                new BundleCollector(context, hashes).collect());
+        return gatewayWatch.collect();
     }
 
     // ---- learning ------------------------------------------------------------------------------------------------
 
     @Override
     public String proposedBaseline() {
-        return PolicyFile.write(learner.proposal(policy), Map.of());
+        return PolicyFile.write(learner.proposal(policy), Map.of(), learner.gatewayProposal());
     }
 
     @Override
     public Path approveBaseline() throws IOException {
         Map<String, DeviceClassPolicy> proposal = learner.proposal(policy);
+        GatewayBaseline gatewayProposal = learner.gatewayProposal();
         Path file = options.dataDir.resolve(APPROVED_BASELINE);
         Map<String, DeviceClassPolicy> merged = new HashMap<>();
+        GatewayBaseline mergedGateway = gatewayProposal;
         if (Files.exists(file)) {
             try {
-                merged.putAll(PolicyFile.parse(Files.readString(file, StandardCharsets.UTF_8), options.defaultClass)
-                        .classes());
+                PolicyFile.Content before = PolicyFile.parse(Files.readString(file, StandardCharsets.UTF_8),
+                        options.defaultClass);
+                merged.putAll(before.classes());
+                mergedGateway = before.gateway().plus(gatewayProposal);
             } catch (ReportException e) {
                 LOG.warn("{} is not a valid baseline, replaced: {}", file, e.getMessage());
             }
         }
         merged.putAll(proposal);
-        Files.writeString(file, PolicyFile.write(merged, Map.of()), StandardCharsets.UTF_8);
-        policy = policy.withClasses(proposal);
+        Files.writeString(file, PolicyFile.write(merged, Map.of(), mergedGateway), StandardCharsets.UTF_8);
+        policy = policy.withClasses(proposal).withGateway(gatewayProposal);
         learner.clear();
         LOG.info("Baseline of {} approved into {}", proposal.keySet(), file);
         return file;

@@ -77,7 +77,7 @@ public final class Containment {
     /** Records the incident and applies {@code action}; empty when a repeated alert was folded into an earlier one. */
     public Optional<Incident> respond(String deviceId, String serial, Finding finding, ResponseAction action,
             Instant observedAt) {
-        String key = deviceId + "|" + finding.rule().id();
+        String key = deviceId + "|" + finding.rule().id() + "|" + finding.subject();
         Instant now = clock.instant();
         if (action == ResponseAction.ALERT) {
             Instant last = lastAlert.get(key);
