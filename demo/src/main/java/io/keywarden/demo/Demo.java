@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Driver behind {@code ./keywarden}: {@code demo}, {@code run}, {@code bench}, {@code bench-contain}, {@code help}.
+ * Driver behind {@code ./keywarden}: {@code demo}, {@code run}, {@code bench}, {@code bench-revoke},
+ * {@code bench-contain}, {@code help}.
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
 public final class Demo {
@@ -35,6 +36,11 @@ public final class Demo {
                   default 0); enrollment.concurrency C (default 8). Reports times, certificates/s and CPU seconds.
                   --lego P: then N certificates with lego, P processes at a time, same Pebble, same real
                   http-01 validation, and the ratios. --always-valid: Pebble checks no challenge, for both.
+
+              bench-revoke [N]
+                  Local Pebble, a gateway and N sensors (default 20), then one signed revocation request per
+                  sensor by the gateway's monitor, one at a time. Reports the time from submit to Revoked at
+                  Pebble: median, p90, max.
 
               bench-contain [TRIALS] [--sensors N]
                   Local Pebble, the runtime with the monitor and the revocation component, N well-behaved sensors
@@ -79,6 +85,8 @@ public final class Demo {
                 return new RunCommand(layout, out).run(rest);
             case "bench":
                 return new BenchCommand(layout, out).run(rest);
+            case "bench-revoke":
+                return new BenchRevokeCommand(layout, out).run(rest);
             case "bench-contain":
                 return new BenchContainCommand(layout, out).run(rest);
             case "help":

@@ -20,6 +20,7 @@ final class LocalStage implements AutoCloseable {
     final Path runtimeLog;
     final PebbleHarness pebble;
     private RuntimeProcess runtime;
+    private io.keywarden.testing.pebble.TcpProxy proxy;
     private final Thread hook;
     private boolean closed;
 
@@ -54,10 +55,34 @@ final class LocalStage implements AutoCloseable {
         return stage;
     }
 
+    /**
+     * Puts a TCP proxy in front of Pebble that {@link #blockCa()} can cut off (Pebble keeps its state, unlike a
+     * restart); the gateway configuration then points at the proxy. Call before {@link #gatewayConfig}.
+     */
+    synchronized void blockableCa() {
+        if (proxy == null) {
+            proxy = io.keywarden.testing.pebble.TcpProxy.start(pebble.directoryUrl().getPort());
+        }
+    }
+
+    /** The CA refuses connections from now on (needs {@link #blockableCa()}). */
+    synchronized void blockCa() {
+        proxy.block();
+    }
+
+    synchronized void unblockCa() {
+        proxy.unblock();
+    }
+
+    private synchronized String directoryUrl() {
+        return proxy == null ? pebble.directoryUrl().toString()
+                : "https://127.0.0.1:" + proxy.port() + pebble.directoryUrl().getPath();
+    }
+
     /** The gateway configuration every local run shares; callers add to it. */
     Map<String, String> gatewayConfig(String dnsName, int concurrency) {
         Map<String, String> p = new java.util.LinkedHashMap<>();
-        p.put(ConfigFiles.DIRECTORY_URL, pebble.directoryUrl().toString());
+        p.put(ConfigFiles.DIRECTORY_URL, directoryUrl());
         p.put(ConfigFiles.TRUST_ANCHOR, pebble.trustAnchorFile().toAbsolutePath().toString());
         p.put(ConfigFiles.DNS_NAME, dnsName);
         p.put(ConfigFiles.HTTP01_PORT, Integer.toString(pebble.httpPort()));
@@ -140,6 +165,9 @@ final class LocalStage implements AutoCloseable {
                 rt.close();
             }
         } finally {
+            if (proxy != null) {
+                proxy.close();
+            }
             pebble.close();
             if (Thread.currentThread() != hook) {
                 try {

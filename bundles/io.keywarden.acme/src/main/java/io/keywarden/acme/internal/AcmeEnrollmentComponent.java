@@ -54,6 +54,7 @@ import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
+import io.keywarden.api.revocation.DenyList;
 
 /**
  * The gateway's ACME enrollment component. It has no modified method on purpose: a configuration change
@@ -71,6 +72,13 @@ public final class AcmeEnrollmentComponent
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
+
+    /**
+     * Every deny list there is (the revocation component's, the fleet notices'): a device revoked on its behalf is
+     * not renewed behind its revoker's back.
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private final List<DenyList> denyLists = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Http01Responder responder;
     private StateStore store;
@@ -118,6 +126,7 @@ public final class AcmeEnrollmentComponent
         engine = new EnrollmentEngine(options, store, client, clock,
                 new RenewalPlanner(options.getRenewalThreshold(), options.getRenewalJitter(), random),
                 new Backoff(options.getRetryInitial(), options.getRetryMax(), random), this);
+        engine.setDeniedSerials(serial -> denyLists.stream().anyMatch(d -> d.isDenied(serial)));
         engine.start();
         registration = context.registerService(new String[] { GatewayEnrollmentService.class.getName(),
                 SensorEnrollmentService.class.getName(), CertificateInventory.class.getName() }, this,

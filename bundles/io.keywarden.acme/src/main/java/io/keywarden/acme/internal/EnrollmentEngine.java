@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,7 @@ public final class EnrollmentEngine implements AutoCloseable {
     private final DeviceOrdering ordering;
     private final Map<String, DeviceSlot> devices = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile Predicate<String> denied = serial -> false;
 
     public EnrollmentEngine(GatewayOptions options, StateStore store, CertificateAuthority client, Clock clock,
             RenewalPlanner planner, Backoff backoff, Listener listener) {
@@ -78,6 +80,14 @@ public final class EnrollmentEngine implements AutoCloseable {
         this.ordering = new DeviceOrdering(options.getKeyType(), store, client, clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("keywarden-enroll-timer"));
         this.workers = Executors.newFixedThreadPool(options.getConcurrency(), new NamedThreads("keywarden-enroll"));
+    }
+
+    /**
+     * Tells the engine which serials are revoked on the device's behalf (the revocation deny list): their devices
+     * are not renewed automatically, or the revoked device would get a fresh certificate at its renewal time.
+     */
+    public void setDeniedSerials(Predicate<String> denied) {
+        this.denied = requireNonNull(denied, "denied");
     }
 
     /** Loads the store and schedules what is due; returns at once, the work runs on the engine's threads. */
@@ -298,8 +308,24 @@ public final class EnrollmentEngine implements AutoCloseable {
         cancelTimer(d);
         d.nextAction = at;
         long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
-        d.timerTask = timer.schedule(() -> submit(d, true), delay, TimeUnit.MILLISECONDS);
+        d.timerTask = timer.schedule(() -> renewUnlessDenied(d), delay, TimeUnit.MILLISECONDS);
         LOG.debug("Renewal of {} planned for {}", d.id, at);
+    }
+
+    /** An explicit renew or enroll still works: that is someone deciding the device is trusted again. */
+    private void renewUnlessDenied(DeviceSlot d) {
+        Optional<CertificateRecord> current = currentOf(d.id);
+        if (current.isPresent() && denied.test(current.get().getSerial())) {
+            synchronized (d) {
+                d.state = EnrollmentState.FAILED;
+                d.lastError = "certificate " + current.get().getSerial() + " was revoked on the device's behalf: not "
+                        + "renewed; enroll the device again once it is trusted";
+                d.nextAction = null;
+            }
+            LOG.warn("{} not renewed: its certificate {} is on the deny list", d.id, current.get().getSerial());
+            return;
+        }
+        submit(d, true);
     }
 
     private static void cancelTimer(DeviceSlot d) {

@@ -212,6 +212,26 @@ class EnrollmentEngineTest {
     }
 
     @Test
+    void aDeviceWhoseCertificateWasRevokedOnItsBehalfIsNotRenewedAutomatically() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.validity = Duration.ofSeconds(3);
+        EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
+        java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        e.setDeniedSerials(denied::contains);
+        String csr = TestCerts.csrPem(KeyType.EC_P256.generate(), "s1.gw.example");
+        CertificateRecord first = e
+                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").csrPem(csr).build())
+                .get(10, TimeUnit.SECONDS);
+        denied.add(first.getSerial());
+        await(() -> e.status("s1").getState() == EnrollmentState.FAILED, "renewal refused, got " + e.status("s1"));
+        assertTrue(e.status("s1").getLastError().orElse("").contains("revoked"), e.status("s1").toString());
+        assertEquals(first.getSerial(), e.currentOf("s1").orElseThrow().getSerial(), "no new certificate");
+        // an explicit renewal is someone deciding the device is trusted again
+        CertificateRecord renewed = e.renew("s1").get(10, TimeUnit.SECONDS);
+        assertNotEquals(first.getSerial(), renewed.getSerial());
+    }
+
+    @Test
     void aSuggestedRenewalWindowIsFollowed() throws Exception {
         FakeCa ca = new FakeCa();
         Instant start = Instant.now().plus(Duration.ofDays(3));

@@ -28,6 +28,12 @@ public final class RevocationEvents {
     public static final String PROPERTY_ROUTES = "routes";
     public static final String PROPERTY_DETAIL = "detail";
 
+    /**
+     * Value of the {@code keywarden.deny.source} service property ({@code FleetEvents.DENY_SOURCE_PROPERTY}) on the
+     * {@link DenyList} of the revocation component: entries from requests this node accepted.
+     */
+    public static final String DENY_SOURCE_REVOCATION = "revocation";
+
     private RevocationEvents() {
     }
 }

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.ca.CaOperations;
 import io.keywarden.api.enrollment.CertificateInventory;
+import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.revocation.DenyList;
@@ -99,6 +100,7 @@ public final class RevocationComponent implements RevocationService {
     private RevocationQueue queue;
     private EscrowVault vault;
     private ServiceRegistration<?> registration;
+    private Inbox inbox;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addAuthority(Authority a) {
@@ -145,7 +147,11 @@ public final class RevocationComponent implements RevocationService {
         }
         registration = context.registerService(new String[] { RevocationService.class.getName(),
                 DenyList.class.getName() }, new Services(this, denyList),
-                new Hashtable<>(Map.of(Constants.SERVICE_PID, PolicyOptions.PID)));
+                new Hashtable<>(Map.of(Constants.SERVICE_PID, PolicyOptions.PID, FleetEvents.DENY_SOURCE_PROPERTY,
+                        RevocationEvents.DENY_SOURCE_REVOCATION)));
+        if (options.getInboxDir().isPresent()) {
+            inbox = new Inbox(options.getInboxDir().get(), this);
+        }
         LOG.info("Keywarden revocation started: routes {}, data in {}", options.getRoutes(), options.getDataDir());
     }
 
@@ -158,6 +164,9 @@ public final class RevocationComponent implements RevocationService {
                 // the bundle is stopping
             }
             registration = null;
+        }
+        if (inbox != null) {
+            inbox.close();
         }
         if (queue != null) {
             queue.close();
@@ -188,8 +197,14 @@ public final class RevocationComponent implements RevocationService {
                 .toList();
         Ticket t = Ticket.accepted(id, signedRequest, d.request(), now, certs, d.accountsToDeactivate());
         try {
-            queue.enqueue(t);
-            denyList.addAll(t.serials());
+            queue.enqueue(t, () -> {
+                try {
+                    denyList.addAll(t.serials());
+                } catch (IOException e) {
+                    LOG.error("Deny list {} not written ({}): {} denied in memory, and again from the journal at the"
+                            + " next start", options.getDataDir().resolve("deny-list.txt"), e, t.serials());
+                }
+            });
         } catch (IOException e) {
             LOG.error("Cannot journal revocation request {}: {}", id, e.toString());
             return refuse(Ticket.refused(id, d.request(), now, RefusalReason.UNAVAILABLE,

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** Starts external processes with logs in files, and makes sure none survives the JVM. */
-final class Processes {
+public final class Processes {
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -28,7 +28,7 @@ final class Processes {
     private Processes() {
     }
 
-    static Process start(List<String> command, Map<String, String> extraEnv, Path workDir, Path logFile) {
+    public static Process start(List<String> command, Map<String, String> extraEnv, Path workDir, Path logFile) {
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -49,7 +49,7 @@ final class Processes {
     }
 
     /** Destroys the process and all its descendants; waits (bounded) for them to end. */
-    static void destroy(Process p) {
+    public static void destroy(Process p) {
         if (p == null) {
             return;
         }
@@ -76,7 +76,7 @@ final class Processes {
         }
     }
 
-    static String tail(Path logFile, int lines) {
+    public static String tail(Path logFile, int lines) {
         try {
             if (!Files.exists(logFile)) {
                 return "(no log file " + logFile + ")";

@@ -53,13 +53,14 @@ public final class AuditVerifier {
                 return bad(Problem.EDITED, lineNo - 1, "line " + (lineNo - 1) + " was edited: line " + lineNo
                         + " recorded another hash for it");
             }
+            if (seq == lineNo - 1) {
+                // this is the entry that belongs one line up: the line above was slipped in
+                return bad(Problem.INSERTED, lineNo - 1, "line " + (lineNo - 1) + " was inserted: line " + lineNo
+                        + " is entry " + seq);
+            }
             long nextSeq = i + 1 < lines.size() ? seqOf(parse(lines.get(i + 1))) : -1;
             if (nextSeq == lineNo) {
                 return bad(Problem.INSERTED, lineNo, "line " + lineNo + " was inserted: the next line is entry " + lineNo);
-            }
-            if (seq == lineNo - 1) {
-                return bad(Problem.INSERTED, lineNo - 1, "line " + (lineNo - 1) + " was inserted: line " + lineNo
-                        + " is entry " + seq);
             }
             if (seq > lineNo && (nextSeq == seq + 1 || i + 1 == lines.size())) {
                 return bad(Problem.REMOVED, lineNo, "entries " + lineNo + (seq - 1 > lineNo ? ".." + (seq - 1) : "")

@@ -51,4 +51,9 @@ public @interface PolicyConfig {
     @AttributeDefinition(name = "Shell: operator key file", required = false,
             description = "PEM PKCS#8 private key the revoke command signs with when none is given.")
     String shell_operator_key() default "";
+
+    @AttributeDefinition(name = "Inbox directory", required = false,
+            description = "Signed requests dropped here as <name>.jws files are submitted and answered with "
+                    + "<name>.result; empty: no inbox.")
+    String inbox_dir() default "";
 }

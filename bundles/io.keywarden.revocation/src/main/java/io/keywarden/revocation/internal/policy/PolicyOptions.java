@@ -31,6 +31,7 @@ public final class PolicyOptions {
     public static final String KEY_ESCROW_DEPOSIT_DIR = "escrow.deposit.dir";
     public static final String KEY_SHELL_OPERATOR_ID = "shell.operator.id";
     public static final String KEY_SHELL_OPERATOR_KEY = "shell.operator.key";
+    public static final String KEY_INBOX_DIR = "inbox.dir";
 
     public static final String DEFAULT_ROUTES = "CUSTODIAN_ACCOUNT,ESCROWED_ACCOUNT_KEY,CERTIFICATE_KEY";
     public static final int DEFAULT_SKEW = 300;
@@ -52,6 +53,7 @@ public final class PolicyOptions {
     private final Path escrowDepositDir;
     private final String shellOperatorId;
     private final Path shellOperatorKey;
+    private final Path inboxDir;
 
     private PolicyOptions(Map<String, ?> p, Path defaultDataDir) throws InvalidConfigurationException {
         routes = parseRoutes(string(p, KEY_ROUTES).orElse(DEFAULT_ROUTES));
@@ -85,6 +87,7 @@ public final class PolicyOptions {
         }
         shellOperatorId = string(p, KEY_SHELL_OPERATOR_ID).orElse(null);
         shellOperatorKey = string(p, KEY_SHELL_OPERATOR_KEY).map(d -> path(KEY_SHELL_OPERATOR_KEY, d)).orElse(null);
+        inboxDir = string(p, KEY_INBOX_DIR).map(d -> path(KEY_INBOX_DIR, d)).orElse(null);
     }
 
     public static PolicyOptions parse(Map<String, ?> properties, Path defaultDataDir) throws InvalidConfigurationException {
@@ -196,6 +199,8 @@ public final class PolicyOptions {
     public Optional<Path> getEscrowDepositDir() { return Optional.ofNullable(escrowDepositDir); }
     public Optional<String> getShellOperatorId() { return Optional.ofNullable(shellOperatorId); }
     public Optional<Path> getShellOperatorKey() { return Optional.ofNullable(shellOperatorKey); }
+    /** Where signed requests may also arrive as files, when set. */
+    public Optional<Path> getInboxDir() { return Optional.ofNullable(inboxDir); }
 
     @Override
     public boolean equals(Object o) {
@@ -205,7 +210,7 @@ public final class PolicyOptions {
                 && Objects.equals(escrowPrivateKey, x.escrowPrivateKey)
                 && Objects.equals(escrowDepositDir, x.escrowDepositDir)
                 && Objects.equals(shellOperatorId, x.shellOperatorId)
-                && Objects.equals(shellOperatorKey, x.shellOperatorKey);
+                && Objects.equals(shellOperatorKey, x.shellOperatorKey) && Objects.equals(inboxDir, x.inboxDir);
     }
 
     @Override

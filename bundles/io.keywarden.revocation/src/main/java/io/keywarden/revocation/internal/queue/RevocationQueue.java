@@ -102,9 +102,21 @@ public final class RevocationQueue implements AutoCloseable {
 
     /** Journals an accepted ticket (forced to disk) and schedules it; returns once it is durable. */
     public void enqueue(Ticket t) throws IOException {
+        enqueue(t, () -> { });
+    }
+
+    /**
+     * Journals an accepted ticket (forced to disk), runs {@code beforeStart} (the local containment) and only then
+     * lets the workers take it to the CA. Throws, having done nothing, when the journal cannot be written.
+     */
+    public void enqueue(Ticket t, Runnable beforeStart) throws IOException {
         journal.save(t);
         tickets.put(t.id, t);
-        schedule(t, Duration.ZERO);
+        try {
+            beforeStart.run();
+        } finally {
+            schedule(t, Duration.ZERO);
+        }
     }
 
     public Optional<Ticket> ticket(String id) {

@@ -41,6 +41,12 @@ public final class DenyListStore implements DenyList {
         }
     }
 
+    /**
+     * Denies the serials: in memory at once (enforcement sees them even if the disk fails), then on disk.
+     *
+     * @throws IOException when the file could not be written; the serials stay denied until the process ends, and
+     *             the ticket journal puts them back at the next start
+     */
     public synchronized void addAll(Collection<String> serials) throws IOException {
         Set<String> next = new TreeSet<>(denied);
         for (String s : serials) {
@@ -49,8 +55,8 @@ public final class DenyListStore implements DenyList {
         if (next.size() == denied.size()) {
             return;
         }
-        DurableFiles.write(file, (String.join("\n", next) + "\n").getBytes(StandardCharsets.US_ASCII));
         denied.addAll(next);
+        DurableFiles.write(file, (String.join("\n", next) + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override

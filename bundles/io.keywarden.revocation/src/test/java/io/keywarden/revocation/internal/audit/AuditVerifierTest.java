@@ -1,0 +1,105 @@
+package io.keywarden.revocation.internal.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditVerifierTest {
+
+    @TempDir
+    Path dir;
+    private Path log;
+    private List<String> clean;
+
+    @BeforeEach
+    void tenEntries() throws Exception {
+        log = dir.resolve("audit.log");
+        try (AuditLog a = new AuditLog(log, Clock.systemUTC())) {
+            for (int i = 1; i <= 10; i++) {
+                a.append(i % 2 == 0 ? "ACCEPTED" : "REFUSED", Map.of("ticket", "t-" + i, "detail", "entry " + i));
+            }
+        }
+        clean = Files.readAllLines(log, StandardCharsets.UTF_8);
+    }
+
+    private AuditVerifier.Result verifyWith(List<String> lines) throws Exception {
+        Files.write(log, lines, StandardCharsets.UTF_8);
+        return AuditVerifier.verify(log);
+    }
+
+    @Test
+    void aCleanLogVerifiesAndAReopenedLogContinuesTheChain() throws Exception {
+        AuditVerifier.Result r = AuditVerifier.verify(log);
+        assertTrue(r.ok(), r.toString());
+        assertEquals(10, r.entries());
+        try (AuditLog a = new AuditLog(log, Clock.systemUTC())) {
+            a.append("ACCEPTED", Map.of("ticket", "t-11"));
+        }
+        assertTrue(AuditVerifier.verify(log).ok(), AuditVerifier.verify(log).toString());
+    }
+
+    @Test
+    void anEditedLineIsNamed() throws Exception {
+        for (int line : new int[] { 1, 4, 10 }) {
+            List<String> lines = new ArrayList<>(clean);
+            lines.set(line - 1, lines.get(line - 1).replace("entry " + line, "entry X"));
+            AuditVerifier.Result r = verifyWith(lines);
+            assertFalse(r.ok());
+            assertEquals(AuditVerifier.Problem.EDITED, r.problem(), r.toString());
+            assertEquals(line, r.line(), r.toString());
+        }
+    }
+
+    @Test
+    void anInsertedLineIsNamedWhetherItIsGarbageOrAForgedEntry() throws Exception {
+        List<String> lines = new ArrayList<>(clean);
+        lines.add(5, "{\"event\":\"ACCEPTED\",\"ticket\":\"forged\"}");
+        AuditVerifier.Result r = verifyWith(lines);
+        assertEquals(AuditVerifier.Problem.INSERTED, r.problem(), r.toString());
+        assertEquals(6, r.line(), r.toString());
+
+        // a forger who computes seq and prev right for the line he inserts is still caught at the next line
+        lines = new ArrayList<>(clean);
+        String forged = "{\"seq\":6,\"event\":\"ACCEPTED\",\"ticket\":\"forged\",\"prev\":\"" + AuditLog.sha256(clean.get(4))
+                + "\"}";
+        lines.add(5, forged);
+        r = verifyWith(lines);
+        assertEquals(AuditVerifier.Problem.INSERTED, r.problem(), r.toString());
+        assertEquals(6, r.line(), r.toString());
+    }
+
+    @Test
+    void aRemovedLineIsNamed() throws Exception {
+        for (int line : new int[] { 1, 3, 7 }) {
+            List<String> lines = new ArrayList<>(clean);
+            lines.remove(line - 1);
+            AuditVerifier.Result r = verifyWith(lines);
+            assertEquals(AuditVerifier.Problem.REMOVED, r.problem(), r.toString());
+            assertEquals(line, r.line(), r.toString());
+        }
+    }
+
+    @Test
+    void linesCutOffTheEndAreDetectedThroughTheHead() throws Exception {
+        AuditVerifier.Result r = verifyWith(clean.subList(0, 7));
+        assertEquals(AuditVerifier.Problem.TRUNCATED, r.problem(), r.toString());
+        assertEquals(8, r.line(), r.toString());
+        assertTrue(r.message().contains("last 3"), r.message());
+
+        Files.delete(AuditLog.headFile(log));
+        r = verifyWith(clean);
+        assertEquals(AuditVerifier.Problem.HEAD_MISSING, r.problem(), r.toString());
+    }
+}

@@ -1,0 +1,149 @@
+package io.keywarden.revocation.internal.request;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.keywarden.api.enrollment.DeviceKind;
+import io.keywarden.api.revocation.RefusalReason;
+import io.keywarden.api.revocation.RevocationReason;
+import io.keywarden.api.revocation.RevocationRequest;
+import io.keywarden.api.revocation.RevocationTarget;
+import io.keywarden.revocation.internal.FakeInventory;
+import io.keywarden.revocation.internal.TestData;
+import io.keywarden.revocation.internal.authority.Authority;
+import io.keywarden.revocation.internal.authority.Role;
+import io.keywarden.revocation.internal.store.NonceStore;
+
+class RequestCheckerTest {
+    private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+    private static final String GW_A = "gw-a.example";
+    private static final String OTHER_ACCOUNT = "https://ca.example/acme/acct/2";
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, Authority> authorities = new HashMap<>();
+    private final Map<String, KeyPair> keys = new HashMap<>();
+    private final FakeInventory inventory = new FakeInventory()
+            .add(TestData.record(GW_A, DeviceKind.GATEWAY, "a0", TestData.ACCOUNT))
+            .add(TestData.record("sensor-1", DeviceKind.SENSOR, "a1", TestData.ACCOUNT))
+            .add(TestData.record("sensor-2", DeviceKind.SENSOR, "a2", TestData.ACCOUNT))
+            .add(TestData.record("pump-1", DeviceKind.SENSOR, "a3", TestData.ACCOUNT))
+            .add(TestData.record("gw-z.example", DeviceKind.GATEWAY, "b0", OTHER_ACCOUNT));
+
+    private RequestChecker checker(int rate) throws Exception {
+        authority("monitor-a", Role.GATEWAY_MONITOR, GW_A);
+        authority("monitor-b", Role.GATEWAY_MONITOR, "gw-b.example");
+        authority("fleet", Role.FLEET_AUTHORITY);
+        authority("ops", Role.OPERATOR, "sensor-*");
+        authority("sensor-1", Role.DEVICE, "sensor-1");
+        return new RequestChecker(id -> Optional.ofNullable(authorities.get(id)),
+                new NonceStore(dir.resolve("nonces.log"), Duration.ofMinutes(15), NOW), new RateLimiter(rate),
+                new TargetResolver(inventory), () -> GW_A, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private void authority(String id, Role role, String... scope) {
+        KeyPair kp = TestData.ec("secp256r1");
+        keys.put(id, kp);
+        authorities.put(id, new Authority(id, kp.getPublic(), role, List.of(scope)));
+    }
+
+    private String signed(String requester, RevocationTarget target, Instant iat, String nonce) {
+        return RequestCodec.sign(RevocationRequest.builder().target(target).reason(RevocationReason.KEY_COMPROMISE)
+                .requester(requester).nonce(nonce).issuedAt(iat).build(), keys.get(requester).getPrivate());
+    }
+
+    private static int n;
+
+    private String signed(String requester, RevocationTarget target) {
+        return signed(requester, target, NOW, "nonce-" + (++n));
+    }
+
+    private static void assertRefused(Decision d, RefusalReason reason) {
+        assertEquals(reason, d.refusal(), String.valueOf(d));
+        assertTrue(d.detail() != null && !d.detail().isBlank());
+    }
+
+    @Test
+    void scopeFollowsTheRole() throws Exception {
+        RequestChecker c = checker(100);
+        Decision ok = c.check(signed("monitor-a", RevocationTarget.device("sensor-1")));
+        assertNull(ok.refusal(), String.valueOf(ok));
+        assertEquals(List.of("a1"), ok.certificates().stream().map(r -> r.getSerial()).toList());
+
+        assertRefused(c.check(signed("monitor-b", RevocationTarget.device("sensor-1"))), RefusalReason.OUT_OF_SCOPE);
+        assertRefused(c.check(signed("monitor-a", RevocationTarget.device(GW_A))), RefusalReason.OUT_OF_SCOPE);
+        assertRefused(c.check(signed("monitor-a", RevocationTarget.compromisedGateway(GW_A))), RefusalReason.OUT_OF_SCOPE);
+        assertNull(c.check(signed("sensor-1", RevocationTarget.certificate("a1"))).refusal());
+        assertRefused(c.check(signed("sensor-1", RevocationTarget.device("sensor-2"))), RefusalReason.OUT_OF_SCOPE);
+        assertNull(c.check(signed("ops", RevocationTarget.device("sensor-2"))).refusal());
+        assertRefused(c.check(signed("ops", RevocationTarget.device("pump-1"))), RefusalReason.OUT_OF_SCOPE);
+        assertRefused(c.check(signed("ops", RevocationTarget.compromisedGateway(GW_A))), RefusalReason.OUT_OF_SCOPE);
+
+        Decision compromised = c.check(signed("fleet", RevocationTarget.compromisedGateway(GW_A)));
+        assertNull(compromised.refusal());
+        assertEquals(List.of("a0", "a1", "a2", "a3"), compromised.certificates().stream().map(r -> r.getSerial()).toList(),
+                "everything the gateway's account ordered, nothing of another account");
+        assertEquals(List.of(TestData.ACCOUNT), compromised.accountsToDeactivate());
+        assertRefused(c.check(signed("fleet", RevocationTarget.device("nobody"))), RefusalReason.UNKNOWN_TARGET);
+    }
+
+    @Test
+    void forgedStaleReplayedUnknownAndTooFrequentRequestsAreRefused() throws Exception {
+        RequestChecker c = checker(3);
+        String good = signed("monitor-a", RevocationTarget.device("sensor-1"));
+        assertNull(c.check(good).refusal());
+        assertRefused(c.check(good), RefusalReason.REPLAYED_NONCE);
+
+        KeyPair intruder = TestData.ec("secp256r1");
+        String forged = RequestCodec.sign(RevocationRequest.builder().target(RevocationTarget.device("sensor-2"))
+                .requester("monitor-a").nonce("f-1").issuedAt(NOW).build(), intruder.getPrivate());
+        assertRefused(c.check(forged), RefusalReason.BAD_SIGNATURE);
+        keys.put("ghost", intruder);
+        assertRefused(c.check(signed("ghost", RevocationTarget.device("sensor-2"))), RefusalReason.UNKNOWN_REQUESTER);
+        assertRefused(c.check(signed("monitor-a", RevocationTarget.device("sensor-2"), NOW.minusSeconds(301), "old")),
+                RefusalReason.STALE);
+        assertRefused(c.check(signed("monitor-a", RevocationTarget.device("sensor-2"), NOW.plusSeconds(301), "future")),
+                RefusalReason.STALE);
+        assertNull(c.check(signed("monitor-a", RevocationTarget.device("sensor-2"), NOW.minusSeconds(299), "edge"))
+                .refusal());
+        assertRefused(c.check("{}"), RefusalReason.MALFORMED);
+
+        assertNull(c.check(signed("monitor-a", RevocationTarget.device("sensor-2"))).refusal());
+        assertRefused(c.check(signed("monitor-a", RevocationTarget.device("sensor-2"))), RefusalReason.RATE_LIMITED);
+        assertNull(c.check(signed("fleet", RevocationTarget.device("sensor-2"))).refusal(), "the rate is per requester");
+    }
+
+    @Test
+    void aNonceSeenBeforeARestartIsStillAReplayAfterIt() throws Exception {
+        authority("fleet", Role.FLEET_AUTHORITY);
+        String good = signed("fleet", RevocationTarget.device("sensor-1"));
+        try (NonceStore first = new NonceStore(dir.resolve("n.log"), Duration.ofMinutes(15), NOW)) {
+            RequestChecker c = new RequestChecker(id -> Optional.ofNullable(authorities.get(id)), first,
+                    new RateLimiter(10), new TargetResolver(inventory), () -> GW_A, Duration.ofMinutes(5),
+                    Clock.fixed(NOW, ZoneOffset.UTC));
+            assertNull(c.check(good).refusal());
+        }
+        try (NonceStore second = new NonceStore(dir.resolve("n.log"), Duration.ofMinutes(15), NOW.plusSeconds(60))) {
+            RequestChecker c = new RequestChecker(id -> Optional.ofNullable(authorities.get(id)), second,
+                    new RateLimiter(10), new TargetResolver(inventory), () -> GW_A, Duration.ofMinutes(5),
+                    Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC));
+            assertRefused(c.check(good), RefusalReason.REPLAYED_NONCE);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.keywarden.demo;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.keywarden.testing.pebble.CertStatus;
+
+/**
+ * {@code bench-revoke [N]}: a local Pebble (real http-01), the runtime with its gateway and N sensors, then one
+ * signed revocation request per sensor (by the gateway's monitor, through the runtime's inbox), one at a time.
+ * Reports the time from submit (the ticket's submission time, taken by the runtime) to Revoked at Pebble (the
+ * RevokedAt Pebble records): median, p90, max. A benchmark, not a test.
+ */
+final class BenchRevokeCommand {
+    private static final String GATEWAY = "gateway.bench-revoke.keywarden.test";
+    private static final String DOMAIN = ".bench-revoke.keywarden.test";
+
+    private final Layout layout;
+    private final PrintStream out;
+
+    BenchRevokeCommand(Layout layout, PrintStream out) {
+        this.layout = layout;
+        this.out = out;
+    }
+
+    int run(List<String> args) {
+        int n = 20;
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).matches("\\d+")) {
+                n = Args.intValue(args, i, 1, 10_000);
+            } else {
+                throw new DemoException("bench-revoke: unknown argument " + args.get(i) + "\n" + Demo.USAGE, 2);
+            }
+        }
+        Path runtimeJar = layout.requireRuntimeJar();
+        Path work = layout.demoDir();
+        out.printf(Locale.ROOT, "Keywarden bench-revoke: %d sensors enrolled, then revoked one at a time by the gateway's"
+                + " monitor (custodian account route, real http-01)%n", n);
+        try (LocalStage stage = LocalStage.start(work)) {
+            ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, 8));
+            Set<String> devices = new LinkedHashSet<>();
+            devices.add(GATEWAY);
+            for (int i = 1; i <= n; i++) {
+                String id = String.format(Locale.ROOT, "sensor-%05d", i);
+                devices.add(id);
+                ConfigFiles.writeSensor(stage.etc, id, new ConfigFiles.Sensor(id, List.of(id + DOMAIN), null));
+            }
+            RevocationStage revocation = RevocationStage.configure(work, stage.etc, GATEWAY, 60);
+            RuntimeProcess rt = stage.startRuntime(runtimeJar, List.of());
+            out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
+            Set<String> missing = stage.awaitCurrent(devices, Math.max(120, n) * 1000L, have -> { });
+            if (!missing.isEmpty()) {
+                throw new DemoException("not enrolled: " + LocalStage.abbreviate(missing) + "\n" + rt.tail(40));
+            }
+            Map<String, StateDir.Cert> certs = stage.state().current();
+            out.printf(Locale.ROOT, "  enrolled     gateway and %d sensors%n", n);
+
+            List<Double> submitToRevoked = new ArrayList<>();
+            List<Double> deliveredToSeen = new ArrayList<>();
+            for (String id : devices) {
+                if (id.equals(GATEWAY)) {
+                    continue;
+                }
+                String serial = certs.get(id).serial();
+                Instant delivered = Instant.now();
+                revocation.deliver(id, revocation.signDeviceRevocation(id));
+                Map<String, Object> result = await("the runtime's answer for " + id, rt, () -> revocation.result(id)
+                        .orElse(null));
+                // the answer file may be written after the ticket is settled already: anything but a refusal will do
+                if ("REFUSED".equals(result.get("state")) || "FAILED".equals(result.get("state"))) {
+                    throw new DemoException(id + ": request not accepted: " + result);
+                }
+                Instant submitted = Instant.parse(String.valueOf(result.get("submittedAt")));
+                CertStatus revoked = await(id + " Revoked at Pebble", rt, () -> {
+                    CertStatus s = stage.pebble.certStatus(serial);
+                    return s.isRevoked() ? s : null;
+                });
+                Instant seen = Instant.now();
+                Instant revokedAt = revoked.revokedAt().orElseThrow(() -> new DemoException("Pebble gave no RevokedAt"));
+                submitToRevoked.add(Duration.between(submitted, revokedAt).toNanos() / 1e6);
+                deliveredToSeen.add(Duration.between(delivered, seen).toNanos() / 1e6);
+            }
+            out.println();
+            out.printf(Locale.ROOT, "RESULT n=%d%n", n);
+            out.printf(Locale.ROOT, "  submit -> Revoked at Pebble (Pebble's RevokedAt)   %s%n", stats(submitToRevoked));
+            out.printf(Locale.ROOT, "  file dropped in the inbox -> driver sees Revoked    %s%n", stats(deliveredToSeen));
+            return 0;
+        }
+    }
+
+    private static String stats(List<Double> ms) {
+        List<Double> s = new ArrayList<>(ms);
+        Collections.sort(s);
+        return String.format(Locale.ROOT, "median %.1f ms, p90 %.1f ms, max %.1f ms", percentile(s, 50), percentile(s, 90),
+                s.get(s.size() - 1));
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static double percentile(List<Double> sorted, int p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
+    private static <T> T await(String what, RuntimeProcess rt, java.util.function.Supplier<T> probe) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            T v = probe.get();
+            if (v != null) {
+                return v;
+            }
+            if (!rt.isAlive() || System.nanoTime() > deadline) {
+                throw new DemoException("waiting for " + what + ": " + (rt.isAlive() ? "timed out" : "runtime exited")
+                        + "\n" + rt.tail(40));
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DemoException("interrupted");
+            }
+        }
+    }
+}
