@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -82,8 +83,9 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile DenyList denyList;
+    /** Every deny list there is (the revocation component's, the fleet notices'): any one of them refuses. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private final List<DenyList> denyLists = new CopyOnWriteArrayList<>();
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile RevocationService revocationService;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -132,7 +134,7 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
             return t;
         });
         containment = new Containment(quarantine, incidents, this::revoke, this::post, clock, executor);
-        admission = new ChannelAdmission(gateway, inventory, () -> denyList, quarantine, this::post);
+        admission = new ChannelAdmission(gateway, inventory, denyLists, quarantine, this::post);
         channel = SensorChannel.open(options.channel, admission, gateway::getTlsIdentity,
                 new SensorEndpoint(activity, () -> policy, learner, options.learning, containment, clock));
         executor.scheduleWithFixedDelay(this::checkSilence, 1, 1, TimeUnit.SECONDS);
