@@ -88,6 +88,8 @@ final class KeywardenOptions {
         options.add(ourBundle(ItProperties.BUNDLE_API));
         options.add(ourBundle(ItProperties.BUNDLE_ACME));
         options.add(ourBundle(ItProperties.BUNDLE_REVOCATION));
+        options.add(ourBundle(ItProperties.BUNDLE_MONITOR));
+        options.add(ourBundle(ItProperties.BUNDLE_SIMULATOR));
         return options.toArray(new Option[0]);
     }
 

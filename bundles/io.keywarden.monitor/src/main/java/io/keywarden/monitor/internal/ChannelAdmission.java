@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
@@ -30,7 +29,7 @@ final class ChannelAdmission implements Admission {
 
     private final GatewayEnrollmentService gateway;
     private final CertificateInventory inventory;
-    private final Supplier<DenyList> denyList;
+    private final List<DenyList> denyLists;
     private final QuarantineStore quarantine;
     private final Containment.EventSink events;
     private final Map<String, CertificateRecord> records = new ConcurrentHashMap<>();
@@ -38,11 +37,11 @@ final class ChannelAdmission implements Admission {
     private volatile Set<X509Certificate> issuers = Set.of();
     private volatile long issuersAt;
 
-    ChannelAdmission(GatewayEnrollmentService gateway, CertificateInventory inventory, Supplier<DenyList> denyList,
+    ChannelAdmission(GatewayEnrollmentService gateway, CertificateInventory inventory, List<DenyList> denyLists,
             QuarantineStore quarantine, Containment.EventSink events) {
         this.gateway = gateway;
         this.inventory = inventory;
-        this.denyList = denyList;
+        this.denyLists = denyLists;
         this.quarantine = quarantine;
         this.events = events;
     }
@@ -88,9 +87,10 @@ final class ChannelAdmission implements Admission {
 
     @Override
     public Optional<String> refusal(CertificateRecord record) {
-        DenyList deny = denyList.get();
-        if (deny != null && deny.isDenied(record.getSerial())) {
-            return Optional.of("certificate revoked (deny list)");
+        for (DenyList deny : denyLists) {
+            if (deny.isDenied(record.getSerial())) {
+                return Optional.of("certificate revoked (deny list)");
+            }
         }
         return quarantine.reason(record.getDeviceId()).map(why -> "device quarantined: " + why);
     }

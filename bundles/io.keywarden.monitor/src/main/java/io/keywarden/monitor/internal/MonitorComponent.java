@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,11 +53,8 @@ import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.monitor.internal.channel.SensorChannel;
 import io.keywarden.monitor.internal.observe.ActivityTracker;
-import io.keywarden.monitor.internal.observe.BundleCollector;
-import io.keywarden.monitor.internal.observe.Hashes;
-import io.keywarden.monitor.internal.observe.ProcessCollector;
-import io.keywarden.monitor.internal.observe.SocketCollector;
 import io.keywarden.monitor.internal.policy.DeviceClassPolicy;
+import io.keywarden.monitor.internal.policy.GatewayBaseline;
 import io.keywarden.monitor.internal.policy.Learner;
 import io.keywarden.monitor.internal.policy.Policy;
 import io.keywarden.monitor.internal.policy.PolicyFile;
@@ -85,8 +83,9 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile DenyList denyList;
+    /** Every deny list there is (the revocation component's, the fleet notices'): any one of them refuses. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private final List<DenyList> denyLists = new CopyOnWriteArrayList<>();
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile RevocationService revocationService;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -104,8 +103,8 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
     private ScheduledExecutorService executor;
     private SensorChannel channel;
     private ChannelAdmission admission;
-    private final Hashes hashes = new Hashes();
-    private BundleContext context;
+    private GatewayWatch gatewayWatch;
+    private ScheduledExecutorService gatewayScanner;
     private ServiceRegistration<?> commands;
 
     @Activate
@@ -116,7 +115,6 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) throws IOException, GeneralSecurityException {
-        this.context = context;
         File area = context.getDataFile("monitor");
         try {
             options = MonitorOptions.parse(properties, area == null ? null : area.toPath(), gateway.getDeviceId());
@@ -136,10 +134,21 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
             return t;
         });
         containment = new Containment(quarantine, incidents, this::revoke, this::post, clock, executor);
-        admission = new ChannelAdmission(gateway, inventory, () -> denyList, quarantine, this::post);
+        admission = new ChannelAdmission(gateway, inventory, denyLists, quarantine, this::post);
         channel = SensorChannel.open(options.channel, admission, gateway::getTlsIdentity,
                 new SensorEndpoint(activity, () -> policy, learner, options.learning, containment, clock));
         executor.scheduleWithFixedDelay(this::checkSilence, 1, 1, TimeUnit.SECONDS);
+        gatewayWatch = new GatewayWatch(gateway.getDeviceId(), context, () -> policy, learner, options.learning,
+                containment, clock);
+        if (options.gatewayScanSeconds > 0) {
+            // on its own thread: hashing every executable on the first scan must not delay a revocation
+            gatewayScanner = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "keywarden-monitor-gateway-scan");
+                t.setDaemon(true);
+                return t;
+            });
+            gatewayScanner.scheduleWithFixedDelay(gatewayWatch::scan, 1, options.gatewayScanSeconds, TimeUnit.SECONDS);
+        }
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "keywarden");
         props.put("osgi.command.function", MonitorCommands.FUNCTIONS);
@@ -163,19 +172,22 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         if (executor != null) {
             executor.shutdownNow();
         }
+        if (gatewayScanner != null) {
+            gatewayScanner.shutdownNow();
+        }
     }
 
     private Policy loadPolicy(MonitorOptions o) throws IOException, ReportException {
-        Policy p = new Policy(Map.of(Policy.DEFAULT_CLASS, o.defaultClass), Map.of(), o.actions);
+        Policy p = new Policy(Map.of(Policy.DEFAULT_CLASS, o.defaultClass), Map.of(), o.actions, o.gateway);
         if (o.policyFile != null) {
             PolicyFile.Content c = PolicyFile.parse(Files.readString(o.policyFile, StandardCharsets.UTF_8),
                     o.defaultClass);
-            p = p.overlay(c.classes(), c.devices());
+            p = p.overlay(c.classes(), c.devices()).withGateway(c.gateway());
         }
         Path approved = o.dataDir.resolve(APPROVED_BASELINE);
         if (Files.exists(approved)) {
             PolicyFile.Content c = PolicyFile.parse(Files.readString(approved, StandardCharsets.UTF_8), o.defaultClass);
-            p = p.withClasses(c.classes());
+            p = p.withClasses(c.classes()).withGateway(c.gateway());
         }
         return p;
     }
@@ -285,35 +297,36 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
 
     @Override
     public GatewaySnapshot observeGateway() {
-        Instant at = clock.instant();
-        Path proc = Path.of("/proc");
-        return new GatewaySnapshot(at, new ProcessCollector(proc, hashes).collect(), new SocketCollector(proc).collect(),
-                new BundleCollector(context, hashes).collect());
+        return gatewayWatch.collect();
     }
 
     // ---- learning ------------------------------------------------------------------------------------------------
 
     @Override
     public String proposedBaseline() {
-        return PolicyFile.write(learner.proposal(policy), Map.of());
+        return PolicyFile.write(learner.proposal(policy), Map.of(), learner.gatewayProposal());
     }
 
     @Override
     public Path approveBaseline() throws IOException {
         Map<String, DeviceClassPolicy> proposal = learner.proposal(policy);
+        GatewayBaseline gatewayProposal = learner.gatewayProposal();
         Path file = options.dataDir.resolve(APPROVED_BASELINE);
         Map<String, DeviceClassPolicy> merged = new HashMap<>();
+        GatewayBaseline mergedGateway = gatewayProposal;
         if (Files.exists(file)) {
             try {
-                merged.putAll(PolicyFile.parse(Files.readString(file, StandardCharsets.UTF_8), options.defaultClass)
-                        .classes());
+                PolicyFile.Content before = PolicyFile.parse(Files.readString(file, StandardCharsets.UTF_8),
+                        options.defaultClass);
+                merged.putAll(before.classes());
+                mergedGateway = before.gateway().plus(gatewayProposal);
             } catch (ReportException e) {
                 LOG.warn("{} is not a valid baseline, replaced: {}", file, e.getMessage());
             }
         }
         merged.putAll(proposal);
-        Files.writeString(file, PolicyFile.write(merged, Map.of()), StandardCharsets.UTF_8);
-        policy = policy.withClasses(proposal);
+        Files.writeString(file, PolicyFile.write(merged, Map.of(), mergedGateway), StandardCharsets.UTF_8);
+        policy = policy.withClasses(proposal).withGateway(gatewayProposal);
         learner.clear();
         LOG.info("Baseline of {} approved into {}", proposal.keySet(), file);
         return file;

@@ -83,6 +83,22 @@ import org.osgi.service.metatype.annotations.Option;
         @Option(value = "QUARANTINE"), @Option(value = "REVOKE") })
     String rule_source_changed_action() default "ALERT";
 
+    @AttributeDefinition(name = "Gateway scan seconds", description = "How often the gateway's own processes, "
+            + "sockets and bundles are held against the gateway baseline (alerts only); 0: never.", min = "0")
+    int gateway_scan_seconds() default 60;
+
+    @AttributeDefinition(name = "Gateway: allowed executables", description = "SHA-256 of executables the "
+            + "gateway may run; empty: not checked.", required = false)
+    String[] gateway_allowed_executables() default {};
+
+    @AttributeDefinition(name = "Gateway: allowed listeners", description = "tcp:PORT, udp:PORT or PORT the "
+            + "gateway may listen on; empty: not checked.", required = false)
+    String[] gateway_allowed_listeners() default {};
+
+    @AttributeDefinition(name = "Gateway: allowed bundles", description = "SHA-256 of bundle files the gateway "
+            + "may have installed; empty: not checked.", required = false)
+    String[] gateway_allowed_bundles() default {};
+
     @AttributeDefinition(name = "Authority id", description = "Id the monitor signs revocation requests as; the "
             + "revocation component must know it as a gateway-monitor authority. Empty: monitor@<gateway id>.",
             required = false)

@@ -13,6 +13,7 @@ import java.util.Set;
 import io.keywarden.api.monitor.ResponseAction;
 import io.keywarden.monitor.internal.channel.ChannelOptions;
 import io.keywarden.monitor.internal.policy.DeviceClassPolicy;
+import io.keywarden.monitor.internal.policy.GatewayBaseline;
 import io.keywarden.monitor.internal.policy.Policy;
 import io.keywarden.monitor.internal.policy.Rule;
 
@@ -33,6 +34,10 @@ final class MonitorOptions {
     static final String KEY_HEARTBEAT = "baseline.heartbeat.seconds";
     static final String KEY_MISSED = "baseline.missed.heartbeats";
     static final String KEY_AUTHORITY = "authority.id";
+    static final String KEY_GW_SCAN = "gateway.scan.seconds";
+    static final String KEY_GW_EXECUTABLES = "gateway.allowed.executables";
+    static final String KEY_GW_LISTENERS = "gateway.allowed.listeners";
+    static final String KEY_GW_BUNDLES = "gateway.allowed.bundles";
 
     final ChannelOptions channel;
     final Path dataDir;
@@ -41,9 +46,14 @@ final class MonitorOptions {
     final DeviceClassPolicy defaultClass;
     final Map<Rule, ResponseAction> actions;
     final String authorityId;
+    final int gatewayScanSeconds;
+    final GatewayBaseline gateway;
 
     private MonitorOptions(ChannelOptions channel, Path dataDir, Path policyFile, boolean learning,
-            DeviceClassPolicy defaultClass, Map<Rule, ResponseAction> actions, String authorityId) {
+            DeviceClassPolicy defaultClass, Map<Rule, ResponseAction> actions, String authorityId,
+            int gatewayScanSeconds, GatewayBaseline gateway) {
+        this.gatewayScanSeconds = gatewayScanSeconds;
+        this.gateway = gateway;
         this.channel = channel;
         this.dataDir = dataDir;
         this.policyFile = policyFile;
@@ -79,6 +89,9 @@ final class MonitorOptions {
         }
         Map<Rule, ResponseAction> actions = new EnumMap<>(Rule.class);
         for (Rule r : Rule.values()) {
+            if (r.aboutGateway()) {
+                continue; // alerts only, see Rule#aboutGateway
+            }
             String v = string(p, actionKey(r), r.defaultAction().name()).toUpperCase(Locale.ROOT);
             try {
                 actions.put(r, ResponseAction.valueOf(v));
@@ -89,7 +102,9 @@ final class MonitorOptions {
         String authority = string(p, KEY_AUTHORITY, "");
         return new MonitorOptions(channel, dataDir, pf.isBlank() ? null : Path.of(pf),
                 Boolean.parseBoolean(string(p, KEY_LEARNING, "false")), dflt, actions,
-                authority.isBlank() ? "monitor@" + gatewayId : authority);
+                authority.isBlank() ? "monitor@" + gatewayId : authority, integer(p, KEY_GW_SCAN, 60, 0, 86_400),
+                new GatewayBaseline(strings(p, KEY_GW_EXECUTABLES), strings(p, KEY_GW_LISTENERS),
+                        strings(p, KEY_GW_BUNDLES)));
     }
 
     private static String string(Map<String, ?> p, String key, String dflt) {
@@ -142,11 +157,13 @@ final class MonitorOptions {
     public boolean equals(Object o) {
         return o instanceof MonitorOptions m && m.channel.equals(channel) && Objects.equals(m.dataDir, dataDir)
                 && Objects.equals(m.policyFile, policyFile) && m.learning == learning
-                && m.defaultClass.equals(defaultClass) && m.actions.equals(actions) && m.authorityId.equals(authorityId);
+                && m.defaultClass.equals(defaultClass) && m.actions.equals(actions) && m.authorityId.equals(authorityId)
+                && m.gatewayScanSeconds == gatewayScanSeconds && m.gateway.equals(gateway);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(channel, dataDir, policyFile, learning, defaultClass, actions, authorityId);
+        return Objects.hash(channel, dataDir, policyFile, learning, defaultClass, actions, authorityId,
+                gatewayScanSeconds, gateway);
     }
 }

@@ -74,7 +74,7 @@ class ChannelTest {
         DeviceClassPolicy cls = new DeviceClassPolicy(Policy.DEFAULT_CLASS, java.util.Set.copyOf(Reports.baselineFirmware()),
                 java.util.Set.copyOf(Reports.baselineTasks()), java.util.Set.copyOf(Reports.baselinePeers()), 15, Duration.ofSeconds(30), 3);
         Policy policy = new Policy(Map.of(Policy.DEFAULT_CLASS, cls), Map.of(), Map.of());
-        ChannelAdmission admission = new ChannelAdmission(gateway, inventory, () -> deny, quarantine,
+        ChannelAdmission admission = new ChannelAdmission(gateway, inventory, List.of(deny), quarantine,
                 (topic, props) -> events.add(Map.entry(topic, props)));
         channel = SensorChannel.open(new ChannelOptions("127.0.0.1", 0, 4, 2048, 4096, Duration.ofSeconds(5),
                 Duration.ofSeconds(5)), admission, gateway::getTlsIdentity, new SensorEndpoint(

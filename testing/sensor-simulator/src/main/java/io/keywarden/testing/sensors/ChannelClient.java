@@ -202,10 +202,13 @@ public final class ChannelClient implements AutoCloseable {
             head.append("Content-Length: ").append(body.length).append("\r\n");
         }
         head.append("\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+        // one write, one TLS record: a second small segment would wait for the server's delayed ACK (Nagle)
+        java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+        request.write(head.toString().getBytes(StandardCharsets.US_ASCII));
         if (body != null) {
-            out.write(body);
+            request.write(body);
         }
+        out.write(request.toByteArray());
         out.flush();
         return readResponse();
     }
@@ -216,6 +219,7 @@ public final class ChannelClient implements AutoCloseable {
         }
         SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket();
         try {
+            s.setTcpNoDelay(true);
             s.connect(gateway, timeoutMillis);
             s.setSoTimeout(timeoutMillis);
             s.startHandshake();

@@ -70,6 +70,30 @@ public final class SensorKeys {
         }
     }
 
+    /**
+     * A key pair from a PEM text holding a PKCS#8 {@code PRIVATE KEY} and an X.509 {@code PUBLIC KEY} block (how the
+     * gateway stores keys it generated for sensors that cannot; such a sensor is provisioned with that file).
+     */
+    public static KeyPair fromPem(String pem) {
+        try {
+            java.security.KeyFactory kf = java.security.KeyFactory.getInstance("EC");
+            return new KeyPair(kf.generatePublic(new java.security.spec.X509EncodedKeySpec(block(pem, "PUBLIC KEY"))),
+                    kf.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(block(pem, "PRIVATE KEY"))));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not an EC key pair in PEM: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] block(String pem, String type) {
+        String begin = "-----BEGIN " + type + "-----";
+        int a = pem.indexOf(begin);
+        int b = pem.indexOf("-----END " + type + "-----");
+        if (a < 0 || b < a) {
+            throw new IllegalArgumentException("no " + type + " block");
+        }
+        return java.util.Base64.getMimeDecoder().decode(pem.substring(a + begin.length(), b));
+    }
+
     private static String pem(Object o) throws IOException {
         StringWriter w = new StringWriter();
         try (JcaPEMWriter pw = new JcaPEMWriter(w)) {

@@ -86,11 +86,16 @@ public final class SimulatedSensor implements AutoCloseable {
     }
 
     /** Timings of one malicious act, from {@link System#nanoTime()}. */
-    public record Containment(long actStartedNanos, long refusedNanos, ChannelClient.Result actAnswer,
-            ChannelClient.Result refusal, int requestsAfterAct) {
+    public record Containment(long actStartedNanos, long actAnsweredNanos, long refusedNanos,
+            ChannelClient.Result actAnswer, ChannelClient.Result refusal, int requestsAfterAct) {
 
         public double refusalMillis() {
             return (refusedNanos - actStartedNanos) / 1e6;
+        }
+
+        /** How long the gateway took to answer the malicious request itself. */
+        public double actMillis() {
+            return (actAnsweredNanos - actStartedNanos) / 1e6;
         }
     }
 
@@ -102,16 +107,17 @@ public final class SimulatedSensor implements AutoCloseable {
     public Containment actAndMeasure(int floodRequests, long timeoutMillis) {
         long start = System.nanoTime();
         ChannelClient.Result act = actMaliciously(floodRequests);
+        long answered = System.nanoTime();
         long deadline = start + timeoutMillis * 1_000_000L;
         int after = 0;
         while (System.nanoTime() < deadline) {
             ChannelClient.Result r = client.post("/v1/report", Reports.normal(++sequence, 1));
             after++;
             if (r.isRefused()) {
-                return new Containment(start, System.nanoTime(), act, r, after);
+                return new Containment(start, answered, System.nanoTime(), act, r, after);
             }
         }
-        return new Containment(start, -1, act, null, after);
+        return new Containment(start, answered, -1, act, null, after);
     }
 
     @Override

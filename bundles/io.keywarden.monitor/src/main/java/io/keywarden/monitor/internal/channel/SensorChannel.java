@@ -127,6 +127,7 @@ public final class SensorChannel implements AutoCloseable {
         String source = String.valueOf(socket.getRemoteSocketAddress());
         try (socket) {
             socket.setSoTimeout((int) options.handshakeTimeout().toMillis());
+            socket.setTcpNoDelay(true); // answers are written whole; never hold one back for an ACK
             CertificateRecord record = handshake(socket, source);
             if (record == null) {
                 return;

@@ -16,6 +16,9 @@ import io.keywarden.monitor.internal.report.StatusReport;
  */
 public final class Learner {
     private final Map<String, Observed> byClass = new HashMap<>();
+    private final Set<String> gatewayExecutables = new java.util.TreeSet<>();
+    private final Set<String> gatewayListeners = new java.util.TreeSet<>();
+    private final Set<String> gatewayBundles = new java.util.TreeSet<>();
 
     private static final class Observed {
         final Set<String> firmware = new HashSet<>();
@@ -35,6 +38,19 @@ public final class Learner {
         if (last != null) {
             o.shortestIntervalMillis = Math.min(o.shortestIntervalMillis, Duration.between(last, at).toMillis());
         }
+    }
+
+    /** What the gateway runs, listens on and has installed during the known-good period. */
+    public synchronized void gateway(io.keywarden.api.monitor.GatewaySnapshot snapshot) {
+        snapshot.processes().stream().filter(p -> p.sha256() != null).forEach(p -> gatewayExecutables.add(p.sha256()));
+        snapshot.sockets().stream()
+                .filter(s -> "LISTEN".equals(s.state()) || (s.protocol().startsWith("udp") && "UNCONN".equals(s.state())))
+                .forEach(s -> gatewayListeners.add((s.protocol().startsWith("tcp") ? "tcp:" : "udp:") + s.localPort()));
+        snapshot.bundles().stream().filter(b -> b.sha256() != null).forEach(b -> gatewayBundles.add(b.sha256()));
+    }
+
+    public synchronized GatewayBaseline gatewayProposal() {
+        return new GatewayBaseline(gatewayExecutables, gatewayListeners, gatewayBundles);
     }
 
     public synchronized void rate(String className, int perSecond) {
@@ -66,5 +82,8 @@ public final class Learner {
 
     public synchronized void clear() {
         byClass.clear();
+        gatewayExecutables.clear();
+        gatewayListeners.clear();
+        gatewayBundles.clear();
     }
 }

@@ -18,9 +18,16 @@ public final class Policy {
     private final Map<String, DeviceClassPolicy> classes;
     private final Map<String, String> deviceClasses;
     private final Map<Rule, ResponseAction> actions;
+    private final GatewayBaseline gateway;
 
     public Policy(Map<String, DeviceClassPolicy> classes, Map<String, String> deviceClasses,
             Map<Rule, ResponseAction> actions) {
+        this(classes, deviceClasses, actions, GatewayBaseline.NONE);
+    }
+
+    public Policy(Map<String, DeviceClassPolicy> classes, Map<String, String> deviceClasses,
+            Map<Rule, ResponseAction> actions, GatewayBaseline gateway) {
+        this.gateway = requireNonNull(gateway, "gateway");
         this.classes = Map.copyOf(classes);
         this.deviceClasses = Map.copyOf(deviceClasses);
         EnumMap<Rule, ResponseAction> a = new EnumMap<>(Rule.class);
@@ -28,6 +35,11 @@ public final class Policy {
             a.put(r, r.defaultAction());
         }
         a.putAll(actions);
+        for (Rule r : Rule.values()) {
+            if (r.aboutGateway()) {
+                a.put(r, ResponseAction.ALERT);
+            }
+        }
         this.actions = a;
         if (!this.classes.containsKey(DEFAULT_CLASS)) {
             throw new IllegalArgumentException("a policy needs the class \"" + DEFAULT_CLASS + "\"");
@@ -63,11 +75,20 @@ public final class Policy {
         return actions.get(rule);
     }
 
+    public GatewayBaseline gateway() {
+        return gateway;
+    }
+
+    /** This policy with more allowed executables, listeners and bundles for the gateway. */
+    public Policy withGateway(GatewayBaseline more) {
+        return new Policy(classes, deviceClasses, actions, gateway.plus(more));
+    }
+
     /** This policy with the given classes replaced or added (an approved baseline). */
     public Policy withClasses(Map<String, DeviceClassPolicy> replacements) {
         Map<String, DeviceClassPolicy> c = new java.util.HashMap<>(classes);
         c.putAll(replacements);
-        return new Policy(c, deviceClasses, actions);
+        return new Policy(c, deviceClasses, actions, gateway);
     }
 
     /** This policy with the device-to-class assignments and classes of a policy file laid over it. */
@@ -76,6 +97,6 @@ public final class Policy {
         c.putAll(moreClasses);
         Map<String, String> d = new java.util.HashMap<>(deviceClasses);
         d.putAll(moreDevices);
-        return new Policy(c, d, actions);
+        return new Policy(c, d, actions, gateway);
     }
 }

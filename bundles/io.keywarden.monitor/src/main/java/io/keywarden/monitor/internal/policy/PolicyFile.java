@@ -17,7 +17,8 @@ import io.keywarden.monitor.internal.report.ReportException;
  * <pre>
  * { "classes": { "thermometer": { "firmware": ["&lt;sha256&gt;"], "tasks": [], "peers": ["10.0.0.5:8883", "ntp.example:*"],
  *                                 "maxRequestsPerSecond": 20, "heartbeatSeconds": 10, "missedHeartbeats": 3 } },
- *   "devices": { "sensor-1": "thermometer" } }
+ *   "devices": { "sensor-1": "thermometer" },
+ *   "gateway": { "executables": ["&lt;sha256&gt;"], "listeners": ["tcp:8443"], "bundles": ["&lt;sha256&gt;"] } }
  * </pre>
  *
  * Every member of a class is optional; missing ones take the values of {@code base}.
@@ -27,13 +28,14 @@ public final class PolicyFile {
     private PolicyFile() {
     }
 
-    public record Content(Map<String, DeviceClassPolicy> classes, Map<String, String> devices) {
+    public record Content(Map<String, DeviceClassPolicy> classes, Map<String, String> devices,
+            GatewayBaseline gateway) {
     }
 
     public static Content parse(String json, DeviceClassPolicy base) throws ReportException {
         Map<String, Object> root = map(Json.parse(json), "policy");
         for (String k : root.keySet()) {
-            if (!k.equals("classes") && !k.equals("devices")) {
+            if (!k.equals("classes") && !k.equals("devices") && !k.equals("gateway")) {
                 throw new ReportException("policy: unknown member \"" + k + "\"");
             }
         }
@@ -48,7 +50,18 @@ public final class PolicyFile {
             }
             devices.put(e.getKey(), s);
         }
-        return new Content(classes, devices);
+        GatewayBaseline gateway = GatewayBaseline.NONE;
+        if (root.containsKey("gateway")) {
+            Map<String, Object> g = map(root.get("gateway"), "gateway");
+            for (String k : g.keySet()) {
+                if (!Set.of("executables", "listeners", "bundles").contains(k)) {
+                    throw new ReportException("gateway: unknown member \"" + k + "\"");
+                }
+            }
+            gateway = new GatewayBaseline(strings(g, "executables", "gateway", Set.of()),
+                    strings(g, "listeners", "gateway", Set.of()), strings(g, "bundles", "gateway", Set.of()));
+        }
+        return new Content(classes, devices, gateway);
     }
 
     private static DeviceClassPolicy deviceClass(String name, Map<String, Object> m, DeviceClassPolicy base)
@@ -72,7 +85,8 @@ public final class PolicyFile {
     }
 
     /** The classes as a policy file an operator can read, edit and load again. */
-    public static String write(Map<String, DeviceClassPolicy> classes, Map<String, String> devices) {
+    public static String write(Map<String, DeviceClassPolicy> classes, Map<String, String> devices,
+            GatewayBaseline gateway) {
         Map<String, Object> cs = new LinkedHashMap<>();
         for (DeviceClassPolicy c : classes.values()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -87,6 +101,13 @@ public final class PolicyFile {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("classes", cs);
         root.put("devices", devices);
+        if (!gateway.isEmpty()) {
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("executables", new TreeSet<>(gateway.executables()));
+            g.put("listeners", new TreeSet<>(gateway.listeners()));
+            g.put("bundles", new TreeSet<>(gateway.bundles()));
+            root.put("gateway", g);
+        }
         return Json.write(root);
     }
 

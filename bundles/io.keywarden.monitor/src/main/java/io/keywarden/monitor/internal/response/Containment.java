@@ -29,7 +29,9 @@ public final class Containment {
     private static final Logger LOG = LoggerFactory.getLogger(Containment.class);
     /** An alert-only rule that keeps firing is recorded once per this period and device. */
     private static final Duration ALERT_REPEAT = Duration.ofSeconds(60);
-    private static final Duration RETRY = Duration.ofSeconds(5);
+    /** The revocation component may be restarting or its authority just being configured: retry soon, then less. */
+    private static final Duration RETRY_FIRST = Duration.ofMillis(200);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(5);
     private static final Duration GIVE_UP = Duration.ofHours(1);
 
     /** Posts an EventAdmin event (or nothing, without EventAdmin). */
@@ -75,7 +77,7 @@ public final class Containment {
     /** Records the incident and applies {@code action}; empty when a repeated alert was folded into an earlier one. */
     public Optional<Incident> respond(String deviceId, String serial, Finding finding, ResponseAction action,
             Instant observedAt) {
-        String key = deviceId + "|" + finding.rule().id();
+        String key = deviceId + "|" + finding.rule().id() + "|" + finding.subject();
         Instant now = clock.instant();
         if (action == ResponseAction.ALERT) {
             Instant last = lastAlert.get(key);
@@ -97,22 +99,17 @@ public final class Containment {
                 incident.getRule(), deviceId, incident.getEvidence(), action);
         events.post(MonitorEvents.TOPIC_INCIDENT, properties(incident));
         if (action == ResponseAction.REVOKE && serial != null) {
-            executor.execute(() -> revoke(incident, clock.instant()));
+            executor.execute(() -> revoke(incident, clock.instant(), RETRY_FIRST));
         }
         return Optional.of(incident);
     }
 
     /** Quarantines without an incident (an operator's decision, or the first step of a response). */
     public boolean quarantine(String deviceId, String reason) {
-        boolean added;
-        try {
-            added = quarantine.add(deviceId, reason);
-        } catch (IOException e) {
-            // in force in memory all the same; only a restart would forget it
-            LOG.error("Quarantine of {} is in force but could not be saved: {}", deviceId, e.toString());
-            added = true;
-        }
+        boolean added = quarantine.add(deviceId, reason);
         if (added) {
+            // in force in memory already; the file (synced to disk) follows without holding up the channel
+            executor.execute(this::saveQuarantine);
             events.post(MonitorEvents.TOPIC_QUARANTINED, Map.of(MonitorEvents.PROPERTY_DEVICE_ID, deviceId,
                     MonitorEvents.PROPERTY_REASON, reason));
         }
@@ -130,7 +127,7 @@ public final class Containment {
         return removed;
     }
 
-    private void revoke(Incident incident, Instant firstAttempt) {
+    private void revoke(Incident incident, Instant firstAttempt, Duration nextDelay) {
         String serial = incident.getSerial().orElseThrow();
         try {
             String ticket = revoker.revoke(serial, incident.getDeviceId());
@@ -144,13 +141,24 @@ public final class Containment {
                         e.getMessage());
                 return;
             }
-            LOG.warn("Incident {}: revocation of {} not taken ({}); the device stays quarantined, retrying in {} s",
-                    incident.getId(), serial, e.getMessage(), RETRY.toSeconds());
+            LOG.warn("Incident {}: revocation of {} not taken ({}); the device stays quarantined, retrying in {} ms",
+                    incident.getId(), serial, e.getMessage(), nextDelay.toMillis());
+            Duration after = nextDelay.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : nextDelay.multipliedBy(2);
             try {
-                executor.schedule(() -> revoke(incident, firstAttempt), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                executor.schedule(() -> revoke(incident, firstAttempt, after), nextDelay.toMillis(),
+                        TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
                 LOG.debug("Monitor stopping; revocation of {} not retried", serial);
             }
+        }
+    }
+
+    private void saveQuarantine() {
+        try {
+            quarantine.save();
+        } catch (IOException e) {
+            LOG.error("The quarantine list is in force but could not be saved (a restart would forget it): {}",
+                    e.toString());
         }
     }
 

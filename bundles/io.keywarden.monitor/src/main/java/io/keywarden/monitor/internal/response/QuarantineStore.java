@@ -43,16 +43,12 @@ public final class QuarantineStore {
     }
 
     /**
-     * Quarantines in memory first (the channel refuses from this instant), then persists.
+     * Quarantines in memory (the channel refuses from this instant); {@link #save()} persists.
      *
      * @return false when the device was already quarantined
      */
-    public boolean add(String deviceId, String reason) throws IOException {
-        if (reasons.putIfAbsent(deviceId, reason) != null) {
-            return false;
-        }
-        save();
-        return true;
+    public boolean add(String deviceId, String reason) {
+        return reasons.putIfAbsent(deviceId, reason) == null;
     }
 
     public boolean remove(String deviceId) throws IOException {
@@ -63,7 +59,8 @@ public final class QuarantineStore {
         return true;
     }
 
-    private synchronized void save() throws IOException {
+    /** Writes the current list (whole file, synced); later calls write later states, so order does not matter. */
+    public synchronized void save() throws IOException {
         Properties p = new Properties();
         p.putAll(reasons);
         StringWriter w = new StringWriter();

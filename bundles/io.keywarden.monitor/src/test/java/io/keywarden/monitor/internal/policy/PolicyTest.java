@@ -73,7 +73,7 @@ class PolicyTest {
         assertEquals(Set.copyOf(Reports.baselineTasks()), proposed.tasks());
         assertEquals(Set.copyOf(Reports.baselinePeers()), proposed.peers());
         assertEquals(Duration.ofSeconds(30), proposed.heartbeat(), "never shorter than configured");
-        PolicyFile.Content back = PolicyFile.parse(PolicyFile.write(l.proposal(p), Map.of()), base);
+        PolicyFile.Content back = PolicyFile.parse(PolicyFile.write(l.proposal(p), Map.of(), GatewayBaseline.NONE), base);
         assertEquals(proposed, back.classes().get("default"));
         Policy enforced = p.withClasses(l.proposal(p));
         assertEquals(Rule.UNKNOWN_FIRMWARE, Evaluator.evaluate(enforced.classOf("s1"),
