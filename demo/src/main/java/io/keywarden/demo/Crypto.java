@@ -2,14 +2,12 @@ package io.keywarden.demo;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
@@ -18,7 +16,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -26,20 +23,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import javax.security.auth.x500.X500Principal;
 
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+import io.keywarden.testing.sensors.SensorKeys;
 
 /** What the demo does in the sensors' place (their own keys and CSRs) and in a relying party's (path checks). */
 final class Crypto {
@@ -53,44 +42,19 @@ final class Crypto {
     record SensorKey(KeyPair keyPair, Path keyFile, Path csrFile) {
     }
 
+    /** The key and CSR come from the sensor simulator, the one place simulated sensors build them. */
     static SensorKey sensorKey(Path dir, List<String> dnsNames) {
+        KeyPair kp = SensorKeys.newKey();
         try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair kp = g.generateKeyPair();
-
-            ExtensionsGenerator ext = new ExtensionsGenerator();
-            GeneralName[] names = dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n))
-                    .toArray(GeneralName[]::new);
-            ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
-            PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(
-                    new X500Principal("CN=" + dnsNames.get(0)), kp.getPublic())
-                    .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
-                    .build(signer(kp));
-
             Files.createDirectories(dir);
             Path keyFile = dir.resolve("key.pem");
             Path csrFile = dir.resolve("request.csr");
-            Files.writeString(keyFile, pem(kp.getPrivate()), StandardCharsets.US_ASCII);
-            Files.writeString(csrFile, pem(csr), StandardCharsets.US_ASCII);
+            Files.writeString(keyFile, SensorKeys.privateKeyPem(kp), StandardCharsets.US_ASCII);
+            Files.writeString(csrFile, SensorKeys.csrPem(kp, dnsNames), StandardCharsets.US_ASCII);
             return new SensorKey(kp, keyFile, csrFile);
-        } catch (GeneralSecurityException | OperatorCreationException e) {
-            throw new IllegalStateException("cannot make a sensor key and CSR: " + e, e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static ContentSigner signer(KeyPair kp) throws OperatorCreationException {
-        return new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(kp.getPrivate());
-    }
-
-    private static String pem(Object o) throws IOException {
-        StringWriter w = new StringWriter();
-        try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
-            pw.writeObject(o);
-        }
-        return w.toString();
     }
 
     static List<X509Certificate> readChain(Path pemFile) {

@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Driver behind {@code ./keywarden}: {@code demo}, {@code run}, {@code bench}, {@code bench-revoke}, {@code help}.
+ * Driver behind {@code ./keywarden}: {@code demo}, {@code run}, {@code bench}, {@code bench-revoke},
+ * {@code bench-contain}, {@code help}.
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
 public final class Demo {
@@ -13,9 +14,12 @@ public final class Demo {
             usage: keywarden <command> [options]
 
               demo [--timeout S]
-                  Local Pebble ACME CA (real http-01), the standalone runtime, a gateway and 5 sensors (3 with
-                  gateway-held keys, 2 with their own key and CSR). Waits until all 6 hold a certificate, prints
-                  them with their status at the CA and checks each chain to Pebble's root. Work dir: .demo/
+                  Local Pebble ACME CA (real http-01), the standalone runtime, a gateway and 10 sensors (3 with
+                  gateway-held keys, 7 with their own key and CSR). Waits until all 11 hold a certificate, prints
+                  them with their status at the CA and checks each chain to Pebble's root. Then the sensors report
+                  to the gateway's monitor over mutual TLS; one turns malicious and is contained: the incident, the
+                  time to its next request being refused, and its certificate Revoked at Pebble while the other nine
+                  stay Valid and keep working. Work dir: .demo/
 
               run --directory-url URL --trust-anchor FILE --dns-name NAME
                   [--eab-kid KID --eab-hmac KEY] [--contact EMAIL] [--http01-port N] [--http01-bind ADDR]
@@ -37,6 +41,12 @@ public final class Demo {
                   Local Pebble, a gateway and N sensors (default 20), then one signed revocation request per
                   sensor by the gateway's monitor, one at a time. Reports the time from submit to Revoked at
                   Pebble: median, p90, max.
+
+              bench-contain [TRIALS] [--sensors N]
+                  Local Pebble, the runtime with the monitor and the revocation component, N well-behaved sensors
+                  (default 10) reporting over mutual TLS, and TRIALS (default 50) fresh sensors that each turn
+                  malicious once. Reports p50/p99 from the malicious act to (a) refusal on the sensor channel and
+                  (b) Revoked at Pebble.
 
               help
             """;
@@ -77,6 +87,8 @@ public final class Demo {
                 return new BenchCommand(layout, out).run(rest);
             case "bench-revoke":
                 return new BenchRevokeCommand(layout, out).run(rest);
+            case "bench-contain":
+                return new BenchContainCommand(layout, out).run(rest);
             case "help":
             case "--help":
             case "-h":

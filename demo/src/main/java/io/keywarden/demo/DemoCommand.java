@@ -18,15 +18,16 @@ import java.util.Set;
 import io.keywarden.testing.pebble.CertStatus;
 
 /**
- * {@code demo}: a local Pebble, a gateway and five sensors (three whose keys the gateway generates and keeps,
- * two that hold their own key and send a CSR). Waits until all six hold a certificate, then checks each one
- * at the CA (Pebble's management API) and as a relying party would (chain to Pebble's root).
+ * {@code demo}: a local Pebble, a gateway and ten sensors (three whose keys the gateway generates and keeps,
+ * seven that hold their own key and send a CSR). Waits until all eleven hold a certificate, then checks each one
+ * at the CA (Pebble's management API) and as a relying party would (chain to Pebble's root). Then the sensors
+ * report to the monitor and one of them is contained ({@link ContainmentDemo}).
  */
 final class DemoCommand {
     static final String GATEWAY = "gateway.demo.keywarden.test";
     private static final String DOMAIN = ".demo.keywarden.test";
-    private static final int SENSORS = 5;
-    private static final int SENSORS_WITH_CSR = 2;
+    private static final int SENSORS = 10;
+    private static final int SENSORS_WITH_CSR = 7;
 
     private final Layout layout;
     private final PrintStream out;
@@ -52,9 +53,10 @@ final class DemoCommand {
             out.println("  Pebble       " + stage.pebble.directoryUrl() + " (http-01 validated on 127.0.0.1:"
                     + stage.pebble.httpPort() + ")");
 
-            // the sensors: 1..3 let the gateway generate and keep their key, 4..5 hold their own and send a CSR
+            // the sensors: 1..3 let the gateway generate and keep their key, 4..10 hold their own and send a CSR
             Map<String, ConfigFiles.Sensor> sensors = new LinkedHashMap<>();
             Map<String, Crypto.SensorKey> ownKeys = new LinkedHashMap<>();
+            ContainmentStage contain = ContainmentStage.configure(stage, GATEWAY, 20);
             for (int n = 1; n <= SENSORS; n++) {
                 String id = "sensor-" + n;
                 List<String> names = List.of(id + DOMAIN);
@@ -71,7 +73,8 @@ final class DemoCommand {
             for (ConfigFiles.Sensor s : sensors.values()) {
                 ConfigFiles.writeSensor(stage.etc, Integer.toString(++n), s); // io.keywarden.acme.sensor-<n>.cfg
             }
-            out.println("  config       " + stage.etc + " (1 gateway, " + SENSORS + " sensor .cfg files)");
+            out.println("  config       " + stage.etc + " (1 gateway, " + SENSORS + " sensor .cfg files, monitor, "
+                    + "revocation)");
 
             RuntimeProcess rt = stage.startRuntime(runtimeJar, List.of());
             out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
@@ -130,8 +133,16 @@ final class DemoCommand {
                         + " certificates did not check out");
             }
             out.printf(Locale.ROOT, "All %d certificates are Valid at the CA and chain to Pebble's root "
-                    + "(runtime start to all enrolled: %.1f s, demo wall time: %.1f s).%n", expected.size(),
-                    enrolled.toMillis() / 1000.0, Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+                    + "(runtime start to all enrolled: %.1f s).%n%n", expected.size(), enrolled.toMillis() / 1000.0);
+            Map<String, java.security.KeyPair> keys = new LinkedHashMap<>();
+            ownKeys.forEach((id, k) -> keys.put(id, k.keyPair()));
+            try {
+                new ContainmentDemo(stage, contain, out).run(keys, new ArrayList<>(sensors.keySet()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DemoException("interrupted");
+            }
+            out.printf(Locale.ROOT, "Demo wall time: %.1f s.%n", Duration.between(t0, Instant.now()).toMillis() / 1000.0);
             return 0;
         }
     }

@@ -13,6 +13,7 @@ import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 
 import io.keywarden.api.enrollment.EnrollmentEvents;
+import io.keywarden.api.monitor.MonitorEvents;
 import io.keywarden.api.revocation.RevocationEvents;
 
 /** Inside the framework: records every Keywarden enrollment and revocation event EventAdmin delivers. */
@@ -24,7 +25,7 @@ final class EventRecorder implements EventHandler, AutoCloseable {
     EventRecorder(BundleContext context) {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(EventConstants.EVENT_TOPIC, new String[] { EnrollmentEvents.TOPIC_PREFIX + "*",
-                RevocationEvents.TOPIC_PREFIX + "*" });
+                RevocationEvents.TOPIC_PREFIX + "*", MonitorEvents.TOPIC_PREFIX + "*" });
         registration = context.registerService(EventHandler.class, this, props);
     }
 

@@ -15,8 +15,18 @@ public final class ItProperties {
     public static final String BUNDLE_API = "keywarden.it.bundle.api";
     /** Path of the io.keywarden.acme bundle jar (the reactor's target/*.jar). */
     public static final String BUNDLE_ACME = "keywarden.it.bundle.acme";
+    /** Path of the io.keywarden.kura bundle jar. */
+    public static final String BUNDLE_KURA = "keywarden.it.bundle.kura";
+    /** Path of the kura-api-compat bundle jar (Kura's API packages; build and test only). */
+    public static final String BUNDLE_KURA_COMPAT = "keywarden.it.bundle.kura.compat";
     /** Path of the io.keywarden.revocation bundle jar (the reactor's target/*.jar). */
     public static final String BUNDLE_REVOCATION = "keywarden.it.bundle.revocation";
+    /** Path of the built Kura deployment package (kura-deploy/target/keywarden_*.dp). */
+    public static final String DP = "keywarden.it.dp";
+    /** Path of the io.keywarden.monitor bundle jar. */
+    public static final String BUNDLE_MONITOR = "keywarden.it.bundle.monitor";
+    /** Path of the sensor simulator jar (it carries OSGi headers). */
+    public static final String BUNDLE_SIMULATOR = "keywarden.it.bundle.simulator";
     /** Directory for Pebble work dirs and the per-test data dirs. */
     public static final String WORKDIR = "keywarden.it.workdir";
     /** Base URL of the driver's control endpoint ({@link CaControl}). */

@@ -56,7 +56,13 @@ final class KeywardenOptions {
     private KeywardenOptions() {
     }
 
-    static Option[] options() {
+    /** The framework's platform bundles (Kura's versions on Equinox) without any of Keywarden's. */
+    static List<Option> platform() {
+        return platformWithout("");
+    }
+
+    /** The platform without one artifact of {@link #COMMON_BUNDLES} (e.g. one the deployment package brings). */
+    static List<Option> platformWithout(String artifactId) {
         String framework = ItProperties.required(ItProperties.FRAMEWORK);
         checkFrameworkOnClassPath(framework);
         TestCas.ensureStarted();
@@ -69,10 +75,53 @@ final class KeywardenOptions {
             case "felix" -> add(options, FELIX_CURRENT_BUNDLES);
             default -> throw new IllegalStateException(ItProperties.FRAMEWORK + " must be equinox or felix: " + framework);
         }
-        add(options, COMMON_BUNDLES);
+        for (String[] c : COMMON_BUNDLES) {
+            if (!c[1].equals(artifactId)) {
+                options.add(mavenBundle(c[0], c[1], c[2]));
+            }
+        }
+        return options;
+    }
+
+    static Option[] options() {
+        List<Option> options = platform();
         options.add(ourBundle(ItProperties.BUNDLE_API));
         options.add(ourBundle(ItProperties.BUNDLE_ACME));
         options.add(ourBundle(ItProperties.BUNDLE_REVOCATION));
+        options.add(ourBundle(ItProperties.BUNDLE_MONITOR));
+        options.add(ourBundle(ItProperties.BUNDLE_SIMULATOR));
+        return options.toArray(new Option[0]);
+    }
+
+    /** The common options plus Kura's API (the compat bundle) and the Kura adapter. */
+    static Option[] kuraOptions() {
+        List<Option> options = new ArrayList<>(List.of(options()));
+        options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
+        options.add(ourBundle(ItProperties.BUNDLE_KURA));
+        return options.toArray(new Option[0]);
+    }
+
+    /**
+     * The platform plus what Kura has besides (its API as the compat bundle, Paho MQTT), none of Keywarden's bundles:
+     * the test installs them.
+     */
+    static Option[] kuraPlatformOptions() {
+        List<Option> options = platform();
+        options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
+        options.add(mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"));
+        return options.toArray(new Option[0]);
+    }
+
+    /**
+     * Kura's platform as the .dp meets it: no jose4j (Kura does not ship it, the package brings it), Kura's API (the
+     * compat bundle), Paho MQTT, and Kura's Felix DeploymentAdmin 0.9.5 with the dependency manager it needs.
+     */
+    static Option[] kuraDeploymentAdminOptions() {
+        List<Option> options = platformWithout("jose4j");
+        options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
+        options.add(mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"));
+        options.add(mavenBundle("org.apache.felix", "org.apache.felix.dependencymanager", "3.2.0"));
+        options.add(mavenBundle("org.apache.felix", "org.apache.felix.deploymentadmin", "0.9.5"));
         return options.toArray(new Option[0]);
     }
 

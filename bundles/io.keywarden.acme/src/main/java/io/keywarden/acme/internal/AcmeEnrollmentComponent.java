@@ -3,14 +3,18 @@ package io.keywarden.acme.internal;
 import java.io.File;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -78,7 +82,9 @@ public final class AcmeEnrollmentComponent
     private final List<DenyList> denyLists = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Http01Responder responder;
+    private StateStore store;
     private EnrollmentEngine engine;
+    private AcmeClient client;
     private Duration orderTimeout;
     private ServiceRegistration<?> registration;
     private ServiceRegistration<?> caRegistration;
@@ -97,7 +103,7 @@ public final class AcmeEnrollmentComponent
                     e.getMessage()));
             throw e;
         }
-        StateStore store = new StateStore(options.getDataDir());
+        store = new StateStore(options.getDataDir());
         try {
             responder = new Http01Responder(options.getHttp01BindAddress(), options.getHttp01Port());
         } catch (IOException e) {
@@ -112,7 +118,6 @@ public final class AcmeEnrollmentComponent
         orderTimeout = options.getOrderTimeout();
         Clock clock = Clock.systemUTC();
         SecureRandom random = new SecureRandom();
-        AcmeClient client;
         try {
             client = new AcmeClient(options, store, responder, clock);
         } catch (GeneralSecurityException | RuntimeException e) {
@@ -153,6 +158,9 @@ public final class AcmeEnrollmentComponent
         }
         if (engine != null) {
             engine.close();
+        }
+        if (client != null) {
+            client.close();
         }
         if (responder != null) {
             responder.close();
@@ -208,6 +216,27 @@ public final class AcmeEnrollmentComponent
     }
 
     @Override
+    public Optional<KeyStore.PrivateKeyEntry> getTlsIdentity() {
+        Optional<CertificateRecord> current = getCertificate();
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        List<X509Certificate> chain = current.get().getChain();
+        try {
+            Optional<KeyPair> key = store.loadDeviceKey(engine.gatewayId());
+            // after a rekey the new key is on disk before its certificate: never pair a key with another key's cert
+            if (key.isEmpty() || !Arrays.equals(key.get().getPublic().getEncoded(),
+                    chain.get(0).getPublicKey().getEncoded())) {
+                return Optional.empty();
+            }
+            return Optional.of(new KeyStore.PrivateKeyEntry(key.get().getPrivate(), chain.toArray(new X509Certificate[0])));
+        } catch (IOException | GeneralSecurityException e) {
+            LOG.warn("Cannot read the gateway key of {}: {}", engine.gatewayId(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public Optional<String> getAccountUrl() {
         return engine.accountUrl();
     }
@@ -221,6 +250,11 @@ public final class AcmeEnrollmentComponent
     public CertificateRecord renew() throws EnrollmentException {
         enrollIfNeeded();
         return awaitGateway(engine.renew(engine.gatewayId()));
+    }
+
+    @Override
+    public CertificateRecord enroll(String csrPem) throws EnrollmentException {
+        return awaitGateway(engine.enrollGatewayWithCsr(Objects.requireNonNull(csrPem, "csrPem")));
     }
 
     private CertificateRecord awaitGateway(CompletableFuture<CertificateRecord> f) throws EnrollmentException {

@@ -97,8 +97,11 @@ public final class EnrollmentEngine implements AutoCloseable {
 
     private void resume() {
         try {
-            DeviceEntry gateway = new DeviceEntry(gatewayId(), DeviceKind.GATEWAY, List.of(options.getDnsName()),
-                    KeyCustody.GATEWAY, null);
+            // a gateway key held outside (enrollGatewayWithCsr) stays so across restarts while the name is the same
+            DeviceEntry gateway = store.loadDevice(gatewayId())
+                    .filter(e -> e.getKind() == DeviceKind.GATEWAY && e.getIdentifiers().equals(List.of(options.getDnsName())))
+                    .orElse(new DeviceEntry(gatewayId(), DeviceKind.GATEWAY, List.of(options.getDnsName()),
+                            KeyCustody.GATEWAY, null));
             store.saveDevice(gateway);
             for (String id : store.deviceIds()) {
                 Optional<DeviceEntry> entry = store.loadDevice(id);
@@ -185,6 +188,42 @@ public final class EnrollmentEngine implements AutoCloseable {
                         KeyCustody.GATEWAY, null);
             }
             return submit(d, false);
+        }
+    }
+
+    /**
+     * The gateway's certificate for a key held outside this bundle: the CSR replaces the stored request, and a new
+     * certificate is ordered unless the current one was issued for this very CSR and is still valid.
+     */
+    public CompletableFuture<CertificateRecord> enrollGatewayWithCsr(String csrPem) {
+        List<String> names = List.of(options.getDnsName());
+        DeviceEntry entry;
+        try {
+            CsrCheck.check(csrPem, names);
+            entry = new DeviceEntry(gatewayId(), DeviceKind.GATEWAY, names, KeyCustody.DEVICE, csrPem);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(
+                    new EnrollmentException("gateway CSR rejected: " + e.getMessage(), e, false));
+        }
+        DeviceSlot d = device(gatewayId());
+        synchronized (d) {
+            Optional<CertificateRecord> current = currentOf(gatewayId());
+            if (d.entry != null && d.entry.sameRequestAs(entry) && current.isPresent()
+                    && current.get().getNotAfter().isAfter(clock.instant())) {
+                return CompletableFuture.completedFuture(current.get());
+            }
+            CompletableFuture<CertificateRecord> running = d.inFlight;
+            if (running != null && (d.entry == null || !entry.sameRequestAs(d.entry))) {
+                // the order under way is for the previous key (e.g. the first one, placed at start): queue behind it
+                return running.handle((r, e) -> null).thenCompose(settled -> enrollGatewayWithCsr(csrPem));
+            }
+            try {
+                store.saveDevice(entry);
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(new EnrollmentException("cannot store the request: " + e, e, false));
+            }
+            d.entry = entry;
+            return submit(d, current.isPresent());
         }
     }
 

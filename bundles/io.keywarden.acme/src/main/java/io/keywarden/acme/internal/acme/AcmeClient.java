@@ -41,7 +41,7 @@ import io.keywarden.api.enrollment.EnrollmentException;
  * by every order this gateway places for itself and its sensors. Thread-safe; acme4j serialises the signed
  * requests of a session on its nonce, while validation, polling pauses and key work run in parallel.
  */
-public final class AcmeClient implements CertificateAuthority {
+public final class AcmeClient implements CertificateAuthority, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AcmeClient.class);
     private static final Duration FIRST_POLL = Duration.ofMillis(20);
     private static final Duration LONGEST_POLL = Duration.ofSeconds(2);
@@ -51,6 +51,7 @@ public final class AcmeClient implements CertificateAuthority {
     private final Http01Responder responder;
     private final Clock clock;
     private final Session session;
+    private final AnchoredAcmeProvider provider;
     private volatile Login login;
     /** Whether the CA's directory offers renewalInfo (ARI); null until the directory was read. */
     private volatile Boolean ariOffered;
@@ -62,7 +63,8 @@ public final class AcmeClient implements CertificateAuthority {
         this.store = requireNonNull(store, "store");
         this.responder = requireNonNull(responder, "responder");
         this.clock = requireNonNull(clock, "clock");
-        this.session = new Session(options.getDirectoryUrl(), new AnchoredAcmeProvider(options.getTrustAnchors()));
+        this.provider = new AnchoredAcmeProvider(options.getTrustAnchors());
+        this.session = new Session(options.getDirectoryUrl(), provider);
     }
 
     /** The account, registered on first use and reused from the store afterwards. */
@@ -323,5 +325,11 @@ public final class AcmeClient implements CertificateAuthority {
     private static String challengeError(Authorization auth) {
         return auth.getChallenges().stream().map(c -> c.getError().map(Object::toString).orElse(null))
                 .filter(java.util.Objects::nonNull).findFirst().orElse("no reason given");
+    }
+
+    /** Stops the HTTP client's threads; the session cannot be used afterwards. */
+    @Override
+    public void close() {
+        provider.close();
     }
 }

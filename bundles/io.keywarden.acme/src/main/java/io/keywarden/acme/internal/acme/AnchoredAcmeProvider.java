@@ -5,6 +5,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -17,8 +20,18 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
  * trust anchors (not the JRE's default store, and never not at all). acme4j has no trust-store setting of
  * its own; the HTTP client it builds here is the one connection pool every request of the session shares.
  */
-final class AnchoredAcmeProvider extends GenericAcmeProvider {
+final class AnchoredAcmeProvider extends GenericAcmeProvider implements AutoCloseable {
     private final SSLContext sslContext;
+    /**
+     * The HTTP client's own threads: the JDK's default pool keeps idle workers for a minute and a Java 17 client cannot
+     * be closed, so without a pool of ours they would outlive an uninstalled bundle.
+     */
+    private final ExecutorService httpThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "keywarden-acme-http-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
     AnchoredAcmeProvider(List<X509Certificate> anchors) throws GeneralSecurityException {
         this.sslContext = sslContextTrusting(anchors);
@@ -49,10 +62,16 @@ final class AnchoredAcmeProvider extends GenericAcmeProvider {
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(settings.getTimeout())
                 .proxy(settings.getProxySelector())
-                .sslContext(sslContext);
+                .sslContext(sslContext)
+                .executor(httpThreads);
         if (settings.getAuthenticator() != null) {
             b.authenticator(settings.getAuthenticator());
         }
         return b.build();
+    }
+
+    @Override
+    public void close() {
+        httpThreads.shutdownNow();
     }
 }

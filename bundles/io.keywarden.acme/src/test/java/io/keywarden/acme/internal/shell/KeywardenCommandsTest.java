@@ -62,11 +62,13 @@ class KeywardenCommandsTest {
         @Override public EnrollmentStatus getStatus() { return new EnrollmentStatus("gw", EnrollmentState.ENROLLED, 0, null, null); }
         @Override public Optional<CertificateRecord> getCertificate() { return current("gw"); }
         @Override public List<X509Certificate> getCaCertificates() { return List.of(); }
+        @Override public Optional<java.security.KeyStore.PrivateKeyEntry> getTlsIdentity() { return Optional.empty(); }
         @Override public Optional<String> getAccountUrl() { return Optional.of("https://ca.example/acct/7"); }
         @Override public CertificateRecord enroll() { return current("gw").orElseThrow(); }
         @Override public CertificateRecord renew() throws EnrollmentException {
             throw new EnrollmentException("gw: CA unreachable: connection refused", null, true);
         }
+        @Override public CertificateRecord enroll(String csrPem) { return enroll(); }
     };
 
     private final SensorEnrollmentService sensors = new SensorEnrollmentService() {

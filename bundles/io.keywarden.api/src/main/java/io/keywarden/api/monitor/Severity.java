@@ -1,0 +1,9 @@
+package io.keywarden.api.monitor;
+
+/** How bad an incident is, lowest first. */
+public enum Severity {
+    LOW,
+    MEDIUM,
+    HIGH,
+    CRITICAL
+}

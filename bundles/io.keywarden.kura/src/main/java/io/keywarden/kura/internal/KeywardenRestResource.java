@@ -1,0 +1,98 @@
+package io.keywarden.kura.internal;
+
+import javax.annotation.security.RolesAllowed;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.Produces;
+import javax.ws.rs.WebApplicationException;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import io.keywarden.api.enrollment.CertificateInventory;
+import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.monitor.DeviceMonitor;
+import io.keywarden.api.revocation.RevocationService;
+import io.keywarden.api.revocation.RevocationTicket;
+import io.keywarden.api.revocation.TicketState;
+
+/**
+ * {@code /services/keywarden/v1} on Kura: Kura's REST service publishes every service whose class carries
+ * {@link Path} under {@code /services}, and grants a {@link RolesAllowed} role {@code x} to identities with the
+ * permission {@code rest.x}, here {@code rest.keywarden}. The same documents as KEYWARDEN-V1.
+ */
+@Component(immediate = true, service = KeywardenRestResource.class)
+@Path("keywarden/v1")
+@RolesAllowed("keywarden")
+public final class KeywardenRestResource {
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile GatewayEnrollmentService gateway;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile CertificateInventory inventory;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile RevocationService revocation;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile DeviceMonitor monitor;
+
+    @GET
+    @Path("status")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String status() {
+        return Json.write(Views.status(need(gateway)));
+    }
+
+    @GET
+    @Path("certificates")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String certificates() {
+        return Json.write(Views.certificates(need(inventory)));
+    }
+
+    @GET
+    @Path("incidents")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String incidents() {
+        return Json.write(Views.incidents(need(monitor).getIncidents()));
+    }
+
+    @GET
+    @Path("tickets")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String tickets() {
+        return Json.write(Views.tickets(need(revocation).getTickets()));
+    }
+
+    /** Takes a signed revocation request (compact JWS); 403 with the ticket when it is refused. */
+    @POST
+    @Path("revoke")
+    @Consumes(MediaType.TEXT_PLAIN)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response revoke(String signedRequest) {
+        if (signedRequest == null || signedRequest.isBlank()) {
+            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN)
+                    .entity("the body must be the signed revocation request").build();
+        }
+        RevocationTicket t = need(revocation).submit(signedRequest.trim());
+        return Response.status(t.getState() == TicketState.REFUSED ? Response.Status.FORBIDDEN : Response.Status.ACCEPTED)
+                .entity(Json.write(Views.ticket(t))).build();
+    }
+
+    private static <T> T need(T service) {
+        if (service == null) {
+            throw new WebApplicationException(Response.Status.SERVICE_UNAVAILABLE);
+        }
+        return service;
+    }
+}

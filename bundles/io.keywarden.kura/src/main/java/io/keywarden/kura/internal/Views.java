@@ -1,0 +1,94 @@
+package io.keywarden.kura.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.keywarden.api.enrollment.CertificateInventory;
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.EnrollmentStatus;
+import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.monitor.Incident;
+import io.keywarden.api.revocation.CertificateRevocation;
+import io.keywarden.api.revocation.RevocationTicket;
+
+/** The documents KEYWARDEN-V1 and the REST resource answer with: the same field names on both. */
+final class Views {
+
+    private Views() {
+    }
+
+    static Map<String, Object> status(GatewayEnrollmentService gateway) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        EnrollmentStatus s = gateway.getStatus();
+        m.put("gateway.id", gateway.getDeviceId());
+        m.put("state", s.getState().name());
+        m.put("failed.attempts", s.getFailedAttempts());
+        s.getLastError().ifPresent(e -> m.put("last.error", e));
+        s.getNextAction().ifPresent(t -> m.put("next.action", t.toString()));
+        gateway.getAccountUrl().ifPresent(u -> m.put("account.url", u));
+        gateway.getCertificate().ifPresent(c -> {
+            m.put("serial", c.getSerial());
+            m.put("not.after", c.getNotAfter().toString());
+        });
+        return m;
+    }
+
+    static List<Map<String, Object>> certificates(CertificateInventory inventory) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (CertificateRecord r : inventory.getAll()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("device.id", r.getDeviceId());
+            m.put("kind", r.getKind().name());
+            m.put("serial", r.getSerial());
+            m.put("identifiers", r.getIdentifiers());
+            m.put("not.before", r.getNotBefore().toString());
+            m.put("not.after", r.getNotAfter().toString());
+            m.put("status", r.getStatus().name());
+            m.put("key.custody", r.getKeyCustody().name());
+            out.add(m);
+        }
+        return out;
+    }
+
+    static Map<String, Object> ticket(RevocationTicket t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ticket.id", t.getId());
+        m.put("state", t.getState().name());
+        t.getRefusalReason().ifPresent(r -> m.put("refusal", r.name()));
+        t.getDetail().ifPresent(d -> m.put("detail", d));
+        m.put("submitted.at", t.getSubmittedAt().toString());
+        t.getRequest().ifPresent(r -> {
+            m.put("requester", r.getRequester());
+            m.put("reason", r.getReason().name());
+        });
+        m.put("serials", t.getCertificates().stream().map(CertificateRevocation::getSerial).collect(Collectors.toList()));
+        m.put("attempts", t.getAttempts());
+        return m;
+    }
+
+    static List<Map<String, Object>> tickets(List<RevocationTicket> tickets) {
+        return tickets.stream().map(Views::ticket).collect(Collectors.toList());
+    }
+
+    static List<Map<String, Object>> incidents(List<Incident> incidents) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Incident i : incidents) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("incident.id", i.getId());
+            m.put("device.id", i.getDeviceId());
+            i.getSerial().ifPresent(s -> m.put("serial", s));
+            m.put("rule", i.getRule());
+            m.put("severity", i.getSeverity().name());
+            m.put("action", i.getAction().name());
+            m.put("observed.at", i.getObservedAt().toString());
+            m.put("decided.at", i.getDecidedAt().toString());
+            m.put("evidence", i.getEvidence());
+            i.getRevocationTicketId().ifPresent(t -> m.put("ticket.id", t));
+            out.add(m);
+        }
+        return out;
+    }
+}

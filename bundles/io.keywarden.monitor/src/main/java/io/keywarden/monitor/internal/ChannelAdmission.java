@@ -1,0 +1,109 @@
+package io.keywarden.monitor.internal;
+
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.keywarden.api.enrollment.CertificateInventory;
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.monitor.MonitorEvents;
+import io.keywarden.api.revocation.DenyList;
+import io.keywarden.monitor.internal.channel.Admission;
+import io.keywarden.monitor.internal.response.Containment;
+import io.keywarden.monitor.internal.response.QuarantineStore;
+
+/**
+ * The channel's view of the gateway's certificates and decisions. Certificate records are remembered by serial
+ * (records do not change in what the channel needs: device and certificate); unknown serials are looked up again at
+ * most once a second each, so a foreign client cannot make every handshake read the store.
+ */
+final class ChannelAdmission implements Admission {
+    private static final long NEGATIVE_NANOS = 1_000_000_000L;
+    private static final long ISSUERS_NANOS = 5_000_000_000L;
+
+    private final GatewayEnrollmentService gateway;
+    private final CertificateInventory inventory;
+    private final List<DenyList> denyLists;
+    private final QuarantineStore quarantine;
+    private final Containment.EventSink events;
+    private final Map<String, CertificateRecord> records = new ConcurrentHashMap<>();
+    private final Map<String, Long> unknown = new ConcurrentHashMap<>();
+    private volatile Set<X509Certificate> issuers = Set.of();
+    private volatile long issuersAt;
+
+    ChannelAdmission(GatewayEnrollmentService gateway, CertificateInventory inventory, List<DenyList> denyLists,
+            QuarantineStore quarantine, Containment.EventSink events) {
+        this.gateway = gateway;
+        this.inventory = inventory;
+        this.denyLists = denyLists;
+        this.quarantine = quarantine;
+        this.events = events;
+    }
+
+    @Override
+    public Set<X509Certificate> issuers() {
+        long now = System.nanoTime();
+        if (issuers.isEmpty() || now - issuersAt > ISSUERS_NANOS) {
+            Set<X509Certificate> s = new HashSet<>(gateway.getCaCertificates());
+            for (CertificateRecord r : inventory.getAll()) {
+                List<X509Certificate> chain = r.getChain();
+                s.addAll(chain.subList(1, chain.size()));
+            }
+            issuers = Set.copyOf(s);
+            issuersAt = now;
+        }
+        return issuers;
+    }
+
+    @Override
+    public Optional<CertificateRecord> record(String serial) {
+        CertificateRecord r = records.get(serial);
+        if (r != null) {
+            return Optional.of(r);
+        }
+        long now = System.nanoTime();
+        Long missedAt = unknown.get(serial);
+        if (missedAt != null && now - missedAt < NEGATIVE_NANOS) {
+            return Optional.empty();
+        }
+        Optional<CertificateRecord> found = inventory.getBySerial(serial);
+        if (found.isPresent()) {
+            records.put(serial, found.get());
+            unknown.remove(serial);
+        } else {
+            if (unknown.size() > 10_000) {
+                unknown.clear();
+            }
+            unknown.put(serial, now);
+        }
+        return found;
+    }
+
+    @Override
+    public Optional<String> refusal(CertificateRecord record) {
+        for (DenyList deny : denyLists) {
+            if (deny.isDenied(record.getSerial())) {
+                return Optional.of("certificate revoked (deny list)");
+            }
+        }
+        return quarantine.reason(record.getDeviceId()).map(why -> "device quarantined: " + why);
+    }
+
+    @Override
+    public void refused(String stage, String reason, String serial, String source) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(MonitorEvents.PROPERTY_STAGE, stage);
+        p.put(MonitorEvents.PROPERTY_REASON, reason);
+        p.put(MonitorEvents.PROPERTY_SOURCE, source);
+        if (serial != null) {
+            p.put(MonitorEvents.PROPERTY_SERIAL, serial);
+        }
+        events.post(MonitorEvents.TOPIC_REFUSED, p);
+    }
+}

@@ -1,0 +1,339 @@
+package io.keywarden.monitor.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keywarden.api.enrollment.CertificateInventory;
+import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.monitor.DeviceMonitor;
+import io.keywarden.api.monitor.GatewaySnapshot;
+import io.keywarden.api.monitor.Incident;
+import io.keywarden.api.monitor.SensorActivity;
+import io.keywarden.api.revocation.DenyList;
+import io.keywarden.api.revocation.RevocationReason;
+import io.keywarden.api.revocation.RevocationRequest;
+import io.keywarden.api.revocation.RevocationRequestSigner;
+import io.keywarden.api.revocation.RevocationService;
+import io.keywarden.api.revocation.RevocationTarget;
+import io.keywarden.api.revocation.RevocationTicket;
+import io.keywarden.api.revocation.TicketState;
+import io.keywarden.monitor.internal.channel.SensorChannel;
+import io.keywarden.monitor.internal.observe.ActivityTracker;
+import io.keywarden.monitor.internal.policy.DeviceClassPolicy;
+import io.keywarden.monitor.internal.policy.GatewayBaseline;
+import io.keywarden.monitor.internal.policy.Learner;
+import io.keywarden.monitor.internal.policy.Policy;
+import io.keywarden.monitor.internal.policy.PolicyFile;
+import io.keywarden.monitor.internal.report.ReportException;
+import io.keywarden.monitor.internal.response.Containment;
+import io.keywarden.monitor.internal.response.IncidentLog;
+import io.keywarden.monitor.internal.response.MonitorIdentity;
+import io.keywarden.monitor.internal.response.QuarantineStore;
+import io.keywarden.monitor.internal.shell.MonitorCommands;
+
+/**
+ * The device monitor: opens the sensor channel, judges what sensors report and what the gateway sees of them
+ * against the policy, and contains devices that deviate (quarantine at once, revocation through the revocation
+ * component as the gateway-monitor authority). A configuration change re-activates it; incidents, quarantine and the
+ * monitor's key are on disk.
+ */
+@Component(configurationPid = MonitorOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = DeviceMonitor.class)
+@Designate(ocd = MonitorConfig.class)
+public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Baselines {
+    private static final Logger LOG = LoggerFactory.getLogger(MonitorComponent.class);
+    static final String APPROVED_BASELINE = "approved-baseline.json";
+
+    private final GatewayEnrollmentService gateway;
+    private final CertificateInventory inventory;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+    /** Every deny list there is (the revocation component's, the fleet notices'): any one of them refuses. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private final List<DenyList> denyLists = new CopyOnWriteArrayList<>();
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile RevocationService revocationService;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile RevocationRequestSigner revocationSigner;
+
+    private final Clock clock = Clock.systemUTC();
+    private MonitorOptions options;
+    private MonitorIdentity identity;
+    private QuarantineStore quarantine;
+    private IncidentLog incidents;
+    private volatile Policy policy;
+    private final Learner learner = new Learner();
+    private ActivityTracker activity;
+    private Containment containment;
+    private ScheduledExecutorService executor;
+    private SensorChannel channel;
+    private ChannelAdmission admission;
+    private GatewayWatch gatewayWatch;
+    private ScheduledExecutorService gatewayScanner;
+    private ServiceRegistration<?> commands;
+
+    @Activate
+    public MonitorComponent(@Reference GatewayEnrollmentService gateway, @Reference CertificateInventory inventory) {
+        this.gateway = gateway;
+        this.inventory = inventory;
+    }
+
+    @Activate
+    void activate(BundleContext context, Map<String, Object> properties) throws IOException, GeneralSecurityException {
+        File area = context.getDataFile("monitor");
+        try {
+            options = MonitorOptions.parse(properties, area == null ? null : area.toPath(), gateway.getDeviceId());
+            Files.createDirectories(options.dataDir);
+            policy = loadPolicy(options);
+        } catch (IllegalArgumentException | ReportException e) {
+            LOG.error("Configuration {} rejected, the monitor stays stopped: {}", MonitorOptions.PID, e.getMessage());
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        identity = MonitorIdentity.loadOrCreate(options.dataDir);
+        quarantine = new QuarantineStore(options.dataDir);
+        incidents = new IncidentLog(options.dataDir);
+        activity = new ActivityTracker(clock);
+        executor = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "keywarden-monitor");
+            t.setDaemon(true);
+            return t;
+        });
+        containment = new Containment(quarantine, incidents, this::revoke, this::post, clock, executor);
+        admission = new ChannelAdmission(gateway, inventory, denyLists, quarantine, this::post);
+        channel = SensorChannel.open(options.channel, admission, gateway::getTlsIdentity,
+                new SensorEndpoint(activity, () -> policy, learner, options.learning, containment, clock));
+        executor.scheduleWithFixedDelay(this::checkSilence, 1, 1, TimeUnit.SECONDS);
+        gatewayWatch = new GatewayWatch(gateway.getDeviceId(), context, () -> policy, learner, options.learning,
+                containment, clock);
+        if (options.gatewayScanSeconds > 0) {
+            // on its own thread: hashing every executable on the first scan must not delay a revocation
+            gatewayScanner = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "keywarden-monitor-gateway-scan");
+                t.setDaemon(true);
+                return t;
+            });
+            gatewayScanner.scheduleWithFixedDelay(gatewayWatch::scan, 1, options.gatewayScanSeconds, TimeUnit.SECONDS);
+        }
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("osgi.command.scope", "keywarden");
+        props.put("osgi.command.function", MonitorCommands.FUNCTIONS);
+        commands = context.registerService(MonitorCommands.class, new MonitorCommands(this, this), props);
+        LOG.info("Keywarden monitor started: channel {}, authority {} (public key {}), {}", channel.address(),
+                options.authorityId, identity.publicKeyFile(), options.learning ? "LEARNING" : "enforcing");
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (commands != null) {
+            try {
+                commands.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+        }
+        if (channel != null) {
+            channel.close();
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        if (gatewayScanner != null) {
+            gatewayScanner.shutdownNow();
+        }
+    }
+
+    private Policy loadPolicy(MonitorOptions o) throws IOException, ReportException {
+        Policy p = new Policy(Map.of(Policy.DEFAULT_CLASS, o.defaultClass), Map.of(), o.actions, o.gateway);
+        if (o.policyFile != null) {
+            PolicyFile.Content c = PolicyFile.parse(Files.readString(o.policyFile, StandardCharsets.UTF_8),
+                    o.defaultClass);
+            p = p.overlay(c.classes(), c.devices()).withGateway(c.gateway());
+        }
+        Path approved = o.dataDir.resolve(APPROVED_BASELINE);
+        if (Files.exists(approved)) {
+            PolicyFile.Content c = PolicyFile.parse(Files.readString(approved, StandardCharsets.UTF_8), o.defaultClass);
+            p = p.withClasses(c.classes()).withGateway(c.gateway());
+        }
+        return p;
+    }
+
+    // ---- response ------------------------------------------------------------------------------------------------
+
+    private String revoke(String serial, String deviceId) throws Containment.RevocationNotTakenException {
+        RevocationService service = revocationService;
+        RevocationRequestSigner signer = revocationSigner;
+        if (service == null || signer == null) {
+            throw new Containment.RevocationNotTakenException("no revocation service is running");
+        }
+        RevocationRequest request = RevocationRequest.builder().target(RevocationTarget.certificate(serial))
+                .reason(RevocationReason.KEY_COMPROMISE).requester(options.authorityId)
+                .nonce(UUID.randomUUID().toString()).issuedAt(clock.instant()).build();
+        RevocationTicket ticket = service.submit(signer.sign(request, identity.privateKey()));
+        if (ticket.getState() == TicketState.REFUSED) {
+            throw new Containment.RevocationNotTakenException("refused: "
+                    + ticket.getRefusalReason().map(Enum::name).orElse("?") + " " + ticket.getDetail().orElse(""));
+        }
+        return ticket.getId();
+    }
+
+    private void checkSilence() {
+        if (options.learning) {
+            return;
+        }
+        Instant now = clock.instant();
+        Policy p = policy;
+        for (SensorActivity a : activity.snapshot()) {
+            if (quarantine.contains(a.deviceId())) {
+                continue;
+            }
+            DeviceClassPolicy cls = p.classOf(a.deviceId());
+            Instant last = activity.lastReport(a.deviceId()).orElse(now);
+            Duration allowed = cls.heartbeat().multipliedBy(cls.missedHeartbeats());
+            if (Duration.between(last, now).compareTo(allowed) > 0) {
+                containment.respond(a.deviceId(), a.serial(), new io.keywarden.monitor.internal.policy.Finding(
+                        io.keywarden.monitor.internal.policy.Rule.SILENT, Map.of("last.report", last.toString(),
+                                "allowed.silence.seconds", Long.toString(allowed.toSeconds()), "class", cls.name())),
+                        p.actionFor(io.keywarden.monitor.internal.policy.Rule.SILENT), now);
+            }
+        }
+    }
+
+    private void post(String topic, Map<String, Object> properties) {
+        EventAdmin ea = eventAdmin;
+        if (ea != null) {
+            ea.postEvent(new Event(topic, properties));
+        }
+    }
+
+    // ---- DeviceMonitor ------------------------------------------------------------------------------------------
+
+    @Override
+    public List<Incident> getIncidents() {
+        return incidents.all();
+    }
+
+    @Override
+    public Set<String> getQuarantinedDevices() {
+        return quarantine.devices();
+    }
+
+    @Override
+    public boolean isQuarantined(String deviceId) {
+        return quarantine.contains(deviceId);
+    }
+
+    @Override
+    public boolean liftQuarantine(String deviceId, String reason) {
+        try {
+            boolean lifted = containment.lift(deviceId, reason);
+            if (lifted) {
+                activity.forget(deviceId);
+            }
+            return lifted;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot save the quarantine list: " + e.getMessage(), e);
+        }
+    }
+
+    /** An operator's quarantine, from the shell. */
+    public boolean quarantine(String deviceId, String reason) {
+        return containment.quarantine(deviceId, "operator: " + reason);
+    }
+
+    @Override
+    public List<SensorActivity> getSensorActivity() {
+        return activity.snapshot();
+    }
+
+    @Override
+    public Optional<InetSocketAddress> getChannelAddress() {
+        return Optional.ofNullable(channel).map(SensorChannel::address);
+    }
+
+    @Override
+    public String getAuthorityId() {
+        return options.authorityId;
+    }
+
+    @Override
+    public String getAuthorityPublicKeyPem() {
+        return identity.publicKeyPem();
+    }
+
+    @Override
+    public GatewaySnapshot observeGateway() {
+        return gatewayWatch.collect();
+    }
+
+    // ---- learning ------------------------------------------------------------------------------------------------
+
+    @Override
+    public String proposedBaseline() {
+        return PolicyFile.write(learner.proposal(policy), Map.of(), learner.gatewayProposal());
+    }
+
+    @Override
+    public Path approveBaseline() throws IOException {
+        Map<String, DeviceClassPolicy> proposal = learner.proposal(policy);
+        GatewayBaseline gatewayProposal = learner.gatewayProposal();
+        Path file = options.dataDir.resolve(APPROVED_BASELINE);
+        Map<String, DeviceClassPolicy> merged = new HashMap<>();
+        GatewayBaseline mergedGateway = gatewayProposal;
+        if (Files.exists(file)) {
+            try {
+                PolicyFile.Content before = PolicyFile.parse(Files.readString(file, StandardCharsets.UTF_8),
+                        options.defaultClass);
+                merged.putAll(before.classes());
+                mergedGateway = before.gateway().plus(gatewayProposal);
+            } catch (ReportException e) {
+                LOG.warn("{} is not a valid baseline, replaced: {}", file, e.getMessage());
+            }
+        }
+        merged.putAll(proposal);
+        Files.writeString(file, PolicyFile.write(merged, Map.of(), mergedGateway), StandardCharsets.UTF_8);
+        policy = policy.withClasses(proposal).withGateway(gatewayProposal);
+        learner.clear();
+        LOG.info("Baseline of {} approved into {}", proposal.keySet(), file);
+        return file;
+    }
+
+    @Override
+    public boolean learning() {
+        return options.learning;
+    }
+}

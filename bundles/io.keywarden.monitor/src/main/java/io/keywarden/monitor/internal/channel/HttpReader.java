@@ -1,0 +1,126 @@
+package io.keywarden.monitor.internal.channel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads HTTP/1.1 requests with hard limits: the request line and headers together at most {@code maxHead} bytes,
+ * a body only with Content-Length (no chunked transfer) and at most {@code maxBody} bytes. A body that is too large
+ * is refused from its Content-Length, before it is read.
+ */
+final class HttpReader {
+    private final InputStream in;
+    private final int maxHead;
+    private final int maxBody;
+
+    /** A request that cannot be served; {@link #status()} is what the client gets. */
+    static final class ProtocolException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        ProtocolException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+
+    HttpReader(InputStream in, int maxHead, int maxBody) {
+        this.in = in;
+        this.maxHead = maxHead;
+        this.maxBody = maxBody;
+    }
+
+    /** The next request, or empty when the client closed the connection between requests. */
+    Optional<HttpRequest> next() throws IOException, ProtocolException {
+        String requestLine = line(true);
+        if (requestLine == null) {
+            return Optional.empty();
+        }
+        int budget = maxHead - requestLine.length();
+        String[] parts = requestLine.split(" ");
+        if (parts.length != 3 || !parts[1].startsWith("/")) {
+            throw new ProtocolException(400, "malformed request line");
+        }
+        if (!parts[2].equals("HTTP/1.1") && !parts[2].equals("HTTP/1.0")) {
+            throw new ProtocolException(400, "unsupported protocol " + parts[2]);
+        }
+        Map<String, String> headers = new HashMap<>();
+        while (true) {
+            String h = line(false);
+            budget -= h.length() + 2;
+            if (budget < 0) {
+                throw new ProtocolException(431, "request head larger than " + maxHead + " bytes");
+            }
+            if (h.isEmpty()) {
+                break;
+            }
+            int colon = h.indexOf(':');
+            if (colon <= 0) {
+                throw new ProtocolException(400, "malformed header line");
+            }
+            String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            if (headers.put(name, h.substring(colon + 1).trim()) != null && name.equals("content-length")) {
+                throw new ProtocolException(400, "more than one Content-Length");
+            }
+        }
+        if (headers.containsKey("transfer-encoding")) {
+            throw new ProtocolException(411, "chunked bodies are not accepted: send Content-Length");
+        }
+        int length = 0;
+        String cl = headers.get("content-length");
+        if (cl != null) {
+            try {
+                long l = Long.parseLong(cl);
+                if (l < 0) {
+                    throw new NumberFormatException();
+                }
+                if (l > maxBody) {
+                    throw new ProtocolException(413, "body of " + l + " bytes, at most " + maxBody + " are accepted");
+                }
+                length = (int) l;
+            } catch (NumberFormatException e) {
+                throw new ProtocolException(400, "bad Content-Length");
+            }
+        } else if (parts[0].equals("POST") || parts[0].equals("PUT")) {
+            throw new ProtocolException(411, "Content-Length required");
+        }
+        byte[] body = in.readNBytes(length);
+        if (body.length < length) {
+            throw new ProtocolException(400, "body shorter than its Content-Length");
+        }
+        return Optional.of(new HttpRequest(parts[0], parts[1], headers, body));
+    }
+
+    /** One CRLF-terminated ASCII line; null at a clean end of stream before the first byte if {@code eofOk}. */
+    private String line(boolean eofOk) throws IOException, ProtocolException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(128);
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                if (eofOk && buf.size() == 0) {
+                    return null;
+                }
+                throw new ProtocolException(400, "connection closed mid-request");
+            }
+            if (b == '\n') {
+                byte[] raw = buf.toByteArray();
+                int len = raw.length > 0 && raw[raw.length - 1] == '\r' ? raw.length - 1 : raw.length;
+                return new String(raw, 0, len, StandardCharsets.US_ASCII);
+            }
+            if (buf.size() >= maxHead) {
+                throw new ProtocolException(431, "request head larger than " + maxHead + " bytes");
+            }
+            buf.write(b);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.keywarden.demo;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.keywarden.testing.sensors.Profile;
+import io.keywarden.testing.sensors.SensorFleet;
+import io.keywarden.testing.sensors.SimulatedSensor;
+
+/**
+ * {@code bench-contain [TRIALS] [--sensors N]}: detection to containment, measured. A gateway with N well-behaved
+ * sensors reporting in the background and TRIALS more sensors, each of which turns malicious once (alternately
+ * unknown firmware and a forbidden peer), one after the other. For each: the time from the start of the malicious
+ * report to (a) the first refused answer to a request sent after it, (b) Revoked at Pebble (management API polled
+ * every few milliseconds, which the figure includes).
+ */
+final class BenchContainCommand {
+    private static final String GATEWAY = "gateway.bench.keywarden.test";
+    private static final String DOMAIN = ".bench.keywarden.test";
+
+    private final Layout layout;
+    private final PrintStream out;
+
+    BenchContainCommand(Layout layout, PrintStream out) {
+        this.layout = layout;
+        this.out = out;
+    }
+
+    int run(List<String> args) {
+        int trials = 50;
+        int background = 10;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--sensors")) {
+                background = Args.intValue(args, ++i, 1, 500);
+            } else if (a.matches("\\d+")) {
+                trials = Args.intValue(args, i, 1, 10_000);
+            } else {
+                throw new DemoException("bench-contain: unknown argument " + a + "\n" + Demo.USAGE, 2);
+            }
+        }
+        Path runtimeJar = layout.requireRuntimeJar();
+        Path work = layout.demoDir();
+        try (LocalStage stage = LocalStage.start(work)) {
+            return measure(stage, runtimeJar, work, trials, background);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoException("interrupted");
+        }
+    }
+
+    private int measure(LocalStage stage, Path runtimeJar, Path work, int trials, int background)
+            throws InterruptedException {
+        out.printf("Keywarden bench-contain: %d malicious acts among %d well-behaved sensors%n", trials, background);
+        ContainmentStage contain = ContainmentStage.configure(stage, GATEWAY, 50);
+        Map<String, Crypto.SensorKey> keys = new LinkedHashMap<>();
+        int n = 0;
+        for (int i = 1; i <= background + trials; i++) {
+            String id = (i <= background ? "good-" : "trial-") + i;
+            List<String> names = List.of(id + DOMAIN);
+            Crypto.SensorKey key = Crypto.sensorKey(work.resolve("sensors").resolve(id), names);
+            keys.put(id, key);
+            ConfigFiles.writeSensor(stage.etc, Integer.toString(++n), new ConfigFiles.Sensor(id, names, key.csrFile()));
+        }
+        ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, 8));
+        stage.startRuntime(runtimeJar, List.of());
+        Set<String> expected = new LinkedHashSet<>(keys.keySet());
+        expected.add(GATEWAY);
+        Set<String> missing = stage.awaitCurrent(expected, 180_000, have -> { });
+        if (!missing.isEmpty()) {
+            throw new DemoException("not enrolled within 180 s: " + LocalStage.abbreviate(missing));
+        }
+        contain.awaitReady(60_000);
+        out.printf("  enrolled %d sensors; channel https://127.0.0.1:%d%n", keys.size(), contain.channelPort);
+
+        Map<String, StateDir.Cert> certs = stage.state().current();
+        List<X509Certificate> roots = stage.pebble.rootCertificates();
+        List<SimulatedSensor> good = new ArrayList<>();
+        List<SimulatedSensor> bad = new ArrayList<>();
+        int t = 0;
+        for (Map.Entry<String, Crypto.SensorKey> e : keys.entrySet()) {
+            boolean trial = e.getKey().startsWith("trial-");
+            Profile p = !trial ? Profile.WELL_BEHAVED : (t++ % 2 == 0 ? Profile.UNKNOWN_FIRMWARE : Profile.FORBIDDEN_PEER);
+            (trial ? bad : good).add(contain.sensor(e.getKey(), e.getValue().keyPair(), certs.get(e.getKey()), p, roots));
+        }
+        List<Double> refusal = new ArrayList<>();
+        List<Double> answered = new ArrayList<>();
+        List<Double> revoked = new ArrayList<>();
+        try (SensorFleet fleet = new SensorFleet(good, Duration.ofMillis(500))) {
+            fleet.start();
+            Thread.sleep(1000);
+            for (SimulatedSensor s : bad) {
+                if (!s.report().isSuccess()) {
+                    throw new DemoException(s.deviceId() + " was refused before acting");
+                }
+                SimulatedSensor.Containment c = s.actAndMeasure(0, 10_000);
+                if (c.refusedNanos() < 0) {
+                    throw new DemoException(s.deviceId() + " was still served 10 s after acting");
+                }
+                long at = awaitRevoked(stage, s.serial(), c.actStartedNanos());
+                refusal.add(c.refusalMillis());
+                answered.add(c.actMillis());
+                revoked.add((at - c.actStartedNanos()) / 1e6);
+                s.close();
+            }
+            List<String> problems = new ArrayList<>();
+            for (SimulatedSensor s : good) {
+                SensorFleet.Counts cnt = fleet.counts(s.deviceId());
+                String status = stage.pebble.certStatus(s.serial()).status();
+                if (cnt.refused() > 0 || !"Valid".equals(status)) {
+                    problems.add(s.deviceId() + ": " + cnt.refused() + " refused, " + status);
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new DemoException("well-behaved sensors were hit: " + problems);
+            }
+            out.printf("  %d well-behaved sensors: every report accepted (%d), all Valid at Pebble%n", good.size(),
+                    good.stream().mapToLong(s -> fleet.counts(s.deviceId()).accepted()).sum());
+        }
+        out.println();
+        print("malicious act -> its own answer (403)", answered);
+        print("malicious act -> next request refused on the channel", refusal);
+        print("malicious act -> Revoked at Pebble", revoked);
+        return 0;
+    }
+
+    private static long awaitRevoked(LocalStage stage, String serial, long since) throws InterruptedException {
+        while (!"Revoked".equals(ContainmentStage.caStatus(stage, serial))) {
+            if (System.nanoTime() - since > 20_000_000_000L) {
+                throw new DemoException(serial + " not Revoked at Pebble within 20 s (see " + stage.runtimeLog + ")");
+            }
+            Thread.sleep(2);
+        }
+        return System.nanoTime();
+    }
+
+    private void print(String what, List<Double> millis) {
+        List<Double> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        out.printf(Locale.ROOT, "  %-55s n=%d  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%n", what, sorted.size(),
+                percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1));
+    }
+
+    /** Nearest-rank percentile. */
+    static double percentile(List<Double> sorted, int p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+}

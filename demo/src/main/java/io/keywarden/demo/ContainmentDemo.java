@@ -1,0 +1,119 @@
+package io.keywarden.demo;
+
+import java.io.PrintStream;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.keywarden.testing.sensors.Profile;
+import io.keywarden.testing.sensors.SensorFleet;
+import io.keywarden.testing.sensors.SimulatedSensor;
+
+/**
+ * The second half of {@code demo}: the enrolled sensors report to the gateway's monitor over mutual TLS, one of them
+ * turns malicious (its firmware is replaced), and the demo shows the incident, how long until its next request is
+ * refused, and its certificate Revoked at Pebble while the others stay Valid and keep working.
+ */
+final class ContainmentDemo {
+    static final String MALICIOUS = "sensor-7";
+
+    private final LocalStage stage;
+    private final ContainmentStage contain;
+    private final PrintStream out;
+
+    ContainmentDemo(LocalStage stage, ContainmentStage contain, PrintStream out) {
+        this.stage = stage;
+        this.contain = contain;
+        this.out = out;
+    }
+
+    void run(Map<String, KeyPair> ownKeys, List<String> sensorIds) throws InterruptedException {
+        contain.awaitReady(60_000);
+        out.println("Monitoring: the sensors report to the gateway's channel (mutual TLS, https://127.0.0.1:"
+                + contain.channelPort + "), the monitor is revocation authority " + contain.authorityId());
+        Map<String, StateDir.Cert> certs = stage.state().current();
+        List<X509Certificate> roots = stage.pebble.rootCertificates();
+        List<SimulatedSensor> sensors = new ArrayList<>();
+        for (String id : sensorIds) {
+            KeyPair key = ownKeys.containsKey(id) ? ownKeys.get(id) : contain.gatewayHeldKey(id);
+            Profile p = id.equals(MALICIOUS) ? Profile.UNKNOWN_FIRMWARE : Profile.WELL_BEHAVED;
+            sensors.add(contain.sensor(id, key, certs.get(id), p, roots));
+        }
+        try (SensorFleet fleet = new SensorFleet(sensors, Duration.ofMillis(500))) {
+            fleet.start();
+            Thread.sleep(3000);
+            out.printf("  %d sensors reporting; %s accepted so far%n", sensors.size(),
+                    sensorIds.stream().mapToLong(id -> fleet.counts(id).accepted()).sum());
+
+            SimulatedSensor bad = fleet.pause(MALICIOUS);
+            out.println("  " + MALICIOUS + " is reflashed with unknown firmware and reports it ...");
+            SimulatedSensor.Containment c = bad.actAndMeasure(0, 10_000);
+            if (c.refusedNanos() < 0) {
+                throw new DemoException(MALICIOUS + " was still served 10 s after its malicious report");
+            }
+            long revokedNanos = awaitRevoked(bad.serial(), c.actStartedNanos(), 20_000);
+            Thread.sleep(3000); // the others keep working meanwhile
+            Map<String, Long> acceptedBefore = new java.util.HashMap<>();
+            sensorIds.forEach(id -> acceptedBefore.put(id, fleet.counts(id).accepted()));
+            Thread.sleep(1500);
+
+            out.println();
+            for (ContainmentStage.IncidentLine i : contain.incidents()) {
+                out.printf("  INCIDENT  %s %s by %s -> %s%s%n    evidence: %s%n", i.severity(), i.rule(), i.device(),
+                        i.action(), i.ticket() == null ? "" : " (revocation ticket " + i.ticket() + ")", i.evidence());
+            }
+            out.printf(Locale.ROOT, "  act answered with: %s%n", c.actAnswer());
+            out.printf(Locale.ROOT, "  malicious report -> its next request refused: %.1f ms (%s)%n",
+                    c.refusalMillis(), c.refusal());
+            out.printf(Locale.ROOT, "  malicious report -> Revoked at Pebble:        %.1f ms%n",
+                    (revokedNanos - c.actStartedNanos()) / 1e6);
+            out.println();
+            report(fleet, sensorIds, acceptedBefore);
+        }
+    }
+
+    private long awaitRevoked(String serial, long since, long timeoutMillis) throws InterruptedException {
+        while (!"Revoked".equals(ContainmentStage.caStatus(stage, serial))) {
+            if (System.nanoTime() - since > timeoutMillis * 1_000_000L) {
+                throw new DemoException(MALICIOUS + "'s certificate " + serial + " was not Revoked at Pebble within "
+                        + timeoutMillis / 1000 + " s (see " + stage.runtimeLog + ")");
+            }
+            Thread.sleep(5);
+        }
+        return System.nanoTime();
+    }
+
+    private void report(SensorFleet fleet, List<String> ids, Map<String, Long> acceptedBefore) {
+        List<String[]> rows = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (String id : ids) {
+            SimulatedSensor s = fleet.sensor(id);
+            SensorFleet.Counts n = fleet.counts(id);
+            String status = stage.pebble.certStatus(s.serial()).status();
+            boolean malicious = id.equals(MALICIOUS);
+            boolean stillWorking = n.accepted() > acceptedBefore.get(id);
+            if (malicious && !"Revoked".equals(status)) {
+                problems.add(id + " is " + status + " at Pebble");
+            }
+            if (!malicious && (!"Valid".equals(status) || n.refused() > 0 || !stillWorking)) {
+                problems.add(id + ": " + status + ", " + n.refused() + " refused, last answer " + n.last());
+            }
+            rows.add(new String[] { id, s.serial(), malicious ? "unknown firmware" : "well-behaved",
+                Long.toString(n.accepted()), Long.toString(n.refused()), status,
+                malicious ? "refused" : stillWorking ? "working" : "NOT WORKING" });
+        }
+        Table.print(out, new String[] { "SENSOR", "SERIAL", "BEHAVIOUR", "ACCEPTED", "REFUSED", "CA STATUS", "CHANNEL" },
+                rows);
+        out.println();
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> out.println("  problem: " + p));
+            throw new DemoException("containment demo FAILED");
+        }
+        out.println("Contained: " + MALICIOUS + " is refused on the channel and Revoked at the CA; the other "
+                + (ids.size() - 1) + " stay Valid and keep working.");
+    }
+}

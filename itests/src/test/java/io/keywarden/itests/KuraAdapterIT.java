@@ -1,0 +1,279 @@
+package io.keywarden.itests;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.kura.KuraErrorCode;
+import org.eclipse.kura.KuraException;
+import org.eclipse.kura.certificate.enrollment.EnrollmentService;
+import org.eclipse.kura.cloudconnection.message.KuraMessage;
+import org.eclipse.kura.cloudconnection.request.RequestHandler;
+import org.eclipse.kura.cloudconnection.request.RequestHandlerContext;
+import org.eclipse.kura.cloudconnection.request.RequestHandlerRegistry;
+import org.eclipse.kura.cloudconnection.publisher.CloudPublisher;
+import org.eclipse.kura.configuration.ConfigurableComponent;
+import org.eclipse.kura.message.KuraPayload;
+import org.eclipse.kura.security.keystore.KeystoreService;
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.enrollment.KeyCustody;
+
+/**
+ * The Kura adapter in a framework with Kura's API (the compat bundle) and hand-written Kura services registered as
+ * real OSGi services: Kura's EnrollmentService enrolls, renews and rekeys the gateway at a real Pebble (http-01) with
+ * the key in the selected keystore; events go to the selected CloudPublisher; KEYWARDEN-V1 answers through every
+ * RequestHandlerRegistry; the console sees every configurable pid.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class KuraAdapterIT extends KeywardenTestSupport {
+    private static final String ALIAS = "gw-tls";
+    private final CaControl ca = new CaControl(ItProperties.CA_MAIN);
+    private final List<ServiceRegistration<?>> fakes = new ArrayList<>();
+    private final List<Configuration> kuraConfigs = new ArrayList<>();
+
+    @Override
+    @org.ops4j.pax.exam.Configuration
+    public Option[] config() {
+        return KeywardenOptions.kuraOptions();
+    }
+
+    @After
+    public void removeKuraParts() throws Exception {
+        for (Configuration c : kuraConfigs) {
+            c.delete();
+        }
+        awaitTrue("EnrollmentService gone", SERVICE_TIMEOUT, () -> !isRegistered(EnrollmentService.class));
+        for (ServiceRegistration<?> r : fakes) {
+            r.unregister();
+        }
+    }
+
+    private <T> void register(Class<T> type, T service, String kuraPid) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("kura.service.pid", kuraPid);
+        fakes.add(context.registerService(type, service, p));
+    }
+
+    private void configure(String pid, Map<String, Object> properties) throws Exception {
+        Configuration c = configAdmin.getConfiguration(pid, "?");
+        c.update(new Hashtable<>(properties));
+        kuraConfigs.add(c);
+    }
+
+    private EnrollmentService startEnrollment(String gatewayName, KuraFakes.Keystore keystore) throws Exception {
+        applyConfig(gatewayConfig(ca, gatewayName));
+        register(KeystoreService.class, keystore, "TestKeystore");
+        configure("io.keywarden.kura.enrollment", Map.of("keystore.alias", ALIAS,
+                "KeystoreService.target", "(kura.service.pid=TestKeystore)", "key.type", "EC_P256"));
+        return awaitService(EnrollmentService.class);
+    }
+
+    private static KeyStore.PrivateKeyEntry entry(KuraFakes.Keystore keystore) throws KuraException {
+        KeyStore.Entry e = keystore.getEntry(ALIAS);
+        assertTrue("a private key entry under " + ALIAS + ": " + e, e instanceof KeyStore.PrivateKeyEntry);
+        return (KeyStore.PrivateKeyEntry) e;
+    }
+
+    @Test
+    public void enrollmentServiceKeepsTheGatewayKeyInKurasKeystore() throws Exception {
+        String name = "gw-kura." + framework() + ".keywarden.example";
+        KuraFakes.Keystore keystore = new KuraFakes.Keystore();
+        EnrollmentService enrollment = startEnrollment(name, keystore);
+        GatewayEnrollmentService gateway = awaitGatewayService();
+
+        assertFalse("nothing under the alias yet", enrollment.isEnrolled());
+        expectCode(KuraErrorCode.NOT_FOUND, enrollment::getClientCertificate);
+
+        enrollment.enroll();
+        KeyStore.PrivateKeyEntry first = entry(keystore);
+        X509Certificate leaf = (X509Certificate) first.getCertificate();
+        CertificateRecord record = gateway.getCertificate().orElseThrow();
+        assertEquals("the keystore holds the ACME service's current certificate", record.getCertificate(), leaf);
+        assertEquals(KeyCustody.DEVICE, record.getKeyCustody());
+        assertEquals("Valid", ca.certStatus(record.getSerial()));
+        assertEquals(List.of(name), new ArrayList<>(dnsNames(leaf)));
+        X509Certificate[] chain = (X509Certificate[]) first.getCertificateChain();
+        assertChainVerifiesTo(List.of(chain), ca.root());
+        assertTrue(enrollment.isEnrolled());
+        assertEquals(leaf, enrollment.getClientCertificate());
+        assertEquals(chain.length - 1, enrollment.getCACertificates().getCertificates(null).size());
+        assertTrue(enrollment.getCACertificates().getCertificates(null).contains(chain[1]));
+
+        // enroll again: nothing new is ordered
+        enrollment.enroll();
+        assertEquals(leaf, entry(keystore).getCertificate());
+
+        // renew: a new certificate for the same key
+        enrollment.renew();
+        KeyStore.PrivateKeyEntry renewed = entry(keystore);
+        X509Certificate renewedLeaf = (X509Certificate) renewed.getCertificate();
+        assertNotEquals(leaf.getSerialNumber(), renewedLeaf.getSerialNumber());
+        assertArrayEquals(leaf.getPublicKey().getEncoded(), renewedLeaf.getPublicKey().getEncoded());
+        assertEquals(renewed.getPrivateKey(), first.getPrivateKey());
+        assertEquals("Valid", ca.certStatus(renewedLeaf.getSerialNumber().toString(16)));
+
+        // rekey: a new key and a certificate for it
+        enrollment.rekey();
+        KeyStore.PrivateKeyEntry rekeyed = entry(keystore);
+        X509Certificate rekeyedLeaf = (X509Certificate) rekeyed.getCertificate();
+        assertFalse(java.util.Arrays.equals(leaf.getPublicKey().getEncoded(), rekeyedLeaf.getPublicKey().getEncoded()));
+        assertEquals(gateway.getCertificate().orElseThrow().getCertificate(), rekeyedLeaf);
+        assertTrue(enrollment.isEnrolled());
+
+        // CA rollover: ACME serves the chain with a certificate, so a fresh one for the same key
+        enrollment.forceCACertificateRollover();
+        X509Certificate rolled = enrollment.getClientCertificate() instanceof X509Certificate x ? x : null;
+        assertNotNull(rolled);
+        assertNotEquals(rekeyedLeaf.getSerialNumber(), rolled.getSerialNumber());
+        assertArrayEquals(rekeyedLeaf.getPublicKey().getEncoded(), rolled.getPublicKey().getEncoded());
+    }
+
+    @Test
+    public void enrollmentErrorsAreKuraExceptionsWithTheCause() throws Exception {
+        String name = "gw-kura-err." + framework() + ".keywarden.example";
+        KuraFakes.Keystore keystore = new KuraFakes.Keystore();
+        EnrollmentService enrollment = startEnrollment(name, keystore);
+        expectCode(KuraErrorCode.NOT_FOUND, () -> { enrollment.renew(); return null; });
+        expectCode(KuraErrorCode.NOT_FOUND, enrollment::getCACertificates);
+    }
+
+    @Test
+    public void eventsGoToTheSelectedCloudPublisherAsMetrics() throws Exception {
+        KuraFakes.Publisher chosen = new KuraFakes.Publisher();
+        KuraFakes.Publisher other = new KuraFakes.Publisher();
+        register(CloudPublisher.class, other, "OtherPublisher");
+        register(CloudPublisher.class, chosen, "KeywardenPublisher");
+        configure("io.keywarden.kura.cloud", Map.of("CloudPublisher.target", "(kura.service.pid=KeywardenPublisher)"));
+        awaitTrue("cloud events component registered", SERVICE_TIMEOUT, () -> configurable("io.keywarden.kura.cloud"));
+
+        String name = "gw-kura-cloud." + framework() + ".keywarden.example";
+        applyConfig(gatewayConfig(ca, name));
+        CertificateRecord record = awaitGatewayEnrolled(awaitGatewayService());
+
+        KuraMessage m = await("ENROLLED published", ENROLL_TIMEOUT, () -> chosen.published.stream()
+                .filter(x -> "io/keywarden/enrollment/ENROLLED".equals(x.getPayload().getMetric("topic")))
+                .findFirst().orElse(null));
+        assertEquals(name, m.getPayload().getMetric("device.id"));
+        assertEquals(record.getSerial(), m.getPayload().getMetric("serial"));
+        assertEquals("ENROLLED", m.getProperties().get("event"));
+        assertTrue("only the selected publisher is used", other.published.isEmpty());
+    }
+
+    @Test
+    public void keywardenV1AnswersOnEveryCloudConnection() throws Exception {
+        KuraFakes.Registry first = new KuraFakes.Registry();
+        KuraFakes.Registry second = new KuraFakes.Registry();
+        register(RequestHandlerRegistry.class, first, "cloud-1");
+        register(RequestHandlerRegistry.class, second, "cloud-2");
+        RequestHandler handler = await("KEYWARDEN-V1 on both registries", SERVICE_TIMEOUT,
+                () -> second.handlers.get("KEYWARDEN-V1") != null ? first.handlers.get("KEYWARDEN-V1") : null);
+
+        String name = "gw-kura-rh." + framework() + ".keywarden.example";
+        applyConfig(gatewayConfig(ca, name));
+        CertificateRecord record = awaitGatewayEnrolled(awaitGatewayService());
+
+        KuraMessage status = handler.doGet(context(), request("status"));
+        assertEquals(name, status.getPayload().getMetric("gateway.id"));
+        assertEquals("ENROLLED", status.getPayload().getMetric("state"));
+        String certs = new String(handler.doGet(context(), request("certificates")).getPayload().getBody(),
+                StandardCharsets.UTF_8);
+        assertTrue(certs, certs.contains("\"serial\":\"" + record.getSerial() + "\""));
+
+        KuraMessage renewed = handler.doExec(context(), request("renew"));
+        assertNotEquals(record.getSerial(), renewed.getPayload().getMetric("serial"));
+        assertEquals("Valid", ca.certStatus((String) renewed.getPayload().getMetric("serial")));
+
+        expectCode(KuraErrorCode.NOT_FOUND, () -> handler.doGet(context(), request("nonsense")));
+        expectCode(KuraErrorCode.OPERATION_NOT_SUPPORTED, () -> handler.doPut(context(), request("status")));
+        // no signed request, no revocation: the handler cannot be used to revoke without the authority's signature
+        expectCode(KuraErrorCode.BAD_REQUEST, () -> handler.doExec(context(), request("revoke")), true);
+    }
+
+    @Test
+    public void consoleSeesEveryConfigurablePid() throws Exception {
+        for (String pid : List.of("io.keywarden.acme.gateway", "io.keywarden.revocation")) {
+            awaitTrue(pid + " listed", SERVICE_TIMEOUT, () -> configurable(pid));
+        }
+        Configuration sensor = configAdmin.createFactoryConfiguration("io.keywarden.acme.sensor", "?");
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("kura.service.pid", "sensor-from-console");
+        p.put("device.id", "sensor-console");
+        p.put("dns.names", "sensor-console.keywarden.example");
+        sensor.update(p);
+        try {
+            awaitTrue("sensor factory instance listed", SERVICE_TIMEOUT, () -> configurable("sensor-from-console"));
+        } finally {
+            sensor.delete();
+        }
+        awaitTrue("sensor instance removed from the console", SERVICE_TIMEOUT, () -> !configurable("sensor-from-console"));
+    }
+
+    private boolean configurable(String kuraPid) {
+        try {
+            for (ServiceReference<ConfigurableComponent> r : context.getServiceReferences(ConfigurableComponent.class,
+                    "(kura.service.pid=" + kuraPid + ")")) {
+                if (r.getProperty("service.pid") != null) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static RequestHandlerContext context() {
+        return new RequestHandlerContext(null, Map.of());
+    }
+
+    private static KuraMessage request(String... args) {
+        return new KuraMessage(new KuraPayload(), Map.of("args", KuraFakes.args(args)));
+    }
+
+    interface KuraCall {
+        Object call() throws Exception;
+    }
+
+    static void expectCode(KuraErrorCode code, KuraCall call) {
+        expectCode(code, call, false);
+    }
+
+    /** With {@code orUnavailable}, NOT_CONNECTED (the service it needs is absent) is accepted too. */
+    static void expectCode(KuraErrorCode code, KuraCall call, boolean orUnavailable) {
+        try {
+            call.call();
+            fail("expected KuraException " + code);
+        } catch (KuraException e) {
+            if (!(e.getCode() == code || orUnavailable && e.getCode() == KuraErrorCode.NOT_CONNECTED)) {
+                throw new AssertionError("expected " + code + " but got " + e.getCode() + ": " + e.getMessage(), e);
+            }
+        } catch (Exception e) {
+            throw new AssertionError("expected KuraException " + code, e);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package org.eclipse.kura;
+
+/** Error codes of {@link KuraException}: a subset of Kura's codes, including every one Keywarden throws. */
+public enum KuraErrorCode {
+    CONFIGURATION_ERROR,
+    CONFIGURATION_ATTRIBUTE_INVALID,
+    CONFIGURATION_REQUIRED_ATTRIBUTE_MISSING,
+    INTERNAL_ERROR,
+    INVALID_PARAMETER,
+    BAD_REQUEST,
+    NOT_FOUND,
+    NOT_CONNECTED,
+    TIMED_OUT,
+    IO_ERROR,
+    SECURITY_EXCEPTION,
+    OPERATION_NOT_SUPPORTED,
+    CONNECTION_FAILED,
+    STORE_ERROR,
+    ENCODE_ERROR,
+    DECODER_ERROR,
+    PROCESS_EXECUTION_ERROR,
+    UNAVAILABLE_DEVICE
+}
