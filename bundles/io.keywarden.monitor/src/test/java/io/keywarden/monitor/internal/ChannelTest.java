@@ -128,18 +128,25 @@ class ChannelTest {
                 List.of(pki.ca), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, x.get("/v1/status").status());
 
+        TestPki.Leaf serverOnly = pki.issue("sensor-s", Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600),
+                org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth);
+        inventory.records.add(serverOnly.record(DeviceKind.SENSOR));
+        ChannelClient so = new ChannelClient(channel.address(), serverOnly.key().getPrivate(), serverOnly.chain(),
+                List.of(pki.ca), 5000);
+        assertEquals(ChannelClient.TLS_REFUSED, so.get("/v1/status").status());
+
         try (SimulatedSensor d = enrolled("sensor-d", Profile.WELL_BEHAVED)) {
             deny.serials.add(d.serial());
             assertEquals(ChannelClient.TLS_REFUSED, d.status().status());
         }
         // the server reports a refusal after the client has seen it
-        awaitTrue(() -> events.stream().filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED)).count() >= 5);
+        awaitTrue(() -> events.stream().filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED)).count() >= 6);
         List<String> reasons = new ArrayList<>();
         events.stream().filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED))
                 .forEach(e -> reasons.add((String) e.getValue().get(MonitorEvents.PROPERTY_REASON)));
         assertEquals(List.of("no client certificate", "certificate not issued by this gateway's CA",
                 "certificate not ordered by this gateway", "certificate outside its validity period",
-                "certificate revoked (deny list)"), reasons);
+                "certificate not for client authentication", "certificate revoked (deny list)"), reasons);
     }
 
     @Test
