@@ -25,7 +25,9 @@ import io.keywarden.monitor.internal.response.QuarantineStore;
  */
 final class ChannelAdmission implements Admission {
     private static final long NEGATIVE_NANOS = 1_000_000_000L;
-    private static final long ISSUERS_NANOS = 5_000_000_000L;
+    private static final long CA_NANOS = 5_000_000_000L;
+    /** Reading every record is costly with many sensors; issuers of older certificates change rarely. */
+    private static final long INVENTORY_NANOS = 60_000_000_000L;
 
     private final GatewayEnrollmentService gateway;
     private final CertificateInventory inventory;
@@ -35,7 +37,9 @@ final class ChannelAdmission implements Admission {
     private final Map<String, CertificateRecord> records = new ConcurrentHashMap<>();
     private final Map<String, Long> unknown = new ConcurrentHashMap<>();
     private volatile Set<X509Certificate> issuers = Set.of();
+    private volatile Set<X509Certificate> inventoryIssuers = Set.of();
     private volatile long issuersAt;
+    private volatile long inventoryAt;
 
     ChannelAdmission(GatewayEnrollmentService gateway, CertificateInventory inventory, List<DenyList> denyLists,
             QuarantineStore quarantine, Containment.EventSink events) {
@@ -46,15 +50,26 @@ final class ChannelAdmission implements Admission {
         this.events = events;
     }
 
+    /**
+     * The gateway's current CA chain (looked at every few seconds, so a CA rollover is seen at once) and the issuers
+     * of every certificate it ordered (so sensors not yet renewed under a new intermediate are still admitted).
+     */
     @Override
     public Set<X509Certificate> issuers() {
         long now = System.nanoTime();
-        if (issuers.isEmpty() || now - issuersAt > ISSUERS_NANOS) {
-            Set<X509Certificate> s = new HashSet<>(gateway.getCaCertificates());
+        if (inventoryIssuers.isEmpty() || now - inventoryAt > INVENTORY_NANOS) {
+            Set<X509Certificate> s = new HashSet<>();
             for (CertificateRecord r : inventory.getAll()) {
                 List<X509Certificate> chain = r.getChain();
                 s.addAll(chain.subList(1, chain.size()));
             }
+            inventoryIssuers = Set.copyOf(s);
+            inventoryAt = now;
+            issuersAt = 0;
+        }
+        if (issuers.isEmpty() || now - issuersAt > CA_NANOS) {
+            Set<X509Certificate> s = new HashSet<>(gateway.getCaCertificates());
+            s.addAll(inventoryIssuers);
             issuers = Set.copyOf(s);
             issuersAt = now;
         }
