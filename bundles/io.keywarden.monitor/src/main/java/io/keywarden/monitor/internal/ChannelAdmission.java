@@ -24,7 +24,9 @@ import io.keywarden.monitor.internal.response.QuarantineStore;
  * most once a second each, so a foreign client cannot make every handshake read the store.
  */
 final class ChannelAdmission implements Admission {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChannelAdmission.class);
     private static final long NEGATIVE_NANOS = 1_000_000_000L;
+    static final int EVENTS_PER_SECOND = 50;
     private static final long CA_NANOS = 5_000_000_000L;
     /** Reading every record is costly with many sensors; issuers of older certificates change rarely. */
     private static final long INVENTORY_NANOS = 60_000_000_000L;
@@ -40,6 +42,9 @@ final class ChannelAdmission implements Admission {
     private volatile Set<X509Certificate> inventoryIssuers = Set.of();
     private volatile long issuersAt;
     private volatile long inventoryAt;
+    private long eventSecond;
+    private int eventsThisSecond;
+    private int suppressed;
 
     ChannelAdmission(GatewayEnrollmentService gateway, CertificateInventory inventory, List<DenyList> denyLists,
             QuarantineStore quarantine, Containment.EventSink events) {
@@ -110,8 +115,27 @@ final class ChannelAdmission implements Admission {
         return quarantine.reason(record.getDeviceId()).map(why -> "device quarantined: " + why);
     }
 
+    /**
+     * Posts the refusal, at most {@value #EVENTS_PER_SECOND} a second: a client without a certificate can handshake
+     * as often as it likes, and EventAdmin queues what it is given.
+     */
     @Override
     public void refused(String stage, String reason, String serial, String source) {
+        long second = System.nanoTime() / 1_000_000_000L;
+        synchronized (this) {
+            if (second != eventSecond) {
+                if (suppressed > 0) {
+                    LOG.warn("Sensor channel: {} more refusals in one second were not posted as events", suppressed);
+                }
+                eventSecond = second;
+                eventsThisSecond = 0;
+                suppressed = 0;
+            }
+            if (++eventsThisSecond > EVENTS_PER_SECOND) {
+                suppressed++;
+                return;
+            }
+        }
         Map<String, Object> p = new HashMap<>();
         p.put(MonitorEvents.PROPERTY_STAGE, stage);
         p.put(MonitorEvents.PROPERTY_REASON, reason);
