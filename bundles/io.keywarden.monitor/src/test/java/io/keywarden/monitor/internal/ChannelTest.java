@@ -76,7 +76,7 @@ class ChannelTest {
         Policy policy = new Policy(Map.of(Policy.DEFAULT_CLASS, cls), Map.of(), Map.of());
         ChannelAdmission admission = new ChannelAdmission(gateway, inventory, List.of(deny), quarantine,
                 (topic, props) -> events.add(Map.entry(topic, props)));
-        channel = SensorChannel.open(new ChannelOptions("127.0.0.1", 0, 4, 2048, 4096, Duration.ofSeconds(5),
+        channel = SensorChannel.open(new ChannelOptions("127.0.0.1", 0, 4, 2048, 4096, Duration.ofSeconds(2),
                 Duration.ofSeconds(5)), admission, gateway::getTlsIdentity, new SensorEndpoint(
                         new ActivityTracker(Clock.systemUTC()), () -> policy, new Learner(), false, containment,
                         Clock.systemUTC()));
@@ -177,6 +177,9 @@ class ChannelTest {
             assertEquals(431, c.sendRaw(("GET /v1/status HTTP/1.1\r\nX: " + "y".repeat(5000) + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII)).status());
             assertEquals(404, c.get("/admin").status());
+            // a request trickled in slower than the 2 s this channel allows
+            assertEquals(408, c.trickle("GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII), 2500).status());
             assertEquals(202, s.report().status());
             assertTrue(incidents.all().isEmpty(), "bad input is refused, not an incident: " + incidents.all());
         }
