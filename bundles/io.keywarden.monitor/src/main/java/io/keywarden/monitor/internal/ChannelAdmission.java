@@ -24,8 +24,12 @@ import io.keywarden.monitor.internal.response.QuarantineStore;
  * most once a second each, so a foreign client cannot make every handshake read the store.
  */
 final class ChannelAdmission implements Admission {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChannelAdmission.class);
     private static final long NEGATIVE_NANOS = 1_000_000_000L;
-    private static final long ISSUERS_NANOS = 5_000_000_000L;
+    static final int EVENTS_PER_SECOND = 50;
+    private static final long CA_NANOS = 5_000_000_000L;
+    /** Reading every record is costly with many sensors; issuers of older certificates change rarely. */
+    private static final long INVENTORY_NANOS = 60_000_000_000L;
 
     private final GatewayEnrollmentService gateway;
     private final CertificateInventory inventory;
@@ -35,7 +39,12 @@ final class ChannelAdmission implements Admission {
     private final Map<String, CertificateRecord> records = new ConcurrentHashMap<>();
     private final Map<String, Long> unknown = new ConcurrentHashMap<>();
     private volatile Set<X509Certificate> issuers = Set.of();
+    private volatile Set<X509Certificate> inventoryIssuers = Set.of();
     private volatile long issuersAt;
+    private volatile long inventoryAt;
+    private long eventSecond;
+    private int eventsThisSecond;
+    private int suppressed;
 
     ChannelAdmission(GatewayEnrollmentService gateway, CertificateInventory inventory, List<DenyList> denyLists,
             QuarantineStore quarantine, Containment.EventSink events) {
@@ -46,15 +55,26 @@ final class ChannelAdmission implements Admission {
         this.events = events;
     }
 
+    /**
+     * The gateway's current CA chain (looked at every few seconds, so a CA rollover is seen at once) and the issuers
+     * of every certificate it ordered (so sensors not yet renewed under a new intermediate are still admitted).
+     */
     @Override
     public Set<X509Certificate> issuers() {
         long now = System.nanoTime();
-        if (issuers.isEmpty() || now - issuersAt > ISSUERS_NANOS) {
-            Set<X509Certificate> s = new HashSet<>(gateway.getCaCertificates());
+        if (inventoryIssuers.isEmpty() || now - inventoryAt > INVENTORY_NANOS) {
+            Set<X509Certificate> s = new HashSet<>();
             for (CertificateRecord r : inventory.getAll()) {
                 List<X509Certificate> chain = r.getChain();
                 s.addAll(chain.subList(1, chain.size()));
             }
+            inventoryIssuers = Set.copyOf(s);
+            inventoryAt = now;
+            issuersAt = 0;
+        }
+        if (issuers.isEmpty() || now - issuersAt > CA_NANOS) {
+            Set<X509Certificate> s = new HashSet<>(gateway.getCaCertificates());
+            s.addAll(inventoryIssuers);
             issuers = Set.copyOf(s);
             issuersAt = now;
         }
@@ -95,8 +115,27 @@ final class ChannelAdmission implements Admission {
         return quarantine.reason(record.getDeviceId()).map(why -> "device quarantined: " + why);
     }
 
+    /**
+     * Posts the refusal, at most {@value #EVENTS_PER_SECOND} a second: a client without a certificate can handshake
+     * as often as it likes, and EventAdmin queues what it is given.
+     */
     @Override
     public void refused(String stage, String reason, String serial, String source) {
+        long second = System.nanoTime() / 1_000_000_000L;
+        synchronized (this) {
+            if (second != eventSecond) {
+                if (suppressed > 0) {
+                    LOG.warn("Sensor channel: {} more refusals in one second were not posted as events", suppressed);
+                }
+                eventSecond = second;
+                eventsThisSecond = 0;
+                suppressed = 0;
+            }
+            if (++eventsThisSecond > EVENTS_PER_SECOND) {
+                suppressed++;
+                return;
+            }
+        }
         Map<String, Object> p = new HashMap<>();
         p.put(MonitorEvents.PROPERTY_STAGE, stage);
         p.put(MonitorEvents.PROPERTY_REASON, reason);

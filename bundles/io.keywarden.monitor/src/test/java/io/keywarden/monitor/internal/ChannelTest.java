@@ -76,7 +76,7 @@ class ChannelTest {
         Policy policy = new Policy(Map.of(Policy.DEFAULT_CLASS, cls), Map.of(), Map.of());
         ChannelAdmission admission = new ChannelAdmission(gateway, inventory, List.of(deny), quarantine,
                 (topic, props) -> events.add(Map.entry(topic, props)));
-        channel = SensorChannel.open(new ChannelOptions("127.0.0.1", 0, 4, 2048, 4096, Duration.ofSeconds(5),
+        channel = SensorChannel.open(new ChannelOptions("127.0.0.1", 0, 4, 2048, 4096, Duration.ofSeconds(2),
                 Duration.ofSeconds(5)), admission, gateway::getTlsIdentity, new SensorEndpoint(
                         new ActivityTracker(Clock.systemUTC()), () -> policy, new Learner(), false, containment,
                         Clock.systemUTC()));
@@ -128,18 +128,25 @@ class ChannelTest {
                 List.of(pki.ca), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, x.get("/v1/status").status());
 
+        TestPki.Leaf serverOnly = pki.issue("sensor-s", Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600),
+                org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth);
+        inventory.records.add(serverOnly.record(DeviceKind.SENSOR));
+        ChannelClient so = new ChannelClient(channel.address(), serverOnly.key().getPrivate(), serverOnly.chain(),
+                List.of(pki.ca), 5000);
+        assertEquals(ChannelClient.TLS_REFUSED, so.get("/v1/status").status());
+
         try (SimulatedSensor d = enrolled("sensor-d", Profile.WELL_BEHAVED)) {
             deny.serials.add(d.serial());
             assertEquals(ChannelClient.TLS_REFUSED, d.status().status());
         }
         // the server reports a refusal after the client has seen it
-        awaitTrue(() -> events.stream().filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED)).count() >= 5);
+        awaitTrue(() -> events.stream().filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED)).count() >= 6);
         List<String> reasons = new ArrayList<>();
         events.stream().filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED))
                 .forEach(e -> reasons.add((String) e.getValue().get(MonitorEvents.PROPERTY_REASON)));
         assertEquals(List.of("no client certificate", "certificate not issued by this gateway's CA",
                 "certificate not ordered by this gateway", "certificate outside its validity period",
-                "certificate revoked (deny list)"), reasons);
+                "certificate not for client authentication", "certificate revoked (deny list)"), reasons);
     }
 
     @Test
@@ -170,6 +177,9 @@ class ChannelTest {
             assertEquals(431, c.sendRaw(("GET /v1/status HTTP/1.1\r\nX: " + "y".repeat(5000) + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII)).status());
             assertEquals(404, c.get("/admin").status());
+            // a request trickled in slower than the 2 s this channel allows
+            assertEquals(408, c.trickle("GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII), 2500).status());
             assertEquals(202, s.report().status());
             assertTrue(incidents.all().isEmpty(), "bad input is refused, not an incident: " + incidents.all());
         }

@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.security.auth.x500.X500Principal;
 
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -49,9 +51,17 @@ public final class TestPki {
 
     /** A leaf for {@code name}, valid from {@code from} to {@code to}. */
     public Leaf issue(String deviceId, Instant from, Instant to) throws Exception {
+        return issue(deviceId, from, to, null);
+    }
+
+    /** A leaf with the given extended key usage (null: none, which allows any use). */
+    public Leaf issue(String deviceId, Instant from, Instant to, KeyPurposeId eku) throws Exception {
         KeyPair kp = ecKey();
         var b = new JcaX509v3CertificateBuilder(ca.getSubjectX500Principal(), BigInteger.valueOf(SERIALS.incrementAndGet()),
                 Date.from(from), Date.from(to), new X500Principal("CN=" + deviceId), kp.getPublic());
+        if (eku != null) {
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
+        }
         X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
                 b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate())));
         return new Leaf(deviceId, kp, List.of(cert, ca));

@@ -192,6 +192,30 @@ public final class ChannelClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code request} in two halves with a pause between them, as a client trickling bytes to hold a gateway
+     * worker would; returns what the gateway answers.
+     */
+    public Result trickle(byte[] request, long pauseMillis) {
+        try {
+            connect();
+            int half = request.length / 2;
+            out.write(request, 0, half);
+            out.flush();
+            Thread.sleep(pauseMillis);
+            out.write(request, half, request.length - half);
+            out.flush();
+            return readResponse();
+        } catch (IOException e) {
+            close();
+            return new Result(TLS_REFUSED, "", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            return new Result(TLS_REFUSED, "", "interrupted");
+        }
+    }
+
     private Result exchange(String method, String path, byte[] body, String contentType) throws IOException {
         connect();
         StringBuilder head = new StringBuilder();

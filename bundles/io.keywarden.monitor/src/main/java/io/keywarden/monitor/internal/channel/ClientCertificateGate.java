@@ -25,7 +25,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
 
 /**
  * The channel's trust manager: a client is admitted at the handshake only with a certificate that chains to the CA
- * this gateway orders from, is within its validity, is one this gateway ordered (its record's certificate, byte for
+ * this gateway orders from, is within its validity, may be used for client authentication, is one this gateway ordered (its record's certificate, byte for
  * byte), and is neither denied nor quarantined. It asks {@link Admission} at every handshake, so a decision taken a
  * moment ago already applies.
  */
@@ -50,6 +50,9 @@ final class ClientCertificateGate extends X509ExtendedTrustManager {
         } catch (GeneralSecurityException e) {
             throw refuse("certificate not issued by this gateway's CA", serial, source);
         }
+        if (!forClientAuth(leaf)) {
+            throw refuse("certificate not for client authentication", serial, source);
+        }
         Optional<CertificateRecord> record = admission.record(serial);
         if (record.isEmpty() || !Arrays.equals(encoded(record.get().getCertificate()), encoded(leaf))) {
             throw refuse("certificate not ordered by this gateway", serial, source);
@@ -59,6 +62,12 @@ final class ClientCertificateGate extends X509ExtendedTrustManager {
             throw refuse(refusal.get(), serial, source);
         }
         return record.get();
+    }
+
+    /** No extended key usage means any; otherwise it must name clientAuth (or anyExtendedKeyUsage). */
+    private static boolean forClientAuth(X509Certificate leaf) throws CertificateException {
+        List<String> eku = leaf.getExtendedKeyUsage();
+        return eku == null || eku.contains("1.3.6.1.5.5.7.3.2") || eku.contains("2.5.29.37.0");
     }
 
     private void validatePath(X509Certificate[] chain) throws GeneralSecurityException {

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Reads HTTP/1.1 requests with hard limits: the request line and headers together at most {@code maxHead} bytes,
  * a body only with Content-Length (no chunked transfer) and at most {@code maxBody} bytes. A body that is too large
- * is refused from its Content-Length, before it is read.
+ * is refused from its Content-Length, before it is read. A request must be complete within a time limit counted from
+ * its first byte (408 otherwise), so a client trickling bytes cannot hold a worker for long.
  */
 final class HttpReader {
     private final InputStream in;
@@ -34,14 +35,20 @@ final class HttpReader {
         }
     }
 
-    HttpReader(InputStream in, int maxHead, int maxBody) {
-        this.in = in;
+    /** A request must arrive whole within this time from its first byte (a client trickling bytes holds a worker). */
+    private final long requestNanos;
+    private long requestStarted;
+
+    HttpReader(InputStream in, int maxHead, int maxBody, java.time.Duration requestTimeout) {
+        this.in = new java.io.BufferedInputStream(in, 8192);
         this.maxHead = maxHead;
         this.maxBody = maxBody;
+        this.requestNanos = requestTimeout.toNanos();
     }
 
     /** The next request, or empty when the client closed the connection between requests. */
     Optional<HttpRequest> next() throws IOException, ProtocolException {
+        requestStarted = 0;
         String requestLine = line(true);
         if (requestLine == null) {
             return Optional.empty();
@@ -94,11 +101,29 @@ final class HttpReader {
         } else if (parts[0].equals("POST") || parts[0].equals("PUT")) {
             throw new ProtocolException(411, "Content-Length required");
         }
-        byte[] body = in.readNBytes(length);
+        byte[] body = new byte[length];
+        int got = 0;
+        while (got < length) {
+            int n = in.read(body, got, Math.min(length - got, 8192));
+            if (n < 0) {
+                break;
+            }
+            got += n;
+            checkDeadline();
+        }
+        if (got < length) {
+            body = java.util.Arrays.copyOf(body, got);
+        }
         if (body.length < length) {
             throw new ProtocolException(400, "body shorter than its Content-Length");
         }
         return Optional.of(new HttpRequest(parts[0], parts[1], headers, body));
+    }
+
+    private void checkDeadline() throws ProtocolException {
+        if (requestStarted != 0 && System.nanoTime() - requestStarted > requestNanos) {
+            throw new ProtocolException(408, "request not complete within " + requestNanos / 1_000_000_000L + " s");
+        }
     }
 
     /** One CRLF-terminated ASCII line; null at a clean end of stream before the first byte if {@code eofOk}. */
@@ -117,6 +142,10 @@ final class HttpReader {
                 int len = raw.length > 0 && raw[raw.length - 1] == '\r' ? raw.length - 1 : raw.length;
                 return new String(raw, 0, len, StandardCharsets.US_ASCII);
             }
+            if (requestStarted == 0) {
+                requestStarted = System.nanoTime();
+            }
+            checkDeadline();
             if (buf.size() >= maxHead) {
                 throw new ProtocolException(431, "request head larger than " + maxHead + " bytes");
             }

@@ -185,7 +185,8 @@ public final class SensorChannel implements AutoCloseable {
     }
 
     private void serveRequests(SSLSocket socket, ClientIdentity client) throws IOException {
-        HttpReader reader = new HttpReader(socket.getInputStream(), options.maxHead(), options.maxBody());
+        HttpReader reader = new HttpReader(socket.getInputStream(), options.maxHead(), options.maxBody(),
+                options.handshakeTimeout());
         OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
         while (!closed) {
             Optional<HttpRequest> next;
