@@ -1,6 +1,6 @@
 package io.keywarden.api.fleet;
 
-/** EventAdmin topics, property keys and service properties of the fleet notice component. */
+/** EventAdmin topics, property keys and service properties of the fleet component (notices and inventories). */
 public final class FleetEvents {
     public static final String TOPIC_PREFIX = "io/keywarden/fleet/";
     /** The broker acknowledged a notice this node signed. */
@@ -21,6 +21,22 @@ public final class FleetEvents {
     public static final String DENY_SOURCE_PROPERTY = "keywarden.deny.source";
     /** {@link #DENY_SOURCE_PROPERTY} of the deny list fed by fleet notices. */
     public static final String DENY_SOURCE_NOTICES = "fleet-notices";
+
+    /** An authority accepted a gateway's signed inventory (and stored it); {@link #PROPERTY_GATEWAY_ID} names it. */
+    public static final String TOPIC_INVENTORY_ACCEPTED = TOPIC_PREFIX + "INVENTORY_ACCEPTED";
+    /** An authority refused a message on an inventory or escrow topic; {@link #PROPERTY_ERROR} says why. */
+    public static final String TOPIC_INVENTORY_REJECTED = TOPIC_PREFIX + "INVENTORY_REJECTED";
+    /** An authority accepted a gateway's signed escrow deposit and handed it to the revocation component. */
+    public static final String TOPIC_ESCROW_ACCEPTED = TOPIC_PREFIX + "ESCROW_ACCEPTED";
+    /** The gateway id a message was published for (the last level of its MQTT topic). */
+    public static final String PROPERTY_GATEWAY_ID = "gateway.id";
+
+    /** Service property on every {@code CertificateInventory} an authority serves for a remote gateway. */
+    public static final String INVENTORY_SOURCE_PROPERTY = "keywarden.inventory.source";
+    /** {@link #INVENTORY_SOURCE_PROPERTY} of the inventories collected over the fleet's MQTT broker. */
+    public static final String INVENTORY_SOURCE_FLEET = "fleet";
+    /** Service property: the id of the remote gateway whose certificates a fleet inventory holds. */
+    public static final String INVENTORY_GATEWAY_PROPERTY = "keywarden.inventory.gateway";
 
     private FleetEvents() {
     }

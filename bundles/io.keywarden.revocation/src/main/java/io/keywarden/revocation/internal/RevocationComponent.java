@@ -58,6 +58,7 @@ import io.keywarden.revocation.internal.queue.TicketJournal;
 import io.keywarden.revocation.internal.request.Decision;
 import io.keywarden.revocation.internal.request.Keys;
 import io.keywarden.revocation.internal.request.RateLimiter;
+import io.keywarden.revocation.internal.request.Inventories;
 import io.keywarden.revocation.internal.request.RequestChecker;
 import io.keywarden.revocation.internal.request.TargetResolver;
 import io.keywarden.revocation.internal.store.DenyListStore;
@@ -80,8 +81,9 @@ public final class RevocationComponent implements RevocationService {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationComponent.class);
     private static final int REFUSED_KEPT = 1000;
 
-    @Reference
-    private CertificateInventory inventory;
+    /** This framework's own inventory; remote gateways' ones (collected by the fleet bundle) come and go below. */
+    @Reference(target = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "=" + FleetEvents.INVENTORY_SOURCE_FLEET + "))")
+    private CertificateInventory localInventory;
     @Reference
     private GatewayEnrollmentService gateway;
     @Reference
@@ -90,6 +92,8 @@ public final class RevocationComponent implements RevocationService {
     private volatile EventAdmin eventAdmin;
 
     private final Map<String, Authority> authorities = new ConcurrentHashMap<>();
+    private final Map<CertificateInventory, String> remoteInventories = new ConcurrentHashMap<>();
+    private volatile Inventories inventory;
     private final List<Ticket> refused = new CopyOnWriteArrayList<>();
 
     private PolicyOptions options;
@@ -114,6 +118,30 @@ public final class RevocationComponent implements RevocationService {
         authorities.remove(a.getId(), a);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "=" + FleetEvents.INVENTORY_SOURCE_FLEET + ")")
+    synchronized void addRemoteInventory(CertificateInventory remote, Map<String, Object> properties) {
+        String gatewayId = String.valueOf(properties.get(FleetEvents.INVENTORY_GATEWAY_PROPERTY));
+        remoteInventories.put(remote, gatewayId);
+        if (inventory != null) {
+            inventory.addRemote(remote, gatewayId);
+        }
+    }
+
+    synchronized void removeRemoteInventory(CertificateInventory remote) {
+        remoteInventories.remove(remote);
+        if (inventory != null) {
+            inventory.removeRemote(remote);
+        }
+    }
+
+    private synchronized Inventories inventories() {
+        Inventories all = new Inventories(localInventory);
+        remoteInventories.forEach(all::addRemote);
+        inventory = all;
+        return all;
+    }
+
     @Activate
     void activate(BundleContext context, Map<String, Object> properties)
             throws InvalidConfigurationException, IOException, GeneralSecurityException {
@@ -135,7 +163,7 @@ public final class RevocationComponent implements RevocationService {
             vault.importDeposits();
         }
         checker = new RequestChecker(id -> Optional.ofNullable(authorities.get(id)), nonces,
-                new RateLimiter(options.getRatePerMinute()), new TargetResolver(inventory), gateway::getDeviceId,
+                new RateLimiter(options.getRatePerMinute()), new TargetResolver(inventories()), gateway::getDeviceId,
                 options.getSkew(), clock);
         queue = new RevocationQueue(ca, new Facts(), new TicketJournal(options.getDataDir().resolve("tickets")),
                 options.getRoutes(), new Backoff(options.getRetryInitial(), options.getRetryMax(), new SecureRandom()),

@@ -2,6 +2,7 @@ package io.keywarden.revocation.internal.authority;
 
 import java.util.Collection;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.keywarden.api.enrollment.CertificateRecord;
@@ -9,8 +10,9 @@ import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.revocation.RevocationTarget;
 
 /**
- * Whether an authority's role and scope cover a target, judged from what this gateway knows: the certificates the
- * target resolves to (device id and kind of each) and this gateway's own id.
+ * Whether an authority's role and scope cover a target, judged from what this node knows: the certificates the
+ * target resolves to (device id and kind of each) and the gateway each belongs to (this gateway for the local
+ * inventory, the sending gateway for one collected over the fleet).
  */
 public final class ScopeRules {
 
@@ -19,10 +21,11 @@ public final class ScopeRules {
 
     /**
      * @param certificates what the target resolves to (non-empty)
+     * @param gatewayOf the gateway a certificate belongs to
      * @return why the target is out of scope, or empty when it is covered
      */
     public static Optional<String> outOfScope(Authority a, RevocationTarget target,
-            Collection<CertificateRecord> certificates, String localGatewayId) {
+            Collection<CertificateRecord> certificates, Function<CertificateRecord, String> gatewayOf) {
         boolean compromisedGateway = target.getKind() == RevocationTarget.Kind.COMPROMISED_GATEWAY;
         switch (a.getRole()) {
             case FLEET_AUTHORITY:
@@ -32,10 +35,11 @@ public final class ScopeRules {
                 if (compromisedGateway) {
                     return Optional.of("a gateway monitor cannot declare a gateway compromised");
                 }
-                if (!gateway.equalsIgnoreCase(localGatewayId)) {
-                    return Optional.of("monitor of gateway " + gateway + " cannot revoke on gateway " + localGatewayId);
-                }
                 for (CertificateRecord r : certificates) {
+                    String owner = gatewayOf.apply(r);
+                    if (!gateway.equalsIgnoreCase(owner)) {
+                        return Optional.of("monitor of gateway " + gateway + " cannot revoke on gateway " + owner);
+                    }
                     if (r.getKind() != DeviceKind.SENSOR) {
                         return Optional.of("a gateway monitor revokes sensors only, " + r.getDeviceId() + " is a "
                                 + r.getKind());

@@ -66,11 +66,13 @@ public final class EscrowVault {
         return n;
     }
 
-    /** The escrowed key of the account, importing deposits first when it is not known yet. */
+    /**
+     * The escrowed key of the account. Deposits may arrive at any time (the fleet bundle writes those it collects
+     * over MQTT into the deposit directory), so new or changed ones are imported on every call, without a restart.
+     */
     public synchronized Optional<KeyPair> keyFor(String accountUrl) {
         try {
-            if (!byAccount.containsKey(accountUrl)) {
-                importDeposits();
+            if (importDeposits() > 0 || !byAccount.containsKey(accountUrl)) {
                 openAll();
             }
         } catch (IOException e) {

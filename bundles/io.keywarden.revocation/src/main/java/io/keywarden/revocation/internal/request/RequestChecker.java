@@ -84,7 +84,8 @@ public final class RequestChecker {
             return Decision.refused(claimed, RefusalReason.UNKNOWN_TARGET, "no unexpired certificate is known for "
                     + claimed.getTarget());
         }
-        Optional<String> out = ScopeRules.outOfScope(authority.get(), claimed.getTarget(), certs, localGatewayId.get());
+        Optional<String> out = ScopeRules.outOfScope(authority.get(), claimed.getTarget(), certs,
+                r -> targets.gatewayOf(r, localGatewayId.get()));
         if (out.isPresent()) {
             return Decision.refused(claimed, RefusalReason.OUT_OF_SCOPE, out.get());
         }

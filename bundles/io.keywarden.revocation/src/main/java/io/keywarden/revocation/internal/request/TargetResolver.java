@@ -15,13 +15,18 @@ import io.keywarden.revocation.internal.store.DenyListStore;
 /**
  * What a target means in certificates, from the inventory: a device's unexpired certificates (current and
  * superseded: a superseded certificate is still valid at the CA), one certificate by serial, or everything a
- * compromised gateway's account ordered.
+ * compromised gateway's account ordered. Every inventory counts: the local one and those of remote gateways.
  */
 public final class TargetResolver {
-    private final CertificateInventory inventory;
+    private final Inventories inventory;
 
     public TargetResolver(CertificateInventory inventory) {
-        this.inventory = inventory;
+        this.inventory = inventory instanceof Inventories all ? all : new Inventories(inventory);
+    }
+
+    /** The gateway a certificate belongs to: {@code localGatewayId} unless a remote gateway's inventory holds it. */
+    public String gatewayOf(CertificateRecord r, String localGatewayId) {
+        return inventory.remoteGatewayOf(r.getSerial()).orElse(localGatewayId);
     }
 
     /** Empty when nothing unexpired is known for the target. */
