@@ -49,4 +49,22 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Data directory", description = "Applied notices and the outbox of unpublished ones; "
             + "empty: the bundle's data area")
     String data_dir() default "";
+
+    @AttributeDefinition(name = "Publish the inventory", description = "This node is a gateway: sign its certificate "
+            + "inventory and escrow deposit with its own ACME-issued key and publish them to "
+            + "keywarden/<fleet id>/inventory/<gateway id> and .../escrow/<gateway id>")
+    boolean inventory_publish() default false;
+
+    @AttributeDefinition(name = "Collect inventories", description = "This node is the fleet authority: accept the "
+            + "gateways' signed inventories and serve them to the revocation component")
+    boolean inventory_collect() default false;
+
+    @AttributeDefinition(name = "CA roots of gateway certificates", description = "PEM file of the CA root(s) that "
+            + "issue the gateways' certificates; needed to collect inventories")
+    String inventory_ca_roots() default "";
+
+    @AttributeDefinition(name = "Escrow deposit directory", description = "Gateway: where the ACME bundle writes its "
+            + "escrow deposit (published when it changes); authority: the revocation component's deposit directory, "
+            + "where accepted deposits are written. Empty: no escrow over MQTT")
+    String escrow_deposit_dir() default "";
 }

@@ -9,6 +9,9 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +36,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.keywarden.api.enrollment.CertificateInventory;
+import io.keywarden.api.enrollment.EnrollmentEvents;
+import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RevocationEvents;
@@ -41,7 +47,8 @@ import io.keywarden.api.revocation.RevocationEvents;
  * Fleet revocation notices over MQTT. As the fleet authority it signs a notice for every revocation its revocation
  * component accepts and publishes it retained (outbox first, so a broker outage or a restart loses none); as a gateway
  * it verifies notices with the authority's key and denies the certificates they name at once, through a
- * {@link DenyList} service the enforcement points consult beside the local one.
+ * {@link DenyList} service the enforcement points consult beside the local one. A gateway also publishes its signed
+ * inventory and escrow deposit ({@link InventoryPublisher}); the authority collects them ({@link InventoryCollector}).
  */
 // service = {}: registered by activate() once the configuration is valid (see AcmeEnrollmentComponent for why)
 @Component(configurationPid = FleetOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
@@ -52,6 +59,12 @@ public final class FleetNoticeComponent implements MqttLink.Handler {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile GatewayEnrollmentService gateway;
+    /** The gateway's own inventory, never one this component serves for a remote gateway. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            target = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "=" + FleetEvents.INVENTORY_SOURCE_FLEET + "))")
+    private volatile CertificateInventory localInventory;
 
     private FleetOptions options;
     private ScheduledExecutorService executor;
@@ -60,6 +73,11 @@ public final class FleetNoticeComponent implements MqttLink.Handler {
     private MqttLink link;
     private ServiceRegistration<?> denyRegistration;
     private ServiceRegistration<?> handlerRegistration;
+    private InventoryPublisher inventoryPublisher;
+    private InventoryCollector collector;
+    private final List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean inventoryDue = new AtomicBoolean();
+    private BundleContext context;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) throws InvalidConfigurationException,
@@ -84,6 +102,17 @@ public final class FleetNoticeComponent implements MqttLink.Handler {
             publisher = new NoticePublisher(options, new Outbox(options.getDataDir().resolve("outbox")), link,
                     Clock.systemUTC(), this::post);
         }
+        this.context = context;
+        if (options.isInventoryPublish()) {
+            inventoryPublisher = new InventoryPublisher(options, new Outbox(options.getDataDir().resolve("inventory-outbox")),
+                    link, Clock.systemUTC(), () -> Optional.ofNullable(gateway), () -> Optional.ofNullable(localInventory));
+            // the ACME bundle rewrites its deposit whenever it logs in; a look every few seconds costs one small read
+            executor.scheduleWithFixedDelay(inventoryPublisher::publishEscrowIfChanged, 5, 5, TimeUnit.SECONDS);
+        }
+        if (options.isInventoryCollect()) {
+            collector = new InventoryCollector(options, Clock.systemUTC(), this::post, this::registerInventory);
+            collector.load();
+        }
         link.start();
         register(context);
         LOG.info("Fleet notices started: {}", options);
@@ -102,12 +131,38 @@ public final class FleetNoticeComponent implements MqttLink.Handler {
             handlerRegistration = context.registerService(EventHandler.class,
                     event -> executor.execute(() -> publisher.accepted(event)), p);
         }
+        if (inventoryPublisher != null) {
+            Dictionary<String, Object> p = new Hashtable<>();
+            p.put(EventConstants.EVENT_TOPIC, new String[] { EnrollmentEvents.TOPIC_ENROLLED, EnrollmentEvents.TOPIC_RENEWED });
+            registrations.add(context.registerService(EventHandler.class, event -> inventoryChanged(), p));
+        }
+    }
+
+    /** A burst of enrollments (a gateway and its sensors at start) becomes one inventory message, not one each. */
+    private void inventoryChanged() {
+        if (inventoryDue.compareAndSet(false, true)) {
+            executor.schedule(() -> {
+                inventoryDue.set(false);
+                inventoryPublisher.publishInventory();
+                inventoryPublisher.publishEscrowIfChanged();
+            }, 200, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Serves an accepted remote gateway's inventory to the revocation component. */
+    private void registerInventory(GatewayInventory inventory) {
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put(FleetEvents.INVENTORY_SOURCE_PROPERTY, FleetEvents.INVENTORY_SOURCE_FLEET);
+        p.put(FleetEvents.INVENTORY_GATEWAY_PROPERTY, inventory.gatewayId());
+        registrations.add(context.registerService(CertificateInventory.class, inventory, p));
     }
 
     @Deactivate
     void deactivate() {
         unregister(handlerRegistration);
         unregister(denyRegistration);
+        registrations.forEach(FleetNoticeComponent::unregister);
+        registrations.clear();
         handlerRegistration = null;
         denyRegistration = null;
         if (link != null) {
@@ -142,10 +197,24 @@ public final class FleetNoticeComponent implements MqttLink.Handler {
         if (publisher != null) {
             executor.execute(publisher::flush);
         }
+        if (collector != null) {
+            link.subscribe(options.gatewayTopic(GatewayEnvelope.TYPE_INVENTORY, "+"));
+            if (options.getEscrowDepositDir().isPresent()) {
+                link.subscribe(options.gatewayTopic(GatewayEnvelope.TYPE_ESCROW, "+"));
+            }
+        }
+        if (inventoryPublisher != null) {
+            executor.execute(inventoryPublisher::connected);
+        }
     }
 
     @Override
     public void message(String topic, byte[] payload) {
+        String[] levels = topic.split("/", -1);
+        if (collector != null && levels.length == 4 && !levels[2].equals("revocation-notices")) {
+            collected(topic, levels[2], levels[3], payload);
+            return;
+        }
         if (applied == null || payload.length == 0) {
             // an empty retained message is how a broker operator clears a topic: nothing to apply
             return;
@@ -170,6 +239,23 @@ public final class FleetNoticeComponent implements MqttLink.Handler {
         } catch (IOException e) {
             // in memory nothing changed either; the retained notice arrives again on the next connection
             LOG.error("Cannot record notice {}: {}", notice.ticketId(), e.getMessage());
+        }
+    }
+
+    private void collected(String topic, String type, String gatewayId, byte[] payload) {
+        if (payload.length == 0) {
+            return;
+        }
+        if (!FleetOptions.isGatewayId(gatewayId)) {
+            LOG.warn("Rejected a message on {}: {} is not a gateway id", topic, gatewayId);
+            post(FleetEvents.TOPIC_INVENTORY_REJECTED, Map.of(FleetEvents.PROPERTY_MQTT_TOPIC, topic,
+                    FleetEvents.PROPERTY_ERROR, "not a gateway id: " + gatewayId));
+            return;
+        }
+        if (GatewayEnvelope.TYPE_INVENTORY.equals(type)) {
+            executor.execute(() -> collector.inventory(topic, gatewayId, payload));
+        } else if (GatewayEnvelope.TYPE_ESCROW.equals(type)) {
+            executor.execute(() -> collector.escrow(topic, gatewayId, payload));
         }
     }
 

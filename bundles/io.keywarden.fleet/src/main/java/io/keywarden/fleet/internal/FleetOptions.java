@@ -3,14 +3,20 @@ package io.keywarden.fleet.internal;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The component's configuration, parsed and checked once; every error names its property. */
@@ -29,11 +35,17 @@ final class FleetOptions {
     static final String KEY_PUBLISH = "notices.publish";
     static final String KEY_SIGNING_KEY_FILE = "authority.signing.key.file";
     static final String KEY_DATA_DIR = "data.dir";
+    static final String KEY_INVENTORY_PUBLISH = "inventory.publish";
+    static final String KEY_INVENTORY_COLLECT = "inventory.collect";
+    static final String KEY_INVENTORY_CA_ROOTS = "inventory.ca.roots";
+    static final String KEY_ESCROW_DEPOSIT_DIR = "escrow.deposit.dir";
 
     static final String DEFAULT_AUTHORITY_ID = "fleet-authority";
 
     /** MQTT topic levels may not hold wildcards or separators; keep ids to a safe alphabet. */
     private static final Pattern TOPIC_LEVEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** A gateway id becomes a topic level and a file name: a DNS name, never "." or "..". */
+    private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
 
     private final URI brokerUrl;
     private final String clientId;
@@ -45,9 +57,13 @@ final class FleetOptions {
     private final PublicKey authorityKey;
     private final PrivateKey signingKey;
     private final Path dataDir;
+    private final boolean inventoryPublish;
+    private final Set<TrustAnchor> inventoryRoots;
+    private final Path escrowDepositDir;
 
     private FleetOptions(URI brokerUrl, String clientId, String username, char[] password, Path trustAnchor,
-            String fleetId, String authorityId, PublicKey authorityKey, PrivateKey signingKey, Path dataDir) {
+            String fleetId, String authorityId, PublicKey authorityKey, PrivateKey signingKey, Path dataDir,
+            boolean inventoryPublish, Set<TrustAnchor> inventoryRoots, Path escrowDepositDir) {
         this.brokerUrl = brokerUrl;
         this.clientId = clientId;
         this.username = username;
@@ -58,6 +74,9 @@ final class FleetOptions {
         this.authorityKey = authorityKey;
         this.signingKey = signingKey;
         this.dataDir = dataDir;
+        this.inventoryPublish = inventoryPublish;
+        this.inventoryRoots = inventoryRoots;
+        this.escrowDepositDir = escrowDepositDir;
     }
 
     static FleetOptions parse(Map<String, ?> props, Path defaultDataDir) throws InvalidConfigurationException {
@@ -90,8 +109,15 @@ final class FleetOptions {
                 throw new InvalidConfigurationException(KEY_SIGNING_KEY_FILE, "not a usable PKCS#8 private key: " + e.getMessage());
             }
         }
-        if (authorityKey == null && signingKey == null) {
-            throw new InvalidConfigurationException(KEY_APPLY, "neither applying nor publishing notices: nothing to do");
+        boolean inventoryPublish = bool(props, KEY_INVENTORY_PUBLISH, false);
+        Set<TrustAnchor> roots = null;
+        if (bool(props, KEY_INVENTORY_COLLECT, false)) {
+            roots = roots(required(props, KEY_INVENTORY_CA_ROOTS));
+        }
+        Path escrowDir = string(props, KEY_ESCROW_DEPOSIT_DIR).map(Path::of).orElse(null);
+        if (authorityKey == null && signingKey == null && !inventoryPublish && roots == null) {
+            throw new InvalidConfigurationException(KEY_APPLY, "neither applying nor publishing notices nor handling "
+                    + "inventories: nothing to do");
         }
         Path dataDir = string(props, KEY_DATA_DIR).map(Path::of).orElse(defaultDataDir);
         if (dataDir == null) {
@@ -102,7 +128,27 @@ final class FleetOptions {
         }
         return new FleetOptions(broker, clientId, string(props, KEY_USERNAME).orElse(null),
                 string(props, KEY_PASSWORD).map(String::toCharArray).orElse(null), trustAnchor, fleetId, authorityId,
-                authorityKey, signingKey, dataDir);
+                authorityKey, signingKey, dataDir, inventoryPublish, roots, escrowDir);
+    }
+
+    /** The CA roots gateways' certificates must chain to: every certificate in a PEM file (the CA's root). */
+    private static Set<TrustAnchor> roots(String file) throws InvalidConfigurationException {
+        try {
+            List<X509Certificate> certs = RecordCodec.certificates(Files.readString(Path.of(file), StandardCharsets.US_ASCII));
+            if (certs.isEmpty()) {
+                throw new InvalidConfigurationException(KEY_INVENTORY_CA_ROOTS, "no certificate in " + file);
+            }
+            Set<TrustAnchor> anchors = new HashSet<>();
+            certs.forEach(c -> anchors.add(new TrustAnchor(c, null)));
+            return Set.copyOf(anchors);
+        } catch (IOException | GeneralSecurityException | java.nio.file.InvalidPathException e) {
+            throw new InvalidConfigurationException(KEY_INVENTORY_CA_ROOTS, "cannot read CA roots from " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether a topic's last level can be a gateway id (and so a file name). */
+    static boolean isGatewayId(String s) {
+        return GATEWAY_ID.matcher(s).matches();
     }
 
     /**
@@ -221,6 +267,31 @@ final class FleetOptions {
         return dataDir;
     }
 
+    /** This node publishes its signed inventory and escrow deposit (it is a gateway). */
+    boolean isInventoryPublish() {
+        return inventoryPublish;
+    }
+
+    /** This node collects gateways' inventories (it is the fleet authority). */
+    boolean isInventoryCollect() {
+        return inventoryRoots != null;
+    }
+
+    /** The CA roots a gateway's signing certificate must chain to; empty set unless collecting. */
+    Set<TrustAnchor> getInventoryRoots() {
+        return inventoryRoots == null ? Set.of() : inventoryRoots;
+    }
+
+    /** Gateway: where the ACME bundle writes the escrow deposit; authority: where the revocation component reads it. */
+    Optional<Path> getEscrowDepositDir() {
+        return Optional.ofNullable(escrowDepositDir);
+    }
+
+    /** {@code keywarden/<fleet>/<type>/<gateway>}, type {@code inventory} or {@code escrow}. */
+    String gatewayTopic(String type, String gatewayId) {
+        return "keywarden/" + fleetId + "/" + type + "/" + gatewayId;
+    }
+
     /** The filter gateways subscribe to. */
     String subscriptionFilter() {
         return topicPrefix() + "+";
@@ -237,14 +308,18 @@ final class FleetOptions {
     @Override
     public String toString() {
         return "FleetOptions[" + brokerUrl + ", fleet " + fleetId + ", authority " + authorityId
-                + (authorityKey != null ? ", applies" : "") + (signingKey != null ? ", publishes" : "") + "]";
+                + (authorityKey != null ? ", applies" : "") + (signingKey != null ? ", publishes" : "")
+                + (inventoryPublish ? ", publishes its inventory" : "") + (inventoryRoots != null ? ", collects inventories" : "")
+                + "]";
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof FleetOptions f && f.brokerUrl.equals(brokerUrl) && f.fleetId.equals(fleetId)
                 && f.authorityId.equals(authorityId) && Objects.equals(f.authorityKey, authorityKey)
-                && Objects.equals(f.signingKey, signingKey) && f.dataDir.equals(dataDir);
+                && Objects.equals(f.signingKey, signingKey) && f.dataDir.equals(dataDir)
+                && f.inventoryPublish == inventoryPublish && Objects.equals(f.inventoryRoots, inventoryRoots)
+                && Objects.equals(f.escrowDepositDir, escrowDepositDir);
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Signed notices the broker has not acknowledged yet, one file per topic level, written before the first publish
+ * Signed messages (notices, a gateway's inventory and escrow deposit) the broker has not acknowledged yet, one file per topic level, written before the first publish
  * attempt and deleted on acknowledgement: a broker outage or a restart loses none.
  */
 final class Outbox {
@@ -24,12 +24,20 @@ final class Outbox {
         this.dir = Files.createDirectories(dir);
     }
 
-    void put(String topicLevel, String compactJws) throws IOException {
+    synchronized void put(String topicLevel, String compactJws) throws IOException {
         AtomicFiles.write(dir.resolve(topicLevel + ".jws"), compactJws.getBytes(StandardCharsets.US_ASCII));
     }
 
     void remove(String topicLevel) throws IOException {
         Files.deleteIfExists(dir.resolve(topicLevel + ".jws"));
+    }
+
+    /** Removes the entry only if it still holds {@code compactJws}: a newer message put meanwhile stays. */
+    synchronized void removeIfUnchanged(String topicLevel, String compactJws) throws IOException {
+        Path f = dir.resolve(topicLevel + ".jws");
+        if (Files.exists(f) && Files.readString(f, StandardCharsets.US_ASCII).equals(compactJws)) {
+            Files.delete(f);
+        }
     }
 
     List<Entry> pending() throws IOException {

@@ -1,6 +1,6 @@
 package io.keywarden.fleet.internal;
 
-/** A message on the notice topic that must not change anything. */
+/** A fleet message (notice, inventory, escrow deposit) that failed a check and must not change anything. */
 final class RejectedNoticeException extends Exception {
     private static final long serialVersionUID = 1L;
 
