@@ -41,9 +41,14 @@ final class LocalStage implements AutoCloseable {
 
     /** As {@link #start(Path)}, with more environment variables for Pebble (the bench's switches). */
     static LocalStage start(Path workDir, java.util.Map<String, String> pebbleEnvironment) {
+        return start(workDir, builder -> pebbleEnvironment.forEach(builder::environment));
+    }
+
+    /** As {@link #start(Path)}, with Pebble's builder adjusted first (more environment, a shared mock DNS). */
+    static LocalStage start(Path workDir, Consumer<PebbleHarness.Builder> pebbleSettings) {
         Layout.wipe(workDir);
         PebbleHarness.Builder builder = PebbleHarness.builder(workDir.resolve("pebble"));
-        pebbleEnvironment.forEach(builder::environment);
+        pebbleSettings.accept(builder);
         PebbleHarness pebble = builder.build();
         LocalStage stage = new LocalStage(workDir, pebble);
         try {

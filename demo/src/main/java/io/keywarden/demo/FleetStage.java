@@ -1,0 +1,306 @@
+package io.keywarden.demo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.jose4j.json.JsonUtil;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.lang.JoseException;
+
+import io.keywarden.testing.mqtt.MosquittoBroker;
+import io.keywarden.testing.pebble.ChallTestSrv;
+
+/**
+ * Two nodes of a fleet on one machine, each a real runtime process: a gateway (with its sensors) and the fleet
+ * authority, both enrolled at one Pebble with real http-01, talking only through one Mosquitto. The gateway
+ * publishes its signed inventory and escrow deposit and applies notices; the authority collects inventories, takes
+ * revocation requests in its inbox and publishes notices. The two http-01 responders share Pebble's validation port
+ * on different loopback addresses (the mock DNS sends the authority's name to 127.0.0.2).
+ */
+final class FleetStage implements AutoCloseable {
+    static final String FLEET = "demo-fleet";
+    static final String AUTHORITY_ID = "fleet-authority";
+    static final String AUTHORITY_HOST = "authority.fleet.keywarden.test";
+    private static final String AUTHORITY_ADDRESS = "127.0.0.2";
+    private static final String FLEET_PID = "io.keywarden.fleet";
+
+    final Path work;
+    final ChallTestSrv dns;
+    final LocalStage gateway;
+    final MosquittoBroker broker;
+    final Path authorityWork;
+    final Path authorityEtc;
+    final Path authorityData;
+    final Path authorityRevocation;
+    final Path authorityFleet;
+    final Path authorityInbox;
+    final Path authorityDeposits;
+    final Path gatewayFleet;
+    final Path gatewayDeposits;
+    private final Path keys;
+    private final KeyPair authorityKey;
+    private RuntimeProcess authorityRuntime;
+
+    private FleetStage(Path work, ChallTestSrv dns, LocalStage gateway, MosquittoBroker broker) {
+        this.work = work;
+        this.dns = dns;
+        this.gateway = gateway;
+        this.broker = broker;
+        this.authorityWork = work.resolve("authority");
+        this.authorityEtc = authorityWork.resolve("etc");
+        this.authorityData = authorityWork.resolve("data");
+        this.authorityRevocation = authorityWork.resolve("revocation");
+        this.authorityFleet = authorityWork.resolve("fleet");
+        this.authorityInbox = authorityWork.resolve("inbox");
+        this.authorityDeposits = authorityWork.resolve("escrow-deposits");
+        this.gatewayFleet = gateway.workDir.resolve("fleet");
+        this.gatewayDeposits = gateway.workDir.resolve("escrow-deposits");
+        this.keys = work.resolve("keys");
+        try {
+            this.authorityKey = ecKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Wipes {@code work}; starts the mock DNS, Pebble (real http-01) and Mosquitto. */
+    static FleetStage start(Path work) {
+        Layout.wipe(work);
+        ChallTestSrv dns = ChallTestSrv.start(work.resolve("dns"));
+        LocalStage gateway = null;
+        MosquittoBroker broker = null;
+        try {
+            addARecord(dns, AUTHORITY_HOST, AUTHORITY_ADDRESS);
+            gateway = LocalStage.start(work.resolve("gateway"), b -> b.sharedDns(dns));
+            broker = MosquittoBroker.start(work.resolve("mqtt"));
+            return new FleetStage(work, dns, gateway, broker);
+        } catch (RuntimeException e) {
+            if (gateway != null) {
+                gateway.close();
+            }
+            dns.close();
+            throw e;
+        }
+    }
+
+    /** The gateway's ACME configuration with escrow to the authority, its sensors, and its fleet configuration. */
+    void configureGateway(String gatewayId, List<ConfigFiles.Sensor> sensors) throws IOException, GeneralSecurityException {
+        KeyPair escrow = ecKeyPair();
+        secret(keys.resolve("escrow-private.pem"), RevocationStage.pem("PRIVATE KEY", escrow.getPrivate().getEncoded()));
+        Files.writeString(keys.resolve("escrow-public.pem"), RevocationStage.pem("PUBLIC KEY", escrow.getPublic().getEncoded()));
+        secret(keys.resolve("authority-private.pem"), RevocationStage.pem("PRIVATE KEY", authorityKey.getPrivate().getEncoded()));
+        Files.writeString(keys.resolve("authority-public.pem"), RevocationStage.pem("PUBLIC KEY", authorityKey.getPublic().getEncoded()));
+        Files.writeString(keys.resolve("ca-roots.pem"), gateway.pebble.rootCertificatePem());
+
+        Map<String, String> g = gateway.gatewayConfig(gatewayId, 4);
+        g.put("escrow.authority.key", keys.resolve("escrow-public.pem").toAbsolutePath().toString());
+        g.put("escrow.deposit.dir", gatewayDeposits.toAbsolutePath().toString());
+        ConfigFiles.writeGateway(gateway.etc, g);
+        for (ConfigFiles.Sensor s : sensors) {
+            ConfigFiles.writeSensor(gateway.etc, s.id(), s);
+        }
+        Map<String, String> f = fleetConfig(gatewayFleet);
+        f.put("notices.apply", "true");
+        f.put("authority.public.key", keys.resolve("authority-public.pem").toAbsolutePath().toString());
+        f.put("inventory.publish", "true");
+        f.put("escrow.deposit.dir", gatewayDeposits.toAbsolutePath().toString());
+        ConfigFiles.write(gateway.etc.resolve(FLEET_PID + ".cfg"), f, "Keywarden fleet (gateway)");
+    }
+
+    /** The authority's own ACME identity, its revocation policy (escrow key, inbox), its authority and fleet role. */
+    void configureAuthority() {
+        Map<String, String> g = new LinkedHashMap<>(gateway.gatewayConfig(AUTHORITY_HOST, 2));
+        g.put(ConfigFiles.HTTP01_BIND, AUTHORITY_ADDRESS);
+        g.put(ConfigFiles.DATA_DIR, authorityData.toAbsolutePath().toString());
+        ConfigFiles.writeGateway(authorityEtc, g);
+
+        Map<String, String> policy = new LinkedHashMap<>();
+        policy.put("routes", "CUSTODIAN_ACCOUNT,ESCROWED_ACCOUNT_KEY");
+        policy.put("retry.initial.millis", "200");
+        policy.put("retry.max.seconds", "2");
+        policy.put("data.dir", authorityRevocation.toAbsolutePath().toString());
+        policy.put("inbox.dir", authorityInbox.toAbsolutePath().toString());
+        policy.put("escrow.private.key", keys.resolve("escrow-private.pem").toAbsolutePath().toString());
+        policy.put("escrow.deposit.dir", authorityDeposits.toAbsolutePath().toString());
+        ConfigFiles.write(authorityEtc.resolve(RevocationStage.POLICY_PID + ".cfg"), policy, "Keywarden revocation policy");
+
+        Map<String, String> authority = new LinkedHashMap<>();
+        authority.put("authority.id", AUTHORITY_ID);
+        authority.put("authority.role", "fleet-authority");
+        authority.put("authority.key", keys.resolve("authority-public.pem").toAbsolutePath().toString());
+        ConfigFiles.write(authorityEtc.resolve(RevocationStage.AUTHORITY_FACTORY_PID + "-fleet.cfg"), authority,
+                "Keywarden revocation authority");
+
+        Map<String, String> f = fleetConfig(authorityFleet);
+        f.put("notices.apply", "false");
+        f.put("notices.publish", "true");
+        f.put("authority.signing.key.file", keys.resolve("authority-private.pem").toAbsolutePath().toString());
+        f.put("inventory.collect", "true");
+        f.put("inventory.ca.roots", keys.resolve("ca-roots.pem").toAbsolutePath().toString());
+        f.put("escrow.deposit.dir", authorityDeposits.toAbsolutePath().toString());
+        ConfigFiles.write(authorityEtc.resolve(FLEET_PID + ".cfg"), f, "Keywarden fleet (authority)");
+    }
+
+    private Map<String, String> fleetConfig(Path dataDir) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("mqtt.broker.url", broker.url());
+        f.put("fleet.id", FLEET);
+        f.put("authority.id", AUTHORITY_ID);
+        f.put("data.dir", dataDir.toAbsolutePath().toString());
+        return f;
+    }
+
+    RuntimeProcess startGateway(Path runtimeJar) {
+        return gateway.startRuntime(runtimeJar, List.of());
+    }
+
+    synchronized RuntimeProcess startAuthority(Path runtimeJar) {
+        authorityRuntime = RuntimeProcess.startBackground(runtimeJar, authorityEtc, authorityWork,
+                authorityWork.resolve("runtime.log"), List.of());
+        return authorityRuntime;
+    }
+
+    /** The fleet authority's request to treat a gateway as compromised, signed now with a fresh nonce. */
+    String signCompromisedGateway(String gatewayId, int reason) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("target", Map.of("kind", "COMPROMISED_GATEWAY", "value", gatewayId));
+        payload.put("reason", reason);
+        payload.put("requester", AUTHORITY_ID);
+        payload.put("nonce", UUID.randomUUID().toString());
+        payload.put("iat", Instant.now().getEpochSecond());
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(JsonUtil.toJson(payload));
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+        jws.setKeyIdHeaderValue(AUTHORITY_ID);
+        jws.setKey(authorityKey.getPrivate());
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Drops a signed request into the authority's inbox, atomically. */
+    void deliver(String name, String signedRequest) {
+        try {
+            Files.createDirectories(authorityInbox);
+            Path tmp = authorityInbox.resolve("." + name + ".tmp");
+            Files.writeString(tmp, signedRequest, StandardCharsets.US_ASCII);
+            Files.move(tmp, authorityInbox.resolve(name + ".jws"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to " + authorityInbox, e);
+        }
+    }
+
+    Optional<Map<String, Object>> result(String name) {
+        Path f = authorityInbox.resolve(name + ".result");
+        try {
+            return Files.exists(f) ? Optional.of(JsonUtil.parseJson(Files.readString(f, StandardCharsets.UTF_8)))
+                    : Optional.empty();
+        } catch (IOException | JoseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The serials the gateway's fleet-notices deny list holds (its file on disk). */
+    java.util.Set<String> deniedAtGateway() {
+        Path f = gatewayFleet.resolve("applied-notices.properties");
+        Properties p = new Properties();
+        try (var r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            return java.util.Set.of();
+        }
+        return p.stringPropertyNames();
+    }
+
+    /** The payload of the gateway's inventory the authority accepted and stored, if any. */
+    Optional<Map<String, Object>> storedInventory(String gatewayId) {
+        Path f = authorityFleet.resolve("inventories").resolve(gatewayId + ".jws");
+        try {
+            if (!Files.exists(f)) {
+                return Optional.empty();
+            }
+            String[] parts = Files.readString(f, StandardCharsets.US_ASCII).split("\\.");
+            return Optional.of(JsonUtil.parseJson(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
+                    StandardCharsets.UTF_8)));
+        } catch (IOException | JoseException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    Path authorityLog() {
+        return authorityWork.resolve("runtime.log");
+    }
+
+    @Override
+    public void close() {
+        try {
+            RuntimeProcess a;
+            synchronized (this) {
+                a = authorityRuntime;
+            }
+            if (a != null) {
+                a.close();
+            }
+        } finally {
+            try {
+                gateway.close();
+            } finally {
+                broker.close();
+                dns.close();
+            }
+        }
+    }
+
+    private static void addARecord(ChallTestSrv dns, String host, String address) {
+        String body = "{\"host\":\"" + host + "\",\"addresses\":[\"" + address + "\"]}";
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + dns.managementPort() + "/add-a"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                throw new DemoException("the mock DNS refused the A record of " + host + ": " + r.statusCode() + " " + r.body());
+            }
+        } catch (IOException e) {
+            throw new DemoException("cannot reach the mock DNS: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoException("interrupted");
+        }
+    }
+
+    private static Path secret(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content, StandardCharsets.US_ASCII);
+        return file;
+    }
+
+    static KeyPair ecKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        return g.generateKeyPair();
+    }
+}

@@ -1,0 +1,203 @@
+package io.keywarden.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.jose4j.json.JsonUtil;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.junit.jupiter.api.Test;
+
+import io.keywarden.testing.pebble.CertStatus;
+
+/**
+ * A fleet authority on its own node: two real runtime processes, one Pebble (real http-01), one Mosquitto. The
+ * gateway publishes its signed inventory and escrow deposit; the authority, which knows the gateway only through the
+ * broker, takes a COMPROMISED_GATEWAY request in its inbox, revokes every certificate of the gateway at Pebble through
+ * the escrowed account key, deactivates the account, and its notice makes the gateway deny all of them. An inventory
+ * signed by a certificate for another name is refused.
+ */
+class FleetRevocationTest {
+    private static final String GATEWAY = "gateway.fleet.keywarden.test";
+    private static final int SENSORS = 3;
+    private static final int REASON_KEY_COMPROMISE = 1;
+
+    @Test
+    void anAuthorityThatKnowsTheGatewayOnlyOverMqttRevokesItAndTheGatewayDeniesItAll() throws Exception {
+        Layout layout = Layout.detect();
+        Path runtimeJar = layout.requireRuntimeJar();
+        try (FleetStage fleet = FleetStage.start(layout.home.resolve("demo/target/fleet-revocation-test"))) {
+            List<ConfigFiles.Sensor> sensors = new ArrayList<>();
+            Set<String> devices = new TreeSet<>(Set.of(GATEWAY));
+            for (int i = 1; i <= SENSORS; i++) {
+                String id = "sensor-" + i;
+                sensors.add(new ConfigFiles.Sensor(id, List.of(id + ".fleet.keywarden.test"), null));
+                devices.add(id);
+            }
+            fleet.configureGateway(GATEWAY, sensors);
+            fleet.configureAuthority();
+            RuntimeProcess g = fleet.startGateway(runtimeJar);
+            RuntimeProcess a = fleet.startAuthority(runtimeJar);
+            StateDir authorityState = new StateDir(fleet.authorityData);
+            assertTrue(fleet.gateway.awaitCurrent(devices, 60_000, n -> { }).isEmpty(), "gateway not enrolled\n" + g.tail(40));
+            await(() -> authorityState.current().containsKey(FleetStage.AUTHORITY_HOST), 60_000,
+                    () -> "authority not enrolled\n" + a.tail(40));
+            Map<String, StateDir.Cert> certs = fleet.gateway.state().current();
+            Set<String> serials = new TreeSet<>();
+            certs.values().forEach(c -> serials.add(c.serial()));
+
+            // the authority learns the gateway's certificates and escrow deposit over MQTT only
+            await(() -> storedSerials(fleet).containsAll(serials), 30_000,
+                    () -> "inventory at the authority: " + storedSerials(fleet) + ", wanted " + serials + "\n" + a.tail(40));
+            await(() -> Files.exists(fleet.authorityDeposits.resolve(GATEWAY + ".escrow.jwe")), 30_000,
+                    () -> "no escrow deposit at the authority\n" + a.tail(40));
+
+            Path stored = fleet.authorityFleet.resolve("inventories").resolve(GATEWAY + ".jws");
+            byte[] before = Files.readAllBytes(stored);
+            publishForgedInventory(fleet, authorityState.current().get(FleetStage.AUTHORITY_HOST));
+            await(() -> log(fleet.authorityLog()).contains("Rejected a message on keywarden/" + FleetStage.FLEET
+                    + "/inventory/" + GATEWAY + ": signed by a certificate for [" + FleetStage.AUTHORITY_HOST + "]"), 10_000,
+                    () -> "forged inventory not rejected\n" + a.tail(20));
+            assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(stored)), "a rejected inventory changed what is stored");
+
+            fleet.deliver("compromised", fleet.signCompromisedGateway(GATEWAY, REASON_KEY_COMPROMISE));
+            await(() -> fleet.result("compromised").isPresent(), 10_000, () -> "no answer in the inbox\n" + a.tail(40));
+            Map<String, Object> ticket = fleet.result("compromised").get();
+            assertFalse("REFUSED".equals(ticket.get("state")), "refused: " + ticket);
+            Instant submitted = Instant.parse(String.valueOf(ticket.get("submittedAt")));
+
+            Map<String, Instant> revokedAt = new TreeMap<>();
+            Instant deniedAt = null;
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (revokedAt.size() < serials.size() || deniedAt == null) {
+                assertTrue(System.nanoTime() < deadline, "revoked " + revokedAt.keySet() + " denied "
+                        + fleet.deniedAtGateway() + " of " + serials + "\n" + a.tail(30) + "\n" + g.tail(30));
+                for (String s : serials) {
+                    if (!revokedAt.containsKey(s)) {
+                        CertStatus st = fleet.gateway.pebble.certStatus(s);
+                        if (st.isRevoked()) {
+                            assertEquals(REASON_KEY_COMPROMISE, st.reason(), s + " revoked for key compromise");
+                            revokedAt.put(s, st.revokedAt().orElseThrow());
+                        }
+                    }
+                }
+                if (deniedAt == null && fleet.deniedAtGateway().containsAll(serials)) {
+                    deniedAt = Instant.now();
+                }
+                Thread.sleep(5);
+            }
+            Instant lastRevoked = revokedAt.values().stream().max(Instant::compareTo).orElseThrow();
+            System.out.printf("fleet revocation of %d certificates: submit -> all Revoked at Pebble %d ms, "
+                    + "-> all denied at the gateway %d ms (polled every 5 ms)%n", serials.size(),
+                    Duration.between(submitted, lastRevoked).toMillis(), Duration.between(submitted, deniedAt).toMillis());
+
+            // the account is deactivated: the authority's ticket says so, and the gateway cannot order any more
+            await(() -> ticketJson(fleet).contains("\"accountDeactivated\":true"), 15_000,
+                    () -> "account not deactivated\n" + a.tail(30));
+            ConfigFiles.writeSensor(fleet.gateway.etc, "late", new ConfigFiles.Sensor("late",
+                    List.of("late.fleet.keywarden.test"), null));
+            await(() -> log(fleet.gateway.runtimeLog).toLowerCase(java.util.Locale.ROOT).contains("deactivated"), 20_000,
+                    () -> "the gateway's next order was not refused as deactivated\n" + g.tail(30));
+            assertFalse(fleet.gateway.state().current().containsKey("late"), "a deactivated account got a certificate");
+        }
+    }
+
+    /** An intruder holding a real certificate of the fleet's CA, for another name, speaks for the gateway. */
+    private static void publishForgedInventory(FleetStage fleet, StateDir.Cert intruderCert) throws Exception {
+        Path keyFile = fleet.authorityData.resolve("devices").resolve(FleetStage.AUTHORITY_HOST).resolve("key.pem");
+        String pem = Files.readString(keyFile, StandardCharsets.US_ASCII);
+        String body = pem.substring(pem.indexOf("-----BEGIN PRIVATE KEY-----") + 27, pem.indexOf("-----END PRIVATE KEY-----"));
+        PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(body)));
+        List<X509Certificate> chain = new ArrayList<>();
+        try (var in = Files.newInputStream(intruderCert.chainFile())) {
+            java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)
+                    .forEach(c -> chain.add((X509Certificate) c));
+        }
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("v", 1);
+        payload.put("type", "inventory");
+        payload.put("gateway", GATEWAY);
+        payload.put("iat", Instant.now().getEpochSecond() + 60);
+        payload.put("records", List.of());
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(JsonUtil.toJson(payload));
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+        jws.setCertificateChainHeaderValue(chain.toArray(new X509Certificate[0]));
+        jws.setKey(key);
+        MqttClient client = new MqttClient(fleet.broker.url(), "intruder", new MemoryPersistence());
+        try {
+            client.connect();
+            // not retained: the gateway's own retained inventory stays on the broker
+            client.publish("keywarden/" + FleetStage.FLEET + "/inventory/" + GATEWAY,
+                    jws.getCompactSerialization().getBytes(StandardCharsets.US_ASCII), 1, false);
+            client.disconnect();
+        } finally {
+            client.close();
+        }
+    }
+
+    private static Set<String> storedSerials(FleetStage fleet) {
+        Set<String> out = new TreeSet<>();
+        fleet.storedInventory(GATEWAY).ifPresent(p -> {
+            if (p.get("records") instanceof List<?> records) {
+                for (Object r : records) {
+                    if (r instanceof Map<?, ?> m) {
+                        out.add(String.valueOf(m.get("serial")));
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    private static String ticketJson(FleetStage fleet) {
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.list(fleet.authorityRevocation.resolve("tickets"))) {
+            for (Path f : files.toList()) {
+                sb.append(Files.readString(f, StandardCharsets.UTF_8));
+            }
+        } catch (java.io.IOException e) {
+            return "";
+        }
+        return sb.toString();
+    }
+
+    private static String log(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static void await(BooleanSupplier condition, long timeoutMillis, java.util.function.Supplier<String> message)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, message);
+            Thread.sleep(20);
+        }
+    }
+}
