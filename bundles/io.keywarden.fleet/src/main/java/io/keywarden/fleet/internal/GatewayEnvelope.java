@@ -126,7 +126,7 @@ final class GatewayEnvelope {
             params.setDate(Date.from(at));
             CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), params);
         } catch (GeneralSecurityException e) {
-            throw new RejectedNoticeException("certificate chain of " + chain.get(0).getSubjectX500Principal()
+            throw new RejectedNoticeException("certificate chain of " + dnsNames(chain.get(0))
                     + " does not lead to a trusted CA root: " + e.getMessage());
         }
     }

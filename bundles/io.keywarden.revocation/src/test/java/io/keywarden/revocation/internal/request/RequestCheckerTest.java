@@ -146,4 +146,38 @@ class RequestCheckerTest {
             assertRefused(c.check(good), RefusalReason.REPLAYED_NONCE);
         }
     }
+
+    @Test
+    void remoteGatewaysInventoriesCountAndScopeFollowsTheGatewayEachCertificateBelongsTo() throws Exception {
+        String remoteAccount = "https://ca.example/acme/acct/9";
+        FakeInventory remote = new FakeInventory()
+                .add(TestData.record("gw-b.example", DeviceKind.GATEWAY, "c0", remoteAccount))
+                .add(TestData.record("sensor-b1", DeviceKind.SENSOR, "c1", remoteAccount))
+                // a remote gateway cannot shadow a local certificate: the local record answers for a1
+                .add(TestData.record("spoof", DeviceKind.SENSOR, "a1", remoteAccount));
+        Inventories all = new Inventories(inventory);
+        all.addRemote(remote, "gw-b.example");
+        authority("monitor-a", Role.GATEWAY_MONITOR, GW_A);
+        authority("monitor-b", Role.GATEWAY_MONITOR, "gw-b.example");
+        authority("fleet", Role.FLEET_AUTHORITY);
+        RequestChecker c = new RequestChecker(id -> Optional.ofNullable(authorities.get(id)),
+                new NonceStore(dir.resolve("nonces-remote.log"), Duration.ofMinutes(15), NOW), new RateLimiter(100),
+                new TargetResolver(all), () -> GW_A, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC));
+
+        Decision byItsMonitor = c.check(signed("monitor-b", RevocationTarget.device("sensor-b1")));
+        assertNull(byItsMonitor.refusal(), String.valueOf(byItsMonitor));
+        assertEquals(List.of("c1"), byItsMonitor.certificates().stream().map(r -> r.getSerial()).toList());
+        assertRefused(c.check(signed("monitor-a", RevocationTarget.device("sensor-b1"))), RefusalReason.OUT_OF_SCOPE);
+        assertRefused(c.check(signed("monitor-b", RevocationTarget.device("sensor-1"))), RefusalReason.OUT_OF_SCOPE);
+        assertRefused(c.check(signed("monitor-b", RevocationTarget.certificate("a1"))), RefusalReason.OUT_OF_SCOPE);
+        assertRefused(c.check(signed("monitor-b", RevocationTarget.device("gw-b.example"))), RefusalReason.OUT_OF_SCOPE);
+
+        Decision compromised = c.check(signed("fleet", RevocationTarget.compromisedGateway("gw-b.example")));
+        assertNull(compromised.refusal(), String.valueOf(compromised));
+        assertEquals(List.of("c0", "c1"), compromised.certificates().stream().map(r -> r.getSerial()).sorted().toList());
+        assertEquals(List.of(remoteAccount), compromised.accountsToDeactivate());
+
+        all.removeRemote(remote);
+        assertRefused(c.check(signed("fleet", RevocationTarget.device("sensor-b1"))), RefusalReason.UNKNOWN_TARGET);
+    }
 }
