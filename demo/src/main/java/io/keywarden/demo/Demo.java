@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Driver behind {@code ./keywarden}: {@code demo}, {@code run}, {@code bench}, {@code bench-revoke},
- * {@code bench-contain}, {@code help}.
+ * {@code bench-contain}, {@code demo-fleet}, {@code help}.
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
 public final class Demo {
@@ -47,6 +47,12 @@ public final class Demo {
                   (default 10) reporting over mutual TLS, and TRIALS (default 50) fresh sensors that each turn
                   malicious once. Reports p50/p99 from the malicious act to (a) refusal on the sensor channel and
                   (b) Revoked at Pebble.
+
+              demo-fleet [N]
+                  A gateway with N sensors (default 10) and the fleet authority as two runtimes that share only a
+                  local Pebble and a Mosquitto broker. The authority learns the gateway's certificates and escrow
+                  deposit over MQTT, then revokes the whole gateway (COMPROMISED_GATEWAY). Reports the time from
+                  submit at the authority to all Revoked at Pebble and to all denied at the gateway.
 
               help
             """;
@@ -89,6 +95,8 @@ public final class Demo {
                 return new BenchRevokeCommand(layout, out).run(rest);
             case "bench-contain":
                 return new BenchContainCommand(layout, out).run(rest);
+            case "demo-fleet":
+                return new DemoFleetCommand(layout, out).run(rest);
             case "help":
             case "--help":
             case "-h":

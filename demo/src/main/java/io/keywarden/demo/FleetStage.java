@@ -28,6 +28,7 @@ import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
 
 import io.keywarden.testing.mqtt.MosquittoBroker;
+import io.keywarden.testing.pebble.CertStatus;
 import io.keywarden.testing.pebble.ChallTestSrv;
 
 /**
@@ -104,14 +105,12 @@ final class FleetStage implements AutoCloseable {
     }
 
     /** The gateway's ACME configuration with escrow to the authority, its sensors, and its fleet configuration. */
-    void configureGateway(String gatewayId, List<ConfigFiles.Sensor> sensors) throws IOException, GeneralSecurityException {
-        KeyPair escrow = ecKeyPair();
-        secret(keys.resolve("escrow-private.pem"), RevocationStage.pem("PRIVATE KEY", escrow.getPrivate().getEncoded()));
-        Files.writeString(keys.resolve("escrow-public.pem"), RevocationStage.pem("PUBLIC KEY", escrow.getPublic().getEncoded()));
-        secret(keys.resolve("authority-private.pem"), RevocationStage.pem("PRIVATE KEY", authorityKey.getPrivate().getEncoded()));
-        Files.writeString(keys.resolve("authority-public.pem"), RevocationStage.pem("PUBLIC KEY", authorityKey.getPublic().getEncoded()));
-        Files.writeString(keys.resolve("ca-roots.pem"), gateway.pebble.rootCertificatePem());
-
+    void configureGateway(String gatewayId, List<ConfigFiles.Sensor> sensors) {
+        try {
+            writeKeys();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new DemoException("cannot write the fleet's keys: " + e);
+        }
         Map<String, String> g = gateway.gatewayConfig(gatewayId, 4);
         g.put("escrow.authority.key", keys.resolve("escrow-public.pem").toAbsolutePath().toString());
         g.put("escrow.deposit.dir", gatewayDeposits.toAbsolutePath().toString());
@@ -125,6 +124,16 @@ final class FleetStage implements AutoCloseable {
         f.put("inventory.publish", "true");
         f.put("escrow.deposit.dir", gatewayDeposits.toAbsolutePath().toString());
         ConfigFiles.write(gateway.etc.resolve(FLEET_PID + ".cfg"), f, "Keywarden fleet (gateway)");
+    }
+
+    /** The authority's signing key pair and escrow key pair (private halves mode 600) and the CA root, as files. */
+    private void writeKeys() throws IOException, GeneralSecurityException {
+        KeyPair escrow = ecKeyPair();
+        secret(keys.resolve("escrow-private.pem"), RevocationStage.pem("PRIVATE KEY", escrow.getPrivate().getEncoded()));
+        Files.writeString(keys.resolve("escrow-public.pem"), RevocationStage.pem("PUBLIC KEY", escrow.getPublic().getEncoded()));
+        secret(keys.resolve("authority-private.pem"), RevocationStage.pem("PRIVATE KEY", authorityKey.getPrivate().getEncoded()));
+        Files.writeString(keys.resolve("authority-public.pem"), RevocationStage.pem("PUBLIC KEY", authorityKey.getPublic().getEncoded()));
+        Files.writeString(keys.resolve("ca-roots.pem"), gateway.pebble.rootCertificatePem());
     }
 
     /** The authority's own ACME identity, its revocation policy (escrow key, inbox), its authority and fleet role. */
@@ -246,6 +255,84 @@ final class FleetStage implements AutoCloseable {
                     StandardCharsets.UTF_8)));
         } catch (IOException | JoseException | RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The serials of the gateway's inventory as the authority stored it. */
+    java.util.Set<String> storedSerials(String gatewayId) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        storedInventory(gatewayId).ifPresent(p -> {
+            if (p.get("records") instanceof List<?> records) {
+                for (Object r : records) {
+                    if (r instanceof Map<?, ?> m) {
+                        out.add(String.valueOf(m.get("serial")));
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** When the authority submitted the request, when Pebble revoked each certificate, when the gateway denied all. */
+    record Outcome(Instant submitted, Map<String, CertStatus> revoked, Instant deniedAtGateway) {
+        Instant lastRevoked() {
+            return revoked.values().stream().map(s -> s.revokedAt().orElseThrow()).max(Instant::compareTo).orElseThrow();
+        }
+
+        long submitToRevokedMillis() {
+            return java.time.Duration.between(submitted, lastRevoked()).toMillis();
+        }
+
+        long submitToDeniedMillis() {
+            return java.time.Duration.between(submitted, deniedAtGateway).toMillis();
+        }
+    }
+
+    /**
+     * Drops the authority's COMPROMISED_GATEWAY request into its inbox and watches, every 5 ms, Pebble's status of
+     * each serial and the gateway's fleet deny list until all are Revoked and denied.
+     */
+    Outcome compromise(String gatewayId, int reason, java.util.Set<String> serials, long timeoutMillis) {
+        String name = "compromised-" + UUID.randomUUID();
+        deliver(name, signCompromisedGateway(gatewayId, reason));
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        Map<String, Object> ticket;
+        while ((ticket = result(name).orElse(null)) == null) {
+            checkTime(deadline, "no answer from the authority's inbox");
+        }
+        if ("REFUSED".equals(ticket.get("state"))) {
+            throw new DemoException("the authority refused the request: " + ticket);
+        }
+        Instant submitted = Instant.parse(String.valueOf(ticket.get("submittedAt")));
+        Map<String, CertStatus> revoked = new java.util.TreeMap<>();
+        Instant denied = null;
+        while (revoked.size() < serials.size() || denied == null) {
+            for (String s : serials) {
+                if (!revoked.containsKey(s)) {
+                    CertStatus st = gateway.pebble.certStatus(s);
+                    if (st.isRevoked()) {
+                        revoked.put(s, st);
+                    }
+                }
+            }
+            if (denied == null && deniedAtGateway().containsAll(serials)) {
+                denied = Instant.now();
+            }
+            checkTime(deadline, "revoked at Pebble " + revoked.keySet() + ", denied at the gateway " + deniedAtGateway()
+                    + ", of " + serials);
+        }
+        return new Outcome(submitted, revoked, denied);
+    }
+
+    private static void checkTime(long deadline, String what) {
+        if (System.nanoTime() > deadline) {
+            throw new DemoException("timed out: " + what);
+        }
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoException("interrupted");
         }
     }
 

@@ -11,7 +11,6 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 
@@ -29,8 +27,6 @@ import org.jose4j.json.JsonUtil;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.junit.jupiter.api.Test;
-
-import io.keywarden.testing.pebble.CertStatus;
 
 /**
  * A fleet authority on its own node: two real runtime processes, one Pebble (real http-01), one Mosquitto. The
@@ -69,8 +65,8 @@ class FleetRevocationTest {
             certs.values().forEach(c -> serials.add(c.serial()));
 
             // the authority learns the gateway's certificates and escrow deposit over MQTT only
-            await(() -> storedSerials(fleet).containsAll(serials), 30_000,
-                    () -> "inventory at the authority: " + storedSerials(fleet) + ", wanted " + serials + "\n" + a.tail(40));
+            await(() -> fleet.storedSerials(GATEWAY).containsAll(serials), 30_000,
+                    () -> "inventory at the authority: " + fleet.storedSerials(GATEWAY) + ", wanted " + serials + "\n" + a.tail(40));
             await(() -> Files.exists(fleet.authorityDeposits.resolve(GATEWAY + ".escrow.jwe")), 30_000,
                     () -> "no escrow deposit at the authority\n" + a.tail(40));
 
@@ -82,36 +78,18 @@ class FleetRevocationTest {
                     () -> "forged inventory not rejected\n" + a.tail(20));
             assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(stored)), "a rejected inventory changed what is stored");
 
-            fleet.deliver("compromised", fleet.signCompromisedGateway(GATEWAY, REASON_KEY_COMPROMISE));
-            await(() -> fleet.result("compromised").isPresent(), 10_000, () -> "no answer in the inbox\n" + a.tail(40));
-            Map<String, Object> ticket = fleet.result("compromised").get();
-            assertFalse("REFUSED".equals(ticket.get("state")), "refused: " + ticket);
-            Instant submitted = Instant.parse(String.valueOf(ticket.get("submittedAt")));
-
-            Map<String, Instant> revokedAt = new TreeMap<>();
-            Instant deniedAt = null;
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (revokedAt.size() < serials.size() || deniedAt == null) {
-                assertTrue(System.nanoTime() < deadline, "revoked " + revokedAt.keySet() + " denied "
-                        + fleet.deniedAtGateway() + " of " + serials + "\n" + a.tail(30) + "\n" + g.tail(30));
-                for (String s : serials) {
-                    if (!revokedAt.containsKey(s)) {
-                        CertStatus st = fleet.gateway.pebble.certStatus(s);
-                        if (st.isRevoked()) {
-                            assertEquals(REASON_KEY_COMPROMISE, st.reason(), s + " revoked for key compromise");
-                            revokedAt.put(s, st.revokedAt().orElseThrow());
-                        }
-                    }
-                }
-                if (deniedAt == null && fleet.deniedAtGateway().containsAll(serials)) {
-                    deniedAt = Instant.now();
-                }
-                Thread.sleep(5);
+            FleetStage.Outcome outcome;
+            try {
+                outcome = fleet.compromise(GATEWAY, REASON_KEY_COMPROMISE, serials, 30_000);
+            } catch (DemoException e) {
+                throw new AssertionError(e.getMessage() + "\n" + a.tail(30) + "\n" + g.tail(30), e);
             }
-            Instant lastRevoked = revokedAt.values().stream().max(Instant::compareTo).orElseThrow();
+            assertEquals(serials, outcome.revoked().keySet());
+            outcome.revoked().forEach((serial, st) -> assertEquals(REASON_KEY_COMPROMISE, st.reason(), serial + " reason"));
+            assertTrue(fleet.deniedAtGateway().containsAll(serials));
             System.out.printf("fleet revocation of %d certificates: submit -> all Revoked at Pebble %d ms, "
                     + "-> all denied at the gateway %d ms (polled every 5 ms)%n", serials.size(),
-                    Duration.between(submitted, lastRevoked).toMillis(), Duration.between(submitted, deniedAt).toMillis());
+                    outcome.submitToRevokedMillis(), outcome.submitToDeniedMillis());
 
             // the account is deactivated: the authority's ticket says so, and the gateway cannot order any more
             await(() -> ticketJson(fleet).contains("\"accountDeactivated\":true"), 15_000,
@@ -156,20 +134,6 @@ class FleetRevocationTest {
         } finally {
             client.close();
         }
-    }
-
-    private static Set<String> storedSerials(FleetStage fleet) {
-        Set<String> out = new TreeSet<>();
-        fleet.storedInventory(GATEWAY).ifPresent(p -> {
-            if (p.get("records") instanceof List<?> records) {
-                for (Object r : records) {
-                    if (r instanceof Map<?, ?> m) {
-                        out.add(String.valueOf(m.get("serial")));
-                    }
-                }
-            }
-        });
-        return out;
     }
 
     private static String ticketJson(FleetStage fleet) {

@@ -154,6 +154,8 @@ public final class FleetNoticeComponent implements MqttLink.Handler {
         Dictionary<String, Object> p = new Hashtable<>();
         p.put(FleetEvents.INVENTORY_SOURCE_PROPERTY, FleetEvents.INVENTORY_SOURCE_FLEET);
         p.put(FleetEvents.INVENTORY_GATEWAY_PROPERTY, inventory.gatewayId());
+        // a reference without a filter (a shell, an adapter) must keep getting this node's own inventory
+        p.put(Constants.SERVICE_RANKING, Integer.MIN_VALUE);
         registrations.add(context.registerService(CertificateInventory.class, inventory, p));
     }
 

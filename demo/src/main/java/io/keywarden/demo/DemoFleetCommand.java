@@ -1,0 +1,103 @@
+package io.keywarden.demo;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code demo-fleet [N]}: the two-node loop. A gateway with N sensors and the fleet authority run as two runtime
+ * processes that share nothing but one Pebble and one Mosquitto. The authority learns the gateway's certificates
+ * and escrow deposit over MQTT, takes a COMPROMISED_GATEWAY request in its inbox, revokes everything at Pebble
+ * with the escrowed account key and publishes a notice the gateway applies. Prints the timings.
+ */
+final class DemoFleetCommand {
+    private static final String GATEWAY = "gateway.demo-fleet.keywarden.test";
+    private static final int KEY_COMPROMISE = 1;
+
+    private final Layout layout;
+    private final PrintStream out;
+
+    DemoFleetCommand(Layout layout, PrintStream out) {
+        this.layout = layout;
+        this.out = out;
+    }
+
+    int run(List<String> args) {
+        int n = 10;
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).matches("\\d+")) {
+                n = Args.intValue(args, i, 0, 1000);
+            } else {
+                throw new DemoException("demo-fleet: unknown argument " + args.get(i) + "\n" + Demo.USAGE, 2);
+            }
+        }
+        Path runtimeJar = layout.requireRuntimeJar();
+        out.printf(Locale.ROOT, "Keywarden demo-fleet: a gateway with %d sensors and the fleet authority, two runtimes, "
+                + "one Pebble (real http-01), one Mosquitto%n", n);
+        try (FleetStage fleet = FleetStage.start(layout.demoDir())) {
+            List<ConfigFiles.Sensor> sensors = new ArrayList<>();
+            Set<String> devices = new TreeSet<>(Set.of(GATEWAY));
+            for (int i = 1; i <= n; i++) {
+                String id = String.format(Locale.ROOT, "sensor-%02d", i);
+                sensors.add(new ConfigFiles.Sensor(id, List.of(id + ".demo-fleet.keywarden.test"), null));
+                devices.add(id);
+            }
+            fleet.configureGateway(GATEWAY, sensors);
+            fleet.configureAuthority();
+            Instant start = Instant.now();
+            RuntimeProcess g = fleet.startGateway(runtimeJar);
+            RuntimeProcess a = fleet.startAuthority(runtimeJar);
+            out.println("  gateway      pid " + g.pid() + ", log " + fleet.gateway.runtimeLog);
+            out.println("  authority    pid " + a.pid() + ", log " + fleet.authorityLog());
+            out.println("  broker       " + fleet.broker.url());
+            Set<String> missing = fleet.gateway.awaitCurrent(devices, 120_000, have -> { });
+            if (!missing.isEmpty()) {
+                throw new DemoException("not enrolled: " + LocalStage.abbreviate(missing) + "\n" + g.tail(40));
+            }
+            Instant enrolled = Instant.now();
+            Set<String> serials = new TreeSet<>();
+            fleet.gateway.state().current().values().forEach(c -> serials.add(c.serial()));
+            await(() -> fleet.storedSerials(GATEWAY).containsAll(serials)
+                    && java.nio.file.Files.exists(fleet.authorityDeposits.resolve(GATEWAY + ".escrow.jwe")),
+                    "the gateway's inventory and escrow deposit at the authority", a);
+            Instant known = Instant.now();
+            out.printf(Locale.ROOT, "  enrolled     gateway and %d sensors %d ms after start; the authority holds their "
+                    + "inventory and the escrow deposit %d ms later%n", n, ms(start, enrolled), ms(enrolled, known));
+
+            FleetStage.Outcome o = fleet.compromise(GATEWAY, KEY_COMPROMISE, serials, 60_000);
+            out.println();
+            out.printf(Locale.ROOT, "RESULT COMPROMISED_GATEWAY %s (%d certificates)%n", GATEWAY, serials.size());
+            out.printf(Locale.ROOT, "  submit at the authority -> all Revoked at Pebble (Pebble's RevokedAt)  %d ms%n",
+                    o.submitToRevokedMillis());
+            out.printf(Locale.ROOT, "  submit at the authority -> all denied at the gateway (its deny list)   %d ms%n",
+                    o.submitToDeniedMillis());
+            return 0;
+        }
+    }
+
+    private static long ms(Instant from, Instant to) {
+        return Duration.between(from, to).toMillis();
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what, RuntimeProcess rt) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (!rt.isAlive() || System.nanoTime() > deadline) {
+                throw new DemoException("waiting for " + what + ": " + (rt.isAlive() ? "timed out" : "runtime exited")
+                        + "\n" + rt.tail(40));
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DemoException("interrupted");
+            }
+        }
+    }
+}
