@@ -177,8 +177,9 @@ final class InventoryCollector {
 
     /**
      * A gateway may speak only for itself and for the sensors its own account ordered; every record must be a
-     * certificate of the fleet's CA with the serial the record claims; and no account may be claimed by two gateways
-     * (otherwise a compromised gateway could list another gateway's account and have it deactivated with its own).
+     * certificate of the fleet's CA with the serial the record claims; and no account or certificate may be claimed by
+     * two gateways (otherwise a compromised gateway could list another gateway's account and have it deactivated with
+     * its own, or another's certificates and have them denied fleet-wide with its own).
      */
     private void checkRecords(String gatewayId, X509Certificate signer, List<CertificateRecord> records)
             throws RejectedNoticeException {
@@ -210,6 +211,8 @@ final class InventoryCollector {
             Instant mid = r.getNotBefore().plus(java.time.Duration.between(r.getNotBefore(), r.getNotAfter()).dividedBy(2));
             GatewayEnvelope.checkChain(r.getChain(), roots, mid);
         }
+        Set<String> serials = new java.util.HashSet<>();
+        records.forEach(r -> serials.add(r.getSerial()));
         for (GatewayInventory other : byGateway.values()) {
             if (other.gatewayId().equals(gatewayId)) {
                 continue;
@@ -217,6 +220,10 @@ final class InventoryCollector {
             for (CertificateRecord r : other.getAll()) {
                 if (r.getKind() == DeviceKind.GATEWAY && accounts.contains(r.getAccountUrl())) {
                     throw new RejectedNoticeException("account " + r.getAccountUrl() + " belongs to gateway "
+                            + other.gatewayId());
+                }
+                if (serials.contains(r.getSerial())) {
+                    throw new RejectedNoticeException("certificate " + r.getSerial() + " is listed by gateway "
                             + other.gatewayId());
                 }
             }

@@ -168,6 +168,22 @@ class InventoryCollectorTest {
     }
 
     @Test
+    void aCertificateBelongsToOneGatewayOnly() throws Exception {
+        collector.inventory("t", GW, inventory(gateway, Instant.now(), ownRecords()));
+        TestCa.Leaf second = ca.issue("gw-2.fleet.test", "gw-2.fleet.test");
+        String account2 = "https://ca.test/acct/2";
+        // the first gateway's sensor, re-labelled as ordered by the second gateway's account
+        CertificateRecord stolen = sensor.record(DeviceKind.SENSOR, account2);
+        byte[] claim = GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, "gw-2.fleet.test", Instant.now(),
+                Map.of("records", List.of(RecordCodec.toJson(second.record(DeviceKind.GATEWAY, account2)),
+                        RecordCodec.toJson(stolen))), second.entry()).getBytes(StandardCharsets.US_ASCII);
+        collector.inventory("t", "gw-2.fleet.test", claim);
+        assertEquals(1, rejections.size());
+        assertTrue(rejections.get(0).contains("is listed by gateway " + GW), rejections.toString());
+        assertEquals(1, served.size());
+    }
+
+    @Test
     void anEscrowDepositSignedByTheGatewayLandsInTheDepositDirectory() throws Exception {
         collector.escrow("t", GW, escrow(gateway, DEPOSIT));
         assertEquals(DEPOSIT, Files.readString(dir.resolve("deposits/" + GW + ".escrow.jwe")));
