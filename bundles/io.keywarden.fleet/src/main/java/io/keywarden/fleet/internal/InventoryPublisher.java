@@ -34,6 +34,7 @@ final class InventoryPublisher {
     private final Supplier<Optional<GatewayEnrollmentService>> gateway;
     private final Supplier<Optional<CertificateInventory>> inventory;
     private String lastDeposit;
+    private boolean warnedNoKey;
 
     InventoryPublisher(FleetOptions options, Outbox outbox, MqttLink link, Clock clock,
             Supplier<Optional<GatewayEnrollmentService>> gateway, Supplier<Optional<CertificateInventory>> inventory) {
@@ -65,7 +66,13 @@ final class InventoryPublisher {
         Optional<CertificateInventory> inv = inventory.get();
         Optional<KeyStore.PrivateKeyEntry> identity = gw.flatMap(GatewayEnrollmentService::getTlsIdentity);
         if (gw.isEmpty() || inv.isEmpty() || identity.isEmpty()) {
-            LOG.debug("Gateway not enrolled yet: its inventory goes out once it is");
+            if (identity.isEmpty() && gw.flatMap(GatewayEnrollmentService::getCertificate).isPresent() && !warnedNoKey) {
+                warnedNoKey = true;
+                LOG.warn("The key of gateway {} is not held by Keywarden (a caller's CSR, e.g. Kura's keystore) or waits "
+                        + "for its certificate: the inventory cannot be signed and is not published", gw.get().getDeviceId());
+            } else {
+                LOG.debug("Gateway not enrolled yet: its inventory goes out once it is");
+            }
             return false;
         }
         List<Map<String, Object>> records = inv.get().getAll().stream().map(RecordCodec::toJson).toList();
