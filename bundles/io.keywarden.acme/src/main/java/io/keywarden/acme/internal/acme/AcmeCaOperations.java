@@ -15,6 +15,7 @@ import java.util.Set;
 import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
 import org.shredzone.acme4j.exception.AcmeNetworkException;
 import org.shredzone.acme4j.exception.AcmeProtocolException;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
@@ -85,6 +86,8 @@ public final class AcmeCaOperations implements CaOperations {
             throw classify(what, e);
         } catch (AcmeException e) {
             throw classify(what, e);
+        } catch (AcmeLazyLoadingException e) {
+            throw classify(what, Failures.cause(e));
         } catch (EnrollmentException e) {
             throw new CaOperationException(what + ": " + e.getMessage(), e, e.isRetryable(), null,
                     e.getRetryAfter().orElse(null));
@@ -117,6 +120,8 @@ public final class AcmeCaOperations implements CaOperations {
             throw classify(what, e);
         } catch (AcmeException e) {
             throw classify(what, e);
+        } catch (AcmeLazyLoadingException e) {
+            throw classify(what, Failures.cause(e));
         } catch (AcmeProtocolException e) {
             throw new CaOperationException(what + ": the CA's answer broke the protocol: " + e.getMessage(), e, true,
                     null, null);

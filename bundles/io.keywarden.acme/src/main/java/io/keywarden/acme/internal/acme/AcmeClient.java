@@ -27,6 +27,7 @@ import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -216,6 +217,9 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
                     l.getAccountLocation().toString());
         } catch (AcmeException e) {
             throw Failures.translate(what, e);
+        } catch (AcmeLazyLoadingException e) {
+            // a getter that had to fetch the resource and failed: the same failure as a fetch, often a network one
+            throw Failures.translate(what, Failures.cause(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EnrollmentException(what + ": interrupted", e, true);

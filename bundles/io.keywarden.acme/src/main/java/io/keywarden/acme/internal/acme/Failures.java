@@ -3,6 +3,7 @@ package io.keywarden.acme.internal.acme;
 import java.util.Set;
 
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
 import org.shredzone.acme4j.exception.AcmeNetworkException;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeServerException;
@@ -36,6 +37,11 @@ final class Failures {
         }
         // HTTP errors without a problem document, unexpected responses: usually a CA restarting or a proxy
         return new EnrollmentException(what + ": " + e.getMessage(), e, true);
+    }
+
+    /** What a lazily loading getter failed with: the fetch's own exception (often a network one), to be sorted. */
+    static AcmeException cause(AcmeLazyLoadingException e) {
+        return e.getCause() instanceof AcmeException a ? a : new AcmeException(e.getMessage(), e);
     }
 
     static String rootMessage(Throwable t) {
