@@ -118,6 +118,7 @@ class FleetRevocationTest {
         payload.put("type", "inventory");
         payload.put("gateway", GATEWAY);
         payload.put("iat", Instant.now().getEpochSecond() + 60);
+        payload.put("seq", Instant.now().plusSeconds(60).toEpochMilli());
         payload.put("records", List.of());
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(JsonUtil.toJson(payload));

@@ -25,7 +25,8 @@ import org.jose4j.lang.JoseException;
 /**
  * What a gateway publishes about itself (its inventory, its escrow deposit) travels signed with the gateway's own
  * ACME-issued key, the certificate chain in the JWS {@code x5c} header: header {@code alg} from the key, payload
- * {@code {"v":1,"type":…,"gateway":id,"iat":seconds,…}}. The authority believes a message only if the chain leads to
+ * {@code {"v":1,"type":…,"gateway":id,"iat":seconds,"seq":n,…}}, {@code seq} the signing time in milliseconds, strictly
+ * increasing per gateway, which orders messages signed within the same second. The authority believes a message only if the chain leads to
  * a CA root it trusts, the end-entity certificate names the gateway of the topic, and the signature verifies with
  * that certificate's key.
  */
@@ -36,18 +37,20 @@ final class GatewayEnvelope {
     static final int MAX_BYTES = 8 * 1024 * 1024;
 
     /** A message that passed every check. */
-    record Verified(String gatewayId, X509Certificate signer, Instant issuedAt, Map<String, Object> payload) {
+    record Verified(String gatewayId, X509Certificate signer, long sequence, Map<String, Object> payload) {
     }
 
     private GatewayEnvelope() {
     }
 
-    static String sign(String type, String gatewayId, Instant now, Map<String, Object> body, KeyStore.PrivateKeyEntry identity) {
+    static String sign(String type, String gatewayId, long sequence, Map<String, Object> body,
+            KeyStore.PrivateKeyEntry identity) {
         Map<String, Object> payload = new java.util.LinkedHashMap<>();
         payload.put("v", 1);
         payload.put("type", type);
         payload.put("gateway", gatewayId);
-        payload.put("iat", now.getEpochSecond());
+        payload.put("iat", sequence / 1000);
+        payload.put("seq", sequence);
         payload.putAll(body);
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(JsonUtil.toJson(payload));
@@ -112,10 +115,10 @@ final class GatewayEnvelope {
         if (!topicGatewayId.equals(json.get("gateway"))) {
             throw new RejectedNoticeException("payload is for gateway " + json.get("gateway") + ", topic for " + topicGatewayId);
         }
-        if (!(json.get("iat") instanceof Long iat)) {
-            throw new RejectedNoticeException("field iat missing or not an integer");
+        if (!(json.get("seq") instanceof Long seq)) {
+            throw new RejectedNoticeException("field seq missing or not an integer");
         }
-        return new Verified(topicGatewayId, leaf, Instant.ofEpochSecond(iat), json);
+        return new Verified(topicGatewayId, leaf, seq, json);
     }
 
     /** PKIX path validation to one of the roots at the given time (revocation checking off: Pebble offers none). */

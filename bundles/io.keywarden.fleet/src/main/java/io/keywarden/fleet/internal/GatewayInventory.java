@@ -10,8 +10,8 @@ import io.keywarden.api.enrollment.CertificateRecord;
 /** A remote gateway's certificates as its last accepted inventory message listed them; replaced whole on update. */
 final class GatewayInventory implements CertificateInventory {
 
-    /** One accepted inventory: when the gateway signed it and what it listed. */
-    record Snapshot(Instant issuedAt, List<CertificateRecord> records) {
+    /** One accepted inventory: its sequence (signing time in ms) and what it listed. */
+    record Snapshot(long sequence, List<CertificateRecord> records) {
     }
 
     private final String gatewayId;
@@ -52,6 +52,6 @@ final class GatewayInventory implements CertificateInventory {
     @Override
     public String toString() {
         return "fleet inventory of " + gatewayId + " (" + snapshot.records().size() + " certificates, signed "
-                + snapshot.issuedAt() + ")";
+                + Instant.ofEpochMilli(snapshot.sequence()) + ")";
     }
 }

@@ -75,7 +75,7 @@ final class InventoryCollector {
                 try {
                     GatewayEnvelope.Verified v = GatewayEnvelope.verify(Files.readAllBytes(f), GatewayEnvelope.TYPE_INVENTORY,
                             gatewayId, roots, storedAt(f));
-                    accept(gatewayId, new GatewayInventory.Snapshot(v.issuedAt(), records(v)));
+                    accept(gatewayId, new GatewayInventory.Snapshot(v.sequence(), records(v)));
                 } catch (RejectedNoticeException e) {
                     LOG.warn("Stored inventory {} no longer verifies, not served: {}", f, e.getMessage());
                 }
@@ -94,17 +94,17 @@ final class InventoryCollector {
             GatewayEnvelope.Verified v = GatewayEnvelope.verify(message, GatewayEnvelope.TYPE_INVENTORY, gatewayId,
                     roots, clock.instant());
             GatewayInventory known = byGateway.get(gatewayId);
-            if (known != null && !v.issuedAt().isAfter(known.snapshot().issuedAt())) {
-                if (v.issuedAt().isBefore(known.snapshot().issuedAt())) {
-                    throw new RejectedNoticeException("signed at " + v.issuedAt() + ", older than the stored inventory ("
-                            + known.snapshot().issuedAt() + "): a replay");
+            if (known != null && v.sequence() <= known.snapshot().sequence()) {
+                if (v.sequence() < known.snapshot().sequence()) {
+                    throw new RejectedNoticeException("sequence " + v.sequence() + " is older than the stored inventory's ("
+                            + known.snapshot().sequence() + "): a replay");
                 }
                 return; // the same retained message again, after a reconnect
             }
             List<CertificateRecord> records = records(v);
             checkRecords(gatewayId, v.signer(), records);
             AtomicFiles.write(inventoryDir.resolve(gatewayId + ".jws"), message);
-            accept(gatewayId, new GatewayInventory.Snapshot(v.issuedAt(), records));
+            accept(gatewayId, new GatewayInventory.Snapshot(v.sequence(), records));
             LOG.info("Accepted the inventory of {}: {} certificates", gatewayId, records.size());
             events.accept(FleetEvents.TOPIC_INVENTORY_ACCEPTED, Map.of(FleetEvents.PROPERTY_GATEWAY_ID, gatewayId,
                     FleetEvents.PROPERTY_MQTT_TOPIC, topic, FleetEvents.PROPERTY_SERIALS,
@@ -126,11 +126,11 @@ final class InventoryCollector {
                     clock.instant());
             Path envelope = escrowDir.resolve(gatewayId + ".jws");
             if (Files.exists(envelope)) {
-                Instant stored = GatewayEnvelope.verify(Files.readAllBytes(envelope), GatewayEnvelope.TYPE_ESCROW,
-                        gatewayId, roots, storedAt(envelope)).issuedAt();
-                if (v.issuedAt().isBefore(stored)) {
-                    throw new RejectedNoticeException("escrow deposit signed at " + v.issuedAt()
-                            + ", older than the stored one (" + stored + "): a replay");
+                long stored = GatewayEnvelope.verify(Files.readAllBytes(envelope), GatewayEnvelope.TYPE_ESCROW,
+                        gatewayId, roots, storedAt(envelope)).sequence();
+                if (v.sequence() < stored) {
+                    throw new RejectedNoticeException("escrow deposit sequence " + v.sequence()
+                            + " is older than the stored one's (" + stored + "): a replay");
                 }
             }
             String deposit = checkDeposit(v.payload().get("deposit"));

@@ -35,6 +35,7 @@ final class InventoryPublisher {
     private final Supplier<Optional<CertificateInventory>> inventory;
     private String lastDeposit;
     private boolean warnedNoKey;
+    private long lastSequence;
 
     InventoryPublisher(FleetOptions options, Outbox outbox, MqttLink link, Clock clock,
             Supplier<Optional<GatewayEnrollmentService>> gateway, Supplier<Optional<CertificateInventory>> inventory) {
@@ -76,7 +77,7 @@ final class InventoryPublisher {
             return false;
         }
         List<Map<String, Object>> records = inv.get().getAll().stream().map(RecordCodec::toJson).toList();
-        String jws = GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, gw.get().getDeviceId(), clock.instant(),
+        String jws = GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, gw.get().getDeviceId(), nextSequence(),
                 Map.of("records", records), identity.get());
         send(GatewayEnvelope.TYPE_INVENTORY, gw.get().getDeviceId(), jws);
         return true;
@@ -104,10 +105,16 @@ final class InventoryPublisher {
         if (deposit.equals(lastDeposit)) {
             return;
         }
-        String jws = GatewayEnvelope.sign(GatewayEnvelope.TYPE_ESCROW, gw.get().getDeviceId(), clock.instant(),
+        String jws = GatewayEnvelope.sign(GatewayEnvelope.TYPE_ESCROW, gw.get().getDeviceId(), nextSequence(),
                 Map.of("deposit", deposit), identity.get());
         send(GatewayEnvelope.TYPE_ESCROW, gw.get().getDeviceId(), jws);
         lastDeposit = deposit;
+    }
+
+    /** The signing time in ms, strictly increasing even for two messages within one millisecond. */
+    private long nextSequence() {
+        lastSequence = Math.max(clock.millis(), lastSequence + 1);
+        return lastSequence;
     }
 
     /** Sends what the broker has not acknowledged; called on every (re)connection. */

@@ -65,7 +65,7 @@ class InventoryCollectorTest {
     }
 
     private static byte[] inventory(TestCa.Leaf signer, Instant iat, List<CertificateRecord> records) {
-        return GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, GW, iat,
+        return GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, GW, iat.toEpochMilli(),
                 Map.of("records", records.stream().map(RecordCodec::toJson).toList()), signer.entry())
                 .getBytes(StandardCharsets.US_ASCII);
     }
@@ -155,10 +155,19 @@ class InventoryCollectorTest {
     }
 
     @Test
+    void aNewerInventorySignedInTheSameSecondReplacesTheStoredOne() throws Exception {
+        Instant t = Instant.ofEpochSecond(Instant.now().getEpochSecond());
+        collector.inventory("t", GW, inventory(gateway, t, List.of(gateway.record(DeviceKind.GATEWAY, ACCOUNT))));
+        collector.inventory("t", GW, inventory(gateway, t.plusMillis(300), ownRecords()));
+        assertEquals(List.of(), rejections);
+        assertEquals(2, served.get(0).getAll().size());
+    }
+
+    @Test
     void anAccountBelongsToOneGatewayOnly() throws Exception {
         collector.inventory("t", GW, inventory(gateway, Instant.now(), ownRecords()));
         TestCa.Leaf second = ca.issue("gw-2.fleet.test", "gw-2.fleet.test");
-        byte[] claim = GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, "gw-2.fleet.test", Instant.now(),
+        byte[] claim = GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, "gw-2.fleet.test", System.currentTimeMillis(),
                 Map.of("records", List.of(RecordCodec.toJson(second.record(DeviceKind.GATEWAY, ACCOUNT)))), second.entry())
                 .getBytes(StandardCharsets.US_ASCII);
         collector.inventory("t", "gw-2.fleet.test", claim);
@@ -174,7 +183,7 @@ class InventoryCollectorTest {
         String account2 = "https://ca.test/acct/2";
         // the first gateway's sensor, re-labelled as ordered by the second gateway's account
         CertificateRecord stolen = sensor.record(DeviceKind.SENSOR, account2);
-        byte[] claim = GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, "gw-2.fleet.test", Instant.now(),
+        byte[] claim = GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, "gw-2.fleet.test", System.currentTimeMillis(),
                 Map.of("records", List.of(RecordCodec.toJson(second.record(DeviceKind.GATEWAY, account2)),
                         RecordCodec.toJson(stolen))), second.entry()).getBytes(StandardCharsets.US_ASCII);
         collector.inventory("t", "gw-2.fleet.test", claim);
@@ -196,7 +205,7 @@ class InventoryCollectorTest {
     }
 
     private static byte[] escrow(TestCa.Leaf signer, String deposit) {
-        return GatewayEnvelope.sign(GatewayEnvelope.TYPE_ESCROW, GW, Instant.now(), Map.of("deposit", deposit),
+        return GatewayEnvelope.sign(GatewayEnvelope.TYPE_ESCROW, GW, System.currentTimeMillis(), Map.of("deposit", deposit),
                 signer.entry()).getBytes(StandardCharsets.US_ASCII);
     }
 
