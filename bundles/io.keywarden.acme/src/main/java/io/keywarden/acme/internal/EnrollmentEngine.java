@@ -7,9 +7,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -119,6 +123,8 @@ public final class EnrollmentEngine implements AutoCloseable {
                             armRenewal(d, at);
                         }
                     }
+                } else if (current.isEmpty() && revokedLast(id).isPresent()) {
+                    holdRevoked(d, revokedLast(id).get());
                 } else {
                     submit(d, current.isPresent());
                 }
@@ -153,6 +159,12 @@ public final class EnrollmentEngine implements AutoCloseable {
                 if (known != null && known.sameRequestAs(entry) && current.isPresent()
                         && current.get().getNotAfter().isAfter(clock.instant())) {
                     return CompletableFuture.completedFuture(current.get());
+                }
+                Optional<CertificateRecord> revoked = revokedLast(id);
+                // the roster re-sends its request at every start: it must not undo a revocation
+                if (known != null && known.sameRequestAs(entry) && current.isEmpty() && revoked.isPresent()) {
+                    return CompletableFuture.failedFuture(new EnrollmentException(revokedMessage(revoked.get()), null,
+                            false));
                 }
                 store.saveDevice(entry);
                 d.entry = entry;
@@ -354,6 +366,11 @@ public final class EnrollmentEngine implements AutoCloseable {
     /** An explicit renew or enroll still works: that is someone deciding the device is trusted again. */
     private void renewUnlessDenied(DeviceSlot d) {
         Optional<CertificateRecord> current = currentOf(d.id);
+        Optional<CertificateRecord> revoked = current.isEmpty() ? revokedLast(d.id) : Optional.empty();
+        if (revoked.isPresent()) {
+            holdRevoked(d, revoked.get());
+            return;
+        }
         if (current.isPresent() && denied.test(current.get().getSerial())) {
             synchronized (d) {
                 d.state = EnrollmentState.FAILED;
@@ -365,6 +382,67 @@ public final class EnrollmentEngine implements AutoCloseable {
             return;
         }
         submit(d, true);
+    }
+
+    // ---- revocation ----------------------------------------------------------------------------------------------
+
+    /**
+     * Records that the CA revoked these serials: their records become REVOKED on disk, and a device whose current
+     * certificate was among them keeps none, so it is neither renewed nor offered as a TLS identity.
+     *
+     * @return the records marked now (already REVOKED ones and unknown serials are skipped)
+     */
+    public List<CertificateRecord> markRevoked(Collection<String> serials) {
+        Set<String> wanted = new HashSet<>();
+        serials.forEach(s -> wanted.add(s.toLowerCase(Locale.ROOT)));
+        List<CertificateRecord> marked = new ArrayList<>();
+        for (String id : wanted.isEmpty() ? List.<String>of() : deviceIds()) {
+            DeviceSlot d = device(id);
+            synchronized (d) {
+                CertificateRecord lostCurrent = null;
+                for (CertificateRecord r : certificatesOf(id)) {
+                    if (r.getStatus() == CertificateStatus.REVOKED
+                            || !wanted.contains(r.getSerial().toLowerCase(Locale.ROOT))) {
+                        continue;
+                    }
+                    try {
+                        store.saveCertificate(r.withStatus(CertificateStatus.REVOKED));
+                    } catch (IOException e) {
+                        LOG.error("Cannot record the revocation of {} ({}): {}", r.getSerial(), id, e.toString());
+                        continue;
+                    }
+                    marked.add(r);
+                    if (r.getStatus() == CertificateStatus.CURRENT) {
+                        lostCurrent = r;
+                    }
+                }
+                if (lostCurrent != null && d.inFlight == null) {
+                    holdRevoked(d, lostCurrent);
+                }
+            }
+        }
+        return marked;
+    }
+
+    /** The device's newest certificate when it is REVOKED (so the device has been left without one). */
+    private Optional<CertificateRecord> revokedLast(String deviceId) {
+        List<CertificateRecord> all = certificatesOf(deviceId);
+        return all.isEmpty() || all.get(all.size() - 1).getStatus() != CertificateStatus.REVOKED ? Optional.empty()
+                : Optional.of(all.get(all.size() - 1));
+    }
+
+    private void holdRevoked(DeviceSlot d, CertificateRecord revoked) {
+        synchronized (d) {
+            cancelTimer(d);
+            d.state = EnrollmentState.FAILED;
+            d.lastError = revokedMessage(revoked);
+            d.nextAction = null;
+        }
+    }
+
+    private static String revokedMessage(CertificateRecord revoked) {
+        return "certificate " + revoked.getSerial() + " was revoked at the CA on the device's behalf: not renewed "
+                + "automatically; renew the device explicitly once it is trusted again";
     }
 
     private static void cancelTimer(DeviceSlot d) {
@@ -441,6 +519,15 @@ public final class EnrollmentEngine implements AutoCloseable {
         }
         synchronized (d) {
             return new EnrollmentStatus(deviceId, d.state, d.failures, d.lastError, d.nextAction);
+        }
+    }
+
+    /** Runs a task on the engine's workers (e.g. reading state from another service outside its registration). */
+    public void execute(Runnable task) {
+        try {
+            workers.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Engine stopped, task dropped");
         }
     }
 
