@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.acme.internal.acme.CertificateAuthority;
 import io.keywarden.acme.internal.acme.CsrCheck;
 import io.keywarden.acme.internal.config.GatewayOptions;
+import io.keywarden.acme.internal.config.KeySource;
 import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.DeviceEntry;
@@ -50,6 +51,9 @@ import io.keywarden.api.enrollment.SensorEnrollmentRequest;
  */
 public final class EnrollmentEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnrollmentEngine.class);
+    static final String WAITING_FOR_CSR = "waiting for a CSR: " + GatewayOptions.KEY_KEY_SOURCE + " is external, so the "
+            + "gateway's certificate is ordered only for a CSR given to GatewayEnrollmentService.enroll(csr) (on Kura: "
+            + "Keywarden's EnrollmentService)";
 
     /** Told about outcomes, e.g. to post events. Called on worker threads. */
     public interface Listener {
@@ -102,14 +106,19 @@ public final class EnrollmentEngine implements AutoCloseable {
     private void resume() {
         try {
             // a gateway key held outside (enrollGatewayWithCsr) stays so across restarts while the name is the same
-            DeviceEntry gateway = store.loadDevice(gatewayId())
-                    .filter(e -> e.getKind() == DeviceKind.GATEWAY && e.getIdentifiers().equals(List.of(options.getDnsName())))
-                    .orElse(new DeviceEntry(gatewayId(), DeviceKind.GATEWAY, List.of(options.getDnsName()),
-                            KeyCustody.GATEWAY, null));
-            store.saveDevice(gateway);
+            Optional<DeviceEntry> stored = store.loadDevice(gatewayId())
+                    .filter(e -> e.getKind() == DeviceKind.GATEWAY && e.getIdentifiers().equals(List.of(options.getDnsName())));
+            boolean awaitCsr = awaitsCsr(stored.orElse(null));
+            if (awaitCsr) {
+                holdForCsr();
+            } else {
+                store.saveDevice(stored.orElse(new DeviceEntry(gatewayId(), DeviceKind.GATEWAY,
+                        List.of(options.getDnsName()), KeyCustody.GATEWAY, null)));
+            }
             for (String id : store.deviceIds()) {
                 Optional<DeviceEntry> entry = store.loadDevice(id);
-                if (entry.isEmpty() || (entry.get().getKind() == DeviceKind.GATEWAY && !id.equals(gatewayId()))) {
+                if (entry.isEmpty() || (entry.get().getKind() == DeviceKind.GATEWAY && !id.equals(gatewayId()))
+                        || (awaitCsr && id.equals(gatewayId()))) {
                     continue;
                 }
                 DeviceSlot d = device(id);
@@ -136,6 +145,29 @@ public final class EnrollmentEngine implements AutoCloseable {
 
     public String gatewayId() {
         return options.getDnsName();
+    }
+
+    /**
+     * Whether the gateway's certificate must wait for a CSR: the key is external and nothing usable is stored (no
+     * CSR given yet, and no current certificate from before the key source was switched).
+     */
+    private boolean awaitsCsr(DeviceEntry gateway) {
+        return options.getKeySource() == KeySource.EXTERNAL
+                && (gateway == null || gateway.getCustody() != KeyCustody.DEVICE || gateway.getCsrPem().isEmpty())
+                && currentOf(gatewayId()).isEmpty();
+    }
+
+    private void holdForCsr() {
+        DeviceSlot d = device(gatewayId());
+        synchronized (d) {
+            if (d.inFlight == null) {
+                d.state = EnrollmentState.PENDING;
+                d.lastError = WAITING_FOR_CSR;
+                d.nextAction = null;
+            }
+        }
+        LOG.info("Gateway {}: nothing ordered until a CSR arrives ({}=external)", gatewayId(),
+                GatewayOptions.KEY_KEY_SOURCE);
     }
 
     // ---- requests -------------------------------------------------------------------------------------------
@@ -182,7 +214,9 @@ public final class EnrollmentEngine implements AutoCloseable {
     public CompletableFuture<CertificateRecord> renew(String deviceId) {
         DeviceSlot d = devices.get(deviceId);
         if (d == null || d.entry == null) {
-            return CompletableFuture.failedFuture(new EnrollmentException("unknown device " + deviceId, null, false));
+            return CompletableFuture.failedFuture(new EnrollmentException(deviceId.equals(gatewayId())
+                    && options.getKeySource() == KeySource.EXTERNAL ? WAITING_FOR_CSR : "unknown device " + deviceId,
+                    null, false));
         }
         return submit(d, true);
     }
@@ -194,6 +228,9 @@ public final class EnrollmentEngine implements AutoCloseable {
             Optional<CertificateRecord> current = currentOf(gatewayId());
             if (current.isPresent() && current.get().getNotAfter().isAfter(clock.instant())) {
                 return CompletableFuture.completedFuture(current.get());
+            }
+            if (d.entry == null && options.getKeySource() == KeySource.EXTERNAL) {
+                return CompletableFuture.failedFuture(new EnrollmentException(WAITING_FOR_CSR, null, false));
             }
             if (d.entry == null) {
                 d.entry = new DeviceEntry(gatewayId(), DeviceKind.GATEWAY, List.of(options.getDnsName()),
