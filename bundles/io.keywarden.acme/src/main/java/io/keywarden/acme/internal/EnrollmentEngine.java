@@ -105,15 +105,20 @@ public final class EnrollmentEngine implements AutoCloseable {
 
     private void resume() {
         try {
-            // a gateway key held outside (enrollGatewayWithCsr) stays so across restarts while the name is the same
-            Optional<DeviceEntry> stored = store.loadDevice(gatewayId())
-                    .filter(e -> e.getKind() == DeviceKind.GATEWAY && e.getIdentifiers().equals(List.of(options.getDnsName())));
-            boolean awaitCsr = awaitsCsr(stored.orElse(null));
+            // a gateway key held outside (enrollGatewayWithCsr) stays so across restarts while the name is the same;
+            // read and written under the gateway's lock, as enrollGatewayWithCsr may store a CSR at this very moment
+            boolean awaitCsr;
+            synchronized (device(gatewayId())) {
+                Optional<DeviceEntry> stored = store.loadDevice(gatewayId()).filter(e -> e.getKind() == DeviceKind.GATEWAY
+                        && e.getIdentifiers().equals(List.of(options.getDnsName())));
+                awaitCsr = awaitsCsr(stored.orElse(null));
+                if (!awaitCsr && stored.isEmpty()) {
+                    store.saveDevice(new DeviceEntry(gatewayId(), DeviceKind.GATEWAY, List.of(options.getDnsName()),
+                            KeyCustody.GATEWAY, null));
+                }
+            }
             if (awaitCsr) {
                 holdForCsr();
-            } else {
-                store.saveDevice(stored.orElse(new DeviceEntry(gatewayId(), DeviceKind.GATEWAY,
-                        List.of(options.getDnsName()), KeyCustody.GATEWAY, null)));
             }
             for (String id : store.deviceIds()) {
                 Optional<DeviceEntry> entry = store.loadDevice(id);
