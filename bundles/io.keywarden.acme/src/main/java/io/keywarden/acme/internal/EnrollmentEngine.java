@@ -282,6 +282,11 @@ public final class EnrollmentEngine implements AutoCloseable {
     }
 
     private CompletableFuture<CertificateRecord> submit(DeviceSlot d, boolean renewal) {
+        return submit(d, renewal, false);
+    }
+
+    /** @param automatic the renewal timer's own renewal, which a revocation landing meanwhile stops */
+    private CompletableFuture<CertificateRecord> submit(DeviceSlot d, boolean renewal, boolean automatic) {
         synchronized (d) {
             if (closed) {
                 return CompletableFuture.failedFuture(new EnrollmentException("enrollment stopped", null, true));
@@ -292,6 +297,7 @@ public final class EnrollmentEngine implements AutoCloseable {
             CompletableFuture<CertificateRecord> f = new CompletableFuture<>();
             d.inFlight = f;
             d.renewal = renewal;
+            d.automatic = automatic;
             cancelTimer(d);
             d.state = EnrollmentState.ENROLLING;
             d.nextAction = null;
@@ -313,13 +319,22 @@ public final class EnrollmentEngine implements AutoCloseable {
     private void attempt(DeviceSlot d) {
         DeviceEntry entry;
         boolean renewal;
+        boolean automatic;
         synchronized (d) {
             if (closed || d.inFlight == null) {
                 return;
             }
             entry = d.entry;
             renewal = d.renewal;
+            automatic = d.automatic;
             d.state = EnrollmentState.ENROLLING;
+        }
+        // e.g. a renewal retrying while the CA was down, revoked meanwhile: ordering now would undo the revocation
+        Optional<CertificateRecord> revoked = automatic && currentOf(d.id).isEmpty() ? revokedLast(d.id)
+                : Optional.empty();
+        if (revoked.isPresent()) {
+            fail(d, new EnrollmentException(revokedMessage(revoked.get()), null, false), false);
+            return;
         }
         try {
             CertificateRecord record = orderFor(entry);
@@ -423,7 +438,7 @@ public final class EnrollmentEngine implements AutoCloseable {
             LOG.warn("{} not renewed: its certificate {} is on the deny list", d.id, current.get().getSerial());
             return;
         }
-        submit(d, true);
+        submit(d, true, true);
     }
 
     // ---- revocation ----------------------------------------------------------------------------------------------

@@ -275,6 +275,25 @@ class EnrollmentEngineTest {
     }
 
     @Test
+    void anAutomaticRenewalRetryingWhenTheRevocationLandsIsStoppedBeforeItOrders() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.validity = Duration.ofSeconds(3);
+        EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
+        CertificateRecord first = e.enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build())
+                .get(10, TimeUnit.SECONDS);
+        ca.transientFailures.set(1_000);
+        await(() -> e.status("s1").getState() == EnrollmentState.RETRYING, "the renewal retrying, got " + e.status("s1"));
+        e.markRevoked(List.of(first.getSerial()));
+        ca.transientFailures.set(0);
+        await(() -> e.status("s1").getState() == EnrollmentState.FAILED
+                && e.status("s1").getLastError().orElse("").contains("revoked"), "renewal stopped, got " + e.status("s1"));
+        Thread.sleep(1500);
+        assertEquals(1, ordersFor(ca, "s1.gw.example"), "no certificate ordered after the revocation");
+        assertEquals(List.of(CertificateStatus.REVOKED),
+                e.certificatesOf("s1").stream().map(CertificateRecord::getStatus).toList());
+    }
+
+    @Test
     void aSuggestedRenewalWindowIsFollowed() throws Exception {
         FakeCa ca = new FakeCa();
         Instant start = Instant.now().plus(Duration.ofDays(3));
