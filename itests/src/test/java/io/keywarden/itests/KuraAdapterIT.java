@@ -38,7 +38,9 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 
+import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.KeyCustody;
 
@@ -85,8 +87,11 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         kuraConfigs.add(c);
     }
 
+    /** As the README's "Install on Kura" says: the gateway key is Kura's, so the ACME bundle waits for its CSR. */
     private EnrollmentService startEnrollment(String gatewayName, KuraFakes.Keystore keystore) throws Exception {
-        applyConfig(gatewayConfig(ca, gatewayName));
+        Hashtable<String, Object> gatewayConfig = gatewayConfig(ca, gatewayName);
+        gatewayConfig.put("gateway.key.source", "external");
+        applyConfig(gatewayConfig);
         register(KeystoreService.class, keystore, "TestKeystore");
         configure("io.keywarden.kura.enrollment", Map.of("keystore.alias", ALIAS,
                 "KeystoreService.target", "(kura.service.pid=TestKeystore)", "key.type", "EC_P256"));
@@ -109,8 +114,25 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         assertFalse("nothing under the alias yet", enrollment.isEnrolled());
         expectCode(KuraErrorCode.NOT_FOUND, enrollment::getClientCertificate);
 
-        enrollment.enroll();
+        // gateway.key.source=external: the ACME bundle orders nothing for the gateway before Kura's CSR
+        awaitTrue("gateway PENDING, waiting for a CSR", SERVICE_TIMEOUT, () -> gateway.getStatus().getState()
+                == EnrollmentState.PENDING && gateway.getStatus().getLastError().orElse("").contains("waiting for a CSR"));
+        Thread.sleep(1500);
+        CertificateInventory inventory = awaitService(CertificateInventory.class);
+        assertEquals(List.of(), inventory.getByDevice(name));
+        assertFalse("no order journaled", java.nio.file.Files.exists(deviceDir(name).resolve("pending-order.properties")));
+        assertFalse("no certificate stored", java.nio.file.Files.exists(deviceDir(name).resolve("certs")));
+
+        // EXEC enroll from the cloud goes through Kura's EnrollmentService, so it enrolls Kura's key
+        KuraFakes.Registry registry = new KuraFakes.Registry();
+        register(RequestHandlerRegistry.class, registry, "cloud-enroll");
+        RequestHandler handler = await("KEYWARDEN-V1 registered", SERVICE_TIMEOUT,
+                () -> registry.handlers.get("KEYWARDEN-V1"));
+        KuraMessage enrolled = handler.doExec(context(), request("enroll"));
+        assertEquals("exactly one gateway certificate", 1, inventory.getByDevice(name).size());
         KeyStore.PrivateKeyEntry first = entry(keystore);
+        assertEquals(((X509Certificate) first.getCertificate()).getSerialNumber().toString(16),
+                enrolled.getPayload().getMetric("serial"));
         X509Certificate leaf = (X509Certificate) first.getCertificate();
         CertificateRecord record = gateway.getCertificate().orElseThrow();
         assertEquals("the keystore holds the ACME service's current certificate", record.getCertificate(), leaf);

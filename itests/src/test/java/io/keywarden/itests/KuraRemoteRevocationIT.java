@@ -86,6 +86,43 @@ public class KuraRemoteRevocationIT extends RevocationTestSupport {
                 StandardCharsets.UTF_8);
         assertTrue(tickets, tickets.contains("\"ticket.id\":\"" + ticketId + "\""));
         assertTrue(tickets, tickets.contains("\"refusal\":\"BAD_SIGNATURE\""));
+
+        // GET certificates shows sensor-1's certificate REVOKED, sensor-2's still CURRENT
+        String revokedEntry = "\"serial\":\"" + certs.get("sensor-1").getSerial() + "\"";
+        String certificates = awaitTrueThen("sensor-1 REVOKED in GET certificates", () -> {
+            String body = new String(handler.doGet(context(), request("certificates")).getPayload().getBody(),
+                    StandardCharsets.UTF_8);
+            return statusOf(body, revokedEntry).equals("REVOKED") ? body : null;
+        });
+        assertEquals(certificates, "CURRENT",
+                statusOf(certificates, "\"serial\":\"" + certs.get("sensor-2").getSerial() + "\""));
+    }
+
+    /** The status field of the certificate object in which {@code serialField} appears. */
+    private static String statusOf(String json, String serialField) {
+        int at = json.indexOf(serialField);
+        if (at < 0) {
+            return "";
+        }
+        int start = json.lastIndexOf('{', at);
+        int end = json.indexOf('}', at);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"status\":\"([A-Z]+)\"")
+                .matcher(json.substring(start, end));
+        return m.find() ? m.group(1) : "";
+    }
+
+    private static String awaitTrueThen(String what, ThrowingSupplier<String> probe) {
+        return await(what, java.time.Duration.ofSeconds(10), () -> {
+            try {
+                return probe.get();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private interface ThrowingSupplier<T> {
+        T get() throws Exception;
     }
 
     private static RequestHandlerContext context() {

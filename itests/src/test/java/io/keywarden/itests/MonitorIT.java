@@ -37,6 +37,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 
 import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.monitor.BundleInfo;
 import io.keywarden.api.monitor.DeviceMonitor;
 import io.keywarden.api.monitor.GatewaySnapshot;
@@ -80,6 +81,9 @@ public class MonitorIT extends MonitorTestSupport {
         for (SimulatedSensor x : s.values()) {
             assertEquals(x.deviceId() + " reports", 202, x.report().status());
         }
+        // enrolled at this gateway, but it never opens the channel at all
+        CertificateRecord absent = awaitSensorService().enroll(SensorEnrollmentRequest.builder("absent-6")
+                .dnsName("absent-6." + gw).build()).toCompletableFuture().get(ENROLL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
         // unknown firmware: revoked (quarantined at once, then Revoked at Pebble), the next request refused
         SimulatedSensor.Containment c = firmware.actAndMeasure(0, 5000);
@@ -115,6 +119,9 @@ public class MonitorIT extends MonitorTestSupport {
         }
         Incident quiet = awaitIncident(monitor, silent.deviceId(), "silent");
         assertEquals(ResponseAction.ALERT, quiet.getAction());
+        Incident never = awaitIncident(monitor, "absent-6", "silent");
+        assertEquals(absent.getSerial(), never.getSerial().orElseThrow());
+        assertEquals("none since the monitor started", never.getEvidence().get("last.report"));
         assertFalse(monitor.isQuarantined(silent.deviceId()));
         assertEquals("an alert leaves the silent sensor on the channel", 202, silent.report().status());
 

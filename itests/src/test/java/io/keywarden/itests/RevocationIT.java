@@ -21,7 +21,9 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.service.event.Event;
 
+import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
@@ -80,6 +82,21 @@ public class RevocationIT extends RevocationTestSupport {
                 e -> accepted.getId().equals(e.getProperty(RevocationEvents.PROPERTY_TICKET_ID)), Duration.ofSeconds(10));
         assertAudited("ACCEPTED", accepted.getId());
         assertAudited("REVOKED_AT_CA", target);
+
+        // the inventory records it: REVOKED there and on disk, no current certificate, not re-ordered
+        CertificateInventory inventory = awaitService(CertificateInventory.class);
+        awaitTrue("sensor-2 REVOKED in the inventory", Duration.ofSeconds(10),
+                () -> inventory.getBySerial(target).orElseThrow().getStatus() == CertificateStatus.REVOKED);
+        assertTrue(java.nio.file.Files.readString(deviceDir("sensor-2").resolve("certs").resolve(target + ".properties"))
+                .contains("status=REVOKED"));
+        SensorEnrollmentService sensors = awaitSensorService();
+        assertTrue(sensors.getCertificate("sensor-2").isEmpty());
+        assertEquals(EnrollmentState.FAILED, sensors.getStatus("sensor-2").getState());
+        assertEquals(1, inventory.getByDevice("sensor-2").size());
+        for (String other : List.of("sensor-1", "sensor-3")) {
+            assertEquals(CertificateStatus.CURRENT, inventory.getBySerial(certs.get(other).getSerial()).orElseThrow()
+                    .getStatus());
+        }
 
         // the same signed request again: a replay, refused, and nothing goes to the CA a second time
         RevocationTicket replay = service.submit(request);

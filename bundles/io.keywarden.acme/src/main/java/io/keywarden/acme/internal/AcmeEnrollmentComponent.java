@@ -32,6 +32,8 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,8 @@ import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
 import io.keywarden.api.revocation.DenyList;
+import io.keywarden.api.revocation.RevocationEvents;
+import io.keywarden.api.revocation.RevocationService;
 
 /**
  * The gateway's ACME enrollment component. It has no modified method on purpose: a configuration change
@@ -81,6 +85,9 @@ public final class AcmeEnrollmentComponent
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private final List<DenyList> denyLists = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private final List<RevocationService> revocationServices = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile RevocationRecorder recorder;
+
     private Http01Responder responder;
     private StateStore store;
     private EnrollmentEngine engine;
@@ -88,6 +95,28 @@ public final class AcmeEnrollmentComponent
     private Duration orderTimeout;
     private ServiceRegistration<?> registration;
     private ServiceRegistration<?> caRegistration;
+    private ServiceRegistration<?> recorderRegistration;
+
+    /** A revocation component that appears may have revoked certificates while this bundle was not listening. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "unbindRevocationService")
+    void bindRevocationService(RevocationService service) {
+        revocationServices.add(service);
+        reconcileLater(service);
+    }
+
+    void unbindRevocationService(RevocationService service) {
+        revocationServices.remove(service);
+    }
+
+    private void reconcileLater(RevocationService service) {
+        RevocationRecorder r = recorder;
+        EnrollmentEngine e = engine;
+        if (r != null && e != null) {
+            // never call into another service from inside its (un)registration
+            e.execute(() -> r.reconcile(service));
+        }
+    }
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) throws InvalidConfigurationException, IOException,
@@ -129,6 +158,10 @@ public final class AcmeEnrollmentComponent
                 new Backoff(options.getRetryInitial(), options.getRetryMax(), random), this);
         engine.setDeniedSerials(serial -> denyLists.stream().anyMatch(d -> d.isDenied(serial)));
         engine.start();
+        recorder = new RevocationRecorder(engine);
+        recorderRegistration = context.registerService(EventHandler.class, recorder,
+                new Hashtable<>(Map.of(EventConstants.EVENT_TOPIC, RevocationEvents.TOPIC_REVOKED)));
+        revocationServices.forEach(this::reconcileLater);
         registration = context.registerService(new String[] { GatewayEnrollmentService.class.getName(),
                 SensorEnrollmentService.class.getName(), CertificateInventory.class.getName() }, this,
                 new Hashtable<>(Map.of(Constants.SERVICE_PID, GatewayOptions.PID)));
@@ -140,6 +173,9 @@ public final class AcmeEnrollmentComponent
 
     @Deactivate
     void deactivate() {
+        recorder = null;
+        unregister(recorderRegistration);
+        recorderRegistration = null;
         if (caRegistration != null) {
             try {
                 caRegistration.unregister();
@@ -164,6 +200,16 @@ public final class AcmeEnrollmentComponent
         }
         if (responder != null) {
             responder.close();
+        }
+    }
+
+    private static void unregister(ServiceRegistration<?> r) {
+        if (r != null) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
         }
     }
 

@@ -20,6 +20,8 @@ final class DeviceSlot {
     /** The order under way, shared by every caller asking for this device meanwhile. */
     CompletableFuture<CertificateRecord> inFlight;
     boolean renewal;
+    /** The order under way is the renewal timer's, not someone's explicit request. */
+    boolean automatic;
 
     DeviceSlot(String id) {
         this.id = id;

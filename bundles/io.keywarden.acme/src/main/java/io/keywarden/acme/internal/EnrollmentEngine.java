@@ -7,9 +7,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.acme.internal.acme.CertificateAuthority;
 import io.keywarden.acme.internal.acme.CsrCheck;
 import io.keywarden.acme.internal.config.GatewayOptions;
+import io.keywarden.acme.internal.config.KeySource;
 import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.DeviceEntry;
@@ -46,6 +51,9 @@ import io.keywarden.api.enrollment.SensorEnrollmentRequest;
  */
 public final class EnrollmentEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnrollmentEngine.class);
+    static final String WAITING_FOR_CSR = "waiting for a CSR: " + GatewayOptions.KEY_KEY_SOURCE + " is external, so the "
+            + "gateway's certificate is ordered only for a CSR given to GatewayEnrollmentService.enroll(csr) (on Kura: "
+            + "Keywarden's EnrollmentService)";
 
     /** Told about outcomes, e.g. to post events. Called on worker threads. */
     public interface Listener {
@@ -97,15 +105,25 @@ public final class EnrollmentEngine implements AutoCloseable {
 
     private void resume() {
         try {
-            // a gateway key held outside (enrollGatewayWithCsr) stays so across restarts while the name is the same
-            DeviceEntry gateway = store.loadDevice(gatewayId())
-                    .filter(e -> e.getKind() == DeviceKind.GATEWAY && e.getIdentifiers().equals(List.of(options.getDnsName())))
-                    .orElse(new DeviceEntry(gatewayId(), DeviceKind.GATEWAY, List.of(options.getDnsName()),
+            // a gateway key held outside (enrollGatewayWithCsr) stays so across restarts while the name is the same;
+            // read and written under the gateway's lock, as enrollGatewayWithCsr may store a CSR at this very moment
+            boolean awaitCsr;
+            synchronized (device(gatewayId())) {
+                Optional<DeviceEntry> stored = store.loadDevice(gatewayId()).filter(e -> e.getKind() == DeviceKind.GATEWAY
+                        && e.getIdentifiers().equals(List.of(options.getDnsName())));
+                awaitCsr = awaitsCsr(stored.orElse(null));
+                if (!awaitCsr && stored.isEmpty()) {
+                    store.saveDevice(new DeviceEntry(gatewayId(), DeviceKind.GATEWAY, List.of(options.getDnsName()),
                             KeyCustody.GATEWAY, null));
-            store.saveDevice(gateway);
+                }
+            }
+            if (awaitCsr) {
+                holdForCsr();
+            }
             for (String id : store.deviceIds()) {
                 Optional<DeviceEntry> entry = store.loadDevice(id);
-                if (entry.isEmpty() || (entry.get().getKind() == DeviceKind.GATEWAY && !id.equals(gatewayId()))) {
+                if (entry.isEmpty() || (entry.get().getKind() == DeviceKind.GATEWAY && !id.equals(gatewayId()))
+                        || (awaitCsr && id.equals(gatewayId()))) {
                     continue;
                 }
                 DeviceSlot d = device(id);
@@ -119,6 +137,8 @@ public final class EnrollmentEngine implements AutoCloseable {
                             armRenewal(d, at);
                         }
                     }
+                } else if (current.isEmpty() && revokedLast(id).isPresent()) {
+                    holdRevoked(d, revokedLast(id).get());
                 } else {
                     submit(d, current.isPresent());
                 }
@@ -130,6 +150,29 @@ public final class EnrollmentEngine implements AutoCloseable {
 
     public String gatewayId() {
         return options.getDnsName();
+    }
+
+    /**
+     * Whether the gateway's certificate must wait for a CSR: the key is external and nothing usable is stored (no
+     * CSR given yet, and no current certificate from before the key source was switched).
+     */
+    private boolean awaitsCsr(DeviceEntry gateway) {
+        return options.getKeySource() == KeySource.EXTERNAL
+                && (gateway == null || gateway.getCustody() != KeyCustody.DEVICE || gateway.getCsrPem().isEmpty())
+                && currentOf(gatewayId()).isEmpty();
+    }
+
+    private void holdForCsr() {
+        DeviceSlot d = device(gatewayId());
+        synchronized (d) {
+            if (d.inFlight == null) {
+                d.state = EnrollmentState.PENDING;
+                d.lastError = WAITING_FOR_CSR;
+                d.nextAction = null;
+            }
+        }
+        LOG.info("Gateway {}: nothing ordered until a CSR arrives ({}=external)", gatewayId(),
+                GatewayOptions.KEY_KEY_SOURCE);
     }
 
     // ---- requests -------------------------------------------------------------------------------------------
@@ -154,6 +197,12 @@ public final class EnrollmentEngine implements AutoCloseable {
                         && current.get().getNotAfter().isAfter(clock.instant())) {
                     return CompletableFuture.completedFuture(current.get());
                 }
+                Optional<CertificateRecord> revoked = revokedLast(id);
+                // the roster re-sends its request at every start: it must not undo a revocation
+                if (known != null && known.sameRequestAs(entry) && current.isEmpty() && revoked.isPresent()) {
+                    return CompletableFuture.failedFuture(new EnrollmentException(revokedMessage(revoked.get()), null,
+                            false));
+                }
                 store.saveDevice(entry);
                 d.entry = entry;
                 return submit(d, false);
@@ -170,7 +219,9 @@ public final class EnrollmentEngine implements AutoCloseable {
     public CompletableFuture<CertificateRecord> renew(String deviceId) {
         DeviceSlot d = devices.get(deviceId);
         if (d == null || d.entry == null) {
-            return CompletableFuture.failedFuture(new EnrollmentException("unknown device " + deviceId, null, false));
+            return CompletableFuture.failedFuture(new EnrollmentException(deviceId.equals(gatewayId())
+                    && options.getKeySource() == KeySource.EXTERNAL ? WAITING_FOR_CSR : "unknown device " + deviceId,
+                    null, false));
         }
         return submit(d, true);
     }
@@ -182,6 +233,9 @@ public final class EnrollmentEngine implements AutoCloseable {
             Optional<CertificateRecord> current = currentOf(gatewayId());
             if (current.isPresent() && current.get().getNotAfter().isAfter(clock.instant())) {
                 return CompletableFuture.completedFuture(current.get());
+            }
+            if (d.entry == null && options.getKeySource() == KeySource.EXTERNAL) {
+                return CompletableFuture.failedFuture(new EnrollmentException(WAITING_FOR_CSR, null, false));
             }
             if (d.entry == null) {
                 d.entry = new DeviceEntry(gatewayId(), DeviceKind.GATEWAY, List.of(options.getDnsName()),
@@ -228,6 +282,11 @@ public final class EnrollmentEngine implements AutoCloseable {
     }
 
     private CompletableFuture<CertificateRecord> submit(DeviceSlot d, boolean renewal) {
+        return submit(d, renewal, false);
+    }
+
+    /** @param automatic the renewal timer's own renewal, which a revocation landing meanwhile stops */
+    private CompletableFuture<CertificateRecord> submit(DeviceSlot d, boolean renewal, boolean automatic) {
         synchronized (d) {
             if (closed) {
                 return CompletableFuture.failedFuture(new EnrollmentException("enrollment stopped", null, true));
@@ -238,6 +297,7 @@ public final class EnrollmentEngine implements AutoCloseable {
             CompletableFuture<CertificateRecord> f = new CompletableFuture<>();
             d.inFlight = f;
             d.renewal = renewal;
+            d.automatic = automatic;
             cancelTimer(d);
             d.state = EnrollmentState.ENROLLING;
             d.nextAction = null;
@@ -259,13 +319,22 @@ public final class EnrollmentEngine implements AutoCloseable {
     private void attempt(DeviceSlot d) {
         DeviceEntry entry;
         boolean renewal;
+        boolean automatic;
         synchronized (d) {
             if (closed || d.inFlight == null) {
                 return;
             }
             entry = d.entry;
             renewal = d.renewal;
+            automatic = d.automatic;
             d.state = EnrollmentState.ENROLLING;
+        }
+        // e.g. a renewal retrying while the CA was down, revoked meanwhile: ordering now would undo the revocation
+        Optional<CertificateRecord> revoked = automatic && currentOf(d.id).isEmpty() ? revokedLast(d.id)
+                : Optional.empty();
+        if (revoked.isPresent()) {
+            fail(d, new EnrollmentException(revokedMessage(revoked.get()), null, false), false);
+            return;
         }
         try {
             CertificateRecord record = orderFor(entry);
@@ -354,6 +423,11 @@ public final class EnrollmentEngine implements AutoCloseable {
     /** An explicit renew or enroll still works: that is someone deciding the device is trusted again. */
     private void renewUnlessDenied(DeviceSlot d) {
         Optional<CertificateRecord> current = currentOf(d.id);
+        Optional<CertificateRecord> revoked = current.isEmpty() ? revokedLast(d.id) : Optional.empty();
+        if (revoked.isPresent()) {
+            holdRevoked(d, revoked.get());
+            return;
+        }
         if (current.isPresent() && denied.test(current.get().getSerial())) {
             synchronized (d) {
                 d.state = EnrollmentState.FAILED;
@@ -364,7 +438,68 @@ public final class EnrollmentEngine implements AutoCloseable {
             LOG.warn("{} not renewed: its certificate {} is on the deny list", d.id, current.get().getSerial());
             return;
         }
-        submit(d, true);
+        submit(d, true, true);
+    }
+
+    // ---- revocation ----------------------------------------------------------------------------------------------
+
+    /**
+     * Records that the CA revoked these serials: their records become REVOKED on disk, and a device whose current
+     * certificate was among them keeps none, so it is neither renewed nor offered as a TLS identity.
+     *
+     * @return the records marked now (already REVOKED ones and unknown serials are skipped)
+     */
+    public List<CertificateRecord> markRevoked(Collection<String> serials) {
+        Set<String> wanted = new HashSet<>();
+        serials.forEach(s -> wanted.add(s.toLowerCase(Locale.ROOT)));
+        List<CertificateRecord> marked = new ArrayList<>();
+        for (String id : wanted.isEmpty() ? List.<String>of() : deviceIds()) {
+            DeviceSlot d = device(id);
+            synchronized (d) {
+                CertificateRecord lostCurrent = null;
+                for (CertificateRecord r : certificatesOf(id)) {
+                    if (r.getStatus() == CertificateStatus.REVOKED
+                            || !wanted.contains(r.getSerial().toLowerCase(Locale.ROOT))) {
+                        continue;
+                    }
+                    try {
+                        store.saveCertificate(r.withStatus(CertificateStatus.REVOKED));
+                    } catch (IOException e) {
+                        LOG.error("Cannot record the revocation of {} ({}): {}", r.getSerial(), id, e.toString());
+                        continue;
+                    }
+                    marked.add(r);
+                    if (r.getStatus() == CertificateStatus.CURRENT) {
+                        lostCurrent = r;
+                    }
+                }
+                if (lostCurrent != null && d.inFlight == null) {
+                    holdRevoked(d, lostCurrent);
+                }
+            }
+        }
+        return marked;
+    }
+
+    /** The device's newest certificate when it is REVOKED (so the device has been left without one). */
+    private Optional<CertificateRecord> revokedLast(String deviceId) {
+        List<CertificateRecord> all = certificatesOf(deviceId);
+        return all.isEmpty() || all.get(all.size() - 1).getStatus() != CertificateStatus.REVOKED ? Optional.empty()
+                : Optional.of(all.get(all.size() - 1));
+    }
+
+    private void holdRevoked(DeviceSlot d, CertificateRecord revoked) {
+        synchronized (d) {
+            cancelTimer(d);
+            d.state = EnrollmentState.FAILED;
+            d.lastError = revokedMessage(revoked);
+            d.nextAction = null;
+        }
+    }
+
+    private static String revokedMessage(CertificateRecord revoked) {
+        return "certificate " + revoked.getSerial() + " was revoked at the CA on the device's behalf: not renewed "
+                + "automatically; renew the device explicitly once it is trusted again";
     }
 
     private static void cancelTimer(DeviceSlot d) {
@@ -441,6 +576,15 @@ public final class EnrollmentEngine implements AutoCloseable {
         }
         synchronized (d) {
             return new EnrollmentStatus(deviceId, d.state, d.failures, d.lastError, d.nextAction);
+        }
+    }
+
+    /** Runs a task on the engine's workers (e.g. reading state from another service outside its registration). */
+    public void execute(Runnable task) {
+        try {
+            workers.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Engine stopped, task dropped");
         }
     }
 

@@ -232,6 +232,68 @@ class EnrollmentEngineTest {
     }
 
     @Test
+    void aRevokedCertificateIsRecordedAndNeitherRenewedNorReorderedAtTheNextStart() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.validity = Duration.ofSeconds(4);
+        Map<String, Object> fastRenewal = Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0);
+        EnrollmentEngine e = engine(ca, fastRenewal);
+        SensorEnrollmentRequest request = SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build();
+        CertificateRecord s1 = e.enrollSensor(request).get(10, TimeUnit.SECONDS);
+        CertificateRecord s2 = e.enrollSensor(SensorEnrollmentRequest.builder("s2").dnsName("s2.gw.example").build())
+                .get(10, TimeUnit.SECONDS);
+
+        List<CertificateRecord> marked = e.markRevoked(List.of(s1.getSerial().toUpperCase(java.util.Locale.ROOT)));
+        assertEquals(List.of(s1.getSerial()), marked.stream().map(CertificateRecord::getSerial).toList());
+        assertEquals(List.of(), e.markRevoked(List.of(s1.getSerial())), "marking twice changes nothing");
+        assertEquals(CertificateStatus.REVOKED, new StateStore(data).loadCertificates("s1").get(0).getStatus(),
+                "on disk");
+        assertTrue(e.currentOf("s1").isEmpty(), "a revoked certificate is nobody's current one");
+        assertEquals(EnrollmentState.FAILED, e.status("s1").getState());
+        assertTrue(e.status("s1").getLastError().orElseThrow().contains("revoked"), e.status("s1").toString());
+
+        // s2 renews at half its 4 s life; s1's renewal time passes too, and nothing is ordered for it
+        await(() -> e.certificatesOf("s2").size() == 2, "s2 renewed");
+        Thread.sleep(500);
+        assertEquals(1, ordersFor(ca, "s1.gw.example"));
+        assertEquals(s2.getSerial(), e.certificatesOf("s2").get(0).getSerial());
+        e.close();
+
+        // the roster sends the same request again at every start: it must not undo the revocation
+        EnrollmentEngine again = engine(ca, fastRenewal);
+        again.start();
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> again.enrollSensor(request).get(10, TimeUnit.SECONDS));
+        assertTrue(refused.getCause().getMessage().contains("revoked"), refused.getCause().getMessage());
+        await(() -> again.status("s1").getState() == EnrollmentState.FAILED, "s1 held after the restart");
+        Thread.sleep(300);
+        assertEquals(1, ordersFor(ca, "s1.gw.example"), "nothing ordered at the restart");
+
+        // an explicit renewal is someone deciding the device is trusted again
+        CertificateRecord renewed = again.renew("s1").get(10, TimeUnit.SECONDS);
+        assertEquals(CertificateStatus.CURRENT, renewed.getStatus());
+        assertEquals(CertificateStatus.REVOKED, again.certificatesOf("s1").get(0).getStatus(), "the old one stays revoked");
+    }
+
+    @Test
+    void anAutomaticRenewalRetryingWhenTheRevocationLandsIsStoppedBeforeItOrders() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.validity = Duration.ofSeconds(3);
+        EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
+        CertificateRecord first = e.enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build())
+                .get(10, TimeUnit.SECONDS);
+        ca.transientFailures.set(1_000);
+        await(() -> e.status("s1").getState() == EnrollmentState.RETRYING, "the renewal retrying, got " + e.status("s1"));
+        e.markRevoked(List.of(first.getSerial()));
+        ca.transientFailures.set(0);
+        await(() -> e.status("s1").getState() == EnrollmentState.FAILED
+                && e.status("s1").getLastError().orElse("").contains("revoked"), "renewal stopped, got " + e.status("s1"));
+        Thread.sleep(1500);
+        assertEquals(1, ordersFor(ca, "s1.gw.example"), "no certificate ordered after the revocation");
+        assertEquals(List.of(CertificateStatus.REVOKED),
+                e.certificatesOf("s1").stream().map(CertificateRecord::getStatus).toList());
+    }
+
+    @Test
     void aSuggestedRenewalWindowIsFollowed() throws Exception {
         FakeCa ca = new FakeCa();
         Instant start = Instant.now().plus(Duration.ofDays(3));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -29,7 +31,10 @@ import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.EnrollmentException;
+import io.keywarden.api.enrollment.EnrollmentState;
+import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.KeyCustody;
+import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 
 /** The gateway's certificate for a key held outside the bundle (Kura's keystore): ordered from the caller's CSR. */
 class GatewayCsrEnrollmentTest {
@@ -43,7 +48,11 @@ class GatewayCsrEnrollmentTest {
     }
 
     private EnrollmentEngine engine(FakeCa ca) throws Exception {
-        Map<String, Object> p = new HashMap<>();
+        return engine(ca, Map.of());
+    }
+
+    private EnrollmentEngine engine(FakeCa ca, Map<String, Object> extra) throws Exception {
+        Map<String, Object> p = new HashMap<>(extra);
         p.put("acme.directory.url", "https://fake.example/dir");
         p.put("acme.trust.anchor", TestCerts.selfSignedPem("anchor"));
         p.put("gateway.dns.name", "gw.example");
@@ -63,6 +72,47 @@ class GatewayCsrEnrollmentTest {
                 });
         engines.add(e);
         return e;
+    }
+
+    @Test
+    void withAnExternalKeyNothingIsOrderedForTheGatewayUntilItsCsrArrivesThenExactlyOnce() throws Exception {
+        FakeCa ca = new FakeCa();
+        Map<String, Object> external = Map.of("gateway.key.source", "external");
+        EnrollmentEngine first = engine(ca, external);
+        first.start();
+        // a sensor order goes through the same workers, queued after whatever start() placed
+        first.enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build()).get(10, TimeUnit.SECONDS);
+        Thread.sleep(300);
+        assertEquals(0, ordersFor(ca, "gw.example"), "no gateway order before the CSR");
+        EnrollmentStatus waiting = first.status("gw.example");
+        assertEquals(EnrollmentState.PENDING, waiting.getState());
+        assertTrue(waiting.getLastError().orElseThrow().contains("gateway.key.source is external"), waiting.toString());
+        for (CompletableFuture<CertificateRecord> refused : List.of(first.enrollGateway(), first.renew("gw.example"))) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(5, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("waiting for a CSR"), e.getCause().getMessage());
+        }
+        assertEquals(0, ordersFor(ca, "gw.example"));
+        first.close();
+
+        // a restart does not order either
+        EnrollmentEngine second = engine(ca, external);
+        second.start();
+        second.enrollSensor(SensorEnrollmentRequest.builder("s2").dnsName("s2.gw.example").build()).get(10, TimeUnit.SECONDS);
+        Thread.sleep(300);
+        assertEquals(0, ordersFor(ca, "gw.example"));
+
+        KeyPair key = KeyType.EC_P256.generate();
+        CertificateRecord r = second.enrollGatewayWithCsr(TestCerts.csrPem(key, "gw.example")).get(10, TimeUnit.SECONDS);
+        assertArrayEquals(key.getPublic().getEncoded(), r.getCertificate().getPublicKey().getEncoded());
+        assertEquals(1, ordersFor(ca, "gw.example"), "exactly one gateway certificate");
+        assertEquals(EnrollmentState.ENROLLED, second.status("gw.example").getState());
+        assertEquals(1, second.certificatesOf("gw.example").size());
+    }
+
+    private static long ordersFor(FakeCa ca, String name) {
+        synchronized (ca.orders) {
+            return ca.orders.stream().filter(names -> names.contains(name)).count();
+        }
     }
 
     @Test

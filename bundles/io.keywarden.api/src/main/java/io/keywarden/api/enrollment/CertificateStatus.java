@@ -5,5 +5,11 @@ public enum CertificateStatus {
     /** The certificate the device uses now. */
     CURRENT,
     /** Replaced by a renewal; still valid at the CA until it expires. */
-    SUPERSEDED
+    SUPERSEDED,
+    /**
+     * Revoked at the CA on the device's behalf (the revocation component said so). Never renewed automatically and
+     * never offered as a TLS identity; only an explicit renew or a new enrollment request gives the device a
+     * certificate again.
+     */
+    REVOKED
 }

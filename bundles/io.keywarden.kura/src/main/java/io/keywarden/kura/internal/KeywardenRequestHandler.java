@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
+import org.eclipse.kura.certificate.enrollment.EnrollmentService;
 import org.eclipse.kura.cloudconnection.message.KuraMessage;
 import org.eclipse.kura.cloudconnection.request.RequestHandler;
 import org.eclipse.kura.cloudconnection.request.RequestHandlerContext;
@@ -65,6 +66,14 @@ public final class KeywardenRequestHandler implements RequestHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile DeviceMonitor monitor;
+    /**
+     * Keywarden's own Kura EnrollmentService, when configured: the gateway's key is then Kura's (and the ACME bundle
+     * waits for its CSR, gateway.key.source=external), so EXEC enroll/renew of the gateway go through it.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            target = "(kura.service.pid=" + KuraEnrollmentComponent.PID + ")")
+    private volatile EnrollmentService kuraEnrollment;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -122,6 +131,12 @@ public final class KeywardenRequestHandler implements RequestHandler {
     }
 
     private CertificateRecord enrollGateway() throws KuraException {
+        EnrollmentService kura = kuraEnrollment;
+        if (kura != null) {
+            kura.enroll();
+            return need(gateway, "gateway enrollment").getCertificate()
+                    .orElseThrow(() -> new KuraException(KuraErrorCode.NOT_FOUND, "no gateway certificate after enroll"));
+        }
         try {
             return need(gateway, "gateway enrollment").enroll();
         } catch (EnrollmentException e) {
@@ -130,6 +145,12 @@ public final class KeywardenRequestHandler implements RequestHandler {
     }
 
     private CertificateRecord renewGateway() throws KuraException {
+        EnrollmentService kura = kuraEnrollment;
+        if (kura != null) {
+            kura.renew();
+            return need(gateway, "gateway enrollment").getCertificate()
+                    .orElseThrow(() -> new KuraException(KuraErrorCode.NOT_FOUND, "no gateway certificate after renew"));
+        }
         try {
             return need(gateway, "gateway enrollment").renew();
         } catch (EnrollmentException e) {

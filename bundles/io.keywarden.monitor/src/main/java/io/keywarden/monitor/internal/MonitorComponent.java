@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
@@ -104,6 +102,7 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
     private SensorChannel channel;
     private ChannelAdmission admission;
     private GatewayWatch gatewayWatch;
+    private SilenceWatch silence;
     private ScheduledExecutorService gatewayScanner;
     private ServiceRegistration<?> commands;
 
@@ -137,6 +136,8 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         admission = new ChannelAdmission(gateway, inventory, denyLists, quarantine, this::post);
         channel = SensorChannel.open(options.channel, admission, gateway::getTlsIdentity,
                 new SensorEndpoint(activity, () -> policy, learner, options.learning, containment, clock));
+        silence = new SilenceWatch(activity, inventory, quarantine::contains, () -> policy,
+                (id, serial, finding, action, now) -> containment.respond(id, serial, finding, action, now), clock);
         executor.scheduleWithFixedDelay(this::checkSilence, 1, 1, TimeUnit.SECONDS);
         gatewayWatch = new GatewayWatch(gateway.getDeviceId(), context, () -> policy, learner, options.learning,
                 containment, clock);
@@ -215,21 +216,11 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         if (options.learning) {
             return;
         }
-        Instant now = clock.instant();
-        Policy p = policy;
-        for (SensorActivity a : activity.snapshot()) {
-            if (quarantine.contains(a.deviceId())) {
-                continue;
-            }
-            DeviceClassPolicy cls = p.classOf(a.deviceId());
-            Instant last = activity.lastReport(a.deviceId()).orElse(now);
-            Duration allowed = cls.heartbeat().multipliedBy(cls.missedHeartbeats());
-            if (Duration.between(last, now).compareTo(allowed) > 0) {
-                containment.respond(a.deviceId(), a.serial(), new io.keywarden.monitor.internal.policy.Finding(
-                        io.keywarden.monitor.internal.policy.Rule.SILENT, Map.of("last.report", last.toString(),
-                                "allowed.silence.seconds", Long.toString(allowed.toSeconds()), "class", cls.name())),
-                        p.actionFor(io.keywarden.monitor.internal.policy.Rule.SILENT), now);
-            }
+        try {
+            silence.check();
+        } catch (RuntimeException e) {
+            // a failed pass must not end the schedule
+            LOG.warn("Silence check failed: {}", e.toString(), e);
         }
     }
 
@@ -263,6 +254,7 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
             boolean lifted = containment.lift(deviceId, reason);
             if (lifted) {
                 activity.forget(deviceId);
+                silence.restart(deviceId);
             }
             return lifted;
         } catch (IOException e) {

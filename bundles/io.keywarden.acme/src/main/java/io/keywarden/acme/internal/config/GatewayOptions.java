@@ -33,6 +33,7 @@ public final class GatewayOptions {
     public static final String KEY_EAB_HMAC = "acme.eab.hmac.key";
     public static final String KEY_DNS_NAME = "gateway.dns.name";
     public static final String KEY_KEY_TYPE = "gateway.key.type";
+    public static final String KEY_KEY_SOURCE = "gateway.key.source";
     public static final String KEY_HTTP01_PORT = "http01.port";
     public static final String KEY_HTTP01_BIND = "http01.bind.address";
     public static final String KEY_RENEWAL_THRESHOLD = "renewal.threshold";
@@ -65,6 +66,7 @@ public final class GatewayOptions {
     private final String eabHmacKey;
     private final String dnsName;
     private final KeyType keyType;
+    private final KeySource keySource;
     private final int http01Port;
     private final String http01BindAddress;
     private final double renewalThreshold;
@@ -99,6 +101,7 @@ public final class GatewayOptions {
         }
         this.dnsName = name;
         this.keyType = parseKeyType(optionalString(p, KEY_KEY_TYPE).orElse(KeyType.EC_P256.name()));
+        this.keySource = parseKeySource(optionalString(p, KEY_KEY_SOURCE).orElse(KeySource.GENERATED.name()));
         this.http01Port = intValue(p, KEY_HTTP01_PORT, DEFAULT_HTTP01_PORT, 1, 65535);
         this.http01BindAddress = optionalString(p, KEY_HTTP01_BIND).orElse(DEFAULT_HTTP01_BIND);
         this.renewalThreshold = doubleValue(p, KEY_RENEWAL_THRESHOLD, DEFAULT_RENEWAL_THRESHOLD, 0.01, 0.99);
@@ -194,6 +197,15 @@ public final class GatewayOptions {
         }
     }
 
+    private static KeySource parseKeySource(String value) throws InvalidConfigurationException {
+        try {
+            return KeySource.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(KEY_KEY_SOURCE,
+                    "unknown key source '" + value + "', expected generated or external");
+        }
+    }
+
     private static String requiredString(Map<String, ?> p, String key) throws InvalidConfigurationException {
         return optionalString(p, key).orElseThrow(() -> new InvalidConfigurationException(key, "required but missing"));
     }
@@ -256,6 +268,7 @@ public final class GatewayOptions {
     public Optional<String> getEabHmacKey() { return Optional.ofNullable(eabHmacKey); }
     public String getDnsName() { return dnsName; }
     public KeyType getKeyType() { return keyType; }
+    public KeySource getKeySource() { return keySource; }
     public int getHttp01Port() { return http01Port; }
     public String getHttp01BindAddress() { return http01BindAddress; }
     public double getRenewalThreshold() { return renewalThreshold; }
@@ -294,7 +307,7 @@ public final class GatewayOptions {
         return directoryUrl.equals(other.directoryUrl) && anchorFingerprints().equals(other.anchorFingerprints())
                 && Objects.equals(contactEmail, other.contactEmail) && Objects.equals(eabKid, other.eabKid)
                 && Objects.equals(eabHmacKey, other.eabHmacKey) && dnsName.equals(other.dnsName)
-                && keyType == other.keyType && http01Port == other.http01Port
+                && keyType == other.keyType && keySource == other.keySource && http01Port == other.http01Port
                 && http01BindAddress.equals(other.http01BindAddress)
                 && renewalThreshold == other.renewalThreshold && renewalJitter == other.renewalJitter
                 && concurrency == other.concurrency && retryInitial.equals(other.retryInitial)

@@ -7,6 +7,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import org.osgi.service.component.annotations.Activate;
@@ -16,6 +17,7 @@ import org.osgi.service.component.annotations.Reference;
 import io.keywarden.acme.internal.Waits;
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
@@ -41,22 +43,35 @@ public final class KeywardenCommands {
         this.inventory = inventory;
     }
 
-    /** One line per device: id, kind, enrollment state, current serial, not-after. */
+    /**
+     * One line per device: id, kind, enrollment state, current serial, not-after. A device left without a certificate
+     * by a revocation shows REVOKED and the revoked serial.
+     */
     public String devices() {
         Table t = new Table("DEVICE", "KIND", "STATE", "SERIAL", "NOT AFTER", "LAST ERROR");
-        row(t, gateway.getDeviceId(), "GATEWAY", gateway.getStatus(), gateway.getCertificate().orElse(null));
+        row(t, gateway.getDeviceId(), "GATEWAY", gateway.getStatus(), gateway.getCertificate());
         for (String id : sensors.getDeviceIds()) {
-            row(t, id, "SENSOR", sensors.getStatus(id), sensors.getCertificate(id).orElse(null));
+            row(t, id, "SENSOR", sensors.getStatus(id), sensors.getCertificate(id));
         }
         return t.toString();
     }
 
-    private static void row(Table t, String id, String kind, EnrollmentStatus s, CertificateRecord r) {
-        t.add(id, kind, s.getState().name(), r == null ? "-" : r.getSerial(),
-                r == null ? "-" : r.getNotAfter().toString(), s.getLastError().orElse(""));
+    private void row(Table t, String id, String kind, EnrollmentStatus s, Optional<CertificateRecord> current) {
+        CertificateRecord r = current.orElse(null);
+        String state = s.getState().name();
+        if (r == null) {
+            List<CertificateRecord> all = inventory.getByDevice(id);
+            CertificateRecord last = all.isEmpty() ? null : all.get(all.size() - 1);
+            if (last != null && last.getStatus() == CertificateStatus.REVOKED) {
+                r = last;
+                state = CertificateStatus.REVOKED.name();
+            }
+        }
+        t.add(id, kind, state, r == null ? "-" : r.getSerial(), r == null ? "-" : r.getNotAfter().toString(),
+                s.getLastError().orElse(""));
     }
 
-    /** Every certificate this gateway ordered (current and superseded). */
+    /** Every certificate this gateway ordered (current, superseded and revoked). */
     public String certs() {
         return certTable(inventory.getAll());
     }

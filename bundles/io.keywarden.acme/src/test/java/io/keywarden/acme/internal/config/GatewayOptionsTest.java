@@ -52,6 +52,7 @@ class GatewayOptionsTest {
         assertEquals(tmp.toAbsolutePath(), o.getDataDir());
         assertEquals(1, o.getTrustAnchors().size());
         assertTrue(o.getEabKid().isEmpty());
+        assertEquals(KeySource.GENERATED, o.getKeySource());
     }
 
     @Test
@@ -66,6 +67,9 @@ class GatewayOptionsTest {
         assertEquals(0.5, o.getRenewalThreshold());
         assertEquals(16, o.getConcurrency());
         assertEquals(KeyType.RSA_2048, o.getKeyType());
+        p.put("gateway.key.source", "external");
+        assertEquals(KeySource.EXTERNAL, GatewayOptions.parse(p, tmp).getKeySource());
+        assertNotEquals(o, GatewayOptions.parse(p, tmp), "a key source change is a change");
     }
 
     @Test
@@ -116,6 +120,12 @@ class GatewayOptionsTest {
         p = valid();
         p.put("gateway.key.type", "DSA");
         assertEquals("gateway.key.type", rejected(p).getProperty());
+
+        p = valid();
+        p.put("gateway.key.source", "keystore");
+        e = rejected(p);
+        assertEquals("gateway.key.source", e.getProperty());
+        assertTrue(e.getMessage().contains("generated or external"), e.getMessage());
 
         p = valid();
         p.put("gateway.dns.name", "under_score..example");

@@ -124,6 +124,17 @@ class KeywardenCommandsTest {
     }
 
     @Test
+    void aRevokedDeviceShowsRevokedInDevicesAndCerts() throws Exception {
+        record("gw", DeviceKind.GATEWAY, "a1b2", CertificateStatus.CURRENT);
+        record("s1", DeviceKind.SENSOR, "0c", CertificateStatus.SUPERSEDED);
+        record("s1", DeviceKind.SENSOR, "0d", CertificateStatus.REVOKED);
+        String[] devices = commands.devices().split("\n");
+        assertTrue(devices[2].matches("s1\\s+SENSOR\\s+REVOKED\\s+0d\\s+2026-04-01T00:00:00Z.*"), devices[2]);
+        String certs = commands.certs("s1");
+        assertTrue(certs.lines().anyMatch(l -> l.matches("s1\\s+0d\\s+\\S+\\s+REVOKED\\s.*")), certs);
+    }
+
+    @Test
     void enrollBuildsTheRightRequestForBothKeyModes() throws Exception {
         assertTrue(commands.enroll("s2", "s2.example").startsWith("enrolled s2"));
         Path csr = tmp.resolve("s3.csr");
