@@ -30,6 +30,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
+import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.monitor.DeviceMonitor;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTicket;
@@ -57,8 +58,10 @@ public final class KeywardenRequestHandler implements RequestHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile SensorEnrollmentService sensors;
+    /** This node's own inventory, never one the fleet bundle serves for a remote gateway. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+            policyOption = ReferencePolicyOption.GREEDY, target = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "="
+                    + FleetEvents.INVENTORY_SOURCE_FLEET + "))")
     private volatile CertificateInventory inventory;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)

@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.monitor.DeviceMonitor;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTicket;
@@ -36,8 +37,10 @@ public final class KeywardenRestResource {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile GatewayEnrollmentService gateway;
+    /** This node's own inventory, never one the fleet bundle serves for a remote gateway. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+            policyOption = ReferencePolicyOption.GREEDY, target = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "="
+                    + FleetEvents.INVENTORY_SOURCE_FLEET + "))")
     volatile CertificateInventory inventory;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.monitor.DeviceMonitor;
 import io.keywarden.api.monitor.GatewaySnapshot;
 import io.keywarden.api.monitor.Incident;
@@ -73,6 +74,9 @@ import io.keywarden.monitor.internal.shell.MonitorCommands;
         service = DeviceMonitor.class)
 @Designate(ocd = MonitorConfig.class)
 public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Baselines {
+    /** This node's own inventory, never one the fleet bundle serves for a remote gateway. */
+    private static final String LOCAL_INVENTORY = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "="
+            + FleetEvents.INVENTORY_SOURCE_FLEET + "))";
     private static final Logger LOG = LoggerFactory.getLogger(MonitorComponent.class);
     static final String APPROVED_BASELINE = "approved-baseline.json";
 
@@ -107,7 +111,8 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
     private ServiceRegistration<?> commands;
 
     @Activate
-    public MonitorComponent(@Reference GatewayEnrollmentService gateway, @Reference CertificateInventory inventory) {
+    public MonitorComponent(@Reference GatewayEnrollmentService gateway,
+            @Reference(target = LOCAL_INVENTORY) CertificateInventory inventory) {
         this.gateway = gateway;
         this.inventory = inventory;
     }

@@ -23,12 +23,16 @@ import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
+import io.keywarden.api.fleet.FleetEvents;
 
 /** Gogo commands ({@code keywarden:devices}, ...) to look at and push enrollment from the console. */
 @Component(service = KeywardenCommands.class, property = { "osgi.command.scope=keywarden",
         "osgi.command.function=devices", "osgi.command.function=certs", "osgi.command.function=status",
         "osgi.command.function=enroll", "osgi.command.function=renew" })
 public final class KeywardenCommands {
+    /** This node's own inventory, never one the fleet bundle serves for a remote gateway. */
+    private static final String LOCAL_INVENTORY = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "="
+            + FleetEvents.INVENTORY_SOURCE_FLEET + "))";
     private static final Duration WAIT = Duration.ofMinutes(3);
 
     private final GatewayEnrollmentService gateway;
@@ -37,7 +41,7 @@ public final class KeywardenCommands {
 
     @Activate
     public KeywardenCommands(@Reference GatewayEnrollmentService gateway, @Reference SensorEnrollmentService sensors,
-            @Reference CertificateInventory inventory) {
+            @Reference(target = LOCAL_INVENTORY) CertificateInventory inventory) {
         this.gateway = gateway;
         this.sensors = sensors;
         this.inventory = inventory;
