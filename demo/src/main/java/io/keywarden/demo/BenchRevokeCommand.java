@@ -34,9 +34,12 @@ final class BenchRevokeCommand {
 
     int run(List<String> args) {
         int n = 20;
+        boolean lego = false;
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).matches("\\d+")) {
                 n = Args.intValue(args, i, 1, 10_000);
+            } else if (args.get(i).equals("--lego")) {
+                lego = true;
             } else {
                 throw new DemoException("bench-revoke: unknown argument " + args.get(i) + "\n" + Demo.USAGE, 2);
             }
@@ -93,7 +96,43 @@ final class BenchRevokeCommand {
             out.printf(Locale.ROOT, "RESULT n=%d%n", n);
             out.printf(Locale.ROOT, "  submit -> Revoked at Pebble (Pebble's RevokedAt)   %s%n", stats(submitToRevoked));
             out.printf(Locale.ROOT, "  file dropped in the inbox -> driver sees Revoked    %s%n", stats(deliveredToSeen));
+            if (lego) {
+                compareWithLego(stage, n, submitToRevoked);
+            }
             return 0;
+        }
+    }
+
+    /** lego orders n certificates against the same Pebble, then revokes them one at a time, like the run above. */
+    private void compareWithLego(LocalStage stage, int n, List<Double> keywarden) {
+        if (!LegoRun.available()) {
+            throw new DemoException("--lego: /usr/bin/lego not found (Debian package lego)");
+        }
+        try {
+            out.printf(Locale.ROOT, "%nlego %s: ordering %d certificates, then revoking them one at a time (--reason 1)%n",
+                    LegoRun.version(), n);
+            LegoRun.Result ordered = LegoRun.run(stage, n, 8, ".lego-revoke.keywarden.test");
+            if (ordered.certificates() != n) {
+                throw new DemoException("lego ordered only " + ordered.certificates() + " of " + n);
+            }
+            List<Double> toRevoked = new ArrayList<>();
+            List<Double> toExit = new ArrayList<>();
+            for (double[] t : LegoRun.revokeEach(stage, n, ".lego-revoke.keywarden.test")) {
+                toRevoked.add(t[0]);
+                toExit.add(t[1]);
+            }
+            out.printf(Locale.ROOT, "  lego process start -> Revoked at Pebble            %s%n", stats(toRevoked));
+            out.printf(Locale.ROOT, "  lego process start -> lego exits                   %s%n", stats(toExit));
+            List<Double> k = new ArrayList<>(keywarden);
+            List<Double> l = new ArrayList<>(toRevoked);
+            Collections.sort(k);
+            Collections.sort(l);
+            out.printf(Locale.ROOT, "  median to Revoked: lego / Keywarden = %.1fx%n", percentile(l, 50) / percentile(k, 50));
+        } catch (java.io.IOException e) {
+            throw new DemoException("lego: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoException("interrupted");
         }
     }
 

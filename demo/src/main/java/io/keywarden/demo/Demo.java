@@ -37,10 +37,11 @@ public final class Demo {
                   --lego P: then N certificates with lego, P processes at a time, same Pebble, same real
                   http-01 validation, and the ratios. --always-valid: Pebble checks no challenge, for both.
 
-              bench-revoke [N]
+              bench-revoke [N] [--lego]
                   Local Pebble, a gateway and N sensors (default 20), then one signed revocation request per
                   sensor by the gateway's monitor, one at a time. Reports the time from submit to Revoked at
-                  Pebble: median, p90, max.
+                  Pebble: median, p90, max. --lego: then lego orders N certificates from the same Pebble and
+                  revokes them one at a time, and the ratio.
 
               bench-contain [TRIALS] [--sensors N]
                   Local Pebble, the runtime with the monitor and the revocation component, N well-behaved sensors

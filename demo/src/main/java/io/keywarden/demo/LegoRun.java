@@ -93,6 +93,50 @@ final class LegoRun {
         }
     }
 
+    /**
+     * After {@link #run}: revokes each of the {@code n} certificates lego ordered, one at a time, with
+     * {@code lego revoke --reason 1} under the account that ordered it (the custodian route, as Keywarden's bench
+     * uses). Returns, per certificate, milliseconds from starting the lego process to Pebble's RevokedAt, and to the
+     * process's exit.
+     */
+    static List<double[]> revokeEach(LocalStage stage, int n, String domain) throws IOException, InterruptedException {
+        Path work = stage.workDir.resolve("lego");
+        List<double[]> out = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            String name = String.format(Locale.ROOT, "lego-%05d%s", i, domain);
+            Path path = work.resolve("accounts").resolve(Integer.toString(i));
+            String serial = serialOf(path.resolve("certificates").resolve(name + ".crt"));
+            ProcessBuilder pb = new ProcessBuilder(LEGO, "--accept-tos", "--email", "bench@keywarden.test", "--server",
+                    stage.pebble.directoryUrl().toString(), "--path", path.toString(), "--domains", name, "revoke",
+                    "--reason", "1")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("lego.log").toFile()));
+            pb.environment().put("LEGO_CA_CERTIFICATES", stage.pebble.trustAnchorFile().toString());
+            java.time.Instant started = java.time.Instant.now();
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new DemoException("lego revoke of " + name + " failed; see " + work.resolve("lego.log"));
+            }
+            double exited = (System.nanoTime() - t0) / 1e6;
+            io.keywarden.testing.pebble.CertStatus status = stage.pebble.certStatus(serial);
+            java.time.Instant revokedAt = status.revokedAt()
+                    .orElseThrow(() -> new DemoException("lego revoke of " + name + " exited 0 but Pebble says " + status));
+            out.add(new double[] { Duration.between(started, revokedAt).toNanos() / 1e6, exited });
+        }
+        return out;
+    }
+
+    private static String serialOf(Path pem) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(pem)) {
+            java.security.cert.X509Certificate c = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                    .getInstance("X.509").generateCertificate(in);
+            return c.getSerialNumber().toString(16);
+        } catch (java.security.cert.CertificateException e) {
+            throw new IOException("cannot read " + pem + ": " + e.getMessage(), e);
+        }
+    }
+
     private static int legoOnce(LocalStage stage, String name, Path path, Path webroot, Path log)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(LEGO, "--accept-tos", "--email", "bench@keywarden.test", "--server",
