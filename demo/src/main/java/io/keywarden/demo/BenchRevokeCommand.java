@@ -97,6 +97,7 @@ final class BenchRevokeCommand {
             out.printf(Locale.ROOT, "  submit -> Revoked at Pebble (Pebble's RevokedAt)   %s%n", stats(submitToRevoked));
             out.printf(Locale.ROOT, "  file dropped in the inbox -> driver sees Revoked    %s%n", stats(deliveredToSeen));
             if (lego) {
+                rt.close(); // frees the validation port for lego's webroot server
                 compareWithLego(stage, n, submitToRevoked);
             }
             return 0;
