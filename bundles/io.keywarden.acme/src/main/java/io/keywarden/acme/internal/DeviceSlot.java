@@ -26,4 +26,13 @@ final class DeviceSlot {
     DeviceSlot(String id) {
         this.id = id;
     }
+
+    /** Cancels the pending renewal or retry, if any; the caller holds this slot's monitor. */
+    void cancelTimer() {
+        ScheduledFuture<?> t = timerTask;
+        if (t != null) {
+            t.cancel(false);
+            timerTask = null;
+        }
+    }
 }
