@@ -6,22 +6,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 
@@ -43,7 +35,6 @@ public final class PebbleHarness implements AutoCloseable {
 
     static final Path DEFAULT_BINARY = Path.of("/usr/bin/pebble");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     private final Path workDir;
     private final Path binary;
@@ -57,6 +48,7 @@ public final class PebbleHarness implements AutoCloseable {
     private final int tlsPort;
     private final Map<String, String> environment;
     private final ChallTestSrv sharedDns;
+    private final ManagementApi management;
 
     private ChallTestSrv ownedDns;
     private Process pebble;
@@ -94,41 +86,14 @@ public final class PebbleHarness implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(2))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        writeConfig(b);
+        new PebbleConfig(acmePort, managementPort, httpPort, tlsPort, tls, b.eabRequired, b.eabKeys,
+                b.certificateValidity).writeTo(configFile);
+        this.management = new ManagementApi(http, managementUrl(), this::isRunning);
     }
 
     /** A builder for a harness whose generated config, TLS files and logs live in {@code workDir}. */
     public static Builder builder(Path workDir) {
         return new Builder(workDir);
-    }
-
-    private void writeConfig(Builder b) {
-        StringBuilder j = new StringBuilder();
-        j.append("{\n  \"pebble\": {\n");
-        j.append("    \"listenAddress\": ").append(Json.quote("127.0.0.1:" + acmePort)).append(",\n");
-        j.append("    \"managementListenAddress\": ").append(Json.quote("127.0.0.1:" + managementPort)).append(",\n");
-        j.append("    \"certificate\": ").append(Json.quote(tls.serverCertFile.toString())).append(",\n");
-        j.append("    \"privateKey\": ").append(Json.quote(tls.serverKeyFile.toString())).append(",\n");
-        j.append("    \"httpPort\": ").append(httpPort).append(",\n");
-        j.append("    \"tlsPort\": ").append(tlsPort).append(",\n");
-        j.append("    \"ocspResponderURL\": \"\",\n");
-        j.append("    \"externalAccountBindingRequired\": ").append(b.eabRequired).append(",\n");
-        j.append("    \"externalAccountMACKeys\": {");
-        String sep = "";
-        for (Map.Entry<String, String> e : b.eabKeys.entrySet()) {
-            j.append(sep).append("\n      ").append(Json.quote(e.getKey())).append(": ").append(Json.quote(e.getValue()));
-            sep = ",";
-        }
-        j.append(b.eabKeys.isEmpty() ? "}" : "\n    }");
-        if (b.certificateValidity != null) {
-            j.append(",\n    \"certificateValidityPeriod\": ").append(b.certificateValidity.getSeconds());
-        }
-        j.append("\n  }\n}\n");
-        try {
-            Files.writeString(configFile, j.toString(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + configFile, e);
-        }
     }
 
     /**
@@ -141,25 +106,33 @@ public final class PebbleHarness implements AutoCloseable {
         if (isRunning()) {
             return this;
         }
-        int dnsPort;
+        List<String> cmd = List.of(binary.toString(), "-config", configFile.toString(),
+                "-dnsserver", "127.0.0.1:" + runningDnsPort());
+        Process p = Processes.start(cmd, environment, workDir, logFile);
+        pebble = p;
+        awaitDirectory(p);
+        return this;
+    }
+
+    /** The port of the mock DNS, starting (or restarting) the harness's own one if it is not running. */
+    private int runningDnsPort() {
         if (sharedDns != null) {
             if (!sharedDns.isRunning()) {
                 throw new IllegalStateException("the shared ChallTestSrv is not running");
             }
-            dnsPort = sharedDns.dnsPort();
-        } else {
-            if (ownedDns == null || !ownedDns.isRunning()) {
-                if (ownedDns != null) {
-                    ownedDns.close();
-                }
-                ownedDns = ChallTestSrv.start(workDir);
-            }
-            dnsPort = ownedDns.dnsPort();
+            return sharedDns.dnsPort();
         }
-        List<String> cmd = List.of(binary.toString(), "-config", configFile.toString(),
-                "-dnsserver", "127.0.0.1:" + dnsPort);
-        Process p = Processes.start(cmd, environment, workDir, logFile);
-        pebble = p;
+        if (ownedDns == null || !ownedDns.isRunning()) {
+            if (ownedDns != null) {
+                ownedDns.close();
+            }
+            ownedDns = ChallTestSrv.start(workDir);
+        }
+        return ownedDns.dnsPort();
+    }
+
+    /** Waits until {@code GET /dir} answers with a directory; stops Pebble and throws if it does not. */
+    private void awaitDirectory(Process p) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         String lastProblem = "no answer yet";
         while (true) {
@@ -173,7 +146,7 @@ public final class PebbleHarness implements AutoCloseable {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(directoryUrl())
                         .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && r.body().contains("newOrder")) {
-                    return this;
+                    return;
                 }
                 lastProblem = "GET /dir answered HTTP " + r.statusCode();
             } catch (IOException e) {
@@ -260,12 +233,12 @@ public final class PebbleHarness implements AutoCloseable {
 
     /** PEM of Pebble's current root CA ({@code GET /roots/0}); a new root on every start. */
     public String rootCertificatePem() {
-        return managementGet("roots/0").body();
+        return management.get("roots/0");
     }
 
     /** PEM of Pebble's current intermediate CA ({@code GET /intermediates/0}). */
     public String intermediateCertificatePem() {
-        return managementGet("intermediates/0").body();
+        return management.get("intermediates/0");
     }
 
     public List<X509Certificate> rootCertificates() {
@@ -281,87 +254,7 @@ public final class PebbleHarness implements AutoCloseable {
      * @throws IllegalStateException    if Pebble is not running or answers unexpectedly
      */
     public CertStatus certStatus(String serialHex) {
-        String serial = normalizeSerial(serialHex);
-        HttpResponse<String> r = send("cert-status-by-serial/" + serial);
-        if (r.statusCode() == 404) {
-            throw new IllegalArgumentException("Pebble has no certificate with serial " + serial
-                    + " (cert-status-by-serial answered HTTP 404)");
-        }
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("GET cert-status-by-serial/" + serial + " answered HTTP " + r.statusCode()
-                    + ": " + Json.abbreviate(r.body()));
-        }
-        Map<String, Object> json = Json.parseObject(r.body());
-        Object status = json.get("Status");
-        if (!(status instanceof String)) {
-            throw new IllegalStateException("no Status in cert-status answer: " + Json.abbreviate(r.body()));
-        }
-        int reason = json.get("Reason") instanceof Number n ? n.intValue() : 0;
-        return new CertStatus((String) status, reason, parseRevokedAt(json.get("RevokedAt")));
-    }
-
-    static String normalizeSerial(String serialHex) {
-        Objects.requireNonNull(serialHex, "serialHex");
-        String s = serialHex.strip().toLowerCase(Locale.ROOT).replace(":", "");
-        if (s.startsWith("0x")) {
-            s = s.substring(2);
-        }
-        if (s.isEmpty() || !s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-            throw new IllegalArgumentException("not a hex serial number: '" + serialHex + "'");
-        }
-        s = s.replaceFirst("^0+", "");
-        return s.isEmpty() ? "0" : s;
-    }
-
-    /** Go's {@code time.Time.String()} layout, e.g. {@code 2026-11-27 09:17:44.685267579 +0000 UTC}. */
-    private static final Pattern GO_TIME = Pattern.compile(
-            "(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?) ([+-]\\d{2})(\\d{2})(?: [A-Za-z0-9+-]+)?(?: m=[+-][0-9.]+)?");
-
-    /**
-     * Parses Pebble's {@code RevokedAt}: Pebble 2.4.0 prints Go's {@code time.String()} layout (not RFC 3339);
-     * RFC 3339 is accepted as well. Absent, empty or Go's zero time means "not revoked".
-     */
-    static Optional<Instant> parseRevokedAt(Object value) {
-        if (!(value instanceof String text) || text.isBlank()) {
-            return Optional.empty();
-        }
-        String t = text.strip();
-        Matcher m = GO_TIME.matcher(t);
-        if (m.matches()) {
-            t = m.group(1) + "T" + m.group(2) + m.group(3) + ":" + m.group(4);
-        }
-        try {
-            Instant instant = OffsetDateTime.parse(t).toInstant();
-            // Go's zero time.Time (0001-01-01 00:00:00 +0000 UTC) means "not revoked"
-            return instant.isBefore(Instant.parse("1971-01-01T00:00:00Z")) ? Optional.empty() : Optional.of(instant);
-        } catch (DateTimeParseException e) {
-            throw new IllegalStateException("cannot parse Pebble's RevokedAt '" + text + "'", e);
-        }
-    }
-
-    private HttpResponse<String> managementGet(String path) {
-        HttpResponse<String> r = send(path);
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + " answered HTTP " + r.statusCode() + ": "
-                    + Json.abbreviate(r.body()));
-        }
-        return r;
-    }
-
-    private HttpResponse<String> send(String path) {
-        if (!isRunning()) {
-            throw new IllegalStateException("Pebble is not running");
-        }
-        URI uri = managementUrl().resolve(path);
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("GET " + uri + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during GET " + uri, e);
-        }
+        return management.certStatus(serialHex);
     }
 
     /** Stops Pebble and the mock DNS if this harness owns it; idempotent. */

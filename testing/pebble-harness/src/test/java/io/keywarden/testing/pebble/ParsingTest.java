@@ -15,26 +15,26 @@ class ParsingTest {
     @Test
     void revokedAtInGoTimeStringLayout() {
         assertEquals(Optional.of(Instant.parse("2026-11-27T09:17:44.685267579Z")),
-                PebbleHarness.parseRevokedAt("2026-11-27 09:17:44.685267579 +0000 UTC"));
+                ManagementApi.parseRevokedAt("2026-11-27 09:17:44.685267579 +0000 UTC"));
         assertEquals(Optional.of(Instant.parse("2026-11-27T07:17:44Z")),
-                PebbleHarness.parseRevokedAt("2026-11-27 09:17:44 +0200 CEST"));
+                ManagementApi.parseRevokedAt("2026-11-27 09:17:44 +0200 CEST"));
         assertEquals(Optional.of(Instant.parse("2026-11-27T09:17:44.5Z")),
-                PebbleHarness.parseRevokedAt("2026-11-27 09:17:44.5 +0000 UTC m=+12.345"));
+                ManagementApi.parseRevokedAt("2026-11-27 09:17:44.5 +0000 UTC m=+12.345"));
         assertEquals(Optional.of(Instant.parse("2019-07-12T22:13:20.418489956Z")),
-                PebbleHarness.parseRevokedAt("2019-07-13T00:13:20.418489956+02:00"));
-        assertEquals(Optional.empty(), PebbleHarness.parseRevokedAt("0001-01-01 00:00:00 +0000 UTC"));
-        assertEquals(Optional.empty(), PebbleHarness.parseRevokedAt(null));
-        assertThrows(IllegalStateException.class, () -> PebbleHarness.parseRevokedAt("yesterday"));
+                ManagementApi.parseRevokedAt("2019-07-13T00:13:20.418489956+02:00"));
+        assertEquals(Optional.empty(), ManagementApi.parseRevokedAt("0001-01-01 00:00:00 +0000 UTC"));
+        assertEquals(Optional.empty(), ManagementApi.parseRevokedAt(null));
+        assertThrows(IllegalStateException.class, () -> ManagementApi.parseRevokedAt("yesterday"));
     }
 
     @Test
     void serialNormalization() {
-        assertEquals("409eb0c4096d211c", PebbleHarness.normalizeSerial("409eb0c4096d211c"));
-        assertEquals("9eb0", PebbleHarness.normalizeSerial("0x009EB0"));
-        assertEquals("9eb0", PebbleHarness.normalizeSerial("00:9e:b0"));
-        assertEquals("0", PebbleHarness.normalizeSerial("000"));
-        assertThrows(IllegalArgumentException.class, () -> PebbleHarness.normalizeSerial("xyz"));
-        assertThrows(IllegalArgumentException.class, () -> PebbleHarness.normalizeSerial(""));
+        assertEquals("409eb0c4096d211c", ManagementApi.normalizeSerial("409eb0c4096d211c"));
+        assertEquals("9eb0", ManagementApi.normalizeSerial("0x009EB0"));
+        assertEquals("9eb0", ManagementApi.normalizeSerial("00:9e:b0"));
+        assertEquals("0", ManagementApi.normalizeSerial("000"));
+        assertThrows(IllegalArgumentException.class, () -> ManagementApi.normalizeSerial("xyz"));
+        assertThrows(IllegalArgumentException.class, () -> ManagementApi.normalizeSerial(""));
     }
 
     @Test
