@@ -53,7 +53,6 @@ final class HttpReader {
         if (requestLine == null) {
             return Optional.empty();
         }
-        int budget = maxHead - requestLine.length();
         String[] parts = requestLine.split(" ");
         if (parts.length != 3 || !parts[1].startsWith("/")) {
             throw new ProtocolException(400, "malformed request line");
@@ -61,6 +60,13 @@ final class HttpReader {
         if (!parts[2].equals("HTTP/1.1") && !parts[2].equals("HTTP/1.0")) {
             throw new ProtocolException(400, "unsupported protocol " + parts[2]);
         }
+        Map<String, String> headers = headers(maxHead - requestLine.length());
+        byte[] body = body(contentLength(headers, parts[0]));
+        return Optional.of(new HttpRequest(parts[0], parts[1], headers, body));
+    }
+
+    /** The header lines up to the empty one, names lower case; {@code budget} is what is left of {@code maxHead}. */
+    private Map<String, String> headers(int budget) throws IOException, ProtocolException {
         Map<String, String> headers = new HashMap<>();
         while (true) {
             String h = line(false);
@@ -69,7 +75,7 @@ final class HttpReader {
                 throw new ProtocolException(431, "request head larger than " + maxHead + " bytes");
             }
             if (h.isEmpty()) {
-                break;
+                return headers;
             }
             int colon = h.indexOf(':');
             if (colon <= 0) {
@@ -80,27 +86,35 @@ final class HttpReader {
                 throw new ProtocolException(400, "more than one Content-Length");
             }
         }
+    }
+
+    /** The body's length from Content-Length, refusing a body too large before any of it is read. */
+    private int contentLength(Map<String, String> headers, String method) throws ProtocolException {
         if (headers.containsKey("transfer-encoding")) {
             throw new ProtocolException(411, "chunked bodies are not accepted: send Content-Length");
         }
-        int length = 0;
         String cl = headers.get("content-length");
-        if (cl != null) {
-            try {
-                long l = Long.parseLong(cl);
-                if (l < 0) {
-                    throw new NumberFormatException();
-                }
-                if (l > maxBody) {
-                    throw new ProtocolException(413, "body of " + l + " bytes, at most " + maxBody + " are accepted");
-                }
-                length = (int) l;
-            } catch (NumberFormatException e) {
-                throw new ProtocolException(400, "bad Content-Length");
+        if (cl == null) {
+            if (method.equals("POST") || method.equals("PUT")) {
+                throw new ProtocolException(411, "Content-Length required");
             }
-        } else if (parts[0].equals("POST") || parts[0].equals("PUT")) {
-            throw new ProtocolException(411, "Content-Length required");
+            return 0;
         }
+        try {
+            long l = Long.parseLong(cl);
+            if (l < 0) {
+                throw new NumberFormatException();
+            }
+            if (l > maxBody) {
+                throw new ProtocolException(413, "body of " + l + " bytes, at most " + maxBody + " are accepted");
+            }
+            return (int) l;
+        } catch (NumberFormatException e) {
+            throw new ProtocolException(400, "bad Content-Length");
+        }
+    }
+
+    private byte[] body(int length) throws IOException, ProtocolException {
         byte[] body = new byte[length];
         int got = 0;
         while (got < length) {
@@ -112,12 +126,9 @@ final class HttpReader {
             checkDeadline();
         }
         if (got < length) {
-            body = java.util.Arrays.copyOf(body, got);
-        }
-        if (body.length < length) {
             throw new ProtocolException(400, "body shorter than its Content-Length");
         }
-        return Optional.of(new HttpRequest(parts[0], parts[1], headers, body));
+        return body;
     }
 
     private void checkDeadline() throws ProtocolException {

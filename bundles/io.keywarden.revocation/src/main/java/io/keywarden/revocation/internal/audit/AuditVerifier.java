@@ -35,40 +35,54 @@ public final class AuditVerifier {
 
     public static Result verify(Path log) throws IOException {
         List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+        Optional<Result> broken = firstBreak(lines);
+        return broken.isPresent() ? broken.get() : againstHead(AuditLog.headFile(log), lines);
+    }
+
+    /** The first place where the hash chain or the sequence numbers break, if any. */
+    private static Optional<Result> firstBreak(List<String> lines) {
         String prevHash = AuditLog.GENESIS;
         for (int i = 0; i < lines.size(); i++) {
-            long lineNo = i + 1;
             Optional<Map<String, Object>> entry = parse(lines.get(i));
             long seq = seqOf(entry);
             String prev = entry.map(e -> e.get(AuditLog.PREV)).map(String::valueOf).orElse("");
-            if (seq == lineNo && prev.equals(prevHash)) {
-                prevHash = AuditLog.sha256(lines.get(i));
-                continue;
+            if (seq != i + 1 || !prev.equals(prevHash)) {
+                return Optional.of(whatBroke(lines, i, seq));
             }
-            if (seq == lineNo && lineNo == 1) {
-                return bad(Problem.EDITED, 1, "line 1 was edited: it does not start the chain");
-            }
-            if (seq == lineNo) {
-                // right place, but the line before is not what this one chained to
-                return bad(Problem.EDITED, lineNo - 1, "line " + (lineNo - 1) + " was edited: line " + lineNo
-                        + " recorded another hash for it");
-            }
-            if (seq == lineNo - 1) {
-                // this is the entry that belongs one line up: the line above was slipped in
-                return bad(Problem.INSERTED, lineNo - 1, "line " + (lineNo - 1) + " was inserted: line " + lineNo
-                        + " is entry " + seq);
-            }
-            long nextSeq = i + 1 < lines.size() ? seqOf(parse(lines.get(i + 1))) : -1;
-            if (nextSeq == lineNo) {
-                return bad(Problem.INSERTED, lineNo, "line " + lineNo + " was inserted: the next line is entry " + lineNo);
-            }
-            if (seq > lineNo && (nextSeq == seq + 1 || i + 1 == lines.size())) {
-                return bad(Problem.REMOVED, lineNo, "entries " + lineNo + (seq - 1 > lineNo ? ".." + (seq - 1) : "")
-                        + " were removed before line " + lineNo + " (which is entry " + seq + ")");
-            }
-            return bad(Problem.EDITED, lineNo, "line " + lineNo + " was edited: it is not a valid entry " + lineNo);
+            prevHash = AuditLog.sha256(lines.get(i));
         }
-        Path headFile = AuditLog.headFile(log);
+        return Optional.empty();
+    }
+
+    /** Tells an edit from an insertion or a removal at line {@code i + 1}, whose entry says it is {@code seq}. */
+    private static Result whatBroke(List<String> lines, int i, long seq) {
+        long lineNo = i + 1;
+        if (seq == lineNo && lineNo == 1) {
+            return bad(Problem.EDITED, 1, "line 1 was edited: it does not start the chain");
+        }
+        if (seq == lineNo) {
+            // right place, but the line before is not what this one chained to
+            return bad(Problem.EDITED, lineNo - 1, "line " + (lineNo - 1) + " was edited: line " + lineNo
+                    + " recorded another hash for it");
+        }
+        if (seq == lineNo - 1) {
+            // this is the entry that belongs one line up: the line above was slipped in
+            return bad(Problem.INSERTED, lineNo - 1, "line " + (lineNo - 1) + " was inserted: line " + lineNo
+                    + " is entry " + seq);
+        }
+        long nextSeq = i + 1 < lines.size() ? seqOf(parse(lines.get(i + 1))) : -1;
+        if (nextSeq == lineNo) {
+            return bad(Problem.INSERTED, lineNo, "line " + lineNo + " was inserted: the next line is entry " + lineNo);
+        }
+        if (seq > lineNo && (nextSeq == seq + 1 || i + 1 == lines.size())) {
+            return bad(Problem.REMOVED, lineNo, "entries " + lineNo + (seq - 1 > lineNo ? ".." + (seq - 1) : "")
+                    + " were removed before line " + lineNo + " (which is entry " + seq + ")");
+        }
+        return bad(Problem.EDITED, lineNo, "line " + lineNo + " was edited: it is not a valid entry " + lineNo);
+    }
+
+    /** Checks an unbroken chain against the head file, which shows lines cut off the end. */
+    private static Result againstHead(Path headFile, List<String> lines) throws IOException {
         if (!Files.exists(headFile)) {
             return lines.isEmpty() ? new Result(true, 0, null, 0, null)
                     : bad(Problem.HEAD_MISSING, 0, "the head file " + headFile + " is missing: truncation cannot be ruled out");
