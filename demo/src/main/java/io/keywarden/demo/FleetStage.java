@@ -1,7 +1,6 @@
 package io.keywarden.demo;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,8 +22,6 @@ import java.util.Properties;
 import java.util.UUID;
 
 import org.jose4j.json.JsonUtil;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
 
 import io.keywarden.testing.mqtt.MosquittoBroker;
@@ -191,44 +188,16 @@ final class FleetStage implements AutoCloseable {
 
     /** The fleet authority's request to treat a gateway as compromised, signed now with a fresh nonce. */
     String signCompromisedGateway(String gatewayId, int reason) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("target", Map.of("kind", "COMPROMISED_GATEWAY", "value", gatewayId));
-        payload.put("reason", reason);
-        payload.put("requester", AUTHORITY_ID);
-        payload.put("nonce", UUID.randomUUID().toString());
-        payload.put("iat", Instant.now().getEpochSecond());
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(JsonUtil.toJson(payload));
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
-        jws.setKeyIdHeaderValue(AUTHORITY_ID);
-        jws.setKey(authorityKey.getPrivate());
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException(e);
-        }
+        return RevocationInbox.sign(authorityKey.getPrivate(), AUTHORITY_ID, "COMPROMISED_GATEWAY", gatewayId, reason);
     }
 
-    /** Drops a signed request into the authority's inbox, atomically. */
+    /** Drops a signed request into the authority's inbox. */
     void deliver(String name, String signedRequest) {
-        try {
-            Files.createDirectories(authorityInbox);
-            Path tmp = authorityInbox.resolve("." + name + ".tmp");
-            Files.writeString(tmp, signedRequest, StandardCharsets.US_ASCII);
-            Files.move(tmp, authorityInbox.resolve(name + ".jws"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to " + authorityInbox, e);
-        }
+        new RevocationInbox(authorityInbox).deliver(name, signedRequest);
     }
 
     Optional<Map<String, Object>> result(String name) {
-        Path f = authorityInbox.resolve(name + ".result");
-        try {
-            return Files.exists(f) ? Optional.of(JsonUtil.parseJson(Files.readString(f, StandardCharsets.UTF_8)))
-                    : Optional.empty();
-        } catch (IOException | JoseException e) {
-            return Optional.empty();
-        }
+        return new RevocationInbox(authorityInbox).result(name);
     }
 
     /** The serials the gateway's fleet-notices deny list holds (its file on disk). */

@@ -1,7 +1,6 @@
 package io.keywarden.demo;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,17 +8,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
-import org.jose4j.json.JsonUtil;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.lang.JoseException;
 
 /**
  * The revocation side of a local stage: a gateway monitor's key, the revocation policy and authority written as
@@ -84,50 +77,17 @@ final class RevocationStage {
 
     /** The monitor's request to revoke a device's certificates for key compromise, signed now with a fresh nonce. */
     String signDeviceRevocation(String deviceId) {
-        Map<String, Object> target = new LinkedHashMap<>();
-        target.put("kind", "DEVICE");
-        target.put("value", deviceId);
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("target", target);
-        payload.put("reason", 1);
-        payload.put("requester", MONITOR);
-        payload.put("nonce", UUID.randomUUID().toString());
-        payload.put("iat", Instant.now().getEpochSecond());
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(JsonUtil.toJson(payload));
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
-        jws.setKeyIdHeaderValue(MONITOR);
-        jws.setKey(monitorKey.getPrivate());
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException(e);
-        }
+        return RevocationInbox.sign(monitorKey.getPrivate(), MONITOR, "DEVICE", deviceId, 1);
     }
 
-    /** Drops a signed request into the inbox (atomically: the runtime never reads half a file). */
+    /** Drops a signed request into the inbox. */
     void deliver(String name, String signedRequest) {
-        try {
-            Files.createDirectories(inbox);
-            Path tmp = inbox.resolve("." + name + ".tmp");
-            Files.writeString(tmp, signedRequest, StandardCharsets.US_ASCII);
-            Files.move(tmp, inbox.resolve(name + ".jws"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to " + inbox, e);
-        }
+        new RevocationInbox(inbox).deliver(name, signedRequest);
     }
 
     /** The runtime's answer to a delivered request, once it has processed it. */
     Optional<Map<String, Object>> result(String name) {
-        Path f = inbox.resolve(name + ".result");
-        if (!Files.exists(f)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(JsonUtil.parseJson(Files.readString(f, StandardCharsets.UTF_8)));
-        } catch (IOException | JoseException e) {
-            return Optional.empty();
-        }
+        return new RevocationInbox(inbox).result(name);
     }
 
     private static KeyPair ecKeyPair() throws java.security.GeneralSecurityException {
