@@ -3,13 +3,11 @@ package io.keywarden.acme.internal;
 import java.io.File;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
@@ -55,6 +53,7 @@ import io.keywarden.api.enrollment.EnrollmentEvents;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.enrollment.GatewayKeyHolder;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
 import io.keywarden.api.revocation.DenyList;
@@ -85,6 +84,10 @@ public final class AcmeEnrollmentComponent
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private final List<DenyList> denyLists = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** Where the gateway's key is when this bundle does not hold it (Kura's keystore, through the Kura adapter). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private final List<GatewayKeyHolder> keyHolders = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final List<RevocationService> revocationServices = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile RevocationRecorder recorder;
 
@@ -93,6 +96,7 @@ public final class AcmeEnrollmentComponent
     private EnrollmentEngine engine;
     private AcmeClient client;
     private Duration orderTimeout;
+    private GatewayIdentity identity;
     private ServiceRegistration<?> registration;
     private ServiceRegistration<?> caRegistration;
     private ServiceRegistration<?> recorderRegistration;
@@ -158,6 +162,7 @@ public final class AcmeEnrollmentComponent
                 new Backoff(options.getRetryInitial(), options.getRetryMax(), random), this);
         engine.setDeniedSerials(serial -> denyLists.stream().anyMatch(d -> d.isDenied(serial)));
         engine.start();
+        identity = new GatewayIdentity(this::getCertificate, () -> store.loadDeviceKey(engine.gatewayId()), keyHolders);
         recorder = new RevocationRecorder(engine);
         recorderRegistration = context.registerService(EventHandler.class, recorder,
                 new Hashtable<>(Map.of(EventConstants.EVENT_TOPIC, RevocationEvents.TOPIC_REVOKED)));
@@ -263,23 +268,7 @@ public final class AcmeEnrollmentComponent
 
     @Override
     public Optional<KeyStore.PrivateKeyEntry> getTlsIdentity() {
-        Optional<CertificateRecord> current = getCertificate();
-        if (current.isEmpty()) {
-            return Optional.empty();
-        }
-        List<X509Certificate> chain = current.get().getChain();
-        try {
-            Optional<KeyPair> key = store.loadDeviceKey(engine.gatewayId());
-            // after a rekey the new key is on disk before its certificate: never pair a key with another key's cert
-            if (key.isEmpty() || !Arrays.equals(key.get().getPublic().getEncoded(),
-                    chain.get(0).getPublicKey().getEncoded())) {
-                return Optional.empty();
-            }
-            return Optional.of(new KeyStore.PrivateKeyEntry(key.get().getPrivate(), chain.toArray(new X509Certificate[0])));
-        } catch (IOException | GeneralSecurityException e) {
-            LOG.warn("Cannot read the gateway key of {}: {}", engine.gatewayId(), e.toString());
-            return Optional.empty();
-        }
+        return identity.get();
     }
 
     @Override

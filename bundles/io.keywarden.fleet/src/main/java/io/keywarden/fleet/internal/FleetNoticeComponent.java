@@ -108,6 +108,8 @@ public final class FleetNoticeComponent implements MqttLink.Handler {
                     link, Clock.systemUTC(), () -> Optional.ofNullable(gateway), () -> Optional.ofNullable(localInventory));
             // the ACME bundle rewrites its deposit whenever it logs in; a look every few seconds costs one small read
             executor.scheduleWithFixedDelay(inventoryPublisher::publishEscrowIfChanged, 5, 5, TimeUnit.SECONDS);
+            // on Kura the gateway's key reaches the keystore just after the ENROLLED event that asked for an inventory
+            executor.scheduleWithFixedDelay(inventoryPublisher::retryIfWaiting, 1, 1, TimeUnit.SECONDS);
         }
         if (options.isInventoryCollect()) {
             collector = new InventoryCollector(options, Clock.systemUTC(), this::post, this::registerInventory);

@@ -54,7 +54,9 @@ final class GatewayEnvelope {
         payload.putAll(body);
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(JsonUtil.toJson(payload));
-        jws.setAlgorithmHeaderValue(Keys.jwsAlgorithm(identity.getPrivateKey()));
+        // from the certificate: a key held in hardware (Kura's keystore may hand out a PKCS#11 handle) need not expose
+        // its curve or modulus
+        jws.setAlgorithmHeaderValue(Keys.jwsAlgorithm(identity.getCertificate().getPublicKey()));
         X509Certificate[] chain = java.util.Arrays.stream(identity.getCertificateChain()).map(X509Certificate.class::cast)
                 .toArray(X509Certificate[]::new);
         jws.setCertificateChainHeaderValue(chain);

@@ -35,6 +35,8 @@ final class InventoryPublisher {
     private final Supplier<Optional<CertificateInventory>> inventory;
     private String lastDeposit;
     private boolean warnedNoKey;
+    /** An inventory was due while the gateway had a certificate but its key was not reachable yet. */
+    private boolean waitingForKey;
     private long lastSequence;
 
     InventoryPublisher(FleetOptions options, Outbox outbox, MqttLink link, Clock clock,
@@ -67,20 +69,31 @@ final class InventoryPublisher {
         Optional<CertificateInventory> inv = inventory.get();
         Optional<KeyStore.PrivateKeyEntry> identity = gw.flatMap(GatewayEnrollmentService::getTlsIdentity);
         if (gw.isEmpty() || inv.isEmpty() || identity.isEmpty()) {
-            if (identity.isEmpty() && gw.flatMap(GatewayEnrollmentService::getCertificate).isPresent() && !warnedNoKey) {
+            waitingForKey = identity.isEmpty() && gw.flatMap(GatewayEnrollmentService::getCertificate).isPresent();
+            if (waitingForKey && !warnedNoKey) {
                 warnedNoKey = true;
-                LOG.warn("The key of gateway {} is not held by Keywarden (a caller's CSR, e.g. Kura's keystore) or waits "
-                        + "for its certificate: the inventory cannot be signed and is not published", gw.get().getDeviceId());
-            } else {
+                // on Kura the key reaches the keystore just after its certificate is issued: usually gone at the retry
+                LOG.info("The key of gateway {} is not reachable yet (a caller's CSR whose key no GatewayKeyHolder "
+                        + "offers, or a new key waiting for its certificate): the inventory is signed once it is",
+                        gw.get().getDeviceId());
+            } else if (!waitingForKey) {
                 LOG.debug("Gateway not enrolled yet: its inventory goes out once it is");
             }
             return false;
         }
+        waitingForKey = false;
         List<Map<String, Object>> records = inv.get().getAll().stream().map(RecordCodec::toJson).toList();
         String jws = GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, gw.get().getDeviceId(), nextSequence(),
                 Map.of("records", records), identity.get());
         send(GatewayEnvelope.TYPE_INVENTORY, gw.get().getDeviceId(), jws);
         return true;
+    }
+
+    /** Called every few seconds: an inventory that could not be signed yet goes out as soon as the key is there. */
+    void retryIfWaiting() {
+        if (waitingForKey && publishInventory()) {
+            publishEscrowIfChanged();
+        }
     }
 
     /** Publishes the escrow deposit the ACME bundle wrote, when it is new or changed since the last one sent. */

@@ -34,19 +34,24 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.EnrollmentEvents;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.enrollment.GatewayKeyHolder;
 
 /**
  * Kura's {@link EnrollmentService} for the gateway's own identity, over Keywarden's ACME enrollment. The private key
  * never leaves Kura's keystore: the ACME service gets a CSR, and the chain it returns is stored next to the key under
- * the configured alias. Automatic renewals by the ACME service are copied into the keystore as they happen.
+ * the configured alias. Automatic renewals by the ACME service are copied into the keystore as they happen. As the
+ * {@link GatewayKeyHolder} it lets the ACME service offer that key as the gateway's TLS identity (sensor channel, signed
+ * fleet inventory); the key object stays the keystore's.
  */
 @Component(configurationPid = KuraEnrollmentComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, service = { EnrollmentService.class, ConfigurableComponent.class, EventHandler.class },
+        immediate = true, service = { EnrollmentService.class, ConfigurableComponent.class, EventHandler.class,
+                GatewayKeyHolder.class },
         property = { "kura.service.pid=" + KuraEnrollmentComponent.PID,
                 EventConstants.EVENT_TOPIC + "=" + EnrollmentEvents.TOPIC_ENROLLED,
                 EventConstants.EVENT_TOPIC + "=" + EnrollmentEvents.TOPIC_RENEWED })
 @Designate(ocd = KuraEnrollmentConfig.class)
-public final class KuraEnrollmentComponent implements EnrollmentService, ConfigurableComponent, EventHandler {
+public final class KuraEnrollmentComponent
+        implements EnrollmentService, ConfigurableComponent, EventHandler, GatewayKeyHolder {
     static final String PID = "io.keywarden.kura.enrollment";
     private static final Logger LOG = LoggerFactory.getLogger(KuraEnrollmentComponent.class);
 
@@ -148,6 +153,17 @@ public final class KuraEnrollmentComponent implements EnrollmentService, Configu
         } catch (KuraException ex) {
             LOG.warn("Cannot copy the renewed gateway certificate into keystore alias {}: {}", config.keystore_alias(),
                     ex.getMessage());
+        }
+    }
+
+    /** The entry under the alias, for the ACME service's {@code getTlsIdentity()}; it checks the key is current. */
+    @Override
+    public Optional<KeyStore.PrivateKeyEntry> getGatewayEntry() {
+        try {
+            return entry();
+        } catch (KuraException e) {
+            LOG.warn("Cannot read keystore alias {}: {}", config.keystore_alias(), e.getMessage());
+            return Optional.empty();
         }
     }
 

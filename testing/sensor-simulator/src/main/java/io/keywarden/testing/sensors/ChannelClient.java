@@ -39,6 +39,7 @@ public final class ChannelClient implements AutoCloseable {
     private SSLSocket socket;
     private InputStream in;
     private OutputStream out;
+    private volatile X509Certificate serverCertificate;
 
     /**
      * @param key the sensor's private key, or null to connect without a client certificate
@@ -134,6 +135,11 @@ public final class ChannelClient implements AutoCloseable {
     }
 
     public static final int TLS_REFUSED = -1;
+
+    /** The certificate the gateway presented at the last completed handshake, if any. */
+    public java.util.Optional<X509Certificate> serverCertificate() {
+        return java.util.Optional.ofNullable(serverCertificate);
+    }
 
     public Result post(String path, String json) {
         return send("POST", path, json.getBytes(StandardCharsets.UTF_8), "application/json");
@@ -252,6 +258,8 @@ public final class ChannelClient implements AutoCloseable {
             throw e;
         }
         socket = s;
+        java.security.cert.Certificate[] peer = s.getSession().getPeerCertificates();
+        serverCertificate = peer.length > 0 && peer[0] instanceof X509Certificate x ? x : null;
         in = new BufferedInputStream(s.getInputStream());
         out = s.getOutputStream();
     }
