@@ -83,13 +83,7 @@ public final class StateStore {
     /** The account key for this CA, created (and written before anything uses it) on first call. */
     public synchronized KeyPair accountKey(URI directory, Supplier<KeyPair> generator)
             throws IOException, GeneralSecurityException {
-        Path file = accountDir(directory).resolve("account-key.pem");
-        if (Files.exists(file)) {
-            return Pem.decodeKeyPair(Files.readString(file, StandardCharsets.US_ASCII));
-        }
-        KeyPair kp = generator.get();
-        writeAtomically(file, Pem.encodeKeyPair(kp).getBytes(StandardCharsets.US_ASCII), true);
-        return kp;
+        return keyPairFile(accountDir(directory).resolve("account-key.pem"), generator);
     }
 
     /**
@@ -98,7 +92,11 @@ public final class StateStore {
      */
     public synchronized KeyPair holderAccountKey(URI directory, Supplier<KeyPair> generator)
             throws IOException, GeneralSecurityException {
-        Path file = accountDir(directory).resolve("holder-account-key.pem");
+        return keyPairFile(accountDir(directory).resolve("holder-account-key.pem"), generator);
+    }
+
+    /** The key pair kept in {@code file}, generated and written (owner-only) before first use if absent. */
+    private KeyPair keyPairFile(Path file, Supplier<KeyPair> generator) throws IOException, GeneralSecurityException {
         if (Files.exists(file)) {
             return Pem.decodeKeyPair(Files.readString(file, StandardCharsets.US_ASCII));
         }
@@ -180,13 +178,7 @@ public final class StateStore {
 
     /** The key the gateway holds for this device, created and written on first call. */
     public KeyPair deviceKey(String deviceId, Supplier<KeyPair> generator) throws IOException, GeneralSecurityException {
-        Path file = deviceDir(deviceId).resolve("key.pem");
-        if (Files.exists(file)) {
-            return Pem.decodeKeyPair(Files.readString(file, StandardCharsets.US_ASCII));
-        }
-        KeyPair kp = generator.get();
-        writeAtomically(file, Pem.encodeKeyPair(kp).getBytes(StandardCharsets.US_ASCII), true);
-        return kp;
+        return keyPairFile(deviceDir(deviceId).resolve("key.pem"), generator);
     }
 
     /** Replaces the gateway-held key of a device (rekey); the old one is kept until the new certificate lands. */
