@@ -75,7 +75,7 @@ final class BenchCommand {
                 withCsr, concurrency, alwaysValid ? "Pebble accepting every challenge unchecked"
                         : "real http-01 validation");
         // benchmark only, to compare with peers measured that way; every test validates for real
-        Map<String, String> pebbleEnv = alwaysValid ? Map.of("PEBBLE_VA_ALWAYS_VALID", "1") : Map.of();
+        Map<String, String> pebbleEnv = io.keywarden.demo.bench.UncheckedValidation.pebbleEnvironment(alwaysValid);
         try (LocalStage stage = LocalStage.start(work, pebbleEnv)) {
             out.println("  Pebble       " + stage.pebble.directoryUrl() + " (http-01 on 127.0.0.1:"
                     + stage.pebble.httpPort() + ")");
