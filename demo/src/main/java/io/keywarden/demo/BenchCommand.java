@@ -31,7 +31,7 @@ final class BenchCommand {
     private static final String GATEWAY = "gateway.bench.keywarden.test";
     private static final String DOMAIN = ".bench.keywarden.test";
     /** The ACME client logs order creation at debug; the bench reads the first sensor order's time from it. */
-    private static final String ACME_CLIENT_LOGGER = "io.keywarden.acme.internal.acme.AcmeClient";
+    private static final String ACME_CLIENT_LOGGER = "io.keywarden.acme.internal.client.AcmeClient";
 
     private final Layout layout;
     private final PrintStream out;

@@ -36,9 +36,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.keywarden.acme.internal.acme.AcmeCaOperations;
-import io.keywarden.acme.internal.acme.AcmeClient;
-import io.keywarden.acme.internal.acme.Http01Responder;
+import io.keywarden.acme.internal.client.AcmeCaOperations;
+import io.keywarden.acme.internal.client.AcmeClient;
+import io.keywarden.acme.internal.client.Http01Responder;
 import io.keywarden.acme.internal.config.GatewayConfig;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.InvalidConfigurationException;
@@ -59,6 +59,10 @@ import io.keywarden.api.enrollment.SensorEnrollmentService;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.api.revocation.RevocationService;
+import io.keywarden.acme.internal.engine.RevocationRecorder;
+import io.keywarden.acme.internal.engine.GatewayIdentity;
+import io.keywarden.acme.internal.engine.Waits;
+import io.keywarden.acme.internal.engine.EnrollmentEngine;
 
 /**
  * The gateway's ACME enrollment component. It has no modified method on purpose: a configuration change

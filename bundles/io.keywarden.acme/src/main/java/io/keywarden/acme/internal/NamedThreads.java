@@ -4,11 +4,11 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Daemon threads named after their pool, so a thread dump shows whose they are. */
-final class NamedThreads implements ThreadFactory {
+public final class NamedThreads implements ThreadFactory {
     private final String name;
     private final AtomicInteger count = new AtomicInteger();
 
-    NamedThreads(String name) {
+    public NamedThreads(String name) {
         this.name = name;
     }
 

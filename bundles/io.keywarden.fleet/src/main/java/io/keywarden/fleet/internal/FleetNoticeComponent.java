@@ -1,5 +1,6 @@
 package io.keywarden.fleet.internal;
 
+import io.keywarden.fleet.internal.config.InvalidConfigurationException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,19 @@ import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RevocationEvents;
+import io.keywarden.fleet.internal.config.FleetConfig;
+import io.keywarden.fleet.internal.config.FleetOptions;
+import io.keywarden.fleet.internal.mqtt.MqttLink;
+import io.keywarden.fleet.internal.mqtt.Outbox;
+import io.keywarden.fleet.internal.inventory.GatewayInventory;
+import io.keywarden.fleet.internal.inventory.GatewayEnvelope;
+import io.keywarden.fleet.internal.inventory.InventoryCollector;
+import io.keywarden.fleet.internal.inventory.InventoryPublisher;
+import io.keywarden.fleet.internal.notice.Notice;
+import io.keywarden.fleet.internal.notice.NoticeCodec;
+import io.keywarden.fleet.internal.notice.RejectedNoticeException;
+import io.keywarden.fleet.internal.notice.NoticePublisher;
+import io.keywarden.fleet.internal.notice.AppliedNotices;
 
 /**
  * Fleet revocation notices over MQTT. As the fleet authority it signs a notice for every revocation its revocation
@@ -270,7 +284,7 @@ public final class FleetNoticeComponent implements MqttLink.Handler {
         }
     }
 
-    static List<String> strings(Object value) {
+    public static List<String> strings(Object value) {
         if (value instanceof String[] a) {
             return List.of(a);
         }
@@ -283,7 +297,7 @@ public final class FleetNoticeComponent implements MqttLink.Handler {
         return List.of();
     }
 
-    static byte[] ascii(String s) {
+    public static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 import org.jose4j.jws.AlgorithmIdentifiers;
 
 /** PEM keys with the JDK alone (no Bouncy Castle needed for SPKI, X.509 and PKCS#8), and the JWS algorithm per key. */
-final class Keys {
+public final class Keys {
 
     private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----([^-]+)-----END \\1-----");
 
@@ -29,7 +29,7 @@ final class Keys {
     }
 
     /** A public key from PEM text, or from the PEM file the value names: SPKI ("PUBLIC KEY") or a certificate. */
-    static PublicKey publicKey(String textOrPath) throws IOException, GeneralSecurityException {
+    public static PublicKey publicKey(String textOrPath) throws IOException, GeneralSecurityException {
         String text = textOrPath.contains("-----BEGIN") ? textOrPath
                 : Files.readString(Path.of(textOrPath), StandardCharsets.US_ASCII);
         Matcher m = block(text);
@@ -45,7 +45,7 @@ final class Keys {
     }
 
     /** A PKCS#8 ("PRIVATE KEY") EC or RSA key from a PEM file. */
-    static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
+    public static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
         Matcher m = block(Files.readString(file, StandardCharsets.US_ASCII));
         if (!"PRIVATE KEY".equals(m.group(1))) {
             throw new IllegalArgumentException("expected a PKCS#8 PRIVATE KEY PEM block, found " + m.group(1)
@@ -54,13 +54,13 @@ final class Keys {
         return (PrivateKey) decode(Base64.getMimeDecoder().decode(m.group(2)), false);
     }
 
-    static String pem(String type, byte[] der) {
+    public static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 
     /** ES256/ES384/ES512 by curve size, RS256 for RSA. */
-    static String jwsAlgorithm(java.security.Key key) {
+    public static String jwsAlgorithm(java.security.Key key) {
         if (key instanceof ECKey ec) {
             int bits = ec.getParams().getCurve().getField().getFieldSize();
             return bits <= 256 ? AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256

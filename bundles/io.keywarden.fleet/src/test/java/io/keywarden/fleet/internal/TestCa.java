@@ -26,13 +26,13 @@ import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.KeyCustody;
 
 /** A throwaway CA issuing certificates with a DNS name, as Pebble does (the demo's fleet test uses Pebble). */
-final class TestCa {
+public final class TestCa {
     private static final AtomicLong SERIALS = new AtomicLong(0x5000);
 
     final KeyPair key;
-    final X509Certificate root;
+    public final X509Certificate root;
 
-    TestCa(String name) throws Exception {
+    public TestCa(String name) throws Exception {
         key = ecKey();
         X500Principal dn = new X500Principal("CN=" + name);
         var b = new JcaX509v3CertificateBuilder(dn, BigInteger.valueOf(SERIALS.incrementAndGet()),
@@ -42,13 +42,13 @@ final class TestCa {
                 b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
     }
 
-    static KeyPair ecKey() throws Exception {
+    public static KeyPair ecKey() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         return g.generateKeyPair();
     }
 
-    Leaf issue(String deviceId, String dnsName) throws Exception {
+    public Leaf issue(String deviceId, String dnsName) throws Exception {
         KeyPair kp = ecKey();
         var b = new JcaX509v3CertificateBuilder(root.getSubjectX500Principal(), BigInteger.valueOf(SERIALS.incrementAndGet()),
                 Date.from(Instant.now().minusSeconds(60)), Date.from(Instant.now().plusSeconds(3600)), new X500Principal(""),
@@ -60,13 +60,13 @@ final class TestCa {
     }
 
     /** A certificate with its key, and the record a gateway keeps of it. */
-    record Leaf(String deviceId, String dnsName, KeyPair key, List<X509Certificate> chain) {
+    public record Leaf(String deviceId, String dnsName, KeyPair key, List<X509Certificate> chain) {
 
-        String serial() {
+        public String serial() {
             return chain.get(0).getSerialNumber().toString(16);
         }
 
-        CertificateRecord record(DeviceKind kind, String accountUrl) {
+        public CertificateRecord record(DeviceKind kind, String accountUrl) {
             X509Certificate c = chain.get(0);
             return CertificateRecord.builder().deviceId(deviceId).kind(kind).identifiers(List.of(dnsName))
                     .serial(serial()).notBefore(c.getNotBefore().toInstant()).notAfter(c.getNotAfter().toInstant())
@@ -74,7 +74,7 @@ final class TestCa {
                     .issuedAt(c.getNotBefore().toInstant()).build();
         }
 
-        KeyStore.PrivateKeyEntry entry() {
+        public KeyStore.PrivateKeyEntry entry() {
             return new KeyStore.PrivateKeyEntry(key.getPrivate(), chain.toArray(new X509Certificate[0]));
         }
     }

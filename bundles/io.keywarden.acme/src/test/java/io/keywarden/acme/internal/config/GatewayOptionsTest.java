@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.keywarden.acme.internal.TestCerts;
+import io.keywarden.acme.internal.engine.TestCerts;
 
 class GatewayOptionsTest {
     private static String anchorPem;

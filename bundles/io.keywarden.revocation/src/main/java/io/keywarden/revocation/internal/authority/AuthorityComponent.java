@@ -13,7 +13,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.keywarden.revocation.internal.policy.InvalidConfigurationException;
+import io.keywarden.revocation.internal.config.InvalidConfigurationException;
 
 /**
  * One configured authority. Registers its {@link Authority} only when the configuration is valid (a DS service would

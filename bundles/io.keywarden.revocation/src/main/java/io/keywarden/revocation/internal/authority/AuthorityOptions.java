@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.keywarden.revocation.internal.policy.InvalidConfigurationException;
+import io.keywarden.revocation.internal.config.InvalidConfigurationException;
 import io.keywarden.revocation.internal.request.Keys;
 
 /** Parses one authority configuration; every error names its property. */

@@ -27,7 +27,7 @@ import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.revocation.internal.audit.AuditVerifier;
-import io.keywarden.revocation.internal.policy.PolicyOptions;
+import io.keywarden.revocation.internal.config.PolicyOptions;
 import io.keywarden.revocation.internal.request.Keys;
 
 /**

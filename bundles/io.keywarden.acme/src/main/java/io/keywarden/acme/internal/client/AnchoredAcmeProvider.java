@@ -1,0 +1,77 @@
+package io.keywarden.acme.internal.client;
+
+import java.net.http.HttpClient;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.shredzone.acme4j.connector.NetworkSettings;
+import org.shredzone.acme4j.provider.GenericAcmeProvider;
+
+/**
+ * An acme4j provider for any RFC 8555 CA whose HTTPS endpoint is verified against exactly the configured
+ * trust anchors (not the JRE's default store, and never not at all). acme4j has no trust-store setting of
+ * its own; the HTTP client it builds here is the one connection pool every request of the session shares.
+ */
+final class AnchoredAcmeProvider extends GenericAcmeProvider implements AutoCloseable {
+    private final SSLContext sslContext;
+    /**
+     * The HTTP client's own threads: the JDK's default pool keeps idle workers for a minute and a Java 17 client cannot
+     * be closed, so without a pool of ours they would outlive an uninstalled bundle.
+     */
+    private final ExecutorService httpThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "keywarden-acme-http-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    AnchoredAcmeProvider(List<X509Certificate> anchors) throws GeneralSecurityException {
+        this.sslContext = sslContextTrusting(anchors);
+    }
+
+    static SSLContext sslContextTrusting(List<X509Certificate> anchors) throws GeneralSecurityException {
+        KeyStore ks;
+        try {
+            ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+        } catch (java.io.IOException e) {
+            throw new GeneralSecurityException("cannot create an empty trust store", e);
+        }
+        int i = 0;
+        for (X509Certificate anchor : anchors) {
+            ks.setCertificateEntry("anchor-" + i++, anchor);
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    @Override
+    public HttpClient createHttpClient(NetworkSettings settings) {
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(settings.getTimeout())
+                .proxy(settings.getProxySelector())
+                .sslContext(sslContext)
+                .executor(httpThreads);
+        if (settings.getAuthenticator() != null) {
+            b.authenticator(settings.getAuthenticator());
+        }
+        return b.build();
+    }
+
+    @Override
+    public void close() {
+        httpThreads.shutdownNow();
+    }
+}

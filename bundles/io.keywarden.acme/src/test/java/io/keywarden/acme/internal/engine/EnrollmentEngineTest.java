@@ -1,0 +1,335 @@
+package io.keywarden.acme.internal.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.keywarden.acme.internal.config.GatewayOptions;
+import io.keywarden.acme.internal.config.KeyType;
+import io.keywarden.acme.internal.schedule.Backoff;
+import io.keywarden.acme.internal.schedule.RenewalPlanner;
+import io.keywarden.acme.internal.store.StateStore;
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.CertificateStatus;
+import io.keywarden.api.enrollment.DeviceKind;
+import io.keywarden.api.enrollment.EnrollmentException;
+import io.keywarden.api.enrollment.EnrollmentState;
+import io.keywarden.api.enrollment.KeyCustody;
+import io.keywarden.api.enrollment.SensorEnrollmentRequest;
+
+class EnrollmentEngineTest {
+    @TempDir
+    Path data;
+
+    private final List<EnrollmentEngine> engines = new ArrayList<>();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        engines.forEach(EnrollmentEngine::close);
+    }
+
+    private EnrollmentEngine engine(FakeCa ca, Map<String, Object> extra) throws Exception {
+        Map<String, Object> p = new HashMap<>();
+        p.put("acme.directory.url", "https://fake.example/dir");
+        p.put("acme.trust.anchor", TestCerts.selfSignedPem("anchor"));
+        p.put("gateway.dns.name", "gw.example");
+        p.put("enrollment.concurrency", 4);
+        p.put("retry.initial.seconds", 1);
+        p.put("retry.max.seconds", 1);
+        p.putAll(extra);
+        GatewayOptions o = GatewayOptions.parse(p, data);
+        EnrollmentEngine e = new EnrollmentEngine(o, new StateStore(data), ca, Clock.systemUTC(),
+                new RenewalPlanner(o.getRenewalThreshold(), o.getRenewalJitter(), new Random(1)),
+                new Backoff(o.getRetryInitial(), o.getRetryMax(), new Random(1)), new EnrollmentEngine.Listener() {
+                    @Override
+                    public void issued(CertificateRecord r, boolean renewal) {
+                        events.add((renewal ? "RENEWED " : "ENROLLED ") + r.getDeviceId());
+                    }
+
+                    @Override
+                    public void failed(String id, DeviceKind kind, EnrollmentException err, boolean willRetry) {
+                        events.add((willRetry ? "RETRY " : "FAILED ") + id);
+                    }
+                });
+        engines.add(e);
+        return e;
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void startEnrollsTheGatewayWithAGatewayHeldKey() throws Exception {
+        FakeCa ca = new FakeCa();
+        EnrollmentEngine e = engine(ca, Map.of());
+        e.start();
+        await(() -> e.status("gw.example").getState() == EnrollmentState.ENROLLED, "gateway enrolled");
+        CertificateRecord r = e.currentOf("gw.example").orElseThrow();
+        assertEquals(DeviceKind.GATEWAY, r.getKind());
+        assertEquals(KeyCustody.GATEWAY, r.getKeyCustody());
+        assertEquals(List.of("gw.example"), r.getIdentifiers());
+        assertEquals(EnrollmentState.ENROLLED, e.status("gw.example").getState());
+        assertTrue(e.status("gw.example").getNextAction().orElseThrow().isAfter(Instant.now().plus(Duration.ofDays(50))));
+        await(() -> !events.isEmpty(), "event");
+        assertEquals(List.of("ENROLLED gw.example"), events);
+    }
+
+    @Test
+    void aRestartReusesWhatIsStoredAndOrdersNothing() throws Exception {
+        FakeCa ca = new FakeCa();
+        EnrollmentEngine first = engine(ca, Map.of());
+        first.start();
+        first.enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build()).get(10, TimeUnit.SECONDS);
+        await(() -> first.currentOf("gw.example").isPresent(), "gateway certificate");
+        String serial = first.currentOf("gw.example").orElseThrow().getSerial();
+        first.close();
+        int ordersBefore = ca.orders.size();
+
+        EnrollmentEngine second = engine(ca, Map.of());
+        second.start();
+        await(() -> second.status("s1").getState() == EnrollmentState.ENROLLED, "s1 resumed");
+        await(() -> second.status("gw.example").getState() == EnrollmentState.ENROLLED, "gateway resumed");
+        assertEquals(ordersBefore, ca.orders.size());
+        assertEquals(serial, second.currentOf("gw.example").orElseThrow().getSerial());
+        CertificateRecord again = second
+                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build())
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(first.currentOf("s1").orElseThrow().getSerial(), again.getSerial());
+        assertEquals(ordersBefore, ca.orders.size(), "enrolling an enrolled sensor again orders nothing");
+        assertEquals(List.of("s1"), second.sensorIds());
+    }
+
+    @Test
+    void aBatchRunsConcurrentlyButNeverAboveTheConfiguredBound() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.latency = Duration.ofMillis(30);
+        EnrollmentEngine e = engine(ca, Map.of());
+        List<CompletableFuture<CertificateRecord>> all = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            all.add(e.enrollSensor(SensorEnrollmentRequest.builder("s" + i).dnsName("s" + i + ".gw.example").build()));
+        }
+        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        assertEquals(40, ca.orders.size());
+        assertEquals(4, ca.maxInFlight.get(), "4 workers should all have been busy, and never more");
+        assertEquals(40, all.stream().map(f -> f.join().getSerial()).distinct().count());
+    }
+
+    @Test
+    void transientFailuresAreRetriedWithBackoffUntilTheCaAnswers() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.transientFailures.set(2);
+        EnrollmentEngine e = engine(ca, Map.of());
+        CompletableFuture<CertificateRecord> f = e
+                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build());
+        await(() -> e.status("s1").getState() == EnrollmentState.RETRYING, "RETRYING");
+        assertTrue(e.status("s1").getLastError().orElseThrow().contains("unreachable"));
+        assertTrue(e.status("s1").getNextAction().isPresent());
+        CertificateRecord r = f.get(20, TimeUnit.SECONDS);
+        assertEquals(EnrollmentState.ENROLLED, e.status("s1").getState());
+        assertEquals(0, e.status("s1").getFailedAttempts());
+        assertEquals(1, ca.orders.size());
+        assertEquals(List.of("RETRY s1", "RETRY s1", "ENROLLED s1"), events);
+        assertEquals(r.getSerial(), e.currentOf("s1").orElseThrow().getSerial());
+    }
+
+    @Test
+    void aPermanentRefusalFailsTheRequestAndSaysWhy() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.rejectPermanently = true;
+        EnrollmentEngine e = engine(ca, Map.of());
+        CompletableFuture<CertificateRecord> f = e
+                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build());
+        ExecutionException ex = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(EnrollmentException.class, ex.getCause());
+        assertEquals(EnrollmentState.FAILED, e.status("s1").getState());
+        assertTrue(e.status("s1").getLastError().orElseThrow().contains("rejectedIdentifier"));
+    }
+
+    @Test
+    void badRequestsAreRefusedBeforeAnythingIsOrdered() throws Exception {
+        FakeCa ca = new FakeCa();
+        EnrollmentEngine e = engine(ca, Map.of());
+        String csrForOtherName = TestCerts.csrPem(KeyType.EC_P256.generate(), "other.example");
+        for (SensorEnrollmentRequest bad : List.of(
+                SensorEnrollmentRequest.builder("../escape").dnsName("x.example").build(),
+                SensorEnrollmentRequest.builder("gw.example").dnsName("gw.example").build(),
+                SensorEnrollmentRequest.builder("s1").dnsName("s1.example").csrPem(csrForOtherName).build(),
+                SensorEnrollmentRequest.builder("s2").dnsName("s2.example").csrPem("garbage").build())) {
+            ExecutionException ex = assertThrows(ExecutionException.class,
+                    () -> e.enrollSensor(bad).toCompletableFuture().get(5, TimeUnit.SECONDS));
+            assertInstanceOf(EnrollmentException.class, ex.getCause());
+        }
+        assertEquals(0, ca.orders.size());
+    }
+
+    @Test
+    void shortLivedCertificatesAreRenewedAndTheOldOneIsKeptAsSuperseded() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.validity = Duration.ofSeconds(3);
+        EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
+        String csr = TestCerts.csrPem(KeyType.EC_P256.generate(), "s1.gw.example");
+        CertificateRecord first = e
+                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").csrPem(csr).build())
+                .get(10, TimeUnit.SECONDS);
+        await(() -> !e.currentOf("s1").orElseThrow().getSerial().equals(first.getSerial()), "renewal");
+        CertificateRecord renewed = e.currentOf("s1").orElseThrow();
+        assertNotEquals(first.getSerial(), renewed.getSerial());
+        assertEquals(first.getCertificate().getPublicKey(), renewed.getCertificate().getPublicKey(),
+                "a device-held key is renewed with the device's CSR");
+        CertificateRecord old = e.certificatesOf("s1").stream().filter(r -> r.getSerial().equals(first.getSerial()))
+                .findFirst().orElseThrow();
+        assertEquals(CertificateStatus.SUPERSEDED, old.getStatus());
+        await(() -> events.contains("RENEWED s1"), "RENEWED event, got " + events);
+    }
+
+    @Test
+    void aDeviceWhoseCertificateWasRevokedOnItsBehalfIsNotRenewedAutomatically() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.validity = Duration.ofSeconds(3);
+        EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
+        java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        e.setDeniedSerials(denied::contains);
+        String csr = TestCerts.csrPem(KeyType.EC_P256.generate(), "s1.gw.example");
+        CertificateRecord first = e
+                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").csrPem(csr).build())
+                .get(10, TimeUnit.SECONDS);
+        denied.add(first.getSerial());
+        await(() -> e.status("s1").getState() == EnrollmentState.FAILED, "renewal refused, got " + e.status("s1"));
+        assertTrue(e.status("s1").getLastError().orElse("").contains("revoked"), e.status("s1").toString());
+        assertEquals(first.getSerial(), e.currentOf("s1").orElseThrow().getSerial(), "no new certificate");
+        // an explicit renewal is someone deciding the device is trusted again
+        CertificateRecord renewed = e.renew("s1").get(10, TimeUnit.SECONDS);
+        assertNotEquals(first.getSerial(), renewed.getSerial());
+    }
+
+    @Test
+    void aRevokedCertificateIsRecordedAndNeitherRenewedNorReorderedAtTheNextStart() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.validity = Duration.ofSeconds(4);
+        Map<String, Object> fastRenewal = Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0);
+        EnrollmentEngine e = engine(ca, fastRenewal);
+        SensorEnrollmentRequest request = SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build();
+        CertificateRecord s1 = e.enrollSensor(request).get(10, TimeUnit.SECONDS);
+        CertificateRecord s2 = e.enrollSensor(SensorEnrollmentRequest.builder("s2").dnsName("s2.gw.example").build())
+                .get(10, TimeUnit.SECONDS);
+
+        List<CertificateRecord> marked = e.markRevoked(List.of(s1.getSerial().toUpperCase(java.util.Locale.ROOT)));
+        assertEquals(List.of(s1.getSerial()), marked.stream().map(CertificateRecord::getSerial).toList());
+        assertEquals(List.of(), e.markRevoked(List.of(s1.getSerial())), "marking twice changes nothing");
+        assertEquals(CertificateStatus.REVOKED, new StateStore(data).loadCertificates("s1").get(0).getStatus(),
+                "on disk");
+        assertTrue(e.currentOf("s1").isEmpty(), "a revoked certificate is nobody's current one");
+        assertEquals(EnrollmentState.FAILED, e.status("s1").getState());
+        assertTrue(e.status("s1").getLastError().orElseThrow().contains("revoked"), e.status("s1").toString());
+
+        // s2 renews at half its 4 s life; s1's renewal time passes too, and nothing is ordered for it
+        await(() -> e.certificatesOf("s2").size() == 2, "s2 renewed");
+        Thread.sleep(500);
+        assertEquals(1, ordersFor(ca, "s1.gw.example"));
+        assertEquals(s2.getSerial(), e.certificatesOf("s2").get(0).getSerial());
+        e.close();
+
+        // the roster sends the same request again at every start: it must not undo the revocation
+        EnrollmentEngine again = engine(ca, fastRenewal);
+        again.start();
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> again.enrollSensor(request).get(10, TimeUnit.SECONDS));
+        assertTrue(refused.getCause().getMessage().contains("revoked"), refused.getCause().getMessage());
+        await(() -> again.status("s1").getState() == EnrollmentState.FAILED, "s1 held after the restart");
+        Thread.sleep(300);
+        assertEquals(1, ordersFor(ca, "s1.gw.example"), "nothing ordered at the restart");
+
+        // an explicit renewal is someone deciding the device is trusted again
+        CertificateRecord renewed = again.renew("s1").get(10, TimeUnit.SECONDS);
+        assertEquals(CertificateStatus.CURRENT, renewed.getStatus());
+        assertEquals(CertificateStatus.REVOKED, again.certificatesOf("s1").get(0).getStatus(), "the old one stays revoked");
+    }
+
+    @Test
+    void anAutomaticRenewalRetryingWhenTheRevocationLandsIsStoppedBeforeItOrders() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.validity = Duration.ofSeconds(3);
+        EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
+        CertificateRecord first = e.enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build())
+                .get(10, TimeUnit.SECONDS);
+        ca.transientFailures.set(1_000);
+        await(() -> e.status("s1").getState() == EnrollmentState.RETRYING, "the renewal retrying, got " + e.status("s1"));
+        e.markRevoked(List.of(first.getSerial()));
+        ca.transientFailures.set(0);
+        await(() -> e.status("s1").getState() == EnrollmentState.FAILED
+                && e.status("s1").getLastError().orElse("").contains("revoked"), "renewal stopped, got " + e.status("s1"));
+        Thread.sleep(1500);
+        assertEquals(1, ordersFor(ca, "s1.gw.example"), "no certificate ordered after the revocation");
+        assertEquals(List.of(CertificateStatus.REVOKED),
+                e.certificatesOf("s1").stream().map(CertificateRecord::getStatus).toList());
+    }
+
+    @Test
+    void aSuggestedRenewalWindowIsFollowed() throws Exception {
+        FakeCa ca = new FakeCa();
+        Instant start = Instant.now().plus(Duration.ofDays(3));
+        ca.window = new RenewalPlanner.Window(start, start.plus(Duration.ofHours(1)));
+        EnrollmentEngine e = engine(ca, Map.of());
+        e.enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build()).get(10, TimeUnit.SECONDS);
+        Instant next = e.status("s1").getNextAction().orElseThrow();
+        assertTrue(!next.isBefore(start) && !next.isAfter(start.plus(Duration.ofHours(1))), next.toString());
+    }
+
+    @Test
+    void anOrderInterruptedByACrashIsResumedAtTheNextStartNotPlacedAgain() throws Exception {
+        FakeCa ca = new FakeCa();
+        ca.crashAfterCreate = true;
+        EnrollmentEngine first = engine(ca, Map.of());
+        CompletableFuture<CertificateRecord> lost = first
+                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build());
+        assertThrows(ExecutionException.class, () -> lost.get(10, TimeUnit.SECONDS));
+        first.close();
+        assertEquals(1, ordersFor(ca, "s1.gw.example"));
+
+        EnrollmentEngine second = engine(ca, Map.of());
+        second.start();
+        await(() -> second.status("s1").getState() == EnrollmentState.ENROLLED, "s1 enrolled after the restart");
+        assertEquals(1, ordersFor(ca, "s1.gw.example"), "the journaled order is resumed, no second one is placed");
+        assertEquals(List.of("https://fake.example/order/1"), ca.resumed);
+
+        // the journal is cleared once the certificate is recorded: a later renewal places a new order
+        second.renew("s1").get(10, TimeUnit.SECONDS);
+        assertEquals(2, ordersFor(ca, "s1.gw.example"));
+        assertEquals(1, ca.resumed.size());
+    }
+
+    private static long ordersFor(FakeCa ca, String name) {
+        synchronized (ca.orders) {
+            return ca.orders.stream().filter(names -> names.contains(name)).count();
+        }
+    }
+}

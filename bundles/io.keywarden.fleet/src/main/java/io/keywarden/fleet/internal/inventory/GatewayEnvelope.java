@@ -1,0 +1,154 @@
+package io.keywarden.fleet.internal.inventory;
+
+import io.keywarden.fleet.internal.Keys;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.jose4j.json.JsonUtil;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.lang.JoseException;
+import io.keywarden.fleet.internal.notice.RejectedNoticeException;
+
+/**
+ * What a gateway publishes about itself (its inventory, its escrow deposit) travels signed with the gateway's own
+ * ACME-issued key, the certificate chain in the JWS {@code x5c} header: header {@code alg} from the key, payload
+ * {@code {"v":1,"type":…,"gateway":id,"iat":seconds,"seq":n,…}}, {@code seq} the signing time in milliseconds, strictly
+ * increasing per gateway, which orders messages signed within the same second. The authority believes a message only if the chain leads to
+ * a CA root it trusts, the end-entity certificate names the gateway of the topic, and the signature verifies with
+ * that certificate's key.
+ */
+public final class GatewayEnvelope {
+    public static final String TYPE_INVENTORY = "inventory";
+    public static final String TYPE_ESCROW = "escrow";
+    /** Room for a gateway with a few thousand sensors, each record carrying its chain. */
+    static final int MAX_BYTES = 8 * 1024 * 1024;
+
+    /** A message that passed every check. */
+    record Verified(String gatewayId, X509Certificate signer, long sequence, Map<String, Object> payload) {
+    }
+
+    private GatewayEnvelope() {
+    }
+
+    static String sign(String type, String gatewayId, long sequence, Map<String, Object> body,
+            KeyStore.PrivateKeyEntry identity) {
+        Map<String, Object> payload = new java.util.LinkedHashMap<>();
+        payload.put("v", 1);
+        payload.put("type", type);
+        payload.put("gateway", gatewayId);
+        payload.put("iat", sequence / 1000);
+        payload.put("seq", sequence);
+        payload.putAll(body);
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(JsonUtil.toJson(payload));
+        // from the certificate: a key held in hardware (Kura's keystore may hand out a PKCS#11 handle) need not expose
+        // its curve or modulus
+        jws.setAlgorithmHeaderValue(Keys.jwsAlgorithm(identity.getCertificate().getPublicKey()));
+        X509Certificate[] chain = java.util.Arrays.stream(identity.getCertificateChain()).map(X509Certificate.class::cast)
+                .toArray(X509Certificate[]::new);
+        jws.setCertificateChainHeaderValue(chain);
+        jws.setKey(identity.getPrivateKey());
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException("cannot sign the " + type + " message: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param topicGatewayId the last level of the topic the message arrived on
+     * @throws RejectedNoticeException with the check that failed
+     */
+    static Verified verify(byte[] message, String type, String topicGatewayId, Set<TrustAnchor> roots, Instant now)
+            throws RejectedNoticeException {
+        if (message.length > MAX_BYTES) {
+            throw new RejectedNoticeException("larger than " + MAX_BYTES + " bytes");
+        }
+        JsonWebSignature jws = new JsonWebSignature();
+        List<X509Certificate> chain;
+        try {
+            jws.setCompactSerialization(new String(message, StandardCharsets.US_ASCII).trim());
+            chain = jws.getCertificateChainHeaderValue();
+        } catch (JoseException e) {
+            throw new RejectedNoticeException("not a JWS with an x5c certificate chain: " + e.getMessage());
+        }
+        if (chain == null || chain.isEmpty()) {
+            throw new RejectedNoticeException("no x5c certificate chain in the header");
+        }
+        X509Certificate leaf = chain.get(0);
+        checkChain(chain, roots, now);
+        if (!dnsNames(leaf).contains(topicGatewayId.toLowerCase(Locale.ROOT))) {
+            throw new RejectedNoticeException("signed by a certificate for " + dnsNames(leaf) + ", not for gateway "
+                    + topicGatewayId);
+        }
+        String payload;
+        try {
+            jws.setAlgorithmConstraints(new AlgorithmConstraints(ConstraintType.PERMIT, Keys.jwsAlgorithm(leaf.getPublicKey())));
+            jws.setKey(leaf.getPublicKey());
+            if (!jws.verifySignature()) {
+                throw new RejectedNoticeException("signature does not verify with the key of the x5c certificate");
+            }
+            payload = jws.getPayload();
+        } catch (JoseException | IllegalArgumentException e) {
+            throw new RejectedNoticeException("signature cannot be verified with the x5c certificate: " + e.getMessage());
+        }
+        Map<String, Object> json;
+        try {
+            json = JsonUtil.parseJson(payload);
+        } catch (JoseException | RuntimeException e) {
+            throw new RejectedNoticeException("payload is not a JSON object");
+        }
+        if (!Long.valueOf(1).equals(json.get("v")) || !type.equals(json.get("type"))) {
+            throw new RejectedNoticeException("not a version 1 " + type + " message");
+        }
+        if (!topicGatewayId.equals(json.get("gateway"))) {
+            throw new RejectedNoticeException("payload is for gateway " + json.get("gateway") + ", topic for " + topicGatewayId);
+        }
+        if (!(json.get("seq") instanceof Long seq)) {
+            throw new RejectedNoticeException("field seq missing or not an integer");
+        }
+        return new Verified(topicGatewayId, leaf, seq, json);
+    }
+
+    /** PKIX path validation to one of the roots at the given time (revocation checking off: Pebble offers none). */
+    static void checkChain(List<X509Certificate> chain, Set<TrustAnchor> roots, Instant at) throws RejectedNoticeException {
+        try {
+            PKIXParameters params = new PKIXParameters(roots);
+            params.setRevocationEnabled(false);
+            params.setDate(Date.from(at));
+            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), params);
+        } catch (GeneralSecurityException e) {
+            throw new RejectedNoticeException("certificate chain of " + dnsNames(chain.get(0))
+                    + " does not lead to a trusted CA root: " + e.getMessage());
+        }
+    }
+
+    static Set<String> dnsNames(X509Certificate c) {
+        try {
+            var names = c.getSubjectAlternativeNames();
+            if (names == null) {
+                return Set.of();
+            }
+            return names.stream().filter(n -> Integer.valueOf(2).equals(n.get(0)))
+                    .map(n -> String.valueOf(n.get(1)).toLowerCase(Locale.ROOT))
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        } catch (CertificateParsingException e) {
+            return Set.of();
+        }
+    }
+}

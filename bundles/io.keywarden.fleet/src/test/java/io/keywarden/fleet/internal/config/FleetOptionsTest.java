@@ -1,0 +1,99 @@
+package io.keywarden.fleet.internal.config;
+
+import io.keywarden.fleet.internal.Keys;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FleetOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    private final KeyPair keys = generate();
+
+    @Test
+    void aGatewayConfigurationParsesAndKeepsItsClientIdAcrossRestarts() throws Exception {
+        FleetOptions first = FleetOptions.parse(gateway(), dir);
+        FleetOptions second = FleetOptions.parse(gateway(), dir);
+        assertEquals(first.getClientId(), second.getClientId());
+        assertTrue(first.getClientId().startsWith("keywarden-fleet-1-"));
+        assertEquals("keywarden/fleet-1/revocation-notices/+", first.subscriptionFilter());
+        assertTrue(first.getAuthorityKey().isPresent());
+        assertTrue(first.getSigningKey().isEmpty());
+    }
+
+    @Test
+    void eachBadValueNamesItsProperty() throws Exception {
+        assertProperty("mqtt.broker.url", with("mqtt.broker.url", "http://broker"));
+        assertProperty("mqtt.broker.url", without("mqtt.broker.url"));
+        assertProperty("fleet.id", with("fleet.id", "a/b"));
+        assertProperty("fleet.id", with("fleet.id", "#"));
+        assertProperty("authority.public.key", with("authority.public.key", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"));
+        assertProperty("authority.public.key", without("authority.public.key"));
+        assertProperty("notices.apply", with("notices.apply", "yes"));
+        Map<String, Object> nothing = with("notices.apply", false);
+        assertProperty("notices.apply", nothing);
+        Map<String, Object> publish = with("notices.publish", true);
+        assertProperty("authority.signing.key.file", publish);
+        Path notPkcs8 = dir.resolve("key.pem");
+        Files.writeString(notPkcs8, "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n");
+        publish.put("authority.signing.key.file", notPkcs8.toString());
+        assertProperty("authority.signing.key.file", publish);
+    }
+
+    @Test
+    void anAuthorityReadsItsPkcs8Key() throws Exception {
+        Path key = dir.resolve("authority.pem");
+        Files.writeString(key, Keys.pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        Map<String, Object> p = with("notices.apply", false);
+        p.put("notices.publish", true);
+        p.put("authority.signing.key.file", key.toString());
+        FleetOptions o = FleetOptions.parse(p, dir);
+        assertEquals(keys.getPrivate(), o.getSigningKey().orElseThrow());
+        assertTrue(o.getAuthorityKey().isEmpty());
+    }
+
+    private void assertProperty(String property, Map<String, Object> props) {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> FleetOptions.parse(props, dir));
+        assertEquals(property, e.getProperty(), e.getMessage());
+    }
+
+    private Map<String, Object> gateway() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("mqtt.broker.url", "tcp://127.0.0.1:1883");
+        p.put("fleet.id", "fleet-1");
+        p.put("authority.public.key", Keys.pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+        return p;
+    }
+
+    private Map<String, Object> with(String key, Object value) {
+        Map<String, Object> p = gateway();
+        p.put(key, value);
+        return p;
+    }
+
+    private Map<String, Object> without(String key) {
+        Map<String, Object> p = gateway();
+        p.remove(key);
+        return p;
+    }
+
+    private static KeyPair generate() {
+        try {
+            return KeyPairGenerator.getInstance("EC").generateKeyPair();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.keywarden.revocation.internal.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import io.keywarden.api.revocation.RevocationRoute;
+
+/** The revocation policy, parsed and checked once; every error names its property. */
+public final class PolicyOptions {
+    public static final String PID = "io.keywarden.revocation";
+
+    public static final String KEY_ROUTES = "routes";
+    public static final String KEY_SKEW = "clock.skew.seconds";
+    public static final String KEY_WINDOW = "replay.window.seconds";
+    public static final String KEY_RATE = "rate.per.minute";
+    public static final String KEY_RETRY_INITIAL = "retry.initial.millis";
+    public static final String KEY_RETRY_MAX = "retry.max.seconds";
+    public static final String KEY_WORKERS = "worker.threads";
+    public static final String KEY_DATA_DIR = "data.dir";
+    public static final String KEY_ESCROW_PRIVATE_KEY = "escrow.private.key";
+    public static final String KEY_ESCROW_DEPOSIT_DIR = "escrow.deposit.dir";
+    public static final String KEY_SHELL_OPERATOR_ID = "shell.operator.id";
+    public static final String KEY_SHELL_OPERATOR_KEY = "shell.operator.key";
+    public static final String KEY_INBOX_DIR = "inbox.dir";
+
+    public static final String DEFAULT_ROUTES = "CUSTODIAN_ACCOUNT,ESCROWED_ACCOUNT_KEY,CERTIFICATE_KEY";
+    public static final int DEFAULT_SKEW = 300;
+    public static final int DEFAULT_WINDOW = 900;
+    public static final int DEFAULT_RATE = 60;
+    public static final int DEFAULT_RETRY_INITIAL_MS = 1000;
+    public static final int DEFAULT_RETRY_MAX = 60;
+    public static final int DEFAULT_WORKERS = 4;
+
+    private final List<RevocationRoute> routes;
+    private final Duration skew;
+    private final Duration window;
+    private final int ratePerMinute;
+    private final Duration retryInitial;
+    private final Duration retryMax;
+    private final int workers;
+    private final Path dataDir;
+    private final Path escrowPrivateKey;
+    private final Path escrowDepositDir;
+    private final String shellOperatorId;
+    private final Path shellOperatorKey;
+    private final Path inboxDir;
+
+    private PolicyOptions(Map<String, ?> p, Path defaultDataDir) throws InvalidConfigurationException {
+        routes = parseRoutes(string(p, KEY_ROUTES).orElse(DEFAULT_ROUTES));
+        skew = Duration.ofSeconds(intValue(p, KEY_SKEW, DEFAULT_SKEW, 1, 86400));
+        window = Duration.ofSeconds(intValue(p, KEY_WINDOW, DEFAULT_WINDOW, 1, 604800));
+        if (window.compareTo(skew) < 0) {
+            throw new InvalidConfigurationException(KEY_WINDOW, "must be at least " + KEY_SKEW
+                    + ", or a request still fresh could be replayed after its nonce is forgotten");
+        }
+        ratePerMinute = intValue(p, KEY_RATE, DEFAULT_RATE, 1, 100000);
+        retryInitial = Duration.ofMillis(intValue(p, KEY_RETRY_INITIAL, DEFAULT_RETRY_INITIAL_MS, 10, 3_600_000));
+        retryMax = Duration.ofSeconds(intValue(p, KEY_RETRY_MAX, DEFAULT_RETRY_MAX, 1, 86400));
+        if (retryMax.compareTo(retryInitial) < 0) {
+            throw new InvalidConfigurationException(KEY_RETRY_MAX, "must not be below " + KEY_RETRY_INITIAL);
+        }
+        workers = intValue(p, KEY_WORKERS, DEFAULT_WORKERS, 1, 64);
+        Optional<String> dir = string(p, KEY_DATA_DIR);
+        if (dir.isEmpty() && defaultDataDir == null) {
+            throw new InvalidConfigurationException(KEY_DATA_DIR, "required: the framework offers no bundle data area");
+        }
+        dataDir = dir.map(d -> path(KEY_DATA_DIR, d)).orElse(defaultDataDir).toAbsolutePath();
+        escrowPrivateKey = string(p, KEY_ESCROW_PRIVATE_KEY).map(d -> path(KEY_ESCROW_PRIVATE_KEY, d)).orElse(null);
+        escrowDepositDir = string(p, KEY_ESCROW_DEPOSIT_DIR).map(d -> path(KEY_ESCROW_DEPOSIT_DIR, d)).orElse(null);
+        if ((escrowPrivateKey == null) != (escrowDepositDir == null)) {
+            throw new InvalidConfigurationException(escrowPrivateKey == null ? KEY_ESCROW_PRIVATE_KEY
+                    : KEY_ESCROW_DEPOSIT_DIR, "escrow needs both " + KEY_ESCROW_PRIVATE_KEY + " and "
+                            + KEY_ESCROW_DEPOSIT_DIR);
+        }
+        if (escrowPrivateKey != null) {
+            checkOwnerOnly(escrowPrivateKey);
+        }
+        shellOperatorId = string(p, KEY_SHELL_OPERATOR_ID).orElse(null);
+        shellOperatorKey = string(p, KEY_SHELL_OPERATOR_KEY).map(d -> path(KEY_SHELL_OPERATOR_KEY, d)).orElse(null);
+        inboxDir = string(p, KEY_INBOX_DIR).map(d -> path(KEY_INBOX_DIR, d)).orElse(null);
+    }
+
+    public static PolicyOptions parse(Map<String, ?> properties, Path defaultDataDir) throws InvalidConfigurationException {
+        try {
+            return new PolicyOptions(properties, defaultDataDir);
+        } catch (UncheckedInvalid e) {
+            throw e.cause;
+        }
+    }
+
+    static List<RevocationRoute> parseRoutes(String value) throws InvalidConfigurationException {
+        List<RevocationRoute> out = new ArrayList<>();
+        for (String s : value.split(",")) {
+            if (s.isBlank()) {
+                continue;
+            }
+            try {
+                RevocationRoute r = RevocationRoute.valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+                if (out.contains(r)) {
+                    throw new InvalidConfigurationException(KEY_ROUTES, r + " listed twice");
+                }
+                out.add(r);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(KEY_ROUTES, "unknown route '" + s.trim() + "', expected "
+                        + List.of(RevocationRoute.values()));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new InvalidConfigurationException(KEY_ROUTES, "at least one route is needed");
+        }
+        return List.copyOf(out);
+    }
+
+    /** The authority's private key opens every deposit: refuse it while others can read it. */
+    private static void checkOwnerOnly(Path key) throws InvalidConfigurationException {
+        if (!Files.isReadable(key)) {
+            throw new InvalidConfigurationException(KEY_ESCROW_PRIVATE_KEY, "cannot read " + key);
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(key);
+            for (PosixFilePermission p : perms) {
+                if (p != PosixFilePermission.OWNER_READ && p != PosixFilePermission.OWNER_WRITE) {
+                    throw new InvalidConfigurationException(KEY_ESCROW_PRIVATE_KEY, key + " is readable by others ("
+                            + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "): chmod 600 it");
+                }
+            }
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            // no POSIX permissions on this file system: nothing to check
+        }
+    }
+
+    private static Optional<String> string(Map<String, ?> p, String key) {
+        Object v = p.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        String s = String.valueOf(v).trim();
+        return s.isEmpty() ? Optional.empty() : Optional.of(s);
+    }
+
+    private static Path path(String key, String value) {
+        try {
+            return Paths.get(value).toAbsolutePath();
+        } catch (RuntimeException e) {
+            throw new UncheckedInvalid(new InvalidConfigurationException(key, "not a path: " + e.getMessage()));
+        }
+    }
+
+    private static int intValue(Map<String, ?> p, String key, int def, int min, int max)
+            throws InvalidConfigurationException {
+        Object v = p.get(key);
+        int result;
+        if (v == null || String.valueOf(v).isBlank()) {
+            result = def;
+        } else if (v instanceof Number n) {
+            result = n.intValue();
+        } else {
+            try {
+                result = Integer.parseInt(String.valueOf(v).trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidConfigurationException(key, "not an integer: '" + v + "'");
+            }
+        }
+        if (result < min || result > max) {
+            throw new InvalidConfigurationException(key, result + " is outside " + min + ".." + max);
+        }
+        return result;
+    }
+
+    /** Carries a checked configuration error out of a lambda. */
+    private static final class UncheckedInvalid extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final InvalidConfigurationException cause;
+
+        UncheckedInvalid(InvalidConfigurationException cause) {
+            this.cause = cause;
+        }
+    }
+
+    public List<RevocationRoute> getRoutes() { return routes; }
+    public Duration getSkew() { return skew; }
+    public Duration getReplayWindow() { return window; }
+    public int getRatePerMinute() { return ratePerMinute; }
+    public Duration getRetryInitial() { return retryInitial; }
+    public Duration getRetryMax() { return retryMax; }
+    public int getWorkers() { return workers; }
+    public Path getDataDir() { return dataDir; }
+    public Optional<Path> getEscrowPrivateKey() { return Optional.ofNullable(escrowPrivateKey); }
+    public Optional<Path> getEscrowDepositDir() { return Optional.ofNullable(escrowDepositDir); }
+    public Optional<String> getShellOperatorId() { return Optional.ofNullable(shellOperatorId); }
+    public Optional<Path> getShellOperatorKey() { return Optional.ofNullable(shellOperatorKey); }
+    /** Where signed requests may also arrive as files, when set. */
+    public Optional<Path> getInboxDir() { return Optional.ofNullable(inboxDir); }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PolicyOptions x && routes.equals(x.routes) && skew.equals(x.skew) && window.equals(x.window)
+                && ratePerMinute == x.ratePerMinute && retryInitial.equals(x.retryInitial)
+                && retryMax.equals(x.retryMax) && workers == x.workers && dataDir.equals(x.dataDir)
+                && Objects.equals(escrowPrivateKey, x.escrowPrivateKey)
+                && Objects.equals(escrowDepositDir, x.escrowDepositDir)
+                && Objects.equals(shellOperatorId, x.shellOperatorId)
+                && Objects.equals(shellOperatorKey, x.shellOperatorKey) && Objects.equals(inboxDir, x.inboxDir);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(routes, dataDir);
+    }
+}
