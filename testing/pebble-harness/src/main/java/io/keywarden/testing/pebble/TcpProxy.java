@@ -21,6 +21,8 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Connections that still read but no longer forward: a peer that went silent without closing. */
+    private final Set<Socket> silenced = ConcurrentHashMap.newKeySet();
     private ServerSocket server;
     private Thread acceptor;
     private boolean closed;
@@ -75,6 +77,15 @@ public final class TcpProxy implements AutoCloseable {
             closeQuietly(s);
         }
         open.clear();
+        silenced.clear();
+    }
+
+    /**
+     * Every connection open now goes silent: bytes sent on it in either direction are read and dropped, nothing is
+     * closed or reset, as when a NAT or middlebox forgets a connection. New connections are forwarded as before.
+     */
+    public synchronized void silenceOpenConnections() {
+        silenced.addAll(open);
     }
 
     public synchronized boolean isBlocked() {
@@ -110,6 +121,9 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    if (silenced.contains(from)) {
+                        continue;
+                    }
                     out.write(buf, 0, n);
                     out.flush();
                 }
@@ -120,6 +134,8 @@ public final class TcpProxy implements AutoCloseable {
                 closeQuietly(to);
                 open.remove(from);
                 open.remove(to);
+                silenced.remove(from);
+                silenced.remove(to);
             }
         }, "tcp-proxy-pump");
         t.setDaemon(true);

@@ -66,6 +66,7 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
         this.clock = requireNonNull(clock, "clock");
         this.provider = new AnchoredAcmeProvider(options.getTrustAnchors());
         this.session = new Session(options.getDirectoryUrl(), provider);
+        session.networkSettings().setTimeout(options.getRequestTimeout());
     }
 
     /** The account, registered on first use and reused from the store afterwards. */

@@ -58,7 +58,12 @@ final class AnchoredAcmeProvider extends GenericAcmeProvider implements AutoClos
 
     @Override
     public HttpClient createHttpClient(NetworkSettings settings) {
+        // HTTP/1.1, not HTTP/2: over HTTP/2 every request of the session shares one TCP connection, and when that
+        // connection goes silent (a NAT or middlebox dropping it without a reset) each request times out on it again
+        // and again, for as long as the process lives. Over HTTP/1.1 a timed-out request takes its connection down
+        // with it, and the next request opens a fresh one.
         HttpClient.Builder b = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(settings.getTimeout())
                 .proxy(settings.getProxySelector())

@@ -78,6 +78,11 @@ public @interface GatewayConfig {
             description = "How long one order may take from creation to certificate before it counts as failed.")
     int order_timeout_seconds() default 120;
 
+    @AttributeDefinition(name = "CA request timeout (s)", min = "1", max = "600",
+            description = "How long one HTTP request to the CA may take. A request that times out counts as a network "
+                    + "failure (retried with backoff) and its connection is not used again.")
+    int acme_request_timeout_seconds() default 30;
+
     @AttributeDefinition(name = "Data directory", required = false,
             description = "Where keys, account and certificates are kept; empty means the bundle's data area.")
     String data_dir() default "";

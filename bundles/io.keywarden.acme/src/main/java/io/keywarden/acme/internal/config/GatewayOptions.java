@@ -42,6 +42,7 @@ public final class GatewayOptions {
     public static final String KEY_RETRY_INITIAL = "retry.initial.seconds";
     public static final String KEY_RETRY_MAX = "retry.max.seconds";
     public static final String KEY_ORDER_TIMEOUT = "order.timeout.seconds";
+    public static final String KEY_REQUEST_TIMEOUT = "acme.request.timeout.seconds";
     public static final String KEY_DATA_DIR = "data.dir";
     public static final String KEY_ESCROW_AUTHORITY_KEY = "escrow.authority.key";
     public static final String KEY_ESCROW_DEPOSIT_DIR = "escrow.deposit.dir";
@@ -54,6 +55,7 @@ public final class GatewayOptions {
     public static final int DEFAULT_RETRY_INITIAL = 2;
     public static final int DEFAULT_RETRY_MAX = 300;
     public static final int DEFAULT_ORDER_TIMEOUT = 120;
+    public static final int DEFAULT_REQUEST_TIMEOUT = 30;
 
     private static final Pattern DNS_NAME = Pattern.compile(
             "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
@@ -75,6 +77,7 @@ public final class GatewayOptions {
     private final Duration retryInitial;
     private final Duration retryMax;
     private final Duration orderTimeout;
+    private final Duration requestTimeout;
     private final Path dataDir;
     private final PublicKey escrowAuthorityKey;
     private final Path escrowDepositDir;
@@ -113,6 +116,7 @@ public final class GatewayOptions {
             throw new InvalidConfigurationException(KEY_RETRY_MAX, "must not be below " + KEY_RETRY_INITIAL);
         }
         this.orderTimeout = Duration.ofSeconds(intValue(p, KEY_ORDER_TIMEOUT, DEFAULT_ORDER_TIMEOUT, 5, 86400));
+        this.requestTimeout = Duration.ofSeconds(intValue(p, KEY_REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, 1, 600));
         Optional<String> dir = optionalString(p, KEY_DATA_DIR);
         if (dir.isEmpty() && defaultDataDir == null) {
             throw new InvalidConfigurationException(KEY_DATA_DIR, "required: the framework offers no bundle data area");
@@ -277,6 +281,9 @@ public final class GatewayOptions {
     public Duration getRetryInitial() { return retryInitial; }
     public Duration getRetryMax() { return retryMax; }
     public Duration getOrderTimeout() { return orderTimeout; }
+
+    /** One HTTP request to the CA, sent to answer; a request past it counts as a network failure and its connection is dropped. */
+    public Duration getRequestTimeout() { return requestTimeout; }
     public Path getDataDir() { return dataDir; }
     /** The fleet authority's public key the account key is deposited encrypted to, when escrow is configured. */
     public Optional<PublicKey> getEscrowAuthorityKey() { return Optional.ofNullable(escrowAuthorityKey); }
@@ -311,7 +318,7 @@ public final class GatewayOptions {
                 && http01BindAddress.equals(other.http01BindAddress)
                 && renewalThreshold == other.renewalThreshold && renewalJitter == other.renewalJitter
                 && concurrency == other.concurrency && retryInitial.equals(other.retryInitial)
-                && retryMax.equals(other.retryMax) && orderTimeout.equals(other.orderTimeout)
+                && retryMax.equals(other.retryMax) && orderTimeout.equals(other.orderTimeout) && requestTimeout.equals(other.requestTimeout)
                 && dataDir.equals(other.dataDir) && Objects.equals(escrowAuthorityKey, other.escrowAuthorityKey)
                 && Objects.equals(escrowDepositDir, other.escrowDepositDir);
     }
