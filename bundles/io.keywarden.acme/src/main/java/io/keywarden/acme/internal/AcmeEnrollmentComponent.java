@@ -352,6 +352,6 @@ public final class AcmeEnrollmentComponent
 
     @Override
     public Optional<CertificateRecord> getBySerial(String serial) {
-        return getAll().stream().filter(r -> r.getSerial().equalsIgnoreCase(serial)).findFirst();
+        return engine.certificateBySerial(serial);
     }
 }

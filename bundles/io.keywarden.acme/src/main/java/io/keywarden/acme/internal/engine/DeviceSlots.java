@@ -78,6 +78,15 @@ final class DeviceSlots {
         }
     }
 
+    Optional<CertificateRecord> certificateBySerial(String serial) {
+        try {
+            return store.certificateBySerial(serial);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("Cannot look up certificate {}: {}", serial, e.toString());
+            return Optional.empty();
+        }
+    }
+
     List<String> deviceIds() {
         try {
             return store.deviceIds();

@@ -168,6 +168,10 @@ public final class EnrollmentEngine implements AutoCloseable {
         return slots.certificatesOf(deviceId);
     }
 
+    public Optional<CertificateRecord> certificateBySerial(String serial) {
+        return slots.certificateBySerial(serial);
+    }
+
     public List<String> deviceIds() {
         return slots.deviceIds();
     }

@@ -103,6 +103,49 @@ class StateStoreTest {
     }
 
     @Test
+    void certificatesAreReadFromDiskOncePerProcessAndFoundBySerialWithEveryLaterChange() throws Exception {
+        StateStore writer = new StateStore(tmp);
+        for (String id : List.of("s1", "s2", "s3")) {
+            writer.saveDevice(new DeviceEntry(id, DeviceKind.SENSOR, List.of(id + ".gw.example"), KeyCustody.GATEWAY, null));
+        }
+        KeyPair k1 = KeyType.EC_P256.generate();
+        KeyPair k2 = KeyType.EC_P256.generate();
+        writer.saveCertificate(record("s1", "0a1b", k1, "2026-01-01T00:00:01Z"));
+        writer.saveCertificate(record("s2", "0c2d", k2, "2026-01-01T00:00:02Z"));
+
+        StateStore store = new StateStore(tmp);
+        assertEquals("s2", store.certificateBySerial("0C2D").orElseThrow().getDeviceId(), "serials match in any case");
+        assertTrue(store.certificateBySerial("ffff").isEmpty());
+
+        // what this process writes is seen at once, by device and by serial
+        CertificateRecord renewed = record("s1", "0e3f", k1, "2026-02-01T00:00:00Z");
+        store.saveCertificate(store.loadCertificates("s1").get(0).withStatus(CertificateStatus.SUPERSEDED));
+        store.saveCertificate(renewed);
+        store.saveCertificate(record("s3", "1f00", k2, "2026-02-01T00:00:01Z"));
+        assertEquals(List.of("0a1b", "0e3f"), store.loadCertificates("s1").stream().map(CertificateRecord::getSerial).toList());
+        assertEquals(CertificateStatus.SUPERSEDED, store.certificateBySerial("0a1b").orElseThrow().getStatus());
+        assertEquals("s3", store.certificateBySerial("1f00").orElseThrow().getDeviceId());
+
+        // and nothing is read from disk again: the answers stay with the files gone
+        try (var files = Files.walk(tmp.resolve("devices"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.delete(f);
+            }
+        }
+        assertEquals(2, store.loadCertificates("s1").size());
+        assertEquals("s2", store.certificateBySerial("0c2d").orElseThrow().getDeviceId());
+    }
+
+    private static CertificateRecord record(String device, String serial, KeyPair key, String issuedAt) throws Exception {
+        return CertificateRecord.builder().deviceId(device).kind(DeviceKind.SENSOR)
+                .identifiers(List.of(device + ".gw.example")).serial(serial)
+                .notBefore(Instant.parse("2026-01-01T00:00:00Z")).notAfter(Instant.parse("2026-04-01T00:00:00Z"))
+                .chain(List.of(TestCerts.selfSigned(device + ".gw.example", key)))
+                .accountUrl("https://ca.example/acct/1").keyCustody(KeyCustody.GATEWAY)
+                .issuedAt(Instant.parse(issuedAt)).build();
+    }
+
+    @Test
     void deviceIdsThatCouldEscapeTheStoreAreRefused() {
         for (String bad : new String[] {"../etc", "a/b", "", ".hidden", "x..y", "a b"}) {
             assertThrows(IllegalArgumentException.class, () -> StateStore.checkDeviceId(bad), bad);
