@@ -34,6 +34,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -62,6 +64,11 @@ public final class StateStore {
 
     private final Path root;
 
+    /** Device entries read or written in this process, and the sorted ids of all (null until first listed). */
+    private final Map<String, DeviceEntry> devices = new ConcurrentHashMap<>();
+    private final Object deviceCache = new Object();
+    private long deviceGeneration;
+    private SortedSet<String> deviceIds;
     /** Certificate records read or written in this process, per device (immutable lists) and by lowercase serial. */
     private final Map<String, List<CertificateRecord>> certificates = new ConcurrentHashMap<>();
     private final Map<String, CertificateRecord> bySerial = new ConcurrentHashMap<>();
@@ -150,9 +157,36 @@ public final class StateStore {
         p.setProperty("identifiers", String.join(",", entry.getIdentifiers()));
         p.setProperty("key.custody", entry.getCustody().name());
         writeProperties(dir.resolve("device.properties"), p, false);
+        synchronized (deviceCache) {
+            deviceGeneration++;
+            devices.put(entry.getDeviceId(), entry);
+            if (deviceIds != null) {
+                deviceIds.add(entry.getDeviceId());
+            }
+        }
     }
 
+    /** The device's entry; read from disk once per process, then kept current by {@link #saveDevice}. */
     public Optional<DeviceEntry> loadDevice(String deviceId) throws IOException {
+        checkDeviceId(deviceId);
+        DeviceEntry cached = devices.get(deviceId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        long generation;
+        synchronized (deviceCache) {
+            generation = deviceGeneration;
+        }
+        Optional<DeviceEntry> read = readDevice(deviceId);
+        synchronized (deviceCache) {
+            if (generation == deviceGeneration) {
+                read.ifPresent(e -> devices.put(deviceId, e));
+            }
+        }
+        return read;
+    }
+
+    private Optional<DeviceEntry> readDevice(String deviceId) throws IOException {
         Path dir = root.resolve("devices").resolve(checkDeviceId(deviceId));
         Path file = dir.resolve("device.properties");
         if (!Files.exists(file)) {
@@ -168,7 +202,17 @@ public final class StateStore {
                 Arrays.asList(p.getProperty("identifiers").split(",")), custody, csr));
     }
 
+    /** The ids of every device with an entry, sorted; the directory is listed once per process. */
     public List<String> deviceIds() throws IOException {
+        synchronized (deviceCache) {
+            if (deviceIds == null) {
+                deviceIds = new TreeSet<>(listDeviceIds());
+            }
+            return List.copyOf(deviceIds);
+        }
+    }
+
+    private List<String> listDeviceIds() throws IOException {
         Path devices = root.resolve("devices");
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(devices)) {

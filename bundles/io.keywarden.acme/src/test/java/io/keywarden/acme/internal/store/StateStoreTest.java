@@ -126,6 +126,7 @@ class StateStoreTest {
         assertEquals(CertificateStatus.SUPERSEDED, store.certificateBySerial("0a1b").orElseThrow().getStatus());
         assertEquals("s3", store.certificateBySerial("1f00").orElseThrow().getDeviceId());
 
+        store.loadDevice("s2");
         // and nothing is read from disk again: the answers stay with the files gone
         try (var files = Files.walk(tmp.resolve("devices"))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
@@ -134,6 +135,8 @@ class StateStoreTest {
         }
         assertEquals(2, store.loadCertificates("s1").size());
         assertEquals("s2", store.certificateBySerial("0c2d").orElseThrow().getDeviceId());
+        assertEquals(List.of("s1", "s2", "s3"), store.deviceIds());
+        assertEquals(List.of("s2.gw.example"), store.loadDevice("s2").orElseThrow().getIdentifiers());
     }
 
     private static CertificateRecord record(String device, String serial, KeyPair key, String issuedAt) throws Exception {
