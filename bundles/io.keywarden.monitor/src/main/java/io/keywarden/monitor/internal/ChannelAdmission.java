@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.monitor.MonitorEvents;
 import io.keywarden.api.revocation.DenyList;
@@ -107,6 +108,14 @@ final class ChannelAdmission implements Admission {
 
     @Override
     public Optional<String> refusal(CertificateRecord record) {
+        if (record.getKind() != DeviceKind.SENSOR) {
+            // the gateway's own certificate (or any other kind) never speaks for a sensor on this channel
+            return Optional.of("not a sensor certificate (" + record.getKind() + ")");
+        }
+        if (denyLists.isEmpty()) {
+            // without a deny list a revoked sensor would be admitted: refuse everyone until one is there
+            return Optional.of("no deny list available (revocation component not running): failing closed");
+        }
         for (DenyList deny : denyLists) {
             if (deny.isDenied(record.getSerial())) {
                 return Optional.of("certificate revoked (deny list)");
