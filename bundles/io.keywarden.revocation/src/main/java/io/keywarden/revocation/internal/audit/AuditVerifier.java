@@ -19,7 +19,7 @@ public final class AuditVerifier {
 
     /** What went wrong at the first broken place. */
     public enum Problem {
-        EDITED, INSERTED, REMOVED, TRUNCATED, HEAD_MISSING
+        EDITED, INSERTED, REMOVED, TRUNCATED, HEAD_MISSING, BEYOND_HEAD
     }
 
     /** The outcome: ok, or the first problem with its 1-based line number and an explanation. */
@@ -33,10 +33,20 @@ public final class AuditVerifier {
     private AuditVerifier() {
     }
 
+    /** Strict: every line must be covered by the head. */
     public static Result verify(Path log) throws IOException {
+        return verify(log, false);
+    }
+
+    /**
+     * With {@code recovery}, one chained line past the head is accepted: what a crash between an append and the head
+     * update leaves. Only an operator asks for that, after looking at the line; a routine check never does, since
+     * a line appended outside the log looks exactly the same.
+     */
+    public static Result verify(Path log, boolean recovery) throws IOException {
         List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
         Optional<Result> broken = firstBreak(lines);
-        return broken.isPresent() ? broken.get() : againstHead(AuditLog.headFile(log), lines);
+        return broken.isPresent() ? broken.get() : againstHead(AuditLog.headFile(log), lines, recovery);
     }
 
     /** The first place where the hash chain or the sequence numbers break, if any. */
@@ -82,7 +92,7 @@ public final class AuditVerifier {
     }
 
     /** Checks an unbroken chain against the head file, which shows lines cut off the end. */
-    private static Result againstHead(Path headFile, List<String> lines) throws IOException {
+    private static Result againstHead(Path headFile, List<String> lines, boolean recovery) throws IOException {
         if (!Files.exists(headFile)) {
             return lines.isEmpty() ? new Result(true, 0, null, 0, null)
                     : bad(Problem.HEAD_MISSING, 0, "the head file " + headFile + " is missing: truncation cannot be ruled out");
@@ -99,9 +109,12 @@ public final class AuditVerifier {
             return bad(Problem.TRUNCATED, lines.size() + 1, "the last " + (count - lines.size()) + " entries (from line "
                     + (lines.size() + 1) + ") were removed: the head records " + count);
         }
-        // one line more than the head: a crash between the append and the head update, the chain vouches for it
-        if (lines.size() > count + 1) {
-            return bad(Problem.INSERTED, count + 2, "lines from " + (count + 2) + " were appended outside the log");
+        long covered = recovery ? count + 1 : count;
+        if (lines.size() > covered) {
+            return bad(Problem.BEYOND_HEAD, covered + 1, "line " + (covered + 1) + " is beyond the head, which records "
+                    + count + " entries: appended outside the log"
+                    + (recovery ? "" : ", or left by a crash between an append and the head update (check the line, "
+                            + "then verify in recovery mode to accept one such line)"));
         }
         String atCount = count == 0 ? AuditLog.GENESIS : AuditLog.sha256(lines.get((int) count - 1));
         if (!atCount.equals(headHash)) {

@@ -107,11 +107,23 @@ public final class RevocationCommands {
     }
 
     public String auditverify() throws IOException {
+        return auditverify(false);
+    }
+
+    /** {@code auditverify --recover}: also accepts the one line a crash between append and head update leaves. */
+    public String auditverify(String option) throws IOException {
+        if (!"--recover".equals(option)) {
+            return "usage: auditverify [--recover]";
+        }
+        return auditverify(true);
+    }
+
+    private String auditverify(boolean recovery) throws IOException {
         Path dir = setting(PolicyOptions.KEY_DATA_DIR).map(Path::of).orElse(defaultDataDir);
         if (dir == null) {
             return "no data directory known";
         }
-        return AuditVerifier.verify(dir.resolve("audit.log")).toString();
+        return AuditVerifier.verify(dir.resolve("audit.log"), recovery).toString();
     }
 
     static String describe(RevocationTicket t) {

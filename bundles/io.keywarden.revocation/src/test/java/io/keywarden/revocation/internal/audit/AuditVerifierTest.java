@@ -102,4 +102,29 @@ class AuditVerifierTest {
         r = verifyWith(clean);
         assertEquals(AuditVerifier.Problem.HEAD_MISSING, r.problem(), r.toString());
     }
+
+    @Test
+    void aLineBeyondTheHeadIsAnErrorAndOnlyRecoveryAcceptsOneSuchLine() throws Exception {
+        byte[] headOfTen = Files.readAllBytes(AuditLog.headFile(log));
+        try (AuditLog a = new AuditLog(log, Clock.systemUTC())) {
+            a.append("ACCEPTED", Map.of("ticket", "t-11"));
+            a.append("ACCEPTED", Map.of("ticket", "t-12"));
+        }
+        List<String> twelve = Files.readAllLines(log, StandardCharsets.UTF_8);
+        Files.write(AuditLog.headFile(log), headOfTen); // as if the head updates after line 10 never happened
+
+        AuditVerifier.Result strict = verifyWith(twelve.subList(0, 11));
+        assertFalse(strict.ok(), strict.toString());
+        assertEquals(AuditVerifier.Problem.BEYOND_HEAD, strict.problem(), strict.toString());
+        assertEquals(11, strict.line(), strict.toString());
+
+        AuditVerifier.Result recovered = AuditVerifier.verify(log, true);
+        assertTrue(recovered.ok(), recovered.toString());
+        assertEquals(11, recovered.entries());
+
+        Files.write(log, twelve, StandardCharsets.UTF_8);
+        AuditVerifier.Result two = AuditVerifier.verify(log, true);
+        assertEquals(AuditVerifier.Problem.BEYOND_HEAD, two.problem(), two.toString());
+        assertEquals(12, two.line(), two.toString());
+    }
 }
