@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 public final class RuntimeProcess implements AutoCloseable {
     /**
      * A gateway's JVM: small serial-GC heap, and the C1 compiler only. Measured with 200 and 1000 sensors on 2
-     * cores: C2's compile threads cost more CPU than they save in enrollment bursts (README, Measurements).
+     * cores: C2's compile threads cost more CPU than they save in enrollment bursts (docs/benchmarks.md).
      */
     static final String DEFAULT_JVM_ARGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m";
     private final Process process;
