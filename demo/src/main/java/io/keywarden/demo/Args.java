@@ -3,19 +3,19 @@ package io.keywarden.demo;
 import java.util.List;
 
 /** Small helpers for the subcommands' flags. */
-final class Args {
+public final class Args {
     private Args() {
     }
 
     /** The value after the flag at {@code i - 1}. */
-    static String value(List<String> args, int i) {
+    public static String value(List<String> args, int i) {
         if (i >= args.size() || args.get(i).startsWith("--")) {
             throw new DemoException("missing value after " + args.get(i - 1), 2);
         }
         return args.get(i);
     }
 
-    static int intValue(List<String> args, int i, int min, int max) {
+    public static int intValue(List<String> args, int i, int min, int max) {
         String v = value(args, i);
         try {
             int n = Integer.parseInt(v);

@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.keywarden.demo.bench.UncheckedValidation;
+
 /**
  * {@code bench [N]}: a local Pebble (real http-01), the runtime, its gateway; once the gateway is enrolled, N
  * sensor configurations at once. Measures runtime start to gateway enrolled, and first sensor order to all N
@@ -41,120 +43,158 @@ final class BenchCommand {
         this.out = out;
     }
 
-    int run(List<String> args) {
-        int n = 200;
-        int concurrency = 8;
-        int withCsr = 0;
-        long timeoutSeconds = -1;
-        int legoParallel = 0;
-        boolean alwaysValid = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "--concurrency" -> concurrency = Args.intValue(args, ++i, 1, 256);
-                case "--csr" -> withCsr = Args.intValue(args, ++i, 0, 100_000);
-                case "--timeout" -> timeoutSeconds = Args.intValue(args, ++i, 1, 86_400);
-                case "--lego" -> legoParallel = Args.intValue(args, ++i, 1, 256);
-                case "--always-valid" -> alwaysValid = true;
-                default -> {
-                    if (a.matches("\\d+")) {
-                        n = Args.intValue(args, i, 1, 100_000);
-                    } else {
-                        throw new DemoException("bench: unknown argument " + a + "\n" + Demo.USAGE, 2);
+    /** The command line of {@code bench}. */
+    private record Options(int n, int concurrency, int withCsr, long timeoutSeconds, int legoParallel,
+            boolean alwaysValid) {
+        static Options parse(List<String> args) {
+            int n = 200;
+            int concurrency = 8;
+            int withCsr = 0;
+            long timeoutSeconds = -1;
+            int legoParallel = 0;
+            boolean alwaysValid = false;
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                switch (a) {
+                    case "--concurrency" -> concurrency = Args.intValue(args, ++i, 1, 256);
+                    case "--csr" -> withCsr = Args.intValue(args, ++i, 0, 100_000);
+                    case "--timeout" -> timeoutSeconds = Args.intValue(args, ++i, 1, 86_400);
+                    case "--lego" -> legoParallel = Args.intValue(args, ++i, 1, 256);
+                    case "--always-valid" -> alwaysValid = true;
+                    default -> {
+                        if (a.matches("\\d+")) {
+                            n = Args.intValue(args, i, 1, 100_000);
+                        } else {
+                            throw new DemoException("bench: unknown argument " + a + "\n" + Demo.USAGE, 2);
+                        }
                     }
                 }
             }
+            return new Options(n, concurrency, Math.min(withCsr, n), timeoutSeconds < 0 ? Math.max(180, n)
+                    : timeoutSeconds, legoParallel, alwaysValid);
         }
-        withCsr = Math.min(withCsr, n);
-        if (timeoutSeconds < 0) {
-            timeoutSeconds = Math.max(180, n);
-        }
+    }
+
+    /** What the sensor phase took: when the configurations were written, and the CPU spent meanwhile. */
+    private record SensorPhase(Instant configured, double runtimeCpu, double pebbleCpu) {
+    }
+
+    int run(List<String> args) {
+        Options o = Options.parse(args);
         Path runtimeJar = layout.requireRuntimeJar();
         Path work = layout.demoDir();
-        out.printf(Locale.ROOT, "Keywarden bench: %d sensors (%d with their own CSR), enrollment.concurrency=%d, %s%n", n,
-                withCsr, concurrency, alwaysValid ? "Pebble accepting every challenge unchecked"
+        out.printf(Locale.ROOT, "Keywarden bench: %d sensors (%d with their own CSR), enrollment.concurrency=%d, %s%n",
+                o.n(), o.withCsr(), o.concurrency(), o.alwaysValid() ? "Pebble accepting every challenge unchecked"
                         : "real http-01 validation");
         // benchmark only, to compare with peers measured that way; every test validates for real
-        Map<String, String> pebbleEnv = io.keywarden.demo.bench.UncheckedValidation.pebbleEnvironment(alwaysValid);
+        Map<String, String> pebbleEnv = UncheckedValidation.pebbleEnvironment(o.alwaysValid());
         try (LocalStage stage = LocalStage.start(work, pebbleEnv)) {
             out.println("  Pebble       " + stage.pebble.directoryUrl() + " (http-01 on 127.0.0.1:"
                     + stage.pebble.httpPort() + ")");
-            Map<String, ConfigFiles.Sensor> sensors = new LinkedHashMap<>();
-            for (int i = 1; i <= n; i++) {
-                String id = String.format(Locale.ROOT, "sensor-%05d", i);
-                List<String> names = List.of(id + DOMAIN);
-                Path csr = i <= withCsr ? Crypto.sensorKey(work.resolve("sensors").resolve(id), names).csrFile() : null;
-                sensors.put(id, new ConfigFiles.Sensor(id, names, csr));
-            }
-            ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, concurrency));
+            Map<String, ConfigFiles.Sensor> sensors = sensors(work, o);
+            ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, o.concurrency()));
 
             RuntimeProcess rt = stage.startRuntime(runtimeJar,
                     List.of("-Dorg.slf4j.simpleLogger.log." + ACME_CLIENT_LOGGER + "=debug"));
             long pebblePid = pebblePid();
             out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
-            Set<String> missing = stage.awaitCurrent(Set.of(GATEWAY), 90_000, have -> { });
-            if (!missing.isEmpty()) {
-                throw new DemoException("the gateway got no certificate within 90 s. Last lines of "
-                        + stage.runtimeLog + ":\n" + rt.tail(40));
-            }
-            StateDir.Cert gw = stage.state().current().get(GATEWAY);
-            Duration toGateway = Duration.between(rt.startedAt(), gw.issuedAt());
-            out.printf(Locale.ROOT, "  gateway      enrolled %.2f s after the runtime was started%n", seconds(toGateway));
-
-            double rtCpu0 = Cpu.seconds(rt.pid());
-            double pebbleCpu0 = Cpu.seconds(pebblePid);
-            Instant configured = Instant.now();
-            int k = 0;
-            for (ConfigFiles.Sensor s : sensors.values()) {
-                ConfigFiles.writeSensor(stage.etc, Integer.toString(++k), s);
-            }
-            final int total = n;
-            final int step = Math.max(1, n / 10);
-            int[] lastShown = { 0 };
-            missing = stage.awaitCurrent(sensors.keySet(), timeoutSeconds * 1000, have -> {
-                if (have >= lastShown[0] + step || have == total) {
-                    lastShown[0] = have;
-                    out.printf(Locale.ROOT, "  sensors      %d/%d after %.1f s%n", have, total,
-                            seconds(Duration.between(configured, Instant.now())));
-                }
-            });
-            double rtCpu = Cpu.seconds(rt.pid()) - rtCpu0;
-            double pebbleCpu = Cpu.seconds(pebblePid) - pebbleCpu0;
-            if (!missing.isEmpty()) {
-                throw new DemoException(missing.size() + " of " + n + " sensors got no certificate within "
-                        + timeoutSeconds + " s (" + LocalStage.abbreviate(missing) + "). Last lines of "
-                        + stage.runtimeLog + ":\n" + rt.tail(40));
-            }
-            Map<String, StateDir.Cert> current = stage.state().current();
-            Instant lastIssued = sensors.keySet().stream().map(id -> current.get(id).issuedAt())
-                    .max(Instant::compareTo).orElseThrow();
-            Instant firstIssued = sensors.keySet().stream().map(id -> current.get(id).issuedAt())
-                    .min(Instant::compareTo).orElseThrow();
-            Optional<Instant> firstOrder = firstSensorOrder(stage.runtimeLog, configured);
-            Instant start = firstOrder.orElse(configured);
-            Duration wall = Duration.between(start, lastIssued);
-
-            out.println();
-            out.printf(Locale.ROOT, "RESULT n=%d concurrency=%d csr=%d%n", n, concurrency, withCsr);
-            out.printf(Locale.ROOT, "  runtime start -> gateway enrolled        %8.2f s%n", seconds(toGateway));
-            out.printf(Locale.ROOT, "  sensor configs written -> first order    %8s%n",
-                    firstOrder.map(t -> String.format(Locale.ROOT, "%.2f s", seconds(Duration.between(configured, t))))
-                            .orElse("n/a (no order line in the log)"));
-            out.printf(Locale.ROOT, "  first sensor order -> first issued       %8.2f s%n",
-                    seconds(Duration.between(start, firstIssued)));
-            out.printf(Locale.ROOT, "  first sensor order -> all %d CURRENT  %8.2f s  (%.1f certificates/s)%n", n,
-                    seconds(wall), n / Math.max(0.001, seconds(wall)));
-            out.printf(Locale.ROOT, "  CPU during the sensor phase: runtime %.2f s, Pebble %.2f s "
-                    + "(%.1f ms and %.1f ms per certificate)%n", rtCpu, pebbleCpu, 1000 * rtCpu / n, 1000 * pebbleCpu / n);
-            out.printf(Locale.ROOT, "  CPU in total: runtime %.2f s, Pebble %.2f s%n", Cpu.seconds(rt.pid()),
-                    Cpu.seconds(pebblePid));
-            out.printf(Locale.ROOT, "  runtime peak resident memory: %s%n", Cpu.peakRss(rt.pid()));
-            if (legoParallel > 0) {
+            Duration toGateway = awaitGateway(stage, rt);
+            SensorPhase phase = enrollSensors(stage, rt, pebblePid, sensors, o);
+            double rate = report(stage, rt, pebblePid, sensors, o, toGateway, phase);
+            if (o.legoParallel() > 0) {
                 rt.close(); // frees the validation port for lego's webroot server
-                compareWithLego(stage, n, legoParallel, n / Math.max(0.001, seconds(wall)), rtCpu / n);
+                compareWithLego(stage, o.n(), o.legoParallel(), rate, phase.runtimeCpu() / o.n());
             }
             return 0;
         }
+    }
+
+    /** N sensor configurations; the first {@code withCsr} hold their own key and send a CSR. */
+    private static Map<String, ConfigFiles.Sensor> sensors(Path work, Options o) {
+        Map<String, ConfigFiles.Sensor> sensors = new LinkedHashMap<>();
+        for (int i = 1; i <= o.n(); i++) {
+            String id = String.format(Locale.ROOT, "sensor-%05d", i);
+            List<String> names = List.of(id + DOMAIN);
+            Path csr = i <= o.withCsr() ? Crypto.sensorKey(work.resolve("sensors").resolve(id), names).csrFile() : null;
+            sensors.put(id, new ConfigFiles.Sensor(id, names, csr));
+        }
+        return sensors;
+    }
+
+    /** Waits for the gateway's certificate; the time from the runtime's start to its issue. */
+    private Duration awaitGateway(LocalStage stage, RuntimeProcess rt) {
+        Set<String> missing = stage.awaitCurrent(Set.of(GATEWAY), 90_000, have -> { });
+        if (!missing.isEmpty()) {
+            throw new DemoException("the gateway got no certificate within 90 s. Last lines of "
+                    + stage.runtimeLog + ":\n" + rt.tail(40));
+        }
+        StateDir.Cert gw = stage.state().current().get(GATEWAY);
+        Duration toGateway = Duration.between(rt.startedAt(), gw.issuedAt());
+        out.printf(Locale.ROOT, "  gateway      enrolled %.2f s after the runtime was started%n", seconds(toGateway));
+        return toGateway;
+    }
+
+    /** Writes every sensor configuration at once and waits until all are CURRENT, showing progress. */
+    private SensorPhase enrollSensors(LocalStage stage, RuntimeProcess rt, long pebblePid,
+            Map<String, ConfigFiles.Sensor> sensors, Options o) {
+        double rtCpu0 = Cpu.seconds(rt.pid());
+        double pebbleCpu0 = Cpu.seconds(pebblePid);
+        Instant configured = Instant.now();
+        int k = 0;
+        for (ConfigFiles.Sensor s : sensors.values()) {
+            ConfigFiles.writeSensor(stage.etc, Integer.toString(++k), s);
+        }
+        final int total = o.n();
+        final int step = Math.max(1, total / 10);
+        int[] lastShown = { 0 };
+        Set<String> missing = stage.awaitCurrent(sensors.keySet(), o.timeoutSeconds() * 1000, have -> {
+            if (have >= lastShown[0] + step || have == total) {
+                lastShown[0] = have;
+                out.printf(Locale.ROOT, "  sensors      %d/%d after %.1f s%n", have, total,
+                        seconds(Duration.between(configured, Instant.now())));
+            }
+        });
+        SensorPhase phase = new SensorPhase(configured, Cpu.seconds(rt.pid()) - rtCpu0,
+                Cpu.seconds(pebblePid) - pebbleCpu0);
+        if (!missing.isEmpty()) {
+            throw new DemoException(missing.size() + " of " + total + " sensors got no certificate within "
+                    + o.timeoutSeconds() + " s (" + LocalStage.abbreviate(missing) + "). Last lines of "
+                    + stage.runtimeLog + ":\n" + rt.tail(40));
+        }
+        return phase;
+    }
+
+    /** Prints the RESULT block; the sensor rate in certificates per second. */
+    private double report(LocalStage stage, RuntimeProcess rt, long pebblePid, Map<String, ConfigFiles.Sensor> sensors,
+            Options o, Duration toGateway, SensorPhase phase) {
+        int n = o.n();
+        Map<String, StateDir.Cert> current = stage.state().current();
+        Instant lastIssued = sensors.keySet().stream().map(id -> current.get(id).issuedAt())
+                .max(Instant::compareTo).orElseThrow();
+        Instant firstIssued = sensors.keySet().stream().map(id -> current.get(id).issuedAt())
+                .min(Instant::compareTo).orElseThrow();
+        Optional<Instant> firstOrder = firstSensorOrder(stage.runtimeLog, phase.configured());
+        Instant start = firstOrder.orElse(phase.configured());
+        Duration wall = Duration.between(start, lastIssued);
+        double rtCpu = phase.runtimeCpu();
+        double pebbleCpu = phase.pebbleCpu();
+
+        out.println();
+        out.printf(Locale.ROOT, "RESULT n=%d concurrency=%d csr=%d%n", n, o.concurrency(), o.withCsr());
+        out.printf(Locale.ROOT, "  runtime start -> gateway enrolled        %8.2f s%n", seconds(toGateway));
+        out.printf(Locale.ROOT, "  sensor configs written -> first order    %8s%n",
+                firstOrder.map(t -> String.format(Locale.ROOT, "%.2f s",
+                        seconds(Duration.between(phase.configured(), t)))).orElse("n/a (no order line in the log)"));
+        out.printf(Locale.ROOT, "  first sensor order -> first issued       %8.2f s%n",
+                seconds(Duration.between(start, firstIssued)));
+        out.printf(Locale.ROOT, "  first sensor order -> all %d CURRENT  %8.2f s  (%.1f certificates/s)%n", n,
+                seconds(wall), n / Math.max(0.001, seconds(wall)));
+        out.printf(Locale.ROOT, "  CPU during the sensor phase: runtime %.2f s, Pebble %.2f s "
+                + "(%.1f ms and %.1f ms per certificate)%n", rtCpu, pebbleCpu, 1000 * rtCpu / n, 1000 * pebbleCpu / n);
+        out.printf(Locale.ROOT, "  CPU in total: runtime %.2f s, Pebble %.2f s%n", Cpu.seconds(rt.pid()),
+                Cpu.seconds(pebblePid));
+        out.printf(Locale.ROOT, "  runtime peak resident memory: %s%n", Cpu.peakRss(rt.pid()));
+        return n / Math.max(0.001, seconds(wall));
     }
 
     private void compareWithLego(LocalStage stage, int n, int parallel, double ourRate, double ourCpuPerCert) {

@@ -59,29 +59,19 @@ final class BenchContainCommand {
         }
     }
 
+    /** Times of one series of trials, in milliseconds from the start of each malicious report. */
+    private record Timings(List<Double> answered, List<Double> refusal, List<Double> revoked) {
+        Timings() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+    }
+
     private int measure(LocalStage stage, Path runtimeJar, Path work, int trials, int background)
             throws InterruptedException {
         out.printf("Keywarden bench-contain: %d malicious acts among %d well-behaved sensors%n", trials, background);
         ContainmentStage contain = ContainmentStage.configure(stage, GATEWAY, 50);
-        Map<String, Crypto.SensorKey> keys = new LinkedHashMap<>();
-        int n = 0;
-        for (int i = 1; i <= background + trials; i++) {
-            String id = (i <= background ? "good-" : "trial-") + i;
-            List<String> names = List.of(id + DOMAIN);
-            Crypto.SensorKey key = Crypto.sensorKey(work.resolve("sensors").resolve(id), names);
-            keys.put(id, key);
-            ConfigFiles.writeSensor(stage.etc, Integer.toString(++n), new ConfigFiles.Sensor(id, names, key.csrFile()));
-        }
-        ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, 8));
-        stage.startRuntime(runtimeJar, List.of());
-        Set<String> expected = new LinkedHashSet<>(keys.keySet());
-        expected.add(GATEWAY);
-        Set<String> missing = stage.awaitCurrent(expected, 180_000, have -> { });
-        if (!missing.isEmpty()) {
-            throw new DemoException("not enrolled within 180 s: " + LocalStage.abbreviate(missing));
-        }
-        contain.awaitReady(60_000);
-        out.printf("  enrolled %d sensors; channel https://127.0.0.1:%d%n", keys.size(), contain.channelPort);
+        Map<String, Crypto.SensorKey> keys = configureSensors(stage, work, trials, background);
+        enroll(stage, contain, runtimeJar, keys);
 
         Map<String, StateDir.Cert> certs = stage.state().current();
         List<X509Certificate> roots = stage.pebble.rootCertificates();
@@ -93,45 +83,82 @@ final class BenchContainCommand {
             Profile p = !trial ? Profile.WELL_BEHAVED : (t++ % 2 == 0 ? Profile.UNKNOWN_FIRMWARE : Profile.FORBIDDEN_PEER);
             (trial ? bad : good).add(contain.sensor(e.getKey(), e.getValue().keyPair(), certs.get(e.getKey()), p, roots));
         }
-        List<Double> refusal = new ArrayList<>();
-        List<Double> answered = new ArrayList<>();
-        List<Double> revoked = new ArrayList<>();
+        Timings timings = new Timings();
         try (SensorFleet fleet = new SensorFleet(good, Duration.ofMillis(500))) {
             fleet.start();
             Thread.sleep(1000);
             for (SimulatedSensor s : bad) {
-                if (!s.report().isSuccess()) {
-                    throw new DemoException(s.deviceId() + " was refused before acting");
-                }
-                SimulatedSensor.Containment c = s.actAndMeasure(0, 10_000);
-                if (c.refusedNanos() < 0) {
-                    throw new DemoException(s.deviceId() + " was still served 10 s after acting");
-                }
-                long at = awaitRevoked(stage, s.serial(), c.actStartedNanos());
-                refusal.add(c.refusalMillis());
-                answered.add(c.actMillis());
-                revoked.add((at - c.actStartedNanos()) / 1e6);
-                s.close();
+                trial(stage, s, timings);
             }
-            List<String> problems = new ArrayList<>();
-            for (SimulatedSensor s : good) {
-                SensorFleet.Counts cnt = fleet.counts(s.deviceId());
-                String status = stage.pebble.certStatus(s.serial()).status();
-                if (cnt.refused() > 0 || !"Valid".equals(status)) {
-                    problems.add(s.deviceId() + ": " + cnt.refused() + " refused, " + status);
-                }
-            }
-            if (!problems.isEmpty()) {
-                throw new DemoException("well-behaved sensors were hit: " + problems);
-            }
-            out.printf("  %d well-behaved sensors: every report accepted (%d), all Valid at Pebble%n", good.size(),
-                    good.stream().mapToLong(s -> fleet.counts(s.deviceId()).accepted()).sum());
+            checkBackground(stage, fleet, good);
         }
         out.println();
-        print("malicious act -> its own answer (403)", answered);
-        print("malicious act -> next request refused on the channel", refusal);
-        print("malicious act -> Revoked at Pebble", revoked);
+        print("malicious act -> its own answer (403)", timings.answered());
+        print("malicious act -> next request refused on the channel", timings.refusal());
+        print("malicious act -> Revoked at Pebble", timings.revoked());
         return 0;
+    }
+
+    /** Background sensors {@code good-1..N}, then trial sensors; every one holds its own key and sends a CSR. */
+    private static Map<String, Crypto.SensorKey> configureSensors(LocalStage stage, Path work, int trials,
+            int background) {
+        Map<String, Crypto.SensorKey> keys = new LinkedHashMap<>();
+        int n = 0;
+        for (int i = 1; i <= background + trials; i++) {
+            String id = (i <= background ? "good-" : "trial-") + i;
+            List<String> names = List.of(id + DOMAIN);
+            Crypto.SensorKey key = Crypto.sensorKey(work.resolve("sensors").resolve(id), names);
+            keys.put(id, key);
+            ConfigFiles.writeSensor(stage.etc, Integer.toString(++n), new ConfigFiles.Sensor(id, names, key.csrFile()));
+        }
+        ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, 8));
+        return keys;
+    }
+
+    /** Starts the runtime and waits until every device is enrolled and the monitor's channel is up. */
+    private void enroll(LocalStage stage, ContainmentStage contain, Path runtimeJar, Map<String, Crypto.SensorKey> keys) {
+        stage.startRuntime(runtimeJar, List.of());
+        Set<String> expected = new LinkedHashSet<>(keys.keySet());
+        expected.add(GATEWAY);
+        Set<String> missing = stage.awaitCurrent(expected, 180_000, have -> { });
+        if (!missing.isEmpty()) {
+            throw new DemoException("not enrolled within 180 s: " + LocalStage.abbreviate(missing));
+        }
+        contain.awaitReady(60_000);
+        out.printf("  enrolled %d sensors; channel https://127.0.0.1:%d%n", keys.size(), contain.channelPort);
+    }
+
+    /** One sensor turns malicious: when its own act was answered, when it was refused, when it was Revoked. */
+    private static void trial(LocalStage stage, SimulatedSensor s, Timings timings) throws InterruptedException {
+        if (!s.report().isSuccess()) {
+            throw new DemoException(s.deviceId() + " was refused before acting");
+        }
+        SimulatedSensor.Containment c = s.actAndMeasure(0, 10_000);
+        if (c.refusedNanos() < 0) {
+            throw new DemoException(s.deviceId() + " was still served 10 s after acting");
+        }
+        long at = awaitRevoked(stage, s.serial(), c.actStartedNanos());
+        timings.refusal().add(c.refusalMillis());
+        timings.answered().add(c.actMillis());
+        timings.revoked().add((at - c.actStartedNanos()) / 1e6);
+        s.close();
+    }
+
+    /** The well-behaved sensors must have had no refusal and still be Valid. */
+    private void checkBackground(LocalStage stage, SensorFleet fleet, List<SimulatedSensor> good) {
+        List<String> problems = new ArrayList<>();
+        for (SimulatedSensor s : good) {
+            SensorFleet.Counts cnt = fleet.counts(s.deviceId());
+            String status = stage.pebble.certStatus(s.serial()).status();
+            if (cnt.refused() > 0 || !"Valid".equals(status)) {
+                problems.add(s.deviceId() + ": " + cnt.refused() + " refused, " + status);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new DemoException("well-behaved sensors were hit: " + problems);
+        }
+        out.printf("  %d well-behaved sensors: every report accepted (%d), all Valid at Pebble%n", good.size(),
+                good.stream().mapToLong(s -> fleet.counts(s.deviceId()).accepted()).sum());
     }
 
     private static long awaitRevoked(LocalStage stage, String serial, long since) throws InterruptedException {

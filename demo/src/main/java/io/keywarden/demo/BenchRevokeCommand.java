@@ -49,14 +49,7 @@ final class BenchRevokeCommand {
         out.printf(Locale.ROOT, "Keywarden bench-revoke: %d sensors enrolled, then revoked one at a time by the gateway's"
                 + " monitor (custodian account route, real http-01)%n", n);
         try (LocalStage stage = LocalStage.start(work)) {
-            ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, 8));
-            Set<String> devices = new LinkedHashSet<>();
-            devices.add(GATEWAY);
-            for (int i = 1; i <= n; i++) {
-                String id = String.format(Locale.ROOT, "sensor-%05d", i);
-                devices.add(id);
-                ConfigFiles.writeSensor(stage.etc, id, new ConfigFiles.Sensor(id, List.of(id + DOMAIN), null));
-            }
+            Set<String> devices = configureDevices(stage, n);
             RevocationStage revocation = RevocationStage.configure(work, stage.etc, GATEWAY, 60);
             RuntimeProcess rt = stage.startRuntime(runtimeJar, List.of());
             out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
@@ -64,44 +57,68 @@ final class BenchRevokeCommand {
             if (!missing.isEmpty()) {
                 throw new DemoException("not enrolled: " + LocalStage.abbreviate(missing) + "\n" + rt.tail(40));
             }
-            Map<String, StateDir.Cert> certs = stage.state().current();
             out.printf(Locale.ROOT, "  enrolled     gateway and %d sensors%n", n);
-
-            List<Double> submitToRevoked = new ArrayList<>();
-            List<Double> deliveredToSeen = new ArrayList<>();
-            for (String id : devices) {
-                if (id.equals(GATEWAY)) {
-                    continue;
-                }
-                String serial = certs.get(id).serial();
-                Instant delivered = Instant.now();
-                revocation.deliver(id, revocation.signDeviceRevocation(id));
-                Map<String, Object> result = await("the runtime's answer for " + id, rt, () -> revocation.result(id)
-                        .orElse(null));
-                // the answer file may be written after the ticket is settled already: anything but a refusal will do
-                if ("REFUSED".equals(result.get("state")) || "FAILED".equals(result.get("state"))) {
-                    throw new DemoException(id + ": request not accepted: " + result);
-                }
-                Instant submitted = Instant.parse(String.valueOf(result.get("submittedAt")));
-                CertStatus revoked = await(id + " Revoked at Pebble", rt, () -> {
-                    CertStatus s = stage.pebble.certStatus(serial);
-                    return s.isRevoked() ? s : null;
-                });
-                Instant seen = Instant.now();
-                Instant revokedAt = revoked.revokedAt().orElseThrow(() -> new DemoException("Pebble gave no RevokedAt"));
-                submitToRevoked.add(Duration.between(submitted, revokedAt).toNanos() / 1e6);
-                deliveredToSeen.add(Duration.between(delivered, seen).toNanos() / 1e6);
-            }
+            Timings timings = revokeEach(stage, rt, revocation, devices);
             out.println();
             out.printf(Locale.ROOT, "RESULT n=%d%n", n);
-            out.printf(Locale.ROOT, "  submit -> Revoked at Pebble (Pebble's RevokedAt)   %s%n", stats(submitToRevoked));
-            out.printf(Locale.ROOT, "  file dropped in the inbox -> driver sees Revoked    %s%n", stats(deliveredToSeen));
+            out.printf(Locale.ROOT, "  submit -> Revoked at Pebble (Pebble's RevokedAt)   %s%n",
+                    stats(timings.submitToRevoked()));
+            out.printf(Locale.ROOT, "  file dropped in the inbox -> driver sees Revoked    %s%n",
+                    stats(timings.deliveredToSeen()));
             if (lego) {
                 rt.close(); // frees the validation port for lego's webroot server
-                compareWithLego(stage, n, submitToRevoked);
+                compareWithLego(stage, n, timings.submitToRevoked());
             }
             return 0;
         }
+    }
+
+    /** Milliseconds per revoked sensor. */
+    private record Timings(List<Double> submitToRevoked, List<Double> deliveredToSeen) {
+    }
+
+    /** The gateway and N sensors whose keys the gateway holds; the device ids, gateway first. */
+    private static Set<String> configureDevices(LocalStage stage, int n) {
+        ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, 8));
+        Set<String> devices = new LinkedHashSet<>();
+        devices.add(GATEWAY);
+        for (int i = 1; i <= n; i++) {
+            String id = String.format(Locale.ROOT, "sensor-%05d", i);
+            devices.add(id);
+            ConfigFiles.writeSensor(stage.etc, id, new ConfigFiles.Sensor(id, List.of(id + DOMAIN), null));
+        }
+        return devices;
+    }
+
+    /** One signed request per sensor through the runtime's inbox, each awaited until Revoked at Pebble. */
+    private static Timings revokeEach(LocalStage stage, RuntimeProcess rt, RevocationStage revocation,
+            Set<String> devices) {
+        Map<String, StateDir.Cert> certs = stage.state().current();
+        Timings timings = new Timings(new ArrayList<>(), new ArrayList<>());
+        for (String id : devices) {
+            if (id.equals(GATEWAY)) {
+                continue;
+            }
+            String serial = certs.get(id).serial();
+            Instant delivered = Instant.now();
+            revocation.deliver(id, revocation.signDeviceRevocation(id));
+            Map<String, Object> result = await("the runtime's answer for " + id, rt, () -> revocation.result(id)
+                    .orElse(null));
+            // the answer file may be written after the ticket is settled already: anything but a refusal will do
+            if ("REFUSED".equals(result.get("state")) || "FAILED".equals(result.get("state"))) {
+                throw new DemoException(id + ": request not accepted: " + result);
+            }
+            Instant submitted = Instant.parse(String.valueOf(result.get("submittedAt")));
+            CertStatus revoked = await(id + " Revoked at Pebble", rt, () -> {
+                CertStatus s = stage.pebble.certStatus(serial);
+                return s.isRevoked() ? s : null;
+            });
+            Instant seen = Instant.now();
+            Instant revokedAt = revoked.revokedAt().orElseThrow(() -> new DemoException("Pebble gave no RevokedAt"));
+            timings.submitToRevoked().add(Duration.between(submitted, revokedAt).toNanos() / 1e6);
+            timings.deliveredToSeen().add(Duration.between(delivered, seen).toNanos() / 1e6);
+        }
+        return timings;
     }
 
     /** lego orders n certificates against the same Pebble, then revokes them one at a time, like the run above. */

@@ -17,34 +17,34 @@ import java.util.Properties;
  * The runtime's configuration: Felix FileInstall turns {@code etc/<pid>.cfg} into a configuration and
  * {@code etc/<factory pid>-<name>.cfg} into one factory configuration.
  */
-final class ConfigFiles {
-    static final String GATEWAY_PID = "io.keywarden.acme.gateway";
-    static final String SENSOR_FACTORY_PID = "io.keywarden.acme.sensor";
+public final class ConfigFiles {
+    public static final String GATEWAY_PID = "io.keywarden.acme.gateway";
+    public static final String SENSOR_FACTORY_PID = "io.keywarden.acme.sensor";
 
     // gateway PID properties
-    static final String DIRECTORY_URL = "acme.directory.url";
-    static final String TRUST_ANCHOR = "acme.trust.anchor";
-    static final String CONTACT_EMAIL = "acme.contact.email";
-    static final String EAB_KID = "acme.eab.kid";
-    static final String EAB_HMAC = "acme.eab.hmac.key";
-    static final String DNS_NAME = "gateway.dns.name";
-    static final String KEY_TYPE = "gateway.key.type";
-    static final String HTTP01_PORT = "http01.port";
-    static final String HTTP01_BIND = "http01.bind.address";
-    static final String CONCURRENCY = "enrollment.concurrency";
-    static final String RETRY_INITIAL = "retry.initial.seconds";
-    static final String DATA_DIR = "data.dir";
+    public static final String DIRECTORY_URL = "acme.directory.url";
+    public static final String TRUST_ANCHOR = "acme.trust.anchor";
+    public static final String CONTACT_EMAIL = "acme.contact.email";
+    public static final String EAB_KID = "acme.eab.kid";
+    public static final String EAB_HMAC = "acme.eab.hmac.key";
+    public static final String DNS_NAME = "gateway.dns.name";
+    public static final String KEY_TYPE = "gateway.key.type";
+    public static final String HTTP01_PORT = "http01.port";
+    public static final String HTTP01_BIND = "http01.bind.address";
+    public static final String CONCURRENCY = "enrollment.concurrency";
+    public static final String RETRY_INITIAL = "retry.initial.seconds";
+    public static final String DATA_DIR = "data.dir";
 
     // sensor factory PID properties
-    static final String DEVICE_ID = "device.id";
-    static final String DNS_NAMES = "dns.names";
-    static final String CSR_FILE = "csr.file";
+    public static final String DEVICE_ID = "device.id";
+    public static final String DNS_NAMES = "dns.names";
+    public static final String CSR_FILE = "csr.file";
 
     private ConfigFiles() {
     }
 
     /** One sensor as declared to the runtime. */
-    record Sensor(String id, List<String> dnsNames, Path csrFile) {
+    public record Sensor(String id, List<String> dnsNames, Path csrFile) {
         Map<String, String> properties() {
             Map<String, String> p = new LinkedHashMap<>();
             p.put(DEVICE_ID, id);
@@ -56,7 +56,7 @@ final class ConfigFiles {
         }
     }
 
-    static Path gatewayFile(Path etc) {
+    public static Path gatewayFile(Path etc) {
         return etc.resolve(GATEWAY_PID + ".cfg");
     }
 
@@ -64,16 +64,16 @@ final class ConfigFiles {
         return etc.resolve(SENSOR_FACTORY_PID + "-" + name + ".cfg");
     }
 
-    static void writeGateway(Path etc, Map<String, String> properties) {
+    public static void writeGateway(Path etc, Map<String, String> properties) {
         write(gatewayFile(etc), properties, "Keywarden gateway enrollment (" + GATEWAY_PID + ")");
     }
 
-    static void writeSensor(Path etc, String name, Sensor sensor) {
+    public static void writeSensor(Path etc, String name, Sensor sensor) {
         write(sensorFile(etc, name), sensor.properties(), "Keywarden sensor (" + SENSOR_FACTORY_PID + ")");
     }
 
     /** Removes the io.keywarden.acme.* files a previous run wrote; other files in etc/ stay. */
-    static void removeKeywardenFiles(Path etc) {
+    public static void removeKeywardenFiles(Path etc) {
         if (!Files.isDirectory(etc)) {
             return;
         }
@@ -105,7 +105,7 @@ final class ConfigFiles {
         }
     }
 
-    static Map<String, String> read(Path file) {
+    public static Map<String, String> read(Path file) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
             p.load(r);

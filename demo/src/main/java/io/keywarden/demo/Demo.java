@@ -4,13 +4,16 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
+import io.keywarden.demo.run.RunCommand;
+
 /**
- * Driver behind {@code ./keywarden}: {@code demo}, {@code run}, {@code bench}, {@code bench-revoke},
- * {@code bench-contain}, {@code demo-fleet}, {@code help}.
+ * Driver behind {@code ./keywarden}: {@code demo}, {@code demo-fleet} and the benchmarks ({@code bench},
+ * {@code bench-revoke}, {@code bench-contain}) against a local Pebble; {@code run}, the runtime against any ACME CA
+ * ({@link RunCommand}, package {@code io.keywarden.demo.run}); {@code help}.
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
 public final class Demo {
-    static final String USAGE = """
+    public static final String USAGE = """
             usage: keywarden <command> [options]
 
               demo [--timeout S]

@@ -10,7 +10,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Where things are: the repository (home), the runtime jar, the demo's work directories. */
-final class Layout {
+public final class Layout {
     /** Set by ./keywarden; otherwise derived from the location of this jar (demo/target/keywarden-demo.jar). */
     static final String HOME_PROPERTY = "keywarden.home";
 
@@ -46,7 +46,7 @@ final class Layout {
         return prop != null ? Path.of(prop).toAbsolutePath() : home.resolve("runtime/target/keywarden.jar");
     }
 
-    Path requireRuntimeJar() {
+    public Path requireRuntimeJar() {
         Path jar = runtimeJar();
         if (!Files.isRegularFile(jar)) {
             throw new DemoException("the runtime is not built: " + jar + " is missing (run `mvn -DskipTests install` "
@@ -61,7 +61,7 @@ final class Layout {
     }
 
     /** {@code keywarden-data/} under the repository (git-ignored): etc/ and data/ of {@code run}. */
-    Path runDir() {
+    public Path runDir() {
         return home.resolve("keywarden-data");
     }
 

@@ -17,7 +17,7 @@ import java.util.Optional;
 /**
  * The revocation side of a local stage: a gateway monitor's key, the revocation policy and authority written as
  * .cfg files for the runtime, and signed requests handed to the runtime through its inbox directory, the way an
- * outside requester with no other channel would. Signs by the documented wire format (README, Revocation) with
+ * outside requester with no other channel would. Signs by the documented wire format (docs/revocation.md) with
  * jose4j, independently of the bundle's own signer.
  */
 final class RevocationStage {

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The standalone runtime ({@code java -jar runtime/target/keywarden.jar}) as a child process. */
-final class RuntimeProcess implements AutoCloseable {
+public final class RuntimeProcess implements AutoCloseable {
     /**
      * A gateway's JVM: small serial-GC heap, and the C1 compiler only. Measured with 200 and 1000 sensors on 2
-     * cores: C2's compile threads cost more CPU than they save in enrollment bursts (README, Measurements).
+     * cores: C2's compile threads cost more CPU than they save in enrollment bursts (docs/benchmarks.md).
      */
     static final String DEFAULT_JVM_ARGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m";
     private final Process process;
@@ -39,7 +39,7 @@ final class RuntimeProcess implements AutoCloseable {
      * The command line: the etc/ directory is given absolutely ({@code felix.fileinstall.dir}), so the working
      * directory does not matter.
      */
-    static List<String> command(Path runtimeJar, Path etc, List<String> extraSystemProperties) {
+    public static List<String> command(Path runtimeJar, Path etc, List<String> extraSystemProperties) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
         cmd.add("-Dfelix.fileinstall.dir=" + etc.toAbsolutePath());

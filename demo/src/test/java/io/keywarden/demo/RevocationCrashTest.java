@@ -51,18 +51,7 @@ class RevocationCrashTest {
             for (int i = 1; i <= SENSORS; i++) {
                 revocation.deliver(sensor(i), revocation.signDeviceRevocation(sensor(i)));
             }
-            Map<String, Map<String, Object>> accepted = new LinkedHashMap<>();
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (accepted.size() < SENSORS) {
-                assertTrue(System.nanoTime() < deadline, "accepted so far: " + accepted.keySet() + "\n" + first.tail(30));
-                for (int i = 1; i <= SENSORS; i++) {
-                    revocation.result(sensor(i)).ifPresent(r -> accepted.put(String.valueOf(r.get("ticket")), r));
-                }
-                Thread.sleep(20);
-            }
-            for (Map<String, Object> r : accepted.values()) {
-                assertTrue(Set.of("ACCEPTED", "RETRYING").contains(r.get("state")), r.toString());
-            }
+            awaitAccepted(revocation, first);
             first.kill();
 
             // what was decided before the kill is on disk: journal and deny list
@@ -75,32 +64,57 @@ class RevocationCrashTest {
             stage.startRuntime(runtimeJar, List.of());
             Thread.sleep(1000);
             stage.unblockCa();
-            deadline = System.nanoTime() + 90_000_000_000L;
-            List<String> notYet = new ArrayList<>();
-            do {
-                notYet.clear();
-                for (int i = 1; i <= SENSORS; i++) {
-                    CertStatus s = stage.pebble.certStatus(certs.get(sensor(i)).serial());
-                    if (!s.isRevoked()) {
-                        notYet.add(sensor(i));
-                    } else {
-                        assertEquals(1, s.reason(), sensor(i) + " revoked for key compromise");
-                    }
-                }
-                assertTrue(System.nanoTime() < deadline, "not revoked after the restart: " + notYet);
-                Thread.sleep(100);
-            } while (!notYet.isEmpty());
+            awaitAllRevoked(stage, certs);
             assertEquals("Valid", stage.pebble.certStatus(certs.get(GATEWAY).serial()).status());
 
             // each ticket ends REVOKED in the journal, and the audit log records one revocation per certificate
             awaitJournalSettled(revocation.dataDir.resolve("tickets"));
-            String audit = Files.readString(revocation.dataDir.resolve("audit.log"), StandardCharsets.UTF_8);
+            assertEachRevokedOnceInTheAudit(revocation.dataDir.resolve("audit.log"), certs);
+        }
+    }
+
+    /** Every request has an answer file, and none was refused: accepted (or already retrying against the cut CA). */
+    private static void awaitAccepted(RevocationStage revocation, RuntimeProcess runtime) throws Exception {
+        Map<String, Map<String, Object>> accepted = new LinkedHashMap<>();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (accepted.size() < SENSORS) {
+            assertTrue(System.nanoTime() < deadline, "accepted so far: " + accepted.keySet() + "\n" + runtime.tail(30));
             for (int i = 1; i <= SENSORS; i++) {
-                String serial = certs.get(sensor(i)).serial();
-                long revoked = audit.lines().filter(l -> l.contains("\"REVOKED_AT_CA\"") && l.contains("\"" + serial + "\""))
-                        .count();
-                assertEquals(1, revoked, sensor(i) + " revoked once");
+                revocation.result(sensor(i)).ifPresent(r -> accepted.put(String.valueOf(r.get("ticket")), r));
             }
+            Thread.sleep(20);
+        }
+        for (Map<String, Object> r : accepted.values()) {
+            assertTrue(Set.of("ACCEPTED", "RETRYING").contains(r.get("state")), r.toString());
+        }
+    }
+
+    private static void awaitAllRevoked(LocalStage stage, Map<String, StateDir.Cert> certs) throws Exception {
+        long deadline = System.nanoTime() + 90_000_000_000L;
+        List<String> notYet = new ArrayList<>();
+        do {
+            notYet.clear();
+            for (int i = 1; i <= SENSORS; i++) {
+                CertStatus s = stage.pebble.certStatus(certs.get(sensor(i)).serial());
+                if (!s.isRevoked()) {
+                    notYet.add(sensor(i));
+                } else {
+                    assertEquals(1, s.reason(), sensor(i) + " revoked for key compromise");
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "not revoked after the restart: " + notYet);
+            Thread.sleep(100);
+        } while (!notYet.isEmpty());
+    }
+
+    private static void assertEachRevokedOnceInTheAudit(Path auditLog, Map<String, StateDir.Cert> certs)
+            throws Exception {
+        String audit = Files.readString(auditLog, StandardCharsets.UTF_8);
+        for (int i = 1; i <= SENSORS; i++) {
+            String serial = certs.get(sensor(i)).serial();
+            long revoked = audit.lines().filter(l -> l.contains("\"REVOKED_AT_CA\"") && l.contains("\"" + serial + "\""))
+                    .count();
+            assertEquals(1, revoked, sensor(i) + " revoked once");
         }
     }
 
