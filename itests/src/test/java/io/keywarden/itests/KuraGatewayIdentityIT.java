@@ -113,6 +113,7 @@ public class KuraGatewayIdentityIT extends MonitorTestSupport {
         GatewayEnrollmentService gateway = awaitGatewayService();
         // the channel is up before the gateway has a certificate, as on a Kura that starts Keywarden before enrolling
         DeviceMonitor monitor = startMonitor(Map.of());
+        startRevocation(monitor, gw); // the channel admits no one without a deny list
         assertTrue("no identity before enrollment", gateway.getTlsIdentity().isEmpty());
 
         enrollment.enroll();

@@ -155,6 +155,7 @@ public class MonitorIT extends MonitorTestSupport {
         applyConfig(gatewayConfig(ca, gw));
         awaitGatewayEnrolled(awaitGatewayService());
         DeviceMonitor monitor = startMonitor(Map.of());
+        startRevocation(monitor, gw); // the channel admits no one without a deny list
         SimulatedSensor sensor = sensors(gw, monitor, ca, Profile.WELL_BEHAVED).values().iterator().next();
         InetSocketAddress channel = monitor.getChannelAddress().orElseThrow();
         List<X509Certificate> trusted = List.of(ca.root());
@@ -196,6 +197,7 @@ public class MonitorIT extends MonitorTestSupport {
                 "baseline.firmware.sha256", new String[0], "baseline.task.sha256", new String[0],
                 "baseline.peers", new String[0]));
         DeviceMonitor monitor = startMonitor(learning);
+        startRevocation(monitor, gw);
         Map<String, SimulatedSensor> s = sensors(gw, monitor, ca, Profile.WELL_BEHAVED, Profile.UNKNOWN_FIRMWARE);
         SimulatedSensor good = s.get("well-behaved-1");
         SimulatedSensor later = s.get("unknown-firmware-2");
@@ -268,6 +270,7 @@ public class MonitorIT extends MonitorTestSupport {
         applyConfig(gatewayConfig(shortLived, gw));
         awaitGatewayEnrolled(awaitGatewayService());
         DeviceMonitor monitor = startMonitor(Map.of("baseline.heartbeat.seconds", 3600));
+        startRevocation(monitor, gw);
         SimulatedSensor sensor = sensors(gw, monitor, shortLived, Profile.WELL_BEHAVED).values().iterator().next();
         assertEquals(202, sensor.report().status());
         X509Certificate cert = awaitSensorService().getCertificate(sensor.deviceId()).orElseThrow().getCertificate();

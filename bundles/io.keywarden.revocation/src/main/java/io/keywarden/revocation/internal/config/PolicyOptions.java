@@ -59,8 +59,10 @@ public final class PolicyOptions {
         routes = parseRoutes(string(p, KEY_ROUTES).orElse(DEFAULT_ROUTES));
         skew = Duration.ofSeconds(intValue(p, KEY_SKEW, DEFAULT_SKEW, 1, 86400));
         window = Duration.ofSeconds(intValue(p, KEY_WINDOW, DEFAULT_WINDOW, 1, 604800));
-        if (window.compareTo(skew) < 0) {
-            throw new InvalidConfigurationException(KEY_WINDOW, "must be at least " + KEY_SKEW
+        // a request may carry an issue time up to the skew ahead of us and is fresh until the skew after it: its
+        // nonce has to be remembered for twice the skew, or the same request is accepted again once it is forgotten
+        if (window.compareTo(skew.multipliedBy(2)) < 0) {
+            throw new InvalidConfigurationException(KEY_WINDOW, "must be at least twice " + KEY_SKEW
                     + ", or a request still fresh could be replayed after its nonce is forgotten");
         }
         ratePerMinute = intValue(p, KEY_RATE, DEFAULT_RATE, 1, 100000);

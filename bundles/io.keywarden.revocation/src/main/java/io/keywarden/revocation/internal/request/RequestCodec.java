@@ -169,6 +169,14 @@ public final class RequestCodec {
         if (s.length() > 256) {
             throw new MalformedRequestException("'" + field + "' longer than 256 characters");
         }
+        // a value ends up in the log, the audit log and events: no line breaks, escapes or bidi overrides in them
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                throw new MalformedRequestException("'" + field + "' contains the control character U+"
+                        + String.format(Locale.ROOT, "%04X", (int) c));
+            }
+        }
         return s;
     }
 }

@@ -40,6 +40,10 @@ class OptionsTest {
         assertBad(Map.of("routes", "CUSTODIAN_ACCOUNT,CUSTODIAN_ACCOUNT"), "routes");
         assertBad(Map.of("routes", " , "), "routes");
         assertBad(Map.of("clock.skew.seconds", 600, "replay.window.seconds", 300), "replay.window.seconds");
+        // equal is not enough: a request issued one skew ahead stays fresh for two skews after it first arrived
+        assertTrue(assertBad(Map.of("clock.skew.seconds", 300, "replay.window.seconds", 300), "replay.window.seconds")
+                .getMessage().contains("at least twice clock.skew.seconds"));
+        PolicyOptions.parse(Map.of("clock.skew.seconds", 300, "replay.window.seconds", 600), dir);
         assertBad(Map.of("rate.per.minute", "many"), "rate.per.minute");
         assertBad(Map.of("retry.initial.millis", 5000, "retry.max.seconds", 1), "retry.max.seconds");
         assertBad(Map.of("escrow.deposit.dir", dir.toString()), "escrow.private.key");

@@ -92,6 +92,17 @@ class RequestCodecTest {
         assertMalformed("a".repeat(20_000), "longer");
     }
 
+    @Test
+    void controlCharactersAreRefusedInEveryField() {
+        String line = "{\"target\":{\"kind\":\"%s\",\"value\":\"%s\"},\"reason\":1,\"requester\":\"%s\","
+                + "\"nonce\":\"%s\",\"iat\":1}";
+        assertMalformed(jws(String.format(line, "DEVICE", "sensor-1\\n2026 ACCEPTED forged", "m", "n")),
+                "'target.value' contains the control character U+000A");
+        assertMalformed(jws(String.format(line, "DEVICE\\u0007", "s", "m", "n")), "U+0007");
+        assertMalformed(jws(String.format(line, "DEVICE", "s", "monitor\\u001b[2J", "n")), "'requester'");
+        assertMalformed(jws(String.format(line, "DEVICE", "s", "m", "n\\u202e")), "'nonce' contains the control character U+202E");
+    }
+
     private static void assertMalformed(String request, String mention) {
         MalformedRequestException e = assertThrows(MalformedRequestException.class, () -> RequestCodec.parse(request));
         assertTrue(e.getMessage().contains(mention), e.getMessage() + " should mention " + mention);
