@@ -59,22 +59,24 @@ public final class KuraFleetTransport implements ConfigurableComponent, FleetTra
     @Reference(name = "CloudPublisher", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindPublisher", target = UNCHOSEN)
     void bindPublisher(CloudPublisher p) {
-        publisher = bindPublisher(p, "inventory");
+        publisher = bound(p, "inventory");
+        newPath();
     }
 
     void unbindPublisher(CloudPublisher p) {
-        publisher = unbindPublisher(publisher, p);
+        publisher = released(publisher, p);
     }
 
     @Reference(name = "EscrowCloudPublisher", cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindEscrowPublisher",
             target = UNCHOSEN)
     void bindEscrowPublisher(CloudPublisher p) {
-        escrowPublisher = bindPublisher(p, "escrow");
+        escrowPublisher = bound(p, "escrow");
+        newPath();
     }
 
     void unbindEscrowPublisher(CloudPublisher p) {
-        escrowPublisher = unbindPublisher(escrowPublisher, p);
+        escrowPublisher = released(escrowPublisher, p);
     }
 
     @Reference(name = "CloudSubscriber", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -83,8 +85,7 @@ public final class KuraFleetTransport implements ConfigurableComponent, FleetTra
         s.registerCloudSubscriberListener(this);
         s.registerCloudConnectionListener(this);
         subscriber = s;
-        // a new path to the broker: the fleet component subscribes again and sends what waits
-        channels.forEach(KuraFleetChannel::connected);
+        newPath();
     }
 
     void unbindSubscriber(CloudSubscriber s) {
@@ -95,15 +96,19 @@ public final class KuraFleetTransport implements ConfigurableComponent, FleetTra
         }
     }
 
-    private PublisherBinding bindPublisher(CloudPublisher p, String use) {
+    /** A new path to the broker: the fleet component subscribes again and sends what waits. */
+    private void newPath() {
+        channels.forEach(KuraFleetChannel::connected);
+    }
+
+    private PublisherBinding bound(CloudPublisher p, String use) {
         PublisherBinding b = new PublisherBinding(p, use);
         p.registerCloudDeliveryListener(b);
         p.registerCloudConnectionListener(this);
-        channels.forEach(KuraFleetChannel::connected);
         return b;
     }
 
-    private PublisherBinding unbindPublisher(PublisherBinding current, CloudPublisher p) {
+    private PublisherBinding released(PublisherBinding current, CloudPublisher p) {
         p.unregisterCloudConnectionListener(this);
         if (current != null && current.publisher() == p) {
             p.unregisterCloudDeliveryListener(current);
