@@ -41,11 +41,15 @@ import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.EnrollmentEvents;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.fleet.FleetEvents;
+import io.keywarden.api.fleet.transport.FleetTransport;
+import io.keywarden.api.fleet.transport.FleetTransportListener;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.fleet.internal.config.FleetConfig;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.mqtt.MqttLink;
+import io.keywarden.fleet.internal.transport.FleetLink;
+import io.keywarden.fleet.internal.transport.TransportLink;
 import io.keywarden.fleet.internal.mqtt.Outbox;
 import io.keywarden.fleet.internal.inventory.GatewayInventory;
 import io.keywarden.fleet.internal.inventory.GatewayEnvelope;
@@ -58,7 +62,7 @@ import io.keywarden.fleet.internal.notice.NoticePublisher;
 import io.keywarden.fleet.internal.notice.AppliedNotices;
 
 /**
- * Fleet revocation notices over MQTT. As the fleet authority it signs a notice for every revocation its revocation
+ * Fleet revocation notices over MQTT, through this bundle's own client or a platform's {@link FleetTransport}. As the fleet authority it signs a notice for every revocation its revocation
  * component accepts and publishes it retained (outbox first, so a broker outage or a restart loses none); as a gateway
  * it verifies notices with the authority's key and denies the certificates they name at once, through a
  * {@link DenyList} service the enforcement points consult beside the local one. A gateway also publishes its signed
@@ -68,7 +72,7 @@ import io.keywarden.fleet.internal.notice.AppliedNotices;
 @Component(configurationPid = FleetOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = {})
 @Designate(ocd = FleetConfig.class)
-public final class FleetNoticeComponent implements MqttLink.Handler {
+public final class FleetNoticeComponent implements FleetTransportListener {
     private static final Logger LOG = LoggerFactory.getLogger(FleetNoticeComponent.class);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -84,7 +88,7 @@ public final class FleetNoticeComponent implements MqttLink.Handler {
     private ScheduledExecutorService executor;
     private AppliedNotices applied;
     private NoticePublisher publisher;
-    private MqttLink link;
+    private FleetLink link;
     private ServiceRegistration<?> denyRegistration;
     private ServiceRegistration<?> handlerRegistration;
     private InventoryPublisher inventoryPublisher;
@@ -111,7 +115,8 @@ public final class FleetNoticeComponent implements MqttLink.Handler {
         if (options.getAuthorityKey().isPresent()) {
             applied = new AppliedNotices(options.getDataDir().resolve("applied-notices.properties"));
         }
-        link = new MqttLink(options, this, executor);
+        link = options.getTransport() == FleetOptions.Transport.MQTT ? new MqttLink(options, this, executor)
+                : new TransportLink(context, FleetTransport.TYPE_KURA_CLOUD, this);
         if (options.getSigningKey().isPresent()) {
             publisher = new NoticePublisher(options, new Outbox(options.getDataDir().resolve("outbox")), link,
                     Clock.systemUTC(), this::post);

@@ -3,14 +3,24 @@ package io.keywarden.fleet.internal.config;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 @ObjectClassDefinition(id = FleetOptions.PID, name = "Keywarden fleet revocation notices",
         description = "Signed revocation notices over MQTT. The fleet authority publishes one the moment it accepts a "
                 + "revocation; every gateway that trusts the authority's key denies the named certificates at once.")
 public @interface FleetConfig {
 
-    @AttributeDefinition(name = "MQTT broker URL", description = "tcp://host:1883 or ssl://host:8883")
-    String mqtt_broker_url();
+    @AttributeDefinition(name = "Transport", description = "How fleet messages travel. mqtt: this bundle's own MQTT "
+            + "connection to the broker below. kura-cloud: the gateway's Kura cloud connection (the Keywarden fleet "
+            + "cloud transport component's CloudPublisher and CloudSubscriber; no broker settings here). auto: mqtt "
+            + "when a broker URL is set, else kura-cloud", options = {
+                @Option(label = "auto", value = "auto"), @Option(label = "mqtt", value = "mqtt"),
+                @Option(label = "kura-cloud", value = "kura-cloud") })
+    String fleet_transport() default "auto";
+
+    @AttributeDefinition(name = "MQTT broker URL", description = "tcp://host:1883 or ssl://host:8883; needed by the "
+            + "mqtt transport, empty with kura-cloud", required = false)
+    String mqtt_broker_url() default "";
 
     @AttributeDefinition(name = "MQTT client id", description = "Unique per node and broker; empty: keywarden-<fleet>-<random>")
     String mqtt_client_id() default "";

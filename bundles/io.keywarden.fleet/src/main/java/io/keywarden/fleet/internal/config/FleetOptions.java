@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import io.keywarden.api.fleet.transport.FleetTransport;
 import io.keywarden.fleet.internal.AtomicFiles;
 import io.keywarden.fleet.internal.inventory.RecordCodec;
 import io.keywarden.fleet.internal.notice.Notice;
@@ -27,6 +28,7 @@ import io.keywarden.fleet.internal.notice.Notice;
 public final class FleetOptions {
     public static final String PID = "io.keywarden.fleet";
 
+    static final String KEY_TRANSPORT = "fleet.transport";
     static final String KEY_BROKER_URL = "mqtt.broker.url";
     static final String KEY_CLIENT_ID = "mqtt.client.id";
     static final String KEY_USERNAME = "mqtt.username";
@@ -45,12 +47,23 @@ public final class FleetOptions {
     static final String KEY_ESCROW_DEPOSIT_DIR = "escrow.deposit.dir";
 
     static final String DEFAULT_AUTHORITY_ID = "fleet-authority";
+    static final String TRANSPORT_AUTO = "auto";
+    public static final String TRANSPORT_MQTT = "mqtt";
+
+    /** How fleet messages travel. */
+    public enum Transport {
+        /** This bundle's own MQTT connection (embedded Paho) to {@code mqtt.broker.url}. */
+        MQTT,
+        /** A {@code FleetTransport} service of type {@code kura-cloud}: the gateway's Kura cloud connection. */
+        KURA_CLOUD
+    }
 
     /** MQTT topic levels may not hold wildcards or separators; keep ids to a safe alphabet. */
     private static final Pattern TOPIC_LEVEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** A gateway id becomes a topic level and a file name: a DNS name, never "." or "..". */
     private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
 
+    private final Transport transport;
     private final URI brokerUrl;
     private final String clientId;
     private final String username;
@@ -65,9 +78,10 @@ public final class FleetOptions {
     private final Set<TrustAnchor> inventoryRoots;
     private final Path escrowDepositDir;
 
-    private FleetOptions(URI brokerUrl, String clientId, String username, char[] password, Path trustAnchor,
+    private FleetOptions(Transport transport, URI brokerUrl, String clientId, String username, char[] password, Path trustAnchor,
             String fleetId, String authorityId, PublicKey authorityKey, PrivateKey signingKey, Path dataDir,
             boolean inventoryPublish, Set<TrustAnchor> inventoryRoots, Path escrowDepositDir) {
+        this.transport = transport;
         this.brokerUrl = brokerUrl;
         this.clientId = clientId;
         this.username = username;
@@ -84,7 +98,8 @@ public final class FleetOptions {
     }
 
     public static FleetOptions parse(Map<String, ?> props, Path defaultDataDir) throws InvalidConfigurationException {
-        URI broker = brokerUrl(required(props, KEY_BROKER_URL));
+        Transport transport = transport(props);
+        URI broker = transport == Transport.MQTT ? brokerUrl(required(props, KEY_BROKER_URL)) : null;
         String fleetId = topicLevel(props, KEY_FLEET_ID, required(props, KEY_FLEET_ID));
         String authorityId = topicLevel(props, KEY_AUTHORITY_ID, string(props, KEY_AUTHORITY_ID).orElse(DEFAULT_AUTHORITY_ID));
         String clientId = string(props, KEY_CLIENT_ID).orElse(null);
@@ -127,12 +142,36 @@ public final class FleetOptions {
         if (dataDir == null) {
             throw new InvalidConfigurationException(KEY_DATA_DIR, "required where the framework gives no data area");
         }
-        if (clientId == null) {
+        if (transport == Transport.KURA_CLOUD && signingKey != null) {
+            // Kura's cloud publishers send to one configured topic (raw MQTT) or to the device's own topics (Kura
+            // protocol): neither gives each notice its own retained topic that every gateway subscribes to
+            throw new InvalidConfigurationException(KEY_TRANSPORT, "kura-cloud carries a gateway's messages; a node that "
+                    + "publishes notices (notices.publish) uses mqtt");
+        }
+        if (clientId == null && transport == Transport.MQTT) {
             clientId = storedClientId(dataDir, fleetId);
         }
-        return new FleetOptions(broker, clientId, string(props, KEY_USERNAME).orElse(null),
+        return new FleetOptions(transport, broker, clientId, string(props, KEY_USERNAME).orElse(null),
                 string(props, KEY_PASSWORD).map(String::toCharArray).orElse(null), trustAnchor, fleetId, authorityId,
                 authorityKey, signingKey, dataDir, inventoryPublish, roots, escrowDir);
+    }
+
+    /**
+     * {@code mqtt}, {@code kura-cloud}, or {@code auto} (the default): MQTT when a broker URL is set, else the platform's
+     * cloud connection, so a gateway on Kura needs no broker settings at all.
+     */
+    private static Transport transport(Map<String, ?> props) throws InvalidConfigurationException {
+        String value = string(props, KEY_TRANSPORT).orElse(TRANSPORT_AUTO);
+        switch (value) {
+            case TRANSPORT_AUTO:
+                return string(props, KEY_BROKER_URL).isPresent() ? Transport.MQTT : Transport.KURA_CLOUD;
+            case TRANSPORT_MQTT:
+                return Transport.MQTT;
+            case FleetTransport.TYPE_KURA_CLOUD:
+                return Transport.KURA_CLOUD;
+            default:
+                throw new InvalidConfigurationException(KEY_TRANSPORT, "auto, mqtt or kura-cloud expected: " + value);
+        }
     }
 
     /** The CA roots gateways' certificates must chain to: every certificate in a PEM file (the CA's root). */
@@ -229,6 +268,11 @@ public final class FleetOptions {
         throw new InvalidConfigurationException(key, "true or false expected: " + s);
     }
 
+    public Transport getTransport() {
+        return transport;
+    }
+
+    /** Null unless the transport is {@link Transport#MQTT}. */
     public URI getBrokerUrl() {
         return brokerUrl;
     }
@@ -311,7 +355,7 @@ public final class FleetOptions {
 
     @Override
     public String toString() {
-        return "FleetOptions[" + brokerUrl + ", fleet " + fleetId + ", authority " + authorityId
+        return "FleetOptions[" + (transport == Transport.MQTT ? brokerUrl : FleetTransport.TYPE_KURA_CLOUD) + ", fleet " + fleetId + ", authority " + authorityId
                 + (authorityKey != null ? ", applies" : "") + (signingKey != null ? ", publishes" : "")
                 + (inventoryPublish ? ", publishes its inventory" : "") + (inventoryRoots != null ? ", collects inventories" : "")
                 + "]";
@@ -319,7 +363,8 @@ public final class FleetOptions {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FleetOptions f && f.brokerUrl.equals(brokerUrl) && f.fleetId.equals(fleetId)
+        return o instanceof FleetOptions f && f.transport == transport && Objects.equals(f.brokerUrl, brokerUrl)
+                && f.fleetId.equals(fleetId)
                 && f.authorityId.equals(authorityId) && Objects.equals(f.authorityKey, authorityKey)
                 && Objects.equals(f.signingKey, signingKey) && f.dataDir.equals(dataDir)
                 && f.inventoryPublish == inventoryPublish && Objects.equals(f.inventoryRoots, inventoryRoots)
@@ -328,6 +373,6 @@ public final class FleetOptions {
 
     @Override
     public int hashCode() {
-        return Objects.hash(brokerUrl, fleetId, authorityId, dataDir);
+        return Objects.hash(transport, brokerUrl, fleetId, authorityId, dataDir);
     }
 }

@@ -19,7 +19,7 @@ import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.fleet.internal.FleetNoticeComponent;
 import io.keywarden.fleet.internal.config.FleetOptions;
-import io.keywarden.fleet.internal.mqtt.MqttLink;
+import io.keywarden.fleet.internal.transport.FleetLink;
 import io.keywarden.fleet.internal.mqtt.Outbox;
 
 /**
@@ -33,7 +33,7 @@ public final class InventoryPublisher {
 
     private final FleetOptions options;
     private final Outbox outbox;
-    private final MqttLink link;
+    private final FleetLink link;
     private final Clock clock;
     private final Supplier<Optional<GatewayEnrollmentService>> gateway;
     private final Supplier<Optional<CertificateInventory>> inventory;
@@ -43,7 +43,7 @@ public final class InventoryPublisher {
     private boolean waitingForKey;
     private long lastSequence;
 
-    public InventoryPublisher(FleetOptions options, Outbox outbox, MqttLink link, Clock clock,
+    public InventoryPublisher(FleetOptions options, Outbox outbox, FleetLink link, Clock clock,
             Supplier<Optional<GatewayEnrollmentService>> gateway, Supplier<Optional<CertificateInventory>> inventory) {
         this.options = options;
         this.outbox = outbox;

@@ -26,33 +26,28 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.keywarden.api.fleet.transport.FleetTransportListener;
 import io.keywarden.fleet.internal.config.FleetOptions;
+import io.keywarden.fleet.internal.transport.FleetLink;
 
 /**
  * One MQTT connection. Paho reconnects by itself only after a first successful connect, so until then this class
  * retries with capped backoff; it never blocks its caller. Unacknowledged messages are the caller's to keep (the
  * outbox): Paho's persistence stays in memory.
  */
-public final class MqttLink implements AutoCloseable {
+public final class MqttLink implements FleetLink {
     private static final Logger LOG = LoggerFactory.getLogger(MqttLink.class);
     private static final Duration FIRST_RETRY = Duration.ofMillis(250);
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
-    /** What the component hears from the link; called on Paho's callback thread. */
-    public interface Handler {
-        void connected(boolean reconnect);
-
-        void message(String topic, byte[] payload);
-    }
-
     private final FleetOptions options;
-    private final Handler handler;
+    private final FleetTransportListener handler;
     private final ScheduledExecutorService scheduler;
     private final MqttAsyncClient client;
     private volatile boolean closed;
     private Duration nextRetry = FIRST_RETRY;
 
-    public MqttLink(FleetOptions options, Handler handler, ScheduledExecutorService scheduler) throws MqttException {
+    public MqttLink(FleetOptions options, FleetTransportListener handler, ScheduledExecutorService scheduler) throws MqttException {
         this.options = options;
         this.handler = handler;
         this.scheduler = scheduler;
@@ -81,6 +76,7 @@ public final class MqttLink implements AutoCloseable {
         });
     }
 
+    @Override
     public void start() {
         scheduler.execute(this::connect);
     }
@@ -89,6 +85,7 @@ public final class MqttLink implements AutoCloseable {
         return client.isConnected();
     }
 
+    @Override
     public void subscribe(String filter) {
         try {
             client.subscribe(filter, 1);
@@ -102,6 +99,7 @@ public final class MqttLink implements AutoCloseable {
      *
      * @return false when not connected (the caller keeps the message and sends it on the next connect)
      */
+    @Override
     public boolean publish(String topic, byte[] payload, Runnable onAcknowledged) {
         if (!client.isConnected()) {
             return false;

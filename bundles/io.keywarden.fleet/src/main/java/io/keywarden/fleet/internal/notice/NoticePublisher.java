@@ -15,7 +15,7 @@ import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.fleet.internal.FleetNoticeComponent;
 import io.keywarden.fleet.internal.config.FleetOptions;
-import io.keywarden.fleet.internal.mqtt.MqttLink;
+import io.keywarden.fleet.internal.transport.FleetLink;
 import io.keywarden.fleet.internal.mqtt.Outbox;
 
 /** The fleet authority's side: turns accepted revocations into signed, retained notices. Runs on one thread. */
@@ -24,12 +24,12 @@ public final class NoticePublisher {
 
     private final FleetOptions options;
     private final Outbox outbox;
-    private final MqttLink link;
+    private final FleetLink link;
     private final Clock clock;
     private final BiConsumer<String, Map<String, ?>> events;
     private final PrivateKey key;
 
-    public NoticePublisher(FleetOptions options, Outbox outbox, MqttLink link, Clock clock,
+    public NoticePublisher(FleetOptions options, Outbox outbox, FleetLink link, Clock clock,
             BiConsumer<String, Map<String, ?>> events) {
         this.options = options;
         this.outbox = outbox;

@@ -36,7 +36,11 @@ class FleetOptionsTest {
     @Test
     void eachBadValueNamesItsProperty() throws Exception {
         assertProperty("mqtt.broker.url", with("mqtt.broker.url", "http://broker"));
-        assertProperty("mqtt.broker.url", without("mqtt.broker.url"));
+        Map<String, Object> mqttWithoutBroker = without("mqtt.broker.url");
+        mqttWithoutBroker.put("fleet.transport", "mqtt");
+        assertProperty("mqtt.broker.url", mqttWithoutBroker);
+        assertProperty("fleet.transport", with("fleet.transport", "kura"));
+        assertProperty("fleet.transport", with("fleet.transport", "MQTT"));
         assertProperty("fleet.id", with("fleet.id", "a/b"));
         assertProperty("fleet.id", with("fleet.id", "#"));
         assertProperty("authority.public.key", with("authority.public.key", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"));
@@ -50,6 +54,27 @@ class FleetOptionsTest {
         Files.writeString(notPkcs8, "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n");
         publish.put("authority.signing.key.file", notPkcs8.toString());
         assertProperty("authority.signing.key.file", publish);
+    }
+
+    @Test
+    void theTransportIsMqttWithABrokerAndKurasCloudConnectionWithout() throws Exception {
+        assertEquals(FleetOptions.Transport.MQTT, FleetOptions.parse(gateway(), dir).getTransport());
+        FleetOptions kura = FleetOptions.parse(without("mqtt.broker.url"), dir);
+        assertEquals(FleetOptions.Transport.KURA_CLOUD, kura.getTransport());
+        assertEquals(null, kura.getBrokerUrl());
+        Map<String, Object> explicit = with("fleet.transport", "kura-cloud");
+        assertEquals(FleetOptions.Transport.KURA_CLOUD, FleetOptions.parse(explicit, dir).getTransport());
+        assertEquals(FleetOptions.Transport.MQTT, FleetOptions.parse(with("fleet.transport", "mqtt"), dir).getTransport());
+    }
+
+    @Test
+    void anAuthorityPublishingNoticesCannotUseKurasCloudConnection() throws Exception {
+        Path key = dir.resolve("authority.pem");
+        Files.writeString(key, Keys.pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        Map<String, Object> p = with("notices.publish", true);
+        p.put("authority.signing.key.file", key.toString());
+        p.put("fleet.transport", "kura-cloud");
+        assertProperty("fleet.transport", p);
     }
 
     @Test

@@ -135,7 +135,7 @@ class InventoryPublisherTest {
         p.put("inventory.publish", "true");
         p.put("data.dir", dir.resolve("data").toString());
         FleetOptions options = FleetOptions.parse(p, null);
-        MqttLink link = new MqttLink(options, new MqttLink.Handler() {
+        MqttLink link = new MqttLink(options, new io.keywarden.api.fleet.transport.FleetTransportListener() {
             @Override
             public void connected(boolean reconnect) {
             }

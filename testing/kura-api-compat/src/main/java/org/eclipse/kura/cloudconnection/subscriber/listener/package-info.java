@@ -1,0 +1,7 @@
+/** Callbacks of cloud subscribers (stand-in for Kura's package of the same name and export version). */
+@Version("1.0.0")
+@Export
+package org.eclipse.kura.cloudconnection.subscriber.listener;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
