@@ -102,24 +102,23 @@ final class KeywardenOptions {
     }
 
     /**
-     * The platform plus what Kura has besides (its API as the compat bundle, Paho MQTT), none of Keywarden's bundles:
-     * the test installs them.
+     * The platform plus what Kura has besides (its API as the compat bundle), none of Keywarden's bundles: the test
+     * installs them. No Paho: Kura embeds its Paho privately and exports none (the fleet bundle carries its own).
      */
     static Option[] kuraPlatformOptions() {
         List<Option> options = platform();
         options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
-        options.add(mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"));
         return options.toArray(new Option[0]);
     }
 
     /**
      * Kura's platform as the .dp meets it: no jose4j (Kura does not ship it, the package brings it), Kura's API (the
-     * compat bundle), Paho MQTT, and Kura's Felix DeploymentAdmin 0.9.5 with the dependency manager it needs.
+     * compat bundle), no Paho (Kura exports none), and Kura's Felix DeploymentAdmin 0.9.5 with the dependency manager
+     * it needs.
      */
     static Option[] kuraDeploymentAdminOptions() {
         List<Option> options = platformWithout("jose4j");
         options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
-        options.add(mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"));
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.dependencymanager", "3.2.0"));
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.deploymentadmin", "0.9.5"));
         return options.toArray(new Option[0]);
