@@ -88,7 +88,7 @@ public class KuraAdapterIT extends KeywardenTestSupport {
     }
 
     /** As the README's "Install on Kura" says: the gateway key is Kura's, so the ACME bundle waits for its CSR. */
-    private EnrollmentService startEnrollment(String gatewayName, KuraFakes.Keystore keystore) throws Exception {
+    private EnrollmentService startEnrollment(String gatewayName, FakeKuraKeystore keystore) throws Exception {
         Hashtable<String, Object> gatewayConfig = gatewayConfig(ca, gatewayName);
         gatewayConfig.put("gateway.key.source", "external");
         applyConfig(gatewayConfig);
@@ -98,7 +98,7 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         return awaitService(EnrollmentService.class);
     }
 
-    private static KeyStore.PrivateKeyEntry entry(KuraFakes.Keystore keystore) throws KuraException {
+    private static KeyStore.PrivateKeyEntry entry(FakeKuraKeystore keystore) throws KuraException {
         KeyStore.Entry e = keystore.getEntry(ALIAS);
         assertTrue("a private key entry under " + ALIAS + ": " + e, e instanceof KeyStore.PrivateKeyEntry);
         return (KeyStore.PrivateKeyEntry) e;
@@ -107,7 +107,7 @@ public class KuraAdapterIT extends KeywardenTestSupport {
     @Test
     public void enrollmentServiceKeepsTheGatewayKeyInKurasKeystore() throws Exception {
         String name = "gw-kura." + framework() + ".keywarden.example";
-        KuraFakes.Keystore keystore = new KuraFakes.Keystore();
+        FakeKuraKeystore keystore = new FakeKuraKeystore(context, "TestKeystore");
         EnrollmentService enrollment = startEnrollment(name, keystore);
         GatewayEnrollmentService gateway = awaitGatewayService();
 
@@ -178,10 +178,47 @@ public class KuraAdapterIT extends KeywardenTestSupport {
     @Test
     public void enrollmentErrorsAreKuraExceptionsWithTheCause() throws Exception {
         String name = "gw-kura-err." + framework() + ".keywarden.example";
-        KuraFakes.Keystore keystore = new KuraFakes.Keystore();
+        FakeKuraKeystore keystore = new FakeKuraKeystore(context, "TestKeystore");
         EnrollmentService enrollment = startEnrollment(name, keystore);
         expectCode(KuraErrorCode.NOT_FOUND, () -> { enrollment.renew(); return null; });
         expectCode(KuraErrorCode.NOT_FOUND, enrollment::getCACertificates);
+    }
+
+    /**
+     * Kura keeps CA roots in the same keystore: an alias holding a trusted certificate is refused with the reason,
+     * nothing is ordered and the trust anchor stays; the keystore (behaving like Kura's file-backed one) posts a
+     * KeystoreChangedEvent per change.
+     */
+    @Test
+    public void anAliasHoldingATrustedCertificateIsRefused() throws Exception {
+        String name = "gw-kura-trust." + framework() + ".keywarden.example";
+        FakeKuraKeystore keystore = new FakeKuraKeystore(context, "TestKeystore");
+        X509Certificate root = ca.root();
+        keystore.setEntry(ALIAS.toUpperCase(java.util.Locale.ROOT), new KeyStore.TrustedCertificateEntry(root));
+        assertEquals("Kura's keystore keeps aliases in lower case", List.of(ALIAS.toLowerCase(java.util.Locale.ROOT)),
+                keystore.getAliases());
+        assertEquals(1, keystore.changedEvents.get());
+        EnrollmentService enrollment = startEnrollment(name, keystore);
+        try {
+            enrollment.enroll();
+            fail("enroll() over a trusted certificate");
+        } catch (KuraException e) {
+            assertEquals(KuraErrorCode.BAD_REQUEST, e.getCode());
+            assertTrue(e.getMessage(), e.getMessage().contains("holds a trusted certificate")
+                    && e.getMessage().contains("keystore.alias"));
+        }
+        expectCode(KuraErrorCode.BAD_REQUEST, () -> { enrollment.rekey(); return null; });
+        KeyStore.Entry kept = keystore.getEntry(ALIAS);
+        assertTrue("the trusted certificate is still there: " + kept, kept instanceof KeyStore.TrustedCertificateEntry
+                && ((KeyStore.TrustedCertificateEntry) kept).getTrustedCertificate().equals(root));
+        assertEquals("no further change to the keystore", 1, keystore.changedEvents.get());
+        assertEquals(List.of(), awaitService(CertificateInventory.class).getByDevice(name));
+        try {
+            keystore.setEntry(" ", new KeyStore.TrustedCertificateEntry(root));
+            fail("Kura's keystore refuses an empty alias");
+        } catch (IllegalArgumentException expected) {
+            // as FilesystemKeystoreServiceImpl does
+        }
     }
 
     @Test
