@@ -53,6 +53,11 @@ final class KeywardenOptions {
         { "org.bitbucket.b_c", "jose4j", "0.9.6" },
     };
 
+    /** What Kura 5.4-5.6 has besides its API and the common bundles, and the Kura adapter imports: Gson 2.9.0. */
+    static final String[][] KURA_EXTRA_BUNDLES = {
+        { "com.google.code.gson", "gson", "2.9.0" },
+    };
+
     private KeywardenOptions() {
     }
 
@@ -97,6 +102,7 @@ final class KeywardenOptions {
     static Option[] kuraOptions() {
         List<Option> options = new ArrayList<>(List.of(options()));
         options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
+        add(options, KURA_EXTRA_BUNDLES);
         options.add(ourBundle(ItProperties.BUNDLE_KURA));
         return options.toArray(new Option[0]);
     }
@@ -108,6 +114,7 @@ final class KeywardenOptions {
     static Option[] kuraPlatformOptions() {
         List<Option> options = platform();
         options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
+        add(options, KURA_EXTRA_BUNDLES);
         return options.toArray(new Option[0]);
     }
 
@@ -119,6 +126,7 @@ final class KeywardenOptions {
     static Option[] kuraDeploymentAdminOptions() {
         List<Option> options = platformWithout("jose4j");
         options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
+        add(options, KURA_EXTRA_BUNDLES);
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.dependencymanager", "3.2.0"));
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.deploymentadmin", "0.9.5"));
         return options.toArray(new Option[0]);
