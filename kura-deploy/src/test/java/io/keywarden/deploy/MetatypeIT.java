@@ -139,7 +139,7 @@ class MetatypeIT {
                 assertFalse(c.getAttribute("modified").isEmpty(), c.getAttribute("name") + " needs a modified method");
             }
         }
-        assertEquals(2, found, "Kura enrollment and cloud events register as ConfigurableComponent themselves");
+        assertEquals(3, found, "Kura enrollment, cloud events and the firewall entry register as ConfigurableComponent themselves");
     }
 
     /**
