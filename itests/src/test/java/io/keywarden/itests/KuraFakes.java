@@ -17,8 +17,7 @@ import org.eclipse.kura.cloudconnection.request.RequestHandlerRegistry;
 /**
  * Hand-written stand-ins for the Kura services the adapter uses, registered as real OSGi services by the tests: a
  * cloud publisher that records what it is given and a request handler registry. The keystore is
- * {@link FakeKuraKeystore}, the crypto service {@link FakeKuraCrypto}, the configuration service
- * {@link FakeKuraConfiguration}.
+ * {@link FakeKuraKeystore}, the crypto service {@link FakeKuraCrypto}.
  */
 final class KuraFakes {
 
