@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
@@ -37,6 +38,13 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+import org.osgi.service.log.LogService;
 
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
@@ -182,6 +190,53 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         EnrollmentService enrollment = startEnrollment(name, keystore);
         expectCode(KuraErrorCode.NOT_FOUND, () -> { enrollment.renew(); return null; });
         expectCode(KuraErrorCode.NOT_FOUND, enrollment::getCACertificates);
+    }
+
+    /**
+     * ConfigurationAdmin logs an exception thrown by a ConfigurationListener as an ERROR; the adapter's listener must
+     * pass every event of every other component quietly (singleton configurations carry no factory pid). Ordered
+     * markers make it deterministic: CM calls its listeners event by event, and the log reader delivers entries in
+     * order, so once this test's own marker entry arrives every entry logged for the events before it has arrived.
+     */
+    @Test
+    public void configurationEventsOfOtherComponentsLogNoError() throws Exception {
+        awaitTrue("console markers registered", SERVICE_TIMEOUT, () -> configurable("io.keywarden.monitor"));
+        List<LogEntry> errors = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch marker = new java.util.concurrent.CountDownLatch(1);
+        String markerText = "keywarden-it-marker-" + System.nanoTime();
+        LogListener listener = e -> {
+            if (e.getLogLevel() == LogLevel.ERROR) {
+                errors.add(e);
+            } else if (markerText.equals(e.getMessage())) {
+                marker.countDown();
+            }
+        };
+        ServiceReference<LogReaderService> readerRef = context.getServiceReference(LogReaderService.class);
+        assertNotNull("a log reader", readerRef);
+        LogReaderService reader = context.getService(readerRef);
+        reader.addLogListener(listener);
+        java.util.concurrent.CountDownLatch lastEvent = new java.util.concurrent.CountDownLatch(1);
+        String other = "io.keywarden.it.other." + System.nanoTime();
+        ServiceRegistration<ConfigurationListener> mine = context.registerService(ConfigurationListener.class,
+                e -> {
+                    if (e.getPid().equals(other) && e.getType() == ConfigurationEvent.CM_DELETED) {
+                        lastEvent.countDown();
+                    }
+                }, null);
+        try {
+            Configuration c = configAdmin.getConfiguration(other, "?");
+            c.update(new Hashtable<>(Map.of("some.property", "value")));
+            c.delete();
+            assertTrue("CM delivered the events", lastEvent.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            ServiceReference<LogService> logRef = context.getServiceReference(LogService.class);
+            context.getService(logRef).getLogger(KuraAdapterIT.class).info(markerText);
+            assertTrue("the marker log entry arrived", marker.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("ERRORs logged while other components' configurations changed", List.of(),
+                    errors.stream().map(e -> e.getMessage() + " " + e.getException()).toList());
+        } finally {
+            mine.unregister();
+            reader.removeLogListener(listener);
+        }
     }
 
     /**
