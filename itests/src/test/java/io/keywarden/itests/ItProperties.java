@@ -45,6 +45,12 @@ public final class ItProperties {
      */
     public static final String CA_BLOCKABLE = "blockable";
 
+    /** A CA that requires External Account Binding with {@link #EAB_KID}; down until a test starts it. */
+    public static final String CA_EAB = "eab";
+    public static final String EAB_KID = "kw-it-eab";
+    /** The HMAC key of {@link #EAB_KID}, base64url as Pebble and the ACME bundle take it (test-only value). */
+    public static final String EAB_HMAC = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W";
+
     public static final int SHORT_VALIDITY_SECONDS = 40;
 
     private ItProperties() {

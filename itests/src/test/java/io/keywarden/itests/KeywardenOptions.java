@@ -53,6 +53,11 @@ final class KeywardenOptions {
         { "org.bitbucket.b_c", "jose4j", "0.9.6" },
     };
 
+    /** What Kura 5.4-5.6 has besides its API and the common bundles, and the Kura adapter imports: Gson 2.9.0. */
+    static final String[][] KURA_EXTRA_BUNDLES = {
+        { "com.google.code.gson", "gson", "2.9.0" },
+    };
+
     private KeywardenOptions() {
     }
 
@@ -97,29 +102,31 @@ final class KeywardenOptions {
     static Option[] kuraOptions() {
         List<Option> options = new ArrayList<>(List.of(options()));
         options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
+        add(options, KURA_EXTRA_BUNDLES);
         options.add(ourBundle(ItProperties.BUNDLE_KURA));
         return options.toArray(new Option[0]);
     }
 
     /**
-     * The platform plus what Kura has besides (its API as the compat bundle, Paho MQTT), none of Keywarden's bundles:
-     * the test installs them.
+     * The platform plus what Kura has besides (its API as the compat bundle), none of Keywarden's bundles: the test
+     * installs them. No Paho: Kura embeds its Paho privately and exports none (the fleet bundle carries its own).
      */
     static Option[] kuraPlatformOptions() {
         List<Option> options = platform();
         options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
-        options.add(mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"));
+        add(options, KURA_EXTRA_BUNDLES);
         return options.toArray(new Option[0]);
     }
 
     /**
      * Kura's platform as the .dp meets it: no jose4j (Kura does not ship it, the package brings it), Kura's API (the
-     * compat bundle), Paho MQTT, and Kura's Felix DeploymentAdmin 0.9.5 with the dependency manager it needs.
+     * compat bundle), no Paho (Kura exports none), and Kura's Felix DeploymentAdmin 0.9.5 with the dependency manager
+     * it needs.
      */
     static Option[] kuraDeploymentAdminOptions() {
         List<Option> options = platformWithout("jose4j");
         options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
-        options.add(mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"));
+        add(options, KURA_EXTRA_BUNDLES);
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.dependencymanager", "3.2.0"));
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.deploymentadmin", "0.9.5"));
         return options.toArray(new Option[0]);

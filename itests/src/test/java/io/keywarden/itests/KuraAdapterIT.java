@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
@@ -37,6 +38,13 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+import org.osgi.service.log.LogService;
 
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
@@ -88,7 +96,7 @@ public class KuraAdapterIT extends KeywardenTestSupport {
     }
 
     /** As the README's "Install on Kura" says: the gateway key is Kura's, so the ACME bundle waits for its CSR. */
-    private EnrollmentService startEnrollment(String gatewayName, KuraFakes.Keystore keystore) throws Exception {
+    private EnrollmentService startEnrollment(String gatewayName, FakeKuraKeystore keystore) throws Exception {
         Hashtable<String, Object> gatewayConfig = gatewayConfig(ca, gatewayName);
         gatewayConfig.put("gateway.key.source", "external");
         applyConfig(gatewayConfig);
@@ -98,7 +106,7 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         return awaitService(EnrollmentService.class);
     }
 
-    private static KeyStore.PrivateKeyEntry entry(KuraFakes.Keystore keystore) throws KuraException {
+    private static KeyStore.PrivateKeyEntry entry(FakeKuraKeystore keystore) throws KuraException {
         KeyStore.Entry e = keystore.getEntry(ALIAS);
         assertTrue("a private key entry under " + ALIAS + ": " + e, e instanceof KeyStore.PrivateKeyEntry);
         return (KeyStore.PrivateKeyEntry) e;
@@ -107,7 +115,7 @@ public class KuraAdapterIT extends KeywardenTestSupport {
     @Test
     public void enrollmentServiceKeepsTheGatewayKeyInKurasKeystore() throws Exception {
         String name = "gw-kura." + framework() + ".keywarden.example";
-        KuraFakes.Keystore keystore = new KuraFakes.Keystore();
+        FakeKuraKeystore keystore = new FakeKuraKeystore(context, "TestKeystore");
         EnrollmentService enrollment = startEnrollment(name, keystore);
         GatewayEnrollmentService gateway = awaitGatewayService();
 
@@ -178,10 +186,95 @@ public class KuraAdapterIT extends KeywardenTestSupport {
     @Test
     public void enrollmentErrorsAreKuraExceptionsWithTheCause() throws Exception {
         String name = "gw-kura-err." + framework() + ".keywarden.example";
-        KuraFakes.Keystore keystore = new KuraFakes.Keystore();
+        FakeKuraKeystore keystore = new FakeKuraKeystore(context, "TestKeystore");
         EnrollmentService enrollment = startEnrollment(name, keystore);
         expectCode(KuraErrorCode.NOT_FOUND, () -> { enrollment.renew(); return null; });
         expectCode(KuraErrorCode.NOT_FOUND, enrollment::getCACertificates);
+    }
+
+    /**
+     * ConfigurationAdmin logs an exception thrown by a ConfigurationListener as an ERROR; the adapter's listener must
+     * pass every event of every other component quietly (singleton configurations carry no factory pid). Ordered
+     * markers make it deterministic: CM calls its listeners event by event, and the log reader delivers entries in
+     * order, so once this test's own marker entry arrives every entry logged for the events before it has arrived.
+     */
+    @Test
+    public void configurationEventsOfOtherComponentsLogNoError() throws Exception {
+        awaitTrue("console markers registered", SERVICE_TIMEOUT, () -> configurable("io.keywarden.monitor"));
+        List<LogEntry> errors = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch marker = new java.util.concurrent.CountDownLatch(1);
+        String markerText = "keywarden-it-marker-" + System.nanoTime();
+        LogListener listener = e -> {
+            if (e.getLogLevel() == LogLevel.ERROR) {
+                errors.add(e);
+            } else if (markerText.equals(e.getMessage())) {
+                marker.countDown();
+            }
+        };
+        ServiceReference<LogReaderService> readerRef = context.getServiceReference(LogReaderService.class);
+        assertNotNull("a log reader", readerRef);
+        LogReaderService reader = context.getService(readerRef);
+        reader.addLogListener(listener);
+        java.util.concurrent.CountDownLatch lastEvent = new java.util.concurrent.CountDownLatch(1);
+        String other = "io.keywarden.it.other." + System.nanoTime();
+        ServiceRegistration<ConfigurationListener> mine = context.registerService(ConfigurationListener.class,
+                e -> {
+                    if (e.getPid().equals(other) && e.getType() == ConfigurationEvent.CM_DELETED) {
+                        lastEvent.countDown();
+                    }
+                }, null);
+        try {
+            Configuration c = configAdmin.getConfiguration(other, "?");
+            c.update(new Hashtable<>(Map.of("some.property", "value")));
+            c.delete();
+            assertTrue("CM delivered the events", lastEvent.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            ServiceReference<LogService> logRef = context.getServiceReference(LogService.class);
+            // WARN: the log service's default level drops INFO entries
+            context.getService(logRef).getLogger(KuraAdapterIT.class).warn(markerText);
+            assertTrue("the marker log entry arrived", marker.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("ERRORs logged while other components' configurations changed", List.of(),
+                    errors.stream().map(e -> e.getMessage() + " " + e.getException()).toList());
+        } finally {
+            mine.unregister();
+            reader.removeLogListener(listener);
+        }
+    }
+
+    /**
+     * Kura keeps CA roots in the same keystore: an alias holding a trusted certificate is refused with the reason,
+     * nothing is ordered and the trust anchor stays; the keystore (behaving like Kura's file-backed one) posts a
+     * KeystoreChangedEvent per change.
+     */
+    @Test
+    public void anAliasHoldingATrustedCertificateIsRefused() throws Exception {
+        String name = "gw-kura-trust." + framework() + ".keywarden.example";
+        FakeKuraKeystore keystore = new FakeKuraKeystore(context, "TestKeystore");
+        X509Certificate root = ca.root();
+        keystore.setEntry(ALIAS.toUpperCase(java.util.Locale.ROOT), new KeyStore.TrustedCertificateEntry(root));
+        assertEquals("Kura's keystore keeps aliases in lower case", List.of(ALIAS.toLowerCase(java.util.Locale.ROOT)),
+                keystore.getAliases());
+        assertEquals(1, keystore.changedEvents.get());
+        EnrollmentService enrollment = startEnrollment(name, keystore);
+        try {
+            enrollment.enroll();
+            fail("enroll() over a trusted certificate");
+        } catch (KuraException e) {
+            assertEquals(KuraErrorCode.BAD_REQUEST, e.getCode());
+            assertTrue(e.getMessage(), e.getMessage().contains("holds a trusted certificate")
+                    && e.getMessage().contains("keystore.alias"));
+        }
+        expectCode(KuraErrorCode.BAD_REQUEST, () -> { enrollment.rekey(); return null; });
+        KeyStore.Entry kept = keystore.getEntry(ALIAS);
+        assertTrue("the trusted certificate is still there: " + kept, kept instanceof KeyStore.TrustedCertificateEntry
+                && ((KeyStore.TrustedCertificateEntry) kept).getTrustedCertificate().equals(root));
+        assertEquals("no further change to the keystore", 1, keystore.changedEvents.get());
+        assertEquals(List.of(), awaitService(CertificateInventory.class).getByDevice(name));
+        try {
+            keystore.setEntry(" ", new KeyStore.TrustedCertificateEntry(root));
+            fail("Kura's keystore refuses an empty alias");
+        } catch (IllegalArgumentException expected) {
+            // as FilesystemKeystoreServiceImpl does
+        }
     }
 
     @Test

@@ -100,7 +100,7 @@ public class KuraGatewayIdentityIT extends MonitorTestSupport {
         Hashtable<String, Object> gatewayConfig = gatewayConfig(ca, gw);
         gatewayConfig.put("gateway.key.source", "external");
         applyConfig(gatewayConfig);
-        KuraFakes.Keystore keystore = new KuraFakes.Keystore();
+        FakeKuraKeystore keystore = new FakeKuraKeystore(context, "TestKeystore");
         Hashtable<String, Object> kp = new Hashtable<>();
         kp.put("kura.service.pid", "TestKeystore");
         keystoreRegistration = context.registerService(KeystoreService.class, keystore, kp);

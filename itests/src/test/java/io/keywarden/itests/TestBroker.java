@@ -52,6 +52,7 @@ final class TestBroker {
             System.setProperty(CONTROL_URL, "http://127.0.0.1:" + control.getAddress().getPort() + "/broker/");
         }
         return new Option[] {
+            // for the tests' own MQTT clients; the fleet bundle carries its Paho privately and does not import it
             mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"),
             bundle(Path.of(ItProperties.required(BUNDLE_FLEET)).toUri().toString()),
         };

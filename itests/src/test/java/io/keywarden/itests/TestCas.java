@@ -55,6 +55,9 @@ final class TestCas {
             // built (ports, TLS anchor, config) but not started: CaOutageIT starts it
             cas.put(ItProperties.CA_OUTAGE, PebbleHarness.builder(workDir.resolve("pebble-outage")).sharedDns(dns)
                     .nonceRejectPercent(0).build());
+            // built but not started: KuraSecretsIT starts it (EAB-required accounts only)
+            cas.put(ItProperties.CA_EAB, PebbleHarness.builder(workDir.resolve("pebble-eab")).sharedDns(dns)
+                    .nonceRejectPercent(0).eabKey(ItProperties.EAB_KID, ItProperties.EAB_HMAC).eabRequired(true).build());
             proxy = TcpProxy.start(cas.get(ItProperties.CA_MAIN).directoryUrl().getPort());
             control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
             control.createContext("/ca/", this::handle);

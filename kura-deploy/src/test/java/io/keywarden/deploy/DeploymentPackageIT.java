@@ -145,6 +145,61 @@ class DeploymentPackageIT {
         assertTrue(missing.isEmpty(), String.join("\n", missing));
     }
 
+    /**
+     * Kura exports no Paho (it embeds its own privately in org.eclipse.kura.core), so the fleet bundle carries Paho
+     * privately: the classes, Paho's message resources and the ServiceLoader file naming its network modules, and
+     * neither imports nor exports any of it.
+     */
+    @Test
+    void fleetCarriesPahoPrivately() throws IOException {
+        String entry = BUNDLES.entrySet().stream().filter(e -> bsn(e.getValue()).equals("io.keywarden.fleet"))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        Manifest m = BUNDLES.get(entry);
+        for (String header : List.of("Import-Package", "Export-Package")) {
+            for (Headers.Clause c : Headers.parse(m.getMainAttributes().getValue(header))) {
+                assertFalse(c.name().startsWith("org.eclipse.paho"), header + " " + c.name());
+            }
+        }
+        List<String> files = new ArrayList<>();
+        try (JarFile jar = new JarFile(dp.toFile());
+                JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar.getInputStream(jar.getEntry(entry)).readAllBytes()))) {
+            for (JarEntry f; (f = in.getNextJarEntry()) != null;) {
+                files.add(f.getName());
+            }
+        }
+        assertTrue(files.contains("org/eclipse/paho/client/mqttv3/MqttClient.class"), "Paho's client");
+        assertTrue(files.contains("org/eclipse/paho/client/mqttv3/internal/nls/messages.properties"), "Paho's messages");
+        assertTrue(files.contains("META-INF/services/org.eclipse.paho.client.mqttv3.spi.NetworkModuleFactory"),
+                "Paho's network module factories (tcp://, ssl://)");
+    }
+
+    /**
+     * Kura's Debian packages still accept Java 8 (shared/kura/README.md). Every Keywarden bundle of the .dp requires JavaSE
+     * 17, so on a Kura running Java 8 none of them resolves: said here, where whoever checks the .dp reads it.
+     */
+    @Test
+    void requiresJava17AndSaysSo() throws InvalidSyntaxException {
+        Map<String, Object> java8 = Map.of("osgi.ee", "JavaSE", "version", Version.parseVersion("1.8"));
+        Map<String, Object> java17 = Map.of("osgi.ee", "JavaSE", "version", Version.parseVersion("17"));
+        List<String> needing17 = new ArrayList<>();
+        for (Manifest m : BUNDLES.values()) {
+            for (Headers.Clause c : Headers.parse(m.getMainAttributes().getValue("Require-Capability"))) {
+                if (c.name().equals("osgi.ee")) {
+                    Filter filter = FrameworkUtil.createFilter(c.params().get("filter:"));
+                    assertTrue(filter.matches(java17), bsn(m) + " " + filter);
+                    assertFalse(filter.matches(java8), bsn(m) + " would resolve on Java 8: " + filter);
+                    needing17.add(bsn(m));
+                }
+            }
+        }
+        List<String> ours = BUNDLES.values().stream().map(DeploymentPackageIT::bsn).filter(b -> b.startsWith("io.keywarden."))
+                .toList();
+        assertTrue(needing17.containsAll(ours), "every Keywarden bundle states its Java requirement: " + needing17);
+        System.out.println("NOTE: every bundle of " + dp.getFileName() + " requires JavaSE 17 (osgi.ee): " + needing17
+                + ". Kura's Debian packages also accept Java 8; on a Kura running Java 8 these bundles do not resolve."
+                + " Run Kura on Java 17 (or newer).");
+    }
+
     /** The check above is not vacuous: a DS 1.5 bundle (SCR 2.2 annotations) is caught. */
     @Test
     void aDs15RequirementWouldBeCaught() throws Exception {

@@ -139,7 +139,7 @@ class MetatypeIT {
                 assertFalse(c.getAttribute("modified").isEmpty(), c.getAttribute("name") + " needs a modified method");
             }
         }
-        assertEquals(3, found, "Kura enrollment, cloud events and the fleet cloud transport register as ConfigurableComponent themselves");
+        assertEquals(4, found, "Kura enrollment, cloud events, the fleet cloud transport and the firewall entry register as ConfigurableComponent themselves");
     }
 
     /**

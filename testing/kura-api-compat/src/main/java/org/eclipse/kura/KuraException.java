@@ -23,16 +23,16 @@ public class KuraException extends Exception {
         this.arguments = arguments;
     }
 
-    public static KuraException internalError(Object argument) {
-        return new KuraException(KuraErrorCode.INTERNAL_ERROR, argument);
+    public static KuraException internalError(String message) {
+        return new KuraException(KuraErrorCode.INTERNAL_ERROR, null, message);
     }
 
     public static KuraException internalError(Throwable cause) {
-        return new KuraException(KuraErrorCode.INTERNAL_ERROR, cause);
+        return new KuraException(KuraErrorCode.INTERNAL_ERROR, cause, "");
     }
 
-    public static KuraException internalError(Throwable cause, Object argument) {
-        return new KuraException(KuraErrorCode.INTERNAL_ERROR, cause, argument);
+    public static KuraException internalError(Throwable cause, String message) {
+        return new KuraException(KuraErrorCode.INTERNAL_ERROR, cause, message);
     }
 
     public KuraErrorCode getCode() {
@@ -40,12 +40,12 @@ public class KuraException extends Exception {
     }
 
     @Override
-    public String getMessage() {
-        return code + (arguments == null || arguments.length == 0 ? "" : ": " + Arrays.toString(arguments));
+    public String getLocalizedMessage() {
+        return getMessage();
     }
 
     @Override
-    public String getLocalizedMessage() {
-        return getMessage();
+    public String getMessage() {
+        return code + (arguments == null || arguments.length == 0 ? "" : ": " + Arrays.toString(arguments));
     }
 }

@@ -28,6 +28,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.acme.internal.client.AcmeCaOperations;
 import io.keywarden.acme.internal.client.AcmeClient;
 import io.keywarden.acme.internal.client.Http01Responder;
+import io.keywarden.acme.internal.config.ConfigSecrets;
 import io.keywarden.acme.internal.config.GatewayConfig;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.InvalidConfigurationException;
@@ -46,6 +48,7 @@ import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.ca.CaOperations;
+import io.keywarden.api.config.SecretDecoder;
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
@@ -92,6 +95,14 @@ public final class AcmeEnrollmentComponent
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private final List<GatewayKeyHolder> keyHolders = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /**
+     * Kura's decryption of Password-typed properties (through the Kura adapter). Static and greedy: a decoder that
+     * appears later re-activates the component, so a configuration waiting for it starts then, decrypted.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.STATIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private SecretDecoder secretDecoder;
+
     private final List<RevocationService> revocationServices = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile RevocationRecorder recorder;
 
@@ -131,8 +142,16 @@ public final class AcmeEnrollmentComponent
             GeneralSecurityException {
         GatewayOptions options;
         try {
+            Optional<Map<String, Object>> decoded = ConfigSecrets.decode(properties,
+                    List.of(GatewayOptions.KEY_EAB_HMAC), secretDecoder, context);
+            if (decoded.isEmpty()) {
+                // the static greedy reference re-activates this component as soon as the decoder is registered
+                LOG.info("Configuration {} has encrypted secrets and the platform's SecretDecoder is not registered "
+                        + "yet: enrollment waits for it", GatewayOptions.PID);
+                return;
+            }
             File dataArea = context.getDataFile("keywarden");
-            options = GatewayOptions.parse(properties, dataArea == null ? null : dataArea.toPath());
+            options = GatewayOptions.parse(decoded.get(), dataArea == null ? null : dataArea.toPath());
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration {} rejected, enrollment stays stopped: {}", GatewayOptions.PID, e.getMessage());
             post(EnrollmentEvents.TOPIC_CONFIG_INVALID, Map.of(EnrollmentEvents.PROPERTY_CONFIG_PID, GatewayOptions.PID,

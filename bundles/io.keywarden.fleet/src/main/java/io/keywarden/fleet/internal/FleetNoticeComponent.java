@@ -29,6 +29,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
@@ -37,6 +38,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.keywarden.api.config.SecretDecoder;
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.EnrollmentEvents;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
@@ -84,6 +86,11 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             target = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "=" + FleetEvents.INVENTORY_SOURCE_FLEET + "))")
     private volatile CertificateInventory localInventory;
 
+    /** Kura's decryption of the broker password (through the Kura adapter); see the ACME component for the rule. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.STATIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private SecretDecoder secretDecoder;
+
     private FleetOptions options;
     private ScheduledExecutorService executor;
     private AppliedNotices applied;
@@ -102,7 +109,15 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             IOException, MqttException {
         File dataArea = context.getDataFile("fleet");
         try {
-            options = FleetOptions.parse(properties, dataArea == null ? null : dataArea.toPath());
+            Optional<Map<String, Object>> decoded = ConfigSecrets.decode(properties, List.of(FleetOptions.KEY_PASSWORD),
+                    secretDecoder, context);
+            if (decoded.isEmpty()) {
+                // the static greedy reference re-activates this component as soon as the decoder is registered
+                LOG.info("Configuration {} has encrypted secrets and the platform's SecretDecoder is not registered "
+                        + "yet: fleet notices wait for it", FleetOptions.PID);
+                return;
+            }
+            options = FleetOptions.parse(decoded.get(), dataArea == null ? null : dataArea.toPath());
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration {} rejected, fleet notices stay off: {}", FleetOptions.PID, e.getMessage());
             throw e;

@@ -68,7 +68,10 @@ public final class ConsoleRegistrations implements ConfigurationListener {
 
     @Override
     public void configurationEvent(ConfigurationEvent event) {
-        if (!FACTORY_PIDS.contains(event.getFactoryPid())) {
+        // most events are for singleton configurations (factory pid null), and List.of(...).contains(null) throws:
+        // Kura's ConfigurationAdmin would log that as an ERROR on every configuration change of any component
+        String factoryPid = event.getFactoryPid();
+        if (factoryPid == null || !FACTORY_PIDS.contains(factoryPid)) {
             return;
         }
         if (event.getType() == ConfigurationEvent.CM_DELETED) {
@@ -77,7 +80,7 @@ public final class ConsoleRegistrations implements ConfigurationListener {
         }
         try {
             Configuration c = configurationAdmin.getConfiguration(event.getPid(), null);
-            register(c.getPid(), kuraPid(c), event.getFactoryPid());
+            register(c.getPid(), kuraPid(c), factoryPid);
         } catch (IOException e) {
             LOG.warn("Cannot read configuration {}: {}", event.getPid(), e.toString());
         }

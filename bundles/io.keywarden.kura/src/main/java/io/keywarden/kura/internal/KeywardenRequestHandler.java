@@ -214,7 +214,7 @@ public final class KeywardenRequestHandler implements RequestHandler {
                 payload.addMetric(k, v);
             }
         });
-        payload.setBody(Json.write(document).getBytes(StandardCharsets.UTF_8));
+        payload.setBody(Views.json(document).getBytes(StandardCharsets.UTF_8));
         return new KuraMessage(payload);
     }
 

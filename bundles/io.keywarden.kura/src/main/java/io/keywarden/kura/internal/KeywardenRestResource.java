@@ -53,28 +53,28 @@ public final class KeywardenRestResource {
     @Path("status")
     @Produces(MediaType.APPLICATION_JSON)
     public String status() {
-        return Json.write(Views.status(need(gateway)));
+        return Views.json(Views.status(need(gateway)));
     }
 
     @GET
     @Path("certificates")
     @Produces(MediaType.APPLICATION_JSON)
     public String certificates() {
-        return Json.write(Views.certificates(need(inventory)));
+        return Views.json(Views.certificates(need(inventory)));
     }
 
     @GET
     @Path("incidents")
     @Produces(MediaType.APPLICATION_JSON)
     public String incidents() {
-        return Json.write(Views.incidents(need(monitor).getIncidents()));
+        return Views.json(Views.incidents(need(monitor).getIncidents()));
     }
 
     @GET
     @Path("tickets")
     @Produces(MediaType.APPLICATION_JSON)
     public String tickets() {
-        return Json.write(Views.tickets(need(revocation).getTickets()));
+        return Views.json(Views.tickets(need(revocation).getTickets()));
     }
 
     /** Takes a signed revocation request (compact JWS); 403 with the ticket when it is refused. */
@@ -89,7 +89,7 @@ public final class KeywardenRestResource {
         }
         RevocationTicket t = need(revocation).submit(signedRequest.trim());
         return Response.status(t.getState() == TicketState.REFUSED ? Response.Status.FORBIDDEN : Response.Status.ACCEPTED)
-                .entity(Json.write(Views.ticket(t))).build();
+                .entity(Views.json(Views.ticket(t))).build();
     }
 
     private static <T> T need(T service) {

@@ -168,6 +168,7 @@ public final class KuraEnrollmentComponent
     }
 
     private void orderAndStore(KeyPair key) throws KuraException {
+        refuseForeignEntry();
         String csr;
         try {
             csr = GatewayKeys.csr(gateway.getDeviceId(), key.getPublic(), key.getPrivate());
@@ -188,6 +189,21 @@ public final class KuraEnrollmentComponent
         keystore.setEntry(config.keystore_alias(), new KeyStore.PrivateKeyEntry(key, chain));
         LOG.info("Gateway certificate serial {} stored under keystore alias {}", record.getSerial(),
                 config.keystore_alias());
+    }
+
+    /**
+     * Kura keeps trusted certificates (CA roots the SSL manager and cloud connections rely on) in the same keystore.
+     * Storing our key entry under an alias that holds one would silently drop that trust anchor, so nothing is
+     * ordered and the operator is told to pick another alias.
+     */
+    private void refuseForeignEntry() throws KuraException {
+        KeyStore.Entry e = keystore.getEntry(config.keystore_alias());
+        if (e != null && !(e instanceof KeyStore.PrivateKeyEntry)) {
+            String kind = e instanceof KeyStore.TrustedCertificateEntry ? "trusted certificate" : "secret key";
+            throw new KuraException(KuraErrorCode.BAD_REQUEST, "keystore alias " + config.keystore_alias()
+                    + " holds a " + kind + ", not the gateway's key: Keywarden does not replace it; configure another "
+                    + "keystore.alias");
+        }
     }
 
     private KeyPair newKey() throws KuraException {

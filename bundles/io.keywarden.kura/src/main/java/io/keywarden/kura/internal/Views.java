@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.EnrollmentStatus;
@@ -14,10 +17,20 @@ import io.keywarden.api.monitor.Incident;
 import io.keywarden.api.revocation.CertificateRevocation;
 import io.keywarden.api.revocation.RevocationTicket;
 
-/** The documents KEYWARDEN-V1 and the REST resource answer with: the same field names on both. */
+/**
+ * The documents KEYWARDEN-V1 and the REST resource answer with: the same field names on both, written as JSON by
+ * Kura's own Gson. Maps keep their order; no HTML escaping (the documents are not embedded in HTML), and a null value
+ * is written as null rather than dropped.
+ */
 final class Views {
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     private Views() {
+    }
+
+    /** A document of maps, lists, strings, numbers and booleans as JSON text. */
+    static String json(Object document) {
+        return GSON.toJson(document);
     }
 
     static Map<String, Object> status(GatewayEnrollmentService gateway) {

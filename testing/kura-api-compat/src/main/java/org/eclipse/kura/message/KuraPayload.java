@@ -3,15 +3,23 @@ package org.eclipse.kura.message;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** A message body for the cloud: a timestamp, a position, named metrics and an opaque body. */
+@ProviderType
 public class KuraPayload {
     private Date timestamp;
     private KuraPosition position;
     private final Map<String, Object> metrics = new HashMap<>();
     private byte[] body;
+
+    public KuraPayload() {
+        // no timestamp, position, metrics or body yet
+    }
 
     public Date getTimestamp() {
         return timestamp;
@@ -49,8 +57,8 @@ public class KuraPayload {
         return Collections.unmodifiableSet(metrics.keySet());
     }
 
-    public Iterable<String> metricsIterator() {
-        return metrics.keySet();
+    public Iterator<String> metricsIterator() {
+        return metrics.keySet().iterator();
     }
 
     public Map<String, Object> metrics() {

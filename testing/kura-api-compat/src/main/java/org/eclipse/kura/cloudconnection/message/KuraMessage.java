@@ -5,8 +5,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.eclipse.kura.message.KuraPayload;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** A payload with the properties a cloud connection needs to route it. */
+@ProviderType
 public class KuraMessage {
     private final KuraPayload payload;
     private final Map<String, Object> properties;

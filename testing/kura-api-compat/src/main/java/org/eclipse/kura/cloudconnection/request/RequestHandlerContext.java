@@ -4,8 +4,10 @@ import java.util.Collections;
 import java.util.Map;
 
 import org.eclipse.kura.cloudconnection.publisher.CloudNotificationPublisher;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** What a handler gets besides the request: a publisher for notifications and the connection's properties. */
+@ProviderType
 public class RequestHandlerContext {
     private final CloudNotificationPublisher notificationPublisher;
     private final Map<String, String> contextProperties;

@@ -19,8 +19,8 @@ import org.eclipse.kura.KuraException;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * A keystore managed by Kura, as of package version 1.1 (Kura 5.4/5.5). Version 1.2 (Kura 5.6) adds the
- * getCSRAsPKCS10Builder methods, which Keywarden does not call.
+ * A keystore managed by Kura, as of package version 1.2 (Kura 5.6), which adds
+ * {@link #getKeyManagers(String, String)} to 1.1 (Kura 5.4/5.5). Keywarden calls only what 1.1 has.
  */
 @ProviderType
 public interface KeystoreService {
@@ -36,6 +36,9 @@ public interface KeystoreService {
     void deleteEntry(String alias) throws KuraException;
 
     List<KeyManager> getKeyManagers(String algorithm) throws KuraException;
+
+    /** Since 1.2 (Kura 5.6): key managers over the entries whose key is protected with the given password. */
+    List<KeyManager> getKeyManagers(String algorithm, String password) throws KuraException;
 
     void createKeyPair(String alias, String algorithm, int keySize, String signatureAlgorithm, String attributes)
             throws KuraException;

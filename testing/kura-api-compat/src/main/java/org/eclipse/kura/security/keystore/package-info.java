@@ -1,5 +1,5 @@
-/** Keystores managed by Kura (1.1 as on Kura 5.4/5.5; 5.6 exports 1.2, a superset) (stand-in for Kura's package of the same name and export version). */
-@Version("1.1.0")
+/** Keystores managed by Kura (stand-in for Kura's package at its newest version: 1.2 as on Kura 5.6; 5.4/5.5 export 1.1). */
+@Version("1.2.0")
 @Export
 package org.eclipse.kura.security.keystore;
 
