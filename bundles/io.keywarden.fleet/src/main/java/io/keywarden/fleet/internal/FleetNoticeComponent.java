@@ -48,6 +48,7 @@ import io.keywarden.api.fleet.transport.FleetTransportListener;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.fleet.internal.config.FleetConfig;
+import io.keywarden.fleet.internal.config.ConfigSecrets;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.mqtt.MqttLink;
 import io.keywarden.fleet.internal.transport.FleetLink;

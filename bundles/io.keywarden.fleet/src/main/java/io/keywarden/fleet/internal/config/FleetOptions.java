@@ -32,7 +32,7 @@ public final class FleetOptions {
     static final String KEY_BROKER_URL = "mqtt.broker.url";
     static final String KEY_CLIENT_ID = "mqtt.client.id";
     static final String KEY_USERNAME = "mqtt.username";
-    static final String KEY_PASSWORD = "mqtt.password";
+    public static final String KEY_PASSWORD = "mqtt.password";
     static final String KEY_TRUST_ANCHOR = "mqtt.trust.anchor";
     static final String KEY_FLEET_ID = "fleet.id";
     static final String KEY_APPLY = "notices.apply";

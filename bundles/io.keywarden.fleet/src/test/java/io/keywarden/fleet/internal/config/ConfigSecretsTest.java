@@ -1,4 +1,4 @@
-package io.keywarden.fleet.internal;
+package io.keywarden.fleet.internal.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

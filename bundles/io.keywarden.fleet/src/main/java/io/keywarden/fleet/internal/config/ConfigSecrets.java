@@ -1,4 +1,4 @@
-package io.keywarden.fleet.internal;
+package io.keywarden.fleet.internal.config;
 
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -22,7 +22,7 @@ import io.keywarden.api.config.SecretDecoder;
  * Karaf) they are plain. While a bundle that declares one is installed but its decoder is not registered yet (bundles
  * of one deployment package start in any order), the answer is "wait": an encrypted value is never used as the secret.
  */
-final class ConfigSecrets {
+public final class ConfigSecrets {
 
     private ConfigSecrets() {
     }
@@ -32,7 +32,7 @@ final class ConfigSecrets {
      *
      * @throws InvalidConfigurationException naming the property if the decoder refuses its value
      */
-    static Optional<Map<String, Object>> decode(Map<String, Object> properties, Collection<String> secretKeys,
+    public static Optional<Map<String, Object>> decode(Map<String, Object> properties, Collection<String> secretKeys,
             SecretDecoder decoder, BundleContext context) throws InvalidConfigurationException {
         List<String> present = secretKeys.stream()
                 .filter(k -> properties.get(k) instanceof String s && !s.isEmpty()).toList();
@@ -61,7 +61,7 @@ final class ConfigSecrets {
     }
 
     /** True if an installed bundle declares a {@link SecretDecoder} service (bnd writes that for a DS component). */
-    static boolean decoderDeclared(BundleContext context) {
+    public static boolean decoderDeclared(BundleContext context) {
         for (Bundle b : context.getBundles()) {
             BundleRevision revision = b.getState() == Bundle.UNINSTALLED ? null : b.adapt(BundleRevision.class);
             if (revision == null) {
