@@ -63,6 +63,15 @@ public class KuraRemoteRevocationIT extends RevocationTestSupport {
         registration = context.registerService(RequestHandlerRegistry.class, registry, props);
         RequestHandler handler = await("KEYWARDEN-V1 registered", SERVICE_TIMEOUT,
                 () -> registry.handlers.get("KEYWARDEN-V1"));
+        // the handler binds the revocation service dynamically: wait until it answers with it
+        await("KEYWARDEN-V1 bound to the revocation service", SERVICE_TIMEOUT, () -> {
+            try {
+                return handler.doGet(context(), request("tickets"));
+            } catch (org.eclipse.kura.KuraException e) {
+                return null;
+            }
+        });
+        service = awaitService(RevocationService.class);
 
         // signed by the operator's name with another party's key: refused, the sensor stays valid
         String forged = sign(OPERATOR, keys.get(DEVICE), RevocationTarget.device("sensor-1"),
