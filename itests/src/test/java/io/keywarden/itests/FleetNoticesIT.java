@@ -285,7 +285,8 @@ public class FleetNoticesIT extends KeywardenTestSupport {
 
     private static byte[] unsigned(Map<String, Object> payload) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String header = b64.encodeToString(("{\"alg\":\"none\",\"kid\":\"" + AUTHORITY + "\"}").getBytes(StandardCharsets.UTF_8));
+        String header = b64.encodeToString(JsonUtil.toJson(Map.of("alg", "none", "kid", AUTHORITY))
+                .getBytes(StandardCharsets.UTF_8));
         String body = b64.encodeToString(JsonUtil.toJson(payload).getBytes(StandardCharsets.UTF_8));
         return (header + "." + body + ".").getBytes(StandardCharsets.US_ASCII);
     }
