@@ -34,6 +34,9 @@ import io.keywarden.monitor.internal.policy.Policy;
 import io.keywarden.monitor.internal.response.Containment;
 import io.keywarden.monitor.internal.response.IncidentLog;
 import io.keywarden.monitor.internal.response.QuarantineStore;
+import io.keywarden.testing.pki.Issued;
+import io.keywarden.testing.pki.LeafBuilder;
+import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.sensors.ChannelClient;
 import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.Reports;
@@ -49,7 +52,7 @@ class ChannelTest {
 
     private final List<Map.Entry<String, Map<String, Object>>> events = new CopyOnWriteArrayList<>();
     private final List<String> revoked = new CopyOnWriteArrayList<>();
-    private TestPki pki;
+    private TestCa pki;
     private FakeServices.Gateway gateway;
     private final FakeServices.Inventory inventory = new FakeServices.Inventory();
     private final FakeServices.Deny deny = new FakeServices.Deny();
@@ -61,8 +64,8 @@ class ChannelTest {
 
     @BeforeEach
     void start() throws Exception {
-        pki = new TestPki("Test CA");
-        gateway = new FakeServices.Gateway(pki.issue("gateway"));
+        pki = TestCa.root("Test CA");
+        gateway = new FakeServices.Gateway("gateway", pki.issue("gateway"));
         quarantine = new QuarantineStore(data);
         incidents = new IncidentLog(data);
         executor = Executors.newSingleThreadScheduledExecutor();
@@ -89,9 +92,9 @@ class ChannelTest {
     }
 
     private SimulatedSensor enrolled(String id, Profile profile) throws Exception {
-        TestPki.Leaf leaf = pki.issue(id);
-        inventory.records.add(leaf.record(DeviceKind.SENSOR));
-        return new SimulatedSensor(id, leaf.key(), leaf.chain(), profile, channel.address(), List.of(pki.ca));
+        Issued leaf = pki.issue(id);
+        inventory.records.add(FakeServices.record(id, leaf, DeviceKind.SENSOR));
+        return new SimulatedSensor(id, leaf.key(), leaf.chain(), profile, channel.address(), List.of(pki.certificate()));
     }
 
     @Test
@@ -108,31 +111,31 @@ class ChannelTest {
 
     @Test
     void clientsWithoutOrWithForeignExpiredOrDeniedCertificatesAreRefusedAtTheHandshake() throws Exception {
-        ChannelClient none = new ChannelClient(channel.address(), null, List.of(), List.of(pki.ca), 5000);
+        ChannelClient none = new ChannelClient(channel.address(), null, List.of(), List.of(pki.certificate()), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, none.get("/v1/status").status());
 
-        TestPki other = new TestPki("Foreign CA");
-        TestPki.Leaf foreign = other.issue("sensor-f");
+        TestCa other = TestCa.root("Foreign CA");
+        Issued foreign = other.issue("sensor-f");
         ChannelClient f = new ChannelClient(channel.address(), foreign.key().getPrivate(), foreign.chain(),
-                List.of(pki.ca), 5000);
+                List.of(pki.certificate()), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, f.get("/v1/status").status());
 
-        TestPki.Leaf notOrdered = pki.issue("sensor-n"); // our CA, but not in the gateway's inventory
+        Issued notOrdered = pki.issue("sensor-n"); // our CA, but not in the gateway's inventory
         ChannelClient n = new ChannelClient(channel.address(), notOrdered.key().getPrivate(), notOrdered.chain(),
-                List.of(pki.ca), 5000);
+                List.of(pki.certificate()), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, n.get("/v1/status").status());
 
-        TestPki.Leaf expired = pki.issue("sensor-x", Instant.now().minusSeconds(7200), Instant.now().minusSeconds(60));
-        inventory.records.add(expired.record(DeviceKind.SENSOR));
+        Issued expired = pki.leaf("sensor-x").validity(Instant.now().minusSeconds(7200), Instant.now().minusSeconds(60))
+                .issue();
+        inventory.records.add(FakeServices.record("sensor-x", expired, DeviceKind.SENSOR));
         ChannelClient x = new ChannelClient(channel.address(), expired.key().getPrivate(), expired.chain(),
-                List.of(pki.ca), 5000);
+                List.of(pki.certificate()), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, x.get("/v1/status").status());
 
-        TestPki.Leaf serverOnly = pki.issue("sensor-s", Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600),
-                org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth);
-        inventory.records.add(serverOnly.record(DeviceKind.SENSOR));
+        Issued serverOnly = pki.leaf("sensor-s").usage(LeafBuilder.Usage.TLS_SERVER).issue();
+        inventory.records.add(FakeServices.record("sensor-s", serverOnly, DeviceKind.SENSOR));
         ChannelClient so = new ChannelClient(channel.address(), serverOnly.key().getPrivate(), serverOnly.chain(),
-                List.of(pki.ca), 5000);
+                List.of(pki.certificate()), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, so.get("/v1/status").status());
 
         try (SimulatedSensor d = enrolled("sensor-d", Profile.WELL_BEHAVED)) {
