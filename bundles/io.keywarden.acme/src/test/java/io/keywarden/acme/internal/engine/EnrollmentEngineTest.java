@@ -37,6 +37,8 @@ import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
+import io.keywarden.testing.pki.TestCa;
+import io.keywarden.testing.sensors.SensorKeys;
 
 class EnrollmentEngineTest {
     @TempDir
@@ -53,7 +55,7 @@ class EnrollmentEngineTest {
     private EnrollmentEngine engine(FakeCa ca, Map<String, Object> extra) throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put("acme.directory.url", "https://fake.example/dir");
-        p.put("acme.trust.anchor", TestCerts.selfSignedPem("anchor"));
+        p.put("acme.trust.anchor", TestCa.root("anchor").certificatePem());
         p.put("gateway.dns.name", "gw.example");
         p.put("enrollment.concurrency", 4);
         p.put("retry.initial.seconds", 1);
@@ -178,7 +180,7 @@ class EnrollmentEngineTest {
     void badRequestsAreRefusedBeforeAnythingIsOrdered() throws Exception {
         FakeCa ca = new FakeCa();
         EnrollmentEngine e = engine(ca, Map.of());
-        String csrForOtherName = TestCerts.csrPem(KeyType.EC_P256.generate(), "other.example");
+        String csrForOtherName = SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of("other.example"));
         for (SensorEnrollmentRequest bad : List.of(
                 SensorEnrollmentRequest.builder("../escape").dnsName("x.example").build(),
                 SensorEnrollmentRequest.builder("gw.example").dnsName("gw.example").build(),
@@ -196,7 +198,7 @@ class EnrollmentEngineTest {
         FakeCa ca = new FakeCa();
         ca.validity = Duration.ofSeconds(3);
         EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
-        String csr = TestCerts.csrPem(KeyType.EC_P256.generate(), "s1.gw.example");
+        String csr = SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of("s1.gw.example"));
         CertificateRecord first = e
                 .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").csrPem(csr).build())
                 .get(10, TimeUnit.SECONDS);
@@ -218,7 +220,7 @@ class EnrollmentEngineTest {
         EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
         java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
         e.setDeniedSerials(denied::contains);
-        String csr = TestCerts.csrPem(KeyType.EC_P256.generate(), "s1.gw.example");
+        String csr = SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of("s1.gw.example"));
         CertificateRecord first = e
                 .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").csrPem(csr).build())
                 .get(10, TimeUnit.SECONDS);

@@ -35,6 +35,8 @@ import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
+import io.keywarden.testing.pki.TestCa;
+import io.keywarden.testing.sensors.SensorKeys;
 
 /** The gateway's certificate for a key held outside the bundle (Kura's keystore): ordered from the caller's CSR. */
 class GatewayCsrEnrollmentTest {
@@ -54,7 +56,7 @@ class GatewayCsrEnrollmentTest {
     private EnrollmentEngine engine(FakeCa ca, Map<String, Object> extra) throws Exception {
         Map<String, Object> p = new HashMap<>(extra);
         p.put("acme.directory.url", "https://fake.example/dir");
-        p.put("acme.trust.anchor", TestCerts.selfSignedPem("anchor"));
+        p.put("acme.trust.anchor", TestCa.root("anchor").certificatePem());
         p.put("gateway.dns.name", "gw.example");
         p.put("retry.initial.seconds", 1);
         p.put("retry.max.seconds", 1);
@@ -102,7 +104,7 @@ class GatewayCsrEnrollmentTest {
         assertEquals(0, ordersFor(ca, "gw.example"));
 
         KeyPair key = KeyType.EC_P256.generate();
-        CertificateRecord r = second.enrollGatewayWithCsr(TestCerts.csrPem(key, "gw.example")).get(10, TimeUnit.SECONDS);
+        CertificateRecord r = second.enrollGatewayWithCsr(SensorKeys.csrPem(key, List.of("gw.example"))).get(10, TimeUnit.SECONDS);
         assertArrayEquals(key.getPublic().getEncoded(), r.getCertificate().getPublicKey().getEncoded());
         assertEquals(1, ordersFor(ca, "gw.example"), "exactly one gateway certificate");
         assertEquals(EnrollmentState.ENROLLED, second.status("gw.example").getState());
@@ -121,7 +123,7 @@ class GatewayCsrEnrollmentTest {
         EnrollmentEngine first = engine(ca);
         first.start();
         KeyPair key = KeyType.EC_P256.generate();
-        String csr = TestCerts.csrPem(key, "gw.example");
+        String csr = SensorKeys.csrPem(key, List.of("gw.example"));
 
         // queued behind the order placed at start (gateway-held key), then ordered for the caller's key
         CertificateRecord r = first.enrollGatewayWithCsr(csr).get(20, TimeUnit.SECONDS);
@@ -157,7 +159,7 @@ class GatewayCsrEnrollmentTest {
     void aCsrForAnotherNameIsRefused() throws Exception {
         EnrollmentEngine e = engine(new FakeCa());
         e.start();
-        String csr = TestCerts.csrPem(KeyType.EC_P256.generate(), "other.example");
+        String csr = SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of("other.example"));
         ExecutionException x = assertThrows(ExecutionException.class,
                 () -> e.enrollGatewayWithCsr(csr).get(20, TimeUnit.SECONDS));
         EnrollmentException cause = assertInstanceOf(EnrollmentException.class, x.getCause());
