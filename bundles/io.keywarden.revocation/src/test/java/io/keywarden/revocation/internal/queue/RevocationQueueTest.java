@@ -32,6 +32,7 @@ import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.FakeInventory;
 import io.keywarden.revocation.internal.TestData;
+import io.keywarden.testing.pki.TestKeys;
 
 @Timeout(30)
 class RevocationQueueTest {
@@ -161,7 +162,7 @@ class RevocationQueueTest {
             assertEquals(TicketState.FAILED, without.getState(), "no escrowed key, the account stays active");
             assertFalse(without.isAccountDeactivated());
         }
-        escrowed = TestData.ec("secp256r1");
+        escrowed = TestKeys.ec("secp256r1");
         try (RevocationQueue q = queue(CUSTODIAN)) {
             q.enqueue(ticket("t6", RevocationTarget.compromisedGateway("gw"), List.of(TestData.ACCOUNT), "a0", "a1", "a2"));
             RevocationTicket t = settled(q, "t6");
