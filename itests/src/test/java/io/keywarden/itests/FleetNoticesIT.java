@@ -13,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +54,7 @@ import org.osgi.service.event.EventHandler;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RevocationEvents;
+import io.keywarden.testing.pki.TestKeys;
 
 /**
  * Fleet revocation notices through a real Mosquitto: a gateway denies what a verified notice names and nothing a
@@ -84,9 +83,7 @@ public class FleetNoticesIT extends KeywardenTestSupport {
 
     @Before
     public void setUpFleet() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        authority = g.generateKeyPair();
+        authority = TestKeys.ec();
         fleetId = "fleet-" + Long.toHexString(System.nanoTime());
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(EventConstants.EVENT_TOPIC, FleetEvents.TOPIC_PREFIX + "*");
@@ -134,7 +131,7 @@ public class FleetNoticesIT extends KeywardenTestSupport {
         configureGateway();
         DenyList notices = awaitNoticeDenyList();
         MqttClient cloud = connect("attacker");
-        KeyPair other = KeyPairGenerator.getInstance("EC").generateKeyPair();
+        KeyPair other = TestKeys.ec();
 
         publish(cloud, "forged", sign(other.getPrivate(), AUTHORITY, notice("forged", List.of("aa"))));
         publish(cloud, "wrong-kid", sign(authority.getPrivate(), "someone-else", notice("wrong-kid", List.of("bb"))));

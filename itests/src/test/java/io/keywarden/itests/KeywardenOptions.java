@@ -91,6 +91,7 @@ final class KeywardenOptions {
         options.add(ourBundle(ItProperties.BUNDLE_REVOCATION));
         options.add(ourBundle(ItProperties.BUNDLE_MONITOR));
         options.add(ourBundle(ItProperties.BUNDLE_SIMULATOR));
+        options.add(ourBundle(ItProperties.BUNDLE_TEST_PKI));
         return options.toArray(new Option[0]);
     }
 
