@@ -16,6 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,7 +145,7 @@ class ChannelTest {
             assertEquals(ChannelClient.TLS_REFUSED, d.status().status());
         }
         // the server reports a refusal after the client has seen it
-        awaitTrue(() -> events.stream().filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED)).count() >= 6);
+        WAIT.until(() -> events.stream().filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED)).count() >= 6);
         List<String> reasons = new ArrayList<>();
         events.stream().filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED))
                 .forEach(e -> reasons.add((String) e.getValue().get(MonitorEvents.PROPERTY_REASON)));
@@ -200,7 +202,7 @@ class ChannelTest {
             assertEquals(ResponseAction.REVOKE, i.getAction());
             assertEquals(Reports.EVIL_FIRMWARE_SHA256, i.getEvidence().get("firmware.sha256"));
             assertEquals(s.serial(), i.getSerial().orElseThrow());
-            awaitTrue(() -> revoked.contains(s.serial()));
+            WAIT.until(() -> revoked.contains(s.serial()));
             assertTrue(quarantine.contains("sensor-4"));
         }
     }
@@ -212,7 +214,7 @@ class ChannelTest {
             Incident i = onlyIncident();
             assertEquals("forbidden-peer", i.getRule());
             assertEquals(Reports.FORBIDDEN_PEER_HOST + ":" + Reports.FORBIDDEN_PEER_PORT, i.getEvidence().get("peer"));
-            awaitTrue(() -> revoked.contains(s.serial()));
+            WAIT.until(() -> revoked.contains(s.serial()));
         }
     }
 
@@ -239,11 +241,7 @@ class ChannelTest {
         return all.get(0);
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier c) throws InterruptedException {
-        long end = System.nanoTime() + 5_000_000_000L;
-        while (!c.getAsBoolean()) {
-            assertFalse(System.nanoTime() > end, "timed out");
-            Thread.sleep(10);
-        }
-    }
+    /** Polls every 10 ms, for at most 5 s. */
+    private static final ConditionFactory WAIT = Awaitility.await().atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(10));
 }

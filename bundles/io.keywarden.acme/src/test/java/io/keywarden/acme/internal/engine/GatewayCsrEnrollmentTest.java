@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,13 +145,9 @@ class GatewayCsrEnrollmentTest {
 
         EnrollmentEngine second = engine(ca);
         second.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (second.status("gw.example").getNextAction().isEmpty()) { // resumed: its renewal is planned
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the second engine did not resume the gateway");
-            }
-            Thread.sleep(10);
-        }
+        // resumed: its renewal is planned
+        Awaitility.await("the second engine resumed the gateway").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(10)).until(() -> second.status("gw.example").getNextAction().isPresent());
         CertificateRecord afterRestart = second.renew("gw.example").get(20, TimeUnit.SECONDS);
         assertArrayEquals(key.getPublic().getEncoded(), afterRestart.getCertificate().getPublicKey().getEncoded(),
                 "after a restart the gateway key is still the caller's");

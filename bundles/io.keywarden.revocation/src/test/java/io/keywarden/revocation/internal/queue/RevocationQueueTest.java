@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,10 +97,8 @@ class RevocationQueueTest {
         ca.down = true;
         try (RevocationQueue first = queue(CUSTODIAN)) {
             first.enqueue(ticket("t1", RevocationTarget.device("x"), List.of(), "a1", "a2"));
-            long until = System.nanoTime() + 5_000_000_000L;
-            while (first.ticket("t1").get().snapshot().getAttempts() < 3 && System.nanoTime() < until) {
-                Thread.sleep(10);
-            }
+            Awaitility.await("three attempts at the unreachable CA").atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(10)).until(() -> first.ticket("t1").get().snapshot().getAttempts() >= 3);
             RevocationTicket retrying = first.ticket("t1").get().snapshot();
             assertEquals(TicketState.RETRYING, retrying.getState());
             assertTrue(retrying.getDetail().orElse("").contains("unreachable"), retrying.toString());
