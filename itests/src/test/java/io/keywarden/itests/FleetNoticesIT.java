@@ -44,6 +44,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.event.Event;
@@ -210,17 +211,16 @@ public class FleetNoticesIT extends KeywardenTestSupport {
         fleetConfig.update(p);
     }
 
-    private DenyList awaitNoticeDenyList() throws Exception {
+    private DenyList awaitNoticeDenyList() {
         String filter = "(" + FleetEvents.DENY_SOURCE_PROPERTY + "=" + FleetEvents.DENY_SOURCE_NOTICES + ")";
-        long deadline = System.nanoTime() + SERVICE_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Collection<ServiceReference<DenyList>> refs = context.getServiceReferences(DenyList.class, filter);
-            if (!refs.isEmpty()) {
-                return context.getService(refs.iterator().next());
+        return await("a DenyList with " + filter, SERVICE_TIMEOUT, () -> {
+            try {
+                Collection<ServiceReference<DenyList>> refs = context.getServiceReferences(DenyList.class, filter);
+                return refs.isEmpty() ? null : context.getService(refs.iterator().next());
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
             }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no DenyList with " + filter + " within " + SERVICE_TIMEOUT);
+        });
     }
 
     private void accepted(String ticket, String serial, String device) {

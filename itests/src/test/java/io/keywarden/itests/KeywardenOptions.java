@@ -70,6 +70,9 @@ final class KeywardenOptions {
 
         List<Option> options = new ArrayList<>();
         options.add(junitBundles());
+        // Awaitility for the tests' waits (KeywardenTestSupport.await); it needs Hamcrest 2, beside JUnit's 1.3
+        options.add(mavenBundle("org.hamcrest", "hamcrest", "2.2"));
+        options.add(mavenBundle("org.awaitility", "awaitility", "4.2.2"));
         options.add(systemTimeout(60_000));
         switch (framework) {
             case "equinox" -> add(options, EQUINOX_KURA_BUNDLES);
