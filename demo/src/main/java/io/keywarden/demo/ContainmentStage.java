@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.jose4j.json.JsonUtil;
+import org.jose4j.lang.JoseException;
 
 import io.keywarden.testing.pebble.FreePorts;
 import io.keywarden.testing.sensors.Profile;
@@ -156,9 +158,6 @@ final class ContainmentStage {
     record IncidentLine(String device, String rule, String severity, String action, String evidence, String ticket) {
     }
 
-    private static final Pattern FIELD = Pattern.compile("\"(device|rule|severity|action|ticket)\":\"([^\"]*)\"");
-    private static final Pattern EVIDENCE = Pattern.compile("\"evidence\":\\{([^}]*)\\}");
-
     /** The incidents in incidents.jsonl, the last line of each id winning (an update appends it again). */
     List<IncidentLine> incidents() {
         Path file = monitorData.resolve("incidents.jsonl");
@@ -168,22 +167,27 @@ final class ContainmentStage {
                 return List.of();
             }
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                Matcher id = Pattern.compile("\"id\":\"([^\"]*)\"").matcher(line);
-                if (!id.find()) {
+                Map<String, Object> m;
+                try {
+                    m = JsonUtil.parseJson(line);
+                } catch (JoseException tornByACrash) {
                     continue;
                 }
-                Map<String, String> f = new LinkedHashMap<>();
-                Matcher m = FIELD.matcher(line);
-                while (m.find()) {
-                    f.put(m.group(1), m.group(2));
+                if (!(m.get("id") instanceof String id)) {
+                    continue;
                 }
-                Matcher e = EVIDENCE.matcher(line);
-                byId.put(id.group(1), new IncidentLine(f.get("device"), f.get("rule"), f.get("severity"),
-                        f.get("action"), e.find() ? e.group(1).replace("\"", "") : "", f.get("ticket")));
+                String evidence = m.get("evidence") instanceof Map<?, ?> e ? e.entrySet().stream()
+                        .map(x -> x.getKey() + ":" + x.getValue()).collect(Collectors.joining(",")) : "";
+                byId.put(id, new IncidentLine(text(m, "device"), text(m, "rule"), text(m, "severity"),
+                        text(m, "action"), evidence, text(m, "ticket")));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return new ArrayList<>(byId.values());
+    }
+
+    private static String text(Map<String, Object> m, String key) {
+        return m.get(key) instanceof String s ? s : null;
     }
 }

@@ -330,7 +330,7 @@ final class FleetStage implements AutoCloseable {
     }
 
     private static void addARecord(ChallTestSrv dns, String host, String address) {
-        String body = "{\"host\":\"" + host + "\",\"addresses\":[\"" + address + "\"]}";
+        String body = JsonUtil.toJson(Map.of("host", host, "addresses", List.of(address)));
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + dns.managementPort() + "/add-a"))

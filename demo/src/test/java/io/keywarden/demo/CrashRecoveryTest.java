@@ -8,6 +8,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,12 +48,9 @@ class CrashRecoveryTest {
                         new ConfigFiles.Sensor(id, List.of(id + ".crash.keywarden.test"), null));
             }
             RuntimeProcess first = stage.startRuntime(runtimeJar, List.of());
-            long deadline = System.nanoTime() + 90_000_000_000L;
-            int done;
-            while ((done = stage.state().current().size()) < 12) {
-                assertTrue(System.nanoTime() < deadline, "no progress before the kill: " + done + " certificates");
-                Thread.sleep(5);
-            }
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(5))
+                    .untilAsserted(() -> assertTrue(stage.state().current().size() >= 12,
+                            () -> "no progress before the kill: " + stage.state().current().size() + " certificates"));
             first.kill();
             int atKill = stage.state().current().size();
             assertTrue(atKill < expected.size(), "the batch must be cut short, but all " + atKill + " were done");

@@ -11,6 +11,7 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -20,12 +21,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
+import org.awaitility.Awaitility;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,7 +96,7 @@ class FleetRevocationTest {
                     outcome.submitToRevokedMillis(), outcome.submitToDeniedMillis());
 
             // the account is deactivated: the authority's ticket says so, and the gateway cannot order any more
-            await(() -> ticketJson(fleet).contains("\"accountDeactivated\":true"), 15_000,
+            await(() -> accountDeactivated(fleet), 15_000,
                     () -> "account not deactivated\n" + a.tail(30));
             ConfigFiles.writeSensor(fleet.gateway.etc, "late", new ConfigFiles.Sensor("late",
                     List.of("late.fleet.keywarden.test"), null));
@@ -137,16 +141,19 @@ class FleetRevocationTest {
         }
     }
 
-    private static String ticketJson(FleetStage fleet) {
-        StringBuilder sb = new StringBuilder();
+    /** Whether one of the authority's journaled tickets says the account was deactivated. */
+    private static boolean accountDeactivated(FleetStage fleet) {
         try (var files = Files.list(fleet.authorityRevocation.resolve("tickets"))) {
             for (Path f : files.toList()) {
-                sb.append(Files.readString(f, StandardCharsets.UTF_8));
+                if (Boolean.TRUE.equals(JsonUtil.parseJson(Files.readString(f, StandardCharsets.UTF_8))
+                        .get("accountDeactivated"))) {
+                    return true;
+                }
             }
-        } catch (java.io.IOException e) {
-            return "";
+        } catch (java.io.IOException | JoseException notWrittenWhole) {
+            return false;
         }
-        return sb.toString();
+        return false;
     }
 
     private static String log(Path file) {
@@ -157,12 +164,9 @@ class FleetRevocationTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, long timeoutMillis, java.util.function.Supplier<String> message)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, message);
-            Thread.sleep(20);
-        }
+    /** On a timeout the message (with the runtime's log tail) is the failure's. */
+    private static void await(BooleanSupplier condition, long timeoutMillis, Supplier<String> message) {
+        Awaitility.await().atMost(Duration.ofMillis(timeoutMillis)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertTrue(condition.getAsBoolean(), message));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
+import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.Test;
 
 import io.keywarden.testing.pebble.CertStatus;
@@ -74,26 +77,22 @@ class RevocationCrashTest {
     }
 
     /** Every request has an answer file, and none was refused: accepted (or already retrying against the cut CA). */
-    private static void awaitAccepted(RevocationStage revocation, RuntimeProcess runtime) throws Exception {
+    private static void awaitAccepted(RevocationStage revocation, RuntimeProcess runtime) {
         Map<String, Map<String, Object>> accepted = new LinkedHashMap<>();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (accepted.size() < SENSORS) {
-            assertTrue(System.nanoTime() < deadline, "accepted so far: " + accepted.keySet() + "\n" + runtime.tail(30));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
             for (int i = 1; i <= SENSORS; i++) {
                 revocation.result(sensor(i)).ifPresent(r -> accepted.put(String.valueOf(r.get("ticket")), r));
             }
-            Thread.sleep(20);
-        }
+            assertTrue(accepted.size() >= SENSORS, () -> "accepted so far: " + accepted.keySet() + "\n" + runtime.tail(30));
+        });
         for (Map<String, Object> r : accepted.values()) {
             assertTrue(Set.of("ACCEPTED", "RETRYING").contains(r.get("state")), r.toString());
         }
     }
 
-    private static void awaitAllRevoked(LocalStage stage, Map<String, StateDir.Cert> certs) throws Exception {
-        long deadline = System.nanoTime() + 90_000_000_000L;
-        List<String> notYet = new ArrayList<>();
-        do {
-            notYet.clear();
+    private static void awaitAllRevoked(LocalStage stage, Map<String, StateDir.Cert> certs) {
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            List<String> notYet = new ArrayList<>();
             for (int i = 1; i <= SENSORS; i++) {
                 CertStatus s = stage.pebble.certStatus(certs.get(sensor(i)).serial());
                 if (!s.isRevoked()) {
@@ -102,9 +101,8 @@ class RevocationCrashTest {
                     assertEquals(1, s.reason(), sensor(i) + " revoked for key compromise");
                 }
             }
-            assertTrue(System.nanoTime() < deadline, "not revoked after the restart: " + notYet);
-            Thread.sleep(100);
-        } while (!notYet.isEmpty());
+            assertTrue(notYet.isEmpty(), "not revoked after the restart: " + notYet);
+        });
     }
 
     private static void assertEachRevokedOnceInTheAudit(Path auditLog, Map<String, StateDir.Cert> certs)
@@ -118,22 +116,17 @@ class RevocationCrashTest {
         }
     }
 
-    private static void awaitJournalSettled(Path tickets) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (true) {
-            List<String> states = new ArrayList<>();
+    private static void awaitJournalSettled(Path tickets) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            List<Object> states = new ArrayList<>();
             try (Stream<Path> files = Files.list(tickets)) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
-                    String json = Files.readString(f, StandardCharsets.UTF_8);
-                    states.add(json.replaceAll("(?s)^.*?\"state\":\"([A-Z]+)\".*", "$1"));
+                    states.add(JsonUtil.parseJson(Files.readString(f, StandardCharsets.UTF_8)).get("state"));
                 }
             }
-            if (states.size() == SENSORS && states.stream().allMatch("REVOKED"::equals)) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "tickets in the journal: " + states);
-            Thread.sleep(100);
-        }
+            assertTrue(states.size() == SENSORS && states.stream().allMatch("REVOKED"::equals),
+                    "tickets in the journal: " + states);
+        });
     }
 
     private static String sensor(int i) {

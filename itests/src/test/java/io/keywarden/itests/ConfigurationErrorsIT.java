@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 
+import org.awaitility.Awaitility;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -72,16 +73,17 @@ public class ConfigurationErrorsIT extends KeywardenTestSupport {
             throw new AssertionError(e.getMessage() + "; the registered service's object is " + service
                     + " (SCR keeps the service of an immediate component whose activate() threw)");
         }
-        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-        while (System.nanoTime() < until) {
-            assertTrue("GatewayEnrollmentService registered with an invalid configuration",
-                    !isRegistered(GatewayEnrollmentService.class));
-            assertTrue("SensorEnrollmentService registered with an invalid configuration",
-                    !isRegistered(SensorEnrollmentService.class));
-            assertTrue("CertificateInventory registered with an invalid configuration",
-                    !isRegistered(CertificateInventory.class));
-            Thread.sleep(50);
-        }
+        // for a whole second, none of the services appears
+        Awaitility.await().pollInSameThread().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> {
+                    assertTrue("GatewayEnrollmentService registered with an invalid configuration",
+                            !isRegistered(GatewayEnrollmentService.class));
+                    assertTrue("SensorEnrollmentService registered with an invalid configuration",
+                            !isRegistered(SensorEnrollmentService.class));
+                    assertTrue("CertificateInventory registered with an invalid configuration",
+                            !isRegistered(CertificateInventory.class));
+                });
         assertAllBundlesActive();
         events.clear();
     }

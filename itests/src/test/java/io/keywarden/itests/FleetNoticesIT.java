@@ -13,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +44,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.event.Event;
@@ -56,6 +55,7 @@ import org.osgi.service.event.EventHandler;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RevocationEvents;
+import io.keywarden.testing.pki.TestKeys;
 
 /**
  * Fleet revocation notices through a real Mosquitto: a gateway denies what a verified notice names and nothing a
@@ -84,9 +84,7 @@ public class FleetNoticesIT extends KeywardenTestSupport {
 
     @Before
     public void setUpFleet() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        authority = g.generateKeyPair();
+        authority = TestKeys.ec();
         fleetId = "fleet-" + Long.toHexString(System.nanoTime());
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(EventConstants.EVENT_TOPIC, FleetEvents.TOPIC_PREFIX + "*");
@@ -134,7 +132,7 @@ public class FleetNoticesIT extends KeywardenTestSupport {
         configureGateway();
         DenyList notices = awaitNoticeDenyList();
         MqttClient cloud = connect("attacker");
-        KeyPair other = KeyPairGenerator.getInstance("EC").generateKeyPair();
+        KeyPair other = TestKeys.ec();
 
         publish(cloud, "forged", sign(other.getPrivate(), AUTHORITY, notice("forged", List.of("aa"))));
         publish(cloud, "wrong-kid", sign(authority.getPrivate(), "someone-else", notice("wrong-kid", List.of("bb"))));
@@ -213,17 +211,16 @@ public class FleetNoticesIT extends KeywardenTestSupport {
         fleetConfig.update(p);
     }
 
-    private DenyList awaitNoticeDenyList() throws Exception {
+    private DenyList awaitNoticeDenyList() {
         String filter = "(" + FleetEvents.DENY_SOURCE_PROPERTY + "=" + FleetEvents.DENY_SOURCE_NOTICES + ")";
-        long deadline = System.nanoTime() + SERVICE_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Collection<ServiceReference<DenyList>> refs = context.getServiceReferences(DenyList.class, filter);
-            if (!refs.isEmpty()) {
-                return context.getService(refs.iterator().next());
+        return await("a DenyList with " + filter, SERVICE_TIMEOUT, () -> {
+            try {
+                Collection<ServiceReference<DenyList>> refs = context.getServiceReferences(DenyList.class, filter);
+                return refs.isEmpty() ? null : context.getService(refs.iterator().next());
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
             }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no DenyList with " + filter + " within " + SERVICE_TIMEOUT);
+        });
     }
 
     private void accepted(String ticket, String serial, String device) {
@@ -285,7 +282,8 @@ public class FleetNoticesIT extends KeywardenTestSupport {
 
     private static byte[] unsigned(Map<String, Object> payload) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String header = b64.encodeToString(("{\"alg\":\"none\",\"kid\":\"" + AUTHORITY + "\"}").getBytes(StandardCharsets.UTF_8));
+        String header = b64.encodeToString(JsonUtil.toJson(Map.of("alg", "none", "kid", AUTHORITY))
+                .getBytes(StandardCharsets.UTF_8));
         String body = b64.encodeToString(JsonUtil.toJson(payload).getBytes(StandardCharsets.UTF_8));
         return (header + "." + body + ".").getBytes(StandardCharsets.US_ASCII);
     }

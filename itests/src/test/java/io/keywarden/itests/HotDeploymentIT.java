@@ -291,28 +291,10 @@ public class HotDeploymentIT {
     private static <T> T await(String what, Supplier<T> probe) {
         long start = System.nanoTime();
         try {
-            return awaitInner(what, probe);
+            return KeywardenTestSupport.await(what, TIMEOUT, probe);
         } finally {
             System.out.println("waited " + (System.nanoTime() - start) / 1_000_000 + " ms for: " + what);
         }
     }
 
-    private static <T> T awaitInner(String what, Supplier<T> probe) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            T v = probe.get();
-            if (v != null && !Boolean.FALSE.equals(v)) {
-                return v;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
 }

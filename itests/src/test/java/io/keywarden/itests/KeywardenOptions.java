@@ -51,6 +51,7 @@ final class KeywardenOptions {
         { "org.bouncycastle", "bcutil-jdk18on", "1.78.1" },
         { "org.bouncycastle", "bcpkix-jdk18on", "1.78.1" },
         { "org.bitbucket.b_c", "jose4j", "0.9.6" },
+        { "com.google.code.gson", "gson", "2.9.0" },
     };
 
     /** What Kura 5.4-5.6 has besides its API and the common bundles, and the Kura adapter imports: Gson 2.9.0. */
@@ -74,6 +75,9 @@ final class KeywardenOptions {
 
         List<Option> options = new ArrayList<>();
         options.add(junitBundles());
+        // Awaitility for the tests' waits (KeywardenTestSupport.await); it needs Hamcrest 2, beside JUnit's 1.3
+        options.add(mavenBundle("org.hamcrest", "hamcrest", "2.2"));
+        options.add(mavenBundle("org.awaitility", "awaitility", "4.2.2"));
         options.add(systemTimeout(60_000));
         switch (framework) {
             case "equinox" -> add(options, EQUINOX_KURA_BUNDLES);
@@ -95,6 +99,7 @@ final class KeywardenOptions {
         options.add(ourBundle(ItProperties.BUNDLE_REVOCATION));
         options.add(ourBundle(ItProperties.BUNDLE_MONITOR));
         options.add(ourBundle(ItProperties.BUNDLE_SIMULATOR));
+        options.add(ourBundle(ItProperties.BUNDLE_TEST_PKI));
         return options.toArray(new Option[0]);
     }
 

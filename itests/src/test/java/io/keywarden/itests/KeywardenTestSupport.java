@@ -33,6 +33,8 @@ import java.util.stream.Stream;
 
 import javax.inject.Inject;
 
+import org.awaitility.Awaitility;
+import org.awaitility.pollinterval.IterativePollInterval;
 import org.junit.After;
 import org.junit.Before;
 import org.ops4j.pax.exam.Option;
@@ -187,26 +189,18 @@ public abstract class KeywardenTestSupport {
         throw new AssertionError("no bundle " + symbolicName + " installed");
     }
 
-    /** Polls {@code probe} until it returns non-null (or true), failing after {@code timeout}. */
+    private static final Duration MAX_POLL = Duration.ofMillis(250);
+
+    /**
+     * Polls {@code probe} with Awaitility (installed in the framework) until it returns non-null (or true), failing
+     * after {@code timeout}; every wait of the itests goes through here. The probe runs on the test's own thread:
+     * Awaitility's poller thread carries the alias in its name, and tests count threads by name.
+     */
     protected static <T> T await(String what, Duration timeout, Supplier<T> probe) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = 20;
-        while (true) {
-            T v = probe.get();
-            if (v != null && !Boolean.FALSE.equals(v)) {
-                return v;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what);
-            }
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for: " + what, e);
-            }
-            pause = Math.min(pause * 2, 250);
-        }
+        return Awaitility.await(what).atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO)
+                .pollInterval(IterativePollInterval.iterative(d -> d.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL
+                        : d.multipliedBy(2), Duration.ofMillis(20)))
+                .until(probe::get, v -> v != null && !Boolean.FALSE.equals(v));
     }
 
     protected static void awaitTrue(String what, Duration timeout, Supplier<Boolean> condition) {

@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Hashtable;
 import java.util.Map;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.cloudconnection.message.KuraMessage;
 import org.eclipse.kura.cloudconnection.request.RequestHandler;
@@ -97,27 +100,25 @@ public class KuraRemoteRevocationIT extends RevocationTestSupport {
         assertTrue(tickets, tickets.contains("\"refusal\":\"BAD_SIGNATURE\""));
 
         // GET certificates shows sensor-1's certificate REVOKED, sensor-2's still CURRENT
-        String revokedEntry = "\"serial\":\"" + certs.get("sensor-1").getSerial() + "\"";
+        String revokedEntry = certs.get("sensor-1").getSerial();
         String certificates = awaitTrueThen("sensor-1 REVOKED in GET certificates", () -> {
             String body = new String(handler.doGet(context(), request("certificates")).getPayload().getBody(),
                     StandardCharsets.UTF_8);
             return statusOf(body, revokedEntry).equals("REVOKED") ? body : null;
         });
         assertEquals(certificates, "CURRENT",
-                statusOf(certificates, "\"serial\":\"" + certs.get("sensor-2").getSerial() + "\""));
+                statusOf(certificates, certs.get("sensor-2").getSerial()));
     }
 
-    /** The status field of the certificate object in which {@code serialField} appears. */
-    private static String statusOf(String json, String serialField) {
-        int at = json.indexOf(serialField);
-        if (at < 0) {
-            return "";
+    /** The status of the certificate with this serial in GET certificates' answer (a JSON array), or "". */
+    private static String statusOf(String json, String serial) {
+        for (JsonElement e : JsonParser.parseString(json).getAsJsonArray()) {
+            JsonObject record = e.getAsJsonObject();
+            if (serial.equals(record.get("serial").getAsString())) {
+                return record.get("status").getAsString();
+            }
         }
-        int start = json.lastIndexOf('{', at);
-        int end = json.indexOf('}', at);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"status\":\"([A-Z]+)\"")
-                .matcher(json.substring(start, end));
-        return m.find() ? m.group(1) : "";
+        return "";
     }
 
     private static String awaitTrueThen(String what, ThrowingSupplier<String> probe) {

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.InputStream;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,17 +17,11 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import javax.security.auth.x500.X500Principal;
-
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -47,6 +40,7 @@ import io.keywarden.api.monitor.ProcessInfo;
 import io.keywarden.api.monitor.ResponseAction;
 import io.keywarden.api.monitor.SocketInfo;
 import io.keywarden.api.revocation.RevocationEvents;
+import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.sensors.ChannelClient;
 import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.Reports;
@@ -163,7 +157,7 @@ public class MonitorIT extends MonitorTestSupport {
         // no certificate; a certificate from a CA the gateway does not use
         assertRefused(new ChannelClient(channel, null, List.of(), trusted, 5000), "no client certificate");
         KeyPair foreignKey = SensorKeys.newKey();
-        X509Certificate foreign = selfSigned(foreignKey, "CN=" + sensor.deviceId());
+        X509Certificate foreign = TestCa.selfSigned(sensor.deviceId(), foreignKey);
         assertRefused(new ChannelClient(channel, foreignKey.getPrivate(), List.of(foreign), trusted, 5000),
                 "certificate not issued by this gateway's CA");
 
@@ -345,13 +339,6 @@ public class MonitorIT extends MonitorTestSupport {
 
     private static long count(DeviceMonitor monitor, String deviceId) {
         return monitor.getIncidents().stream().filter(i -> i.getDeviceId().equals(deviceId)).count();
-    }
-
-    private static X509Certificate selfSigned(KeyPair key, String dn) throws Exception {
-        X500Principal name = new X500Principal(dn);
-        return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name, BigInteger.TEN,
-                Date.from(Instant.now().minusSeconds(60)), Date.from(Instant.now().plusSeconds(3600)), name,
-                key.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
     }
 
     private static byte[] readLine(InputStream in) throws Exception {

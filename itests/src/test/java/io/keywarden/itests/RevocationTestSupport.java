@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +35,7 @@ import io.keywarden.api.revocation.RevocationRequestSigner;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.RevocationTicket;
+import io.keywarden.testing.pki.TestKeys;
 
 /**
  * What the revocation tests share: a gateway with sensors enrolled at a real Pebble (with escrow of its account key
@@ -205,10 +204,8 @@ public abstract class RevocationTestSupport extends KeywardenTestSupport {
         assertEquals("Pebble's reason for " + serial, reason.getCode(), ca.revocationReason(serial));
     }
 
-    protected static KeyPair ecKeyPair() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        return g.generateKeyPair();
+    protected static KeyPair ecKeyPair() {
+        return TestKeys.ec();
     }
 
     protected static String pem(String type, byte[] der) {

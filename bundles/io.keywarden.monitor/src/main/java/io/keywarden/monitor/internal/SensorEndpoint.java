@@ -2,6 +2,7 @@ package io.keywarden.monitor.internal;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -19,10 +20,10 @@ import io.keywarden.monitor.internal.policy.Finding;
 import io.keywarden.monitor.internal.policy.Learner;
 import io.keywarden.monitor.internal.policy.Policy;
 import io.keywarden.monitor.internal.policy.Rule;
-import io.keywarden.monitor.internal.report.Json;
 import io.keywarden.monitor.internal.report.ReportException;
 import io.keywarden.monitor.internal.report.ReportParser;
 import io.keywarden.monitor.internal.report.StatusReport;
+import io.keywarden.monitor.internal.report.StrictJson;
 import io.keywarden.monitor.internal.response.Containment;
 
 /**
@@ -81,7 +82,7 @@ final class SensorEndpoint implements ChannelHandler {
             case REPORT -> post(request) ? report(client, request, p, cls, received) : notAllowed();
             case DATA -> post(request) ? data(request) : notAllowed();
             case STATUS -> "GET".equals(request.method())
-                    ? HttpResponse.json(200, Json.write(Map.of("device", client.deviceId(), "serial", client.serial())))
+                    ? HttpResponse.json(200, StrictJson.write(Map.of("device", client.deviceId(), "serial", client.serial())))
                     : notAllowed();
             default -> HttpResponse.error(404, "no such endpoint: " + path);
         };
@@ -104,10 +105,19 @@ final class SensorEndpoint implements ChannelHandler {
         activity.reported(client.deviceId());
         if (learning) {
             learner.report(p.classNameOf(client.deviceId()), client.deviceId(), report, received);
-            return HttpResponse.json(202, "{\"accepted\":" + report.sequence() + ",\"learning\":true}");
+            return accepted(report.sequence(), true);
         }
         HttpResponse refused = actAll(client, p, Evaluator.evaluate(cls, report), received, 403);
-        return refused != null ? refused : HttpResponse.json(202, "{\"accepted\":" + report.sequence() + "}");
+        return refused != null ? refused : accepted(report.sequence(), false);
+    }
+
+    private static HttpResponse accepted(long sequence, boolean learning) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("accepted", sequence);
+        if (learning) {
+            body.put("learning", true);
+        }
+        return HttpResponse.json(202, StrictJson.write(body));
     }
 
     private static HttpResponse data(HttpRequest request) {
@@ -116,11 +126,11 @@ final class SensorEndpoint implements ChannelHandler {
             return bad;
         }
         try {
-            Json.parse(request.bodyText());
+            StrictJson.parse(request.bodyText());
         } catch (ReportException e) {
             return HttpResponse.error(400, e.getMessage());
         }
-        return HttpResponse.json(202, "{\"stored\":" + request.body().length + "}");
+        return HttpResponse.json(202, StrictJson.write(Map.of("stored", request.body().length)));
     }
 
     /** Applies each finding; returns the refusal when one of them took the device off the channel. */

@@ -15,6 +15,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.monitor.internal.response.QuarantineStore;
+import io.keywarden.testing.pki.TestCa;
 
 /** What the sensor channel admits, decided before any report is read. */
 class ChannelAdmissionTest {
@@ -24,11 +25,11 @@ class ChannelAdmissionTest {
 
     @Test
     void withoutADenyListNoSensorIsAdmittedAndOnceOneIsThereTheyAre() throws Exception {
-        TestPki pki = new TestPki("Test CA");
+        TestCa pki = TestCa.root("Test CA");
         List<DenyList> denyLists = new CopyOnWriteArrayList<>();
-        ChannelAdmission admission = new ChannelAdmission(new FakeServices.Gateway(pki.issue("gateway")),
+        ChannelAdmission admission = new ChannelAdmission(new FakeServices.Gateway("gateway", pki.issue("gateway")),
                 new FakeServices.Inventory(), denyLists, new QuarantineStore(data), (topic, props) -> { });
-        CertificateRecord sensor = pki.issue("sensor-1").record(DeviceKind.SENSOR);
+        CertificateRecord sensor = FakeServices.record("sensor-1", pki.issue("sensor-1"), DeviceKind.SENSOR);
 
         Optional<String> closed = admission.refusal(sensor);
         assertTrue(closed.isPresent(), "a revoked sensor could not be told apart: the channel must fail closed");
@@ -43,8 +44,8 @@ class ChannelAdmissionTest {
 
     @Test
     void theGatewaysOwnCertificateIsNotAdmittedAsASensor() throws Exception {
-        TestPki pki = new TestPki("Test CA");
-        FakeServices.Gateway gateway = new FakeServices.Gateway(pki.issue("gateway"));
+        TestCa pki = TestCa.root("Test CA");
+        FakeServices.Gateway gateway = new FakeServices.Gateway("gateway", pki.issue("gateway"));
         ChannelAdmission admission = new ChannelAdmission(gateway, new FakeServices.Inventory(),
                 List.of(new FakeServices.Deny()), new QuarantineStore(data), (topic, props) -> { });
 

@@ -16,6 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,9 @@ import io.keywarden.monitor.internal.policy.Policy;
 import io.keywarden.monitor.internal.response.Containment;
 import io.keywarden.monitor.internal.response.IncidentLog;
 import io.keywarden.monitor.internal.response.QuarantineStore;
+import io.keywarden.testing.pki.Issued;
+import io.keywarden.testing.pki.LeafBuilder;
+import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.sensors.ChannelClient;
 import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.Reports;
@@ -49,7 +54,7 @@ class ChannelTest {
 
     private final List<Map.Entry<String, Map<String, Object>>> events = new CopyOnWriteArrayList<>();
     private final List<String> revoked = new CopyOnWriteArrayList<>();
-    private TestPki pki;
+    private TestCa pki;
     private FakeServices.Gateway gateway;
     private final FakeServices.Inventory inventory = new FakeServices.Inventory();
     private final FakeServices.Deny deny = new FakeServices.Deny();
@@ -61,8 +66,8 @@ class ChannelTest {
 
     @BeforeEach
     void start() throws Exception {
-        pki = new TestPki("Test CA");
-        gateway = new FakeServices.Gateway(pki.issue("gateway"));
+        pki = TestCa.root("Test CA");
+        gateway = new FakeServices.Gateway("gateway", pki.issue("gateway"));
         quarantine = new QuarantineStore(data);
         incidents = new IncidentLog(data);
         executor = Executors.newSingleThreadScheduledExecutor();
@@ -89,9 +94,9 @@ class ChannelTest {
     }
 
     private SimulatedSensor enrolled(String id, Profile profile) throws Exception {
-        TestPki.Leaf leaf = pki.issue(id);
-        inventory.records.add(leaf.record(DeviceKind.SENSOR));
-        return new SimulatedSensor(id, leaf.key(), leaf.chain(), profile, channel.address(), List.of(pki.ca));
+        Issued leaf = pki.issue(id);
+        inventory.records.add(FakeServices.record(id, leaf, DeviceKind.SENSOR));
+        return new SimulatedSensor(id, leaf.key(), leaf.chain(), profile, channel.address(), List.of(pki.certificate()));
     }
 
     @Test
@@ -108,31 +113,31 @@ class ChannelTest {
 
     @Test
     void clientsWithoutOrWithForeignExpiredOrDeniedCertificatesAreRefusedAtTheHandshake() throws Exception {
-        ChannelClient none = new ChannelClient(channel.address(), null, List.of(), List.of(pki.ca), 5000);
+        ChannelClient none = new ChannelClient(channel.address(), null, List.of(), List.of(pki.certificate()), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, none.get("/v1/status").status());
 
-        TestPki other = new TestPki("Foreign CA");
-        TestPki.Leaf foreign = other.issue("sensor-f");
+        TestCa other = TestCa.root("Foreign CA");
+        Issued foreign = other.issue("sensor-f");
         ChannelClient f = new ChannelClient(channel.address(), foreign.key().getPrivate(), foreign.chain(),
-                List.of(pki.ca), 5000);
+                List.of(pki.certificate()), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, f.get("/v1/status").status());
 
-        TestPki.Leaf notOrdered = pki.issue("sensor-n"); // our CA, but not in the gateway's inventory
+        Issued notOrdered = pki.issue("sensor-n"); // our CA, but not in the gateway's inventory
         ChannelClient n = new ChannelClient(channel.address(), notOrdered.key().getPrivate(), notOrdered.chain(),
-                List.of(pki.ca), 5000);
+                List.of(pki.certificate()), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, n.get("/v1/status").status());
 
-        TestPki.Leaf expired = pki.issue("sensor-x", Instant.now().minusSeconds(7200), Instant.now().minusSeconds(60));
-        inventory.records.add(expired.record(DeviceKind.SENSOR));
+        Issued expired = pki.leaf("sensor-x").validity(Instant.now().minusSeconds(7200), Instant.now().minusSeconds(60))
+                .issue();
+        inventory.records.add(FakeServices.record("sensor-x", expired, DeviceKind.SENSOR));
         ChannelClient x = new ChannelClient(channel.address(), expired.key().getPrivate(), expired.chain(),
-                List.of(pki.ca), 5000);
+                List.of(pki.certificate()), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, x.get("/v1/status").status());
 
-        TestPki.Leaf serverOnly = pki.issue("sensor-s", Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600),
-                org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth);
-        inventory.records.add(serverOnly.record(DeviceKind.SENSOR));
+        Issued serverOnly = pki.leaf("sensor-s").usage(LeafBuilder.Usage.TLS_SERVER).issue();
+        inventory.records.add(FakeServices.record("sensor-s", serverOnly, DeviceKind.SENSOR));
         ChannelClient so = new ChannelClient(channel.address(), serverOnly.key().getPrivate(), serverOnly.chain(),
-                List.of(pki.ca), 5000);
+                List.of(pki.certificate()), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, so.get("/v1/status").status());
 
         try (SimulatedSensor d = enrolled("sensor-d", Profile.WELL_BEHAVED)) {
@@ -140,7 +145,7 @@ class ChannelTest {
             assertEquals(ChannelClient.TLS_REFUSED, d.status().status());
         }
         // the server reports a refusal after the client has seen it
-        awaitTrue(() -> events.stream().filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED)).count() >= 6);
+        WAIT.until(() -> events.stream().filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED)).count() >= 6);
         List<String> reasons = new ArrayList<>();
         events.stream().filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED))
                 .forEach(e -> reasons.add((String) e.getValue().get(MonitorEvents.PROPERTY_REASON)));
@@ -197,7 +202,7 @@ class ChannelTest {
             assertEquals(ResponseAction.REVOKE, i.getAction());
             assertEquals(Reports.EVIL_FIRMWARE_SHA256, i.getEvidence().get("firmware.sha256"));
             assertEquals(s.serial(), i.getSerial().orElseThrow());
-            awaitTrue(() -> revoked.contains(s.serial()));
+            WAIT.until(() -> revoked.contains(s.serial()));
             assertTrue(quarantine.contains("sensor-4"));
         }
     }
@@ -209,7 +214,7 @@ class ChannelTest {
             Incident i = onlyIncident();
             assertEquals("forbidden-peer", i.getRule());
             assertEquals(Reports.FORBIDDEN_PEER_HOST + ":" + Reports.FORBIDDEN_PEER_PORT, i.getEvidence().get("peer"));
-            awaitTrue(() -> revoked.contains(s.serial()));
+            WAIT.until(() -> revoked.contains(s.serial()));
         }
     }
 
@@ -236,11 +241,7 @@ class ChannelTest {
         return all.get(0);
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier c) throws InterruptedException {
-        long end = System.nanoTime() + 5_000_000_000L;
-        while (!c.getAsBoolean()) {
-            assertFalse(System.nanoTime() > end, "timed out");
-            Thread.sleep(10);
-        }
-    }
+    /** Polls every 10 ms, for at most 5 s. */
+    private static final ConditionFactory WAIT = Awaitility.await().atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(10));
 }

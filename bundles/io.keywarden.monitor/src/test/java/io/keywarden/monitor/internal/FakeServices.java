@@ -10,10 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.revocation.DenyList;
+import io.keywarden.testing.pki.Issued;
 
 /** Hand-written stand-ins for the enrollment services and the deny list, with canned data. */
 final class FakeServices {
@@ -21,19 +24,30 @@ final class FakeServices {
     private FakeServices() {
     }
 
-    static final class Gateway implements GatewayEnrollmentService {
-        final TestPki.Leaf leaf;
+    /** The record the gateway keeps of a certificate it ordered for this device. */
+    static CertificateRecord record(String deviceId, Issued leaf, DeviceKind kind) {
+        X509Certificate c = leaf.certificate();
+        return CertificateRecord.builder().deviceId(deviceId).kind(kind).identifiers(List.of(deviceId + ".test"))
+                .serial(leaf.serialHex()).notBefore(c.getNotBefore().toInstant()).notAfter(c.getNotAfter().toInstant())
+                .chain(leaf.chain()).accountUrl("https://ca.test/acct/1").keyCustody(KeyCustody.DEVICE)
+                .issuedAt(c.getNotBefore().toInstant()).build();
+    }
 
-        Gateway(TestPki.Leaf leaf) {
+    static final class Gateway implements GatewayEnrollmentService {
+        final String deviceId;
+        final Issued leaf;
+
+        Gateway(String deviceId, Issued leaf) {
+            this.deviceId = deviceId;
             this.leaf = leaf;
         }
 
-        @Override public String getDeviceId() { return leaf.deviceId(); }
+        @Override public String getDeviceId() { return deviceId; }
         @Override public EnrollmentStatus getStatus() {
-            return new EnrollmentStatus(leaf.deviceId(), EnrollmentState.ENROLLED, 0, null, null);
+            return new EnrollmentStatus(deviceId, EnrollmentState.ENROLLED, 0, null, null);
         }
         @Override public Optional<CertificateRecord> getCertificate() {
-            return Optional.of(leaf.record(io.keywarden.api.enrollment.DeviceKind.GATEWAY));
+            return Optional.of(record(deviceId, leaf, DeviceKind.GATEWAY));
         }
         @Override public List<X509Certificate> getCaCertificates() { return leaf.chain().subList(1, leaf.chain().size()); }
         @Override public Optional<KeyStore.PrivateKeyEntry> getTlsIdentity() { return Optional.of(leaf.entry()); }

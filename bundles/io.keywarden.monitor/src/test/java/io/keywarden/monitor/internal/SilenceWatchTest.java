@@ -24,6 +24,7 @@ import io.keywarden.monitor.internal.policy.DeviceClassPolicy;
 import io.keywarden.monitor.internal.policy.Finding;
 import io.keywarden.monitor.internal.policy.Policy;
 import io.keywarden.monitor.internal.policy.Rule;
+import io.keywarden.testing.pki.TestCa;
 
 /** The silence rule over the gateway's roster and what the channel saw, with a clock the test moves. */
 class SilenceWatchTest {
@@ -35,12 +36,12 @@ class SilenceWatchTest {
     private final Set<String> quarantined = ConcurrentHashMap.newKeySet();
     private final List<String> flagged = new ArrayList<>();
     private final List<Finding> findings = new ArrayList<>();
-    private TestPki pki;
+    private TestCa pki;
     private SilenceWatch watch;
 
     @BeforeEach
     void setUp() throws Exception {
-        pki = new TestPki("silence-ca");
+        pki = TestCa.root("silence-ca");
         // heartbeat 10 s, 2 may be missed: 20 s of silence allowed
         DeviceClassPolicy cls = new DeviceClassPolicy(Policy.DEFAULT_CLASS, Set.of(), Set.of(), Set.of(), 0,
                 Duration.ofSeconds(10), 2);
@@ -54,7 +55,7 @@ class SilenceWatchTest {
 
     private CertificateRecord enrolled(String id, DeviceKind kind, Instant issuedAt, CertificateStatus status)
             throws Exception {
-        CertificateRecord r = pki.issue(id).record(kind).toBuilder().issuedAt(issuedAt).status(status).build();
+        CertificateRecord r = FakeServices.record(id, pki.issue(id), kind).toBuilder().issuedAt(issuedAt).status(status).build();
         synchronized (inventory) {
             inventory.records.add(r);
         }

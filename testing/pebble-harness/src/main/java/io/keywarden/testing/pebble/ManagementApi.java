@@ -11,12 +11,16 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 
 /** Client of Pebble's management interface (roots, intermediates, certificate status) over the harness's TLS. */
 final class ManagementApi {
@@ -42,7 +46,7 @@ final class ManagementApi {
         HttpResponse<String> r = send(path);
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + " answered HTTP " + r.statusCode() + ": "
-                    + Json.abbreviate(r.body()));
+                    + abbreviate(r.body()));
         }
         return r.body();
     }
@@ -57,15 +61,29 @@ final class ManagementApi {
         }
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET cert-status-by-serial/" + serial + " answered HTTP " + r.statusCode()
-                    + ": " + Json.abbreviate(r.body()));
+                    + ": " + abbreviate(r.body()));
         }
-        Map<String, Object> json = Json.parseObject(r.body());
-        Object status = json.get("Status");
-        if (!(status instanceof String)) {
-            throw new IllegalStateException("no Status in cert-status answer: " + Json.abbreviate(r.body()));
+        return parseCertStatus(r.body());
+    }
+
+    /** Pebble's cert-status answer: {@code Status}, and {@code Reason} and {@code RevokedAt} once revoked. */
+    static CertStatus parseCertStatus(String body) {
+        JsonObject json;
+        try {
+            json = JsonParser.parseString(body).getAsJsonObject();
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new IllegalStateException("cert-status answer is not a JSON object: " + abbreviate(body), e);
         }
-        int reason = json.get("Reason") instanceof Number n ? n.intValue() : 0;
-        return new CertStatus((String) status, reason, parseRevokedAt(json.get("RevokedAt")));
+        if (!(json.get("Status") instanceof JsonPrimitive status) || !status.isString()) {
+            throw new IllegalStateException("no Status in cert-status answer: " + abbreviate(body));
+        }
+        int reason = json.get("Reason") instanceof JsonPrimitive p && p.isNumber() ? p.getAsInt() : 0;
+        String revokedAt = json.get("RevokedAt") instanceof JsonPrimitive p && p.isString() ? p.getAsString() : null;
+        return new CertStatus(status.getAsString(), reason, parseRevokedAt(revokedAt));
+    }
+
+    static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
     }
 
     static String normalizeSerial(String serialHex) {

@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+
 /** Pebble's JSON configuration file, written once when a harness is built. */
 final class PebbleConfig {
     private final int acmePort;
@@ -44,27 +47,23 @@ final class PebbleConfig {
     }
 
     String json() {
-        StringBuilder j = new StringBuilder();
-        j.append("{\n  \"pebble\": {\n");
-        j.append("    \"listenAddress\": ").append(Json.quote("127.0.0.1:" + acmePort)).append(",\n");
-        j.append("    \"managementListenAddress\": ").append(Json.quote("127.0.0.1:" + managementPort)).append(",\n");
-        j.append("    \"certificate\": ").append(Json.quote(tls.serverCertFile.toString())).append(",\n");
-        j.append("    \"privateKey\": ").append(Json.quote(tls.serverKeyFile.toString())).append(",\n");
-        j.append("    \"httpPort\": ").append(httpPort).append(",\n");
-        j.append("    \"tlsPort\": ").append(tlsPort).append(",\n");
-        j.append("    \"ocspResponderURL\": \"\",\n");
-        j.append("    \"externalAccountBindingRequired\": ").append(eabRequired).append(",\n");
-        j.append("    \"externalAccountMACKeys\": {");
-        String sep = "";
-        for (Map.Entry<String, String> e : eabKeys.entrySet()) {
-            j.append(sep).append("\n      ").append(Json.quote(e.getKey())).append(": ").append(Json.quote(e.getValue()));
-            sep = ",";
-        }
-        j.append(eabKeys.isEmpty() ? "}" : "\n    }");
+        JsonObject p = new JsonObject();
+        p.addProperty("listenAddress", "127.0.0.1:" + acmePort);
+        p.addProperty("managementListenAddress", "127.0.0.1:" + managementPort);
+        p.addProperty("certificate", tls.serverCertFile.toString());
+        p.addProperty("privateKey", tls.serverKeyFile.toString());
+        p.addProperty("httpPort", httpPort);
+        p.addProperty("tlsPort", tlsPort);
+        p.addProperty("ocspResponderURL", "");
+        p.addProperty("externalAccountBindingRequired", eabRequired);
+        JsonObject keys = new JsonObject();
+        eabKeys.forEach(keys::addProperty);
+        p.add("externalAccountMACKeys", keys);
         if (certificateValidity != null) {
-            j.append(",\n    \"certificateValidityPeriod\": ").append(certificateValidity.getSeconds());
+            p.addProperty("certificateValidityPeriod", certificateValidity.getSeconds());
         }
-        j.append("\n  }\n}\n");
-        return j.toString();
+        JsonObject root = new JsonObject();
+        root.add("pebble", p);
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n";
     }
 }

@@ -2,9 +2,9 @@ package io.keywarden.testing.pebble;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -39,14 +39,25 @@ class ParsingTest {
 
     @Test
     void certStatusJson() {
-        Map<String, Object> valid = Json.parseObject("{\n   \"Status\": \"Valid\",\n   \"Serial\": \"409eb0c4096d211c\",\n"
+        CertStatus valid = ManagementApi.parseCertStatus("{\n   \"Status\": \"Valid\",\n   \"Serial\": \"409eb0c4096d211c\",\n"
                 + "   \"Certificate\": \"-----BEGIN CERTIFICATE-----\\nMIID\\n-----END CERTIFICATE-----\\n\"\n}");
-        assertEquals("Valid", valid.get("Status"));
-        assertEquals("-----BEGIN CERTIFICATE-----\nMIID\n-----END CERTIFICATE-----\n", valid.get("Certificate"));
-        Map<String, Object> revoked = Json.parseObject("{\"Status\": \"Revoked\", \"Reason\": 1, \"RevokedAt\": \"x\"}");
-        assertEquals(1L, revoked.get("Reason"));
+        assertEquals("Valid", valid.status());
+        assertEquals(0, valid.reason());
+        assertEquals(Optional.empty(), valid.revokedAt());
+        CertStatus revoked = ManagementApi.parseCertStatus(
+                "{\"Status\": \"Revoked\", \"Reason\": 1, \"RevokedAt\": \"2026-11-27 09:17:44 +0000 UTC\"}");
+        assertEquals(1, revoked.reason());
+        assertEquals(Optional.of(Instant.parse("2026-11-27T09:17:44Z")), revoked.revokedAt());
         CertStatus s = new CertStatus("Revoked", 1, Optional.of(Instant.EPOCH));
         assertEquals(true, s.isRevoked());
         assertEquals(false, s.isValid());
+    }
+
+    @Test
+    void aCertStatusAnswerThatIsNotOneIsAClearError() {
+        for (String bad : new String[] { "", "[1]", "{\"Status\": 1}", "{\"Reason\": 1}", "{\"Status\": \"Valid\"" }) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ManagementApi.parseCertStatus(bad));
+            assertTrue(e.getMessage().contains("cert-status answer"), e.getMessage());
+        }
     }
 }

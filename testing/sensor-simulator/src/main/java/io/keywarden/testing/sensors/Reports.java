@@ -6,6 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
 /**
  * Status reports in the channel's schema ({@value #SCHEMA}) and the simulated fleet's baseline: the firmware, tasks
  * and peers a well-behaved sensor reports, and what a compromised one reports instead.
@@ -41,13 +44,39 @@ public final class Reports {
     }
 
     public static String report(long sequence, String firmwareSha256, String peerHost, int peerPort, long messages) {
-        return "{\"schema\":\"" + SCHEMA + "\",\"sequence\":" + sequence
-                + ",\"software\":{\"firmware\":{\"name\":\"" + FIRMWARE_NAME + "\",\"version\":\"" + FIRMWARE_VERSION
-                + "\",\"sha256\":\"" + firmwareSha256 + "\"},\"tasks\":["
-                + "{\"name\":\"sampler\",\"sha256\":\"" + TASK_SAMPLER_SHA256 + "\"},"
-                + "{\"name\":\"uplink\",\"sha256\":\"" + TASK_UPLINK_SHA256 + "\"}]},"
-                + "\"communication\":{\"peers\":[{\"host\":\"" + peerHost + "\",\"port\":" + peerPort
-                + ",\"protocol\":\"tcp\",\"messages\":" + messages + ",\"bytes\":" + (messages * 96) + "}]}}";
+        JsonObject firmware = new JsonObject();
+        firmware.addProperty("name", FIRMWARE_NAME);
+        firmware.addProperty("version", FIRMWARE_VERSION);
+        firmware.addProperty("sha256", firmwareSha256);
+        JsonArray tasks = new JsonArray();
+        tasks.add(named("sampler", TASK_SAMPLER_SHA256));
+        tasks.add(named("uplink", TASK_UPLINK_SHA256));
+        JsonObject software = new JsonObject();
+        software.add("firmware", firmware);
+        software.add("tasks", tasks);
+        JsonObject peer = new JsonObject();
+        peer.addProperty("host", peerHost);
+        peer.addProperty("port", peerPort);
+        peer.addProperty("protocol", "tcp");
+        peer.addProperty("messages", messages);
+        peer.addProperty("bytes", messages * 96);
+        JsonArray peers = new JsonArray();
+        peers.add(peer);
+        JsonObject communication = new JsonObject();
+        communication.add("peers", peers);
+        JsonObject report = new JsonObject();
+        report.addProperty("schema", SCHEMA);
+        report.addProperty("sequence", sequence);
+        report.add("software", software);
+        report.add("communication", communication);
+        return report.toString();
+    }
+
+    private static JsonObject named(String name, String sha256) {
+        JsonObject task = new JsonObject();
+        task.addProperty("name", name);
+        task.addProperty("sha256", sha256);
+        return task;
     }
 
     /** The baseline the simulated fleet's device class should have, as monitor configuration values. */

@@ -6,6 +6,8 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 
+import com.google.gson.JsonObject;
+
 /**
  * One simulated sensor: its own key, the certificate the gateway got for it, and a channel client. It reports
  * normally until {@link #actMaliciously} is called with its profile; the containment measurement is then
@@ -55,7 +57,9 @@ public final class SimulatedSensor implements AutoCloseable {
 
     /** A reading, as sensors send their data. */
     public ChannelClient.Result sendData(double value) {
-        return client.post("/v1/data", "{\"temperature\":" + value + "}");
+        JsonObject reading = new JsonObject();
+        reading.addProperty("temperature", value);
+        return client.post("/v1/data", reading.toString());
     }
 
     public ChannelClient.Result status() {

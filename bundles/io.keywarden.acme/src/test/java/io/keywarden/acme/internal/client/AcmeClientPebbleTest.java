@@ -18,12 +18,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.keywarden.acme.internal.engine.TestCerts;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.KeyType;
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.testing.pebble.PebbleHarness;
+import io.keywarden.testing.pki.TestCa;
 
 /** The ACME client against a real Pebble that requires External Account Binding. */
 class AcmeClientPebbleTest {
@@ -97,7 +97,7 @@ class AcmeClientPebbleTest {
     @Test
     void aCaWhoseCertificateDoesNotChainToTheConfiguredAnchorIsNotTrusted() throws Exception {
         Map<String, Object> p = config();
-        p.put(GatewayOptions.KEY_TRUST_ANCHOR, TestCerts.selfSignedPem("some-other-ca"));
+        p.put(GatewayOptions.KEY_TRUST_ANCHOR, TestCa.root("some-other-ca").certificatePem());
         p.put(GatewayOptions.KEY_EAB_KID, KID);
         p.put(GatewayOptions.KEY_EAB_HMAC, HMAC);
         try (Http01Responder responder = new Http01Responder("127.0.0.1", 0)) {

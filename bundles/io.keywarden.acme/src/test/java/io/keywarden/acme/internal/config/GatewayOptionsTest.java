@@ -15,7 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.keywarden.acme.internal.engine.TestCerts;
+import io.keywarden.testing.pki.TestCa;
+
 
 class GatewayOptionsTest {
     private static String anchorPem;
@@ -25,7 +26,7 @@ class GatewayOptionsTest {
 
     @BeforeAll
     static void anchor() throws Exception {
-        anchorPem = TestCerts.selfSignedPem("test-ca");
+        anchorPem = TestCa.root("test-ca").certificatePem();
     }
 
     private Map<String, Object> valid() {

@@ -19,8 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,8 @@ import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
+import io.keywarden.testing.pki.TestCa;
+import io.keywarden.testing.sensors.SensorKeys;
 
 class EnrollmentEngineTest {
     @TempDir
@@ -53,7 +56,7 @@ class EnrollmentEngineTest {
     private EnrollmentEngine engine(FakeCa ca, Map<String, Object> extra) throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put("acme.directory.url", "https://fake.example/dir");
-        p.put("acme.trust.anchor", TestCerts.selfSignedPem("anchor"));
+        p.put("acme.trust.anchor", TestCa.root("anchor").certificatePem());
         p.put("gateway.dns.name", "gw.example");
         p.put("enrollment.concurrency", 4);
         p.put("retry.initial.seconds", 1);
@@ -77,29 +80,23 @@ class EnrollmentEngineTest {
         return e;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
+    /** Polls every 10 ms, for at most 20 s. */
+    private static final ConditionFactory WAIT = Awaitility.await().atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(10));
 
     @Test
     void startEnrollsTheGatewayWithAGatewayHeldKey() throws Exception {
         FakeCa ca = new FakeCa();
         EnrollmentEngine e = engine(ca, Map.of());
         e.start();
-        await(() -> e.status("gw.example").getState() == EnrollmentState.ENROLLED, "gateway enrolled");
+        WAIT.alias("gateway enrolled").until(() -> e.status("gw.example").getState() == EnrollmentState.ENROLLED);
         CertificateRecord r = e.currentOf("gw.example").orElseThrow();
         assertEquals(DeviceKind.GATEWAY, r.getKind());
         assertEquals(KeyCustody.GATEWAY, r.getKeyCustody());
         assertEquals(List.of("gw.example"), r.getIdentifiers());
         assertEquals(EnrollmentState.ENROLLED, e.status("gw.example").getState());
         assertTrue(e.status("gw.example").getNextAction().orElseThrow().isAfter(Instant.now().plus(Duration.ofDays(50))));
-        await(() -> !events.isEmpty(), "event");
+        WAIT.alias("event").until(() -> !events.isEmpty());
         assertEquals(List.of("ENROLLED gw.example"), events);
     }
 
@@ -109,15 +106,15 @@ class EnrollmentEngineTest {
         EnrollmentEngine first = engine(ca, Map.of());
         first.start();
         first.enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build()).get(10, TimeUnit.SECONDS);
-        await(() -> first.currentOf("gw.example").isPresent(), "gateway certificate");
+        WAIT.alias("gateway certificate").until(() -> first.currentOf("gw.example").isPresent());
         String serial = first.currentOf("gw.example").orElseThrow().getSerial();
         first.close();
         int ordersBefore = ca.orders.size();
 
         EnrollmentEngine second = engine(ca, Map.of());
         second.start();
-        await(() -> second.status("s1").getState() == EnrollmentState.ENROLLED, "s1 resumed");
-        await(() -> second.status("gw.example").getState() == EnrollmentState.ENROLLED, "gateway resumed");
+        WAIT.alias("s1 resumed").until(() -> second.status("s1").getState() == EnrollmentState.ENROLLED);
+        WAIT.alias("gateway resumed").until(() -> second.status("gw.example").getState() == EnrollmentState.ENROLLED);
         assertEquals(ordersBefore, ca.orders.size());
         assertEquals(serial, second.currentOf("gw.example").orElseThrow().getSerial());
         CertificateRecord again = second
@@ -150,7 +147,7 @@ class EnrollmentEngineTest {
         EnrollmentEngine e = engine(ca, Map.of());
         CompletableFuture<CertificateRecord> f = e
                 .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build());
-        await(() -> e.status("s1").getState() == EnrollmentState.RETRYING, "RETRYING");
+        WAIT.alias("RETRYING").until(() -> e.status("s1").getState() == EnrollmentState.RETRYING);
         assertTrue(e.status("s1").getLastError().orElseThrow().contains("unreachable"));
         assertTrue(e.status("s1").getNextAction().isPresent());
         CertificateRecord r = f.get(20, TimeUnit.SECONDS);
@@ -178,7 +175,7 @@ class EnrollmentEngineTest {
     void badRequestsAreRefusedBeforeAnythingIsOrdered() throws Exception {
         FakeCa ca = new FakeCa();
         EnrollmentEngine e = engine(ca, Map.of());
-        String csrForOtherName = TestCerts.csrPem(KeyType.EC_P256.generate(), "other.example");
+        String csrForOtherName = SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of("other.example"));
         for (SensorEnrollmentRequest bad : List.of(
                 SensorEnrollmentRequest.builder("../escape").dnsName("x.example").build(),
                 SensorEnrollmentRequest.builder("gw.example").dnsName("gw.example").build(),
@@ -196,11 +193,11 @@ class EnrollmentEngineTest {
         FakeCa ca = new FakeCa();
         ca.validity = Duration.ofSeconds(3);
         EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
-        String csr = TestCerts.csrPem(KeyType.EC_P256.generate(), "s1.gw.example");
+        String csr = SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of("s1.gw.example"));
         CertificateRecord first = e
                 .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").csrPem(csr).build())
                 .get(10, TimeUnit.SECONDS);
-        await(() -> !e.currentOf("s1").orElseThrow().getSerial().equals(first.getSerial()), "renewal");
+        WAIT.alias("renewal").until(() -> !e.currentOf("s1").orElseThrow().getSerial().equals(first.getSerial()));
         CertificateRecord renewed = e.currentOf("s1").orElseThrow();
         assertNotEquals(first.getSerial(), renewed.getSerial());
         assertEquals(first.getCertificate().getPublicKey(), renewed.getCertificate().getPublicKey(),
@@ -208,7 +205,7 @@ class EnrollmentEngineTest {
         CertificateRecord old = e.certificatesOf("s1").stream().filter(r -> r.getSerial().equals(first.getSerial()))
                 .findFirst().orElseThrow();
         assertEquals(CertificateStatus.SUPERSEDED, old.getStatus());
-        await(() -> events.contains("RENEWED s1"), "RENEWED event, got " + events);
+        WAIT.alias("RENEWED event, got " + events).until(() -> events.contains("RENEWED s1"));
     }
 
     @Test
@@ -218,12 +215,12 @@ class EnrollmentEngineTest {
         EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
         java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
         e.setDeniedSerials(denied::contains);
-        String csr = TestCerts.csrPem(KeyType.EC_P256.generate(), "s1.gw.example");
+        String csr = SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of("s1.gw.example"));
         CertificateRecord first = e
                 .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").csrPem(csr).build())
                 .get(10, TimeUnit.SECONDS);
         denied.add(first.getSerial());
-        await(() -> e.status("s1").getState() == EnrollmentState.FAILED, "renewal refused, got " + e.status("s1"));
+        WAIT.alias("renewal refused, got " + e.status("s1")).until(() -> e.status("s1").getState() == EnrollmentState.FAILED);
         assertTrue(e.status("s1").getLastError().orElse("").contains("revoked"), e.status("s1").toString());
         assertEquals(first.getSerial(), e.currentOf("s1").orElseThrow().getSerial(), "no new certificate");
         // an explicit renewal is someone deciding the device is trusted again
@@ -252,7 +249,7 @@ class EnrollmentEngineTest {
         assertTrue(e.status("s1").getLastError().orElseThrow().contains("revoked"), e.status("s1").toString());
 
         // s2 renews at half its 4 s life; s1's renewal time passes too, and nothing is ordered for it
-        await(() -> e.certificatesOf("s2").size() == 2, "s2 renewed");
+        WAIT.alias("s2 renewed").until(() -> e.certificatesOf("s2").size() == 2);
         Thread.sleep(500);
         assertEquals(1, ordersFor(ca, "s1.gw.example"));
         assertEquals(s2.getSerial(), e.certificatesOf("s2").get(0).getSerial());
@@ -264,7 +261,7 @@ class EnrollmentEngineTest {
         ExecutionException refused = assertThrows(ExecutionException.class,
                 () -> again.enrollSensor(request).get(10, TimeUnit.SECONDS));
         assertTrue(refused.getCause().getMessage().contains("revoked"), refused.getCause().getMessage());
-        await(() -> again.status("s1").getState() == EnrollmentState.FAILED, "s1 held after the restart");
+        WAIT.alias("s1 held after the restart").until(() -> again.status("s1").getState() == EnrollmentState.FAILED);
         Thread.sleep(300);
         assertEquals(1, ordersFor(ca, "s1.gw.example"), "nothing ordered at the restart");
 
@@ -282,11 +279,11 @@ class EnrollmentEngineTest {
         CertificateRecord first = e.enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build())
                 .get(10, TimeUnit.SECONDS);
         ca.transientFailures.set(1_000);
-        await(() -> e.status("s1").getState() == EnrollmentState.RETRYING, "the renewal retrying, got " + e.status("s1"));
+        WAIT.alias("the renewal retrying, got " + e.status("s1")).until(() -> e.status("s1").getState() == EnrollmentState.RETRYING);
         e.markRevoked(List.of(first.getSerial()));
         ca.transientFailures.set(0);
-        await(() -> e.status("s1").getState() == EnrollmentState.FAILED
-                && e.status("s1").getLastError().orElse("").contains("revoked"), "renewal stopped, got " + e.status("s1"));
+        WAIT.alias("renewal stopped, got " + e.status("s1")).until(() -> e.status("s1").getState() == EnrollmentState.FAILED
+                && e.status("s1").getLastError().orElse("").contains("revoked"));
         Thread.sleep(1500);
         assertEquals(1, ordersFor(ca, "s1.gw.example"), "no certificate ordered after the revocation");
         assertEquals(List.of(CertificateStatus.REVOKED),
@@ -317,7 +314,7 @@ class EnrollmentEngineTest {
 
         EnrollmentEngine second = engine(ca, Map.of());
         second.start();
-        await(() -> second.status("s1").getState() == EnrollmentState.ENROLLED, "s1 enrolled after the restart");
+        WAIT.alias("s1 enrolled after the restart").until(() -> second.status("s1").getState() == EnrollmentState.ENROLLED);
         assertEquals(1, ordersFor(ca, "s1.gw.example"), "the journaled order is resumed, no second one is placed");
         assertEquals(List.of("https://fake.example/order/1"), ca.resumed);
 

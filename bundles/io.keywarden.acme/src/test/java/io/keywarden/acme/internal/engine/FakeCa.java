@@ -1,6 +1,5 @@
 package io.keywarden.acme.internal.engine;
 
-import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -8,31 +7,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
-import javax.security.auth.x500.X500Principal;
-
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 import io.keywarden.acme.internal.client.CertificateAuthority;
 import io.keywarden.acme.internal.client.IssuedCertificate;
 import io.keywarden.acme.internal.client.OrderRequest;
-import io.keywarden.acme.internal.config.KeyType;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.api.enrollment.EnrollmentException;
+import io.keywarden.testing.pki.TestCa;
 
 /** A hand-written CA for engine tests: signs with a local key, can be told to fail, records what it was asked. */
 final class FakeCa implements CertificateAuthority {
-    private final KeyPair caKey = KeyType.EC_P256.generate();
-    private final X509Certificate caCert;
-    private final AtomicLong serials = new AtomicLong(0x1000);
+    private final TestCa ca = TestCa.root("fake-ca");
     private final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
     final List<List<String>> orders = Collections.synchronizedList(new ArrayList<>());
@@ -46,10 +36,6 @@ final class FakeCa implements CertificateAuthority {
     final List<String> resumed = Collections.synchronizedList(new ArrayList<>());
     /** The next order is created (and journaled), then the "process" dies before the certificate is recorded. */
     volatile boolean crashAfterCreate;
-
-    FakeCa() throws Exception {
-        caCert = TestCerts.selfSigned("fake-ca", caKey);
-    }
 
     @Override
     public IssuedCertificate order(OrderRequest request) throws EnrollmentException {
@@ -82,12 +68,9 @@ final class FakeCa implements CertificateAuthority {
                     : java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.X509EncodedKeySpec(
                             new PKCS10CertificationRequest(csrDer).getSubjectPublicKeyInfo().getEncoded()));
             Instant nb = Instant.now();
-            var b = new JcaX509v3CertificateBuilder(caCert.getSubjectX500Principal(),
-                    BigInteger.valueOf(serials.incrementAndGet()), Date.from(nb), Date.from(nb.plus(validity)),
-                    new X500Principal("CN=" + names.get(0)), pub);
-            X509Certificate leaf = new JcaX509CertificateConverter()
-                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate())));
-            return new IssuedCertificate(List.of(leaf, caCert), "https://fake.example/cert/" + leaf.getSerialNumber(),
+            List<X509Certificate> chain = ca.leaf(names.get(0)).publicKey(pub).validity(nb, nb.plus(validity)).issue()
+                    .chain();
+            return new IssuedCertificate(chain, "https://fake.example/cert/" + chain.get(0).getSerialNumber(),
                     "https://fake.example/acct/1");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

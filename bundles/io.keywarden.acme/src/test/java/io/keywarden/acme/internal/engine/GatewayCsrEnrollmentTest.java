@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +37,8 @@ import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
+import io.keywarden.testing.pki.TestCa;
+import io.keywarden.testing.sensors.SensorKeys;
 
 /** The gateway's certificate for a key held outside the bundle (Kura's keystore): ordered from the caller's CSR. */
 class GatewayCsrEnrollmentTest {
@@ -54,7 +58,7 @@ class GatewayCsrEnrollmentTest {
     private EnrollmentEngine engine(FakeCa ca, Map<String, Object> extra) throws Exception {
         Map<String, Object> p = new HashMap<>(extra);
         p.put("acme.directory.url", "https://fake.example/dir");
-        p.put("acme.trust.anchor", TestCerts.selfSignedPem("anchor"));
+        p.put("acme.trust.anchor", TestCa.root("anchor").certificatePem());
         p.put("gateway.dns.name", "gw.example");
         p.put("retry.initial.seconds", 1);
         p.put("retry.max.seconds", 1);
@@ -102,7 +106,7 @@ class GatewayCsrEnrollmentTest {
         assertEquals(0, ordersFor(ca, "gw.example"));
 
         KeyPair key = KeyType.EC_P256.generate();
-        CertificateRecord r = second.enrollGatewayWithCsr(TestCerts.csrPem(key, "gw.example")).get(10, TimeUnit.SECONDS);
+        CertificateRecord r = second.enrollGatewayWithCsr(SensorKeys.csrPem(key, List.of("gw.example"))).get(10, TimeUnit.SECONDS);
         assertArrayEquals(key.getPublic().getEncoded(), r.getCertificate().getPublicKey().getEncoded());
         assertEquals(1, ordersFor(ca, "gw.example"), "exactly one gateway certificate");
         assertEquals(EnrollmentState.ENROLLED, second.status("gw.example").getState());
@@ -121,7 +125,7 @@ class GatewayCsrEnrollmentTest {
         EnrollmentEngine first = engine(ca);
         first.start();
         KeyPair key = KeyType.EC_P256.generate();
-        String csr = TestCerts.csrPem(key, "gw.example");
+        String csr = SensorKeys.csrPem(key, List.of("gw.example"));
 
         // queued behind the order placed at start (gateway-held key), then ordered for the caller's key
         CertificateRecord r = first.enrollGatewayWithCsr(csr).get(20, TimeUnit.SECONDS);
@@ -141,13 +145,9 @@ class GatewayCsrEnrollmentTest {
 
         EnrollmentEngine second = engine(ca);
         second.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (second.status("gw.example").getNextAction().isEmpty()) { // resumed: its renewal is planned
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the second engine did not resume the gateway");
-            }
-            Thread.sleep(10);
-        }
+        // resumed: its renewal is planned
+        Awaitility.await("the second engine resumed the gateway").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(10)).until(() -> second.status("gw.example").getNextAction().isPresent());
         CertificateRecord afterRestart = second.renew("gw.example").get(20, TimeUnit.SECONDS);
         assertArrayEquals(key.getPublic().getEncoded(), afterRestart.getCertificate().getPublicKey().getEncoded(),
                 "after a restart the gateway key is still the caller's");
@@ -157,7 +157,7 @@ class GatewayCsrEnrollmentTest {
     void aCsrForAnotherNameIsRefused() throws Exception {
         EnrollmentEngine e = engine(new FakeCa());
         e.start();
-        String csr = TestCerts.csrPem(KeyType.EC_P256.generate(), "other.example");
+        String csr = SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of("other.example"));
         ExecutionException x = assertThrows(ExecutionException.class,
                 () -> e.enrollGatewayWithCsr(csr).get(20, TimeUnit.SECONDS));
         EnrollmentException cause = assertInstanceOf(EnrollmentException.class, x.getCause());

@@ -31,6 +31,8 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.GatewayKeyHolder;
+import io.keywarden.testing.pki.TestCa;
+import io.keywarden.testing.sensors.SensorKeys;
 
 /**
  * gateway.key.source=external (Kura): the gateway's TLS identity is the key a {@link GatewayKeyHolder} holds, offered
@@ -64,7 +66,7 @@ class GatewayIdentityTest {
     private void start() throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put("acme.directory.url", "https://fake.example/dir");
-        p.put("acme.trust.anchor", TestCerts.selfSignedPem("anchor"));
+        p.put("acme.trust.anchor", TestCa.root("anchor").certificatePem());
         p.put("gateway.dns.name", GATEWAY);
         p.put("gateway.key.source", "external");
         GatewayOptions o = GatewayOptions.parse(p, data);
@@ -88,7 +90,7 @@ class GatewayIdentityTest {
     }
 
     private CertificateRecord enrollWithCsr(KeyPair key) throws Exception {
-        return engine.enrollGatewayWithCsr(TestCerts.csrPem(key, GATEWAY)).get(10, TimeUnit.SECONDS);
+        return engine.enrollGatewayWithCsr(SensorKeys.csrPem(key, List.of(GATEWAY))).get(10, TimeUnit.SECONDS);
     }
 
     private static KeyStore.PrivateKeyEntry entry(KeyPair key, List<X509Certificate> chain) {
@@ -102,7 +104,7 @@ class GatewayIdentityTest {
         List<GatewayKeyHolder> holders = new CopyOnWriteArrayList<>();
         GatewayIdentity identity = identity(holders);
         KeyPair key = KeyType.EC_P256.generate();
-        kura.entry = entry(key, List.of(TestCerts.selfSigned(GATEWAY, key)));
+        kura.entry = entry(key, List.of(TestCa.selfSigned(GATEWAY, key)));
         holders.add(kura);
         assertTrue(identity.get().isEmpty(), "no certificate yet: no identity, whatever the holder has");
 
@@ -113,7 +115,7 @@ class GatewayIdentityTest {
         // another holder whose key is not the gateway's is passed over
         KeyPair foreign = KeyType.EC_P256.generate();
         Holder other = new Holder();
-        other.entry = entry(foreign, List.of(TestCerts.selfSigned(GATEWAY, foreign)));
+        other.entry = entry(foreign, List.of(TestCa.selfSigned(GATEWAY, foreign)));
         holders.add(other);
         assertTrue(identity.get().isEmpty(), "a foreign key is never paired with the gateway's certificate");
         holders.add(kura);

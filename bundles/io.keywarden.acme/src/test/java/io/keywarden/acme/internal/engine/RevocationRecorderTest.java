@@ -36,6 +36,7 @@ import io.keywarden.api.revocation.RevocationRoute;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
+import io.keywarden.testing.pki.TestCa;
 
 class RevocationRecorderTest {
     @TempDir
@@ -53,7 +54,7 @@ class RevocationRecorderTest {
     private EnrollmentEngine engine() throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put("acme.directory.url", "https://fake.example/dir");
-        p.put("acme.trust.anchor", TestCerts.selfSignedPem("anchor"));
+        p.put("acme.trust.anchor", TestCa.root("anchor").certificatePem());
         p.put("gateway.dns.name", "gw.example");
         GatewayOptions o = GatewayOptions.parse(p, data);
         engine = new EnrollmentEngine(o, new StateStore(data), new FakeCa(), Clock.systemUTC(),

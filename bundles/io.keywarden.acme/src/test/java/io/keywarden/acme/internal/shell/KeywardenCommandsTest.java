@@ -17,7 +17,6 @@ import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.keywarden.acme.internal.engine.TestCerts;
 import io.keywarden.acme.internal.config.KeyType;
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
@@ -30,6 +29,8 @@ import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
+import io.keywarden.testing.pki.TestCa;
+import io.keywarden.testing.sensors.SensorKeys;
 
 class KeywardenCommandsTest {
     @TempDir
@@ -42,7 +43,7 @@ class KeywardenCommandsTest {
     private CertificateRecord record(String device, DeviceKind kind, String serial, CertificateStatus status)
             throws Exception {
         if (leaf == null) {
-            leaf = TestCerts.selfSigned("x", KeyType.EC_P256.generate());
+            leaf = TestCa.selfSigned("x", KeyType.EC_P256.generate());
         }
         CertificateRecord r = CertificateRecord.builder().deviceId(device).kind(kind).identifiers(List.of(device + ".example"))
                 .serial(serial).notBefore(Instant.parse("2026-01-01T00:00:00Z")).notAfter(Instant.parse("2026-04-01T00:00:00Z"))
@@ -138,7 +139,7 @@ class KeywardenCommandsTest {
     void enrollBuildsTheRightRequestForBothKeyModes() throws Exception {
         assertTrue(commands.enroll("s2", "s2.example").startsWith("enrolled s2"));
         Path csr = tmp.resolve("s3.csr");
-        Files.writeString(csr, TestCerts.csrPem(KeyType.EC_P256.generate(), "s3.example"));
+        Files.writeString(csr, SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of("s3.example")));
         commands.enroll("s3", "s3.example", csr.toString());
         assertEquals(KeyCustody.GATEWAY, requests.get(0).getKeyCustody());
         assertEquals(List.of("s2.example"), requests.get(0).getDnsNames());

@@ -18,12 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.keywarden.acme.internal.engine.TestCerts;
 import io.keywarden.acme.internal.config.KeyType;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.KeyCustody;
+import io.keywarden.testing.pki.TestCa;
+import io.keywarden.testing.sensors.SensorKeys;
 
 class StateStoreTest {
     private static final URI CA = URI.create("https://ca.example/dir");
@@ -65,7 +66,7 @@ class StateStoreTest {
     void devicesAndCertificatesSurviveARestart() throws Exception {
         StateStore store = new StateStore(tmp);
         KeyPair sensorKey = KeyType.EC_P256.generate();
-        String csr = TestCerts.csrPem(sensorKey, "s1.gw.example");
+        String csr = SensorKeys.csrPem(sensorKey, List.of("s1.gw.example"));
         store.saveDevice(new DeviceEntry("s1", DeviceKind.SENSOR, List.of("s1.gw.example"), KeyCustody.DEVICE, csr));
         store.saveDevice(new DeviceEntry("s2", DeviceKind.SENSOR, List.of("s2.gw.example"), KeyCustody.GATEWAY, null));
         KeyPair s2 = store.deviceKey("s2", KeyType.EC_P256::generate);
@@ -73,7 +74,7 @@ class StateStoreTest {
         CertificateRecord r = CertificateRecord.builder().deviceId("s1").kind(DeviceKind.SENSOR)
                 .identifiers(List.of("s1.gw.example")).serial("4a3f").notBefore(Instant.parse("2026-01-01T00:00:00Z"))
                 .notAfter(Instant.parse("2026-04-01T00:00:00Z"))
-                .chain(List.of(TestCerts.selfSigned("s1.gw.example", sensorKey)))
+                .chain(List.of(TestCa.selfSigned("s1.gw.example", sensorKey)))
                 .accountUrl("https://ca.example/acct/1").certificateUrl("https://ca.example/cert/4a3f")
                 .keyCustody(KeyCustody.DEVICE).issuedAt(Instant.parse("2026-01-01T00:00:01Z")).build();
         store.saveCertificate(r);
@@ -143,7 +144,7 @@ class StateStoreTest {
         return CertificateRecord.builder().deviceId(device).kind(DeviceKind.SENSOR)
                 .identifiers(List.of(device + ".gw.example")).serial(serial)
                 .notBefore(Instant.parse("2026-01-01T00:00:00Z")).notAfter(Instant.parse("2026-04-01T00:00:00Z"))
-                .chain(List.of(TestCerts.selfSigned(device + ".gw.example", key)))
+                .chain(List.of(TestCa.selfSigned(device + ".gw.example", key)))
                 .accountUrl("https://ca.example/acct/1").keyCustody(KeyCustody.GATEWAY)
                 .issuedAt(Instant.parse(issuedAt)).build();
     }

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.fleet.FleetEvents;
-import io.keywarden.fleet.internal.TestCa;
+import io.keywarden.fleet.internal.Device;
 import io.keywarden.fleet.internal.config.FleetOptions;
+import io.keywarden.testing.pki.TestCa;
 
 /** What the authority accepts from a gateway over MQTT, and everything it refuses (with nothing stored). */
 class InventoryCollectorTest {
@@ -35,23 +36,23 @@ class InventoryCollectorTest {
     Path dir;
 
     private TestCa ca;
-    private TestCa.Leaf gateway;
-    private TestCa.Leaf sensor;
+    private Device gateway;
+    private Device sensor;
     private final List<GatewayInventory> served = new ArrayList<>();
     private final List<String> rejections = new ArrayList<>();
     private InventoryCollector collector;
 
     @BeforeEach
     void setUp() throws Exception {
-        ca = new TestCa("fleet CA");
-        gateway = ca.issue(GW, GW);
-        sensor = ca.issue("sensor-1", "sensor-1.fleet.test");
+        ca = TestCa.root("fleet CA");
+        gateway = Device.issue(ca, GW, GW);
+        sensor = Device.issue(ca, "sensor-1", "sensor-1.fleet.test");
         collector = collector();
     }
 
     private InventoryCollector collector() throws Exception {
         Path roots = dir.resolve("roots.pem");
-        Files.writeString(roots, Keys.pem("CERTIFICATE", ca.root.getEncoded()));
+        Files.writeString(roots, Keys.pem("CERTIFICATE", ca.certificate().getEncoded()));
         Map<String, Object> p = new HashMap<>();
         p.put("mqtt.broker.url", "tcp://127.0.0.1:1883");
         p.put("fleet.id", "f");
@@ -67,7 +68,7 @@ class InventoryCollectorTest {
         }, served::add);
     }
 
-    private static byte[] inventory(TestCa.Leaf signer, Instant iat, List<CertificateRecord> records) {
+    private static byte[] inventory(Device signer, Instant iat, List<CertificateRecord> records) {
         return GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, GW, iat.toEpochMilli(),
                 Map.of("records", records.stream().map(RecordCodec::toJson).toList()), signer.entry())
                 .getBytes(StandardCharsets.US_ASCII);
@@ -99,14 +100,14 @@ class InventoryCollectorTest {
 
     @Test
     void aCertificateForAnotherNameCannotSpeakForTheGateway() throws Exception {
-        TestCa.Leaf other = ca.issue("gw-2.fleet.test", "gw-2.fleet.test");
+        Device other = Device.issue(ca, "gw-2.fleet.test", "gw-2.fleet.test");
         collector.inventory("t", GW, inventory(other, Instant.now(), ownRecords()));
         assertRejected("not for gateway " + GW);
     }
 
     @Test
     void aChainToAnotherCaIsRefused() throws Exception {
-        TestCa.Leaf foreign = new TestCa("intruder CA").issue(GW, GW);
+        Device foreign = Device.issue(TestCa.root("intruder CA"), GW, GW);
         collector.inventory("t", GW, inventory(foreign, Instant.now(),
                 List.of(foreign.record(DeviceKind.GATEWAY, ACCOUNT))));
         assertRejected("does not lead to a trusted CA root");
@@ -133,7 +134,7 @@ class InventoryCollectorTest {
 
     @Test
     void anotherGatewayListedAsItselfIsRefused() throws Exception {
-        TestCa.Leaf other = ca.issue("gw-2.fleet.test", "gw-2.fleet.test");
+        Device other = Device.issue(ca, "gw-2.fleet.test", "gw-2.fleet.test");
         collector.inventory("t", GW, inventory(gateway, Instant.now(), List.of(gateway.record(DeviceKind.GATEWAY, ACCOUNT),
                 other.record(DeviceKind.GATEWAY, ACCOUNT))));
         assertRejected("lists gateway gw-2.fleet.test");
@@ -169,7 +170,7 @@ class InventoryCollectorTest {
     @Test
     void anAccountBelongsToOneGatewayOnly() throws Exception {
         collector.inventory("t", GW, inventory(gateway, Instant.now(), ownRecords()));
-        TestCa.Leaf second = ca.issue("gw-2.fleet.test", "gw-2.fleet.test");
+        Device second = Device.issue(ca, "gw-2.fleet.test", "gw-2.fleet.test");
         byte[] claim = GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, "gw-2.fleet.test", System.currentTimeMillis(),
                 Map.of("records", List.of(RecordCodec.toJson(second.record(DeviceKind.GATEWAY, ACCOUNT)))), second.entry())
                 .getBytes(StandardCharsets.US_ASCII);
@@ -182,7 +183,7 @@ class InventoryCollectorTest {
     @Test
     void aCertificateBelongsToOneGatewayOnly() throws Exception {
         collector.inventory("t", GW, inventory(gateway, Instant.now(), ownRecords()));
-        TestCa.Leaf second = ca.issue("gw-2.fleet.test", "gw-2.fleet.test");
+        Device second = Device.issue(ca, "gw-2.fleet.test", "gw-2.fleet.test");
         String account2 = "https://ca.test/acct/2";
         // the first gateway's sensor, re-labelled as ordered by the second gateway's account
         CertificateRecord stolen = sensor.record(DeviceKind.SENSOR, account2);
@@ -200,14 +201,14 @@ class InventoryCollectorTest {
         collector.escrow("t", GW, escrow(gateway, DEPOSIT));
         assertEquals(DEPOSIT, Files.readString(dir.resolve("deposits/" + GW + ".escrow.jwe")));
 
-        collector.escrow("t", GW, escrow(ca.issue("x", "gw-2.fleet.test"), DEPOSIT.replace("a.b", "x.y")));
+        collector.escrow("t", GW, escrow(Device.issue(ca, "x", "gw-2.fleet.test"), DEPOSIT.replace("a.b", "x.y")));
         assertRejected("not for gateway");
         collector.escrow("t", GW, escrow(gateway, "not-a-jwe"));
         assertEquals(2, rejections.size());
         assertEquals(DEPOSIT, Files.readString(dir.resolve("deposits/" + GW + ".escrow.jwe")));
     }
 
-    private static byte[] escrow(TestCa.Leaf signer, String deposit) {
+    private static byte[] escrow(Device signer, String deposit) {
         return GatewayEnvelope.sign(GatewayEnvelope.TYPE_ESCROW, GW, System.currentTimeMillis(), Map.of("deposit", deposit),
                 signer.entry()).getBytes(StandardCharsets.US_ASCII);
     }

@@ -27,10 +27,11 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
-import io.keywarden.fleet.internal.TestCa;
+import io.keywarden.fleet.internal.Device;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.mqtt.MqttLink;
 import io.keywarden.fleet.internal.mqtt.Outbox;
+import io.keywarden.testing.pki.TestCa;
 
 /**
  * On Kura the gateway's key reaches the keystore just after the certificate's ENROLLED event asked for an inventory:
@@ -125,8 +126,8 @@ class InventoryPublisherTest {
 
     @Test
     void anInventoryThatWaitedForTheKeyGoesOutSignedWithItOnceItIsThere() throws Exception {
-        TestCa ca = new TestCa("fleet CA");
-        TestCa.Leaf leaf = ca.issue(GW, GW);
+        TestCa ca = TestCa.root("fleet CA");
+        Device leaf = Device.issue(ca, GW, GW);
         Gateway gateway = new Gateway(leaf.record(DeviceKind.GATEWAY, "https://ca.test/acct/1"));
         Map<String, Object> p = new HashMap<>();
         p.put("mqtt.broker.url", "tcp://127.0.0.1:1");
@@ -158,7 +159,7 @@ class InventoryPublisherTest {
         assertEquals(1, pending.size());
         assertEquals(GatewayEnvelope.TYPE_INVENTORY, pending.get(0).topicLevel());
         GatewayEnvelope.Verified v = GatewayEnvelope.verify(pending.get(0).compactJws().getBytes(StandardCharsets.US_ASCII),
-                GatewayEnvelope.TYPE_INVENTORY, GW, Set.of(new TrustAnchor(ca.root, null)), Instant.now());
+                GatewayEnvelope.TYPE_INVENTORY, GW, Set.of(new TrustAnchor(ca.certificate(), null)), Instant.now());
         assertEquals(leaf.chain().get(0), v.signer());
 
         publisher.retryIfWaiting();

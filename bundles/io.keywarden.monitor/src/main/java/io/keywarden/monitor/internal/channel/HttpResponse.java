@@ -3,6 +3,9 @@ package io.keywarden.monitor.internal.channel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import io.keywarden.monitor.internal.report.StrictJson;
 
 /**
  * An answer on the channel. Bodies are short JSON documents; {@code close} ends the connection after writing (every
@@ -16,7 +19,7 @@ public record HttpResponse(int status, String body, boolean close) {
 
     /** An error with a reason, as {"error": "..."}; the connection is closed after it. */
     public static HttpResponse error(int status, String reason) {
-        return new HttpResponse(status, "{\"error\":\"" + reason.replace("\\", "\\\\").replace("\"", "'") + "\"}", true);
+        return new HttpResponse(status, StrictJson.write(Map.of("error", reason)), true);
     }
 
     void writeTo(OutputStream out) throws IOException {

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.keywarden.monitor.internal.report.Json;
 import io.keywarden.monitor.internal.report.ReportException;
+import io.keywarden.monitor.internal.report.StrictJson;
 
 /**
  * The JSON policy file: device classes and which device is in which class.
@@ -33,7 +33,7 @@ public final class PolicyFile {
     }
 
     public static Content parse(String json, DeviceClassPolicy base) throws ReportException {
-        Map<String, Object> root = map(Json.parse(json), "policy");
+        Map<String, Object> root = map(StrictJson.parse(json), "policy");
         for (String k : root.keySet()) {
             if (!k.equals("classes") && !k.equals("devices") && !k.equals("gateway")) {
                 throw new ReportException("policy: unknown member \"" + k + "\"");
@@ -108,7 +108,7 @@ public final class PolicyFile {
             g.put("bundles", new TreeSet<>(gateway.bundles()));
             root.put("gateway", g);
         }
-        return Json.write(root);
+        return StrictJson.write(root);
     }
 
     @SuppressWarnings("unchecked")

@@ -28,7 +28,7 @@ public final class ReportParser {
 
     /** @throws SchemaException for valid JSON that breaks the schema; ReportException for invalid JSON */
     public static StatusReport parse(String body) throws ReportException {
-        Object root = Json.parse(body);
+        Object root = StrictJson.parse(body);
         Map<String, Object> r = object(root, "report");
         members(r, "report", Set.of("schema", "sequence", "software", "communication"));
         String schema = string(r, "schema", "report", 64);

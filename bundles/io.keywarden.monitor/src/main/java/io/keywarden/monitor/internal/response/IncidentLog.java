@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.api.monitor.Incident;
 import io.keywarden.api.monitor.ResponseAction;
 import io.keywarden.api.monitor.Severity;
-import io.keywarden.monitor.internal.report.Json;
 import io.keywarden.monitor.internal.report.ReportException;
+import io.keywarden.monitor.internal.report.StrictJson;
 
 /**
  * Incidents, appended as one JSON object per line to incidents.jsonl (an update, such as the revocation ticket id,
@@ -76,12 +76,12 @@ public final class IncidentLog {
         m.put("decidedAt", i.getDecidedAt().toString());
         m.put("evidence", i.getEvidence());
         m.put("ticket", i.getRevocationTicketId().orElse(null));
-        return Json.write(m);
+        return StrictJson.write(m);
     }
 
     @SuppressWarnings("unchecked")
     static Incident fromJson(String line) throws ReportException {
-        Map<String, Object> m = (Map<String, Object>) Json.parse(line);
+        Map<String, Object> m = (Map<String, Object>) StrictJson.parse(line);
         Incident.Builder b = Incident.builder().id((String) m.get("id")).deviceId((String) m.get("device"))
                 .serial((String) m.get("serial")).rule((String) m.get("rule"))
                 .severity(Severity.valueOf((String) m.get("severity")))

@@ -11,14 +11,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
-import io.keywarden.monitor.internal.TestPki;
+import io.keywarden.testing.pki.TestCa;
 
 /** The channel's server identity across a renewal or rekey that happens in the middle of a handshake. */
 class GatewayKeyManagerTest {
 
     @Test
     void aHandshakeThatStraddlesARefreshGetsTheChainAndKeyOfOneIdentity() throws Exception {
-        TestPki pki = new TestPki("gateway CA");
+        TestCa pki = TestCa.root("gateway CA");
         KeyStore.PrivateKeyEntry before = pki.issue("gw").entry();
         KeyStore.PrivateKeyEntry after = pki.issue("gw").entry(); // a rekey: another key, another serial
         AtomicReference<KeyStore.PrivateKeyEntry> current = new AtomicReference<>(before);

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.FakeInventory;
 import io.keywarden.revocation.internal.TestData;
+import io.keywarden.testing.pki.TestKeys;
 
 @Timeout(30)
 class RevocationQueueTest {
@@ -95,10 +97,8 @@ class RevocationQueueTest {
         ca.down = true;
         try (RevocationQueue first = queue(CUSTODIAN)) {
             first.enqueue(ticket("t1", RevocationTarget.device("x"), List.of(), "a1", "a2"));
-            long until = System.nanoTime() + 5_000_000_000L;
-            while (first.ticket("t1").get().snapshot().getAttempts() < 3 && System.nanoTime() < until) {
-                Thread.sleep(10);
-            }
+            Awaitility.await("three attempts at the unreachable CA").atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(10)).until(() -> first.ticket("t1").get().snapshot().getAttempts() >= 3);
             RevocationTicket retrying = first.ticket("t1").get().snapshot();
             assertEquals(TicketState.RETRYING, retrying.getState());
             assertTrue(retrying.getDetail().orElse("").contains("unreachable"), retrying.toString());
@@ -161,7 +161,7 @@ class RevocationQueueTest {
             assertEquals(TicketState.FAILED, without.getState(), "no escrowed key, the account stays active");
             assertFalse(without.isAccountDeactivated());
         }
-        escrowed = TestData.ec("secp256r1");
+        escrowed = TestKeys.ec("secp256r1");
         try (RevocationQueue q = queue(CUSTODIAN)) {
             q.enqueue(ticket("t6", RevocationTarget.compromisedGateway("gw"), List.of(TestData.ACCOUNT), "a0", "a1", "a2"));
             RevocationTicket t = settled(q, "t6");

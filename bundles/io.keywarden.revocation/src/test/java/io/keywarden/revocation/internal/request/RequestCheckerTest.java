@@ -28,6 +28,7 @@ import io.keywarden.revocation.internal.TestData;
 import io.keywarden.revocation.internal.authority.Authority;
 import io.keywarden.revocation.internal.authority.Role;
 import io.keywarden.revocation.internal.store.NonceStore;
+import io.keywarden.testing.pki.TestKeys;
 
 class RequestCheckerTest {
     private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
@@ -58,7 +59,7 @@ class RequestCheckerTest {
     }
 
     private void authority(String id, Role role, String... scope) {
-        KeyPair kp = TestData.ec("secp256r1");
+        KeyPair kp = TestKeys.ec("secp256r1");
         keys.put(id, kp);
         authorities.put(id, new Authority(id, kp.getPublic(), role, List.of(scope)));
     }
@@ -110,7 +111,7 @@ class RequestCheckerTest {
         assertNull(c.check(good).refusal());
         assertRefused(c.check(good), RefusalReason.REPLAYED_NONCE);
 
-        KeyPair intruder = TestData.ec("secp256r1");
+        KeyPair intruder = TestKeys.ec("secp256r1");
         String forged = RequestCodec.sign(RevocationRequest.builder().target(RevocationTarget.device("sensor-2"))
                 .requester("monitor-a").nonce("f-1").issuedAt(NOW).build(), intruder.getPrivate());
         assertRefused(c.check(forged), RefusalReason.BAD_SIGNATURE);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import io.keywarden.api.revocation.RevocationReason;
 import io.keywarden.api.revocation.RevocationRequest;
 import io.keywarden.api.revocation.RevocationTarget;
-import io.keywarden.revocation.internal.TestData;
+import io.keywarden.testing.pki.TestKeys;
 
 class RequestCodecTest {
     private static final Instant IAT = Instant.ofEpochSecond(1_764_240_000L);
@@ -29,24 +29,24 @@ class RequestCodecTest {
 
     @Test
     void signedRequestsRoundTripForEveryKeyTypeWithTheMatchingAlgorithm() throws Exception {
-        for (KeyPair kp : new KeyPair[] { TestData.ec("secp256r1"), TestData.ec("secp384r1"), TestData.rsa(2048) }) {
+        for (KeyPair kp : new KeyPair[] { TestKeys.ec("secp256r1"), TestKeys.ec("secp384r1"), TestKeys.rsa(2048) }) {
             String jws = RequestCodec.sign(request(), kp.getPrivate());
             RequestCodec.Parsed parsed = RequestCodec.parse(jws);
             RequestCodec.verify(parsed, kp.getPublic());
             assertEquals(request(), parsed.claimed());
             assertEquals(Keys.jwsAlgorithm(kp.getPublic()), parsed.algorithm());
         }
-        assertEquals("ES384", RequestCodec.parse(RequestCodec.sign(request(), TestData.ec("secp384r1").getPrivate()))
+        assertEquals("ES384", RequestCodec.parse(RequestCodec.sign(request(), TestKeys.ec("secp384r1").getPrivate()))
                 .algorithm());
     }
 
     @Test
     void anotherKeyAnotherAlgorithmOrNoSignatureIsABadSignature() throws Exception {
-        KeyPair monitor = TestData.ec("secp256r1");
-        String byOther = RequestCodec.sign(request(), TestData.ec("secp256r1").getPrivate());
+        KeyPair monitor = TestKeys.ec("secp256r1");
+        String byOther = RequestCodec.sign(request(), TestKeys.ec("secp256r1").getPrivate());
         assertThrows(BadSignatureException.class, () -> RequestCodec.verify(RequestCodec.parse(byOther), monitor.getPublic()));
 
-        String es384 = RequestCodec.sign(request(), TestData.ec("secp384r1").getPrivate());
+        String es384 = RequestCodec.sign(request(), TestKeys.ec("secp384r1").getPrivate());
         BadSignatureException wrongAlg = assertThrows(BadSignatureException.class,
                 () -> RequestCodec.verify(RequestCodec.parse(es384), monitor.getPublic()));
         assertTrue(wrongAlg.getMessage().contains("ES256"), wrongAlg.getMessage());
@@ -66,7 +66,7 @@ class RequestCodecTest {
 
     @Test
     void tamperedPayloadDoesNotVerify() throws Exception {
-        KeyPair kp = TestData.ec("secp256r1");
+        KeyPair kp = TestKeys.ec("secp256r1");
         String[] parts = RequestCodec.sign(request(), kp.getPrivate()).split("\\.");
         String other = b64(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace("sensor-1", "sensor-2"));

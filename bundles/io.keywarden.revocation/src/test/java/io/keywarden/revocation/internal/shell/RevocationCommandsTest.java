@@ -29,10 +29,10 @@ import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
-import io.keywarden.revocation.internal.TestData;
 import io.keywarden.revocation.internal.audit.AuditLog;
 import io.keywarden.revocation.internal.request.Keys;
 import io.keywarden.revocation.internal.request.RequestCodec;
+import io.keywarden.testing.pki.TestKeys;
 
 class RevocationCommandsTest {
 
@@ -105,7 +105,7 @@ class RevocationCommandsTest {
 
     @Test
     void revokeSignsWithTheConfiguredOperatorKeyAndPrintsTheOutcome() throws Exception {
-        KeyPair operator = TestData.ec("secp256r1");
+        KeyPair operator = TestKeys.ec("secp256r1");
         Path key = dir.resolve("operator.pem");
         Files.writeString(key, Keys.encode("PRIVATE KEY", operator.getPrivate().getEncoded()));
         Service service = new Service(operator);
@@ -132,7 +132,7 @@ class RevocationCommandsTest {
         try (AuditLog log = new AuditLog(dir.resolve("audit.log"), Clock.systemUTC())) {
             log.append("ACCEPTED", Map.of("ticket", "t1"));
         }
-        RevocationCommands c = new RevocationCommands(new Service(TestData.ec("secp256r1")), SIGNER, null,
+        RevocationCommands c = new RevocationCommands(new Service(TestKeys.ec("secp256r1")), SIGNER, null,
                 Map.of("data.dir", dir.toString()));
         assertEquals("audit log intact: 1 entries", c.auditverify());
         Files.writeString(dir.resolve("audit.log"), Files.readString(dir.resolve("audit.log")).replace("t1", "t2"));
