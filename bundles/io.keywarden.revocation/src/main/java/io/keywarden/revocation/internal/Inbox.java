@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTicket;
-import io.keywarden.revocation.internal.store.DurableFiles;
+import io.keywarden.support.files.DurableFiles;
 
 /**
  * A directory through which signed requests arrive as files ({@code <name>.jws}), for requesters with no other
@@ -39,7 +39,7 @@ final class Inbox implements AutoCloseable {
     Inbox(Path dir, RevocationService service) throws IOException {
         this.dir = dir;
         this.service = service;
-        DurableFiles.createDirectories(dir);
+        DurableFiles.createPrivateDirectories(dir);
         poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "keywarden-revoke-inbox");
             t.setDaemon(true);

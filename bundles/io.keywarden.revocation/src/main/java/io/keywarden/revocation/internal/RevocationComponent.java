@@ -62,8 +62,8 @@ import io.keywarden.revocation.internal.request.Inventories;
 import io.keywarden.revocation.internal.request.RequestChecker;
 import io.keywarden.revocation.internal.request.TargetResolver;
 import io.keywarden.revocation.internal.store.DenyListStore;
-import io.keywarden.revocation.internal.store.DurableFiles;
 import io.keywarden.revocation.internal.store.NonceStore;
+import io.keywarden.support.files.DurableFiles;
 
 /**
  * Delegated revocation: checks signed requests against the configured authorities, and for an accepted one
@@ -153,7 +153,7 @@ public final class RevocationComponent implements RevocationService {
             throw e;
         }
         Clock clock = Clock.systemUTC();
-        DurableFiles.createDirectories(options.getDataDir());
+        DurableFiles.createPrivateDirectories(options.getDataDir());
         denyList = new DenyListStore(options.getDataDir().resolve("deny-list.txt"));
         nonces = new NonceStore(options.getDataDir().resolve("nonces.log"), options.getReplayWindow(), clock.instant());
         audit = new AuditLog(options.getDataDir().resolve("audit.log"), clock);

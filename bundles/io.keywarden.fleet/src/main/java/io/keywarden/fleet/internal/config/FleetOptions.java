@@ -19,9 +19,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import io.keywarden.fleet.internal.AtomicFiles;
 import io.keywarden.fleet.internal.inventory.RecordCodec;
 import io.keywarden.fleet.internal.notice.Notice;
+import io.keywarden.support.files.DurableFiles;
 
 /** The component's configuration, parsed and checked once; every error names its property. */
 public final class FleetOptions {
@@ -172,7 +172,7 @@ public final class FleetOptions {
             new java.security.SecureRandom().nextBytes(random);
             String id = "keywarden-" + fleetId + "-" + java.util.HexFormat.of().formatHex(random);
             id = id.length() > 64 ? id.substring(id.length() - 64) : id;
-            AtomicFiles.write(file, id.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            DurableFiles.write(file, id.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             return id;
         } catch (IOException e) {
             throw new InvalidConfigurationException(KEY_DATA_DIR, "cannot keep the MQTT client id in " + file + ": " + e.getMessage());

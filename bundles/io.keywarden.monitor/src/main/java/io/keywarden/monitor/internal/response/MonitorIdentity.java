@@ -18,6 +18,8 @@ import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.keywarden.support.files.DurableFiles;
+
 /**
  * The monitor's own signing identity for revocation requests: an EC P-256 key it generates once and keeps in its data
  * directory (monitor-key.pem, owner-only), and the public half in monitor-public.pem for the operator to configure as
@@ -50,13 +52,13 @@ public final class MonitorIdentity {
             g.initialize(new ECGenParameterSpec("secp256r1"));
             kp = g.generateKeyPair();
             String pem = encode("PRIVATE KEY", kp.getPrivate().getEncoded()) + encode("PUBLIC KEY", kp.getPublic().getEncoded());
-            Files2.writeAtomically(keyFile, pem.getBytes(StandardCharsets.US_ASCII), true);
+            DurableFiles.write(keyFile, pem.getBytes(StandardCharsets.US_ASCII), true);
             LOG.info("Created the monitor's revocation signing key in {}", keyFile);
         }
         Path pub = dataDir.resolve(PUBLIC_FILE);
         String pem = encode("PUBLIC KEY", kp.getPublic().getEncoded());
         if (!Files.exists(pub) || !Files.readString(pub, StandardCharsets.US_ASCII).equals(pem)) {
-            Files2.writeAtomically(pub, pem.getBytes(StandardCharsets.US_ASCII), false);
+            DurableFiles.write(pub, pem.getBytes(StandardCharsets.US_ASCII), false);
         }
         return new MonitorIdentity(kp, pub);
     }

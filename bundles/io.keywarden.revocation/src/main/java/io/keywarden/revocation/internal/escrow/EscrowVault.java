@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.ca.EscrowDeposit;
 import io.keywarden.revocation.internal.request.Keys;
-import io.keywarden.revocation.internal.store.DurableFiles;
+import io.keywarden.support.files.DurableFiles;
 
 /**
  * The fleet authority's side of escrow: imports the gateways' deposits (encrypted JWE files) from the deposit
@@ -40,7 +40,7 @@ public final class EscrowVault {
         this.authorityKey = authorityKey;
         this.depositDir = depositDir;
         this.importDir = importDir;
-        DurableFiles.createDirectories(importDir);
+        DurableFiles.createPrivateDirectories(importDir);
     }
 
     /** Copies new or changed deposits into the vault; returns how many were imported. */

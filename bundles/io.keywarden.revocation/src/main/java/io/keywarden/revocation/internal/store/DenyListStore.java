@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.keywarden.api.revocation.DenyList;
+import io.keywarden.support.files.DurableFiles;
 
 /**
  * The serials denied locally, one per line in a file rewritten atomically on every addition: an entry is on disk
