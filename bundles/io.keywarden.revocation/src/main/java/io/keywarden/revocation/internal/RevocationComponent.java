@@ -56,7 +56,6 @@ import io.keywarden.revocation.internal.queue.RevocationQueue;
 import io.keywarden.revocation.internal.queue.Ticket;
 import io.keywarden.revocation.internal.queue.TicketJournal;
 import io.keywarden.revocation.internal.request.Decision;
-import io.keywarden.revocation.internal.request.Keys;
 import io.keywarden.revocation.internal.request.RateLimiter;
 import io.keywarden.revocation.internal.request.Inventories;
 import io.keywarden.revocation.internal.request.RequestChecker;
@@ -64,6 +63,7 @@ import io.keywarden.revocation.internal.request.TargetResolver;
 import io.keywarden.revocation.internal.store.DenyListStore;
 import io.keywarden.revocation.internal.store.NonceStore;
 import io.keywarden.support.files.DurableFiles;
+import io.keywarden.support.pem.Pem;
 
 /**
  * Delegated revocation: checks signed requests against the configured authorities, and for an accepted one
@@ -158,7 +158,7 @@ public final class RevocationComponent implements RevocationService {
         nonces = new NonceStore(options.getDataDir().resolve("nonces.log"), options.getReplayWindow(), clock.instant());
         audit = new AuditLog(options.getDataDir().resolve("audit.log"), clock);
         if (options.getEscrowPrivateKey().isPresent()) {
-            vault = new EscrowVault(Keys.privateKey(Keys.pemOrFile(options.getEscrowPrivateKey().get().toString())),
+            vault = new EscrowVault(Pem.privateKey(Pem.pemOrFile(options.getEscrowPrivateKey().get().toString())),
                     options.getEscrowDepositDir().orElseThrow(), options.getDataDir().resolve("escrow"));
             vault.importDeposits();
         }

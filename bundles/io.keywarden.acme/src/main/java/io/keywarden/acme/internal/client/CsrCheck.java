@@ -23,7 +23,8 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 
-import io.keywarden.acme.internal.store.Pem;
+import io.keywarden.support.pem.Pem;
+
 
 /**
  * Checks a sensor's CSR before it goes to the CA: well-formed, self-signature valid (the sensor holds the key)

@@ -14,10 +14,10 @@ import org.jose4j.json.JsonUtil;
 import org.jose4j.jwe.JsonWebEncryption;
 import org.jose4j.lang.JoseException;
 
-import io.keywarden.acme.internal.store.Pem;
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.ca.EscrowDeposit;
 import io.keywarden.support.files.DurableFiles;
+import io.keywarden.support.pem.Pem;
 
 /**
  * Deposits the gateway's ACME account key with the fleet authority, encrypted to the authority's public key (format:

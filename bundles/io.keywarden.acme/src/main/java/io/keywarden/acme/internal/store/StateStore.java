@@ -33,6 +33,7 @@ import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.support.files.DurableFiles;
+import io.keywarden.support.pem.Pem;
 
 /**
  * Keys, ACME accounts and certificates on disk. Every file is written to a temporary sibling, forced to disk

@@ -15,7 +15,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import io.keywarden.acme.internal.config.KeyType;
-import io.keywarden.acme.internal.store.Pem;
+import io.keywarden.support.pem.Pem;
 import io.keywarden.testing.sensors.SensorKeys;
 
 /** Canned keys, certificates and CSRs for unit tests. */

@@ -1,6 +1,5 @@
 package io.keywarden.fleet.internal.config;
 
-import io.keywarden.fleet.internal.Keys;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -22,6 +21,8 @@ import java.util.regex.Pattern;
 import io.keywarden.fleet.internal.inventory.RecordCodec;
 import io.keywarden.fleet.internal.notice.Notice;
 import io.keywarden.support.files.DurableFiles;
+import io.keywarden.support.jws.JwsKeys;
+import io.keywarden.support.pem.Pem;
 
 /** The component's configuration, parsed and checked once; every error names its property. */
 public final class FleetOptions {
@@ -99,7 +100,8 @@ public final class FleetOptions {
         if (bool(props, KEY_APPLY, true)) {
             String pem = required(props, KEY_AUTHORITY_PUBLIC_KEY);
             try {
-                authorityKey = Keys.publicKey(pem);
+                authorityKey = Pem.publicKey(Pem.pemOrFile(pem));
+                JwsKeys.algorithm(authorityKey);
             } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
                 throw new InvalidConfigurationException(KEY_AUTHORITY_PUBLIC_KEY, "not a usable public key or certificate: " + e.getMessage());
             }
@@ -108,7 +110,8 @@ public final class FleetOptions {
         if (bool(props, KEY_PUBLISH, false)) {
             Path file = Path.of(required(props, KEY_SIGNING_KEY_FILE));
             try {
-                signingKey = Keys.privateKey(file);
+                signingKey = Pem.privateKey(Files.readString(file, StandardCharsets.US_ASCII));
+                JwsKeys.algorithm(signingKey);
             } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
                 throw new InvalidConfigurationException(KEY_SIGNING_KEY_FILE, "not a usable PKCS#8 private key: " + e.getMessage());
             }

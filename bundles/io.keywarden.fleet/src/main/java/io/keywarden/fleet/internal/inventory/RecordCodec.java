@@ -1,6 +1,5 @@
 package io.keywarden.fleet.internal.inventory;
 
-import io.keywarden.fleet.internal.Keys;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
@@ -17,6 +16,7 @@ import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.fleet.internal.notice.RejectedNoticeException;
+import io.keywarden.support.pem.Pem;
 
 /**
  * One {@link CertificateRecord} as a JSON object in a gateway's inventory message: device, kind, identifiers,
@@ -44,7 +44,7 @@ public final class RecordCodec {
         StringBuilder pem = new StringBuilder();
         for (X509Certificate c : r.getChain()) {
             try {
-                pem.append(Keys.pem("CERTIFICATE", c.getEncoded()));
+                pem.append(Pem.encode("CERTIFICATE", c.getEncoded()));
             } catch (CertificateEncodingException e) {
                 throw new IllegalStateException("certificate " + r.getSerial() + " cannot be encoded", e);
             }

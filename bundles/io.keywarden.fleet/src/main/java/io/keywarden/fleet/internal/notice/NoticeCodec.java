@@ -1,6 +1,5 @@
 package io.keywarden.fleet.internal.notice;
 
-import io.keywarden.fleet.internal.Keys;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Instant;
@@ -10,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 import org.jose4j.json.JsonUtil;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
+
+import java.security.spec.InvalidKeySpecException;
+
+import io.keywarden.support.jws.JwsKeys;
 
 /**
  * Notices travel as JWS compact serializations: header {@code alg} from the authority's key and {@code kid} = the
@@ -39,12 +40,12 @@ public final class NoticeCodec {
         payload.put("iss", notice.authority());
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(JsonUtil.toJson(payload));
-        jws.setAlgorithmHeaderValue(Keys.jwsAlgorithm(key));
         jws.setKeyIdHeaderValue(notice.authority());
         jws.setKey(key);
         try {
+            jws.setAlgorithmHeaderValue(JwsKeys.algorithm(key));
             return jws.getCompactSerialization();
-        } catch (JoseException e) {
+        } catch (JoseException | InvalidKeySpecException e) {
             throw new IllegalStateException("cannot sign a notice: " + e.getMessage(), e);
         }
     }
@@ -58,14 +59,14 @@ public final class NoticeCodec {
         JsonWebSignature jws = new JsonWebSignature();
         String payload;
         try {
-            jws.setAlgorithmConstraints(new AlgorithmConstraints(ConstraintType.PERMIT, Keys.jwsAlgorithm(key)));
+            jws.setAlgorithmConstraints(JwsKeys.permitOnly(key));
             jws.setCompactSerialization(compact);
             jws.setKey(key);
             if (!jws.verifySignature()) {
                 throw new RejectedNoticeException("signature does not verify with the authority's key");
             }
             payload = jws.getPayload();
-        } catch (JoseException e) {
+        } catch (JoseException | InvalidKeySpecException e) {
             throw new RejectedNoticeException("not a JWS the authority's key can verify: " + e.getMessage());
         }
         if (!authorityId.equals(jws.getKeyIdHeaderValue())) {

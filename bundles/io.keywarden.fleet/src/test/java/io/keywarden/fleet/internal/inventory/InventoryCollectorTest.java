@@ -1,6 +1,5 @@
 package io.keywarden.fleet.internal.inventory;
 
-import io.keywarden.fleet.internal.Keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +23,7 @@ import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.fleet.internal.TestCa;
 import io.keywarden.fleet.internal.config.FleetOptions;
+import io.keywarden.support.pem.Pem;
 
 /** What the authority accepts from a gateway over MQTT, and everything it refuses (with nothing stored). */
 class InventoryCollectorTest {
@@ -51,7 +51,7 @@ class InventoryCollectorTest {
 
     private InventoryCollector collector() throws Exception {
         Path roots = dir.resolve("roots.pem");
-        Files.writeString(roots, Keys.pem("CERTIFICATE", ca.root.getEncoded()));
+        Files.writeString(roots, Pem.encode("CERTIFICATE", ca.root.getEncoded()));
         Map<String, Object> p = new HashMap<>();
         p.put("mqtt.broker.url", "tcp://127.0.0.1:1883");
         p.put("fleet.id", "f");

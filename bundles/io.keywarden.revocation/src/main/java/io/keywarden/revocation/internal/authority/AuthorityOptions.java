@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.keywarden.revocation.internal.config.InvalidConfigurationException;
-import io.keywarden.revocation.internal.request.Keys;
+import io.keywarden.support.jws.JwsKeys;
+import io.keywarden.support.pem.Pem;
 
 /** Parses one authority configuration; every error names its property. */
 public final class AuthorityOptions {
@@ -30,8 +31,8 @@ public final class AuthorityOptions {
                 "unknown role '" + p.get(KEY_ROLE) + "', expected gateway-monitor, fleet-authority, operator or device"));
         PublicKey key;
         try {
-            key = Keys.publicKey(Keys.pemOrFile(required(p, KEY_KEY)));
-            Keys.jwsAlgorithm(key);
+            key = Pem.publicKey(Pem.pemOrFile(required(p, KEY_KEY)));
+            JwsKeys.algorithm(key);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new InvalidConfigurationException(KEY_KEY, "no usable public key: " + e.getMessage());
         }

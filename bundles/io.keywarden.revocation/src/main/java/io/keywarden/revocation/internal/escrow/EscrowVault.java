@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.ca.EscrowDeposit;
-import io.keywarden.revocation.internal.request.Keys;
 import io.keywarden.support.files.DurableFiles;
+import io.keywarden.support.pem.Pem;
 
 /**
  * The fleet authority's side of escrow: imports the gateways' deposits (encrypted JWE files) from the deposit
@@ -87,7 +87,7 @@ public final class EscrowVault {
                 try {
                     Map<String, Object> deposit = open(Files.readString(f, StandardCharsets.US_ASCII));
                     byAccount.put(String.valueOf(deposit.get(EscrowDeposit.FIELD_ACCOUNT_URL)),
-                            Keys.keyPair(String.valueOf(deposit.get(EscrowDeposit.FIELD_ACCOUNT_KEY))));
+                            Pem.decodeKeyPair(String.valueOf(deposit.get(EscrowDeposit.FIELD_ACCOUNT_KEY))));
                 } catch (JoseException | GeneralSecurityException | RuntimeException e) {
                     LOG.warn("Escrow deposit {} cannot be opened with the authority's key: {}", f.getFileName(),
                             e.getMessage());

@@ -16,6 +16,7 @@ import org.jose4j.lang.JoseException;
 import io.keywarden.api.revocation.RevocationReason;
 import io.keywarden.api.revocation.RevocationRequest;
 import io.keywarden.api.revocation.RevocationTarget;
+import io.keywarden.support.jws.JwsKeys;
 
 /**
  * The wire form of a revocation request: a JWS in compact serialization over a JSON payload
@@ -52,7 +53,7 @@ public final class RequestCodec {
         jws.setKey(key);
         jws.setKeyIdHeaderValue(request.getRequester());
         try {
-            jws.setAlgorithmHeaderValue(Keys.jwsAlgorithm(key));
+            jws.setAlgorithmHeaderValue(JwsKeys.algorithm(key));
             return jws.getCompactSerialization();
         } catch (GeneralSecurityException | JoseException e) {
             throw new IllegalArgumentException("cannot sign with this key: " + e.getMessage(), e);
@@ -112,7 +113,7 @@ public final class RequestCodec {
     public static void verify(Parsed parsed, PublicKey key) throws BadSignatureException {
         String expected;
         try {
-            expected = Keys.jwsAlgorithm(key);
+            expected = JwsKeys.algorithm(key);
         } catch (GeneralSecurityException e) {
             throw new BadSignatureException("the requester's configured key cannot verify: " + e.getMessage());
         }

@@ -28,7 +28,7 @@ import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.revocation.internal.audit.AuditVerifier;
 import io.keywarden.revocation.internal.config.PolicyOptions;
-import io.keywarden.revocation.internal.request.Keys;
+import io.keywarden.support.pem.Pem;
 
 /**
  * Gogo commands: {@code keywarden:revoke} signs a request with an operator key and submits it,
@@ -76,7 +76,7 @@ public final class RevocationCommands {
     /** {@code revoke TARGET REASON REQUESTER KEYFILE}: signs with the PKCS#8 PEM key in KEYFILE as REQUESTER. */
     public String revoke(String target, String reason, String requester, String keyFile)
             throws IOException, GeneralSecurityException, InterruptedException {
-        PrivateKey key = Keys.privateKey(Keys.pemOrFile(keyFile));
+        PrivateKey key = Pem.privateKey(Pem.pemOrFile(keyFile));
         RevocationRequest request = RevocationRequest.builder().target(parseTarget(target)).reason(parseReason(reason))
                 .requester(requester).nonce(UUID.randomUUID().toString()).issuedAt(Instant.now()).build();
         RevocationTicket t = service.submit(signer.sign(request, key));

@@ -19,7 +19,7 @@ import io.keywarden.revocation.internal.TestData;
 import io.keywarden.revocation.internal.authority.Authority;
 import io.keywarden.revocation.internal.authority.AuthorityOptions;
 import io.keywarden.revocation.internal.authority.Role;
-import io.keywarden.revocation.internal.request.Keys;
+import io.keywarden.support.pem.Pem;
 
 /** Policy and authority configurations: defaults, and every wrong value named by its property. */
 class OptionsTest {
@@ -51,7 +51,7 @@ class OptionsTest {
     @Test
     void anEscrowKeyOthersCanReadIsRefused() throws Exception {
         Path key = dir.resolve("authority.pem");
-        Files.writeString(key, Keys.encode("PRIVATE KEY", TestData.ec("secp256r1").getPrivate().getEncoded()));
+        Files.writeString(key, Pem.encode("PRIVATE KEY", TestData.ec("secp256r1").getPrivate().getEncoded()));
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
         Map<String, Object> p = Map.of("escrow.private.key", key.toString(), "escrow.deposit.dir", dir.toString());
         InvalidConfigurationException e = assertBad(p, "escrow.private.key");
@@ -62,7 +62,7 @@ class OptionsTest {
 
     @Test
     void anAuthorityNeedsAKnownRoleAUsableKeyAndTheScopeItsRoleReads() throws Exception {
-        String pem = Keys.encode("PUBLIC KEY", TestData.ec("secp256r1").getPublic().getEncoded());
+        String pem = Pem.encode("PUBLIC KEY", TestData.ec("secp256r1").getPublic().getEncoded());
         Path file = dir.resolve("monitor.pem");
         Files.writeString(file, pem);
         Authority a = AuthorityOptions.parse(Map.of("authority.id", "monitor", "authority.role", "gateway-monitor",
@@ -76,7 +76,7 @@ class OptionsTest {
                 "authority.key", pem, "authority.scope", "sensor-1"));
         assertAuthorityBad(base, "authority.role", "emperor");
         assertAuthorityBad(base, "authority.key", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----");
-        assertAuthorityBad(base, "authority.key", Keys.encode("PUBLIC KEY", TestData.rsa(1024).getPublic().getEncoded()));
+        assertAuthorityBad(base, "authority.key", Pem.encode("PUBLIC KEY", TestData.rsa(1024).getPublic().getEncoded()));
         assertAuthorityBad(base, "authority.key", dir.resolve("missing.pem").toString());
         assertAuthorityBad(base, "authority.scope", "sensor-1,sensor-2");
         assertAuthorityBad(base, "authority.id", "has space");
