@@ -42,7 +42,6 @@ import io.keywarden.acme.internal.client.Http01Responder;
 import io.keywarden.acme.internal.config.GatewayConfig;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.InvalidConfigurationException;
-import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.ca.CaOperations;
@@ -63,6 +62,7 @@ import io.keywarden.acme.internal.engine.RevocationRecorder;
 import io.keywarden.acme.internal.engine.GatewayIdentity;
 import io.keywarden.acme.internal.engine.Waits;
 import io.keywarden.acme.internal.engine.EnrollmentEngine;
+import io.keywarden.support.retry.Backoff;
 
 /**
  * The gateway's ACME enrollment component. It has no modified method on purpose: a configuration change

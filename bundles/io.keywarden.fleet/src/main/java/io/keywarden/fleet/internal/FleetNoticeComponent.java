@@ -56,6 +56,7 @@ import io.keywarden.fleet.internal.notice.NoticeCodec;
 import io.keywarden.fleet.internal.notice.RejectedNoticeException;
 import io.keywarden.fleet.internal.notice.NoticePublisher;
 import io.keywarden.fleet.internal.notice.AppliedNotices;
+import io.keywarden.support.threads.NamedThreads;
 
 /**
  * Fleet revocation notices over MQTT. As the fleet authority it signs a notice for every revocation its revocation
@@ -103,11 +104,7 @@ public final class FleetNoticeComponent implements MqttLink.Handler {
             LOG.error("Configuration {} rejected, fleet notices stay off: {}", FleetOptions.PID, e.getMessage());
             throw e;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "keywarden-fleet");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("keywarden-fleet"));
         if (options.getAuthorityKey().isPresent()) {
             applied = new AppliedNotices(options.getDataDir().resolve("applied-notices.properties"));
         }

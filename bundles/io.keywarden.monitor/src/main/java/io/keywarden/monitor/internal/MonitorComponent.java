@@ -63,6 +63,7 @@ import io.keywarden.monitor.internal.response.IncidentLog;
 import io.keywarden.monitor.internal.response.MonitorIdentity;
 import io.keywarden.monitor.internal.response.QuarantineStore;
 import io.keywarden.monitor.internal.shell.MonitorCommands;
+import io.keywarden.support.threads.NamedThreads;
 
 /**
  * The device monitor: opens the sensor channel, judges what sensors report and what the gateway sees of them
@@ -132,11 +133,7 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         quarantine = new QuarantineStore(options.dataDir);
         incidents = new IncidentLog(options.dataDir);
         activity = new ActivityTracker(clock);
-        executor = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "keywarden-monitor");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newScheduledThreadPool(1, NamedThreads.single("keywarden-monitor"));
         containment = new Containment(quarantine, incidents, this::revoke, this::post, clock, executor);
         admission = new ChannelAdmission(gateway, inventory, denyLists, quarantine, this::post);
         channel = SensorChannel.open(options.channel, admission, gateway::getTlsIdentity,
@@ -148,11 +145,7 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
                 containment, clock);
         if (options.gatewayScanSeconds > 0) {
             // on its own thread: hashing every executable on the first scan must not delay a revocation
-            gatewayScanner = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "keywarden-monitor-gateway-scan");
-                t.setDaemon(true);
-                return t;
-            });
+            gatewayScanner = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("keywarden-monitor-gateway-scan"));
             gatewayScanner.scheduleWithFixedDelay(gatewayWatch::scan, 1, options.gatewayScanSeconds, TimeUnit.SECONDS);
         }
         Hashtable<String, Object> props = new Hashtable<>();

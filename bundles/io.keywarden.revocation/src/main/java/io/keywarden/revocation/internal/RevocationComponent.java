@@ -51,7 +51,6 @@ import io.keywarden.revocation.internal.escrow.EscrowVault;
 import io.keywarden.revocation.internal.config.InvalidConfigurationException;
 import io.keywarden.revocation.internal.config.PolicyConfig;
 import io.keywarden.revocation.internal.config.PolicyOptions;
-import io.keywarden.revocation.internal.queue.Backoff;
 import io.keywarden.revocation.internal.queue.RevocationQueue;
 import io.keywarden.revocation.internal.queue.Ticket;
 import io.keywarden.revocation.internal.queue.TicketJournal;
@@ -64,6 +63,7 @@ import io.keywarden.revocation.internal.store.DenyListStore;
 import io.keywarden.revocation.internal.store.NonceStore;
 import io.keywarden.support.files.DurableFiles;
 import io.keywarden.support.pem.Pem;
+import io.keywarden.support.retry.Backoff;
 
 /**
  * Delegated revocation: checks signed requests against the configured authorities, and for an accepted one

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.KeyType;
-import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.enrollment.CertificateRecord;
@@ -37,6 +36,7 @@ import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
+import io.keywarden.support.retry.Backoff;
 
 class EnrollmentEngineTest {
     @TempDir

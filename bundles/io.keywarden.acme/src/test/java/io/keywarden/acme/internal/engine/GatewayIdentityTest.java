@@ -24,13 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.KeyType;
-import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.GatewayKeyHolder;
+import io.keywarden.support.retry.Backoff;
 
 /**
  * gateway.key.source=external (Kura): the gateway's TLS identity is the key a {@link GatewayKeyHolder} holds, offered

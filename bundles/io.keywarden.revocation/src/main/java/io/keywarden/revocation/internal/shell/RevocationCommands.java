@@ -29,6 +29,7 @@ import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.revocation.internal.audit.AuditVerifier;
 import io.keywarden.revocation.internal.config.PolicyOptions;
 import io.keywarden.support.pem.Pem;
+import io.keywarden.support.shell.Table;
 
 /**
  * Gogo commands: {@code keywarden:revoke} signs a request with an operator key and submits it,

@@ -32,6 +32,7 @@ import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.FakeInventory;
 import io.keywarden.revocation.internal.TestData;
+import io.keywarden.support.retry.Backoff;
 
 @Timeout(30)
 class RevocationQueueTest {
