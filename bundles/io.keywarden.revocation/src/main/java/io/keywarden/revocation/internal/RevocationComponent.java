@@ -20,7 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -48,7 +47,6 @@ import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.audit.AuditLog;
 import io.keywarden.revocation.internal.authority.Authority;
 import io.keywarden.revocation.internal.escrow.EscrowVault;
-import io.keywarden.revocation.internal.config.InvalidConfigurationException;
 import io.keywarden.revocation.internal.config.PolicyConfig;
 import io.keywarden.revocation.internal.config.PolicyOptions;
 import io.keywarden.revocation.internal.queue.RevocationQueue;
@@ -61,6 +59,9 @@ import io.keywarden.revocation.internal.request.RequestChecker;
 import io.keywarden.revocation.internal.request.TargetResolver;
 import io.keywarden.revocation.internal.store.DenyListStore;
 import io.keywarden.revocation.internal.store.NonceStore;
+import io.keywarden.support.config.ConfigurationErrors;
+import io.keywarden.support.config.InvalidConfigurationException;
+import io.keywarden.support.config.Registrations;
 import io.keywarden.support.files.DurableFiles;
 import io.keywarden.support.pem.Pem;
 import io.keywarden.support.retry.Backoff;
@@ -89,7 +90,7 @@ public final class RevocationComponent implements RevocationService {
     @Reference
     private CaOperations ca;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
+    volatile EventAdmin eventAdmin;
 
     private final Map<String, Authority> authorities = new ConcurrentHashMap<>();
     private final Map<CertificateInventory, String> remoteInventories = new ConcurrentHashMap<>();
@@ -103,7 +104,7 @@ public final class RevocationComponent implements RevocationService {
     private RequestChecker checker;
     private RevocationQueue queue;
     private EscrowVault vault;
-    private ServiceRegistration<?> registration;
+    private Registrations registrations;
     private Inbox inbox;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -145,13 +146,9 @@ public final class RevocationComponent implements RevocationService {
     @Activate
     void activate(BundleContext context, Map<String, Object> properties)
             throws InvalidConfigurationException, IOException, GeneralSecurityException {
-        try {
-            File area = context.getDataFile("revocation");
-            options = PolicyOptions.parse(properties, area == null ? null : area.toPath());
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Configuration {} rejected, revocation stays stopped: {}", PolicyOptions.PID, e.getMessage());
-            throw e;
-        }
+        File area = context.getDataFile("revocation");
+        options = ConfigurationErrors.parse(LOG, eventAdmin, PolicyOptions.PID,
+                () -> PolicyOptions.parse(properties, area == null ? null : area.toPath()));
         Clock clock = Clock.systemUTC();
         DurableFiles.createPrivateDirectories(options.getDataDir());
         denyList = new DenyListStore(options.getDataDir().resolve("deny-list.txt"));
@@ -173,7 +170,8 @@ public final class RevocationComponent implements RevocationService {
             denyList.addAll(t.serials());
             auditQuietly("RESUMED", Map.of("ticket", t.id(), "state", t.state().name()));
         }
-        registration = context.registerService(new String[] { RevocationService.class.getName(),
+        registrations = new Registrations(context);
+        registrations.register(new String[] { RevocationService.class.getName(),
                 DenyList.class.getName() }, new Services(this, denyList),
                 new Hashtable<>(Map.of(Constants.SERVICE_PID, PolicyOptions.PID, FleetEvents.DENY_SOURCE_PROPERTY,
                         RevocationEvents.DENY_SOURCE_REVOCATION)));
@@ -185,13 +183,8 @@ public final class RevocationComponent implements RevocationService {
 
     @Deactivate
     void deactivate() {
-        if (registration != null) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping
-            }
-            registration = null;
+        if (registrations != null) {
+            registrations.unregisterAll();
         }
         if (inbox != null) {
             inbox.close();

@@ -19,6 +19,7 @@ import io.keywarden.revocation.internal.TestData;
 import io.keywarden.revocation.internal.authority.Authority;
 import io.keywarden.revocation.internal.authority.AuthorityOptions;
 import io.keywarden.revocation.internal.authority.Role;
+import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.pem.Pem;
 
 /** Policy and authority configurations: defaults, and every wrong value named by its property. */
