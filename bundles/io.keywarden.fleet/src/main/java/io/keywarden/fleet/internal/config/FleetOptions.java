@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import io.keywarden.fleet.internal.inventory.RecordCodec;
 import io.keywarden.fleet.internal.notice.Notice;
+import io.keywarden.support.config.ConfigValues;
+import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.files.DurableFiles;
 import io.keywarden.support.jws.JwsKeys;
 import io.keywarden.support.pem.Pem;
@@ -84,21 +86,22 @@ public final class FleetOptions {
         this.escrowDepositDir = escrowDepositDir;
     }
 
-    public static FleetOptions parse(Map<String, ?> props, Path defaultDataDir) throws InvalidConfigurationException {
-        URI broker = brokerUrl(required(props, KEY_BROKER_URL));
-        String fleetId = topicLevel(props, KEY_FLEET_ID, required(props, KEY_FLEET_ID));
-        String authorityId = topicLevel(props, KEY_AUTHORITY_ID, string(props, KEY_AUTHORITY_ID).orElse(DEFAULT_AUTHORITY_ID));
-        String clientId = string(props, KEY_CLIENT_ID).orElse(null);
+    public static FleetOptions parse(Map<String, ?> properties, Path defaultDataDir) throws InvalidConfigurationException {
+        ConfigValues props = new ConfigValues(properties);
+        URI broker = brokerUrl(props.required(KEY_BROKER_URL));
+        String fleetId = topicLevel(KEY_FLEET_ID, props.required(KEY_FLEET_ID));
+        String authorityId = topicLevel(KEY_AUTHORITY_ID, props.string(KEY_AUTHORITY_ID).orElse(DEFAULT_AUTHORITY_ID));
+        String clientId = props.string(KEY_CLIENT_ID).orElse(null);
         if (clientId != null && clientId.length() > 64) {
             throw new InvalidConfigurationException(KEY_CLIENT_ID, "at most 64 characters");
         }
-        Path trustAnchor = string(props, KEY_TRUST_ANCHOR).map(Path::of).orElse(null);
+        Path trustAnchor = props.string(KEY_TRUST_ANCHOR).map(Path::of).orElse(null);
         if (trustAnchor != null && !Files.isReadable(trustAnchor)) {
             throw new InvalidConfigurationException(KEY_TRUST_ANCHOR, "cannot read " + trustAnchor);
         }
         PublicKey authorityKey = null;
-        if (bool(props, KEY_APPLY, true)) {
-            String pem = required(props, KEY_AUTHORITY_PUBLIC_KEY);
+        if (props.bool(KEY_APPLY, true)) {
+            String pem = props.required(KEY_AUTHORITY_PUBLIC_KEY);
             try {
                 authorityKey = Pem.publicKey(Pem.pemOrFile(pem));
                 JwsKeys.algorithm(authorityKey);
@@ -107,8 +110,8 @@ public final class FleetOptions {
             }
         }
         PrivateKey signingKey = null;
-        if (bool(props, KEY_PUBLISH, false)) {
-            Path file = Path.of(required(props, KEY_SIGNING_KEY_FILE));
+        if (props.bool(KEY_PUBLISH, false)) {
+            Path file = Path.of(props.required(KEY_SIGNING_KEY_FILE));
             try {
                 signingKey = Pem.privateKey(Files.readString(file, StandardCharsets.US_ASCII));
                 JwsKeys.algorithm(signingKey);
@@ -116,25 +119,25 @@ public final class FleetOptions {
                 throw new InvalidConfigurationException(KEY_SIGNING_KEY_FILE, "not a usable PKCS#8 private key: " + e.getMessage());
             }
         }
-        boolean inventoryPublish = bool(props, KEY_INVENTORY_PUBLISH, false);
+        boolean inventoryPublish = props.bool(KEY_INVENTORY_PUBLISH, false);
         Set<TrustAnchor> roots = null;
-        if (bool(props, KEY_INVENTORY_COLLECT, false)) {
-            roots = roots(required(props, KEY_INVENTORY_CA_ROOTS));
+        if (props.bool(KEY_INVENTORY_COLLECT, false)) {
+            roots = roots(props.required(KEY_INVENTORY_CA_ROOTS));
         }
-        Path escrowDir = string(props, KEY_ESCROW_DEPOSIT_DIR).map(Path::of).orElse(null);
+        Path escrowDir = props.string(KEY_ESCROW_DEPOSIT_DIR).map(Path::of).orElse(null);
         if (authorityKey == null && signingKey == null && !inventoryPublish && roots == null) {
             throw new InvalidConfigurationException(KEY_APPLY, "neither applying nor publishing notices nor handling "
                     + "inventories: nothing to do");
         }
-        Path dataDir = string(props, KEY_DATA_DIR).map(Path::of).orElse(defaultDataDir);
+        Path dataDir = props.string(KEY_DATA_DIR).map(Path::of).orElse(defaultDataDir);
         if (dataDir == null) {
             throw new InvalidConfigurationException(KEY_DATA_DIR, "required where the framework gives no data area");
         }
         if (clientId == null) {
             clientId = storedClientId(dataDir, fleetId);
         }
-        return new FleetOptions(broker, clientId, string(props, KEY_USERNAME).orElse(null),
-                string(props, KEY_PASSWORD).map(String::toCharArray).orElse(null), trustAnchor, fleetId, authorityId,
+        return new FleetOptions(broker, clientId, props.string(KEY_USERNAME).orElse(null),
+                props.string(KEY_PASSWORD).map(String::toCharArray).orElse(null), trustAnchor, fleetId, authorityId,
                 authorityKey, signingKey, dataDir, inventoryPublish, roots, escrowDir);
     }
 
@@ -197,39 +200,11 @@ public final class FleetOptions {
         }
     }
 
-    private static String topicLevel(Map<String, ?> props, String key, String value) throws InvalidConfigurationException {
+    private static String topicLevel(String key, String value) throws InvalidConfigurationException {
         if (!TOPIC_LEVEL.matcher(value).matches()) {
             throw new InvalidConfigurationException(key, "use 1-64 of A-Z a-z 0-9 . _ - (it becomes an MQTT topic level): " + value);
         }
         return value;
-    }
-
-    private static String required(Map<String, ?> props, String key) throws InvalidConfigurationException {
-        return string(props, key).orElseThrow(() -> new InvalidConfigurationException(key, "required"));
-    }
-
-    private static Optional<String> string(Map<String, ?> props, String key) {
-        Object v = props.get(key);
-        if (v == null) {
-            return Optional.empty();
-        }
-        String s = v.toString().trim();
-        return s.isEmpty() ? Optional.empty() : Optional.of(s);
-    }
-
-    private static boolean bool(Map<String, ?> props, String key, boolean fallback) throws InvalidConfigurationException {
-        Object v = props.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        String s = v.toString().trim();
-        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        throw new InvalidConfigurationException(key, "true or false expected: " + s);
     }
 
     public URI getBrokerUrl() {

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.pem.Pem;
 
 class FleetOptionsTest {
