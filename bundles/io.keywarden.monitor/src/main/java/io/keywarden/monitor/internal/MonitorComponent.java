@@ -21,7 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -63,6 +63,10 @@ import io.keywarden.monitor.internal.response.IncidentLog;
 import io.keywarden.monitor.internal.response.MonitorIdentity;
 import io.keywarden.monitor.internal.response.QuarantineStore;
 import io.keywarden.monitor.internal.shell.MonitorCommands;
+import io.keywarden.support.config.ConfigurationErrors;
+import io.keywarden.support.config.InvalidConfigurationException;
+import io.keywarden.support.config.Registrations;
+import io.keywarden.support.files.DurableFiles;
 import io.keywarden.support.threads.NamedThreads;
 
 /**
@@ -71,8 +75,9 @@ import io.keywarden.support.threads.NamedThreads;
  * component as the gateway-monitor authority). A configuration change re-activates it; incidents, quarantine and the
  * monitor's key are on disk.
  */
+// service = {}: registered by activate() once the configuration is valid (see AcmeEnrollmentComponent for why)
 @Component(configurationPid = MonitorOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-        service = DeviceMonitor.class)
+        service = {})
 @Designate(ocd = MonitorConfig.class)
 public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Baselines {
     /** This node's own inventory, never one the fleet bundle serves for a remote gateway. */
@@ -85,7 +90,7 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
     private final CertificateInventory inventory;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
+    volatile EventAdmin eventAdmin;
     /** Every deny list there is (the revocation component's, the fleet notices'): any one of them refuses. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private final List<DenyList> denyLists = new CopyOnWriteArrayList<>();
@@ -109,7 +114,7 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
     private GatewayWatch gatewayWatch;
     private SilenceWatch silence;
     private ScheduledExecutorService gatewayScanner;
-    private ServiceRegistration<?> commands;
+    private Registrations registrations;
 
     @Activate
     public MonitorComponent(@Reference GatewayEnrollmentService gateway,
@@ -119,16 +124,12 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
     }
 
     @Activate
-    void activate(BundleContext context, Map<String, Object> properties) throws IOException, GeneralSecurityException {
+    void activate(BundleContext context, Map<String, Object> properties)
+            throws InvalidConfigurationException, IOException, GeneralSecurityException {
         File area = context.getDataFile("monitor");
-        try {
-            options = MonitorOptions.parse(properties, area == null ? null : area.toPath(), gateway.getDeviceId());
-            Files.createDirectories(options.dataDir);
-            policy = loadPolicy(options);
-        } catch (IllegalArgumentException | ReportException e) {
-            LOG.error("Configuration {} rejected, the monitor stays stopped: {}", MonitorOptions.PID, e.getMessage());
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        options = ConfigurationErrors.parse(LOG, eventAdmin, MonitorOptions.PID,
+                () -> MonitorOptions.parse(properties, area == null ? null : area.toPath(), gateway.getDeviceId()));
+        policy = ConfigurationErrors.parse(LOG, eventAdmin, MonitorOptions.PID, () -> loadPolicy(options));
         identity = MonitorIdentity.loadOrCreate(options.dataDir);
         quarantine = new QuarantineStore(options.dataDir);
         incidents = new IncidentLog(options.dataDir);
@@ -151,19 +152,17 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "keywarden");
         props.put("osgi.command.function", MonitorCommands.FUNCTIONS);
-        commands = context.registerService(MonitorCommands.class, new MonitorCommands(this, this), props);
+        registrations = new Registrations(context);
+        registrations.register(DeviceMonitor.class, this, new Hashtable<>(Map.of(Constants.SERVICE_PID, MonitorOptions.PID)));
+        registrations.register(MonitorCommands.class, new MonitorCommands(this, this), props);
         LOG.info("Keywarden monitor started: channel {}, authority {} (public key {}), {}", channel.address(),
                 options.authorityId, identity.publicKeyFile(), options.learning ? "LEARNING" : "enforcing");
     }
 
     @Deactivate
     void deactivate() {
-        if (commands != null) {
-            try {
-                commands.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping
-            }
+        if (registrations != null) {
+            registrations.unregisterAll();
         }
         if (channel != null) {
             channel.close();
@@ -176,7 +175,21 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         }
     }
 
-    private Policy loadPolicy(MonitorOptions o) throws IOException, ReportException {
+    /** The configured policy and the approved baseline; a file that cannot be read or parsed rejects the configuration. */
+    private static Policy loadPolicy(MonitorOptions o) throws InvalidConfigurationException {
+        try {
+            DurableFiles.createPrivateDirectories(o.dataDir);
+        } catch (IOException e) {
+            throw new InvalidConfigurationException(MonitorOptions.KEY_DATA_DIR, "cannot create " + o.dataDir + ": " + e);
+        }
+        try {
+            return readPolicy(o);
+        } catch (IOException | ReportException | IllegalArgumentException e) {
+            throw new InvalidConfigurationException(MonitorOptions.KEY_POLICY_FILE, e.getMessage(), e);
+        }
+    }
+
+    private static Policy readPolicy(MonitorOptions o) throws IOException, ReportException {
         Policy p = new Policy(Map.of(Policy.DEFAULT_CLASS, o.defaultClass), Map.of(), o.actions, o.gateway);
         if (o.policyFile != null) {
             PolicyFile.Content c = PolicyFile.parse(Files.readString(o.policyFile, StandardCharsets.UTF_8),
