@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 
+import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.pem.Pem;
 
 /** Reads the fleet authority's public key: a PEM PUBLIC KEY or CERTIFICATE block, inline or in a file. */

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.acme.internal.engine.TestCerts;
+import io.keywarden.support.config.InvalidConfigurationException;
 
 class GatewayOptionsTest {
     private static String anchorPem;
