@@ -172,7 +172,7 @@ public final class RevocationComponent implements RevocationService {
         }
         registrations = new Registrations(context);
         registrations.register(new String[] { RevocationService.class.getName(),
-                DenyList.class.getName() }, new Services(this, denyList),
+                DenyList.class.getName() }, new RevocationServices(this, denyList),
                 new Hashtable<>(Map.of(Constants.SERVICE_PID, PolicyOptions.PID, FleetEvents.DENY_SOURCE_PROPERTY,
                         RevocationEvents.DENY_SOURCE_REVOCATION)));
         if (options.getInboxDir().isPresent()) {
@@ -348,47 +348,6 @@ public final class RevocationComponent implements RevocationService {
         @Override
         public Optional<KeyPair> escrowedKey(String accountUrl) {
             return vault == null ? Optional.empty() : vault.keyFor(accountUrl);
-        }
-    }
-
-    /** The registered service object: the revocation service and the deny list. */
-    private static final class Services implements RevocationService, DenyList {
-        private final RevocationService service;
-        private final DenyList deny;
-
-        Services(RevocationService service, DenyList deny) {
-            this.service = service;
-            this.deny = deny;
-        }
-
-        @Override
-        public RevocationTicket submit(String signedRequest) {
-            return service.submit(signedRequest);
-        }
-
-        @Override
-        public Optional<RevocationTicket> getTicket(String ticketId) {
-            return service.getTicket(ticketId);
-        }
-
-        @Override
-        public List<RevocationTicket> getTickets() {
-            return service.getTickets();
-        }
-
-        @Override
-        public CompletionStage<RevocationTicket> whenSettled(String ticketId) {
-            return service.whenSettled(ticketId);
-        }
-
-        @Override
-        public boolean isDenied(String serial) {
-            return deny.isDenied(serial);
-        }
-
-        @Override
-        public java.util.Set<String> getDeniedSerials() {
-            return deny.getDeniedSerials();
         }
     }
 }
