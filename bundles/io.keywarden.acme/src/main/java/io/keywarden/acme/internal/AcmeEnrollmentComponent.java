@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -87,13 +88,13 @@ public final class AcmeEnrollmentComponent
      * not renewed behind its revoker's back.
      */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    private final List<DenyList> denyLists = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<DenyList> denyLists = new CopyOnWriteArrayList<>();
 
     /** Where the gateway's key is when this bundle does not hold it (Kura's keystore, through the Kura adapter). */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    private final List<GatewayKeyHolder> keyHolders = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<GatewayKeyHolder> keyHolders = new CopyOnWriteArrayList<>();
 
-    private final List<RevocationService> revocationServices = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<RevocationService> revocationServices = new CopyOnWriteArrayList<>();
     private volatile RevocationRecorder recorder;
 
     private Http01Responder responder;

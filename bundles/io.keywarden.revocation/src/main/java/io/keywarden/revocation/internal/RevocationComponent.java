@@ -6,6 +6,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -210,7 +213,7 @@ public final class RevocationComponent implements RevocationService {
     public RevocationTicket submit(String signedRequest) {
         String id = UUID.randomUUID().toString();
         Decision d = checker.check(signedRequest);
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         if (!d.isAccepted()) {
             return refuse(Ticket.refused(id, d.request(), now, d.refusal(), d.detail()));
         }
@@ -277,7 +280,7 @@ public final class RevocationComponent implements RevocationService {
 
     @Override
     public List<RevocationTicket> getTickets() {
-        List<RevocationTicket> all = new java.util.ArrayList<>();
+        List<RevocationTicket> all = new ArrayList<>();
         queue.all().forEach(t -> all.add(t.snapshot()));
         refused.forEach(t -> all.add(t.snapshot()));
         all.sort(Comparator.comparing(RevocationTicket::getSubmittedAt).reversed());
@@ -288,7 +291,7 @@ public final class RevocationComponent implements RevocationService {
     public CompletionStage<RevocationTicket> whenSettled(String ticketId) {
         Optional<Ticket> r = refused.stream().filter(t -> t.id().equals(ticketId)).findFirst();
         if (r.isPresent()) {
-            return java.util.concurrent.CompletableFuture.completedFuture(r.get().snapshot());
+            return CompletableFuture.completedFuture(r.get().snapshot());
         }
         return queue.whenSettled(ticketId).minimalCompletionStage();
     }

@@ -1,5 +1,6 @@
 package io.keywarden.acme.internal.client;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -38,7 +39,7 @@ final class AnchoredAcmeProvider extends GenericAcmeProvider implements AutoClos
         try {
             ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new GeneralSecurityException("cannot create an empty trust store", e);
         }
         int i = 0;

@@ -5,13 +5,16 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -151,7 +154,7 @@ public final class FleetOptions {
             Set<TrustAnchor> anchors = new HashSet<>();
             certs.forEach(c -> anchors.add(new TrustAnchor(c, null)));
             return Set.copyOf(anchors);
-        } catch (IOException | GeneralSecurityException | java.nio.file.InvalidPathException e) {
+        } catch (IOException | GeneralSecurityException | InvalidPathException e) {
             throw new InvalidConfigurationException(KEY_INVENTORY_CA_ROOTS, "cannot read CA roots from " + file + ": " + e.getMessage());
         }
     }
@@ -169,16 +172,16 @@ public final class FleetOptions {
         Path file = dataDir.resolve("mqtt-client-id");
         try {
             if (Files.isRegularFile(file)) {
-                String stored = Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII).trim();
+                String stored = Files.readString(file, StandardCharsets.US_ASCII).trim();
                 if (!stored.isEmpty()) {
                     return stored;
                 }
             }
             byte[] random = new byte[6];
-            new java.security.SecureRandom().nextBytes(random);
-            String id = "keywarden-" + fleetId + "-" + java.util.HexFormat.of().formatHex(random);
+            new SecureRandom().nextBytes(random);
+            String id = "keywarden-" + fleetId + "-" + HexFormat.of().formatHex(random);
             id = id.length() > 64 ? id.substring(id.length() - 64) : id;
-            DurableFiles.write(file, id.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            DurableFiles.write(file, id.getBytes(StandardCharsets.US_ASCII));
             return id;
         } catch (IOException e) {
             throw new InvalidConfigurationException(KEY_DATA_DIR, "cannot keep the MQTT client id in " + file + ": " + e.getMessage());

@@ -10,7 +10,9 @@ import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +24,7 @@ import org.jose4j.lang.JoseException;
 import io.keywarden.fleet.internal.notice.RejectedNoticeException;
 import io.keywarden.support.jws.JwsKeys;
 import java.security.spec.InvalidKeySpecException;
+import java.util.stream.Collectors;
 
 /**
  * What a gateway publishes about itself (its inventory, its escrow deposit) travels signed with the gateway's own
@@ -46,7 +49,7 @@ public final class GatewayEnvelope {
 
     static String sign(String type, String gatewayId, long sequence, Map<String, Object> body,
             KeyStore.PrivateKeyEntry identity) {
-        Map<String, Object> payload = new java.util.LinkedHashMap<>();
+        Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("v", 1);
         payload.put("type", type);
         payload.put("gateway", gatewayId);
@@ -57,7 +60,7 @@ public final class GatewayEnvelope {
         jws.setPayload(JsonUtil.toJson(payload));
         // from the certificate: a key held in hardware (Kura's keystore may hand out a PKCS#11 handle) need not expose
         // its curve or modulus
-        X509Certificate[] chain = java.util.Arrays.stream(identity.getCertificateChain()).map(X509Certificate.class::cast)
+        X509Certificate[] chain = Arrays.stream(identity.getCertificateChain()).map(X509Certificate.class::cast)
                 .toArray(X509Certificate[]::new);
         jws.setCertificateChainHeaderValue(chain);
         jws.setKey(identity.getPrivateKey());
@@ -145,7 +148,7 @@ public final class GatewayEnvelope {
             }
             return names.stream().filter(n -> Integer.valueOf(2).equals(n.get(0)))
                     .map(n -> String.valueOf(n.get(1)).toLowerCase(Locale.ROOT))
-                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                    .collect(Collectors.toUnmodifiableSet());
         } catch (CertificateParsingException e) {
             return Set.of();
         }

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -211,10 +213,10 @@ public final class InventoryCollector {
                 throw new RejectedNoticeException("record " + r.getSerial() + " carries certificate "
                         + leaf.getSerialNumber().toString(16));
             }
-            Instant mid = r.getNotBefore().plus(java.time.Duration.between(r.getNotBefore(), r.getNotAfter()).dividedBy(2));
+            Instant mid = r.getNotBefore().plus(Duration.between(r.getNotBefore(), r.getNotAfter()).dividedBy(2));
             GatewayEnvelope.checkChain(r.getChain(), roots, mid);
         }
-        Set<String> serials = new java.util.HashSet<>();
+        Set<String> serials = new HashSet<>();
         records.forEach(r -> serials.add(r.getSerial()));
         for (GatewayInventory other : byGateway.values()) {
             if (other.gatewayId().equals(gatewayId)) {

@@ -1,7 +1,9 @@
 package io.keywarden.fleet.internal.notice;
 
+import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,7 +57,7 @@ public final class NoticeCodec {
         if (message.length > MAX_BYTES) {
             throw new RejectedNoticeException("larger than " + MAX_BYTES + " bytes");
         }
-        String compact = new String(message, java.nio.charset.StandardCharsets.US_ASCII).trim();
+        String compact = new String(message, StandardCharsets.US_ASCII).trim();
         JsonWebSignature jws = new JsonWebSignature();
         String payload;
         try {
@@ -91,7 +93,7 @@ public final class NoticeCodec {
         try {
             return new Notice(text(json, "ticket"), texts(json, "serials"), texts(json, "devices"),
                     Math.toIntExact(number(json, "reason")), Instant.ofEpochSecond(number(json, "iat")), authorityId);
-        } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
             throw new RejectedNoticeException(e.getMessage());
         }
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +54,7 @@ public final class EscrowVault {
             for (Path f : ds) {
                 byte[] content = Files.readAllBytes(f);
                 Path target = importDir.resolve(f.getFileName());
-                if (!Files.exists(target) || !java.util.Arrays.equals(Files.readAllBytes(target), content)) {
+                if (!Files.exists(target) || !Arrays.equals(Files.readAllBytes(target), content)) {
                     DurableFiles.write(target, content);
                     n++;
                 }

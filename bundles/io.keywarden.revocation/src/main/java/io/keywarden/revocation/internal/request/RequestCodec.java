@@ -3,8 +3,10 @@ package io.keywarden.revocation.internal.request;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -142,7 +144,7 @@ public final class RequestCodec {
             kind = RevocationTarget.Kind.valueOf(string(target.get(KIND), TARGET + "." + KIND).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new MalformedRequestException("unknown target kind '" + target.get(KIND) + "', expected one of "
-                    + java.util.List.of(RevocationTarget.Kind.values()));
+                    + List.of(RevocationTarget.Kind.values()));
         }
         String value = string(target.get(VALUE), TARGET + "." + VALUE);
         if (!(p.get(REASON) instanceof Number reasonCode) || reasonCode.doubleValue() != reasonCode.longValue()) {
@@ -158,7 +160,7 @@ public final class RequestCodec {
             return RevocationRequest.builder().target(RevocationTarget.of(kind, value)).reason(reason)
                     .requester(string(p.get(REQUESTER), REQUESTER)).nonce(string(p.get(NONCE), NONCE))
                     .issuedAt(Instant.ofEpochSecond(iat.longValue())).build();
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | DateTimeException e) {
             throw new MalformedRequestException(e.getMessage());
         }
     }

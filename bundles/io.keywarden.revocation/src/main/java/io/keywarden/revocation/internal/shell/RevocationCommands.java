@@ -11,7 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -86,7 +88,7 @@ public final class RevocationCommands {
         }
         try {
             return describe(service.whenSettled(t.getId()).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS));
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             return describe(service.getTicket(t.getId()).orElse(t)) + "\n(still under way: see tickets)";
         }
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +39,7 @@ public final class DenyListStore implements DenyList {
         try {
             return new BigInteger(serial.trim(), 16).toString(16);
         } catch (NumberFormatException e) {
-            return serial.trim().toLowerCase(java.util.Locale.ROOT);
+            return serial.trim().toLowerCase(Locale.ROOT);
         }
     }
 
