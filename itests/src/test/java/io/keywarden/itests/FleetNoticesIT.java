@@ -25,6 +25,7 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.event.Event;
@@ -126,7 +128,7 @@ public class FleetNoticesIT extends KeywardenTestSupport {
         fleet.stop();
         fleet.start();
         DenyList afterRestart = awaitNoticeDenyList();
-        assertEquals(java.util.Set.of("1a2b3c", "4d5e"), afterRestart.getDeniedSerials());
+        assertEquals(Set.of("1a2b3c", "4d5e"), afterRestart.getDeniedSerials());
     }
 
     @Test
@@ -152,7 +154,7 @@ public class FleetNoticesIT extends KeywardenTestSupport {
 
         publish(cloud, "good", sign(authority.getPrivate(), AUTHORITY, notice("good", List.of("dd"))));
         awaitEvent(FleetEvents.TOPIC_NOTICE_APPLIED);
-        assertEquals(java.util.Set.of("dd"), notices.getDeniedSerials());
+        assertEquals(Set.of("dd"), notices.getDeniedSerials());
     }
 
     @Test
@@ -167,7 +169,7 @@ public class FleetNoticesIT extends KeywardenTestSupport {
         awaitTrue("the authority's event handler is registered", SERVICE_TIMEOUT, () -> {
             try {
                 return !context.getServiceReferences(EventHandler.class, "(event.topics=" + RevocationEvents.TOPIC_ACCEPTED + ")").isEmpty();
-            } catch (org.osgi.framework.InvalidSyntaxException e) {
+            } catch (InvalidSyntaxException e) {
                 throw new IllegalStateException(e);
             }
         });
