@@ -137,8 +137,7 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         executor = Executors.newScheduledThreadPool(1, NamedThreads.single("keywarden-monitor"));
         containment = new Containment(quarantine, incidents, this::revoke, this::post, clock, executor);
         admission = new ChannelAdmission(gateway, inventory, denyLists, quarantine, this::post);
-        channel = SensorChannel.open(options.channel, admission, gateway::getTlsIdentity,
-                new SensorEndpoint(activity, () -> policy, learner, options.learning, containment, clock));
+        channel = openChannel();
         silence = new SilenceWatch(activity, inventory, quarantine::contains, () -> policy,
                 (id, serial, finding, action, now) -> containment.respond(id, serial, finding, action, now), clock);
         executor.scheduleWithFixedDelay(this::checkSilence, 1, 1, TimeUnit.SECONDS);
@@ -157,6 +156,19 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         registrations.register(MonitorCommands.class, new MonitorCommands(this, this), props);
         LOG.info("Keywarden monitor started: channel {}, authority {} (public key {}), {}", channel.address(),
                 options.authorityId, identity.publicKeyFile(), options.learning ? "LEARNING" : "enforcing");
+    }
+
+    /** A port that cannot be listened on is a bad value of channel.port, reported like any other (as the acme bundle's http01.port). */
+    private SensorChannel openChannel() throws InvalidConfigurationException, GeneralSecurityException {
+        try {
+            return SensorChannel.open(options.channel, admission, gateway::getTlsIdentity,
+                    new SensorEndpoint(activity, () -> policy, learner, options.learning, containment, clock));
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw ConfigurationErrors.report(LOG, eventAdmin, MonitorOptions.PID, new InvalidConfigurationException(
+                    MonitorOptions.KEY_PORT, "cannot listen on " + options.channel.bindAddress() + ":"
+                            + options.channel.port() + " (" + e.getMessage() + ")"));
+        }
     }
 
     @Deactivate

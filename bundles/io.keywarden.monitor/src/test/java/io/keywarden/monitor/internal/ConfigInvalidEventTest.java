@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,6 +84,18 @@ class ConfigInvalidEventTest {
         assertThrows(InvalidConfigurationException.class,
                 () -> component().activate(refuseAll(BundleContext.class, "getDataFile", dir.toFile()), p));
         assertPosted("rule.unknown.firmware.action", "QUARANTINE");
+    }
+
+    @Test
+    void aPortAnotherProcessHoldsIsABadValueOfChannelPort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Map<String, Object> p = new HashMap<>(Map.of("channel.bind.address", "127.0.0.1", "channel.port",
+                    taken.getLocalPort(), "data.dir", dir.toString(), "gateway.scan.seconds", 0));
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> component().activate(refuseAll(BundleContext.class, "getDataFile", dir.toFile()), p));
+            assertEquals("channel.port", e.getProperty());
+            assertPosted("channel.port", "cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
     }
 
     private void assertPosted(String property, String detail) {
