@@ -45,14 +45,15 @@ public final class ConfigValues {
     /** An integer in {@code min..max}, {@code fallback} when absent. */
     public int integer(String key, int fallback, int min, int max) throws InvalidConfigurationException {
         Object v = properties.get(key);
-        int result;
+        long result;
         if (v == null || String.valueOf(v).isBlank()) {
             result = fallback;
-        } else if (v instanceof Number n) {
-            result = n.intValue();
+        } else if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            // a Long from ConfigAdmin is checked whole: 4294967301 must not pass as 5
+            result = n.longValue();
         } else {
             try {
-                result = Integer.parseInt(String.valueOf(v).trim());
+                result = Long.parseLong(String.valueOf(v).trim());
             } catch (NumberFormatException e) {
                 throw new InvalidConfigurationException(key, "not an integer: '" + v + "'");
             }
@@ -60,7 +61,7 @@ public final class ConfigValues {
         if (result < min || result > max) {
             throw new InvalidConfigurationException(key, result + " is outside " + min + ".." + max);
         }
-        return result;
+        return (int) result;
     }
 
     /** A number in {@code min..max}, {@code fallback} when absent. */

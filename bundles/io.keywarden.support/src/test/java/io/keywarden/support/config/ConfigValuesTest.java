@@ -39,6 +39,9 @@ class ConfigValuesTest {
         assertEquals(3, c.integer("missing", 3, 0, 10));
         assertEquals("i", bad(() -> c.integer("i", 1, 0, 5)).getProperty());
         assertTrue(bad(() -> c.integer("x", 1, 0, 5)).getMessage().contains("not an integer"));
+        ConfigValues wide = new ConfigValues(Map.of("l", 4_294_967_301L, "f", 2.5));
+        assertTrue(bad(() -> wide.integer("l", 1, 0, 10)).getMessage().contains("4294967301"));
+        assertTrue(bad(() -> wide.integer("f", 1, 0, 10)).getMessage().contains("not an integer"));
         assertEquals(0.5, c.decimal("d", 0.1, 0, 1));
         assertEquals("nan", bad(() -> c.decimal("nan", 0.1, 0, 1)).getProperty());
     }
