@@ -14,7 +14,6 @@ import javax.inject.Inject;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
@@ -39,7 +38,7 @@ public class DeploymentAdminIT {
     @Inject
     private DeploymentAdmin deploymentAdmin;
 
-    @Configuration
+    @org.ops4j.pax.exam.Configuration
     public Option[] config() {
         return KeywardenOptions.kuraDeploymentAdminOptions();
     }

@@ -25,7 +25,6 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +46,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.event.Event;
@@ -128,7 +126,7 @@ public class FleetNoticesIT extends KeywardenTestSupport {
         fleet.stop();
         fleet.start();
         DenyList afterRestart = awaitNoticeDenyList();
-        assertEquals(Set.of("1a2b3c", "4d5e"), afterRestart.getDeniedSerials());
+        assertEquals(java.util.Set.of("1a2b3c", "4d5e"), afterRestart.getDeniedSerials());
     }
 
     @Test
@@ -154,7 +152,7 @@ public class FleetNoticesIT extends KeywardenTestSupport {
 
         publish(cloud, "good", sign(authority.getPrivate(), AUTHORITY, notice("good", List.of("dd"))));
         awaitEvent(FleetEvents.TOPIC_NOTICE_APPLIED);
-        assertEquals(Set.of("dd"), notices.getDeniedSerials());
+        assertEquals(java.util.Set.of("dd"), notices.getDeniedSerials());
     }
 
     @Test
@@ -169,7 +167,7 @@ public class FleetNoticesIT extends KeywardenTestSupport {
         awaitTrue("the authority's event handler is registered", SERVICE_TIMEOUT, () -> {
             try {
                 return !context.getServiceReferences(EventHandler.class, "(event.topics=" + RevocationEvents.TOPIC_ACCEPTED + ")").isEmpty();
-            } catch (InvalidSyntaxException e) {
+            } catch (org.osgi.framework.InvalidSyntaxException e) {
                 throw new IllegalStateException(e);
             }
         });

@@ -9,7 +9,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
@@ -41,7 +39,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
@@ -132,7 +129,7 @@ public class HotDeploymentIT {
                 () -> newThreadsStillAlive(before).isEmpty());
     }
 
-    private List<Bundle> installDeploymentPackage() throws IOException, BundleException {
+    private List<Bundle> installDeploymentPackage() throws IOException, org.osgi.framework.BundleException {
         Set<String> installed = new HashSet<>();
         for (Bundle b : context.getBundles()) {
             installed.add(b.getSymbolicName() + "_" + b.getVersion());
@@ -205,7 +202,7 @@ public class HotDeploymentIT {
         }
         Object service = context.getService(ref);
         try {
-            Optional<?> record = (Optional<?>) service.getClass().getMethod("getCertificate")
+            java.util.Optional<?> record = (java.util.Optional<?>) service.getClass().getMethod("getCertificate")
                     .invoke(service);
             return record.isEmpty() ? null : (String) record.get().getClass().getMethod("getSerial").invoke(record.get());
         } catch (ReflectiveOperationException e) {
@@ -261,7 +258,7 @@ public class HotDeploymentIT {
             try {
                 lines = Files.readAllLines(f);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new java.io.UncheckedIOException(e);
             }
             for (String line : lines) {
                 String[] cols = line.trim().split("\\s+");

@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -283,8 +281,8 @@ public abstract class KeywardenTestSupport {
             files = s.filter(p -> p.getFileName().toString().equals("account.properties")).toList();
         }
         assertEquals("account.properties files under " + accounts, 1, files.size());
-        Properties p = new Properties();
-        p.load(new StringReader(Files.readString(files.get(0), StandardCharsets.ISO_8859_1)));
+        java.util.Properties p = new java.util.Properties();
+        p.load(new java.io.StringReader(Files.readString(files.get(0), StandardCharsets.ISO_8859_1)));
         String url = p.getProperty("account.url");
         assertNotNull("account.url in " + files.get(0), url);
         return url;

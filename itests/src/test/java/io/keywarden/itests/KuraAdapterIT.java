@@ -9,11 +9,9 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +34,6 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
@@ -123,8 +120,8 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         Thread.sleep(1500);
         CertificateInventory inventory = awaitService(CertificateInventory.class);
         assertEquals(List.of(), inventory.getByDevice(name));
-        assertFalse("no order journaled", Files.exists(deviceDir(name).resolve("pending-order.properties")));
-        assertFalse("no certificate stored", Files.exists(deviceDir(name).resolve("certs")));
+        assertFalse("no order journaled", java.nio.file.Files.exists(deviceDir(name).resolve("pending-order.properties")));
+        assertFalse("no certificate stored", java.nio.file.Files.exists(deviceDir(name).resolve("certs")));
 
         // EXEC enroll from the cloud goes through Kura's EnrollmentService, so it enrolls Kura's key
         KuraFakes.Registry registry = new KuraFakes.Registry();
@@ -166,7 +163,7 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         enrollment.rekey();
         KeyStore.PrivateKeyEntry rekeyed = entry(keystore);
         X509Certificate rekeyedLeaf = (X509Certificate) rekeyed.getCertificate();
-        assertFalse(Arrays.equals(leaf.getPublicKey().getEncoded(), rekeyedLeaf.getPublicKey().getEncoded()));
+        assertFalse(java.util.Arrays.equals(leaf.getPublicKey().getEncoded(), rekeyedLeaf.getPublicKey().getEncoded()));
         assertEquals(gateway.getCertificate().orElseThrow().getCertificate(), rekeyedLeaf);
         assertTrue(enrollment.isEnrolled());
 
@@ -267,7 +264,7 @@ public class KuraAdapterIT extends KeywardenTestSupport {
                 }
             }
             return false;
-        } catch (InvalidSyntaxException e) {
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new AssertionError(e);
         }
     }

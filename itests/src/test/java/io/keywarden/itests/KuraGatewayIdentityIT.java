@@ -11,7 +11,6 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +144,7 @@ public class KuraGatewayIdentityIT extends MonitorTestSupport {
         // rekey in Kura: the channel and the next inventory move to the new key and certificate
         enrollment.rekey();
         X509Certificate rekeyed = (X509Certificate) ((KeyStore.PrivateKeyEntry) keystore.getEntry(ALIAS)).getCertificate();
-        assertFalse(Arrays.equals(gatewayCert.getPublicKey().getEncoded(),
+        assertFalse(java.util.Arrays.equals(gatewayCert.getPublicKey().getEncoded(),
                 rekeyed.getPublicKey().getEncoded()));
         await("the channel presents the rekeyed certificate", WAIT, () -> {
             // a fresh client each time: a resumed TLS session would show the certificate of its first handshake

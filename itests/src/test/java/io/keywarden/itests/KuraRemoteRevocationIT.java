@@ -4,12 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Hashtable;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.cloudconnection.message.KuraMessage;
@@ -20,7 +16,6 @@ import org.eclipse.kura.message.KuraPayload;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
@@ -45,7 +40,7 @@ public class KuraRemoteRevocationIT extends RevocationTestSupport {
     private ServiceRegistration<RequestHandlerRegistry> registration;
 
     @Override
-    @Configuration
+    @org.ops4j.pax.exam.Configuration
     public Option[] config() {
         return KeywardenOptions.kuraOptions();
     }
@@ -71,7 +66,7 @@ public class KuraRemoteRevocationIT extends RevocationTestSupport {
 
         // signed by the operator's name with another party's key: refused, the sensor stays valid
         String forged = sign(OPERATOR, keys.get(DEVICE), RevocationTarget.device("sensor-1"),
-                RevocationReason.KEY_COMPROMISE, Instant.now());
+                RevocationReason.KEY_COMPROMISE, java.time.Instant.now());
         KuraAdapterIT.expectCode(KuraErrorCode.SECURITY_EXCEPTION, () -> handler.doExec(context(), revoke(forged, true)));
         assertEquals("Valid", ca.certStatus(certs.get("sensor-1").getSerial()));
         RevocationTicket refused = service.getTickets().get(0);
@@ -111,13 +106,13 @@ public class KuraRemoteRevocationIT extends RevocationTestSupport {
         }
         int start = json.lastIndexOf('{', at);
         int end = json.indexOf('}', at);
-        Matcher m = Pattern.compile("\"status\":\"([A-Z]+)\"")
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"status\":\"([A-Z]+)\"")
                 .matcher(json.substring(start, end));
         return m.find() ? m.group(1) : "";
     }
 
     private static String awaitTrueThen(String what, ThrowingSupplier<String> probe) {
-        return await(what, Duration.ofSeconds(10), () -> {
+        return await(what, java.time.Duration.ofSeconds(10), () -> {
             try {
                 return probe.get();
             } catch (Exception e) {

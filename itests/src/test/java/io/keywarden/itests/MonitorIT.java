@@ -4,9 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.lang.reflect.Method;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,8 +19,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.Dictionary;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +35,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.ServiceReference;
-import org.osgi.service.cm.Configuration;
 
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
@@ -198,7 +192,7 @@ public class MonitorIT extends MonitorTestSupport {
         applyConfig(gatewayConfig(ca, gw));
         awaitGatewayEnrolled(awaitGatewayService());
         // no baseline configured at all: what the fleet does in a known-good period becomes it
-        Map<String, Object> learning = new HashMap<>(Map.of("learning.mode", true,
+        Map<String, Object> learning = new java.util.HashMap<>(Map.of("learning.mode", true,
                 "baseline.firmware.sha256", new String[0], "baseline.task.sha256", new String[0],
                 "baseline.peers", new String[0]));
         DeviceMonitor monitor = startMonitor(learning);
@@ -234,12 +228,12 @@ public class MonitorIT extends MonitorTestSupport {
     }
 
     private void startMonitorAgain(Map<String, Object> properties, long previousServiceId) throws Exception {
-        Configuration c = configAdmin.getConfiguration(MONITOR_PID, "?");
-        Dictionary<String, Object> p = c.getProperties();
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration(MONITOR_PID, "?");
+        java.util.Dictionary<String, Object> p = c.getProperties();
         properties.forEach(p::put);
         c.update(p);
         awaitTrue("the monitor re-registered", SERVICE_TIMEOUT, () -> {
-            ServiceReference<DeviceMonitor> ref = context.getServiceReference(DeviceMonitor.class);
+            org.osgi.framework.ServiceReference<DeviceMonitor> ref = context.getServiceReference(DeviceMonitor.class);
             return ref != null && (Long) ref.getProperty("service.id") != previousServiceId;
         });
     }
@@ -253,11 +247,11 @@ public class MonitorIT extends MonitorTestSupport {
 
     /** Runs a keywarden:* Gogo command of the monitor on its registered command object. */
     private String shell(String command, Object... args) throws Exception {
-        ServiceReference<?>[] refs = context.getServiceReferences((String) null,
+        org.osgi.framework.ServiceReference<?>[] refs = context.getServiceReferences((String) null,
                 "(osgi.command.function=" + command + ")");
-        for (ServiceReference<?> ref : refs) {
+        for (org.osgi.framework.ServiceReference<?> ref : refs) {
             Object commands = context.getService(ref);
-            for (Method m : commands.getClass().getMethods()) {
+            for (java.lang.reflect.Method m : commands.getClass().getMethods()) {
                 if (m.getName().equals(command) && m.getParameterCount() == args.length
                         && commands.getClass().getName().contains("monitor")) {
                     return String.valueOf(m.invoke(commands, args));
@@ -358,7 +352,7 @@ public class MonitorIT extends MonitorTestSupport {
     }
 
     private static byte[] readLine(InputStream in) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         int b;
         while ((b = in.read()) >= 0 && b != '\n') {
             out.write(b);

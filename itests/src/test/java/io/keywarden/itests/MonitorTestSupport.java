@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +103,7 @@ public abstract class MonitorTestSupport extends KeywardenTestSupport {
         Map<String, CompletableFuture<CertificateRecord>> pending = new LinkedHashMap<>();
         int n = 0;
         for (Profile profile : profiles) {
-            String id = profile.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + (++n);
+            String id = profile.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-" + (++n);
             String dns = id + "." + gatewayName;
             KeyPair key = SensorKeys.newKey();
             keys.put(id, key);

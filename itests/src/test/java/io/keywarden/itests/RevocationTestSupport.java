@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 
@@ -122,7 +121,7 @@ public abstract class RevocationTestSupport extends KeywardenTestSupport {
                 ServiceReference<?>[] refs = context.getServiceReferences(
                         "io.keywarden.revocation.internal.authority.Authority", null);
                 return refs != null && refs.length == keys.size();
-            } catch (InvalidSyntaxException e) {
+            } catch (org.osgi.framework.InvalidSyntaxException e) {
                 throw new AssertionError(e);
             }
         });
