@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import io.keywarden.demo.bench.UncheckedValidation;
 
 /**
  * {@code bench [N]}: a local Pebble (real http-01), the runtime, its gateway; once the gateway is enrolled, N
@@ -78,7 +75,7 @@ final class BenchCommand {
                 withCsr, concurrency, alwaysValid ? "Pebble accepting every challenge unchecked"
                         : "real http-01 validation");
         // benchmark only, to compare with peers measured that way; every test validates for real
-        Map<String, String> pebbleEnv = UncheckedValidation.pebbleEnvironment(alwaysValid);
+        Map<String, String> pebbleEnv = io.keywarden.demo.bench.UncheckedValidation.pebbleEnvironment(alwaysValid);
         try (LocalStage stage = LocalStage.start(work, pebbleEnv)) {
             out.println("  Pebble       " + stage.pebble.directoryUrl() + " (http-01 on 127.0.0.1:"
                     + stage.pebble.httpPort() + ")");
@@ -204,7 +201,7 @@ final class BenchCommand {
             return lines.filter(l -> l.contains("order for [sensor-") && l.contains("created"))
                     .map(BenchCommand::timeOf).flatMap(Optional::stream)
                     .filter(t -> !t.isBefore(notBefore.minusSeconds(1))).findFirst();
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             return Optional.empty();
         }
     }

@@ -1,6 +1,5 @@
 package io.keywarden.demo;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 import io.keywarden.testing.pebble.CertStatus;
 
@@ -131,7 +129,7 @@ final class BenchRevokeCommand {
             Collections.sort(k);
             Collections.sort(l);
             out.printf(Locale.ROOT, "  median to Revoked: lego / Keywarden = %.1fx%n", percentile(l, 50) / percentile(k, 50));
-        } catch (IOException e) {
+        } catch (java.io.IOException e) {
             throw new DemoException("lego: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -152,7 +150,7 @@ final class BenchRevokeCommand {
         return sorted.get(Math.max(0, rank - 1));
     }
 
-    private static <T> T await(String what, RuntimeProcess rt, Supplier<T> probe) {
+    private static <T> T await(String what, RuntimeProcess rt, java.util.function.Supplier<T> probe) {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (true) {
             T v = probe.get();

@@ -5,7 +5,6 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,7 +57,7 @@ final class ContainmentDemo {
             }
             long revokedNanos = awaitRevoked(bad.serial(), c.actStartedNanos(), 20_000);
             Thread.sleep(3000); // the others keep working meanwhile
-            Map<String, Long> acceptedBefore = new HashMap<>();
+            Map<String, Long> acceptedBefore = new java.util.HashMap<>();
             sensorIds.forEach(id -> acceptedBefore.put(id, fleet.counts(id).accepted()));
             Thread.sleep(1500);
 

@@ -13,14 +13,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.keywarden.testing.pebble.FreePorts;
 import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.Reports;
-import io.keywarden.testing.sensors.SensorKeys;
 import io.keywarden.testing.sensors.SimulatedSensor;
 
 /**
@@ -111,7 +109,7 @@ final class ContainmentStage {
         }
     }
 
-    private static void waitFor(String what, long deadline, BooleanSupplier condition) {
+    private static void waitFor(String what, long deadline, java.util.function.BooleanSupplier condition) {
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new DemoException("timed out waiting for " + what);
@@ -134,7 +132,7 @@ final class ContainmentStage {
     /** The key the gateway generated and keeps for a sensor that cannot make its own (its provisioning file). */
     KeyPair gatewayHeldKey(String id) {
         try {
-            return SensorKeys.fromPem(Files.readString(
+            return io.keywarden.testing.sensors.SensorKeys.fromPem(Files.readString(
                     stage.dataDir.resolve("devices").resolve(id).resolve("key.pem"), StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,6 +1,5 @@
 package io.keywarden.demo;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -13,7 +12,6 @@ import java.security.PublicKey;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
@@ -28,9 +26,7 @@ import java.util.Set;
 
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 import io.keywarden.testing.sensors.SensorKeys;
 
@@ -73,8 +69,8 @@ final class Crypto {
     static List<X509Certificate> parse(String pem) {
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            Collection<? extends Certificate> all = cf.generateCertificates(
-                    new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            Collection<? extends java.security.cert.Certificate> all = cf.generateCertificates(
+                    new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
             List<X509Certificate> out = new ArrayList<>();
             all.forEach(c -> out.add((X509Certificate) c));
             return out;
@@ -138,10 +134,10 @@ final class Crypto {
     }
 
     static PublicKey publicKeyOfCsr(Path csrFile) {
-        try (var parser = new PEMParser(
+        try (var parser = new org.bouncycastle.openssl.PEMParser(
                 new StringReader(Files.readString(csrFile, StandardCharsets.US_ASCII)))) {
             PKCS10CertificationRequest csr = (PKCS10CertificationRequest) parser.readObject();
-            return new JcaPKCS10CertificationRequest(csr).setProvider(BC).getPublicKey();
+            return new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(csr).setProvider(BC).getPublicKey();
         } catch (IOException | GeneralSecurityException | ClassCastException e) {
             throw new DemoException("cannot read the CSR " + csrFile + ": " + e);
         }

@@ -2,7 +2,6 @@ package io.keywarden.demo;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -135,7 +134,7 @@ final class DemoCommand {
             }
             out.printf(Locale.ROOT, "All %d certificates are Valid at the CA and chain to Pebble's root "
                     + "(runtime start to all enrolled: %.1f s).%n%n", expected.size(), enrolled.toMillis() / 1000.0);
-            Map<String, KeyPair> keys = new LinkedHashMap<>();
+            Map<String, java.security.KeyPair> keys = new LinkedHashMap<>();
             ownKeys.forEach((id, k) -> keys.put(id, k.keyPair()));
             try {
                 new ContainmentDemo(stage, contain, out).run(keys, new ArrayList<>(sensors.keySet()));

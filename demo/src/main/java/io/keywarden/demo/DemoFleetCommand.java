@@ -1,7 +1,6 @@
 package io.keywarden.demo;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 
 /**
  * {@code demo-fleet [N]}: the two-node loop. A gateway with N sensors and the fleet authority run as two runtime
@@ -66,7 +64,7 @@ final class DemoFleetCommand {
             Set<String> serials = new TreeSet<>();
             fleet.gateway.state().current().values().forEach(c -> serials.add(c.serial()));
             await(() -> fleet.storedSerials(GATEWAY).containsAll(serials)
-                    && Files.exists(fleet.authorityDeposits.resolve(GATEWAY + ".escrow.jwe")),
+                    && java.nio.file.Files.exists(fleet.authorityDeposits.resolve(GATEWAY + ".escrow.jwe")),
                     "the gateway's inventory and escrow deposit at the authority", a);
             Instant known = Instant.now();
             out.printf(Locale.ROOT, "  enrolled     gateway and %d sensors %d ms after start; the authority holds their "
@@ -87,7 +85,7 @@ final class DemoFleetCommand {
         return Duration.between(from, to).toMillis();
     }
 
-    private static void await(BooleanSupplier condition, String what, RuntimeProcess rt) {
+    private static void await(java.util.function.BooleanSupplier condition, String what, RuntimeProcess rt) {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (!rt.isAlive() || System.nanoTime() > deadline) {

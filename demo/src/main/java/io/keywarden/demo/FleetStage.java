@@ -13,17 +13,12 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 
 import org.jose4j.json.JsonUtil;
@@ -206,13 +201,13 @@ final class FleetStage implements AutoCloseable {
     }
 
     /** The serials the gateway's fleet-notices deny list holds (its file on disk). */
-    Set<String> deniedAtGateway() {
+    java.util.Set<String> deniedAtGateway() {
         Path f = gatewayFleet.resolve("applied-notices.properties");
         Properties p = new Properties();
         try (var r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (IOException e) {
-            return Set.of();
+            return java.util.Set.of();
         }
         return p.stringPropertyNames();
     }
@@ -225,7 +220,7 @@ final class FleetStage implements AutoCloseable {
                 return Optional.empty();
             }
             String[] parts = Files.readString(f, StandardCharsets.US_ASCII).split("\\.");
-            return Optional.of(JsonUtil.parseJson(new String(Base64.getUrlDecoder().decode(parts[1]),
+            return Optional.of(JsonUtil.parseJson(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
                     StandardCharsets.UTF_8)));
         } catch (IOException | JoseException | RuntimeException e) {
             return Optional.empty();
@@ -233,8 +228,8 @@ final class FleetStage implements AutoCloseable {
     }
 
     /** The serials of the gateway's inventory as the authority stored it. */
-    Set<String> storedSerials(String gatewayId) {
-        Set<String> out = new TreeSet<>();
+    java.util.Set<String> storedSerials(String gatewayId) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
         storedInventory(gatewayId).ifPresent(p -> {
             if (p.get("records") instanceof List<?> records) {
                 for (Object r : records) {
@@ -254,11 +249,11 @@ final class FleetStage implements AutoCloseable {
         }
 
         long submitToRevokedMillis() {
-            return Duration.between(submitted, lastRevoked()).toMillis();
+            return java.time.Duration.between(submitted, lastRevoked()).toMillis();
         }
 
         long submitToDeniedMillis() {
-            return Duration.between(submitted, deniedAtGateway).toMillis();
+            return java.time.Duration.between(submitted, deniedAtGateway).toMillis();
         }
     }
 
@@ -266,7 +261,7 @@ final class FleetStage implements AutoCloseable {
      * Drops the authority's COMPROMISED_GATEWAY request into its inbox and watches, every 5 ms, Pebble's status of
      * each serial and the gateway's fleet deny list until all are Revoked and denied.
      */
-    Outcome compromise(String gatewayId, int reason, Set<String> serials, long timeoutMillis) {
+    Outcome compromise(String gatewayId, int reason, java.util.Set<String> serials, long timeoutMillis) {
         String name = "compromised-" + UUID.randomUUID();
         deliver(name, signCompromisedGateway(gatewayId, reason));
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
@@ -278,7 +273,7 @@ final class FleetStage implements AutoCloseable {
             throw new DemoException("the authority refused the request: " + ticket);
         }
         Instant submitted = Instant.parse(String.valueOf(ticket.get("submittedAt")));
-        Map<String, CertStatus> revoked = new TreeMap<>();
+        Map<String, CertStatus> revoked = new java.util.TreeMap<>();
         Instant denied = null;
         while (revoked.size() < serials.size() || denied == null) {
             for (String s : serials) {

@@ -1,7 +1,6 @@
 package io.keywarden.demo;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +8,6 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 import io.keywarden.testing.pebble.PebbleHarness;
-import io.keywarden.testing.pebble.TcpProxy;
 
 /**
  * A local Pebble plus one runtime, for {@code demo} and {@code bench}: started in a work directory, and stopped
@@ -22,7 +20,7 @@ final class LocalStage implements AutoCloseable {
     final Path runtimeLog;
     final PebbleHarness pebble;
     private RuntimeProcess runtime;
-    private TcpProxy proxy;
+    private io.keywarden.testing.pebble.TcpProxy proxy;
     private final Thread hook;
     private boolean closed;
 
@@ -38,11 +36,11 @@ final class LocalStage implements AutoCloseable {
 
     /** Wipes {@code workDir} and starts Pebble (real http-01 validation) in {@code workDir/pebble}. */
     static LocalStage start(Path workDir) {
-        return start(workDir, Map.of());
+        return start(workDir, java.util.Map.of());
     }
 
     /** As {@link #start(Path)}, with more environment variables for Pebble (the bench's switches). */
-    static LocalStage start(Path workDir, Map<String, String> pebbleEnvironment) {
+    static LocalStage start(Path workDir, java.util.Map<String, String> pebbleEnvironment) {
         return start(workDir, builder -> pebbleEnvironment.forEach(builder::environment));
     }
 
@@ -68,7 +66,7 @@ final class LocalStage implements AutoCloseable {
      */
     synchronized void blockableCa() {
         if (proxy == null) {
-            proxy = TcpProxy.start(pebble.directoryUrl().getPort());
+            proxy = io.keywarden.testing.pebble.TcpProxy.start(pebble.directoryUrl().getPort());
         }
     }
 
@@ -88,7 +86,7 @@ final class LocalStage implements AutoCloseable {
 
     /** The gateway configuration every local run shares; callers add to it. */
     Map<String, String> gatewayConfig(String dnsName, int concurrency) {
-        Map<String, String> p = new LinkedHashMap<>();
+        Map<String, String> p = new java.util.LinkedHashMap<>();
         p.put(ConfigFiles.DIRECTORY_URL, directoryUrl());
         p.put(ConfigFiles.TRUST_ANCHOR, pebble.trustAnchorFile().toAbsolutePath().toString());
         p.put(ConfigFiles.DNS_NAME, dnsName);

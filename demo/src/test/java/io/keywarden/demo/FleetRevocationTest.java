@@ -4,27 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -81,7 +76,7 @@ class FleetRevocationTest {
             await(() -> log(fleet.authorityLog()).contains("Rejected a message on keywarden/" + FleetStage.FLEET
                     + "/inventory/" + GATEWAY + ": signed by a certificate for [" + FleetStage.AUTHORITY_HOST + "]"), 10_000,
                     () -> "forged inventory not rejected\n" + a.tail(20));
-            assertTrue(Arrays.equals(before, Files.readAllBytes(stored)), "a rejected inventory changed what is stored");
+            assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(stored)), "a rejected inventory changed what is stored");
 
             FleetStage.Outcome outcome;
             try {
@@ -101,7 +96,7 @@ class FleetRevocationTest {
                     () -> "account not deactivated\n" + a.tail(30));
             ConfigFiles.writeSensor(fleet.gateway.etc, "late", new ConfigFiles.Sensor("late",
                     List.of("late.fleet.keywarden.test"), null));
-            await(() -> log(fleet.gateway.runtimeLog).toLowerCase(Locale.ROOT).contains("deactivated"), 20_000,
+            await(() -> log(fleet.gateway.runtimeLog).toLowerCase(java.util.Locale.ROOT).contains("deactivated"), 20_000,
                     () -> "the gateway's next order was not refused as deactivated\n" + g.tail(30));
             assertFalse(fleet.gateway.state().current().containsKey("late"), "a deactivated account got a certificate");
         }
@@ -115,7 +110,7 @@ class FleetRevocationTest {
         PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(body)));
         List<X509Certificate> chain = new ArrayList<>();
         try (var in = Files.newInputStream(intruderCert.chainFile())) {
-            CertificateFactory.getInstance("X.509").generateCertificates(in)
+            java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)
                     .forEach(c -> chain.add((X509Certificate) c));
         }
         Map<String, Object> payload = new LinkedHashMap<>();
@@ -148,7 +143,7 @@ class FleetRevocationTest {
             for (Path f : files.toList()) {
                 sb.append(Files.readString(f, StandardCharsets.UTF_8));
             }
-        } catch (IOException e) {
+        } catch (java.io.IOException e) {
             return "";
         }
         return sb.toString();
@@ -157,12 +152,12 @@ class FleetRevocationTest {
     private static String log(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
+        } catch (java.io.IOException e) {
             return "";
         }
     }
 
-    private static void await(BooleanSupplier condition, long timeoutMillis, Supplier<String> message)
+    private static void await(BooleanSupplier condition, long timeoutMillis, java.util.function.Supplier<String> message)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (!condition.getAsBoolean()) {
