@@ -13,7 +13,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -43,7 +42,6 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -116,7 +114,7 @@ final class TlsMaterial {
             return new TlsMaterial(caFile, certFile, keyFile, caPem, caCert);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write TLS material to " + dir, e);
-        } catch (GeneralSecurityException | OperatorCreationException e) {
+        } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
             throw new IllegalStateException("cannot generate TLS material for Pebble", e);
         }
     }
@@ -140,10 +138,10 @@ final class TlsMaterial {
     static List<X509Certificate> parseCertificates(String pem) {
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            Collection<? extends Certificate> certs =
+            Collection<? extends java.security.cert.Certificate> certs =
                     cf.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
             List<X509Certificate> out = new ArrayList<>();
-            for (Certificate c : certs) {
+            for (java.security.cert.Certificate c : certs) {
                 out.add((X509Certificate) c);
             }
             return List.copyOf(out);
@@ -158,7 +156,7 @@ final class TlsMaterial {
         return kpg.generateKeyPair();
     }
 
-    private static ContentSigner signer(KeyPair keys) throws OperatorCreationException {
+    private static ContentSigner signer(KeyPair keys) throws org.bouncycastle.operator.OperatorCreationException {
         return new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(keys.getPrivate());
     }
 

@@ -15,12 +15,10 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.net.Socket;
 import java.security.Principal;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
 
-import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -139,8 +137,8 @@ public final class ChannelClient implements AutoCloseable {
     public static final int TLS_REFUSED = -1;
 
     /** The certificate the gateway presented at the last completed handshake, if any. */
-    public Optional<X509Certificate> serverCertificate() {
-        return Optional.ofNullable(serverCertificate);
+    public java.util.Optional<X509Certificate> serverCertificate() {
+        return java.util.Optional.ofNullable(serverCertificate);
     }
 
     public Result post(String path, String json) {
@@ -235,7 +233,7 @@ public final class ChannelClient implements AutoCloseable {
         }
         head.append("\r\n");
         // one write, one TLS record: a second small segment would wait for the server's delayed ACK (Nagle)
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
         request.write(head.toString().getBytes(StandardCharsets.US_ASCII));
         if (body != null) {
             request.write(body);
@@ -260,7 +258,7 @@ public final class ChannelClient implements AutoCloseable {
             throw e;
         }
         socket = s;
-        Certificate[] peer = s.getSession().getPeerCertificates();
+        java.security.cert.Certificate[] peer = s.getSession().getPeerCertificates();
         serverCertificate = peer.length > 0 && peer[0] instanceof X509Certificate x ? x : null;
         in = new BufferedInputStream(s.getInputStream());
         out = s.getOutputStream();

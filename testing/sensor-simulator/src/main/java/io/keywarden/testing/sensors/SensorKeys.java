@@ -4,13 +4,9 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 import java.util.List;
 
 import javax.security.auth.x500.X500Principal;
@@ -80,9 +76,9 @@ public final class SensorKeys {
      */
     public static KeyPair fromPem(String pem) {
         try {
-            KeyFactory kf = KeyFactory.getInstance("EC");
-            return new KeyPair(kf.generatePublic(new X509EncodedKeySpec(block(pem, "PUBLIC KEY"))),
-                    kf.generatePrivate(new PKCS8EncodedKeySpec(block(pem, "PRIVATE KEY"))));
+            java.security.KeyFactory kf = java.security.KeyFactory.getInstance("EC");
+            return new KeyPair(kf.generatePublic(new java.security.spec.X509EncodedKeySpec(block(pem, "PUBLIC KEY"))),
+                    kf.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(block(pem, "PRIVATE KEY"))));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("not an EC key pair in PEM: " + e.getMessage(), e);
         }
@@ -95,7 +91,7 @@ public final class SensorKeys {
         if (a < 0 || b < a) {
             throw new IllegalArgumentException("no " + type + " block");
         }
-        return Base64.getMimeDecoder().decode(pem.substring(a + begin.length(), b));
+        return java.util.Base64.getMimeDecoder().decode(pem.substring(a + begin.length(), b));
     }
 
     private static String pem(Object o) throws IOException {
