@@ -1,6 +1,5 @@
 package io.keywarden.kura.internal;
 
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
@@ -27,5 +26,5 @@ final class FakeGateway implements GatewayEnrollmentService {
     }
     @Override public CertificateRecord renew() throws EnrollmentException { return enroll(); }
     @Override public CertificateRecord enroll(String csrPem) throws EnrollmentException { return enroll(); }
-    @Override public Optional<KeyStore.PrivateKeyEntry> getTlsIdentity() { return Optional.empty(); }
+    @Override public Optional<java.security.KeyStore.PrivateKeyEntry> getTlsIdentity() { return Optional.empty(); }
 }

@@ -12,13 +12,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.BooleanSupplier;
 
-import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,8 +71,8 @@ class ChannelTest {
             deny.serials.add(serial);
             return "ticket-" + serial;
         }, (topic, props) -> events.add(Map.entry(topic, props)), Clock.systemUTC(), executor);
-        DeviceClassPolicy cls = new DeviceClassPolicy(Policy.DEFAULT_CLASS, Set.copyOf(Reports.baselineFirmware()),
-                Set.copyOf(Reports.baselineTasks()), Set.copyOf(Reports.baselinePeers()), 15, Duration.ofSeconds(30), 3);
+        DeviceClassPolicy cls = new DeviceClassPolicy(Policy.DEFAULT_CLASS, java.util.Set.copyOf(Reports.baselineFirmware()),
+                java.util.Set.copyOf(Reports.baselineTasks()), java.util.Set.copyOf(Reports.baselinePeers()), 15, Duration.ofSeconds(30), 3);
         Policy policy = new Policy(Map.of(Policy.DEFAULT_CLASS, cls), Map.of(), Map.of());
         ChannelAdmission admission = new ChannelAdmission(gateway, inventory, List.of(deny), quarantine,
                 (topic, props) -> events.add(Map.entry(topic, props)));
@@ -132,7 +129,7 @@ class ChannelTest {
         assertEquals(ChannelClient.TLS_REFUSED, x.get("/v1/status").status());
 
         TestPki.Leaf serverOnly = pki.issue("sensor-s", Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600),
-                KeyPurposeId.id_kp_serverAuth);
+                org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth);
         inventory.records.add(serverOnly.record(DeviceKind.SENSOR));
         ChannelClient so = new ChannelClient(channel.address(), serverOnly.key().getPrivate(), serverOnly.chain(),
                 List.of(pki.ca), 5000);
@@ -239,7 +236,7 @@ class ChannelTest {
         return all.get(0);
     }
 
-    private static void awaitTrue(BooleanSupplier c) throws InterruptedException {
+    private static void awaitTrue(java.util.function.BooleanSupplier c) throws InterruptedException {
         long end = System.nanoTime() + 5_000_000_000L;
         while (!c.getAsBoolean()) {
             assertFalse(System.nanoTime() > end, "timed out");

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
-import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
@@ -34,7 +33,7 @@ final class FakeServices {
             return new EnrollmentStatus(leaf.deviceId(), EnrollmentState.ENROLLED, 0, null, null);
         }
         @Override public Optional<CertificateRecord> getCertificate() {
-            return Optional.of(leaf.record(DeviceKind.GATEWAY));
+            return Optional.of(leaf.record(io.keywarden.api.enrollment.DeviceKind.GATEWAY));
         }
         @Override public List<X509Certificate> getCaCertificates() { return leaf.chain().subList(1, leaf.chain().size()); }
         @Override public Optional<KeyStore.PrivateKeyEntry> getTlsIdentity() { return Optional.of(leaf.entry()); }

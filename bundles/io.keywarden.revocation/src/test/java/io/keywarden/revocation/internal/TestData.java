@@ -1,18 +1,12 @@
 package io.keywarden.revocation.internal;
 
 import java.math.BigInteger;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.Principal;
-import java.security.PublicKey;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
-import java.util.Set;
 
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.CertificateStatus;
@@ -31,7 +25,7 @@ public final class TestData {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec(curve));
             return g.generateKeyPair();
-        } catch (GeneralSecurityException e) {
+        } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -41,7 +35,7 @@ public final class TestData {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
             g.initialize(bits);
             return g.generateKeyPair();
-        } catch (GeneralSecurityException e) {
+        } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -58,13 +52,13 @@ public final class TestData {
     @SuppressWarnings("serial")
     private static final class Placeholder extends X509Certificate {
         @Override public void checkValidity() { throw new UnsupportedOperationException(); }
-        @Override public void checkValidity(Date d) { throw new UnsupportedOperationException(); }
+        @Override public void checkValidity(java.util.Date d) { throw new UnsupportedOperationException(); }
         @Override public int getVersion() { return 3; }
         @Override public BigInteger getSerialNumber() { return BigInteger.ONE; }
-        @Override public Principal getIssuerDN() { return null; }
-        @Override public Principal getSubjectDN() { return null; }
-        @Override public Date getNotBefore() { return null; }
-        @Override public Date getNotAfter() { return null; }
+        @Override public java.security.Principal getIssuerDN() { return null; }
+        @Override public java.security.Principal getSubjectDN() { return null; }
+        @Override public java.util.Date getNotBefore() { return null; }
+        @Override public java.util.Date getNotAfter() { return null; }
         @Override public byte[] getTBSCertificate() { return new byte[0]; }
         @Override public byte[] getSignature() { return new byte[0]; }
         @Override public String getSigAlgName() { return "none"; }
@@ -74,14 +68,14 @@ public final class TestData {
         @Override public boolean[] getSubjectUniqueID() { return null; }
         @Override public boolean[] getKeyUsage() { return null; }
         @Override public int getBasicConstraints() { return -1; }
-        @Override public byte[] getEncoded() throws CertificateEncodingException { return new byte[0]; }
-        @Override public void verify(PublicKey key) { throw new UnsupportedOperationException(); }
-        @Override public void verify(PublicKey key, String p) { throw new UnsupportedOperationException(); }
+        @Override public byte[] getEncoded() throws java.security.cert.CertificateEncodingException { return new byte[0]; }
+        @Override public void verify(java.security.PublicKey key) { throw new UnsupportedOperationException(); }
+        @Override public void verify(java.security.PublicKey key, String p) { throw new UnsupportedOperationException(); }
         @Override public String toString() { return "placeholder"; }
-        @Override public PublicKey getPublicKey() { return null; }
+        @Override public java.security.PublicKey getPublicKey() { return null; }
         @Override public boolean hasUnsupportedCriticalExtension() { return false; }
-        @Override public Set<String> getCriticalExtensionOIDs() { return null; }
-        @Override public Set<String> getNonCriticalExtensionOIDs() { return null; }
+        @Override public java.util.Set<String> getCriticalExtensionOIDs() { return null; }
+        @Override public java.util.Set<String> getNonCriticalExtensionOIDs() { return null; }
         @Override public byte[] getExtensionValue(String oid) { return null; }
     }
 }

@@ -9,11 +9,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,10 +116,10 @@ class AcmeClientPebbleTest {
         p.put(GatewayOptions.KEY_EAB_HMAC, HMAC);
         List<String> names = List.of("resume.eab.keywarden.test");
         KeyPair key = KeyType.EC_P256.generate();
-        List<String> created = new ArrayList<>();
+        List<String> created = new java.util.ArrayList<>();
         try (Http01Responder responder = new Http01Responder("127.0.0.1", pebble.httpPort())) {
             AcmeClient client = client(p, responder);
-            OrderRequest crashing = OrderRequest.withKey(names, key).journaled(Optional.empty(), url -> {
+            OrderRequest crashing = OrderRequest.withKey(names, key).journaled(java.util.Optional.empty(), url -> {
                 created.add(url);
                 throw new IllegalStateException("killed right after the order was journaled");
             });
@@ -130,7 +128,7 @@ class AcmeClientPebbleTest {
 
             AcmeClient restarted = client(p, responder);
             IssuedCertificate issued = restarted.order(OrderRequest.withKey(names, key)
-                    .journaled(Optional.of(created.get(0)), created::add));
+                    .journaled(java.util.Optional.of(created.get(0)), created::add));
             assertEquals(1, created.size(), "resuming must not create another order");
             X509Certificate leaf = issued.getChain().get(0);
             assertEquals(key.getPublic(), leaf.getPublicKey());

@@ -13,12 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -219,7 +216,7 @@ class EnrollmentEngineTest {
         FakeCa ca = new FakeCa();
         ca.validity = Duration.ofSeconds(3);
         EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
-        Set<String> denied = ConcurrentHashMap.newKeySet();
+        java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
         e.setDeniedSerials(denied::contains);
         String csr = TestCerts.csrPem(KeyType.EC_P256.generate(), "s1.gw.example");
         CertificateRecord first = e
@@ -245,7 +242,7 @@ class EnrollmentEngineTest {
         CertificateRecord s2 = e.enrollSensor(SensorEnrollmentRequest.builder("s2").dnsName("s2.gw.example").build())
                 .get(10, TimeUnit.SECONDS);
 
-        List<CertificateRecord> marked = e.markRevoked(List.of(s1.getSerial().toUpperCase(Locale.ROOT)));
+        List<CertificateRecord> marked = e.markRevoked(List.of(s1.getSerial().toUpperCase(java.util.Locale.ROOT)));
         assertEquals(List.of(s1.getSerial()), marked.stream().map(CertificateRecord::getSerial).toList());
         assertEquals(List.of(), e.markRevoked(List.of(s1.getSerial())), "marking twice changes nothing");
         assertEquals(CertificateStatus.REVOKED, new StateStore(data).loadCertificates("s1").get(0).getStatus(),

@@ -1,11 +1,9 @@
 package io.keywarden.acme.internal.engine;
 
 import java.math.BigInteger;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,7 +79,7 @@ final class FakeCa implements CertificateAuthority {
                 throw new IllegalStateException("simulated crash after the order was created");
             }
             PublicKey pub = key != null ? key.getPublic()
-                    : KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(
+                    : java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.X509EncodedKeySpec(
                             new PKCS10CertificationRequest(csrDer).getSubjectPublicKeyInfo().getEncoded()));
             Instant nb = Instant.now();
             var b = new JcaX509v3CertificateBuilder(caCert.getSubjectX500Principal(),

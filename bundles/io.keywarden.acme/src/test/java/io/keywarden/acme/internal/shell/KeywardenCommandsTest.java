@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,7 +62,7 @@ class KeywardenCommandsTest {
         @Override public EnrollmentStatus getStatus() { return new EnrollmentStatus("gw", EnrollmentState.ENROLLED, 0, null, null); }
         @Override public Optional<CertificateRecord> getCertificate() { return current("gw"); }
         @Override public List<X509Certificate> getCaCertificates() { return List.of(); }
-        @Override public Optional<KeyStore.PrivateKeyEntry> getTlsIdentity() { return Optional.empty(); }
+        @Override public Optional<java.security.KeyStore.PrivateKeyEntry> getTlsIdentity() { return Optional.empty(); }
         @Override public Optional<String> getAccountUrl() { return Optional.of("https://ca.example/acct/7"); }
         @Override public CertificateRecord enroll() { return current("gw").orElseThrow(); }
         @Override public CertificateRecord renew() throws EnrollmentException {

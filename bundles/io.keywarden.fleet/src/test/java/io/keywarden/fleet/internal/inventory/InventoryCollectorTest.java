@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,9 +116,9 @@ class InventoryCollectorTest {
     void aTamperedMessageIsRefused() throws Exception {
         String jws = new String(inventory(gateway, Instant.now(), ownRecords()), StandardCharsets.US_ASCII);
         String[] parts = jws.split("\\.");
-        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace(ACCOUNT, "https://ca.test/acct/2");
-        String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+        String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
         collector.inventory("t", GW, forged.getBytes(StandardCharsets.US_ASCII));
         assertRejected("signature does not verify");
@@ -156,7 +154,7 @@ class InventoryCollectorTest {
         collector.inventory("t", GW, inventory(gateway, now.minusSeconds(10), List.of(gateway.record(DeviceKind.GATEWAY, ACCOUNT))));
         assertRejected("a replay");
         assertEquals(2, served.get(0).getAll().size());
-        assertTrue(Arrays.equals(before, Files.readAllBytes(stored())));
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(stored())));
     }
 
     @Test

@@ -14,7 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -169,7 +168,7 @@ class RevocationQueueTest {
             RevocationTicket t = settled(q, "t6");
             assertEquals(TicketState.REVOKED, t.getState(), t.toString());
             assertTrue(t.isAccountDeactivated());
-            assertEquals(Set.of(TestData.ACCOUNT), ca.deactivated);
+            assertEquals(java.util.Set.of(TestData.ACCOUNT), ca.deactivated);
         }
     }
 }

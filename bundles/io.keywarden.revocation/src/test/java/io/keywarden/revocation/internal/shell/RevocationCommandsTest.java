@@ -25,7 +25,6 @@ import io.keywarden.api.revocation.RefusalReason;
 import io.keywarden.api.revocation.RevocationReason;
 import io.keywarden.api.revocation.RevocationRequest;
 import io.keywarden.api.revocation.RevocationRequestSigner;
-import io.keywarden.api.revocation.RevocationRoute;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.RevocationTicket;
@@ -88,7 +87,7 @@ class RevocationCommandsTest {
                 public Instant getSubmittedAt() { return Instant.EPOCH; }
                 public List<CertificateRevocation> getCertificates() {
                     return List.of(new CertificateRevocation("ab", "sensor-1", CertificateRevocation.State.REVOKED,
-                            RevocationRoute.CUSTODIAN_ACCOUNT, "revoked", Instant.EPOCH));
+                            io.keywarden.api.revocation.RevocationRoute.CUSTODIAN_ACCOUNT, "revoked", Instant.EPOCH));
                 }
                 public boolean isAccountDeactivated() { return false; }
                 public int getAttempts() { return 1; }
