@@ -17,10 +17,10 @@ import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -40,11 +40,9 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.acme.internal.client.AcmeCaOperations;
 import io.keywarden.acme.internal.client.AcmeClient;
 import io.keywarden.acme.internal.client.Http01Responder;
-import io.keywarden.acme.internal.config.ConfigSecrets;
+import io.keywarden.support.config.ConfigSecrets;
 import io.keywarden.acme.internal.config.GatewayConfig;
 import io.keywarden.acme.internal.config.GatewayOptions;
-import io.keywarden.acme.internal.config.InvalidConfigurationException;
-import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.ca.CaOperations;
@@ -66,6 +64,10 @@ import io.keywarden.acme.internal.engine.RevocationRecorder;
 import io.keywarden.acme.internal.engine.GatewayIdentity;
 import io.keywarden.acme.internal.engine.Waits;
 import io.keywarden.acme.internal.engine.EnrollmentEngine;
+import io.keywarden.support.config.ConfigurationErrors;
+import io.keywarden.support.config.InvalidConfigurationException;
+import io.keywarden.support.config.Registrations;
+import io.keywarden.support.retry.Backoff;
 
 /**
  * The gateway's ACME enrollment component. It has no modified method on purpose: a configuration change
@@ -82,18 +84,18 @@ public final class AcmeEnrollmentComponent
     private static final Logger LOG = LoggerFactory.getLogger(AcmeEnrollmentComponent.class);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
+    volatile EventAdmin eventAdmin;
 
     /**
      * Every deny list there is (the revocation component's, the fleet notices'): a device revoked on its behalf is
      * not renewed behind its revoker's back.
      */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    private final List<DenyList> denyLists = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<DenyList> denyLists = new CopyOnWriteArrayList<>();
 
     /** Where the gateway's key is when this bundle does not hold it (Kura's keystore, through the Kura adapter). */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    private final List<GatewayKeyHolder> keyHolders = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<GatewayKeyHolder> keyHolders = new CopyOnWriteArrayList<>();
 
     /**
      * Kura's decryption of Password-typed properties (through the Kura adapter). Static and greedy: a decoder that
@@ -103,7 +105,7 @@ public final class AcmeEnrollmentComponent
             policyOption = ReferencePolicyOption.GREEDY)
     private SecretDecoder secretDecoder;
 
-    private final List<RevocationService> revocationServices = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<RevocationService> revocationServices = new CopyOnWriteArrayList<>();
     private volatile RevocationRecorder recorder;
 
     private Http01Responder responder;
@@ -112,9 +114,7 @@ public final class AcmeEnrollmentComponent
     private AcmeClient client;
     private Duration orderTimeout;
     private GatewayIdentity identity;
-    private ServiceRegistration<?> registration;
-    private ServiceRegistration<?> caRegistration;
-    private ServiceRegistration<?> recorderRegistration;
+    private Registrations registrations;
 
     /** A revocation component that appears may have revoked certificates while this bundle was not listening. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -140,36 +140,24 @@ public final class AcmeEnrollmentComponent
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) throws InvalidConfigurationException, IOException,
             GeneralSecurityException {
-        GatewayOptions options;
-        try {
-            Optional<Map<String, Object>> decoded = ConfigSecrets.decode(properties,
-                    List.of(GatewayOptions.KEY_EAB_HMAC), secretDecoder, context);
-            if (decoded.isEmpty()) {
-                // the static greedy reference re-activates this component as soon as the decoder is registered
-                LOG.info("Configuration {} has encrypted secrets and the platform's SecretDecoder is not registered "
-                        + "yet: enrollment waits for it", GatewayOptions.PID);
-                return;
-            }
-            File dataArea = context.getDataFile("keywarden");
-            options = GatewayOptions.parse(decoded.get(), dataArea == null ? null : dataArea.toPath());
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Configuration {} rejected, enrollment stays stopped: {}", GatewayOptions.PID, e.getMessage());
-            post(EnrollmentEvents.TOPIC_CONFIG_INVALID, Map.of(EnrollmentEvents.PROPERTY_CONFIG_PID, GatewayOptions.PID,
-                    EnrollmentEvents.PROPERTY_CONFIG_PROPERTY, e.getProperty(), EnrollmentEvents.PROPERTY_ERROR,
-                    e.getMessage()));
-            throw e;
+        Optional<Map<String, Object>> decoded = ConfigurationErrors.parse(LOG, eventAdmin, GatewayOptions.PID,
+                () -> ConfigSecrets.decode(properties, List.of(GatewayOptions.KEY_EAB_HMAC), secretDecoder, context));
+        if (decoded.isEmpty()) {
+            // the static greedy reference re-activates this component as soon as the decoder is registered
+            LOG.info("Configuration {} has encrypted secrets and the platform's SecretDecoder is not registered "
+                    + "yet: enrollment waits for it", GatewayOptions.PID);
+            return;
         }
+        File dataArea = context.getDataFile("keywarden");
+        GatewayOptions options = ConfigurationErrors.parse(LOG, eventAdmin, GatewayOptions.PID,
+                () -> GatewayOptions.parse(decoded.get(), dataArea == null ? null : dataArea.toPath()));
         store = new StateStore(options.getDataDir());
         try {
             responder = new Http01Responder(options.getHttp01BindAddress(), options.getHttp01Port());
         } catch (IOException e) {
-            String msg = GatewayOptions.KEY_HTTP01_PORT + ": cannot listen on " + options.getHttp01BindAddress() + ":"
-                    + options.getHttp01Port() + " (" + e.getMessage() + ")";
-            LOG.error("Configuration {} rejected, enrollment stays stopped: {}", GatewayOptions.PID, msg);
-            post(EnrollmentEvents.TOPIC_CONFIG_INVALID, Map.of(EnrollmentEvents.PROPERTY_CONFIG_PID, GatewayOptions.PID,
-                    EnrollmentEvents.PROPERTY_CONFIG_PROPERTY, GatewayOptions.KEY_HTTP01_PORT,
-                    EnrollmentEvents.PROPERTY_ERROR, msg));
-            throw new InvalidConfigurationException(GatewayOptions.KEY_HTTP01_PORT, msg);
+            throw ConfigurationErrors.report(LOG, eventAdmin, GatewayOptions.PID, new InvalidConfigurationException(
+                    GatewayOptions.KEY_HTTP01_PORT, "cannot listen on " + options.getHttp01BindAddress() + ":"
+                            + options.getHttp01Port() + " (" + e.getMessage() + ")"));
         }
         orderTimeout = options.getOrderTimeout();
         Clock clock = Clock.systemUTC();
@@ -187,13 +175,14 @@ public final class AcmeEnrollmentComponent
         engine.start();
         identity = new GatewayIdentity(this::getCertificate, () -> store.loadDeviceKey(engine.gatewayId()), keyHolders);
         recorder = new RevocationRecorder(engine);
-        recorderRegistration = context.registerService(EventHandler.class, recorder,
+        registrations = new Registrations(context);
+        registrations.register(EventHandler.class, recorder,
                 new Hashtable<>(Map.of(EventConstants.EVENT_TOPIC, RevocationEvents.TOPIC_REVOKED)));
         revocationServices.forEach(this::reconcileLater);
-        registration = context.registerService(new String[] { GatewayEnrollmentService.class.getName(),
+        registrations.register(new String[] { GatewayEnrollmentService.class.getName(),
                 SensorEnrollmentService.class.getName(), CertificateInventory.class.getName() }, this,
                 new Hashtable<>(Map.of(Constants.SERVICE_PID, GatewayOptions.PID)));
-        caRegistration = context.registerService(CaOperations.class, new AcmeCaOperations(client, store),
+        registrations.register(CaOperations.class, new AcmeCaOperations(client, store),
                 new Hashtable<>(Map.of(Constants.SERVICE_PID, GatewayOptions.PID)));
         LOG.info("Keywarden enrollment for {} against {} started (data in {})", options.getDnsName(),
                 options.getDirectoryUrl(), options.getDataDir());
@@ -202,23 +191,8 @@ public final class AcmeEnrollmentComponent
     @Deactivate
     void deactivate() {
         recorder = null;
-        unregister(recorderRegistration);
-        recorderRegistration = null;
-        if (caRegistration != null) {
-            try {
-                caRegistration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping
-            }
-            caRegistration = null;
-        }
-        if (registration != null) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping
-            }
-            registration = null;
+        if (registrations != null) {
+            registrations.unregisterAll();
         }
         if (engine != null) {
             engine.close();
@@ -228,16 +202,6 @@ public final class AcmeEnrollmentComponent
         }
         if (responder != null) {
             responder.close();
-        }
-    }
-
-    private static void unregister(ServiceRegistration<?> r) {
-        if (r != null) {
-            try {
-                r.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping
-            }
         }
     }
 

@@ -3,13 +3,18 @@ package io.keywarden.acme.internal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Paths;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +22,9 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.acme.internal.config.SensorConfig;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
+import io.keywarden.support.config.ConfigValues;
+import io.keywarden.support.config.ConfigurationErrors;
+import io.keywarden.support.config.InvalidConfigurationException;
 
 /**
  * Enrolls a sensor declared in configuration (one factory configuration per sensor), for gateways whose
@@ -30,6 +38,8 @@ public final class SensorRosterComponent {
     private static final Logger LOG = LoggerFactory.getLogger(SensorRosterComponent.class);
 
     private final SensorEnrollmentService enrollment;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile EventAdmin eventAdmin;
 
     @Activate
     public SensorRosterComponent(@Reference SensorEnrollmentService enrollment) {
@@ -37,23 +47,12 @@ public final class SensorRosterComponent {
     }
 
     @Activate
-    void activate(Map<String, Object> properties) throws IOException {
-        String id = required(properties, SensorConfig.KEY_DEVICE_ID);
-        SensorEnrollmentRequest.Builder b = SensorEnrollmentRequest.builder(id);
-        for (String name : required(properties, SensorConfig.KEY_DNS_NAMES).split(",")) {
-            if (!name.isBlank()) {
-                b.dnsName(name.trim());
-            }
-        }
-        Object csrFile = properties.get(SensorConfig.KEY_CSR_FILE);
-        if (csrFile != null && !String.valueOf(csrFile).isBlank()) {
-            try {
-                b.csrPem(Files.readString(Paths.get(String.valueOf(csrFile).trim()), StandardCharsets.US_ASCII));
-            } catch (IOException e) {
-                throw new IOException(SensorConfig.KEY_CSR_FILE + ": cannot read the CSR of sensor " + id + ": " + e, e);
-            }
-        }
-        enrollment.enroll(b.build()).whenComplete((record, error) -> {
+    void activate(Map<String, Object> properties) throws InvalidConfigurationException {
+        Object pid = properties.getOrDefault(Constants.SERVICE_PID, SensorConfig.FACTORY_PID);
+        SensorEnrollmentRequest request = ConfigurationErrors.parse(LOG, eventAdmin, String.valueOf(pid),
+                () -> request(new ConfigValues(properties)));
+        String id = request.getDeviceId();
+        enrollment.enroll(request).whenComplete((record, error) -> {
             if (error != null) {
                 LOG.error("Sensor {} could not be enrolled: {}", id, error.getMessage());
             } else {
@@ -62,11 +61,24 @@ public final class SensorRosterComponent {
         });
     }
 
-    private static String required(Map<String, Object> p, String key) {
-        Object v = p.get(key);
-        if (v == null || String.valueOf(v).isBlank()) {
-            throw new IllegalArgumentException(SensorConfig.FACTORY_PID + ": " + key + " is required");
+    private static SensorEnrollmentRequest request(ConfigValues p) throws InvalidConfigurationException {
+        String id = p.required(SensorConfig.KEY_DEVICE_ID);
+        SensorEnrollmentRequest.Builder b = SensorEnrollmentRequest.builder(id);
+        p.required(SensorConfig.KEY_DNS_NAMES);
+        p.strings(SensorConfig.KEY_DNS_NAMES).forEach(b::dnsName);
+        Optional<Path> csrFile = p.path(SensorConfig.KEY_CSR_FILE);
+        if (csrFile.isPresent()) {
+            try {
+                b.csrPem(Files.readString(csrFile.get(), StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new InvalidConfigurationException(SensorConfig.KEY_CSR_FILE, "cannot read the CSR of sensor " + id
+                        + ": " + e);
+            }
         }
-        return String.valueOf(v).trim();
+        try {
+            return b.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new InvalidConfigurationException(SensorConfig.KEY_DNS_NAMES, e.getMessage());
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.keywarden.api.revocation;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /** What a revocation request asks to revoke. */
@@ -67,6 +68,6 @@ public final class RevocationTarget {
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase(java.util.Locale.ROOT) + ":" + value;
+        return kind.name().toLowerCase(Locale.ROOT) + ":" + value;
     }
 }

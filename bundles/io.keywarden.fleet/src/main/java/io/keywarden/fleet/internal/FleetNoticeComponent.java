@@ -1,6 +1,5 @@
 package io.keywarden.fleet.internal;
 
-import io.keywarden.fleet.internal.config.InvalidConfigurationException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +10,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -21,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -48,7 +45,6 @@ import io.keywarden.api.fleet.transport.FleetTransportListener;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.fleet.internal.config.FleetConfig;
-import io.keywarden.fleet.internal.config.ConfigSecrets;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.mqtt.MqttLink;
 import io.keywarden.fleet.internal.transport.FleetLink;
@@ -63,6 +59,11 @@ import io.keywarden.fleet.internal.notice.NoticeCodec;
 import io.keywarden.fleet.internal.notice.RejectedNoticeException;
 import io.keywarden.fleet.internal.notice.NoticePublisher;
 import io.keywarden.fleet.internal.notice.AppliedNotices;
+import io.keywarden.support.config.ConfigSecrets;
+import io.keywarden.support.config.ConfigurationErrors;
+import io.keywarden.support.config.InvalidConfigurationException;
+import io.keywarden.support.config.Registrations;
+import io.keywarden.support.threads.NamedThreads;
 
 /**
  * Fleet revocation notices over MQTT, through this bundle's own client or a platform's {@link FleetTransport}. As the fleet authority it signs a notice for every revocation its revocation
@@ -79,7 +80,7 @@ public final class FleetNoticeComponent implements FleetTransportListener {
     private static final Logger LOG = LoggerFactory.getLogger(FleetNoticeComponent.class);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
+    volatile EventAdmin eventAdmin;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile GatewayEnrollmentService gateway;
     /** The gateway's own inventory, never one this component serves for a remote gateway. */
@@ -97,37 +98,27 @@ public final class FleetNoticeComponent implements FleetTransportListener {
     private AppliedNotices applied;
     private NoticePublisher publisher;
     private FleetLink link;
-    private ServiceRegistration<?> denyRegistration;
-    private ServiceRegistration<?> handlerRegistration;
     private InventoryPublisher inventoryPublisher;
     private InventoryCollector collector;
-    private final List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();
+    private Registrations registrations;
     private final AtomicBoolean inventoryDue = new AtomicBoolean();
-    private BundleContext context;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) throws InvalidConfigurationException,
             IOException, MqttException {
         File dataArea = context.getDataFile("fleet");
-        try {
-            Optional<Map<String, Object>> decoded = ConfigSecrets.decode(properties, List.of(FleetOptions.KEY_PASSWORD),
-                    secretDecoder, context);
-            if (decoded.isEmpty()) {
-                // the static greedy reference re-activates this component as soon as the decoder is registered
-                LOG.info("Configuration {} has encrypted secrets and the platform's SecretDecoder is not registered "
-                        + "yet: fleet notices wait for it", FleetOptions.PID);
-                return;
-            }
-            options = FleetOptions.parse(decoded.get(), dataArea == null ? null : dataArea.toPath());
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Configuration {} rejected, fleet notices stay off: {}", FleetOptions.PID, e.getMessage());
-            throw e;
+        Optional<Map<String, Object>> decoded = ConfigurationErrors.parse(LOG, eventAdmin, FleetOptions.PID,
+                () -> ConfigSecrets.decode(properties, List.of(FleetOptions.KEY_PASSWORD), secretDecoder, context));
+        if (decoded.isEmpty()) {
+            // the static greedy reference re-activates this component as soon as the decoder is registered
+            LOG.info("Configuration {} has encrypted secrets and the platform's SecretDecoder is not registered "
+                    + "yet: fleet notices wait for it", FleetOptions.PID);
+            return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "keywarden-fleet");
-            t.setDaemon(true);
-            return t;
-        });
+        options = ConfigurationErrors.parse(LOG, eventAdmin, FleetOptions.PID,
+                () -> FleetOptions.parse(decoded.get(), dataArea == null ? null : dataArea.toPath()));
+        registrations = new Registrations(context);
+        executor = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("keywarden-fleet"));
         if (options.getAuthorityKey().isPresent()) {
             applied = new AppliedNotices(options.getDataDir().resolve("applied-notices.properties"));
         }
@@ -137,7 +128,6 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             publisher = new NoticePublisher(options, new Outbox(options.getDataDir().resolve("outbox")), link,
                     Clock.systemUTC(), this::post);
         }
-        this.context = context;
         if (options.isInventoryPublish()) {
             inventoryPublisher = new InventoryPublisher(options, new Outbox(options.getDataDir().resolve("inventory-outbox")),
                     link, Clock.systemUTC(), () -> Optional.ofNullable(gateway), () -> Optional.ofNullable(localInventory));
@@ -151,27 +141,26 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             collector.load();
         }
         link.start();
-        register(context);
+        register();
         LOG.info("Fleet notices started: {}", options);
     }
 
-    private void register(BundleContext context) {
+    private void register() {
         if (applied != null) {
             Dictionary<String, Object> p = new Hashtable<>();
             p.put(FleetEvents.DENY_SOURCE_PROPERTY, FleetEvents.DENY_SOURCE_NOTICES);
             p.put(Constants.SERVICE_PID, FleetOptions.PID);
-            denyRegistration = context.registerService(DenyList.class, applied, p);
+            registrations.register(DenyList.class, applied, p);
         }
         if (publisher != null) {
             Dictionary<String, Object> p = new Hashtable<>();
             p.put(EventConstants.EVENT_TOPIC, new String[] { RevocationEvents.TOPIC_ACCEPTED });
-            handlerRegistration = context.registerService(EventHandler.class,
-                    event -> executor.execute(() -> publisher.accepted(event)), p);
+            registrations.register(EventHandler.class, event -> executor.execute(() -> publisher.accepted(event)), p);
         }
         if (inventoryPublisher != null) {
             Dictionary<String, Object> p = new Hashtable<>();
             p.put(EventConstants.EVENT_TOPIC, new String[] { EnrollmentEvents.TOPIC_ENROLLED, EnrollmentEvents.TOPIC_RENEWED });
-            registrations.add(context.registerService(EventHandler.class, event -> inventoryChanged(), p));
+            registrations.register(EventHandler.class, event -> inventoryChanged(), p);
         }
     }
 
@@ -193,17 +182,14 @@ public final class FleetNoticeComponent implements FleetTransportListener {
         p.put(FleetEvents.INVENTORY_GATEWAY_PROPERTY, inventory.gatewayId());
         // a reference without a filter (a shell, an adapter) must keep getting this node's own inventory
         p.put(Constants.SERVICE_RANKING, Integer.MIN_VALUE);
-        registrations.add(context.registerService(CertificateInventory.class, inventory, p));
+        registrations.register(CertificateInventory.class, inventory, p);
     }
 
     @Deactivate
     void deactivate() {
-        unregister(handlerRegistration);
-        unregister(denyRegistration);
-        registrations.forEach(FleetNoticeComponent::unregister);
-        registrations.clear();
-        handlerRegistration = null;
-        denyRegistration = null;
+        if (registrations != null) {
+            registrations.unregisterAll();
+        }
         if (link != null) {
             link.close();
         }
@@ -214,17 +200,6 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static void unregister(ServiceRegistration<?> r) {
-        if (r == null) {
-            return;
-        }
-        try {
-            r.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // the bundle is stopping
         }
     }
 

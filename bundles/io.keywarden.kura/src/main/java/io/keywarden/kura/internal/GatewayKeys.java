@@ -1,7 +1,6 @@
 package io.keywarden.kura.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -9,8 +8,9 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
-import java.util.Base64;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 import javax.security.auth.x500.X500Principal;
 
@@ -23,10 +23,26 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
+import io.keywarden.support.config.InvalidConfigurationException;
+import io.keywarden.support.pem.Pem;
+
 /** Key pairs of the types the console offers, and the CSR the ACME service takes for a key held in Kura. */
 final class GatewayKeys {
 
     private GatewayKeys() {
+    }
+
+    static final Set<String> KEY_TYPES = Set.of("EC_P256", "EC_P384", "RSA_2048", "RSA_3072");
+
+    /** The console's keystore.alias and key.type, checked when the configuration arrives rather than at first use. */
+    static void checkConfiguration(String alias, String keyType) throws InvalidConfigurationException {
+        if (alias == null || alias.isBlank()) {
+            throw new InvalidConfigurationException("keystore.alias", "required but missing");
+        }
+        if (!KEY_TYPES.contains(keyType)) {
+            throw new InvalidConfigurationException("key.type", "unknown key type '" + keyType + "', expected one of "
+                    + new TreeSet<>(KEY_TYPES));
+        }
     }
 
     static KeyPair generate(String keyType) throws GeneralSecurityException {
@@ -64,9 +80,7 @@ final class GatewayKeys {
             String alg = publicKey instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() > 256
                     ? "SHA384withECDSA" : publicKey instanceof ECPublicKey ? "SHA256withECDSA" : "SHA256withRSA";
             byte[] der = builder.build(new JcaContentSignerBuilder(alg).build(privateKey)).getEncoded();
-            return "-----BEGIN CERTIFICATE REQUEST-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                    + "\n-----END CERTIFICATE REQUEST-----\n";
+            return Pem.encode("CERTIFICATE REQUEST", der);
         } catch (OperatorCreationException | IOException e) {
             throw new GeneralSecurityException("cannot build the CSR: " + e.getMessage(), e);
         }

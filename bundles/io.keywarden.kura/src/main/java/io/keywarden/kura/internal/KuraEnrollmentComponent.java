@@ -23,8 +23,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -35,6 +38,8 @@ import io.keywarden.api.enrollment.EnrollmentEvents;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.GatewayKeyHolder;
+import io.keywarden.support.config.ConfigurationErrors;
+import io.keywarden.support.config.InvalidConfigurationException;
 
 /**
  * Kura's {@link EnrollmentService} for the gateway's own identity, over Keywarden's ACME enrollment. The private key
@@ -58,6 +63,8 @@ public final class KuraEnrollmentComponent
     private final GatewayEnrollmentService gateway;
     private final KeystoreService keystore;
     private volatile KuraEnrollmentConfig config;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile EventAdmin eventAdmin;
 
     @Activate
     public KuraEnrollmentComponent(@Reference GatewayEnrollmentService gateway,
@@ -67,9 +74,28 @@ public final class KuraEnrollmentComponent
         this.config = config;
     }
 
+    @Activate
+    void activate() {
+        check(config);
+    }
+
     @Modified
     void modified(KuraEnrollmentConfig newConfig) {
         this.config = newConfig;
+        check(newConfig);
+    }
+
+    /**
+     * Reports a bad value like every Keywarden component (log line, CONFIG_INVALID) but does not throw: Kura shows and
+     * edits a component only while its ConfigurableComponent service is registered, so this one stays registered to be
+     * corrected, and enroll() and rekey() refuse with CONFIGURATION_ATTRIBUTE_INVALID meanwhile.
+     */
+    private void check(KuraEnrollmentConfig c) {
+        try {
+            GatewayKeys.checkConfiguration(c.keystore_alias(), c.key_type());
+        } catch (InvalidConfigurationException e) {
+            ConfigurationErrors.report(LOG, eventAdmin, PID, e);
+        }
     }
 
     /** Orders the gateway's certificate for the key under the alias (created first when there is none). */

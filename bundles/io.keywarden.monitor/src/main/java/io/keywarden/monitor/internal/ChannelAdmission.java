@@ -19,13 +19,16 @@ import io.keywarden.monitor.internal.channel.Admission;
 import io.keywarden.monitor.internal.response.Containment;
 import io.keywarden.monitor.internal.response.QuarantineStore;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The channel's view of the gateway's certificates and decisions. Certificate records are remembered by serial
  * (records do not change in what the channel needs: device and certificate); unknown serials are looked up again at
  * most once a second each, so a foreign client cannot make every handshake read the store.
  */
 final class ChannelAdmission implements Admission {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChannelAdmission.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelAdmission.class);
     private static final long NEGATIVE_NANOS = 1_000_000_000L;
     static final int EVENTS_PER_SECOND = 50;
     private static final long CA_NANOS = 5_000_000_000L;

@@ -21,7 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -63,6 +63,11 @@ import io.keywarden.monitor.internal.response.IncidentLog;
 import io.keywarden.monitor.internal.response.MonitorIdentity;
 import io.keywarden.monitor.internal.response.QuarantineStore;
 import io.keywarden.monitor.internal.shell.MonitorCommands;
+import io.keywarden.support.config.ConfigurationErrors;
+import io.keywarden.support.config.InvalidConfigurationException;
+import io.keywarden.support.config.Registrations;
+import io.keywarden.support.files.DurableFiles;
+import io.keywarden.support.threads.NamedThreads;
 
 /**
  * The device monitor: opens the sensor channel, judges what sensors report and what the gateway sees of them
@@ -70,8 +75,9 @@ import io.keywarden.monitor.internal.shell.MonitorCommands;
  * component as the gateway-monitor authority). A configuration change re-activates it; incidents, quarantine and the
  * monitor's key are on disk.
  */
+// service = {}: registered by activate() once the configuration is valid (see AcmeEnrollmentComponent for why)
 @Component(configurationPid = MonitorOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-        service = DeviceMonitor.class)
+        service = {})
 @Designate(ocd = MonitorConfig.class)
 public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Baselines {
     /** This node's own inventory, never one the fleet bundle serves for a remote gateway. */
@@ -84,7 +90,7 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
     private final CertificateInventory inventory;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
+    volatile EventAdmin eventAdmin;
     /** Every deny list there is (the revocation component's, the fleet notices'): any one of them refuses. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private final List<DenyList> denyLists = new CopyOnWriteArrayList<>();
@@ -108,7 +114,7 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
     private GatewayWatch gatewayWatch;
     private SilenceWatch silence;
     private ScheduledExecutorService gatewayScanner;
-    private ServiceRegistration<?> commands;
+    private Registrations registrations;
 
     @Activate
     public MonitorComponent(@Reference GatewayEnrollmentService gateway,
@@ -118,29 +124,20 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
     }
 
     @Activate
-    void activate(BundleContext context, Map<String, Object> properties) throws IOException, GeneralSecurityException {
+    void activate(BundleContext context, Map<String, Object> properties)
+            throws InvalidConfigurationException, IOException, GeneralSecurityException {
         File area = context.getDataFile("monitor");
-        try {
-            options = MonitorOptions.parse(properties, area == null ? null : area.toPath(), gateway.getDeviceId());
-            Files.createDirectories(options.dataDir);
-            policy = loadPolicy(options);
-        } catch (IllegalArgumentException | ReportException e) {
-            LOG.error("Configuration {} rejected, the monitor stays stopped: {}", MonitorOptions.PID, e.getMessage());
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        options = ConfigurationErrors.parse(LOG, eventAdmin, MonitorOptions.PID,
+                () -> MonitorOptions.parse(properties, area == null ? null : area.toPath(), gateway.getDeviceId()));
+        policy = ConfigurationErrors.parse(LOG, eventAdmin, MonitorOptions.PID, () -> loadPolicy(options));
         identity = MonitorIdentity.loadOrCreate(options.dataDir);
         quarantine = new QuarantineStore(options.dataDir);
         incidents = new IncidentLog(options.dataDir);
         activity = new ActivityTracker(clock);
-        executor = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "keywarden-monitor");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newScheduledThreadPool(1, NamedThreads.single("keywarden-monitor"));
         containment = new Containment(quarantine, incidents, this::revoke, this::post, clock, executor);
         admission = new ChannelAdmission(gateway, inventory, denyLists, quarantine, this::post);
-        channel = SensorChannel.open(options.channel, admission, gateway::getTlsIdentity,
-                new SensorEndpoint(activity, () -> policy, learner, options.learning, containment, clock));
+        channel = openChannel();
         silence = new SilenceWatch(activity, inventory, quarantine::contains, () -> policy,
                 (id, serial, finding, action, now) -> containment.respond(id, serial, finding, action, now), clock);
         executor.scheduleWithFixedDelay(this::checkSilence, 1, 1, TimeUnit.SECONDS);
@@ -148,29 +145,36 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
                 containment, clock);
         if (options.gatewayScanSeconds > 0) {
             // on its own thread: hashing every executable on the first scan must not delay a revocation
-            gatewayScanner = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "keywarden-monitor-gateway-scan");
-                t.setDaemon(true);
-                return t;
-            });
+            gatewayScanner = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("keywarden-monitor-gateway-scan"));
             gatewayScanner.scheduleWithFixedDelay(gatewayWatch::scan, 1, options.gatewayScanSeconds, TimeUnit.SECONDS);
         }
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "keywarden");
         props.put("osgi.command.function", MonitorCommands.FUNCTIONS);
-        commands = context.registerService(MonitorCommands.class, new MonitorCommands(this, this), props);
+        registrations = new Registrations(context);
+        registrations.register(DeviceMonitor.class, this, new Hashtable<>(Map.of(Constants.SERVICE_PID, MonitorOptions.PID)));
+        registrations.register(MonitorCommands.class, new MonitorCommands(this, this), props);
         LOG.info("Keywarden monitor started: channel {}, authority {} (public key {}), {}", channel.address(),
                 options.authorityId, identity.publicKeyFile(), options.learning ? "LEARNING" : "enforcing");
     }
 
+    /** A port that cannot be listened on is a bad value of channel.port, reported like any other (as the acme bundle's http01.port). */
+    private SensorChannel openChannel() throws InvalidConfigurationException, GeneralSecurityException {
+        try {
+            return SensorChannel.open(options.channel, admission, gateway::getTlsIdentity,
+                    new SensorEndpoint(activity, () -> policy, learner, options.learning, containment, clock));
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw ConfigurationErrors.report(LOG, eventAdmin, MonitorOptions.PID, new InvalidConfigurationException(
+                    MonitorOptions.KEY_PORT, "cannot listen on " + options.channel.bindAddress() + ":"
+                            + options.channel.port() + " (" + e.getMessage() + ")"));
+        }
+    }
+
     @Deactivate
     void deactivate() {
-        if (commands != null) {
-            try {
-                commands.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping
-            }
+        if (registrations != null) {
+            registrations.unregisterAll();
         }
         if (channel != null) {
             channel.close();
@@ -183,7 +187,21 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         }
     }
 
-    private Policy loadPolicy(MonitorOptions o) throws IOException, ReportException {
+    /** The configured policy and the approved baseline; a file that cannot be read or parsed rejects the configuration. */
+    private static Policy loadPolicy(MonitorOptions o) throws InvalidConfigurationException {
+        try {
+            DurableFiles.createPrivateDirectories(o.dataDir);
+        } catch (IOException e) {
+            throw new InvalidConfigurationException(MonitorOptions.KEY_DATA_DIR, "cannot create " + o.dataDir + ": " + e);
+        }
+        try {
+            return readPolicy(o);
+        } catch (IOException | ReportException | IllegalArgumentException e) {
+            throw new InvalidConfigurationException(MonitorOptions.KEY_POLICY_FILE, e.getMessage(), e);
+        }
+    }
+
+    private static Policy readPolicy(MonitorOptions o) throws IOException, ReportException {
         Policy p = new Policy(Map.of(Policy.DEFAULT_CLASS, o.defaultClass), Map.of(), o.actions, o.gateway);
         if (o.policyFile != null) {
             PolicyFile.Content c = PolicyFile.parse(Files.readString(o.policyFile, StandardCharsets.UTF_8),

@@ -2,13 +2,9 @@ package io.keywarden.monitor.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 import io.keywarden.api.monitor.ResponseAction;
 import io.keywarden.monitor.internal.channel.ChannelOptions;
@@ -16,6 +12,8 @@ import io.keywarden.monitor.internal.policy.DeviceClassPolicy;
 import io.keywarden.monitor.internal.policy.GatewayBaseline;
 import io.keywarden.monitor.internal.policy.Policy;
 import io.keywarden.monitor.internal.policy.Rule;
+import io.keywarden.support.config.ConfigValues;
+import io.keywarden.support.config.InvalidConfigurationException;
 
 /** The monitor's configuration, parsed and checked once; an invalid value names its key. */
 final class MonitorOptions {
@@ -68,89 +66,29 @@ final class MonitorOptions {
         return "rule." + r.id().replace('-', '.') + ".action";
     }
 
-    static MonitorOptions parse(Map<String, ?> p, Path defaultDataDir, String gatewayId) {
-        int port = integer(p, KEY_PORT, 8443, 0, 65535);
-        ChannelOptions channel = new ChannelOptions(string(p, KEY_BIND, "0.0.0.0"), port,
-                integer(p, KEY_THREADS, 16, 1, 256), integer(p, KEY_MAX_BYTES, 16384, 256, 1 << 20), 8192,
+    static MonitorOptions parse(Map<String, ?> properties, Path defaultDataDir, String gatewayId)
+            throws InvalidConfigurationException {
+        ConfigValues p = new ConfigValues(properties);
+        ChannelOptions channel = new ChannelOptions(p.string(KEY_BIND, "0.0.0.0"), p.integer(KEY_PORT, 8443, 0, 65535),
+                p.integer(KEY_THREADS, 16, 1, 256), p.integer(KEY_MAX_BYTES, 16384, 256, 1 << 20), 8192,
                 Duration.ofSeconds(10), Duration.ofSeconds(60));
-        String dir = string(p, KEY_DATA_DIR, "");
-        Path dataDir = dir.isBlank() ? defaultDataDir : Path.of(dir);
+        Path dataDir = p.path(KEY_DATA_DIR).orElse(defaultDataDir);
         if (dataDir == null) {
-            throw new IllegalArgumentException(KEY_DATA_DIR + ": the framework has no data area, set one");
+            throw new InvalidConfigurationException(KEY_DATA_DIR, "the framework has no data area, set one");
         }
-        String pf = string(p, KEY_POLICY_FILE, "");
-        DeviceClassPolicy dflt;
-        try {
-            dflt = new DeviceClassPolicy(Policy.DEFAULT_CLASS, strings(p, KEY_FIRMWARE), strings(p, KEY_TASKS),
-                    strings(p, KEY_PEERS), integer(p, KEY_RATE, 20, 0, 1_000_000),
-                    Duration.ofSeconds(integer(p, KEY_HEARTBEAT, 30, 1, 86_400)), integer(p, KEY_MISSED, 3, 1, 1000));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("baseline: " + e.getMessage(), e);
-        }
+        DeviceClassPolicy dflt = new DeviceClassPolicy(Policy.DEFAULT_CLASS, p.strings(KEY_FIRMWARE),
+                p.strings(KEY_TASKS), p.strings(KEY_PEERS), p.integer(KEY_RATE, 20, 0, 1_000_000),
+                Duration.ofSeconds(p.integer(KEY_HEARTBEAT, 30, 1, 86_400)), p.integer(KEY_MISSED, 3, 1, 1000));
         Map<Rule, ResponseAction> actions = new EnumMap<>(Rule.class);
         for (Rule r : Rule.values()) {
-            if (r.aboutGateway()) {
-                continue; // alerts only, see Rule#aboutGateway
-            }
-            String v = string(p, actionKey(r), r.defaultAction().name()).toUpperCase(Locale.ROOT);
-            try {
-                actions.put(r, ResponseAction.valueOf(v));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(actionKey(r) + ": " + v + " is not ALERT, QUARANTINE or REVOKE", e);
+            if (!r.aboutGateway()) { // gateway rules alert only, see Rule#aboutGateway
+                actions.put(r, p.enumValue(actionKey(r), ResponseAction.class, r.defaultAction()));
             }
         }
-        String authority = string(p, KEY_AUTHORITY, "");
-        return new MonitorOptions(channel, dataDir, pf.isBlank() ? null : Path.of(pf),
-                Boolean.parseBoolean(string(p, KEY_LEARNING, "false")), dflt, actions,
-                authority.isBlank() ? "monitor@" + gatewayId : authority, integer(p, KEY_GW_SCAN, 60, 0, 86_400),
-                new GatewayBaseline(strings(p, KEY_GW_EXECUTABLES), strings(p, KEY_GW_LISTENERS),
-                        strings(p, KEY_GW_BUNDLES)));
-    }
-
-    private static String string(Map<String, ?> p, String key, String dflt) {
-        Object v = p.get(key);
-        return v == null ? dflt : v.toString().trim();
-    }
-
-    private static int integer(Map<String, ?> p, String key, int dflt, int min, int max) {
-        Object v = p.get(key);
-        if (v == null || v.toString().isBlank()) {
-            return dflt;
-        }
-        int i;
-        try {
-            i = v instanceof Number n ? n.intValue() : Integer.parseInt(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": not a number: " + v, e);
-        }
-        if (i < min || i > max) {
-            throw new IllegalArgumentException(key + ": " + i + " is not between " + min + " and " + max);
-        }
-        return i;
-    }
-
-    /** A String[], a collection, or one comma-separated string (what FileInstall's .cfg files give). */
-    private static Set<String> strings(Map<String, ?> p, String key) {
-        Object v = p.get(key);
-        Set<String> out = new HashSet<>();
-        if (v instanceof String[] a) {
-            Arrays.stream(a).forEach(s -> out.addAll(split(s)));
-        } else if (v instanceof Iterable<?> it) {
-            it.forEach(o -> out.addAll(split(String.valueOf(o))));
-        } else if (v != null) {
-            out.addAll(split(v.toString()));
-        }
-        return out;
-    }
-
-    private static Set<String> split(String s) {
-        Set<String> out = new HashSet<>();
-        for (String part : s.split(",")) {
-            if (!part.isBlank()) {
-                out.add(part.trim());
-            }
-        }
-        return out;
+        return new MonitorOptions(channel, dataDir, p.path(KEY_POLICY_FILE).orElse(null), p.bool(KEY_LEARNING, false),
+                dflt, actions, p.string(KEY_AUTHORITY, "monitor@" + gatewayId), p.integer(KEY_GW_SCAN, 60, 0, 86_400),
+                new GatewayBaseline(p.strings(KEY_GW_EXECUTABLES), p.strings(KEY_GW_LISTENERS),
+                        p.strings(KEY_GW_BUNDLES)));
     }
 
     @Override

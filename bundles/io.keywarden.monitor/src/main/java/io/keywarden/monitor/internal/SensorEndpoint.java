@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -151,7 +152,7 @@ final class SensorEndpoint implements ChannelHandler {
 
     private static HttpResponse checkJson(HttpRequest request) {
         String type = request.header("content-type").orElse("");
-        if (!type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        if (!type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             return HttpResponse.error(415, "Content-Type must be application/json");
         }
         return null;

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTicket;
-import io.keywarden.revocation.internal.store.DurableFiles;
+import io.keywarden.support.files.DurableFiles;
+import io.keywarden.support.threads.NamedThreads;
 
 /**
  * A directory through which signed requests arrive as files ({@code <name>.jws}), for requesters with no other
@@ -39,12 +40,8 @@ final class Inbox implements AutoCloseable {
     Inbox(Path dir, RevocationService service) throws IOException {
         this.dir = dir;
         this.service = service;
-        DurableFiles.createDirectories(dir);
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "keywarden-revoke-inbox");
-            t.setDaemon(true);
-            return t;
-        });
+        DurableFiles.createPrivateDirectories(dir);
+        poller = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("keywarden-revoke-inbox"));
         poller.scheduleWithFixedDelay(this::poll, 0, 100, TimeUnit.MILLISECONDS);
     }
 

@@ -6,6 +6,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -14,13 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -48,22 +50,24 @@ import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.audit.AuditLog;
 import io.keywarden.revocation.internal.authority.Authority;
 import io.keywarden.revocation.internal.escrow.EscrowVault;
-import io.keywarden.revocation.internal.config.InvalidConfigurationException;
 import io.keywarden.revocation.internal.config.PolicyConfig;
 import io.keywarden.revocation.internal.config.PolicyOptions;
-import io.keywarden.revocation.internal.queue.Backoff;
 import io.keywarden.revocation.internal.queue.RevocationQueue;
 import io.keywarden.revocation.internal.queue.Ticket;
 import io.keywarden.revocation.internal.queue.TicketJournal;
 import io.keywarden.revocation.internal.request.Decision;
-import io.keywarden.revocation.internal.request.Keys;
 import io.keywarden.revocation.internal.request.RateLimiter;
 import io.keywarden.revocation.internal.request.Inventories;
 import io.keywarden.revocation.internal.request.RequestChecker;
 import io.keywarden.revocation.internal.request.TargetResolver;
 import io.keywarden.revocation.internal.store.DenyListStore;
-import io.keywarden.revocation.internal.store.DurableFiles;
 import io.keywarden.revocation.internal.store.NonceStore;
+import io.keywarden.support.config.ConfigurationErrors;
+import io.keywarden.support.config.InvalidConfigurationException;
+import io.keywarden.support.config.Registrations;
+import io.keywarden.support.files.DurableFiles;
+import io.keywarden.support.pem.Pem;
+import io.keywarden.support.retry.Backoff;
 
 /**
  * Delegated revocation: checks signed requests against the configured authorities, and for an accepted one
@@ -89,7 +93,7 @@ public final class RevocationComponent implements RevocationService {
     @Reference
     private CaOperations ca;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
+    volatile EventAdmin eventAdmin;
 
     private final Map<String, Authority> authorities = new ConcurrentHashMap<>();
     private final Map<CertificateInventory, String> remoteInventories = new ConcurrentHashMap<>();
@@ -103,7 +107,7 @@ public final class RevocationComponent implements RevocationService {
     private RequestChecker checker;
     private RevocationQueue queue;
     private EscrowVault vault;
-    private ServiceRegistration<?> registration;
+    private Registrations registrations;
     private Inbox inbox;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -145,20 +149,16 @@ public final class RevocationComponent implements RevocationService {
     @Activate
     void activate(BundleContext context, Map<String, Object> properties)
             throws InvalidConfigurationException, IOException, GeneralSecurityException {
-        try {
-            File area = context.getDataFile("revocation");
-            options = PolicyOptions.parse(properties, area == null ? null : area.toPath());
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Configuration {} rejected, revocation stays stopped: {}", PolicyOptions.PID, e.getMessage());
-            throw e;
-        }
+        File area = context.getDataFile("revocation");
+        options = ConfigurationErrors.parse(LOG, eventAdmin, PolicyOptions.PID,
+                () -> PolicyOptions.parse(properties, area == null ? null : area.toPath()));
         Clock clock = Clock.systemUTC();
-        DurableFiles.createDirectories(options.getDataDir());
+        DurableFiles.createPrivateDirectories(options.getDataDir());
         denyList = new DenyListStore(options.getDataDir().resolve("deny-list.txt"));
         nonces = new NonceStore(options.getDataDir().resolve("nonces.log"), options.getReplayWindow(), clock.instant());
         audit = new AuditLog(options.getDataDir().resolve("audit.log"), clock);
         if (options.getEscrowPrivateKey().isPresent()) {
-            vault = new EscrowVault(Keys.privateKey(Keys.pemOrFile(options.getEscrowPrivateKey().get().toString())),
+            vault = new EscrowVault(Pem.privateKey(Pem.pemOrFile(options.getEscrowPrivateKey().get().toString())),
                     options.getEscrowDepositDir().orElseThrow(), options.getDataDir().resolve("escrow"));
             vault.importDeposits();
         }
@@ -173,8 +173,9 @@ public final class RevocationComponent implements RevocationService {
             denyList.addAll(t.serials());
             auditQuietly("RESUMED", Map.of("ticket", t.id(), "state", t.state().name()));
         }
-        registration = context.registerService(new String[] { RevocationService.class.getName(),
-                DenyList.class.getName() }, new Services(this, denyList),
+        registrations = new Registrations(context);
+        registrations.register(new String[] { RevocationService.class.getName(),
+                DenyList.class.getName() }, new RevocationServices(this, denyList),
                 new Hashtable<>(Map.of(Constants.SERVICE_PID, PolicyOptions.PID, FleetEvents.DENY_SOURCE_PROPERTY,
                         RevocationEvents.DENY_SOURCE_REVOCATION)));
         if (options.getInboxDir().isPresent()) {
@@ -185,13 +186,8 @@ public final class RevocationComponent implements RevocationService {
 
     @Deactivate
     void deactivate() {
-        if (registration != null) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping
-            }
-            registration = null;
+        if (registrations != null) {
+            registrations.unregisterAll();
         }
         if (inbox != null) {
             inbox.close();
@@ -217,7 +213,7 @@ public final class RevocationComponent implements RevocationService {
     public RevocationTicket submit(String signedRequest) {
         String id = UUID.randomUUID().toString();
         Decision d = checker.check(signedRequest);
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         if (!d.isAccepted()) {
             return refuse(Ticket.refused(id, d.request(), now, d.refusal(), d.detail()));
         }
@@ -284,7 +280,7 @@ public final class RevocationComponent implements RevocationService {
 
     @Override
     public List<RevocationTicket> getTickets() {
-        List<RevocationTicket> all = new java.util.ArrayList<>();
+        List<RevocationTicket> all = new ArrayList<>();
         queue.all().forEach(t -> all.add(t.snapshot()));
         refused.forEach(t -> all.add(t.snapshot()));
         all.sort(Comparator.comparing(RevocationTicket::getSubmittedAt).reversed());
@@ -295,7 +291,7 @@ public final class RevocationComponent implements RevocationService {
     public CompletionStage<RevocationTicket> whenSettled(String ticketId) {
         Optional<Ticket> r = refused.stream().filter(t -> t.id().equals(ticketId)).findFirst();
         if (r.isPresent()) {
-            return java.util.concurrent.CompletableFuture.completedFuture(r.get().snapshot());
+            return CompletableFuture.completedFuture(r.get().snapshot());
         }
         return queue.whenSettled(ticketId).minimalCompletionStage();
     }
@@ -355,47 +351,6 @@ public final class RevocationComponent implements RevocationService {
         @Override
         public Optional<KeyPair> escrowedKey(String accountUrl) {
             return vault == null ? Optional.empty() : vault.keyFor(accountUrl);
-        }
-    }
-
-    /** The registered service object: the revocation service and the deny list. */
-    private static final class Services implements RevocationService, DenyList {
-        private final RevocationService service;
-        private final DenyList deny;
-
-        Services(RevocationService service, DenyList deny) {
-            this.service = service;
-            this.deny = deny;
-        }
-
-        @Override
-        public RevocationTicket submit(String signedRequest) {
-            return service.submit(signedRequest);
-        }
-
-        @Override
-        public Optional<RevocationTicket> getTicket(String ticketId) {
-            return service.getTicket(ticketId);
-        }
-
-        @Override
-        public List<RevocationTicket> getTickets() {
-            return service.getTickets();
-        }
-
-        @Override
-        public CompletionStage<RevocationTicket> whenSettled(String ticketId) {
-            return service.whenSettled(ticketId);
-        }
-
-        @Override
-        public boolean isDenied(String serial) {
-            return deny.isDenied(serial);
-        }
-
-        @Override
-        public java.util.Set<String> getDeniedSerials() {
-            return deny.getDeniedSerials();
         }
     }
 }

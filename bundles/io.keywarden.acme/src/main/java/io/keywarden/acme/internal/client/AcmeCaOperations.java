@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -113,7 +114,7 @@ public final class AcmeCaOperations implements CaOperations {
         } catch (AcmeServerException e) {
             // the CA refuses every request of a deactivated account, this one included: the wanted state
             if (String.valueOf(e.getType()).equals(ACME + "unauthorized")
-                    && e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("deactivated")) {
+                    && e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("deactivated")) {
                 LOG.info("{}: deactivated already", what);
                 return false;
             }

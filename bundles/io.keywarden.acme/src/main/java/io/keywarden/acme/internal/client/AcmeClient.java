@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.net.URL;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -12,8 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import org.shredzone.acme4j.AcmeJsonResource;
 import org.shredzone.acme4j.AccountBuilder;
@@ -28,6 +32,7 @@ import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
+import org.shredzone.acme4j.exception.AcmeProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,7 +135,7 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
         if (options.getEscrowAuthorityKey().isEmpty()) {
             return;
         }
-        java.nio.file.Path file = new EscrowDepositor(options.getEscrowAuthorityKey().get(),
+        Path file = new EscrowDepositor(options.getEscrowAuthorityKey().get(),
                 options.getEscrowDepositDir().orElseThrow()).deposit(options.getDnsName(),
                         options.getDirectoryUrl().toString(), accountUrl, accountKey);
         LOG.info("Account key of {} deposited for the fleet authority in {}", accountUrl, file);
@@ -224,7 +229,7 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EnrollmentException(what + ": interrupted", e, true);
-        } catch (org.shredzone.acme4j.exception.AcmeProtocolException e) {
+        } catch (AcmeProtocolException e) {
             throw new EnrollmentException(what + ": the CA's answer broke the protocol: " + e.getMessage(), e, true);
         } finally {
             tokens.forEach(responder::remove);
@@ -241,7 +246,7 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
             order.fetch();
             List<String> names = new ArrayList<>();
             order.getIdentifiers().forEach(i -> names.add(i.getValue()));
-            boolean sameNames = new java.util.TreeSet<>(names).equals(new java.util.TreeSet<>(request.getNames()));
+            boolean sameNames = new TreeSet<>(names).equals(new TreeSet<>(request.getNames()));
             if (sameNames && order.getStatus() != Status.INVALID) {
                 LOG.info("{}: resuming order {} ({})", what, order.getLocation(), order.getStatus());
                 return Optional.of(order);
@@ -306,7 +311,7 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
      * Fetches the resource until its status is one of {@code done}, honouring Retry-After and otherwise
      * polling soon and then less often: a local CA answers in milliseconds, a remote one may take seconds.
      */
-    private <T extends AcmeJsonResource> Status poll(T resource, java.util.function.Supplier<Status> status,
+    private <T extends AcmeJsonResource> Status poll(T resource, Supplier<Status> status,
             Set<Status> done, Instant deadline, String what) throws AcmeException, InterruptedException, EnrollmentException {
         Duration pause = FIRST_POLL;
         while (true) {
@@ -329,7 +334,7 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
 
     private static String challengeError(Authorization auth) {
         return auth.getChallenges().stream().map(c -> c.getError().map(Object::toString).orElse(null))
-                .filter(java.util.Objects::nonNull).findFirst().orElse("no reason given");
+                .filter(Objects::nonNull).findFirst().orElse("no reason given");
     }
 
     /** Stops the HTTP client's threads; the session cannot be used afterwards. */

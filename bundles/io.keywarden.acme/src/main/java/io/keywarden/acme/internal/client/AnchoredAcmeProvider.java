@@ -1,5 +1,6 @@
 package io.keywarden.acme.internal.client;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -7,13 +8,14 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
+
+import io.keywarden.support.threads.NamedThreads;
 
 /**
  * An acme4j provider for any RFC 8555 CA whose HTTPS endpoint is verified against exactly the configured
@@ -26,12 +28,7 @@ final class AnchoredAcmeProvider extends GenericAcmeProvider implements AutoClos
      * The HTTP client's own threads: the JDK's default pool keeps idle workers for a minute and a Java 17 client cannot
      * be closed, so without a pool of ours they would outlive an uninstalled bundle.
      */
-    private final ExecutorService httpThreads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "keywarden-acme-http-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
-    private static final AtomicInteger THREADS = new AtomicInteger();
+    private final ExecutorService httpThreads = Executors.newCachedThreadPool(new NamedThreads("keywarden-acme-http"));
 
     AnchoredAcmeProvider(List<X509Certificate> anchors) throws GeneralSecurityException {
         this.sslContext = sslContextTrusting(anchors);
@@ -42,7 +39,7 @@ final class AnchoredAcmeProvider extends GenericAcmeProvider implements AutoClos
         try {
             ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new GeneralSecurityException("cannot create an empty trust store", e);
         }
         int i = 0;

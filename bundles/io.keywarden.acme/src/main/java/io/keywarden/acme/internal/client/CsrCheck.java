@@ -1,6 +1,7 @@
 package io.keywarden.acme.internal.client;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -18,12 +19,11 @@ import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
-
-import io.keywarden.acme.internal.store.Pem;
 
 /**
  * Checks a sensor's CSR before it goes to the CA: well-formed, self-signature valid (the sensor holds the key)
@@ -35,13 +35,12 @@ public final class CsrCheck {
 
     /** The DER form of a valid CSR for exactly {@code names}; IllegalArgumentException naming the problem. */
     public static byte[] check(String csrPem, List<String> names) {
+        PKCS10CertificationRequest csr = parse(csrPem);
         byte[] der;
-        PKCS10CertificationRequest csr;
         try {
-            der = Pem.decodeOne(csrPem, "CERTIFICATE REQUEST");
-            csr = new PKCS10CertificationRequest(der);
-        } catch (IllegalArgumentException | IOException e) {
-            throw new IllegalArgumentException("CSR is not a PEM 'CERTIFICATE REQUEST': " + e.getMessage(), e);
+            der = csr.getEncoded();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("CSR cannot be encoded: " + e.getMessage(), e);
         }
         try {
             if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(publicKey(csr)))) {
@@ -57,6 +56,23 @@ public final class CsrCheck {
             throw new IllegalArgumentException("CSR names " + inCsr + " differ from the names enrolled " + requested);
         }
         return der;
+    }
+
+    /** Exactly one PEM CERTIFICATE REQUEST block, read with Bouncy Castle's PEMParser (this bundle imports it anyway). */
+    private static PKCS10CertificationRequest parse(String csrPem) {
+        try (PEMParser parser = new PEMParser(new StringReader(csrPem))) {
+            Object first = parser.readObject();
+            if (!(first instanceof PKCS10CertificationRequest csr)) {
+                throw new IllegalArgumentException(first == null ? "no PEM block found"
+                        : "found a " + first.getClass().getSimpleName() + " block");
+            }
+            if (parser.readObject() != null) {
+                throw new IllegalArgumentException("more than one PEM block");
+            }
+            return csr;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("CSR is not a PEM 'CERTIFICATE REQUEST': " + e.getMessage(), e);
+        }
     }
 
     /**

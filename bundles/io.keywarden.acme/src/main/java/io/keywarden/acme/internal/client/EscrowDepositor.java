@@ -14,9 +14,10 @@ import org.jose4j.json.JsonUtil;
 import org.jose4j.jwe.JsonWebEncryption;
 import org.jose4j.lang.JoseException;
 
-import io.keywarden.acme.internal.store.Pem;
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.ca.EscrowDeposit;
+import io.keywarden.support.files.DurableFiles;
+import io.keywarden.support.pem.Pem;
 
 /**
  * Deposits the gateway's ACME account key with the fleet authority, encrypted to the authority's public key (format:
@@ -53,7 +54,7 @@ public final class EscrowDepositor {
             throw new IOException("cannot encrypt the escrow deposit to the authority's key: " + e.getMessage(), e);
         }
         Path file = depositDir.resolve(StateStore.checkDeviceId(gatewayId) + EscrowDeposit.FILE_SUFFIX);
-        StateStore.writeFile(file, compact.getBytes(StandardCharsets.US_ASCII), true);
+        DurableFiles.write(file, compact.getBytes(StandardCharsets.US_ASCII), true);
         return file;
     }
 }

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.keywarden.support.threads.NamedThreads;
+
 /**
  * Answers http-01 challenges (RFC 8555 §8.3): {@code GET /.well-known/acme-challenge/<token>} returns the key
  * authorization of a pending challenge, anything else 404. Deliberately tiny: no HTTP server bundle is
@@ -43,11 +45,8 @@ public final class Http01Responder implements AutoCloseable {
         server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), port), 128);
-        handlers = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), r -> {
-            Thread t = new Thread(r, "keywarden-http01");
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        handlers = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
+                new NamedThreads("keywarden-http01"), new ThreadPoolExecutor.AbortPolicy());
         ((ThreadPoolExecutor) handlers).allowCoreThreadTimeOut(true);
         acceptor = new Thread(this::acceptLoop, "keywarden-http01-accept");
         acceptor.setDaemon(true);

@@ -22,6 +22,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import io.keywarden.support.config.ConfigValues;
+import io.keywarden.support.config.InvalidConfigurationException;
+
 /** The gateway enrollment configuration, parsed and checked once; every error names its property. */
 public final class GatewayOptions {
     public static final String PID = "io.keywarden.acme.gateway";
@@ -82,15 +85,16 @@ public final class GatewayOptions {
     private final PublicKey escrowAuthorityKey;
     private final Path escrowDepositDir;
 
-    private GatewayOptions(Map<String, ?> p, Path defaultDataDir) throws InvalidConfigurationException {
-        this.directoryUrl = parseDirectoryUrl(requiredString(p, KEY_DIRECTORY_URL));
-        this.trustAnchors = parseTrustAnchors(requiredString(p, KEY_TRUST_ANCHOR));
-        this.contactEmail = optionalString(p, KEY_CONTACT_EMAIL).orElse(null);
+    private GatewayOptions(Map<String, ?> properties, Path defaultDataDir) throws InvalidConfigurationException {
+        ConfigValues p = new ConfigValues(properties);
+        this.directoryUrl = parseDirectoryUrl(p.required(KEY_DIRECTORY_URL));
+        this.trustAnchors = parseTrustAnchors(p.required(KEY_TRUST_ANCHOR));
+        this.contactEmail = p.string(KEY_CONTACT_EMAIL).orElse(null);
         if (contactEmail != null && !contactEmail.matches("[^@\\s]+@[^@\\s]+")) {
             throw new InvalidConfigurationException(KEY_CONTACT_EMAIL, "not an e-mail address: " + contactEmail);
         }
-        this.eabKid = optionalString(p, KEY_EAB_KID).orElse(null);
-        this.eabHmacKey = optionalString(p, KEY_EAB_HMAC).orElse(null);
+        this.eabKid = p.string(KEY_EAB_KID).orElse(null);
+        this.eabHmacKey = p.string(KEY_EAB_HMAC).orElse(null);
         if ((eabKid == null) != (eabHmacKey == null)) {
             throw new InvalidConfigurationException(eabKid == null ? KEY_EAB_KID : KEY_EAB_HMAC,
                     "External Account Binding needs both " + KEY_EAB_KID + " and " + KEY_EAB_HMAC);
@@ -98,26 +102,26 @@ public final class GatewayOptions {
         if (eabHmacKey != null && !BASE64URL.matcher(eabHmacKey).matches()) {
             throw new InvalidConfigurationException(KEY_EAB_HMAC, "not base64url");
         }
-        String name = requiredString(p, KEY_DNS_NAME).toLowerCase(Locale.ROOT);
+        String name = p.required(KEY_DNS_NAME).toLowerCase(Locale.ROOT);
         if (!DNS_NAME.matcher(name).matches()) {
             throw new InvalidConfigurationException(KEY_DNS_NAME, "not a DNS name: " + name);
         }
         this.dnsName = name;
-        this.keyType = parseKeyType(optionalString(p, KEY_KEY_TYPE).orElse(KeyType.EC_P256.name()));
-        this.keySource = parseKeySource(optionalString(p, KEY_KEY_SOURCE).orElse(KeySource.GENERATED.name()));
-        this.http01Port = intValue(p, KEY_HTTP01_PORT, DEFAULT_HTTP01_PORT, 1, 65535);
-        this.http01BindAddress = optionalString(p, KEY_HTTP01_BIND).orElse(DEFAULT_HTTP01_BIND);
-        this.renewalThreshold = doubleValue(p, KEY_RENEWAL_THRESHOLD, DEFAULT_RENEWAL_THRESHOLD, 0.01, 0.99);
-        this.renewalJitter = doubleValue(p, KEY_RENEWAL_JITTER, DEFAULT_RENEWAL_JITTER, 0.0, 0.5);
-        this.concurrency = intValue(p, KEY_CONCURRENCY, DEFAULT_CONCURRENCY, 1, 256);
-        this.retryInitial = Duration.ofSeconds(intValue(p, KEY_RETRY_INITIAL, DEFAULT_RETRY_INITIAL, 1, 86400));
-        this.retryMax = Duration.ofSeconds(intValue(p, KEY_RETRY_MAX, DEFAULT_RETRY_MAX, 1, 86400));
+        this.keyType = parseKeyType(p.string(KEY_KEY_TYPE).orElse(KeyType.EC_P256.name()));
+        this.keySource = parseKeySource(p.string(KEY_KEY_SOURCE).orElse(KeySource.GENERATED.name()));
+        this.http01Port = p.integer(KEY_HTTP01_PORT, DEFAULT_HTTP01_PORT, 1, 65535);
+        this.http01BindAddress = p.string(KEY_HTTP01_BIND).orElse(DEFAULT_HTTP01_BIND);
+        this.renewalThreshold = p.decimal(KEY_RENEWAL_THRESHOLD, DEFAULT_RENEWAL_THRESHOLD, 0.01, 0.99);
+        this.renewalJitter = p.decimal(KEY_RENEWAL_JITTER, DEFAULT_RENEWAL_JITTER, 0.0, 0.5);
+        this.concurrency = p.integer(KEY_CONCURRENCY, DEFAULT_CONCURRENCY, 1, 256);
+        this.retryInitial = Duration.ofSeconds(p.integer(KEY_RETRY_INITIAL, DEFAULT_RETRY_INITIAL, 1, 86400));
+        this.retryMax = Duration.ofSeconds(p.integer(KEY_RETRY_MAX, DEFAULT_RETRY_MAX, 1, 86400));
         if (retryMax.compareTo(retryInitial) < 0) {
             throw new InvalidConfigurationException(KEY_RETRY_MAX, "must not be below " + KEY_RETRY_INITIAL);
         }
-        this.orderTimeout = Duration.ofSeconds(intValue(p, KEY_ORDER_TIMEOUT, DEFAULT_ORDER_TIMEOUT, 5, 86400));
-        this.requestTimeout = Duration.ofSeconds(intValue(p, KEY_REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, 1, 600));
-        Optional<String> dir = optionalString(p, KEY_DATA_DIR);
+        this.orderTimeout = Duration.ofSeconds(p.integer(KEY_ORDER_TIMEOUT, DEFAULT_ORDER_TIMEOUT, 5, 86400));
+        this.requestTimeout = Duration.ofSeconds(p.integer(KEY_REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, 1, 600));
+        Optional<String> dir = p.string(KEY_DATA_DIR);
         if (dir.isEmpty() && defaultDataDir == null) {
             throw new InvalidConfigurationException(KEY_DATA_DIR, "required: the framework offers no bundle data area");
         }
@@ -126,8 +130,8 @@ public final class GatewayOptions {
         } catch (RuntimeException e) {
             throw new InvalidConfigurationException(KEY_DATA_DIR, "not a path: " + e.getMessage());
         }
-        Optional<String> escrowKey = optionalString(p, KEY_ESCROW_AUTHORITY_KEY);
-        Optional<String> depositDir = optionalString(p, KEY_ESCROW_DEPOSIT_DIR);
+        Optional<String> escrowKey = p.string(KEY_ESCROW_AUTHORITY_KEY);
+        Optional<String> depositDir = p.string(KEY_ESCROW_DEPOSIT_DIR);
         if (escrowKey.isPresent() != depositDir.isPresent()) {
             throw new InvalidConfigurationException(escrowKey.isPresent() ? KEY_ESCROW_DEPOSIT_DIR : KEY_ESCROW_AUTHORITY_KEY,
                     "escrow needs both " + KEY_ESCROW_AUTHORITY_KEY + " and " + KEY_ESCROW_DEPOSIT_DIR);
@@ -208,61 +212,6 @@ public final class GatewayOptions {
             throw new InvalidConfigurationException(KEY_KEY_SOURCE,
                     "unknown key source '" + value + "', expected generated or external");
         }
-    }
-
-    private static String requiredString(Map<String, ?> p, String key) throws InvalidConfigurationException {
-        return optionalString(p, key).orElseThrow(() -> new InvalidConfigurationException(key, "required but missing"));
-    }
-
-    private static Optional<String> optionalString(Map<String, ?> p, String key) {
-        Object v = p.get(key);
-        if (v == null) {
-            return Optional.empty();
-        }
-        String s = String.valueOf(v).trim();
-        return s.isEmpty() ? Optional.empty() : Optional.of(s);
-    }
-
-    private static int intValue(Map<String, ?> p, String key, int def, int min, int max)
-            throws InvalidConfigurationException {
-        Object v = p.get(key);
-        int result;
-        if (v == null || String.valueOf(v).isBlank()) {
-            result = def;
-        } else if (v instanceof Number) {
-            result = ((Number) v).intValue();
-        } else {
-            try {
-                result = Integer.parseInt(String.valueOf(v).trim());
-            } catch (NumberFormatException e) {
-                throw new InvalidConfigurationException(key, "not an integer: '" + v + "'");
-            }
-        }
-        if (result < min || result > max) {
-            throw new InvalidConfigurationException(key, result + " is outside " + min + ".." + max);
-        }
-        return result;
-    }
-
-    private static double doubleValue(Map<String, ?> p, String key, double def, double min, double max)
-            throws InvalidConfigurationException {
-        Object v = p.get(key);
-        double result;
-        if (v == null || String.valueOf(v).isBlank()) {
-            result = def;
-        } else if (v instanceof Number) {
-            result = ((Number) v).doubleValue();
-        } else {
-            try {
-                result = Double.parseDouble(String.valueOf(v).trim());
-            } catch (NumberFormatException e) {
-                throw new InvalidConfigurationException(key, "not a number: '" + v + "'");
-            }
-        }
-        if (!(result >= min && result <= max)) {
-            throw new InvalidConfigurationException(key, result + " is outside " + min + ".." + max);
-        }
-        return result;
     }
 
     public URI getDirectoryUrl() { return directoryUrl; }

@@ -15,7 +15,6 @@ import java.util.function.Predicate;
 import io.keywarden.acme.internal.client.CertificateAuthority;
 import io.keywarden.acme.internal.client.CsrCheck;
 import io.keywarden.acme.internal.config.GatewayOptions;
-import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.DeviceEntry;
 import io.keywarden.acme.internal.store.StateStore;
@@ -25,6 +24,7 @@ import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
+import io.keywarden.support.retry.Backoff;
 
 /**
  * Enrolls and renews the gateway and its sensors. A bounded pool of workers places orders (at most one in

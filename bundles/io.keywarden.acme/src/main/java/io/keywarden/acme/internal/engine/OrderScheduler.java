@@ -18,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.acme.internal.client.CertificateAuthority;
-import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.DeviceEntry;
 import io.keywarden.acme.internal.store.StateStore;
@@ -27,7 +26,8 @@ import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.EnrollmentState;
-import io.keywarden.acme.internal.NamedThreads;
+import io.keywarden.support.threads.NamedThreads;
+import io.keywarden.support.retry.Backoff;
 
 /**
  * Runs the engine's orders: a bounded pool of workers places them (at most one in flight per device, shared by

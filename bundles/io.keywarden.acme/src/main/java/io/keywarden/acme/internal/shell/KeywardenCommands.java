@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +23,7 @@ import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
 import io.keywarden.api.fleet.FleetEvents;
+import io.keywarden.support.shell.Table;
 
 /** Gogo commands ({@code keywarden:devices}, ...) to look at and push enrollment from the console. */
 @Component(service = KeywardenCommands.class, property = { "osgi.command.scope=keywarden",
@@ -133,36 +133,5 @@ public final class KeywardenCommands {
     private CertificateRecord waitFor(String deviceId, CompletableFuture<CertificateRecord> f)
             throws EnrollmentException {
         return Waits.await(deviceId, f, WAIT, () -> sensors.getStatus(deviceId));
-    }
-
-    /** A plain text table with columns as wide as their widest cell. */
-    static final class Table {
-        private final List<String[]> rows = new ArrayList<>();
-
-        Table(String... header) {
-            rows.add(header);
-        }
-
-        void add(String... cells) {
-            rows.add(cells);
-        }
-
-        @Override
-        public String toString() {
-            int[] w = new int[rows.get(0).length];
-            for (String[] r : rows) {
-                for (int i = 0; i < r.length; i++) {
-                    w[i] = Math.max(w[i], r[i].length());
-                }
-            }
-            StringBuilder sb = new StringBuilder();
-            for (String[] r : rows) {
-                for (int i = 0; i < r.length; i++) {
-                    sb.append(i == r.length - 1 ? r[i] : String.format("%-" + w[i] + "s  ", r[i]));
-                }
-                sb.append('\n');
-            }
-            return sb.toString();
-        }
     }
 }

@@ -6,16 +6,10 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.URI;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.MessageDigest;
@@ -43,6 +37,8 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.KeyCustody;
+import io.keywarden.support.files.DurableFiles;
+import io.keywarden.support.pem.Pem;
 
 /**
  * Keys, ACME accounts and certificates on disk. Every file is written to a temporary sibling, forced to disk
@@ -58,9 +54,6 @@ import io.keywarden.api.enrollment.KeyCustody;
  */
 public final class StateStore {
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> PUBLIC_FILE = PosixFilePermissions.fromString("rw-r--r--");
 
     private final Path root;
 
@@ -78,7 +71,7 @@ public final class StateStore {
 
     public StateStore(Path root) throws IOException {
         this.root = requireNonNull(root, "root");
-        createPrivateDirectories(root);
+        DurableFiles.createPrivateDirectories(root);
     }
 
     public Path getRoot() {
@@ -117,7 +110,7 @@ public final class StateStore {
             return Pem.decodeKeyPair(Files.readString(file, StandardCharsets.US_ASCII));
         }
         KeyPair kp = generator.get();
-        writeAtomically(file, Pem.encodeKeyPair(kp).getBytes(StandardCharsets.US_ASCII), true);
+        DurableFiles.write(file, Pem.encodeKeyPair(kp).getBytes(StandardCharsets.US_ASCII), true);
         return kp;
     }
 
@@ -139,7 +132,7 @@ public final class StateStore {
 
     private Path accountDir(URI directory) throws IOException {
         Path dir = root.resolve("accounts").resolve(sha256(directory.toString()).substring(0, 16));
-        createPrivateDirectories(dir);
+        DurableFiles.createPrivateDirectories(dir);
         return dir;
     }
 
@@ -148,7 +141,7 @@ public final class StateStore {
     public void saveDevice(DeviceEntry entry) throws IOException {
         Path dir = deviceDir(entry.getDeviceId());
         if (entry.getCsrPem().isPresent()) {
-            writeAtomically(dir.resolve("request.csr"), entry.getCsrPem().get().getBytes(StandardCharsets.US_ASCII),
+            DurableFiles.write(dir.resolve("request.csr"), entry.getCsrPem().get().getBytes(StandardCharsets.US_ASCII),
                     false);
         }
         Properties p = new Properties();
@@ -236,7 +229,7 @@ public final class StateStore {
 
     /** Replaces the gateway-held key of a device (rekey); the old one is kept until the new certificate lands. */
     public void replaceDeviceKey(String deviceId, KeyPair kp) throws IOException {
-        writeAtomically(deviceDir(deviceId).resolve("key.pem"), Pem.encodeKeyPair(kp).getBytes(StandardCharsets.US_ASCII),
+        DurableFiles.write(deviceDir(deviceId).resolve("key.pem"), Pem.encodeKeyPair(kp).getBytes(StandardCharsets.US_ASCII),
                 true);
     }
 
@@ -280,8 +273,8 @@ public final class StateStore {
 
     public void saveCertificate(CertificateRecord r) throws IOException {
         Path dir = deviceDir(r.getDeviceId()).resolve("certs");
-        createPrivateDirectories(dir);
-        writeAtomically(dir.resolve(r.getSerial() + ".pem"),
+        DurableFiles.createPrivateDirectories(dir);
+        DurableFiles.write(dir.resolve(r.getSerial() + ".pem"),
                 Pem.encodeCertificates(r.getChain()).getBytes(StandardCharsets.US_ASCII), false);
         Properties p = new Properties();
         p.setProperty("device.id", r.getDeviceId());
@@ -393,7 +386,7 @@ public final class StateStore {
 
     private Path deviceDir(String deviceId) throws IOException {
         Path dir = root.resolve("devices").resolve(checkDeviceId(deviceId));
-        createPrivateDirectories(dir);
+        DurableFiles.createPrivateDirectories(dir);
         return dir;
     }
 
@@ -408,54 +401,7 @@ public final class StateStore {
         p.store(w, null);
         // drop the date comment Properties.store writes, so identical content gives identical files
         String text = w.toString().replaceFirst("^#.*\\R", "");
-        writeAtomically(file, text.getBytes(StandardCharsets.ISO_8859_1), secret);
-    }
-
-    /** Writes a file outside the store the same crash-safe way, creating its directory owner-only if missing. */
-    public static void writeFile(Path file, byte[] content, boolean secret) throws IOException {
-        createPrivateDirectories(file.toAbsolutePath().getParent());
-        writeAtomically(file, content, secret);
-    }
-
-    static void writeAtomically(Path file, byte[] content, boolean secret) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        if (isPosix(file)) {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(secret ? OWNER_FILE : PUBLIC_FILE));
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(content));
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static void createPrivateDirectories(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        Path parent = dir.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            createPrivateDirectories(parent);
-        }
-        if (isPosix(parent == null ? dir : parent)) {
-            try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                // created concurrently by another enrollment
-            }
-        } else {
-            Files.createDirectories(dir);
-        }
-    }
-
-    private static boolean isPosix(Path p) {
-        return p.getFileSystem().supportedFileAttributeViews().contains("posix");
+        DurableFiles.write(file, text.getBytes(StandardCharsets.ISO_8859_1), secret);
     }
 
     static String sha256(String s) {

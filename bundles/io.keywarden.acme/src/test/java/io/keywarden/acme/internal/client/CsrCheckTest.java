@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.keywarden.acme.internal.config.KeyType;
 import io.keywarden.testing.sensors.SensorKeys;
+import io.keywarden.support.pem.Pem;
 
 class CsrCheckTest {
     private final KeyPair key = KeyType.EC_P256.generate();
@@ -33,9 +34,9 @@ class CsrCheckTest {
         assertThrows(IllegalArgumentException.class, () -> CsrCheck.check("hello", List.of("a.example")));
         String pem = SensorKeys.csrPem(key, List.of("s1.gw.example"));
         // flip one byte inside the signed part: the self-signature must no longer verify
-        byte[] der = io.keywarden.acme.internal.store.Pem.decodeOne(pem, "CERTIFICATE REQUEST");
+        byte[] der = Pem.decodeOne(pem, "CERTIFICATE REQUEST");
         der[der.length / 3] ^= 0x01;
-        String tampered = io.keywarden.acme.internal.store.Pem.encode("CERTIFICATE REQUEST", der);
+        String tampered = Pem.encode("CERTIFICATE REQUEST", der);
         assertThrows(IllegalArgumentException.class, () -> CsrCheck.check(tampered, List.of("s1.gw.example")));
     }
 }

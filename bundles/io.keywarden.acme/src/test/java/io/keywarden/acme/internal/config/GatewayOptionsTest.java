@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.testing.pki.TestCa;
+import io.keywarden.support.config.InvalidConfigurationException;
 
 
 class GatewayOptionsTest {

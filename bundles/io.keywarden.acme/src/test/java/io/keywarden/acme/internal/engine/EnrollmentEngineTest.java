@@ -28,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.KeyType;
-import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.enrollment.CertificateRecord;
@@ -40,6 +39,7 @@ import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.sensors.SensorKeys;
+import io.keywarden.support.retry.Backoff;
 
 class EnrollmentEngineTest {
     @TempDir

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.KeyType;
-import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.enrollment.CertificateRecord;
@@ -39,6 +38,7 @@ import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.sensors.SensorKeys;
+import io.keywarden.support.retry.Backoff;
 
 /** The gateway's certificate for a key held outside the bundle (Kura's keystore): ordered from the caller's CSR. */
 class GatewayCsrEnrollmentTest {

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.KeyType;
-import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.enrollment.CertificateRecord;
@@ -33,6 +32,7 @@ import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.GatewayKeyHolder;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.sensors.SensorKeys;
+import io.keywarden.support.retry.Backoff;
 
 /**
  * gateway.key.source=external (Kura): the gateway's TLS identity is the key a {@link GatewayKeyHolder} holds, offered

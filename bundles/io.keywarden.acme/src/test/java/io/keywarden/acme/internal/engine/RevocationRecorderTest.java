@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.service.event.Event;
 
 import io.keywarden.acme.internal.config.GatewayOptions;
-import io.keywarden.acme.internal.schedule.Backoff;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.enrollment.CertificateRecord;
@@ -37,6 +36,7 @@ import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.testing.pki.TestCa;
+import io.keywarden.support.retry.Backoff;
 
 class RevocationRecorderTest {
     @TempDir

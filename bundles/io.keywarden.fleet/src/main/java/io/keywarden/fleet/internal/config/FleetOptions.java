@@ -1,18 +1,20 @@
 package io.keywarden.fleet.internal.config;
 
-import io.keywarden.fleet.internal.Keys;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,9 +22,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import io.keywarden.api.fleet.transport.FleetTransport;
-import io.keywarden.fleet.internal.AtomicFiles;
 import io.keywarden.fleet.internal.inventory.RecordCodec;
 import io.keywarden.fleet.internal.notice.Notice;
+import io.keywarden.support.config.ConfigValues;
+import io.keywarden.support.config.InvalidConfigurationException;
+import io.keywarden.support.files.DurableFiles;
+import io.keywarden.support.jws.JwsKeys;
+import io.keywarden.support.pem.Pem;
 
 /** The component's configuration, parsed and checked once; every error names its property. */
 public final class FleetOptions {
@@ -97,48 +103,51 @@ public final class FleetOptions {
         this.escrowDepositDir = escrowDepositDir;
     }
 
-    public static FleetOptions parse(Map<String, ?> props, Path defaultDataDir) throws InvalidConfigurationException {
+    public static FleetOptions parse(Map<String, ?> properties, Path defaultDataDir) throws InvalidConfigurationException {
+        ConfigValues props = new ConfigValues(properties);
         Transport transport = transport(props);
-        URI broker = transport == Transport.MQTT ? brokerUrl(required(props, KEY_BROKER_URL)) : null;
-        String fleetId = topicLevel(props, KEY_FLEET_ID, required(props, KEY_FLEET_ID));
-        String authorityId = topicLevel(props, KEY_AUTHORITY_ID, string(props, KEY_AUTHORITY_ID).orElse(DEFAULT_AUTHORITY_ID));
-        String clientId = string(props, KEY_CLIENT_ID).orElse(null);
+        URI broker = transport == Transport.MQTT ? brokerUrl(props.required(KEY_BROKER_URL)) : null;
+        String fleetId = topicLevel(KEY_FLEET_ID, props.required(KEY_FLEET_ID));
+        String authorityId = topicLevel(KEY_AUTHORITY_ID, props.string(KEY_AUTHORITY_ID).orElse(DEFAULT_AUTHORITY_ID));
+        String clientId = props.string(KEY_CLIENT_ID).orElse(null);
         if (clientId != null && clientId.length() > 64) {
             throw new InvalidConfigurationException(KEY_CLIENT_ID, "at most 64 characters");
         }
-        Path trustAnchor = string(props, KEY_TRUST_ANCHOR).map(Path::of).orElse(null);
+        Path trustAnchor = props.string(KEY_TRUST_ANCHOR).map(Path::of).orElse(null);
         if (trustAnchor != null && !Files.isReadable(trustAnchor)) {
             throw new InvalidConfigurationException(KEY_TRUST_ANCHOR, "cannot read " + trustAnchor);
         }
         PublicKey authorityKey = null;
-        if (bool(props, KEY_APPLY, true)) {
-            String pem = required(props, KEY_AUTHORITY_PUBLIC_KEY);
+        if (props.bool(KEY_APPLY, true)) {
+            String pem = props.required(KEY_AUTHORITY_PUBLIC_KEY);
             try {
-                authorityKey = Keys.publicKey(pem);
+                authorityKey = Pem.publicKey(Pem.pemOrFile(pem));
+                JwsKeys.algorithm(authorityKey);
             } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
                 throw new InvalidConfigurationException(KEY_AUTHORITY_PUBLIC_KEY, "not a usable public key or certificate: " + e.getMessage());
             }
         }
         PrivateKey signingKey = null;
-        if (bool(props, KEY_PUBLISH, false)) {
-            Path file = Path.of(required(props, KEY_SIGNING_KEY_FILE));
+        if (props.bool(KEY_PUBLISH, false)) {
+            Path file = Path.of(props.required(KEY_SIGNING_KEY_FILE));
             try {
-                signingKey = Keys.privateKey(file);
+                signingKey = Pem.privateKey(Files.readString(file, StandardCharsets.US_ASCII));
+                JwsKeys.algorithm(signingKey);
             } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
                 throw new InvalidConfigurationException(KEY_SIGNING_KEY_FILE, "not a usable PKCS#8 private key: " + e.getMessage());
             }
         }
-        boolean inventoryPublish = bool(props, KEY_INVENTORY_PUBLISH, false);
+        boolean inventoryPublish = props.bool(KEY_INVENTORY_PUBLISH, false);
         Set<TrustAnchor> roots = null;
-        if (bool(props, KEY_INVENTORY_COLLECT, false)) {
-            roots = roots(required(props, KEY_INVENTORY_CA_ROOTS));
+        if (props.bool(KEY_INVENTORY_COLLECT, false)) {
+            roots = roots(props.required(KEY_INVENTORY_CA_ROOTS));
         }
-        Path escrowDir = string(props, KEY_ESCROW_DEPOSIT_DIR).map(Path::of).orElse(null);
+        Path escrowDir = props.string(KEY_ESCROW_DEPOSIT_DIR).map(Path::of).orElse(null);
         if (authorityKey == null && signingKey == null && !inventoryPublish && roots == null) {
             throw new InvalidConfigurationException(KEY_APPLY, "neither applying nor publishing notices nor handling "
                     + "inventories: nothing to do");
         }
-        Path dataDir = string(props, KEY_DATA_DIR).map(Path::of).orElse(defaultDataDir);
+        Path dataDir = props.string(KEY_DATA_DIR).map(Path::of).orElse(defaultDataDir);
         if (dataDir == null) {
             throw new InvalidConfigurationException(KEY_DATA_DIR, "required where the framework gives no data area");
         }
@@ -151,8 +160,8 @@ public final class FleetOptions {
         if (clientId == null && transport == Transport.MQTT) {
             clientId = storedClientId(dataDir, fleetId);
         }
-        return new FleetOptions(transport, broker, clientId, string(props, KEY_USERNAME).orElse(null),
-                string(props, KEY_PASSWORD).map(String::toCharArray).orElse(null), trustAnchor, fleetId, authorityId,
+        return new FleetOptions(transport, broker, clientId, props.string(KEY_USERNAME).orElse(null),
+                props.string(KEY_PASSWORD).map(String::toCharArray).orElse(null), trustAnchor, fleetId, authorityId,
                 authorityKey, signingKey, dataDir, inventoryPublish, roots, escrowDir);
     }
 
@@ -160,11 +169,11 @@ public final class FleetOptions {
      * {@code mqtt}, {@code kura-cloud}, or {@code auto} (the default): MQTT when a broker URL is set, else the platform's
      * cloud connection, so a gateway on Kura needs no broker settings at all.
      */
-    private static Transport transport(Map<String, ?> props) throws InvalidConfigurationException {
-        String value = string(props, KEY_TRANSPORT).orElse(TRANSPORT_AUTO);
+    private static Transport transport(ConfigValues props) throws InvalidConfigurationException {
+        String value = props.string(KEY_TRANSPORT).orElse(TRANSPORT_AUTO);
         switch (value) {
             case TRANSPORT_AUTO:
-                return string(props, KEY_BROKER_URL).isPresent() ? Transport.MQTT : Transport.KURA_CLOUD;
+                return props.string(KEY_BROKER_URL).isPresent() ? Transport.MQTT : Transport.KURA_CLOUD;
             case TRANSPORT_MQTT:
                 return Transport.MQTT;
             case FleetTransport.TYPE_KURA_CLOUD:
@@ -184,7 +193,7 @@ public final class FleetOptions {
             Set<TrustAnchor> anchors = new HashSet<>();
             certs.forEach(c -> anchors.add(new TrustAnchor(c, null)));
             return Set.copyOf(anchors);
-        } catch (IOException | GeneralSecurityException | java.nio.file.InvalidPathException e) {
+        } catch (IOException | GeneralSecurityException | InvalidPathException e) {
             throw new InvalidConfigurationException(KEY_INVENTORY_CA_ROOTS, "cannot read CA roots from " + file + ": " + e.getMessage());
         }
     }
@@ -202,16 +211,16 @@ public final class FleetOptions {
         Path file = dataDir.resolve("mqtt-client-id");
         try {
             if (Files.isRegularFile(file)) {
-                String stored = Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII).trim();
+                String stored = Files.readString(file, StandardCharsets.US_ASCII).trim();
                 if (!stored.isEmpty()) {
                     return stored;
                 }
             }
             byte[] random = new byte[6];
-            new java.security.SecureRandom().nextBytes(random);
-            String id = "keywarden-" + fleetId + "-" + java.util.HexFormat.of().formatHex(random);
+            new SecureRandom().nextBytes(random);
+            String id = "keywarden-" + fleetId + "-" + HexFormat.of().formatHex(random);
             id = id.length() > 64 ? id.substring(id.length() - 64) : id;
-            AtomicFiles.write(file, id.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            DurableFiles.write(file, id.getBytes(StandardCharsets.US_ASCII));
             return id;
         } catch (IOException e) {
             throw new InvalidConfigurationException(KEY_DATA_DIR, "cannot keep the MQTT client id in " + file + ": " + e.getMessage());
@@ -233,39 +242,11 @@ public final class FleetOptions {
         }
     }
 
-    private static String topicLevel(Map<String, ?> props, String key, String value) throws InvalidConfigurationException {
+    private static String topicLevel(String key, String value) throws InvalidConfigurationException {
         if (!TOPIC_LEVEL.matcher(value).matches()) {
             throw new InvalidConfigurationException(key, "use 1-64 of A-Z a-z 0-9 . _ - (it becomes an MQTT topic level): " + value);
         }
         return value;
-    }
-
-    private static String required(Map<String, ?> props, String key) throws InvalidConfigurationException {
-        return string(props, key).orElseThrow(() -> new InvalidConfigurationException(key, "required"));
-    }
-
-    private static Optional<String> string(Map<String, ?> props, String key) {
-        Object v = props.get(key);
-        if (v == null) {
-            return Optional.empty();
-        }
-        String s = v.toString().trim();
-        return s.isEmpty() ? Optional.empty() : Optional.of(s);
-    }
-
-    private static boolean bool(Map<String, ?> props, String key, boolean fallback) throws InvalidConfigurationException {
-        Object v = props.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        String s = v.toString().trim();
-        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        throw new InvalidConfigurationException(key, "true or false expected: " + s);
     }
 
     public Transport getTransport() {

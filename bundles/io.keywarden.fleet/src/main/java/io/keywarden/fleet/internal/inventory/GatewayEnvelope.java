@@ -1,6 +1,5 @@
 package io.keywarden.fleet.internal.inventory;
 
-import io.keywarden.fleet.internal.Keys;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -11,18 +10,21 @@ import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 import org.jose4j.json.JsonUtil;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
 import io.keywarden.fleet.internal.notice.RejectedNoticeException;
+import io.keywarden.support.jws.JwsKeys;
+import java.security.spec.InvalidKeySpecException;
+import java.util.stream.Collectors;
 
 /**
  * What a gateway publishes about itself (its inventory, its escrow deposit) travels signed with the gateway's own
@@ -47,7 +49,7 @@ public final class GatewayEnvelope {
 
     static String sign(String type, String gatewayId, long sequence, Map<String, Object> body,
             KeyStore.PrivateKeyEntry identity) {
-        Map<String, Object> payload = new java.util.LinkedHashMap<>();
+        Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("v", 1);
         payload.put("type", type);
         payload.put("gateway", gatewayId);
@@ -58,14 +60,14 @@ public final class GatewayEnvelope {
         jws.setPayload(JsonUtil.toJson(payload));
         // from the certificate: a key held in hardware (Kura's keystore may hand out a PKCS#11 handle) need not expose
         // its curve or modulus
-        jws.setAlgorithmHeaderValue(Keys.jwsAlgorithm(identity.getCertificate().getPublicKey()));
-        X509Certificate[] chain = java.util.Arrays.stream(identity.getCertificateChain()).map(X509Certificate.class::cast)
+        X509Certificate[] chain = Arrays.stream(identity.getCertificateChain()).map(X509Certificate.class::cast)
                 .toArray(X509Certificate[]::new);
         jws.setCertificateChainHeaderValue(chain);
         jws.setKey(identity.getPrivateKey());
         try {
+            jws.setAlgorithmHeaderValue(JwsKeys.algorithm(identity.getCertificate().getPublicKey()));
             return jws.getCompactSerialization();
-        } catch (JoseException e) {
+        } catch (JoseException | InvalidKeySpecException e) {
             throw new IllegalStateException("cannot sign the " + type + " message: " + e.getMessage(), e);
         }
     }
@@ -98,13 +100,13 @@ public final class GatewayEnvelope {
         }
         String payload;
         try {
-            jws.setAlgorithmConstraints(new AlgorithmConstraints(ConstraintType.PERMIT, Keys.jwsAlgorithm(leaf.getPublicKey())));
+            jws.setAlgorithmConstraints(JwsKeys.permitOnly(leaf.getPublicKey()));
             jws.setKey(leaf.getPublicKey());
             if (!jws.verifySignature()) {
                 throw new RejectedNoticeException("signature does not verify with the key of the x5c certificate");
             }
             payload = jws.getPayload();
-        } catch (JoseException | IllegalArgumentException e) {
+        } catch (JoseException | InvalidKeySpecException | IllegalArgumentException e) {
             throw new RejectedNoticeException("signature cannot be verified with the x5c certificate: " + e.getMessage());
         }
         Map<String, Object> json;
@@ -146,7 +148,7 @@ public final class GatewayEnvelope {
             }
             return names.stream().filter(n -> Integer.valueOf(2).equals(n.get(0)))
                     .map(n -> String.valueOf(n.get(1)).toLowerCase(Locale.ROOT))
-                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                    .collect(Collectors.toUnmodifiableSet());
         } catch (CertificateParsingException e) {
             return Set.of();
         }

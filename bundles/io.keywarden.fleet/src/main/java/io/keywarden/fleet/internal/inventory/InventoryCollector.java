@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +30,9 @@ import io.keywarden.api.ca.EscrowDeposit;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.fleet.FleetEvents;
-import io.keywarden.fleet.internal.AtomicFiles;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.notice.RejectedNoticeException;
+import io.keywarden.support.files.DurableFiles;
 
 /**
  * The fleet authority's side of inventories: verifies what gateways publish about themselves (see
@@ -106,7 +108,7 @@ public final class InventoryCollector {
             }
             List<CertificateRecord> records = records(v);
             checkRecords(gatewayId, v.signer(), records);
-            AtomicFiles.write(inventoryDir.resolve(gatewayId + ".jws"), message);
+            DurableFiles.write(inventoryDir.resolve(gatewayId + ".jws"), message);
             accept(gatewayId, new GatewayInventory.Snapshot(v.sequence(), records));
             LOG.info("Accepted the inventory of {}: {} certificates", gatewayId, records.size());
             events.accept(FleetEvents.TOPIC_INVENTORY_ACCEPTED, Map.of(FleetEvents.PROPERTY_GATEWAY_ID, gatewayId,
@@ -137,9 +139,9 @@ public final class InventoryCollector {
                 }
             }
             String deposit = checkDeposit(v.payload().get("deposit"));
-            AtomicFiles.write(depositDir.get().resolve(gatewayId + EscrowDeposit.FILE_SUFFIX),
+            DurableFiles.write(depositDir.get().resolve(gatewayId + EscrowDeposit.FILE_SUFFIX),
                     deposit.getBytes(StandardCharsets.US_ASCII));
-            AtomicFiles.write(envelope, message);
+            DurableFiles.write(envelope, message);
             LOG.info("Accepted the escrow deposit of {} into {}", gatewayId, depositDir.get());
             events.accept(FleetEvents.TOPIC_ESCROW_ACCEPTED, Map.of(FleetEvents.PROPERTY_GATEWAY_ID, gatewayId,
                     FleetEvents.PROPERTY_MQTT_TOPIC, topic));
@@ -211,10 +213,10 @@ public final class InventoryCollector {
                 throw new RejectedNoticeException("record " + r.getSerial() + " carries certificate "
                         + leaf.getSerialNumber().toString(16));
             }
-            Instant mid = r.getNotBefore().plus(java.time.Duration.between(r.getNotBefore(), r.getNotAfter()).dividedBy(2));
+            Instant mid = r.getNotBefore().plus(Duration.between(r.getNotBefore(), r.getNotAfter()).dividedBy(2));
             GatewayEnvelope.checkChain(r.getChain(), roots, mid);
         }
-        Set<String> serials = new java.util.HashSet<>();
+        Set<String> serials = new HashSet<>();
         records.forEach(r -> serials.add(r.getSerial()));
         for (GatewayInventory other : byGateway.values()) {
             if (other.gatewayId().equals(gatewayId)) {

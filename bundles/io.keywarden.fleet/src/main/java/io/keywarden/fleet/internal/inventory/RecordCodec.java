@@ -1,11 +1,12 @@
 package io.keywarden.fleet.internal.inventory;
 
-import io.keywarden.fleet.internal.Keys;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.fleet.internal.notice.RejectedNoticeException;
+import io.keywarden.support.pem.Pem;
 
 /**
  * One {@link CertificateRecord} as a JSON object in a gateway's inventory message: device, kind, identifiers,
@@ -44,7 +46,7 @@ public final class RecordCodec {
         StringBuilder pem = new StringBuilder();
         for (X509Certificate c : r.getChain()) {
             try {
-                pem.append(Keys.pem("CERTIFICATE", c.getEncoded()));
+                pem.append(Pem.encode("CERTIFICATE", c.getEncoded()));
             } catch (CertificateEncodingException e) {
                 throw new IllegalStateException("certificate " + r.getSerial() + " cannot be encoded", e);
             }
@@ -70,7 +72,7 @@ public final class RecordCodec {
                     .certificateUrl(m.get("certificateUrl") instanceof String u ? u : null)
                     .keyCustody(KeyCustody.valueOf(text(m, "custody")))
                     .status(CertificateStatus.valueOf(text(m, "status"))).chain(chain).build();
-        } catch (IllegalArgumentException | java.time.DateTimeException | CertificateException e) {
+        } catch (IllegalArgumentException | DateTimeException | CertificateException e) {
             throw new RejectedNoticeException("record " + m.get("serial") + ": " + e.getMessage());
         }
     }
@@ -78,7 +80,7 @@ public final class RecordCodec {
     public static List<X509Certificate> certificates(String pem) throws CertificateException {
         List<X509Certificate> out = new ArrayList<>();
         CertificateFactory f = CertificateFactory.getInstance("X.509");
-        for (var c : f.generateCertificates(new ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))) {
+        for (var c : f.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
             out.add((X509Certificate) c);
         }
         return out;

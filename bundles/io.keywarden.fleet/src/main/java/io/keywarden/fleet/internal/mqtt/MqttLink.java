@@ -9,6 +9,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -153,7 +154,7 @@ public final class MqttLink implements FleetLink {
         LOG.warn("Cannot connect to {}: {}; next attempt in {} ms", options.getBrokerUrl(), String.valueOf(cause), wait.toMillis());
         try {
             scheduler.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        } catch (RejectedExecutionException stopping) {
             // closed meanwhile
         }
     }

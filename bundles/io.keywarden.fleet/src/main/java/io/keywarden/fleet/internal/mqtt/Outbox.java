@@ -7,7 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import io.keywarden.fleet.internal.AtomicFiles;
+
+import io.keywarden.support.files.DurableFiles;
 
 /**
  * Signed messages (notices, a gateway's inventory and escrow deposit) the broker has not acknowledged yet, one file per topic level, written before the first publish
@@ -26,7 +27,7 @@ public final class Outbox {
     }
 
     public synchronized void put(String topicLevel, String compactJws) throws IOException {
-        AtomicFiles.write(dir.resolve(topicLevel + ".jws"), compactJws.getBytes(StandardCharsets.US_ASCII));
+        DurableFiles.write(dir.resolve(topicLevel + ".jws"), compactJws.getBytes(StandardCharsets.US_ASCII));
     }
 
     public void remove(String topicLevel) throws IOException {

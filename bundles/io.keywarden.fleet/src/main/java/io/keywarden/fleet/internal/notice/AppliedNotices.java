@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.keywarden.api.revocation.DenyList;
-import io.keywarden.fleet.internal.AtomicFiles;
+import io.keywarden.support.files.DurableFiles;
 
 /**
  * The serials verified notices denied, serial → ticket id, kept in memory for the per-handshake check and on disk
@@ -59,7 +59,7 @@ public final class AppliedNotices implements DenyList {
         p.putAll(entries);
         StringWriter w = new StringWriter();
         p.store(w, "serials denied by verified fleet revocation notices: serial=ticket");
-        AtomicFiles.write(file, w.toString().getBytes(StandardCharsets.UTF_8));
+        DurableFiles.write(file, w.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -1,8 +1,9 @@
 package io.keywarden.fleet.internal.notice;
 
-import io.keywarden.fleet.internal.Keys;
+import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,10 +11,12 @@ import java.util.List;
 import java.util.Map;
 
 import org.jose4j.json.JsonUtil;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
+
+import java.security.spec.InvalidKeySpecException;
+
+import io.keywarden.support.jws.JwsKeys;
 
 /**
  * Notices travel as JWS compact serializations: header {@code alg} from the authority's key and {@code kid} = the
@@ -39,12 +42,12 @@ public final class NoticeCodec {
         payload.put("iss", notice.authority());
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(JsonUtil.toJson(payload));
-        jws.setAlgorithmHeaderValue(Keys.jwsAlgorithm(key));
         jws.setKeyIdHeaderValue(notice.authority());
         jws.setKey(key);
         try {
+            jws.setAlgorithmHeaderValue(JwsKeys.algorithm(key));
             return jws.getCompactSerialization();
-        } catch (JoseException e) {
+        } catch (JoseException | InvalidKeySpecException e) {
             throw new IllegalStateException("cannot sign a notice: " + e.getMessage(), e);
         }
     }
@@ -54,18 +57,18 @@ public final class NoticeCodec {
         if (message.length > MAX_BYTES) {
             throw new RejectedNoticeException("larger than " + MAX_BYTES + " bytes");
         }
-        String compact = new String(message, java.nio.charset.StandardCharsets.US_ASCII).trim();
+        String compact = new String(message, StandardCharsets.US_ASCII).trim();
         JsonWebSignature jws = new JsonWebSignature();
         String payload;
         try {
-            jws.setAlgorithmConstraints(new AlgorithmConstraints(ConstraintType.PERMIT, Keys.jwsAlgorithm(key)));
+            jws.setAlgorithmConstraints(JwsKeys.permitOnly(key));
             jws.setCompactSerialization(compact);
             jws.setKey(key);
             if (!jws.verifySignature()) {
                 throw new RejectedNoticeException("signature does not verify with the authority's key");
             }
             payload = jws.getPayload();
-        } catch (JoseException e) {
+        } catch (JoseException | InvalidKeySpecException e) {
             throw new RejectedNoticeException("not a JWS the authority's key can verify: " + e.getMessage());
         }
         if (!authorityId.equals(jws.getKeyIdHeaderValue())) {
@@ -90,7 +93,7 @@ public final class NoticeCodec {
         try {
             return new Notice(text(json, "ticket"), texts(json, "serials"), texts(json, "devices"),
                     Math.toIntExact(number(json, "reason")), Instant.ofEpochSecond(number(json, "iat")), authorityId);
-        } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
             throw new RejectedNoticeException(e.getMessage());
         }
     }

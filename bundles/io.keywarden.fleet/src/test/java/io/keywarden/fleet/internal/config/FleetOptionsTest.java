@@ -1,6 +1,5 @@
 package io.keywarden.fleet.internal.config;
 
-import io.keywarden.fleet.internal.Keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +13,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.keywarden.support.config.InvalidConfigurationException;
+import io.keywarden.support.pem.Pem;
 
 class FleetOptionsTest {
 
@@ -70,7 +72,7 @@ class FleetOptionsTest {
     @Test
     void anAuthorityPublishingNoticesCannotUseKurasCloudConnection() throws Exception {
         Path key = dir.resolve("authority.pem");
-        Files.writeString(key, Keys.pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        Files.writeString(key, Pem.encode("PRIVATE KEY", keys.getPrivate().getEncoded()));
         Map<String, Object> p = with("notices.publish", true);
         p.put("authority.signing.key.file", key.toString());
         p.put("fleet.transport", "kura-cloud");
@@ -78,9 +80,24 @@ class FleetOptionsTest {
     }
 
     @Test
+    void rsaKeysUnder2048BitsAreRefusedAsForRevocationRequests() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(1024);
+        KeyPair weak = g.generateKeyPair();
+        assertProperty("authority.public.key", with("authority.public.key", Pem.encode("PUBLIC KEY",
+                weak.getPublic().getEncoded())));
+        Path key = dir.resolve("weak.pem");
+        Files.writeString(key, Pem.encode("PRIVATE KEY", weak.getPrivate().getEncoded()));
+        Map<String, Object> publish = with("notices.apply", false);
+        publish.put("notices.publish", true);
+        publish.put("authority.signing.key.file", key.toString());
+        assertProperty("authority.signing.key.file", publish);
+    }
+
+    @Test
     void anAuthorityReadsItsPkcs8Key() throws Exception {
         Path key = dir.resolve("authority.pem");
-        Files.writeString(key, Keys.pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        Files.writeString(key, Pem.encode("PRIVATE KEY", keys.getPrivate().getEncoded()));
         Map<String, Object> p = with("notices.apply", false);
         p.put("notices.publish", true);
         p.put("authority.signing.key.file", key.toString());
@@ -98,7 +115,7 @@ class FleetOptionsTest {
         Map<String, Object> p = new HashMap<>();
         p.put("mqtt.broker.url", "tcp://127.0.0.1:1883");
         p.put("fleet.id", "fleet-1");
-        p.put("authority.public.key", Keys.pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+        p.put("authority.public.key", Pem.encode("PUBLIC KEY", keys.getPublic().getEncoded()));
         return p;
     }
 

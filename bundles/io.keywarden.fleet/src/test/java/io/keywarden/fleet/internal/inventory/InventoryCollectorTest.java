@@ -1,6 +1,5 @@
 package io.keywarden.fleet.internal.inventory;
 
-import io.keywarden.fleet.internal.Keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +24,7 @@ import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.fleet.internal.Device;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.testing.pki.TestCa;
+import io.keywarden.support.pem.Pem;
 
 /** What the authority accepts from a gateway over MQTT, and everything it refuses (with nothing stored). */
 class InventoryCollectorTest {
@@ -52,7 +52,7 @@ class InventoryCollectorTest {
 
     private InventoryCollector collector() throws Exception {
         Path roots = dir.resolve("roots.pem");
-        Files.writeString(roots, Keys.pem("CERTIFICATE", ca.certificate().getEncoded()));
+        Files.writeString(roots, Pem.encode("CERTIFICATE", ca.certificate().getEncoded()));
         Map<String, Object> p = new HashMap<>();
         p.put("mqtt.broker.url", "tcp://127.0.0.1:1883");
         p.put("fleet.id", "f");

@@ -1,9 +1,11 @@
 package io.keywarden.monitor.internal.channel;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -39,8 +41,8 @@ final class HttpReader {
     private final long requestNanos;
     private long requestStarted;
 
-    HttpReader(InputStream in, int maxHead, int maxBody, java.time.Duration requestTimeout) {
-        this.in = new java.io.BufferedInputStream(in, 8192);
+    HttpReader(InputStream in, int maxHead, int maxBody, Duration requestTimeout) {
+        this.in = new BufferedInputStream(in, 8192);
         this.maxHead = maxHead;
         this.maxBody = maxBody;
         this.requestNanos = requestTimeout.toNanos();

@@ -20,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import javax.net.ssl.KeyManager;
@@ -35,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.support.threads.NamedThreads;
 
 /**
  * The sensor channel: HTTPS with mandatory client certificates, HTTP/1.1 with keep-alive, served by a bounded pool.
@@ -62,13 +62,8 @@ public final class SensorChannel implements AutoCloseable {
         this.gate = gate;
         this.handler = handler;
         this.server = server;
-        AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(options.threads(), options.threads(), 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(options.threads() * 4), r -> {
-                    Thread t = new Thread(r, "keywarden-channel-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new ArrayBlockingQueue<>(options.threads() * 4), new NamedThreads("keywarden-channel"));
         pool.allowCoreThreadTimeOut(true);
         this.acceptor = new Thread(this::acceptLoop, "keywarden-channel-accept");
         acceptor.setDaemon(true);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import io.keywarden.api.monitor.BundleInfo;
 import io.keywarden.api.monitor.GatewaySnapshot;
@@ -27,11 +28,11 @@ public record GatewayBaseline(Set<String> executables, Set<String> listeners, Se
 
     /** Both baselines' entries. */
     public GatewayBaseline plus(GatewayBaseline other) {
-        Set<String> e = new java.util.TreeSet<>(executables);
+        Set<String> e = new TreeSet<>(executables);
         e.addAll(other.executables);
-        Set<String> l = new java.util.TreeSet<>(listeners);
+        Set<String> l = new TreeSet<>(listeners);
         l.addAll(other.listeners);
-        Set<String> b = new java.util.TreeSet<>(bundles);
+        Set<String> b = new TreeSet<>(bundles);
         b.addAll(other.bundles);
         return new GatewayBaseline(e, l, b);
     }

@@ -7,7 +7,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
+import io.keywarden.api.monitor.GatewaySnapshot;
 import io.keywarden.monitor.internal.report.StatusReport;
 
 /**
@@ -16,9 +18,9 @@ import io.keywarden.monitor.internal.report.StatusReport;
  */
 public final class Learner {
     private final Map<String, Observed> byClass = new HashMap<>();
-    private final Set<String> gatewayExecutables = new java.util.TreeSet<>();
-    private final Set<String> gatewayListeners = new java.util.TreeSet<>();
-    private final Set<String> gatewayBundles = new java.util.TreeSet<>();
+    private final Set<String> gatewayExecutables = new TreeSet<>();
+    private final Set<String> gatewayListeners = new TreeSet<>();
+    private final Set<String> gatewayBundles = new TreeSet<>();
 
     private static final class Observed {
         final Set<String> firmware = new HashSet<>();
@@ -41,7 +43,7 @@ public final class Learner {
     }
 
     /** What the gateway runs, listens on and has installed during the known-good period. */
-    public synchronized void gateway(io.keywarden.api.monitor.GatewaySnapshot snapshot) {
+    public synchronized void gateway(GatewaySnapshot snapshot) {
         snapshot.processes().stream().filter(p -> p.sha256() != null).forEach(p -> gatewayExecutables.add(p.sha256()));
         snapshot.sockets().stream()
                 .filter(s -> "LISTEN".equals(s.state()) || (s.protocol().startsWith("udp") && "UNCONN".equals(s.state())))

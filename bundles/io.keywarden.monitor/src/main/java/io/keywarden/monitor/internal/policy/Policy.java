@@ -3,6 +3,7 @@ package io.keywarden.monitor.internal.policy;
 import static java.util.Objects.requireNonNull;
 
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -86,16 +87,16 @@ public final class Policy {
 
     /** This policy with the given classes replaced or added (an approved baseline). */
     public Policy withClasses(Map<String, DeviceClassPolicy> replacements) {
-        Map<String, DeviceClassPolicy> c = new java.util.HashMap<>(classes);
+        Map<String, DeviceClassPolicy> c = new HashMap<>(classes);
         c.putAll(replacements);
         return new Policy(c, deviceClasses, actions, gateway);
     }
 
     /** This policy with the device-to-class assignments and classes of a policy file laid over it. */
     public Policy overlay(Map<String, DeviceClassPolicy> moreClasses, Map<String, String> moreDevices) {
-        Map<String, DeviceClassPolicy> c = new java.util.HashMap<>(classes);
+        Map<String, DeviceClassPolicy> c = new HashMap<>(classes);
         c.putAll(moreClasses);
-        Map<String, String> d = new java.util.HashMap<>(deviceClasses);
+        Map<String, String> d = new HashMap<>(deviceClasses);
         d.putAll(moreDevices);
         return new Policy(c, d, actions, gateway);
     }

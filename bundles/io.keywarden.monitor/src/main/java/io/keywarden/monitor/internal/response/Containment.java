@@ -5,9 +5,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -87,7 +89,7 @@ public final class Containment {
             lastAlert.put(key, now);
         }
         if (action != ResponseAction.ALERT) {
-            quarantine(deviceId, finding.rule().id() + " (" + action.name().toLowerCase(java.util.Locale.ROOT) + ")");
+            quarantine(deviceId, finding.rule().id() + " (" + action.name().toLowerCase(Locale.ROOT) + ")");
         }
         Incident.Builder b = Incident.builder().id(newId(now)).deviceId(deviceId).serial(serial)
                 .rule(finding.rule().id()).severity(finding.rule().severity()).action(action).observedAt(observedAt)
@@ -147,7 +149,7 @@ public final class Containment {
             try {
                 executor.schedule(() -> revoke(incident, firstAttempt, after), nextDelay.toMillis(),
                         TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            } catch (RejectedExecutionException stopping) {
                 LOG.debug("Monitor stopping; revocation of {} not retried", serial);
             }
         }

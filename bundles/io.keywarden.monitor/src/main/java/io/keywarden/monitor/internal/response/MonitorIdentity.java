@@ -5,18 +5,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.keywarden.support.files.DurableFiles;
+import io.keywarden.support.pem.Pem;
 
 /**
  * The monitor's own signing identity for revocation requests: an EC P-256 key it generates once and keeps in its data
@@ -40,23 +39,18 @@ public final class MonitorIdentity {
         Path keyFile = dataDir.resolve(KEY_FILE);
         KeyPair kp;
         if (Files.exists(keyFile)) {
-            // the key file holds both halves: deriving an EC public key from the private one needs point arithmetic
-            String pem = Files.readString(keyFile, StandardCharsets.US_ASCII);
-            KeyFactory kf = KeyFactory.getInstance("EC");
-            kp = new KeyPair(kf.generatePublic(new X509EncodedKeySpec(decode(pem, "PUBLIC KEY"))),
-                    kf.generatePrivate(new PKCS8EncodedKeySpec(decode(pem, "PRIVATE KEY"))));
+            kp = Pem.decodeKeyPair(Files.readString(keyFile, StandardCharsets.US_ASCII));
         } else {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
             kp = g.generateKeyPair();
-            String pem = encode("PRIVATE KEY", kp.getPrivate().getEncoded()) + encode("PUBLIC KEY", kp.getPublic().getEncoded());
-            Files2.writeAtomically(keyFile, pem.getBytes(StandardCharsets.US_ASCII), true);
+            DurableFiles.write(keyFile, Pem.encodeKeyPair(kp).getBytes(StandardCharsets.US_ASCII), true);
             LOG.info("Created the monitor's revocation signing key in {}", keyFile);
         }
         Path pub = dataDir.resolve(PUBLIC_FILE);
-        String pem = encode("PUBLIC KEY", kp.getPublic().getEncoded());
+        String pem = Pem.encode("PUBLIC KEY", kp.getPublic().getEncoded());
         if (!Files.exists(pub) || !Files.readString(pub, StandardCharsets.US_ASCII).equals(pem)) {
-            Files2.writeAtomically(pub, pem.getBytes(StandardCharsets.US_ASCII), false);
+            DurableFiles.write(pub, pem.getBytes(StandardCharsets.US_ASCII), false);
         }
         return new MonitorIdentity(kp, pub);
     }
@@ -74,22 +68,6 @@ public final class MonitorIdentity {
     }
 
     public String publicKeyPem() {
-        return encode("PUBLIC KEY", keyPair.getPublic().getEncoded());
-    }
-
-    static String encode(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
-    }
-
-    static byte[] decode(String pem, String type) throws IOException {
-        String begin = "-----BEGIN " + type + "-----";
-        String end = "-----END " + type + "-----";
-        int a = pem.indexOf(begin);
-        int b = pem.indexOf(end);
-        if (a < 0 || b < a) {
-            throw new IOException("no " + type + " block");
-        }
-        return Base64.getMimeDecoder().decode(pem.substring(a + begin.length(), b));
+        return Pem.encode("PUBLIC KEY", keyPair.getPublic().getEncoded());
     }
 }

@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.keywarden.support.files.DurableFiles;
+
 /**
  * Devices the monitor keeps off the channel, with why, kept in memory for the per-handshake check and written
  * through to quarantine.properties so a restart keeps them out.
@@ -65,6 +67,6 @@ public final class QuarantineStore {
         p.putAll(reasons);
         StringWriter w = new StringWriter();
         p.store(w, "devices the Keywarden monitor refuses on the sensor channel");
-        Files2.writeAtomically(file, w.toString().getBytes(StandardCharsets.UTF_8), false);
+        DurableFiles.write(file, w.toString().getBytes(StandardCharsets.UTF_8), false);
     }
 }

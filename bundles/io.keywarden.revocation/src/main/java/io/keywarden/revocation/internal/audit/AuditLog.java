@@ -16,7 +16,8 @@ import java.util.Map;
 
 import org.jose4j.json.JsonUtil;
 
-import io.keywarden.revocation.internal.store.DurableFiles;
+import io.keywarden.support.files.DurableFiles;
+
 
 /**
  * The append-only audit log: one JSON object per line, each carrying its sequence number and the SHA-256 of the

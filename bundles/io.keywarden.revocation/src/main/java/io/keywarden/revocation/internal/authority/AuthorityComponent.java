@@ -4,16 +4,23 @@ import java.util.Hashtable;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.keywarden.revocation.internal.config.InvalidConfigurationException;
+import io.keywarden.support.config.ConfigurationErrors;
+import io.keywarden.support.config.InvalidConfigurationException;
+import io.keywarden.support.config.Registrations;
+
 
 /**
  * One configured authority. Registers its {@link Authority} only when the configuration is valid (a DS service would
@@ -25,33 +32,28 @@ import io.keywarden.revocation.internal.config.InvalidConfigurationException;
 public final class AuthorityComponent {
     private static final Logger LOG = LoggerFactory.getLogger(AuthorityComponent.class);
 
-    private ServiceRegistration<Authority> registration;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile EventAdmin eventAdmin;
+
+    private Registrations registrations;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) throws InvalidConfigurationException {
-        Authority authority;
-        try {
-            authority = AuthorityOptions.parse(properties);
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Revocation authority {} rejected: {}", properties.get("service.pid"), e.getMessage());
-            throw e;
-        }
+        Object pid = properties.getOrDefault(Constants.SERVICE_PID, AuthorityOptions.FACTORY_PID);
+        Authority authority = ConfigurationErrors.parse(LOG, eventAdmin, String.valueOf(pid),
+                () -> AuthorityOptions.parse(properties));
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(AuthorityOptions.KEY_ID, authority.getId());
         props.put(AuthorityOptions.KEY_ROLE, authority.getRole().configName());
-        registration = context.registerService(Authority.class, authority, props);
+        registrations = new Registrations(context);
+        registrations.register(Authority.class, authority, props);
         LOG.info("Revocation authority {}", authority);
     }
 
     @Deactivate
     void deactivate() {
-        if (registration != null) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping
-            }
-            registration = null;
+        if (registrations != null) {
+            registrations.unregisterAll();
         }
     }
 }

@@ -3,12 +3,13 @@ package io.keywarden.revocation.internal.authority;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.keywarden.revocation.internal.config.InvalidConfigurationException;
-import io.keywarden.revocation.internal.request.Keys;
+import io.keywarden.support.jws.JwsKeys;
+import io.keywarden.support.config.ConfigValues;
+import io.keywarden.support.config.InvalidConfigurationException;
+import io.keywarden.support.pem.Pem;
 
 /** Parses one authority configuration; every error names its property. */
 public final class AuthorityOptions {
@@ -21,29 +22,22 @@ public final class AuthorityOptions {
     private AuthorityOptions() {
     }
 
-    public static Authority parse(Map<String, ?> p) throws InvalidConfigurationException {
-        String id = required(p, KEY_ID);
+    public static Authority parse(Map<String, ?> properties) throws InvalidConfigurationException {
+        ConfigValues p = new ConfigValues(properties);
+        String id = p.required(KEY_ID);
         if (!id.matches("[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}")) {
             throw new InvalidConfigurationException(KEY_ID, "1-128 letters, digits and . _ @ : - expected: " + id);
         }
-        Role role = Role.parse(required(p, KEY_ROLE)).orElseThrow(() -> new InvalidConfigurationException(KEY_ROLE,
-                "unknown role '" + p.get(KEY_ROLE) + "', expected gateway-monitor, fleet-authority, operator or device"));
+        Role role = Role.parse(p.required(KEY_ROLE)).orElseThrow(() -> new InvalidConfigurationException(KEY_ROLE,
+                "unknown role '" + properties.get(KEY_ROLE) + "', expected gateway-monitor, fleet-authority, operator or device"));
         PublicKey key;
         try {
-            key = Keys.publicKey(Keys.pemOrFile(required(p, KEY_KEY)));
-            Keys.jwsAlgorithm(key);
+            key = Pem.publicKey(Pem.pemOrFile(p.required(KEY_KEY)));
+            JwsKeys.algorithm(key);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new InvalidConfigurationException(KEY_KEY, "no usable public key: " + e.getMessage());
         }
-        List<String> scope = new ArrayList<>();
-        Object raw = p.get(KEY_SCOPE);
-        if (raw != null) {
-            for (String s : String.valueOf(raw).split(",")) {
-                if (!s.isBlank()) {
-                    scope.add(s.trim());
-                }
-            }
-        }
+        List<String> scope = List.copyOf(p.strings(KEY_SCOPE));
         boolean needsOne = role == Role.GATEWAY_MONITOR || role == Role.DEVICE;
         if (needsOne && scope.size() != 1) {
             throw new InvalidConfigurationException(KEY_SCOPE, role.configName() + " needs exactly one "
@@ -53,13 +47,5 @@ public final class AuthorityOptions {
             throw new InvalidConfigurationException(KEY_SCOPE, "an operator needs at least one device id or pattern");
         }
         return new Authority(id, key, role, scope);
-    }
-
-    private static String required(Map<String, ?> p, String key) throws InvalidConfigurationException {
-        Object v = p.get(key);
-        if (v == null || String.valueOf(v).isBlank()) {
-            throw new InvalidConfigurationException(key, "required but missing");
-        }
-        return String.valueOf(v).trim();
     }
 }

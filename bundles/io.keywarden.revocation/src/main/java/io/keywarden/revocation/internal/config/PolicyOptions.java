@@ -1,9 +1,10 @@
 package io.keywarden.revocation.internal.config;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.keywarden.api.revocation.RevocationRoute;
+import io.keywarden.support.config.ConfigValues;
+import io.keywarden.support.config.InvalidConfigurationException;
 
 /** The revocation policy, parsed and checked once; every error names its property. */
 public final class PolicyOptions {
@@ -55,30 +58,31 @@ public final class PolicyOptions {
     private final Path shellOperatorKey;
     private final Path inboxDir;
 
-    private PolicyOptions(Map<String, ?> p, Path defaultDataDir) throws InvalidConfigurationException {
-        routes = parseRoutes(string(p, KEY_ROUTES).orElse(DEFAULT_ROUTES));
-        skew = Duration.ofSeconds(intValue(p, KEY_SKEW, DEFAULT_SKEW, 1, 86400));
-        window = Duration.ofSeconds(intValue(p, KEY_WINDOW, DEFAULT_WINDOW, 1, 604800));
+    private PolicyOptions(Map<String, ?> properties, Path defaultDataDir) throws InvalidConfigurationException {
+        ConfigValues p = new ConfigValues(properties);
+        routes = parseRoutes(p.string(KEY_ROUTES, DEFAULT_ROUTES));
+        skew = Duration.ofSeconds(p.integer(KEY_SKEW, DEFAULT_SKEW, 1, 86400));
+        window = Duration.ofSeconds(p.integer(KEY_WINDOW, DEFAULT_WINDOW, 1, 604800));
         // a request may carry an issue time up to the skew ahead of us and is fresh until the skew after it: its
         // nonce has to be remembered for twice the skew, or the same request is accepted again once it is forgotten
         if (window.compareTo(skew.multipliedBy(2)) < 0) {
             throw new InvalidConfigurationException(KEY_WINDOW, "must be at least twice " + KEY_SKEW
                     + ", or a request still fresh could be replayed after its nonce is forgotten");
         }
-        ratePerMinute = intValue(p, KEY_RATE, DEFAULT_RATE, 1, 100000);
-        retryInitial = Duration.ofMillis(intValue(p, KEY_RETRY_INITIAL, DEFAULT_RETRY_INITIAL_MS, 10, 3_600_000));
-        retryMax = Duration.ofSeconds(intValue(p, KEY_RETRY_MAX, DEFAULT_RETRY_MAX, 1, 86400));
+        ratePerMinute = p.integer(KEY_RATE, DEFAULT_RATE, 1, 100000);
+        retryInitial = Duration.ofMillis(p.integer(KEY_RETRY_INITIAL, DEFAULT_RETRY_INITIAL_MS, 10, 3_600_000));
+        retryMax = Duration.ofSeconds(p.integer(KEY_RETRY_MAX, DEFAULT_RETRY_MAX, 1, 86400));
         if (retryMax.compareTo(retryInitial) < 0) {
             throw new InvalidConfigurationException(KEY_RETRY_MAX, "must not be below " + KEY_RETRY_INITIAL);
         }
-        workers = intValue(p, KEY_WORKERS, DEFAULT_WORKERS, 1, 64);
-        Optional<String> dir = string(p, KEY_DATA_DIR);
+        workers = p.integer(KEY_WORKERS, DEFAULT_WORKERS, 1, 64);
+        Optional<Path> dir = p.path(KEY_DATA_DIR);
         if (dir.isEmpty() && defaultDataDir == null) {
             throw new InvalidConfigurationException(KEY_DATA_DIR, "required: the framework offers no bundle data area");
         }
-        dataDir = dir.map(d -> path(KEY_DATA_DIR, d)).orElse(defaultDataDir).toAbsolutePath();
-        escrowPrivateKey = string(p, KEY_ESCROW_PRIVATE_KEY).map(d -> path(KEY_ESCROW_PRIVATE_KEY, d)).orElse(null);
-        escrowDepositDir = string(p, KEY_ESCROW_DEPOSIT_DIR).map(d -> path(KEY_ESCROW_DEPOSIT_DIR, d)).orElse(null);
+        dataDir = dir.orElse(defaultDataDir).toAbsolutePath();
+        escrowPrivateKey = p.path(KEY_ESCROW_PRIVATE_KEY).orElse(null);
+        escrowDepositDir = p.path(KEY_ESCROW_DEPOSIT_DIR).orElse(null);
         if ((escrowPrivateKey == null) != (escrowDepositDir == null)) {
             throw new InvalidConfigurationException(escrowPrivateKey == null ? KEY_ESCROW_PRIVATE_KEY
                     : KEY_ESCROW_DEPOSIT_DIR, "escrow needs both " + KEY_ESCROW_PRIVATE_KEY + " and "
@@ -87,17 +91,13 @@ public final class PolicyOptions {
         if (escrowPrivateKey != null) {
             checkOwnerOnly(escrowPrivateKey);
         }
-        shellOperatorId = string(p, KEY_SHELL_OPERATOR_ID).orElse(null);
-        shellOperatorKey = string(p, KEY_SHELL_OPERATOR_KEY).map(d -> path(KEY_SHELL_OPERATOR_KEY, d)).orElse(null);
-        inboxDir = string(p, KEY_INBOX_DIR).map(d -> path(KEY_INBOX_DIR, d)).orElse(null);
+        shellOperatorId = p.string(KEY_SHELL_OPERATOR_ID).orElse(null);
+        shellOperatorKey = p.path(KEY_SHELL_OPERATOR_KEY).orElse(null);
+        inboxDir = p.path(KEY_INBOX_DIR).orElse(null);
     }
 
     public static PolicyOptions parse(Map<String, ?> properties, Path defaultDataDir) throws InvalidConfigurationException {
-        try {
-            return new PolicyOptions(properties, defaultDataDir);
-        } catch (UncheckedInvalid e) {
-            throw e.cause;
-        }
+        return new PolicyOptions(properties, defaultDataDir);
     }
 
     static List<RevocationRoute> parseRoutes(String value) throws InvalidConfigurationException {
@@ -133,59 +133,11 @@ public final class PolicyOptions {
             for (PosixFilePermission p : perms) {
                 if (p != PosixFilePermission.OWNER_READ && p != PosixFilePermission.OWNER_WRITE) {
                     throw new InvalidConfigurationException(KEY_ESCROW_PRIVATE_KEY, key + " is readable by others ("
-                            + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "): chmod 600 it");
+                            + PosixFilePermissions.toString(perms) + "): chmod 600 it");
                 }
             }
-        } catch (UnsupportedOperationException | java.io.IOException e) {
+        } catch (UnsupportedOperationException | IOException e) {
             // no POSIX permissions on this file system: nothing to check
-        }
-    }
-
-    private static Optional<String> string(Map<String, ?> p, String key) {
-        Object v = p.get(key);
-        if (v == null) {
-            return Optional.empty();
-        }
-        String s = String.valueOf(v).trim();
-        return s.isEmpty() ? Optional.empty() : Optional.of(s);
-    }
-
-    private static Path path(String key, String value) {
-        try {
-            return Paths.get(value).toAbsolutePath();
-        } catch (RuntimeException e) {
-            throw new UncheckedInvalid(new InvalidConfigurationException(key, "not a path: " + e.getMessage()));
-        }
-    }
-
-    private static int intValue(Map<String, ?> p, String key, int def, int min, int max)
-            throws InvalidConfigurationException {
-        Object v = p.get(key);
-        int result;
-        if (v == null || String.valueOf(v).isBlank()) {
-            result = def;
-        } else if (v instanceof Number n) {
-            result = n.intValue();
-        } else {
-            try {
-                result = Integer.parseInt(String.valueOf(v).trim());
-            } catch (NumberFormatException e) {
-                throw new InvalidConfigurationException(key, "not an integer: '" + v + "'");
-            }
-        }
-        if (result < min || result > max) {
-            throw new InvalidConfigurationException(key, result + " is outside " + min + ".." + max);
-        }
-        return result;
-    }
-
-    /** Carries a checked configuration error out of a lambda. */
-    private static final class UncheckedInvalid extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final InvalidConfigurationException cause;
-
-        UncheckedInvalid(InvalidConfigurationException cause) {
-            this.cause = cause;
         }
     }
 

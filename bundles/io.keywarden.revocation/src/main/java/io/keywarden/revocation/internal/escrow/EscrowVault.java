@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.ca.EscrowDeposit;
-import io.keywarden.revocation.internal.request.Keys;
-import io.keywarden.revocation.internal.store.DurableFiles;
+import io.keywarden.support.files.DurableFiles;
+import io.keywarden.support.pem.Pem;
 
 /**
  * The fleet authority's side of escrow: imports the gateways' deposits (encrypted JWE files) from the deposit
@@ -40,7 +41,7 @@ public final class EscrowVault {
         this.authorityKey = authorityKey;
         this.depositDir = depositDir;
         this.importDir = importDir;
-        DurableFiles.createDirectories(importDir);
+        DurableFiles.createPrivateDirectories(importDir);
     }
 
     /** Copies new or changed deposits into the vault; returns how many were imported. */
@@ -53,7 +54,7 @@ public final class EscrowVault {
             for (Path f : ds) {
                 byte[] content = Files.readAllBytes(f);
                 Path target = importDir.resolve(f.getFileName());
-                if (!Files.exists(target) || !java.util.Arrays.equals(Files.readAllBytes(target), content)) {
+                if (!Files.exists(target) || !Arrays.equals(Files.readAllBytes(target), content)) {
                     DurableFiles.write(target, content);
                     n++;
                 }
@@ -87,7 +88,7 @@ public final class EscrowVault {
                 try {
                     Map<String, Object> deposit = open(Files.readString(f, StandardCharsets.US_ASCII));
                     byAccount.put(String.valueOf(deposit.get(EscrowDeposit.FIELD_ACCOUNT_URL)),
-                            Keys.keyPair(String.valueOf(deposit.get(EscrowDeposit.FIELD_ACCOUNT_KEY))));
+                            Pem.decodeKeyPair(String.valueOf(deposit.get(EscrowDeposit.FIELD_ACCOUNT_KEY))));
                 } catch (JoseException | GeneralSecurityException | RuntimeException e) {
                     LOG.warn("Escrow deposit {} cannot be opened with the authority's key: {}", f.getFileName(),
                             e.getMessage());

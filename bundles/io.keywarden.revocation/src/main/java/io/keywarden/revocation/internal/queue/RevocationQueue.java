@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +30,8 @@ import io.keywarden.api.revocation.CertificateRevocation;
 import io.keywarden.api.revocation.RevocationRoute;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
+import io.keywarden.support.retry.Backoff;
+import io.keywarden.support.threads.NamedThreads;
 
 /**
  * Takes accepted tickets to the CA. Each certificate is tried on the policy's routes in order until one works
@@ -77,12 +78,7 @@ public final class RevocationQueue implements AutoCloseable {
         this.backoff = requireNonNull(backoff, "backoff");
         this.clock = requireNonNull(clock, "clock");
         this.listener = requireNonNull(listener, "listener");
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newScheduledThreadPool(threads, r -> {
-            Thread t = new Thread(r, "keywarden-revoke-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Executors.newScheduledThreadPool(threads, new NamedThreads("keywarden-revoke"));
     }
 
     /** Loads the journal and schedules every ticket not settled yet; returns the ones resumed. */

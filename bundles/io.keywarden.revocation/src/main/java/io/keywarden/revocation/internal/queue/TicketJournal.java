@@ -22,7 +22,7 @@ import io.keywarden.api.revocation.RevocationRequest;
 import io.keywarden.api.revocation.RevocationRoute;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.TicketState;
-import io.keywarden.revocation.internal.store.DurableFiles;
+import io.keywarden.support.files.DurableFiles;
 
 /**
  * Accepted tickets on disk, one JSON file each ({@code tickets/<id>.json}), replaced atomically and forced at every
@@ -34,7 +34,7 @@ public final class TicketJournal {
 
     public TicketJournal(Path dir) throws IOException {
         this.dir = dir;
-        DurableFiles.createDirectories(dir);
+        DurableFiles.createPrivateDirectories(dir);
     }
 
     /** Records the ticket's current state durably; returns once it is on disk. */

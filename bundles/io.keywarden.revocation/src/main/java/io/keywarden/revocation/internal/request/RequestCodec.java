@@ -3,8 +3,10 @@ package io.keywarden.revocation.internal.request;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,6 +18,7 @@ import org.jose4j.lang.JoseException;
 import io.keywarden.api.revocation.RevocationReason;
 import io.keywarden.api.revocation.RevocationRequest;
 import io.keywarden.api.revocation.RevocationTarget;
+import io.keywarden.support.jws.JwsKeys;
 
 /**
  * The wire form of a revocation request: a JWS in compact serialization over a JSON payload
@@ -52,7 +55,7 @@ public final class RequestCodec {
         jws.setKey(key);
         jws.setKeyIdHeaderValue(request.getRequester());
         try {
-            jws.setAlgorithmHeaderValue(Keys.jwsAlgorithm(key));
+            jws.setAlgorithmHeaderValue(JwsKeys.algorithm(key));
             return jws.getCompactSerialization();
         } catch (GeneralSecurityException | JoseException e) {
             throw new IllegalArgumentException("cannot sign with this key: " + e.getMessage(), e);
@@ -112,7 +115,7 @@ public final class RequestCodec {
     public static void verify(Parsed parsed, PublicKey key) throws BadSignatureException {
         String expected;
         try {
-            expected = Keys.jwsAlgorithm(key);
+            expected = JwsKeys.algorithm(key);
         } catch (GeneralSecurityException e) {
             throw new BadSignatureException("the requester's configured key cannot verify: " + e.getMessage());
         }
@@ -141,7 +144,7 @@ public final class RequestCodec {
             kind = RevocationTarget.Kind.valueOf(string(target.get(KIND), TARGET + "." + KIND).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new MalformedRequestException("unknown target kind '" + target.get(KIND) + "', expected one of "
-                    + java.util.List.of(RevocationTarget.Kind.values()));
+                    + List.of(RevocationTarget.Kind.values()));
         }
         String value = string(target.get(VALUE), TARGET + "." + VALUE);
         if (!(p.get(REASON) instanceof Number reasonCode) || reasonCode.doubleValue() != reasonCode.longValue()) {
@@ -157,7 +160,7 @@ public final class RequestCodec {
             return RevocationRequest.builder().target(RevocationTarget.of(kind, value)).reason(reason)
                     .requester(string(p.get(REQUESTER), REQUESTER)).nonce(string(p.get(NONCE), NONCE))
                     .issuedAt(Instant.ofEpochSecond(iat.longValue())).build();
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | DateTimeException e) {
             throw new MalformedRequestException(e.getMessage());
         }
     }

@@ -11,7 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -28,7 +30,8 @@ import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.revocation.internal.audit.AuditVerifier;
 import io.keywarden.revocation.internal.config.PolicyOptions;
-import io.keywarden.revocation.internal.request.Keys;
+import io.keywarden.support.pem.Pem;
+import io.keywarden.support.shell.Table;
 
 /**
  * Gogo commands: {@code keywarden:revoke} signs a request with an operator key and submits it,
@@ -76,7 +79,7 @@ public final class RevocationCommands {
     /** {@code revoke TARGET REASON REQUESTER KEYFILE}: signs with the PKCS#8 PEM key in KEYFILE as REQUESTER. */
     public String revoke(String target, String reason, String requester, String keyFile)
             throws IOException, GeneralSecurityException, InterruptedException {
-        PrivateKey key = Keys.privateKey(Keys.pemOrFile(keyFile));
+        PrivateKey key = Pem.privateKey(Pem.pemOrFile(keyFile));
         RevocationRequest request = RevocationRequest.builder().target(parseTarget(target)).reason(parseReason(reason))
                 .requester(requester).nonce(UUID.randomUUID().toString()).issuedAt(Instant.now()).build();
         RevocationTicket t = service.submit(signer.sign(request, key));
@@ -85,7 +88,7 @@ public final class RevocationCommands {
         }
         try {
             return describe(service.whenSettled(t.getId()).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS));
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             return describe(service.getTicket(t.getId()).orElse(t)) + "\n(still under way: see tickets)";
         }
     }

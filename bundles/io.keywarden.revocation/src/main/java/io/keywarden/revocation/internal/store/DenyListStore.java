@@ -7,11 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.keywarden.api.revocation.DenyList;
+import io.keywarden.support.files.DurableFiles;
 
 /**
  * The serials denied locally, one per line in a file rewritten atomically on every addition: an entry is on disk
@@ -37,7 +39,7 @@ public final class DenyListStore implements DenyList {
         try {
             return new BigInteger(serial.trim(), 16).toString(16);
         } catch (NumberFormatException e) {
-            return serial.trim().toLowerCase(java.util.Locale.ROOT);
+            return serial.trim().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.keywarden.support.files.DurableFiles;
+
 /**
  * Nonces seen per requester within the replay window, on disk so a restart does not reopen replay. Each nonce is
  * appended (and forced) before the request it came with is answered; at start the file is read and rewritten with

@@ -20,6 +20,8 @@ import io.keywarden.revocation.internal.authority.AuthorityOptions;
 import io.keywarden.revocation.internal.authority.Role;
 import io.keywarden.revocation.internal.request.Keys;
 import io.keywarden.testing.pki.TestKeys;
+import io.keywarden.support.config.InvalidConfigurationException;
+import io.keywarden.support.pem.Pem;
 
 /** Policy and authority configurations: defaults, and every wrong value named by its property. */
 class OptionsTest {
@@ -55,7 +57,7 @@ class OptionsTest {
     @Test
     void anEscrowKeyOthersCanReadIsRefused() throws Exception {
         Path key = dir.resolve("authority.pem");
-        Files.writeString(key, Keys.encode("PRIVATE KEY", TestKeys.ec("secp256r1").getPrivate().getEncoded()));
+        Files.writeString(key, Pem.encode("PRIVATE KEY", TestKeys.ec("secp256r1").getPrivate().getEncoded()));
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
         Map<String, Object> p = Map.of("escrow.private.key", key.toString(), "escrow.deposit.dir", dir.toString());
         InvalidConfigurationException e = assertBad(p, "escrow.private.key");
@@ -66,7 +68,7 @@ class OptionsTest {
 
     @Test
     void anAuthorityNeedsAKnownRoleAUsableKeyAndTheScopeItsRoleReads() throws Exception {
-        String pem = Keys.encode("PUBLIC KEY", TestKeys.ec("secp256r1").getPublic().getEncoded());
+        String pem = Pem.encode("PUBLIC KEY", TestKeys.ec("secp256r1").getPublic().getEncoded());
         Path file = dir.resolve("monitor.pem");
         Files.writeString(file, pem);
         Authority a = AuthorityOptions.parse(Map.of("authority.id", "monitor", "authority.role", "gateway-monitor",
@@ -80,7 +82,7 @@ class OptionsTest {
                 "authority.key", pem, "authority.scope", "sensor-1"));
         assertAuthorityBad(base, "authority.role", "emperor");
         assertAuthorityBad(base, "authority.key", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----");
-        assertAuthorityBad(base, "authority.key", Keys.encode("PUBLIC KEY", TestKeys.rsa(1024).getPublic().getEncoded()));
+        assertAuthorityBad(base, "authority.key", Pem.encode("PUBLIC KEY", TestKeys.rsa(1024).getPublic().getEncoded()));
         assertAuthorityBad(base, "authority.key", dir.resolve("missing.pem").toString());
         assertAuthorityBad(base, "authority.scope", "sensor-1,sensor-2");
         assertAuthorityBad(base, "authority.id", "has space");

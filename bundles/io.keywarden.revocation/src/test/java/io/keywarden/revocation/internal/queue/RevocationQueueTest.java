@@ -34,6 +34,7 @@ import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.FakeInventory;
 import io.keywarden.revocation.internal.TestData;
 import io.keywarden.testing.pki.TestKeys;
+import io.keywarden.support.retry.Backoff;
 
 @Timeout(30)
 class RevocationQueueTest {

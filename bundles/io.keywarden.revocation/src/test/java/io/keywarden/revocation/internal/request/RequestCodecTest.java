@@ -18,6 +18,7 @@ import io.keywarden.api.revocation.RevocationReason;
 import io.keywarden.api.revocation.RevocationRequest;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.testing.pki.TestKeys;
+import io.keywarden.support.jws.JwsKeys;
 
 class RequestCodecTest {
     private static final Instant IAT = Instant.ofEpochSecond(1_764_240_000L);
@@ -34,7 +35,7 @@ class RequestCodecTest {
             RequestCodec.Parsed parsed = RequestCodec.parse(jws);
             RequestCodec.verify(parsed, kp.getPublic());
             assertEquals(request(), parsed.claimed());
-            assertEquals(Keys.jwsAlgorithm(kp.getPublic()), parsed.algorithm());
+            assertEquals(JwsKeys.algorithm(kp.getPublic()), parsed.algorithm());
         }
         assertEquals("ES384", RequestCodec.parse(RequestCodec.sign(request(), TestKeys.ec("secp384r1").getPrivate()))
                 .algorithm());

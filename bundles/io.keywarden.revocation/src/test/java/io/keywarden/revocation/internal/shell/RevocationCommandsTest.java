@@ -30,9 +30,9 @@ import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.audit.AuditLog;
-import io.keywarden.revocation.internal.request.Keys;
 import io.keywarden.revocation.internal.request.RequestCodec;
 import io.keywarden.testing.pki.TestKeys;
+import io.keywarden.support.pem.Pem;
 
 class RevocationCommandsTest {
 
@@ -107,7 +107,7 @@ class RevocationCommandsTest {
     void revokeSignsWithTheConfiguredOperatorKeyAndPrintsTheOutcome() throws Exception {
         KeyPair operator = TestKeys.ec("secp256r1");
         Path key = dir.resolve("operator.pem");
-        Files.writeString(key, Keys.encode("PRIVATE KEY", operator.getPrivate().getEncoded()));
+        Files.writeString(key, Pem.encode("PRIVATE KEY", operator.getPrivate().getEncoded()));
         Service service = new Service(operator);
         RevocationCommands c = new RevocationCommands(service, SIGNER, null,
                 Map.of("shell.operator.id", "ops", "shell.operator.key", key.toString(), "data.dir", dir.toString()));
