@@ -28,6 +28,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
@@ -38,7 +39,6 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.acme.internal.client.AcmeCaOperations;
 import io.keywarden.acme.internal.client.AcmeClient;
-import io.keywarden.acme.internal.client.Http01Responder;
 import io.keywarden.acme.internal.config.GatewayConfig;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.InvalidConfigurationException;
@@ -81,6 +81,10 @@ public final class AcmeEnrollmentComponent
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
 
+    /** Where sensors declared as factory configurations may pick their own challenge type. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationAdmin configAdmin;
+
     /**
      * Every deny list there is (the revocation component's, the fleet notices'): a device revoked on its behalf is
      * not renewed behind its revoker's back.
@@ -95,7 +99,7 @@ public final class AcmeEnrollmentComponent
     private final List<RevocationService> revocationServices = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile RevocationRecorder recorder;
 
-    private Http01Responder responder;
+    private ChallengeSetup challenges;
     private StateStore store;
     private EnrollmentEngine engine;
     private AcmeClient client;
@@ -133,6 +137,7 @@ public final class AcmeEnrollmentComponent
         try {
             File dataArea = context.getDataFile("keywarden");
             options = GatewayOptions.parse(properties, dataArea == null ? null : dataArea.toPath());
+            challenges = ChallengeSetup.create(context, options, new SensorChallengeTypes(() -> configAdmin));
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration {} rejected, enrollment stays stopped: {}", GatewayOptions.PID, e.getMessage());
             post(EnrollmentEvents.TOPIC_CONFIG_INVALID, Map.of(EnrollmentEvents.PROPERTY_CONFIG_PID, GatewayOptions.PID,
@@ -140,25 +145,19 @@ public final class AcmeEnrollmentComponent
                     e.getMessage()));
             throw e;
         }
-        store = new StateStore(options.getDataDir());
         try {
-            responder = new Http01Responder(options.getHttp01BindAddress(), options.getHttp01Port());
-        } catch (IOException e) {
-            String msg = GatewayOptions.KEY_HTTP01_PORT + ": cannot listen on " + options.getHttp01BindAddress() + ":"
-                    + options.getHttp01Port() + " (" + e.getMessage() + ")";
-            LOG.error("Configuration {} rejected, enrollment stays stopped: {}", GatewayOptions.PID, msg);
-            post(EnrollmentEvents.TOPIC_CONFIG_INVALID, Map.of(EnrollmentEvents.PROPERTY_CONFIG_PID, GatewayOptions.PID,
-                    EnrollmentEvents.PROPERTY_CONFIG_PROPERTY, GatewayOptions.KEY_HTTP01_PORT,
-                    EnrollmentEvents.PROPERTY_ERROR, msg));
-            throw new InvalidConfigurationException(GatewayOptions.KEY_HTTP01_PORT, msg);
+            store = new StateStore(options.getDataDir());
+        } catch (IOException | RuntimeException e) {
+            challenges.close();
+            throw e;
         }
         orderTimeout = options.getOrderTimeout();
         Clock clock = Clock.systemUTC();
         SecureRandom random = new SecureRandom();
         try {
-            client = new AcmeClient(options, store, responder, clock);
+            client = new AcmeClient(options, store, challenges.solvers(), clock);
         } catch (GeneralSecurityException | RuntimeException e) {
-            responder.close();
+            challenges.close();
             throw e;
         }
         engine = new EnrollmentEngine(options, store, client, clock,
@@ -207,8 +206,8 @@ public final class AcmeEnrollmentComponent
         if (client != null) {
             client.close();
         }
-        if (responder != null) {
-            responder.close();
+        if (challenges != null) {
+            challenges.close();
         }
     }
 
