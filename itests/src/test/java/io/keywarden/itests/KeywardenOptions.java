@@ -51,6 +51,7 @@ final class KeywardenOptions {
         { "org.bouncycastle", "bcutil-jdk18on", "1.78.1" },
         { "org.bouncycastle", "bcpkix-jdk18on", "1.78.1" },
         { "org.bitbucket.b_c", "jose4j", "0.9.6" },
+        { "dnsjava", "dnsjava", "3.6.3" },
     };
 
     private KeywardenOptions() {
@@ -58,11 +59,11 @@ final class KeywardenOptions {
 
     /** The framework's platform bundles (Kura's versions on Equinox) without any of Keywarden's. */
     static List<Option> platform() {
-        return platformWithout("");
+        return platformWithout();
     }
 
-    /** The platform without one artifact of {@link #COMMON_BUNDLES} (e.g. one the deployment package brings). */
-    static List<Option> platformWithout(String artifactId) {
+    /** The platform without some artifacts of {@link #COMMON_BUNDLES} (e.g. those the deployment package brings). */
+    static List<Option> platformWithout(String... artifactIds) {
         String framework = ItProperties.required(ItProperties.FRAMEWORK);
         checkFrameworkOnClassPath(framework);
         TestCas.ensureStarted();
@@ -76,7 +77,7 @@ final class KeywardenOptions {
             default -> throw new IllegalStateException(ItProperties.FRAMEWORK + " must be equinox or felix: " + framework);
         }
         for (String[] c : COMMON_BUNDLES) {
-            if (!c[1].equals(artifactId)) {
+            if (!List.of(artifactIds).contains(c[1])) {
                 options.add(mavenBundle(c[0], c[1], c[2]));
             }
         }
@@ -113,11 +114,11 @@ final class KeywardenOptions {
     }
 
     /**
-     * Kura's platform as the .dp meets it: no jose4j (Kura does not ship it, the package brings it), Kura's API (the
+     * Kura's platform as the .dp meets it: no jose4j and no dnsjava (Kura ships neither, the package brings them), Kura's API (the
      * compat bundle), Paho MQTT, and Kura's Felix DeploymentAdmin 0.9.5 with the dependency manager it needs.
      */
     static Option[] kuraDeploymentAdminOptions() {
-        List<Option> options = platformWithout("jose4j");
+        List<Option> options = platformWithout("jose4j", "dnsjava");
         options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
         options.add(mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"));
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.dependencymanager", "3.2.0"));

@@ -41,6 +41,7 @@ public final class BindServer implements AutoCloseable {
     private final Path logFile;
     private final int port;
     private final Map<String, String> keys;
+    private final boolean resolving;
     private volatile Process process;
 
     private BindServer(Builder b) {
@@ -48,6 +49,7 @@ public final class BindServer implements AutoCloseable {
         this.logFile = workDir.resolve("named.log");
         this.port = freeTcpAndUdpPort();
         this.keys = Map.copyOf(b.keys);
+        this.resolving = b.resolving;
         try {
             Files.createDirectories(workDir);
             for (Zone z : b.zones) {
@@ -69,7 +71,9 @@ public final class BindServer implements AutoCloseable {
                 .append("  pid-file \"").append(workDir.resolve("named.pid")).append("\";\n")
                 .append("  session-keyfile \"").append(workDir.resolve("session.key")).append("\";\n")
                 .append("  listen-on port ").append(port).append(" { 127.0.0.1; };\n")
-                .append("  listen-on-v6 { none; };\n  recursion no;\n  dnssec-validation no;\n")
+                .append("  listen-on-v6 { none; };\n")
+                .append(resolving ? "  recursion yes;\n  allow-recursion { 127.0.0.1; };\n" : "  recursion no;\n")
+                .append("  dnssec-validation no;\n")
                 .append("  allow-query { any; };\n  notify no;\n};\ncontrols { };\n");
         keys.forEach((name, secret) -> c.append("key \"").append(name).append("\" {\n  algorithm ").append(ALGORITHM)
                 .append(";\n  secret \"").append(secret).append("\";\n};\n"));
@@ -198,6 +202,7 @@ public final class BindServer implements AutoCloseable {
         private final Map<String, String> keys = new LinkedHashMap<>();
         private final List<Zone> zones = new ArrayList<>();
         private final SecureRandom random = new SecureRandom();
+        private boolean resolving;
 
         private Builder(Path workDir) {
             this.workDir = Objects.requireNonNull(workDir, "workDir").toAbsolutePath().normalize();
@@ -219,6 +224,16 @@ public final class BindServer implements AutoCloseable {
          */
         public Builder zone(String name, List<String> records, String updatePolicy) {
             zones.add(new Zone(name, List.copyOf(records), updatePolicy));
+            return this;
+        }
+
+        /**
+         * Also answers recursive queries from 127.0.0.1, as the server given to {@code pebble -dnsserver} must: an
+         * authoritative-only BIND answers a name whose CNAME points into another of its zones with the CNAME alone,
+         * while a resolver (and so a CA) follows it to the record. Only names in its own zones are ever asked here.
+         */
+        public Builder resolving() {
+            this.resolving = true;
             return this;
         }
 
