@@ -85,7 +85,12 @@ final class KeywardenOptions {
     }
 
     static Option[] options() {
-        List<Option> options = platform();
+        return withOurBundles(platform());
+    }
+
+    /** {@code platform} (e.g. {@link #platform()} plus an HTTP Whiteboard) with Keywarden's bundles after it. */
+    static Option[] withOurBundles(List<Option> platform) {
+        List<Option> options = new ArrayList<>(platform);
         options.add(ourBundle(ItProperties.BUNDLE_API));
         options.add(ourBundle(ItProperties.BUNDLE_ACME));
         options.add(ourBundle(ItProperties.BUNDLE_REVOCATION));
