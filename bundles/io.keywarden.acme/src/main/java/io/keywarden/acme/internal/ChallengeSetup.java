@@ -23,9 +23,10 @@ import io.keywarden.acme.internal.config.InvalidConfigurationException;
  */
 final class ChallengeSetup implements AutoCloseable {
     private final ChallengeSolvers solvers;
-    private final AutoCloseable http01;
+    /** Closes what http-01 holds open (the port or the servlet); neither throws. */
+    private final Runnable http01;
 
-    private ChallengeSetup(ChallengeSolvers solvers, AutoCloseable http01) {
+    private ChallengeSetup(ChallengeSolvers solvers, Runnable http01) {
         this.solvers = solvers;
         this.http01 = http01;
     }
@@ -36,11 +37,11 @@ final class ChallengeSetup implements AutoCloseable {
         if (options.getDns01().isPresent()) {
             byType.put(ChallengeTypes.DNS_01, Dns01Solver.create(options.getDns01().get()));
         }
-        AutoCloseable held;
+        Runnable held;
         Http01Solver.Tokens tokens;
         if (GatewayOptions.HTTP01_MODE_WHITEBOARD.equals(options.getHttp01Mode())) {
             WhiteboardHttp01 whiteboard = whiteboard(context);
-            held = whiteboard;
+            held = whiteboard::close;
             tokens = whiteboard;
         } else {
             StandaloneHttp01 standalone = new StandaloneHttp01(options.getHttp01BindAddress(), options.getHttp01Port());
@@ -52,7 +53,7 @@ final class ChallengeSetup implements AutoCloseable {
                             + options.getHttp01BindAddress() + ":" + options.getHttp01Port() + " (" + e.getMessage() + ")");
                 }
             }
-            held = standalone;
+            held = standalone::close;
             tokens = standalone;
         }
         byType.put(ChallengeTypes.HTTP_01, new Http01Solver(tokens));
@@ -72,11 +73,6 @@ final class ChallengeSetup implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            http01.close();
-        } catch (Exception e) {
-            // both implementations close without throwing
-            throw new IllegalStateException(e);
-        }
+        http01.run();
     }
 }
