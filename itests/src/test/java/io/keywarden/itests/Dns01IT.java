@@ -28,6 +28,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
 import org.osgi.service.event.Event;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -187,6 +188,41 @@ public class Dns01IT extends KeywardenTestSupport {
         assertEquals("Valid", shortCa.certStatus(second.getSerial()));
         events.await(EnrollmentEvents.TOPIC_RENEWED,
                 e -> second.getSerial().equals(e.getProperty(EnrollmentEvents.PROPERTY_SERIAL)), Duration.ofSeconds(10));
+    }
+
+    @Test
+    public void aSensorConfigurationPicksDns01ForItsNamesWhileTheGatewayStaysOnHttp01() throws Exception {
+        // the gateway answers http-01 (its name has an A record); the sensor's name has none, so only dns-01 works
+        Hashtable<String, Object> config = dnsConfig(ca, "gw-mixed", ItProperties.DNS_GATEWAY_KEY,
+                secret(ItProperties.DNS_GATEWAY_KEY));
+        config.put("challenge.type", "http-01");
+        applyConfig(config);
+        CertificateRecord gw = awaitGatewayEnrolled(awaitGatewayService());
+        assertEquals(List.of(name("gw-mixed")), gw.getIdentifiers());
+
+        Configuration good = configAdmin.createFactoryConfiguration("io.keywarden.acme.sensor", "?");
+        Configuration bad = configAdmin.createFactoryConfiguration("io.keywarden.acme.sensor", "?");
+        try {
+            good.update(new Hashtable<>(Map.of("device.id", "txt-only", "dns.names", name("txt-only"),
+                    "challenge.type", "dns-01")));
+            SensorEnrollmentService sensors = awaitSensorService();
+            CertificateRecord r = await("txt-only enrolled over dns-01", ENROLL_TIMEOUT,
+                    () -> sensors.getCertificate("txt-only").orElse(null));
+            assertEquals(Set.of(name("txt-only")), dnsNames(r.getCertificate()));
+            assertTrue(txt("_acme-challenge." + name("txt-only")).isEmpty());
+
+            bad.update(new Hashtable<>(Map.of("device.id", "bad-type", "dns.names", name("bad-type"),
+                    "challenge.type", "tls-alpn-01")));
+            Event invalid = events.await(EnrollmentEvents.TOPIC_CONFIG_INVALID,
+                    e -> "io.keywarden.acme.sensor".equals(e.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PID)),
+                    Duration.ofSeconds(10));
+            assertEquals("challenge.type", invalid.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PROPERTY));
+            assertTrue(String.valueOf(invalid.getProperty(EnrollmentEvents.PROPERTY_ERROR)).contains("tls-alpn-01"));
+            assertFalse(sensors.getDeviceIds().contains("bad-type"));
+        } finally {
+            good.delete();
+            bad.delete();
+        }
     }
 
     /** The TXT strings BIND serves at {@code owner} (asked directly, authoritative). */

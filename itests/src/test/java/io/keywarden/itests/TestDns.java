@@ -23,6 +23,7 @@ final class TestDns {
         for (int i = 1; i <= ItProperties.DNS_SENSORS; i++) {
             records.add("sensor-" + i + " A 127.0.0.1");
         }
+        // txt-only (a sensor) has no A record on purpose: only dns-01 can prove it
         records.add("_acme-challenge.gw-cname CNAME gw-cname." + ItProperties.DNS_DELEGATED_ZONE + ".");
         BindServer bind = BindServer.builder(dir).key(ItProperties.DNS_GATEWAY_KEY).key(ItProperties.DNS_DELEGATE_KEY)
                 .zone(ItProperties.DNS_ZONE, records, "grant " + ItProperties.DNS_GATEWAY_KEY + ". zonesub TXT;")
