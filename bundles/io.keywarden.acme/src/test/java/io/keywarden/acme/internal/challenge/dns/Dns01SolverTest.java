@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -42,6 +43,8 @@ class Dns01SolverTest {
         final List<Name> apexes = new ArrayList<>();
         final List<Message> updates = new ArrayList<>();
         final Map<Name, List<String>> txt = new HashMap<>();
+        final Map<Name, List<Name>> nameServers = new HashMap<>();
+        final List<String> txtAskedAt = new ArrayList<>();
         int updateRcode = Rcode.NOERROR;
         int tsigError = Rcode.NOERROR;
 
@@ -58,7 +61,12 @@ class Dns01SolverTest {
                         m.addRecord(soa(apex), q.getName().equals(apex) ? Section.ANSWER : Section.AUTHORITY);
                     }
                 }
+            } else if (q.getType() == Type.NS) {
+                for (Name ns : nameServers.getOrDefault(q.getName(), List.of())) {
+                    m.addRecord(new NSRecord(q.getName(), DClass.IN, 60, ns), Section.ANSWER);
+                }
             } else if (q.getType() == Type.TXT) {
+                txtAskedAt.add(server.getHostString() + ":" + server.getPort());
                 for (String v : txt.getOrDefault(q.getName(), List.of())) {
                     m.addRecord(new TXTRecord(q.getName(), DClass.IN, 60, v), Section.ANSWER);
                 }
@@ -132,6 +140,21 @@ class Dns01SolverTest {
         Record removed = dns.updates.get(1).getSection(Section.UPDATE).get(0);
         assertEquals(DClass.NONE, removed.getDClass(), "removal deletes exactly our record (class NONE)");
         assertEquals(List.of(TxtValue.of("t.thumb")), ((TXTRecord) removed).getStrings());
+    }
+
+    @Test
+    void withoutListedServersEveryNameServerOfTheZoneIsAskedOnPort53() throws Exception {
+        FakeDns dns = new FakeDns();
+        dns.apexes.add(name("example.test."));
+        dns.nameServers.put(name("example.test."), List.of(name("ns1.example.test."), name("ns2.example.net.")));
+        Map<String, Object> p = new HashMap<>();
+        p.put(Dns01Options.KEY_SERVER, "127.0.0.1:5300");
+        p.put(Dns01Options.KEY_TSIG_KEY_NAME, "gw-key");
+        p.put(Dns01Options.KEY_TSIG_SECRET, Base64.getEncoder().encodeToString(new byte[32]));
+        try (ChallengeSolver.Published published = new Dns01Solver(Dns01Options.parse(p).orElseThrow(), dns)
+                .publish("gw.example.test", "t", "t.thumb")) {
+            assertEquals(List.of("ns1.example.test:53", "ns2.example.net:53"), dns.txtAskedAt);
+        }
     }
 
     @Test
