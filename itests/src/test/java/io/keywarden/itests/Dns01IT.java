@@ -27,6 +27,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.event.Event;
@@ -223,6 +224,22 @@ public class Dns01IT extends KeywardenTestSupport {
             good.delete();
             bad.delete();
         }
+    }
+
+    /**
+     * This platform, like the standalone runtime, has no servlet API: the acme bundle still resolves (its javax.servlet
+     * import is optional), and asking for the whiteboard is a configuration error naming {@code http01.mode}.
+     */
+    @Test
+    public void theWhiteboardModeWithoutAServletApiIsAConfigurationErrorNamingTheMode() throws Exception {
+        assertEquals(Bundle.ACTIVE, bundle(ACME_BUNDLE).getState());
+        Hashtable<String, Object> config = gatewayConfig(ca, name("gw-whiteboard"));
+        config.put("http01.mode", "whiteboard");
+        applyConfig(config);
+        Event invalid = events.await(EnrollmentEvents.TOPIC_CONFIG_INVALID,
+                e -> "http01.mode".equals(e.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PROPERTY)), Duration.ofSeconds(20));
+        assertTrue(String.valueOf(invalid.getProperty(EnrollmentEvents.PROPERTY_ERROR)).contains("javax.servlet"));
+        assertFalse(isRegistered(GatewayEnrollmentService.class));
     }
 
     /** The TXT strings BIND serves at {@code owner} (asked directly, authoritative). */
