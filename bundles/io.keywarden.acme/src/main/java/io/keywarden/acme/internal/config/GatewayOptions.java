@@ -112,18 +112,10 @@ public final class GatewayOptions {
         this.keySource = parseKeySource(optionalString(p, KEY_KEY_SOURCE).orElse(KeySource.GENERATED.name()));
         this.http01Port = intValue(p, KEY_HTTP01_PORT, DEFAULT_HTTP01_PORT, 1, 65535);
         this.http01BindAddress = optionalString(p, KEY_HTTP01_BIND).orElse(DEFAULT_HTTP01_BIND);
-        this.http01Mode = optionalString(p, KEY_HTTP01_MODE).orElse(HTTP01_MODE_STANDALONE).toLowerCase(Locale.ROOT);
-        if (!http01Mode.equals(HTTP01_MODE_STANDALONE) && !http01Mode.equals(HTTP01_MODE_WHITEBOARD)) {
-            throw new InvalidConfigurationException(KEY_HTTP01_MODE,
-                    "unknown mode '" + http01Mode + "', expected standalone or whiteboard");
-        }
+        this.http01Mode = parseHttp01Mode(optionalString(p, KEY_HTTP01_MODE).orElse(HTTP01_MODE_STANDALONE));
         this.challengeSelection = ChallengeSelection.parse(optionalString(p, ChallengeSelection.KEY_TYPE).orElse(null),
                 optionalString(p, ChallengeSelection.KEY_OVERRIDES).orElse(null));
-        this.dns01 = Dns01Options.parse(p).orElse(null);
-        if (dns01 == null && challengeSelection.configuredTypes().contains(ChallengeTypes.DNS_01)) {
-            throw new InvalidConfigurationException(Dns01Options.KEY_SERVER, "required: "
-                    + ChallengeSelection.KEY_TYPE + " or " + ChallengeSelection.KEY_OVERRIDES + " picks dns-01");
-        }
+        this.dns01 = parseDns01(p, challengeSelection);
         this.renewalThreshold = doubleValue(p, KEY_RENEWAL_THRESHOLD, DEFAULT_RENEWAL_THRESHOLD, 0.01, 0.99);
         this.renewalJitter = doubleValue(p, KEY_RENEWAL_JITTER, DEFAULT_RENEWAL_JITTER, 0.0, 0.5);
         this.concurrency = intValue(p, KEY_CONCURRENCY, DEFAULT_CONCURRENCY, 1, 256);
@@ -206,6 +198,26 @@ public final class GatewayOptions {
         } catch (CertificateException e) {
             throw new InvalidConfigurationException(KEY_TRUST_ANCHOR, "not a PEM certificate: " + e.getMessage());
         }
+    }
+
+    private static String parseHttp01Mode(String value) throws InvalidConfigurationException {
+        String mode = value.toLowerCase(Locale.ROOT);
+        if (!mode.equals(HTTP01_MODE_STANDALONE) && !mode.equals(HTTP01_MODE_WHITEBOARD)) {
+            throw new InvalidConfigurationException(KEY_HTTP01_MODE,
+                    "unknown mode '" + value + "', expected standalone or whiteboard");
+        }
+        return mode;
+    }
+
+    /** The dns-01 settings, which must be there when the configuration itself picks dns-01 for some name. */
+    private static Dns01Options parseDns01(Map<String, ?> p, ChallengeSelection selection)
+            throws InvalidConfigurationException {
+        Dns01Options d = Dns01Options.parse(p).orElse(null);
+        if (d == null && selection.configuredTypes().contains(ChallengeTypes.DNS_01)) {
+            throw new InvalidConfigurationException(Dns01Options.KEY_SERVER, "required: " + ChallengeSelection.KEY_TYPE
+                    + " or " + ChallengeSelection.KEY_OVERRIDES + " picks dns-01");
+        }
+        return d;
     }
 
     private static KeyType parseKeyType(String value) throws InvalidConfigurationException {
