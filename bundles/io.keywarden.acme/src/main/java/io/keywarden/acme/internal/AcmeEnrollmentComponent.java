@@ -29,6 +29,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
@@ -39,8 +40,8 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.acme.internal.client.AcmeCaOperations;
 import io.keywarden.acme.internal.client.AcmeClient;
-import io.keywarden.acme.internal.client.Http01Responder;
 import io.keywarden.acme.internal.config.ConfigSecrets;
+import io.keywarden.acme.internal.config.Dns01Options;
 import io.keywarden.acme.internal.config.GatewayConfig;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.InvalidConfigurationException;
@@ -84,6 +85,10 @@ public final class AcmeEnrollmentComponent
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
 
+    /** Where sensors declared as factory configurations may pick their own challenge type. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationAdmin configAdmin;
+
     /**
      * Every deny list there is (the revocation component's, the fleet notices'): a device revoked on its behalf is
      * not renewed behind its revoker's back.
@@ -106,7 +111,7 @@ public final class AcmeEnrollmentComponent
     private final List<RevocationService> revocationServices = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile RevocationRecorder recorder;
 
-    private Http01Responder responder;
+    private ChallengeSetup challenges;
     private StateStore store;
     private EnrollmentEngine engine;
     private AcmeClient client;
@@ -143,7 +148,7 @@ public final class AcmeEnrollmentComponent
         GatewayOptions options;
         try {
             Optional<Map<String, Object>> decoded = ConfigSecrets.decode(properties,
-                    List.of(GatewayOptions.KEY_EAB_HMAC), secretDecoder, context);
+                    List.of(GatewayOptions.KEY_EAB_HMAC, Dns01Options.KEY_TSIG_SECRET), secretDecoder, context);
             if (decoded.isEmpty()) {
                 // the static greedy reference re-activates this component as soon as the decoder is registered
                 LOG.info("Configuration {} has encrypted secrets and the platform's SecretDecoder is not registered "
@@ -152,6 +157,7 @@ public final class AcmeEnrollmentComponent
             }
             File dataArea = context.getDataFile("keywarden");
             options = GatewayOptions.parse(decoded.get(), dataArea == null ? null : dataArea.toPath());
+            challenges = ChallengeSetup.create(context, options, new SensorChallengeTypes(() -> configAdmin));
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration {} rejected, enrollment stays stopped: {}", GatewayOptions.PID, e.getMessage());
             post(EnrollmentEvents.TOPIC_CONFIG_INVALID, Map.of(EnrollmentEvents.PROPERTY_CONFIG_PID, GatewayOptions.PID,
@@ -159,25 +165,19 @@ public final class AcmeEnrollmentComponent
                     e.getMessage()));
             throw e;
         }
-        store = new StateStore(options.getDataDir());
         try {
-            responder = new Http01Responder(options.getHttp01BindAddress(), options.getHttp01Port());
-        } catch (IOException e) {
-            String msg = GatewayOptions.KEY_HTTP01_PORT + ": cannot listen on " + options.getHttp01BindAddress() + ":"
-                    + options.getHttp01Port() + " (" + e.getMessage() + ")";
-            LOG.error("Configuration {} rejected, enrollment stays stopped: {}", GatewayOptions.PID, msg);
-            post(EnrollmentEvents.TOPIC_CONFIG_INVALID, Map.of(EnrollmentEvents.PROPERTY_CONFIG_PID, GatewayOptions.PID,
-                    EnrollmentEvents.PROPERTY_CONFIG_PROPERTY, GatewayOptions.KEY_HTTP01_PORT,
-                    EnrollmentEvents.PROPERTY_ERROR, msg));
-            throw new InvalidConfigurationException(GatewayOptions.KEY_HTTP01_PORT, msg);
+            store = new StateStore(options.getDataDir());
+        } catch (IOException | RuntimeException e) {
+            challenges.close();
+            throw e;
         }
         orderTimeout = options.getOrderTimeout();
         Clock clock = Clock.systemUTC();
         SecureRandom random = new SecureRandom();
         try {
-            client = new AcmeClient(options, store, responder, clock);
+            client = new AcmeClient(options, store, challenges.solvers(), clock);
         } catch (GeneralSecurityException | RuntimeException e) {
-            responder.close();
+            challenges.close();
             throw e;
         }
         engine = new EnrollmentEngine(options, store, client, clock,
@@ -226,8 +226,8 @@ public final class AcmeEnrollmentComponent
         if (client != null) {
             client.close();
         }
-        if (responder != null) {
-            responder.close();
+        if (challenges != null) {
+            challenges.close();
         }
     }
 

@@ -10,11 +10,18 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.keywarden.acme.internal.config.ChallengeTypes;
+import io.keywarden.acme.internal.config.InvalidConfigurationException;
 import io.keywarden.acme.internal.config.SensorConfig;
+import io.keywarden.api.enrollment.EnrollmentEvents;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
 
@@ -31,14 +38,18 @@ public final class SensorRosterComponent {
 
     private final SensorEnrollmentService enrollment;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
     @Activate
     public SensorRosterComponent(@Reference SensorEnrollmentService enrollment) {
         this.enrollment = enrollment;
     }
 
     @Activate
-    void activate(Map<String, Object> properties) throws IOException {
+    void activate(Map<String, Object> properties) throws IOException, InvalidConfigurationException {
         String id = required(properties, SensorConfig.KEY_DEVICE_ID);
+        checkChallengeType(id, properties.get(SensorConfig.KEY_CHALLENGE_TYPE));
         SensorEnrollmentRequest.Builder b = SensorEnrollmentRequest.builder(id);
         for (String name : required(properties, SensorConfig.KEY_DNS_NAMES).split(",")) {
             if (!name.isBlank()) {
@@ -60,6 +71,23 @@ public final class SensorRosterComponent {
                 LOG.info("Sensor {} holds certificate {} until {}", id, record.getSerial(), record.getNotAfter());
             }
         });
+    }
+
+    /** The type itself is read when a challenge is answered (SensorChallengeTypes); a wrong one fails here first. */
+    private void checkChallengeType(String id, Object type) throws InvalidConfigurationException {
+        if (type == null || String.valueOf(type).isBlank() || ChallengeTypes.parse(String.valueOf(type)).isPresent()) {
+            return;
+        }
+        InvalidConfigurationException e = new InvalidConfigurationException(SensorConfig.KEY_CHALLENGE_TYPE,
+                "unknown challenge type '" + type + "' for sensor " + id + ", expected one of " + ChallengeTypes.ALL);
+        LOG.error("Sensor configuration {} rejected: {}", id, e.getMessage());
+        EventAdmin ea = eventAdmin;
+        if (ea != null) {
+            ea.postEvent(new Event(EnrollmentEvents.TOPIC_CONFIG_INVALID, Map.of(EnrollmentEvents.PROPERTY_CONFIG_PID,
+                    SensorConfig.FACTORY_PID, EnrollmentEvents.PROPERTY_CONFIG_PROPERTY, e.getProperty(),
+                    EnrollmentEvents.PROPERTY_ERROR, e.getMessage())));
+        }
+        throw e;
     }
 
     private static String required(Map<String, Object> p, String key) {
