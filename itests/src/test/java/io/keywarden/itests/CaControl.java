@@ -61,6 +61,11 @@ final class CaControl {
         return Integer.parseInt(call("GET", "reason/" + serialHex, 200).trim());
     }
 
+    /** How many orders this CA accepted since it started (counted in Pebble's log). */
+    int orderCount() {
+        return Integer.parseInt(call("GET", "orders", 200).trim());
+    }
+
     /** Connections to this CA are refused from now on ({@link ItProperties#CA_BLOCKABLE} only). */
     void block() {
         call("POST", "block", 200);

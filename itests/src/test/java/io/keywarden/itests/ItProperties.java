@@ -52,8 +52,28 @@ public final class ItProperties {
     public static final String EAB_KID = "kw-it-eab";
     /** The HMAC key of {@link #EAB_KID}, base64url as Pebble and the ACME bundle take it (test-only value). */
     public static final String EAB_HMAC = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W";
+    /** A CA that resolves names through the test BIND 9 (dns-01). */
+    public static final String CA_DNS = "dns";
+    /** Like {@link #CA_DNS}, issuing certificates that live {@link #SHORT_VALIDITY_SECONDS} seconds. */
+    public static final String CA_DNS_SHORT = "dns-short";
+    /** {@code 127.0.0.1:<port>} of the test BIND 9. */
+    public static final String BIND_ADDRESS = "keywarden.it.bind.address";
 
     public static final int SHORT_VALIDITY_SECONDS = 40;
+
+    /** The test BIND's zone with the gateways' and sensors' names; {@link #DNS_GATEWAY_KEY} may write TXT in it. */
+    public static final String DNS_ZONE = "dns.keywarden.test";
+    /** The zone {@code _acme-challenge.gw-cname.<DNS_ZONE>} points into; only {@link #DNS_DELEGATE_KEY} writes here. */
+    public static final String DNS_DELEGATED_ZONE = "delegated.keywarden.test";
+    public static final String DNS_GATEWAY_KEY = "keywarden-gw";
+    public static final String DNS_DELEGATE_KEY = "keywarden-delegate";
+    /** Sensors sensor-1 .. sensor-N have A records in {@link #DNS_ZONE}. */
+    public static final int DNS_SENSORS = 20;
+
+    /** The base64 secret of one of the test BIND's TSIG keys. */
+    public static String bindSecret(String keyName) {
+        return "keywarden.it.bind.secret." + keyName;
+    }
 
     private ItProperties() {
     }

@@ -52,6 +52,7 @@ final class KeywardenOptions {
         { "org.bouncycastle", "bcpkix-jdk18on", "1.78.1" },
         { "org.bitbucket.b_c", "jose4j", "0.9.6" },
         { "com.google.code.gson", "gson", "2.9.0" },
+        { "dnsjava", "dnsjava", "3.6.3" },
     };
 
     /** What Kura 5.4-5.6 has besides its API and the common bundles, and the Kura adapter imports: Gson 2.9.0. */
@@ -64,11 +65,11 @@ final class KeywardenOptions {
 
     /** The framework's platform bundles (Kura's versions on Equinox) without any of Keywarden's. */
     static List<Option> platform() {
-        return platformWithout("");
+        return platformWithout();
     }
 
-    /** The platform without one artifact of {@link #COMMON_BUNDLES} (e.g. one the deployment package brings). */
-    static List<Option> platformWithout(String artifactId) {
+    /** The platform without some artifacts of {@link #COMMON_BUNDLES} (e.g. those the deployment package brings). */
+    static List<Option> platformWithout(String... artifactIds) {
         String framework = ItProperties.required(ItProperties.FRAMEWORK);
         checkFrameworkOnClassPath(framework);
         TestCas.ensureStarted();
@@ -85,7 +86,7 @@ final class KeywardenOptions {
             default -> throw new IllegalStateException(ItProperties.FRAMEWORK + " must be equinox or felix: " + framework);
         }
         for (String[] c : COMMON_BUNDLES) {
-            if (!c[1].equals(artifactId)) {
+            if (!List.of(artifactIds).contains(c[1])) {
                 options.add(mavenBundle(c[0], c[1], c[2]));
             }
         }
@@ -93,7 +94,12 @@ final class KeywardenOptions {
     }
 
     static Option[] options() {
-        List<Option> options = platform();
+        return withOurBundles(platform());
+    }
+
+    /** {@code platform} (e.g. {@link #platform()} plus an HTTP Whiteboard) with Keywarden's bundles after it. */
+    static Option[] withOurBundles(List<Option> platform) {
+        List<Option> options = new ArrayList<>(platform);
         options.add(ourBundle(ItProperties.BUNDLE_API));
         options.add(ourBundle(ItProperties.BUNDLE_ACME));
         options.add(ourBundle(ItProperties.BUNDLE_REVOCATION));
@@ -124,12 +130,12 @@ final class KeywardenOptions {
     }
 
     /**
-     * Kura's platform as the .dp meets it: no jose4j (Kura does not ship it, the package brings it), Kura's API (the
-     * compat bundle), no Paho (Kura exports none), and Kura's Felix DeploymentAdmin 0.9.5 with the dependency manager
-     * it needs.
+     * Kura's platform as the .dp meets it: no jose4j and no dnsjava (Kura ships neither, the package brings them),
+     * Kura's API (the compat bundle), no Paho (Kura exports none), and Kura's Felix DeploymentAdmin 0.9.5 with the
+     * dependency manager it needs.
      */
     static Option[] kuraDeploymentAdminOptions() {
-        List<Option> options = platformWithout("jose4j");
+        List<Option> options = platformWithout("jose4j", "dnsjava");
         options.add(ourBundle(ItProperties.BUNDLE_KURA_COMPAT));
         add(options, KURA_EXTRA_BUNDLES);
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.dependencymanager", "3.2.0"));

@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.keywarden.testing.dns.BindServer;
 import io.keywarden.testing.pebble.CertStatus;
 import io.keywarden.testing.pebble.ChallTestSrv;
 import io.keywarden.testing.pebble.PebbleHarness;
@@ -29,6 +31,7 @@ import io.keywarden.testing.pebble.TcpProxy;
  * GET  /ca/&lt;name&gt;/root            PEM of Pebble's current root (management /roots/0)
  * GET  /ca/&lt;name&gt;/status/&lt;serial&gt;  "Valid" or "Revoked" (management /cert-status-by-serial); 404 if unknown
  * GET  /ca/&lt;name&gt;/reason/&lt;serial&gt;  the RFC 5280 reason code Pebble recorded for a revoked certificate
+ * GET  /ca/&lt;name&gt;/orders           how many orders that Pebble accepted since it started
  * POST /ca/&lt;name&gt;/start | stop     start or stop that Pebble (same ports)
  * POST /ca/blockable/block | unblock  refuse connections to the main CA's proxy, or forward them again
  * </pre>
@@ -38,11 +41,14 @@ final class TestCas {
     private static TestCas instance;
 
     private final ChallTestSrv dns;
-    private final Map<String, PebbleHarness> cas = new LinkedHashMap<>();
+    private final Map<String, PebbleHarness> cas = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Path workDir;
+    private BindServer bind;
     private final HttpServer control;
     private TcpProxy proxy;
 
     private TestCas(Path workDir) throws IOException {
+        this.workDir = workDir;
         Files.createDirectories(workDir);
         dns = ChallTestSrv.start(workDir.resolve("dns"));
         try {
@@ -67,10 +73,7 @@ final class TestCas {
             throw e;
         }
         for (Map.Entry<String, PebbleHarness> e : cas.entrySet()) {
-            PebbleHarness p = e.getValue();
-            System.setProperty(ItProperties.caDirectory(e.getKey()), p.directoryUrl().toString());
-            System.setProperty(ItProperties.caTrustAnchor(e.getKey()), p.trustAnchorFile().toString());
-            System.setProperty(ItProperties.caHttpPort(e.getKey()), Integer.toString(p.httpPort()));
+            publish(e.getKey(), e.getValue());
         }
         PebbleHarness main = cas.get(ItProperties.CA_MAIN);
         System.setProperty(ItProperties.caDirectory(ItProperties.CA_BLOCKABLE),
@@ -79,6 +82,35 @@ final class TestCas {
         System.setProperty(ItProperties.caHttpPort(ItProperties.CA_BLOCKABLE), Integer.toString(main.httpPort()));
         System.setProperty(ItProperties.CONTROL_URL,
                 "http://127.0.0.1:" + control.getAddress().getPort() + "/ca/");
+    }
+
+    private static void publish(String name, PebbleHarness p) {
+        System.setProperty(ItProperties.caDirectory(name), p.directoryUrl().toString());
+        System.setProperty(ItProperties.caTrustAnchor(name), p.trustAnchorFile().toString());
+        System.setProperty(ItProperties.caHttpPort(name), Integer.toString(p.httpPort()));
+    }
+
+    /**
+     * Starts (once per JVM) a real BIND 9 and two Pebbles that resolve through it, for dns-01: {@link TestDns} says
+     * which zones, names and keys it serves.
+     */
+    static synchronized void ensureDnsStarted() {
+        ensureStarted();
+        if (instance.bind != null) {
+            return;
+        }
+        BindServer b = TestDns.start(instance.workDir.resolve("bind"));
+        instance.bind = b;
+        for (String name : new String[] { ItProperties.CA_DNS, ItProperties.CA_DNS_SHORT }) {
+            PebbleHarness.Builder pb = PebbleHarness.builder(instance.workDir.resolve("pebble-" + name))
+                    .dnsServer(b.address()).nonceRejectPercent(0);
+            if (ItProperties.CA_DNS_SHORT.equals(name)) {
+                pb.certificateValidity(Duration.ofSeconds(ItProperties.SHORT_VALIDITY_SECONDS));
+            }
+            PebbleHarness p = pb.build().start();
+            instance.cas.put(name, p);
+            publish(name, p);
+        }
     }
 
     /** Starts the CAs once per JVM; later calls return at once. */
@@ -118,6 +150,8 @@ final class TestCas {
                 } else if ("GET".equals(method) && "status".equals(verb) && parts.length == 5) {
                     CertStatus s = ca.certStatus(parts[4]);
                     reply(ex, 200, s.status());
+                } else if ("GET".equals(method) && "orders".equals(verb)) {
+                    reply(ex, 200, Integer.toString(ca.orderCount()));
                 } else if ("GET".equals(method) && "reason".equals(verb) && parts.length == 5) {
                     reply(ex, 200, Integer.toString(ca.certStatus(parts[4]).reason()));
                 } else if (blockable && "POST".equals(method) && "block".equals(verb)) {
@@ -163,9 +197,12 @@ final class TestCas {
         if (proxy != null) {
             proxy.close();
         }
-        for (PebbleHarness p : cas.values()) {
+        for (PebbleHarness p : List.copyOf(cas.values())) {
             p.close();
         }
         dns.close();
+        if (bind != null) {
+            bind.close();
+        }
     }
 }

@@ -121,6 +121,30 @@ class DeploymentPackageIT {
         assertTrue(missing.isEmpty(), String.join("\n", missing));
     }
 
+    /**
+     * The acme bundle imports javax.servlet optionally (so it resolves where there is none); on Kura the whiteboard
+     * http-01 mode needs it wired to Kura's javax.servlet 3.1.0, and dns-01 needs dnsjava, which the .dp carries.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "5.4", "5.5", "5.6" })
+    void kuraSatisfiesTheOptionalServletImportAndThePackageCarriesDnsjava(String release) throws IOException {
+        KuraPlatform kura = KuraPlatform.load(release);
+        Manifest acme = BUNDLES.values().stream().filter(m -> bsn(m).equals("io.keywarden.acme")).findFirst().orElseThrow();
+        List<String> servlet = new ArrayList<>();
+        for (Headers.Clause c : Headers.parse(acme.getMainAttributes().getValue("Import-Package"))) {
+            if (c.name().startsWith("javax.servlet")) {
+                assertTrue(c.optional(), c.name() + " must stay optional: the standalone runtime has no servlet API");
+                Version platform = kura.exported(c.name());
+                assertNotNull(platform, c.name() + " on Kura " + release);
+                assertTrue(new VersionRange(c.attr("version")).includes(platform), c.name() + " " + c.attr("version")
+                        + " must accept Kura " + release + "'s " + platform);
+                servlet.add(c.name());
+            }
+        }
+        assertEquals(List.of("javax.servlet", "javax.servlet.http"), servlet);
+        assertTrue(BUNDLES.values().stream().anyMatch(m -> bsn(m).equals("org.xbill.dns")), "dnsjava is in the .dp");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "5.4", "5.5", "5.6" })
     void everyResolveTimeRequirementIsSatisfied(String release) throws IOException, InvalidSyntaxException {

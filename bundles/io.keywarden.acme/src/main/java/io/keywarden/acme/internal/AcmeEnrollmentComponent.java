@@ -29,6 +29,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.acme.internal.client.AcmeCaOperations;
 import io.keywarden.acme.internal.client.AcmeClient;
-import io.keywarden.acme.internal.client.Http01Responder;
+import io.keywarden.acme.internal.config.Dns01Options;
 import io.keywarden.support.config.ConfigSecrets;
 import io.keywarden.acme.internal.config.GatewayConfig;
 import io.keywarden.acme.internal.config.GatewayOptions;
@@ -86,6 +87,10 @@ public final class AcmeEnrollmentComponent
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile EventAdmin eventAdmin;
 
+    /** Where sensors declared as factory configurations may pick their own challenge type. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationAdmin configAdmin;
+
     /**
      * Every deny list there is (the revocation component's, the fleet notices'): a device revoked on its behalf is
      * not renewed behind its revoker's back.
@@ -108,7 +113,7 @@ public final class AcmeEnrollmentComponent
     private final List<RevocationService> revocationServices = new CopyOnWriteArrayList<>();
     private volatile RevocationRecorder recorder;
 
-    private Http01Responder responder;
+    private ChallengeSetup challenges;
     private StateStore store;
     private EnrollmentEngine engine;
     private AcmeClient client;
@@ -141,7 +146,8 @@ public final class AcmeEnrollmentComponent
     void activate(BundleContext context, Map<String, Object> properties) throws InvalidConfigurationException, IOException,
             GeneralSecurityException {
         Optional<Map<String, Object>> decoded = ConfigurationErrors.parse(LOG, eventAdmin, GatewayOptions.PID,
-                () -> ConfigSecrets.decode(properties, List.of(GatewayOptions.KEY_EAB_HMAC), secretDecoder, context));
+                () -> ConfigSecrets.decode(properties, List.of(GatewayOptions.KEY_EAB_HMAC, Dns01Options.KEY_TSIG_SECRET),
+                        secretDecoder, context));
         if (decoded.isEmpty()) {
             // the static greedy reference re-activates this component as soon as the decoder is registered
             LOG.info("Configuration {} has encrypted secrets and the platform's SecretDecoder is not registered "
@@ -151,21 +157,21 @@ public final class AcmeEnrollmentComponent
         File dataArea = context.getDataFile("keywarden");
         GatewayOptions options = ConfigurationErrors.parse(LOG, eventAdmin, GatewayOptions.PID,
                 () -> GatewayOptions.parse(decoded.get(), dataArea == null ? null : dataArea.toPath()));
-        store = new StateStore(options.getDataDir());
+        challenges = ConfigurationErrors.parse(LOG, eventAdmin, GatewayOptions.PID,
+                () -> ChallengeSetup.create(context, options, new SensorChallengeTypes(() -> configAdmin)));
         try {
-            responder = new Http01Responder(options.getHttp01BindAddress(), options.getHttp01Port());
-        } catch (IOException e) {
-            throw ConfigurationErrors.report(LOG, eventAdmin, GatewayOptions.PID, new InvalidConfigurationException(
-                    GatewayOptions.KEY_HTTP01_PORT, "cannot listen on " + options.getHttp01BindAddress() + ":"
-                            + options.getHttp01Port() + " (" + e.getMessage() + ")"));
+            store = new StateStore(options.getDataDir());
+        } catch (IOException | RuntimeException e) {
+            challenges.close();
+            throw e;
         }
         orderTimeout = options.getOrderTimeout();
         Clock clock = Clock.systemUTC();
         SecureRandom random = new SecureRandom();
         try {
-            client = new AcmeClient(options, store, responder, clock);
+            client = new AcmeClient(options, store, challenges.solvers(), clock);
         } catch (GeneralSecurityException | RuntimeException e) {
-            responder.close();
+            challenges.close();
             throw e;
         }
         engine = new EnrollmentEngine(options, store, client, clock,
@@ -200,8 +206,8 @@ public final class AcmeEnrollmentComponent
         if (client != null) {
             client.close();
         }
-        if (responder != null) {
-            responder.close();
+        if (challenges != null) {
+            challenges.close();
         }
     }
 

@@ -19,7 +19,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.keywarden.acme.internal.config.ChallengeTypes;
 import io.keywarden.acme.internal.config.SensorConfig;
+import io.keywarden.api.enrollment.EnrollmentEvents;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
 import io.keywarden.support.config.ConfigValues;
@@ -64,6 +66,12 @@ public final class SensorRosterComponent {
     private static SensorEnrollmentRequest request(ConfigValues p) throws InvalidConfigurationException {
         String id = p.required(SensorConfig.KEY_DEVICE_ID);
         SensorEnrollmentRequest.Builder b = SensorEnrollmentRequest.builder(id);
+        // the type itself is read when a challenge is answered (SensorChallengeTypes); a wrong one fails here first
+        Optional<String> type = p.string(SensorConfig.KEY_CHALLENGE_TYPE);
+        if (type.isPresent() && ChallengeTypes.parse(type.get()).isEmpty()) {
+            throw new InvalidConfigurationException(SensorConfig.KEY_CHALLENGE_TYPE, "unknown challenge type '"
+                    + type.get() + "' for sensor " + id + ", expected one of " + ChallengeTypes.ALL);
+        }
         p.required(SensorConfig.KEY_DNS_NAMES);
         p.strings(SensorConfig.KEY_DNS_NAMES).forEach(b::dnsName);
         Optional<Path> csrFile = p.path(SensorConfig.KEY_CSR_FILE);

@@ -48,6 +48,7 @@ public final class PebbleHarness implements AutoCloseable {
     private final int tlsPort;
     private final Map<String, String> environment;
     private final ChallTestSrv sharedDns;
+    private final String dnsServer;
     private final ManagementApi management;
 
     private ChallTestSrv ownedDns;
@@ -70,6 +71,7 @@ public final class PebbleHarness implements AutoCloseable {
         this.httpPort = b.httpPort > 0 ? b.httpPort : FreePorts.find();
         this.tlsPort = FreePorts.find();
         this.sharedDns = b.sharedDns;
+        this.dnsServer = b.dnsServer;
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PEBBLE_VA_NOSLEEP", "1");
@@ -107,7 +109,7 @@ public final class PebbleHarness implements AutoCloseable {
             return this;
         }
         List<String> cmd = List.of(binary.toString(), "-config", configFile.toString(),
-                "-dnsserver", "127.0.0.1:" + runningDnsPort());
+                "-dnsserver", dnsServer != null ? dnsServer : "127.0.0.1:" + runningDnsPort());
         Process p = Processes.start(cmd, environment, workDir, logFile);
         pebble = p;
         awaitDirectory(p);
@@ -209,6 +211,20 @@ public final class PebbleHarness implements AutoCloseable {
         return acmePort;
     }
 
+    /**
+     * How many orders this Pebble has accepted since its last start (counted in its log: Pebble offers no order
+     * listing on its management interface).
+     */
+    public int orderCount() {
+        try {
+            String log = Files.readString(logFile);
+            int start = log.lastIndexOf("Starting Pebble ACME server");
+            return (int) log.substring(Math.max(0, start)).lines().filter(l -> l.contains("Added order")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + logFile, e);
+        }
+    }
+
     /** Port of the mock DNS server Pebble resolves names with. */
     public int dnsPort() {
         ChallTestSrv dns = sharedDns != null ? sharedDns : ownedDns;
@@ -282,6 +298,7 @@ public final class PebbleHarness implements AutoCloseable {
         private final Map<String, String> eabKeys = new LinkedHashMap<>();
         private boolean eabRequired;
         private ChallTestSrv sharedDns;
+        private String dnsServer;
         private final Map<String, String> extraEnvironment = new LinkedHashMap<>();
 
         private Builder(Path workDir) {
@@ -333,6 +350,15 @@ public final class PebbleHarness implements AutoCloseable {
         /** Uses a running mock DNS server owned by the caller instead of starting one per harness. */
         public Builder sharedDns(ChallTestSrv dns) {
             this.sharedDns = Objects.requireNonNull(dns, "dns");
+            return this;
+        }
+
+        /**
+         * Resolves names (A records for http-01, TXT records for dns-01) with this DNS server, e.g. a
+         * {@code io.keywarden.testing.dns.BindServer}'s {@code 127.0.0.1:<port>}, instead of a mock DNS.
+         */
+        public Builder dnsServer(String hostPort) {
+            this.dnsServer = Objects.requireNonNull(hostPort, "hostPort");
             return this;
         }
 

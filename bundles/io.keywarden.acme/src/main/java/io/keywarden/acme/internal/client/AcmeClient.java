@@ -28,7 +28,9 @@ import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.RenewalInfo;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.challenge.TokenChallenge;
 import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
@@ -36,6 +38,9 @@ import org.shredzone.acme4j.exception.AcmeProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.keywarden.acme.internal.challenge.ChallengeSolver;
+import io.keywarden.acme.internal.challenge.ChallengeSolvers;
+import io.keywarden.acme.internal.config.ChallengeTypes;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.KeyType;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
@@ -54,7 +59,7 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
 
     private final GatewayOptions options;
     private final StateStore store;
-    private final Http01Responder responder;
+    private final ChallengeSolvers solvers;
     private final Clock clock;
     private final Session session;
     private final AnchoredAcmeProvider provider;
@@ -63,11 +68,11 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
     private volatile Boolean ariOffered;
     private volatile Login holderLogin;
 
-    public AcmeClient(GatewayOptions options, StateStore store, Http01Responder responder, Clock clock)
+    public AcmeClient(GatewayOptions options, StateStore store, ChallengeSolvers solvers, Clock clock)
             throws GeneralSecurityException {
         this.options = requireNonNull(options, "options");
         this.store = requireNonNull(store, "store");
-        this.responder = requireNonNull(responder, "responder");
+        this.solvers = requireNonNull(solvers, "solvers");
         this.clock = requireNonNull(clock, "clock");
         this.provider = new AnchoredAcmeProvider(options.getTrustAnchors());
         this.session = new Session(options.getDirectoryUrl(), provider);
@@ -169,37 +174,41 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
 
     /**
      * Makes {@code holder} hold valid authorizations for every name: places an order (never finalized) and answers
-     * its http-01 challenges with the embedded responder.
+     * its challenges with this gateway's solvers.
      */
     void proveControl(Login holder, List<String> names) throws AcmeException, EnrollmentException, InterruptedException {
         Instant deadline = clock.instant().plus(options.getOrderTimeout());
-        List<String> tokens = new ArrayList<>();
+        List<ChallengeSolver.Published> published = new ArrayList<>();
         try {
+            solvers.checkAll(names);
             Order order = holder.newOrder().domains(names).create();
-            authorize(order, tokens, deadline, "authorizations for " + names);
+            authorize(order, published, deadline, "authorizations for " + names);
         } finally {
-            tokens.forEach(responder::remove);
+            published.forEach(ChallengeSolver.Published::close);
         }
     }
 
     /**
      * Orders a certificate: resumes the journaled order when there is one that can still complete, else creates
-     * one; answers the http-01 challenges from the embedded responder and finalizes with the key or the CSR.
+     * one; answers the challenges with the solver each name's configuration picks and finalizes with the key or the
+     * CSR. The solvers are checked first, so a configuration error (a DNS key the server refuses, a port that cannot
+     * be bound) fails before the CA holds an order of ours.
      */
     @Override
     public IssuedCertificate order(OrderRequest request) throws EnrollmentException {
         Login l = login();
         Instant deadline = clock.instant().plus(options.getOrderTimeout());
         String what = "order for " + request.getNames();
-        List<String> tokens = new ArrayList<>();
+        List<ChallengeSolver.Published> published = new ArrayList<>();
         try {
+            solvers.checkAll(request.getNames());
             Order order = resumable(l, request, what).orElse(null);
             if (order == null) {
                 order = l.newOrder().domains(request.getNames()).create();
                 request.created(order.getLocation().toString());
                 LOG.debug("{}: created {}", what, order.getLocation());
             }
-            authorize(order, tokens, deadline, what);
+            authorize(order, published, deadline, what);
             Status s = poll(order, order::getStatus, Set.of(Status.READY, Status.VALID, Status.INVALID), deadline, what);
             if (s == Status.READY) {
                 if (request.getCsrDer().isPresent()) {
@@ -232,7 +241,7 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
         } catch (AcmeProtocolException e) {
             throw new EnrollmentException(what + ": the CA's answer broke the protocol: " + e.getMessage(), e, true);
         } finally {
-            tokens.forEach(responder::remove);
+            published.forEach(ChallengeSolver.Published::close);
         }
     }
 
@@ -259,22 +268,30 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
         return Optional.empty();
     }
 
-    /** Answers every authorization of the order that is not valid yet and waits until all are. */
-    private void authorize(Order order, List<String> tokens, Instant deadline, String what)
+    /**
+     * Answers every authorization of the order that is not valid yet and waits until all are. Every response is
+     * published before the CA is told about any, and {@code published} collects them for removal.
+     */
+    private void authorize(Order order, List<ChallengeSolver.Published> published, Instant deadline, String what)
             throws AcmeException, InterruptedException, EnrollmentException {
         List<Authorization> pending = new ArrayList<>();
+        List<TokenChallenge> toTrigger = new ArrayList<>();
         for (Authorization auth : order.getAuthorizations()) {
             if (auth.getStatus() == Status.VALID) {
                 continue;
             }
-            Http01Challenge ch = auth.findChallenge(Http01Challenge.class).orElseThrow(() -> new EnrollmentException(
-                    what + ": the CA offers no http-01 challenge for " + auth.getIdentifier(), null, false));
-            responder.add(ch.getToken(), ch.getAuthorization());
-            tokens.add(ch.getToken());
+            String name = auth.getIdentifier().getDomain();
+            ChallengeSolver solver = solvers.solverFor(name);
+            TokenChallenge ch = challenge(auth, solver.type(), what);
+            String token = ch instanceof Http01Challenge h ? h.getToken() : null;
+            published.add(solver.publish(name, token, ch.getAuthorization()));
             if (ch.getStatus() == Status.PENDING) {
-                ch.trigger();
+                toTrigger.add(ch);
             }
             pending.add(auth);
+        }
+        for (TokenChallenge ch : toTrigger) {
+            ch.trigger();
         }
         for (Authorization auth : pending) {
             Status s = poll(auth, auth::getStatus, Set.of(Status.VALID, Status.INVALID), deadline, what);
@@ -283,6 +300,13 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
                         + " failed: " + challengeError(auth), null, true);
             }
         }
+    }
+
+    private static TokenChallenge challenge(Authorization auth, String type, String what) throws EnrollmentException {
+        Class<? extends TokenChallenge> kind = ChallengeTypes.DNS_01.equals(type) ? Dns01Challenge.class
+                : Http01Challenge.class;
+        return auth.findChallenge(kind).orElseThrow(() -> new EnrollmentException(what + ": the CA offers no " + type
+                + " challenge for " + auth.getIdentifier(), null, false));
     }
 
     /** The CA's suggested renewal window (ARI, RFC 9773), only when its directory offers renewalInfo. */

@@ -57,6 +57,60 @@ public @interface GatewayConfig {
     @AttributeDefinition(name = "http-01 bind address")
     String http01_bind_address() default "0.0.0.0";
 
+    @AttributeDefinition(name = "http-01 mode", options = {
+            @Option(value = GatewayOptions.HTTP01_MODE_STANDALONE, label = "Standalone: own port (http-01 port)"),
+            @Option(value = GatewayOptions.HTTP01_MODE_WHITEBOARD, label = "HTTP Whiteboard: Kura's HTTP service") },
+            description = "whiteboard: /.well-known/acme-challenge/ is served by the framework's HTTP service (on Kura: add "
+                    + "a plain-HTTP port, 80, to the HTTP service and open it in the firewall); no port of our own.")
+    String http01_mode() default GatewayOptions.HTTP01_MODE_STANDALONE;
+
+    @AttributeDefinition(name = "Challenge type", options = {
+            @Option(value = ChallengeTypes.HTTP_01, label = "http-01 (the CA connects to port 80)"),
+            @Option(value = ChallengeTypes.DNS_01, label = "dns-01 (a DNS record; no inbound port)") },
+            description = "How the CA validates each name, unless an override or a sensor's own configuration says otherwise.")
+    String challenge_type() default ChallengeTypes.HTTP_01;
+
+    @AttributeDefinition(name = "Challenge type overrides", required = false,
+            description = "Comma-separated pattern=type, first match wins; a pattern is a DNS name or *.suffix. "
+                    + "Example: *.field.example.com=dns-01, gw1.example.com=http-01")
+    String challenge_type_overrides() default "";
+
+    @AttributeDefinition(name = "dns-01: DNS server", required = false,
+            description = "host[:port] of the primary DNS server that accepts RFC 2136 dynamic updates (port 53 if omitted).")
+    String dns01_server() default "";
+
+    @AttributeDefinition(name = "dns-01: zone", required = false,
+            description = "The zone to update; empty: found by an SOA lookup of the record's name (after CNAMEs).")
+    String dns01_zone() default "";
+
+    @AttributeDefinition(name = "dns-01: resolver", required = false,
+            description = "host[:port] asked for CNAME, SOA and NS records; empty: the DNS server above.")
+    String dns01_resolver() default "";
+
+    @AttributeDefinition(name = "dns-01: TSIG key name", required = false)
+    String dns01_tsig_key_name() default "";
+
+    @AttributeDefinition(name = "dns-01: TSIG algorithm", options = {
+            @Option(value = "hmac-sha256", label = "HMAC-SHA256"), @Option(value = "hmac-sha384", label = "HMAC-SHA384"),
+            @Option(value = "hmac-sha512", label = "HMAC-SHA512"), @Option(value = "hmac-sha224", label = "HMAC-SHA224"),
+            @Option(value = "hmac-sha1", label = "HMAC-SHA1") })
+    String dns01_tsig_algorithm() default Dns01Options.DEFAULT_TSIG_ALGORITHM;
+
+    @AttributeDefinition(name = "dns-01: TSIG secret", required = false, type = AttributeType.PASSWORD,
+            description = "The TSIG key's secret, base64 (as tsig-keygen writes it).")
+    String dns01_tsig_secret() default "";
+
+    @AttributeDefinition(name = "dns-01: check propagation",
+            description = "Ask the zone's servers until the TXT record is visible before telling the CA.")
+    boolean dns01_propagation_check() default true;
+
+    @AttributeDefinition(name = "dns-01: servers to check", required = false,
+            description = "Comma-separated host[:port]; empty: every name server of the zone, on port 53.")
+    String dns01_propagation_servers() default "";
+
+    @AttributeDefinition(name = "dns-01: propagation timeout (s)", min = "1", max = "3600")
+    int dns01_propagation_timeout_seconds() default Dns01Options.DEFAULT_PROPAGATION_TIMEOUT;
+
     @AttributeDefinition(name = "Renewal threshold", min = "0.01", max = "0.99",
             description = "Renew when the remaining share of the lifetime falls below this.")
     double renewal_threshold() default 0.3333;

@@ -39,6 +39,7 @@ public final class GatewayOptions {
     public static final String KEY_KEY_SOURCE = "gateway.key.source";
     public static final String KEY_HTTP01_PORT = "http01.port";
     public static final String KEY_HTTP01_BIND = "http01.bind.address";
+    public static final String KEY_HTTP01_MODE = "http01.mode";
     public static final String KEY_RENEWAL_THRESHOLD = "renewal.threshold";
     public static final String KEY_RENEWAL_JITTER = "renewal.jitter";
     public static final String KEY_CONCURRENCY = "enrollment.concurrency";
@@ -52,6 +53,10 @@ public final class GatewayOptions {
 
     public static final int DEFAULT_HTTP01_PORT = 80;
     public static final String DEFAULT_HTTP01_BIND = "0.0.0.0";
+    /** The embedded responder on its own port. */
+    public static final String HTTP01_MODE_STANDALONE = "standalone";
+    /** A servlet on the framework's OSGi HTTP Whiteboard (Kura's HTTP service). */
+    public static final String HTTP01_MODE_WHITEBOARD = "whiteboard";
     public static final double DEFAULT_RENEWAL_THRESHOLD = 0.3333;
     public static final double DEFAULT_RENEWAL_JITTER = 0.05;
     public static final int DEFAULT_CONCURRENCY = 8;
@@ -74,6 +79,9 @@ public final class GatewayOptions {
     private final KeySource keySource;
     private final int http01Port;
     private final String http01BindAddress;
+    private final String http01Mode;
+    private final ChallengeSelection challengeSelection;
+    private final Dns01Options dns01;
     private final double renewalThreshold;
     private final double renewalJitter;
     private final int concurrency;
@@ -111,6 +119,10 @@ public final class GatewayOptions {
         this.keySource = parseKeySource(p.string(KEY_KEY_SOURCE).orElse(KeySource.GENERATED.name()));
         this.http01Port = p.integer(KEY_HTTP01_PORT, DEFAULT_HTTP01_PORT, 1, 65535);
         this.http01BindAddress = p.string(KEY_HTTP01_BIND).orElse(DEFAULT_HTTP01_BIND);
+        this.http01Mode = parseHttp01Mode(p.string(KEY_HTTP01_MODE).orElse(HTTP01_MODE_STANDALONE));
+        this.challengeSelection = ChallengeSelection.parse(p.string(ChallengeSelection.KEY_TYPE).orElse(null),
+                p.string(ChallengeSelection.KEY_OVERRIDES).orElse(null));
+        this.dns01 = parseDns01(properties, challengeSelection);
         this.renewalThreshold = p.decimal(KEY_RENEWAL_THRESHOLD, DEFAULT_RENEWAL_THRESHOLD, 0.01, 0.99);
         this.renewalJitter = p.decimal(KEY_RENEWAL_JITTER, DEFAULT_RENEWAL_JITTER, 0.0, 0.5);
         this.concurrency = p.integer(KEY_CONCURRENCY, DEFAULT_CONCURRENCY, 1, 256);
@@ -196,6 +208,26 @@ public final class GatewayOptions {
         }
     }
 
+    private static String parseHttp01Mode(String value) throws InvalidConfigurationException {
+        String mode = value.toLowerCase(Locale.ROOT);
+        if (!mode.equals(HTTP01_MODE_STANDALONE) && !mode.equals(HTTP01_MODE_WHITEBOARD)) {
+            throw new InvalidConfigurationException(KEY_HTTP01_MODE,
+                    "unknown mode '" + value + "', expected standalone or whiteboard");
+        }
+        return mode;
+    }
+
+    /** The dns-01 settings, which must be there when the configuration itself picks dns-01 for some name. */
+    private static Dns01Options parseDns01(Map<String, ?> p, ChallengeSelection selection)
+            throws InvalidConfigurationException {
+        Dns01Options d = Dns01Options.parse(p).orElse(null);
+        if (d == null && selection.configuredTypes().contains(ChallengeTypes.DNS_01)) {
+            throw new InvalidConfigurationException(Dns01Options.KEY_SERVER, "required: " + ChallengeSelection.KEY_TYPE
+                    + " or " + ChallengeSelection.KEY_OVERRIDES + " picks dns-01");
+        }
+        return d;
+    }
+
     private static KeyType parseKeyType(String value) throws InvalidConfigurationException {
         try {
             return KeyType.valueOf(value.trim().toUpperCase(Locale.ROOT));
@@ -224,6 +256,12 @@ public final class GatewayOptions {
     public KeySource getKeySource() { return keySource; }
     public int getHttp01Port() { return http01Port; }
     public String getHttp01BindAddress() { return http01BindAddress; }
+    /** {@value #HTTP01_MODE_STANDALONE} or {@value #HTTP01_MODE_WHITEBOARD}. */
+    public String getHttp01Mode() { return http01Mode; }
+    /** Which challenge type each identifier uses. */
+    public ChallengeSelection getChallengeSelection() { return challengeSelection; }
+    /** The dns-01 settings, when {@value Dns01Options#KEY_SERVER} is set. */
+    public Optional<Dns01Options> getDns01() { return Optional.ofNullable(dns01); }
     public double getRenewalThreshold() { return renewalThreshold; }
     public double getRenewalJitter() { return renewalJitter; }
     public int getConcurrency() { return concurrency; }
@@ -264,7 +302,8 @@ public final class GatewayOptions {
                 && Objects.equals(contactEmail, other.contactEmail) && Objects.equals(eabKid, other.eabKid)
                 && Objects.equals(eabHmacKey, other.eabHmacKey) && dnsName.equals(other.dnsName)
                 && keyType == other.keyType && keySource == other.keySource && http01Port == other.http01Port
-                && http01BindAddress.equals(other.http01BindAddress)
+                && http01BindAddress.equals(other.http01BindAddress) && http01Mode.equals(other.http01Mode)
+                && challengeSelection.equals(other.challengeSelection) && Objects.equals(dns01, other.dns01)
                 && renewalThreshold == other.renewalThreshold && renewalJitter == other.renewalJitter
                 && concurrency == other.concurrency && retryInitial.equals(other.retryInitial)
                 && retryMax.equals(other.retryMax) && orderTimeout.equals(other.orderTimeout) && requestTimeout.equals(other.requestTimeout)

@@ -18,6 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.keywarden.acme.internal.challenge.ChallengeSolvers;
+import io.keywarden.acme.internal.challenge.Http01Solver;
+import io.keywarden.acme.internal.config.ChallengeSelection;
+import io.keywarden.acme.internal.config.ChallengeTypes;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.KeyType;
 import io.keywarden.acme.internal.store.StateStore;
@@ -61,7 +65,29 @@ class AcmeClientPebbleTest {
     }
 
     private AcmeClient client(Map<String, Object> p, Http01Responder responder) throws Exception {
-        return new AcmeClient(GatewayOptions.parse(p, data), new StateStore(data), responder, Clock.systemUTC());
+        return new AcmeClient(GatewayOptions.parse(p, data), new StateStore(data), http01Only(responder),
+                Clock.systemUTC());
+    }
+
+    /** Every name over http-01, answered by {@code responder}. */
+    static ChallengeSolvers http01Only(Http01Responder responder) {
+        Http01Solver.Tokens tokens = new Http01Solver.Tokens() {
+            @Override
+            public void ready() {
+            }
+
+            @Override
+            public void add(String token, String keyAuthorization) {
+                responder.add(token, keyAuthorization);
+            }
+
+            @Override
+            public void remove(String token) {
+                responder.remove(token);
+            }
+        };
+        return new ChallengeSolvers(ChallengeSelection.always(ChallengeTypes.HTTP_01),
+                Map.of(ChallengeTypes.HTTP_01, new Http01Solver(tokens)), id -> java.util.Optional.empty());
     }
 
     @Test

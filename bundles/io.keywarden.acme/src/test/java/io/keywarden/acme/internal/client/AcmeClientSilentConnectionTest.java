@@ -45,7 +45,8 @@ class AcmeClientSilentConnectionTest {
             p.put(GatewayOptions.KEY_HTTP01_BIND, "127.0.0.1");
             p.put(GatewayOptions.KEY_REQUEST_TIMEOUT, 2);
             Path data = work.resolve("data");
-            AcmeClient client = new AcmeClient(GatewayOptions.parse(p, data), new StateStore(data), responder,
+            AcmeClient client = new AcmeClient(GatewayOptions.parse(p, data), new StateStore(data),
+                    AcmeClientPebbleTest.http01Only(responder),
                     Clock.systemUTC());
             client.order(OrderRequest.withKey(List.of("first.silent.keywarden.test"), KeyType.EC_P256.generate()));
 

@@ -18,7 +18,6 @@ import io.keywarden.api.revocation.RevocationRoute;
 import io.keywarden.revocation.internal.authority.Authority;
 import io.keywarden.revocation.internal.authority.AuthorityOptions;
 import io.keywarden.revocation.internal.authority.Role;
-import io.keywarden.revocation.internal.request.Keys;
 import io.keywarden.testing.pki.TestKeys;
 import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.pem.Pem;
