@@ -215,7 +215,8 @@ public class Dns01IT extends KeywardenTestSupport {
             bad.update(new Hashtable<>(Map.of("device.id", "bad-type", "dns.names", name("bad-type"),
                     "challenge.type", "tls-alpn-01")));
             Event invalid = events.await(EnrollmentEvents.TOPIC_CONFIG_INVALID,
-                    e -> "io.keywarden.acme.sensor".equals(e.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PID)),
+                    // a factory configuration reports its own pid
+                    e -> bad.getPid().equals(e.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PID)),
                     Duration.ofSeconds(10));
             assertEquals("challenge.type", invalid.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PROPERTY));
             assertTrue(String.valueOf(invalid.getProperty(EnrollmentEvents.PROPERTY_ERROR)).contains("tls-alpn-01"));
