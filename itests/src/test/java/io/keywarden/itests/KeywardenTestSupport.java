@@ -43,6 +43,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
 import org.osgi.service.cm.Configuration;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 import io.keywarden.api.enrollment.CertificateRecord;
@@ -60,6 +62,7 @@ public abstract class KeywardenTestSupport {
 
     protected static final String PID = "io.keywarden.acme.gateway";
     protected static final String ACME_BUNDLE = "io.keywarden.acme";
+    protected static final String ACME_GATEWAY_COMPONENT = "io.keywarden.acme.internal.AcmeEnrollmentComponent";
     protected static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(30);
     protected static final Duration ENROLL_TIMEOUT = Duration.ofSeconds(60);
     private static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
@@ -97,6 +100,10 @@ public abstract class KeywardenTestSupport {
                 configuration = null;
                 awaitTrue("GatewayEnrollmentService unregistered after its configuration was deleted", SERVICE_TIMEOUT,
                         () -> context.getServiceReference(GatewayEnrollmentService.class) == null);
+                // also when the configuration had been refused (nothing was registered): SCR must have taken the deletion
+                // in before the next test's configuration of the same pid arrives, or it may ignore that one
+                awaitTrue("the ACME component let go of its deleted configuration", SERVICE_TIMEOUT,
+                        () -> componentConfigurations(ACME_BUNDLE, ACME_GATEWAY_COMPONENT) == 0);
             }
         } finally {
             if (events != null) {
@@ -136,6 +143,23 @@ public abstract class KeywardenTestSupport {
     }
 
     /** Creates or updates the gateway configuration through ConfigurationAdmin. */
+    /** How many configurations SCR holds for the named component of the bundle (any state). */
+    protected int componentConfigurations(String bundleName, String componentName) {
+        ServiceReference<ServiceComponentRuntime> ref = context.getServiceReference(ServiceComponentRuntime.class);
+        ServiceComponentRuntime scr = context.getService(ref);
+        try {
+            int n = 0;
+            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(bundle(bundleName))) {
+                if (componentName.equals(d.name)) {
+                    n += scr.getComponentConfigurationDTOs(d).size();
+                }
+            }
+            return n;
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
     protected void applyConfig(Hashtable<String, Object> properties) throws IOException {
         if (configuration == null) {
             // "?" (multi-location): bound to no bundle in particular, so SCR hands it to io.keywarden.acme
