@@ -51,9 +51,9 @@ import io.keywarden.fleet.internal.inventory.GatewayInventory;
 import io.keywarden.fleet.internal.inventory.GatewayEnvelope;
 import io.keywarden.fleet.internal.inventory.InventoryCollector;
 import io.keywarden.fleet.internal.inventory.InventoryPublisher;
-import io.keywarden.fleet.internal.notice.Notice;
-import io.keywarden.fleet.internal.notice.NoticeCodec;
-import io.keywarden.fleet.internal.notice.RejectedNoticeException;
+import io.keywarden.relyingparty.Notice;
+import io.keywarden.relyingparty.NoticeCodec;
+import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.fleet.internal.notice.NoticePublisher;
 import io.keywarden.fleet.internal.notice.AppliedNotices;
 

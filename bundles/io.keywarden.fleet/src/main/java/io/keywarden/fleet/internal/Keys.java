@@ -10,15 +10,13 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
-import java.security.interfaces.ECKey;
-import java.security.interfaces.RSAKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.jose4j.jws.AlgorithmIdentifiers;
+import io.keywarden.relyingparty.NoticeCodec;
 
 /** PEM keys with the JDK alone (no Bouncy Castle needed for SPKI, X.509 and PKCS#8), and the JWS algorithm per key. */
 public final class Keys {
@@ -59,18 +57,9 @@ public final class Keys {
                 + "\n-----END " + type + "-----\n";
     }
 
-    /** ES256/ES384/ES512 by curve size, RS256 for RSA. */
+    /** ES256/ES384/ES512 by curve size, RS256 for RSA: the notice format's rule, for every fleet envelope. */
     public static String jwsAlgorithm(java.security.Key key) {
-        if (key instanceof ECKey ec) {
-            int bits = ec.getParams().getCurve().getField().getFieldSize();
-            return bits <= 256 ? AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256
-                    : bits <= 384 ? AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384
-                    : AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512;
-        }
-        if (key instanceof RSAKey) {
-            return AlgorithmIdentifiers.RSA_USING_SHA256;
-        }
-        throw new IllegalArgumentException("only EC and RSA keys sign notices, not " + key.getAlgorithm());
+        return NoticeCodec.jwsAlgorithm(key);
     }
 
     private static Matcher block(String text) {

@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import io.keywarden.fleet.internal.AtomicFiles;
 import io.keywarden.fleet.internal.inventory.RecordCodec;
-import io.keywarden.fleet.internal.notice.Notice;
+import io.keywarden.relyingparty.Notice;
 
 /** The component's configuration, parsed and checked once; every error names its property. */
 public final class FleetOptions {

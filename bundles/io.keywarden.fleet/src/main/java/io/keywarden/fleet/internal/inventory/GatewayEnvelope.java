@@ -22,7 +22,7 @@ import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
-import io.keywarden.fleet.internal.notice.RejectedNoticeException;
+import io.keywarden.relyingparty.RejectedNoticeException;
 
 /**
  * What a gateway publishes about itself (its inventory, its escrow deposit) travels signed with the gateway's own

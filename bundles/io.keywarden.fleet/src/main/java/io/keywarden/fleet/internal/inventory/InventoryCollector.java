@@ -30,7 +30,7 @@ import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.fleet.internal.AtomicFiles;
 import io.keywarden.fleet.internal.config.FleetOptions;
-import io.keywarden.fleet.internal.notice.RejectedNoticeException;
+import io.keywarden.relyingparty.RejectedNoticeException;
 
 /**
  * The fleet authority's side of inventories: verifies what gateways publish about themselves (see

@@ -16,7 +16,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.KeyCustody;
-import io.keywarden.fleet.internal.notice.RejectedNoticeException;
+import io.keywarden.relyingparty.RejectedNoticeException;
 
 /**
  * One {@link CertificateRecord} as a JSON object in a gateway's inventory message: device, kind, identifiers,

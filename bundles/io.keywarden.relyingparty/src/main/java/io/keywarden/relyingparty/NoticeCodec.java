@@ -1,8 +1,13 @@
-package io.keywarden.fleet.internal.notice;
+package io.keywarden.relyingparty;
 
-import io.keywarden.fleet.internal.Keys;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,23 +17,29 @@ import java.util.Map;
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
+import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
 
+import io.keywarden.relyingparty.internal.Pem;
+
 /**
- * Notices travel as JWS compact serializations: header {@code alg} from the authority's key and {@code kid} = the
- * authority id; payload {@code {"v":1,"ticket":..,"serials":[..],"devices":[..],"reason":n,"iat":seconds,"iss":id}}.
- * Verification accepts only the algorithm that matches the configured key, so neither {@code none} nor an HMAC
- * keyed with the public key can pass.
+ * The one implementation of the notice format, used by the authority that signs, the gateways and every relying
+ * party that verifies. Notices travel as JWS compact serializations: header {@code alg} from the authority's key and
+ * {@code kid} = the authority id; payload
+ * {@code {"v":1,"ticket":..,"serials":[..],"devices":[..],"reason":n,"iat":seconds,"iss":id}}. Verification accepts
+ * only the algorithm that matches the configured key, so neither {@code none} nor an HMAC keyed with the public key
+ * can pass.
  */
 public final class NoticeCodec {
     /** Far above any real notice (a gateway and thousands of sensors), far below what could exhaust memory. */
-    static final int MAX_BYTES = 256 * 1024;
+    public static final int MAX_BYTES = 256 * 1024;
 
     private NoticeCodec() {
     }
 
-    static String sign(Notice notice, PrivateKey key) {
+    /** Signs a notice with the authority's private key (EC or RSA). */
+    public static String sign(Notice notice, PrivateKey key) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("v", 1);
         payload.put("ticket", notice.ticketId());
@@ -39,7 +50,7 @@ public final class NoticeCodec {
         payload.put("iss", notice.authority());
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(JsonUtil.toJson(payload));
-        jws.setAlgorithmHeaderValue(Keys.jwsAlgorithm(key));
+        jws.setAlgorithmHeaderValue(jwsAlgorithm(key));
         jws.setKeyIdHeaderValue(notice.authority());
         jws.setKey(key);
         try {
@@ -49,16 +60,20 @@ public final class NoticeCodec {
         }
     }
 
-    /** @throws RejectedNoticeException with a reason a log reader can act on */
+    /**
+     * Verifies a notice against the authority's public key and id.
+     *
+     * @throws RejectedNoticeException with a reason a log reader can act on
+     */
     public static Notice verify(byte[] message, PublicKey key, String authorityId) throws RejectedNoticeException {
         if (message.length > MAX_BYTES) {
             throw new RejectedNoticeException("larger than " + MAX_BYTES + " bytes");
         }
-        String compact = new String(message, java.nio.charset.StandardCharsets.US_ASCII).trim();
+        String compact = new String(message, StandardCharsets.US_ASCII).trim();
         JsonWebSignature jws = new JsonWebSignature();
         String payload;
         try {
-            jws.setAlgorithmConstraints(new AlgorithmConstraints(ConstraintType.PERMIT, Keys.jwsAlgorithm(key)));
+            jws.setAlgorithmConstraints(new AlgorithmConstraints(ConstraintType.PERMIT, jwsAlgorithm(key)));
             jws.setCompactSerialization(compact);
             jws.setKey(key);
             if (!jws.verifySignature()) {
@@ -72,6 +87,25 @@ public final class NoticeCodec {
             throw new RejectedNoticeException("kid " + jws.getKeyIdHeaderValue() + " is not the authority " + authorityId);
         }
         return parse(payload, authorityId);
+    }
+
+    /** ES256/ES384/ES512 by curve size, RS256 for RSA: the one algorithm a key signs and verifies notices with. */
+    public static String jwsAlgorithm(Key key) {
+        if (key instanceof ECKey ec) {
+            int bits = ec.getParams().getCurve().getField().getFieldSize();
+            return bits <= 256 ? AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256
+                    : bits <= 384 ? AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384
+                    : AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512;
+        }
+        if (key instanceof RSAKey) {
+            return AlgorithmIdentifiers.RSA_USING_SHA256;
+        }
+        throw new IllegalArgumentException("only EC and RSA keys sign notices, not " + key.getAlgorithm());
+    }
+
+    /** The authority's public key from PEM text, or from the PEM file the value names (SPKI or a certificate). */
+    public static PublicKey readAuthorityKey(String pemOrPath) throws IOException, GeneralSecurityException {
+        return Pem.publicKey(pemOrPath);
     }
 
     private static Notice parse(String payload, String authorityId) throws RejectedNoticeException {
