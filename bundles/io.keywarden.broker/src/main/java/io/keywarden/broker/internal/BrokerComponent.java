@@ -81,9 +81,27 @@ public final class BrokerComponent implements EventHandler {
         }
     }
 
+    public BrokerComponent() {
+        // for DS
+    }
+
+    /** Outside DS (tests, a plain-Java authority): the containment is given. */
+    BrokerComponent(MosquittoContainment containment, Collection<CertificateInventory> known) {
+        this.containment = containment;
+        inventories.addAll(known);
+    }
+
     @Override
     public void handleEvent(Event event) {
-        String source = event.getTopic().equals(RevocationEvents.TOPIC_ACCEPTED) ? "revocation" : "fleet-notice";
+        String source;
+        if (RevocationEvents.TOPIC_ACCEPTED.equals(event.getTopic())) {
+            source = "revocation";
+        } else if (FleetEvents.TOPIC_NOTICE_APPLIED.equals(event.getTopic())) {
+            source = "fleet-notice";
+        } else {
+            // refused requests, rejected notices: nothing was decided, nothing is disabled
+            return;
+        }
         Object ticket = event.getProperty(RevocationEvents.PROPERTY_TICKET_ID);
         for (String serial : strings(event.getProperty(RevocationEvents.PROPERTY_SERIALS))) {
             Optional<String> identity = Identities.bySerial(serial, inventories);
