@@ -96,6 +96,8 @@ public final class Demo {
                 return new BenchRevokeCommand(layout, out).run(rest);
             case "bench-contain":
                 return new BenchContainCommand(layout, out).run(rest);
+            case "bench-servers":
+                return BenchServers.run(layout, rest, out);
             case "demo-fleet":
                 return new DemoFleetCommand(layout, out).run(rest);
             case "help":

@@ -9,12 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import io.keywarden.relyingparty.internal.AtomicFiles;
 
@@ -27,6 +30,7 @@ public final class DenySet {
 
     private final Path file;
     private final Map<String, String> denied = new ConcurrentHashMap<>();
+    private final List<Consumer<Set<String>>> listeners = new CopyOnWriteArrayList<>();
 
     private DenySet(Path file) {
         this.file = file;
@@ -63,7 +67,14 @@ public final class DenySet {
         next.putAll(added);
         save(next);
         denied.putAll(added);
-        return Set.copyOf(added.keySet());
+        Set<String> result = Set.copyOf(added.keySet());
+        listeners.forEach(l -> l.accept(result));
+        return result;
+    }
+
+    /** Told of the serials each change denied, after they count for handshakes (the TLS contexts end their sessions). */
+    public void onDenied(Consumer<Set<String>> listener) {
+        listeners.add(listener);
     }
 
     /** @param serial lowercase hexadecimal without leading zeros, as {@code BigInteger.toString(16)} writes it */

@@ -25,6 +25,11 @@ import javax.security.auth.x500.X500Principal;
  * chains are always checked; server chains only with {@link #checkingServers()}. The deny set is read at every
  * handshake, so a notice applied a moment ago counts for the next handshake. Immutable; the {@code with...} methods
  * return copies.
+ *
+ * <p>A resumed TLS session skips every trust manager. {@link #sslContext} therefore ends the cached sessions of a
+ * certificate the moment it is denied. The JDK's stateless session tickets are not in that cache: start the JVM with
+ * {@code -Djdk.tls.server.enableSessionTicketExtension=false} (docs/servers.md), which {@link #sslContext} checks and
+ * warns about.
  */
 public final class RevocationTrustManager extends X509ExtendedTrustManager {
 
@@ -75,6 +80,7 @@ public final class RevocationTrustManager extends X509ExtendedTrustManager {
     public SSLContext sslContext(KeyManager[] keyManagers) throws GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keyManagers, new TrustManager[] { this }, null);
+        SessionGuard.watch(context, denySet, this);
         return context;
     }
 

@@ -62,6 +62,18 @@ class RevocationTrustManagerTest {
     }
 
     @Test
+    void aClientThatResumesASessionOpenedBeforeTheNoticeIsRefusedToo() throws Exception {
+        NoticeSubscriber subscriber = new NoticeSubscriber(authority.getPublic(), AUTHORITY, DenySet.open(dir.resolve("r")));
+        SSLContext sameClient = pki.clientContext(sensor7);
+        try (EchoServer echo = new EchoServer(serverContext(subscriber.denySet()))) {
+            assertTrue(EchoServer.accepted(sameClient, echo.port()));
+            assertTrue(EchoServer.accepted(sameClient, echo.port()), "a resumption before the notice");
+            subscriber.accept(signed(notice("t-7", sensor7.serial()), authority));
+            assertFalse(EchoServer.accepted(sameClient, echo.port()), "no resumption of a pre-notice session");
+        }
+    }
+
+    @Test
     void forgedUnknownSignerAndReplayedNoticesDenyNothingNew() throws Exception {
         NoticeSubscriber subscriber = new NoticeSubscriber(authority.getPublic(), AUTHORITY, DenySet.open(dir.resolve("d")));
         KeyPair stranger = TestPki.ecKey();

@@ -1,0 +1,26 @@
+package io.keywarden.demo;
+
+import java.io.PrintStream;
+import java.util.List;
+
+import io.keywarden.demo.servers.BenchServersCommand;
+
+/** {@code bench-servers [N]}: decision to broker session closed and to HTTPS collector refusing (docs/servers.md). */
+final class BenchServers {
+    private BenchServers() {
+    }
+
+    static int run(Layout layout, List<String> args, PrintStream out) {
+        // before any TLS in this JVM: resumption only through the server's session cache, which a denial empties
+        System.setProperty("jdk.tls.server.enableSessionTicketExtension", "false");
+        java.nio.file.Path work = layout.demoDir().resolve("bench-servers");
+        Layout.wipe(work);
+        try {
+            return new BenchServersCommand(work, out).run(args);
+        } catch (DemoException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new DemoException("bench-servers failed: " + e, 1);
+        }
+    }
+}
