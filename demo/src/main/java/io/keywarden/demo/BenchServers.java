@@ -20,7 +20,8 @@ final class BenchServers {
         } catch (DemoException e) {
             throw e;
         } catch (Exception e) {
-            throw new DemoException("bench-servers failed: " + e, 1);
+            StackTraceElement where = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+            throw new DemoException("bench-servers failed: " + e + (where == null ? "" : " at " + where), 1);
         }
     }
 }

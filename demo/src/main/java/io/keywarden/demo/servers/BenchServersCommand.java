@@ -52,6 +52,7 @@ public final class BenchServersCommand {
         NoticeSubscriber subscriber = new NoticeSubscriber(authority.getPublic(), "fleet-authority", denied);
         List<Double> toClosed = new ArrayList<>();
         List<Double> toRefused = new ArrayList<>();
+        List<Double> toApplied = new ArrayList<>();
         try (MosquittoContainment containment = new MosquittoContainment(
                     BrokerOptions.parse(stage.authorityOptions(work.resolve("authority")), null), Clock.systemUTC()).start();
                 MqttNoticeSource source = new MqttNoticeSource(stage.broker.adminUrl(), FLEET, subscriber)
@@ -59,21 +60,29 @@ public final class BenchServersCommand {
                         .credentials(ServerStage.COLLECTOR, stage.collectorPassword.toCharArray()).start();
                 Collector collector = new Collector(RevocationTrustManager.pkix(stage.pki.trustStore(), denied)
                         .sslContext(stage.server.keyManagers()));
-                MqttClient notices = stage.noticePublisher()) {
+                NoticePublisher publisher = new NoticePublisher(stage.noticePublisher())) {
+            MqttClient notices = publisher.client;
             for (int i = 0; i < trials; i++) {
                 ServerPki.Leaf device = stage.devices.get(i);
-                double[] t = trial(stage, containment, notices, collector, device, authority, i);
+                double[] t;
+                try {
+                    t = trial(stage, containment, notices, collector, device, authority, denied, i);
+                } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+                    throw new IllegalStateException("trial " + i + " (" + device.name() + "): " + e, e);
+                }
                 toClosed.add(t[0]);
                 toRefused.add(t[1]);
+                toApplied.add(t[2]);
             }
         }
         out.printf("%d trials: revocation decision -> MQTT session closed by Mosquitto: %s%n", trials, stats(toClosed));
+        out.printf("%d trials: revocation decision -> notice applied at the collector:   %s%n", trials, stats(toApplied));
         out.printf("%d trials: revocation decision -> HTTPS collector refuses the device: %s%n", trials, stats(toRefused));
         return 0;
     }
 
     private double[] trial(ServerStage stage, MosquittoContainment containment, MqttClient notices, Collector collector,
-            ServerPki.Leaf device, KeyPair authority, int i) throws Exception {
+            ServerPki.Leaf device, KeyPair authority, DenySet denied, int i) throws Exception {
         var tls = stage.pki.clientContext(device);
         try (DeviceSession session = DeviceSession.connect(stage.broker.deviceUrl(), device.name(), tls)) {
             if (Collector.send(tls, collector.port(), "reading " + i) != 200) {
@@ -86,17 +95,24 @@ public final class BenchServersCommand {
             notices.publish("keywarden/" + FLEET + "/revocation-notices/" + Notice.topicSafe(ticket),
                     NoticeCodec.sign(n, authority.getPrivate()).getBytes(StandardCharsets.US_ASCII), 1, true);
             long refused = 0;
+            long applied = 0;
             long deadline = decided + 10_000_000_000L;
             while (System.nanoTime() < deadline) {
+                if (applied == 0 && denied.isDenied(device.serial())) {
+                    applied = System.nanoTime();
+                }
                 if (Collector.send(tls, collector.port(), "reading " + i) == -1) {
                     refused = System.nanoTime();
                     break;
                 }
             }
-            if (refused == 0 || !session.awaitLost(10_000)) {
-                throw new IllegalStateException(device.name() + " not contained within 10 s");
+            boolean lost = session.awaitLost(10_000);
+            if (refused == 0 || !lost) {
+                throw new IllegalStateException(device.name() + " not contained within 10 s: "
+                        + (lost ? "" : "its MQTT session is still open; ") + (refused != 0 ? "" : "the collector still serves it"));
             }
-            return new double[] { (session.lostAtNanos() - decided) / 1e6, (refused - decided) / 1e6 };
+            return new double[] { (session.lostAtNanos() - decided) / 1e6, (refused - decided) / 1e6,
+                ((applied == 0 ? refused : applied) - decided) / 1e6 };
         }
     }
 
@@ -109,5 +125,16 @@ public final class BenchServersCommand {
     private static double pct(List<Double> sorted, double q) {
         int idx = (int) Math.ceil(q * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
+    }
+
+    /** Disconnects before closing (Paho refuses to close a connected client). */
+    private record NoticePublisher(MqttClient client) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            if (client.isConnected()) {
+                client.disconnect(1_000);
+            }
+            client.close();
+        }
     }
 }
