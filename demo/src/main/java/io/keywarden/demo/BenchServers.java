@@ -10,6 +10,20 @@ final class BenchServers {
     private BenchServers() {
     }
 
+    /** {@code demo-servers}: sensor-7 contained at the broker and at an HTTPS collector, the others unaffected. */
+    static int demo(Layout layout, PrintStream out) {
+        System.setProperty("jdk.tls.server.enableSessionTicketExtension", "false");
+        java.nio.file.Path work = layout.demoDir().resolve("demo-servers");
+        Layout.wipe(work);
+        try {
+            return new io.keywarden.demo.servers.ServersDemoCommand(work, out).run();
+        } catch (DemoException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new DemoException("demo-servers failed: " + e, 1);
+        }
+    }
+
     static int run(Layout layout, List<String> args, PrintStream out) {
         // before any TLS in this JVM: resumption only through the server's session cache, which a denial empties
         System.setProperty("jdk.tls.server.enableSessionTicketExtension", "false");

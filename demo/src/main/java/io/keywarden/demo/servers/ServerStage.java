@@ -25,6 +25,7 @@ final class ServerStage implements AutoCloseable {
     static final String ADMIN = "keywarden-admin";
     static final String AUTHORITY = "keywarden-authority";
     static final String COLLECTOR = "collector";
+    static final String CLOUD = "cloud-reader";
 
     final ServerPki pki;
     final ServerPki.Leaf server;
@@ -33,7 +34,15 @@ final class ServerStage implements AutoCloseable {
     final String adminPassword = secret();
     final String authorityPassword = secret();
     final String collectorPassword = secret();
+    final String cloudPassword = secret();
     private final Path caFile;
+
+    ServerStage(Path work, List<String> deviceNames) throws Exception {
+        this(work, 0);
+        for (String name : deviceNames) {
+            devices.add(pki.issue(name));
+        }
+    }
 
     private ServerStage(Path work, int deviceCount) throws Exception {
         Files.createDirectories(work);
@@ -59,13 +68,17 @@ final class ServerStage implements AutoCloseable {
         }
     }
 
-    private void provision() throws Exception {
+    void provision() throws Exception {
         List<Map<String, Object>> c = new ArrayList<>();
         c.add(Map.of("command", "createRole", "rolename", "sensors", "acls", List.of(
                 Map.of("acltype", "publishClientSend", "topic", "readings/#", "allow", true))));
         c.add(Map.of("command", "createRole", "rolename", "notices", "acls", List.of(
                 Map.of("acltype", "publishClientSend", "topic", "keywarden/+/revocation-notices/#", "allow", true),
                 Map.of("acltype", "subscribePattern", "topic", "keywarden/+/revocation-notices/#", "allow", true))));
+        c.add(Map.of("command", "createRole", "rolename", "readers", "acls", List.of(
+                Map.of("acltype", "subscribePattern", "topic", "readings/#", "allow", true))));
+        c.add(Map.of("command", "createClient", "username", CLOUD, "password", cloudPassword,
+                "roles", List.of(Map.of("rolename", "readers"))));
         c.add(Map.of("command", "createClient", "username", AUTHORITY, "password", authorityPassword,
                 "roles", List.of(Map.of("rolename", "notices"))));
         c.add(Map.of("command", "createClient", "username", COLLECTOR, "password", collectorPassword,
@@ -90,10 +103,15 @@ final class ServerStage implements AutoCloseable {
 
     /** The authority's notice publisher (the fleet bundle's role in a full deployment). */
     MqttClient noticePublisher() throws Exception {
-        MqttClient client = new MqttClient(broker.adminUrl(), "authority-notices", new MemoryPersistence());
+        return passwordClient(AUTHORITY, authorityPassword);
+    }
+
+    /** A client of the admin listener with a dynsec user name and password. */
+    MqttClient passwordClient(String user, String password) throws Exception {
+        MqttClient client = new MqttClient(broker.adminUrl(), user + "-" + System.nanoTime(), new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
-        o.setUserName(AUTHORITY);
-        o.setPassword(authorityPassword.toCharArray());
+        o.setUserName(user);
+        o.setPassword(password.toCharArray());
         o.setSocketFactory(pki.clientContext(null).getSocketFactory());
         client.connect(o);
         return client;
