@@ -79,19 +79,9 @@ public final class ServersDemoCommand {
 
             long decided = System.nanoTime();
             containment.contain(s7.name(), "demo-sensor-7", "revocation");
-            try (MqttClient notices = stage.noticePublisher()) {
-                notices.publish("keywarden/" + FLEET + "/revocation-notices/demo-sensor-7", NoticeCodec.sign(
-                        new Notice("demo-sensor-7", List.of(s7.serial()), List.of("sensor-7"), 1, Instant.now(),
-                                "fleet-authority"), authority.getPrivate()).getBytes(StandardCharsets.US_ASCII), 1, true);
-                notices.disconnect();
-            }
+            publishNotice(stage, authority, s7);
             boolean closed = session7.awaitLost(10_000);
-            long refusedAt = 0;
-            while (refusedAt == 0 && System.nanoTime() - decided < 10_000_000_000L) {
-                if (Collector.send(tls7, collector.port(), "sensor-7 after") == -1) {
-                    refusedAt = System.nanoTime();
-                }
-            }
+            long refusedAt = awaitRefused(tls7, collector, decided);
             out.printf("  CONTAINED sensor-7 (serial %s, broker identity %s)%n", s7.serial(), s7.name());
             out.printf("  decision -> its MQTT session closed by Mosquitto: %s%n",
                     closed ? String.format("%.1f ms", (session7.lostAtNanos() - decided) / 1e6) : "NOT CLOSED");
@@ -113,6 +103,29 @@ public final class ServersDemoCommand {
                     : "FAILED: sensor-7 was not contained at every server");
             return ok ? 0 : 1;
         }
+    }
+
+    /** The signed notice the authority's fleet component would publish for the accepted revocation. */
+    private static void publishNotice(ServerStage stage, KeyPair authority, ServerPki.Leaf device) throws Exception {
+        MqttClient notices = stage.noticePublisher();
+        try {
+            notices.publish("keywarden/" + FLEET + "/revocation-notices/demo-sensor-7", NoticeCodec.sign(
+                    new Notice("demo-sensor-7", List.of(device.serial()), List.of("sensor-7"), 1, Instant.now(),
+                            "fleet-authority"), authority.getPrivate()).getBytes(StandardCharsets.US_ASCII), 1, true);
+            notices.disconnect();
+        } finally {
+            notices.close();
+        }
+    }
+
+    /** When the collector first refused the device (new connections, resumption attempted), 0 if not within 10 s. */
+    private static long awaitRefused(SSLContext tls, Collector collector, long since) {
+        while (System.nanoTime() - since < 10_000_000_000L) {
+            if (Collector.send(tls, collector.port(), "after containment") == -1) {
+                return System.nanoTime();
+            }
+        }
+        return 0;
     }
 
     /** Every session publishes one reading over MQTT and posts one to the collector; returns how many were accepted. */
