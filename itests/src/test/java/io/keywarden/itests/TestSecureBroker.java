@@ -55,9 +55,19 @@ final class TestSecureBroker {
     }
 
     static synchronized Option[] options() throws Exception {
-        if (broker == null) {
-            start(Path.of(ItProperties.required(ItProperties.WORKDIR)).resolve("secure-mosquitto-" + System.nanoTime()));
+        return options(null);
+    }
+
+    /**
+     * A fresh broker for each test class (another class may have restarted a Pebble, whose root then changed); with
+     * a Pebble name, its current root is trusted for devices too, beside the test CA.
+     */
+    static synchronized Option[] options(String pebble) throws Exception {
+        if (broker != null) {
+            broker.close();
         }
+        start(Path.of(ItProperties.required(ItProperties.WORKDIR)).resolve("secure-mosquitto-" + System.nanoTime()),
+                pebble == null ? "" : pem("CERTIFICATE", new CaControl(pebble).root().getEncoded()));
         return new Option[] {
             mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"),
             bundle(Path.of(ItProperties.required(TestBroker.BUNDLE_RELYING_PARTY)).toUri().toString()),
@@ -65,7 +75,7 @@ final class TestSecureBroker {
         };
     }
 
-    private static void start(Path dir) throws Exception {
+    private static void start(Path dir, String extraAnchors) throws Exception {
         Files.createDirectories(dir);
         KeyPair caKey = ec();
         X500Principal caName = new X500Principal("CN=Keywarden IT device CA");
@@ -74,13 +84,14 @@ final class TestSecureBroker {
         cb.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         X509Certificate ca = new JcaX509CertificateConverter().getCertificate(
                 cb.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate())));
-        Files.writeString(dir.resolve("ca.pem"), pem("CERTIFICATE", ca.getEncoded()));
+        Files.writeString(dir.resolve("ca.pem"), pem("CERTIFICATE", ca.getEncoded()) + extraAnchors);
         leaf(dir, "server", "localhost", ca, caKey);
         leaf(dir, "sensor", SENSOR, ca, caKey);
         String password = Long.toHexString(RANDOM.nextLong()) + Long.toHexString(RANDOM.nextLong());
         broker = SecureMosquitto.start(dir.resolve("mosquitto"), dir.resolve("ca.pem"), dir.resolve("server.pem"),
                 dir.resolve("server.key"), ADMIN, password);
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "secure-broker-stop"));
+        SecureMosquitto started = broker;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "secure-broker-stop"));
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", ca);
