@@ -52,6 +52,14 @@ public final class Demo {
                   malicious once. Reports p50/p99 from the malicious act to (a) refusal on the sensor channel and
                   (b) Revoked at Pebble.
 
+              demo-servers
+                  Ten sensors send readings to a real Mosquitto (mutual TLS, dynamic security) and to an HTTPS
+                  collector built on the relying-party library; sensor-7 is contained at both (docs/servers.md).
+
+              bench-servers [N]
+                  N devices (default 50) contained one at a time: p50/p99 from the decision to the broker session
+                  closed and to the HTTPS collector refusing.
+
               demo-fleet [N]
                   A gateway with N sensors (default 10) and the fleet authority as two runtimes that share only a
                   local Pebble and a Mosquitto broker. The authority learns the gateway's certificates and escrow
@@ -99,6 +107,10 @@ public final class Demo {
                 return new BenchRevokeCommand(layout, out).run(rest);
             case "bench-contain":
                 return new BenchContainCommand(layout, out).run(rest);
+            case "demo-servers":
+                return BenchServers.demo(layout, out);
+            case "bench-servers":
+                return BenchServers.run(layout, rest, out);
             case "demo-fleet":
                 return new DemoFleetCommand(layout, out).run(rest);
             case "help":

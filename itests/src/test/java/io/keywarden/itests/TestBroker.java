@@ -25,6 +25,7 @@ final class TestBroker {
     static final String MQTT_URL = "keywarden.it.mqtt.url";
     static final String CONTROL_URL = "keywarden.it.mqtt.control";
     static final String BUNDLE_FLEET = "keywarden.it.bundle.fleet";
+    static final String BUNDLE_RELYING_PARTY = "keywarden.it.bundle.relyingparty";
 
     private static MosquittoBroker broker;
     private static HttpServer control;
@@ -54,6 +55,7 @@ final class TestBroker {
         return new Option[] {
             // for the tests' own MQTT clients; the fleet bundle carries its Paho privately and does not import it
             mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"),
+            bundle(Path.of(ItProperties.required(BUNDLE_RELYING_PARTY)).toUri().toString()),
             bundle(Path.of(ItProperties.required(BUNDLE_FLEET)).toUri().toString()),
         };
     }

@@ -23,7 +23,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import io.keywarden.api.fleet.transport.FleetTransport;
 import io.keywarden.fleet.internal.inventory.RecordCodec;
-import io.keywarden.fleet.internal.notice.Notice;
+import io.keywarden.relyingparty.Notice;
 import io.keywarden.support.config.ConfigValues;
 import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.files.DurableFiles;

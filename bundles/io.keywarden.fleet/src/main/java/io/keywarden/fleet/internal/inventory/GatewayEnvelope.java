@@ -21,7 +21,7 @@ import java.util.Set;
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
-import io.keywarden.fleet.internal.notice.RejectedNoticeException;
+import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.support.jws.JwsKeys;
 import java.security.spec.InvalidKeySpecException;
 import java.util.stream.Collectors;

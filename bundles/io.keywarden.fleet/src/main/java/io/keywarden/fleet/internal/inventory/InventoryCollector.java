@@ -31,7 +31,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.fleet.internal.config.FleetOptions;
-import io.keywarden.fleet.internal.notice.RejectedNoticeException;
+import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.support.files.DurableFiles;
 
 /**

@@ -17,7 +17,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.KeyCustody;
-import io.keywarden.fleet.internal.notice.RejectedNoticeException;
+import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.support.pem.Pem;
 
 /**

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.keywarden.api.revocation.DenyList;
+import io.keywarden.relyingparty.Notice;
 import io.keywarden.support.files.DurableFiles;
 
 /**

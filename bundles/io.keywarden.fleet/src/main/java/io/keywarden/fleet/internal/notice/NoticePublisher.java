@@ -17,6 +17,8 @@ import io.keywarden.fleet.internal.FleetNoticeComponent;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.transport.FleetLink;
 import io.keywarden.fleet.internal.mqtt.Outbox;
+import io.keywarden.relyingparty.Notice;
+import io.keywarden.relyingparty.NoticeCodec;
 
 /** The fleet authority's side: turns accepted revocations into signed, retained notices. Runs on one thread. */
 public final class NoticePublisher {

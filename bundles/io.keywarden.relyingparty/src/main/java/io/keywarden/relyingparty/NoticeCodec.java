@@ -1,8 +1,12 @@
-package io.keywarden.fleet.internal.notice;
+package io.keywarden.relyingparty;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.spec.InvalidKeySpecException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,24 +18,26 @@ import org.jose4j.json.JsonUtil;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
 
-import java.security.spec.InvalidKeySpecException;
-
 import io.keywarden.support.jws.JwsKeys;
+import io.keywarden.support.pem.Pem;
 
 /**
- * Notices travel as JWS compact serializations: header {@code alg} from the authority's key and {@code kid} = the
- * authority id; payload {@code {"v":1,"ticket":..,"serials":[..],"devices":[..],"reason":n,"iat":seconds,"iss":id}}.
- * Verification accepts only the algorithm that matches the configured key, so neither {@code none} nor an HMAC
- * keyed with the public key can pass.
+ * The one implementation of the notice format, used by the authority that signs, the gateways and every relying
+ * party that verifies. Notices travel as JWS compact serializations: header {@code alg} from the authority's key and
+ * {@code kid} = the authority id; payload
+ * {@code {"v":1,"ticket":..,"serials":[..],"devices":[..],"reason":n,"iat":seconds,"iss":id}}. Verification accepts
+ * only the algorithm that matches the configured key, so neither {@code none} nor an HMAC keyed with the public key
+ * can pass.
  */
 public final class NoticeCodec {
     /** Far above any real notice (a gateway and thousands of sensors), far below what could exhaust memory. */
-    static final int MAX_BYTES = 256 * 1024;
+    public static final int MAX_BYTES = 256 * 1024;
 
     private NoticeCodec() {
     }
 
-    static String sign(Notice notice, PrivateKey key) {
+    /** Signs a notice with the authority's private key (EC or RSA). */
+    public static String sign(Notice notice, PrivateKey key) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("v", 1);
         payload.put("ticket", notice.ticketId());
@@ -52,7 +58,11 @@ public final class NoticeCodec {
         }
     }
 
-    /** @throws RejectedNoticeException with a reason a log reader can act on */
+    /**
+     * Verifies a notice against the authority's public key and id.
+     *
+     * @throws RejectedNoticeException with a reason a log reader can act on
+     */
     public static Notice verify(byte[] message, PublicKey key, String authorityId) throws RejectedNoticeException {
         if (message.length > MAX_BYTES) {
             throw new RejectedNoticeException("larger than " + MAX_BYTES + " bytes");
@@ -75,6 +85,20 @@ public final class NoticeCodec {
             throw new RejectedNoticeException("kid " + jws.getKeyIdHeaderValue() + " is not the authority " + authorityId);
         }
         return parse(payload, authorityId);
+    }
+
+    /** ES256/ES384/ES512 by curve size, RS256 for RSA: the one algorithm a key signs and verifies notices with. */
+    public static String jwsAlgorithm(Key key) {
+        try {
+            return JwsKeys.algorithm(key);
+        } catch (InvalidKeySpecException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** The authority's public key from PEM text, or from the PEM file the value names (SPKI or a certificate). */
+    public static PublicKey readAuthorityKey(String pemOrPath) throws IOException, GeneralSecurityException {
+        return Pem.publicKey(Pem.pemOrFile(pemOrPath));
     }
 
     private static Notice parse(String payload, String authorityId) throws RejectedNoticeException {

@@ -1,4 +1,4 @@
-package io.keywarden.fleet.internal.notice;
+package io.keywarden.relyingparty;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,6 +1,6 @@
-package io.keywarden.fleet.internal.notice;
+package io.keywarden.relyingparty;
 
-/** A fleet message (notice, inventory, escrow deposit) that failed a check and must not change anything. */
+/** A signed message (a notice, and the fleet's other signed envelopes) that failed a check and must change nothing. */
 public final class RejectedNoticeException extends Exception {
     private static final long serialVersionUID = 1L;
 

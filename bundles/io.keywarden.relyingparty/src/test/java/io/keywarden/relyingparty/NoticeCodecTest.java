@@ -1,4 +1,4 @@
-package io.keywarden.fleet.internal.notice;
+package io.keywarden.relyingparty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

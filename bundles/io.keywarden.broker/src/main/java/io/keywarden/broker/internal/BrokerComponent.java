@@ -1,0 +1,146 @@
+package io.keywarden.broker.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keywarden.api.enrollment.CertificateInventory;
+import io.keywarden.api.fleet.FleetEvents;
+import io.keywarden.api.revocation.RevocationEvents;
+import io.keywarden.relyingparty.RejectedNoticeException;
+
+/**
+ * Broker containment on the fleet authority: every revocation this node accepts ({@link RevocationEvents#TOPIC_ACCEPTED})
+ * and every fleet notice it verified and applied ({@link FleetEvents#TOPIC_NOTICE_APPLIED}) disables the certificates'
+ * identities at Mosquitto. Refused requests and rejected notices post other topics and change nothing here. Gogo:
+ * {@code keywarden:brokerenable <signed command>}, {@code keywarden:brokercontained}.
+ */
+@Component(configurationPid = BrokerOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = { EventHandler.class, BrokerComponent.class },
+        property = {
+            EventConstants.EVENT_TOPIC + "=" + RevocationEvents.TOPIC_ACCEPTED,
+            EventConstants.EVENT_TOPIC + "=" + FleetEvents.TOPIC_NOTICE_APPLIED,
+            "osgi.command.scope=keywarden",
+            "osgi.command.function=brokerenable",
+            "osgi.command.function=brokercontained" })
+@Designate(ocd = BrokerConfig.class)
+public final class BrokerComponent implements EventHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerComponent.class);
+
+    private final Collection<CertificateInventory> inventories = new CopyOnWriteArrayList<>();
+    private MosquittoContainment containment;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addInventory(CertificateInventory inventory) {
+        inventories.add(inventory);
+    }
+
+    void removeInventory(CertificateInventory inventory) {
+        inventories.remove(inventory);
+    }
+
+    @Activate
+    void activate(BundleContext context, Map<String, Object> properties) throws IOException, GeneralSecurityException {
+        File area = context.getDataFile("broker");
+        BrokerOptions options;
+        try {
+            options = BrokerOptions.parse(properties, area == null ? null : area.toPath());
+        } catch (IllegalArgumentException e) {
+            LOG.error("Configuration {} rejected, broker containment stays off: {}", BrokerOptions.PID, e.getMessage());
+            throw e;
+        }
+        containment = new MosquittoContainment(options, Clock.systemUTC()).start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (containment != null) {
+            containment.close();
+        }
+    }
+
+    public BrokerComponent() {
+        // for DS
+    }
+
+    /** Outside DS (tests, a plain-Java authority): the containment is given. */
+    BrokerComponent(MosquittoContainment containment, Collection<CertificateInventory> known) {
+        this.containment = containment;
+        inventories.addAll(known);
+    }
+
+    @Override
+    public void handleEvent(Event event) {
+        String source;
+        if (RevocationEvents.TOPIC_ACCEPTED.equals(event.getTopic())) {
+            source = "revocation";
+        } else if (FleetEvents.TOPIC_NOTICE_APPLIED.equals(event.getTopic())) {
+            source = "fleet-notice";
+        } else {
+            // refused requests, rejected notices: nothing was decided, nothing is disabled
+            return;
+        }
+        Object ticket = event.getProperty(RevocationEvents.PROPERTY_TICKET_ID);
+        for (String serial : strings(event.getProperty(RevocationEvents.PROPERTY_SERIALS))) {
+            Optional<String> identity = Identities.bySerial(serial, inventories);
+            if (identity.isEmpty()) {
+                LOG.error("Ticket {}: no inventory knows serial {}; its broker identity cannot be disabled", ticket, serial);
+                continue;
+            }
+            try {
+                containment.contain(identity.get(), String.valueOf(ticket), source);
+            } catch (IOException e) {
+                // nothing journaled: the decision is lost here unless the event comes again; say so loudly
+                LOG.error("Ticket {}: cannot journal the broker decision for {}: {}", ticket, identity.get(), e.getMessage());
+            }
+        }
+    }
+
+    /** Gogo: enables an identity again on an operator's signed command. */
+    public String brokerenable(String signedCommand) {
+        try {
+            return "enabled " + containment.enable(signedCommand);
+        } catch (RejectedNoticeException e) {
+            return "refused: " + e.getMessage();
+        } catch (IOException e) {
+            return "failed: " + e.getMessage();
+        }
+    }
+
+    /** Gogo: the identities disabled at the broker. */
+    public Set<String> brokercontained() {
+        return containment.contained();
+    }
+
+    static List<String> strings(Object value) {
+        if (value instanceof String[] a) {
+            return List.of(a);
+        }
+        if (value instanceof Collection<?> c) {
+            return c.stream().map(String::valueOf).toList();
+        }
+        return value instanceof String s ? List.of(s) : List.of();
+    }
+}

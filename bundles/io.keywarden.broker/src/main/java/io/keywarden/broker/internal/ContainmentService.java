@@ -1,0 +1,172 @@
+package io.keywarden.broker.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keywarden.broker.BrokerAnswer;
+import io.keywarden.broker.BrokerContainment;
+import io.keywarden.broker.internal.Decision.Action;
+
+/**
+ * Turns containment decisions into broker commands: each decision is journaled and audited first, then pushed through
+ * the {@link BrokerContainment} on one thread, in order; an unreachable broker keeps the rest waiting and is retried
+ * with capped backoff, a restart pushes whatever was journaled and not answered. The contained identities are kept
+ * durably too (the Mosquitto side needs them to end a contained identity's later sessions).
+ */
+public final class ContainmentService {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainmentService.class);
+    private static final long FIRST_RETRY_MILLIS = 250;
+    private static final long MAX_RETRY_MILLIS = 30_000;
+
+    private final BrokerContainment broker;
+    private final ScheduledExecutorService executor;
+    private final Clock clock;
+    private final Journal journal;
+    private final AuditTrail audit;
+    private final Path containedFile;
+    private final Path reasonsFile;
+    /** identity → the reason (ticket or command) of its disabling. */
+    private final Map<String, String> contained = new ConcurrentHashMap<>();
+    /** reason + identity → action, every decision ever taken: a replayed decision changes nothing. */
+    private final Map<String, String> decided;
+    private long retryMillis = FIRST_RETRY_MILLIS;
+    private boolean retryScheduled;
+
+    public ContainmentService(BrokerContainment broker, Path dataDir, ScheduledExecutorService executor, Clock clock)
+            throws IOException {
+        this.broker = requireNonNull(broker, "broker");
+        this.executor = requireNonNull(executor, "executor");
+        this.clock = requireNonNull(clock, "clock");
+        this.journal = new Journal(dataDir.resolve("journal"));
+        this.audit = new AuditTrail(dataDir.resolve("audit.log"), clock);
+        this.containedFile = dataDir.resolve("contained.properties");
+        this.reasonsFile = dataDir.resolve("decided.properties");
+        contained.putAll(DurableFiles.readMap(containedFile));
+        decided = new TreeMap<>(DurableFiles.readMap(reasonsFile));
+    }
+
+    /** Pushes what a previous run journaled and the broker never answered. */
+    public void start() {
+        executor.execute(this::pushPending);
+    }
+
+    /** Disables an identity because of a revocation (ticket) from a source; a replay of the same decision is ignored. */
+    public void disable(String identity, String ticketId, String source) throws IOException {
+        decide(Action.DISABLE, identity, ticketId, source);
+    }
+
+    /** Enables an identity again; callers have verified an operator's signed command first. */
+    public void enable(String identity, String commandId, String operator) throws IOException {
+        decide(Action.ENABLE, identity, commandId, operator);
+    }
+
+    private void decide(Action action, String identity, String reason, String source) throws IOException {
+        Decision d;
+        synchronized (this) {
+            String key = reason + "|" + identity;
+            if (decided.containsKey(key)) {
+                audit.note("ignored", identity, action + " for " + reason + " again: a replay, nothing sent");
+                LOG.info("Ignored a replayed {} of {} ({})", action, identity, reason);
+                return;
+            }
+            d = new Decision(journal.nextSequence(), action, identity, reason, source, clock.instant());
+            journal.put(d);
+            Map<String, String> nextDecided = new TreeMap<>(decided);
+            nextDecided.put(key, action.name());
+            DurableFiles.writeMap(reasonsFile, nextDecided, "containment decisions taken: reason|identity=action");
+            decided.put(key, action.name());
+            Map<String, String> nextContained = new TreeMap<>(contained);
+            if (action == Action.DISABLE) {
+                nextContained.put(identity, reason);
+            } else {
+                nextContained.remove(identity);
+            }
+            DurableFiles.writeMap(containedFile, nextContained, "identities disabled at the broker: identity=reason");
+            contained.clear();
+            contained.putAll(nextContained);
+        }
+        audit.record("decided", d, "journaled");
+        executor.execute(this::pushPending);
+    }
+
+    public boolean isContained(String identity) {
+        return contained.containsKey(identity);
+    }
+
+    public Set<String> contained() {
+        return Set.copyOf(contained.keySet());
+    }
+
+    /** Audits something that is no decision (a refused command, a session ended on reconnect). */
+    public void note(String event, String identity, String detail) {
+        audit.note(event, identity, detail);
+    }
+
+    public Path auditFile() {
+        return audit.file();
+    }
+
+    /** Runs on the executor only. */
+    private void pushPending() {
+        try {
+            for (Decision d : journal.pending()) {
+                if (!push(d)) {
+                    scheduleRetry();
+                    return;
+                }
+            }
+            retryMillis = FIRST_RETRY_MILLIS;
+        } catch (IOException e) {
+            LOG.error("Cannot read the broker containment journal: {}", e.getMessage());
+            scheduleRetry();
+        }
+    }
+
+    private boolean push(Decision d) throws IOException {
+        audit.record("sent", d, broker.name());
+        BrokerAnswer answer;
+        try {
+            answer = d.action() == Action.DISABLE ? broker.disable(d.identity()) : broker.enable(d.identity());
+        } catch (IOException e) {
+            audit.record("unreachable", d, String.valueOf(e.getMessage()));
+            LOG.warn("Broker {} not reached for {} {}: {}; kept in the journal", broker.name(), d.action(), d.identity(),
+                    e.getMessage());
+            return false;
+        }
+        audit.record(answer.accepted() ? "answered" : "refused", d, answer.detail());
+        if (answer.accepted()) {
+            LOG.info("Broker {}: {} {} done ({})", broker.name(), d.action(), d.identity(), d.reason());
+        } else {
+            LOG.error("Broker {} refused {} {}: {}", broker.name(), d.action(), d.identity(), answer.detail());
+        }
+        journal.remove(d);
+        return true;
+    }
+
+    private synchronized void scheduleRetry() {
+        if (retryScheduled || executor.isShutdown()) {
+            return;
+        }
+        retryScheduled = true;
+        long delay = retryMillis;
+        retryMillis = Math.min(retryMillis * 2, MAX_RETRY_MILLIS);
+        executor.schedule(() -> {
+            synchronized (this) {
+                retryScheduled = false;
+            }
+            pushPending();
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+}

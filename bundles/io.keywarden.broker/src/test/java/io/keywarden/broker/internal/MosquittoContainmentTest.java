@@ -1,0 +1,130 @@
+package io.keywarden.broker.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keywarden.broker.internal.mosquitto.MosquittoDynsec;
+import io.keywarden.testing.mqtt.SecureMosquitto;
+
+/** Test 1 and 3 of issue 15: session closed, reconnect refused, broker and authority restarts. */
+class MosquittoContainmentTest extends BrokerTestBase {
+    private static final Logger LOG = LoggerFactory.getLogger(MosquittoContainmentTest.class);
+
+    @Test
+    void containmentEndsTheLiveSessionAndRefusesTheReconnectOthersUnaffected() throws Exception {
+        containment();
+        Device observer = device(sensor1);
+        observer.subscribe("readings/#");
+        Device s7 = device(sensor7);
+        assertTrue(delivered(s7, observer, "before", 5_000), "sensor-7 publishes before containment");
+
+        long decided = System.nanoTime();
+        containment().contain("sensor-7.gw.test", "ticket-7", "revocation");
+        assertTrue(s7.awaitLost(10_000), "sensor-7's session is ended");
+        LOG.info("decision -> sensor-7's session closed: {} ms", (s7.lostAtNanos() - decided) / 1_000_000.0);
+
+        assertRefusedOnReconnect(sensor7, observer);
+        Device s1b = device(sensor8);
+        assertTrue(delivered(s1b, observer, "others-unaffected", 5_000));
+        String audit = Files.readString(containment.auditFile());
+        assertTrue(audit.contains("\"event\":\"answered\""), audit);
+        assertTrue(audit.contains("disableClient: ok"), audit);
+        assertTrue(audit.contains("reconnect-ended"), audit);
+    }
+
+    @Test
+    void brokerRestartKeepsTheIdentityDisabled() throws Exception {
+        Device observer = device(sensor1);
+        observer.subscribe("readings/#");
+        Device s7 = device(sensor7);
+        containment().contain("sensor-7.gw.test", "ticket-7", "revocation");
+        assertTrue(s7.awaitLost(10_000));
+        containment.close();
+        containment = null;
+        observer.close();
+
+        broker.stop();
+        broker.start();
+        assertTrue(Files.readString(broker.dynsecFile()).contains("\"disabled\":\ttrue"), "dynsec kept its state");
+        Device observer2 = device(sensor1);
+        observer2.subscribe("readings/#");
+        // no authority running: the broker's own state (the deny-all role) keeps sensor-7 out of everything
+        Device again = device(sensor7);
+        assertFalse(delivered(again, observer2, "after-broker-restart", 1_000));
+        again.close();
+        // with the authority back, its session is also ended
+        containment();
+        assertRefusedOnReconnect(sensor7, observer2);
+    }
+
+    @Test
+    void authorityRestartPushesEveryPendingDecision() throws Exception {
+        broker.stop();
+        MosquittoContainment first = containment();
+        first.contain("sensor-7.gw.test", "ticket-7", "revocation");
+        first.contain("sensor-8.gw.test", "ticket-8", "fleet-notice");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.readString(first.auditFile()).contains("\"event\":\"unreachable\"") && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        first.close();
+        containment = null;
+        String audit = Files.readString(first.auditFile());
+        assertTrue(audit.contains("\"event\":\"unreachable\""), audit);
+        assertEquals(2, Files.list(dir.resolve("authority/journal")).filter(p -> p.toString().endsWith(".decision")).count());
+
+        broker.start();
+        Device observer = device(sensor1);
+        observer.subscribe("readings/#");
+        containment();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.list(dir.resolve("authority/journal")).anyMatch(p -> p.toString().endsWith(".decision"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, Files.list(dir.resolve("authority/journal")).filter(p -> p.toString().endsWith(".decision")).count(),
+                "every journaled decision answered");
+        assertRefusedOnReconnect(sensor7, observer);
+        assertRefusedOnReconnect(sensor8, observer);
+        assertTrue(delivered(device(sensor1), observer, "sensor-1-still-fine", 5_000));
+    }
+
+    @Test
+    void wrongPasswordIsReportedWithoutTheCredential() throws Exception {
+        Map<String, Object> bad = new java.util.HashMap<>(options());
+        bad.put(BrokerOptions.KEY_PASSWORD, "Wr0ng-" + PASSWORD);
+        try (MosquittoContainment c = new MosquittoContainment(BrokerOptions.parse(bad, null), Clock.systemUTC()).start()) {
+            c.contain("sensor-7.gw.test", "t", "revocation");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.readString(c.auditFile()).contains("unreachable") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            String audit = Files.readString(c.auditFile());
+            assertTrue(audit.contains("unreachable"), audit);
+            assertFalse(audit.contains(PASSWORD), audit);
+        }
+        assertNotNull(BrokerOptions.parse(options(), null).toString());
+        assertFalse(BrokerOptions.parse(options(), null).toString().contains(PASSWORD));
+        assertThrows(IllegalArgumentException.class, () -> BrokerOptions.parse(Map.of(), dir));
+        assertNull(null);
+    }
+}

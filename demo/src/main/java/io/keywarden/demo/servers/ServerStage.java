@@ -1,0 +1,130 @@
+package io.keywarden.demo.servers;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+import io.keywarden.broker.internal.mosquitto.MosquittoDynsec;
+import io.keywarden.testing.mqtt.SecureMosquitto;
+
+/**
+ * A real Mosquitto set up as docs/servers.md says (mutual TLS for devices, dynamic security), with what a broker
+ * operator provisions: a client and a role per device, a notice publisher for the authority, a notice reader for
+ * the collector (both with passwords on the admin listener).
+ */
+final class ServerStage implements AutoCloseable {
+    static final String ADMIN = "keywarden-admin";
+    static final String AUTHORITY = "keywarden-authority";
+    static final String COLLECTOR = "collector";
+    static final String CLOUD = "cloud-reader";
+
+    final ServerPki pki;
+    final ServerPki.Leaf server;
+    final SecureMosquitto broker;
+    final List<ServerPki.Leaf> devices = new ArrayList<>();
+    final String adminPassword = secret();
+    final String authorityPassword = secret();
+    final String collectorPassword = secret();
+    final String cloudPassword = secret();
+    private final Path caFile;
+
+    ServerStage(Path work, List<String> deviceNames) throws Exception {
+        this(work, 0);
+        for (String name : deviceNames) {
+            devices.add(pki.issue(name));
+        }
+    }
+
+    private ServerStage(Path work, int deviceCount) throws Exception {
+        Files.createDirectories(work);
+        pki = new ServerPki();
+        server = pki.issue("localhost");
+        server.write(work.resolve("broker.pem"), work.resolve("broker.key"));
+        caFile = pki.writeCa(work.resolve("ca.pem"));
+        broker = SecureMosquitto.start(work.resolve("mosquitto"), caFile, work.resolve("broker.pem"),
+                work.resolve("broker.key"), ADMIN, adminPassword);
+        for (int i = 0; i < deviceCount; i++) {
+            devices.add(pki.issue("sensor-" + i + ".bench.keywarden.test"));
+        }
+    }
+
+    static ServerStage start(Path work, int deviceCount) throws Exception {
+        ServerStage stage = new ServerStage(work, deviceCount);
+        try {
+            stage.provision();
+            return stage;
+        } catch (Exception e) {
+            stage.close();
+            throw e;
+        }
+    }
+
+    void provision() throws Exception {
+        List<Map<String, Object>> c = new ArrayList<>();
+        c.add(Map.of("command", "createRole", "rolename", "sensors", "acls", List.of(
+                Map.of("acltype", "publishClientSend", "topic", "readings/#", "allow", true))));
+        c.add(Map.of("command", "createRole", "rolename", "notices", "acls", List.of(
+                Map.of("acltype", "publishClientSend", "topic", "keywarden/+/revocation-notices/#", "allow", true),
+                Map.of("acltype", "subscribePattern", "topic", "keywarden/+/revocation-notices/#", "allow", true))));
+        c.add(Map.of("command", "createRole", "rolename", "readers", "acls", List.of(
+                Map.of("acltype", "subscribePattern", "topic", "readings/#", "allow", true))));
+        c.add(Map.of("command", "createClient", "username", CLOUD, "password", cloudPassword,
+                "roles", List.of(Map.of("rolename", "readers"))));
+        c.add(Map.of("command", "createClient", "username", AUTHORITY, "password", authorityPassword,
+                "roles", List.of(Map.of("rolename", "notices"))));
+        c.add(Map.of("command", "createClient", "username", COLLECTOR, "password", collectorPassword,
+                "roles", List.of(Map.of("rolename", "notices"))));
+        for (ServerPki.Leaf d : devices) {
+            c.add(Map.of("command", "createClient", "username", d.name(), "roles", List.of(Map.of("rolename", "sensors"))));
+        }
+        try (MosquittoDynsec admin = new MosquittoDynsec(broker.adminUrl(), ADMIN, adminPassword.toCharArray(),
+                pki.clientContext(null).getSocketFactory(), Duration.ofSeconds(10))) {
+            var answer = admin.run(c);
+            if (!answer.accepted()) {
+                throw new IllegalStateException("provisioning refused by Mosquitto: " + answer.detail());
+            }
+        }
+    }
+
+    Map<String, Object> authorityOptions(Path dataDir) {
+        return Map.of("broker.admin.url", broker.adminUrl(), "broker.admin.username", ADMIN,
+                "broker.admin.password", adminPassword, "broker.trust.anchor", caFile.toString(),
+                "data.dir", dataDir.toString());
+    }
+
+    /** The authority's notice publisher (the fleet bundle's role in a full deployment). */
+    MqttClient noticePublisher() throws Exception {
+        return passwordClient(AUTHORITY, authorityPassword);
+    }
+
+    /** A client of the admin listener with a dynsec user name and password. */
+    MqttClient passwordClient(String user, String password) throws Exception {
+        MqttClient client = new MqttClient(broker.adminUrl(), user + "-" + System.nanoTime(), new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setUserName(user);
+        o.setPassword(password.toCharArray());
+        o.setSocketFactory(pki.clientContext(null).getSocketFactory());
+        client.connect(o);
+        return client;
+    }
+
+    private static String secret() {
+        byte[] b = new byte[16];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    @Override
+    public void close() {
+        broker.close();
+    }
+}
