@@ -1,0 +1,88 @@
+package io.keywarden.est.internal.http;
+
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.function.Supplier;
+
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.est.internal.audit.EstAudit;
+import io.keywarden.est.internal.auth.Authenticator;
+import io.keywarden.est.internal.auth.EnrollmentCodeStore;
+import io.keywarden.est.internal.auth.Requester;
+import io.keywarden.est.internal.enroll.EnrollmentFront;
+import io.keywarden.est.internal.enroll.EnrollmentFront.Issued;
+import io.keywarden.est.internal.enroll.EnrollmentFront.Outcome;
+import io.keywarden.est.internal.policy.CsrPolicy;
+import io.keywarden.est.internal.policy.KeyIds;
+import io.keywarden.est.internal.policy.ParsedCsr;
+import io.keywarden.est.internal.policy.Refusal;
+
+/**
+ * The EST operations without HTTP: who may enroll which names with which key, and what each answer holds. The
+ * handler maps them to RFC 7030 requests and responses.
+ */
+public final class EstService {
+    /** One enrollment request as the handler read it. */
+    public record EnrollRequest(String operation, byte[] csrDer, X509Certificate[] tlsChain, String authorization,
+            String source) {
+    }
+
+    private final Authenticator auth;
+    private final CsrPolicy policy;
+    private final EnrollmentFront front;
+    private final EnrollmentCodeStore codes;
+    private final EstAudit audit;
+    private final Supplier<List<X509Certificate>> caChain;
+
+    public EstService(Authenticator auth, CsrPolicy policy, EnrollmentFront front, EnrollmentCodeStore codes,
+            EstAudit audit, Supplier<List<X509Certificate>> caChain) {
+        this.auth = auth;
+        this.policy = policy;
+        this.front = front;
+        this.codes = codes;
+        this.audit = audit;
+        this.caChain = caChain;
+    }
+
+    /** The chain the CA issues under, issuers only (from the gateway's own current certificate). */
+    public List<X509Certificate> caCertificates() throws Refusal {
+        List<X509Certificate> chain = caChain.get();
+        if (chain.isEmpty()) {
+            throw new Refusal(503, "the gateway has no certificate from its CA yet");
+        }
+        return chain;
+    }
+
+    /** simpleenroll, serverkeygen (first enrollment) and simplereenroll. */
+    public Outcome enroll(EnrollRequest r) throws Refusal, IOException {
+        ParsedCsr csr = policy.parse(r.csrDer());
+        boolean reenroll = "simplereenroll".equals(r.operation());
+        Requester who = reenroll ? auth.current(r.tlsChain())
+                : auth.bootstrap(r.tlsChain(), r.authorization(), r.source(), csr.getKeyId());
+        try {
+            if (reenroll) {
+                policy.checkSameIdentity(csr, who.presented().getCertificate(), who.deviceId());
+            } else {
+                policy.checkNames(csr, who.deviceClass().allowedNames(who.deviceId()), who.deviceId());
+            }
+            Outcome o = front.enroll(who, csr, "serverkeygen".equals(r.operation()));
+            if (o instanceof Issued issued) {
+                delivered(r, who, issued.record());
+            }
+            return o;
+        } catch (Refusal e) {
+            throw e.forDevice(who.deviceId());
+        }
+    }
+
+    private void delivered(EnrollRequest r, Requester who, CertificateRecord record) throws IOException {
+        if (who.method() == Requester.Method.CODE) {
+            codes.consume(who.deviceId());
+        }
+        boolean rekey = who.presented() != null
+                && !KeyIds.of(who.presented().getCertificate().getPublicKey().getEncoded())
+                        .equals(EnrollmentFront.keyId(record));
+        audit.issued(r.operation(), who.deviceId(), who.method().label(), record.getSerial(), rekey, r.source());
+    }
+}
