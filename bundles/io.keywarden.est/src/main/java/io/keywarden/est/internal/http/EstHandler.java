@@ -180,7 +180,10 @@ final class EstHandler extends AbstractHandler {
         resp.reset();
         resp.setStatus(e.getStatus());
         if (e.getStatus() == 401) {
+            // no body: Bouncy Castle's EST client drops the challenge unread and then fails on a body it did not read
             resp.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
+            resp.setContentLength(0);
+            return;
         }
         if (e.getStatus() == 429 || e.getStatus() == 503 || e.getStatus() == 409) {
             resp.setHeader("Retry-After", "30");
