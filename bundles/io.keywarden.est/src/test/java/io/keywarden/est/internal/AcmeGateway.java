@@ -40,12 +40,19 @@ import io.keywarden.api.enrollment.SensorEnrollmentService;
 final class AcmeGateway implements GatewayEnrollmentService, SensorEnrollmentService, CertificateInventory,
         AutoCloseable {
     private final StateStore store;
-    private final Http01Responder responder;
+    final Http01Responder responder;
+    private final boolean ownResponder;
     private final AcmeClient client;
     private final EnrollmentEngine engine;
     final Map<String, Integer> enrollCalls = new java.util.concurrent.ConcurrentHashMap<>();
 
     AcmeGateway(String directoryUrl, Path trustAnchor, int http01Port, String dnsName, Path data) throws Exception {
+        this(directoryUrl, trustAnchor, http01Port, dnsName, data, null);
+    }
+
+    /** @param shared another gateway's http-01 responder (two gateways of one test share the CA's validation port) */
+    AcmeGateway(String directoryUrl, Path trustAnchor, int http01Port, String dnsName, Path data, Http01Responder shared)
+            throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put(GatewayOptions.KEY_DIRECTORY_URL, directoryUrl);
         p.put(GatewayOptions.KEY_TRUST_ANCHOR, trustAnchor.toString());
@@ -57,7 +64,8 @@ final class AcmeGateway implements GatewayEnrollmentService, SensorEnrollmentSer
         p.put(GatewayOptions.KEY_RETRY_MAX, 2);
         GatewayOptions options = GatewayOptions.parse(p, data);
         store = new StateStore(options.getDataDir());
-        responder = new Http01Responder("127.0.0.1", http01Port);
+        ownResponder = shared == null;
+        responder = shared != null ? shared : new Http01Responder("127.0.0.1", http01Port);
         client = new AcmeClient(options, store, responder, Clock.systemUTC());
         SecureRandom random = new SecureRandom();
         engine = new EnrollmentEngine(options, store, client, Clock.systemUTC(),
@@ -84,7 +92,9 @@ final class AcmeGateway implements GatewayEnrollmentService, SensorEnrollmentSer
     public void close() {
         engine.close();
         client.close();
-        responder.close();
+        if (ownResponder) {
+            responder.close();
+        }
     }
 
     // ---- GatewayEnrollmentService ----

@@ -40,6 +40,8 @@ final class EstFixture implements AutoCloseable {
     final Set<String> denied = ConcurrentHashMap.newKeySet();
     final Set<String> quarantined = ConcurrentHashMap.newKeySet();
     final List<Map.Entry<String, Map<String, Object>>> events = new CopyOnWriteArrayList<>();
+    /** The EST server's clock: a test moves it to see how certificates and codes age. */
+    final ShiftedClock clock = new ShiftedClock();
     AcmeGateway gateway;
     EstRuntime est;
 
@@ -73,7 +75,27 @@ final class EstFixture implements AutoCloseable {
 
     void startEst() throws Exception {
         est = new EstRuntime(EstOptions.parse(config, null), gateway, gateway, gateway, () -> classes, denied::contains,
-                quarantined::contains, (topic, props) -> events.add(Map.entry(topic, props)), Clock.systemUTC());
+                quarantined::contains, (topic, props) -> events.add(Map.entry(topic, props)), clock);
+    }
+
+    /** The system clock moved by an offset a test sets. */
+    static final class ShiftedClock extends Clock {
+        volatile java.time.Duration offset = java.time.Duration.ZERO;
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return Clock.systemUTC().instant().plus(offset);
+        }
     }
 
     String hostPort() {

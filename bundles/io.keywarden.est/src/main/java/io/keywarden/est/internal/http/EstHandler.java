@@ -53,6 +53,8 @@ final class EstHandler extends AbstractHandler {
     public void handle(String target, Request base, HttpServletRequest req, HttpServletResponse resp)
             throws IOException {
         base.setHandled(true);
+        // an EST exchange is a request or two: no idle TLS connection is kept per sensor (nor held against its cap)
+        resp.setHeader("Connection", "close");
         String source = req.getRemoteAddr();
         String op = "-";
         try {
@@ -178,6 +180,7 @@ final class EstHandler extends AbstractHandler {
             return;
         }
         resp.reset();
+        resp.setHeader("Connection", "close");
         resp.setStatus(e.getStatus());
         if (e.getStatus() == 401) {
             // no body: Bouncy Castle's EST client drops the challenge unread and then fails on a body it did not read

@@ -1,0 +1,100 @@
+package io.keywarden.est.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URL;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** Hand-made EST requests (what a broken or hostile client sends), over TLS that checks the gateway's certificate. */
+final class RawEst {
+    record Answer(int status, String body, String wwwAuthenticate, String retryAfter) {
+    }
+
+    private final EstFixture f;
+
+    RawEst(EstFixture f) {
+        this.f = f;
+    }
+
+    Answer post(String op, String contentType, byte[] body, String authorization, KeyPair key, X509Certificate... chain)
+            throws Exception {
+        HttpsURLConnection c = open(op, key, chain);
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        if (contentType != null) {
+            c.setRequestProperty("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            c.setRequestProperty("Authorization", authorization);
+        }
+        c.setFixedLengthStreamingMode(body.length);
+        try (OutputStream out = c.getOutputStream()) {
+            out.write(body);
+        } catch (IOException e) {
+            // the server may answer (413) before reading everything
+        }
+        return answer(c);
+    }
+
+    Answer get(String op) throws Exception {
+        HttpsURLConnection c = open(op, null);
+        return answer(c);
+    }
+
+    private HttpsURLConnection open(String op, KeyPair key, X509Certificate... chain) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("root", f.caRoot());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trust);
+        KeyManagerFactory kmf = null;
+        if (key != null) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("c", key.getPrivate(), new char[0], chain);
+            kmf = KeyManagerFactory.getInstance("PKIX");
+            kmf.init(ks, new char[0]);
+        }
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        HttpsURLConnection c = (HttpsURLConnection) new URL("https://" + f.hostPort() + "/.well-known/est/" + op)
+                .openConnection();
+        c.setSSLSocketFactory(ctx.getSocketFactory());
+        c.setHostnameVerifier((host, session) -> {
+            try {
+                return ((X509Certificate) session.getPeerCertificates()[0]).getSubjectAlternativeNames().stream()
+                        .anyMatch(n -> EstFixture.GATEWAY.equals(n.get(1)));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        c.setConnectTimeout(10_000);
+        c.setReadTimeout(30_000);
+        return c;
+    }
+
+    private static Answer answer(HttpsURLConnection c) throws IOException {
+        int status = c.getResponseCode();
+        InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream();
+        String body = in == null ? "" : new String(in.readAllBytes(), UTF_8);
+        return new Answer(status, body, c.getHeaderField("WWW-Authenticate"), c.getHeaderField("Retry-After"));
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(UTF_8));
+    }
+
+    static byte[] base64(byte[] der) {
+        return java.util.Base64.getMimeEncoder().encode(der);
+    }
+}
