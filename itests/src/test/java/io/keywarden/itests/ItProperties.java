@@ -27,6 +27,8 @@ public final class ItProperties {
     public static final String BUNDLE_MONITOR = "keywarden.it.bundle.monitor";
     /** Path of the sensor simulator jar (it carries OSGi headers). */
     public static final String BUNDLE_SIMULATOR = "keywarden.it.bundle.simulator";
+    /** The EST server bundle. */
+    public static final String BUNDLE_EST = "keywarden.it.bundle.est";
     /** Directory for Pebble work dirs and the per-test data dirs. */
     public static final String WORKDIR = "keywarden.it.workdir";
     /** Base URL of the driver's control endpoint ({@link CaControl}). */

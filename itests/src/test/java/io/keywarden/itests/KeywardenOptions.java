@@ -51,6 +51,12 @@ final class KeywardenOptions {
         { "org.bouncycastle", "bcutil-jdk18on", "1.78.1" },
         { "org.bouncycastle", "bcpkix-jdk18on", "1.78.1" },
         { "org.bitbucket.b_c", "jose4j", "0.9.6" },
+        // Kura's HTTP stack (Jetty 9.4.53.v20231009, javax.servlet 3.1.0), which the EST server imports
+        { "javax.servlet", "javax.servlet-api", "3.1.0" },
+        { "org.eclipse.jetty", "jetty-util", "9.4.53.v20231009" },
+        { "org.eclipse.jetty", "jetty-io", "9.4.53.v20231009" },
+        { "org.eclipse.jetty", "jetty-http", "9.4.53.v20231009" },
+        { "org.eclipse.jetty", "jetty-server", "9.4.53.v20231009" },
     };
 
     private KeywardenOptions() {
@@ -129,6 +135,13 @@ final class KeywardenOptions {
         for (String[] c : coordinates) {
             options.add(mavenBundle(c[0], c[1], c[2]));
         }
+    }
+
+    /** The common options plus the EST server. */
+    static Option[] estOptions() {
+        List<Option> options = new ArrayList<>(List.of(options()));
+        options.add(ourBundle(ItProperties.BUNDLE_EST));
+        return options.toArray(new Option[0]);
     }
 
     private static Option ourBundle(String property) {
