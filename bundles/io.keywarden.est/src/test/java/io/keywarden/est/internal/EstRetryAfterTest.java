@@ -90,8 +90,9 @@ class EstRetryAfterTest {
         X509Certificate c = EstClients.certificates(r.getStore()).get(0);
         assertTrue(java.util.Arrays.equals(key.getPublic().getEncoded(), c.getPublicKey().getEncoded()));
         f.assertValidAtCa(c);
-        assertEquals(null, f.gateway.enrollCalls.get(id),
-                "after the restart the ACME bundle resumed the stored request; the retry ordered nothing");
+        // the ACME bundle resumed the stored request at its start; a retry that reached it before the resumed order
+        // started joins that order (one order per device in flight, the same stored request), never a second one
+        assertTrue(f.gateway.enrollCalls.getOrDefault(id, 0) <= 1, "at most the retry's one request after the restart");
         assertEquals(List.of(c.getSerialNumber().toString(16)),
                 f.gateway.getByDevice(id).stream().map(x -> x.getSerial()).toList(), "exactly one certificate");
     }

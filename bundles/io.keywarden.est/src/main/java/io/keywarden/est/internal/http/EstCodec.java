@@ -26,7 +26,7 @@ import io.keywarden.est.internal.policy.Refusal;
  * breaks and other whitespace ignored) of DER; certificates as a PKCS#7 certs-only SignedData.
  */
 public final class EstCodec {
-    private static final Base64.Encoder LINES = Base64.getMimeEncoder(64, new byte[] { '\r', '\n' });
+    private static final Base64.Encoder LINES = Base64.getMimeEncoder(64, new byte[] { '\n' });
 
     private EstCodec() {
     }
@@ -50,9 +50,9 @@ public final class EstCodec {
         }
     }
 
-    /** Base64 with CRLF line breaks, as RFC 7030's examples show. */
+    /** Base64 in lines of 64 with LF: what `base64 -d` reads as it is (RFC 8951 lets the client ignore the breaks). */
     public static String encodeBase64(byte[] der) {
-        return LINES.encodeToString(der) + "\r\n";
+        return LINES.encodeToString(der) + "\n";
     }
 
     /** A certs-only PKCS#7 (CMS SignedData without signers) holding these certificates. */

@@ -163,10 +163,10 @@ final class EstHandler extends AbstractHandler {
         String boundary = "est-" + UUID.randomUUID();
         String body = "--" + boundary + "\r\n"
                 + "Content-Type: application/pkcs8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-                + EstCodec.encodeBase64(pkcs8)
+                + EstCodec.encodeBase64(pkcs8) + "\r\n"
                 + "--" + boundary + "\r\n"
                 + "Content-Type: " + CERTS_ONLY + "\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-                + EstCodec.encodeBase64(certs)
+                + EstCodec.encodeBase64(certs) + "\r\n"
                 + "--" + boundary + "--\r\n";
         byte[] bytes = body.getBytes(US_ASCII);
         resp.setStatus(200);
