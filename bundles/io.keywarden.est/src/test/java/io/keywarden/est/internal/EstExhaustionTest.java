@@ -38,10 +38,11 @@ class EstExhaustionTest {
     EstFixture f;
     final List<Socket> hostile = new ArrayList<>();
     final AtomicBoolean dripping = new AtomicBoolean(true);
+    final java.util.concurrent.CountDownLatch drippersClosed = new java.util.concurrent.CountDownLatch(6);
 
     @BeforeEach
     void start() throws Exception {
-        f = new EstFixture(work, Map.of("threads", 8, "connections.per.source", 8));
+        f = new EstFixture(work, Map.of("threads", 8, "connections.per.source", 8, "first.request.deadline.ms", 2000));
     }
 
     @AfterEach
@@ -84,6 +85,10 @@ class EstExhaustionTest {
         f.assertValidAtCa(EstClients.certificates(r.getStore()).get(0));
         long refusedAtAccept = f.est.audit().connectionRefusals(ConnectionRefusal.PER_SOURCE_LIMIT);
         assertTrue(refusedAtAccept >= 100, "the hostile address was held to its cap: " + refusedAtAccept + " refused");
+        // the drippers never finish their headers: the first-request deadline closes them (an event awaited, not timed)
+        assertTrue(drippersClosed.await(30, java.util.concurrent.TimeUnit.SECONDS), "slow-drip connections closed");
+        assertTrue(f.est.audit().connectionRefusals(ConnectionRefusal.DEADLINE) >= 14,
+                "the 8 admitted half-open and the 6 slow-drip connections closed by the deadline");
         System.out.printf("EST under 500 half-open + 6 slow-drip connections: cacerts %d ms, enrollment (ACME order at "
                 + "Pebble included) %d ms; refused at accept %d%n", cacertsMs, enrollMs, refusedAtAccept);
     }
@@ -115,7 +120,7 @@ class EstExhaustionTest {
                         Thread.sleep(50);
                     }
                 } catch (Exception closedByServer) {
-                    // the server's deadline: what should happen
+                    drippersClosed.countDown();
                 }
             }, "drip-" + i);
             t.setDaemon(true);

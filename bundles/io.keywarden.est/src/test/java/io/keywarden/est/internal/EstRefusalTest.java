@@ -139,6 +139,13 @@ class EstRefusalTest {
     }
 
     @Test
+    void headersOverTheLimitAreRefusedByJettyAndAudited() throws Exception {
+        RawEst.Answer a = raw.getWithHeader("cacerts", "X-Padding", "x".repeat(10_000));
+        assertEquals(431, a.status(), a.body());
+        assertTrue(f.audit().lines().anyMatch(l -> l.contains("REFUSED op=- status=431")), f.audit());
+    }
+
+    @Test
     void reenrollmentWithARevokedQuarantinedExpiredOrForeignCertificateIsRefused() throws Exception {
         KeyPair key = Manufacturer.ec();
         Manufacturer.Device d = f.manufacturer.idevid("sensor-r8");

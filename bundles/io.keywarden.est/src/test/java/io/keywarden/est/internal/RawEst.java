@@ -46,6 +46,12 @@ final class RawEst {
         return answer(c);
     }
 
+    Answer getWithHeader(String op, String name, String value) throws Exception {
+        HttpsURLConnection c = open(op, null);
+        c.setRequestProperty(name, value);
+        return answer(c);
+    }
+
     Answer get(String op) throws Exception {
         HttpsURLConnection c = open(op, null);
         return answer(c);

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
@@ -113,6 +114,16 @@ final class ConnectionGuard implements Connection.Listener, HttpChannel.Listener
         if (t != null) {
             // an idle keep-alive connection is Jetty's idle timeout's to close
             cancel(t);
+        }
+    }
+
+    /** Jetty refused the request itself (headers too large, malformed HTTP): counted and posted like ours. */
+    @Override
+    public void onRequestFailure(Request request, Throwable failure) {
+        if (failure instanceof BadMessageException bad) {
+            InetSocketAddress remote = request.getHttpChannel().getEndPoint().getRemoteAddress();
+            audit.refused("-", bad.getCode(), "malformed HTTP request: " + bad.getReason(), null,
+                    remote == null ? "-" : remote.getAddress().getHostAddress());
         }
     }
 
