@@ -50,7 +50,8 @@ public final class EstRuntime implements EnrollmentCodes, EstCommands.Status, Au
         this.codes = new EnrollmentCodeStore(options.dataDir.resolve("codes"), clock);
         this.audit = new EstAudit(options.dataDir.resolve("est-audit.log"), 8L << 20, clock, events);
         SourceAttempts attempts = new SourceAttempts(options.codeMaxFailures, options.codeFailureWindow, 10_000, clock);
-        Authenticator auth = new Authenticator(classes, codes, attempts, inventory, deniedSerial, quarantined, clock);
+        Authenticator auth = new Authenticator(classes, codes, attempts, inventory, deniedSerial, quarantined, clock,
+                gateway::getCaCertificates);
         this.front = new EnrollmentFront(sensors, options.caWait, options.retryAfterSeconds, options.maxPending, clock);
         EstService est = new EstService(auth, new CsrPolicy(options.curves, options.rsaMinBits), front, codes, audit,
                 gateway::getCaCertificates);

@@ -9,7 +9,6 @@ import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -42,9 +41,13 @@ public final class Authenticator {
     private final Predicate<String> deniedSerial;
     private final Predicate<String> quarantined;
     private final Clock clock;
+    private final Supplier<List<X509Certificate>> caChain;
 
+    /** @param caChain the certificates the CA issues under (the gateway's issuers): only what they signed is looked up */
     public Authenticator(Supplier<List<DeviceClass>> classes, EnrollmentCodeStore codes, SourceAttempts attempts,
-            CertificateInventory inventory, Predicate<String> deniedSerial, Predicate<String> quarantined, Clock clock) {
+            CertificateInventory inventory, Predicate<String> deniedSerial, Predicate<String> quarantined, Clock clock,
+            Supplier<List<X509Certificate>> caChain) {
+        this.caChain = caChain;
         this.classes = classes;
         this.codes = codes;
         this.attempts = attempts;
@@ -58,12 +61,12 @@ public final class Authenticator {
     public Requester bootstrap(X509Certificate[] tlsChain, String authorization, String source, String keyId)
             throws Refusal, IOException {
         boolean hasBasic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
-        if (tlsChain != null && tlsChain.length > 0 && ours(tlsChain[0]).isEmpty()) {
+        if (tlsChain != null && tlsChain.length > 0) {
             Optional<Requester> idevid = manufacturerIdentity(tlsChain);
             if (idevid.isPresent()) {
                 return idevid.get();
             }
-            if (!hasBasic) {
+            if (!hasBasic && ours(tlsChain[0]).isEmpty()) {
                 throw new Refusal(403, "the client certificate is not from a manufacturer this gateway trusts",
                         "unknown manufacturer certificate " + tlsChain[0].getSubjectX500Principal() + " issued by "
                                 + tlsChain[0].getIssuerX500Principal(), null);
@@ -172,7 +175,14 @@ public final class Authenticator {
         return new Requester(id, Method.CERTIFICATE, null, r);
     }
 
+    /**
+     * The inventory's record of a certificate of ours. Only a certificate the CA's issuer signed is looked up: the
+     * inventory may read its records from disk, which a stranger's certificate must not make it do.
+     */
     private Optional<CertificateRecord> ours(X509Certificate leaf) {
+        if (!signedByCa(leaf)) {
+            return Optional.empty();
+        }
         Optional<CertificateRecord> r = inventory.getBySerial(leaf.getSerialNumber().toString(16));
         try {
             byte[] presented = leaf.getEncoded();
@@ -188,10 +198,17 @@ public final class Authenticator {
         }
     }
 
-    /** Trust anchors of every class, for the TLS layer's CertificateRequest hints. */
-    public List<TrustAnchor> manufacturerAnchors() {
-        List<TrustAnchor> out = new ArrayList<>();
-        classes.get().forEach(c -> out.addAll(c.getManufacturerAnchors()));
-        return out;
+    private boolean signedByCa(X509Certificate leaf) {
+        for (X509Certificate issuer : caChain.get()) {
+            if (issuer.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())) {
+                try {
+                    leaf.verify(issuer.getPublicKey());
+                    return true;
+                } catch (GeneralSecurityException | RuntimeException e) {
+                    return false;
+                }
+            }
+        }
+        return false;
     }
 }

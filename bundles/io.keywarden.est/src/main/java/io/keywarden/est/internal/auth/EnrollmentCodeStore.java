@@ -71,17 +71,31 @@ public final class EnrollmentCodeStore {
     /**
      * Checks a code for a request with the key {@code keyId}; the first accepted use binds the code to that key.
      */
-    public synchronized Verdict check(String deviceId, String code, String keyId) throws IOException {
-        Optional<Properties> stored = read(deviceId);
+    public Verdict check(String deviceId, String code, String keyId) throws IOException {
+        Optional<Properties> stored;
+        synchronized (this) {
+            stored = read(deviceId);
+        }
         if (stored.isEmpty()) {
             return Verdict.UNKNOWN;
         }
-        Properties p = stored.get();
-        byte[] salt = Base64.getDecoder().decode(p.getProperty("salt"));
-        byte[] expected = Base64.getDecoder().decode(p.getProperty("hash"));
+        // the slow hash outside the lock: one device's check must not queue every other device's
+        byte[] salt = Base64.getDecoder().decode(stored.get().getProperty("salt"));
+        byte[] expected = Base64.getDecoder().decode(stored.get().getProperty("hash"));
         if (!MessageDigest.isEqual(expected, hash(code, salt))) {
             return Verdict.WRONG;
         }
+        return bind(deviceId, expected, keyId);
+    }
+
+    /** The rest of an accepted check, on the state as it is now (a concurrent create may have replaced the code). */
+    private synchronized Verdict bind(String deviceId, byte[] matchedHash, String keyId) throws IOException {
+        Optional<Properties> now = read(deviceId);
+        if (now.isEmpty() || !MessageDigest.isEqual(matchedHash, Base64.getDecoder().decode(now.get()
+                .getProperty("hash")))) {
+            return Verdict.UNKNOWN;
+        }
+        Properties p = now.get();
         if (p.getProperty("used") != null) {
             return Verdict.USED;
         }
