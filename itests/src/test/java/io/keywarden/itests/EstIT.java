@@ -94,7 +94,7 @@ public class EstIT extends KeywardenTestSupport {
             e.put("bind.address", "127.0.0.1");
             e.put("port", port);
             e.put("data.dir", dataDir.resolve("est").toString());
-            e.put("ca.wait.ms", 30000);
+            e.put("ca.wait.ms", 10000);
             est.update(e);
             EnrollmentCodes codes = awaitService(EnrollmentCodes.class);
             String code = await("a code for sensor-1 (the device class bound)", SERVICE_TIMEOUT, () -> {

@@ -74,7 +74,13 @@ public final class EstComponent implements EnrollmentCodes {
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) throws IOException {
         File area = context.getDataFile("est");
-        EstOptions options = EstOptions.parse(properties, area == null ? null : area.toPath());
+        EstOptions options;
+        try {
+            options = EstOptions.parse(properties, area == null ? null : area.toPath());
+        } catch (IllegalArgumentException e) {
+            LOG.error("Configuration {} rejected, the EST server stays stopped: {}", EstOptions.PID, e.getMessage());
+            throw e;
+        }
         runtime = new EstRuntime(options, gateway, sensors, inventory, this::deviceClasses,
                 serial -> denyLists.stream().anyMatch(d -> d.isDenied(serial)),
                 id -> {

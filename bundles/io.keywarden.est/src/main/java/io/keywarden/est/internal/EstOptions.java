@@ -38,6 +38,11 @@ public final class EstOptions {
                 Duration.ofMillis(integer(p, "idle.timeout.ms", 10000, 100)),
                 integer(p, "max.header.bytes", 8192, 1024), integer(p, "max.body.bytes", 16384, 1024), 128);
         caWait = Duration.ofMillis(integer(p, "ca.wait.ms", 3000, 0));
+        if (caWait.compareTo(limits.perRequest()) >= 0) {
+            // the request deadline would close the connection before the 202 is written
+            throw new IllegalArgumentException("ca.wait.ms: must be below request.deadline.ms ("
+                    + limits.perRequest().toMillis() + ")");
+        }
         retryAfterSeconds = integer(p, "retry.after.seconds", 5, 1);
         maxPending = integer(p, "max.pending", 1000, 1);
         codeValidity = Duration.ofHours(integer(p, "code.validity.hours", 72, 1));

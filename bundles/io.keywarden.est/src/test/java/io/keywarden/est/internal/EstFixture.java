@@ -60,6 +60,7 @@ final class EstFixture implements AutoCloseable {
         config.put("port", 0);
         config.put("data.dir", work.resolve("est").toString());
         config.put("ca.wait.ms", 20000);
+        config.put("request.deadline.ms", 30000);
         config.put("retry.after.seconds", 1);
         config.put("ca.labels", "sensors");
         config.putAll(estConfig);

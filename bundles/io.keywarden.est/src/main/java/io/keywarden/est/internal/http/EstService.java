@@ -56,8 +56,14 @@ public final class EstService {
 
     /** simpleenroll, serverkeygen (first enrollment) and simplereenroll. */
     public Outcome enroll(EnrollRequest r) throws Refusal, IOException {
-        ParsedCsr csr = policy.parse(r.csrDer());
         boolean reenroll = "simplereenroll".equals(r.operation());
+        if (!reenroll && (r.tlsChain() == null || r.tlsChain().length == 0) && r.authorization() == null) {
+            // no credentials at all: asked for them before any work is spent on the body (clients with a code send
+            // every request once without, RFC 7030 3.2.3)
+            throw new Refusal(401, "credentials required: a manufacturer certificate or an enrollment code",
+                    "no credentials", null);
+        }
+        ParsedCsr csr = policy.parse(r.csrDer());
         Requester who = reenroll ? auth.current(r.tlsChain())
                 : auth.bootstrap(r.tlsChain(), r.authorization(), r.source(), csr.getKeyId());
         try {
