@@ -156,6 +156,26 @@ class EstEnrollmentTest {
         f.assertChainsToRoot(cert, f.gateway.getCaCertificates());
     }
 
+    @Test
+    void bodiesAreReadAsBase64WhateverTheirLineBreaksAndContentTransferEncodingSay() throws Exception {
+        String id = "sensor-rfc8951-1";
+        Manufacturer.Device device = f.manufacturer.idevid(id);
+        KeyPair key = Manufacturer.ec();
+        String b64 = java.util.Base64.getMimeEncoder(40, "\r\n".getBytes()).encodeToString(
+                EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)).getEncoded());
+        byte[] body = ("  " + b64.replace("\r\n", " \r\n\t") + "\n").getBytes();
+        RawEst raw = new RawEst(f);
+        raw.headers.put("Content-Transfer-Encoding", "binary");
+        RawEst.Answer a = raw.post("sensors/simpleenroll", "application/pkcs10; charset=us-ascii", body,
+                null, device.key(), device.certificate());
+        assertEquals(200, a.status(), a.body());
+        byte[] der = java.util.Base64.getMimeDecoder().decode(a.body());
+        X509Certificate c = EstClients.certificates(new org.bouncycastle.cms.CMSSignedData(der).getCertificates())
+                .get(0);
+        assertArrayEquals(key.getPublic().getEncoded(), c.getPublicKey().getEncoded());
+        f.assertValidAtCa(c);
+    }
+
     private X509Certificate issued(EnrollmentResponse r, KeyPair key, String id) throws Exception {
         assertTrue(r.isCompleted(), "answered at once");
         List<X509Certificate> certs = EstClients.certificates(r.getStore());

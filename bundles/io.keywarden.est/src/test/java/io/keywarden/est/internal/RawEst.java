@@ -21,6 +21,8 @@ final class RawEst {
     }
 
     private final EstFixture f;
+    /** Sent with every request of this instance. */
+    final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     RawEst(EstFixture f) {
         this.f = f;
@@ -84,6 +86,7 @@ final class RawEst {
                 return false;
             }
         });
+        headers.forEach(c::setRequestProperty);
         c.setConnectTimeout(10_000);
         c.setReadTimeout(30_000);
         return c;
