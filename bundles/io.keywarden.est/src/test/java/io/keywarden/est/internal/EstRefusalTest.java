@@ -139,6 +139,34 @@ class EstRefusalTest {
     }
 
     @Test
+    void aRevokedDeviceComesBackOnlyWithANewCodeAndAQuarantinedOneNotAtAll() throws Exception {
+        String id = "sensor-r9";
+        Manufacturer.Device d = f.manufacturer.idevid(id);
+        X509Certificate cert = EstClients.certificates(EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY,
+                d.key(), d.certificate()).simpleEnroll(false, EstClients.csr(Manufacturer.ec(),
+                        new X500Name("CN=" + id), EstFixture.name(id)), null).getStore()).get(0);
+        f.gateway.enrollCalls.remove(id);
+        f.denied.add(cert.getSerialNumber().toString(16));
+        try {
+            assertRefused(raw.post("simpleenroll", "application/pkcs10", csrBody(id), null, d.key(), d.certificate()),
+                    403, "simpleenroll", id, "enrolls again only with a new enrollment code");
+            f.quarantined.add(id);
+            String code = f.est.create(id, null).getCode();
+            byte[] request = csrBody(id);
+            assertRefused(raw.post("simpleenroll", "application/pkcs10", request, RawEst.basic(id, code), null),
+                    403, "simpleenroll", id, "quarantined");
+            f.quarantined.remove(id);
+            // the code is bound to the key of the first request that presented it
+            RawEst.Answer readmitted = raw.post("simpleenroll", "application/pkcs10", request,
+                    RawEst.basic(id, code), null);
+            assertEquals(200, readmitted.status(), readmitted.body());
+        } finally {
+            f.denied.remove(cert.getSerialNumber().toString(16));
+            f.quarantined.remove(id);
+        }
+    }
+
+    @Test
     void headersOverTheLimitAreRefusedByJettyAndAudited() throws Exception {
         RawEst.Answer a = raw.getWithHeader("cacerts", "X-Padding", "x".repeat(10_000));
         assertEquals(431, a.status(), a.body());

@@ -149,6 +149,23 @@ public final class Authenticator {
         }
     }
 
+    /**
+     * A first enrollment of a device that was contained: a quarantined device gets nothing, and a device whose
+     * certificate was revoked on its behalf (REVOKED, or on a deny list) may not come back with the manufacturer
+     * certificate it still holds (its key may be the attacker's now); only a new code from the operator re-admits it.
+     */
+    public void checkNotContained(Requester who) throws Refusal {
+        String id = who.deviceId();
+        if (quarantined.test(id)) {
+            throw Refusal.forbidden("the device is quarantined", id);
+        }
+        if (who.method() == Method.IDEVID && inventory.getByDevice(id).stream()
+                .anyMatch(r -> r.getStatus() == CertificateStatus.REVOKED || deniedSerial.test(r.getSerial()))) {
+            throw Refusal.forbidden("a certificate of the device was revoked: it enrolls again only with a new "
+                    + "enrollment code from the operator", id);
+        }
+    }
+
     /** A re-enrollment: the certificate presented must be this gateway's, for a sensor, valid and not contained. */
     public Requester current(X509Certificate[] tlsChain) throws Refusal {
         if (tlsChain == null || tlsChain.length == 0) {

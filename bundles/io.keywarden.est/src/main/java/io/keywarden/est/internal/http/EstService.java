@@ -70,6 +70,7 @@ public final class EstService {
             if (reenroll) {
                 policy.checkSameIdentity(csr, who.presented().getCertificate(), who.deviceId());
             } else {
+                auth.checkNotContained(who);
                 policy.checkNames(csr, who.deviceClass().allowedNames(who.deviceId()), who.deviceId());
             }
             Outcome o = front.enroll(who, csr, "serverkeygen".equals(r.operation()));
