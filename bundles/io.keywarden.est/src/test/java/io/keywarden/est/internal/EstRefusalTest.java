@@ -167,6 +167,20 @@ class EstRefusalTest {
     }
 
     @Test
+    void aSourceThatGuessedCodesTooOftenIsStoppedEvenWithTheRightOne() throws Exception {
+        String code = f.est.create("sensor-r10", null).getCode();
+        byte[] body = csrBody("sensor-r10");
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, raw.postFrom("127.0.0.5", "simpleenroll", body, RawEst.basic("sensor-r10", "WRONG-" + i)));
+        }
+        assertEquals(429, raw.postFrom("127.0.0.5", "simpleenroll", body, RawEst.basic("sensor-r10", code)));
+        assertNull(f.gateway.enrollCalls.get("sensor-r10"));
+        assertTrue(f.audit().contains("REFUSED op=simpleenroll status=429 device=- source=127.0.0.5"), f.audit());
+        // another address is not affected
+        assertEquals(200, raw.postFrom("127.0.0.6", "simpleenroll", body, RawEst.basic("sensor-r10", code)));
+    }
+
+    @Test
     void headersOverTheLimitAreRefusedByJettyAndAudited() throws Exception {
         RawEst.Answer a = raw.getWithHeader("cacerts", "X-Padding", "x".repeat(10_000));
         assertEquals(431, a.status(), a.body());

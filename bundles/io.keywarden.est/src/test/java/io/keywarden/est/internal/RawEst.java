@@ -99,6 +99,33 @@ final class RawEst {
         return new Answer(status, body, c.getHeaderField("WWW-Authenticate"), c.getHeaderField("Retry-After"));
     }
 
+    /** A POST with Basic credentials from a given local address (HTTP/1.1 written by hand: a test client only). */
+    int postFrom(String localAddress, String op, byte[] body, String authorization) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("root", f.caRoot());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        try (java.net.Socket plain = new java.net.Socket()) {
+            plain.bind(new java.net.InetSocketAddress(localAddress, 0));
+            plain.connect(f.est.address(), 10_000);
+            plain.setSoTimeout(30_000);
+            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(plain,
+                    EstFixture.GATEWAY, f.est.address().getPort(), false)) {
+                String head = "POST /.well-known/est/" + op + " HTTP/1.1\r\nHost: " + EstFixture.GATEWAY
+                        + "\r\nContent-Type: application/pkcs10\r\nAuthorization: " + authorization
+                        + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+                s.getOutputStream().write(head.getBytes(UTF_8));
+                s.getOutputStream().write(body);
+                s.getOutputStream().flush();
+                String status = new String(s.getInputStream().readNBytes(12), UTF_8);
+                return Integer.parseInt(status.substring(9, 12));
+            }
+        }
+    }
+
     static String basic(String user, String password) {
         return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(UTF_8));
     }
