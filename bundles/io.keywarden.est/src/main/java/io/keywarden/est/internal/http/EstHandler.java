@@ -19,6 +19,8 @@ import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.AbstractHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.keywarden.est.internal.audit.EstAudit;
 import io.keywarden.est.internal.enroll.EnrollmentFront.Issued;
@@ -33,9 +35,12 @@ import io.keywarden.est.internal.policy.Refusal;
  * is audited.
  */
 final class EstHandler extends AbstractHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(EstHandler.class);
     static final String PREFIX = "/.well-known/est/";
     private static final String REALM = "keywarden-est";
     private static final String CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only";
+    private static final Set<String> OPERATIONS = Set.of("cacerts", "csrattrs", "simpleenroll", "simplereenroll",
+            "serverkeygen");
 
     private final EstService est;
     private final EstAudit audit;
@@ -76,6 +81,12 @@ final class EstHandler extends AbstractHandler {
         } catch (Refusal e) {
             audit.refused(op, e.getStatus(), e.getAuditReason(), e.getDeviceId(), source);
             refuse(resp, e);
+        } catch (RuntimeException e) {
+            // a defect of ours: answered and audited like a refusal, not left to Jetty's bare 500
+            LOG.error("EST {} from {} failed", op, source, e);
+            Refusal internal = new Refusal(500, "internal error", "internal error: " + e, null);
+            audit.refused(op, 500, internal.getAuditReason(), null, source);
+            refuse(resp, internal);
         }
     }
 
@@ -84,7 +95,8 @@ final class EstHandler extends AbstractHandler {
         requireMethod(req, "POST");
         String type = req.getContentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/pkcs10")) {
-            throw new Refusal(415, "the request must be application/pkcs10 (RFC 7030 4.2.1), not " + type);
+            String shown = type == null ? "none" : type.length() > 64 ? type.substring(0, 64) + "..." : type;
+            throw new Refusal(415, "the request must be application/pkcs10 (RFC 7030 4.2.1), not " + shown);
         }
         byte[] der = EstCodec.decodeBase64(body(req));
         X509Certificate[] chain = (X509Certificate[]) req.getAttribute("javax.servlet.request.X509Certificate");
@@ -102,9 +114,6 @@ final class EstHandler extends AbstractHandler {
             }
         }
     }
-
-    private static final Set<String> OPERATIONS = Set.of("cacerts", "csrattrs", "simpleenroll", "simplereenroll",
-            "serverkeygen");
 
     /** The operation named by the path, after the optional CA label (which must be one configured). */
     private String operation(String uri) throws Refusal {
