@@ -13,6 +13,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -49,15 +50,20 @@ import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.est.EnrollmentCodes;
+import io.keywarden.api.monitor.DeviceMonitor;
+import io.keywarden.testing.sensors.ChannelClient;
+import io.keywarden.testing.sensors.Profile;
+import io.keywarden.testing.sensors.SimulatedSensor;
 
 /**
  * The EST bundle on the framework with the Jetty 9.4 bundles Kura ships: it resolves, serves cacerts, enrolls a sensor
  * with a one-time code (Bouncy Castle's EST client) through the ACME bundle at a real Pebble, and renews it with the
- * certificate it got; the certificates are Valid at the CA and ordinary SENSOR records.
+ * certificate it got; the certificates are Valid at the CA and ordinary SENSOR records, with which the sensor reports
+ * to the monitor's channel like any other.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class EstIT extends KeywardenTestSupport {
+public class EstIT extends MonitorTestSupport {
 
     private final CaControl ca = new CaControl(ItProperties.CA_MAIN);
 
@@ -126,6 +132,14 @@ public class EstIT extends KeywardenTestSupport {
             CertificateRecord record = inventory.getBySerial(first.getSerialNumber().toString(16)).orElseThrow();
             assertEquals(DeviceKind.SENSOR, record.getKind());
             assertEquals("sensor-1", record.getDeviceId());
+
+            // an ordinary sensor for the monitor: its report over mutual TLS is accepted
+            DeviceMonitor monitor = startMonitor(Map.of());
+            try (SimulatedSensor sensor = new SimulatedSensor("sensor-1", key, chain, Profile.WELL_BEHAVED,
+                    monitor.getChannelAddress().orElseThrow(), List.of(root))) {
+                ChannelClient.Result report = sensor.report();
+                assertTrue("report accepted: " + report, report.isSuccess());
+            }
 
             X500Name subject = X500Name.getInstance(first.getSubjectX500Principal().getEncoded());
             EnrollmentResponse renewed = client(port, root, gatewayName, key, first).simpleEnroll(true,
