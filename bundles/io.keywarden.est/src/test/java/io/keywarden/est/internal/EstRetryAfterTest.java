@@ -97,6 +97,35 @@ class EstRetryAfterTest {
                 f.gateway.getByDevice(id).stream().map(x -> x.getSerial()).toList(), "exactly one certificate");
     }
 
+    @Test
+    void sensorsWaitingForTheCaHoldNoThread() throws Exception {
+        // two request threads (four minus Jetty's acceptor and selector), a 3 s wait for the CA, 2 s for a first
+        // request: were a waiting request to hold its thread, most of these twelve would be closed unanswered
+        f.est.close();
+        f.config.put("threads", 4);
+        f.config.put("ca.wait.ms", 3000);
+        f.config.put("first.request.deadline.ms", 2000);
+        f.config.put("connections.per.source", 64);
+        f.startEst();
+        f.proxy.block();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            List<java.util.concurrent.Future<EnrollmentResponse>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String id = "sensor-parallel-" + i;
+                Manufacturer.Device device = f.manufacturer.idevid(id);
+                answers.add(clients.submit(() -> client(device).simpleEnroll(false, EstClients.csr(Manufacturer.ec(),
+                        new X500Name("CN=" + id), EstFixture.name(id)), null)));
+            }
+            for (var a : answers) {
+                assertFalse(a.get(60, java.util.concurrent.TimeUnit.SECONDS).isCompleted(), "202 for every sensor");
+            }
+        } finally {
+            clients.shutdownNow();
+            f.proxy.unblock();
+        }
+    }
+
     private static EnrollmentResponse retryUntilIssued(ESTService client, EnrollmentResponse r) throws Exception {
         for (int i = 0; i < 60 && !r.isCompleted(); i++) {
             r = client.simpleEnroll(r);

@@ -12,9 +12,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.CertificateStatus;
@@ -72,8 +70,12 @@ public final class EnrollmentFront {
         }
     }
 
-    /** Enrollment or re-enrollment of {@code who} for the CSR's key (or, with server key generation, a new key). */
-    public Outcome enroll(Requester who, ParsedCsr csr, boolean serverKeyGen) throws Refusal {
+    /**
+     * Enrollment or re-enrollment of {@code who} for the CSR's key (or, with server key generation, a new key). The
+     * answer completes when the certificate is there or the short wait is over, on another thread: no request thread
+     * waits for the CA. It fails with a {@link Refusal} when the CA refused.
+     */
+    public CompletableFuture<Outcome> enroll(Requester who, ParsedCsr csr, boolean serverKeyGen) throws Refusal {
         String id = who.deviceId();
         String key = id + "/" + csr.getKeyId() + (serverKeyGen ? "/server" : "");
         Pending p;
@@ -82,7 +84,7 @@ public final class EnrollmentFront {
             if (p == null) {
                 Optional<Outcome> answered = answerWithoutOrdering(who, csr, serverKeyGen);
                 if (answered.isPresent()) {
-                    return answered.get();
+                    return CompletableFuture.completedFuture(answered.get());
                 }
                 p = order(who, csr, serverKeyGen);
                 pending.put(key, p);
@@ -136,25 +138,32 @@ public final class EnrollmentFront {
         return new Pending(who.deviceId(), f, serverKey, clock.instant());
     }
 
-    private Outcome await(String key, Pending p) throws Refusal {
-        try {
-            CertificateRecord r = p.order().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            pending.remove(key, p);
-            return new Issued(r, p.serverKey() == null ? null : p.serverKey().getPrivate());
-        } catch (TimeoutException e) {
-            return new Later(retryAfterSeconds);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Later(retryAfterSeconds);
-        } catch (ExecutionException e) {
-            pending.remove(key, p);
-            Throwable cause = e.getCause();
-            String msg = cause instanceof EnrollmentException ee ? ee.getMessage() : String.valueOf(cause);
-            if (msg != null && msg.startsWith("enrollment request rejected")) {
-                throw new Refusal(400, msg, msg, p.deviceId());
+    /**
+     * The answer for this request: the order's outcome if it comes within the wait, else "later". An outcome is taken
+     * out of the table only by the request that delivers it; one that arrives after its request was told "later"
+     * stays for the retry (a server-generated key exists nowhere else).
+     */
+    private CompletableFuture<Outcome> await(String key, Pending p) {
+        CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        p.order().whenComplete((record, failure) -> {
+            boolean delivered = failure == null
+                    ? answer.complete(new Issued(record, p.serverKey() == null ? null : p.serverKey().getPrivate()))
+                    : answer.completeExceptionally(refusal(failure, p.deviceId()));
+            if (delivered) {
+                pending.remove(key, p);
             }
-            throw new Refusal(500, "the CA did not issue a certificate: " + msg, "order failed: " + msg, p.deviceId());
+        });
+        return answer.completeOnTimeout(new Later(retryAfterSeconds), wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Refusal refusal(Throwable failure, String deviceId) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        String msg = cause instanceof EnrollmentException ee ? ee.getMessage() : String.valueOf(cause);
+        if (msg != null && msg.startsWith("enrollment request rejected")) {
+            return new Refusal(400, msg, msg, deviceId);
         }
+        return new Refusal(500, "the CA did not issue a certificate: " + msg, "order failed: " + msg, deviceId);
     }
 
     private void purgeStale() {

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
+import javax.servlet.AsyncContext;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -46,8 +48,10 @@ final class EstHandler extends AbstractHandler {
     private final EstAudit audit;
     private final Set<String> labels;
     private final int maxBody;
+    private final java.util.concurrent.Executor writers;
 
-    EstHandler(EstService est, EstAudit audit, Set<String> labels, int maxBody) {
+    EstHandler(EstService est, EstAudit audit, Set<String> labels, int maxBody, java.util.concurrent.Executor writers) {
+        this.writers = writers;
         this.est = est;
         this.audit = audit;
         this.labels = Set.copyOf(labels);
@@ -100,7 +104,43 @@ final class EstHandler extends AbstractHandler {
         }
         byte[] der = EstCodec.decodeBase64(body(req));
         X509Certificate[] chain = (X509Certificate[]) req.getAttribute("javax.servlet.request.X509Certificate");
-        Outcome o = est.enroll(new EnrollRequest(op, der, chain, req.getHeader("Authorization"), source));
+        CompletableFuture<Outcome> answer = est.enroll(new EnrollRequest(op, der, chain,
+                req.getHeader("Authorization"), source));
+        if (answer.isDone()) {
+            answer(op, source, resp, answer);
+            return;
+        }
+        // the CA may take a while: the request thread goes back to the pool, the answer is written when it is there
+        AsyncContext async = req.startAsync();
+        async.setTimeout(0);
+        // written on Jetty's pool: the future may complete on the CA's worker or on the JVM's one timeout thread
+        answer.whenCompleteAsync((o, e) -> {
+            try {
+                answer(op, source, (HttpServletResponse) async.getResponse(), answer);
+            } catch (IOException | RuntimeException writeFailed) {
+                LOG.debug("EST {} answer to {} not written: {}", op, source, writeFailed.toString());
+            } finally {
+                async.complete();
+            }
+        }, writers);
+    }
+
+    /** Writes a completed answer: the certificate, "later", or the refusal it failed with. */
+    private void answer(String op, String source, HttpServletResponse resp, CompletableFuture<Outcome> answer)
+            throws IOException {
+        Outcome o;
+        try {
+            o = answer.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            Refusal r = e.getCause() instanceof Refusal x ? x
+                    : new Refusal(500, "internal error", "internal error: " + e.getCause(), null);
+            if (!(e.getCause() instanceof Refusal)) {
+                LOG.error("EST {} from {} failed", op, source, e.getCause());
+            }
+            audit.refused(op, r.getStatus(), r.getAuditReason(), r.getDeviceId(), source);
+            refuse(resp, r);
+            return;
+        }
         if (o instanceof Later later) {
             resp.setStatus(202);
             resp.setHeader("Retry-After", Integer.toString(later.retryAfterSeconds()));

@@ -45,7 +45,8 @@ public final class EstServer implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);
         }
-        server = new Server(new BoundedThreadPool(limits.threads(), limits.queue(), audit));
+        BoundedThreadPool pool = new BoundedThreadPool(limits.threads(), limits.queue(), audit);
+        server = new Server(pool);
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setSslContext(tls);
         ssl.setWantClientAuth(true);
@@ -69,7 +70,7 @@ public final class EstServer implements AutoCloseable {
         guard = new ConnectionGuard(limits.perSource(), limits.firstRequest(), limits.perRequest(), audit);
         connector.addBean(guard);
         server.addConnector(connector);
-        server.setHandler(new EstHandler(est, audit, labels, limits.maxBodyBytes()));
+        server.setHandler(new EstHandler(est, audit, labels, limits.maxBodyBytes(), pool));
         server.setStopTimeout(2000);
         try {
             server.start();

@@ -3,6 +3,7 @@ package io.keywarden.est.internal.http;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import io.keywarden.api.enrollment.CertificateRecord;
@@ -54,8 +55,11 @@ public final class EstService {
         return chain;
     }
 
-    /** simpleenroll, serverkeygen (first enrollment) and simplereenroll. */
-    public Outcome enroll(EnrollRequest r) throws Refusal, IOException {
+    /**
+     * simpleenroll, serverkeygen (first enrollment) and simplereenroll. Refusals found at once are thrown; the answer
+     * completes later (certificate, "later", or a {@link Refusal} when the CA refused), delivered and audited then.
+     */
+    public CompletableFuture<Outcome> enroll(EnrollRequest r) throws Refusal, IOException {
         boolean reenroll = "simplereenroll".equals(r.operation());
         if (!reenroll && (r.tlsChain() == null || r.tlsChain().length == 0) && r.authorization() == null) {
             // no credentials at all: asked for them before any work is spent on the body (clients with a code send
@@ -73,11 +77,16 @@ public final class EstService {
                 auth.checkNotContained(who);
                 policy.checkNames(csr, who.deviceClass().allowedNames(who.deviceId()), who.deviceId());
             }
-            Outcome o = front.enroll(who, csr, "serverkeygen".equals(r.operation()));
-            if (o instanceof Issued issued) {
-                delivered(r, who, issued.record());
-            }
-            return o;
+            return front.enroll(who, csr, "serverkeygen".equals(r.operation())).thenApply(o -> {
+                if (o instanceof Issued issued) {
+                    try {
+                        delivered(r, who, issued.record());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return o;
+            });
         } catch (Refusal e) {
             throw e.forDevice(who.deviceId());
         }
