@@ -31,7 +31,12 @@ public final class EnrollmentCodeStore {
     /** What checking a code found; only {@link #ACCEPTED} lets the request on. */
     public enum Verdict { ACCEPTED, UNKNOWN, WRONG, EXPIRED, USED, OTHER_KEY }
 
-    private static final int ITERATIONS = 20_000;
+    /**
+     * PBKDF2 iterations. A code is 100 random bits (20 characters of 32): no guessing from a stolen hash is feasible
+     * even at one iteration, so stretching buys little, while every check costs the gateway this many HMACs (a flood
+     * of code attempts must not cost it much). Stored with each code, so it can change.
+     */
+    private static final int ITERATIONS = 1_000;
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     private static final int CODE_CHARS = 20;
 
@@ -58,7 +63,8 @@ public final class EnrollmentCodeStore {
         random.nextBytes(salt);
         Properties p = new Properties();
         p.setProperty("salt", Base64.getEncoder().encodeToString(salt));
-        p.setProperty("hash", Base64.getEncoder().encodeToString(hash(code.toString(), salt)));
+        p.setProperty("iterations", Integer.toString(ITERATIONS));
+        p.setProperty("hash", Base64.getEncoder().encodeToString(hash(code.toString(), salt, ITERATIONS)));
         p.setProperty("expires", expiresAt.toString());
         write(deviceId, p);
         return code.toString();
@@ -82,7 +88,8 @@ public final class EnrollmentCodeStore {
         // the slow hash outside the lock: one device's check must not queue every other device's
         byte[] salt = Base64.getDecoder().decode(stored.get().getProperty("salt"));
         byte[] expected = Base64.getDecoder().decode(stored.get().getProperty("hash"));
-        if (!MessageDigest.isEqual(expected, hash(code, salt))) {
+        int iterations = Integer.parseInt(stored.get().getProperty("iterations", Integer.toString(ITERATIONS)));
+        if (!MessageDigest.isEqual(expected, hash(code, salt, iterations))) {
             return Verdict.WRONG;
         }
         return bind(deviceId, expected, keyId);
@@ -122,9 +129,9 @@ public final class EnrollmentCodeStore {
         }
     }
 
-    private static byte[] hash(String code, byte[] salt) {
+    private static byte[] hash(String code, byte[] salt, int iterations) {
         try {
-            PBEKeySpec spec = new PBEKeySpec(code.toCharArray(), salt, ITERATIONS, 256);
+            PBEKeySpec spec = new PBEKeySpec(code.toCharArray(), salt, iterations, 256);
             return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 missing from the JDK", e);
