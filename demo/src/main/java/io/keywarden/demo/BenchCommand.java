@@ -223,7 +223,7 @@ final class BenchCommand {
     }
 
     /** Pebble is a child of this JVM (started by the harness); -1 if not found. */
-    private static long pebblePid() {
+    static long pebblePid() {
         return ProcessHandle.current().children()
                 .filter(h -> h.info().command().map(c -> c.endsWith("/pebble") || c.equals("pebble")).orElse(false))
                 .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);

@@ -8,8 +8,8 @@ import io.keywarden.demo.run.RunCommand;
 
 /**
  * Driver behind {@code ./keywarden}: {@code demo}, {@code demo-fleet} and the benchmarks ({@code bench},
- * {@code bench-revoke}, {@code bench-contain}) against a local Pebble; {@code run}, the runtime against any ACME CA
- * ({@link RunCommand}, package {@code io.keywarden.demo.run}); {@code help}.
+ * {@code bench-est}, {@code bench-revoke}, {@code bench-contain}) against a local Pebble; {@code run}, the runtime
+ * against any ACME CA ({@link RunCommand}, package {@code io.keywarden.demo.run}); {@code help}.
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
 public final class Demo {
@@ -39,6 +39,12 @@ public final class Demo {
                   default 0); enrollment.concurrency C (default 8). Reports times, certificates/s and CPU seconds.
                   --lego P: then N certificates with lego, P processes at a time, same Pebble, same real
                   http-01 validation, and the ratios. --always-valid: Pebble checks no challenge, for both.
+
+              bench-est [N] [--concurrency C] [--clients P]
+                  Local Pebble, the runtime with its EST server; N simulated sensors bootstrap over EST at once
+                  with Bouncy Castle's client (half IDevID, half one-time code; P clients at a time), then N
+                  through the direct API in the same run. Reports certificates/s, p50/p99 time to certificate
+                  and the EST front's cost per certificate.
 
               bench-revoke [N] [--lego]
                   Local Pebble, a gateway and N sensors (default 20), then one signed revocation request per
@@ -103,6 +109,8 @@ public final class Demo {
                 return new RunCommand(layout, out).run(rest);
             case "bench":
                 return new BenchCommand(layout, out).run(rest);
+            case "bench-est":
+                return new BenchEstCommand(layout, out).run(rest);
             case "bench-revoke":
                 return new BenchRevokeCommand(layout, out).run(rest);
             case "bench-contain":

@@ -29,6 +29,9 @@ public final class ItProperties {
     public static final String BUNDLE_SIMULATOR = "keywarden.it.bundle.simulator";
     /** Path of the test-pki jar (it carries OSGi headers). */
     public static final String BUNDLE_TEST_PKI = "keywarden.it.bundle.testpki";
+
+    /** The EST server bundle. */
+    public static final String BUNDLE_EST = "keywarden.it.bundle.est";
     /** Directory for Pebble work dirs and the per-test data dirs. */
     public static final String WORKDIR = "keywarden.it.workdir";
     /** Base URL of the driver's control endpoint ({@link CaControl}). */

@@ -53,6 +53,12 @@ final class KeywardenOptions {
         { "org.bitbucket.b_c", "jose4j", "0.9.6" },
         { "com.google.code.gson", "gson", "2.9.0" },
         { "dnsjava", "dnsjava", "3.6.3" },
+        // Kura's HTTP stack (Jetty 9.4.53.v20231009, javax.servlet 3.1.0), which the EST server imports
+        { "javax.servlet", "javax.servlet-api", "3.1.0" },
+        { "org.eclipse.jetty", "jetty-util", "9.4.53.v20231009" },
+        { "org.eclipse.jetty", "jetty-io", "9.4.53.v20231009" },
+        { "org.eclipse.jetty", "jetty-http", "9.4.53.v20231009" },
+        { "org.eclipse.jetty", "jetty-server", "9.4.53.v20231009" },
     };
 
     /** What Kura 5.4-5.6 has besides its API and the common bundles, and the Kura adapter imports: Gson 2.9.0. */
@@ -147,6 +153,13 @@ final class KeywardenOptions {
         for (String[] c : coordinates) {
             options.add(mavenBundle(c[0], c[1], c[2]));
         }
+    }
+
+    /** The common options plus the EST server. */
+    static Option[] estOptions() {
+        List<Option> options = new ArrayList<>(List.of(options()));
+        options.add(ourBundle(ItProperties.BUNDLE_EST));
+        return options.toArray(new Option[0]);
     }
 
     private static Option ourBundle(String property) {

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the components of the ACME, revocation, monitor and fleet bundles appear in the Kura console. Kura lists a configuration only
+ * Makes the components of the ACME, revocation, monitor, fleet and EST bundles appear in the Kura console. Kura lists a configuration only
  * while a {@link ConfigurableComponent} service carries its pid; those bundles must run without Kura, so they cannot
  * import that interface, and their components are down whenever their configuration is invalid, which is exactly when
  * the operator needs to see them. Kura finds the metatype by pid in whichever bundle declares it, so markers
@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class ConsoleRegistrations implements ConfigurationListener {
     /** Configurations of the Keywarden bundles that cannot register themselves (they must run without Kura). */
     static final List<String> SINGLETON_PIDS = List.of("io.keywarden.acme.gateway", "io.keywarden.revocation",
-            "io.keywarden.monitor", "io.keywarden.fleet");
-    static final List<String> FACTORY_PIDS = List.of("io.keywarden.acme.sensor", "io.keywarden.revocation.authority");
+            "io.keywarden.monitor", "io.keywarden.fleet", "io.keywarden.est");
+    static final List<String> FACTORY_PIDS = List.of("io.keywarden.acme.sensor", "io.keywarden.revocation.authority",
+            "io.keywarden.est.class");
     private static final String KURA_SERVICE_PID = "kura.service.pid";
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleRegistrations.class);
 

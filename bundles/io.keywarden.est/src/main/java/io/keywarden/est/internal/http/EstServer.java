@@ -1,0 +1,103 @@
+package io.keywarden.est.internal.http;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keywarden.est.internal.audit.EstAudit;
+
+/**
+ * The EST listener on Jetty 9.4 (the line Kura ships): TLS with the gateway's own identity, client certificates
+ * requested but not required, and the limits of {@link ServerLimits}.
+ */
+public final class EstServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EstServer.class);
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final ConnectionGuard guard;
+
+    public EstServer(String host, int port, ServerLimits limits, Supplier<Optional<KeyStore.PrivateKeyEntry>> identity,
+            EstService est, EstAudit audit, Set<String> labels) throws IOException {
+        SSLContext tls;
+        try {
+            tls = SSLContext.getInstance("TLS");
+            tls.init(new KeyManager[] { new ServerKeyManager(identity) }, new TrustManager[] { new DeferredClientTrust() },
+                    null);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
+        BoundedThreadPool pool = new BoundedThreadPool(limits.threads(), limits.queue(), audit);
+        server = new Server(pool);
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(tls);
+        ssl.setWantClientAuth(true);
+        ssl.setNeedClientAuth(false);
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(limits.maxHeaderBytes());
+        http.setResponseHeaderSize(8192);
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        // a sensor may reach the gateway by address: the SNI name need not match the gateway's certificate
+        http.addCustomizer(new SecureRequestCustomizer(false));
+
+        connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(ssl, "http/1.1"),
+                new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(limits.idle().toMillis());
+        connector.setAcceptQueueSize(limits.acceptQueue());
+        guard = new ConnectionGuard(limits.perSource(), limits.firstRequest(), limits.perRequest(), audit);
+        connector.addBean(guard);
+        server.addConnector(connector);
+        server.setHandler(new EstHandler(est, audit, labels, limits.maxBodyBytes(), pool));
+        server.setStopTimeout(2000);
+        try {
+            server.start();
+        } catch (Exception e) {
+            close();
+            throw new IOException("EST server cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        LOG.info("EST server listening on https://{}:{}{}", host, connector.getLocalPort(), EstHandler.PREFIX);
+    }
+
+    public InetSocketAddress address() {
+        return new InetSocketAddress(connector.getHost() == null ? "0.0.0.0" : connector.getHost(),
+                connector.getLocalPort());
+    }
+
+    public int openConnections() {
+        return guard.openConnections();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("EST server did not stop cleanly: {}", e.toString());
+        } finally {
+            guard.close();
+        }
+    }
+}

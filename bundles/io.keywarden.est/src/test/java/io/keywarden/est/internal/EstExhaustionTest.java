@@ -1,0 +1,130 @@
+package io.keywarden.est.internal;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.est.EnrollmentResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.keywarden.est.internal.audit.EstAudit.ConnectionRefusal;
+
+/**
+ * Hostile peers on other loopback addresses hold far more half-open TCP/TLS connections than the pool has threads,
+ * and drip requests byte by byte; a well-behaved sensor from its own address still gets its CA certificates and its
+ * certificate. Times are printed, not asserted.
+ */
+class EstExhaustionTest {
+    @TempDir
+    Path work;
+    EstFixture f;
+    final List<Socket> hostile = new ArrayList<>();
+    final AtomicBoolean dripping = new AtomicBoolean(true);
+    final java.util.concurrent.CountDownLatch drippersClosed = new java.util.concurrent.CountDownLatch(6);
+
+    @BeforeEach
+    void start() throws Exception {
+        f = new EstFixture(work, Map.of("threads", 8, "connections.per.source", 8, "first.request.deadline.ms", 2000));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        dripping.set(false);
+        for (Socket s : hostile) {
+            s.close();
+        }
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    @Test
+    void halfOpenAndSlowDripConnectionsDoNotKeepAWellBehavedSensorOut() throws Exception {
+        InetSocketAddress server = f.est.address();
+        InetAddress attacker = InetAddress.getByName("127.0.0.2");
+        for (int i = 0; i < 500; i++) {
+            Socket s = new Socket();
+            s.bind(new InetSocketAddress(attacker, 0));
+            s.connect(server, 5000);
+            hostile.add(s);
+        }
+        startDrippers(InetAddress.getByName("127.0.0.3"), 6, server);
+
+        long t0 = System.nanoTime();
+        var cacerts = EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, null).getCACerts();
+        long cacertsMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(cacerts.hasCertificates(), "the CA certificates");
+
+        String id = "sensor-calm-1";
+        Manufacturer.Device device = f.manufacturer.idevid(id);
+        KeyPair key = Manufacturer.ec();
+        long t1 = System.nanoTime();
+        EnrollmentResponse r = EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, device.key(),
+                device.certificate()).simpleEnroll(false, EstClients.csr(key, new X500Name("CN=" + id),
+                        EstFixture.name(id)), null);
+        long enrollMs = (System.nanoTime() - t1) / 1_000_000;
+        assertTrue(r.isCompleted(), "enrolled");
+        f.assertValidAtCa(EstClients.certificates(r.getStore()).get(0));
+        long refusedAtAccept = f.est.audit().connectionRefusals(ConnectionRefusal.PER_SOURCE_LIMIT);
+        assertTrue(refusedAtAccept >= 100, "the hostile address was held to its cap: " + refusedAtAccept + " refused");
+        // the drippers never finish their headers: the first-request deadline closes them (an event awaited, not timed)
+        assertTrue(drippersClosed.await(30, java.util.concurrent.TimeUnit.SECONDS), "slow-drip connections closed");
+        assertTrue(f.est.audit().connectionRefusals(ConnectionRefusal.DEADLINE) >= 14,
+                "the 8 admitted half-open and the 6 slow-drip connections closed by the deadline");
+        System.out.printf("EST under 500 half-open + 6 slow-drip connections: cacerts %d ms, enrollment (ACME order at "
+                + "Pebble included) %d ms; refused at accept %d%n", cacertsMs, enrollMs, refusedAtAccept);
+    }
+
+    /** TLS connections that complete the handshake, then send a request one byte at a time. */
+    private void startDrippers(InetAddress from, int n, InetSocketAddress server) throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("root", f.caRoot());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        byte[] request = ("POST /.well-known/est/simpleenroll HTTP/1.1\r\nHost: gw\r\nContent-Type: application/pkcs10"
+                + "\r\nContent-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < n; i++) {
+            Socket plain = new Socket();
+            plain.bind(new InetSocketAddress(from, 0));
+            plain.connect(server, 5000);
+            SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, "gw", server.getPort(), true);
+            s.startHandshake();
+            hostile.add(s);
+            Thread t = new Thread(() -> {
+                try {
+                    OutputStream out = s.getOutputStream();
+                    for (int b = 0; dripping.get(); b = (b + 1) % request.length) {
+                        out.write(request[b]);
+                        out.flush();
+                        Thread.sleep(50);
+                    }
+                } catch (Exception closedByServer) {
+                    drippersClosed.countDown();
+                }
+            }, "drip-" + i);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+}
