@@ -118,6 +118,32 @@ class EstEnrollmentTest {
     }
 
     @Test
+    void aSensorWhoseCertificateTheGatewayRenewedMeanwhileGetsThatOneOrRekeysWithItsPreviousCertificate()
+            throws Exception {
+        String id = "sensor-autorenewed-1";
+        Manufacturer.Device device = f.manufacturer.idevid(id);
+        KeyPair key = Manufacturer.ec();
+        X509Certificate first = issued(EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, device.key(),
+                device.certificate()).simpleEnroll(false, EstClients.csr(key, new X500Name("CN=" + id),
+                        EstFixture.name(id)), null), key, id);
+        // the gateway's own renewal (its schedule, or an operator): same key, the sensor has not seen it
+        CertificateRecord renewed = f.gateway.renew(id).toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        X500Name subject = X500Name.getInstance(first.getSubjectX500Principal().getEncoded());
+        ESTService withFirst = EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, key, first);
+
+        int calls = f.gateway.enrollCalls.get(id);
+        X509Certificate same = issued(withFirst.simpleEnroll(true, EstClients.csr(key, subject, EstFixture.name(id)),
+                null), key, id);
+        assertEquals(renewed.getSerial(), same.getSerialNumber().toString(16), "the gateway's renewal, delivered");
+        assertEquals(calls, f.gateway.enrollCalls.get(id), "nothing ordered for it");
+
+        KeyPair newKey = Manufacturer.ec();
+        X509Certificate rekeyed = issued(withFirst.simpleEnroll(true, EstClients.csr(newKey, subject,
+                EstFixture.name(id)), null), newKey, id);
+        assertEquals(rekeyed.getSerialNumber().toString(16), f.gateway.getCertificate(id).orElseThrow().getSerial());
+    }
+
+    @Test
     void aSensorWithAnEnrollmentCodeEnrollsOnceWithIt() throws Exception {
         String id = "sensor-code-1";
         String code = f.est.create(id, null).getCode();

@@ -107,11 +107,17 @@ public final class EnrollmentFront {
         boolean currentHasThisKey = current.isPresent() && !serverKeyGen && keyId(current.get()).equals(csr.getKeyId());
         CertificateRecord presented = who.presented();
         if (presented != null && presented.getStatus() != CertificateStatus.CURRENT) {
-            // the client renews with a certificate already replaced: only the retry of the request that replaced it
+            // the client renews with a certificate already replaced: the retry of the request that replaced it, or
+            // the gateway renewed it meanwhile for the same key (which the sensor holds): that key still speaks for it
             if (currentHasThisKey && !current.get().getIssuedAt().isBefore(presented.getIssuedAt())) {
                 return Optional.of(new Issued(current.get(), null));
             }
-            throw Refusal.forbidden("the certificate presented has been replaced; renew with the current one", id);
+            boolean renewedForSameKey = current.isPresent()
+                    && keyId(current.get()).equals(keyId(presented))
+                    && !current.get().getIssuedAt().isBefore(presented.getIssuedAt());
+            if (!renewedForSameKey) {
+                throw Refusal.forbidden("the certificate presented has been replaced; renew with the current one", id);
+            }
         }
         if (presented == null && currentHasThisKey) {
             return Optional.of(new Issued(current.get(), null));
