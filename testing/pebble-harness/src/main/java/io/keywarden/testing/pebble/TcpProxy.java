@@ -83,9 +83,12 @@ public final class TcpProxy implements AutoCloseable {
     /**
      * Every connection open now goes silent: bytes sent on it in either direction are read and dropped, nothing is
      * closed or reset, as when a NAT or middlebox forgets a connection. New connections are forwarded as before.
+     *
+     * @return how many client connections went silent
      */
-    public synchronized void silenceOpenConnections() {
+    public synchronized int silenceOpenConnections() {
         silenced.addAll(open);
+        return open.size() / 2;
     }
 
     public synchronized boolean isBlocked() {

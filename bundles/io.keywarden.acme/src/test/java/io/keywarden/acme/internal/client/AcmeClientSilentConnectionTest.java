@@ -50,11 +50,13 @@ class AcmeClientSilentConnectionTest {
                     Clock.systemUTC());
             client.order(OrderRequest.withKey(List.of("first.silent.keywarden.test"), KeyType.EC_P256.generate()));
 
-            proxy.silenceOpenConnections();
+            // each pooled connection costs at most one request timeout before the client lets go of it
+            int silent = proxy.silenceOpenConnections();
+            assertTrue(silent >= 1, "the client kept no connection open");
 
             int attempts = 0;
             X509Certificate leaf = null;
-            while (leaf == null && attempts < 4) {
+            while (leaf == null && attempts < silent + 3) {
                 attempts++;
                 try {
                     leaf = client.order(OrderRequest.withKey(List.of("second.silent.keywarden.test"),
@@ -64,7 +66,8 @@ class AcmeClientSilentConnectionTest {
                 }
             }
             assertTrue(leaf != null, "no certificate after " + attempts + " attempts: the silent connection was reused");
-            assertTrue(attempts <= 2, "recovered only at attempt " + attempts + ": more than one request timeout lost");
+            assertTrue(attempts <= silent + 1, "recovered only at attempt " + attempts + " with " + silent
+                    + " silent connections: a silent connection was used more than once");
             assertEquals("Valid", pebble.certStatus(leaf.getSerialNumber().toString(16)).status());
         }
     }
