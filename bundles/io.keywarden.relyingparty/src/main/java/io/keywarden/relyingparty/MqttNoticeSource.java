@@ -20,6 +20,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.keywarden.support.mqtt.PahoClients;
+
 /**
  * Feeds a {@link NoticeSubscriber} from the fleet's MQTT topic ({@code keywarden/<fleet>/revocation-notices/+},
  * retained notices arrive again on every subscription) with Eclipse Paho. Reconnects by itself; never blocks its
@@ -125,19 +127,7 @@ public final class MqttNoticeSource implements AutoCloseable {
         if (c == null) {
             return;
         }
-        try {
-            if (c.isConnected()) {
-                c.disconnect().waitForCompletion(2_000);
-            }
-        } catch (MqttException e) {
-            LOG.debug("Disconnect from {}: {}", brokerUrl, e.toString());
-        } finally {
-            try {
-                c.close(true);
-            } catch (MqttException e) {
-                LOG.debug("Close: {}", e.toString());
-            }
-        }
+        PahoClients.close(c);
     }
 
     private final class Callback implements MqttCallbackExtended {

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.URL;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManagerFactory;
@@ -27,31 +28,36 @@ import io.keywarden.relyingparty.examples.JettyExample;
 import io.keywarden.relyingparty.examples.NettyExample;
 import io.keywarden.relyingparty.examples.TomcatExample;
 
+import io.keywarden.testing.pki.Issued;
+import io.keywarden.testing.pki.TestCa;
+import io.keywarden.testing.pki.TestKeys;
+import io.keywarden.testing.pki.TestTls;
+
 /** The examples of docs/servers.md, run: Jetty 9.4 and Tomcat with real handshakes, Netty's context built. */
 class ServerExamplesTest {
     @TempDir
     Path dir;
-    private TestPki pki;
-    private TestPki.Leaf server;
-    private TestPki.Leaf sensor7;
-    private TestPki.Leaf sensor1;
+    private TestCa pki;
+    private Issued server;
+    private Issued sensor7;
+    private Issued sensor1;
     private KeyPair authority;
     private NoticeSubscriber subscriber;
 
     @BeforeEach
     void setUp() throws Exception {
-        pki = new TestPki("test-ca");
-        server = pki.issue("localhost");
+        pki = TestCa.root("test-ca");
+        server = pki.leaf("localhost").dnsNames("localhost").issue();
         sensor7 = pki.issue("sensor-7.test");
         sensor1 = pki.issue("sensor-1.test");
-        authority = TestPki.ecKey();
+        authority = TestKeys.ec();
         subscriber = new NoticeSubscriber(authority.getPublic(), "fleet-authority", DenySet.open(dir.resolve("deny")));
     }
 
     @Test
     void jettyRefusesTheRevokedDeviceAfterTheNoticeAndServesTheOthers() throws Exception {
         Server jetty = new Server();
-        ServerConnector connector = JettyExample.httpsConnector(jetty, pki.trustStore(), server.keyManagers(),
+        ServerConnector connector = JettyExample.httpsConnector(jetty, TestTls.trustStore(pki.certificate()), TestTls.keyManagers(server),
                 subscriber.denySet());
         jetty.addConnector(connector);
         jetty.setHandler(new AbstractHandler() {
@@ -67,7 +73,7 @@ class ServerExamplesTest {
         try {
             int port = connector.getLocalPort();
             assertEquals(200, get(sensor7, port));
-            subscriber.accept(RevocationTrustManagerTest.signed(RevocationTrustManagerTest.notice("t-7", sensor7.serial()), authority));
+            subscriber.accept(RevocationTrustManagerTest.signed(RevocationTrustManagerTest.notice("t-7", sensor7.serialHex()), authority));
             assertEquals(-1, get(sensor7, port), "refused at the handshake");
             assertEquals(200, get(sensor1, port));
         } finally {
@@ -90,15 +96,15 @@ class ServerExamplesTest {
             }
         });
         context.addServletMappingDecoded("/*", "ok");
-        Connector connector = TomcatExample.httpsConnector(pki.trustStore(), server.keyManagers(), subscriber.denySet(),
-                server.chain());
+        Connector connector = TomcatExample.httpsConnector(TestTls.trustStore(pki.certificate()), TestTls.keyManagers(server), subscriber.denySet(),
+                server.chain().toArray(new X509Certificate[0]));
         connector.setProperty("address", "127.0.0.1");
         tomcat.getService().addConnector(connector);
         tomcat.start();
         try {
             int port = connector.getLocalPort();
             assertEquals(200, get(sensor7, port));
-            subscriber.accept(RevocationTrustManagerTest.signed(RevocationTrustManagerTest.notice("t-7", sensor7.serial()), authority));
+            subscriber.accept(RevocationTrustManagerTest.signed(RevocationTrustManagerTest.notice("t-7", sensor7.serialHex()), authority));
             assertEquals(-1, get(sensor7, port), "refused at the handshake");
             assertEquals(200, get(sensor1, port));
         } finally {
@@ -109,16 +115,15 @@ class ServerExamplesTest {
 
     @Test
     void nettyContextUsesTheWrappedTrustManager() throws Exception {
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-        kmf.init(server.keyStore(), server.password());
-        assertNotNull(NettyExample.serverContext(pki.trustStore(), kmf, subscriber.denySet()).newEngine(
+        KeyManagerFactory kmf = TestTls.keyManagerFactory(server);
+        assertNotNull(NettyExample.serverContext(TestTls.trustStore(pki.certificate()), kmf, subscriber.denySet()).newEngine(
                 io.netty.buffer.ByteBufAllocator.DEFAULT));
     }
 
     /** The status code, or -1 when the TLS handshake (or the first read after it) fails. */
-    private int get(TestPki.Leaf client, int port) throws Exception {
+    private int get(Issued client, int port) throws Exception {
         HttpsURLConnection c = (HttpsURLConnection) new URL("https://localhost:" + port + "/readings").openConnection();
-        c.setSSLSocketFactory(pki.clientContext(client).getSocketFactory());
+        c.setSSLSocketFactory(TestTls.context(pki, client).getSocketFactory());
         c.setConnectTimeout(5_000);
         c.setReadTimeout(5_000);
         try (InputStream in = c.getInputStream()) {

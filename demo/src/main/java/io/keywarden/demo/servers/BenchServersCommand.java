@@ -20,6 +20,9 @@ import io.keywarden.relyingparty.Notice;
 import io.keywarden.relyingparty.NoticeCodec;
 import io.keywarden.relyingparty.NoticeSubscriber;
 import io.keywarden.relyingparty.RevocationTrustManager;
+import io.keywarden.testing.pki.Issued;
+import io.keywarden.testing.pki.TestKeys;
+import io.keywarden.testing.pki.TestTls;
 
 /**
  * {@code ./keywarden bench-servers [N]}: N trials (default 50). In each a fresh device holds an MQTT session on a real
@@ -47,7 +50,7 @@ public final class BenchServersCommand {
     }
 
     private int measure(ServerStage stage, int trials) throws Exception {
-        KeyPair authority = ServerPki.ecKey();
+        KeyPair authority = TestKeys.ec();
         DenySet denied = DenySet.open(work.resolve("collector/denied.properties"));
         NoticeSubscriber subscriber = new NoticeSubscriber(authority.getPublic(), "fleet-authority", denied);
         List<Double> toClosed = new ArrayList<>();
@@ -56,19 +59,19 @@ public final class BenchServersCommand {
         try (MosquittoContainment containment = new MosquittoContainment(
                     BrokerOptions.parse(stage.authorityOptions(work.resolve("authority")), null), Clock.systemUTC()).start();
                 MqttNoticeSource source = new MqttNoticeSource(stage.broker.adminUrl(), FLEET, subscriber)
-                        .socketFactory(stage.pki.clientContext(null).getSocketFactory())
+                        .socketFactory(TestTls.context(stage.pki, null).getSocketFactory())
                         .credentials(ServerStage.COLLECTOR, stage.collectorPassword.toCharArray()).start();
-                Collector collector = new Collector(RevocationTrustManager.pkix(stage.pki.trustStore(), denied)
-                        .sslContext(stage.server.keyManagers()));
+                Collector collector = new Collector(RevocationTrustManager.pkix(TestTls.trustStore(stage.pki.certificate()), denied)
+                        .sslContext(TestTls.keyManagers(stage.server)));
                 NoticePublisher publisher = new NoticePublisher(stage.noticePublisher())) {
             MqttClient notices = publisher.client;
             for (int i = 0; i < trials; i++) {
-                ServerPki.Leaf device = stage.devices.get(i);
+                Issued device = stage.devices.get(i);
                 double[] t;
                 try {
                     t = trial(stage, containment, notices, collector, device, authority, denied, i);
                 } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
-                    throw new IllegalStateException("trial " + i + " (" + device.name() + "): " + e, e);
+                    throw new IllegalStateException("trial " + i + " (" + ServerStage.name(device) + "): " + e, e);
                 }
                 toClosed.add(t[0]);
                 toRefused.add(t[1]);
@@ -82,23 +85,23 @@ public final class BenchServersCommand {
     }
 
     private double[] trial(ServerStage stage, MosquittoContainment containment, MqttClient notices, Collector collector,
-            ServerPki.Leaf device, KeyPair authority, DenySet denied, int i) throws Exception {
-        var tls = stage.pki.clientContext(device);
-        try (DeviceSession session = DeviceSession.connect(stage.broker.deviceUrl(), device.name(), tls)) {
+            Issued device, KeyPair authority, DenySet denied, int i) throws Exception {
+        var tls = TestTls.context(stage.pki, device);
+        try (DeviceSession session = DeviceSession.connect(stage.broker.deviceUrl(), ServerStage.name(device), tls)) {
             if (Collector.send(tls, collector.port(), "reading " + i) != 200) {
-                throw new IllegalStateException(device.name() + " not served before its revocation");
+                throw new IllegalStateException(ServerStage.name(device) + " not served before its revocation");
             }
             String ticket = "bench-" + i + "-" + UUID.randomUUID();
             long decided = System.nanoTime();
-            containment.contain(device.name(), ticket, "revocation");
-            Notice n = new Notice(ticket, List.of(device.serial()), List.of(device.name()), 1, Instant.now(), "fleet-authority");
+            containment.contain(ServerStage.name(device), ticket, "revocation");
+            Notice n = new Notice(ticket, List.of(device.serialHex()), List.of(ServerStage.name(device)), 1, Instant.now(), "fleet-authority");
             notices.publish("keywarden/" + FLEET + "/revocation-notices/" + Notice.topicSafe(ticket),
                     NoticeCodec.sign(n, authority.getPrivate()).getBytes(StandardCharsets.US_ASCII), 1, true);
             long refused = 0;
             long applied = 0;
             long deadline = decided + 10_000_000_000L;
             while (System.nanoTime() < deadline) {
-                if (applied == 0 && denied.isDenied(device.serial())) {
+                if (applied == 0 && denied.isDenied(device.serialHex())) {
                     applied = System.nanoTime();
                 }
                 if (Collector.send(tls, collector.port(), "reading " + i) == -1) {
@@ -108,7 +111,7 @@ public final class BenchServersCommand {
             }
             boolean lost = session.awaitLost(10_000);
             if (refused == 0 || !lost) {
-                throw new IllegalStateException(device.name() + " not contained within 10 s: "
+                throw new IllegalStateException(ServerStage.name(device) + " not contained within 10 s: "
                         + (lost ? "" : "its MQTT session is still open; ") + (refused != 0 ? "" : "the collector still serves it"));
             }
             return new double[] { (session.lostAtNanos() - decided) / 1e6, (refused - decided) / 1e6,

@@ -15,6 +15,10 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 import io.keywarden.broker.internal.mosquitto.MosquittoDynsec;
 import io.keywarden.testing.mqtt.SecureMosquitto;
+import io.keywarden.testing.pki.Issued;
+import io.keywarden.testing.pki.Pem;
+import io.keywarden.testing.pki.TestCa;
+import io.keywarden.testing.pki.TestTls;
 
 /**
  * A real Mosquitto set up as docs/servers.md says (mutual TLS for devices, dynamic security), with what a broker
@@ -27,10 +31,10 @@ final class ServerStage implements AutoCloseable {
     static final String COLLECTOR = "collector";
     static final String CLOUD = "cloud-reader";
 
-    final ServerPki pki;
-    final ServerPki.Leaf server;
+    final TestCa pki;
+    final Issued server;
     final SecureMosquitto broker;
-    final List<ServerPki.Leaf> devices = new ArrayList<>();
+    final List<Issued> devices = new ArrayList<>();
     final String adminPassword = secret();
     final String authorityPassword = secret();
     final String collectorPassword = secret();
@@ -46,10 +50,11 @@ final class ServerStage implements AutoCloseable {
 
     private ServerStage(Path work, int deviceCount) throws Exception {
         Files.createDirectories(work);
-        pki = new ServerPki();
-        server = pki.issue("localhost");
-        server.write(work.resolve("broker.pem"), work.resolve("broker.key"));
-        caFile = pki.writeCa(work.resolve("ca.pem"));
+        pki = TestCa.root("Keywarden bench CA");
+        server = pki.leaf("localhost").dnsNames("localhost").ipAddresses("127.0.0.1").issue();
+        Files.writeString(work.resolve("broker.pem"), Pem.certificate(server.certificate()));
+        Files.writeString(work.resolve("broker.key"), server.keyPem());
+        caFile = Files.writeString(work.resolve("ca.pem"), pki.certificatePem());
         broker = SecureMosquitto.start(work.resolve("mosquitto"), caFile, work.resolve("broker.pem"),
                 work.resolve("broker.key"), ADMIN, adminPassword);
         for (int i = 0; i < deviceCount; i++) {
@@ -83,11 +88,11 @@ final class ServerStage implements AutoCloseable {
                 "roles", List.of(Map.of("rolename", "notices"))));
         c.add(Map.of("command", "createClient", "username", COLLECTOR, "password", collectorPassword,
                 "roles", List.of(Map.of("rolename", "notices"))));
-        for (ServerPki.Leaf d : devices) {
-            c.add(Map.of("command", "createClient", "username", d.name(), "roles", List.of(Map.of("rolename", "sensors"))));
+        for (Issued d : devices) {
+            c.add(Map.of("command", "createClient", "username", name(d), "roles", List.of(Map.of("rolename", "sensors"))));
         }
         try (MosquittoDynsec admin = new MosquittoDynsec(broker.adminUrl(), ADMIN, adminPassword.toCharArray(),
-                pki.clientContext(null).getSocketFactory(), Duration.ofSeconds(10))) {
+                TestTls.context(pki, null).getSocketFactory(), Duration.ofSeconds(10))) {
             var answer = admin.run(c);
             if (!answer.accepted()) {
                 throw new IllegalStateException("provisioning refused by Mosquitto: " + answer.detail());
@@ -112,9 +117,14 @@ final class ServerStage implements AutoCloseable {
         MqttConnectOptions o = new MqttConnectOptions();
         o.setUserName(user);
         o.setPassword(password.toCharArray());
-        o.setSocketFactory(pki.clientContext(null).getSocketFactory());
+        o.setSocketFactory(TestTls.context(pki, null).getSocketFactory());
         client.connect(o);
         return client;
+    }
+
+    /** A device's broker identity: the CN of its certificate (Mosquitto's use_identity_as_username). */
+    static String name(Issued device) {
+        return device.certificate().getSubjectX500Principal().getName().substring("CN=".length());
     }
 
     private static String secret() {

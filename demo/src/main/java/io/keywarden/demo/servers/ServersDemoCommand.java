@@ -24,6 +24,9 @@ import io.keywarden.relyingparty.Notice;
 import io.keywarden.relyingparty.NoticeCodec;
 import io.keywarden.relyingparty.NoticeSubscriber;
 import io.keywarden.relyingparty.RevocationTrustManager;
+import io.keywarden.testing.pki.Issued;
+import io.keywarden.testing.pki.TestKeys;
+import io.keywarden.testing.pki.TestTls;
 
 /**
  * {@code ./keywarden demo-servers}: ten sensors send their readings to a real Mosquitto over mutual TLS and to an
@@ -52,7 +55,7 @@ public final class ServersDemoCommand {
     }
 
     private int show(ServerStage stage) throws Exception {
-        KeyPair authority = ServerPki.ecKey();
+        KeyPair authority = TestKeys.ec();
         DenySet denied = DenySet.open(work.resolve("collector/denied.properties"));
         NoticeSubscriber subscriber = new NoticeSubscriber(authority.getPublic(), "fleet-authority", denied);
         Map<String, AtomicInteger> atCloud = new ConcurrentHashMap<>();
@@ -60,30 +63,30 @@ public final class ServersDemoCommand {
         try (MosquittoContainment containment = new MosquittoContainment(
                     BrokerOptions.parse(stage.authorityOptions(work.resolve("authority")), null), Clock.systemUTC()).start();
                 MqttNoticeSource source = new MqttNoticeSource(stage.broker.adminUrl(), FLEET, subscriber)
-                        .socketFactory(stage.pki.clientContext(null).getSocketFactory())
+                        .socketFactory(TestTls.context(stage.pki, null).getSocketFactory())
                         .credentials(ServerStage.COLLECTOR, stage.collectorPassword.toCharArray()).start();
-                Collector collector = new Collector(RevocationTrustManager.pkix(stage.pki.trustStore(), denied)
-                        .sslContext(stage.server.keyManagers()))) {
+                Collector collector = new Collector(RevocationTrustManager.pkix(TestTls.trustStore(stage.pki.certificate()), denied)
+                        .sslContext(TestTls.keyManagers(stage.server)))) {
             MqttClient cloud = stage.passwordClient(ServerStage.CLOUD, stage.cloudPassword);
             cloud.subscribe("readings/#", 0, (topic, m) -> atCloud.computeIfAbsent(topic.substring(9), k -> new AtomicInteger())
                     .incrementAndGet());
-            for (ServerPki.Leaf d : stage.devices) {
-                sessions.add(DeviceSession.connect(stage.broker.deviceUrl(), d.name(), stage.pki.clientContext(d)));
+            for (Issued d : stage.devices) {
+                sessions.add(DeviceSession.connect(stage.broker.deviceUrl(), ServerStage.name(d), TestTls.context(stage.pki, d)));
             }
             int before = round(stage, sessions, collector, "before", atCloud);
-            ServerPki.Leaf s7 = stage.devices.get(6);
+            Issued s7 = stage.devices.get(6);
             DeviceSession session7 = sessions.get(6);
-            SSLContext tls7 = stage.pki.clientContext(s7);
+            SSLContext tls7 = TestTls.context(stage.pki, s7);
             out.printf("%d sensors send readings to Mosquitto (mutual TLS, identity = certificate CN) and to the HTTPS "
                     + "collector: %d of %d arrived%n", sessions.size(), before, 2 * sessions.size());
 
             MqttClient notices = stage.noticePublisher();
             long decided = System.nanoTime();
-            containment.contain(s7.name(), "demo-sensor-7", "revocation");
+            containment.contain(ServerStage.name(s7), "demo-sensor-7", "revocation");
             publishNotice(notices, authority, s7);
             boolean closed = session7.awaitLost(10_000);
             long refusedAt = awaitRefused(tls7, collector, decided);
-            out.printf("  CONTAINED sensor-7 (serial %s, broker identity %s)%n", s7.serial(), s7.name());
+            out.printf("  CONTAINED sensor-7 (serial %s, broker identity %s)%n", s7.serialHex(), ServerStage.name(s7));
             out.printf("  decision -> its MQTT session closed by Mosquitto: %s%n",
                     closed ? String.format("%.1f ms", (session7.lostAtNanos() - decided) / 1e6) : "NOT CLOSED");
             out.printf("  decision -> refused by the HTTPS collector:       %s%n",
@@ -108,10 +111,10 @@ public final class ServersDemoCommand {
     }
 
     /** The signed notice the authority's fleet component would publish for the accepted revocation. */
-    private static void publishNotice(MqttClient notices, KeyPair authority, ServerPki.Leaf device) throws Exception {
+    private static void publishNotice(MqttClient notices, KeyPair authority, Issued device) throws Exception {
         try {
             notices.publish("keywarden/" + FLEET + "/revocation-notices/demo-sensor-7", NoticeCodec.sign(
-                    new Notice("demo-sensor-7", List.of(device.serial()), List.of("sensor-7"), 1, Instant.now(),
+                    new Notice("demo-sensor-7", List.of(device.serialHex()), List.of("sensor-7"), 1, Instant.now(),
                             "fleet-authority"), authority.getPrivate()).getBytes(StandardCharsets.US_ASCII), 1, true);
             notices.disconnect();
         } finally {
@@ -138,15 +141,15 @@ public final class ServersDemoCommand {
         int ok = 0;
         Map<String, Integer> expected = new java.util.HashMap<>();
         for (int i = 0; i < sessions.size(); i++) {
-            ServerPki.Leaf d = stage.devices.get(i < 6 || sessions.size() == 10 ? i : i + 1);
-            int seen = atCloud.getOrDefault(d.name(), new AtomicInteger()).get();
+            Issued d = stage.devices.get(i < 6 || sessions.size() == 10 ? i : i + 1);
+            int seen = atCloud.getOrDefault(ServerStage.name(d), new AtomicInteger()).get();
             try {
-                sessions.get(i).publish("readings/" + d.name(), (label + " 21.5C").getBytes(StandardCharsets.UTF_8));
-                expected.put(d.name(), seen + 1);
+                sessions.get(i).publish("readings/" + ServerStage.name(d), (label + " 21.5C").getBytes(StandardCharsets.UTF_8));
+                expected.put(ServerStage.name(d), seen + 1);
             } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
-                out.printf("  %s: MQTT publish failed: %s%n", d.name(), e.getMessage());
+                out.printf("  %s: MQTT publish failed: %s%n", ServerStage.name(d), e.getMessage());
             }
-            if (Collector.send(stage.pki.clientContext(d), collector.port(), label) == 200) {
+            if (Collector.send(TestTls.context(stage.pki, d), collector.port(), label) == 200) {
                 ok++;
             }
         }
@@ -167,24 +170,24 @@ public final class ServersDemoCommand {
                 .allMatch(e -> atCloud.getOrDefault(e.getKey(), new AtomicInteger()).get() >= e.getValue());
     }
 
-    private static boolean reconnectRefused(ServerStage stage, ServerPki.Leaf s7, Map<String, AtomicInteger> atCloud)
+    private static boolean reconnectRefused(ServerStage stage, Issued s7, Map<String, AtomicInteger> atCloud)
             throws Exception {
-        int delivered = atCloud.getOrDefault(s7.name(), new AtomicInteger()).get();
+        int delivered = atCloud.getOrDefault(ServerStage.name(s7), new AtomicInteger()).get();
         DeviceSession again;
         try {
-            again = DeviceSession.connect(stage.broker.deviceUrl(), s7.name(), stage.pki.clientContext(s7));
+            again = DeviceSession.connect(stage.broker.deviceUrl(), ServerStage.name(s7), TestTls.context(stage.pki, s7));
         } catch (org.eclipse.paho.client.mqttv3.MqttException refusedAtConnect) {
             return true;
         }
         try (again) {
             try {
-                again.publish("readings/" + s7.name(), "after reconnect".getBytes(StandardCharsets.UTF_8));
+                again.publish("readings/" + ServerStage.name(s7), "after reconnect".getBytes(StandardCharsets.UTF_8));
             } catch (org.eclipse.paho.client.mqttv3.MqttException closedAlready) {
                 // the broker ended the session before the publish
             }
             boolean ended = again.awaitLost(5_000);
             Thread.sleep(300);
-            return ended && atCloud.getOrDefault(s7.name(), new AtomicInteger()).get() == delivered;
+            return ended && atCloud.getOrDefault(ServerStage.name(s7), new AtomicInteger()).get() == delivered;
         }
     }
 }

@@ -3,10 +3,10 @@ package io.keywarden.broker.internal;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.broker.BrokerAnswer;
 import io.keywarden.broker.internal.mosquitto.MosquittoDynsec;
 import io.keywarden.relyingparty.RejectedNoticeException;
+import io.keywarden.support.threads.ExecutorStop;
 
 /**
  * Broker containment wired for Mosquitto, with or without OSGi: the dynsec admin connection, the journaled
@@ -104,12 +105,7 @@ public final class MosquittoContainment implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ExecutorStop.now(executor, Duration.ofSeconds(5));
         dynsec.close();
     }
 }

@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.broker.internal.mosquitto.MosquittoDynsec;
 import io.keywarden.testing.mqtt.SecureMosquitto;
+import io.keywarden.testing.pki.Issued;
+import io.keywarden.testing.pki.Pem;
+import io.keywarden.testing.pki.TestCa;
+import io.keywarden.testing.pki.TestTls;
 
 /** Real Mosquitto 2 with mutual TLS, use_identity_as_username and dynamic security; devices connect with Paho. */
 abstract class BrokerTestBase {
@@ -33,20 +37,21 @@ abstract class BrokerTestBase {
 
     @TempDir
     Path dir;
-    TestPki pki;
+    TestCa pki;
     SecureMosquitto broker;
-    TestPki.Leaf sensor7;
-    TestPki.Leaf sensor8;
-    TestPki.Leaf sensor1;
+    Issued sensor7;
+    Issued sensor8;
+    Issued sensor1;
     MosquittoContainment containment;
     private final List<Device> devices = new java.util.ArrayList<>();
 
     @BeforeEach
     void startBroker() throws Exception {
-        pki = new TestPki("device-ca");
-        TestPki.Leaf server = pki.issue("localhost");
-        server.write(dir.resolve("server.pem"), dir.resolve("server.key"));
-        broker = SecureMosquitto.start(dir.resolve("mosquitto"), pki.writeCa(dir.resolve("ca.pem")),
+        pki = TestCa.root("device-ca");
+        Issued server = pki.leaf("localhost").dnsNames("localhost").ipAddresses("127.0.0.1").issue();
+        Files.writeString(dir.resolve("server.pem"), Pem.certificate(server.certificate()));
+        Files.writeString(dir.resolve("server.key"), server.keyPem());
+        broker = SecureMosquitto.start(dir.resolve("mosquitto"), caFile(),
                 dir.resolve("server.pem"), dir.resolve("server.key"), ADMIN, PASSWORD);
         sensor7 = pki.issue("sensor-7.gw.test");
         sensor8 = pki.issue("sensor-8.gw.test");
@@ -57,19 +62,24 @@ abstract class BrokerTestBase {
                 "rolename", "sensors", "acls", List.of(
                         Map.of("acltype", "publishClientSend", "topic", "readings/#", "allow", true),
                         Map.of("acltype", "subscribePattern", "topic", "readings/#", "allow", true)))));
-        for (TestPki.Leaf l : List.of(sensor7, sensor8, sensor1)) {
+        for (Issued l : List.of(sensor7, sensor8, sensor1)) {
             String cn = cn(l);
             setup.add(Map.of("command", "createClient", "username", cn));
             setup.add(Map.of("command", "addClientRole", "username", cn, "rolename", "sensors"));
         }
         try (MosquittoDynsec admin = new MosquittoDynsec(broker.adminUrl(), ADMIN, PASSWORD.toCharArray(),
-                pki.clientContext(null).getSocketFactory(), java.time.Duration.ofSeconds(5))) {
+                TestTls.context(pki, null).getSocketFactory(), java.time.Duration.ofSeconds(5))) {
             assertTrue(admin.run(setup).accepted());
         }
     }
 
-    static String cn(TestPki.Leaf leaf) {
-        return leaf.chain()[0].getSubjectX500Principal().getName().substring("CN=".length());
+    static String cn(Issued leaf) {
+        return leaf.certificate().getSubjectX500Principal().getName().substring("CN=".length());
+    }
+
+    /** The device CA as PEM, what the broker and the containment trust. */
+    Path caFile() throws Exception {
+        return Files.writeString(dir.resolve("ca.pem"), pki.certificatePem());
     }
 
     @AfterEach
@@ -90,13 +100,12 @@ abstract class BrokerTestBase {
 
     Map<String, Object> options() throws Exception {
         return Map.of(BrokerOptions.KEY_URL, broker.adminUrl(), BrokerOptions.KEY_USERNAME, ADMIN,
-                BrokerOptions.KEY_PASSWORD, PASSWORD, BrokerOptions.KEY_TRUST, pki.writeCa(dir.resolve("ca.pem")).toString(),
+                BrokerOptions.KEY_PASSWORD, PASSWORD, BrokerOptions.KEY_TRUST, caFile().toString(),
                 BrokerOptions.KEY_DATA_DIR, dir.resolve("authority").toString());
     }
 
-    Device device(TestPki.Leaf leaf) throws Exception {
-        Device d = Device.connect(broker.deviceUrl(), cn(leaf),
-                pki.clientContext(leaf));
+    Device device(Issued leaf) throws Exception {
+        Device d = Device.connect(broker.deviceUrl(), cn(leaf), TestTls.context(pki, leaf));
         devices.add(d);
         return d;
     }
@@ -118,7 +127,7 @@ abstract class BrokerTestBase {
     }
 
     /** A reconnect with the contained certificate gets nothing through and its session is ended. */
-    void assertRefusedOnReconnect(TestPki.Leaf leaf, Device observer) throws Exception {
+    void assertRefusedOnReconnect(Issued leaf, Device observer) throws Exception {
         Device again;
         try {
             again = device(leaf);

@@ -26,6 +26,8 @@ import io.keywarden.relyingparty.Notice;
 import io.keywarden.relyingparty.NoticeCodec;
 import io.keywarden.relyingparty.NoticeSubscriber;
 import io.keywarden.relyingparty.RejectedNoticeException;
+import io.keywarden.support.pem.Pem;
+import io.keywarden.testing.pki.TestKeys;
 
 /**
  * Test 2 of issue 15: forged, unknown-signer and replayed notices and a revocation refused by policy disable nothing;
@@ -36,9 +38,9 @@ class RefusedInputsTest extends BrokerTestBase {
 
     @Test
     void badNoticesAndRefusedRevocationsDisableNothingAndReplaysChangeNothing() throws Exception {
-        KeyPair authority = TestPki.ecKey();
+        KeyPair authority = TestKeys.ec();
         MosquittoContainment c = containment();
-        Map<String, String> identities = Map.of(sensor7.serial(), cn(sensor7), sensor8.serial(), cn(sensor8));
+        Map<String, String> identities = Map.of(sensor7.serialHex(), cn(sensor7), sensor8.serialHex(), cn(sensor8));
         NoticeSubscriber subscriber = new NoticeSubscriber(authority.getPublic(), AUTHORITY,
                 DenySet.open(dir.resolve("deny.properties")));
         // the authority's wiring: a verified, new notice disables the identities of its serials
@@ -53,15 +55,15 @@ class RefusedInputsTest extends BrokerTestBase {
         observer.subscribe("readings/#");
         Device s7 = device(sensor7);
 
-        byte[] forged = signed(notice("t-7", sensor7.serial()), authority);
+        byte[] forged = signed(notice("t-7", sensor7.serialHex()), authority);
         forged[forged.length - 5] ^= 1;
         assertThrows(RejectedNoticeException.class, () -> subscriber.accept(forged));
         assertThrows(RejectedNoticeException.class,
-                () -> subscriber.accept(signed(notice("t-7", sensor7.serial()), TestPki.ecKey())), "unknown signer");
+                () -> subscriber.accept(signed(notice("t-7", sensor7.serialHex()), TestKeys.ec())), "unknown signer");
         // the revocation component posts REFUSED for a request its policy refused: the component does nothing
         BrokerComponent component = new BrokerComponent(c, List.of());
         component.handleEvent(new Event(RevocationEvents.TOPIC_REFUSED, Map.of(RevocationEvents.PROPERTY_TICKET_ID, "t-r",
-                RevocationEvents.PROPERTY_SERIALS, new String[] { sensor7.serial() })));
+                RevocationEvents.PROPERTY_SERIALS, new String[] { sensor7.serialHex() })));
         component.handleEvent(new Event(FleetEvents.TOPIC_NOTICE_REJECTED, Map.of(FleetEvents.PROPERTY_ERROR, "forged")));
 
         assertEquals(Set.of(), c.contained());
@@ -70,8 +72,8 @@ class RefusedInputsTest extends BrokerTestBase {
         assertFalse(Files.exists(c.auditFile()) && Files.readString(c.auditFile()).contains("\"decided\""));
 
         // a good notice contains sensor-8; the operator lets it in again; a replay of the notice changes nothing
-        byte[] good = signed(notice("t-8", sensor8.serial()), authority);
-        assertEquals(Set.of(sensor8.serial()), subscriber.accept(good));
+        byte[] good = signed(notice("t-8", sensor8.serialHex()), authority);
+        assertEquals(Set.of(sensor8.serialHex()), subscriber.accept(good));
         assertEquals(Set.of(cn(sensor8)), c.contained());
         awaitAudit(c, "disableClient: ok");
         assertRefusedOnReconnect(sensor8, observer);
@@ -83,9 +85,9 @@ class RefusedInputsTest extends BrokerTestBase {
 
     @Test
     void onlyAnOperatorsSignedCommandEnablesAgainAndOnlyOnce() throws Exception {
-        KeyPair operator = TestPki.ecKey();
+        KeyPair operator = TestKeys.ec();
         Map<String, Object> o = new java.util.HashMap<>(options());
-        o.put(BrokerOptions.KEY_OPERATOR_KEY, TestPki.pem("PUBLIC KEY", operator.getPublic().getEncoded()));
+        o.put(BrokerOptions.KEY_OPERATOR_KEY, Pem.encode("PUBLIC KEY", operator.getPublic().getEncoded()));
         o.put(BrokerOptions.KEY_OPERATOR_ID, "ops-1");
         containment = new MosquittoContainment(BrokerOptions.parse(o, null), java.time.Clock.systemUTC()).start();
         Device observer = device(sensor1);
@@ -94,7 +96,7 @@ class RefusedInputsTest extends BrokerTestBase {
         awaitAudit(containment, "disableClient: ok");
         assertRefusedOnReconnect(sensor7, observer);
 
-        assertThrows(RejectedNoticeException.class, () -> containment.enable(command(TestPki.ecKey(), "ops-1", cn(sensor7), "j1")),
+        assertThrows(RejectedNoticeException.class, () -> containment.enable(command(TestKeys.ec(), "ops-1", cn(sensor7), "j1")),
                 "another key");
         assertThrows(RejectedNoticeException.class, () -> containment.enable(command(operator, "ops-2", cn(sensor7), "j2")),
                 "another operator id");

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -63,6 +64,7 @@ import io.keywarden.support.config.ConfigSecrets;
 import io.keywarden.support.config.ConfigurationErrors;
 import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.config.Registrations;
+import io.keywarden.support.threads.ExecutorStop;
 import io.keywarden.support.threads.NamedThreads;
 
 /**
@@ -194,12 +196,7 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             link.close();
         }
         if (executor != null) {
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ExecutorStop.now(executor, Duration.ofSeconds(5));
         }
     }
 

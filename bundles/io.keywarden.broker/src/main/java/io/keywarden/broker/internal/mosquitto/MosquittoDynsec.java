@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.broker.BrokerAnswer;
 import io.keywarden.broker.BrokerContainment;
+import io.keywarden.support.mqtt.PahoClients;
 
 /**
  * Mosquitto 2 with the dynamic-security plugin, reached as its dynsec admin (user name and password, over TLS) on a
@@ -159,19 +160,7 @@ public final class MosquittoDynsec implements BrokerContainment, AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            if (client.isConnected()) {
-                client.disconnect().waitForCompletion(2_000);
-            }
-        } catch (MqttException e) {
-            LOG.debug("Disconnect from {}: {}", url, e.toString());
-        } finally {
-            try {
-                client.close(true);
-            } catch (MqttException e) {
-                LOG.debug("Close: {}", e.toString());
-            }
-        }
+        PahoClients.close(client);
     }
 
     private final class Callback implements MqttCallbackExtended {

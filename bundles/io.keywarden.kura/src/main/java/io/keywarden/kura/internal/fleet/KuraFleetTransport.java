@@ -1,10 +1,10 @@
 package io.keywarden.kura.internal.fleet;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import org.eclipse.kura.cloudconnection.listener.CloudConnectionListener;
 import org.eclipse.kura.cloudconnection.message.KuraMessage;
@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.api.fleet.transport.FleetChannel;
 import io.keywarden.api.fleet.transport.FleetTransport;
 import io.keywarden.api.fleet.transport.FleetTransportListener;
+import io.keywarden.support.threads.ExecutorStop;
 
 /**
  * Fleet messages over the gateway's Kura cloud connection: a {@link FleetTransport} (type {@code kura-cloud}) over the
@@ -125,12 +126,7 @@ public final class KuraFleetTransport implements ConfigurableComponent, FleetTra
     @Deactivate
     void deactivate() {
         channels.clear();
-        callbacks.shutdownNow();
-        try {
-            callbacks.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ExecutorStop.now(callbacks, Duration.ofSeconds(5));
     }
 
     @Override

@@ -31,6 +31,7 @@ import io.keywarden.api.revocation.RevocationRoute;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.support.retry.Backoff;
+import io.keywarden.support.threads.ExecutorStop;
 import io.keywarden.support.threads.NamedThreads;
 
 /**
@@ -335,11 +336,6 @@ public final class RevocationQueue implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        workers.shutdownNow();
-        try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ExecutorStop.now(workers, Duration.ofSeconds(5));
     }
 }
