@@ -63,11 +63,7 @@ public final class StateStore {
     private long deviceGeneration;
     private SortedSet<String> deviceIds;
     /** Certificate records read or written in this process, per device (immutable lists) and by lowercase serial. */
-    private final Map<String, List<CertificateRecord>> certificates = new ConcurrentHashMap<>();
-    private final Map<String, CertificateRecord> bySerial = new ConcurrentHashMap<>();
-    private final Object certificateCache = new Object();
-    private long certificateGeneration;
-    private volatile boolean allCertificatesLoaded;
+    private final CertificateCache certificates = new CertificateCache(this::readCertificates, this::deviceIds);
 
     public StateStore(Path root) throws IOException {
         this.root = requireNonNull(root, "root");
@@ -290,44 +286,20 @@ public final class StateStore {
         p.setProperty("issued.at", r.getIssuedAt().toString());
         // the properties file is written last: a record exists only once its chain is on disk
         writeProperties(dir.resolve(r.getSerial() + ".properties"), p, false);
-        remember(r);
+        certificates.saved(r);
     }
 
     /**
-     * The device's certificate records, oldest first. Served from memory once read: the monitor looks serials up at
-     * every handshake and the silence check reads every device's records every few seconds, so the files are read
-     * once per device and per process; {@link #saveCertificate} keeps the copy current.
+     * The device's certificate records, oldest first. Served from memory once read (see {@link CertificateCache}); a
+     * save keeps the copy current.
      */
     public List<CertificateRecord> loadCertificates(String deviceId) throws IOException {
-        checkDeviceId(deviceId);
-        List<CertificateRecord> cached = certificates.get(deviceId);
-        if (cached != null) {
-            return cached;
-        }
-        long generation;
-        synchronized (certificateCache) {
-            generation = certificateGeneration;
-        }
-        List<CertificateRecord> read = List.copyOf(readCertificates(deviceId));
-        synchronized (certificateCache) {
-            // a record saved while we read from disk may be missing from what we read: serve it, do not cache it
-            if (generation == certificateGeneration) {
-                certificates.put(deviceId, read);
-                read.forEach(r -> bySerial.put(r.getSerial().toLowerCase(Locale.ROOT), r));
-            }
-        }
-        return read;
+        return certificates.of(checkDeviceId(deviceId));
     }
 
     /** The record with this serial (hexadecimal, any case), of any device in this store. */
     public Optional<CertificateRecord> certificateBySerial(String serial) throws IOException {
-        if (!allCertificatesLoaded) {
-            for (String id : deviceIds()) {
-                loadCertificates(id);
-            }
-            allCertificatesLoaded = true;
-        }
-        return Optional.ofNullable(bySerial.get(serial.toLowerCase(Locale.ROOT)));
+        return certificates.bySerial(serial);
     }
 
     private List<CertificateRecord> readCertificates(String deviceId) throws IOException {
@@ -343,23 +315,6 @@ public final class StateStore {
         }
         out.sort(Comparator.comparing(CertificateRecord::getIssuedAt));
         return out;
-    }
-
-    private void remember(CertificateRecord saved) {
-        synchronized (certificateCache) {
-            certificateGeneration++;
-            List<CertificateRecord> before = certificates.get(saved.getDeviceId());
-            if (before != null) {
-                List<CertificateRecord> after = new ArrayList<>(before);
-                after.removeIf(r -> r.getSerial().equalsIgnoreCase(saved.getSerial()));
-                after.add(saved);
-                after.sort(Comparator.comparing(CertificateRecord::getIssuedAt));
-                certificates.put(saved.getDeviceId(), List.copyOf(after));
-            } else if (allCertificatesLoaded) {
-                certificates.put(saved.getDeviceId(), List.of(saved));
-            }
-            bySerial.put(saved.getSerial().toLowerCase(Locale.ROOT), saved);
-        }
     }
 
     private CertificateRecord readCertificate(Path propertiesFile) throws IOException {
