@@ -62,7 +62,9 @@ public class Dns01IT extends KeywardenTestSupport {
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {
         TestCas.ensureDnsStarted();
-        return KeywardenOptions.options();
+        // no servlet API (nor Jetty): the premise of the whiteboard test; nothing else here serves HTTP
+        return KeywardenOptions.withOurBundles(KeywardenOptions.platformWithout("javax.servlet-api", "jetty-util",
+                "jetty-io", "jetty-http", "jetty-server"));
     }
 
     private static String name(String host) {

@@ -135,6 +135,7 @@ public class EstIT extends MonitorTestSupport {
 
             // an ordinary sensor for the monitor: its report over mutual TLS is accepted
             DeviceMonitor monitor = startMonitor(Map.of());
+            startRevocation(monitor, gatewayName); // the channel admits no one without a deny list
             try (SimulatedSensor sensor = new SimulatedSensor("sensor-1", key, chain, Profile.WELL_BEHAVED,
                     monitor.getChannelAddress().orElseThrow(), List.of(root))) {
                 ChannelClient.Result report = sensor.report();
