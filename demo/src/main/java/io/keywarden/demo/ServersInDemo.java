@@ -84,10 +84,10 @@ final class ServersInDemo implements AutoCloseable {
         try {
             servers.startCloudReader();
             servers.startCollector(FLEET, noticeKey.getPublic(), NOTICE_SIGNER);
-            for (Map.Entry<String, KeyPair> e : keys.entrySet()) {
-                StateDir.Cert c = certs.get(e.getKey());
-                servers.connect(e.getKey(), c.identifiers().get(0), e.getValue(), Crypto.readChain(c.chainFile()));
-            }
+            Map<String, SensorServers.Device> devices = new LinkedHashMap<>();
+            keys.forEach((id, key) -> devices.put(id, new SensorServers.Device(certs.get(id).identifiers().get(0), key,
+                    Crypto.readChain(certs.get(id).chainFile()))));
+            servers.connectAll(devices);
         } catch (Exception e) {
             throw new DemoException("the sensors could not connect to the demo's servers: " + e);
         }

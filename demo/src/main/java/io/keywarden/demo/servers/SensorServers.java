@@ -189,13 +189,57 @@ public final class SensorServers implements AutoCloseable {
                 server.chain())));
     }
 
-    /** A device's MQTT session over mutual TLS with its key and the chain Pebble issued. */
-    public void connect(String deviceId, String brokerIdentity, KeyPair key, List<X509Certificate> chain)
-            throws Exception {
-        SSLContext context = clientContext(keyManagers(key, chain));
-        tls.put(deviceId, context);
-        identities.put(deviceId, brokerIdentity);
-        sessions.put(deviceId, DeviceSession.connect(broker.deviceUrl(), brokerIdentity, context));
+    /** A device: its broker user name (the certificate's CN), its key and the chain its CA issued. */
+    public record Device(String brokerIdentity, KeyPair key, List<X509Certificate> chain) {
+    }
+
+    /** Every device's MQTT session over mutual TLS, opened in parallel (each handshake waits on the broker). */
+    public void connectAll(Map<String, Device> devices) throws Exception {
+        Map<String, java.util.concurrent.Future<DeviceSession>> pending = new LinkedHashMap<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(devices.size(), 10)));
+        try {
+            for (Map.Entry<String, Device> e : devices.entrySet()) {
+                Device d = e.getValue();
+                SSLContext context = clientContext(keyManagers(d.key(), d.chain()));
+                tls.put(e.getKey(), context);
+                identities.put(e.getKey(), d.brokerIdentity());
+                pending.put(e.getKey(), pool.submit(() -> DeviceSession.connect(broker.deviceUrl(), d.brokerIdentity(),
+                        context)));
+            }
+            for (Map.Entry<String, java.util.concurrent.Future<DeviceSession>> e : pending.entrySet()) {
+                sessions.put(e.getKey(), e.getValue().get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Whether the broker's log shows that it ended (by administrative action) the last session of this user name, or
+     * that the name has not connected since line {@code sinceLine}: what a reconnect of a contained identity must come
+     * to. A client that gave up on its own would not count.
+     */
+    boolean lastSessionEnded(String brokerIdentity, int sinceLine) throws java.io.IOException {
+        List<String> lines = Files.readAllLines(broker.logFile(), StandardCharsets.UTF_8);
+        String clientId = null;
+        boolean ended = true;
+        for (String line : lines.subList(Math.min(sinceLine, lines.size()), lines.size())) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("New client connected from \\S+ as (\\S+) \\(.*u'"
+                    + java.util.regex.Pattern.quote(brokerIdentity) + "'\\)").matcher(line);
+            if (m.find()) {
+                clientId = m.group(1);
+                ended = false;
+            } else if (clientId != null && line.contains("Client " + clientId + " ")
+                    && line.contains("disconnected by administrative action")) {
+                ended = true;
+            }
+        }
+        return ended;
+    }
+
+    int brokerLogLines() throws java.io.IOException {
+        return Files.exists(broker.logFile()) ? Files.readAllLines(broker.logFile(), StandardCharsets.UTF_8).size() : 0;
     }
 
     SSLContext tls(String deviceId) {
