@@ -66,7 +66,7 @@ final class ContainmentDemo {
             java.util.concurrent.Future<ServersInDemo.Contained> watch = servers.watch(MALICIOUS);
             long revokedNanos = awaitRevoked(bad.serial(), c.actStartedNanos(), 20_000);
             long since = System.nanoTime();
-            ServersInDemo.Contained atServers = awaitServers(watch);
+            ServersInDemo.Contained atServers = ServersInDemo.await(watch);
             ServersInDemo.Round serversAfter = servers.round("after the containment");
             // the others keep working meanwhile
             Thread.sleep(Math.max(0, 3000 - (System.nanoTime() - since) / 1_000_000L));
@@ -92,15 +92,6 @@ final class ContainmentDemo {
                         + servers.brokerLog() + ", runtime log " + stage.runtimeLog + ")");
             }
             report(fleet, sensorIds, acceptedBefore);
-        }
-    }
-
-    private static ServersInDemo.Contained awaitServers(java.util.concurrent.Future<ServersInDemo.Contained> watch)
-            throws InterruptedException {
-        try {
-            return watch.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new DemoException("watching the servers failed: " + e);
         }
     }
 

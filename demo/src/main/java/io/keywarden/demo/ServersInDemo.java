@@ -128,6 +128,14 @@ final class ServersInDemo implements AutoCloseable {
         return task;
     }
 
+    static Contained await(java.util.concurrent.Future<Contained> watch) throws InterruptedException {
+        try {
+            return watch.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new DemoException("watching the servers failed: " + e);
+        }
+    }
+
     /** Prints what the servers did, with times from the malicious act; true if the device is out of both. */
     boolean print(Contained contained, String deviceId, long actStartedNanos) {
         ServerChecks.Contained c = contained.times();

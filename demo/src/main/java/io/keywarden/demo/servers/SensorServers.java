@@ -224,9 +224,10 @@ public final class SensorServers implements AutoCloseable {
         List<String> lines = Files.readAllLines(broker.logFile(), StandardCharsets.UTF_8);
         String clientId = null;
         boolean ended = true;
+        java.util.regex.Pattern connected = java.util.regex.Pattern.compile("New client connected from \\S+ as (\\S+) "
+                + "\\(.*u'" + java.util.regex.Pattern.quote(brokerIdentity) + "'\\)");
         for (String line : lines.subList(Math.min(sinceLine, lines.size()), lines.size())) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("New client connected from \\S+ as (\\S+) \\(.*u'"
-                    + java.util.regex.Pattern.quote(brokerIdentity) + "'\\)").matcher(line);
+            java.util.regex.Matcher m = connected.matcher(line);
             if (m.find()) {
                 clientId = m.group(1);
                 ended = false;

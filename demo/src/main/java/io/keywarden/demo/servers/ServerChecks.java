@@ -100,7 +100,8 @@ public final class ServerChecks {
         int logLine = brokerLogLines();
         DeviceSession again;
         try {
-            // Mosquitto ends such a session before answering the CONNECT; Paho then waits for the CONNACK to time out
+            // the authority ends such a session milliseconds after the CONNECT; when that comes before Paho has taken
+            // the CONNACK, Paho only reports a timeout: the broker's log says whether the broker ended it
             again = DeviceSession.connect(servers.deviceUrl(), servers.identity(deviceId), servers.tls(deviceId), 1_500);
         } catch (MqttException refusedAtConnect) {
             return endedByBroker(servers.identity(deviceId), logLine);
