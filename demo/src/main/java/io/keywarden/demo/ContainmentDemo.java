@@ -23,11 +23,13 @@ final class ContainmentDemo {
 
     private final LocalStage stage;
     private final ContainmentStage contain;
+    private final ServersInDemo servers;
     private final PrintStream out;
 
-    ContainmentDemo(LocalStage stage, ContainmentStage contain, PrintStream out) {
+    ContainmentDemo(LocalStage stage, ContainmentStage contain, ServersInDemo servers, PrintStream out) {
         this.stage = stage;
         this.contain = contain;
+        this.servers = servers;
         this.out = out;
     }
 
@@ -38,16 +40,22 @@ final class ContainmentDemo {
         Map<String, StateDir.Cert> certs = stage.state().current();
         List<X509Certificate> roots = stage.pebble.rootCertificates();
         List<SimulatedSensor> sensors = new ArrayList<>();
+        Map<String, KeyPair> keys = new java.util.LinkedHashMap<>();
         for (String id : sensorIds) {
             KeyPair key = ownKeys.containsKey(id) ? ownKeys.get(id) : contain.gatewayHeldKey(id);
             Profile p = id.equals(MALICIOUS) ? Profile.UNKNOWN_FIRMWARE : Profile.WELL_BEHAVED;
             sensors.add(contain.sensor(id, key, certs.get(id), p, roots));
+            keys.put(id, key);
         }
         try (SensorFleet fleet = new SensorFleet(sensors, Duration.ofMillis(500))) {
             fleet.start();
-            Thread.sleep(3000);
+            long started = System.nanoTime();
+            servers.connect(keys, certs); // while the sensors report to the channel
+            Thread.sleep(Math.max(0, 3000 - (System.nanoTime() - started) / 1_000_000L));
             out.printf("  %d sensors reporting; %s accepted so far%n", sensors.size(),
                     sensorIds.stream().mapToLong(id -> fleet.counts(id).accepted()).sum());
+            ServersInDemo.Round serversBefore = servers.round("before the act");
+            servers.print(serversBefore);
 
             SimulatedSensor bad = fleet.pause(MALICIOUS);
             out.println("  " + MALICIOUS + " is reflashed with unknown firmware and reports it ...");
@@ -55,8 +63,13 @@ final class ContainmentDemo {
             if (c.refusedNanos() < 0) {
                 throw new DemoException(MALICIOUS + " was still served 10 s after its malicious report");
             }
+            java.util.concurrent.Future<ServersInDemo.Contained> watch = servers.watch(MALICIOUS);
             long revokedNanos = awaitRevoked(bad.serial(), c.actStartedNanos(), 20_000);
-            Thread.sleep(3000); // the others keep working meanwhile
+            long since = System.nanoTime();
+            ServersInDemo.Contained atServers = ServersInDemo.await(watch);
+            ServersInDemo.Round serversAfter = servers.round("after the containment");
+            // the others keep working meanwhile
+            Thread.sleep(Math.max(0, 3000 - (System.nanoTime() - since) / 1_000_000L));
             Map<String, Long> acceptedBefore = new java.util.HashMap<>();
             sensorIds.forEach(id -> acceptedBefore.put(id, fleet.counts(id).accepted()));
             Thread.sleep(1500);
@@ -71,7 +84,13 @@ final class ContainmentDemo {
                     c.refusalMillis(), c.refusal());
             out.printf(Locale.ROOT, "  malicious report -> Revoked at Pebble:        %.1f ms%n",
                     (revokedNanos - c.actStartedNanos()) / 1e6);
+            boolean serversContained = servers.print(atServers, MALICIOUS, c.actStartedNanos());
+            servers.print(serversAfter);
             out.println();
+            if (!serversBefore.ok() || !serversContained || !serversAfter.ok()) {
+                throw new DemoException("containment demo FAILED at the servers (broker log "
+                        + servers.brokerLog() + ", runtime log " + stage.runtimeLog + ")");
+            }
             report(fleet, sensorIds, acceptedBefore);
         }
     }
@@ -113,7 +132,8 @@ final class ContainmentDemo {
             problems.forEach(p -> out.println("  problem: " + p));
             throw new DemoException("containment demo FAILED");
         }
-        out.println("Contained: " + MALICIOUS + " is refused on the channel and Revoked at the CA; the other "
+        out.println("Contained: " + MALICIOUS + " is refused on the channel, by Mosquitto and by the HTTPS collector, "
+                + "and Revoked at the CA; the other "
                 + (ids.size() - 1) + " stay Valid and keep working.");
     }
 }

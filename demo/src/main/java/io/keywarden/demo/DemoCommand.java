@@ -42,6 +42,11 @@ final class DemoCommand {
     int run(List<String> args) {
         parseArgs(args);
         Instant t0 = Instant.now();
+        // before any TLS in this JVM: the collector resumes sessions only through its cache, which a denial empties
+        System.setProperty("jdk.tls.server.enableSessionTicketExtension", "false");
+        // the broker admin and the collector's notice subscriber log each connection; the demo prints what matters
+        System.setProperty("org.slf4j.simpleLogger.log.io.keywarden", System.getProperty(
+                "org.slf4j.simpleLogger.log.io.keywarden", "warn"));
         Path runtimeJar = layout.requireRuntimeJar();
         Path work = layout.demoDir();
         out.println("Keywarden demo: a gateway and " + SENSORS + " sensors enroll with a local Pebble ACME CA");
@@ -50,20 +55,28 @@ final class DemoCommand {
                     + stage.pebble.httpPort() + ")");
             ContainmentStage contain = ContainmentStage.configure(stage, GATEWAY, 20);
             Devices devices = configureDevices(stage, work);
-            RuntimeProcess rt = stage.startRuntime(runtimeJar, List.of());
-            out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
-
-            Set<String> expected = new LinkedHashSet<>();
-            expected.add(GATEWAY);
-            expected.addAll(devices.sensors().keySet());
-            Duration enrolled = awaitEnrollment(stage, rt, expected);
-            checkCertificates(stage, expected, devices.ownKeys());
-            out.printf(Locale.ROOT, "All %d certificates are Valid at the CA and chain to Pebble's root "
-                    + "(runtime start to all enrolled: %.1f s).%n%n", expected.size(), enrolled.toMillis() / 1000.0);
-            contain(stage, contain, devices);
+            try (ServersInDemo servers = ServersInDemo.configure(stage, brokerIdentities(devices), out)) {
+                enrollAndContain(stage, contain, devices, servers, runtimeJar);
+            }
             out.printf(Locale.ROOT, "Demo wall time: %.1f s.%n", Duration.between(t0, Instant.now()).toMillis() / 1000.0);
             return 0;
         }
+    }
+
+    /** Starts the runtime, waits until every device is enrolled and checked, then contains one sensor. */
+    private void enrollAndContain(LocalStage stage, ContainmentStage contain, Devices devices, ServersInDemo servers,
+            Path runtimeJar) {
+        RuntimeProcess rt = stage.startRuntime(runtimeJar, List.of());
+        out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
+
+        Set<String> expected = new LinkedHashSet<>();
+        expected.add(GATEWAY);
+        expected.addAll(devices.sensors().keySet());
+        Duration enrolled = awaitEnrollment(stage, rt, expected);
+        checkCertificates(stage, expected, devices.ownKeys());
+        out.printf(Locale.ROOT, "All %d certificates are Valid at the CA and chain to Pebble's root "
+                + "(runtime start to all enrolled: %.1f s).%n%n", expected.size(), enrolled.toMillis() / 1000.0);
+        contain(stage, contain, devices, servers);
     }
 
     private void parseArgs(List<String> args) {
@@ -175,15 +188,20 @@ final class DemoCommand {
     }
 
     /** The sensors report to the monitor and one of them is contained. */
-    private void contain(LocalStage stage, ContainmentStage contain, Devices devices) {
+    private void contain(LocalStage stage, ContainmentStage contain, Devices devices, ServersInDemo servers) {
         Map<String, KeyPair> keys = new LinkedHashMap<>();
         devices.ownKeys().forEach((id, k) -> keys.put(id, k.keyPair()));
         try {
-            new ContainmentDemo(stage, contain, out).run(keys, new ArrayList<>(devices.sensors().keySet()));
+            new ContainmentDemo(stage, contain, servers, out).run(keys, new ArrayList<>(devices.sensors().keySet()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DemoException("interrupted");
         }
+    }
+
+    /** Each sensor's broker user name: its first DNS name, which Pebble writes as the certificate's CN. */
+    private static List<String> brokerIdentities(Devices devices) {
+        return devices.sensors().values().stream().map(s -> s.dnsNames().get(0)).toList();
     }
 
     static String keyHolder(StateDir.Cert c) {

@@ -39,7 +39,10 @@ final class DemoFleetCommand {
         }
         Path runtimeJar = layout.requireRuntimeJar();
         out.printf(Locale.ROOT, "Keywarden demo-fleet: a gateway with %d sensors and the fleet authority, two runtimes, "
-                + "one Pebble (real http-01), one Mosquitto%n", n);
+                + "one Pebble (real http-01), one Mosquitto for the fleet's messages and one cloud broker%n", n);
+        // the cloud broker's admin connection logs each (re)connection; the demo prints what matters
+        System.setProperty("org.slf4j.simpleLogger.log.io.keywarden", System.getProperty(
+                "org.slf4j.simpleLogger.log.io.keywarden", "warn"));
         try (FleetStage fleet = FleetStage.start(layout.demoDir())) {
             List<ConfigFiles.Sensor> sensors = new ArrayList<>();
             Set<String> devices = new TreeSet<>(Set.of(GATEWAY));
@@ -50,12 +53,22 @@ final class DemoFleetCommand {
             }
             fleet.configureGateway(GATEWAY, sensors);
             fleet.configureAuthority();
+            try (FleetBrokerSession cloud = FleetBrokerSession.configure(fleet, GATEWAY, out)) {
+                return enrollAndCompromise(fleet, cloud, runtimeJar, n, devices);
+            }
+        }
+    }
+
+    /** Starts both runtimes, waits for enrollment and the inventory at the authority, then revokes the gateway. */
+    private int enrollAndCompromise(FleetStage fleet, FleetBrokerSession cloud, Path runtimeJar, int n,
+            Set<String> devices) {
+        try {
             Instant start = Instant.now();
             RuntimeProcess g = fleet.startGateway(runtimeJar);
             RuntimeProcess a = fleet.startAuthority(runtimeJar);
             out.println("  gateway      pid " + g.pid() + ", log " + fleet.gateway.runtimeLog);
             out.println("  authority    pid " + a.pid() + ", log " + fleet.authorityLog());
-            out.println("  broker       " + fleet.broker.url());
+            out.println("  broker       " + fleet.broker.url() + " (fleet messages); cloud broker " + cloud.deviceUrl());
             Set<String> missing = fleet.gateway.awaitCurrent(devices, 120_000, have -> { });
             if (!missing.isEmpty()) {
                 throw new DemoException("not enrolled: " + LocalStage.abbreviate(missing) + "\n" + g.tail(40));
@@ -70,6 +83,8 @@ final class DemoFleetCommand {
             out.printf(Locale.ROOT, "  enrolled     gateway and %d sensors %d ms after start; the authority holds their "
                     + "inventory and the escrow deposit %d ms later%n", n, ms(start, enrolled), ms(enrolled, known));
 
+            cloud.connectGateway();
+            var watch = cloud.watch();
             FleetStage.Outcome o = fleet.compromise(GATEWAY, KEY_COMPROMISE, serials, 60_000);
             out.println();
             out.printf(Locale.ROOT, "RESULT COMPROMISED_GATEWAY %s (%d certificates)%n", GATEWAY, serials.size());
@@ -77,7 +92,11 @@ final class DemoFleetCommand {
                     o.submitToRevokedMillis());
             out.printf(Locale.ROOT, "  submit at the authority -> all denied at the gateway (its deny list)   %d ms%n",
                     o.submitToDeniedMillis());
+            cloud.report(watch, o.submitted());
             return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoException("interrupted");
         }
     }
 

@@ -24,8 +24,13 @@ final class DeviceSession implements AutoCloseable {
     }
 
     static DeviceSession connect(String url, String name, SSLContext tls) throws MqttException {
+        return connect(url, name, tls, 5_000);
+    }
+
+    /** As {@link #connect(String, String, SSLContext)}, waiting at most {@code waitMillis} for each answer. */
+    static DeviceSession connect(String url, String name, SSLContext tls, long waitMillis) throws MqttException {
         MqttClient c = new MqttClient(url, name + "-" + System.nanoTime(), new MemoryPersistence());
-        c.setTimeToWait(5_000);
+        c.setTimeToWait(waitMillis);
         DeviceSession s = new DeviceSession(c);
         c.setCallback(new MqttCallback() {
             @Override
