@@ -111,7 +111,7 @@ final class ChannelRequests extends AbstractHandler {
             return null;
         }
         if (!devices.attach(remote, client)) {
-            refusals.refused(ConnectionRefusal.PER_DEVICE_LIMIT, source);
+            refusals.refused(ConnectionRefusal.PER_DEVICE_LIMIT, source, client.deviceId());
             HttpResponse.error(429, "device " + client.deviceId() + " already holds " + options.perDevice()
                     + " connections").writeTo(resp);
             return null;

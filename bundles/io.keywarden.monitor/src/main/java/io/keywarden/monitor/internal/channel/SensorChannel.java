@@ -57,16 +57,17 @@ public final class SensorChannel implements AutoCloseable {
 
         @Override
         public void refusedConnection(ConnectionRefusal kind, String source) {
-            refused(kind, source);
+            refused(kind, source, "");
         }
 
-        void refused(ConnectionRefusal kind, String source) {
+        void refused(ConnectionRefusal kind, String source, String detail) {
             long post = counter.count(kind);
             if (post > 0 && kind != ConnectionRefusal.HANDSHAKE_FAILED) { // handshakes post their own reason
                 admission.refused("connection", kind.name().toLowerCase(Locale.ROOT).replace('_', ' ')
                         + (post > 1 ? " (" + post + " since the last event)" : ""), null, source);
             }
-            log.warn("Sensor channel: connection from {} refused: {} ({} so far)", source, kind, counter.total(kind));
+            log.warn("Sensor channel: connection from {} refused: {}{} ({} so far)", source, kind,
+                    detail.isEmpty() ? "" : ": " + detail, counter.total(kind));
         }
 
         long total(ConnectionRefusal kind) {
@@ -187,14 +188,17 @@ public final class SensorChannel implements AutoCloseable {
             SSLEngine engine = event.getSSLEngine();
             String source = engine.getPeerHost() + ":" + engine.getPeerPort();
             ClientCertificateGate.Refusal r = refusalIn(failure);
+            String reason;
             if (r != null) {
-                admission.refused("handshake", r.getMessage(), r.serial(), source);
+                reason = r.getMessage();
+                admission.refused("handshake", reason, r.serial(), source);
             } else {
                 String msg = String.valueOf(failure.getMessage());
-                admission.refused("handshake", msg.contains("Empty client certificate chain") ? "no client certificate"
-                        : "TLS handshake failed: " + msg, null, source);
+                reason = msg.contains("Empty client certificate chain") ? "no client certificate"
+                        : "TLS handshake failed: " + msg;
+                admission.refused("handshake", reason, null, source);
             }
-            refusals.refused(ConnectionRefusal.HANDSHAKE_FAILED, engine.getPeerHost());
+            refusals.refused(ConnectionRefusal.HANDSHAKE_FAILED, engine.getPeerHost(), reason);
         }
 
         private static ClientCertificateGate.Refusal refusalIn(Throwable t) {
