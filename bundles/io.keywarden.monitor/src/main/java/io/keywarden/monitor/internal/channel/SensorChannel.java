@@ -94,6 +94,9 @@ public final class SensorChannel implements AutoCloseable {
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(options.maxHead());
+        // answers are short JSON documents: small response buffers keep a thousand connections in a small heap
+        http.setOutputBufferSize(4096);
+        http.setOutputAggregationSize(1024);
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
         // dispatch at the head: a chunked or oversized body is refused before any of it is awaited or read
