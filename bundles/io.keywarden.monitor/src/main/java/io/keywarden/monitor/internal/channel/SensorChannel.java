@@ -44,6 +44,8 @@ import io.keywarden.support.http.RefusalSink;
  */
 public final class SensorChannel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SensorChannel.class);
+    private static final int SESSION_CACHE = 2048;
+    private static final int SESSION_SECONDS = 3600;
 
     /** Connection refusals: counted, posted at most once a second per kind with their number, logged rate-limited. */
     static final class Refusals implements RefusalSink {
@@ -139,6 +141,9 @@ public final class SensorChannel implements AutoCloseable {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(new KeyManager[] { new GatewayKeyManager(gatewayIdentity) }, new TrustManager[] { gate },
                 new SecureRandom());
+        // JSSE keeps up to 20,480 sessions for a day by default, each with its peer's chain: bound what they hold
+        tls.getServerSessionContext().setSessionCacheSize(SESSION_CACHE);
+        tls.getServerSessionContext().setSessionTimeout(SESSION_SECONDS);
         SensorChannel channel = new SensorChannel(options, admission, tls, gate, handler);
         try {
             channel.server.start();
