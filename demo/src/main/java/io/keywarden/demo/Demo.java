@@ -66,6 +66,11 @@ public final class Demo {
                   N devices (default 50) contained one at a time: p50/p99 from the decision to the broker session
                   closed and to the HTTPS collector refusing.
 
+              bench-channel [N] [--seconds S]
+                  Local Pebble, the runtime with the monitor, N sensors (default 1000) enrolled; then from this
+                  process each reports once a second for S seconds (default 30) over a kept-alive connection, and
+                  again with a new connection per report. Reports sensors served, p50/p99 and the runtime's CPU.
+
               demo-fleet [N]
                   A gateway with N sensors (default 10) and the fleet authority as two runtimes that share only a
                   local Pebble and a Mosquitto broker. The authority learns the gateway's certificates and escrow
@@ -119,6 +124,8 @@ public final class Demo {
                 return BenchServers.demo(layout, out);
             case "bench-servers":
                 return BenchServers.run(layout, rest, out);
+            case "bench-channel":
+                return new BenchChannelCommand(layout, out).run(rest);
             case "demo-fleet":
                 return new DemoFleetCommand(layout, out).run(rest);
             case "help":

@@ -103,7 +103,7 @@ public final class EstRuntime implements EnrollmentCodes, EstCommands.Status, Au
         b.append("refused: 400=").append(audit.refusedCount(400)).append(" 401=").append(audit.refusedCount(401))
                 .append(" 403=").append(audit.refusedCount(403)).append(" 413=").append(audit.refusedCount(413))
                 .append(" 415=").append(audit.refusedCount(415)).append(" 429=").append(audit.refusedCount(429));
-        for (EstAudit.ConnectionRefusal r : EstAudit.ConnectionRefusal.values()) {
+        for (io.keywarden.support.http.ConnectionRefusal r : io.keywarden.support.http.ConnectionRefusal.values()) {
             b.append(' ').append(r.name().toLowerCase()).append('=').append(audit.connectionRefusals(r));
         }
         return b.append('\n').toString();

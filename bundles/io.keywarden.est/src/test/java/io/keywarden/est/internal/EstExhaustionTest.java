@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.keywarden.est.internal.audit.EstAudit.ConnectionRefusal;
+import io.keywarden.support.http.ConnectionRefusal;
 
 /**
  * Hostile peers on other loopback addresses hold far more half-open TCP/TLS connections than the pool has threads,

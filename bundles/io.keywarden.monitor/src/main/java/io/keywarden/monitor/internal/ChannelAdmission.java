@@ -1,5 +1,6 @@
 package io.keywarden.monitor.internal;
 
+import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
@@ -23,13 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The channel's view of the gateway's certificates and decisions. Certificate records are remembered by serial
- * (records do not change in what the channel needs: device and certificate); unknown serials are looked up again at
- * most once a second each, so a foreign client cannot make every handshake read the store.
+ * The channel's view of the gateway's certificates and decisions. Certificate records are kept in an in-memory index
+ * by serial (records do not change in what the channel needs: device and certificate), reloaded from the inventory
+ * when an unknown serial shows up, at most once a second, so a foreign client cannot make every handshake read the
+ * store and a thousand sensors connecting at once cost one read.
  */
 final class ChannelAdmission implements Admission {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelAdmission.class);
-    private static final long NEGATIVE_NANOS = 1_000_000_000L;
+    static final long REINDEX_NANOS = 1_000_000_000L;
     static final int EVENTS_PER_SECOND = 50;
     private static final long CA_NANOS = 5_000_000_000L;
     /** Reading every record is costly with many sensors; issuers of older certificates change rarely. */
@@ -40,8 +41,11 @@ final class ChannelAdmission implements Admission {
     private final List<DenyList> denyLists;
     private final QuarantineStore quarantine;
     private final Containment.EventSink events;
-    private final Map<String, CertificateRecord> records = new ConcurrentHashMap<>();
-    private final Map<String, Long> unknown = new ConcurrentHashMap<>();
+    private final Object reindex = new Object();
+    private volatile Map<String, CertificateRecord> index = Map.of();
+    private volatile long indexedAt;
+    /** Serials that missed since the last clear: a serial's first miss reloads at once (a sensor just enrolled). */
+    private final Set<String> missed = new HashSet<>();
     private volatile Set<X509Certificate> issuers = Set.of();
     private volatile Set<X509Certificate> inventoryIssuers = Set.of();
     private volatile long issuersAt;
@@ -85,28 +89,43 @@ final class ChannelAdmission implements Admission {
         return issuers;
     }
 
+    /**
+     * From the in-memory index of the inventory, by serial: no disk read in a handshake for a known sensor. A serial
+     * not in it reloads the index (one reader at a time, the others wait for its result): at its first miss, then at
+     * most once per {@value #REINDEX_NANOS} ns. Only certificates that already passed PKIX validation against this
+     * gateway's CA get here, so each new unknown serial costs its sender a certificate from that CA.
+     */
     @Override
     public Optional<CertificateRecord> record(String serial) {
-        CertificateRecord r = records.get(serial);
+        CertificateRecord r = index.get(serial);
         if (r != null) {
             return Optional.of(r);
         }
-        long now = System.nanoTime();
-        Long missedAt = unknown.get(serial);
-        if (missedAt != null && now - missedAt < NEGATIVE_NANOS) {
-            return Optional.empty();
-        }
-        Optional<CertificateRecord> found = inventory.getBySerial(serial);
-        if (found.isPresent()) {
-            records.put(serial, found.get());
-            unknown.remove(serial);
-        } else {
-            if (unknown.size() > 10_000) {
-                unknown.clear();
+        synchronized (reindex) {
+            r = index.get(serial);
+            boolean firstMiss = missed.add(serial);
+            if (missed.size() > 10_000) {
+                missed.clear();
             }
-            unknown.put(serial, now);
+            if (r == null && (firstMiss || System.nanoTime() - indexedAt > REINDEX_NANOS)) {
+                Map<String, CertificateRecord> m = new HashMap<>();
+                for (CertificateRecord c : inventory.getAll()) {
+                    m.put(normalized(c.getSerial()), c);
+                }
+                index = Map.copyOf(m);
+                indexedAt = System.nanoTime();
+                r = index.get(serial);
+            }
         }
-        return found;
+        return Optional.ofNullable(r);
+    }
+
+    private static String normalized(String hexSerial) {
+        try {
+            return new BigInteger(hexSerial, 16).toString(16);
+        } catch (NumberFormatException e) {
+            return hexSerial;
+        }
     }
 
     @Override

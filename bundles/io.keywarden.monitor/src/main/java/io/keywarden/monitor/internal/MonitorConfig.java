@@ -17,8 +17,29 @@ import org.osgi.service.metatype.annotations.Option;
             min = "0", max = "65535")
     int channel_port() default 8443;
 
-    @AttributeDefinition(name = "Channel threads", description = "Connections served at once.", min = "1", max = "256")
+    @AttributeDefinition(name = "Channel threads", description = "Requests handled at once (an idle kept-alive "
+            + "connection holds no thread); more wait in a bounded queue.", min = "1", max = "256")
     int channel_threads() default 16;
+
+    @AttributeDefinition(name = "Connections per source", description = "Connections one address may hold open on "
+            + "the channel; more are refused at accept.", min = "1", max = "1000000")
+    int channel_max_connections_per_source() default 64;
+
+    @AttributeDefinition(name = "Connections per device", description = "Connections one sensor (by its "
+            + "certificate) may hold open; more are refused with 429.", min = "1", max = "1000")
+    int channel_max_connections_per_device() default 4;
+
+    @AttributeDefinition(name = "Handshake deadline", description = "Seconds from accept to the first request's "
+            + "head, the TLS handshake included.", min = "1", max = "300")
+    int channel_handshake_seconds() default 10;
+
+    @AttributeDefinition(name = "Request deadline", description = "Seconds from a request's head to its whole "
+            + "body (408 after it).", min = "1", max = "300")
+    int channel_request_seconds() default 10;
+
+    @AttributeDefinition(name = "Idle seconds", description = "A kept-alive connection silent this long is "
+            + "closed.", min = "1", max = "86400")
+    int channel_idle_seconds() default 60;
 
     @AttributeDefinition(name = "Report size limit", description = "Largest request body accepted, in bytes.",
             min = "256", max = "1048576")

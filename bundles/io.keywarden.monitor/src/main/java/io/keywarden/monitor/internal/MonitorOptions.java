@@ -22,6 +22,11 @@ final class MonitorOptions {
     static final String KEY_PORT = "channel.port";
     static final String KEY_THREADS = "channel.threads";
     static final String KEY_MAX_BYTES = "report.max.bytes";
+    static final String KEY_PER_SOURCE = "channel.max.connections.per.source";
+    static final String KEY_PER_DEVICE = "channel.max.connections.per.device";
+    static final String KEY_HANDSHAKE = "channel.handshake.seconds";
+    static final String KEY_REQUEST = "channel.request.seconds";
+    static final String KEY_IDLE = "channel.idle.seconds";
     static final String KEY_DATA_DIR = "data.dir";
     static final String KEY_POLICY_FILE = "policy.file";
     static final String KEY_LEARNING = "learning.mode";
@@ -71,7 +76,10 @@ final class MonitorOptions {
         ConfigValues p = new ConfigValues(properties);
         ChannelOptions channel = new ChannelOptions(p.string(KEY_BIND, "0.0.0.0"), p.integer(KEY_PORT, 8443, 0, 65535),
                 p.integer(KEY_THREADS, 16, 1, 256), p.integer(KEY_MAX_BYTES, 16384, 256, 1 << 20), 8192,
-                Duration.ofSeconds(10), Duration.ofSeconds(60));
+                Duration.ofSeconds(p.integer(KEY_HANDSHAKE, 10, 1, 300)),
+                Duration.ofSeconds(p.integer(KEY_REQUEST, 10, 1, 300)),
+                Duration.ofSeconds(p.integer(KEY_IDLE, 60, 1, 86_400)), p.integer(KEY_PER_SOURCE, 64, 1, 1_000_000),
+                p.integer(KEY_PER_DEVICE, 4, 1, 1000));
         Path dataDir = p.path(KEY_DATA_DIR).orElse(defaultDataDir);
         if (dataDir == null) {
             throw new InvalidConfigurationException(KEY_DATA_DIR, "the framework has no data area, set one");

@@ -43,6 +43,8 @@ final class SensorEndpoint implements ChannelHandler {
     static final String REPORT = "/v1/report";
     static final String DATA = "/v1/data";
     static final String STATUS = "/v1/status";
+    /** What every other path is counted as: a sensor cannot make the gateway remember paths one by one. */
+    static final String OTHER = "(other)";
 
     private final ActivityTracker activity;
     private final Supplier<Policy> policy;
@@ -67,7 +69,11 @@ final class SensorEndpoint implements ChannelHandler {
         String path = request.path();
         Policy p = policy.get();
         DeviceClassPolicy cls = p.classOf(client.deviceId());
-        ActivityTracker.Seen seen = activity.request(client.deviceId(), client.serial(), client.source(), path,
+        String counted = switch (path) {
+            case REPORT, DATA, STATUS -> path;
+            default -> OTHER;
+        };
+        ActivityTracker.Seen seen = activity.request(client.deviceId(), client.serial(), client.source(), counted,
                 receivedNanos);
         if (learning) {
             learner.rate(p.classNameOf(client.deviceId()), seen.requestsLastSecond());

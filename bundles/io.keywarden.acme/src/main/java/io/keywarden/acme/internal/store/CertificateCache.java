@@ -32,6 +32,7 @@ final class CertificateCache {
     private final Map<String, CertificateRecord> bySerial = new ConcurrentHashMap<>();
     private long generation;
     private volatile boolean allLoaded;
+    private final Object loadingAll = new Object();
 
     CertificateCache(Reader reader, DeviceIds deviceIds) {
         this.reader = reader;
@@ -60,10 +61,15 @@ final class CertificateCache {
 
     Optional<CertificateRecord> bySerial(String serial) throws IOException {
         if (!allLoaded) {
-            for (String id : deviceIds.all()) {
-                of(id);
+            // once, by one caller: a thousand sensors' first handshakes at once must not each read every record
+            synchronized (loadingAll) {
+                if (!allLoaded) {
+                    for (String id : deviceIds.all()) {
+                        of(id);
+                    }
+                    allLoaded = true;
+                }
             }
-            allLoaded = true;
         }
         return Optional.ofNullable(bySerial.get(key(serial)));
     }

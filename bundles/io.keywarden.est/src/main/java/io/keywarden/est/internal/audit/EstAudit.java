@@ -15,6 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 import org.slf4j.Logger;
+
+import io.keywarden.support.http.ConnectionRefusal;
+import io.keywarden.support.http.RateLimitedLog;
+import io.keywarden.support.http.RefusalCounter;
+import io.keywarden.support.http.RefusalSink;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.est.EstEvents;
@@ -24,11 +29,8 @@ import io.keywarden.api.est.EstEvents;
  * the disk), an EventAdmin event, a counter, and a log line, at most a few a second (the rest are counted and the
  * number shown with the next line).
  */
-public final class EstAudit {
+public final class EstAudit implements RefusalSink {
     private static final Logger LOG = LoggerFactory.getLogger(EstAudit.class);
-
-    /** Refusals at the connection, before any HTTP exchange. */
-    public enum ConnectionRefusal { PER_SOURCE_LIMIT, DEADLINE, POOL_FULL }
 
     private final Path file;
     private final long maxBytes;
@@ -36,9 +38,7 @@ public final class EstAudit {
     private final BiConsumer<String, Map<String, Object>> events;
     private final RateLimitedLog log = new RateLimitedLog(LOG, 5);
     private final Map<Integer, AtomicLong> refusedByStatus = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<ConnectionRefusal, AtomicLong> connectionRefusals = new EnumMap<>(ConnectionRefusal.class);
-    private final Map<ConnectionRefusal, AtomicLong> unposted = new EnumMap<>(ConnectionRefusal.class);
-    private final Map<ConnectionRefusal, Long> lastPosted = new EnumMap<>(ConnectionRefusal.class);
+    private final RefusalCounter connectionRefusals;
     private final AtomicLong issued = new AtomicLong();
 
     public EstAudit(Path file, long maxBytes, Clock clock, BiConsumer<String, Map<String, Object>> events)
@@ -48,11 +48,7 @@ public final class EstAudit {
         this.clock = clock;
         this.events = events;
         Files.createDirectories(file.getParent());
-        for (ConnectionRefusal r : ConnectionRefusal.values()) {
-            connectionRefusals.put(r, new AtomicLong());
-            unposted.put(r, new AtomicLong());
-            lastPosted.put(r, 0L);
-        }
+        this.connectionRefusals = new RefusalCounter(clock::millis);
     }
 
     public void issued(String operation, String deviceId, String authentication, String serial, boolean rekey,
@@ -93,19 +89,11 @@ public final class EstAudit {
      * A connection closed before or instead of an HTTP exchange. Counted each time; posted at most once a second per
      * kind with the count since the last post (under a flood, one event per connection would be the flood).
      */
+    @Override
     public void refusedConnection(ConnectionRefusal kind, String source) {
-        connectionRefusals.get(kind).incrementAndGet();
-        long pending = unposted.get(kind).incrementAndGet();
-        long now = clock.millis();
-        boolean post;
-        synchronized (lastPosted) {
-            post = now - lastPosted.get(kind) >= 1000;
-            if (post) {
-                lastPosted.put(kind, now);
-            }
-        }
-        if (post) {
-            long count = unposted.get(kind).getAndSet(0);
+        long count = connectionRefusals.count(kind);
+        long pending = connectionRefusals.pending(kind);
+        if (count > 0) {
             Map<String, Object> p = new HashMap<>();
             p.put(EstEvents.PROPERTY_OPERATION, "connection");
             p.put(EstEvents.PROPERTY_REASON, kind.name().toLowerCase().replace('_', ' '));
@@ -123,7 +111,7 @@ public final class EstAudit {
     }
 
     public long connectionRefusals(ConnectionRefusal kind) {
-        return connectionRefusals.get(kind).get();
+        return connectionRefusals.total(kind);
     }
 
     public long issuedCount() {

@@ -23,6 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.est.internal.audit.EstAudit;
+import io.keywarden.support.http.BoundedThreadPool;
+import io.keywarden.support.http.ConnectionGuard;
+import io.keywarden.support.http.GatewayKeyManager;
 
 /**
  * The EST listener on Jetty 9.4 (the line Kura ships): TLS with the gateway's own identity, client certificates
@@ -40,12 +43,12 @@ public final class EstServer implements AutoCloseable {
         SSLContext tls;
         try {
             tls = SSLContext.getInstance("TLS");
-            tls.init(new KeyManager[] { new ServerKeyManager(identity) }, new TrustManager[] { new DeferredClientTrust() },
+            tls.init(new KeyManager[] { new GatewayKeyManager(identity) }, new TrustManager[] { new DeferredClientTrust() },
                     null);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);
         }
-        BoundedThreadPool pool = new BoundedThreadPool(limits.threads(), limits.queue(), audit);
+        BoundedThreadPool pool = new BoundedThreadPool("keywarden-est", limits.threads(), limits.queue(), audit);
         server = new Server(pool);
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setSslContext(tls);
@@ -67,7 +70,9 @@ public final class EstServer implements AutoCloseable {
         connector.setPort(port);
         connector.setIdleTimeout(limits.idle().toMillis());
         connector.setAcceptQueueSize(limits.acceptQueue());
-        guard = new ConnectionGuard(limits.perSource(), limits.firstRequest(), limits.perRequest(), audit);
+        guard = new ConnectionGuard("keywarden-est", new ConnectionGuard.Limits(limits.perSource(), limits.firstRequest(),
+                limits.perRequest(), null, java.time.Duration.ZERO), audit,
+                (status, reason, source) -> audit.refused("-", status, "malformed HTTP request: " + reason, null, source));
         connector.addBean(guard);
         server.addConnector(connector);
         server.setHandler(new EstHandler(est, audit, labels, limits.maxBodyBytes(), pool));

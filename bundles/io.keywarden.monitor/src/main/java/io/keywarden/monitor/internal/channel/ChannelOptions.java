@@ -7,12 +7,16 @@ import java.time.Duration;
  *
  * @param bindAddress address to listen on
  * @param port port, 0 for any free one
- * @param threads connections served at once; more wait in a short queue, beyond it they are closed
+ * @param threads requests handled at once (Jetty's NIO selector: an idle kept-alive connection holds no thread);
+ *        more wait in a bounded queue, beyond it connections are refused (counted and posted)
  * @param maxBody largest request body accepted, in bytes
  * @param maxHead largest request line plus headers, in bytes
- * @param handshakeTimeout time a client has to finish the TLS handshake
- * @param idleTimeout time a connection may stay silent between requests
+ * @param handshakeTimeout total time from accept to the first request's head, the TLS handshake included
+ * @param requestTimeout total time from a request's head to its whole body (408 after it)
+ * @param idleTimeout time a kept-alive connection may stay silent between requests
+ * @param perSource connections one address may hold open
+ * @param perDevice connections one device (by its certificate) may hold open
  */
 public record ChannelOptions(String bindAddress, int port, int threads, int maxBody, int maxHead,
-        Duration handshakeTimeout, Duration idleTimeout) {
+        Duration handshakeTimeout, Duration requestTimeout, Duration idleTimeout, int perSource, int perDevice) {
 }

@@ -1,9 +1,10 @@
 package io.keywarden.monitor.internal.channel;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+
+import javax.servlet.http.HttpServletResponse;
 
 import io.keywarden.monitor.internal.report.StrictJson;
 
@@ -22,36 +23,17 @@ public record HttpResponse(int status, String body, boolean close) {
         return new HttpResponse(status, StrictJson.write(Map.of("error", reason)), true);
     }
 
-    void writeTo(OutputStream out) throws IOException {
+    void writeTo(HttpServletResponse out) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
-                + "Content-Type: application/json\r\n"
-                + "Content-Length: " + b.length + "\r\n"
-                + (close ? "Connection: close\r\n" : "")
-                + "\r\n";
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(b);
-        out.flush();
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 202 -> "Accepted";
-            case 400 -> "Bad Request";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 408 -> "Request Timeout";
-            case 411 -> "Length Required";
-            case 413 -> "Content Too Large";
-            case 415 -> "Unsupported Media Type";
-            case 422 -> "Unprocessable Content";
-            case 429 -> "Too Many Requests";
-            case 431 -> "Request Header Fields Too Large";
-            case 501 -> "Not Implemented";
-            case 503 -> "Service Unavailable";
-            default -> "Status";
-        };
+        out.setStatus(status);
+        out.setContentType("application/json");
+        out.setContentLength(b.length);
+        if (close) {
+            out.setHeader("Connection", "close"); // Jetty closes the connection once the answer is written
+        }
+        out.getOutputStream().write(b);
+        if (close) {
+            out.flushBuffer(); // answered now, not after Jetty has consumed a body it will never read
+        }
     }
 }

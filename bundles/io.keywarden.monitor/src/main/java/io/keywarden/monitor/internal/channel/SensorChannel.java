@@ -1,72 +1,136 @@
 package io.keywarden.monitor.internal.channel;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.security.cert.CertificateException;
-import java.util.Arrays;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.keywarden.api.enrollment.CertificateRecord;
-import io.keywarden.support.threads.NamedThreads;
+import io.keywarden.support.http.BoundedThreadPool;
+import io.keywarden.support.http.ConnectionGuard;
+import io.keywarden.support.http.ConnectionRefusal;
+import io.keywarden.support.http.GatewayKeyManager;
+import io.keywarden.support.http.RateLimitedLog;
+import io.keywarden.support.http.RefusalCounter;
+import io.keywarden.support.http.RefusalSink;
 
 /**
- * The sensor channel: HTTPS with mandatory client certificates, HTTP/1.1 with keep-alive, served by a bounded pool.
- * A client is checked at the handshake ({@link ClientCertificateGate}) and again before every request, so a device
- * that is denied or quarantined while connected gets 403 on its next request and the connection closes.
- * {@code com.sun.net.httpserver} is not used: OSGi frameworks need not export it to bundles.
+ * The sensor channel: HTTPS with mandatory client certificates on Jetty 9.4 (the line Kura ships), HTTP/1.1 with
+ * keep-alive. Jetty's NIO selector holds no thread for an idle connection; a bounded pool handles the requests. A
+ * client is checked at the handshake ({@link ClientCertificateGate}) and again before every request
+ * ({@link ChannelRequests}). {@link ConnectionGuard} caps connections per address and gives the handshake and each
+ * request a total deadline; {@link DeviceConnections} caps connections per device. Every refusal is counted, posted
+ * through {@link Admission#refused} and logged (rate-limited).
  */
 public final class SensorChannel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SensorChannel.class);
+    private static final int SESSION_CACHE = 2048;
+    private static final int SESSION_SECONDS = 3600;
 
-    private final ChannelOptions options;
-    private final Admission admission;
-    private final ClientCertificateGate gate;
-    private final ChannelHandler handler;
-    private final SSLServerSocket server;
-    private final ThreadPoolExecutor pool;
-    private final Thread acceptor;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    /** Connection refusals: counted, posted at most once a second per kind with their number, logged rate-limited. */
+    static final class Refusals implements RefusalSink {
+        private final Admission admission;
+        private final RefusalCounter counter = new RefusalCounter(System::currentTimeMillis);
+        private final RateLimitedLog log = new RateLimitedLog(LOG, 5);
 
-    private SensorChannel(ChannelOptions options, Admission admission, ClientCertificateGate gate,
-            ChannelHandler handler, SSLServerSocket server) {
-        this.options = options;
-        this.admission = admission;
-        this.gate = gate;
-        this.handler = handler;
-        this.server = server;
-        this.pool = new ThreadPoolExecutor(options.threads(), options.threads(), 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(options.threads() * 4), new NamedThreads("keywarden-channel"));
-        pool.allowCoreThreadTimeOut(true);
-        this.acceptor = new Thread(this::acceptLoop, "keywarden-channel-accept");
-        acceptor.setDaemon(true);
+        Refusals(Admission admission) {
+            this.admission = admission;
+        }
+
+        @Override
+        public void refusedConnection(ConnectionRefusal kind, String source) {
+            refused(kind, source, "");
+        }
+
+        void refused(ConnectionRefusal kind, String source, String detail) {
+            long post = counter.count(kind);
+            if (post > 0 && kind != ConnectionRefusal.HANDSHAKE_FAILED) { // handshakes post their own reason
+                admission.refused("connection", kind.name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                        + (post > 1 ? " (" + post + " since the last event)" : ""), null, source);
+            }
+            log.warn("Sensor channel: connection from {} refused: {}{} ({} so far)", source, kind,
+                    detail.isEmpty() ? "" : ": " + detail, counter.total(kind));
+        }
+
+        long total(ConnectionRefusal kind) {
+            return counter.total(kind);
+        }
+    }
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final ConnectionGuard guard;
+    private final DeviceConnections devices;
+    private final Refusals refusals;
+
+    private SensorChannel(ChannelOptions options, Admission admission, SSLContext tls, ClientCertificateGate gate,
+            ChannelHandler handler) {
+        refusals = new Refusals(admission);
+        BoundedThreadPool pool = new BoundedThreadPool("keywarden-channel", options.threads() + 2,
+                Math.max(256, options.threads() * 64), refusals);
+        pool.setReservedThreads(0);
+        server = new Server(pool);
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(tls);
+        ssl.setNeedClientAuth(true);
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(options.maxHead());
+        // answers are short JSON documents: small response buffers keep a thousand connections in a small heap
+        http.setOutputBufferSize(4096);
+        http.setOutputAggregationSize(1024);
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        // dispatch at the head: a chunked or oversized body is refused before any of it is awaited or read
+        http.setDelayDispatchUntilContent(false);
+        // a sensor may reach the gateway by address: the SNI name need not match the gateway's certificate
+        SecureRequestCustomizer secure = new SecureRequestCustomizer(false);
+        secure.setSslSessionAttribute(ChannelRequests.SESSION);
+        http.addCustomizer(secure);
+        connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(ssl, "http/1.1"),
+                new HttpConnectionFactory(http));
+        connector.setHost(options.bindAddress());
+        connector.setPort(options.port());
+        connector.setIdleTimeout(options.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(128);
+        guard = new ConnectionGuard("keywarden-channel", new ConnectionGuard.Limits(options.perSource(),
+                options.handshakeTimeout(), options.requestTimeout(), options.idleTimeout(), grace(options)), refusals,
+                (status, reason, source) -> admission.refused("request", "malformed HTTP request (" + status + "): "
+                        + reason, null, source));
+        devices = new DeviceConnections(options.perDevice());
+        connector.addBean(guard);
+        connector.addBean(devices);
+        connector.addBean(new HandshakeFailures(admission, refusals));
+        server.addConnector(connector);
+        server.setHandler(new ChannelRequests(options, admission, gate, handler, guard, devices, refusals));
+        server.setStopTimeout(2000);
+    }
+
+    /** A request trickled past its deadline is still answered 408 if it arrives within this much more. */
+    private static Duration grace(ChannelOptions o) {
+        Duration shorter = o.handshakeTimeout().compareTo(o.requestTimeout()) < 0 ? o.handshakeTimeout()
+                : o.requestTimeout();
+        return shorter.dividedBy(2);
     }
 
     /** Listens at once; handshakes fail until the gateway has a certificate. */
@@ -77,173 +141,81 @@ public final class SensorChannel implements AutoCloseable {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(new KeyManager[] { new GatewayKeyManager(gatewayIdentity) }, new TrustManager[] { gate },
                 new SecureRandom());
-        SSLServerSocket server = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+        // JSSE keeps up to 20,480 sessions for a day by default, each with its peer's chain: bound what they hold
+        tls.getServerSessionContext().setSessionCacheSize(SESSION_CACHE);
+        tls.getServerSessionContext().setSessionTimeout(SESSION_SECONDS);
+        SensorChannel channel = new SensorChannel(options, admission, tls, gate, handler);
         try {
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(InetAddress.getByName(options.bindAddress()), options.port()), 64);
-            server.setNeedClientAuth(true);
-            server.setEnabledProtocols(new String[] { "TLSv1.3", "TLSv1.2" });
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            throw e;
+            channel.server.start();
+        } catch (Exception e) {
+            channel.close();
+            throw new IOException(e.getMessage(), e);
         }
-        SensorChannel channel = new SensorChannel(options, admission, gate, handler, server);
-        channel.acceptor.start();
         LOG.info("Sensor channel listening on {}", channel.address());
         return channel;
     }
 
     public InetSocketAddress address() {
-        return (InetSocketAddress) server.getLocalSocketAddress();
+        String host = connector.getHost() == null ? "0.0.0.0" : connector.getHost();
+        return new InetSocketAddress(host, connector.getLocalPort());
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket s;
-            try {
-                s = server.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("Sensor channel accept failed: {}", e.toString());
-                }
-                continue;
-            }
-            try {
-                pool.execute(() -> serve((SSLSocket) s));
-            } catch (RejectedExecutionException busy) {
-                // every worker busy and the queue full: shed the connection rather than queue without bound
-                closeQuietly(s);
-            }
-        }
+    /** Connections open now. */
+    public int openConnections() {
+        return guard.openConnections();
     }
 
-    private void serve(SSLSocket socket) {
-        open.add(socket);
-        String source = String.valueOf(socket.getRemoteSocketAddress());
-        try (socket) {
-            socket.setSoTimeout((int) options.handshakeTimeout().toMillis());
-            socket.setTcpNoDelay(true); // answers are written whole; never hold one back for an ACK
-            CertificateRecord record = handshake(socket, source);
-            if (record == null) {
-                return;
-            }
-            ClientIdentity client = new ClientIdentity(record, hostOf(socket));
-            socket.setSoTimeout((int) options.idleTimeout().toMillis());
-            serveRequests(socket, client);
-        } catch (SocketTimeoutException e) {
-            LOG.debug("Sensor channel: {} idle, closed", source);
-        } catch (IOException e) {
-            LOG.debug("Sensor channel: connection with {} failed: {}", source, e.toString());
-        } finally {
-            open.remove(socket);
-        }
-    }
-
-    /**
-     * The handshake and the admission of its client certificate; null (and the refusal reported) when refused. A
-     * resumed TLS session skips the trust manager, so the certificate is admitted again here before any request is
-     * read: a client denied since its last full handshake is dropped at once.
-     */
-    private CertificateRecord handshake(SSLSocket socket, String source) throws IOException {
-        try {
-            socket.startHandshake();
-            X509Certificate[] chain = Arrays.copyOf(socket.getSession().getPeerCertificates(),
-                    socket.getSession().getPeerCertificates().length, X509Certificate[].class);
-            return gate.admit(chain, source);
-        } catch (SSLPeerUnverifiedException e) {
-            admission.refused("handshake", "no client certificate", null, source);
-        } catch (ClientCertificateGate.Refusal e) {
-            socket.getSession().invalidate();
-            admission.refused("handshake", e.getMessage(), e.serial(), source);
-        } catch (CertificateException e) {
-            admission.refused("handshake", e.getMessage(), null, source);
-        } catch (SSLException e) {
-            ClientCertificateGate.Refusal r = refusalIn(e);
-            if (r != null) {
-                admission.refused("handshake", r.getMessage(), r.serial(), source);
-            } else {
-                String msg = String.valueOf(e.getMessage());
-                admission.refused("handshake", msg.contains("Empty client certificate chain") ? "no client certificate"
-                        : "TLS handshake failed: " + msg, null, source);
-            }
-        }
-        return null;
-    }
-
-    private static ClientCertificateGate.Refusal refusalIn(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ClientCertificateGate.Refusal r) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    private void serveRequests(SSLSocket socket, ClientIdentity client) throws IOException {
-        HttpReader reader = new HttpReader(socket.getInputStream(), options.maxHead(), options.maxBody(),
-                options.handshakeTimeout());
-        OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
-        while (!closed) {
-            Optional<HttpRequest> next;
-            try {
-                next = reader.next();
-            } catch (HttpReader.ProtocolException e) {
-                admission.refused("request", e.getMessage(), client.serial(), client.source());
-                HttpResponse.error(e.status(), e.getMessage()).writeTo(out);
-                return;
-            }
-            if (next.isEmpty()) {
-                return;
-            }
-            long received = System.nanoTime();
-            Optional<String> refusal = admission.refusal(client.record());
-            if (refusal.isPresent()) {
-                admission.refused("request", refusal.get(), client.serial(), client.source());
-                HttpResponse.error(403, refusal.get()).writeTo(out);
-                return;
-            }
-            HttpResponse response;
-            try {
-                response = handler.handle(client, next.get(), received);
-            } catch (RuntimeException e) {
-                LOG.error("Sensor channel: request {} {} of {} failed", next.get().method(), next.get().path(),
-                        client.deviceId(), e);
-                response = HttpResponse.error(500, "internal error");
-            }
-            response.writeTo(out);
-            if (response.close() || next.get().wantsClose()) {
-                return;
-            }
-        }
-    }
-
-    private static String hostOf(Socket s) {
-        return s.getInetAddress() == null ? "?" : s.getInetAddress().getHostAddress();
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // already gone
-        }
+    /** Connection refusals of a kind since the channel opened. */
+    public long refusals(ConnectionRefusal kind) {
+        return refusals.total(kind);
     }
 
     @Override
     public void close() {
-        closed = true;
         try {
-            server.close();
-        } catch (IOException e) {
-            LOG.debug("Closing the channel socket: {}", e.toString());
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("Sensor channel did not stop cleanly: {}", e.toString());
+        } finally {
+            guard.close();
         }
-        pool.shutdownNow();
-        open.forEach(SensorChannel::closeQuietly);
-        try {
-            acceptor.join(2000);
-            pool.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    }
+
+    /** Reports a failed handshake with the gate's reason (or what TLS says) and counts it. */
+    private static final class HandshakeFailures implements SslHandshakeListener {
+        private final Admission admission;
+        private final Refusals refusals;
+
+        HandshakeFailures(Admission admission, Refusals refusals) {
+            this.admission = admission;
+            this.refusals = refusals;
+        }
+
+        @Override
+        public void handshakeFailed(Event event, Throwable failure) {
+            SSLEngine engine = event.getSSLEngine();
+            String source = engine.getPeerHost() + ":" + engine.getPeerPort();
+            ClientCertificateGate.Refusal r = refusalIn(failure);
+            String reason;
+            if (r != null) {
+                reason = r.getMessage();
+                admission.refused("handshake", reason, r.serial(), source);
+            } else {
+                String msg = String.valueOf(failure.getMessage());
+                reason = msg.contains("Empty client certificate chain") ? "no client certificate"
+                        : "TLS handshake failed: " + msg;
+                admission.refused("handshake", reason, null, source);
+            }
+            refusals.refused(ConnectionRefusal.HANDSHAKE_FAILED, engine.getPeerHost(), reason);
+        }
+
+        private static ClientCertificateGate.Refusal refusalIn(Throwable t) {
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c instanceof ClientCertificateGate.Refusal r) {
+                    return r;
+                }
+            }
+            return null;
         }
     }
 }

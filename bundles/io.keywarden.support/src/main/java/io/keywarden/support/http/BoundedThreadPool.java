@@ -1,24 +1,22 @@
-package io.keywarden.est.internal.http;
+package io.keywarden.support.http;
 
 import java.util.concurrent.RejectedExecutionException;
 
 import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-import io.keywarden.est.internal.audit.EstAudit;
-import io.keywarden.est.internal.audit.EstAudit.ConnectionRefusal;
-
 /**
  * Jetty's pool with a bounded queue: when every thread is busy and the queue is full, the job (a connection's work) is
- * refused, and the refusal is counted and posted instead of vanishing into Jetty's log.
+ * refused, and the refusal is counted and posted instead of vanishing into Jetty's log. With Jetty's NIO selector an
+ * idle connection holds no thread, so the pool bounds the requests in progress, not the connections.
  */
-final class BoundedThreadPool extends QueuedThreadPool {
-    private final EstAudit audit;
+public final class BoundedThreadPool extends QueuedThreadPool {
+    private final RefusalSink refusals;
 
-    BoundedThreadPool(int maxThreads, int queue, EstAudit audit) {
+    public BoundedThreadPool(String name, int maxThreads, int queue, RefusalSink refusals) {
         super(maxThreads, Math.min(4, maxThreads), 60_000, new BlockingArrayQueue<>(queue, 0, queue));
-        this.audit = audit;
-        setName("keywarden-est");
+        this.refusals = refusals;
+        setName(name);
         setDaemon(true);
     }
 
@@ -27,7 +25,7 @@ final class BoundedThreadPool extends QueuedThreadPool {
         try {
             super.execute(job);
         } catch (RejectedExecutionException e) {
-            audit.refusedConnection(ConnectionRefusal.POOL_FULL, "-");
+            refusals.refusedConnection(ConnectionRefusal.POOL_FULL, "-");
             throw e;
         }
     }

@@ -1,4 +1,4 @@
-package io.keywarden.est.internal.http;
+package io.keywarden.support.http;
 
 import java.net.Socket;
 import java.security.KeyStore;
@@ -13,11 +13,13 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * Presents the gateway's current identity (its certificate from the CA and its key) as the EST server's. The identity
- * is asked for at most once a second, so a renewal or rekey is picked up without a restart; each identity has its own
- * alias (its serial), so the alias, chain and key JSSE asks for in turn always belong together.
+ * Presents the gateway's current identity (its certificate from the CA and its key) as a TLS server's (the EST server
+ * and the sensor channel). The identity is asked for at most once a second, so a renewal or rekey is picked up without
+ * a restart (and at every handshake while there is none: on Kura the key reaches the keystore only after the
+ * certificate is issued). Each identity has its own alias (its serial), so the alias, chain and key JSSE asks for in
+ * turn always belong together, also across a refresh between those calls (the previous identity stays answerable).
  */
-final class ServerKeyManager extends X509ExtendedKeyManager {
+public final class GatewayKeyManager extends X509ExtendedKeyManager {
     private static final long REFRESH_NANOS = 1_000_000_000L;
 
     private record Identity(String alias, KeyStore.PrivateKeyEntry entry) {
@@ -26,16 +28,23 @@ final class ServerKeyManager extends X509ExtendedKeyManager {
     private final Supplier<Optional<KeyStore.PrivateKeyEntry>> source;
     private volatile Identity current;
     private volatile Identity previous;
+    private final long refreshNanos;
     private volatile long fetchedAt;
 
-    ServerKeyManager(Supplier<Optional<KeyStore.PrivateKeyEntry>> source) {
+    public GatewayKeyManager(Supplier<Optional<KeyStore.PrivateKeyEntry>> source) {
+        this(source, REFRESH_NANOS);
+    }
+
+    /** With another refresh interval (tests: 0, every handshake asks). */
+    public GatewayKeyManager(Supplier<Optional<KeyStore.PrivateKeyEntry>> source, long refreshNanos) {
         this.source = source;
+        this.refreshNanos = refreshNanos;
     }
 
     private Identity current() {
         long now = System.nanoTime();
         Identity c = current;
-        if (c == null || now - fetchedAt > REFRESH_NANOS) {
+        if (c == null || now - fetchedAt > refreshNanos) {
             Identity fresh = source.get().map(e -> new Identity(
                     "gw-" + ((X509Certificate) e.getCertificate()).getSerialNumber().toString(16), e)).orElse(null);
             if (c != null && (fresh == null || !fresh.alias().equals(c.alias()))) {

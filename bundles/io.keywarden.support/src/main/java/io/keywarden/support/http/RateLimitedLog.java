@@ -1,21 +1,21 @@
-package io.keywarden.est.internal.audit;
+package io.keywarden.support.http;
 
 import org.slf4j.Logger;
 
 /** At most a few warnings a second; the number skipped is shown with the next one written. */
-final class RateLimitedLog {
+public final class RateLimitedLog {
     private final Logger log;
     private final int perSecond;
     private long second;
     private int written;
     private long skipped;
 
-    RateLimitedLog(Logger log, int perSecond) {
+    public RateLimitedLog(Logger log, int perSecond) {
         this.log = log;
         this.perSecond = perSecond;
     }
 
-    void warn(String format, Object... args) {
+    public void warn(String format, Object... args) {
         long s;
         synchronized (this) {
             long now = System.currentTimeMillis() / 1000;

@@ -1,0 +1,212 @@
+package io.keywarden.support.http;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * What one peer of a Jetty TLS connector may hold: at most {@code perSource} connections from one address (the next
+ * is closed at accept), a first request begun within {@code firstRequest} of the connection opening (handshake and
+ * headers included: a half-open or slow-drip connection is closed then), every request answered within
+ * {@code perRequest} of its start and, when {@code nextRequest} is set, the next request of a kept-alive connection
+ * begun within it of the previous answer (a slow drip of a second request's head falls to it too). Without
+ * {@code nextRequest} idle keep-alive connections fall to Jetty's idle timeout. Nothing here holds a thread while it
+ * waits. Add it to the connector as a bean; it is both a connection and an HTTP channel listener.
+ * <p>
+ * With a {@code lateGrace}, a connection is closed only that much after its deadline, and a request whose head
+ * arrives in the grace carries the request attribute {@link #LATE}: the server answers it 408, as a client trickling
+ * its request expects. Closing a kept-alive connection that sent nothing within {@code nextRequest} is not a refusal
+ * and is not reported.
+ */
+public final class ConnectionGuard implements Connection.Listener, HttpChannel.Listener {
+
+    /**
+     * @param perSource connections one address may hold open
+     * @param firstRequest from accept to the first request's head (handshake included)
+     * @param perRequest from a request's head to its answer
+     * @param nextRequest from an answer to the next request's head on the same connection; null: idle timeout only
+     * @param lateGrace time past a first-request or per-request deadline before the connection is closed
+     */
+    public record Limits(int perSource, Duration firstRequest, Duration perRequest, Duration nextRequest,
+            Duration lateGrace) {
+    }
+
+    /** Told about requests Jetty refused itself (malformed, head too large). */
+    @FunctionalInterface
+    public interface BadMessages {
+        void refused(int status, String reason, String source);
+    }
+
+    /** Request attribute (Boolean.TRUE) of a request whose head arrived after its deadline, in the grace. */
+    public static final String LATE = "io.keywarden.support.http.late";
+
+    private static final class Tracked {
+        final String address;
+        final EndPoint endPoint;
+        volatile boolean counted;
+        volatile long deadlineAt;
+        volatile ScheduledFuture<?> deadline;
+
+        Tracked(String address, EndPoint endPoint) {
+            this.address = address;
+            this.endPoint = endPoint;
+        }
+    }
+
+    private final Limits limits;
+    private final RefusalSink refusals;
+    private final BadMessages badMessages;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Map<String, AtomicInteger> bySource = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, Tracked> connections = new ConcurrentHashMap<>();
+
+    /**
+     * @param name names the deadline thread
+     */
+    public ConnectionGuard(String name, Limits limits, RefusalSink refusals, BadMessages badMessages) {
+        this.limits = limits;
+        this.refusals = refusals;
+        this.badMessages = badMessages;
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, name + "-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    @Override
+    public void onOpened(Connection connection) {
+        if (!(connection instanceof SslConnection)) {
+            return;
+        }
+        EndPoint ep = connection.getEndPoint();
+        InetSocketAddress remote = ep.getRemoteAddress();
+        if (remote == null) {
+            ep.close();
+            return;
+        }
+        String address = remote.getAddress().getHostAddress();
+        Tracked t = new Tracked(address, ep);
+        connections.put(remote, t);
+        int n = bySource.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+        t.counted = true;
+        if (n > limits.perSource()) {
+            refusals.refusedConnection(ConnectionRefusal.PER_SOURCE_LIMIT, address);
+            ep.close();
+            return;
+        }
+        arm(t, limits.firstRequest(), false);
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+        if (!(connection instanceof SslConnection)) {
+            return;
+        }
+        InetSocketAddress remote = connection.getEndPoint().getRemoteAddress();
+        Tracked t = remote == null ? null : connections.remove(remote);
+        if (t == null) {
+            return;
+        }
+        cancel(t);
+        if (t.counted) {
+            bySource.computeIfPresent(t.address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+        }
+    }
+
+    @Override
+    public void onRequestBegin(Request request) {
+        Tracked t = tracked(request);
+        if (t == null) {
+            return;
+        }
+        if (t.deadlineAt != 0 && System.nanoTime() - t.deadlineAt > 0) {
+            request.setAttribute(LATE, Boolean.TRUE);
+        }
+        arm(t, limits.perRequest(), false);
+    }
+
+    /** The request's answer is due: true once its per-request deadline has passed (the server answers 408). */
+    public boolean overdue(Request request) {
+        Tracked t = tracked(request);
+        return t != null && t.deadlineAt != 0 && System.nanoTime() - t.deadlineAt > 0;
+    }
+
+    @Override
+    public void onComplete(Request request) {
+        Tracked t = tracked(request);
+        if (t == null) {
+            return;
+        }
+        if (limits.nextRequest() != null) {
+            arm(t, limits.nextRequest(), true);
+        } else {
+            cancel(t); // an idle keep-alive connection is Jetty's idle timeout's to close
+        }
+    }
+
+    /** Jetty refused the request itself (headers too large, malformed HTTP): counted and posted like ours. */
+    @Override
+    public void onRequestFailure(Request request, Throwable failure) {
+        if (failure instanceof BadMessageException bad) {
+            InetSocketAddress remote = request.getHttpChannel().getEndPoint().getRemoteAddress();
+            badMessages.refused(bad.getCode(), String.valueOf(bad.getReason()),
+                    remote == null ? "-" : remote.getAddress().getHostAddress());
+        }
+    }
+
+    private Tracked tracked(Request request) {
+        InetSocketAddress remote = request.getHttpChannel().getEndPoint().getRemoteAddress();
+        return remote == null ? null : connections.get(remote);
+    }
+
+    private void arm(Tracked t, Duration after, boolean idle) {
+        cancel(t);
+        t.deadlineAt = idle ? 0 : System.nanoTime() + after.toNanos();
+        long closeAfter = idle ? after.toMillis() : after.plus(limits.lateGrace()).toMillis();
+        t.deadline = timer.schedule(() -> {
+            if (t.endPoint.isOpen()) {
+                if (!idle) {
+                    refusals.refusedConnection(ConnectionRefusal.DEADLINE, t.address);
+                }
+                t.endPoint.close();
+            }
+        }, closeAfter, TimeUnit.MILLISECONDS);
+    }
+
+    private static void cancel(Tracked t) {
+        ScheduledFuture<?> f = t.deadline;
+        if (f != null) {
+            f.cancel(false);
+            t.deadline = null;
+        }
+        t.deadlineAt = 0;
+    }
+
+    /** Connections open now (for status and tests). */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /** Addresses with at least one connection open now: bounded by the connections themselves. */
+    public int sources() {
+        return bySource.size();
+    }
+
+    public void close() {
+        timer.shutdownNow();
+    }
+}

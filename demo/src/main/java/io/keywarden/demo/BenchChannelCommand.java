@@ -1,0 +1,215 @@
+package io.keywarden.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.keywarden.testing.sensors.ChannelClient;
+import io.keywarden.testing.sensors.Profile;
+import io.keywarden.testing.sensors.SimulatedSensor;
+
+/**
+ * {@code bench-channel [N] [--seconds S]}: the sensor channel's capacity. A local Pebble and the runtime with the
+ * monitor enroll N sensors; then, from this process, the N sensors report once a second for S seconds (default 30)
+ * over kept-alive connections, and again for S seconds with a new connection per report. For each run: sensors served
+ * (at least one report accepted and none refused or failed), p50/p99 of a report's round trip as the sensor sees it,
+ * and the runtime's CPU (utime + stime from /proc, % of one core) on the runtime's JVM flags.
+ */
+final class BenchChannelCommand {
+    private static final String GATEWAY = "gateway.bench-channel.keywarden.test";
+    private static final String DOMAIN = ".bench-channel.keywarden.test";
+    private static final int CLIENT_THREADS = 64;
+
+    private final Layout layout;
+    private final PrintStream out;
+
+    BenchChannelCommand(Layout layout, PrintStream out) {
+        this.layout = layout;
+        this.out = out;
+    }
+
+    int run(List<String> args) {
+        int n = 1000;
+        int seconds = 30;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--seconds")) {
+                seconds = Args.intValue(args, ++i, 5, 3600);
+            } else if (a.matches("\\d+")) {
+                n = Args.intValue(args, i, 1, 20_000);
+            } else {
+                throw new DemoException("bench-channel: unknown argument " + a + "\n" + Demo.USAGE, 2);
+            }
+        }
+        Path runtimeJar = layout.requireRuntimeJar();
+        Path work = layout.demoDir();
+        try (LocalStage stage = LocalStage.start(work)) {
+            return measure(stage, runtimeJar, work, n, seconds);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoException("interrupted");
+        }
+    }
+
+    /** What one run saw: per-report round trips (ms) and per-sensor outcomes. */
+    private static final class Run {
+        final ConcurrentLinkedQueue<Double> millis = new ConcurrentLinkedQueue<>();
+        final Map<String, AtomicLong> accepted = new ConcurrentHashMap<>();
+        final Map<String, AtomicLong> bad = new ConcurrentHashMap<>();
+        final Map<String, String> lastBad = new ConcurrentHashMap<>();
+        volatile boolean measuring;
+    }
+
+    private int measure(LocalStage stage, Path runtimeJar, Path work, int n, int seconds) throws InterruptedException {
+        out.printf("Keywarden bench-channel: %d sensors report once a second, %d s kept-alive, %d s new connection "
+                + "per report%n", n, seconds, seconds);
+        ContainmentStage contain = ContainmentStage.configure(stage, GATEWAY, 0);
+        appendMonitorLimits(stage, n);
+        Map<String, Crypto.SensorKey> keys = configureSensors(stage, work, n);
+        RuntimeProcess runtime = stage.startRuntime(runtimeJar, List.of());
+        Set<String> expected = new LinkedHashSet<>(keys.keySet());
+        expected.add(GATEWAY);
+        Set<String> missing = stage.awaitCurrent(expected, 600_000, have -> { });
+        if (!missing.isEmpty()) {
+            throw new DemoException("not enrolled within 600 s: " + LocalStage.abbreviate(missing));
+        }
+        contain.awaitReady(60_000);
+        out.printf("  enrolled %d sensors; channel https://127.0.0.1:%d; runtime JVM flags: %s%n", n,
+                contain.channelPort, System.getProperty("keywarden.runtime.jvmArgs", RuntimeProcess.DEFAULT_JVM_ARGS));
+        Map<String, StateDir.Cert> certs = stage.state().current();
+        List<X509Certificate> roots = stage.pebble.rootCertificates();
+        List<SimulatedSensor> sensors = new ArrayList<>();
+        for (Map.Entry<String, Crypto.SensorKey> e : keys.entrySet()) {
+            sensors.add(contain.sensor(e.getKey(), e.getValue().keyPair(), certs.get(e.getKey()), Profile.WELL_BEHAVED,
+                    roots));
+        }
+        try {
+            phase("kept-alive connections", runtime.pid(), sensors, seconds, false);
+            phase("a new connection per report", runtime.pid(), sensors, seconds, true);
+        } finally {
+            sensors.forEach(SimulatedSensor::close);
+        }
+        return 0;
+    }
+
+    /** One run: a 5 s warm-up (connections opened), then S measured seconds. */
+    private void phase(String what, long pid, List<SimulatedSensor> sensors, int seconds, boolean reconnect)
+            throws InterruptedException {
+        Run run = new Run();
+        ScheduledExecutorService pool = Executors.newScheduledThreadPool(CLIENT_THREADS, r -> {
+            Thread t = new Thread(r, "bench-sensor");
+            t.setDaemon(true);
+            return t;
+        });
+        long spread = 1_000_000L / sensors.size();
+        for (int i = 0; i < sensors.size(); i++) {
+            SimulatedSensor s = sensors.get(i);
+            pool.scheduleAtFixedRate(() -> beat(s, run, reconnect), i * spread, 1_000_000L, TimeUnit.MICROSECONDS);
+        }
+        Thread.sleep(5000);
+        run.measuring = true;
+        long cpu0 = cpuTicks(pid);
+        long t0 = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        long cpu1 = cpuTicks(pid);
+        long wall = System.nanoTime() - t0;
+        run.measuring = false;
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+        report(what, run, sensors, (cpu1 - cpu0) * 10_000_000.0 / wall * 100.0);
+    }
+
+    private static void beat(SimulatedSensor s, Run run, boolean reconnect) {
+        synchronized (s) {
+            if (reconnect) {
+                s.client().close();
+            }
+            long t = System.nanoTime();
+            ChannelClient.Result r = s.report();
+            double ms = (System.nanoTime() - t) / 1e6;
+            if (!run.measuring) {
+                return;
+            }
+            if (r.isSuccess()) {
+                run.millis.add(ms);
+                run.accepted.computeIfAbsent(s.deviceId(), k -> new AtomicLong()).incrementAndGet();
+            } else {
+                run.bad.computeIfAbsent(s.deviceId(), k -> new AtomicLong()).incrementAndGet();
+                run.lastBad.put(s.deviceId(), r.toString());
+            }
+        }
+    }
+
+    private void report(String what, Run run, List<SimulatedSensor> sensors, double cpuPercent) {
+        List<Double> sorted = new ArrayList<>(run.millis);
+        Collections.sort(sorted);
+        long served = sensors.stream().filter(s -> run.accepted.containsKey(s.deviceId())
+                && !run.bad.containsKey(s.deviceId())).count();
+        long never = sensors.stream().filter(s -> !run.accepted.containsKey(s.deviceId())).count();
+        long badReports = run.bad.values().stream().mapToLong(AtomicLong::get).sum();
+        out.printf(Locale.ROOT, "  %s: %d/%d sensors served (%d never accepted), %d reports accepted, %d refused or "
+                + "failed; p50 %.1f ms, p99 %.1f ms, max %.1f ms; runtime CPU %.1f%% of one core%n", what, served,
+                sensors.size(), never, sorted.size(), badReports, pct(sorted, 50), pct(sorted, 99),
+                sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() - 1), cpuPercent);
+        run.lastBad.entrySet().stream().limit(3).forEach(e -> out.printf("    e.g. %s: %s%n", e.getKey(), e.getValue()));
+        out.printf(Locale.ROOT, "RESULT bench-channel %s served=%d/%d p50=%.1f p99=%.1f cpu=%.1f%%%n",
+                what.replace(' ', '-'), served, sensors.size(), pct(sorted, 50), pct(sorted, 99), cpuPercent);
+    }
+
+    private static double pct(List<Double> sorted, int p) {
+        return sorted.isEmpty() ? Double.NaN : BenchContainCommand.percentile(sorted, p);
+    }
+
+    /** utime + stime of a process, in clock ticks (1/100 s on Linux). */
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            throw new DemoException("cannot read the runtime's CPU time: " + e);
+        }
+    }
+
+    /** Every sensor connects from 127.0.0.1: the per-source cap must admit them all. */
+    private static void appendMonitorLimits(LocalStage stage, int n) {
+        Path cfg = stage.etc.resolve("io.keywarden.monitor.cfg");
+        try {
+            Files.writeString(cfg, "channel.max.connections.per.source = " + (2 * n + 64) + "\n",
+                    StandardCharsets.ISO_8859_1, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new DemoException("cannot write " + cfg + ": " + e);
+        }
+    }
+
+    private static Map<String, Crypto.SensorKey> configureSensors(LocalStage stage, Path work, int n) {
+        Map<String, Crypto.SensorKey> keys = new LinkedHashMap<>();
+        for (int i = 1; i <= n; i++) {
+            String id = "s-" + i;
+            List<String> names = List.of(id + DOMAIN);
+            Crypto.SensorKey key = Crypto.sensorKey(work.resolve("sensors").resolve(id), names);
+            keys.put(id, key);
+            ConfigFiles.writeSensor(stage.etc, Integer.toString(i), new ConfigFiles.Sensor(id, names, key.csrFile()));
+        }
+        ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, 8));
+        return keys;
+    }
+}
