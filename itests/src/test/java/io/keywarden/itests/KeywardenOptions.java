@@ -115,6 +115,17 @@ final class KeywardenOptions {
         return options.toArray(new Option[0]);
     }
 
+    /** {@code platform} with Keywarden's bundles that need no HTTP stack (all but the monitor). */
+    static Option[] withNonHttpBundles(List<Option> platform) {
+        List<Option> options = new ArrayList<>(platform);
+        options.add(ourBundle(ItProperties.BUNDLE_API));
+        options.add(ourBundle(ItProperties.BUNDLE_ACME));
+        options.add(ourBundle(ItProperties.BUNDLE_REVOCATION));
+        options.add(ourBundle(ItProperties.BUNDLE_SIMULATOR));
+        options.add(ourBundle(ItProperties.BUNDLE_TEST_PKI));
+        return options.toArray(new Option[0]);
+    }
+
     /** The common options plus Kura's API (the compat bundle) and the Kura adapter. */
     static Option[] kuraOptions() {
         List<Option> options = new ArrayList<>(List.of(options()));
