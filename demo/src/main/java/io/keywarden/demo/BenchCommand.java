@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import io.keywarden.demo.bench.UncheckedValidation;
+import java.io.UncheckedIOException;
 
 /**
  * {@code bench [N]}: a local Pebble (real http-01), the runtime, its gateway; once the gateway is enrolled, N
@@ -241,7 +242,7 @@ final class BenchCommand {
             return lines.filter(l -> l.contains("order for [sensor-") && l.contains("created"))
                     .map(BenchCommand::timeOf).flatMap(Optional::stream)
                     .filter(t -> !t.isBefore(notBefore.minusSeconds(1))).findFirst();
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return Optional.empty();
         }
     }

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.keywarden.testing.pebble.CertStatus;
+import java.io.IOException;
+import java.util.function.Supplier;
 
 /**
  * {@code bench-revoke [N]}: a local Pebble (real http-01), the runtime with its gateway and N sensors, then one
@@ -146,7 +148,7 @@ final class BenchRevokeCommand {
             Collections.sort(k);
             Collections.sort(l);
             out.printf(Locale.ROOT, "  median to Revoked: lego / Keywarden = %.1fx%n", percentile(l, 50) / percentile(k, 50));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new DemoException("lego: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -167,7 +169,7 @@ final class BenchRevokeCommand {
         return sorted.get(Math.max(0, rank - 1));
     }
 
-    private static <T> T await(String what, RuntimeProcess rt, java.util.function.Supplier<T> probe) {
+    private static <T> T await(String what, RuntimeProcess rt, Supplier<T> probe) {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (true) {
             T v = probe.get();

@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.util.List;
 
 import io.keywarden.demo.servers.BenchServersCommand;
+import io.keywarden.demo.servers.ServersDemoCommand;
+import java.nio.file.Path;
 
 /** {@code bench-servers [N]}: decision to broker session closed and to HTTPS collector refusing (docs/servers.md). */
 final class BenchServers {
@@ -13,10 +15,10 @@ final class BenchServers {
     /** {@code demo-servers}: sensor-7 contained at the broker and at an HTTPS collector, the others unaffected. */
     static int demo(Layout layout, PrintStream out) {
         System.setProperty("jdk.tls.server.enableSessionTicketExtension", "false");
-        java.nio.file.Path work = layout.demoDir().resolve("demo-servers");
+        Path work = layout.demoDir().resolve("demo-servers");
         Layout.wipe(work);
         try {
-            return new io.keywarden.demo.servers.ServersDemoCommand(work, out).run();
+            return new ServersDemoCommand(work, out).run();
         } catch (DemoException e) {
             throw e;
         } catch (Exception e) {
@@ -27,7 +29,7 @@ final class BenchServers {
     static int run(Layout layout, List<String> args, PrintStream out) {
         // before any TLS in this JVM: resumption only through the server's session cache, which a denial empties
         System.setProperty("jdk.tls.server.enableSessionTicketExtension", "false");
-        java.nio.file.Path work = layout.demoDir().resolve("bench-servers");
+        Path work = layout.demoDir().resolve("bench-servers");
         Layout.wipe(work);
         try {
             return new BenchServersCommand(work, out).run(args);

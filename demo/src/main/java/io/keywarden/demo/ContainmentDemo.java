@@ -12,6 +12,9 @@ import java.util.Map;
 import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.SensorFleet;
 import io.keywarden.testing.sensors.SimulatedSensor;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.concurrent.Future;
 
 /**
  * The second half of {@code demo}: the enrolled sensors report to the gateway's monitor over mutual TLS, one of them
@@ -40,7 +43,7 @@ final class ContainmentDemo {
         Map<String, StateDir.Cert> certs = stage.state().current();
         List<X509Certificate> roots = stage.pebble.rootCertificates();
         List<SimulatedSensor> sensors = new ArrayList<>();
-        Map<String, KeyPair> keys = new java.util.LinkedHashMap<>();
+        Map<String, KeyPair> keys = new LinkedHashMap<>();
         for (String id : sensorIds) {
             KeyPair key = ownKeys.containsKey(id) ? ownKeys.get(id) : contain.gatewayHeldKey(id);
             Profile p = id.equals(MALICIOUS) ? Profile.UNKNOWN_FIRMWARE : Profile.WELL_BEHAVED;
@@ -63,14 +66,14 @@ final class ContainmentDemo {
             if (c.refusedNanos() < 0) {
                 throw new DemoException(MALICIOUS + " was still served 10 s after its malicious report");
             }
-            java.util.concurrent.Future<ServersInDemo.Contained> watch = servers.watch(MALICIOUS);
+            Future<ServersInDemo.Contained> watch = servers.watch(MALICIOUS);
             long revokedNanos = awaitRevoked(bad.serial(), c.actStartedNanos(), 20_000);
             long since = System.nanoTime();
             ServersInDemo.Contained atServers = ServersInDemo.await(watch);
             ServersInDemo.Round serversAfter = servers.round("after the containment");
             // the others keep working meanwhile
             Thread.sleep(Math.max(0, 3000 - (System.nanoTime() - since) / 1_000_000L));
-            Map<String, Long> acceptedBefore = new java.util.HashMap<>();
+            Map<String, Long> acceptedBefore = new HashMap<>();
             sensorIds.forEach(id -> acceptedBefore.put(id, fleet.counts(id).accepted()));
             Thread.sleep(1500);
 

@@ -22,6 +22,8 @@ import io.keywarden.testing.pebble.FreePorts;
 import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.Reports;
 import io.keywarden.testing.sensors.SimulatedSensor;
+import io.keywarden.testing.sensors.SensorKeys;
+import java.util.function.BooleanSupplier;
 
 /**
  * The monitoring half of a local run: the monitor's and the revocation component's configuration files, the monitor
@@ -111,7 +113,7 @@ final class ContainmentStage {
         }
     }
 
-    private static void waitFor(String what, long deadline, java.util.function.BooleanSupplier condition) {
+    private static void waitFor(String what, long deadline, BooleanSupplier condition) {
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new DemoException("timed out waiting for " + what);
@@ -134,7 +136,7 @@ final class ContainmentStage {
     /** The key the gateway generated and keeps for a sensor that cannot make its own (its provisioning file). */
     KeyPair gatewayHeldKey(String id) {
         try {
-            return io.keywarden.testing.sensors.SensorKeys.fromPem(Files.readString(
+            return SensorKeys.fromPem(Files.readString(
                     stage.dataDir.resolve("devices").resolve(id).resolve("key.pem"), StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

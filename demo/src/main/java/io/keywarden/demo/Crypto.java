@@ -29,6 +29,10 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 import io.keywarden.testing.sensors.SensorKeys;
+import java.io.ByteArrayInputStream;
+import java.security.cert.Certificate;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /** What the demo does in the sensors' place (their own keys and CSRs) and in a relying party's (path checks). */
 final class Crypto {
@@ -69,8 +73,8 @@ final class Crypto {
     static List<X509Certificate> parse(String pem) {
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            Collection<? extends java.security.cert.Certificate> all = cf.generateCertificates(
-                    new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            Collection<? extends Certificate> all = cf.generateCertificates(
+                    new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
             List<X509Certificate> out = new ArrayList<>();
             all.forEach(c -> out.add((X509Certificate) c));
             return out;
@@ -134,10 +138,10 @@ final class Crypto {
     }
 
     static PublicKey publicKeyOfCsr(Path csrFile) {
-        try (var parser = new org.bouncycastle.openssl.PEMParser(
+        try (var parser = new PEMParser(
                 new StringReader(Files.readString(csrFile, StandardCharsets.US_ASCII)))) {
             PKCS10CertificationRequest csr = (PKCS10CertificationRequest) parser.readObject();
-            return new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(csr).setProvider(BC).getPublicKey();
+            return new JcaPKCS10CertificationRequest(csr).setProvider(BC).getPublicKey();
         } catch (IOException | GeneralSecurityException | ClassCastException e) {
             throw new DemoException("cannot read the CSR " + csrFile + ": " + e);
         }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.nio.file.Files;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code demo-fleet [N]}: the two-node loop. A gateway with N sensors and the fleet authority run as two runtime
@@ -77,7 +79,7 @@ final class DemoFleetCommand {
             Set<String> serials = new TreeSet<>();
             fleet.gateway.state().current().values().forEach(c -> serials.add(c.serial()));
             await(() -> fleet.storedSerials(GATEWAY).containsAll(serials)
-                    && java.nio.file.Files.exists(fleet.authorityDeposits.resolve(GATEWAY + ".escrow.jwe")),
+                    && Files.exists(fleet.authorityDeposits.resolve(GATEWAY + ".escrow.jwe")),
                     "the gateway's inventory and escrow deposit at the authority", a);
             Instant known = Instant.now();
             out.printf(Locale.ROOT, "  enrolled     gateway and %d sensors %d ms after start; the authority holds their "
@@ -104,7 +106,7 @@ final class DemoFleetCommand {
         return Duration.between(from, to).toMillis();
     }
 
-    private static void await(java.util.function.BooleanSupplier condition, String what, RuntimeProcess rt) {
+    private static void await(BooleanSupplier condition, String what, RuntimeProcess rt) {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (!rt.isAlive() || System.nanoTime() > deadline) {

@@ -27,6 +27,11 @@ import org.jose4j.lang.JoseException;
 import io.keywarden.testing.mqtt.MosquittoBroker;
 import io.keywarden.testing.pebble.CertStatus;
 import io.keywarden.testing.pebble.ChallTestSrv;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Two nodes of a fleet on one machine, each a real runtime process: a gateway (with its sensors) and the fleet
@@ -201,13 +206,13 @@ final class FleetStage implements AutoCloseable {
     }
 
     /** The serials the gateway's fleet-notices deny list holds (its file on disk). */
-    java.util.Set<String> deniedAtGateway() {
+    Set<String> deniedAtGateway() {
         Path f = gatewayFleet.resolve("applied-notices.properties");
         Properties p = new Properties();
         try (var r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (IOException e) {
-            return java.util.Set.of();
+            return Set.of();
         }
         return p.stringPropertyNames();
     }
@@ -220,7 +225,7 @@ final class FleetStage implements AutoCloseable {
                 return Optional.empty();
             }
             String[] parts = Files.readString(f, StandardCharsets.US_ASCII).split("\\.");
-            return Optional.of(JsonUtil.parseJson(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
+            return Optional.of(JsonUtil.parseJson(new String(Base64.getUrlDecoder().decode(parts[1]),
                     StandardCharsets.UTF_8)));
         } catch (IOException | JoseException | RuntimeException e) {
             return Optional.empty();
@@ -228,8 +233,8 @@ final class FleetStage implements AutoCloseable {
     }
 
     /** The serials of the gateway's inventory as the authority stored it. */
-    java.util.Set<String> storedSerials(String gatewayId) {
-        java.util.Set<String> out = new java.util.TreeSet<>();
+    Set<String> storedSerials(String gatewayId) {
+        Set<String> out = new TreeSet<>();
         storedInventory(gatewayId).ifPresent(p -> {
             if (p.get("records") instanceof List<?> records) {
                 for (Object r : records) {
@@ -249,11 +254,11 @@ final class FleetStage implements AutoCloseable {
         }
 
         long submitToRevokedMillis() {
-            return java.time.Duration.between(submitted, lastRevoked()).toMillis();
+            return Duration.between(submitted, lastRevoked()).toMillis();
         }
 
         long submitToDeniedMillis() {
-            return java.time.Duration.between(submitted, deniedAtGateway).toMillis();
+            return Duration.between(submitted, deniedAtGateway).toMillis();
         }
     }
 
@@ -261,7 +266,7 @@ final class FleetStage implements AutoCloseable {
      * Drops the authority's COMPROMISED_GATEWAY request into its inbox and watches, every 5 ms, Pebble's status of
      * each serial and the gateway's fleet deny list until all are Revoked and denied.
      */
-    Outcome compromise(String gatewayId, int reason, java.util.Set<String> serials, long timeoutMillis) {
+    Outcome compromise(String gatewayId, int reason, Set<String> serials, long timeoutMillis) {
         String name = "compromised-" + UUID.randomUUID();
         deliver(name, signCompromisedGateway(gatewayId, reason));
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
@@ -273,7 +278,7 @@ final class FleetStage implements AutoCloseable {
             throw new DemoException("the authority refused the request: " + ticket);
         }
         Instant submitted = Instant.parse(String.valueOf(ticket.get("submittedAt")));
-        Map<String, CertStatus> revoked = new java.util.TreeMap<>();
+        Map<String, CertStatus> revoked = new TreeMap<>();
         Instant denied = null;
         while (revoked.size() < serials.size() || denied == null) {
             for (String s : serials) {

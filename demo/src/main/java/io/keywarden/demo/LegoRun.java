@@ -15,6 +15,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
+import io.keywarden.testing.pebble.CertStatus;
+import java.io.InputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
 
 /**
  * lego (Debian package {@code lego}) against the same Pebble, with the same real http-01 validation: the lego
@@ -80,7 +87,7 @@ final class LegoRun {
             for (Future<Integer> f : runs) {
                 try {
                     ok += f.get() == 0 ? 1 : 0;
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     throw new DemoException("lego failed: " + e.getCause());
                 }
             }
@@ -111,7 +118,7 @@ final class LegoRun {
                     "--reason", "1")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("lego.log").toFile()));
             pb.environment().put("LEGO_CA_CERTIFICATES", stage.pebble.trustAnchorFile().toString());
-            java.time.Instant started = java.time.Instant.now();
+            Instant started = Instant.now();
             long t0 = System.nanoTime();
             Process p = pb.start();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -119,8 +126,8 @@ final class LegoRun {
                 throw new DemoException("lego revoke of " + name + " failed; see " + work.resolve("lego.log"));
             }
             double exited = (System.nanoTime() - t0) / 1e6;
-            io.keywarden.testing.pebble.CertStatus status = stage.pebble.certStatus(serial);
-            java.time.Instant revokedAt = status.revokedAt()
+            CertStatus status = stage.pebble.certStatus(serial);
+            Instant revokedAt = status.revokedAt()
                     .orElseThrow(() -> new DemoException("lego revoke of " + name + " exited 0 but Pebble says " + status));
             out.add(new double[] { Duration.between(started, revokedAt).toNanos() / 1e6, exited });
         }
@@ -128,11 +135,11 @@ final class LegoRun {
     }
 
     private static String serialOf(Path pem) throws IOException {
-        try (java.io.InputStream in = Files.newInputStream(pem)) {
-            java.security.cert.X509Certificate c = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+        try (InputStream in = Files.newInputStream(pem)) {
+            X509Certificate c = (X509Certificate) CertificateFactory
                     .getInstance("X.509").generateCertificate(in);
             return c.getSerialNumber().toString(16);
-        } catch (java.security.cert.CertificateException e) {
+        } catch (CertificateException e) {
             throw new IOException("cannot read " + pem + ": " + e.getMessage(), e);
         }
     }

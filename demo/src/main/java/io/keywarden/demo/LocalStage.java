@@ -8,6 +8,8 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 import io.keywarden.testing.pebble.PebbleHarness;
+import io.keywarden.testing.pebble.TcpProxy;
+import java.util.LinkedHashMap;
 
 /**
  * A local Pebble plus one runtime, for {@code demo} and {@code bench}: started in a work directory, and stopped
@@ -20,7 +22,7 @@ final class LocalStage implements AutoCloseable {
     final Path runtimeLog;
     final PebbleHarness pebble;
     private RuntimeProcess runtime;
-    private io.keywarden.testing.pebble.TcpProxy proxy;
+    private TcpProxy proxy;
     private final Thread hook;
     private boolean closed;
 
@@ -36,11 +38,11 @@ final class LocalStage implements AutoCloseable {
 
     /** Wipes {@code workDir} and starts Pebble (real http-01 validation) in {@code workDir/pebble}. */
     static LocalStage start(Path workDir) {
-        return start(workDir, java.util.Map.of());
+        return start(workDir, Map.of());
     }
 
     /** As {@link #start(Path)}, with more environment variables for Pebble (the bench's switches). */
-    static LocalStage start(Path workDir, java.util.Map<String, String> pebbleEnvironment) {
+    static LocalStage start(Path workDir, Map<String, String> pebbleEnvironment) {
         return start(workDir, builder -> pebbleEnvironment.forEach(builder::environment));
     }
 
@@ -66,7 +68,7 @@ final class LocalStage implements AutoCloseable {
      */
     synchronized void blockableCa() {
         if (proxy == null) {
-            proxy = io.keywarden.testing.pebble.TcpProxy.start(pebble.directoryUrl().getPort());
+            proxy = TcpProxy.start(pebble.directoryUrl().getPort());
         }
     }
 
@@ -86,7 +88,7 @@ final class LocalStage implements AutoCloseable {
 
     /** The gateway configuration every local run shares; callers add to it. */
     Map<String, String> gatewayConfig(String dnsName, int concurrency) {
-        Map<String, String> p = new java.util.LinkedHashMap<>();
+        Map<String, String> p = new LinkedHashMap<>();
         p.put(ConfigFiles.DIRECTORY_URL, directoryUrl());
         p.put(ConfigFiles.TRUST_ANCHOR, pebble.trustAnchorFile().toAbsolutePath().toString());
         p.put(ConfigFiles.DNS_NAME, dnsName);

@@ -12,6 +12,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 
 
 /**
@@ -70,7 +74,7 @@ final class RevocationStage {
             ConfigFiles.write(etc.resolve(AUTHORITY_FACTORY_PID + "-" + MONITOR + ".cfg"), monitor,
                     "Keywarden revocation authority (" + AUTHORITY_FACTORY_PID + ")");
             return new RevocationStage(data, inbox, kp);
-        } catch (IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new DemoException("cannot prepare the revocation configuration: " + e);
         }
     }
@@ -90,17 +94,17 @@ final class RevocationStage {
         return new RevocationInbox(inbox).result(name);
     }
 
-    private static KeyPair ecKeyPair() throws java.security.GeneralSecurityException {
+    private static KeyPair ecKeyPair() throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         return g.generateKeyPair();
     }
 
-    private static KeyPair readKeyPair(Path file) throws IOException, java.security.GeneralSecurityException {
+    private static KeyPair readKeyPair(Path file) throws IOException, GeneralSecurityException {
         String text = Files.readString(file, StandardCharsets.US_ASCII);
-        java.security.KeyFactory kf = java.security.KeyFactory.getInstance("EC");
-        return new KeyPair(kf.generatePublic(new java.security.spec.X509EncodedKeySpec(block(text, "PUBLIC KEY"))),
-                kf.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(block(text, "PRIVATE KEY"))));
+        KeyFactory kf = KeyFactory.getInstance("EC");
+        return new KeyPair(kf.generatePublic(new X509EncodedKeySpec(block(text, "PUBLIC KEY"))),
+                kf.generatePrivate(new PKCS8EncodedKeySpec(block(text, "PRIVATE KEY"))));
     }
 
     private static byte[] block(String pem, String type) {

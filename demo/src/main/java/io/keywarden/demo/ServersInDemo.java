@@ -14,6 +14,11 @@ import java.util.Map;
 
 import io.keywarden.demo.servers.SensorServers;
 import io.keywarden.demo.servers.ServerChecks;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The servers' part of {@code ./keywarden demo}: the sensors' readings go to a real Mosquitto over mutual TLS (with
@@ -119,8 +124,8 @@ final class ServersInDemo implements AutoCloseable {
      * Starts watching, on its own thread, until the broker and the collector keep the device out (up to 10 s) and
      * then tries a reconnect; runs while the caller watches the CA.
      */
-    java.util.concurrent.Future<Contained> watch(String deviceId) {
-        java.util.concurrent.FutureTask<Contained> task = new java.util.concurrent.FutureTask<>(
+    Future<Contained> watch(String deviceId) {
+        FutureTask<Contained> task = new FutureTask<>(
                 () -> new Contained(checks.awaitContained(deviceId, 10_000)));
         Thread t = new Thread(task, "demo-servers-watch");
         t.setDaemon(true);
@@ -128,10 +133,10 @@ final class ServersInDemo implements AutoCloseable {
         return task;
     }
 
-    static Contained await(java.util.concurrent.Future<Contained> watch) throws InterruptedException {
+    static Contained await(Future<Contained> watch) throws InterruptedException {
         try {
-            return watch.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return watch.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
             throw new DemoException("watching the servers failed: " + e);
         }
     }

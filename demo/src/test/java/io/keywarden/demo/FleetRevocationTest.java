@@ -31,6 +31,10 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.Test;
+import java.io.IOException;
+import java.security.cert.CertificateFactory;
+import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * A fleet authority on its own node: two real runtime processes, one Pebble (real http-01), one Mosquitto. The
@@ -80,7 +84,7 @@ class FleetRevocationTest {
             await(() -> log(fleet.authorityLog()).contains("Rejected a message on keywarden/" + FleetStage.FLEET
                     + "/inventory/" + GATEWAY + ": signed by a certificate for [" + FleetStage.AUTHORITY_HOST + "]"), 10_000,
                     () -> "forged inventory not rejected\n" + a.tail(20));
-            assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(stored)), "a rejected inventory changed what is stored");
+            assertTrue(Arrays.equals(before, Files.readAllBytes(stored)), "a rejected inventory changed what is stored");
 
             FleetStage.Outcome outcome;
             try {
@@ -100,7 +104,7 @@ class FleetRevocationTest {
                     () -> "account not deactivated\n" + a.tail(30));
             ConfigFiles.writeSensor(fleet.gateway.etc, "late", new ConfigFiles.Sensor("late",
                     List.of("late.fleet.keywarden.test"), null));
-            await(() -> log(fleet.gateway.runtimeLog).toLowerCase(java.util.Locale.ROOT).contains("deactivated"), 20_000,
+            await(() -> log(fleet.gateway.runtimeLog).toLowerCase(Locale.ROOT).contains("deactivated"), 20_000,
                     () -> "the gateway's next order was not refused as deactivated\n" + g.tail(30));
             assertFalse(fleet.gateway.state().current().containsKey("late"), "a deactivated account got a certificate");
         }
@@ -114,7 +118,7 @@ class FleetRevocationTest {
         PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(body)));
         List<X509Certificate> chain = new ArrayList<>();
         try (var in = Files.newInputStream(intruderCert.chainFile())) {
-            java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)
+            CertificateFactory.getInstance("X.509").generateCertificates(in)
                     .forEach(c -> chain.add((X509Certificate) c));
         }
         Map<String, Object> payload = new LinkedHashMap<>();
@@ -150,7 +154,7 @@ class FleetRevocationTest {
                     return true;
                 }
             }
-        } catch (java.io.IOException | JoseException notWrittenWhole) {
+        } catch (IOException | JoseException notWrittenWhole) {
             return false;
         }
         return false;
@@ -159,7 +163,7 @@ class FleetRevocationTest {
     private static String log(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "";
         }
     }

@@ -49,6 +49,8 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.revocation.RevocationEvents;
+import org.ops4j.pax.exam.CoreOptions;
+import org.osgi.framework.InvalidSyntaxException;
 
 /**
  * The broker bundle's OSGi wiring on both frameworks: configured through ConfigAdmin (the admin password as the
@@ -69,7 +71,7 @@ public class BrokerContainmentIT extends KeywardenTestSupport {
     public Option[] config() {
         try {
             List<Option> options = KeywardenOptions.platform();
-            options.add(org.ops4j.pax.exam.CoreOptions.bundle(
+            options.add(CoreOptions.bundle(
                     Path.of(ItProperties.required(ItProperties.BUNDLE_API)).toUri().toString()));
             options.addAll(List.of(TestSecureBroker.options()));
             return options.toArray(new Option[0]);
@@ -164,7 +166,7 @@ public class BrokerContainmentIT extends KeywardenTestSupport {
         try {
             return context.getServiceReferences("org.osgi.service.event.EventHandler",
                     "(component.name=io.keywarden.broker.internal.BrokerComponent)") != null;
-        } catch (org.osgi.framework.InvalidSyntaxException e) {
+        } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
     }

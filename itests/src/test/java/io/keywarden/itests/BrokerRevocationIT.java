@@ -46,6 +46,11 @@ import io.keywarden.api.revocation.RevocationReason;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.TicketState;
+import java.security.cert.CertificateFactory;
+import java.security.spec.InvalidKeySpecException;
+import java.util.ArrayList;
+import java.util.List;
+import org.osgi.framework.InvalidSyntaxException;
 
 /**
  * Issue 15, test 1 end to end: sensors enrolled at real Pebble hold MQTT sessions on a real Mosquitto (mutual TLS,
@@ -60,7 +65,7 @@ public class BrokerRevocationIT extends RevocationTestSupport {
 
     private final CaControl ca = new CaControl(ItProperties.CA_BLOCKABLE);
     private Configuration brokerConfig;
-    private final java.util.List<MqttClient> clients = new java.util.ArrayList<>();
+    private final List<MqttClient> clients = new ArrayList<>();
 
     @Override
     @org.ops4j.pax.exam.Configuration
@@ -133,7 +138,7 @@ public class BrokerRevocationIT extends RevocationTestSupport {
             try {
                 return context.getServiceReferences("org.osgi.service.event.EventHandler",
                         "(component.name=io.keywarden.broker.internal.BrokerComponent)") != null;
-            } catch (org.osgi.framework.InvalidSyntaxException e) {
+            } catch (InvalidSyntaxException e) {
                 throw new IllegalStateException(e);
             }
         });
@@ -174,7 +179,7 @@ public class BrokerRevocationIT extends RevocationTestSupport {
         PrivateKey key;
         try {
             key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-        } catch (java.security.spec.InvalidKeySpecException notEc) {
+        } catch (InvalidKeySpecException notEc) {
             key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
         }
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -184,7 +189,7 @@ public class BrokerRevocationIT extends RevocationTestSupport {
         kmf.init(ks, "pw".toCharArray());
         KeyStore ts = KeyStore.getInstance("PKCS12");
         ts.load(null, null);
-        ts.setCertificateEntry("ca", (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+        ts.setCertificateEntry("ca", (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(Files.newInputStream(Path.of(System.getProperty(TestSecureBroker.DIR)).resolve("ca.pem"))));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
         tmf.init(ts);

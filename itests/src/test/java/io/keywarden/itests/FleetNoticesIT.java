@@ -56,6 +56,7 @@ import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.testing.pki.TestKeys;
+import java.util.Set;
 
 /**
  * Fleet revocation notices through a real Mosquitto: a gateway denies what a verified notice names and nothing a
@@ -124,7 +125,7 @@ public class FleetNoticesIT extends KeywardenTestSupport {
         fleet.stop();
         fleet.start();
         DenyList afterRestart = awaitNoticeDenyList();
-        assertEquals(java.util.Set.of("1a2b3c", "4d5e"), afterRestart.getDeniedSerials());
+        assertEquals(Set.of("1a2b3c", "4d5e"), afterRestart.getDeniedSerials());
     }
 
     @Test
@@ -150,7 +151,7 @@ public class FleetNoticesIT extends KeywardenTestSupport {
 
         publish(cloud, "good", sign(authority.getPrivate(), AUTHORITY, notice("good", List.of("dd"))));
         awaitEvent(FleetEvents.TOPIC_NOTICE_APPLIED);
-        assertEquals(java.util.Set.of("dd"), notices.getDeniedSerials());
+        assertEquals(Set.of("dd"), notices.getDeniedSerials());
     }
 
     @Test
@@ -165,7 +166,7 @@ public class FleetNoticesIT extends KeywardenTestSupport {
         awaitTrue("the authority's event handler is registered", SERVICE_TIMEOUT, () -> {
             try {
                 return !context.getServiceReferences(EventHandler.class, "(event.topics=" + RevocationEvents.TOPIC_ACCEPTED + ")").isEmpty();
-            } catch (org.osgi.framework.InvalidSyntaxException e) {
+            } catch (InvalidSyntaxException e) {
                 throw new IllegalStateException(e);
             }
         });

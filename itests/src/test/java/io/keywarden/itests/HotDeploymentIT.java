@@ -45,6 +45,9 @@ import org.osgi.framework.Version;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import org.osgi.framework.BundleException;
 
 /**
  * Hot deployment in one running framework: the bundles of the built .dp are installed and started, the gateway enrolls,
@@ -129,7 +132,7 @@ public class HotDeploymentIT {
                 () -> newThreadsStillAlive(before).isEmpty());
     }
 
-    private List<Bundle> installDeploymentPackage() throws IOException, org.osgi.framework.BundleException {
+    private List<Bundle> installDeploymentPackage() throws IOException, BundleException {
         Set<String> installed = new HashSet<>();
         for (Bundle b : context.getBundles()) {
             installed.add(b.getSymbolicName() + "_" + b.getVersion());
@@ -202,7 +205,7 @@ public class HotDeploymentIT {
         }
         Object service = context.getService(ref);
         try {
-            java.util.Optional<?> record = (java.util.Optional<?>) service.getClass().getMethod("getCertificate")
+            Optional<?> record = (Optional<?>) service.getClass().getMethod("getCertificate")
                     .invoke(service);
             return record.isEmpty() ? null : (String) record.get().getClass().getMethod("getSerial").invoke(record.get());
         } catch (ReflectiveOperationException e) {
@@ -258,7 +261,7 @@ public class HotDeploymentIT {
             try {
                 lines = Files.readAllLines(f);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
             for (String line : lines) {
                 String[] cols = line.trim().split("\\s+");

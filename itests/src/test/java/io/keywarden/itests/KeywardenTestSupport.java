@@ -52,6 +52,8 @@ import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
+import java.io.StringReader;
+import java.util.Properties;
 
 /**
  * The base of every Keywarden Pax Exam test: one shared set of options (see {@link KeywardenOptions}); the framework
@@ -299,8 +301,8 @@ public abstract class KeywardenTestSupport {
             files = s.filter(p -> p.getFileName().toString().equals("account.properties")).toList();
         }
         assertEquals("account.properties files under " + accounts, 1, files.size());
-        java.util.Properties p = new java.util.Properties();
-        p.load(new java.io.StringReader(Files.readString(files.get(0), StandardCharsets.ISO_8859_1)));
+        Properties p = new Properties();
+        p.load(new StringReader(Files.readString(files.get(0), StandardCharsets.ISO_8859_1)));
         String url = p.getProperty("account.url");
         assertNotNull("account.url in " + files.get(0), url);
         return url;

@@ -51,6 +51,12 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.KeyCustody;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.InvalidSyntaxException;
 
 /**
  * The Kura adapter in a framework with Kura's API (the compat bundle) and hand-written Kura services registered as
@@ -128,8 +134,8 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         Thread.sleep(1500);
         CertificateInventory inventory = awaitService(CertificateInventory.class);
         assertEquals(List.of(), inventory.getByDevice(name));
-        assertFalse("no order journaled", java.nio.file.Files.exists(deviceDir(name).resolve("pending-order.properties")));
-        assertFalse("no certificate stored", java.nio.file.Files.exists(deviceDir(name).resolve("certs")));
+        assertFalse("no order journaled", Files.exists(deviceDir(name).resolve("pending-order.properties")));
+        assertFalse("no certificate stored", Files.exists(deviceDir(name).resolve("certs")));
 
         // EXEC enroll from the cloud goes through Kura's EnrollmentService, so it enrolls Kura's key
         KuraFakes.Registry registry = new KuraFakes.Registry();
@@ -171,7 +177,7 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         enrollment.rekey();
         KeyStore.PrivateKeyEntry rekeyed = entry(keystore);
         X509Certificate rekeyedLeaf = (X509Certificate) rekeyed.getCertificate();
-        assertFalse(java.util.Arrays.equals(leaf.getPublicKey().getEncoded(), rekeyedLeaf.getPublicKey().getEncoded()));
+        assertFalse(Arrays.equals(leaf.getPublicKey().getEncoded(), rekeyedLeaf.getPublicKey().getEncoded()));
         assertEquals(gateway.getCertificate().orElseThrow().getCertificate(), rekeyedLeaf);
         assertTrue(enrollment.isEnrolled());
 
@@ -202,7 +208,7 @@ public class KuraAdapterIT extends KeywardenTestSupport {
     public void configurationEventsOfOtherComponentsLogNoError() throws Exception {
         awaitTrue("console markers registered", SERVICE_TIMEOUT, () -> configurable("io.keywarden.monitor"));
         List<LogEntry> errors = new CopyOnWriteArrayList<>();
-        java.util.concurrent.CountDownLatch marker = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch marker = new CountDownLatch(1);
         String markerText = "keywarden-it-marker-" + System.nanoTime();
         LogListener listener = e -> {
             if (e.getLogLevel() == LogLevel.ERROR) {
@@ -215,7 +221,7 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         assertNotNull("a log reader", readerRef);
         LogReaderService reader = context.getService(readerRef);
         reader.addLogListener(listener);
-        java.util.concurrent.CountDownLatch lastEvent = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch lastEvent = new CountDownLatch(1);
         String other = "io.keywarden.it.other." + System.nanoTime();
         ServiceRegistration<ConfigurationListener> mine = context.registerService(ConfigurationListener.class,
                 e -> {
@@ -227,11 +233,11 @@ public class KuraAdapterIT extends KeywardenTestSupport {
             Configuration c = configAdmin.getConfiguration(other, "?");
             c.update(new Hashtable<>(Map.of("some.property", "value")));
             c.delete();
-            assertTrue("CM delivered the events", lastEvent.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue("CM delivered the events", lastEvent.await(30, TimeUnit.SECONDS));
             ServiceReference<LogService> logRef = context.getServiceReference(LogService.class);
             // WARN: the log service's default level drops INFO entries
             context.getService(logRef).getLogger(KuraAdapterIT.class).warn(markerText);
-            assertTrue("the marker log entry arrived", marker.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue("the marker log entry arrived", marker.await(30, TimeUnit.SECONDS));
             assertEquals("ERRORs logged while other components' configurations changed", List.of(),
                     errors.stream().map(e -> e.getMessage() + " " + e.getException()).toList());
         } finally {
@@ -250,8 +256,8 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         String name = "gw-kura-trust." + framework() + ".keywarden.example";
         FakeKuraKeystore keystore = new FakeKuraKeystore(context, "TestKeystore");
         X509Certificate root = ca.root();
-        keystore.setEntry(ALIAS.toUpperCase(java.util.Locale.ROOT), new KeyStore.TrustedCertificateEntry(root));
-        assertEquals("Kura's keystore keeps aliases in lower case", List.of(ALIAS.toLowerCase(java.util.Locale.ROOT)),
+        keystore.setEntry(ALIAS.toUpperCase(Locale.ROOT), new KeyStore.TrustedCertificateEntry(root));
+        assertEquals("Kura's keystore keeps aliases in lower case", List.of(ALIAS.toLowerCase(Locale.ROOT)),
                 keystore.getAliases());
         assertEquals(1, keystore.changedEvents.get());
         EnrollmentService enrollment = startEnrollment(name, keystore);
@@ -357,7 +363,7 @@ public class KuraAdapterIT extends KeywardenTestSupport {
                 }
             }
             return false;
-        } catch (org.osgi.framework.InvalidSyntaxException e) {
+        } catch (InvalidSyntaxException e) {
             throw new AssertionError(e);
         }
     }

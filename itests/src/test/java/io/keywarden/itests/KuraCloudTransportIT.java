@@ -54,6 +54,9 @@ import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.fleet.transport.FleetTransport;
 import io.keywarden.api.revocation.DenyList;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.osgi.framework.InvalidSyntaxException;
 
 /**
  * A gateway whose fleet messages go only through Kura's cloud connection: its fleet configuration names no broker
@@ -196,7 +199,7 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
             try {
                 Collection<ServiceReference<DenyList>> refs = context.getServiceReferences(DenyList.class, filter);
                 return refs.isEmpty() ? null : context.getService(refs.iterator().next());
-            } catch (org.osgi.framework.InvalidSyntaxException e) {
+            } catch (InvalidSyntaxException e) {
                 throw new IllegalStateException(e);
             }
         });
@@ -227,8 +230,8 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
         }
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.toString().endsWith(".jws")).toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -44,6 +44,7 @@ import io.keywarden.testing.sensors.ChannelClient;
 import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.SensorKeys;
 import io.keywarden.testing.sensors.SimulatedSensor;
+import java.util.Arrays;
 
 /**
  * On Kura the gateway key lives in Kura's keystore (gateway.key.source=external, Keywarden's EnrollmentService
@@ -145,7 +146,7 @@ public class KuraGatewayIdentityIT extends MonitorTestSupport {
         // rekey in Kura: the channel and the next inventory move to the new key and certificate
         enrollment.rekey();
         X509Certificate rekeyed = (X509Certificate) ((KeyStore.PrivateKeyEntry) keystore.getEntry(ALIAS)).getCertificate();
-        assertFalse(java.util.Arrays.equals(gatewayCert.getPublicKey().getEncoded(),
+        assertFalse(Arrays.equals(gatewayCert.getPublicKey().getEncoded(),
                 rekeyed.getPublicKey().getEncoded()));
         await("the channel presents the rekeyed certificate", WAIT, () -> {
             // a fresh client each time: a resumed TLS session would show the certificate of its first handshake

@@ -31,6 +31,9 @@ import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
+import java.time.Duration;
+import java.time.Instant;
+import org.eclipse.kura.KuraException;
 
 /**
  * Revocation from the cloud through KEYWARDEN-V1 (EXEC revoke), with the real revocation bundle and a real Pebble: a
@@ -70,7 +73,7 @@ public class KuraRemoteRevocationIT extends RevocationTestSupport {
         await("KEYWARDEN-V1 bound to the revocation service", SERVICE_TIMEOUT, () -> {
             try {
                 return handler.doGet(context(), request("tickets"));
-            } catch (org.eclipse.kura.KuraException e) {
+            } catch (KuraException e) {
                 return null;
             }
         });
@@ -78,7 +81,7 @@ public class KuraRemoteRevocationIT extends RevocationTestSupport {
 
         // signed by the operator's name with another party's key: refused, the sensor stays valid
         String forged = sign(OPERATOR, keys.get(DEVICE), RevocationTarget.device("sensor-1"),
-                RevocationReason.KEY_COMPROMISE, java.time.Instant.now());
+                RevocationReason.KEY_COMPROMISE, Instant.now());
         KuraAdapterIT.expectCode(KuraErrorCode.SECURITY_EXCEPTION, () -> handler.doExec(context(), revoke(forged, true)));
         assertEquals("Valid", ca.certStatus(certs.get("sensor-1").getSerial()));
         RevocationTicket refused = service.getTickets().get(0);
@@ -122,7 +125,7 @@ public class KuraRemoteRevocationIT extends RevocationTestSupport {
     }
 
     private static String awaitTrueThen(String what, ThrowingSupplier<String> probe) {
-        return await(what, java.time.Duration.ofSeconds(10), () -> {
+        return await(what, Duration.ofSeconds(10), () -> {
             try {
                 return probe.get();
             } catch (Exception e) {

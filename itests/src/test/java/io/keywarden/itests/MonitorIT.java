@@ -46,6 +46,12 @@ import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.Reports;
 import io.keywarden.testing.sensors.SensorKeys;
 import io.keywarden.testing.sensors.SimulatedSensor;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Method;
+import java.util.Dictionary;
+import java.util.HashMap;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
 
 /**
  * The monitor on a real gateway (real Pebble, real http-01, real mutual TLS on the sensor channel, the real
@@ -187,7 +193,7 @@ public class MonitorIT extends MonitorTestSupport {
         applyConfig(gatewayConfig(ca, gw));
         awaitGatewayEnrolled(awaitGatewayService());
         // no baseline configured at all: what the fleet does in a known-good period becomes it
-        Map<String, Object> learning = new java.util.HashMap<>(Map.of("learning.mode", true,
+        Map<String, Object> learning = new HashMap<>(Map.of("learning.mode", true,
                 "baseline.firmware.sha256", new String[0], "baseline.task.sha256", new String[0],
                 "baseline.peers", new String[0]));
         DeviceMonitor monitor = startMonitor(learning);
@@ -224,12 +230,12 @@ public class MonitorIT extends MonitorTestSupport {
     }
 
     private void startMonitorAgain(Map<String, Object> properties, long previousServiceId) throws Exception {
-        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration(MONITOR_PID, "?");
-        java.util.Dictionary<String, Object> p = c.getProperties();
+        Configuration c = configAdmin.getConfiguration(MONITOR_PID, "?");
+        Dictionary<String, Object> p = c.getProperties();
         properties.forEach(p::put);
         c.update(p);
         awaitTrue("the monitor re-registered", SERVICE_TIMEOUT, () -> {
-            org.osgi.framework.ServiceReference<DeviceMonitor> ref = context.getServiceReference(DeviceMonitor.class);
+            ServiceReference<DeviceMonitor> ref = context.getServiceReference(DeviceMonitor.class);
             return ref != null && (Long) ref.getProperty("service.id") != previousServiceId;
         });
     }
@@ -243,11 +249,11 @@ public class MonitorIT extends MonitorTestSupport {
 
     /** Runs a keywarden:* Gogo command of the monitor on its registered command object. */
     private String shell(String command, Object... args) throws Exception {
-        org.osgi.framework.ServiceReference<?>[] refs = context.getServiceReferences((String) null,
+        ServiceReference<?>[] refs = context.getServiceReferences((String) null,
                 "(osgi.command.function=" + command + ")");
-        for (org.osgi.framework.ServiceReference<?> ref : refs) {
+        for (ServiceReference<?> ref : refs) {
             Object commands = context.getService(ref);
-            for (java.lang.reflect.Method m : commands.getClass().getMethods()) {
+            for (Method m : commands.getClass().getMethods()) {
                 if (m.getName().equals(command) && m.getParameterCount() == args.length
                         && commands.getClass().getName().contains("monitor")) {
                     return String.valueOf(m.invoke(commands, args));
@@ -342,7 +348,7 @@ public class MonitorIT extends MonitorTestSupport {
     }
 
     private static byte[] readLine(InputStream in) throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) >= 0 && b != '\n') {
             out.write(b);

@@ -25,6 +25,7 @@ import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.Reports;
 import io.keywarden.testing.sensors.SensorKeys;
 import io.keywarden.testing.sensors.SimulatedSensor;
+import java.util.Locale;
 
 /**
  * What the monitor tests share: a gateway enrolled at a real Pebble, simulated sensors that hold their own keys and
@@ -103,7 +104,7 @@ public abstract class MonitorTestSupport extends KeywardenTestSupport {
         Map<String, CompletableFuture<CertificateRecord>> pending = new LinkedHashMap<>();
         int n = 0;
         for (Profile profile : profiles) {
-            String id = profile.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-" + (++n);
+            String id = profile.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + (++n);
             String dns = id + "." + gatewayName;
             KeyPair key = SensorKeys.newKey();
             keys.put(id, key);

@@ -37,6 +37,13 @@ import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
+import io.keywarden.api.revocation.RefusalReason;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import org.jose4j.jws.JsonWebSignature;
 
 /**
  * Delegated revocation against a real Pebble (real http-01): the gateway's monitor revokes a sensor, each route on
@@ -63,7 +70,7 @@ public class RevocationIT extends RevocationTestSupport {
         // contained before submit returned: denied, journaled, announced
         assertTrue("accepted or already further: " + accepted, accepted.getState() != TicketState.REFUSED);
         assertTrue("denied at acceptance", deny.isDenied(target));
-        assertTrue(java.nio.file.Files.exists(revocationData.resolve("tickets").resolve(accepted.getId() + ".json")));
+        assertTrue(Files.exists(revocationData.resolve("tickets").resolve(accepted.getId() + ".json")));
         Event acceptedEvent = events.await(RevocationEvents.TOPIC_ACCEPTED,
                 e -> accepted.getId().equals(e.getProperty(RevocationEvents.PROPERTY_TICKET_ID)), Duration.ofSeconds(10));
         assertEquals(List.of(target), Arrays.asList((String[]) acceptedEvent.getProperty(RevocationEvents.PROPERTY_SERIALS)));
@@ -87,7 +94,7 @@ public class RevocationIT extends RevocationTestSupport {
         CertificateInventory inventory = awaitService(CertificateInventory.class);
         awaitTrue("sensor-2 REVOKED in the inventory", Duration.ofSeconds(10),
                 () -> inventory.getBySerial(target).orElseThrow().getStatus() == CertificateStatus.REVOKED);
-        assertTrue(java.nio.file.Files.readString(deviceDir("sensor-2").resolve("certs").resolve(target + ".properties"))
+        assertTrue(Files.readString(deviceDir("sensor-2").resolve("certs").resolve(target + ".properties"))
                 .contains("status=REVOKED"));
         SensorEnrollmentService sensors = awaitSensorService();
         assertTrue(sensors.getCertificate("sensor-2").isEmpty());
@@ -101,7 +108,7 @@ public class RevocationIT extends RevocationTestSupport {
         // the same signed request again: a replay, refused, and nothing goes to the CA a second time
         RevocationTicket replay = service.submit(request);
         assertEquals(TicketState.REFUSED, replay.getState());
-        assertEquals(io.keywarden.api.revocation.RefusalReason.REPLAYED_NONCE, replay.getRefusalReason().orElseThrow());
+        assertEquals(RefusalReason.REPLAYED_NONCE, replay.getRefusalReason().orElseThrow());
         assertEquals(1, auditLines("REVOKED_AT_CA", target).size());
     }
 
@@ -158,7 +165,7 @@ public class RevocationIT extends RevocationTestSupport {
         // a monitor may not declare its gateway compromised
         RevocationTicket byMonitor = service.submit(sign(MONITOR, RevocationTarget.compromisedGateway(gw),
                 RevocationReason.KEY_COMPROMISE));
-        assertEquals(io.keywarden.api.revocation.RefusalReason.OUT_OF_SCOPE, byMonitor.getRefusalReason().orElseThrow());
+        assertEquals(RefusalReason.OUT_OF_SCOPE, byMonitor.getRefusalReason().orElseThrow());
 
         RevocationTicket t = awaitSettled(service, service.submit(sign(FLEET, RevocationTarget.compromisedGateway(gw),
                 RevocationReason.KEY_COMPROMISE)));
@@ -195,7 +202,7 @@ public class RevocationIT extends RevocationTestSupport {
         Instant now = Instant.now();
 
         String outOfScope = sign(MONITOR_OF_B, sensor1, RevocationReason.KEY_COMPROMISE);
-        Map<String, String[]> cases = new java.util.LinkedHashMap<>();
+        Map<String, String[]> cases = new LinkedHashMap<>();
         cases.put("bad signature", new String[] { "BAD_SIGNATURE",
             sign(MONITOR, ecKeyPair(), sensor1, RevocationReason.KEY_COMPROMISE, now) });
         cases.put("unsigned (alg none)", new String[] { "BAD_SIGNATURE", unsigned(outOfScope) });
@@ -277,14 +284,14 @@ public class RevocationIT extends RevocationTestSupport {
 
     /** The payload of a signed request under an "alg":"none" header and without a signature. */
     private static String unsigned(String signed) {
-        String header = java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString("{\"alg\":\"none\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String header = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
         return header + "." + signed.split("\\.")[1] + ".";
     }
 
     /** A request correctly signed by the monitor whose reason code (7) RFC 5280 leaves unassigned. */
-    private static String withReasonSeven(java.security.KeyPair key) throws Exception {
-        org.jose4j.jws.JsonWebSignature jws = new org.jose4j.jws.JsonWebSignature();
+    private static String withReasonSeven(KeyPair key) throws Exception {
+        JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload("{\"target\":{\"kind\":\"DEVICE\",\"value\":\"sensor-1\"},\"reason\":7,"
                 + "\"requester\":\"" + MONITOR + "\",\"nonce\":\"n-7\",\"iat\":" + Instant.now().getEpochSecond() + "}");
         jws.setAlgorithmHeaderValue("ES256");

@@ -36,6 +36,7 @@ import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.testing.pki.TestKeys;
+import org.osgi.framework.InvalidSyntaxException;
 
 /**
  * What the revocation tests share: a gateway with sensors enrolled at a real Pebble (with escrow of its account key
@@ -120,7 +121,7 @@ public abstract class RevocationTestSupport extends KeywardenTestSupport {
                 ServiceReference<?>[] refs = context.getServiceReferences(
                         "io.keywarden.revocation.internal.authority.Authority", null);
                 return refs != null && refs.length == keys.size();
-            } catch (org.osgi.framework.InvalidSyntaxException e) {
+            } catch (InvalidSyntaxException e) {
                 throw new AssertionError(e);
             }
         });

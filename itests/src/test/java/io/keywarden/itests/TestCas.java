@@ -21,6 +21,7 @@ import io.keywarden.testing.pebble.CertStatus;
 import io.keywarden.testing.pebble.ChallTestSrv;
 import io.keywarden.testing.pebble.PebbleHarness;
 import io.keywarden.testing.pebble.TcpProxy;
+import java.util.Collections;
 
 /**
  * Driver side only (never loaded inside the framework): the Pebble CAs of this test JVM, started once from the first
@@ -41,7 +42,7 @@ final class TestCas {
     private static TestCas instance;
 
     private final ChallTestSrv dns;
-    private final Map<String, PebbleHarness> cas = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, PebbleHarness> cas = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Path workDir;
     private BindServer bind;
     private final HttpServer control;

@@ -32,6 +32,7 @@ import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
 
 import io.keywarden.api.enrollment.CertificateRecord;
+import java.util.Arrays;
 
 /**
  * http-01 through the OSGi HTTP Whiteboard ({@code http01.mode=whiteboard}) as on Kura, whose HTTP service is
@@ -102,7 +103,7 @@ public class WhiteboardHttp01IT extends KeywardenTestSupport {
                     List.of("registered", "unregistered"), servletEvents);
         }
         assertTrue("no servlet of ours left registered", acme.getRegisteredServices() == null
-                || java.util.Arrays.stream(acme.getRegisteredServices()).noneMatch(ref -> List.of(
+                || Arrays.stream(acme.getRegisteredServices()).noneMatch(ref -> List.of(
                         (String[]) ref.getProperty("objectClass")).contains("javax.servlet.Servlet")));
         // the whiteboard's port serves nothing of ours now, and our own port was never bound
         HttpResponse<String> stale = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"

@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.support.mqtt.PahoClients;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 
 /**
  * Feeds a {@link NoticeSubscriber} from the fleet's MQTT topic ({@code keywarden/<fleet>/revocation-notices/+},
@@ -88,14 +90,14 @@ public final class MqttNoticeSource implements AutoCloseable {
             return;
         }
         try {
-            client.connect(connectOptions, null, new org.eclipse.paho.client.mqttv3.IMqttActionListener() {
+            client.connect(connectOptions, null, new IMqttActionListener() {
                 @Override
-                public void onSuccess(org.eclipse.paho.client.mqttv3.IMqttToken token) {
+                public void onSuccess(IMqttToken token) {
                     retryMillis = 250;
                 }
 
                 @Override
-                public void onFailure(org.eclipse.paho.client.mqttv3.IMqttToken token, Throwable cause) {
+                public void onFailure(IMqttToken token, Throwable cause) {
                     scheduleRetry(cause);
                 }
             });

@@ -16,6 +16,7 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.keys.HmacKey;
 import org.junit.jupiter.api.Test;
+import java.security.GeneralSecurityException;
 
 class NoticeCodecTest {
 
@@ -102,7 +103,7 @@ class NoticeCodecTest {
                 g.initialize(2048);
             }
             return g.generateKeyPair();
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

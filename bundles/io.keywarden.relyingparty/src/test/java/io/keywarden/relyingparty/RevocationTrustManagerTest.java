@@ -23,6 +23,7 @@ import io.keywarden.testing.pki.Issued;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.pki.TestKeys;
 import io.keywarden.testing.pki.TestTls;
+import java.security.cert.CertificateException;
 
 /** Real TLS handshakes against a server whose context is built on {@link RevocationTrustManager}. */
 class RevocationTrustManagerTest {
@@ -104,7 +105,7 @@ class RevocationTrustManagerTest {
         set.apply(notice("t-s", server.serialHex()));
         RevocationTrustManager clients = RevocationTrustManager.pkix(TestTls.trustStore(pki.certificate()), set);
         clients.checkServerTrusted(chain(server), "ECDHE_ECDSA");
-        assertThrows(java.security.cert.CertificateException.class,
+        assertThrows(CertificateException.class,
                 () -> clients.checkingServers().checkServerTrusted(chain(server), "ECDHE_ECDSA"));
         TestCa other = TestCa.root("other-ca");
         RevocationTrustManager limited = clients.checkingServers()

@@ -32,6 +32,10 @@ import io.keywarden.testing.pki.Issued;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.pki.TestKeys;
 import io.keywarden.testing.pki.TestTls;
+import io.netty.buffer.ByteBufAllocator;
+import jakarta.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
 
 /** The examples of docs/servers.md, run: Jetty 9.4 and Tomcat with real handshakes, Netty's context built. */
 class ServerExamplesTest {
@@ -62,8 +66,8 @@ class ServerExamplesTest {
         jetty.addConnector(connector);
         jetty.setHandler(new AbstractHandler() {
             @Override
-            public void handle(String target, Request base, javax.servlet.http.HttpServletRequest request,
-                    javax.servlet.http.HttpServletResponse response) throws IOException {
+            public void handle(String target, Request base, HttpServletRequest request,
+                    HttpServletResponse response) throws IOException {
                 response.setStatus(200);
                 response.getWriter().print("stored");
                 base.setHandled(true);
@@ -86,7 +90,7 @@ class ServerExamplesTest {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(dir.resolve("tomcat").toString());
         Context context = tomcat.addContext("", null);
-        Tomcat.addServlet(context, "ok", new jakarta.servlet.http.HttpServlet() {
+        Tomcat.addServlet(context, "ok", new HttpServlet() {
             private static final long serialVersionUID = 1L;
 
             @Override
@@ -117,7 +121,7 @@ class ServerExamplesTest {
     void nettyContextUsesTheWrappedTrustManager() throws Exception {
         KeyManagerFactory kmf = TestTls.keyManagerFactory(server);
         assertNotNull(NettyExample.serverContext(TestTls.trustStore(pki.certificate()), kmf, subscriber.denySet()).newEngine(
-                io.netty.buffer.ByteBufAllocator.DEFAULT));
+                ByteBufAllocator.DEFAULT));
     }
 
     /** The status code, or -1 when the TLS handshake (or the first read after it) fails. */

@@ -23,6 +23,7 @@ import io.keywarden.relyingparty.RevocationTrustManager;
 import io.keywarden.testing.pki.Issued;
 import io.keywarden.testing.pki.TestKeys;
 import io.keywarden.testing.pki.TestTls;
+import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
  * {@code ./keywarden bench-servers [N]}: N trials (default 50). In each a fresh device holds an MQTT session on a real
@@ -70,7 +71,7 @@ public final class BenchServersCommand {
                 double[] t;
                 try {
                     t = trial(stage, containment, notices, collector, device, authority, denied, i);
-                } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+                } catch (MqttException e) {
                     throw new IllegalStateException("trial " + i + " (" + ServerStage.name(device) + "): " + e, e);
                 }
                 toClosed.add(t[0]);

@@ -36,6 +36,12 @@ import io.keywarden.testing.mqtt.SecureMosquitto;
 import io.keywarden.testing.pki.Issued;
 import io.keywarden.testing.pki.LeafBuilder;
 import io.keywarden.testing.pki.TestCa;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The servers of {@code ./keywarden demo} and {@code demo-fleet}: a real Mosquitto (mutual TLS for devices with the
@@ -195,8 +201,8 @@ public final class SensorServers implements AutoCloseable {
 
     /** Every device's MQTT session over mutual TLS, opened in parallel (each handshake waits on the broker). */
     public void connectAll(Map<String, Device> devices) throws Exception {
-        Map<String, java.util.concurrent.Future<DeviceSession>> pending = new LinkedHashMap<>();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        Map<String, Future<DeviceSession>> pending = new LinkedHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(
                 Math.max(1, Math.min(devices.size(), 10)));
         try {
             for (Map.Entry<String, Device> e : devices.entrySet()) {
@@ -207,7 +213,7 @@ public final class SensorServers implements AutoCloseable {
                 pending.put(e.getKey(), pool.submit(() -> DeviceSession.connect(broker.deviceUrl(), d.brokerIdentity(),
                         context)));
             }
-            for (Map.Entry<String, java.util.concurrent.Future<DeviceSession>> e : pending.entrySet()) {
+            for (Map.Entry<String, Future<DeviceSession>> e : pending.entrySet()) {
                 sessions.put(e.getKey(), e.getValue().get());
             }
         } finally {
@@ -220,14 +226,14 @@ public final class SensorServers implements AutoCloseable {
      * that the name has not connected since line {@code sinceLine}: what a reconnect of a contained identity must come
      * to. A client that gave up on its own would not count.
      */
-    boolean lastSessionEnded(String brokerIdentity, int sinceLine) throws java.io.IOException {
+    boolean lastSessionEnded(String brokerIdentity, int sinceLine) throws IOException {
         List<String> lines = Files.readAllLines(broker.logFile(), StandardCharsets.UTF_8);
         String clientId = null;
         boolean ended = true;
-        java.util.regex.Pattern connected = java.util.regex.Pattern.compile("New client connected from \\S+ as (\\S+) "
-                + "\\(.*u'" + java.util.regex.Pattern.quote(brokerIdentity) + "'\\)");
+        Pattern connected = Pattern.compile("New client connected from \\S+ as (\\S+) "
+                + "\\(.*u'" + Pattern.quote(brokerIdentity) + "'\\)");
         for (String line : lines.subList(Math.min(sinceLine, lines.size()), lines.size())) {
-            java.util.regex.Matcher m = connected.matcher(line);
+            Matcher m = connected.matcher(line);
             if (m.find()) {
                 clientId = m.group(1);
                 ended = false;
@@ -239,7 +245,7 @@ public final class SensorServers implements AutoCloseable {
         return ended;
     }
 
-    int brokerLogLines() throws java.io.IOException {
+    int brokerLogLines() throws IOException {
         return Files.exists(broker.logFile()) ? Files.readAllLines(broker.logFile(), StandardCharsets.UTF_8).size() : 0;
     }
 

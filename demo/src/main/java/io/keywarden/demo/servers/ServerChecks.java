@@ -6,6 +6,7 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 import org.eclipse.paho.client.mqttv3.MqttException;
+import java.io.IOException;
 
 /**
  * What the devices of {@link SensorServers} experience: readings that arrive (at the cloud subscriber through
@@ -121,7 +122,7 @@ public final class ServerChecks {
     private int brokerLogLines() {
         try {
             return servers.brokerLogLines();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return Integer.MAX_VALUE;
         }
     }
@@ -134,7 +135,7 @@ public final class ServerChecks {
                 if (servers.lastSessionEnded(identity, logLine)) {
                     return true;
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return false;
             }
             Thread.sleep(20);

@@ -27,6 +27,8 @@ import io.keywarden.relyingparty.RevocationTrustManager;
 import io.keywarden.testing.pki.Issued;
 import io.keywarden.testing.pki.TestKeys;
 import io.keywarden.testing.pki.TestTls;
+import java.util.HashMap;
+import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
  * {@code ./keywarden demo-servers}: ten sensors send their readings to a real Mosquitto over mutual TLS and to an
@@ -139,14 +141,14 @@ public final class ServersDemoCommand {
     private int round(ServerStage stage, List<DeviceSession> sessions, Collector collector, String label,
             Map<String, AtomicInteger> atCloud) throws Exception {
         int ok = 0;
-        Map<String, Integer> expected = new java.util.HashMap<>();
+        Map<String, Integer> expected = new HashMap<>();
         for (int i = 0; i < sessions.size(); i++) {
             Issued d = stage.devices.get(i < 6 || sessions.size() == 10 ? i : i + 1);
             int seen = atCloud.getOrDefault(ServerStage.name(d), new AtomicInteger()).get();
             try {
                 sessions.get(i).publish("readings/" + ServerStage.name(d), (label + " 21.5C").getBytes(StandardCharsets.UTF_8));
                 expected.put(ServerStage.name(d), seen + 1);
-            } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+            } catch (MqttException e) {
                 out.printf("  %s: MQTT publish failed: %s%n", ServerStage.name(d), e.getMessage());
             }
             if (Collector.send(TestTls.context(stage.pki, d), collector.port(), label) == 200) {
@@ -176,13 +178,13 @@ public final class ServersDemoCommand {
         DeviceSession again;
         try {
             again = DeviceSession.connect(stage.broker.deviceUrl(), ServerStage.name(s7), TestTls.context(stage.pki, s7));
-        } catch (org.eclipse.paho.client.mqttv3.MqttException refusedAtConnect) {
+        } catch (MqttException refusedAtConnect) {
             return true;
         }
         try (again) {
             try {
                 again.publish("readings/" + ServerStage.name(s7), "after reconnect".getBytes(StandardCharsets.UTF_8));
-            } catch (org.eclipse.paho.client.mqttv3.MqttException closedAlready) {
+            } catch (MqttException closedAlready) {
                 // the broker ended the session before the publish
             }
             boolean ended = again.awaitLost(5_000);

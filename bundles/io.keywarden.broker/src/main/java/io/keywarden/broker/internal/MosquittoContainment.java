@@ -15,6 +15,8 @@ import io.keywarden.broker.BrokerAnswer;
 import io.keywarden.broker.internal.mosquitto.MosquittoDynsec;
 import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.support.threads.ExecutorStop;
+import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Broker containment wired for Mosquitto, with or without OSGi: the dynsec admin connection, the journaled
@@ -38,7 +40,7 @@ public final class MosquittoContainment implements AutoCloseable {
             dynsec = new MosquittoDynsec(options.url(), options.username(), password, options.socketFactory(),
                     options.answerTimeout());
         } finally {
-            java.util.Arrays.fill(password, '\0');
+            Arrays.fill(password, '\0');
         }
         service = new ContainmentService(dynsec, options.dataDir(), executor, clock);
         operator = options.operatorKey().map(k -> new OperatorCommand(k, options.operatorId(),
@@ -88,7 +90,7 @@ public final class MosquittoContainment implements AutoCloseable {
         return service.isContained(identity);
     }
 
-    public java.nio.file.Path auditFile() {
+    public Path auditFile() {
         return service.auditFile();
     }
 

@@ -28,6 +28,8 @@ import io.keywarden.testing.pki.Issued;
 import io.keywarden.testing.pki.Pem;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.pki.TestTls;
+import java.time.Duration;
+import java.util.ArrayList;
 
 /** Real Mosquitto 2 with mutual TLS, use_identity_as_username and dynamic security; devices connect with Paho. */
 abstract class BrokerTestBase {
@@ -43,7 +45,7 @@ abstract class BrokerTestBase {
     Issued sensor8;
     Issued sensor1;
     MosquittoContainment containment;
-    private final List<Device> devices = new java.util.ArrayList<>();
+    private final List<Device> devices = new ArrayList<>();
 
     @BeforeEach
     void startBroker() throws Exception {
@@ -58,7 +60,7 @@ abstract class BrokerTestBase {
         sensor1 = pki.issue("sensor-1.gw.test");
         // what a broker operator sets up at provisioning: each device a dynsec client (Mosquitto 2.0 denies everything
         // to a certificate identity it does not know) with a role for its topics
-        List<Map<String, Object>> setup = new java.util.ArrayList<>(List.of(Map.of("command", "createRole",
+        List<Map<String, Object>> setup = new ArrayList<>(List.of(Map.of("command", "createRole",
                 "rolename", "sensors", "acls", List.of(
                         Map.of("acltype", "publishClientSend", "topic", "readings/#", "allow", true),
                         Map.of("acltype", "subscribePattern", "topic", "readings/#", "allow", true)))));
@@ -68,7 +70,7 @@ abstract class BrokerTestBase {
             setup.add(Map.of("command", "addClientRole", "username", cn, "rolename", "sensors"));
         }
         try (MosquittoDynsec admin = new MosquittoDynsec(broker.adminUrl(), ADMIN, PASSWORD.toCharArray(),
-                TestTls.context(pki, null).getSocketFactory(), java.time.Duration.ofSeconds(5))) {
+                TestTls.context(pki, null).getSocketFactory(), Duration.ofSeconds(5))) {
             assertTrue(admin.run(setup).accepted());
         }
     }

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.broker.internal.mosquitto.MosquittoDynsec;
 import io.keywarden.testing.mqtt.SecureMosquitto;
+import java.util.HashMap;
 
 /** Test 1 and 3 of issue 15: session closed, reconnect refused, broker and authority restarts. */
 class MosquittoContainmentTest extends BrokerTestBase {
@@ -110,7 +111,7 @@ class MosquittoContainmentTest extends BrokerTestBase {
 
     @Test
     void wrongPasswordIsReportedWithoutTheCredential() throws Exception {
-        Map<String, Object> bad = new java.util.HashMap<>(options());
+        Map<String, Object> bad = new HashMap<>(options());
         bad.put(BrokerOptions.KEY_PASSWORD, "Wr0ng-" + PASSWORD);
         try (MosquittoContainment c = new MosquittoContainment(BrokerOptions.parse(bad, null), Clock.systemUTC()).start()) {
             c.contain("sensor-7.gw.test", "t", "revocation");

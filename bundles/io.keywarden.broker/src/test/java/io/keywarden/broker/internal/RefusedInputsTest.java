@@ -28,6 +28,10 @@ import io.keywarden.relyingparty.NoticeSubscriber;
 import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.support.pem.Pem;
 import io.keywarden.testing.pki.TestKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.HashMap;
 
 /**
  * Test 2 of issue 15: forged, unknown-signer and replayed notices and a revocation refused by policy disable nothing;
@@ -47,8 +51,8 @@ class RefusedInputsTest extends BrokerTestBase {
         subscriber.addListener((notice, serials) -> serials.forEach(serial -> {
             try {
                 c.contain(identities.get(serial), notice.ticketId(), "fleet-notice");
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }));
         Device observer = device(sensor1);
@@ -86,10 +90,10 @@ class RefusedInputsTest extends BrokerTestBase {
     @Test
     void onlyAnOperatorsSignedCommandEnablesAgainAndOnlyOnce() throws Exception {
         KeyPair operator = TestKeys.ec();
-        Map<String, Object> o = new java.util.HashMap<>(options());
+        Map<String, Object> o = new HashMap<>(options());
         o.put(BrokerOptions.KEY_OPERATOR_KEY, Pem.encode("PUBLIC KEY", operator.getPublic().getEncoded()));
         o.put(BrokerOptions.KEY_OPERATOR_ID, "ops-1");
-        containment = new MosquittoContainment(BrokerOptions.parse(o, null), java.time.Clock.systemUTC()).start();
+        containment = new MosquittoContainment(BrokerOptions.parse(o, null), Clock.systemUTC()).start();
         Device observer = device(sensor1);
         observer.subscribe("readings/#");
         containment.contain(cn(sensor7), "t-7", "revocation");

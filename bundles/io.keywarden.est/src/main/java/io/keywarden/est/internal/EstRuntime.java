@@ -26,6 +26,7 @@ import io.keywarden.est.internal.http.EstService;
 import io.keywarden.est.internal.policy.CsrPolicy;
 import io.keywarden.est.internal.policy.DeviceClass;
 import io.keywarden.est.internal.shell.EstCommands;
+import io.keywarden.support.http.ConnectionRefusal;
 
 /**
  * The EST server with everything behind it, given the services it uses: the component builds one per configuration,
@@ -103,7 +104,7 @@ public final class EstRuntime implements EnrollmentCodes, EstCommands.Status, Au
         b.append("refused: 400=").append(audit.refusedCount(400)).append(" 401=").append(audit.refusedCount(401))
                 .append(" 403=").append(audit.refusedCount(403)).append(" 413=").append(audit.refusedCount(413))
                 .append(" 415=").append(audit.refusedCount(415)).append(" 429=").append(audit.refusedCount(429));
-        for (io.keywarden.support.http.ConnectionRefusal r : io.keywarden.support.http.ConnectionRefusal.values()) {
+        for (ConnectionRefusal r : ConnectionRefusal.values()) {
             b.append(' ').append(r.name().toLowerCase()).append('=').append(audit.connectionRefusals(r));
         }
         return b.append('\n').toString();

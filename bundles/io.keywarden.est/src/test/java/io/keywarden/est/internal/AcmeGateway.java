@@ -35,6 +35,8 @@ import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
+import java.security.GeneralSecurityException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The ACME bundle's real enrollment engine, against a real CA, behind the three services the EST server uses, as the
@@ -48,7 +50,7 @@ final class AcmeGateway implements GatewayEnrollmentService, SensorEnrollmentSer
     private final boolean ownResponder;
     private final AcmeClient client;
     private final EnrollmentEngine engine;
-    final Map<String, Integer> enrollCalls = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, Integer> enrollCalls = new ConcurrentHashMap<>();
 
     AcmeGateway(String directoryUrl, Path trustAnchor, int http01Port, String dnsName, Path data) throws Exception {
         this(directoryUrl, trustAnchor, http01Port, dnsName, data, null);
@@ -133,7 +135,7 @@ final class AcmeGateway implements GatewayEnrollmentService, SensorEnrollmentSer
             }
             return Optional.of(new KeyStore.PrivateKeyEntry(k.get().getPrivate(),
                     c.get().getChain().toArray(new X509Certificate[0])));
-        } catch (IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             return Optional.empty();
         }
     }

@@ -34,6 +34,10 @@ import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.est.EstEvents;
 import io.keywarden.est.internal.policy.CsrPolicy;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.cms.CMSSignedData;
 
 /**
  * Bouncy Castle's EST client against the EST server, ACME and a real Pebble behind it: every operation, every
@@ -127,7 +131,7 @@ class EstEnrollmentTest {
                 device.certificate()).simpleEnroll(false, EstClients.csr(key, new X500Name("CN=" + id),
                         EstFixture.name(id)), null), key, id);
         // the gateway's own renewal (its schedule, or an operator): same key, the sensor has not seen it
-        CertificateRecord renewed = f.gateway.renew(id).toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        CertificateRecord renewed = f.gateway.renew(id).toCompletableFuture().get(60, TimeUnit.SECONDS);
         X500Name subject = X500Name.getInstance(first.getSubjectX500Principal().getEncoded());
         ESTService withFirst = EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, key, first);
 
@@ -169,7 +173,7 @@ class EstEnrollmentTest {
         PrivateKey key = KeyFactory.getInstance("EC")
                 .generatePrivate(new PKCS8EncodedKeySpec(r.getPrivateKeyInfo().getEncoded()));
         X509Certificate cert = EstClients.certificates(r.getStore()).get(0);
-        assertFalse(java.util.Arrays.equals(requestKey.getPublic().getEncoded(), cert.getPublicKey().getEncoded()),
+        assertFalse(Arrays.equals(requestKey.getPublic().getEncoded(), cert.getPublicKey().getEncoded()),
                 "the certificate is for the server-generated key, not the request's");
         Signature s = Signature.getInstance("SHA256withECDSA");
         s.initSign(key);
@@ -187,7 +191,7 @@ class EstEnrollmentTest {
         String id = "sensor-rfc8951-1";
         Manufacturer.Device device = f.manufacturer.idevid(id);
         KeyPair key = Manufacturer.ec();
-        String b64 = java.util.Base64.getMimeEncoder(40, "\r\n".getBytes()).encodeToString(
+        String b64 = Base64.getMimeEncoder(40, "\r\n".getBytes()).encodeToString(
                 EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)).getEncoded());
         byte[] body = ("  " + b64.replace("\r\n", " \r\n\t") + "\n").getBytes();
         RawEst raw = new RawEst(f);
@@ -195,8 +199,8 @@ class EstEnrollmentTest {
         RawEst.Answer a = raw.post("sensors/simpleenroll", "application/pkcs10; charset=us-ascii", body,
                 null, device.key(), device.certificate());
         assertEquals(200, a.status(), a.body());
-        byte[] der = java.util.Base64.getMimeDecoder().decode(a.body());
-        X509Certificate c = EstClients.certificates(new org.bouncycastle.cms.CMSSignedData(der).getCertificates())
+        byte[] der = Base64.getMimeDecoder().decode(a.body());
+        X509Certificate c = EstClients.certificates(new CMSSignedData(der).getCertificates())
                 .get(0);
         assertArrayEquals(key.getPublic().getEncoded(), c.getPublicKey().getEncoded());
         f.assertValidAtCa(c);

@@ -26,6 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.support.http.ConnectionRefusal;
+import java.security.KeyStore;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Hostile peers on other loopback addresses hold far more half-open TCP/TLS connections than the pool has threads,
@@ -38,7 +41,7 @@ class EstExhaustionTest {
     EstFixture f;
     final List<Socket> hostile = new ArrayList<>();
     final AtomicBoolean dripping = new AtomicBoolean(true);
-    final java.util.concurrent.CountDownLatch drippersClosed = new java.util.concurrent.CountDownLatch(6);
+    final CountDownLatch drippersClosed = new CountDownLatch(6);
 
     @BeforeEach
     void start() throws Exception {
@@ -86,7 +89,7 @@ class EstExhaustionTest {
         long refusedAtAccept = f.est.audit().connectionRefusals(ConnectionRefusal.PER_SOURCE_LIMIT);
         assertTrue(refusedAtAccept >= 100, "the hostile address was held to its cap: " + refusedAtAccept + " refused");
         // the drippers never finish their headers: the first-request deadline closes them (an event awaited, not timed)
-        assertTrue(drippersClosed.await(30, java.util.concurrent.TimeUnit.SECONDS), "slow-drip connections closed");
+        assertTrue(drippersClosed.await(30, TimeUnit.SECONDS), "slow-drip connections closed");
         assertTrue(f.est.audit().connectionRefusals(ConnectionRefusal.DEADLINE) >= 14,
                 "the 8 admitted half-open and the 6 slow-drip connections closed by the deadline");
         System.out.printf("EST under 500 half-open + 6 slow-drip connections: cacerts %d ms, enrollment (ACME order at "
@@ -95,7 +98,7 @@ class EstExhaustionTest {
 
     /** TLS connections that complete the handshake, then send a request one byte at a time. */
     private void startDrippers(InetAddress from, int n, InetSocketAddress server) throws Exception {
-        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("root", f.caRoot());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");

@@ -21,6 +21,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.keywarden.est.internal.policy.DeviceClass;
 import io.keywarden.testing.pebble.PebbleHarness;
 import io.keywarden.testing.pebble.TcpProxy;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Base64;
 
 /**
  * A real Pebble (real http-01 validation), the ACME engine of a gateway enrolled at it, and the EST server in front,
@@ -81,20 +86,20 @@ final class EstFixture implements AutoCloseable {
 
     /** The system clock moved by an offset a test sets. */
     static final class ShiftedClock extends Clock {
-        volatile java.time.Duration offset = java.time.Duration.ZERO;
+        volatile Duration offset = Duration.ZERO;
 
         @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
 
         @Override
-        public java.time.Instant instant() {
+        public Instant instant() {
             return Clock.systemUTC().instant().plus(offset);
         }
     }
@@ -134,7 +139,7 @@ final class EstFixture implements AutoCloseable {
 
     static String pem(X509Certificate c) throws Exception {
         return "-----BEGIN CERTIFICATE-----\n"
-                + java.util.Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(c.getEncoded())
+                + Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(c.getEncoded())
                 + "\n-----END CERTIFICATE-----\n";
     }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.api.est.EstEvents;
+import java.time.Instant;
 
 /**
  * Every way a request is refused: the status, nothing asked of the ACME bundle (so nothing ordered at the CA), a line
@@ -209,7 +210,7 @@ class EstRefusalTest {
                 "simplereenroll", "sensor-r8", "quarantined");
         f.quarantined.remove("sensor-r8");
 
-        f.clock.offset = Duration.between(java.time.Instant.now(), cert.getNotAfter().toInstant()).plusHours(1);
+        f.clock.offset = Duration.between(Instant.now(), cert.getNotAfter().toInstant()).plusHours(1);
         assertRefused(raw.post("simplereenroll", "application/pkcs10", renewal, null, key, cert), 403,
                 "simplereenroll", "sensor-r8", "not valid now");
         f.clock.offset = Duration.ZERO;

@@ -17,6 +17,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A CA that does not answer within the server's short wait: the sensor is told 202 with Retry-After, its retries (same
@@ -88,7 +94,7 @@ class EstRetryAfterTest {
 
         r = retryUntilIssued(client(device), r);
         X509Certificate c = EstClients.certificates(r.getStore()).get(0);
-        assertTrue(java.util.Arrays.equals(key.getPublic().getEncoded(), c.getPublicKey().getEncoded()));
+        assertTrue(Arrays.equals(key.getPublic().getEncoded(), c.getPublicKey().getEncoded()));
         f.assertValidAtCa(c);
         // the ACME bundle resumed the stored request at its start; a retry that reached it before the resumed order
         // started joins that order (one order per device in flight, the same stored request), never a second one
@@ -108,9 +114,9 @@ class EstRetryAfterTest {
         f.config.put("connections.per.source", 64);
         f.startEst();
         f.proxy.block();
-        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(12);
+        ExecutorService clients = Executors.newFixedThreadPool(12);
         try {
-            List<java.util.concurrent.Future<EnrollmentResponse>> answers = new java.util.ArrayList<>();
+            List<Future<EnrollmentResponse>> answers = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 String id = "sensor-parallel-" + i;
                 Manufacturer.Device device = f.manufacturer.idevid(id);
@@ -118,7 +124,7 @@ class EstRetryAfterTest {
                         new X500Name("CN=" + id), EstFixture.name(id)), null)));
             }
             for (var a : answers) {
-                assertFalse(a.get(60, java.util.concurrent.TimeUnit.SECONDS).isCompleted(), "202 for every sensor");
+                assertFalse(a.get(60, TimeUnit.SECONDS).isCompleted(), "202 for every sensor");
             }
         } finally {
             clients.shutdownNow();

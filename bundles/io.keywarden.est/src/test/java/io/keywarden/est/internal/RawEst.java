@@ -14,6 +14,12 @@ import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.net.ssl.SSLSocket;
 
 /** Hand-made EST requests (what a broken or hostile client sends), over TLS that checks the gateway's certificate. */
 final class RawEst {
@@ -22,7 +28,7 @@ final class RawEst {
 
     private final EstFixture f;
     /** Sent with every request of this instance. */
-    final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+    final Map<String, String> headers = new LinkedHashMap<>();
 
     RawEst(EstFixture f) {
         this.f = f;
@@ -108,11 +114,11 @@ final class RawEst {
         tmf.init(trust);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), null);
-        try (java.net.Socket plain = new java.net.Socket()) {
-            plain.bind(new java.net.InetSocketAddress(localAddress, 0));
+        try (Socket plain = new Socket()) {
+            plain.bind(new InetSocketAddress(localAddress, 0));
             plain.connect(f.est.address(), 10_000);
             plain.setSoTimeout(30_000);
-            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(plain,
+            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain,
                     EstFixture.GATEWAY, f.est.address().getPort(), false)) {
                 String head = "POST /.well-known/est/" + op + " HTTP/1.1\r\nHost: " + EstFixture.GATEWAY
                         + "\r\nContent-Type: application/pkcs10\r\nAuthorization: " + authorization
@@ -127,10 +133,10 @@ final class RawEst {
     }
 
     static String basic(String user, String password) {
-        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(UTF_8));
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(UTF_8));
     }
 
     static byte[] base64(byte[] der) {
-        return java.util.Base64.getMimeEncoder().encode(der);
+        return Base64.getMimeEncoder().encode(der);
     }
 }

@@ -26,6 +26,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.function.UnaryOperator;
 
 /**
  * Where Kura manages the firewall, only Kura's own ports are open (shared/kura/README.md): sensors cannot reach the
@@ -118,7 +119,7 @@ public final class FirewallComponent implements ConfigurableComponent {
         return v == null ? "" : v.toString();
     }
 
-    private void update(java.util.function.UnaryOperator<String> change) throws KuraException {
+    private void update(UnaryOperator<String> change) throws KuraException {
         String before = current();
         String after = change.apply(before);
         if (!after.equals(before)) {

@@ -14,6 +14,8 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
+import java.lang.reflect.InvocationHandler;
+import java.util.Map;
 
 /**
  * The console markers follow factory configurations, and every other configuration event passes without an exception:
@@ -25,7 +27,7 @@ class ConsoleRegistrationsTest {
     private final List<String> registered = new ArrayList<>();
 
     @SuppressWarnings("unchecked")
-    private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler h) {
+    private static <T> T proxy(Class<T> type, InvocationHandler h) {
         return (T) Proxy.newProxyInstance(ConsoleRegistrationsTest.class.getClassLoader(), new Class<?>[] { type }, h);
     }
 
@@ -50,7 +52,7 @@ class ConsoleRegistrationsTest {
     private static Configuration configuration(String pid) {
         return proxy(Configuration.class, (p, m, args) -> switch (m.getName()) {
             case "getPid" -> pid;
-            case "getProperties" -> new Hashtable<>(java.util.Map.of("kura.service.pid", "sensor-7"));
+            case "getProperties" -> new Hashtable<>(Map.of("kura.service.pid", "sensor-7"));
             default -> throw new UnsupportedOperationException(m.getName());
         });
     }

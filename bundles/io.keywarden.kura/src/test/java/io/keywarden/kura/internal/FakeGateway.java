@@ -9,6 +9,7 @@ import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import java.security.KeyStore;
 
 /** A gateway that is enrolled nowhere and refuses to order: enough for the access checks. */
 final class FakeGateway implements GatewayEnrollmentService {
@@ -26,5 +27,5 @@ final class FakeGateway implements GatewayEnrollmentService {
     }
     @Override public CertificateRecord renew() throws EnrollmentException { return enroll(); }
     @Override public CertificateRecord enroll(String csrPem) throws EnrollmentException { return enroll(); }
-    @Override public Optional<java.security.KeyStore.PrivateKeyEntry> getTlsIdentity() { return Optional.empty(); }
+    @Override public Optional<KeyStore.PrivateKeyEntry> getTlsIdentity() { return Optional.empty(); }
 }

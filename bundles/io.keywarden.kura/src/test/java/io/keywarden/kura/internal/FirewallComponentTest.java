@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import java.lang.reflect.InvocationHandler;
 
 /**
  * The opt-in firewall entry: Kura's ConfigurationService receives exactly the change a console user would make on
@@ -40,7 +41,7 @@ class FirewallComponentTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler h) {
+    private static <T> T proxy(Class<T> type, InvocationHandler h) {
         return (T) Proxy.newProxyInstance(FirewallComponentTest.class.getClassLoader(), new Class<?>[] { type }, h);
     }
 

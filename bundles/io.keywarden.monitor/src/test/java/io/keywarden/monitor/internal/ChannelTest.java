@@ -43,6 +43,7 @@ import io.keywarden.testing.sensors.ChannelClient;
 import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.Reports;
 import io.keywarden.testing.sensors.SimulatedSensor;
+import java.util.Set;
 
 /**
  * The channel over real TLS against a throwaway CA, with hand-written enrollment services and deny list: who is
@@ -76,8 +77,8 @@ class ChannelTest {
             deny.serials.add(serial);
             return "ticket-" + serial;
         }, (topic, props) -> events.add(Map.entry(topic, props)), Clock.systemUTC(), executor);
-        DeviceClassPolicy cls = new DeviceClassPolicy(Policy.DEFAULT_CLASS, java.util.Set.copyOf(Reports.baselineFirmware()),
-                java.util.Set.copyOf(Reports.baselineTasks()), java.util.Set.copyOf(Reports.baselinePeers()), 15, Duration.ofSeconds(30), 3);
+        DeviceClassPolicy cls = new DeviceClassPolicy(Policy.DEFAULT_CLASS, Set.copyOf(Reports.baselineFirmware()),
+                Set.copyOf(Reports.baselineTasks()), Set.copyOf(Reports.baselinePeers()), 15, Duration.ofSeconds(30), 3);
         Policy policy = new Policy(Map.of(Policy.DEFAULT_CLASS, cls), Map.of(), Map.of());
         ChannelAdmission admission = new ChannelAdmission(gateway, inventory, List.of(deny), quarantine,
                 (topic, props) -> events.add(Map.entry(topic, props)));

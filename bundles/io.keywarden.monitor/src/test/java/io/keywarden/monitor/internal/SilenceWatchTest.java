@@ -25,6 +25,7 @@ import io.keywarden.monitor.internal.policy.Finding;
 import io.keywarden.monitor.internal.policy.Policy;
 import io.keywarden.monitor.internal.policy.Rule;
 import io.keywarden.testing.pki.TestCa;
+import java.time.ZoneId;
 
 /** The silence rule over the gateway's roster and what the channel saw, with a clock the test moves. */
 class SilenceWatchTest {
@@ -129,8 +130,8 @@ class SilenceWatchTest {
             this.now = now;
         }
 
-        @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(ZoneId zone) { return this; }
         @Override public Instant instant() { return now; }
     }
 }

@@ -18,6 +18,7 @@ import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 
 import io.keywarden.relyingparty.DenySet;
 import io.keywarden.relyingparty.RevocationTrustManager;
+import javax.net.ssl.SSLContext;
 
 /**
  * docs/servers.md, Tomcat 9/10 (NIO connector, JSSE): a ready SSLContext is handed to the certificate of the
@@ -30,7 +31,7 @@ public final class TomcatExample {
     public static Connector httpsConnector(KeyStore issuingCa, KeyManager[] serverKey, DenySet denied,
             X509Certificate[] serverChain) throws Exception {
         // --- docs/servers.md: Tomcat ---
-        javax.net.ssl.SSLContext jsse = RevocationTrustManager.pkix(issuingCa, denied).sslContext(serverKey);
+        SSLContext jsse = RevocationTrustManager.pkix(issuingCa, denied).sslContext(serverKey);
         Connector connector = new Connector("org.apache.coyote.http11.Http11NioProtocol");
         connector.setScheme("https");
         connector.setSecure(true);
@@ -48,10 +49,10 @@ public final class TomcatExample {
 
     /** Tomcat's SSLContext interface over a JSSE context that is already initialised. */
     public static final class Ready implements org.apache.tomcat.util.net.SSLContext {
-        private final javax.net.ssl.SSLContext context;
+        private final SSLContext context;
         private final X509Certificate[] chain;
 
-        public Ready(javax.net.ssl.SSLContext context, X509Certificate[] chain) {
+        public Ready(SSLContext context, X509Certificate[] chain) {
             this.context = context;
             this.chain = chain.clone();
         }

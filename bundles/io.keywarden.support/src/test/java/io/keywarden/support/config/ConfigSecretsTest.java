@@ -19,6 +19,7 @@ import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRevision;
 
 import io.keywarden.api.config.SecretDecoder;
+import java.lang.reflect.InvocationHandler;
 
 /** When a Password-typed property is decoded, used plain, or waited for. */
 class ConfigSecretsTest {
@@ -26,7 +27,7 @@ class ConfigSecretsTest {
     static final Map<String, Object> CONFIG = Map.of(KEY, "ENCRYPTED-TEXT", "gateway.dns.name", "gw.example");
 
     @SuppressWarnings("unchecked")
-    private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler h) {
+    private static <T> T proxy(Class<T> type, InvocationHandler h) {
         return (T) Proxy.newProxyInstance(ConfigSecretsTest.class.getClassLoader(), new Class<?>[] { type }, h);
     }
 

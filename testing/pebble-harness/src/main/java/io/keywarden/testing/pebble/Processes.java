@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.StandardOpenOption;
 
 /** Starts external processes with logs in files, and makes sure none survives the JVM. */
 public final class Processes {
@@ -39,7 +40,7 @@ public final class Processes {
         pb.environment().putAll(extraEnv);
         try {
             Files.writeString(logFile, "=== starting: " + String.join(" ", command) + " env " + extraEnv + System.lineSeparator(),
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             Process p = pb.start();
             LIVE.add(p);
             return p;

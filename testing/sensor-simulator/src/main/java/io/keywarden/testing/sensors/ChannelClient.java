@@ -26,6 +26,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
+import java.security.cert.Certificate;
+import java.util.Optional;
 
 /**
  * A sensor's side of the channel: mutual TLS with its own key and certificate, the gateway's certificate checked
@@ -137,8 +139,8 @@ public final class ChannelClient implements AutoCloseable {
     public static final int TLS_REFUSED = -1;
 
     /** The certificate the gateway presented at the last completed handshake, if any. */
-    public java.util.Optional<X509Certificate> serverCertificate() {
-        return java.util.Optional.ofNullable(serverCertificate);
+    public Optional<X509Certificate> serverCertificate() {
+        return Optional.ofNullable(serverCertificate);
     }
 
     public Result post(String path, String json) {
@@ -233,7 +235,7 @@ public final class ChannelClient implements AutoCloseable {
         }
         head.append("\r\n");
         // one write, one TLS record: a second small segment would wait for the server's delayed ACK (Nagle)
-        java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.write(head.toString().getBytes(StandardCharsets.US_ASCII));
         if (body != null) {
             request.write(body);
@@ -258,7 +260,7 @@ public final class ChannelClient implements AutoCloseable {
             throw e;
         }
         socket = s;
-        java.security.cert.Certificate[] peer = s.getSession().getPeerCertificates();
+        Certificate[] peer = s.getSession().getPeerCertificates();
         serverCertificate = peer.length > 0 && peer[0] instanceof X509Certificate x ? x : null;
         in = new BufferedInputStream(s.getInputStream());
         out = s.getOutputStream();

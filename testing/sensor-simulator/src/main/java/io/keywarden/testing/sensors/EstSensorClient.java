@@ -27,6 +27,7 @@ import org.bouncycastle.est.jcajce.JsseESTServiceBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import java.io.IOException;
 
 /**
  * A simulated sensor's EST client: Bouncy Castle's (org.bouncycastle.est), trusting the CA's root and checking that
@@ -81,7 +82,7 @@ public final class EstSensorClient {
         return out.get(0);
     }
 
-    private ESTService service(KeyPair key, X509Certificate... chain) throws GeneralSecurityException, java.io.IOException {
+    private ESTService service(KeyPair key, X509Certificate... chain) throws GeneralSecurityException, IOException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("root", caRoot);

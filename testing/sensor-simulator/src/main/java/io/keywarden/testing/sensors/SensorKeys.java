@@ -22,6 +22,10 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import java.security.KeyFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
 
 /** What a sensor that holds its own key does before enrollment: make an EC P-256 key and a CSR for its names. */
 public final class SensorKeys {
@@ -76,9 +80,9 @@ public final class SensorKeys {
      */
     public static KeyPair fromPem(String pem) {
         try {
-            java.security.KeyFactory kf = java.security.KeyFactory.getInstance("EC");
-            return new KeyPair(kf.generatePublic(new java.security.spec.X509EncodedKeySpec(block(pem, "PUBLIC KEY"))),
-                    kf.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(block(pem, "PRIVATE KEY"))));
+            KeyFactory kf = KeyFactory.getInstance("EC");
+            return new KeyPair(kf.generatePublic(new X509EncodedKeySpec(block(pem, "PUBLIC KEY"))),
+                    kf.generatePrivate(new PKCS8EncodedKeySpec(block(pem, "PRIVATE KEY"))));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("not an EC key pair in PEM: " + e.getMessage(), e);
         }
@@ -91,7 +95,7 @@ public final class SensorKeys {
         if (a < 0 || b < a) {
             throw new IllegalArgumentException("no " + type + " block");
         }
-        return java.util.Base64.getMimeDecoder().decode(pem.substring(a + begin.length(), b));
+        return Base64.getMimeDecoder().decode(pem.substring(a + begin.length(), b));
     }
 
     private static String pem(Object o) throws IOException {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import java.util.Base64;
 
 /** What the builders produce is what a PKIX validator and a TLS stack expect of a CA and its leaves. */
 class TestCaTest {
@@ -86,7 +87,7 @@ class TestCaTest {
         Issued leaf = ca.issue("device");
         assertEquals(leaf.chain(), Pem.readCertificates(leaf.chainPem()));
         assertTrue(leaf.keyPem().startsWith("-----BEGIN PRIVATE KEY-----"), leaf.keyPem());
-        assertArrayEquals(leaf.key().getPrivate().getEncoded(), java.util.Base64.getMimeDecoder().decode(
+        assertArrayEquals(leaf.key().getPrivate().getEncoded(), Base64.getMimeDecoder().decode(
                 leaf.keyPem().replaceAll("-----[A-Z ]+-----", "")));
         assertEquals(List.of(ca.certificate()), Pem.readCertificates(ca.certificatePem()));
         KeyPair k = TestKeys.ec();

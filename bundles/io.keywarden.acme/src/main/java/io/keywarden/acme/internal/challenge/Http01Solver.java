@@ -3,6 +3,7 @@ package io.keywarden.acme.internal.challenge;
 import static java.util.Objects.requireNonNull;
 
 import io.keywarden.api.enrollment.EnrollmentException;
+import io.keywarden.acme.internal.config.ChallengeTypes;
 
 /**
  * http-01 (RFC 8555 §8.3): the key authorization is served at {@code /.well-known/acme-challenge/<token>} by
@@ -29,7 +30,7 @@ public final class Http01Solver implements ChallengeSolver {
 
     @Override
     public String type() {
-        return io.keywarden.acme.internal.config.ChallengeTypes.HTTP_01;
+        return ChallengeTypes.HTTP_01;
     }
 
     @Override

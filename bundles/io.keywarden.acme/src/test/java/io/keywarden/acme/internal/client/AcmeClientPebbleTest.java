@@ -28,6 +28,8 @@ import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.testing.pebble.PebbleHarness;
 import io.keywarden.testing.pki.TestCa;
+import java.util.ArrayList;
+import java.util.Optional;
 
 /** The ACME client against a real Pebble that requires External Account Binding. */
 class AcmeClientPebbleTest {
@@ -87,7 +89,7 @@ class AcmeClientPebbleTest {
             }
         };
         return new ChallengeSolvers(ChallengeSelection.always(ChallengeTypes.HTTP_01),
-                Map.of(ChallengeTypes.HTTP_01, new Http01Solver(tokens)), id -> java.util.Optional.empty());
+                Map.of(ChallengeTypes.HTTP_01, new Http01Solver(tokens)), id -> Optional.empty());
     }
 
     @Test
@@ -142,10 +144,10 @@ class AcmeClientPebbleTest {
         p.put(GatewayOptions.KEY_EAB_HMAC, HMAC);
         List<String> names = List.of("resume.eab.keywarden.test");
         KeyPair key = KeyType.EC_P256.generate();
-        List<String> created = new java.util.ArrayList<>();
+        List<String> created = new ArrayList<>();
         try (Http01Responder responder = new Http01Responder("127.0.0.1", pebble.httpPort())) {
             AcmeClient client = client(p, responder);
-            OrderRequest crashing = OrderRequest.withKey(names, key).journaled(java.util.Optional.empty(), url -> {
+            OrderRequest crashing = OrderRequest.withKey(names, key).journaled(Optional.empty(), url -> {
                 created.add(url);
                 throw new IllegalStateException("killed right after the order was journaled");
             });
@@ -154,7 +156,7 @@ class AcmeClientPebbleTest {
 
             AcmeClient restarted = client(p, responder);
             IssuedCertificate issued = restarted.order(OrderRequest.withKey(names, key)
-                    .journaled(java.util.Optional.of(created.get(0)), created::add));
+                    .journaled(Optional.of(created.get(0)), created::add));
             assertEquals(1, created.size(), "resuming must not create another order");
             X509Certificate leaf = issued.getChain().get(0);
             assertEquals(key.getPublic(), leaf.getPublicKey());

@@ -40,6 +40,9 @@ import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.sensors.SensorKeys;
 import io.keywarden.support.retry.Backoff;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 class EnrollmentEngineTest {
     @TempDir
@@ -213,7 +216,7 @@ class EnrollmentEngineTest {
         FakeCa ca = new FakeCa();
         ca.validity = Duration.ofSeconds(3);
         EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
-        java.util.Set<String> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> denied = ConcurrentHashMap.newKeySet();
         e.setDeniedSerials(denied::contains);
         String csr = SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of("s1.gw.example"));
         CertificateRecord first = e
@@ -239,7 +242,7 @@ class EnrollmentEngineTest {
         CertificateRecord s2 = e.enrollSensor(SensorEnrollmentRequest.builder("s2").dnsName("s2.gw.example").build())
                 .get(10, TimeUnit.SECONDS);
 
-        List<CertificateRecord> marked = e.markRevoked(List.of(s1.getSerial().toUpperCase(java.util.Locale.ROOT)));
+        List<CertificateRecord> marked = e.markRevoked(List.of(s1.getSerial().toUpperCase(Locale.ROOT)));
         assertEquals(List.of(s1.getSerial()), marked.stream().map(CertificateRecord::getSerial).toList());
         assertEquals(List.of(), e.markRevoked(List.of(s1.getSerial())), "marking twice changes nothing");
         assertEquals(CertificateStatus.REVOKED, new StateStore(data).loadCertificates("s1").get(0).getStatus(),

@@ -19,6 +19,8 @@ import io.keywarden.acme.internal.client.OrderRequest;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.testing.pki.TestCa;
+import java.security.KeyFactory;
+import java.security.spec.X509EncodedKeySpec;
 
 /** A hand-written CA for engine tests: signs with a local key, can be told to fail, records what it was asked. */
 final class FakeCa implements CertificateAuthority {
@@ -65,7 +67,7 @@ final class FakeCa implements CertificateAuthority {
                 throw new IllegalStateException("simulated crash after the order was created");
             }
             PublicKey pub = key != null ? key.getPublic()
-                    : java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.X509EncodedKeySpec(
+                    : KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(
                             new PKCS10CertificationRequest(csrDer).getSubjectPublicKeyInfo().getEncoded()));
             Instant nb = Instant.now();
             List<X509Certificate> chain = ca.leaf(names.get(0)).publicKey(pub).validity(nb, nb.plus(validity)).issue()

@@ -31,6 +31,7 @@ import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.sensors.SensorKeys;
+import java.security.KeyStore;
 
 class KeywardenCommandsTest {
     @TempDir
@@ -63,7 +64,7 @@ class KeywardenCommandsTest {
         @Override public EnrollmentStatus getStatus() { return new EnrollmentStatus("gw", EnrollmentState.ENROLLED, 0, null, null); }
         @Override public Optional<CertificateRecord> getCertificate() { return current("gw"); }
         @Override public List<X509Certificate> getCaCertificates() { return List.of(); }
-        @Override public Optional<java.security.KeyStore.PrivateKeyEntry> getTlsIdentity() { return Optional.empty(); }
+        @Override public Optional<KeyStore.PrivateKeyEntry> getTlsIdentity() { return Optional.empty(); }
         @Override public Optional<String> getAccountUrl() { return Optional.of("https://ca.example/acct/7"); }
         @Override public CertificateRecord enroll() { return current("gw").orElseThrow(); }
         @Override public CertificateRecord renew() throws EnrollmentException {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jose4j.json.JsonUtil;
+import java.util.Locale;
 
 /**
  * The dynamic-security command batches (Mosquitto 2 {@code $CONTROL/dynamic-security/v1}). Mosquitto 2.0 does not run
@@ -39,7 +40,7 @@ final class DynsecCommands {
 
     /** Errors that mean the state asked for is already there: a repeated push must count as done. */
     static boolean isAlreadyDone(String command, String error) {
-        String e = error.toLowerCase(java.util.Locale.ROOT);
+        String e = error.toLowerCase(Locale.ROOT);
         return switch (command) {
             case "createRole", "createClient" -> e.contains("already exists");
             case "addClientRole" -> e.contains("already");

@@ -23,6 +23,7 @@ import io.keywarden.support.http.RefusalSink;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.est.EstEvents;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where every EST outcome goes: a line in the audit log (rotated at a size limit, so a flood of refusals cannot fill
@@ -37,7 +38,7 @@ public final class EstAudit implements RefusalSink {
     private final Clock clock;
     private final BiConsumer<String, Map<String, Object>> events;
     private final RateLimitedLog log = new RateLimitedLog(LOG, 5);
-    private final Map<Integer, AtomicLong> refusedByStatus = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, AtomicLong> refusedByStatus = new ConcurrentHashMap<>();
     private final RefusalCounter connectionRefusals;
     private final AtomicLong issued = new AtomicLong();
 

@@ -23,6 +23,8 @@ import io.keywarden.api.enrollment.SensorEnrollmentService;
 import io.keywarden.est.internal.auth.Requester;
 import io.keywarden.est.internal.policy.ParsedCsr;
 import io.keywarden.est.internal.policy.Refusal;
+import io.keywarden.est.internal.policy.KeyIds;
+import java.util.concurrent.CompletionException;
 
 /**
  * Turns an authenticated EST request into (at most) one order through the ACME bundle. An order not finished within a
@@ -163,7 +165,7 @@ public final class EnrollmentFront {
     }
 
     private static Refusal refusal(Throwable failure, String deviceId) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         String msg = cause instanceof EnrollmentException ee ? ee.getMessage() : String.valueOf(cause);
         if (msg != null && msg.startsWith("enrollment request rejected")) {
@@ -183,6 +185,6 @@ public final class EnrollmentFront {
     }
 
     public static String keyId(CertificateRecord r) {
-        return io.keywarden.est.internal.policy.KeyIds.of(r.getCertificate().getPublicKey().getEncoded());
+        return KeyIds.of(r.getCertificate().getPublicKey().getEncoded());
     }
 }

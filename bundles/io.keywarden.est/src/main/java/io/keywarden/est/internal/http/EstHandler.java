@@ -30,6 +30,10 @@ import io.keywarden.est.internal.enroll.EnrollmentFront.Later;
 import io.keywarden.est.internal.enroll.EnrollmentFront.Outcome;
 import io.keywarden.est.internal.http.EstService.EnrollRequest;
 import io.keywarden.est.internal.policy.Refusal;
+import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * RFC 7030 over HTTP: {@code /.well-known/est/[label/]operation}, content types and bodies per §4 with RFC 8951
@@ -48,9 +52,9 @@ final class EstHandler extends AbstractHandler {
     private final EstAudit audit;
     private final Set<String> labels;
     private final int maxBody;
-    private final java.util.concurrent.Executor writers;
+    private final Executor writers;
 
-    EstHandler(EstService est, EstAudit audit, Set<String> labels, int maxBody, java.util.concurrent.Executor writers) {
+    EstHandler(EstService est, EstAudit audit, Set<String> labels, int maxBody, Executor writers) {
         this.writers = writers;
         this.est = est;
         this.audit = audit;
@@ -131,7 +135,7 @@ final class EstHandler extends AbstractHandler {
         Outcome o;
         try {
             o = answer.join();
-        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+        } catch (CompletionException | CancellationException e) {
             Refusal r = e.getCause() instanceof Refusal x ? x
                     : new Refusal(500, "internal error", "internal error: " + e.getCause(), null);
             if (!(e.getCause() instanceof Refusal)) {
@@ -167,7 +171,7 @@ final class EstHandler extends AbstractHandler {
         String op = parts.length == 1 ? parts[0] : parts.length == 2 ? parts[1] : "";
         if (!OPERATIONS.contains(op)) {
             // the path is the client's: neither echoed nor remembered
-            throw new Refusal(404, "unknown EST operation (supported: " + new java.util.TreeSet<>(OPERATIONS) + ")");
+            throw new Refusal(404, "unknown EST operation (supported: " + new TreeSet<>(OPERATIONS) + ")");
         }
         return op;
     }

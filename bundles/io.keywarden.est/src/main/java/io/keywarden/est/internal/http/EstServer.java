@@ -26,6 +26,7 @@ import io.keywarden.est.internal.audit.EstAudit;
 import io.keywarden.support.http.BoundedThreadPool;
 import io.keywarden.support.http.ConnectionGuard;
 import io.keywarden.support.http.GatewayKeyManager;
+import java.time.Duration;
 
 /**
  * The EST listener on Jetty 9.4 (the line Kura ships): TLS with the gateway's own identity, client certificates
@@ -71,7 +72,7 @@ public final class EstServer implements AutoCloseable {
         connector.setIdleTimeout(limits.idle().toMillis());
         connector.setAcceptQueueSize(limits.acceptQueue());
         guard = new ConnectionGuard("keywarden-est", new ConnectionGuard.Limits(limits.perSource(), limits.firstRequest(),
-                limits.perRequest(), null, java.time.Duration.ZERO), audit,
+                limits.perRequest(), null, Duration.ZERO), audit,
                 (status, reason, source) -> audit.refused("-", status, "malformed HTTP request: " + reason, null, source));
         connector.addBean(guard);
         server.addConnector(connector);

@@ -18,6 +18,7 @@ import io.keywarden.est.internal.policy.CsrPolicy;
 import io.keywarden.est.internal.policy.KeyIds;
 import io.keywarden.est.internal.policy.ParsedCsr;
 import io.keywarden.est.internal.policy.Refusal;
+import java.io.UncheckedIOException;
 
 /**
  * The EST operations without HTTP: who may enroll which names with which key, and what each answer holds. The
@@ -82,7 +83,7 @@ public final class EstService {
                     try {
                         delivered(r, who, issued.record());
                     } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        throw new UncheckedIOException(e);
                     }
                 }
                 return o;

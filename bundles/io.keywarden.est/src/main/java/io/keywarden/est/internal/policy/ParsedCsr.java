@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import java.io.IOException;
 
 /** A sensor's PKCS#10 request whose self-signature verified, with what the policy looks at. */
 public final class ParsedCsr {
@@ -14,7 +15,7 @@ public final class ParsedCsr {
     private final Set<String> dnsNames;
     private final String keyId;
 
-    ParsedCsr(PKCS10CertificationRequest csr, Set<String> dnsNames) throws java.io.IOException {
+    ParsedCsr(PKCS10CertificationRequest csr, Set<String> dnsNames) throws IOException {
         this.csr = csr;
         this.dnsNames = Set.copyOf(dnsNames);
         this.keyId = keyId(csr.getSubjectPublicKeyInfo().getEncoded());
@@ -49,7 +50,7 @@ public final class ParsedCsr {
     public byte[] getEncoded() {
         try {
             return csr.getEncoded();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("a parsed CSR encodes", e);
         }
     }

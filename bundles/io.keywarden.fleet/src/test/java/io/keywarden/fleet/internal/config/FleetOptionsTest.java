@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.pem.Pem;
+import java.security.NoSuchAlgorithmException;
 
 class FleetOptionsTest {
 
@@ -134,7 +135,7 @@ class FleetOptionsTest {
     private static KeyPair generate() {
         try {
             return KeyPairGenerator.getInstance("EC").generateKeyPair();
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -25,6 +25,8 @@ import io.keywarden.fleet.internal.Device;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.support.pem.Pem;
+import java.util.Arrays;
+import java.util.Base64;
 
 /** What the authority accepts from a gateway over MQTT, and everything it refuses (with nothing stored). */
 class InventoryCollectorTest {
@@ -117,9 +119,9 @@ class InventoryCollectorTest {
     void aTamperedMessageIsRefused() throws Exception {
         String jws = new String(inventory(gateway, Instant.now(), ownRecords()), StandardCharsets.US_ASCII);
         String[] parts = jws.split("\\.");
-        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace(ACCOUNT, "https://ca.test/acct/2");
-        String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
+        String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
         collector.inventory("t", GW, forged.getBytes(StandardCharsets.US_ASCII));
         assertRejected("signature does not verify");
@@ -155,7 +157,7 @@ class InventoryCollectorTest {
         collector.inventory("t", GW, inventory(gateway, now.minusSeconds(10), List.of(gateway.record(DeviceKind.GATEWAY, ACCOUNT))));
         assertRejected("a replay");
         assertEquals(2, served.get(0).getAll().size());
-        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(stored())));
+        assertTrue(Arrays.equals(before, Files.readAllBytes(stored())));
     }
 
     @Test

@@ -32,6 +32,7 @@ import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.mqtt.MqttLink;
 import io.keywarden.fleet.internal.mqtt.Outbox;
 import io.keywarden.testing.pki.TestCa;
+import io.keywarden.api.fleet.transport.FleetTransportListener;
 
 /**
  * On Kura the gateway's key reaches the keystore just after the certificate's ENROLLED event asked for an inventory:
@@ -136,7 +137,7 @@ class InventoryPublisherTest {
         p.put("inventory.publish", "true");
         p.put("data.dir", dir.resolve("data").toString());
         FleetOptions options = FleetOptions.parse(p, null);
-        MqttLink link = new MqttLink(options, new io.keywarden.api.fleet.transport.FleetTransportListener() {
+        MqttLink link = new MqttLink(options, new FleetTransportListener() {
             @Override
             public void connected(boolean reconnect) {
             }

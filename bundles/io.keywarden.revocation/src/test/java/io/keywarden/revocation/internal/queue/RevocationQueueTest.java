@@ -35,6 +35,7 @@ import io.keywarden.revocation.internal.FakeInventory;
 import io.keywarden.revocation.internal.TestData;
 import io.keywarden.testing.pki.TestKeys;
 import io.keywarden.support.retry.Backoff;
+import java.util.Set;
 
 @Timeout(30)
 class RevocationQueueTest {
@@ -168,7 +169,7 @@ class RevocationQueueTest {
             RevocationTicket t = settled(q, "t6");
             assertEquals(TicketState.REVOKED, t.getState(), t.toString());
             assertTrue(t.isAccountDeactivated());
-            assertEquals(java.util.Set.of(TestData.ACCOUNT), ca.deactivated);
+            assertEquals(Set.of(TestData.ACCOUNT), ca.deactivated);
         }
     }
 }

@@ -33,6 +33,7 @@ import io.keywarden.revocation.internal.audit.AuditLog;
 import io.keywarden.revocation.internal.request.RequestCodec;
 import io.keywarden.testing.pki.TestKeys;
 import io.keywarden.support.pem.Pem;
+import io.keywarden.api.revocation.RevocationRoute;
 
 class RevocationCommandsTest {
 
@@ -87,7 +88,7 @@ class RevocationCommandsTest {
                 public Instant getSubmittedAt() { return Instant.EPOCH; }
                 public List<CertificateRevocation> getCertificates() {
                     return List.of(new CertificateRevocation("ab", "sensor-1", CertificateRevocation.State.REVOKED,
-                            io.keywarden.api.revocation.RevocationRoute.CUSTODIAN_ACCOUNT, "revoked", Instant.EPOCH));
+                            RevocationRoute.CUSTODIAN_ACCOUNT, "revoked", Instant.EPOCH));
                 }
                 public boolean isAccountDeactivated() { return false; }
                 public int getAttempts() { return 1; }

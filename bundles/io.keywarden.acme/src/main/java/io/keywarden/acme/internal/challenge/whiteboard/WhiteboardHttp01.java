@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.acme.internal.challenge.Http01Solver;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.api.enrollment.EnrollmentException;
+import java.util.Optional;
 
 /**
  * http-01 through the framework's OSGi HTTP Whiteboard ({@code http01.mode=whiteboard}), e.g. Kura's HTTP service
@@ -43,13 +44,13 @@ public final class WhiteboardHttp01 implements Http01Solver.Tokens, AutoCloseabl
      * The whiteboard responder, or empty when this bundle sees no javax.servlet API (its import is optional, so the
      * bundle resolves where there is none).
      */
-    public static java.util.Optional<WhiteboardHttp01> create(BundleContext context) {
+    public static Optional<WhiteboardHttp01> create(BundleContext context) {
         try {
             Class.forName("javax.servlet.http.HttpServlet", false, WhiteboardHttp01.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(new WhiteboardHttp01(context));
+        return Optional.of(new WhiteboardHttp01(context));
     }
 
     @Override

@@ -33,6 +33,8 @@ import org.xbill.DNS.Update;
 import io.keywarden.acme.internal.challenge.ChallengeSolver;
 import io.keywarden.acme.internal.config.Dns01Options;
 import io.keywarden.api.enrollment.EnrollmentException;
+import java.time.Duration;
+import java.time.Instant;
 
 /** The dns-01 logic with canned DNS answers: TXT value, CNAME following, where updates go, error mapping. */
 class Dns01SolverTest {
@@ -81,7 +83,7 @@ class Dns01SolverTest {
             m.getHeader().setRcode(updateRcode);
             if (tsigError != Rcode.NOERROR) {
                 m.addRecord(new TSIGRecord(Name.fromConstantString("k."), DClass.ANY, 0, TSIG.HMAC_SHA256,
-                        java.time.Instant.now(), java.time.Duration.ofSeconds(300), new byte[0], 0, tsigError, null),
+                        Instant.now(), Duration.ofSeconds(300), new byte[0], 0, tsigError, null),
                         Section.ADDITIONAL);
             }
             if (updateRcode == Rcode.NOERROR) {
@@ -212,8 +214,8 @@ class Dns01SolverTest {
             Message m = new Message();
             m.getHeader().setRcode(c[0]);
             if (c[1] != Rcode.NOERROR) {
-                m.addRecord(new TSIGRecord(name("k."), DClass.ANY, 0, TSIG.HMAC_SHA256, java.time.Instant.now(),
-                        java.time.Duration.ofSeconds(300), new byte[0], 0, c[1], null), Section.ADDITIONAL);
+                m.addRecord(new TSIGRecord(name("k."), DClass.ANY, 0, TSIG.HMAC_SHA256, Instant.now(),
+                        Duration.ofSeconds(300), new byte[0], 0, c[1], null), Section.ADDITIONAL);
             }
             EnrollmentException e = UpdateErrors.of(m, "k.", "example.test.", "x.example.test.");
             assertTrue(e.isRetryable(), e.getMessage());
