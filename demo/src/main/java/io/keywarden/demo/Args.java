@@ -4,8 +4,7 @@ import java.util.List;
 
 /** Small helpers for the subcommands' flags. */
 public final class Args {
-    private Args() {
-    }
+    private Args() {}
 
     /** The value after the flag at {@code i - 1}. */
     public static String value(List<String> args, int i) {

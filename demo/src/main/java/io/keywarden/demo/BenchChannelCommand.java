@@ -79,27 +79,32 @@ final class BenchChannelCommand {
     }
 
     private int measure(LocalStage stage, Path runtimeJar, Path work, int n, int seconds) throws InterruptedException {
-        out.printf("Keywarden bench-channel: %d sensors report once a second, %d s kept-alive, %d s new connection "
-                + "per report%n", n, seconds, seconds);
+        out.printf(
+                "Keywarden bench-channel: %d sensors report once a second, %d s kept-alive, %d s new connection "
+                        + "per report%n",
+                n, seconds, seconds);
         ContainmentStage contain = ContainmentStage.configure(stage, GATEWAY, 0);
         appendMonitorLimits(stage, n);
         Map<String, Crypto.SensorKey> keys = configureSensors(stage, work, n);
         RuntimeProcess runtime = stage.startRuntime(runtimeJar, List.of());
         Set<String> expected = new LinkedHashSet<>(keys.keySet());
         expected.add(GATEWAY);
-        Set<String> missing = stage.awaitCurrent(expected, 600_000, have -> { });
+        Set<String> missing = stage.awaitCurrent(expected, 600_000, have -> {});
         if (!missing.isEmpty()) {
             throw new DemoException("not enrolled within 600 s: " + LocalStage.abbreviate(missing));
         }
         contain.awaitReady(60_000);
-        out.printf("  enrolled %d sensors; channel https://127.0.0.1:%d; runtime JVM flags: %s%n", n,
-                contain.channelPort, System.getProperty("keywarden.runtime.jvmArgs", RuntimeProcess.DEFAULT_JVM_ARGS));
+        out.printf(
+                "  enrolled %d sensors; channel https://127.0.0.1:%d; runtime JVM flags: %s%n",
+                n,
+                contain.channelPort,
+                System.getProperty("keywarden.runtime.jvmArgs", RuntimeProcess.DEFAULT_JVM_ARGS));
         Map<String, StateDir.Cert> certs = stage.state().current();
         List<X509Certificate> roots = stage.pebble.rootCertificates();
         List<SimulatedSensor> sensors = new ArrayList<>();
         for (Map.Entry<String, Crypto.SensorKey> e : keys.entrySet()) {
-            sensors.add(contain.sensor(e.getKey(), e.getValue().keyPair(), certs.get(e.getKey()), Profile.WELL_BEHAVED,
-                    roots));
+            sensors.add(contain.sensor(
+                    e.getKey(), e.getValue().keyPair(), certs.get(e.getKey()), Profile.WELL_BEHAVED, roots));
         }
         try {
             phase("kept-alive connections", runtime.pid(), sensors, seconds, false);
@@ -150,7 +155,9 @@ final class BenchChannelCommand {
             }
             if (r.isSuccess()) {
                 run.millis.add(ms);
-                run.accepted.computeIfAbsent(s.deviceId(), k -> new AtomicLong()).incrementAndGet();
+                run.accepted
+                        .computeIfAbsent(s.deviceId(), k -> new AtomicLong())
+                        .incrementAndGet();
             } else {
                 run.bad.computeIfAbsent(s.deviceId(), k -> new AtomicLong()).incrementAndGet();
                 run.lastBad.put(s.deviceId(), r.toString());
@@ -161,17 +168,39 @@ final class BenchChannelCommand {
     private void report(String what, Run run, List<SimulatedSensor> sensors, double cpuPercent) {
         List<Double> sorted = new ArrayList<>(run.millis);
         Collections.sort(sorted);
-        long served = sensors.stream().filter(s -> run.accepted.containsKey(s.deviceId())
-                && !run.bad.containsKey(s.deviceId())).count();
-        long never = sensors.stream().filter(s -> !run.accepted.containsKey(s.deviceId())).count();
+        long served = sensors.stream()
+                .filter(s -> run.accepted.containsKey(s.deviceId()) && !run.bad.containsKey(s.deviceId()))
+                .count();
+        long never = sensors.stream()
+                .filter(s -> !run.accepted.containsKey(s.deviceId()))
+                .count();
         long badReports = run.bad.values().stream().mapToLong(AtomicLong::get).sum();
-        out.printf(Locale.ROOT, "  %s: %d/%d sensors served (%d never accepted), %d reports accepted, %d refused or "
-                + "failed; p50 %.1f ms, p99 %.1f ms, max %.1f ms; runtime CPU %.1f%% of one core%n", what, served,
-                sensors.size(), never, sorted.size(), badReports, pct(sorted, 50), pct(sorted, 99),
-                sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() - 1), cpuPercent);
-        run.lastBad.entrySet().stream().limit(3).forEach(e -> out.printf("    e.g. %s: %s%n", e.getKey(), e.getValue()));
-        out.printf(Locale.ROOT, "RESULT bench-channel %s served=%d/%d p50=%.1f p99=%.1f cpu=%.1f%%%n",
-                what.replace(' ', '-'), served, sensors.size(), pct(sorted, 50), pct(sorted, 99), cpuPercent);
+        out.printf(
+                Locale.ROOT,
+                "  %s: %d/%d sensors served (%d never accepted), %d reports accepted, %d refused or "
+                        + "failed; p50 %.1f ms, p99 %.1f ms, max %.1f ms; runtime CPU %.1f%% of one core%n",
+                what,
+                served,
+                sensors.size(),
+                never,
+                sorted.size(),
+                badReports,
+                pct(sorted, 50),
+                pct(sorted, 99),
+                sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() - 1),
+                cpuPercent);
+        run.lastBad.entrySet().stream()
+                .limit(3)
+                .forEach(e -> out.printf("    e.g. %s: %s%n", e.getKey(), e.getValue()));
+        out.printf(
+                Locale.ROOT,
+                "RESULT bench-channel %s served=%d/%d p50=%.1f p99=%.1f cpu=%.1f%%%n",
+                what.replace(' ', '-'),
+                served,
+                sensors.size(),
+                pct(sorted, 50),
+                pct(sorted, 99),
+                cpuPercent);
     }
 
     private static double pct(List<Double> sorted, int p) {
@@ -193,8 +222,11 @@ final class BenchChannelCommand {
     private static void appendMonitorLimits(LocalStage stage, int n) {
         Path cfg = stage.etc.resolve("io.keywarden.monitor.cfg");
         try {
-            Files.writeString(cfg, "channel.max.connections.per.source = " + (2 * n + 64) + "\n",
-                    StandardCharsets.ISO_8859_1, StandardOpenOption.APPEND);
+            Files.writeString(
+                    cfg,
+                    "channel.max.connections.per.source = " + (2 * n + 64) + "\n",
+                    StandardCharsets.ISO_8859_1,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new DemoException("cannot write " + cfg + ": " + e);
         }

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import io.keywarden.demo.bench.UncheckedValidation;
-import java.io.UncheckedIOException;
 
 /**
  * {@code bench [N]}: a local Pebble (real http-01), the runtime, its gateway; once the gateway is enrolled, N
@@ -45,8 +45,8 @@ final class BenchCommand {
     }
 
     /** The command line of {@code bench}. */
-    private record Options(int n, int concurrency, int withCsr, long timeoutSeconds, int legoParallel,
-            boolean alwaysValid) {
+    private record Options(
+            int n, int concurrency, int withCsr, long timeoutSeconds, int legoParallel, boolean alwaysValid) {
         static Options parse(List<String> args) {
             int n = 200;
             int concurrency = 8;
@@ -71,22 +71,30 @@ final class BenchCommand {
                     }
                 }
             }
-            return new Options(n, concurrency, Math.min(withCsr, n), timeoutSeconds < 0 ? Math.max(180, n)
-                    : timeoutSeconds, legoParallel, alwaysValid);
+            return new Options(
+                    n,
+                    concurrency,
+                    Math.min(withCsr, n),
+                    timeoutSeconds < 0 ? Math.max(180, n) : timeoutSeconds,
+                    legoParallel,
+                    alwaysValid);
         }
     }
 
     /** What the sensor phase took: when the configurations were written, and the CPU spent meanwhile. */
-    private record SensorPhase(Instant configured, double runtimeCpu, double pebbleCpu) {
-    }
+    private record SensorPhase(Instant configured, double runtimeCpu, double pebbleCpu) {}
 
     int run(List<String> args) {
         Options o = Options.parse(args);
         Path runtimeJar = layout.requireRuntimeJar();
         Path work = layout.demoDir();
-        out.printf(Locale.ROOT, "Keywarden bench: %d sensors (%d with their own CSR), enrollment.concurrency=%d, %s%n",
-                o.n(), o.withCsr(), o.concurrency(), o.alwaysValid() ? "Pebble accepting every challenge unchecked"
-                        : "real http-01 validation");
+        out.printf(
+                Locale.ROOT,
+                "Keywarden bench: %d sensors (%d with their own CSR), enrollment.concurrency=%d, %s%n",
+                o.n(),
+                o.withCsr(),
+                o.concurrency(),
+                o.alwaysValid() ? "Pebble accepting every challenge unchecked" : "real http-01 validation");
         // benchmark only, to compare with peers measured that way; every test validates for real
         Map<String, String> pebbleEnv = UncheckedValidation.pebbleEnvironment(o.alwaysValid());
         try (LocalStage stage = LocalStage.start(work, pebbleEnv)) {
@@ -95,8 +103,8 @@ final class BenchCommand {
             Map<String, ConfigFiles.Sensor> sensors = sensors(work, o);
             ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, o.concurrency()));
 
-            RuntimeProcess rt = stage.startRuntime(runtimeJar,
-                    List.of("-Dorg.slf4j.simpleLogger.log." + ACME_CLIENT_LOGGER + "=debug"));
+            RuntimeProcess rt = stage.startRuntime(
+                    runtimeJar, List.of("-Dorg.slf4j.simpleLogger.log." + ACME_CLIENT_LOGGER + "=debug"));
             long pebblePid = pebblePid();
             out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
             Duration toGateway = awaitGateway(stage, rt);
@@ -116,7 +124,10 @@ final class BenchCommand {
         for (int i = 1; i <= o.n(); i++) {
             String id = String.format(Locale.ROOT, "sensor-%05d", i);
             List<String> names = List.of(id + DOMAIN);
-            Path csr = i <= o.withCsr() ? Crypto.sensorKey(work.resolve("sensors").resolve(id), names).csrFile() : null;
+            Path csr = i <= o.withCsr()
+                    ? Crypto.sensorKey(work.resolve("sensors").resolve(id), names)
+                            .csrFile()
+                    : null;
             sensors.put(id, new ConfigFiles.Sensor(id, names, csr));
         }
         return sensors;
@@ -124,10 +135,10 @@ final class BenchCommand {
 
     /** Waits for the gateway's certificate; the time from the runtime's start to its issue. */
     private Duration awaitGateway(LocalStage stage, RuntimeProcess rt) {
-        Set<String> missing = stage.awaitCurrent(Set.of(GATEWAY), 90_000, have -> { });
+        Set<String> missing = stage.awaitCurrent(Set.of(GATEWAY), 90_000, have -> {});
         if (!missing.isEmpty()) {
-            throw new DemoException("the gateway got no certificate within 90 s. Last lines of "
-                    + stage.runtimeLog + ":\n" + rt.tail(40));
+            throw new DemoException("the gateway got no certificate within 90 s. Last lines of " + stage.runtimeLog
+                    + ":\n" + rt.tail(40));
         }
         StateDir.Cert gw = stage.state().current().get(GATEWAY);
         Duration toGateway = Duration.between(rt.startedAt(), gw.issuedAt());
@@ -136,8 +147,8 @@ final class BenchCommand {
     }
 
     /** Writes every sensor configuration at once and waits until all are CURRENT, showing progress. */
-    private SensorPhase enrollSensors(LocalStage stage, RuntimeProcess rt, long pebblePid,
-            Map<String, ConfigFiles.Sensor> sensors, Options o) {
+    private SensorPhase enrollSensors(
+            LocalStage stage, RuntimeProcess rt, long pebblePid, Map<String, ConfigFiles.Sensor> sensors, Options o) {
         double rtCpu0 = Cpu.seconds(rt.pid());
         double pebbleCpu0 = Cpu.seconds(pebblePid);
         Instant configured = Instant.now();
@@ -147,16 +158,20 @@ final class BenchCommand {
         }
         final int total = o.n();
         final int step = Math.max(1, total / 10);
-        int[] lastShown = { 0 };
+        int[] lastShown = {0};
         Set<String> missing = stage.awaitCurrent(sensors.keySet(), o.timeoutSeconds() * 1000, have -> {
             if (have >= lastShown[0] + step || have == total) {
                 lastShown[0] = have;
-                out.printf(Locale.ROOT, "  sensors      %d/%d after %.1f s%n", have, total,
+                out.printf(
+                        Locale.ROOT,
+                        "  sensors      %d/%d after %.1f s%n",
+                        have,
+                        total,
                         seconds(Duration.between(configured, Instant.now())));
             }
         });
-        SensorPhase phase = new SensorPhase(configured, Cpu.seconds(rt.pid()) - rtCpu0,
-                Cpu.seconds(pebblePid) - pebbleCpu0);
+        SensorPhase phase =
+                new SensorPhase(configured, Cpu.seconds(rt.pid()) - rtCpu0, Cpu.seconds(pebblePid) - pebbleCpu0);
         if (!missing.isEmpty()) {
             throw new DemoException(missing.size() + " of " + total + " sensors got no certificate within "
                     + o.timeoutSeconds() + " s (" + LocalStage.abbreviate(missing) + "). Last lines of "
@@ -166,14 +181,24 @@ final class BenchCommand {
     }
 
     /** Prints the RESULT block; the sensor rate in certificates per second. */
-    private double report(LocalStage stage, RuntimeProcess rt, long pebblePid, Map<String, ConfigFiles.Sensor> sensors,
-            Options o, Duration toGateway, SensorPhase phase) {
+    private double report(
+            LocalStage stage,
+            RuntimeProcess rt,
+            long pebblePid,
+            Map<String, ConfigFiles.Sensor> sensors,
+            Options o,
+            Duration toGateway,
+            SensorPhase phase) {
         int n = o.n();
         Map<String, StateDir.Cert> current = stage.state().current();
-        Instant lastIssued = sensors.keySet().stream().map(id -> current.get(id).issuedAt())
-                .max(Instant::compareTo).orElseThrow();
-        Instant firstIssued = sensors.keySet().stream().map(id -> current.get(id).issuedAt())
-                .min(Instant::compareTo).orElseThrow();
+        Instant lastIssued = sensors.keySet().stream()
+                .map(id -> current.get(id).issuedAt())
+                .max(Instant::compareTo)
+                .orElseThrow();
+        Instant firstIssued = sensors.keySet().stream()
+                .map(id -> current.get(id).issuedAt())
+                .min(Instant::compareTo)
+                .orElseThrow();
         Optional<Instant> firstOrder = firstSensorOrder(stage.runtimeLog, phase.configured());
         Instant start = firstOrder.orElse(phase.configured());
         Duration wall = Duration.between(start, lastIssued);
@@ -183,16 +208,35 @@ final class BenchCommand {
         out.println();
         out.printf(Locale.ROOT, "RESULT n=%d concurrency=%d csr=%d%n", n, o.concurrency(), o.withCsr());
         out.printf(Locale.ROOT, "  runtime start -> gateway enrolled        %8.2f s%n", seconds(toGateway));
-        out.printf(Locale.ROOT, "  sensor configs written -> first order    %8s%n",
-                firstOrder.map(t -> String.format(Locale.ROOT, "%.2f s",
-                        seconds(Duration.between(phase.configured(), t)))).orElse("n/a (no order line in the log)"));
-        out.printf(Locale.ROOT, "  first sensor order -> first issued       %8.2f s%n",
+        out.printf(
+                Locale.ROOT,
+                "  sensor configs written -> first order    %8s%n",
+                firstOrder
+                        .map(t ->
+                                String.format(Locale.ROOT, "%.2f s", seconds(Duration.between(phase.configured(), t))))
+                        .orElse("n/a (no order line in the log)"));
+        out.printf(
+                Locale.ROOT,
+                "  first sensor order -> first issued       %8.2f s%n",
                 seconds(Duration.between(start, firstIssued)));
-        out.printf(Locale.ROOT, "  first sensor order -> all %d CURRENT  %8.2f s  (%.1f certificates/s)%n", n,
-                seconds(wall), n / Math.max(0.001, seconds(wall)));
-        out.printf(Locale.ROOT, "  CPU during the sensor phase: runtime %.2f s, Pebble %.2f s "
-                + "(%.1f ms and %.1f ms per certificate)%n", rtCpu, pebbleCpu, 1000 * rtCpu / n, 1000 * pebbleCpu / n);
-        out.printf(Locale.ROOT, "  CPU in total: runtime %.2f s, Pebble %.2f s%n", Cpu.seconds(rt.pid()),
+        out.printf(
+                Locale.ROOT,
+                "  first sensor order -> all %d CURRENT  %8.2f s  (%.1f certificates/s)%n",
+                n,
+                seconds(wall),
+                n / Math.max(0.001, seconds(wall)));
+        out.printf(
+                Locale.ROOT,
+                "  CPU during the sensor phase: runtime %.2f s, Pebble %.2f s "
+                        + "(%.1f ms and %.1f ms per certificate)%n",
+                rtCpu,
+                pebbleCpu,
+                1000 * rtCpu / n,
+                1000 * pebbleCpu / n);
+        out.printf(
+                Locale.ROOT,
+                "  CPU in total: runtime %.2f s, Pebble %.2f s%n",
+                Cpu.seconds(rt.pid()),
                 Cpu.seconds(pebblePid));
         out.printf(Locale.ROOT, "  runtime peak resident memory: %s%n", Cpu.peakRss(rt.pid()));
         return n / Math.max(0.001, seconds(wall));
@@ -213,10 +257,19 @@ final class BenchCommand {
             throw new DemoException("interrupted");
         }
         double legoRate = lego.certificates() / Math.max(0.001, seconds(lego.wall()));
-        out.printf(Locale.ROOT, "  lego: %d/%d certificates in %.2f s (%.1f certificates/s), CPU %.1f ms per certificate%n",
-                lego.certificates(), n, seconds(lego.wall()), legoRate, 1000 * lego.cpuSeconds() / Math.max(1, lego.certificates()));
-        out.printf(Locale.ROOT, "  Keywarden / lego: %.2fx the rate, %.2fx the client CPU per certificate%n",
-                ourRate / legoRate, ourCpuPerCert / (lego.cpuSeconds() / Math.max(1, lego.certificates())));
+        out.printf(
+                Locale.ROOT,
+                "  lego: %d/%d certificates in %.2f s (%.1f certificates/s), CPU %.1f ms per certificate%n",
+                lego.certificates(),
+                n,
+                seconds(lego.wall()),
+                legoRate,
+                1000 * lego.cpuSeconds() / Math.max(1, lego.certificates()));
+        out.printf(
+                Locale.ROOT,
+                "  Keywarden / lego: %.2fx the rate, %.2fx the client CPU per certificate%n",
+                ourRate / legoRate,
+                ourCpuPerCert / (lego.cpuSeconds() / Math.max(1, lego.certificates())));
     }
 
     private static double seconds(Duration d) {
@@ -225,9 +278,15 @@ final class BenchCommand {
 
     /** Pebble is a child of this JVM (started by the harness); -1 if not found. */
     static long pebblePid() {
-        return ProcessHandle.current().children()
-                .filter(h -> h.info().command().map(c -> c.endsWith("/pebble") || c.equals("pebble")).orElse(false))
-                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+        return ProcessHandle.current()
+                .children()
+                .filter(h -> h.info()
+                        .command()
+                        .map(c -> c.endsWith("/pebble") || c.equals("pebble"))
+                        .orElse(false))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst()
+                .orElse(-1);
     }
 
     /**
@@ -240,8 +299,10 @@ final class BenchCommand {
         }
         try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
             return lines.filter(l -> l.contains("order for [sensor-") && l.contains("created"))
-                    .map(BenchCommand::timeOf).flatMap(Optional::stream)
-                    .filter(t -> !t.isBefore(notBefore.minusSeconds(1))).findFirst();
+                    .map(BenchCommand::timeOf)
+                    .flatMap(Optional::stream)
+                    .filter(t -> !t.isBefore(notBefore.minusSeconds(1)))
+                    .findFirst();
         } catch (IOException | UncheckedIOException e) {
             return Optional.empty();
         }
@@ -254,7 +315,8 @@ final class BenchCommand {
         }
         try {
             LocalTime t = LocalTime.parse(line.substring(0, sp));
-            return Optional.of(LocalDate.now().atTime(t).atZone(ZoneId.systemDefault()).toInstant());
+            return Optional.of(
+                    LocalDate.now().atTime(t).atZone(ZoneId.systemDefault()).toInstant());
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
@@ -264,8 +326,7 @@ final class BenchCommand {
     static final class Cpu {
         private static final double TICKS = ticksPerSecond();
 
-        private Cpu() {
-        }
+        private Cpu() {}
 
         static double seconds(long pid) {
             if (pid <= 0) {
@@ -311,9 +372,11 @@ final class BenchCommand {
 
         private static double ticksPerSecond() {
             try {
-                Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.US_ASCII))) {
+                Process p = new ProcessBuilder("getconf", "CLK_TCK")
+                        .redirectErrorStream(true)
+                        .start();
+                try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
                     String line = r.readLine();
                     p.waitFor();
                     return Double.parseDouble(line.trim());

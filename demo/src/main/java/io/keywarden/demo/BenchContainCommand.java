@@ -80,8 +80,10 @@ final class BenchContainCommand {
         int t = 0;
         for (Map.Entry<String, Crypto.SensorKey> e : keys.entrySet()) {
             boolean trial = e.getKey().startsWith("trial-");
-            Profile p = !trial ? Profile.WELL_BEHAVED : (t++ % 2 == 0 ? Profile.UNKNOWN_FIRMWARE : Profile.FORBIDDEN_PEER);
-            (trial ? bad : good).add(contain.sensor(e.getKey(), e.getValue().keyPair(), certs.get(e.getKey()), p, roots));
+            Profile p =
+                    !trial ? Profile.WELL_BEHAVED : (t++ % 2 == 0 ? Profile.UNKNOWN_FIRMWARE : Profile.FORBIDDEN_PEER);
+            (trial ? bad : good)
+                    .add(contain.sensor(e.getKey(), e.getValue().keyPair(), certs.get(e.getKey()), p, roots));
         }
         Timings timings = new Timings();
         try (SensorFleet fleet = new SensorFleet(good, Duration.ofMillis(500))) {
@@ -100,8 +102,8 @@ final class BenchContainCommand {
     }
 
     /** Background sensors {@code good-1..N}, then trial sensors; every one holds its own key and sends a CSR. */
-    private static Map<String, Crypto.SensorKey> configureSensors(LocalStage stage, Path work, int trials,
-            int background) {
+    private static Map<String, Crypto.SensorKey> configureSensors(
+            LocalStage stage, Path work, int trials, int background) {
         Map<String, Crypto.SensorKey> keys = new LinkedHashMap<>();
         int n = 0;
         for (int i = 1; i <= background + trials; i++) {
@@ -116,11 +118,12 @@ final class BenchContainCommand {
     }
 
     /** Starts the runtime and waits until every device is enrolled and the monitor's channel is up. */
-    private void enroll(LocalStage stage, ContainmentStage contain, Path runtimeJar, Map<String, Crypto.SensorKey> keys) {
+    private void enroll(
+            LocalStage stage, ContainmentStage contain, Path runtimeJar, Map<String, Crypto.SensorKey> keys) {
         stage.startRuntime(runtimeJar, List.of());
         Set<String> expected = new LinkedHashSet<>(keys.keySet());
         expected.add(GATEWAY);
-        Set<String> missing = stage.awaitCurrent(expected, 180_000, have -> { });
+        Set<String> missing = stage.awaitCurrent(expected, 180_000, have -> {});
         if (!missing.isEmpty()) {
             throw new DemoException("not enrolled within 180 s: " + LocalStage.abbreviate(missing));
         }
@@ -157,8 +160,12 @@ final class BenchContainCommand {
         if (!problems.isEmpty()) {
             throw new DemoException("well-behaved sensors were hit: " + problems);
         }
-        out.printf("  %d well-behaved sensors: every report accepted (%d), all Valid at Pebble%n", good.size(),
-                good.stream().mapToLong(s -> fleet.counts(s.deviceId()).accepted()).sum());
+        out.printf(
+                "  %d well-behaved sensors: every report accepted (%d), all Valid at Pebble%n",
+                good.size(),
+                good.stream()
+                        .mapToLong(s -> fleet.counts(s.deviceId()).accepted())
+                        .sum());
     }
 
     private static long awaitRevoked(LocalStage stage, String serial, long since) throws InterruptedException {
@@ -174,8 +181,14 @@ final class BenchContainCommand {
     private void print(String what, List<Double> millis) {
         List<Double> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
-        out.printf(Locale.ROOT, "  %-55s n=%d  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%n", what, sorted.size(),
-                percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1));
+        out.printf(
+                Locale.ROOT,
+                "  %-55s n=%d  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%n",
+                what,
+                sorted.size(),
+                percentile(sorted, 50),
+                percentile(sorted, 99),
+                sorted.get(sorted.size() - 1));
     }
 
     /** Nearest-rank percentile. */

@@ -69,9 +69,14 @@ final class BenchEstCommand {
         clients = clients < 0 ? Math.min(n, 64) : clients;
         Path runtimeJar = layout.requireRuntimeJar();
         Path work = layout.demoDir();
-        out.printf(Locale.ROOT, "Keywarden bench-est: %d sensors over EST (%d EST clients at once, half IDevID, half "
-                + "code), then %d through the direct API (each with its own CSR); enrollment.concurrency=%d, real http-01 validation%n", n,
-                clients, n, concurrency);
+        out.printf(
+                Locale.ROOT,
+                "Keywarden bench-est: %d sensors over EST (%d EST clients at once, half IDevID, half "
+                        + "code), then %d through the direct API (each with its own CSR); enrollment.concurrency=%d, real http-01 validation%n",
+                n,
+                clients,
+                n,
+                concurrency);
         try (LocalStage stage = LocalStage.start(work)) {
             ManufacturerPki pki = new ManufacturerPki("Bench Sensors");
             int port = FreePorts.find();
@@ -79,7 +84,7 @@ final class BenchEstCommand {
             RuntimeProcess rt = stage.startRuntime(runtimeJar, List.of());
             out.println("  Pebble       " + stage.pebble.directoryUrl());
             out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
-            if (!stage.awaitCurrent(Set.of(GATEWAY), 90_000, have -> { }).isEmpty()) {
+            if (!stage.awaitCurrent(Set.of(GATEWAY), 90_000, have -> {}).isEmpty()) {
                 throw new DemoException("the gateway got no certificate within 90 s:\n" + rt.tail(40));
             }
             awaitListening(port, rt);
@@ -113,31 +118,41 @@ final class BenchEstCommand {
             for (int i = 1; i <= n; i++) {
                 String id = String.format(Locale.ROOT, "direct-%05d", i);
                 List<String> names = List.of(id + DOMAIN);
-                direct.put(id, new ConfigFiles.Sensor(id, names,
-                        Crypto.sensorKey(work.resolve("sensors").resolve(id), names).csrFile()));
+                direct.put(
+                        id,
+                        new ConfigFiles.Sensor(
+                                id,
+                                names,
+                                Crypto.sensorKey(work.resolve("sensors").resolve(id), names)
+                                        .csrFile()));
             }
             Instant t1 = Instant.now();
             int k = 0;
             for (ConfigFiles.Sensor s : direct.values()) {
                 ConfigFiles.writeSensor(stage.etc, "direct" + (++k), s);
             }
-            Set<String> missing = stage.awaitCurrent(direct.keySet(), Math.max(180, n) * 1000L, have -> { });
+            Set<String> missing = stage.awaitCurrent(direct.keySet(), Math.max(180, n) * 1000L, have -> {});
             if (!missing.isEmpty()) {
                 throw new DemoException(missing.size() + " direct sensors got no certificate:\n" + rt.tail(40));
             }
             Duration directWall = Duration.between(t1, Instant.now());
             double directCpu = BenchCommand.Cpu.seconds(rt.pid()) - directCpu0;
             report(n, clients, millis, estWall, estCpu, directWall);
-            out.printf(Locale.ROOT, "  CPU per certificate: runtime %.1f ms over EST, %.1f ms direct; the EST clients "
-                    + "(this JVM) %.1f ms; Pebble %.1f ms (EST phase)%n", 1000 * estCpu / n, 1000 * directCpu / n,
-                    1000 * clientCpu / n, 1000 * pebbleCpu / n);
+            out.printf(
+                    Locale.ROOT,
+                    "  CPU per certificate: runtime %.1f ms over EST, %.1f ms direct; the EST clients "
+                            + "(this JVM) %.1f ms; Pebble %.1f ms (EST phase)%n",
+                    1000 * estCpu / n,
+                    1000 * directCpu / n,
+                    1000 * clientCpu / n,
+                    1000 * pebbleCpu / n);
             return 0;
         }
     }
 
     /** Gateway, EST server and device class configurations; the operator's codes for the code half. */
-    private Map<String, String> configure(LocalStage stage, Path work, ManufacturerPki pki, int port, int concurrency,
-            int n) {
+    private Map<String, String> configure(
+            LocalStage stage, Path work, ManufacturerPki pki, int port, int concurrency, int n) {
         try {
             Path anchor = work.resolve("manufacturer-root.pem");
             Files.writeString(anchor, pki.rootPem());
@@ -150,7 +165,8 @@ final class BenchEstCommand {
             est.put("threads", "32");
             est.put("connections.per.source", "256");
             est.put("ca.wait.ms", "20000");
-            // a throughput run with 64 clients on a small machine: handshakes queue; the deadlines are not measured here
+            // a throughput run with 64 clients on a small machine: handshakes queue; the deadlines are not measured
+            // here
             est.put("first.request.deadline.ms", "30000");
             est.put("request.deadline.ms", "60000");
             ConfigFiles.write(stage.etc.resolve("io.keywarden.est.cfg"), est, "EST server (bench-est)");
@@ -159,7 +175,8 @@ final class BenchEstCommand {
             cls.put("devices.pattern", "(idevid|code)-[0-9]+");
             cls.put("idevid.anchors", anchor.toAbsolutePath().toString());
             cls.put("dns.names", "{id}" + DOMAIN);
-            ConfigFiles.write(stage.etc.resolve("io.keywarden.est.class-bench.cfg"), cls, "EST device class (bench-est)");
+            ConfigFiles.write(
+                    stage.etc.resolve("io.keywarden.est.class-bench.cfg"), cls, "EST device class (bench-est)");
             // the operator's est:code, done before the start: the same store the server reads
             EnrollmentCodeStore store = new EnrollmentCodeStore(estData.resolve("codes"), Clock.systemUTC());
             Map<String, String> codes = new LinkedHashMap<>();
@@ -174,8 +191,13 @@ final class BenchEstCommand {
     }
 
     /** Enrolls these sensors over EST, {@code clients} at a time: those with a code by code, the others by IDevID. */
-    private List<Long> viaEst(EstSensorClient client, Map<String, ManufacturerPki.Idevid> idevids,
-            Map<String, String> codes, List<String> ids, int clients, LocalStage stage) {
+    private List<Long> viaEst(
+            EstSensorClient client,
+            Map<String, ManufacturerPki.Idevid> idevids,
+            Map<String, String> codes,
+            List<String> ids,
+            int clients,
+            LocalStage stage) {
         int n = ids.size();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
@@ -185,10 +207,13 @@ final class BenchEstCommand {
                 results.add(pool.submit(() -> {
                     KeyPair key = SensorKeys.newKey();
                     long start = System.nanoTime();
-                    X509Certificate c = idevid != null ? client.enrollWithIdevid(idevid, key, id + DOMAIN)
+                    X509Certificate c = idevid != null
+                            ? client.enrollWithIdevid(idevid, key, id + DOMAIN)
                             : client.enrollWithCode(id, codes.get(id), key, id + DOMAIN);
                     long ms = (System.nanoTime() - start) / 1_000_000;
-                    if (!stage.pebble.certStatus(c.getSerialNumber().toString(16)).isValid()) {
+                    if (!stage.pebble
+                            .certStatus(c.getSerialNumber().toString(16))
+                            .isValid()) {
                         throw new IllegalStateException(id + ": certificate not Valid at Pebble");
                     }
                     return ms;
@@ -225,7 +250,7 @@ final class BenchEstCommand {
         for (ConfigFiles.Sensor s : direct.values()) {
             ConfigFiles.writeSensor(stage.etc, "warm" + (++k), s);
         }
-        if (!stage.awaitCurrent(direct.keySet(), 120_000, have -> { }).isEmpty()) {
+        if (!stage.awaitCurrent(direct.keySet(), 120_000, have -> {}).isEmpty()) {
             throw new DemoException("warm-up sensors got no certificate");
         }
     }
@@ -237,12 +262,21 @@ final class BenchEstCommand {
         double direct = directWall.toNanos() / 1e9;
         out.println();
         out.printf(Locale.ROOT, "RESULT bench-est n=%d clients=%d%n", n, clients);
-        out.printf(Locale.ROOT, "  EST     %d certificates in %.2f s (%.1f certificates/s), time to certificate p50 %d ms, "
-                + "p99 %d ms, max %d ms; runtime CPU %.1f ms per certificate%n", n, est, n / est,
-                sorted.get(sorted.size() / 2), sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1)),
-                sorted.get(sorted.size() - 1), 1000 * estCpu / n);
+        out.printf(
+                Locale.ROOT,
+                "  EST     %d certificates in %.2f s (%.1f certificates/s), time to certificate p50 %d ms, "
+                        + "p99 %d ms, max %d ms; runtime CPU %.1f ms per certificate%n",
+                n,
+                est,
+                n / est,
+                sorted.get(sorted.size() / 2),
+                sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1)),
+                sorted.get(sorted.size() - 1),
+                1000 * estCpu / n);
         out.printf(Locale.ROOT, "  direct  %d certificates in %.2f s (%.1f certificates/s)%n", n, direct, n / direct);
-        out.printf(Locale.ROOT, "  EST front per certificate: %+.0f%% against the direct API (goal: at most +15%%)%n",
+        out.printf(
+                Locale.ROOT,
+                "  EST front per certificate: %+.0f%% against the direct API (goal: at most +15%%)%n",
                 100 * (est / direct - 1));
     }
 

@@ -1,5 +1,6 @@
 package io.keywarden.demo;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,10 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.keywarden.testing.pebble.CertStatus;
-import java.io.IOException;
-import java.util.function.Supplier;
 
 /**
  * {@code bench-revoke [N]}: a local Pebble (real http-01), the runtime with its gateway and N sensors, then one
@@ -48,14 +48,17 @@ final class BenchRevokeCommand {
         }
         Path runtimeJar = layout.requireRuntimeJar();
         Path work = layout.demoDir();
-        out.printf(Locale.ROOT, "Keywarden bench-revoke: %d sensors enrolled, then revoked one at a time by the gateway's"
-                + " monitor (custodian account route, real http-01)%n", n);
+        out.printf(
+                Locale.ROOT,
+                "Keywarden bench-revoke: %d sensors enrolled, then revoked one at a time by the gateway's"
+                        + " monitor (custodian account route, real http-01)%n",
+                n);
         try (LocalStage stage = LocalStage.start(work)) {
             Set<String> devices = configureDevices(stage, n);
             RevocationStage revocation = RevocationStage.configure(work, stage.etc, GATEWAY, 60);
             RuntimeProcess rt = stage.startRuntime(runtimeJar, List.of());
             out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
-            Set<String> missing = stage.awaitCurrent(devices, Math.max(120, n) * 1000L, have -> { });
+            Set<String> missing = stage.awaitCurrent(devices, Math.max(120, n) * 1000L, have -> {});
             if (!missing.isEmpty()) {
                 throw new DemoException("not enrolled: " + LocalStage.abbreviate(missing) + "\n" + rt.tail(40));
             }
@@ -63,9 +66,13 @@ final class BenchRevokeCommand {
             Timings timings = revokeEach(stage, rt, revocation, devices);
             out.println();
             out.printf(Locale.ROOT, "RESULT n=%d%n", n);
-            out.printf(Locale.ROOT, "  submit -> Revoked at Pebble (Pebble's RevokedAt)   %s%n",
+            out.printf(
+                    Locale.ROOT,
+                    "  submit -> Revoked at Pebble (Pebble's RevokedAt)   %s%n",
                     stats(timings.submitToRevoked()));
-            out.printf(Locale.ROOT, "  file dropped in the inbox -> driver sees Revoked    %s%n",
+            out.printf(
+                    Locale.ROOT,
+                    "  file dropped in the inbox -> driver sees Revoked    %s%n",
                     stats(timings.deliveredToSeen()));
             if (lego) {
                 rt.close(); // frees the validation port for lego's webroot server
@@ -76,8 +83,7 @@ final class BenchRevokeCommand {
     }
 
     /** Milliseconds per revoked sensor. */
-    private record Timings(List<Double> submitToRevoked, List<Double> deliveredToSeen) {
-    }
+    private record Timings(List<Double> submitToRevoked, List<Double> deliveredToSeen) {}
 
     /** The gateway and N sensors whose keys the gateway holds; the device ids, gateway first. */
     private static Set<String> configureDevices(LocalStage stage, int n) {
@@ -93,8 +99,8 @@ final class BenchRevokeCommand {
     }
 
     /** One signed request per sensor through the runtime's inbox, each awaited until Revoked at Pebble. */
-    private static Timings revokeEach(LocalStage stage, RuntimeProcess rt, RevocationStage revocation,
-            Set<String> devices) {
+    private static Timings revokeEach(
+            LocalStage stage, RuntimeProcess rt, RevocationStage revocation, Set<String> devices) {
         Map<String, StateDir.Cert> certs = stage.state().current();
         Timings timings = new Timings(new ArrayList<>(), new ArrayList<>());
         for (String id : devices) {
@@ -104,8 +110,10 @@ final class BenchRevokeCommand {
             String serial = certs.get(id).serial();
             Instant delivered = Instant.now();
             revocation.deliver(id, revocation.signDeviceRevocation(id));
-            Map<String, Object> result = await("the runtime's answer for " + id, rt, () -> revocation.result(id)
-                    .orElse(null));
+            Map<String, Object> result = await(
+                    "the runtime's answer for " + id,
+                    rt,
+                    () -> revocation.result(id).orElse(null));
             // the answer file may be written after the ticket is settled already: anything but a refusal will do
             if ("REFUSED".equals(result.get("state")) || "FAILED".equals(result.get("state"))) {
                 throw new DemoException(id + ": request not accepted: " + result);
@@ -129,8 +137,11 @@ final class BenchRevokeCommand {
             throw new DemoException("--lego: /usr/bin/lego not found (Debian package lego)");
         }
         try {
-            out.printf(Locale.ROOT, "%nlego %s: ordering %d certificates, then revoking them one at a time (--reason 1)%n",
-                    LegoRun.version(), n);
+            out.printf(
+                    Locale.ROOT,
+                    "%nlego %s: ordering %d certificates, then revoking them one at a time (--reason 1)%n",
+                    LegoRun.version(),
+                    n);
             LegoRun.Result ordered = LegoRun.run(stage, n, 8, ".lego-revoke.keywarden.test");
             if (ordered.certificates() != n) {
                 throw new DemoException("lego ordered only " + ordered.certificates() + " of " + n);
@@ -147,7 +158,10 @@ final class BenchRevokeCommand {
             List<Double> l = new ArrayList<>(toRevoked);
             Collections.sort(k);
             Collections.sort(l);
-            out.printf(Locale.ROOT, "  median to Revoked: lego / Keywarden = %.1fx%n", percentile(l, 50) / percentile(k, 50));
+            out.printf(
+                    Locale.ROOT,
+                    "  median to Revoked: lego / Keywarden = %.1fx%n",
+                    percentile(l, 50) / percentile(k, 50));
         } catch (IOException e) {
             throw new DemoException("lego: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -159,7 +173,11 @@ final class BenchRevokeCommand {
     private static String stats(List<Double> ms) {
         List<Double> s = new ArrayList<>(ms);
         Collections.sort(s);
-        return String.format(Locale.ROOT, "median %.1f ms, p90 %.1f ms, max %.1f ms", percentile(s, 50), percentile(s, 90),
+        return String.format(
+                Locale.ROOT,
+                "median %.1f ms, p90 %.1f ms, max %.1f ms",
+                percentile(s, 50),
+                percentile(s, 90),
                 s.get(s.size() - 1));
     }
 

@@ -1,16 +1,15 @@
 package io.keywarden.demo;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 
 import io.keywarden.demo.servers.BenchServersCommand;
 import io.keywarden.demo.servers.ServersDemoCommand;
-import java.nio.file.Path;
 
 /** {@code bench-servers [N]}: decision to broker session closed and to HTTPS collector refusing (docs/servers.md). */
 final class BenchServers {
-    private BenchServers() {
-    }
+    private BenchServers() {}
 
     /** {@code demo-servers}: sensor-7 contained at the broker and at an HTTPS collector, the others unaffected. */
     static int demo(Layout layout, PrintStream out) {

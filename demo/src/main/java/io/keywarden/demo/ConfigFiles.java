@@ -40,8 +40,7 @@ public final class ConfigFiles {
     public static final String DNS_NAMES = "dns.names";
     public static final String CSR_FILE = "csr.file";
 
-    private ConfigFiles() {
-    }
+    private ConfigFiles() {}
 
     /** One sensor as declared to the runtime. */
     public record Sensor(String id, List<String> dnsNames, Path csrFile) {
@@ -113,7 +112,9 @@ public final class ConfigFiles {
             throw new DemoException("cannot read " + file + ": " + e.getMessage());
         }
         Map<String, String> out = new LinkedHashMap<>();
-        p.stringPropertyNames().stream().sorted().forEach(k -> out.put(k, p.getProperty(k).trim()));
+        p.stringPropertyNames().stream()
+                .sorted()
+                .forEach(k -> out.put(k, p.getProperty(k).trim()));
         return out;
     }
 

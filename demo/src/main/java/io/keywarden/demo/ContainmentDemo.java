@@ -5,16 +5,16 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Future;
 
 import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.SensorFleet;
 import io.keywarden.testing.sensors.SimulatedSensor;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.concurrent.Future;
 
 /**
  * The second half of {@code demo}: the enrolled sensors report to the gateway's monitor over mutual TLS, one of them
@@ -55,8 +55,12 @@ final class ContainmentDemo {
             long started = System.nanoTime();
             servers.connect(keys, certs); // while the sensors report to the channel
             Thread.sleep(Math.max(0, 3000 - (System.nanoTime() - started) / 1_000_000L));
-            out.printf("  %d sensors reporting; %s accepted so far%n", sensors.size(),
-                    sensorIds.stream().mapToLong(id -> fleet.counts(id).accepted()).sum());
+            out.printf(
+                    "  %d sensors reporting; %s accepted so far%n",
+                    sensors.size(),
+                    sensorIds.stream()
+                            .mapToLong(id -> fleet.counts(id).accepted())
+                            .sum());
             ServersInDemo.Round serversBefore = servers.round("before the act");
             servers.print(serversBefore);
 
@@ -79,20 +83,31 @@ final class ContainmentDemo {
 
             out.println();
             for (ContainmentStage.IncidentLine i : contain.incidents()) {
-                out.printf("  INCIDENT  %s %s by %s -> %s%s%n    evidence: %s%n", i.severity(), i.rule(), i.device(),
-                        i.action(), i.ticket() == null ? "" : " (revocation ticket " + i.ticket() + ")", i.evidence());
+                out.printf(
+                        "  INCIDENT  %s %s by %s -> %s%s%n    evidence: %s%n",
+                        i.severity(),
+                        i.rule(),
+                        i.device(),
+                        i.action(),
+                        i.ticket() == null ? "" : " (revocation ticket " + i.ticket() + ")",
+                        i.evidence());
             }
             out.printf(Locale.ROOT, "  act answered with: %s%n", c.actAnswer());
-            out.printf(Locale.ROOT, "  malicious report -> its next request refused: %.1f ms (%s)%n",
-                    c.refusalMillis(), c.refusal());
-            out.printf(Locale.ROOT, "  malicious report -> Revoked at Pebble:        %.1f ms%n",
+            out.printf(
+                    Locale.ROOT,
+                    "  malicious report -> its next request refused: %.1f ms (%s)%n",
+                    c.refusalMillis(),
+                    c.refusal());
+            out.printf(
+                    Locale.ROOT,
+                    "  malicious report -> Revoked at Pebble:        %.1f ms%n",
                     (revokedNanos - c.actStartedNanos()) / 1e6);
             boolean serversContained = servers.print(atServers, MALICIOUS, c.actStartedNanos());
             servers.print(serversAfter);
             out.println();
             if (!serversBefore.ok() || !serversContained || !serversAfter.ok()) {
-                throw new DemoException("containment demo FAILED at the servers (broker log "
-                        + servers.brokerLog() + ", runtime log " + stage.runtimeLog + ")");
+                throw new DemoException("containment demo FAILED at the servers (broker log " + servers.brokerLog()
+                        + ", runtime log " + stage.runtimeLog + ")");
             }
             report(fleet, sensorIds, acceptedBefore);
         }
@@ -124,11 +139,19 @@ final class ContainmentDemo {
             if (!malicious && (!"Valid".equals(status) || n.refused() > 0 || !stillWorking)) {
                 problems.add(id + ": " + status + ", " + n.refused() + " refused, last answer " + n.last());
             }
-            rows.add(new String[] { id, s.serial(), malicious ? "unknown firmware" : "well-behaved",
-                Long.toString(n.accepted()), Long.toString(n.refused()), status,
-                malicious ? "refused" : stillWorking ? "working" : "NOT WORKING" });
+            rows.add(new String[] {
+                id,
+                s.serial(),
+                malicious ? "unknown firmware" : "well-behaved",
+                Long.toString(n.accepted()),
+                Long.toString(n.refused()),
+                status,
+                malicious ? "refused" : stillWorking ? "working" : "NOT WORKING"
+            });
         }
-        Table.print(out, new String[] { "SENSOR", "SERIAL", "BEHAVIOUR", "ACCEPTED", "REFUSED", "CA STATUS", "CHANNEL" },
+        Table.print(
+                out,
+                new String[] {"SENSOR", "SERIAL", "BEHAVIOUR", "ACCEPTED", "REFUSED", "CA STATUS", "CHANNEL"},
                 rows);
         out.println();
         if (!problems.isEmpty()) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import org.jose4j.json.JsonUtil;
@@ -21,9 +22,8 @@ import org.jose4j.lang.JoseException;
 import io.keywarden.testing.pebble.FreePorts;
 import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.Reports;
-import io.keywarden.testing.sensors.SimulatedSensor;
 import io.keywarden.testing.sensors.SensorKeys;
-import java.util.function.BooleanSupplier;
+import io.keywarden.testing.sensors.SimulatedSensor;
 
 /**
  * The monitoring half of a local run: the monitor's and the revocation component's configuration files, the monitor
@@ -67,7 +67,8 @@ final class ContainmentStage {
         r.put("data.dir", c.revocationData.toAbsolutePath().toString());
         r.put("rate.per.minute", "6000");
         r.put("retry.initial.millis", "200");
-        ConfigFiles.write(stage.etc.resolve(REVOCATION_PID + ".cfg"), r, "Keywarden revocation (" + REVOCATION_PID + ")");
+        ConfigFiles.write(
+                stage.etc.resolve(REVOCATION_PID + ".cfg"), r, "Keywarden revocation (" + REVOCATION_PID + ")");
         return c;
     }
 
@@ -88,9 +89,13 @@ final class ContainmentStage {
         a.put("authority.role", "gateway-monitor");
         a.put("authority.key", key.toAbsolutePath().toString());
         a.put("authority.scope", gateway);
-        ConfigFiles.write(stage.etc.resolve(AUTHORITY_FACTORY_PID + "-monitor.cfg"), a,
+        ConfigFiles.write(
+                stage.etc.resolve(AUTHORITY_FACTORY_PID + "-monitor.cfg"),
+                a,
                 "the gateway's monitor as its gateway-monitor revocation authority");
-        waitFor("the revocation component to take authority " + authorityId(), deadline,
+        waitFor(
+                "the revocation component to take authority " + authorityId(),
+                deadline,
                 () -> logContains("Revocation authority " + authorityId() + " ("));
         waitFor("the sensor channel on port " + channelPort, deadline, this::channelOpen);
     }
@@ -106,8 +111,9 @@ final class ContainmentStage {
 
     private boolean logContains(String text) {
         try {
-            return Files.exists(stage.runtimeLog) && Files.readString(stage.runtimeLog, StandardCharsets.UTF_8)
-                    .contains(text);
+            return Files.exists(stage.runtimeLog)
+                    && Files.readString(stage.runtimeLog, StandardCharsets.UTF_8)
+                            .contains(text);
         } catch (IOException e) {
             return false;
         }
@@ -129,8 +135,13 @@ final class ContainmentStage {
 
     /** A simulated sensor with {@code key} and the certificate the gateway holds for it now. */
     SimulatedSensor sensor(String id, KeyPair key, StateDir.Cert cert, Profile profile, List<X509Certificate> roots) {
-        return new SimulatedSensor(id, key, Crypto.readChain(cert.chainFile()), profile,
-                new InetSocketAddress("127.0.0.1", channelPort), roots);
+        return new SimulatedSensor(
+                id,
+                key,
+                Crypto.readChain(cert.chainFile()),
+                profile,
+                new InetSocketAddress("127.0.0.1", channelPort),
+                roots);
     }
 
     /** The key the gateway generated and keeps for a sensor that cannot make its own (its provisioning file). */
@@ -157,8 +168,7 @@ final class ContainmentStage {
     }
 
     /** One incident as the monitor persisted it. */
-    record IncidentLine(String device, String rule, String severity, String action, String evidence, String ticket) {
-    }
+    record IncidentLine(String device, String rule, String severity, String action, String evidence, String ticket) {}
 
     /** The incidents in incidents.jsonl, the last line of each id winning (an update appends it again). */
     List<IncidentLine> incidents() {
@@ -178,10 +188,20 @@ final class ContainmentStage {
                 if (!(m.get("id") instanceof String id)) {
                     continue;
                 }
-                String evidence = m.get("evidence") instanceof Map<?, ?> e ? e.entrySet().stream()
-                        .map(x -> x.getKey() + ":" + x.getValue()).collect(Collectors.joining(",")) : "";
-                byId.put(id, new IncidentLine(text(m, "device"), text(m, "rule"), text(m, "severity"),
-                        text(m, "action"), evidence, text(m, "ticket")));
+                String evidence = m.get("evidence") instanceof Map<?, ?> e
+                        ? e.entrySet().stream()
+                                .map(x -> x.getKey() + ":" + x.getValue())
+                                .collect(Collectors.joining(","))
+                        : "";
+                byId.put(
+                        id,
+                        new IncidentLine(
+                                text(m, "device"),
+                                text(m, "rule"),
+                                text(m, "severity"),
+                                text(m, "action"),
+                                evidence,
+                                text(m, "ticket")));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,5 +1,6 @@
 package io.keywarden.demo;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.security.PublicKey;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
@@ -23,28 +25,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 import io.keywarden.testing.sensors.SensorKeys;
-import java.io.ByteArrayInputStream;
-import java.security.cert.Certificate;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /** What the demo does in the sensors' place (their own keys and CSRs) and in a relying party's (path checks). */
 final class Crypto {
     /** Given to JCA calls as an object, never registered globally. */
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
-    private Crypto() {
-    }
+    private Crypto() {}
 
     /** A sensor that holds its own key: an EC P-256 key pair and a CSR for its DNS names. */
-    record SensorKey(KeyPair keyPair, Path keyFile, Path csrFile) {
-    }
+    record SensorKey(KeyPair keyPair, Path keyFile, Path csrFile) {}
 
     /** The key and CSR come from the sensor simulator, the one place simulated sensors build them. */
     static SensorKey sensorKey(Path dir, List<String> dnsNames) {
@@ -73,8 +70,8 @@ final class Crypto {
     static List<X509Certificate> parse(String pem) {
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            Collection<? extends Certificate> all = cf.generateCertificates(
-                    new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            Collection<? extends Certificate> all =
+                    cf.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
             List<X509Certificate> out = new ArrayList<>();
             all.forEach(c -> out.add((X509Certificate) c));
             return out;
@@ -138,8 +135,7 @@ final class Crypto {
     }
 
     static PublicKey publicKeyOfCsr(Path csrFile) {
-        try (var parser = new PEMParser(
-                new StringReader(Files.readString(csrFile, StandardCharsets.US_ASCII)))) {
+        try (var parser = new PEMParser(new StringReader(Files.readString(csrFile, StandardCharsets.US_ASCII)))) {
             PKCS10CertificationRequest csr = (PKCS10CertificationRequest) parser.readObject();
             return new JcaPKCS10CertificationRequest(csr).setProvider(BC).getPublicKey();
         } catch (IOException | GeneralSecurityException | ClassCastException e) {

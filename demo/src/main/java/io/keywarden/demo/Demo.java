@@ -80,8 +80,7 @@ public final class Demo {
               help
             """;
 
-    private Demo() {
-    }
+    private Demo() {}
 
     public static void main(String[] args) {
         int code;

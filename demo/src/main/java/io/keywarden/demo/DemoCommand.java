@@ -45,8 +45,9 @@ final class DemoCommand {
         // before any TLS in this JVM: the collector resumes sessions only through its cache, which a denial empties
         System.setProperty("jdk.tls.server.enableSessionTicketExtension", "false");
         // the broker admin and the collector's notice subscriber log each connection; the demo prints what matters
-        System.setProperty("org.slf4j.simpleLogger.log.io.keywarden", System.getProperty(
-                "org.slf4j.simpleLogger.log.io.keywarden", "warn"));
+        System.setProperty(
+                "org.slf4j.simpleLogger.log.io.keywarden",
+                System.getProperty("org.slf4j.simpleLogger.log.io.keywarden", "warn"));
         Path runtimeJar = layout.requireRuntimeJar();
         Path work = layout.demoDir();
         out.println("Keywarden demo: a gateway and " + SENSORS + " sensors enroll with a local Pebble ACME CA");
@@ -58,14 +59,17 @@ final class DemoCommand {
             try (ServersInDemo servers = ServersInDemo.configure(stage, brokerIdentities(devices), out)) {
                 enrollAndContain(stage, contain, devices, servers, runtimeJar);
             }
-            out.printf(Locale.ROOT, "Demo wall time: %.1f s.%n", Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+            out.printf(
+                    Locale.ROOT,
+                    "Demo wall time: %.1f s.%n",
+                    Duration.between(t0, Instant.now()).toMillis() / 1000.0);
             return 0;
         }
     }
 
     /** Starts the runtime, waits until every device is enrolled and checked, then contains one sensor. */
-    private void enrollAndContain(LocalStage stage, ContainmentStage contain, Devices devices, ServersInDemo servers,
-            Path runtimeJar) {
+    private void enrollAndContain(
+            LocalStage stage, ContainmentStage contain, Devices devices, ServersInDemo servers, Path runtimeJar) {
         RuntimeProcess rt = stage.startRuntime(runtimeJar, List.of());
         out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
 
@@ -74,8 +78,12 @@ final class DemoCommand {
         expected.addAll(devices.sensors().keySet());
         Duration enrolled = awaitEnrollment(stage, rt, expected);
         checkCertificates(stage, expected, devices.ownKeys());
-        out.printf(Locale.ROOT, "All %d certificates are Valid at the CA and chain to Pebble's root "
-                + "(runtime start to all enrolled: %.1f s).%n%n", expected.size(), enrolled.toMillis() / 1000.0);
+        out.printf(
+                Locale.ROOT,
+                "All %d certificates are Valid at the CA and chain to Pebble's root "
+                        + "(runtime start to all enrolled: %.1f s).%n%n",
+                expected.size(),
+                enrolled.toMillis() / 1000.0);
         contain(stage, contain, devices, servers);
     }
 
@@ -89,8 +97,7 @@ final class DemoCommand {
     }
 
     /** The sensors as configured, and the keys of those that hold their own. */
-    private record Devices(Map<String, ConfigFiles.Sensor> sensors, Map<String, Crypto.SensorKey> ownKeys) {
-    }
+    private record Devices(Map<String, ConfigFiles.Sensor> sensors, Map<String, Crypto.SensorKey> ownKeys) {}
 
     /**
      * Writes the gateway's and the sensors' configuration: sensors 1..3 let the gateway generate and keep their key,
@@ -122,8 +129,8 @@ final class DemoCommand {
 
     /** Waits until every expected device holds a certificate; the time from the runtime's start. */
     private Duration awaitEnrollment(LocalStage stage, RuntimeProcess rt, Set<String> expected) {
-        Set<String> missing = stage.awaitCurrent(expected, timeoutSeconds * 1000,
-                have -> out.println("  enrolled     " + have + "/" + expected.size()));
+        Set<String> missing = stage.awaitCurrent(
+                expected, timeoutSeconds * 1000, have -> out.println("  enrolled     " + have + "/" + expected.size()));
         if (!missing.isEmpty()) {
             throw new DemoException("not every device got a certificate within " + timeoutSeconds + " s; missing "
                     + missing + ". Last lines of " + stage.runtimeLog + ":\n" + rt.tail(40));
@@ -144,17 +151,28 @@ final class DemoCommand {
             if (why != null) {
                 problems.add(id + ": " + why);
             }
-            rows.add(new String[] { id, c.kind(), keyHolder(c), c.serial(), notAfter(c.notAfter()), caStatus,
-                    why == null ? "verified" : "FAILED" });
+            rows.add(new String[] {
+                id,
+                c.kind(),
+                keyHolder(c),
+                c.serial(),
+                notAfter(c.notAfter()),
+                caStatus,
+                why == null ? "verified" : "FAILED"
+            });
         }
         out.println();
-        Table.print(out, new String[] { "DEVICE", "KIND", "KEY HOLDER", "SERIAL", "NOT AFTER (UTC)", "CA STATUS",
-                "CHAIN TO PEBBLE ROOT" }, rows);
+        Table.print(
+                out,
+                new String[] {
+                    "DEVICE", "KIND", "KEY HOLDER", "SERIAL", "NOT AFTER (UTC)", "CA STATUS", "CHAIN TO PEBBLE ROOT"
+                },
+                rows);
         out.println();
         if (!problems.isEmpty()) {
             problems.forEach(p -> out.println("  problem: " + p));
-            throw new DemoException("demo FAILED: " + problems.size() + " of " + expected.size()
-                    + " certificates did not check out");
+            throw new DemoException(
+                    "demo FAILED: " + problems.size() + " of " + expected.size() + " certificates did not check out");
         }
     }
 
@@ -173,12 +191,14 @@ final class DemoCommand {
     }
 
     /** Why a relying party would not accept the certificate (chain, names, key, custody), or null. */
-    private static String relyingPartyProblem(String id, StateDir.Cert c, List<X509Certificate> roots,
-            Map<String, Crypto.SensorKey> ownKeys) {
+    private static String relyingPartyProblem(
+            String id, StateDir.Cert c, List<X509Certificate> roots, Map<String, Crypto.SensorKey> ownKeys) {
         List<X509Certificate> chain = Crypto.readChain(c.chainFile());
         String why = Crypto.verify(chain, roots, c.identifiers());
-        if (why == null && ownKeys.containsKey(id)
-                && !Crypto.samePublicKey(chain.get(0).getPublicKey(), ownKeys.get(id).keyPair().getPublic())) {
+        if (why == null
+                && ownKeys.containsKey(id)
+                && !Crypto.samePublicKey(
+                        chain.get(0).getPublicKey(), ownKeys.get(id).keyPair().getPublic())) {
             why = "the certificate is not for the key the sensor holds";
         }
         if (why == null && "DEVICE".equals(c.keyCustody()) != ownKeys.containsKey(id)) {
@@ -192,7 +212,8 @@ final class DemoCommand {
         Map<String, KeyPair> keys = new LinkedHashMap<>();
         devices.ownKeys().forEach((id, k) -> keys.put(id, k.keyPair()));
         try {
-            new ContainmentDemo(stage, contain, servers, out).run(keys, new ArrayList<>(devices.sensors().keySet()));
+            new ContainmentDemo(stage, contain, servers, out)
+                    .run(keys, new ArrayList<>(devices.sensors().keySet()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DemoException("interrupted");

@@ -1,6 +1,7 @@
 package io.keywarden.demo;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.nio.file.Files;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -40,11 +40,15 @@ final class DemoFleetCommand {
             }
         }
         Path runtimeJar = layout.requireRuntimeJar();
-        out.printf(Locale.ROOT, "Keywarden demo-fleet: a gateway with %d sensors and the fleet authority, two runtimes, "
-                + "one Pebble (real http-01), one Mosquitto for the fleet's messages and one cloud broker%n", n);
+        out.printf(
+                Locale.ROOT,
+                "Keywarden demo-fleet: a gateway with %d sensors and the fleet authority, two runtimes, "
+                        + "one Pebble (real http-01), one Mosquitto for the fleet's messages and one cloud broker%n",
+                n);
         // the cloud broker's admin connection logs each (re)connection; the demo prints what matters
-        System.setProperty("org.slf4j.simpleLogger.log.io.keywarden", System.getProperty(
-                "org.slf4j.simpleLogger.log.io.keywarden", "warn"));
+        System.setProperty(
+                "org.slf4j.simpleLogger.log.io.keywarden",
+                System.getProperty("org.slf4j.simpleLogger.log.io.keywarden", "warn"));
         try (FleetStage fleet = FleetStage.start(layout.demoDir())) {
             List<ConfigFiles.Sensor> sensors = new ArrayList<>();
             Set<String> devices = new TreeSet<>(Set.of(GATEWAY));
@@ -62,37 +66,49 @@ final class DemoFleetCommand {
     }
 
     /** Starts both runtimes, waits for enrollment and the inventory at the authority, then revokes the gateway. */
-    private int enrollAndCompromise(FleetStage fleet, FleetBrokerSession cloud, Path runtimeJar, int n,
-            Set<String> devices) {
+    private int enrollAndCompromise(
+            FleetStage fleet, FleetBrokerSession cloud, Path runtimeJar, int n, Set<String> devices) {
         try {
             Instant start = Instant.now();
             RuntimeProcess g = fleet.startGateway(runtimeJar);
             RuntimeProcess a = fleet.startAuthority(runtimeJar);
             out.println("  gateway      pid " + g.pid() + ", log " + fleet.gateway.runtimeLog);
             out.println("  authority    pid " + a.pid() + ", log " + fleet.authorityLog());
-            out.println("  broker       " + fleet.broker.url() + " (fleet messages); cloud broker " + cloud.deviceUrl());
-            Set<String> missing = fleet.gateway.awaitCurrent(devices, 120_000, have -> { });
+            out.println(
+                    "  broker       " + fleet.broker.url() + " (fleet messages); cloud broker " + cloud.deviceUrl());
+            Set<String> missing = fleet.gateway.awaitCurrent(devices, 120_000, have -> {});
             if (!missing.isEmpty()) {
                 throw new DemoException("not enrolled: " + LocalStage.abbreviate(missing) + "\n" + g.tail(40));
             }
             Instant enrolled = Instant.now();
             Set<String> serials = new TreeSet<>();
             fleet.gateway.state().current().values().forEach(c -> serials.add(c.serial()));
-            await(() -> fleet.storedSerials(GATEWAY).containsAll(serials)
-                    && Files.exists(fleet.authorityDeposits.resolve(GATEWAY + ".escrow.jwe")),
-                    "the gateway's inventory and escrow deposit at the authority", a);
+            await(
+                    () -> fleet.storedSerials(GATEWAY).containsAll(serials)
+                            && Files.exists(fleet.authorityDeposits.resolve(GATEWAY + ".escrow.jwe")),
+                    "the gateway's inventory and escrow deposit at the authority",
+                    a);
             Instant known = Instant.now();
-            out.printf(Locale.ROOT, "  enrolled     gateway and %d sensors %d ms after start; the authority holds their "
-                    + "inventory and the escrow deposit %d ms later%n", n, ms(start, enrolled), ms(enrolled, known));
+            out.printf(
+                    Locale.ROOT,
+                    "  enrolled     gateway and %d sensors %d ms after start; the authority holds their "
+                            + "inventory and the escrow deposit %d ms later%n",
+                    n,
+                    ms(start, enrolled),
+                    ms(enrolled, known));
 
             cloud.connectGateway();
             var watch = cloud.watch();
             FleetStage.Outcome o = fleet.compromise(GATEWAY, KEY_COMPROMISE, serials, 60_000);
             out.println();
             out.printf(Locale.ROOT, "RESULT COMPROMISED_GATEWAY %s (%d certificates)%n", GATEWAY, serials.size());
-            out.printf(Locale.ROOT, "  submit at the authority -> all Revoked at Pebble (Pebble's RevokedAt)  %d ms%n",
+            out.printf(
+                    Locale.ROOT,
+                    "  submit at the authority -> all Revoked at Pebble (Pebble's RevokedAt)  %d ms%n",
                     o.submitToRevokedMillis());
-            out.printf(Locale.ROOT, "  submit at the authority -> all denied at the gateway (its deny list)   %d ms%n",
+            out.printf(
+                    Locale.ROOT,
+                    "  submit at the authority -> all denied at the gateway (its deny list)   %d ms%n",
                     o.submitToDeniedMillis());
             cloud.report(watch, o.submitted());
             return 0;

@@ -43,10 +43,15 @@ final class FleetBrokerSession implements AutoCloseable {
     /** Starts Mosquitto with the gateway's identity provisioned; writes the authority's broker containment .cfg. */
     static FleetBrokerSession configure(FleetStage fleet, String gatewayId, PrintStream out) {
         try {
-            String deviceCa = fleet.gateway.pebble.intermediateCertificatePem() + fleet.gateway.pebble.rootCertificatePem();
-            SensorServers servers = SensorServers.start(fleet.work.resolve("cloud-broker"), deviceCa,
-                    fleet.gateway.pebble.rootCertificates(), List.of(gatewayId));
-            ConfigFiles.write(fleet.authorityEtc.resolve(ServersInDemo.BROKER_PID + ".cfg"),
+            String deviceCa =
+                    fleet.gateway.pebble.intermediateCertificatePem() + fleet.gateway.pebble.rootCertificatePem();
+            SensorServers servers = SensorServers.start(
+                    fleet.work.resolve("cloud-broker"),
+                    deviceCa,
+                    fleet.gateway.pebble.rootCertificates(),
+                    List.of(gatewayId));
+            ConfigFiles.write(
+                    fleet.authorityEtc.resolve(ServersInDemo.BROKER_PID + ".cfg"),
                     servers.brokerContainmentConfig(fleet.authorityWork.resolve("broker-containment")),
                     "Keywarden broker containment at the cloud broker (the authority is its dynamic-security admin)");
             return new FleetBrokerSession(fleet, gatewayId, servers, out);
@@ -63,22 +68,28 @@ final class FleetBrokerSession implements AutoCloseable {
     void connectGateway() throws InterruptedException {
         StateDir.Cert cert = fleet.gateway.state().current().get(gatewayId);
         try {
-            var key = SensorKeys.fromPem(Files.readString(fleet.gateway.dataDir.resolve("devices").resolve(gatewayId)
-                    .resolve("key.pem"), StandardCharsets.US_ASCII));
+            var key = SensorKeys.fromPem(Files.readString(
+                    fleet.gateway.dataDir.resolve("devices").resolve(gatewayId).resolve("key.pem"),
+                    StandardCharsets.US_ASCII));
             servers.startCloudReader();
-            servers.connectAll(Map.of(gatewayId, new SensorServers.Device(cert.identifiers().get(0), key,
-                    Crypto.readChain(cert.chainFile()))));
+            servers.connectAll(Map.of(
+                    gatewayId,
+                    new SensorServers.Device(cert.identifiers().get(0), key, Crypto.readChain(cert.chainFile()))));
         } catch (IOException e) {
             throw new DemoException("cannot read the gateway's key: " + e);
         } catch (Exception e) {
             throw new DemoException("the gateway could not connect to the cloud broker: " + e);
         }
         int arrived = checks.round("gateway reading");
-        out.printf(Locale.ROOT, "  cloud broker %s: the gateway's session (mutual TLS, identity %s): %s%n", servers.deviceUrl(),
-                cert.identifiers().get(0), arrived == 1 ? "its reading arrived" : "NOTHING ARRIVED");
+        out.printf(
+                Locale.ROOT,
+                "  cloud broker %s: the gateway's session (mutual TLS, identity %s): %s%n",
+                servers.deviceUrl(),
+                cert.identifiers().get(0),
+                arrived == 1 ? "its reading arrived" : "NOTHING ARRIVED");
         if (arrived != 1) {
-            throw new DemoException("the gateway's reading did not arrive through the cloud broker (log "
-                    + servers.brokerLog() + ")");
+            throw new DemoException(
+                    "the gateway's reading did not arrive through the cloud broker (log " + servers.brokerLog() + ")");
         }
     }
 
@@ -104,8 +115,13 @@ final class FleetBrokerSession implements AutoCloseable {
             Instant at = Instant.now().minusNanos(System.nanoTime() - c.sessionClosedNanos());
             closed = Duration.between(submitted, at).toMillis() + " ms";
         }
-        out.printf(Locale.ROOT, "  submit at the authority -> the gateway's MQTT session closed by Mosquitto  %s%n", closed);
-        out.printf(Locale.ROOT, "  the gateway reconnects to Mosquitto with the same certificate: %s%n",
+        out.printf(
+                Locale.ROOT,
+                "  submit at the authority -> the gateway's MQTT session closed by Mosquitto  %s%n",
+                closed);
+        out.printf(
+                Locale.ROOT,
+                "  the gateway reconnects to Mosquitto with the same certificate: %s%n",
                 c.reconnectRefused() ? "session ended by the broker, nothing it sent was delivered" : "NOT REFUSED");
         if (c.sessionClosedNanos() == 0 || !c.reconnectRefused()) {
             throw new DemoException("the compromised gateway was not kept out of the cloud broker (log "

@@ -13,12 +13,17 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import org.jose4j.json.JsonUtil;
@@ -27,11 +32,6 @@ import org.jose4j.lang.JoseException;
 import io.keywarden.testing.mqtt.MosquittoBroker;
 import io.keywarden.testing.pebble.CertStatus;
 import io.keywarden.testing.pebble.ChallTestSrv;
-import java.time.Duration;
-import java.util.Base64;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Two nodes of a fleet on one machine, each a real runtime process: a gateway (with its sensors) and the fleet
@@ -114,7 +114,9 @@ final class FleetStage implements AutoCloseable {
             throw new DemoException("cannot write the fleet's keys: " + e);
         }
         Map<String, String> g = gateway.gatewayConfig(gatewayId, 4);
-        g.put("escrow.authority.key", keys.resolve("escrow-public.pem").toAbsolutePath().toString());
+        g.put(
+                "escrow.authority.key",
+                keys.resolve("escrow-public.pem").toAbsolutePath().toString());
         g.put("escrow.deposit.dir", gatewayDeposits.toAbsolutePath().toString());
         ConfigFiles.writeGateway(gateway.etc, g);
         for (ConfigFiles.Sensor s : sensors) {
@@ -122,7 +124,9 @@ final class FleetStage implements AutoCloseable {
         }
         Map<String, String> f = fleetConfig(gatewayFleet);
         f.put("notices.apply", "true");
-        f.put("authority.public.key", keys.resolve("authority-public.pem").toAbsolutePath().toString());
+        f.put(
+                "authority.public.key",
+                keys.resolve("authority-public.pem").toAbsolutePath().toString());
         f.put("inventory.publish", "true");
         f.put("escrow.deposit.dir", gatewayDeposits.toAbsolutePath().toString());
         ConfigFiles.write(gateway.etc.resolve(FLEET_PID + ".cfg"), f, "Keywarden fleet (gateway)");
@@ -131,10 +135,18 @@ final class FleetStage implements AutoCloseable {
     /** The authority's signing key pair and escrow key pair (private halves mode 600) and the CA root, as files. */
     private void writeKeys() throws IOException, GeneralSecurityException {
         KeyPair escrow = ecKeyPair();
-        secret(keys.resolve("escrow-private.pem"), RevocationStage.pem("PRIVATE KEY", escrow.getPrivate().getEncoded()));
-        Files.writeString(keys.resolve("escrow-public.pem"), RevocationStage.pem("PUBLIC KEY", escrow.getPublic().getEncoded()));
-        secret(keys.resolve("authority-private.pem"), RevocationStage.pem("PRIVATE KEY", authorityKey.getPrivate().getEncoded()));
-        Files.writeString(keys.resolve("authority-public.pem"), RevocationStage.pem("PUBLIC KEY", authorityKey.getPublic().getEncoded()));
+        secret(
+                keys.resolve("escrow-private.pem"),
+                RevocationStage.pem("PRIVATE KEY", escrow.getPrivate().getEncoded()));
+        Files.writeString(
+                keys.resolve("escrow-public.pem"),
+                RevocationStage.pem("PUBLIC KEY", escrow.getPublic().getEncoded()));
+        secret(
+                keys.resolve("authority-private.pem"),
+                RevocationStage.pem("PRIVATE KEY", authorityKey.getPrivate().getEncoded()));
+        Files.writeString(
+                keys.resolve("authority-public.pem"),
+                RevocationStage.pem("PUBLIC KEY", authorityKey.getPublic().getEncoded()));
         Files.writeString(keys.resolve("ca-roots.pem"), gateway.pebble.rootCertificatePem());
     }
 
@@ -151,23 +163,34 @@ final class FleetStage implements AutoCloseable {
         policy.put("retry.max.seconds", "2");
         policy.put("data.dir", authorityRevocation.toAbsolutePath().toString());
         policy.put("inbox.dir", authorityInbox.toAbsolutePath().toString());
-        policy.put("escrow.private.key", keys.resolve("escrow-private.pem").toAbsolutePath().toString());
+        policy.put(
+                "escrow.private.key",
+                keys.resolve("escrow-private.pem").toAbsolutePath().toString());
         policy.put("escrow.deposit.dir", authorityDeposits.toAbsolutePath().toString());
-        ConfigFiles.write(authorityEtc.resolve(RevocationStage.POLICY_PID + ".cfg"), policy, "Keywarden revocation policy");
+        ConfigFiles.write(
+                authorityEtc.resolve(RevocationStage.POLICY_PID + ".cfg"), policy, "Keywarden revocation policy");
 
         Map<String, String> authority = new LinkedHashMap<>();
         authority.put("authority.id", AUTHORITY_ID);
         authority.put("authority.role", "fleet-authority");
-        authority.put("authority.key", keys.resolve("authority-public.pem").toAbsolutePath().toString());
-        ConfigFiles.write(authorityEtc.resolve(RevocationStage.AUTHORITY_FACTORY_PID + "-fleet.cfg"), authority,
+        authority.put(
+                "authority.key",
+                keys.resolve("authority-public.pem").toAbsolutePath().toString());
+        ConfigFiles.write(
+                authorityEtc.resolve(RevocationStage.AUTHORITY_FACTORY_PID + "-fleet.cfg"),
+                authority,
                 "Keywarden revocation authority");
 
         Map<String, String> f = fleetConfig(authorityFleet);
         f.put("notices.apply", "false");
         f.put("notices.publish", "true");
-        f.put("authority.signing.key.file", keys.resolve("authority-private.pem").toAbsolutePath().toString());
+        f.put(
+                "authority.signing.key.file",
+                keys.resolve("authority-private.pem").toAbsolutePath().toString());
         f.put("inventory.collect", "true");
-        f.put("inventory.ca.roots", keys.resolve("ca-roots.pem").toAbsolutePath().toString());
+        f.put(
+                "inventory.ca.roots",
+                keys.resolve("ca-roots.pem").toAbsolutePath().toString());
         f.put("escrow.deposit.dir", authorityDeposits.toAbsolutePath().toString());
         ConfigFiles.write(authorityEtc.resolve(FLEET_PID + ".cfg"), f, "Keywarden fleet (authority)");
     }
@@ -186,8 +209,8 @@ final class FleetStage implements AutoCloseable {
     }
 
     synchronized RuntimeProcess startAuthority(Path runtimeJar) {
-        authorityRuntime = RuntimeProcess.startBackground(runtimeJar, authorityEtc, authorityWork,
-                authorityWork.resolve("runtime.log"), List.of());
+        authorityRuntime = RuntimeProcess.startBackground(
+                runtimeJar, authorityEtc, authorityWork, authorityWork.resolve("runtime.log"), List.of());
         return authorityRuntime;
     }
 
@@ -225,8 +248,8 @@ final class FleetStage implements AutoCloseable {
                 return Optional.empty();
             }
             String[] parts = Files.readString(f, StandardCharsets.US_ASCII).split("\\.");
-            return Optional.of(JsonUtil.parseJson(new String(Base64.getUrlDecoder().decode(parts[1]),
-                    StandardCharsets.UTF_8)));
+            return Optional.of(
+                    JsonUtil.parseJson(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)));
         } catch (IOException | JoseException | RuntimeException e) {
             return Optional.empty();
         }
@@ -250,7 +273,10 @@ final class FleetStage implements AutoCloseable {
     /** When the authority submitted the request, when Pebble revoked each certificate, when the gateway denied all. */
     record Outcome(Instant submitted, Map<String, CertStatus> revoked, Instant deniedAtGateway) {
         Instant lastRevoked() {
-            return revoked.values().stream().map(s -> s.revokedAt().orElseThrow()).max(Instant::compareTo).orElseThrow();
+            return revoked.values().stream()
+                    .map(s -> s.revokedAt().orElseThrow())
+                    .max(Instant::compareTo)
+                    .orElseThrow();
         }
 
         long submitToRevokedMillis() {
@@ -292,8 +318,10 @@ final class FleetStage implements AutoCloseable {
             if (denied == null && deniedAtGateway().containsAll(serials)) {
                 denied = Instant.now();
             }
-            checkTime(deadline, "revoked at Pebble " + revoked.keySet() + ", denied at the gateway " + deniedAtGateway()
-                    + ", of " + serials);
+            checkTime(
+                    deadline,
+                    "revoked at Pebble " + revoked.keySet() + ", denied at the gateway " + deniedAtGateway() + ", of "
+                            + serials);
         }
         return new Outcome(submitted, revoked, denied);
     }
@@ -337,11 +365,15 @@ final class FleetStage implements AutoCloseable {
     private static void addARecord(ChallTestSrv dns, String host, String address) {
         String body = JsonUtil.toJson(Map.of("host", host, "addresses", List.of(address)));
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + dns.managementPort() + "/add-a"))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dns.managementPort() + "/add-a"))
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
-                throw new DemoException("the mock DNS refused the A record of " + host + ": " + r.statusCode() + " " + r.body());
+                throw new DemoException(
+                        "the mock DNS refused the A record of " + host + ": " + r.statusCode() + " " + r.body());
             }
         } catch (IOException e) {
             throw new DemoException("cannot reach the mock DNS: " + e);

@@ -26,10 +26,16 @@ public final class Layout {
             return new Layout(Path.of(prop));
         }
         try {
-            Path self = Path.of(Layout.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path self = Path.of(Layout.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             // demo/target/keywarden-demo.jar or demo/target/classes
             Path target = self.getParent();
-            if (target != null && target.getParent() != null && target.getParent().getParent() != null) {
+            if (target != null
+                    && target.getParent() != null
+                    && target.getParent().getParent() != null) {
                 Path home = target.getParent().getParent();
                 if (Files.isDirectory(home.resolve("runtime"))) {
                     return new Layout(home);

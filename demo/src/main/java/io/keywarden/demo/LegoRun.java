@@ -1,27 +1,28 @@
 package io.keywarden.demo;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
+
 import io.keywarden.testing.pebble.CertStatus;
-import java.io.InputStream;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.time.Instant;
-import java.util.concurrent.ExecutionException;
 
 /**
  * lego (Debian package {@code lego}) against the same Pebble, with the same real http-01 validation: the lego
@@ -32,15 +33,15 @@ final class LegoRun {
     private static final String LEGO = "/usr/bin/lego";
 
     /** Wall time and CPU seconds of all lego processes (collected from the JVM's waited-for children). */
-    record Result(int certificates, Duration wall, double cpuSeconds) {
-    }
+    record Result(int certificates, Duration wall, double cpuSeconds) {}
 
-    private LegoRun() {
-    }
+    private LegoRun() {}
 
     static String version() {
         try {
-            Process p = new ProcessBuilder(LEGO, "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(LEGO, "--version")
+                    .redirectErrorStream(true)
+                    .start();
             String v = new String(p.getInputStream().readAllBytes()).trim();
             p.waitFor();
             return v.isEmpty() ? "(unknown version)" : "(" + v + ", Debian package)";
@@ -63,7 +64,8 @@ final class LegoRun {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", stage.pebble.httpPort()), 128);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/.well-known/acme-challenge/", exchange -> {
-            Path file = webroot.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+            Path file = webroot.resolve(exchange.getRequestURI().getPath().substring(1))
+                    .normalize();
             byte[] body = file.startsWith(webroot) && Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
             exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -91,7 +93,8 @@ final class LegoRun {
                     throw new DemoException("lego failed: " + e.getCause());
                 }
             }
-            return new Result(ok, Duration.ofNanos(System.nanoTime() - t0), BenchCommand.Cpu.childrenOfThisJvm() - cpu0);
+            return new Result(
+                    ok, Duration.ofNanos(System.nanoTime() - t0), BenchCommand.Cpu.childrenOfThisJvm() - cpu0);
         } finally {
             pool.shutdownNow();
             pool.awaitTermination(10, TimeUnit.SECONDS);
@@ -113,11 +116,25 @@ final class LegoRun {
             String name = String.format(Locale.ROOT, "lego-%05d%s", i, domain);
             Path path = work.resolve("accounts").resolve(Integer.toString(i));
             String serial = serialOf(path.resolve("certificates").resolve(name + ".crt"));
-            ProcessBuilder pb = new ProcessBuilder(LEGO, "--accept-tos", "--email", "bench@keywarden.test", "--server",
-                    stage.pebble.directoryUrl().toString(), "--path", path.toString(), "--domains", name, "revoke",
-                    "--reason", "1")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("lego.log").toFile()));
-            pb.environment().put("LEGO_CA_CERTIFICATES", stage.pebble.trustAnchorFile().toString());
+            ProcessBuilder pb = new ProcessBuilder(
+                            LEGO,
+                            "--accept-tos",
+                            "--email",
+                            "bench@keywarden.test",
+                            "--server",
+                            stage.pebble.directoryUrl().toString(),
+                            "--path",
+                            path.toString(),
+                            "--domains",
+                            name,
+                            "revoke",
+                            "--reason",
+                            "1")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            work.resolve("lego.log").toFile()));
+            pb.environment()
+                    .put("LEGO_CA_CERTIFICATES", stage.pebble.trustAnchorFile().toString());
             Instant started = Instant.now();
             long t0 = System.nanoTime();
             Process p = pb.start();
@@ -128,16 +145,17 @@ final class LegoRun {
             double exited = (System.nanoTime() - t0) / 1e6;
             CertStatus status = stage.pebble.certStatus(serial);
             Instant revokedAt = status.revokedAt()
-                    .orElseThrow(() -> new DemoException("lego revoke of " + name + " exited 0 but Pebble says " + status));
-            out.add(new double[] { Duration.between(started, revokedAt).toNanos() / 1e6, exited });
+                    .orElseThrow(
+                            () -> new DemoException("lego revoke of " + name + " exited 0 but Pebble says " + status));
+            out.add(new double[] {Duration.between(started, revokedAt).toNanos() / 1e6, exited});
         }
         return out;
     }
 
     private static String serialOf(Path pem) throws IOException {
         try (InputStream in = Files.newInputStream(pem)) {
-            X509Certificate c = (X509Certificate) CertificateFactory
-                    .getInstance("X.509").generateCertificate(in);
+            X509Certificate c =
+                    (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
             return c.getSerialNumber().toString(16);
         } catch (CertificateException e) {
             throw new IOException("cannot read " + pem + ": " + e.getMessage(), e);
@@ -146,11 +164,27 @@ final class LegoRun {
 
     private static int legoOnce(LocalStage stage, String name, Path path, Path webroot, Path log)
             throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(LEGO, "--accept-tos", "--email", "bench@keywarden.test", "--server",
-                stage.pebble.directoryUrl().toString(), "--path", path.toString(), "--key-type", "ec256", "--domains",
-                name, "--http", "--http.webroot", webroot.toString(), "run")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("LEGO_CA_CERTIFICATES", stage.pebble.trustAnchorFile().toString());
+        ProcessBuilder pb = new ProcessBuilder(
+                        LEGO,
+                        "--accept-tos",
+                        "--email",
+                        "bench@keywarden.test",
+                        "--server",
+                        stage.pebble.directoryUrl().toString(),
+                        "--path",
+                        path.toString(),
+                        "--key-type",
+                        "ec256",
+                        "--domains",
+                        name,
+                        "--http",
+                        "--http.webroot",
+                        webroot.toString(),
+                        "run")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment()
+                .put("LEGO_CA_CERTIFICATES", stage.pebble.trustAnchorFile().toString());
         Process p = pb.start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();

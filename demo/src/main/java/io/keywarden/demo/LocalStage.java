@@ -1,6 +1,7 @@
 package io.keywarden.demo;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +10,6 @@ import java.util.function.Consumer;
 
 import io.keywarden.testing.pebble.PebbleHarness;
 import io.keywarden.testing.pebble.TcpProxy;
-import java.util.LinkedHashMap;
 
 /**
  * A local Pebble plus one runtime, for {@code demo} and {@code bench}: started in a work directory, and stopped
@@ -82,7 +82,8 @@ final class LocalStage implements AutoCloseable {
     }
 
     private synchronized String directoryUrl() {
-        return proxy == null ? pebble.directoryUrl().toString()
+        return proxy == null
+                ? pebble.directoryUrl().toString()
                 : "https://127.0.0.1:" + proxy.port() + pebble.directoryUrl().getPath();
     }
 
@@ -90,7 +91,9 @@ final class LocalStage implements AutoCloseable {
     Map<String, String> gatewayConfig(String dnsName, int concurrency) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(ConfigFiles.DIRECTORY_URL, directoryUrl());
-        p.put(ConfigFiles.TRUST_ANCHOR, pebble.trustAnchorFile().toAbsolutePath().toString());
+        p.put(
+                ConfigFiles.TRUST_ANCHOR,
+                pebble.trustAnchorFile().toAbsolutePath().toString());
         p.put(ConfigFiles.DNS_NAME, dnsName);
         p.put(ConfigFiles.HTTP01_PORT, Integer.toString(pebble.httpPort()));
         p.put(ConfigFiles.HTTP01_BIND, "127.0.0.1");

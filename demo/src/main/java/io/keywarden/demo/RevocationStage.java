@@ -5,18 +5,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
-
 
 /**
  * The revocation side of a local stage: a gateway monitor's key, the revocation policy and authority written as
@@ -52,9 +51,12 @@ final class RevocationStage {
             } else {
                 kp = ecKeyPair();
                 Files.createDirectories(work);
-                Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(keyFile, pem("PRIVATE KEY", kp.getPrivate().getEncoded())
-                        + pem("PUBLIC KEY", kp.getPublic().getEncoded()));
+                Files.createFile(
+                        keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(
+                        keyFile,
+                        pem("PRIVATE KEY", kp.getPrivate().getEncoded())
+                                + pem("PUBLIC KEY", kp.getPublic().getEncoded()));
             }
             Path data = work.resolve("revocation");
             Path inbox = work.resolve("revocation-inbox");
@@ -65,13 +67,16 @@ final class RevocationStage {
             policy.put("rate.per.minute", "100000");
             policy.put("data.dir", data.toAbsolutePath().toString());
             policy.put("inbox.dir", inbox.toAbsolutePath().toString());
-            ConfigFiles.write(etc.resolve(POLICY_PID + ".cfg"), policy, "Keywarden revocation policy (" + POLICY_PID + ")");
+            ConfigFiles.write(
+                    etc.resolve(POLICY_PID + ".cfg"), policy, "Keywarden revocation policy (" + POLICY_PID + ")");
             Map<String, String> monitor = new LinkedHashMap<>();
             monitor.put("authority.id", MONITOR);
             monitor.put("authority.role", "gateway-monitor");
             monitor.put("authority.scope", gateway);
             monitor.put("authority.key", pem("PUBLIC KEY", kp.getPublic().getEncoded()));
-            ConfigFiles.write(etc.resolve(AUTHORITY_FACTORY_PID + "-" + MONITOR + ".cfg"), monitor,
+            ConfigFiles.write(
+                    etc.resolve(AUTHORITY_FACTORY_PID + "-" + MONITOR + ".cfg"),
+                    monitor,
                     "Keywarden revocation authority (" + AUTHORITY_FACTORY_PID + ")");
             return new RevocationStage(data, inbox, kp);
         } catch (IOException | GeneralSecurityException e) {
@@ -103,7 +108,8 @@ final class RevocationStage {
     private static KeyPair readKeyPair(Path file) throws IOException, GeneralSecurityException {
         String text = Files.readString(file, StandardCharsets.US_ASCII);
         KeyFactory kf = KeyFactory.getInstance("EC");
-        return new KeyPair(kf.generatePublic(new X509EncodedKeySpec(block(text, "PUBLIC KEY"))),
+        return new KeyPair(
+                kf.generatePublic(new X509EncodedKeySpec(block(text, "PUBLIC KEY"))),
                 kf.generatePrivate(new PKCS8EncodedKeySpec(block(text, "PRIVATE KEY"))));
     }
 
@@ -116,7 +122,8 @@ final class RevocationStage {
 
     static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 }

@@ -19,6 +19,7 @@ public final class RuntimeProcess implements AutoCloseable {
      * cores: C2's compile threads cost more CPU than they save in enrollment bursts (docs/benchmarks.md).
      */
     static final String DEFAULT_JVM_ARGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m";
+
     private final Process process;
     private final Path log;
     private final Instant startedAt;
@@ -45,7 +46,8 @@ public final class RuntimeProcess implements AutoCloseable {
         cmd.add("-Dfelix.fileinstall.dir=" + etc.toAbsolutePath());
         cmd.addAll(extraSystemProperties);
         // JVM options for the runtime, replaced by -Dkeywarden.runtime.jvmArgs="..." (e.g. a flight recording)
-        String more = System.getProperty("keywarden.runtime.jvmArgs", DEFAULT_JVM_ARGS).trim();
+        String more = System.getProperty("keywarden.runtime.jvmArgs", DEFAULT_JVM_ARGS)
+                .trim();
         if (!more.isEmpty()) {
             cmd.addAll(List.of(more.split("\\s+")));
         }
@@ -55,12 +57,13 @@ public final class RuntimeProcess implements AutoCloseable {
     }
 
     /** Starts the runtime in the background: no console, output to {@code log}. */
-    static RuntimeProcess startBackground(Path runtimeJar, Path etc, Path workDir, Path log,
-            List<String> extraSystemProperties) {
+    static RuntimeProcess startBackground(
+            Path runtimeJar, Path etc, Path workDir, Path log, List<String> extraSystemProperties) {
         List<String> cmd = new ArrayList<>(command(runtimeJar, etc, extraSystemProperties));
         // no console: the runtime would also decide so itself, stdin being /dev/null
         cmd.add(1, "-Dgosh.args=--nointeractive");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));

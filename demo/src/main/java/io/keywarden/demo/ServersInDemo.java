@@ -11,14 +11,14 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-
-import io.keywarden.demo.servers.SensorServers;
-import io.keywarden.demo.servers.ServerChecks;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+
+import io.keywarden.demo.servers.SensorServers;
+import io.keywarden.demo.servers.ServerChecks;
 
 /**
  * The servers' part of {@code ./keywarden demo}: the sensors' readings go to a real Mosquitto over mutual TLS (with
@@ -52,12 +52,14 @@ final class ServersInDemo implements AutoCloseable {
         Path work = stage.workDir.resolve("servers");
         try {
             String deviceCa = stage.pebble.intermediateCertificatePem() + stage.pebble.rootCertificatePem();
-            SensorServers servers = SensorServers.start(work, deviceCa, stage.pebble.rootCertificates(), brokerIdentities);
+            SensorServers servers =
+                    SensorServers.start(work, deviceCa, stage.pebble.rootCertificates(), brokerIdentities);
             KeyPair key = FleetStage.ecKeyPair();
             ServersInDemo s = new ServersInDemo(servers, key, out);
             out.println("  servers      Mosquitto " + servers.deviceUrl() + " (devices: mutual TLS, dynamic security), "
                     + "HTTPS collector (relying-party library)");
-            ConfigFiles.write(stage.etc.resolve(BROKER_PID + ".cfg"),
+            ConfigFiles.write(
+                    stage.etc.resolve(BROKER_PID + ".cfg"),
                     servers.brokerContainmentConfig(stage.workDir.resolve("broker-containment")),
                     "Keywarden broker containment at the demo's Mosquitto");
             Map<String, String> f = new LinkedHashMap<>(servers.noticePublisherMqtt());
@@ -65,9 +67,12 @@ final class ServersInDemo implements AutoCloseable {
             f.put("authority.id", NOTICE_SIGNER);
             f.put("notices.apply", "false");
             f.put("notices.publish", "true");
-            f.put("authority.signing.key.file", writePrivateKey(work.resolve("notice-signing-key.pem"), key).toString());
+            f.put(
+                    "authority.signing.key.file",
+                    writePrivateKey(work.resolve("notice-signing-key.pem"), key).toString());
             f.put("data.dir", stage.workDir.resolve("fleet").toAbsolutePath().toString());
-            ConfigFiles.write(stage.etc.resolve(FLEET_PID + ".cfg"), f, "Keywarden fleet notices for the demo's servers");
+            ConfigFiles.write(
+                    stage.etc.resolve(FLEET_PID + ".cfg"), f, "Keywarden fleet notices for the demo's servers");
             return s;
         } catch (DemoException e) {
             throw e;
@@ -80,7 +85,8 @@ final class ServersInDemo implements AutoCloseable {
         Files.createDirectories(file.getParent());
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, RevocationStage.pem("PRIVATE KEY", key.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+        Files.writeString(
+                file, RevocationStage.pem("PRIVATE KEY", key.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
         return file.toAbsolutePath();
     }
 
@@ -90,8 +96,12 @@ final class ServersInDemo implements AutoCloseable {
             servers.startCloudReader();
             servers.startCollector(FLEET, noticeKey.getPublic(), NOTICE_SIGNER);
             Map<String, SensorServers.Device> devices = new LinkedHashMap<>();
-            keys.forEach((id, key) -> devices.put(id, new SensorServers.Device(certs.get(id).identifiers().get(0), key,
-                    Crypto.readChain(certs.get(id).chainFile()))));
+            keys.forEach((id, key) -> devices.put(
+                    id,
+                    new SensorServers.Device(
+                            certs.get(id).identifiers().get(0),
+                            key,
+                            Crypto.readChain(certs.get(id).chainFile()))));
             servers.connectAll(devices);
         } catch (Exception e) {
             throw new DemoException("the sensors could not connect to the demo's servers: " + e);
@@ -112,21 +122,24 @@ final class ServersInDemo implements AutoCloseable {
     }
 
     void print(Round r) {
-        out.printf(Locale.ROOT, "  %d of %d readings arrived %s (Mosquitto %s over mutual TLS, and the HTTPS collector)%n",
-                r.arrived(), r.expected(), r.when(), servers.deviceUrl());
+        out.printf(
+                Locale.ROOT,
+                "  %d of %d readings arrived %s (Mosquitto %s over mutual TLS, and the HTTPS collector)%n",
+                r.arrived(),
+                r.expected(),
+                r.when(),
+                servers.deviceUrl());
     }
 
     /** What the servers did to the contained device. */
-    record Contained(ServerChecks.Contained times) {
-    }
+    record Contained(ServerChecks.Contained times) {}
 
     /**
      * Starts watching, on its own thread, until the broker and the collector keep the device out (up to 10 s) and
      * then tries a reconnect; runs while the caller watches the CA.
      */
     Future<Contained> watch(String deviceId) {
-        FutureTask<Contained> task = new FutureTask<>(
-                () -> new Contained(checks.awaitContained(deviceId, 10_000)));
+        FutureTask<Contained> task = new FutureTask<>(() -> new Contained(checks.awaitContained(deviceId, 10_000)));
         Thread t = new Thread(task, "demo-servers-watch");
         t.setDaemon(true);
         t.start();
@@ -144,12 +157,19 @@ final class ServersInDemo implements AutoCloseable {
     /** Prints what the servers did, with times from the malicious act; true if the device is out of both. */
     boolean print(Contained contained, String deviceId, long actStartedNanos) {
         ServerChecks.Contained c = contained.times();
-        out.printf(Locale.ROOT, "  malicious report -> its MQTT session closed by Mosquitto: %s%n",
+        out.printf(
+                Locale.ROOT,
+                "  malicious report -> its MQTT session closed by Mosquitto: %s%n",
                 since(c.sessionClosedNanos(), actStartedNanos, "NOT CLOSED"));
-        out.printf(Locale.ROOT, "  malicious report -> refused by the HTTPS collector:    %s%n",
+        out.printf(
+                Locale.ROOT,
+                "  malicious report -> refused by the HTTPS collector:    %s%n",
                 since(c.collectorRefusedNanos(), actStartedNanos, "NOT REFUSED")
                         + (c.collectorRefusedNanos() == 0 ? "" : " (TLS handshake refused)"));
-        out.printf(Locale.ROOT, "  %s reconnects to Mosquitto with the same certificate: %s%n", deviceId,
+        out.printf(
+                Locale.ROOT,
+                "  %s reconnects to Mosquitto with the same certificate: %s%n",
+                deviceId,
                 c.reconnectRefused() ? "session ended by the broker, nothing it sent was delivered" : "NOT REFUSED");
         return c.sessionClosedNanos() != 0 && c.collectorRefusedNanos() != 0 && c.reconnectRefused();
     }

@@ -30,8 +30,16 @@ final class StateDir {
     }
 
     /** One certificate record. */
-    record Cert(String deviceId, String kind, List<String> identifiers, String serial, Instant notAfter,
-            String keyCustody, String status, Instant issuedAt, Path chainFile) {
+    record Cert(
+            String deviceId,
+            String kind,
+            List<String> identifiers,
+            String serial,
+            Instant notAfter,
+            String keyCustody,
+            String status,
+            Instant issuedAt,
+            Path chainFile) {
         boolean isCurrent() {
             return "CURRENT".equals(status);
         }
@@ -80,10 +88,15 @@ final class StateDir {
         }
         try {
             String serial = p.getProperty("serial");
-            return new Cert(p.getProperty("device.id"), p.getProperty("kind"),
-                    List.of(p.getProperty("identifiers", "").split(",")), serial,
-                    Instant.parse(p.getProperty("not.after")), p.getProperty("key.custody"),
-                    p.getProperty("status"), Instant.parse(p.getProperty("issued.at")),
+            return new Cert(
+                    p.getProperty("device.id"),
+                    p.getProperty("kind"),
+                    List.of(p.getProperty("identifiers", "").split(",")),
+                    serial,
+                    Instant.parse(p.getProperty("not.after")),
+                    p.getProperty("key.custody"),
+                    p.getProperty("status"),
+                    Instant.parse(p.getProperty("issued.at")),
                     f.resolveSibling(serial + ".pem"));
         } catch (RuntimeException e) {
             if (e instanceof DateTimeParseException || e instanceof NullPointerException) {

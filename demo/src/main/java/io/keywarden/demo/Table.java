@@ -5,8 +5,7 @@ import java.util.List;
 
 /** A plain text table. */
 final class Table {
-    private Table() {
-    }
+    private Table() {}
 
     static void print(PrintStream out, String[] header, List<String[]> rows) {
         int[] width = new int[header.length];

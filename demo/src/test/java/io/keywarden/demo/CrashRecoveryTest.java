@@ -44,19 +44,23 @@ class CrashRecoveryTest {
             for (int i = 1; i <= SENSORS; i++) {
                 String id = String.format(Locale.ROOT, "sensor-%03d", i);
                 expected.add(id);
-                ConfigFiles.writeSensor(stage.etc, id,
-                        new ConfigFiles.Sensor(id, List.of(id + ".crash.keywarden.test"), null));
+                ConfigFiles.writeSensor(
+                        stage.etc, id, new ConfigFiles.Sensor(id, List.of(id + ".crash.keywarden.test"), null));
             }
             RuntimeProcess first = stage.startRuntime(runtimeJar, List.of());
-            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(5))
-                    .untilAsserted(() -> assertTrue(stage.state().current().size() >= 12,
-                            () -> "no progress before the kill: " + stage.state().current().size() + " certificates"));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(5))
+                    .untilAsserted(() -> assertTrue(
+                            stage.state().current().size() >= 12,
+                            () -> "no progress before the kill: "
+                                    + stage.state().current().size() + " certificates"));
             first.kill();
             int atKill = stage.state().current().size();
             assertTrue(atKill < expected.size(), "the batch must be cut short, but all " + atKill + " were done");
 
             stage.startRuntime(runtimeJar, List.of());
-            Set<String> missing = stage.awaitCurrent(expected, 120_000, have -> { });
+            Set<String> missing = stage.awaitCurrent(expected, 120_000, have -> {});
             assertTrue(missing.isEmpty(), "not enrolled after the restart: " + missing);
 
             Map<String, Integer> certsPerDevice = new HashMap<>();
@@ -64,8 +68,11 @@ class CrashRecoveryTest {
             Set<String> issued = issuedByPebble(stage.pebble.logFile());
             Set<String> orphans = new TreeSet<>(issued);
             orphans.removeAll(recorded);
-            assertEquals(Set.of(), orphans, "issued by the CA but unknown to the gateway (killed with " + atKill
-                    + " of " + expected.size() + " done)");
+            assertEquals(
+                    Set.of(),
+                    orphans,
+                    "issued by the CA but unknown to the gateway (killed with " + atKill + " of " + expected.size()
+                            + " done)");
             certsPerDevice.forEach((device, n) -> assertEquals(1, n, device + " has " + n + " certificates"));
             assertEquals(expected.size(), issued.size());
         }
@@ -74,7 +81,8 @@ class CrashRecoveryTest {
     private static Set<String> recordedSerials(Path data, Map<String, Integer> perDevice) throws IOException {
         Set<String> serials = new TreeSet<>();
         try (Stream<Path> files = Files.walk(data.resolve("devices"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".properties") && p.getParent().endsWith("certs"))
+            for (Path f : files.filter(p -> p.toString().endsWith(".properties")
+                            && p.getParent().endsWith("certs"))
                     .toList()) {
                 Properties p = new Properties();
                 try (var r = Files.newBufferedReader(f, StandardCharsets.ISO_8859_1)) {

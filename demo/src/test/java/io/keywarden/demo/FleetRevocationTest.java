@@ -4,19 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,10 +35,6 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.Test;
-import java.io.IOException;
-import java.security.cert.CertificateFactory;
-import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * A fleet authority on its own node: two real runtime processes, one Pebble (real http-01), one Mosquitto. The
@@ -65,26 +65,39 @@ class FleetRevocationTest {
             RuntimeProcess g = fleet.startGateway(runtimeJar);
             RuntimeProcess a = fleet.startAuthority(runtimeJar);
             StateDir authorityState = new StateDir(fleet.authorityData);
-            assertTrue(fleet.gateway.awaitCurrent(devices, 60_000, n -> { }).isEmpty(), "gateway not enrolled\n" + g.tail(40));
-            await(() -> authorityState.current().containsKey(FleetStage.AUTHORITY_HOST), 60_000,
+            assertTrue(
+                    fleet.gateway.awaitCurrent(devices, 60_000, n -> {}).isEmpty(),
+                    "gateway not enrolled\n" + g.tail(40));
+            await(
+                    () -> authorityState.current().containsKey(FleetStage.AUTHORITY_HOST),
+                    60_000,
                     () -> "authority not enrolled\n" + a.tail(40));
             Map<String, StateDir.Cert> certs = fleet.gateway.state().current();
             Set<String> serials = new TreeSet<>();
             certs.values().forEach(c -> serials.add(c.serial()));
 
             // the authority learns the gateway's certificates and escrow deposit over MQTT only
-            await(() -> fleet.storedSerials(GATEWAY).containsAll(serials), 30_000,
-                    () -> "inventory at the authority: " + fleet.storedSerials(GATEWAY) + ", wanted " + serials + "\n" + a.tail(40));
-            await(() -> Files.exists(fleet.authorityDeposits.resolve(GATEWAY + ".escrow.jwe")), 30_000,
+            await(
+                    () -> fleet.storedSerials(GATEWAY).containsAll(serials),
+                    30_000,
+                    () -> "inventory at the authority: " + fleet.storedSerials(GATEWAY) + ", wanted " + serials + "\n"
+                            + a.tail(40));
+            await(
+                    () -> Files.exists(fleet.authorityDeposits.resolve(GATEWAY + ".escrow.jwe")),
+                    30_000,
                     () -> "no escrow deposit at the authority\n" + a.tail(40));
 
             Path stored = fleet.authorityFleet.resolve("inventories").resolve(GATEWAY + ".jws");
             byte[] before = Files.readAllBytes(stored);
             publishForgedInventory(fleet, authorityState.current().get(FleetStage.AUTHORITY_HOST));
-            await(() -> log(fleet.authorityLog()).contains("Rejected a message on keywarden/" + FleetStage.FLEET
-                    + "/inventory/" + GATEWAY + ": signed by a certificate for [" + FleetStage.AUTHORITY_HOST + "]"), 10_000,
+            await(
+                    () -> log(fleet.authorityLog())
+                            .contains("Rejected a message on keywarden/" + FleetStage.FLEET + "/inventory/" + GATEWAY
+                                    + ": signed by a certificate for [" + FleetStage.AUTHORITY_HOST + "]"),
+                    10_000,
                     () -> "forged inventory not rejected\n" + a.tail(20));
-            assertTrue(Arrays.equals(before, Files.readAllBytes(stored)), "a rejected inventory changed what is stored");
+            assertTrue(
+                    Arrays.equals(before, Files.readAllBytes(stored)), "a rejected inventory changed what is stored");
 
             FleetStage.Outcome outcome;
             try {
@@ -93,18 +106,23 @@ class FleetRevocationTest {
                 throw new AssertionError(e.getMessage() + "\n" + a.tail(30) + "\n" + g.tail(30), e);
             }
             assertEquals(serials, outcome.revoked().keySet());
-            outcome.revoked().forEach((serial, st) -> assertEquals(REASON_KEY_COMPROMISE, st.reason(), serial + " reason"));
+            outcome.revoked()
+                    .forEach((serial, st) -> assertEquals(REASON_KEY_COMPROMISE, st.reason(), serial + " reason"));
             assertTrue(fleet.deniedAtGateway().containsAll(serials));
-            System.out.printf("fleet revocation of %d certificates: submit -> all Revoked at Pebble %d ms, "
-                    + "-> all denied at the gateway %d ms (polled every 5 ms)%n", serials.size(),
-                    outcome.submitToRevokedMillis(), outcome.submitToDeniedMillis());
+            System.out.printf(
+                    "fleet revocation of %d certificates: submit -> all Revoked at Pebble %d ms, "
+                            + "-> all denied at the gateway %d ms (polled every 5 ms)%n",
+                    serials.size(), outcome.submitToRevokedMillis(), outcome.submitToDeniedMillis());
 
             // the account is deactivated: the authority's ticket says so, and the gateway cannot order any more
-            await(() -> accountDeactivated(fleet), 15_000,
-                    () -> "account not deactivated\n" + a.tail(30));
-            ConfigFiles.writeSensor(fleet.gateway.etc, "late", new ConfigFiles.Sensor("late",
-                    List.of("late.fleet.keywarden.test"), null));
-            await(() -> log(fleet.gateway.runtimeLog).toLowerCase(Locale.ROOT).contains("deactivated"), 20_000,
+            await(() -> accountDeactivated(fleet), 15_000, () -> "account not deactivated\n" + a.tail(30));
+            ConfigFiles.writeSensor(
+                    fleet.gateway.etc,
+                    "late",
+                    new ConfigFiles.Sensor("late", List.of("late.fleet.keywarden.test"), null));
+            await(
+                    () -> log(fleet.gateway.runtimeLog).toLowerCase(Locale.ROOT).contains("deactivated"),
+                    20_000,
                     () -> "the gateway's next order was not refused as deactivated\n" + g.tail(30));
             assertFalse(fleet.gateway.state().current().containsKey("late"), "a deactivated account got a certificate");
         }
@@ -112,13 +130,19 @@ class FleetRevocationTest {
 
     /** An intruder holding a real certificate of the fleet's CA, for another name, speaks for the gateway. */
     private static void publishForgedInventory(FleetStage fleet, StateDir.Cert intruderCert) throws Exception {
-        Path keyFile = fleet.authorityData.resolve("devices").resolve(FleetStage.AUTHORITY_HOST).resolve("key.pem");
+        Path keyFile = fleet.authorityData
+                .resolve("devices")
+                .resolve(FleetStage.AUTHORITY_HOST)
+                .resolve("key.pem");
         String pem = Files.readString(keyFile, StandardCharsets.US_ASCII);
-        String body = pem.substring(pem.indexOf("-----BEGIN PRIVATE KEY-----") + 27, pem.indexOf("-----END PRIVATE KEY-----"));
-        PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(body)));
+        String body = pem.substring(
+                pem.indexOf("-----BEGIN PRIVATE KEY-----") + 27, pem.indexOf("-----END PRIVATE KEY-----"));
+        PrivateKey key = KeyFactory.getInstance("EC")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(body)));
         List<X509Certificate> chain = new ArrayList<>();
         try (var in = Files.newInputStream(intruderCert.chainFile())) {
-            CertificateFactory.getInstance("X.509").generateCertificates(in)
+            CertificateFactory.getInstance("X.509")
+                    .generateCertificates(in)
                     .forEach(c -> chain.add((X509Certificate) c));
         }
         Map<String, Object> payload = new LinkedHashMap<>();
@@ -137,8 +161,11 @@ class FleetRevocationTest {
         try {
             client.connect();
             // not retained: the gateway's own retained inventory stays on the broker
-            client.publish("keywarden/" + FleetStage.FLEET + "/inventory/" + GATEWAY,
-                    jws.getCompactSerialization().getBytes(StandardCharsets.US_ASCII), 1, false);
+            client.publish(
+                    "keywarden/" + FleetStage.FLEET + "/inventory/" + GATEWAY,
+                    jws.getCompactSerialization().getBytes(StandardCharsets.US_ASCII),
+                    1,
+                    false);
             client.disconnect();
         } finally {
             client.close();
@@ -170,7 +197,9 @@ class FleetRevocationTest {
 
     /** On a timeout the message (with the runtime's log tail) is the failure's. */
     private static void await(BooleanSupplier condition, long timeoutMillis, Supplier<String> message) {
-        Awaitility.await().atMost(Duration.ofMillis(timeoutMillis)).pollInterval(Duration.ofMillis(20))
+        Awaitility.await()
+                .atMost(Duration.ofMillis(timeoutMillis))
+                .pollInterval(Duration.ofMillis(20))
                 .untilAsserted(() -> assertTrue(condition.getAsBoolean(), message));
     }
 }

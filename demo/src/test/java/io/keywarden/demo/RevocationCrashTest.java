@@ -43,11 +43,12 @@ class RevocationCrashTest {
             for (int i = 1; i <= SENSORS; i++) {
                 String id = sensor(i);
                 devices.add(id);
-                ConfigFiles.writeSensor(stage.etc, id, new ConfigFiles.Sensor(id, List.of(id + ".crash.keywarden.test"), null));
+                ConfigFiles.writeSensor(
+                        stage.etc, id, new ConfigFiles.Sensor(id, List.of(id + ".crash.keywarden.test"), null));
             }
             RevocationStage revocation = RevocationStage.configure(work, stage.etc, GATEWAY, 2);
             RuntimeProcess first = stage.startRuntime(runtimeJar, List.of());
-            assertTrue(stage.awaitCurrent(devices, 120_000, have -> { }).isEmpty(), "sensors not enrolled");
+            assertTrue(stage.awaitCurrent(devices, 120_000, have -> {}).isEmpty(), "sensors not enrolled");
             Map<String, StateDir.Cert> certs = stage.state().current();
 
             stage.blockCa();
@@ -61,14 +62,18 @@ class RevocationCrashTest {
             List<String> denied = Files.readAllLines(revocation.dataDir.resolve("deny-list.txt"));
             for (int i = 1; i <= SENSORS; i++) {
                 assertTrue(denied.contains(certs.get(sensor(i)).serial()), sensor(i) + " not denied after the kill");
-                assertEquals("Valid", stage.pebble.certStatus(certs.get(sensor(i)).serial()).status());
+                assertEquals(
+                        "Valid",
+                        stage.pebble.certStatus(certs.get(sensor(i)).serial()).status());
             }
 
             stage.startRuntime(runtimeJar, List.of());
             Thread.sleep(1000);
             stage.unblockCa();
             awaitAllRevoked(stage, certs);
-            assertEquals("Valid", stage.pebble.certStatus(certs.get(GATEWAY).serial()).status());
+            assertEquals(
+                    "Valid",
+                    stage.pebble.certStatus(certs.get(GATEWAY).serial()).status());
 
             // each ticket ends REVOKED in the journal, and the audit log records one revocation per certificate
             awaitJournalSettled(revocation.dataDir.resolve("tickets"));
@@ -79,30 +84,39 @@ class RevocationCrashTest {
     /** Every request has an answer file, and none was refused: accepted (or already retrying against the cut CA). */
     private static void awaitAccepted(RevocationStage revocation, RuntimeProcess runtime) {
         Map<String, Map<String, Object>> accepted = new LinkedHashMap<>();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
-            for (int i = 1; i <= SENSORS; i++) {
-                revocation.result(sensor(i)).ifPresent(r -> accepted.put(String.valueOf(r.get("ticket")), r));
-            }
-            assertTrue(accepted.size() >= SENSORS, () -> "accepted so far: " + accepted.keySet() + "\n" + runtime.tail(30));
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> {
+                    for (int i = 1; i <= SENSORS; i++) {
+                        revocation.result(sensor(i)).ifPresent(r -> accepted.put(String.valueOf(r.get("ticket")), r));
+                    }
+                    assertTrue(
+                            accepted.size() >= SENSORS,
+                            () -> "accepted so far: " + accepted.keySet() + "\n" + runtime.tail(30));
+                });
         for (Map<String, Object> r : accepted.values()) {
             assertTrue(Set.of("ACCEPTED", "RETRYING").contains(r.get("state")), r.toString());
         }
     }
 
     private static void awaitAllRevoked(LocalStage stage, Map<String, StateDir.Cert> certs) {
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            List<String> notYet = new ArrayList<>();
-            for (int i = 1; i <= SENSORS; i++) {
-                CertStatus s = stage.pebble.certStatus(certs.get(sensor(i)).serial());
-                if (!s.isRevoked()) {
-                    notYet.add(sensor(i));
-                } else {
-                    assertEquals(1, s.reason(), sensor(i) + " revoked for key compromise");
-                }
-            }
-            assertTrue(notYet.isEmpty(), "not revoked after the restart: " + notYet);
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    List<String> notYet = new ArrayList<>();
+                    for (int i = 1; i <= SENSORS; i++) {
+                        CertStatus s =
+                                stage.pebble.certStatus(certs.get(sensor(i)).serial());
+                        if (!s.isRevoked()) {
+                            notYet.add(sensor(i));
+                        } else {
+                            assertEquals(1, s.reason(), sensor(i) + " revoked for key compromise");
+                        }
+                    }
+                    assertTrue(notYet.isEmpty(), "not revoked after the restart: " + notYet);
+                });
     }
 
     private static void assertEachRevokedOnceInTheAudit(Path auditLog, Map<String, StateDir.Cert> certs)
@@ -110,23 +124,30 @@ class RevocationCrashTest {
         String audit = Files.readString(auditLog, StandardCharsets.UTF_8);
         for (int i = 1; i <= SENSORS; i++) {
             String serial = certs.get(sensor(i)).serial();
-            long revoked = audit.lines().filter(l -> l.contains("\"REVOKED_AT_CA\"") && l.contains("\"" + serial + "\""))
+            long revoked = audit.lines()
+                    .filter(l -> l.contains("\"REVOKED_AT_CA\"") && l.contains("\"" + serial + "\""))
                     .count();
             assertEquals(1, revoked, sensor(i) + " revoked once");
         }
     }
 
     private static void awaitJournalSettled(Path tickets) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            List<Object> states = new ArrayList<>();
-            try (Stream<Path> files = Files.list(tickets)) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
-                    states.add(JsonUtil.parseJson(Files.readString(f, StandardCharsets.UTF_8)).get("state"));
-                }
-            }
-            assertTrue(states.size() == SENSORS && states.stream().allMatch("REVOKED"::equals),
-                    "tickets in the journal: " + states);
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    List<Object> states = new ArrayList<>();
+                    try (Stream<Path> files = Files.list(tickets)) {
+                        for (Path f : files.filter(p -> p.toString().endsWith(".json"))
+                                .toList()) {
+                            states.add(JsonUtil.parseJson(Files.readString(f, StandardCharsets.UTF_8))
+                                    .get("state"));
+                        }
+                    }
+                    assertTrue(
+                            states.size() == SENSORS && states.stream().allMatch("REVOKED"::equals),
+                            "tickets in the journal: " + states);
+                });
     }
 
     private static String sensor(int i) {

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -35,10 +34,12 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.event.Event;
@@ -49,8 +50,6 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.revocation.RevocationEvents;
-import org.ops4j.pax.exam.CoreOptions;
-import org.osgi.framework.InvalidSyntaxException;
 
 /**
  * The broker bundle's OSGi wiring on both frameworks: configured through ConfigAdmin (the admin password as the
@@ -71,8 +70,9 @@ public class BrokerContainmentIT extends KeywardenTestSupport {
     public Option[] config() {
         try {
             List<Option> options = KeywardenOptions.platform();
-            options.add(CoreOptions.bundle(
-                    Path.of(ItProperties.required(ItProperties.BUNDLE_API)).toUri().toString()));
+            options.add(CoreOptions.bundle(Path.of(ItProperties.required(ItProperties.BUNDLE_API))
+                    .toUri()
+                    .toString()));
             options.addAll(List.of(TestSecureBroker.options()));
             return options.toArray(new Option[0]);
         } catch (Exception e) {
@@ -106,26 +106,37 @@ public class BrokerContainmentIT extends KeywardenTestSupport {
         X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(dir.resolve("sensor.pem"))));
         String serial = cert.getSerialNumber().toString(16);
-        CertificateRecord record = CertificateRecord.builder().deviceId("sensor-7").kind(DeviceKind.SENSOR)
-                .identifiers(List.of(TestSecureBroker.SENSOR)).serial(serial).notBefore(cert.getNotBefore().toInstant())
-                .notAfter(cert.getNotAfter().toInstant()).chain(List.of(cert)).accountUrl("https://ca.test/acct/1")
-                .keyCustody(KeyCustody.GATEWAY).issuedAt(Instant.now()).build();
-        inventory = context.registerService(CertificateInventory.class, new CertificateInventory() {
-            @Override
-            public List<CertificateRecord> getAll() {
-                return List.of(record);
-            }
+        CertificateRecord record = CertificateRecord.builder()
+                .deviceId("sensor-7")
+                .kind(DeviceKind.SENSOR)
+                .identifiers(List.of(TestSecureBroker.SENSOR))
+                .serial(serial)
+                .notBefore(cert.getNotBefore().toInstant())
+                .notAfter(cert.getNotAfter().toInstant())
+                .chain(List.of(cert))
+                .accountUrl("https://ca.test/acct/1")
+                .keyCustody(KeyCustody.GATEWAY)
+                .issuedAt(Instant.now())
+                .build();
+        inventory = context.registerService(
+                CertificateInventory.class,
+                new CertificateInventory() {
+                    @Override
+                    public List<CertificateRecord> getAll() {
+                        return List.of(record);
+                    }
 
-            @Override
-            public List<CertificateRecord> getByDevice(String deviceId) {
-                return "sensor-7".equals(deviceId) ? List.of(record) : List.of();
-            }
+                    @Override
+                    public List<CertificateRecord> getByDevice(String deviceId) {
+                        return "sensor-7".equals(deviceId) ? List.of(record) : List.of();
+                    }
 
-            @Override
-            public Optional<CertificateRecord> getBySerial(String s) {
-                return serial.equals(s) ? Optional.of(record) : Optional.empty();
-            }
-        }, new Hashtable<>());
+                    @Override
+                    public Optional<CertificateRecord> getBySerial(String s) {
+                        return serial.equals(s) ? Optional.of(record) : Optional.empty();
+                    }
+                },
+                new Hashtable<>());
 
         Hashtable<String, Object> p = new Hashtable<>();
         p.put("broker.admin.url", System.getProperty(TestSecureBroker.ADMIN_URL));
@@ -140,12 +151,22 @@ public class BrokerContainmentIT extends KeywardenTestSupport {
         CountDownLatch lost = new CountDownLatch(1);
         device = connect(dir, lost);
         EventAdmin eventAdmin = awaitService(EventAdmin.class);
-        eventAdmin.sendEvent(new Event(RevocationEvents.TOPIC_REFUSED, Map.of(RevocationEvents.PROPERTY_TICKET_ID, "t-refused",
-                RevocationEvents.PROPERTY_SERIALS, new String[] { serial })));
-        assertTrue("a refused revocation leaves the session alone", !lost.await(1, TimeUnit.SECONDS) && device.isConnected());
+        eventAdmin.sendEvent(new Event(
+                RevocationEvents.TOPIC_REFUSED,
+                Map.of(
+                        RevocationEvents.PROPERTY_TICKET_ID,
+                        "t-refused",
+                        RevocationEvents.PROPERTY_SERIALS,
+                        new String[] {serial})));
+        assertTrue(
+                "a refused revocation leaves the session alone",
+                !lost.await(1, TimeUnit.SECONDS) && device.isConnected());
 
-        eventAdmin.postEvent(new Event(RevocationEvents.TOPIC_ACCEPTED, Map.of(RevocationEvents.PROPERTY_TICKET_ID, "t-7",
-                RevocationEvents.PROPERTY_SERIALS, new String[] { serial })));
+        eventAdmin.postEvent(new Event(
+                RevocationEvents.TOPIC_ACCEPTED,
+                Map.of(RevocationEvents.PROPERTY_TICKET_ID, "t-7", RevocationEvents.PROPERTY_SERIALS, new String[] {
+                    serial
+                })));
         assertTrue("the device's session is ended", lost.await(15, TimeUnit.SECONDS));
 
         CountDownLatch lostAgain = new CountDownLatch(1);
@@ -164,15 +185,19 @@ public class BrokerContainmentIT extends KeywardenTestSupport {
 
     private boolean componentActive() {
         try {
-            return context.getServiceReferences("org.osgi.service.event.EventHandler",
-                    "(component.name=io.keywarden.broker.internal.BrokerComponent)") != null;
+            return context.getServiceReferences(
+                            "org.osgi.service.event.EventHandler",
+                            "(component.name=io.keywarden.broker.internal.BrokerComponent)")
+                    != null;
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static MqttClient connect(Path dir, CountDownLatch lost) throws Exception {
-        MqttClient c = new MqttClient(System.getProperty(TestSecureBroker.DEVICE_URL), "sensor-7-" + System.nanoTime(),
+        MqttClient c = new MqttClient(
+                System.getProperty(TestSecureBroker.DEVICE_URL),
+                "sensor-7-" + System.nanoTime(),
                 new MemoryPersistence());
         c.setTimeToWait(10_000);
         c.setCallback(new MqttCallback() {
@@ -200,14 +225,17 @@ public class BrokerContainmentIT extends KeywardenTestSupport {
 
     private static SSLContext tls(Path dir) throws Exception {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
-        X509Certificate cert = (X509Certificate) cf.generateCertificate(Files.newInputStream(dir.resolve("sensor.pem")));
+        X509Certificate cert =
+                (X509Certificate) cf.generateCertificate(Files.newInputStream(dir.resolve("sensor.pem")));
         X509Certificate ca = (X509Certificate) cf.generateCertificate(Files.newInputStream(dir.resolve("ca.pem")));
         String keyPem = Files.readString(dir.resolve("sensor.key"), StandardCharsets.US_ASCII)
-                .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(keyPem)));
+                .replaceAll("-----[A-Z ]+-----", "")
+                .replaceAll("\\s", "");
+        PrivateKey key = KeyFactory.getInstance("EC")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(keyPem)));
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("k", key, "pw".toCharArray(), new X509Certificate[] { cert, ca });
+        ks.setKeyEntry("k", key, "pw".toCharArray(), new X509Certificate[] {cert, ca});
         KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
         kmf.init(ks, "pw".toCharArray());
         KeyStore ts = KeyStore.getInstance("PKCS12");

@@ -8,16 +8,19 @@ import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -37,6 +40,7 @@ import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,11 +50,6 @@ import io.keywarden.api.revocation.RevocationReason;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.TicketState;
-import java.security.cert.CertificateFactory;
-import java.security.spec.InvalidKeySpecException;
-import java.util.ArrayList;
-import java.util.List;
-import org.osgi.framework.InvalidSyntaxException;
 
 /**
  * Issue 15, test 1 end to end: sensors enrolled at real Pebble hold MQTT sessions on a real Mosquitto (mutual TLS,
@@ -61,7 +60,8 @@ import org.osgi.framework.InvalidSyntaxException;
 @ExamReactorStrategy(PerClass.class)
 public class BrokerRevocationIT extends RevocationTestSupport {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerRevocationIT.class);
-    private static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN PRIVATE KEY-----([^-]+)-----END PRIVATE KEY-----");
+    private static final Pattern PRIVATE_KEY =
+            Pattern.compile("-----BEGIN PRIVATE KEY-----([^-]+)-----END PRIVATE KEY-----");
 
     private final CaControl ca = new CaControl(ItProperties.CA_BLOCKABLE);
     private Configuration brokerConfig;
@@ -108,10 +108,12 @@ public class BrokerRevocationIT extends RevocationTestSupport {
         connect(certs.get("sensor-1"), "sensor-1", lost1);
 
         long submitted = System.nanoTime();
-        var ticket = service.submit(sign(MONITOR, RevocationTarget.device("sensor-2"), RevocationReason.KEY_COMPROMISE));
+        var ticket =
+                service.submit(sign(MONITOR, RevocationTarget.device("sensor-2"), RevocationReason.KEY_COMPROMISE));
         assertTrue("accepted: " + ticket, ticket.getState() != TicketState.REFUSED);
         assertTrue("sensor-2's session is ended", lost2.await(15, TimeUnit.SECONDS));
-        LOG.info("signed request submitted -> sensor-2's broker session closed: {} ms",
+        LOG.info(
+                "signed request submitted -> sensor-2's broker session closed: {} ms",
                 (System.nanoTime() - submitted) / 1_000_000.0);
         assertTrue("sensor-1 keeps its session", !lost1.await(500, TimeUnit.MILLISECONDS));
 
@@ -136,8 +138,10 @@ public class BrokerRevocationIT extends RevocationTestSupport {
         brokerConfig.update(p);
         awaitTrue("the broker component is active", SERVICE_TIMEOUT, () -> {
             try {
-                return context.getServiceReferences("org.osgi.service.event.EventHandler",
-                        "(component.name=io.keywarden.broker.internal.BrokerComponent)") != null;
+                return context.getServiceReferences(
+                                "org.osgi.service.event.EventHandler",
+                                "(component.name=io.keywarden.broker.internal.BrokerComponent)")
+                        != null;
             } catch (InvalidSyntaxException e) {
                 throw new IllegalStateException(e);
             }
@@ -145,7 +149,9 @@ public class BrokerRevocationIT extends RevocationTestSupport {
     }
 
     private void connect(CertificateRecord record, String deviceId, CountDownLatch lost) throws Exception {
-        MqttClient c = new MqttClient(System.getProperty(TestSecureBroker.DEVICE_URL), deviceId + "-" + System.nanoTime(),
+        MqttClient c = new MqttClient(
+                System.getProperty(TestSecureBroker.DEVICE_URL),
+                deviceId + "-" + System.nanoTime(),
                 new MemoryPersistence());
         clients.add(c);
         c.setTimeToWait(10_000);
@@ -190,7 +196,8 @@ public class BrokerRevocationIT extends RevocationTestSupport {
         KeyStore ts = KeyStore.getInstance("PKCS12");
         ts.load(null, null);
         ts.setCertificateEntry("ca", (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(Files.newInputStream(Path.of(System.getProperty(TestSecureBroker.DIR)).resolve("ca.pem"))));
+                .generateCertificate(Files.newInputStream(
+                        Path.of(System.getProperty(TestSecureBroker.DIR)).resolve("ca.pem"))));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
         tmf.init(ts);
         SSLContext c = SSLContext.getInstance("TLS");

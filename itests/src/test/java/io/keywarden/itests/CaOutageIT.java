@@ -40,19 +40,26 @@ public class CaOutageIT extends KeywardenTestSupport {
 
         // the service is up (the configuration is fine) but the CA cannot be reached: RETRYING, saying why
         GatewayEnrollmentService gateway = awaitGatewayService();
-        EnrollmentStatus retrying = await("gateway RETRYING after at least 2 failed attempts", Duration.ofSeconds(20), () -> {
-            EnrollmentStatus s = gateway.getStatus();
-            return s.getState() == EnrollmentState.RETRYING && s.getFailedAttempts() >= 2 ? s : null;
-        });
-        assertTrue("last error says what failed: " + retrying, retrying.getLastError().isPresent());
-        assertTrue("last error names the unreachable CA: " + retrying,
+        EnrollmentStatus retrying =
+                await("gateway RETRYING after at least 2 failed attempts", Duration.ofSeconds(20), () -> {
+                    EnrollmentStatus s = gateway.getStatus();
+                    return s.getState() == EnrollmentState.RETRYING && s.getFailedAttempts() >= 2 ? s : null;
+                });
+        assertTrue(
+                "last error says what failed: " + retrying,
+                retrying.getLastError().isPresent());
+        assertTrue(
+                "last error names the unreachable CA: " + retrying,
                 retrying.getLastError().get().toLowerCase().contains("unreachable"));
         Instant next = retrying.getNextAction().orElseThrow(() -> new AssertionError("no retry planned: " + retrying));
-        assertTrue("next retry within retry.max.seconds: " + next,
+        assertTrue(
+                "next retry within retry.max.seconds: " + next,
                 next.isBefore(Instant.now().plusSeconds(3)));
         assertFalse(gateway.getCertificate().isPresent());
-        Event failed = events.await(EnrollmentEvents.TOPIC_FAILED,
-                e -> gatewayName.equals(e.getProperty(EnrollmentEvents.PROPERTY_DEVICE_ID)), Duration.ofSeconds(10));
+        Event failed = events.await(
+                EnrollmentEvents.TOPIC_FAILED,
+                e -> gatewayName.equals(e.getProperty(EnrollmentEvents.PROPERTY_DEVICE_ID)),
+                Duration.ofSeconds(10));
         assertEquals(Boolean.TRUE, failed.getProperty(EnrollmentEvents.PROPERTY_RETRYABLE));
 
         // the CA comes back; nothing else is done: the next retry enrolls the gateway
@@ -63,8 +70,12 @@ public class CaOutageIT extends KeywardenTestSupport {
         assertChainVerifiesTo(record.getChain(), ca.root());
         EnrollmentStatus enrolled = gateway.getStatus();
         assertEquals(0, enrolled.getFailedAttempts());
-        assertFalse("no error left once enrolled: " + enrolled, enrolled.getLastError().isPresent());
-        events.await(EnrollmentEvents.TOPIC_ENROLLED,
-                e -> record.getSerial().equals(e.getProperty(EnrollmentEvents.PROPERTY_SERIAL)), Duration.ofSeconds(10));
+        assertFalse(
+                "no error left once enrolled: " + enrolled,
+                enrolled.getLastError().isPresent());
+        events.await(
+                EnrollmentEvents.TOPIC_ENROLLED,
+                e -> record.getSerial().equals(e.getProperty(EnrollmentEvents.PROPERTY_SERIAL)),
+                Duration.ofSeconds(10));
     }
 }

@@ -56,32 +56,45 @@ public class ConfigurationErrorsIT extends KeywardenTestSupport {
     }
 
     private void assertRejectedNaming(String property) throws InterruptedException {
-        Event invalid = events.await(EnrollmentEvents.TOPIC_CONFIG_INVALID,
-                e -> property.equals(e.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PROPERTY)), Duration.ofSeconds(20));
+        Event invalid = events.await(
+                EnrollmentEvents.TOPIC_CONFIG_INVALID,
+                e -> property.equals(e.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PROPERTY)),
+                Duration.ofSeconds(20));
         assertEquals(PID, invalid.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PID));
         Object error = invalid.getProperty(EnrollmentEvents.PROPERTY_ERROR);
-        assertTrue("error text names " + property + ": " + error, String.valueOf(error).contains(property));
+        assertTrue(
+                "error text names " + property + ": " + error,
+                String.valueOf(error).contains(property));
 
         // SCR may register the services for a moment before activate() fails; they must be gone and stay gone
         try {
-            awaitTrue("no GatewayEnrollmentService with the configuration naming " + property, SERVICE_TIMEOUT,
+            awaitTrue(
+                    "no GatewayEnrollmentService with the configuration naming " + property,
+                    SERVICE_TIMEOUT,
                     () -> !isRegistered(GatewayEnrollmentService.class));
         } catch (AssertionError e) {
-            ServiceReference<GatewayEnrollmentService> ref = context.getServiceReference(GatewayEnrollmentService.class);
+            ServiceReference<GatewayEnrollmentService> ref =
+                    context.getServiceReference(GatewayEnrollmentService.class);
             Object service = ref == null ? "(gone by now)" : context.getService(ref);
             // no cause: Pax Exam reports the root cause of a failure, which would hide this message
             throw new AssertionError(e.getMessage() + "; the registered service's object is " + service
                     + " (SCR keeps the service of an immediate component whose activate() threw)");
         }
         // for a whole second, none of the services appears
-        Awaitility.await().pollInSameThread().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+        Awaitility.await()
+                .pollInSameThread()
+                .during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(2))
                 .pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> {
-                    assertTrue("GatewayEnrollmentService registered with an invalid configuration",
+                    assertTrue(
+                            "GatewayEnrollmentService registered with an invalid configuration",
                             !isRegistered(GatewayEnrollmentService.class));
-                    assertTrue("SensorEnrollmentService registered with an invalid configuration",
+                    assertTrue(
+                            "SensorEnrollmentService registered with an invalid configuration",
                             !isRegistered(SensorEnrollmentService.class));
-                    assertTrue("CertificateInventory registered with an invalid configuration",
+                    assertTrue(
+                            "CertificateInventory registered with an invalid configuration",
                             !isRegistered(CertificateInventory.class));
                 });
         assertAllBundlesActive();

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.inject.Inject;
 
 import org.junit.Test;
@@ -35,6 +34,7 @@ public class DeploymentAdminIT {
 
     @Inject
     private BundleContext context;
+
     @Inject
     private DeploymentAdmin deploymentAdmin;
 

@@ -63,8 +63,8 @@ public class Dns01IT extends KeywardenTestSupport {
     public Option[] config() {
         TestCas.ensureDnsStarted();
         // no servlet API (nor Jetty, nor the monitor whose channel runs on it): the premise of the whiteboard test
-        return KeywardenOptions.withNonHttpBundles(KeywardenOptions.platformWithout("javax.servlet-api", "jetty-util",
-                "jetty-io", "jetty-http", "jetty-server"));
+        return KeywardenOptions.withNonHttpBundles(KeywardenOptions.platformWithout(
+                "javax.servlet-api", "jetty-util", "jetty-io", "jetty-http", "jetty-server"));
     }
 
     private static String name(String host) {
@@ -89,8 +89,8 @@ public class Dns01IT extends KeywardenTestSupport {
     @Test
     public void aGatewayAndTwentySensorsEnrollOverDns01WithNoInboundPortOpen() throws Exception {
         int http01Port = freePort();
-        Hashtable<String, Object> config = dnsConfig(ca, "gw-dns", ItProperties.DNS_GATEWAY_KEY,
-                secret(ItProperties.DNS_GATEWAY_KEY));
+        Hashtable<String, Object> config =
+                dnsConfig(ca, "gw-dns", ItProperties.DNS_GATEWAY_KEY, secret(ItProperties.DNS_GATEWAY_KEY));
         config.put("http01.port", http01Port);
         applyConfig(config);
         GatewayEnrollmentService gateway = awaitGatewayService();
@@ -102,8 +102,12 @@ public class Dns01IT extends KeywardenTestSupport {
         Map<String, CompletableFuture<CertificateRecord>> pending = new LinkedHashMap<>();
         for (int i = 1; i <= ItProperties.DNS_SENSORS; i++) {
             String id = "sensor-" + i;
-            pending.put(id, sensors.enroll(SensorEnrollmentRequest.builder(id).dnsName(name(id)).build())
-                    .toCompletableFuture());
+            pending.put(
+                    id,
+                    sensors.enroll(SensorEnrollmentRequest.builder(id)
+                                    .dnsName(name(id))
+                                    .build())
+                            .toCompletableFuture());
         }
         for (Map.Entry<String, CompletableFuture<CertificateRecord>> e : pending.entrySet()) {
             CertificateRecord r = e.getValue().get(ENROLL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -123,7 +127,9 @@ public class Dns01IT extends KeywardenTestSupport {
         // every TXT record was removed after validation
         assertTrue(txt("_acme-challenge." + name("gw-dns")).isEmpty());
         for (int i = 1; i <= ItProperties.DNS_SENSORS; i++) {
-            assertTrue("TXT left at sensor-" + i, txt("_acme-challenge." + name("sensor-" + i)).isEmpty());
+            assertTrue(
+                    "TXT left at sensor-" + i,
+                    txt("_acme-challenge." + name("sensor-" + i)).isEmpty());
         }
     }
 
@@ -133,16 +139,21 @@ public class Dns01IT extends KeywardenTestSupport {
         String wrong = Base64.getEncoder().encodeToString(new byte[32]);
         applyConfig(dnsConfig(ca, "gw-wrongkey", ItProperties.DNS_GATEWAY_KEY, wrong));
         GatewayEnrollmentService gateway = awaitGatewayService();
-        EnrollmentStatus failed = await("gateway FAILED", ENROLL_TIMEOUT,
+        EnrollmentStatus failed = await(
+                "gateway FAILED",
+                ENROLL_TIMEOUT,
                 () -> gateway.getStatus().getState() == EnrollmentState.FAILED ? gateway.getStatus() : null);
         String error = failed.getLastError().orElseThrow();
         assertTrue(error, error.startsWith("dns01.tsig.secret:"));
         assertTrue(error, error.contains("BADSIG"));
         assertFalse("the secret is never in a message", error.contains(wrong));
-        Event event = events.await(EnrollmentEvents.TOPIC_FAILED,
-                e -> name("gw-wrongkey").equals(e.getProperty(EnrollmentEvents.PROPERTY_DEVICE_ID)), Duration.ofSeconds(5));
+        Event event = events.await(
+                EnrollmentEvents.TOPIC_FAILED,
+                e -> name("gw-wrongkey").equals(e.getProperty(EnrollmentEvents.PROPERTY_DEVICE_ID)),
+                Duration.ofSeconds(5));
         assertEquals(Boolean.FALSE, event.getProperty(EnrollmentEvents.PROPERTY_RETRYABLE));
-        assertTrue(String.valueOf(event.getProperty(EnrollmentEvents.PROPERTY_ERROR)).contains("dns01.tsig.secret"));
+        assertTrue(String.valueOf(event.getProperty(EnrollmentEvents.PROPERTY_ERROR))
+                .contains("dns01.tsig.secret"));
 
         // asking again fails the same way, before anything reaches the CA
         try {
@@ -174,30 +185,36 @@ public class Dns01IT extends KeywardenTestSupport {
     @Test
     public void theGatewayRenewsOverDns01() throws Exception {
         CaControl shortCa = new CaControl(ItProperties.CA_DNS_SHORT);
-        Hashtable<String, Object> config = dnsConfig(shortCa, "gw-renew", ItProperties.DNS_GATEWAY_KEY,
-                secret(ItProperties.DNS_GATEWAY_KEY));
+        Hashtable<String, Object> config =
+                dnsConfig(shortCa, "gw-renew", ItProperties.DNS_GATEWAY_KEY, secret(ItProperties.DNS_GATEWAY_KEY));
         config.put("renewal.threshold", 0.5d);
         config.put("renewal.jitter", 0.0d);
         applyConfig(config);
         GatewayEnrollmentService gateway = awaitGatewayService();
         CertificateRecord first = awaitGatewayEnrolled(gateway);
         assertTrue(Duration.between(first.getNotBefore(), first.getNotAfter())
-                .compareTo(Duration.ofSeconds(ItProperties.SHORT_VALIDITY_SECONDS + 5)) <= 0);
-        CertificateRecord second = await("automatic renewal of " + first.getSerial(),
+                        .compareTo(Duration.ofSeconds(ItProperties.SHORT_VALIDITY_SECONDS + 5))
+                <= 0);
+        CertificateRecord second = await(
+                "automatic renewal of " + first.getSerial(),
                 Duration.between(Instant.now(), first.getNotAfter()).plusSeconds(5),
-                () -> gateway.getCertificate().filter(c -> !c.getSerial().equals(first.getSerial())).orElse(null));
+                () -> gateway.getCertificate()
+                        .filter(c -> !c.getSerial().equals(first.getSerial()))
+                        .orElse(null));
         assertNotEquals(first.getSerial(), second.getSerial());
         assertTrue(second.getNotAfter().isAfter(first.getNotAfter()));
         assertEquals("Valid", shortCa.certStatus(second.getSerial()));
-        events.await(EnrollmentEvents.TOPIC_RENEWED,
-                e -> second.getSerial().equals(e.getProperty(EnrollmentEvents.PROPERTY_SERIAL)), Duration.ofSeconds(10));
+        events.await(
+                EnrollmentEvents.TOPIC_RENEWED,
+                e -> second.getSerial().equals(e.getProperty(EnrollmentEvents.PROPERTY_SERIAL)),
+                Duration.ofSeconds(10));
     }
 
     @Test
     public void aSensorConfigurationPicksDns01ForItsNamesWhileTheGatewayStaysOnHttp01() throws Exception {
         // the gateway answers http-01 (its name has an A record); the sensor's name has none, so only dns-01 works
-        Hashtable<String, Object> config = dnsConfig(ca, "gw-mixed", ItProperties.DNS_GATEWAY_KEY,
-                secret(ItProperties.DNS_GATEWAY_KEY));
+        Hashtable<String, Object> config =
+                dnsConfig(ca, "gw-mixed", ItProperties.DNS_GATEWAY_KEY, secret(ItProperties.DNS_GATEWAY_KEY));
         config.put("challenge.type", "http-01");
         applyConfig(config);
         CertificateRecord gw = awaitGatewayEnrolled(awaitGatewayService());
@@ -206,22 +223,26 @@ public class Dns01IT extends KeywardenTestSupport {
         Configuration good = configAdmin.createFactoryConfiguration("io.keywarden.acme.sensor", "?");
         Configuration bad = configAdmin.createFactoryConfiguration("io.keywarden.acme.sensor", "?");
         try {
-            good.update(new Hashtable<>(Map.of("device.id", "txt-only", "dns.names", name("txt-only"),
-                    "challenge.type", "dns-01")));
+            good.update(new Hashtable<>(
+                    Map.of("device.id", "txt-only", "dns.names", name("txt-only"), "challenge.type", "dns-01")));
             SensorEnrollmentService sensors = awaitSensorService();
-            CertificateRecord r = await("txt-only enrolled over dns-01", ENROLL_TIMEOUT,
+            CertificateRecord r = await(
+                    "txt-only enrolled over dns-01",
+                    ENROLL_TIMEOUT,
                     () -> sensors.getCertificate("txt-only").orElse(null));
             assertEquals(Set.of(name("txt-only")), dnsNames(r.getCertificate()));
             assertTrue(txt("_acme-challenge." + name("txt-only")).isEmpty());
 
-            bad.update(new Hashtable<>(Map.of("device.id", "bad-type", "dns.names", name("bad-type"),
-                    "challenge.type", "tls-alpn-01")));
-            Event invalid = events.await(EnrollmentEvents.TOPIC_CONFIG_INVALID,
+            bad.update(new Hashtable<>(
+                    Map.of("device.id", "bad-type", "dns.names", name("bad-type"), "challenge.type", "tls-alpn-01")));
+            Event invalid = events.await(
+                    EnrollmentEvents.TOPIC_CONFIG_INVALID,
                     // a factory configuration reports its own pid
                     e -> bad.getPid().equals(e.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PID)),
                     Duration.ofSeconds(10));
             assertEquals("challenge.type", invalid.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PROPERTY));
-            assertTrue(String.valueOf(invalid.getProperty(EnrollmentEvents.PROPERTY_ERROR)).contains("tls-alpn-01"));
+            assertTrue(String.valueOf(invalid.getProperty(EnrollmentEvents.PROPERTY_ERROR))
+                    .contains("tls-alpn-01"));
             assertFalse(sensors.getDeviceIds().contains("bad-type"));
         } finally {
             good.delete();
@@ -239,9 +260,12 @@ public class Dns01IT extends KeywardenTestSupport {
         Hashtable<String, Object> config = gatewayConfig(ca, name("gw-whiteboard"));
         config.put("http01.mode", "whiteboard");
         applyConfig(config);
-        Event invalid = events.await(EnrollmentEvents.TOPIC_CONFIG_INVALID,
-                e -> "http01.mode".equals(e.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PROPERTY)), Duration.ofSeconds(20));
-        assertTrue(String.valueOf(invalid.getProperty(EnrollmentEvents.PROPERTY_ERROR)).contains("javax.servlet"));
+        Event invalid = events.await(
+                EnrollmentEvents.TOPIC_CONFIG_INVALID,
+                e -> "http01.mode".equals(e.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PROPERTY)),
+                Duration.ofSeconds(20));
+        assertTrue(String.valueOf(invalid.getProperty(EnrollmentEvents.PROPERTY_ERROR))
+                .contains("javax.servlet"));
         assertFalse(isRegistered(GatewayEnrollmentService.class));
     }
 
@@ -251,8 +275,10 @@ public class Dns01IT extends KeywardenTestSupport {
         SimpleResolver r = new SimpleResolver(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])));
         r.setTimeout(Duration.ofSeconds(5));
         Message answer = r.send(Message.newQuery(Record.newRecord(Name.fromString(owner + "."), Type.TXT, DClass.IN)));
-        return answer.getSection(Section.ANSWER).stream().filter(x -> x.getType() == Type.TXT)
-                .map(Record::rdataToString).toList();
+        return answer.getSection(Section.ANSWER).stream()
+                .filter(x -> x.getType() == Type.TXT)
+                .map(Record::rdataToString)
+                .toList();
     }
 
     private static int freePort() throws IOException {

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -90,7 +89,7 @@ public class EstIT extends MonitorTestSupport {
             Hashtable<String, Object> c = new Hashtable<>();
             c.put("name", "sensors");
             c.put("devices.pattern", "sensor-[0-9]+");
-            c.put("dns.names", new String[] { "{id}" + suffix });
+            c.put("dns.names", new String[] {"{id}" + suffix});
             cls.update(c);
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
@@ -112,15 +111,17 @@ public class EstIT extends MonitorTestSupport {
             });
 
             X509Certificate root = ca.root();
-            List<X509Certificate> caCerts = certificates(client(port, root, gatewayName, null).getCACerts()
-                    .getCertificateStore());
+            List<X509Certificate> caCerts = certificates(
+                    client(port, root, gatewayName, null).getCACerts().getCertificateStore());
             assertEquals(gateway.getCaCertificates(), caCerts);
 
             KeyPair key = ec();
             String name = "sensor-1" + suffix;
-            EnrollmentResponse r = client(port, root, gatewayName, null).simpleEnroll(false,
-                    csr(key, new X500Name("CN=sensor-1"), name), new JcaHttpAuthBuilder("sensor-1", code.toCharArray())
-                            .build());
+            EnrollmentResponse r = client(port, root, gatewayName, null)
+                    .simpleEnroll(
+                            false,
+                            csr(key, new X500Name("CN=sensor-1"), name),
+                            new JcaHttpAuthBuilder("sensor-1", code.toCharArray()).build());
             assertTrue("issued at once", r.isCompleted());
             X509Certificate first = certificates(r.getStore()).get(0);
             assertArrayEquals(key.getPublic().getEncoded(), first.getPublicKey().getEncoded());
@@ -129,45 +130,58 @@ public class EstIT extends MonitorTestSupport {
             chain.addAll(caCerts);
             assertChainVerifiesTo(chain, root);
             CertificateInventory inventory = awaitService(CertificateInventory.class);
-            CertificateRecord record = inventory.getBySerial(first.getSerialNumber().toString(16)).orElseThrow();
+            CertificateRecord record =
+                    inventory.getBySerial(first.getSerialNumber().toString(16)).orElseThrow();
             assertEquals(DeviceKind.SENSOR, record.getKind());
             assertEquals("sensor-1", record.getDeviceId());
 
             // an ordinary sensor for the monitor: its report over mutual TLS is accepted
             DeviceMonitor monitor = startMonitor(Map.of());
             startRevocation(monitor, gatewayName); // the channel admits no one without a deny list
-            try (SimulatedSensor sensor = new SimulatedSensor("sensor-1", key, chain, Profile.WELL_BEHAVED,
-                    monitor.getChannelAddress().orElseThrow(), List.of(root))) {
+            try (SimulatedSensor sensor = new SimulatedSensor(
+                    "sensor-1",
+                    key,
+                    chain,
+                    Profile.WELL_BEHAVED,
+                    monitor.getChannelAddress().orElseThrow(),
+                    List.of(root))) {
                 ChannelClient.Result report = sensor.report();
                 assertTrue("report accepted: " + report, report.isSuccess());
             }
 
-            X500Name subject = X500Name.getInstance(first.getSubjectX500Principal().getEncoded());
-            EnrollmentResponse renewed = client(port, root, gatewayName, key, first).simpleEnroll(true,
-                    csr(key, subject, name), null);
+            X500Name subject =
+                    X500Name.getInstance(first.getSubjectX500Principal().getEncoded());
+            EnrollmentResponse renewed =
+                    client(port, root, gatewayName, key, first).simpleEnroll(true, csr(key, subject, name), null);
             X509Certificate second = certificates(renewed.getStore()).get(0);
             assertEquals("Valid", ca.certStatus(second.getSerialNumber().toString(16)));
-            assertEquals(CertificateStatus.SUPERSEDED,
-                    inventory.getBySerial(first.getSerialNumber().toString(16)).orElseThrow().getStatus());
+            assertEquals(
+                    CertificateStatus.SUPERSEDED,
+                    inventory
+                            .getBySerial(first.getSerialNumber().toString(16))
+                            .orElseThrow()
+                            .getStatus());
         } finally {
             est.delete();
             cls.delete();
         }
     }
 
-    private static ESTService client(int port, X509Certificate root, String gatewayName, KeyPair key,
-            X509Certificate... chain) throws Exception {
+    private static ESTService client(
+            int port, X509Certificate root, String gatewayName, KeyPair key, X509Certificate... chain)
+            throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("root", root);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
         tmf.init(trust);
-        JsseESTServiceBuilder b = new JsseESTServiceBuilder("127.0.0.1:" + port,
-                (X509TrustManager) tmf.getTrustManagers()[0]).withTimeout(30_000)
+        JsseESTServiceBuilder b = new JsseESTServiceBuilder(
+                        "127.0.0.1:" + port, (X509TrustManager) tmf.getTrustManagers()[0])
+                .withTimeout(30_000)
                 .withHostNameAuthorizer((host, session) -> {
                     try {
-                        return ((X509Certificate) session.getPeerCertificates()[0]).getSubjectAlternativeNames()
-                                .stream().anyMatch(n -> gatewayName.equals(n.get(1)));
+                        return ((X509Certificate) session.getPeerCertificates()[0])
+                                .getSubjectAlternativeNames().stream().anyMatch(n -> gatewayName.equals(n.get(1)));
                     } catch (Exception e) {
                         return false;
                     }
@@ -191,8 +205,8 @@ public class EstIT extends MonitorTestSupport {
 
     private static PKCS10CertificationRequest csr(KeyPair kp, X500Name subject, String dns) throws Exception {
         ExtensionsGenerator ext = new ExtensionsGenerator();
-        ext.addExtension(Extension.subjectAlternativeName, false,
-                new GeneralNames(new GeneralName(GeneralName.dNSName, dns)));
+        ext.addExtension(
+                Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, dns)));
         return new JcaPKCS10CertificationRequestBuilder(subject, kp.getPublic())
                 .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate()));

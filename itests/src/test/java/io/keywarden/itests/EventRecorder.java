@@ -24,8 +24,9 @@ final class EventRecorder implements EventHandler, AutoCloseable {
 
     EventRecorder(BundleContext context) {
         Hashtable<String, Object> props = new Hashtable<>();
-        props.put(EventConstants.EVENT_TOPIC, new String[] { EnrollmentEvents.TOPIC_PREFIX + "*",
-                RevocationEvents.TOPIC_PREFIX + "*", MonitorEvents.TOPIC_PREFIX + "*" });
+        props.put(EventConstants.EVENT_TOPIC, new String[] {
+            EnrollmentEvents.TOPIC_PREFIX + "*", RevocationEvents.TOPIC_PREFIX + "*", MonitorEvents.TOPIC_PREFIX + "*"
+        });
         registration = context.registerService(EventHandler.class, this, props);
     }
 
@@ -77,7 +78,8 @@ final class EventRecorder implements EventHandler, AutoCloseable {
     static String describe(List<Event> events) {
         List<String> out = new ArrayList<>();
         for (Event e : events) {
-            StringBuilder b = new StringBuilder(e.getTopic().substring(EnrollmentEvents.TOPIC_PREFIX.length())).append('{');
+            StringBuilder b =
+                    new StringBuilder(e.getTopic().substring(EnrollmentEvents.TOPIC_PREFIX.length())).append('{');
             for (String key : e.getPropertyNames()) {
                 if (!EventConstants.EVENT_TOPIC.equals(key)) {
                     b.append(key).append('=').append(e.getProperty(key)).append(", ");

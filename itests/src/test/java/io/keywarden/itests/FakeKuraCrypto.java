@@ -13,7 +13,6 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -42,7 +41,9 @@ final class FakeKuraCrypto implements CryptoService {
             random.nextBytes(iv);
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-            ByteBuffer utf8 = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+            ByteBuffer utf8 = StandardCharsets.UTF_8
+                    .newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
                     .encode(CharBuffer.wrap(value));
             byte[] plain = Arrays.copyOf(utf8.array(), utf8.limit());
             byte[] sealed = c.doFinal(plain);
@@ -65,9 +66,14 @@ final class FakeKuraCrypto implements CryptoService {
         }
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, Base64.getDecoder().decode(parts[0])));
+            c.init(
+                    Cipher.DECRYPT_MODE,
+                    key,
+                    new GCMParameterSpec(TAG_BITS, Base64.getDecoder().decode(parts[0])));
             byte[] plain = c.doFinal(Base64.getDecoder().decode(parts[1]));
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            CharBuffer chars = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(plain));
             Arrays.fill(plain, (byte) 0);
             return Arrays.copyOf(chars.array(), chars.limit());
@@ -98,17 +104,22 @@ final class FakeKuraCrypto implements CryptoService {
 
     @Override
     public String hash(String s, String algorithm) throws NoSuchAlgorithmException {
-        return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance(algorithm).digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override
     public String encodeBase64(String stringValue) {
-        return stringValue == null ? null : Base64.getEncoder().encodeToString(stringValue.getBytes(StandardCharsets.UTF_8));
+        return stringValue == null
+                ? null
+                : Base64.getEncoder().encodeToString(stringValue.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public String decodeBase64(String encodedValue) {
-        return encodedValue == null ? null : new String(Base64.getDecoder().decode(encodedValue), StandardCharsets.UTF_8);
+        return encodedValue == null
+                ? null
+                : new String(Base64.getDecoder().decode(encodedValue), StandardCharsets.UTF_8);
     }
 
     @Override

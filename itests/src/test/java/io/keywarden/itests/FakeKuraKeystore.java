@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.security.auth.x500.X500Principal;
@@ -120,8 +119,12 @@ final class FakeKuraKeystore implements KeystoreService {
         }
         KeyStore ks = load();
         try {
-            ks.setEntry(alias, entry, entry instanceof KeyStore.TrustedCertificateEntry ? null
-                    : new KeyStore.PasswordProtection(PASSWORD));
+            ks.setEntry(
+                    alias,
+                    entry,
+                    entry instanceof KeyStore.TrustedCertificateEntry
+                            ? null
+                            : new KeyStore.PasswordProtection(PASSWORD));
             store(ks);
         } catch (GeneralSecurityException | IOException e) {
             throw new KuraException(KuraErrorCode.BAD_REQUEST, e, "Failed to set the entry " + alias);
@@ -185,26 +188,43 @@ final class FakeKuraKeystore implements KeystoreService {
     }
 
     @Override
-    public void createKeyPair(String alias, String algorithm, int keySize, String signatureAlgorithm,
-            String attributes) throws KuraException {
+    public void createKeyPair(String alias, String algorithm, int keySize, String signatureAlgorithm, String attributes)
+            throws KuraException {
         throw new KuraException(KuraErrorCode.OPERATION_NOT_SUPPORTED, "not used by the adapter");
     }
 
     @Override
-    public void createKeyPair(String alias, String algorithm, int keySize, String signatureAlgorithm,
-            String attributes, SecureRandom secureRandom) throws KuraException {
+    public void createKeyPair(
+            String alias,
+            String algorithm,
+            int keySize,
+            String signatureAlgorithm,
+            String attributes,
+            SecureRandom secureRandom)
+            throws KuraException {
         throw new KuraException(KuraErrorCode.OPERATION_NOT_SUPPORTED, "not used by the adapter");
     }
 
     @Override
-    public void createKeyPair(String alias, String algorithm, AlgorithmParameterSpec algorithmParameter,
-            String signatureAlgorithm, String attributes, SecureRandom secureRandom) throws KuraException {
+    public void createKeyPair(
+            String alias,
+            String algorithm,
+            AlgorithmParameterSpec algorithmParameter,
+            String signatureAlgorithm,
+            String attributes,
+            SecureRandom secureRandom)
+            throws KuraException {
         throw new KuraException(KuraErrorCode.OPERATION_NOT_SUPPORTED, "not used by the adapter");
     }
 
     @Override
-    public void createKeyPair(String alias, String algorithm, AlgorithmParameterSpec algorithmParameter,
-            String signatureAlgorithm, String attributes) throws KuraException {
+    public void createKeyPair(
+            String alias,
+            String algorithm,
+            AlgorithmParameterSpec algorithmParameter,
+            String signatureAlgorithm,
+            String attributes)
+            throws KuraException {
         throw new KuraException(KuraErrorCode.OPERATION_NOT_SUPPORTED, "not used by the adapter");
     }
 

@@ -23,6 +23,7 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +57,6 @@ import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.testing.pki.TestKeys;
-import java.util.Set;
 
 /**
  * Fleet revocation notices through a real Mosquitto: a gateway denies what a verified notice names and nothing a
@@ -144,10 +144,13 @@ public class FleetNoticesIT extends KeywardenTestSupport {
 
         for (int i = 0; i < 6; i++) {
             Event rejected = awaitEvent(FleetEvents.TOPIC_NOTICE_REJECTED);
-            assertTrue(String.valueOf(rejected.getProperty(FleetEvents.PROPERTY_ERROR)),
+            assertTrue(
+                    String.valueOf(rejected.getProperty(FleetEvents.PROPERTY_ERROR)),
                     rejected.getProperty(FleetEvents.PROPERTY_ERROR) != null);
         }
-        assertTrue("nothing denied: " + notices.getDeniedSerials(), notices.getDeniedSerials().isEmpty());
+        assertTrue(
+                "nothing denied: " + notices.getDeniedSerials(),
+                notices.getDeniedSerials().isEmpty());
 
         publish(cloud, "good", sign(authority.getPrivate(), AUTHORITY, notice("good", List.of("dd"))));
         awaitEvent(FleetEvents.TOPIC_NOTICE_APPLIED);
@@ -165,7 +168,9 @@ public class FleetNoticesIT extends KeywardenTestSupport {
         configure(p);
         awaitTrue("the authority's event handler is registered", SERVICE_TIMEOUT, () -> {
             try {
-                return !context.getServiceReferences(EventHandler.class, "(event.topics=" + RevocationEvents.TOPIC_ACCEPTED + ")").isEmpty();
+                return !context.getServiceReferences(
+                                EventHandler.class, "(event.topics=" + RevocationEvents.TOPIC_ACCEPTED + ")")
+                        .isEmpty();
             } catch (InvalidSyntaxException e) {
                 throw new IllegalStateException(e);
             }
@@ -217,7 +222,9 @@ public class FleetNoticesIT extends KeywardenTestSupport {
         return await("a DenyList with " + filter, SERVICE_TIMEOUT, () -> {
             try {
                 Collection<ServiceReference<DenyList>> refs = context.getServiceReferences(DenyList.class, filter);
-                return refs.isEmpty() ? null : context.getService(refs.iterator().next());
+                return refs.isEmpty()
+                        ? null
+                        : context.getService(refs.iterator().next());
             } catch (InvalidSyntaxException e) {
                 throw new IllegalStateException(e);
             }
@@ -226,9 +233,17 @@ public class FleetNoticesIT extends KeywardenTestSupport {
 
     private void accepted(String ticket, String serial, String device) {
         EventAdmin ea = context.getService(context.getServiceReference(EventAdmin.class));
-        ea.postEvent(new Event(RevocationEvents.TOPIC_ACCEPTED, Map.of(RevocationEvents.PROPERTY_TICKET_ID, ticket,
-                RevocationEvents.PROPERTY_SERIALS, new String[] { serial },
-                RevocationEvents.PROPERTY_DEVICE_IDS, new String[] { device }, RevocationEvents.PROPERTY_REASON, 1)));
+        ea.postEvent(new Event(
+                RevocationEvents.TOPIC_ACCEPTED,
+                Map.of(
+                        RevocationEvents.PROPERTY_TICKET_ID,
+                        ticket,
+                        RevocationEvents.PROPERTY_SERIALS,
+                        new String[] {serial},
+                        RevocationEvents.PROPERTY_DEVICE_IDS,
+                        new String[] {device},
+                        RevocationEvents.PROPERTY_REASON,
+                        1)));
     }
 
     private Map<String, Object> verified(MqttMessage message) throws Exception {
@@ -242,7 +257,8 @@ public class FleetNoticesIT extends KeywardenTestSupport {
     }
 
     private MqttClient connect(String name) throws Exception {
-        MqttClient c = new MqttClient(System.getProperty(TestBroker.MQTT_URL), name + "-" + System.nanoTime(), new MemoryPersistence());
+        MqttClient c = new MqttClient(
+                System.getProperty(TestBroker.MQTT_URL), name + "-" + System.nanoTime(), new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         c.connect(o);
@@ -283,15 +299,15 @@ public class FleetNoticesIT extends KeywardenTestSupport {
 
     private static byte[] unsigned(Map<String, Object> payload) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String header = b64.encodeToString(JsonUtil.toJson(Map.of("alg", "none", "kid", AUTHORITY))
-                .getBytes(StandardCharsets.UTF_8));
+        String header = b64.encodeToString(
+                JsonUtil.toJson(Map.of("alg", "none", "kid", AUTHORITY)).getBytes(StandardCharsets.UTF_8));
         String body = b64.encodeToString(JsonUtil.toJson(payload).getBytes(StandardCharsets.UTF_8));
         return (header + "." + body + ".").getBytes(StandardCharsets.US_ASCII);
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     private Event awaitEvent(String topic) throws InterruptedException {
@@ -312,7 +328,8 @@ public class FleetNoticesIT extends KeywardenTestSupport {
             }
             if (e.getTopic().equals(topic)) {
                 if (!required) {
-                    throw new AssertionError("unexpected " + topic + " event: " + e.getProperty(FleetEvents.PROPERTY_TICKET_ID));
+                    throw new AssertionError(
+                            "unexpected " + topic + " event: " + e.getProperty(FleetEvents.PROPERTY_TICKET_ID));
                 }
                 return e;
             }
@@ -320,9 +337,12 @@ public class FleetNoticesIT extends KeywardenTestSupport {
     }
 
     private static void broker(String action) throws IOException, InterruptedException {
-        HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(System.getProperty(TestBroker.CONTROL_URL) + action)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(System.getProperty(TestBroker.CONTROL_URL) + action))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
         assertEquals("broker " + action, 200, r.statusCode());
     }
 }

@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
@@ -28,7 +30,6 @@ import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
-
 import javax.inject.Inject;
 
 import org.junit.Test;
@@ -39,15 +40,13 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import java.io.UncheckedIOException;
-import java.util.Optional;
-import org.osgi.framework.BundleException;
 
 /**
  * Hot deployment in one running framework: the bundles of the built .dp are installed and started, the gateway enrolls,
@@ -64,6 +63,7 @@ public class HotDeploymentIT {
 
     @Inject
     private BundleContext context;
+
     @Inject
     private ConfigurationAdmin configAdmin;
 
@@ -94,9 +94,13 @@ public class HotDeploymentIT {
         p.put("http01.port", ca.httpPort());
         p.put("http01.bind.address", "127.0.0.1");
         config.update(p); // no data.dir: the ACME bundle's own data area, which must survive an update
-        Bundle acme = ours.stream().filter(b -> b.getSymbolicName().equals("io.keywarden.acme")).findFirst().orElseThrow();
+        Bundle acme = ours.stream()
+                .filter(b -> b.getSymbolicName().equals("io.keywarden.acme"))
+                .findFirst()
+                .orElseThrow();
         String serial = await("gateway enrolled", () -> gatewaySerial());
-        Path dataArea = acme.getBundleContext().getDataFile("keywarden").toPath().toRealPath();
+        Path dataArea =
+                acme.getBundleContext().getDataFile("keywarden").toPath().toRealPath();
         assertEquals("Valid", ca.certStatus(serial));
         assertTrue("http-01 responder listening on " + ca.httpPort(), listening(ca.httpPort()));
         assertFalse("keywarden threads running", keywardenThreads().isEmpty());
@@ -104,7 +108,9 @@ public class HotDeploymentIT {
 
         // update the ACME bundle to a new version in place; its state (account, key, certificate) stays
         long oldServiceId = serviceId();
-        Version newVersion = new Version(acme.getVersion().getMajor(), acme.getVersion().getMinor(),
+        Version newVersion = new Version(
+                acme.getVersion().getMajor(),
+                acme.getVersion().getMinor(),
                 acme.getVersion().getMicro() + 1);
         try (InputStream in = withVersion(acme, newVersion)) {
             acme.update(in);
@@ -116,7 +122,9 @@ public class HotDeploymentIT {
         assertNotEquals(oldServiceId, serviceId());
         assertEquals("same certificate after the update", serial, gatewaySerial());
         assertEquals("no new order after the update", certFiles, certificateFiles(dataArea));
-        assertEquals(dataArea, acme.getBundleContext().getDataFile("keywarden").toPath().toRealPath());
+        assertEquals(
+                dataArea,
+                acme.getBundleContext().getDataFile("keywarden").toPath().toRealPath());
 
         // uninstall everything; nothing of ours may be left running or open
         config.delete();
@@ -124,11 +132,14 @@ public class HotDeploymentIT {
             b.uninstall();
         }
         refresh(ours);
-        await("no keywarden thread left " + keywardenThreads(), () -> keywardenThreads().isEmpty());
+        await(
+                "no keywarden thread left " + keywardenThreads(),
+                () -> keywardenThreads().isEmpty());
         await("http-01 port " + ca.httpPort() + " closed", () -> !listening(ca.httpPort()));
         assertEquals("open files under " + dataArea, List.of(), openFilesUnder(dataArea));
         assertFalse("the framework removed the bundle's data area", Files.exists(dataArea));
-        await("threads started by Keywarden gone: " + newThreadsStillAlive(before),
+        await(
+                "threads started by Keywarden gone: " + newThreadsStillAlive(before),
                 () -> newThreadsStillAlive(before).isEmpty());
     }
 
@@ -138,8 +149,9 @@ public class HotDeploymentIT {
             installed.add(b.getSymbolicName() + "_" + b.getVersion());
         }
         List<Bundle> ours = new ArrayList<>();
-        try (JarInputStream dp = new JarInputStream(Files.newInputStream(Path.of(ItProperties.required(ItProperties.DP))))) {
-            for (JarEntry e; (e = dp.getNextJarEntry()) != null;) {
+        try (JarInputStream dp =
+                new JarInputStream(Files.newInputStream(Path.of(ItProperties.required(ItProperties.DP))))) {
+            for (JarEntry e; (e = dp.getNextJarEntry()) != null; ) {
                 Attributes section = dp.getManifest().getAttributes(e.getName());
                 if (section == null) {
                     continue;
@@ -171,14 +183,14 @@ public class HotDeploymentIT {
         String location = bundle.getLocation();
         Path dp = Path.of(ItProperties.required(ItProperties.DP));
         try (JarInputStream in = new JarInputStream(Files.newInputStream(dp))) {
-            for (JarEntry e; (e = in.getNextJarEntry()) != null;) {
+            for (JarEntry e; (e = in.getNextJarEntry()) != null; ) {
                 if (location.endsWith(e.getName())) {
                     try (JarInputStream jar = new JarInputStream(new ByteArrayInputStream(in.readAllBytes()))) {
                         Manifest m = jar.getManifest();
                         m.getMainAttributes().putValue("Bundle-Version", version.toString());
                         ByteArrayOutputStream out = new ByteArrayOutputStream();
                         try (JarOutputStream o = new JarOutputStream(out, m)) {
-                            for (JarEntry f; (f = jar.getNextJarEntry()) != null;) {
+                            for (JarEntry f; (f = jar.getNextJarEntry()) != null; ) {
                                 o.putNextEntry(new JarEntry(f.getName()));
                                 jar.transferTo(o);
                                 o.closeEntry();
@@ -205,9 +217,11 @@ public class HotDeploymentIT {
         }
         Object service = context.getService(ref);
         try {
-            Optional<?> record = (Optional<?>) service.getClass().getMethod("getCertificate")
-                    .invoke(service);
-            return record.isEmpty() ? null : (String) record.get().getClass().getMethod("getSerial").invoke(record.get());
+            Optional<?> record =
+                    (Optional<?>) service.getClass().getMethod("getCertificate").invoke(service);
+            return record.isEmpty()
+                    ? null
+                    : (String) record.get().getClass().getMethod("getSerial").invoke(record.get());
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         } finally {
@@ -217,7 +231,9 @@ public class HotDeploymentIT {
 
     private static long certificateFiles(Path dataArea) throws IOException {
         try (Stream<Path> files = Files.walk(dataArea)) {
-            return files.filter(f -> f.toString().contains("/certs/") && f.toString().endsWith(".pem")).count();
+            return files.filter(f ->
+                            f.toString().contains("/certs/") && f.toString().endsWith(".pem"))
+                    .count();
         }
     }
 
@@ -299,5 +315,4 @@ public class HotDeploymentIT {
             System.out.println("waited " + (System.nanoTime() - start) / 1_000_000 + " ms for: " + what);
         }
     }
-
 }

@@ -52,6 +52,7 @@ public final class ItProperties {
 
     /** A CA that requires External Account Binding with {@link #EAB_KID}; down until a test starts it. */
     public static final String CA_EAB = "eab";
+
     public static final String EAB_KID = "kw-it-eab";
     /** The HMAC key of {@link #EAB_KID}, base64url as Pebble and the ACME bundle take it (test-only value). */
     public static final String EAB_HMAC = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W";
@@ -68,6 +69,7 @@ public final class ItProperties {
     public static final String DNS_ZONE = "dns.keywarden.test";
     /** The zone {@code _acme-challenge.gw-cname.<DNS_ZONE>} points into; only {@link #DNS_DELEGATE_KEY} writes here. */
     public static final String DNS_DELEGATED_ZONE = "delegated.keywarden.test";
+
     public static final String DNS_GATEWAY_KEY = "keywarden-gw";
     public static final String DNS_DELEGATE_KEY = "keywarden-delegate";
     /** Sensors sensor-1 .. sensor-N have A records in {@link #DNS_ZONE}. */
@@ -78,8 +80,7 @@ public final class ItProperties {
         return "keywarden.it.bind.secret." + keyName;
     }
 
-    private ItProperties() {
-    }
+    private ItProperties() {}
 
     public static String caDirectory(String ca) {
         return "keywarden.it.ca." + ca + ".directory";

@@ -23,51 +23,50 @@ final class KeywardenOptions {
 
     /** Eclipse Kura 5.5/5.6's own versions (Equinox 3.16 is on the class path). */
     static final String[][] EQUINOX_KURA_BUNDLES = {
-        { "org.eclipse.platform", "org.eclipse.osgi.util", "3.5.300" },
-        { "org.eclipse.platform", "org.eclipse.osgi.services", "3.9.0" },
-        { "org.apache.felix", "org.apache.felix.scr", "2.1.16" },
-        { "org.eclipse.platform", "org.eclipse.equinox.cm", "1.4.400" },
-        { "org.eclipse.platform", "org.eclipse.equinox.metatype", "1.5.300" },
-        { "org.eclipse.platform", "org.eclipse.equinox.event", "1.5.500" },
+        {"org.eclipse.platform", "org.eclipse.osgi.util", "3.5.300"},
+        {"org.eclipse.platform", "org.eclipse.osgi.services", "3.9.0"},
+        {"org.apache.felix", "org.apache.felix.scr", "2.1.16"},
+        {"org.eclipse.platform", "org.eclipse.equinox.cm", "1.4.400"},
+        {"org.eclipse.platform", "org.eclipse.equinox.metatype", "1.5.300"},
+        {"org.eclipse.platform", "org.eclipse.equinox.event", "1.5.500"},
     };
 
     /** Current versions (Felix framework 7 is on the class path). */
     static final String[][] FELIX_CURRENT_BUNDLES = {
-        { "org.osgi", "org.osgi.util.function", "1.2.0" },
-        { "org.osgi", "org.osgi.util.promise", "1.3.0" },
-        { "org.osgi", "org.osgi.service.component", "1.5.1" },
-        { "org.apache.felix", "org.apache.felix.scr", "2.2.12" },
-        { "org.apache.felix", "org.apache.felix.configadmin", "1.9.26" },
-        { "org.apache.felix", "org.apache.felix.log", "1.3.0" },
-        { "org.apache.felix", "org.apache.felix.metatype", "1.2.4" },
-        { "org.apache.felix", "org.apache.felix.eventadmin", "1.6.4" },
+        {"org.osgi", "org.osgi.util.function", "1.2.0"},
+        {"org.osgi", "org.osgi.util.promise", "1.3.0"},
+        {"org.osgi", "org.osgi.service.component", "1.5.1"},
+        {"org.apache.felix", "org.apache.felix.scr", "2.2.12"},
+        {"org.apache.felix", "org.apache.felix.configadmin", "1.9.26"},
+        {"org.apache.felix", "org.apache.felix.log", "1.3.0"},
+        {"org.apache.felix", "org.apache.felix.metatype", "1.2.4"},
+        {"org.apache.felix", "org.apache.felix.eventadmin", "1.6.4"},
     };
 
     /** What the Keywarden bundles import, at the versions Kura 5.5/5.6 has, on both frameworks. */
     static final String[][] COMMON_BUNDLES = {
-        { "org.slf4j", "slf4j-api", "1.7.36" },
-        { "org.slf4j", "slf4j-simple", "1.7.36" },
-        { "org.bouncycastle", "bcprov-jdk18on", "1.78.1" },
-        { "org.bouncycastle", "bcutil-jdk18on", "1.78.1" },
-        { "org.bouncycastle", "bcpkix-jdk18on", "1.78.1" },
-        { "org.bitbucket.b_c", "jose4j", "0.9.6" },
-        { "com.google.code.gson", "gson", "2.9.0" },
-        { "dnsjava", "dnsjava", "3.6.3" },
+        {"org.slf4j", "slf4j-api", "1.7.36"},
+        {"org.slf4j", "slf4j-simple", "1.7.36"},
+        {"org.bouncycastle", "bcprov-jdk18on", "1.78.1"},
+        {"org.bouncycastle", "bcutil-jdk18on", "1.78.1"},
+        {"org.bouncycastle", "bcpkix-jdk18on", "1.78.1"},
+        {"org.bitbucket.b_c", "jose4j", "0.9.6"},
+        {"com.google.code.gson", "gson", "2.9.0"},
+        {"dnsjava", "dnsjava", "3.6.3"},
         // Kura's HTTP stack (Jetty 9.4.53.v20231009, javax.servlet 3.1.0), which the EST server imports
-        { "javax.servlet", "javax.servlet-api", "3.1.0" },
-        { "org.eclipse.jetty", "jetty-util", "9.4.53.v20231009" },
-        { "org.eclipse.jetty", "jetty-io", "9.4.53.v20231009" },
-        { "org.eclipse.jetty", "jetty-http", "9.4.53.v20231009" },
-        { "org.eclipse.jetty", "jetty-server", "9.4.53.v20231009" },
+        {"javax.servlet", "javax.servlet-api", "3.1.0"},
+        {"org.eclipse.jetty", "jetty-util", "9.4.53.v20231009"},
+        {"org.eclipse.jetty", "jetty-io", "9.4.53.v20231009"},
+        {"org.eclipse.jetty", "jetty-http", "9.4.53.v20231009"},
+        {"org.eclipse.jetty", "jetty-server", "9.4.53.v20231009"},
     };
 
     /** What Kura 5.4-5.6 has besides its API and the common bundles, and the Kura adapter imports: Gson 2.9.0. */
     static final String[][] KURA_EXTRA_BUNDLES = {
-        { "com.google.code.gson", "gson", "2.9.0" },
+        {"com.google.code.gson", "gson", "2.9.0"},
     };
 
-    private KeywardenOptions() {
-    }
+    private KeywardenOptions() {}
 
     /** The framework's platform bundles (Kura's versions on Equinox) without any of Keywarden's. */
     static List<Option> platform() {
@@ -89,7 +88,8 @@ final class KeywardenOptions {
         switch (framework) {
             case "equinox" -> add(options, EQUINOX_KURA_BUNDLES);
             case "felix" -> add(options, FELIX_CURRENT_BUNDLES);
-            default -> throw new IllegalStateException(ItProperties.FRAMEWORK + " must be equinox or felix: " + framework);
+            default ->
+                throw new IllegalStateException(ItProperties.FRAMEWORK + " must be equinox or felix: " + framework);
         }
         for (String[] c : COMMON_BUNDLES) {
             if (!List.of(artifactIds).contains(c[1])) {
@@ -176,7 +176,8 @@ final class KeywardenOptions {
     private static Option ourBundle(String property) {
         Path jar = Path.of(ItProperties.required(property));
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " does not exist: build the bundles first (mvn verify -pl itests -am)");
+            throw new IllegalStateException(
+                    jar + " does not exist: build the bundles first (mvn verify -pl itests -am)");
         }
         return bundle(jar.toUri().toString());
     }
@@ -184,11 +185,13 @@ final class KeywardenOptions {
     /** Fails unless exactly the expected framework is on the class path (the failsafe excludes decide that). */
     private static void checkFrameworkOnClassPath(String framework) {
         List<String> factories = new ArrayList<>();
-        ServiceLoader.load(FrameworkFactory.class).forEach(f -> factories.add(f.getClass().getName()));
+        ServiceLoader.load(FrameworkFactory.class)
+                .forEach(f -> factories.add(f.getClass().getName()));
         String expected = "equinox".equals(framework) ? "org.eclipse.osgi" : "org.apache.felix.framework";
         if (factories.size() != 1 || !factories.get(0).startsWith(expected)) {
-            throw new IllegalStateException("expected exactly one " + expected + " FrameworkFactory on the class path for "
-                    + ItProperties.FRAMEWORK + "=" + framework + ", found " + factories);
+            throw new IllegalStateException(
+                    "expected exactly one " + expected + " FrameworkFactory on the class path for "
+                            + ItProperties.FRAMEWORK + "=" + framework + ", found " + factories);
         }
     }
 }

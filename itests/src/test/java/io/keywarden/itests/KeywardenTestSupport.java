@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +25,13 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import javax.inject.Inject;
 
 import org.awaitility.Awaitility;
@@ -43,17 +44,15 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
 import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
-import org.osgi.service.cm.ConfigurationAdmin;
 
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
-import java.io.StringReader;
-import java.util.Properties;
 
 /**
  * The base of every Keywarden Pax Exam test: one shared set of options (see {@link KeywardenOptions}); the framework
@@ -100,11 +99,16 @@ public abstract class KeywardenTestSupport {
             if (configuration != null) {
                 configuration.delete();
                 configuration = null;
-                awaitTrue("GatewayEnrollmentService unregistered after its configuration was deleted", SERVICE_TIMEOUT,
+                awaitTrue(
+                        "GatewayEnrollmentService unregistered after its configuration was deleted",
+                        SERVICE_TIMEOUT,
                         () -> context.getServiceReference(GatewayEnrollmentService.class) == null);
-                // also when the configuration had been refused (nothing was registered): SCR must have taken the deletion
+                // also when the configuration had been refused (nothing was registered): SCR must have taken the
+                // deletion
                 // in before the next test's configuration of the same pid arrives, or it may ignore that one
-                awaitTrue("the ACME component let go of its deleted configuration", SERVICE_TIMEOUT,
+                awaitTrue(
+                        "the ACME component let go of its deleted configuration",
+                        SERVICE_TIMEOUT,
                         () -> componentConfigurations(ACME_BUNDLE, ACME_GATEWAY_COMPONENT) == 0);
             }
         } finally {
@@ -121,11 +125,15 @@ public abstract class KeywardenTestSupport {
     /** The class path decides the framework; make sure it is the one this execution claims, with its SCR. */
     private void assertRunningOnExpectedFramework() {
         boolean equinox = "equinox".equals(framework());
-        assertEquals("system bundle", equinox ? "org.eclipse.osgi" : "org.apache.felix.framework",
+        assertEquals(
+                "system bundle",
+                equinox ? "org.eclipse.osgi" : "org.apache.felix.framework",
                 context.getBundle(0).getSymbolicName());
         Bundle scr = bundle("org.apache.felix.scr");
         Version v = scr.getVersion();
-        assertEquals("Felix SCR version on " + framework(), equinox ? "2.1.16" : "2.2.12",
+        assertEquals(
+                "Felix SCR version on " + framework(),
+                equinox ? "2.1.16" : "2.2.12",
                 v.getMajor() + "." + v.getMinor() + "." + v.getMicro());
     }
 
@@ -202,7 +210,8 @@ public abstract class KeywardenTestSupport {
                 fail("gateway enrollment FAILED: " + s);
             }
             return s.getState() == EnrollmentState.ENROLLED && s.getNextAction().isPresent()
-                    ? gateway.getCertificate().orElse(null) : null;
+                    ? gateway.getCertificate().orElse(null)
+                    : null;
         });
     }
 
@@ -223,9 +232,13 @@ public abstract class KeywardenTestSupport {
      * Awaitility's poller thread carries the alias in its name, and tests count threads by name.
      */
     protected static <T> T await(String what, Duration timeout, Supplier<T> probe) {
-        return Awaitility.await(what).atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO)
-                .pollInterval(IterativePollInterval.iterative(d -> d.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL
-                        : d.multipliedBy(2), Duration.ofMillis(20)))
+        return Awaitility.await(what)
+                .atMost(timeout)
+                .pollInSameThread()
+                .pollDelay(Duration.ZERO)
+                .pollInterval(IterativePollInterval.iterative(
+                        d -> d.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : d.multipliedBy(2),
+                        Duration.ofMillis(20)))
                 .until(probe::get, v -> v != null && !Boolean.FALSE.equals(v));
     }
 
@@ -269,14 +282,17 @@ public abstract class KeywardenTestSupport {
     /** The SubjectPublicKeyInfo in the {@code PUBLIC KEY} block of a key file the gateway wrote. */
     protected static byte[] publicKeyInPem(Path file) throws IOException {
         String pem = Files.readString(file, StandardCharsets.US_ASCII);
-        Matcher m = Pattern.compile("-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----").matcher(pem);
+        Matcher m = Pattern.compile("-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----")
+                .matcher(pem);
         assertTrue(file + " holds no PUBLIC KEY block", m.find());
         return Base64.getMimeDecoder().decode(m.group(1));
     }
 
     protected static void assertOwnerOnly(Path file) throws IOException {
         assertTrue(file + " missing", Files.isRegularFile(file));
-        assertEquals(file + " permissions", PosixFilePermissions.toString(OWNER_READ_WRITE),
+        assertEquals(
+                file + " permissions",
+                PosixFilePermissions.toString(OWNER_READ_WRITE),
                 PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
 
@@ -298,7 +314,8 @@ public abstract class KeywardenTestSupport {
         Path accounts = dataDir.resolve("accounts");
         List<Path> files;
         try (Stream<Path> s = Files.walk(accounts)) {
-            files = s.filter(p -> p.getFileName().toString().equals("account.properties")).toList();
+            files = s.filter(p -> p.getFileName().toString().equals("account.properties"))
+                    .toList();
         }
         assertEquals("account.properties files under " + accounts, 1, files.size());
         Properties p = new Properties();

@@ -9,22 +9,27 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
 import org.eclipse.kura.certificate.enrollment.EnrollmentService;
 import org.eclipse.kura.cloudconnection.message.KuraMessage;
+import org.eclipse.kura.cloudconnection.publisher.CloudPublisher;
 import org.eclipse.kura.cloudconnection.request.RequestHandler;
 import org.eclipse.kura.cloudconnection.request.RequestHandlerContext;
 import org.eclipse.kura.cloudconnection.request.RequestHandlerRegistry;
-import org.eclipse.kura.cloudconnection.publisher.CloudPublisher;
 import org.eclipse.kura.configuration.ConfigurableComponent;
 import org.eclipse.kura.message.KuraPayload;
 import org.eclipse.kura.security.keystore.KeystoreService;
@@ -35,6 +40,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
@@ -51,12 +57,6 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.KeyCustody;
-import java.nio.file.Files;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.osgi.framework.InvalidSyntaxException;
 
 /**
  * The Kura adapter in a framework with Kura's API (the compat bundle) and hand-written Kura services registered as
@@ -107,8 +107,15 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         gatewayConfig.put("gateway.key.source", "external");
         applyConfig(gatewayConfig);
         register(KeystoreService.class, keystore, "TestKeystore");
-        configure("io.keywarden.kura.enrollment", Map.of("keystore.alias", ALIAS,
-                "KeystoreService.target", "(kura.service.pid=TestKeystore)", "key.type", "EC_P256"));
+        configure(
+                "io.keywarden.kura.enrollment",
+                Map.of(
+                        "keystore.alias",
+                        ALIAS,
+                        "KeystoreService.target",
+                        "(kura.service.pid=TestKeystore)",
+                        "key.type",
+                        "EC_P256"));
         return awaitService(EnrollmentService.class);
     }
 
@@ -129,8 +136,11 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         expectCode(KuraErrorCode.NOT_FOUND, enrollment::getClientCertificate);
 
         // gateway.key.source=external: the ACME bundle orders nothing for the gateway before Kura's CSR
-        awaitTrue("gateway PENDING, waiting for a CSR", SERVICE_TIMEOUT, () -> gateway.getStatus().getState()
-                == EnrollmentState.PENDING && gateway.getStatus().getLastError().orElse("").contains("waiting for a CSR"));
+        awaitTrue(
+                "gateway PENDING, waiting for a CSR",
+                SERVICE_TIMEOUT,
+                () -> gateway.getStatus().getState() == EnrollmentState.PENDING
+                        && gateway.getStatus().getLastError().orElse("").contains("waiting for a CSR"));
         Thread.sleep(1500);
         CertificateInventory inventory = awaitService(CertificateInventory.class);
         assertEquals(List.of(), inventory.getByDevice(name));
@@ -140,12 +150,16 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         // EXEC enroll from the cloud goes through Kura's EnrollmentService, so it enrolls Kura's key
         KuraFakes.Registry registry = new KuraFakes.Registry();
         register(RequestHandlerRegistry.class, registry, "cloud-enroll");
-        RequestHandler handler = await("KEYWARDEN-V1 registered", SERVICE_TIMEOUT,
-                () -> registry.handlers.get("KEYWARDEN-V1"));
+        RequestHandler handler =
+                await("KEYWARDEN-V1 registered", SERVICE_TIMEOUT, () -> registry.handlers.get("KEYWARDEN-V1"));
         KuraMessage enrolled = handler.doExec(context(), request("enroll"));
-        assertEquals("exactly one gateway certificate", 1, inventory.getByDevice(name).size());
+        assertEquals(
+                "exactly one gateway certificate",
+                1,
+                inventory.getByDevice(name).size());
         KeyStore.PrivateKeyEntry first = entry(keystore);
-        assertEquals(((X509Certificate) first.getCertificate()).getSerialNumber().toString(16),
+        assertEquals(
+                ((X509Certificate) first.getCertificate()).getSerialNumber().toString(16),
                 enrolled.getPayload().getMetric("serial"));
         X509Certificate leaf = (X509Certificate) first.getCertificate();
         CertificateRecord record = gateway.getCertificate().orElseThrow();
@@ -157,7 +171,9 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         assertChainVerifiesTo(List.of(chain), ca.root());
         assertTrue(enrollment.isEnrolled());
         assertEquals(leaf, enrollment.getClientCertificate());
-        assertEquals(chain.length - 1, enrollment.getCACertificates().getCertificates(null).size());
+        assertEquals(
+                chain.length - 1,
+                enrollment.getCACertificates().getCertificates(null).size());
         assertTrue(enrollment.getCACertificates().getCertificates(null).contains(chain[1]));
 
         // enroll again: nothing new is ordered
@@ -169,7 +185,8 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         KeyStore.PrivateKeyEntry renewed = entry(keystore);
         X509Certificate renewedLeaf = (X509Certificate) renewed.getCertificate();
         assertNotEquals(leaf.getSerialNumber(), renewedLeaf.getSerialNumber());
-        assertArrayEquals(leaf.getPublicKey().getEncoded(), renewedLeaf.getPublicKey().getEncoded());
+        assertArrayEquals(
+                leaf.getPublicKey().getEncoded(), renewedLeaf.getPublicKey().getEncoded());
         assertEquals(renewed.getPrivateKey(), first.getPrivateKey());
         assertEquals("Valid", ca.certStatus(renewedLeaf.getSerialNumber().toString(16)));
 
@@ -177,7 +194,8 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         enrollment.rekey();
         KeyStore.PrivateKeyEntry rekeyed = entry(keystore);
         X509Certificate rekeyedLeaf = (X509Certificate) rekeyed.getCertificate();
-        assertFalse(Arrays.equals(leaf.getPublicKey().getEncoded(), rekeyedLeaf.getPublicKey().getEncoded()));
+        assertFalse(Arrays.equals(
+                leaf.getPublicKey().getEncoded(), rekeyedLeaf.getPublicKey().getEncoded()));
         assertEquals(gateway.getCertificate().orElseThrow().getCertificate(), rekeyedLeaf);
         assertTrue(enrollment.isEnrolled());
 
@@ -186,7 +204,8 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         X509Certificate rolled = enrollment.getClientCertificate() instanceof X509Certificate x ? x : null;
         assertNotNull(rolled);
         assertNotEquals(rekeyedLeaf.getSerialNumber(), rolled.getSerialNumber());
-        assertArrayEquals(rekeyedLeaf.getPublicKey().getEncoded(), rolled.getPublicKey().getEncoded());
+        assertArrayEquals(
+                rekeyedLeaf.getPublicKey().getEncoded(), rolled.getPublicKey().getEncoded());
     }
 
     @Test
@@ -194,7 +213,10 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         String name = "gw-kura-err." + framework() + ".keywarden.example";
         FakeKuraKeystore keystore = new FakeKuraKeystore(context, "TestKeystore");
         EnrollmentService enrollment = startEnrollment(name, keystore);
-        expectCode(KuraErrorCode.NOT_FOUND, () -> { enrollment.renew(); return null; });
+        expectCode(KuraErrorCode.NOT_FOUND, () -> {
+            enrollment.renew();
+            return null;
+        });
         expectCode(KuraErrorCode.NOT_FOUND, enrollment::getCACertificates);
     }
 
@@ -223,12 +245,14 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         reader.addLogListener(listener);
         CountDownLatch lastEvent = new CountDownLatch(1);
         String other = "io.keywarden.it.other." + System.nanoTime();
-        ServiceRegistration<ConfigurationListener> mine = context.registerService(ConfigurationListener.class,
+        ServiceRegistration<ConfigurationListener> mine = context.registerService(
+                ConfigurationListener.class,
                 e -> {
                     if (e.getPid().equals(other) && e.getType() == ConfigurationEvent.CM_DELETED) {
                         lastEvent.countDown();
                     }
-                }, null);
+                },
+                null);
         try {
             Configuration c = configAdmin.getConfiguration(other, "?");
             c.update(new Hashtable<>(Map.of("some.property", "value")));
@@ -238,8 +262,12 @@ public class KuraAdapterIT extends KeywardenTestSupport {
             // WARN: the log service's default level drops INFO entries
             context.getService(logRef).getLogger(KuraAdapterIT.class).warn(markerText);
             assertTrue("the marker log entry arrived", marker.await(30, TimeUnit.SECONDS));
-            assertEquals("ERRORs logged while other components' configurations changed", List.of(),
-                    errors.stream().map(e -> e.getMessage() + " " + e.getException()).toList());
+            assertEquals(
+                    "ERRORs logged while other components' configurations changed",
+                    List.of(),
+                    errors.stream()
+                            .map(e -> e.getMessage() + " " + e.getException())
+                            .toList());
         } finally {
             mine.unregister();
             reader.removeLogListener(listener);
@@ -257,7 +285,9 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         FakeKuraKeystore keystore = new FakeKuraKeystore(context, "TestKeystore");
         X509Certificate root = ca.root();
         keystore.setEntry(ALIAS.toUpperCase(Locale.ROOT), new KeyStore.TrustedCertificateEntry(root));
-        assertEquals("Kura's keystore keeps aliases in lower case", List.of(ALIAS.toLowerCase(Locale.ROOT)),
+        assertEquals(
+                "Kura's keystore keeps aliases in lower case",
+                List.of(ALIAS.toLowerCase(Locale.ROOT)),
                 keystore.getAliases());
         assertEquals(1, keystore.changedEvents.get());
         EnrollmentService enrollment = startEnrollment(name, keystore);
@@ -266,13 +296,22 @@ public class KuraAdapterIT extends KeywardenTestSupport {
             fail("enroll() over a trusted certificate");
         } catch (KuraException e) {
             assertEquals(KuraErrorCode.BAD_REQUEST, e.getCode());
-            assertTrue(e.getMessage(), e.getMessage().contains("holds a trusted certificate")
-                    && e.getMessage().contains("keystore.alias"));
+            assertTrue(
+                    e.getMessage(),
+                    e.getMessage().contains("holds a trusted certificate")
+                            && e.getMessage().contains("keystore.alias"));
         }
-        expectCode(KuraErrorCode.BAD_REQUEST, () -> { enrollment.rekey(); return null; });
+        expectCode(KuraErrorCode.BAD_REQUEST, () -> {
+            enrollment.rekey();
+            return null;
+        });
         KeyStore.Entry kept = keystore.getEntry(ALIAS);
-        assertTrue("the trusted certificate is still there: " + kept, kept instanceof KeyStore.TrustedCertificateEntry
-                && ((KeyStore.TrustedCertificateEntry) kept).getTrustedCertificate().equals(root));
+        assertTrue(
+                "the trusted certificate is still there: " + kept,
+                kept instanceof KeyStore.TrustedCertificateEntry
+                        && ((KeyStore.TrustedCertificateEntry) kept)
+                                .getTrustedCertificate()
+                                .equals(root));
         assertEquals("no further change to the keystore", 1, keystore.changedEvents.get());
         assertEquals(List.of(), awaitService(CertificateInventory.class).getByDevice(name));
         try {
@@ -296,9 +335,14 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         applyConfig(gatewayConfig(ca, name));
         CertificateRecord record = awaitGatewayEnrolled(awaitGatewayService());
 
-        KuraMessage m = await("ENROLLED published", ENROLL_TIMEOUT, () -> chosen.published.stream()
-                .filter(x -> "io/keywarden/enrollment/ENROLLED".equals(x.getPayload().getMetric("topic")))
-                .findFirst().orElse(null));
+        KuraMessage m = await(
+                "ENROLLED published",
+                ENROLL_TIMEOUT,
+                () -> chosen.published.stream()
+                        .filter(x -> "io/keywarden/enrollment/ENROLLED"
+                                .equals(x.getPayload().getMetric("topic")))
+                        .findFirst()
+                        .orElse(null));
         assertEquals(name, m.getPayload().getMetric("device.id"));
         assertEquals(record.getSerial(), m.getPayload().getMetric("serial"));
         assertEquals("ENROLLED", m.getProperties().get("event"));
@@ -311,7 +355,9 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         KuraFakes.Registry second = new KuraFakes.Registry();
         register(RequestHandlerRegistry.class, first, "cloud-1");
         register(RequestHandlerRegistry.class, second, "cloud-2");
-        RequestHandler handler = await("KEYWARDEN-V1 on both registries", SERVICE_TIMEOUT,
+        RequestHandler handler = await(
+                "KEYWARDEN-V1 on both registries",
+                SERVICE_TIMEOUT,
                 () -> second.handlers.get("KEYWARDEN-V1") != null ? first.handlers.get("KEYWARDEN-V1") : null);
 
         String name = "gw-kura-rh." + framework() + ".keywarden.example";
@@ -321,8 +367,8 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         KuraMessage status = handler.doGet(context(), request("status"));
         assertEquals(name, status.getPayload().getMetric("gateway.id"));
         assertEquals("ENROLLED", status.getPayload().getMetric("state"));
-        String certs = new String(handler.doGet(context(), request("certificates")).getPayload().getBody(),
-                StandardCharsets.UTF_8);
+        String certs = new String(
+                handler.doGet(context(), request("certificates")).getPayload().getBody(), StandardCharsets.UTF_8);
         assertTrue(certs, certs.contains("\"serial\":\"" + record.getSerial() + "\""));
 
         KuraMessage renewed = handler.doExec(context(), request("renew"));
@@ -351,13 +397,16 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         } finally {
             sensor.delete();
         }
-        awaitTrue("sensor instance removed from the console", SERVICE_TIMEOUT, () -> !configurable("sensor-from-console"));
+        awaitTrue(
+                "sensor instance removed from the console",
+                SERVICE_TIMEOUT,
+                () -> !configurable("sensor-from-console"));
     }
 
     private boolean configurable(String kuraPid) {
         try {
-            for (ServiceReference<ConfigurableComponent> r : context.getServiceReferences(ConfigurableComponent.class,
-                    "(kura.service.pid=" + kuraPid + ")")) {
+            for (ServiceReference<ConfigurableComponent> r :
+                    context.getServiceReferences(ConfigurableComponent.class, "(kura.service.pid=" + kuraPid + ")")) {
                 if (r.getProperty("service.pid") != null) {
                     return true;
                 }

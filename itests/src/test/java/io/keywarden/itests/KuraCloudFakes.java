@@ -36,8 +36,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  */
 final class KuraCloudFakes {
 
-    private KuraCloudFakes() {
-    }
+    private KuraCloudFakes() {}
 
     /** The connection (Kura: the CloudEndpoint with its DataService and MqttDataTransport). */
     static final class Endpoint implements AutoCloseable {
@@ -113,7 +112,9 @@ final class KuraCloudFakes {
         }
 
         void register(String filter, CloudSubscriberListener listener) {
-            subscriptions.computeIfAbsent(filter, f -> new CopyOnWriteArraySet<>()).add(listener);
+            subscriptions
+                    .computeIfAbsent(filter, f -> new CopyOnWriteArraySet<>())
+                    .add(listener);
             if (client.isConnected()) {
                 subscribe(filter);
             }
@@ -165,8 +166,8 @@ final class KuraCloudFakes {
             if (body == null) {
                 throw new KuraException(KuraErrorCode.INVALID_PARAMETER, "missing message body");
             }
-            return endpoint.publish(topic, body, 1, true,
-                    id -> deliveryListeners.forEach(l -> l.onMessageConfirmed(id)));
+            return endpoint.publish(
+                    topic, body, 1, true, id -> deliveryListeners.forEach(l -> l.onMessageConfirmed(id)));
         }
 
         @Override

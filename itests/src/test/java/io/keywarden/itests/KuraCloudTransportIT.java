@@ -4,6 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +45,7 @@ import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
@@ -54,9 +57,6 @@ import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.fleet.transport.FleetTransport;
 import io.keywarden.api.revocation.DenyList;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import org.osgi.framework.InvalidSyntaxException;
 
 /**
  * A gateway whose fleet messages go only through Kura's cloud connection: its fleet configuration names no broker
@@ -119,25 +119,35 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
         MqttClient authoritySide = connect("authority");
         BlockingQueue<String> inventories = new LinkedBlockingQueue<>();
         BlockingQueue<String> escrows = new LinkedBlockingQueue<>();
-        authoritySide.subscribe("keywarden/" + fleet + "/inventory/+", 1,
+        authoritySide.subscribe(
+                "keywarden/" + fleet + "/inventory/+",
+                1,
                 (t, m) -> inventories.add(t + " " + new String(m.getPayload(), StandardCharsets.US_ASCII)));
-        authoritySide.subscribe("keywarden/" + fleet + "/escrow/+", 1,
+        authoritySide.subscribe(
+                "keywarden/" + fleet + "/escrow/+",
+                1,
                 (t, m) -> escrows.add(t + " " + new String(m.getPayload(), StandardCharsets.US_ASCII)));
 
         // Kura's cloud connection, chosen in the adapter's configuration by kura.service.pid as in the console
         endpoint = new KuraCloudFakes.Endpoint(System.getProperty(TestBroker.MQTT_URL), "kura-gw-" + System.nanoTime());
         endpoint.connect();
-        KuraCloudFakes.Publisher inventoryPublisher = new KuraCloudFakes.Publisher(endpoint,
-                "keywarden/" + fleet + "/inventory/" + gw);
+        KuraCloudFakes.Publisher inventoryPublisher =
+                new KuraCloudFakes.Publisher(endpoint, "keywarden/" + fleet + "/inventory/" + gw);
         register(CloudPublisher.class, inventoryPublisher, "keywarden-inventory");
-        register(CloudPublisher.class, new KuraCloudFakes.Publisher(endpoint, "keywarden/" + fleet + "/escrow/" + gw),
+        register(
+                CloudPublisher.class,
+                new KuraCloudFakes.Publisher(endpoint, "keywarden/" + fleet + "/escrow/" + gw),
                 "keywarden-escrow");
-        register(CloudSubscriber.class, new KuraCloudFakes.Subscriber(endpoint,
-                "keywarden/" + fleet + "/revocation-notices/+"), "keywarden-notices");
-        configure("io.keywarden.kura.fleet", Map.of(
-                "CloudPublisher.target", "(kura.service.pid=keywarden-inventory)",
-                "EscrowCloudPublisher.target", "(kura.service.pid=keywarden-escrow)",
-                "CloudSubscriber.target", "(kura.service.pid=keywarden-notices)"));
+        register(
+                CloudSubscriber.class,
+                new KuraCloudFakes.Subscriber(endpoint, "keywarden/" + fleet + "/revocation-notices/+"),
+                "keywarden-notices");
+        configure(
+                "io.keywarden.kura.fleet",
+                Map.of(
+                        "CloudPublisher.target", "(kura.service.pid=keywarden-inventory)",
+                        "EscrowCloudPublisher.target", "(kura.service.pid=keywarden-escrow)",
+                        "CloudSubscriber.target", "(kura.service.pid=keywarden-notices)"));
         awaitService(FleetTransport.class);
 
         // the gateway: ACME with escrow, and a fleet configuration without any broker setting
@@ -146,9 +156,21 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
         acme.put("escrow.deposit.dir", deposits.toString());
         applyConfig(acme);
         Path fleetData = dataDir.resolve("fleet");
-        configure("io.keywarden.fleet", Map.of("fleet.id", fleet, "authority.id", AUTHORITY,
-                "authority.public.key", pem("PUBLIC KEY", authority.getPublic().getEncoded()),
-                "inventory.publish", true, "escrow.deposit.dir", deposits.toString(), "data.dir", fleetData.toString()));
+        configure(
+                "io.keywarden.fleet",
+                Map.of(
+                        "fleet.id",
+                        fleet,
+                        "authority.id",
+                        AUTHORITY,
+                        "authority.public.key",
+                        pem("PUBLIC KEY", authority.getPublic().getEncoded()),
+                        "inventory.publish",
+                        true,
+                        "escrow.deposit.dir",
+                        deposits.toString(),
+                        "data.dir",
+                        fleetData.toString()));
         DenyList notices = awaitNoticeDenyList();
         GatewayEnrollmentService gateway = awaitGatewayService();
         X509Certificate cert = awaitGatewayEnrolled(gateway).getCertificate();
@@ -159,22 +181,31 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
         Map<String, Object> deposit = awaitSigned(escrows, "keywarden/" + fleet + "/escrow/" + gw, cert);
         assertTrue("the escrow message carries the deposit", deposit.get("deposit") instanceof String);
         // Kura confirmed both: nothing is left in the outbox
-        awaitTrue("the inventory outbox empties on Kura's delivery confirmations", WAIT,
+        awaitTrue(
+                "the inventory outbox empties on Kura's delivery confirmations",
+                WAIT,
                 () -> outbox(fleetData.resolve("inventory-outbox")).isEmpty());
 
         // in: the authority's notice reaches the gateway through the CloudSubscriber and is applied
         assertFalse(notices.isDenied("a1b2c3"));
-        authoritySide.publish("keywarden/" + fleet + "/revocation-notices/t-kura", sign(authority.getPrivate(),
-                notice("t-kura", List.of("a1b2c3"))), 1, true);
+        authoritySide.publish(
+                "keywarden/" + fleet + "/revocation-notices/t-kura",
+                sign(authority.getPrivate(), notice("t-kura", List.of("a1b2c3"))),
+                1,
+                true);
         awaitTrue("the notice denies the serial", WAIT, () -> notices.isDenied("a1b2c3"));
         assertEquals(Set.of("a1b2c3"), notices.getDeniedSerials());
 
         // a notice signed by another key comes through the same way and is rejected: it denies nothing
-        authoritySide.publish("keywarden/" + fleet + "/revocation-notices/t-forged", sign(ecKeyPair().getPrivate(),
-                notice("t-forged", List.of("dd"))), 1, true);
+        authoritySide.publish(
+                "keywarden/" + fleet + "/revocation-notices/t-forged",
+                sign(ecKeyPair().getPrivate(), notice("t-forged", List.of("dd"))),
+                1,
+                true);
         Event rejected = fleetEvents.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue("a NOTICE_REJECTED event", rejected != null);
-        assertEquals("keywarden/" + fleet + "/revocation-notices/t-forged",
+        assertEquals(
+                "keywarden/" + fleet + "/revocation-notices/t-forged",
                 rejected.getProperty(FleetEvents.PROPERTY_MQTT_TOPIC));
         assertFalse(notices.isDenied("dd"));
     }
@@ -198,7 +229,9 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
         return await("the notices' DenyList", SERVICE_TIMEOUT, () -> {
             try {
                 Collection<ServiceReference<DenyList>> refs = context.getServiceReferences(DenyList.class, filter);
-                return refs.isEmpty() ? null : context.getService(refs.iterator().next());
+                return refs.isEmpty()
+                        ? null
+                        : context.getService(refs.iterator().next());
             } catch (InvalidSyntaxException e) {
                 throw new IllegalStateException(e);
             }
@@ -236,8 +269,8 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
     }
 
     private MqttClient connect(String name) throws Exception {
-        MqttClient c = new MqttClient(System.getProperty(TestBroker.MQTT_URL), name + "-" + System.nanoTime(),
-                new MemoryPersistence());
+        MqttClient c = new MqttClient(
+                System.getProperty(TestBroker.MQTT_URL), name + "-" + System.nanoTime(), new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         c.connect(o);
@@ -273,7 +306,7 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }

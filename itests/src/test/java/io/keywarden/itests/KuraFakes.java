@@ -21,8 +21,7 @@ import org.eclipse.kura.cloudconnection.request.RequestHandlerRegistry;
  */
 final class KuraFakes {
 
-    private KuraFakes() {
-    }
+    private KuraFakes() {}
 
     /** Records every message; never connected to anything. */
     static final class Publisher implements CloudPublisher {
@@ -34,10 +33,17 @@ final class KuraFakes {
             return String.valueOf(published.size());
         }
 
-        @Override public void registerCloudConnectionListener(CloudConnectionListener l) { }
-        @Override public void unregisterCloudConnectionListener(CloudConnectionListener l) { }
-        @Override public void registerCloudDeliveryListener(CloudDeliveryListener l) { }
-        @Override public void unregisterCloudDeliveryListener(CloudDeliveryListener l) { }
+        @Override
+        public void registerCloudConnectionListener(CloudConnectionListener l) {}
+
+        @Override
+        public void unregisterCloudConnectionListener(CloudConnectionListener l) {}
+
+        @Override
+        public void registerCloudDeliveryListener(CloudDeliveryListener l) {}
+
+        @Override
+        public void unregisterCloudDeliveryListener(CloudDeliveryListener l) {}
     }
 
     /** Keeps the handlers registered with it, as a cloud connection's registry would route to them. */

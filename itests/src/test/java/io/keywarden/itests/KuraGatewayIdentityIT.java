@@ -11,6 +11,7 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,6 @@ import io.keywarden.testing.sensors.ChannelClient;
 import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.SensorKeys;
 import io.keywarden.testing.sensors.SimulatedSensor;
-import java.util.Arrays;
 
 /**
  * On Kura the gateway key lives in Kura's keystore (gateway.key.source=external, Keywarden's EnrollmentService
@@ -105,11 +105,28 @@ public class KuraGatewayIdentityIT extends MonitorTestSupport {
         Hashtable<String, Object> kp = new Hashtable<>();
         kp.put("kura.service.pid", "TestKeystore");
         keystoreRegistration = context.registerService(KeystoreService.class, keystore, kp);
-        configure("io.keywarden.kura.enrollment", Map.of("keystore.alias", ALIAS,
-                "KeystoreService.target", "(kura.service.pid=TestKeystore)", "key.type", "EC_P256"));
-        configure("io.keywarden.fleet", Map.of("mqtt.broker.url", System.getProperty(TestBroker.MQTT_URL),
-                "fleet.id", fleetId, "notices.apply", false, "inventory.publish", true,
-                "data.dir", dataDir.resolve("fleet").toString()));
+        configure(
+                "io.keywarden.kura.enrollment",
+                Map.of(
+                        "keystore.alias",
+                        ALIAS,
+                        "KeystoreService.target",
+                        "(kura.service.pid=TestKeystore)",
+                        "key.type",
+                        "EC_P256"));
+        configure(
+                "io.keywarden.fleet",
+                Map.of(
+                        "mqtt.broker.url",
+                        System.getProperty(TestBroker.MQTT_URL),
+                        "fleet.id",
+                        fleetId,
+                        "notices.apply",
+                        false,
+                        "inventory.publish",
+                        true,
+                        "data.dir",
+                        dataDir.resolve("fleet").toString()));
         EnrollmentService enrollment = awaitService(EnrollmentService.class);
         GatewayEnrollmentService gateway = awaitGatewayService();
         // the channel is up before the gateway has a certificate, as on a Kura that starts Keywarden before enrolling
@@ -121,17 +138,24 @@ public class KuraGatewayIdentityIT extends MonitorTestSupport {
         KeyStore.PrivateKeyEntry kura = (KeyStore.PrivateKeyEntry) keystore.getEntry(ALIAS);
         X509Certificate gatewayCert = (X509Certificate) kura.getCertificate();
         assertEquals(gateway.getCertificate().orElseThrow().getCertificate(), gatewayCert);
-        KeyStore.PrivateKeyEntry identity = await("the keystore's key as the gateway's TLS identity", WAIT,
+        KeyStore.PrivateKeyEntry identity = await(
+                "the keystore's key as the gateway's TLS identity",
+                WAIT,
                 () -> gateway.getTlsIdentity().orElse(null));
         assertEquals(gatewayCert, identity.getCertificate());
-        assertArrayEquals(kura.getPrivateKey().getEncoded(), identity.getPrivateKey().getEncoded());
+        assertArrayEquals(
+                kura.getPrivateKey().getEncoded(), identity.getPrivateKey().getEncoded());
 
         // a sensor enrolled with its own CSR reports over mutual TLS; the channel shows it the keystore's certificate
         String sensorId = "sensor-1";
         String dns = sensorId + "." + gw;
         KeyPair sensorKey = SensorKeys.newKey();
-        CertificateRecord sensorRecord = awaitSensorService().enroll(SensorEnrollmentRequest.builder(sensorId)
-                .dnsName(dns).csrPem(SensorKeys.csrPem(sensorKey, List.of(dns))).build()).toCompletableFuture()
+        CertificateRecord sensorRecord = awaitSensorService()
+                .enroll(SensorEnrollmentRequest.builder(sensorId)
+                        .dnsName(dns)
+                        .csrPem(SensorKeys.csrPem(sensorKey, List.of(dns)))
+                        .build())
+                .toCompletableFuture()
                 .get(ENROLL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         try (SimulatedSensor sensor = sensor(sensorId, sensorKey, sensorRecord, monitor)) {
             ChannelClient.Result r = sensor.report();
@@ -145,28 +169,37 @@ public class KuraGatewayIdentityIT extends MonitorTestSupport {
 
         // rekey in Kura: the channel and the next inventory move to the new key and certificate
         enrollment.rekey();
-        X509Certificate rekeyed = (X509Certificate) ((KeyStore.PrivateKeyEntry) keystore.getEntry(ALIAS)).getCertificate();
-        assertFalse(Arrays.equals(gatewayCert.getPublicKey().getEncoded(),
-                rekeyed.getPublicKey().getEncoded()));
+        X509Certificate rekeyed =
+                (X509Certificate) ((KeyStore.PrivateKeyEntry) keystore.getEntry(ALIAS)).getCertificate();
+        assertFalse(Arrays.equals(
+                gatewayCert.getPublicKey().getEncoded(), rekeyed.getPublicKey().getEncoded()));
         await("the channel presents the rekeyed certificate", WAIT, () -> {
             // a fresh client each time: a resumed TLS session would show the certificate of its first handshake
             try (SimulatedSensor s = sensor(sensorId, sensorKey, sensorRecord, monitor)) {
                 ChannelClient.Result r = s.report();
-                return r.status() == 202 && rekeyed.equals(s.client().serverCertificate().orElse(null)) ? r : null;
+                return r.status() == 202
+                                && rekeyed.equals(s.client().serverCertificate().orElse(null))
+                        ? r
+                        : null;
             }
         });
         awaitInventorySignedBy(inventories, rekeyed, sensorRecord.getSerial());
     }
 
     private SimulatedSensor sensor(String id, KeyPair key, CertificateRecord record, DeviceMonitor monitor) {
-        return new SimulatedSensor(id, key, record.getChain(), Profile.WELL_BEHAVED,
-                monitor.getChannelAddress().orElseThrow(), List.of(ca.root()));
+        return new SimulatedSensor(
+                id,
+                key,
+                record.getChain(),
+                Profile.WELL_BEHAVED,
+                monitor.getChannelAddress().orElseThrow(),
+                List.of(ca.root()));
     }
 
     private BlockingQueue<String> subscribe(String topic) throws Exception {
         BlockingQueue<String> q = new LinkedBlockingQueue<>();
-        MqttClient c = new MqttClient(System.getProperty(TestBroker.MQTT_URL), "kura-identity-" + System.nanoTime(),
-                new MemoryPersistence());
+        MqttClient c = new MqttClient(
+                System.getProperty(TestBroker.MQTT_URL), "kura-identity-" + System.nanoTime(), new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         c.connect(o);
@@ -176,8 +209,8 @@ public class KuraGatewayIdentityIT extends MonitorTestSupport {
     }
 
     /** The first inventory signed with {@code signer}'s key, carrying it as x5c and listing {@code serial}. */
-    private static Map<String, Object> awaitInventorySignedBy(BlockingQueue<String> inventories, X509Certificate signer,
-            String serial) throws Exception {
+    private static Map<String, Object> awaitInventorySignedBy(
+            BlockingQueue<String> inventories, X509Certificate signer, String serial) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         List<String> seen = new ArrayList<>();
         while (System.nanoTime() < deadline) {
@@ -194,7 +227,8 @@ public class KuraGatewayIdentityIT extends MonitorTestSupport {
                 return JsonUtil.parseJson(jws.getPayload());
             }
         }
-        throw new AssertionError("no inventory signed by " + signer.getSerialNumber().toString(16) + " listing "
-                + serial + " within " + WAIT.toSeconds() + " s; signers seen: " + seen);
+        throw new AssertionError(
+                "no inventory signed by " + signer.getSerialNumber().toString(16) + " listing " + serial + " within "
+                        + WAIT.toSeconds() + " s; signers seen: " + seen);
     }
 }

@@ -4,13 +4,13 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Hashtable;
 import java.util.Map;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import org.eclipse.kura.KuraErrorCode;
+import org.eclipse.kura.KuraException;
 import org.eclipse.kura.cloudconnection.message.KuraMessage;
 import org.eclipse.kura.cloudconnection.request.RequestHandler;
 import org.eclipse.kura.cloudconnection.request.RequestHandlerContext;
@@ -25,15 +25,16 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceRegistration;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.revocation.RevocationReason;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
-import java.time.Duration;
-import java.time.Instant;
-import org.eclipse.kura.KuraException;
 
 /**
  * Revocation from the cloud through KEYWARDEN-V1 (EXEC revoke), with the real revocation bundle and a real Pebble: a
@@ -67,8 +68,8 @@ public class KuraRemoteRevocationIT extends RevocationTestSupport {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("kura.service.pid", "cloud-1");
         registration = context.registerService(RequestHandlerRegistry.class, registry, props);
-        RequestHandler handler = await("KEYWARDEN-V1 registered", SERVICE_TIMEOUT,
-                () -> registry.handlers.get("KEYWARDEN-V1"));
+        RequestHandler handler =
+                await("KEYWARDEN-V1 registered", SERVICE_TIMEOUT, () -> registry.handlers.get("KEYWARDEN-V1"));
         // the handler binds the revocation service dynamically: wait until it answers with it
         await("KEYWARDEN-V1 bound to the revocation service", SERVICE_TIMEOUT, () -> {
             try {
@@ -80,9 +81,14 @@ public class KuraRemoteRevocationIT extends RevocationTestSupport {
         service = awaitService(RevocationService.class);
 
         // signed by the operator's name with another party's key: refused, the sensor stays valid
-        String forged = sign(OPERATOR, keys.get(DEVICE), RevocationTarget.device("sensor-1"),
-                RevocationReason.KEY_COMPROMISE, Instant.now());
-        KuraAdapterIT.expectCode(KuraErrorCode.SECURITY_EXCEPTION, () -> handler.doExec(context(), revoke(forged, true)));
+        String forged = sign(
+                OPERATOR,
+                keys.get(DEVICE),
+                RevocationTarget.device("sensor-1"),
+                RevocationReason.KEY_COMPROMISE,
+                Instant.now());
+        KuraAdapterIT.expectCode(
+                KuraErrorCode.SECURITY_EXCEPTION, () -> handler.doExec(context(), revoke(forged, true)));
         assertEquals("Valid", ca.certStatus(certs.get("sensor-1").getSerial()));
         RevocationTicket refused = service.getTickets().get(0);
         assertEquals(TicketState.REFUSED, refused.getState());
@@ -91,25 +97,31 @@ public class KuraRemoteRevocationIT extends RevocationTestSupport {
         String good = sign(OPERATOR, RevocationTarget.device("sensor-1"), RevocationReason.KEY_COMPROMISE);
         KuraMessage reply = handler.doExec(context(), revoke(good, false));
         String ticketId = (String) reply.getPayload().getMetric("ticket.id");
-        RevocationTicket settled = awaitSettled(service, service.getTicket(ticketId).orElseThrow());
+        RevocationTicket settled =
+                awaitSettled(service, service.getTicket(ticketId).orElseThrow());
         assertEquals(TicketState.REVOKED, settled.getState());
         assertRevokedAt(ca, certs.get("sensor-1").getSerial(), RevocationReason.KEY_COMPROMISE);
         assertEquals("Valid", ca.certStatus(certs.get("sensor-2").getSerial()));
 
         // GET tickets shows both, the refusal with its reason
-        String tickets = new String(handler.doGet(context(), request("tickets")).getPayload().getBody(),
-                StandardCharsets.UTF_8);
+        String tickets = new String(
+                handler.doGet(context(), request("tickets")).getPayload().getBody(), StandardCharsets.UTF_8);
         assertTrue(tickets, tickets.contains("\"ticket.id\":\"" + ticketId + "\""));
         assertTrue(tickets, tickets.contains("\"refusal\":\"BAD_SIGNATURE\""));
 
         // GET certificates shows sensor-1's certificate REVOKED, sensor-2's still CURRENT
         String revokedEntry = certs.get("sensor-1").getSerial();
         String certificates = awaitTrueThen("sensor-1 REVOKED in GET certificates", () -> {
-            String body = new String(handler.doGet(context(), request("certificates")).getPayload().getBody(),
+            String body = new String(
+                    handler.doGet(context(), request("certificates"))
+                            .getPayload()
+                            .getBody(),
                     StandardCharsets.UTF_8);
             return statusOf(body, revokedEntry).equals("REVOKED") ? body : null;
         });
-        assertEquals(certificates, "CURRENT",
+        assertEquals(
+                certificates,
+                "CURRENT",
                 statusOf(certificates, certs.get("sensor-2").getSerial()));
     }
 

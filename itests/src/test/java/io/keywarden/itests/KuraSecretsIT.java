@@ -71,12 +71,15 @@ public class KuraSecretsIT extends KeywardenTestSupport {
         applyConfig(config);
 
         // the ACME component is active with this configuration, but waits: no decoder, so no services, no account
-        awaitTrue("ACME component active with the encrypted configuration", SERVICE_TIMEOUT,
+        awaitTrue(
+                "ACME component active with the encrypted configuration",
+                SERVICE_TIMEOUT,
                 () -> acmeComponentState() == ComponentConfigurationDTO.ACTIVE);
         assertFalse("no SecretDecoder without Kura's CryptoService", isRegistered(SecretDecoder.class));
         assertFalse("enrollment waits for the decoder", isRegistered(GatewayEnrollmentService.class));
 
-        Hashtable<String, Object> p = new Hashtable<>(Map.of("kura.service.pid", "org.eclipse.kura.crypto.CryptoService"));
+        Hashtable<String, Object> p =
+                new Hashtable<>(Map.of("kura.service.pid", "org.eclipse.kura.crypto.CryptoService"));
         cryptoRegistration = context.registerService(CryptoService.class, crypto, p);
         awaitService(SecretDecoder.class);
         GatewayEnrollmentService gateway = awaitGatewayService();
@@ -90,7 +93,8 @@ public class KuraSecretsIT extends KeywardenTestSupport {
         broken.put("acme.eab.kid", ItProperties.EAB_KID);
         broken.put("acme.eab.hmac.key", "AAAAAAAAAAAAAAAA-AAAAAAAAAAAAAAAAAAAAAA==");
         applyConfig(broken);
-        Event invalid = events.await(EnrollmentEvents.TOPIC_CONFIG_INVALID,
+        Event invalid = events.await(
+                EnrollmentEvents.TOPIC_CONFIG_INVALID,
                 e -> "acme.eab.hmac.key".equals(e.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PROPERTY)),
                 Duration.ofSeconds(20));
         String error = String.valueOf(invalid.getProperty(EnrollmentEvents.PROPERTY_ERROR));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,6 @@ import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.Reports;
 import io.keywarden.testing.sensors.SensorKeys;
 import io.keywarden.testing.sensors.SimulatedSensor;
-import java.util.Locale;
 
 /**
  * What the monitor tests share: a gateway enrolled at a real Pebble, simulated sensors that hold their own keys and
@@ -70,7 +70,10 @@ public abstract class MonitorTestSupport extends KeywardenTestSupport {
         c.update(p);
         configs.add(c);
         DeviceMonitor monitor = awaitService(DeviceMonitor.class);
-        await("the sensor channel listening", SERVICE_TIMEOUT, () -> monitor.getChannelAddress().orElse(null));
+        await(
+                "the sensor channel listening",
+                SERVICE_TIMEOUT,
+                () -> monitor.getChannelAddress().orElse(null));
         return monitor;
     }
 
@@ -97,8 +100,8 @@ public abstract class MonitorTestSupport extends KeywardenTestSupport {
     }
 
     /** Enrolls one sensor per profile with its own key and CSR; the sensors' ids are {@code <profile>-<n>}. */
-    protected Map<String, SimulatedSensor> sensors(String gatewayName, DeviceMonitor monitor, CaControl ca,
-            Profile... profiles) throws Exception {
+    protected Map<String, SimulatedSensor> sensors(
+            String gatewayName, DeviceMonitor monitor, CaControl ca, Profile... profiles) throws Exception {
         SensorEnrollmentService service = awaitSensorService();
         Map<String, KeyPair> keys = new LinkedHashMap<>();
         Map<String, CompletableFuture<CertificateRecord>> pending = new LinkedHashMap<>();
@@ -108,16 +111,21 @@ public abstract class MonitorTestSupport extends KeywardenTestSupport {
             String dns = id + "." + gatewayName;
             KeyPair key = SensorKeys.newKey();
             keys.put(id, key);
-            pending.put(id, service.enroll(SensorEnrollmentRequest.builder(id).dnsName(dns)
-                    .csrPem(SensorKeys.csrPem(key, List.of(dns))).build()).toCompletableFuture());
+            pending.put(
+                    id,
+                    service.enroll(SensorEnrollmentRequest.builder(id)
+                                    .dnsName(dns)
+                                    .csrPem(SensorKeys.csrPem(key, List.of(dns)))
+                                    .build())
+                            .toCompletableFuture());
         }
         Map<String, SimulatedSensor> out = new LinkedHashMap<>();
         InetSocketAddress channel = monitor.getChannelAddress().orElseThrow();
         n = 0;
         for (Map.Entry<String, CompletableFuture<CertificateRecord>> e : pending.entrySet()) {
             CertificateRecord r = e.getValue().get(ENROLL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            SimulatedSensor s = new SimulatedSensor(e.getKey(), keys.get(e.getKey()), r.getChain(), profiles[n++],
-                    channel, List.of(ca.root()));
+            SimulatedSensor s = new SimulatedSensor(
+                    e.getKey(), keys.get(e.getKey()), r.getChain(), profiles[n++], channel, List.of(ca.root()));
             sensors.add(s);
             out.put(e.getKey(), s);
         }
@@ -125,14 +133,25 @@ public abstract class MonitorTestSupport extends KeywardenTestSupport {
     }
 
     protected static Incident awaitIncident(DeviceMonitor monitor, String deviceId, String rule) {
-        return await(rule + " incident for " + deviceId, CONTAIN_TIMEOUT, () -> monitor.getIncidents().stream()
-                .filter(i -> i.getDeviceId().equals(deviceId) && i.getRule().equals(rule)).findFirst().orElse(null));
+        return await(
+                rule + " incident for " + deviceId,
+                CONTAIN_TIMEOUT,
+                () -> monitor.getIncidents().stream()
+                        .filter(i ->
+                                i.getDeviceId().equals(deviceId) && i.getRule().equals(rule))
+                        .findFirst()
+                        .orElse(null));
     }
 
     protected static Incident awaitTicket(DeviceMonitor monitor, String incidentId) {
-        return await("revocation ticket of " + incidentId, CONTAIN_TIMEOUT, () -> monitor.getIncidents().stream()
-                .filter(i -> i.getId().equals(incidentId) && i.getRevocationTicketId().isPresent()).findFirst()
-                .orElse(null));
+        return await(
+                "revocation ticket of " + incidentId,
+                CONTAIN_TIMEOUT,
+                () -> monitor.getIncidents().stream()
+                        .filter(i -> i.getId().equals(incidentId)
+                                && i.getRevocationTicketId().isPresent())
+                        .findFirst()
+                        .orElse(null));
     }
 
     protected static void awaitCaStatus(CaControl ca, String serial, String status) {

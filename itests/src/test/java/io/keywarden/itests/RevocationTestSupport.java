@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 
@@ -36,7 +37,6 @@ import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.testing.pki.TestKeys;
-import org.osgi.framework.InvalidSyntaxException;
 
 /**
  * What the revocation tests share: a gateway with sensors enrolled at a real Pebble (with escrow of its account key
@@ -79,7 +79,8 @@ public abstract class RevocationTestSupport extends KeywardenTestSupport {
         fleetEscrowKey = ecKeyPair();
         Path authorityDir = Files.createDirectories(dataDir.resolve("authority"));
         Path escrowPublic = authorityDir.resolve("fleet-escrow-public.pem");
-        Files.writeString(escrowPublic, pem("PUBLIC KEY", fleetEscrowKey.getPublic().getEncoded()));
+        Files.writeString(
+                escrowPublic, pem("PUBLIC KEY", fleetEscrowKey.getPublic().getEncoded()));
         Hashtable<String, Object> config = gatewayConfig(ca, gatewayName);
         config.put("escrow.authority.key", escrowPublic.toString());
         config.put("escrow.deposit.dir", dataDir.resolve("deposits").toString());
@@ -91,8 +92,13 @@ public abstract class RevocationTestSupport extends KeywardenTestSupport {
         Map<String, CompletableFuture<CertificateRecord>> pending = new LinkedHashMap<>();
         for (int i = 1; i <= sensors; i++) {
             String id = "sensor-" + i;
-            pending.put(id, sensorService.enroll(SensorEnrollmentRequest.builder(id).dnsName("s" + i + "." + gatewayName)
-                    .build()).toCompletableFuture());
+            pending.put(
+                    id,
+                    sensorService
+                            .enroll(SensorEnrollmentRequest.builder(id)
+                                    .dnsName("s" + i + "." + gatewayName)
+                                    .build())
+                            .toCompletableFuture());
         }
         for (Map.Entry<String, CompletableFuture<CertificateRecord>> e : pending.entrySet()) {
             out.put(e.getKey(), e.getValue().get(ENROLL_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
@@ -118,8 +124,8 @@ public abstract class RevocationTestSupport extends KeywardenTestSupport {
         }
         awaitTrue("the 5 authorities registered", SERVICE_TIMEOUT, () -> {
             try {
-                ServiceReference<?>[] refs = context.getServiceReferences(
-                        "io.keywarden.revocation.internal.authority.Authority", null);
+                ServiceReference<?>[] refs =
+                        context.getServiceReferences("io.keywarden.revocation.internal.authority.Authority", null);
                 return refs != null && refs.length == keys.size();
             } catch (InvalidSyntaxException e) {
                 throw new AssertionError(e);
@@ -127,8 +133,11 @@ public abstract class RevocationTestSupport extends KeywardenTestSupport {
         });
         Path escrowPrivate = dataDir.resolve("authority").resolve("fleet-escrow-private.pem");
         if (!Files.exists(escrowPrivate)) {
-            Files.createFile(escrowPrivate, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(escrowPrivate, pem("PRIVATE KEY", fleetEscrowKey.getPrivate().getEncoded()));
+            Files.createFile(
+                    escrowPrivate, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(
+                    escrowPrivate,
+                    pem("PRIVATE KEY", fleetEscrowKey.getPrivate().getEncoded()));
         }
         revocationData = dataDir.resolve("revocation");
         Hashtable<String, Object> p = new Hashtable<>();
@@ -174,11 +183,18 @@ public abstract class RevocationTestSupport extends KeywardenTestSupport {
         return sign(requester, keys.get(requester), target, reason, Instant.now());
     }
 
-    protected String sign(String requester, KeyPair key, RevocationTarget target, RevocationReason reason,
-            Instant issuedAt) {
+    protected String sign(
+            String requester, KeyPair key, RevocationTarget target, RevocationReason reason, Instant issuedAt) {
         RevocationRequestSigner signer = awaitService(RevocationRequestSigner.class);
-        return signer.sign(RevocationRequest.builder().target(target).reason(reason).requester(requester)
-                .nonce(UUID.randomUUID().toString()).issuedAt(issuedAt).build(), key.getPrivate());
+        return signer.sign(
+                RevocationRequest.builder()
+                        .target(target)
+                        .reason(reason)
+                        .requester(requester)
+                        .nonce(UUID.randomUUID().toString())
+                        .issuedAt(issuedAt)
+                        .build(),
+                key.getPrivate());
     }
 
     protected RevocationTicket awaitSettled(RevocationService service, RevocationTicket t) throws Exception {
@@ -191,12 +207,14 @@ public abstract class RevocationTestSupport extends KeywardenTestSupport {
     }
 
     protected List<String> auditLines(String event, String containing) throws IOException {
-        return auditLines().stream().filter(l -> l.contains("\"event\":\"" + event + "\"") && l.contains(containing))
+        return auditLines().stream()
+                .filter(l -> l.contains("\"event\":\"" + event + "\"") && l.contains(containing))
                 .toList();
     }
 
     protected void assertAudited(String event, String containing) throws IOException {
-        assertTrue("audit log has a " + event + " entry with " + containing + ":\n" + String.join("\n", auditLines()),
+        assertTrue(
+                "audit log has a " + event + " entry with " + containing + ":\n" + String.join("\n", auditLines()),
                 !auditLines(event, containing).isEmpty());
     }
 
@@ -211,7 +229,8 @@ public abstract class RevocationTestSupport extends KeywardenTestSupport {
 
     protected static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 }

@@ -58,7 +58,8 @@ public class SensorEnrollmentIT extends KeywardenTestSupport {
             String id = "sensor-" + i;
             String dns = "s" + i + "." + gatewayName;
             names.put(id, dns);
-            SensorEnrollmentRequest.Builder request = SensorEnrollmentRequest.builder(id).dnsName(dns);
+            SensorEnrollmentRequest.Builder request =
+                    SensorEnrollmentRequest.builder(id).dnsName(dns);
             if (i > 3) {
                 KeyPair kp = ecKeyPair();
                 sensorHeldKeys.put(id, kp);
@@ -90,28 +91,42 @@ public class SensorEnrollmentIT extends KeywardenTestSupport {
             assertEquals("Valid", ca.certStatus(r.getSerial()));
 
             if (sensorHeld) {
-                assertArrayEquals(id + ": certificate is for the key in the sensor's CSR",
-                        sensorHeldKeys.get(id).getPublic().getEncoded(), leaf.getPublicKey().getEncoded());
-                assertFalse(id + ": the gateway holds no key for a sensor that made its own",
+                assertArrayEquals(
+                        id + ": certificate is for the key in the sensor's CSR",
+                        sensorHeldKeys.get(id).getPublic().getEncoded(),
+                        leaf.getPublicKey().getEncoded());
+                assertFalse(
+                        id + ": the gateway holds no key for a sensor that made its own",
                         Files.exists(deviceDir(id).resolve("key.pem")));
             } else {
                 assertOwnerOnly(deviceDir(id).resolve("key.pem"));
-                assertArrayEquals(id + ": certificate is for the key the gateway keeps for it",
-                        publicKeyInPem(deviceDir(id).resolve("key.pem")), leaf.getPublicKey().getEncoded());
+                assertArrayEquals(
+                        id + ": certificate is for the key the gateway keeps for it",
+                        publicKeyInPem(deviceDir(id).resolve("key.pem")),
+                        leaf.getPublicKey().getEncoded());
             }
 
             // what the service and the events tell afterwards
-            assertEquals(r.getSerial(), sensors.getCertificate(id).map(CertificateRecord::getSerial).orElse(null));
+            assertEquals(
+                    r.getSerial(),
+                    sensors.getCertificate(id).map(CertificateRecord::getSerial).orElse(null));
             assertEquals(EnrollmentState.ENROLLED, sensors.getStatus(id).getState());
-            assertEquals(r.getSerial(), events.await(EnrollmentEvents.TOPIC_ENROLLED,
-                    ev -> id.equals(ev.getProperty(EnrollmentEvents.PROPERTY_DEVICE_ID)), Duration.ofSeconds(10))
-                    .getProperty(EnrollmentEvents.PROPERTY_SERIAL));
+            assertEquals(
+                    r.getSerial(),
+                    events.await(
+                                    EnrollmentEvents.TOPIC_ENROLLED,
+                                    ev -> id.equals(ev.getProperty(EnrollmentEvents.PROPERTY_DEVICE_ID)),
+                                    Duration.ofSeconds(10))
+                            .getProperty(EnrollmentEvents.PROPERTY_SERIAL));
         }
         assertEquals(Set.copyOf(names.keySet()), Set.copyOf(sensors.getDeviceIds()));
 
         // asking again for the same sensor with the same request returns its certificate, no new order
-        CertificateRecord again = sensors.enroll(SensorEnrollmentRequest.builder("sensor-1").dnsName(names.get("sensor-1"))
-                .build()).toCompletableFuture().get(ENROLL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        CertificateRecord again = sensors.enroll(SensorEnrollmentRequest.builder("sensor-1")
+                        .dnsName(names.get("sensor-1"))
+                        .build())
+                .toCompletableFuture()
+                .get(ENROLL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertEquals(sensors.getCertificate("sensor-1").get().getSerial(), again.getSerial());
     }
 

@@ -30,13 +30,13 @@ final class TestBroker {
     private static MosquittoBroker broker;
     private static HttpServer control;
 
-    private TestBroker() {
-    }
+    private TestBroker() {}
 
     /** Starts the broker (once per JVM) and returns the bundles the fleet tests add to the shared ones. */
     static synchronized Option[] options() {
         if (broker == null) {
-            broker = MosquittoBroker.start(Path.of(ItProperties.required(ItProperties.WORKDIR)).resolve("mosquitto"));
+            broker = MosquittoBroker.start(
+                    Path.of(ItProperties.required(ItProperties.WORKDIR)).resolve("mosquitto"));
             try {
                 control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
             } catch (IOException e) {
@@ -45,12 +45,16 @@ final class TestBroker {
             }
             control.createContext("/broker/", TestBroker::handle);
             control.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                control.stop(0);
-                broker.close();
-            }, "test-broker-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                control.stop(0);
+                                broker.close();
+                            },
+                            "test-broker-stop"));
             System.setProperty(MQTT_URL, broker.url());
-            System.setProperty(CONTROL_URL, "http://127.0.0.1:" + control.getAddress().getPort() + "/broker/");
+            System.setProperty(
+                    CONTROL_URL, "http://127.0.0.1:" + control.getAddress().getPort() + "/broker/");
         }
         return new Option[] {
             // for the tests' own MQTT clients; the fleet bundle carries its Paho privately and does not import it

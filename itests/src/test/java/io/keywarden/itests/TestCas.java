@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,6 @@ import io.keywarden.testing.pebble.CertStatus;
 import io.keywarden.testing.pebble.ChallTestSrv;
 import io.keywarden.testing.pebble.PebbleHarness;
 import io.keywarden.testing.pebble.TcpProxy;
-import java.util.Collections;
 
 /**
  * Driver side only (never loaded inside the framework): the Pebble CAs of this test JVM, started once from the first
@@ -54,17 +54,37 @@ final class TestCas {
         dns = ChallTestSrv.start(workDir.resolve("dns"));
         try {
             // nonce rejection off: the client retries badNonce anyway, and the tests should measure enrollment
-            cas.put(ItProperties.CA_MAIN, PebbleHarness.builder(workDir.resolve("pebble-main")).sharedDns(dns)
-                    .nonceRejectPercent(0).build().start());
-            cas.put(ItProperties.CA_SHORT, PebbleHarness.builder(workDir.resolve("pebble-short")).sharedDns(dns)
-                    .nonceRejectPercent(0).certificateValidity(Duration.ofSeconds(ItProperties.SHORT_VALIDITY_SECONDS))
-                    .build().start());
+            cas.put(
+                    ItProperties.CA_MAIN,
+                    PebbleHarness.builder(workDir.resolve("pebble-main"))
+                            .sharedDns(dns)
+                            .nonceRejectPercent(0)
+                            .build()
+                            .start());
+            cas.put(
+                    ItProperties.CA_SHORT,
+                    PebbleHarness.builder(workDir.resolve("pebble-short"))
+                            .sharedDns(dns)
+                            .nonceRejectPercent(0)
+                            .certificateValidity(Duration.ofSeconds(ItProperties.SHORT_VALIDITY_SECONDS))
+                            .build()
+                            .start());
             // built (ports, TLS anchor, config) but not started: CaOutageIT starts it
-            cas.put(ItProperties.CA_OUTAGE, PebbleHarness.builder(workDir.resolve("pebble-outage")).sharedDns(dns)
-                    .nonceRejectPercent(0).build());
+            cas.put(
+                    ItProperties.CA_OUTAGE,
+                    PebbleHarness.builder(workDir.resolve("pebble-outage"))
+                            .sharedDns(dns)
+                            .nonceRejectPercent(0)
+                            .build());
             // built but not started: KuraSecretsIT starts it (EAB-required accounts only)
-            cas.put(ItProperties.CA_EAB, PebbleHarness.builder(workDir.resolve("pebble-eab")).sharedDns(dns)
-                    .nonceRejectPercent(0).eabKey(ItProperties.EAB_KID, ItProperties.EAB_HMAC).eabRequired(true).build());
+            cas.put(
+                    ItProperties.CA_EAB,
+                    PebbleHarness.builder(workDir.resolve("pebble-eab"))
+                            .sharedDns(dns)
+                            .nonceRejectPercent(0)
+                            .eabKey(ItProperties.EAB_KID, ItProperties.EAB_HMAC)
+                            .eabRequired(true)
+                            .build());
             proxy = TcpProxy.start(cas.get(ItProperties.CA_MAIN).directoryUrl().getPort());
             control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
             control.createContext("/ca/", this::handle);
@@ -77,11 +97,15 @@ final class TestCas {
             publish(e.getKey(), e.getValue());
         }
         PebbleHarness main = cas.get(ItProperties.CA_MAIN);
-        System.setProperty(ItProperties.caDirectory(ItProperties.CA_BLOCKABLE),
+        System.setProperty(
+                ItProperties.caDirectory(ItProperties.CA_BLOCKABLE),
                 "https://127.0.0.1:" + proxy.port() + main.directoryUrl().getPath());
-        System.setProperty(ItProperties.caTrustAnchor(ItProperties.CA_BLOCKABLE), main.trustAnchorFile().toString());
+        System.setProperty(
+                ItProperties.caTrustAnchor(ItProperties.CA_BLOCKABLE),
+                main.trustAnchorFile().toString());
         System.setProperty(ItProperties.caHttpPort(ItProperties.CA_BLOCKABLE), Integer.toString(main.httpPort()));
-        System.setProperty(ItProperties.CONTROL_URL,
+        System.setProperty(
+                ItProperties.CONTROL_URL,
                 "http://127.0.0.1:" + control.getAddress().getPort() + "/ca/");
     }
 
@@ -102,9 +126,10 @@ final class TestCas {
         }
         BindServer b = TestDns.start(instance.workDir.resolve("bind"));
         instance.bind = b;
-        for (String name : new String[] { ItProperties.CA_DNS, ItProperties.CA_DNS_SHORT }) {
+        for (String name : new String[] {ItProperties.CA_DNS, ItProperties.CA_DNS_SHORT}) {
             PebbleHarness.Builder pb = PebbleHarness.builder(instance.workDir.resolve("pebble-" + name))
-                    .dnsServer(b.address()).nonceRejectPercent(0);
+                    .dnsServer(b.address())
+                    .nonceRejectPercent(0);
             if (ItProperties.CA_DNS_SHORT.equals(name)) {
                 pb.certificateValidity(Duration.ofSeconds(ItProperties.SHORT_VALIDITY_SECONDS));
             }

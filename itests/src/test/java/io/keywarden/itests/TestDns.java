@@ -12,10 +12,10 @@ import io.keywarden.testing.dns.BindServer;
  * {@value ItProperties#DNS_DELEGATED_ZONE}. Each zone lets exactly one key write TXT records in it.
  */
 final class TestDns {
-    static final List<String> GATEWAYS = List.of("gw-dns", "gw-wrongkey", "gw-renew", "gw-cname", "gw-mixed", "gw-whiteboard");
+    static final List<String> GATEWAYS =
+            List.of("gw-dns", "gw-wrongkey", "gw-renew", "gw-cname", "gw-mixed", "gw-whiteboard");
 
-    private TestDns() {
-    }
+    private TestDns() {}
 
     static BindServer start(Path dir) {
         List<String> records = new ArrayList<>();
@@ -25,11 +25,17 @@ final class TestDns {
         }
         // txt-only (a sensor) has no A record on purpose: only dns-01 can prove it
         records.add("_acme-challenge.gw-cname CNAME gw-cname." + ItProperties.DNS_DELEGATED_ZONE + ".");
-        BindServer bind = BindServer.builder(dir).key(ItProperties.DNS_GATEWAY_KEY).key(ItProperties.DNS_DELEGATE_KEY)
+        BindServer bind = BindServer.builder(dir)
+                .key(ItProperties.DNS_GATEWAY_KEY)
+                .key(ItProperties.DNS_DELEGATE_KEY)
                 .zone(ItProperties.DNS_ZONE, records, "grant " + ItProperties.DNS_GATEWAY_KEY + ". zonesub TXT;")
-                .zone(ItProperties.DNS_DELEGATED_ZONE, List.of(), "grant " + ItProperties.DNS_DELEGATE_KEY
-                        + ". zonesub TXT;")
-                .resolving().build().start();
+                .zone(
+                        ItProperties.DNS_DELEGATED_ZONE,
+                        List.of(),
+                        "grant " + ItProperties.DNS_DELEGATE_KEY + ". zonesub TXT;")
+                .resolving()
+                .build()
+                .start();
         System.setProperty(ItProperties.BIND_ADDRESS, bind.address());
         for (String key : List.of(ItProperties.DNS_GATEWAY_KEY, ItProperties.DNS_DELEGATE_KEY)) {
             System.setProperty(ItProperties.bindSecret(key), bind.secret(key));

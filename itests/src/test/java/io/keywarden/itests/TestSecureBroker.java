@@ -18,7 +18,6 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.security.auth.x500.X500Principal;
@@ -51,8 +50,7 @@ final class TestSecureBroker {
 
     private static SecureMosquitto broker;
 
-    private TestSecureBroker() {
-    }
+    private TestSecureBroker() {}
 
     static synchronized Option[] options() throws Exception {
         return options(null);
@@ -66,12 +64,19 @@ final class TestSecureBroker {
         if (broker != null) {
             broker.close();
         }
-        start(Path.of(ItProperties.required(ItProperties.WORKDIR)).resolve("secure-mosquitto-" + System.nanoTime()),
-                pebble == null ? "" : pem("CERTIFICATE", new CaControl(pebble).root().getEncoded()));
+        start(
+                Path.of(ItProperties.required(ItProperties.WORKDIR)).resolve("secure-mosquitto-" + System.nanoTime()),
+                pebble == null
+                        ? ""
+                        : pem("CERTIFICATE", new CaControl(pebble).root().getEncoded()));
         return new Option[] {
             mavenBundle("org.eclipse.paho", "org.eclipse.paho.client.mqttv3", "1.2.5"),
-            bundle(Path.of(ItProperties.required(TestBroker.BUNDLE_RELYING_PARTY)).toUri().toString()),
-            bundle(Path.of(ItProperties.required("keywarden.it.bundle.broker")).toUri().toString()),
+            bundle(Path.of(ItProperties.required(TestBroker.BUNDLE_RELYING_PARTY))
+                    .toUri()
+                    .toString()),
+            bundle(Path.of(ItProperties.required("keywarden.it.bundle.broker"))
+                    .toUri()
+                    .toString()),
         };
     }
 
@@ -79,17 +84,27 @@ final class TestSecureBroker {
         Files.createDirectories(dir);
         KeyPair caKey = ec();
         X500Principal caName = new X500Principal("CN=Keywarden IT device CA");
-        var cb = new JcaX509v3CertificateBuilder(caName, new BigInteger(63, RANDOM), Date.from(Instant.now().minusSeconds(3600)),
-                Date.from(Instant.now().plusSeconds(86400)), caName, caKey.getPublic());
+        var cb = new JcaX509v3CertificateBuilder(
+                caName,
+                new BigInteger(63, RANDOM),
+                Date.from(Instant.now().minusSeconds(3600)),
+                Date.from(Instant.now().plusSeconds(86400)),
+                caName,
+                caKey.getPublic());
         cb.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-        X509Certificate ca = new JcaX509CertificateConverter().getCertificate(
-                cb.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate())));
+        X509Certificate ca = new JcaX509CertificateConverter()
+                .getCertificate(cb.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate())));
         Files.writeString(dir.resolve("ca.pem"), pem("CERTIFICATE", ca.getEncoded()) + extraAnchors);
         leaf(dir, "server", "localhost", ca, caKey);
         leaf(dir, "sensor", SENSOR, ca, caKey);
         String password = Long.toHexString(RANDOM.nextLong()) + Long.toHexString(RANDOM.nextLong());
-        broker = SecureMosquitto.start(dir.resolve("mosquitto"), dir.resolve("ca.pem"), dir.resolve("server.pem"),
-                dir.resolve("server.key"), ADMIN, password);
+        broker = SecureMosquitto.start(
+                dir.resolve("mosquitto"),
+                dir.resolve("ca.pem"),
+                dir.resolve("server.pem"),
+                dir.resolve("server.key"),
+                ADMIN,
+                password);
         SecureMosquitto started = broker;
         Runtime.getRuntime().addShutdownHook(new Thread(started::close, "secure-broker-stop"));
         KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -99,12 +114,23 @@ final class TestSecureBroker {
         tmf.init(trust);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, tmf.getTrustManagers(), null);
-        try (MosquittoDynsec admin = new MosquittoDynsec(broker.adminUrl(), ADMIN, password.toCharArray(),
-                tls.getSocketFactory(), Duration.ofSeconds(10))) {
+        try (MosquittoDynsec admin = new MosquittoDynsec(
+                broker.adminUrl(), ADMIN, password.toCharArray(), tls.getSocketFactory(), Duration.ofSeconds(10))) {
             var answer = admin.run(List.of(
-                    Map.of("command", "createRole", "rolename", "sensors", "acls", List.of(
-                            Map.of("acltype", "publishClientSend", "topic", "readings/#", "allow", true))),
-                    Map.of("command", "createClient", "username", SENSOR, "roles", List.of(Map.of("rolename", "sensors")))));
+                    Map.of(
+                            "command",
+                            "createRole",
+                            "rolename",
+                            "sensors",
+                            "acls",
+                            List.of(Map.of("acltype", "publishClientSend", "topic", "readings/#", "allow", true))),
+                    Map.of(
+                            "command",
+                            "createClient",
+                            "username",
+                            SENSOR,
+                            "roles",
+                            List.of(Map.of("rolename", "sensors")))));
             if (!answer.accepted()) {
                 throw new IllegalStateException("dynsec provisioning refused: " + answer.detail());
             }
@@ -115,17 +141,24 @@ final class TestSecureBroker {
         System.setProperty(DIR, dir.toString());
     }
 
-    private static void leaf(Path dir, String file, String dnsName, X509Certificate ca, KeyPair caKey) throws Exception {
+    private static void leaf(Path dir, String file, String dnsName, X509Certificate ca, KeyPair caKey)
+            throws Exception {
         KeyPair kp = ec();
-        var b = new JcaX509v3CertificateBuilder(ca.getSubjectX500Principal(), new BigInteger(63, RANDOM),
-                Date.from(Instant.now().minusSeconds(60)), Date.from(Instant.now().plusSeconds(3600)),
-                new X500Principal("CN=" + dnsName), kp.getPublic());
+        var b = new JcaX509v3CertificateBuilder(
+                ca.getSubjectX500Principal(),
+                new BigInteger(63, RANDOM),
+                Date.from(Instant.now().minusSeconds(60)),
+                Date.from(Instant.now().plusSeconds(3600)),
+                new X500Principal("CN=" + dnsName),
+                kp.getPublic());
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-            new GeneralName(GeneralName.dNSName, dnsName), new GeneralName(GeneralName.iPAddress, "127.0.0.1") }));
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate())));
+            new GeneralName(GeneralName.dNSName, dnsName), new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+        }));
+        X509Certificate cert = new JcaX509CertificateConverter()
+                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate())));
         Files.writeString(dir.resolve(file + ".pem"), pem("CERTIFICATE", cert.getEncoded()));
-        Files.writeString(dir.resolve(file + ".key"), pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
+        Files.writeString(
+                dir.resolve(file + ".key"), pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
     }
 
     private static KeyPair ec() throws Exception {
@@ -135,7 +168,7 @@ final class TestSecureBroker {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
 
@@ -32,7 +33,6 @@ import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
 
 import io.keywarden.api.enrollment.CertificateRecord;
-import java.util.Arrays;
 
 /**
  * http-01 through the OSGi HTTP Whiteboard ({@code http01.mode=whiteboard}) as on Kura, whose HTTP service is
@@ -55,9 +55,10 @@ public class WhiteboardHttp01IT extends KeywardenTestSupport {
         options.add(frameworkProperty("org.osgi.service.http.port").value(port));
         if ("equinox".equals(framework())) {
             // Kura 5.4-5.6: javax.servlet 3.1.0, Jetty 9.4.53, equinox.http.servlet 1.6.600 + http.jetty 3.7.400
-            options.add(frameworkProperty("org.eclipse.equinox.http.jetty.http.host").value("127.0.0.1"));
+            options.add(frameworkProperty("org.eclipse.equinox.http.jetty.http.host")
+                    .value("127.0.0.1"));
             options.add(mavenBundle("javax.servlet", "javax.servlet-api", "3.1.0"));
-            for (String a : new String[] { "util", "io", "http", "server", "security", "servlet", "util-ajax" }) {
+            for (String a : new String[] {"util", "io", "http", "server", "security", "servlet", "util-ajax"}) {
                 options.add(mavenBundle("org.eclipse.jetty", "jetty-" + a, JETTY));
             }
             options.add(mavenBundle("org.eclipse.platform", "org.eclipse.equinox.http.servlet", "1.6.600"));
@@ -73,14 +74,19 @@ public class WhiteboardHttp01IT extends KeywardenTestSupport {
     @Test
     public void theGatewayEnrollsOverHttp01ServedByTheWhiteboardWithNoPortOfItsOwn() throws Exception {
         Bundle acme = bundle(ACME_BUNDLE);
-        assertTrue("the optional javax.servlet import is wired", wiredPackages(acme).contains("javax.servlet.http"));
+        assertTrue(
+                "the optional javax.servlet import is wired",
+                wiredPackages(acme).contains("javax.servlet.http"));
         int ownPort = freePort();
         List<String> servletEvents = new ArrayList<>();
         ServiceListener listener = e -> {
-            if (e.getServiceReference().getBundle() != null && e.getServiceReference().getBundle().equals(acme)) {
+            if (e.getServiceReference().getBundle() != null
+                    && e.getServiceReference().getBundle().equals(acme)) {
                 synchronized (servletEvents) {
-                    servletEvents.add(e.getType() == ServiceEvent.REGISTERED ? "registered"
-                            : e.getType() == ServiceEvent.UNREGISTERING ? "unregistered" : "modified");
+                    servletEvents.add(
+                            e.getType() == ServiceEvent.REGISTERED
+                                    ? "registered"
+                                    : e.getType() == ServiceEvent.UNREGISTERING ? "unregistered" : "modified");
                 }
             }
         };
@@ -99,16 +105,25 @@ public class WhiteboardHttp01IT extends KeywardenTestSupport {
             context.removeServiceListener(listener);
         }
         synchronized (servletEvents) {
-            assertEquals("the servlet is registered while the challenge is pending, and only then",
-                    List.of("registered", "unregistered"), servletEvents);
+            assertEquals(
+                    "the servlet is registered while the challenge is pending, and only then",
+                    List.of("registered", "unregistered"),
+                    servletEvents);
         }
-        assertTrue("no servlet of ours left registered", acme.getRegisteredServices() == null
-                || Arrays.stream(acme.getRegisteredServices()).noneMatch(ref -> List.of(
-                        (String[]) ref.getProperty("objectClass")).contains("javax.servlet.Servlet")));
+        assertTrue(
+                "no servlet of ours left registered",
+                acme.getRegisteredServices() == null
+                        || Arrays.stream(acme.getRegisteredServices())
+                                .noneMatch(ref -> List.of((String[]) ref.getProperty("objectClass"))
+                                        .contains("javax.servlet.Servlet")));
         // the whiteboard's port serves nothing of ours now, and our own port was never bound
-        HttpResponse<String> stale = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + ca.httpPort() + "/.well-known/acme-challenge/whatever")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> stale = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + ca.httpPort() + "/.well-known/acme-challenge/whatever"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(404, stale.statusCode());
         try (ServerSocket s = new ServerSocket()) {
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), ownPort));

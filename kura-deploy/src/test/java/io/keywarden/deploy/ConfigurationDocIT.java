@@ -34,8 +34,7 @@ class ConfigurationDocIT {
     /** A property row: {@code | `id` | type | default | meaning |}. */
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`([^`]+)`\\s*\\|([^|]*)\\|([^|]*)\\|.*");
 
-    record Property(String type, String defaultValue) {
-    }
+    record Property(String type, String defaultValue) {}
 
     static Map<String, Map<String, Property>> metatype;
     static Map<String, Map<String, Property>> documented;
@@ -52,10 +51,13 @@ class ConfigurationDocIT {
         Map<String, Map<String, Property>> out = new TreeMap<>();
         for (var bundle : MetatypeIT.CONTENT.entrySet()) {
             for (var file : bundle.getValue().entrySet()) {
-                if (!file.getKey().startsWith("OSGI-INF/metatype/") || !file.getKey().endsWith(".xml")) {
+                if (!file.getKey().startsWith("OSGI-INF/metatype/")
+                        || !file.getKey().endsWith(".xml")) {
                     continue;
                 }
-                Element ocd = (Element) MetatypeIT.xml(file.getValue()).getElementsByTagName("OCD").item(0);
+                Element ocd = (Element) MetatypeIT.xml(file.getValue())
+                        .getElementsByTagName("OCD")
+                        .item(0);
                 Map<String, Property> properties = new LinkedHashMap<>();
                 NodeList ads = ocd.getElementsByTagName("AD");
                 for (int i = 0; i < ads.getLength(); i++) {
@@ -102,7 +104,11 @@ class ConfigurationDocIT {
             }
             Matcher row = ROW.matcher(line);
             if (current != null && row.matches()) {
-                current.put(row.group(1), new Property(row.group(2).trim(), documentedDefault(row.group(3).trim())));
+                current.put(
+                        row.group(1),
+                        new Property(
+                                row.group(2).trim(),
+                                documentedDefault(row.group(3).trim())));
             }
         }
         return out;
@@ -124,7 +130,8 @@ class ConfigurationDocIT {
 
     @Test
     void everyBundleConfigurationIsRead() {
-        // the gateway, sensor, revocation policy and authority, monitor, fleet, Kura enrollment and cloud PIDs at least:
+        // the gateway, sensor, revocation policy and authority, monitor, fleet, Kura enrollment and cloud PIDs at
+        // least:
         // a .dp whose metatype could not be found must not pass as "nothing to document"
         assertTrue(metatype.size() >= 8, metatype.keySet().toString());
         assertTrue(metatype.values().stream().mapToInt(Map::size).sum() >= 80, "properties read: " + metatype);
@@ -148,8 +155,8 @@ class ConfigurationDocIT {
                         problems.add(pid + "/" + id + ": documented type " + d.type() + ", metatype " + p.type());
                     }
                     if (!Objects.equals(p.defaultValue(), d.defaultValue())) {
-                        problems.add(pid + "/" + id + ": documented default " + shown(d.defaultValue())
-                                + ", metatype " + shown(p.defaultValue()));
+                        problems.add(pid + "/" + id + ": documented default " + shown(d.defaultValue()) + ", metatype "
+                                + shown(p.defaultValue()));
                     }
                 }
             });
@@ -165,7 +172,8 @@ class ConfigurationDocIT {
             if (real == null) {
                 stale.add(pid + ": documented, but no bundle in the .dp has this PID");
             } else {
-                properties.keySet().stream().filter(id -> !real.containsKey(id))
+                properties.keySet().stream()
+                        .filter(id -> !real.containsKey(id))
                         .forEach(id -> stale.add(pid + "/" + id + ": documented, but not in the metatype"));
             }
         });

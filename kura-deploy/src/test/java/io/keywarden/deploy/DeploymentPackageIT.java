@@ -21,9 +21,9 @@ import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
@@ -38,13 +38,15 @@ import org.osgi.framework.VersionRange;
 class DeploymentPackageIT {
     /** Bundle manifests by entry name, in the order of the .dp. */
     static final Map<String, Manifest> BUNDLES = new java.util.LinkedHashMap<>();
+
     static Manifest dpManifest;
     static Path dp;
 
     @BeforeAll
     static void open() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
-            dp = files.filter(p -> p.getFileName().toString().matches("keywarden_.*\\.dp")).findFirst()
+            dp = files.filter(p -> p.getFileName().toString().matches("keywarden_.*\\.dp"))
+                    .findFirst()
                     .orElseThrow(() -> new IOException("no target/keywarden_*.dp: run mvn verify"));
         }
         try (JarFile jar = new JarFile(dp.toFile())) {
@@ -61,7 +63,10 @@ class DeploymentPackageIT {
     }
 
     static String bsn(Manifest m) {
-        return m.getMainAttributes().getValue("Bundle-SymbolicName").split(";")[0].trim();
+        return m.getMainAttributes()
+                .getValue("Bundle-SymbolicName")
+                .split(";")[0]
+                .trim();
     }
 
     @Test
@@ -74,27 +79,36 @@ class DeploymentPackageIT {
         BUNDLES.forEach((entry, m) -> {
             Attributes section = dpManifest.getAttributes(entry);
             assertEquals(bsn(m), section.getValue("Bundle-SymbolicName"), entry);
-            assertEquals(Version.parseVersion(m.getMainAttributes().getValue("Bundle-Version")),
-                    Version.parseVersion(section.getValue("Bundle-Version")), entry);
+            assertEquals(
+                    Version.parseVersion(m.getMainAttributes().getValue("Bundle-Version")),
+                    Version.parseVersion(section.getValue("Bundle-Version")),
+                    entry);
         });
-        List<String> names = BUNDLES.values().stream().map(DeploymentPackageIT::bsn).toList();
-        assertTrue(names.containsAll(List.of("io.keywarden.api", "io.keywarden.acme", "io.keywarden.kura")), names.toString());
+        List<String> names =
+                BUNDLES.values().stream().map(DeploymentPackageIT::bsn).toList();
+        assertTrue(
+                names.containsAll(List.of("io.keywarden.api", "io.keywarden.acme", "io.keywarden.kura")),
+                names.toString());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "5.4", "5.5", "5.6" })
+    @ValueSource(strings = {"5.4", "5.5", "5.6"})
     void containsNoBundleKuraShips(String release) throws IOException {
         KuraPlatform kura = KuraPlatform.load(release);
         for (Manifest m : BUNDLES.values()) {
             String bsn = bsn(m);
             assertFalse(kura.bundles.contains(bsn), bsn + " is shipped by Kura " + release);
-            assertFalse(bsn.startsWith("org.bouncycastle") || bsn.startsWith("bc") || bsn.startsWith("slf4j")
-                    || bsn.contains("kura-api-compat"), bsn + " must never be in the .dp");
+            assertFalse(
+                    bsn.startsWith("org.bouncycastle")
+                            || bsn.startsWith("bc")
+                            || bsn.startsWith("slf4j")
+                            || bsn.contains("kura-api-compat"),
+                    bsn + " must never be in the .dp");
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "5.4", "5.5", "5.6" })
+    @ValueSource(strings = {"5.4", "5.5", "5.6"})
     void everyImportIsSatisfied(String release) throws IOException {
         KuraPlatform kura = KuraPlatform.load(release);
         Map<String, Version> inPackage = new HashMap<>();
@@ -113,8 +127,8 @@ class DeploymentPackageIT {
                 Version own = inPackage.get(c.name());
                 Version platform = kura.exported(c.name());
                 if (!(own != null && range.includes(own)) && !(platform != null && range.includes(platform))) {
-                    missing.add(bsn(m) + " imports " + c.name() + " " + range + " (Kura " + release + ": "
-                            + platform + ", in the .dp: " + own + ")");
+                    missing.add(bsn(m) + " imports " + c.name() + " " + range + " (Kura " + release + ": " + platform
+                            + ", in the .dp: " + own + ")");
                 }
             }
         });
@@ -126,18 +140,22 @@ class DeploymentPackageIT {
      * http-01 mode needs it wired to Kura's javax.servlet 3.1.0, and dns-01 needs dnsjava, which the .dp carries.
      */
     @ParameterizedTest
-    @ValueSource(strings = { "5.4", "5.5", "5.6" })
+    @ValueSource(strings = {"5.4", "5.5", "5.6"})
     void kuraSatisfiesTheOptionalServletImportAndThePackageCarriesDnsjava(String release) throws IOException {
         KuraPlatform kura = KuraPlatform.load(release);
-        Manifest acme = BUNDLES.values().stream().filter(m -> bsn(m).equals("io.keywarden.acme")).findFirst().orElseThrow();
+        Manifest acme = BUNDLES.values().stream()
+                .filter(m -> bsn(m).equals("io.keywarden.acme"))
+                .findFirst()
+                .orElseThrow();
         List<String> servlet = new ArrayList<>();
         for (Headers.Clause c : Headers.parse(acme.getMainAttributes().getValue("Import-Package"))) {
             if (c.name().startsWith("javax.servlet")) {
                 assertTrue(c.optional(), c.name() + " must stay optional: the standalone runtime has no servlet API");
                 Version platform = kura.exported(c.name());
                 assertNotNull(platform, c.name() + " on Kura " + release);
-                assertTrue(new VersionRange(c.attr("version")).includes(platform), c.name() + " " + c.attr("version")
-                        + " must accept Kura " + release + "'s " + platform);
+                assertTrue(
+                        new VersionRange(c.attr("version")).includes(platform),
+                        c.name() + " " + c.attr("version") + " must accept Kura " + release + "'s " + platform);
                 servlet.add(c.name());
             }
         }
@@ -146,7 +164,7 @@ class DeploymentPackageIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "5.4", "5.5", "5.6" })
+    @ValueSource(strings = {"5.4", "5.5", "5.6"})
     void everyResolveTimeRequirementIsSatisfied(String release) throws IOException, InvalidSyntaxException {
         KuraPlatform kura = KuraPlatform.load(release);
         List<String> missing = new ArrayList<>();
@@ -159,7 +177,8 @@ class DeploymentPackageIT {
                 Filter filter = FrameworkUtil.createFilter(c.params().get("filter:"));
                 boolean met = false;
                 for (int i = 0; i < kura.capabilities.size(); i++) {
-                    met |= kura.namespaceOfCapability.get(i).equals(c.name()) && filter.matches(kura.capabilities.get(i));
+                    met |= kura.namespaceOfCapability.get(i).equals(c.name())
+                            && filter.matches(kura.capabilities.get(i));
                 }
                 if (!met) {
                     missing.add(bsn(m) + " requires " + c.name() + " " + filter);
@@ -176,8 +195,11 @@ class DeploymentPackageIT {
      */
     @Test
     void fleetCarriesPahoPrivately() throws IOException {
-        String entry = BUNDLES.entrySet().stream().filter(e -> bsn(e.getValue()).equals("io.keywarden.fleet"))
-                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        String entry = BUNDLES.entrySet().stream()
+                .filter(e -> bsn(e.getValue()).equals("io.keywarden.fleet"))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
         Manifest m = BUNDLES.get(entry);
         for (String header : List.of("Import-Package", "Export-Package")) {
             for (Headers.Clause c : Headers.parse(m.getMainAttributes().getValue(header))) {
@@ -186,14 +208,17 @@ class DeploymentPackageIT {
         }
         List<String> files = new ArrayList<>();
         try (JarFile jar = new JarFile(dp.toFile());
-                JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar.getInputStream(jar.getEntry(entry)).readAllBytes()))) {
-            for (JarEntry f; (f = in.getNextJarEntry()) != null;) {
+                JarInputStream in = new JarInputStream(new ByteArrayInputStream(
+                        jar.getInputStream(jar.getEntry(entry)).readAllBytes()))) {
+            for (JarEntry f; (f = in.getNextJarEntry()) != null; ) {
                 files.add(f.getName());
             }
         }
         assertTrue(files.contains("org/eclipse/paho/client/mqttv3/MqttClient.class"), "Paho's client");
-        assertTrue(files.contains("org/eclipse/paho/client/mqttv3/internal/nls/messages.properties"), "Paho's messages");
-        assertTrue(files.contains("META-INF/services/org.eclipse.paho.client.mqttv3.spi.NetworkModuleFactory"),
+        assertTrue(
+                files.contains("org/eclipse/paho/client/mqttv3/internal/nls/messages.properties"), "Paho's messages");
+        assertTrue(
+                files.contains("META-INF/services/org.eclipse.paho.client.mqttv3.spi.NetworkModuleFactory"),
                 "Paho's network module factories (tcp://, ssl://)");
     }
 
@@ -216,7 +241,9 @@ class DeploymentPackageIT {
                 }
             }
         }
-        List<String> ours = BUNDLES.values().stream().map(DeploymentPackageIT::bsn).filter(b -> b.startsWith("io.keywarden."))
+        List<String> ours = BUNDLES.values().stream()
+                .map(DeploymentPackageIT::bsn)
+                .filter(b -> b.startsWith("io.keywarden."))
                 .toList();
         assertTrue(needing17.containsAll(ours), "every Keywarden bundle states its Java requirement: " + needing17);
         System.out.println("NOTE: every bundle of " + dp.getFileName() + " requires JavaSE 17 (osgi.ee): " + needing17
@@ -228,10 +255,12 @@ class DeploymentPackageIT {
     @Test
     void aDs15RequirementWouldBeCaught() throws Exception {
         KuraPlatform kura = KuraPlatform.load("5.6");
-        Filter ds15 = FrameworkUtil.createFilter("(&(osgi.extender=osgi.component)(version>=1.5.0)(!(version>=2.0.0)))");
+        Filter ds15 =
+                FrameworkUtil.createFilter("(&(osgi.extender=osgi.component)(version>=1.5.0)(!(version>=2.0.0)))");
         int extender = kura.namespaceOfCapability.indexOf("osgi.extender");
         assertFalse(ds15.matches(kura.capabilities.get(extender)));
-        assertTrue(new VersionRange("[1.1,1.2)").includes(kura.exported("org.eclipse.kura.security.keystore")) == false,
+        assertTrue(
+                new VersionRange("[1.1,1.2)").includes(kura.exported("org.eclipse.kura.security.keystore")) == false,
                 "a provider-style keystore import would miss Kura 5.6's 1.2");
     }
 }

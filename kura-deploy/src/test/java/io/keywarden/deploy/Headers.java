@@ -19,8 +19,7 @@ final class Headers {
         }
     }
 
-    private Headers() {
-    }
+    private Headers() {}
 
     static List<Clause> parse(String header) {
         List<Clause> out = new ArrayList<>();

@@ -67,7 +67,8 @@ final class KuraPlatform {
             return v;
         }
         for (Map.Entry<String, Version> e : packages.entrySet()) {
-            if (e.getKey().endsWith(".*") && pkg.startsWith(e.getKey().substring(0, e.getKey().length() - 1))) {
+            if (e.getKey().endsWith(".*")
+                    && pkg.startsWith(e.getKey().substring(0, e.getKey().length() - 1))) {
                 return e.getValue();
             }
         }

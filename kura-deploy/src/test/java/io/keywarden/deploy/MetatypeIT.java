@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
-
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -29,8 +28,8 @@ import org.w3c.dom.NodeList;
  * every component registered as a ConfigurableComponent carries kura.service.pid = its pid.
  */
 class MetatypeIT {
-    static final Set<String> KURA_TYPES = Set.of("String", "Long", "Double", "Float", "Integer", "Byte", "Char",
-            "Boolean", "Short", "Password");
+    static final Set<String> KURA_TYPES =
+            Set.of("String", "Long", "Double", "Float", "Integer", "Byte", "Char", "Boolean", "Short", "Password");
     /** Bundle entries by name, per bundle symbolic name. */
     static final Map<String, Map<String, byte[]>> CONTENT = new HashMap<>();
 
@@ -43,8 +42,9 @@ class MetatypeIT {
                     continue;
                 }
                 Map<String, byte[]> files = new HashMap<>();
-                try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(dp.getInputStream(e).readAllBytes()))) {
-                    for (JarEntry f; (f = in.getNextJarEntry()) != null;) {
+                try (JarInputStream in = new JarInputStream(
+                        new ByteArrayInputStream(dp.getInputStream(e).readAllBytes()))) {
+                    for (JarEntry f; (f = in.getNextJarEntry()) != null; ) {
                         files.put(f.getName(), in.readAllBytes());
                     }
                     CONTENT.put(DeploymentPackageIT.bsn(in.getManifest()), files);
@@ -64,11 +64,15 @@ class MetatypeIT {
         Map<String, List<Element>> out = new HashMap<>();
         for (var bundle : CONTENT.entrySet()) {
             for (var f : bundle.getValue().entrySet()) {
-                if (f.getKey().startsWith("OSGI-INF/") && !f.getKey().startsWith("OSGI-INF/metatype/")
+                if (f.getKey().startsWith("OSGI-INF/")
+                        && !f.getKey().startsWith("OSGI-INF/metatype/")
                         && f.getKey().endsWith(".xml")) {
-                    Element c = (Element) xml(f.getValue()).getElementsByTagName("scr:component").item(0);
+                    Element c = (Element) xml(f.getValue())
+                            .getElementsByTagName("scr:component")
+                            .item(0);
                     if (c != null && "require".equals(c.getAttribute("configuration-policy"))) {
-                        out.computeIfAbsent(bundle.getKey(), k -> new ArrayList<>()).add(c);
+                        out.computeIfAbsent(bundle.getKey(), k -> new ArrayList<>())
+                                .add(c);
                     }
                 }
             }
@@ -79,19 +83,24 @@ class MetatypeIT {
     @Test
     void everyRequiredConfigurationHasKuraReadableMetatype() throws Exception {
         Map<String, List<Element>> components = requiredConfigComponents();
-        assertTrue(components.containsKey("io.keywarden.acme") && components.containsKey("io.keywarden.kura"), components.keySet().toString());
+        assertTrue(
+                components.containsKey("io.keywarden.acme") && components.containsKey("io.keywarden.kura"),
+                components.keySet().toString());
         int checked = 0;
         for (var e : components.entrySet()) {
             for (Element c : e.getValue()) {
-                String pid = c.getAttribute("configuration-pid").isEmpty() ? c.getAttribute("name")
+                String pid = c.getAttribute("configuration-pid").isEmpty()
+                        ? c.getAttribute("name")
                         : c.getAttribute("configuration-pid");
                 byte[] metatype = CONTENT.get(e.getKey()).get("OSGI-INF/metatype/" + pid + ".xml");
                 assertNotNull(metatype, e.getKey() + ": no OSGI-INF/metatype/" + pid + ".xml");
                 Document d = xml(metatype);
                 Element ocd = (Element) d.getElementsByTagName("OCD").item(0);
                 assertEquals(pid, ocd.getAttribute("id"), "OCD id of " + pid);
-                Element designate = (Element) d.getElementsByTagName("Designate").item(0);
-                assertTrue(pid.equals(designate.getAttribute("pid")) || pid.equals(designate.getAttribute("factoryPid")),
+                Element designate =
+                        (Element) d.getElementsByTagName("Designate").item(0);
+                assertTrue(
+                        pid.equals(designate.getAttribute("pid")) || pid.equals(designate.getAttribute("factoryPid")),
                         "Designate of " + pid);
                 checkAttributes(pid, ocd.getElementsByTagName("AD"));
                 checked++;
@@ -104,7 +113,9 @@ class MetatypeIT {
         for (int i = 0; i < ads.getLength(); i++) {
             Element ad = (Element) ads.item(i);
             String id = ad.getAttribute("id");
-            assertTrue(KURA_TYPES.contains(ad.getAttribute("type")), pid + "/" + id + " has type " + ad.getAttribute("type"));
+            assertTrue(
+                    KURA_TYPES.contains(ad.getAttribute("type")),
+                    pid + "/" + id + " has type " + ad.getAttribute("type"));
             boolean secret = id.contains("password") || id.contains("secret") || id.endsWith("hmac.key");
             assertFalse(secret && !"Password".equals(ad.getAttribute("type")), pid + "/" + id + " must be a Password");
         }
@@ -139,7 +150,10 @@ class MetatypeIT {
                 assertFalse(c.getAttribute("modified").isEmpty(), c.getAttribute("name") + " needs a modified method");
             }
         }
-        assertEquals(4, found, "Kura enrollment, cloud events, the fleet cloud transport and the firewall entry register as ConfigurableComponent themselves");
+        assertEquals(
+                4,
+                found,
+                "Kura enrollment, cloud events, the fleet cloud transport and the firewall entry register as ConfigurableComponent themselves");
     }
 
     /**
@@ -150,11 +164,14 @@ class MetatypeIT {
     void everyOtherRequiredPidIsRegisteredForTheConsoleByTheAdapter() throws Exception {
         for (var m : DeploymentPackageIT.BUNDLES.values()) {
             if (!DeploymentPackageIT.bsn(m).equals("io.keywarden.kura")) {
-                assertFalse(String.valueOf(m.getMainAttributes().getValue("Import-Package")).contains("org.eclipse.kura"),
+                assertFalse(
+                        String.valueOf(m.getMainAttributes().getValue("Import-Package"))
+                                .contains("org.eclipse.kura"),
                         DeploymentPackageIT.bsn(m) + " must run without Kura");
             }
         }
-        String bridge = new String(CONTENT.get("io.keywarden.kura").get("io/keywarden/kura/internal/ConsoleRegistrations.class"),
+        String bridge = new String(
+                CONTENT.get("io.keywarden.kura").get("io/keywarden/kura/internal/ConsoleRegistrations.class"),
                 java.nio.charset.StandardCharsets.ISO_8859_1);
         int checked = 0;
         for (var e : requiredConfigComponents().entrySet()) {

@@ -20,8 +20,7 @@ public final class Main {
     static final String GOSH_ARGS = "gosh.args";
     private static final String EMBEDDED_LAUNCHER = "aQute.launcher.pre.EmbeddedLauncher";
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws Throwable {
         if (System.getProperty(GOSH_ARGS) == null) {

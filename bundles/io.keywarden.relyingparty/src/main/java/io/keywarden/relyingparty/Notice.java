@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** What a revocation notice says: which certificates the authority revoked, under which ticket, when, and why. */
-public record Notice(String ticketId, List<String> serials, List<String> deviceIds, int reason, Instant issuedAt,
-        String authority) {
+public record Notice(
+        String ticketId, List<String> serials, List<String> deviceIds, int reason, Instant issuedAt, String authority) {
 
     /** Lowercase hexadecimal without leading zeros, at most 20 octets (RFC 5280 §4.1.2.2). */
     private static final Pattern SERIAL = Pattern.compile("[1-9a-f][0-9a-f]{0,39}|0");
+
     private static final Pattern SAFE_LEVEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public Notice {
@@ -46,7 +47,8 @@ public record Notice(String ticketId, List<String> serials, List<String> deviceI
             return ticketId;
         }
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(ticketId.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(ticketId.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }

@@ -33,8 +33,7 @@ public final class NoticeCodec {
     /** Far above any real notice (a gateway and thousands of sensors), far below what could exhaust memory. */
     public static final int MAX_BYTES = 256 * 1024;
 
-    private NoticeCodec() {
-    }
+    private NoticeCodec() {}
 
     /** Signs a notice with the authority's private key (EC or RSA). */
     public static String sign(Notice notice, PrivateKey key) {
@@ -82,7 +81,8 @@ public final class NoticeCodec {
             throw new RejectedNoticeException("not a JWS the authority's key can verify: " + e.getMessage());
         }
         if (!authorityId.equals(jws.getKeyIdHeaderValue())) {
-            throw new RejectedNoticeException("kid " + jws.getKeyIdHeaderValue() + " is not the authority " + authorityId);
+            throw new RejectedNoticeException(
+                    "kid " + jws.getKeyIdHeaderValue() + " is not the authority " + authorityId);
         }
         return parse(payload, authorityId);
     }
@@ -115,8 +115,13 @@ public final class NoticeCodec {
             throw new RejectedNoticeException("iss " + json.get("iss") + " is not the authority " + authorityId);
         }
         try {
-            return new Notice(text(json, "ticket"), texts(json, "serials"), texts(json, "devices"),
-                    Math.toIntExact(number(json, "reason")), Instant.ofEpochSecond(number(json, "iat")), authorityId);
+            return new Notice(
+                    text(json, "ticket"),
+                    texts(json, "serials"),
+                    texts(json, "devices"),
+                    Math.toIntExact(number(json, "reason")),
+                    Instant.ofEpochSecond(number(json, "iat")),
+                    authorityId);
         } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
             throw new RejectedNoticeException(e.getMessage());
         }

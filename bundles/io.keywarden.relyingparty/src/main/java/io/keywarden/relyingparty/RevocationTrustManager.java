@@ -9,7 +9,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.Set;
-
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -38,8 +37,8 @@ public final class RevocationTrustManager extends X509ExtendedTrustManager {
     private final boolean servers;
     private final Set<X500Principal> issuers;
 
-    private RevocationTrustManager(X509TrustManager delegate, DenySet denySet, boolean servers,
-            Set<X500Principal> issuers) {
+    private RevocationTrustManager(
+            X509TrustManager delegate, DenySet denySet, boolean servers, Set<X500Principal> issuers) {
         this.delegate = requireNonNull(delegate, "delegate");
         this.denySet = requireNonNull(denySet, "denySet");
         this.servers = servers;
@@ -79,7 +78,7 @@ public final class RevocationTrustManager extends X509ExtendedTrustManager {
     /** A TLS context with these key managers and this trust manager (for Jetty, Tomcat, the JDK's HttpsServer...). */
     public SSLContext sslContext(KeyManager[] keyManagers) throws GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers, new TrustManager[] { this }, null);
+        context.init(keyManagers, new TrustManager[] {this}, null);
         SessionGuard.watch(context, denySet, this);
         return context;
     }
@@ -91,7 +90,8 @@ public final class RevocationTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         if (delegate instanceof X509ExtendedTrustManager x) {
             x.checkClientTrusted(chain, authType, socket);
         } else {
@@ -101,7 +101,8 @@ public final class RevocationTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         if (delegate instanceof X509ExtendedTrustManager x) {
             x.checkClientTrusted(chain, authType, engine);
         } else {
@@ -119,7 +120,8 @@ public final class RevocationTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         if (delegate instanceof X509ExtendedTrustManager x) {
             x.checkServerTrusted(chain, authType, socket);
         } else {
@@ -131,7 +133,8 @@ public final class RevocationTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         if (delegate instanceof X509ExtendedTrustManager x) {
             x.checkServerTrusted(chain, authType, engine);
         } else {

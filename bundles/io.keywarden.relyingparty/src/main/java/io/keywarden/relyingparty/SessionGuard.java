@@ -9,7 +9,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -38,13 +37,14 @@ final class SessionGuard {
         return t;
     });
 
-    private SessionGuard() {
-    }
+    private SessionGuard() {}
 
     static void watch(SSLContext context, DenySet denySet, RevocationTrustManager tm) {
         if (!"false".equals(System.getProperty(STATELESS_TICKETS))) {
-            LOG.warn("Stateless TLS session tickets are on: a denied client could resume a session opened before its "
-                    + "notice. Start the JVM with -D{}=false", STATELESS_TICKETS);
+            LOG.warn(
+                    "Stateless TLS session tickets are on: a denied client could resume a session opened before its "
+                            + "notice. Start the JVM with -D{}=false",
+                    STATELESS_TICKETS);
         }
         WeakReference<SSLContext> ref = new WeakReference<>(context);
         denySet.onDenied(serials -> {
@@ -54,11 +54,15 @@ final class SessionGuard {
             }
         });
         ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
-        task[0] = SWEEPER.scheduleWithFixedDelay(() -> {
-            if (!sweep(ref, tm)) {
-                task[0].cancel(false);
-            }
-        }, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        task[0] = SWEEPER.scheduleWithFixedDelay(
+                () -> {
+                    if (!sweep(ref, tm)) {
+                        task[0].cancel(false);
+                    }
+                },
+                SWEEP_MILLIS,
+                SWEEP_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     /** False once the context is gone. */

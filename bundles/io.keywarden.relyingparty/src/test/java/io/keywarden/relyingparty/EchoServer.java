@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -19,7 +18,8 @@ final class EchoServer implements AutoCloseable {
     private final ExecutorService accepts = Executors.newCachedThreadPool();
 
     EchoServer(SSLContext context) throws IOException {
-        server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        server = (SSLServerSocket)
+                context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         server.setNeedClientAuth(true);
         accepts.execute(this::loop);
     }

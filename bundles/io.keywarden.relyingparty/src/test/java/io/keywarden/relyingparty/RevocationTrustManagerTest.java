@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-
 import javax.net.ssl.SSLContext;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +23,6 @@ import io.keywarden.testing.pki.Issued;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.pki.TestKeys;
 import io.keywarden.testing.pki.TestTls;
-import java.security.cert.CertificateException;
 
 /** Real TLS handshakes against a server whose context is built on {@link RevocationTrustManager}. */
 class RevocationTrustManagerTest {
@@ -31,6 +30,7 @@ class RevocationTrustManagerTest {
 
     @TempDir
     Path dir;
+
     private TestCa pki;
     private Issued server;
     private Issued sensor7;
@@ -57,7 +57,9 @@ class RevocationTrustManagerTest {
             Set<String> added = subscriber.accept(signed(notice("t-7", sensor7.serialHex()), authority));
 
             assertEquals(Set.of(sensor7.serialHex()), added);
-            assertFalse(EchoServer.accepted(TestTls.context(pki, sensor7), echo.port()), "the first handshake after the notice");
+            assertFalse(
+                    EchoServer.accepted(TestTls.context(pki, sensor7), echo.port()),
+                    "the first handshake after the notice");
             assertTrue(EchoServer.accepted(TestTls.context(pki, sensor1), echo.port()), "everyone else still accepted");
         }
         // a restart: a new process reads the same file, no message source connected
@@ -70,7 +72,8 @@ class RevocationTrustManagerTest {
 
     @Test
     void aClientThatResumesASessionOpenedBeforeTheNoticeIsRefusedToo() throws Exception {
-        NoticeSubscriber subscriber = new NoticeSubscriber(authority.getPublic(), AUTHORITY, DenySet.open(dir.resolve("r")));
+        NoticeSubscriber subscriber =
+                new NoticeSubscriber(authority.getPublic(), AUTHORITY, DenySet.open(dir.resolve("r")));
         SSLContext sameClient = TestTls.context(pki, sensor7);
         try (EchoServer echo = new EchoServer(serverContext(subscriber.denySet()))) {
             assertTrue(EchoServer.accepted(sameClient, echo.port()));
@@ -82,12 +85,17 @@ class RevocationTrustManagerTest {
 
     @Test
     void forgedUnknownSignerAndReplayedNoticesDenyNothingNew() throws Exception {
-        NoticeSubscriber subscriber = new NoticeSubscriber(authority.getPublic(), AUTHORITY, DenySet.open(dir.resolve("d")));
+        NoticeSubscriber subscriber =
+                new NoticeSubscriber(authority.getPublic(), AUTHORITY, DenySet.open(dir.resolve("d")));
         KeyPair stranger = TestKeys.ec();
-        assertThrows(RejectedNoticeException.class,
-                () -> subscriber.accept(signed(notice("t-1", sensor7.serialHex()), stranger)), "unknown signer");
-        Notice otherAuthority = new Notice("t-2", List.of(sensor7.serialHex()), List.of(), 1, Instant.now(), "someone-else");
-        assertThrows(RejectedNoticeException.class, () -> subscriber.accept(signed(otherAuthority, authority)), "kid/iss");
+        assertThrows(
+                RejectedNoticeException.class,
+                () -> subscriber.accept(signed(notice("t-1", sensor7.serialHex()), stranger)),
+                "unknown signer");
+        Notice otherAuthority =
+                new Notice("t-2", List.of(sensor7.serialHex()), List.of(), 1, Instant.now(), "someone-else");
+        assertThrows(
+                RejectedNoticeException.class, () -> subscriber.accept(signed(otherAuthority, authority)), "kid/iss");
         byte[] good = signed(notice("t-3", sensor1.serialHex()), authority);
         byte[] tampered = good.clone();
         tampered[tampered.length / 2] ^= 1;
@@ -105,7 +113,8 @@ class RevocationTrustManagerTest {
         set.apply(notice("t-s", server.serialHex()));
         RevocationTrustManager clients = RevocationTrustManager.pkix(TestTls.trustStore(pki.certificate()), set);
         clients.checkServerTrusted(chain(server), "ECDHE_ECDSA");
-        assertThrows(CertificateException.class,
+        assertThrows(
+                CertificateException.class,
                 () -> clients.checkingServers().checkServerTrusted(chain(server), "ECDHE_ECDSA"));
         TestCa other = TestCa.root("other-ca");
         RevocationTrustManager limited = clients.checkingServers()
@@ -114,7 +123,8 @@ class RevocationTrustManagerTest {
     }
 
     private SSLContext serverContext(DenySet set) throws Exception {
-        return RevocationTrustManager.pkix(TestTls.trustStore(pki.certificate()), set).sslContext(TestTls.keyManagers(server));
+        return RevocationTrustManager.pkix(TestTls.trustStore(pki.certificate()), set)
+                .sslContext(TestTls.keyManagers(server));
     }
 
     private static X509Certificate[] chain(Issued leaf) {

@@ -9,9 +9,10 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
-
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManagerFactory;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
 
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
@@ -24,23 +25,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.netty.buffer.ByteBufAllocator;
+import jakarta.servlet.http.HttpServlet;
+
 import io.keywarden.relyingparty.examples.JettyExample;
 import io.keywarden.relyingparty.examples.NettyExample;
 import io.keywarden.relyingparty.examples.TomcatExample;
-
 import io.keywarden.testing.pki.Issued;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.pki.TestKeys;
 import io.keywarden.testing.pki.TestTls;
-import io.netty.buffer.ByteBufAllocator;
-import jakarta.servlet.http.HttpServlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 
 /** The examples of docs/servers.md, run: Jetty 9.4 and Tomcat with real handshakes, Netty's context built. */
 class ServerExamplesTest {
     @TempDir
     Path dir;
+
     private TestCa pki;
     private Issued server;
     private Issued sensor7;
@@ -61,13 +61,13 @@ class ServerExamplesTest {
     @Test
     void jettyRefusesTheRevokedDeviceAfterTheNoticeAndServesTheOthers() throws Exception {
         Server jetty = new Server();
-        ServerConnector connector = JettyExample.httpsConnector(jetty, TestTls.trustStore(pki.certificate()), TestTls.keyManagers(server),
-                subscriber.denySet());
+        ServerConnector connector = JettyExample.httpsConnector(
+                jetty, TestTls.trustStore(pki.certificate()), TestTls.keyManagers(server), subscriber.denySet());
         jetty.addConnector(connector);
         jetty.setHandler(new AbstractHandler() {
             @Override
-            public void handle(String target, Request base, HttpServletRequest request,
-                    HttpServletResponse response) throws IOException {
+            public void handle(String target, Request base, HttpServletRequest request, HttpServletResponse response)
+                    throws IOException {
                 response.setStatus(200);
                 response.getWriter().print("stored");
                 base.setHandled(true);
@@ -77,7 +77,8 @@ class ServerExamplesTest {
         try {
             int port = connector.getLocalPort();
             assertEquals(200, get(sensor7, port));
-            subscriber.accept(RevocationTrustManagerTest.signed(RevocationTrustManagerTest.notice("t-7", sensor7.serialHex()), authority));
+            subscriber.accept(RevocationTrustManagerTest.signed(
+                    RevocationTrustManagerTest.notice("t-7", sensor7.serialHex()), authority));
             assertEquals(-1, get(sensor7, port), "refused at the handshake");
             assertEquals(200, get(sensor1, port));
         } finally {
@@ -94,13 +95,17 @@ class ServerExamplesTest {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected void doGet(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp)
+            protected void doGet(
+                    jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp)
                     throws IOException {
                 resp.getWriter().print("stored");
             }
         });
         context.addServletMappingDecoded("/*", "ok");
-        Connector connector = TomcatExample.httpsConnector(TestTls.trustStore(pki.certificate()), TestTls.keyManagers(server), subscriber.denySet(),
+        Connector connector = TomcatExample.httpsConnector(
+                TestTls.trustStore(pki.certificate()),
+                TestTls.keyManagers(server),
+                subscriber.denySet(),
                 server.chain().toArray(new X509Certificate[0]));
         connector.setProperty("address", "127.0.0.1");
         tomcat.getService().addConnector(connector);
@@ -108,7 +113,8 @@ class ServerExamplesTest {
         try {
             int port = connector.getLocalPort();
             assertEquals(200, get(sensor7, port));
-            subscriber.accept(RevocationTrustManagerTest.signed(RevocationTrustManagerTest.notice("t-7", sensor7.serialHex()), authority));
+            subscriber.accept(RevocationTrustManagerTest.signed(
+                    RevocationTrustManagerTest.notice("t-7", sensor7.serialHex()), authority));
             assertEquals(-1, get(sensor7, port), "refused at the handshake");
             assertEquals(200, get(sensor1, port));
         } finally {
@@ -120,8 +126,8 @@ class ServerExamplesTest {
     @Test
     void nettyContextUsesTheWrappedTrustManager() throws Exception {
         KeyManagerFactory kmf = TestTls.keyManagerFactory(server);
-        assertNotNull(NettyExample.serverContext(TestTls.trustStore(pki.certificate()), kmf, subscriber.denySet()).newEngine(
-                ByteBufAllocator.DEFAULT));
+        assertNotNull(NettyExample.serverContext(TestTls.trustStore(pki.certificate()), kmf, subscriber.denySet())
+                .newEngine(ByteBufAllocator.DEFAULT));
     }
 
     /** The status code, or -1 when the TLS handshake (or the first read after it) fails. */

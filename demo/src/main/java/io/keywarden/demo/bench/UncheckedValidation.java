@@ -9,8 +9,7 @@ import java.util.Map;
  */
 public final class UncheckedValidation {
 
-    private UncheckedValidation() {
-    }
+    private UncheckedValidation() {}
 
     /** Pebble's environment for a bench run: empty (real validation) unless {@code alwaysValid}. */
     public static Map<String, String> pebbleEnvironment(boolean alwaysValid) {

@@ -13,8 +13,7 @@ final class ForegroundRuntime {
     /** bnd's launcher exits with 117 ("STOPPED") when the framework was stopped on purpose (exit 0, Ctrl-D). */
     private static final int LAUNCHER_STOPPED = 117;
 
-    private ForegroundRuntime() {
-    }
+    private ForegroundRuntime() {}
 
     /** Runs {@code cmd} in {@code workDir} until it ends; its exit code, 0 for a deliberate stop. */
     static int run(List<String> cmd, Path workDir) {

@@ -17,8 +17,7 @@ import io.keywarden.demo.DemoException;
  * flags, checked here so a mistake is reported before the runtime starts.
  */
 final class GatewayProperties {
-    private GatewayProperties() {
-    }
+    private GatewayProperties() {}
 
     static Map<String, String> of(RunOptions options) {
         Map<String, String> gateway = new LinkedHashMap<>();
@@ -39,7 +38,8 @@ final class GatewayProperties {
         if (gateway.containsKey(ConfigFiles.EAB_KID) != gateway.containsKey(ConfigFiles.EAB_HMAC)) {
             throw new DemoException("run: External Account Binding needs both --eab-kid and --eab-hmac", 2);
         }
-        gateway.putIfAbsent(ConfigFiles.DATA_DIR, options.workDir.resolve("data").toString());
+        gateway.putIfAbsent(
+                ConfigFiles.DATA_DIR, options.workDir.resolve("data").toString());
         return gateway;
     }
 
@@ -51,7 +51,10 @@ final class GatewayProperties {
         Map<String, String> gateway = new LinkedHashMap<>(ConfigFiles.read(config));
         for (String key : List.of(ConfigFiles.TRUST_ANCHOR, ConfigFiles.DATA_DIR)) {
             String v = gateway.get(key);
-            if (v != null && !v.isBlank() && !v.startsWith("-----BEGIN") && !Path.of(v).isAbsolute()) {
+            if (v != null
+                    && !v.isBlank()
+                    && !v.startsWith("-----BEGIN")
+                    && !Path.of(v).isAbsolute()) {
                 gateway.put(key, config.getParent().resolve(v).normalize().toString());
             }
         }
@@ -61,8 +64,10 @@ final class GatewayProperties {
     private static void requirePresent(Map<String, String> gateway, Path config) {
         for (String required : List.of(ConfigFiles.DIRECTORY_URL, ConfigFiles.TRUST_ANCHOR, ConfigFiles.DNS_NAME)) {
             if (gateway.getOrDefault(required, "").isBlank()) {
-                throw new DemoException("run: " + required + " is required (" + flagOf(required)
-                        + (config != null ? " or in " + config : "") + ")\n" + Demo.USAGE, 2);
+                throw new DemoException(
+                        "run: " + required + " is required (" + flagOf(required)
+                                + (config != null ? " or in " + config : "") + ")\n" + Demo.USAGE,
+                        2);
             }
         }
     }

@@ -33,8 +33,8 @@ public final class RunCommand {
         List<String> cmd = RuntimeProcess.command(runtimeJar, etc, List.of());
         out.println("Keywarden runtime for " + gateway.get(ConfigFiles.DNS_NAME) + " against "
                 + gateway.get(ConfigFiles.DIRECTORY_URL));
-        out.println("  config  " + ConfigFiles.gatewayFile(etc) + (options.sensors.isEmpty() ? ""
-                : " and " + options.sensors.size() + " sensor file(s)"));
+        out.println("  config  " + ConfigFiles.gatewayFile(etc)
+                + (options.sensors.isEmpty() ? "" : " and " + options.sensors.size() + " sensor file(s)"));
         out.println("  data    " + gateway.get(ConfigFiles.DATA_DIR));
         out.println("  command " + String.join(" ", cmd));
         if (options.printOnly) {

@@ -18,6 +18,7 @@ final class RunOptions {
 
     /** Gateway properties given as flags; they override the {@code --config} file. */
     final Map<String, String> flags = new LinkedHashMap<>();
+
     final List<ConfigFiles.Sensor> sensors = new ArrayList<>();
     Path config;
     Path workDir;
@@ -39,14 +40,16 @@ final class RunOptions {
                 case "--eab-hmac" -> o.flags.put(ConfigFiles.EAB_HMAC, Args.value(args, ++i));
                 case "--contact" -> o.flags.put(ConfigFiles.CONTACT_EMAIL, Args.value(args, ++i));
                 case "--dns-name" -> o.flags.put(ConfigFiles.DNS_NAME, Args.value(args, ++i));
-                case "--http01-port" -> o.flags.put(ConfigFiles.HTTP01_PORT,
-                        Integer.toString(Args.intValue(args, ++i, 1, 65535)));
+                case "--http01-port" ->
+                    o.flags.put(ConfigFiles.HTTP01_PORT, Integer.toString(Args.intValue(args, ++i, 1, 65535)));
                 case "--http01-bind" -> o.flags.put(ConfigFiles.HTTP01_BIND, Args.value(args, ++i));
                 case "--key-type" -> o.flags.put(ConfigFiles.KEY_TYPE, Args.value(args, ++i));
-                case "--concurrency" -> o.flags.put(ConfigFiles.CONCURRENCY,
-                        Integer.toString(Args.intValue(args, ++i, 1, 256)));
-                case "--data-dir" -> o.flags.put(ConfigFiles.DATA_DIR, Path.of(Args.value(args, ++i)).toAbsolutePath()
-                        .toString());
+                case "--concurrency" ->
+                    o.flags.put(ConfigFiles.CONCURRENCY, Integer.toString(Args.intValue(args, ++i, 1, 256)));
+                case "--data-dir" ->
+                    o.flags.put(
+                            ConfigFiles.DATA_DIR,
+                            Path.of(Args.value(args, ++i)).toAbsolutePath().toString());
                 case "--work-dir" -> o.workDir = Path.of(Args.value(args, ++i)).toAbsolutePath();
                 case "--sensor" -> o.sensors.add(parseSensor(Args.value(args, ++i)));
                 case "--print-only" -> o.printOnly = true;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttException;
 
 import io.keywarden.broker.internal.BrokerOptions;
 import io.keywarden.broker.internal.MosquittoContainment;
@@ -23,7 +24,6 @@ import io.keywarden.relyingparty.RevocationTrustManager;
 import io.keywarden.testing.pki.Issued;
 import io.keywarden.testing.pki.TestKeys;
 import io.keywarden.testing.pki.TestTls;
-import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
  * {@code ./keywarden bench-servers [N]}: N trials (default 50). In each a fresh device holds an MQTT session on a real
@@ -58,12 +58,16 @@ public final class BenchServersCommand {
         List<Double> toRefused = new ArrayList<>();
         List<Double> toApplied = new ArrayList<>();
         try (MosquittoContainment containment = new MosquittoContainment(
-                    BrokerOptions.parse(stage.authorityOptions(work.resolve("authority")), null), Clock.systemUTC()).start();
+                                BrokerOptions.parse(stage.authorityOptions(work.resolve("authority")), null),
+                                Clock.systemUTC())
+                        .start();
                 MqttNoticeSource source = new MqttNoticeSource(stage.broker.adminUrl(), FLEET, subscriber)
                         .socketFactory(TestTls.context(stage.pki, null).getSocketFactory())
-                        .credentials(ServerStage.COLLECTOR, stage.collectorPassword.toCharArray()).start();
-                Collector collector = new Collector(RevocationTrustManager.pkix(TestTls.trustStore(stage.pki.certificate()), denied)
-                        .sslContext(TestTls.keyManagers(stage.server)));
+                        .credentials(ServerStage.COLLECTOR, stage.collectorPassword.toCharArray())
+                        .start();
+                Collector collector =
+                        new Collector(RevocationTrustManager.pkix(TestTls.trustStore(stage.pki.certificate()), denied)
+                                .sslContext(TestTls.keyManagers(stage.server)));
                 NoticePublisher publisher = new NoticePublisher(stage.noticePublisher())) {
             MqttClient notices = publisher.client;
             for (int i = 0; i < trials; i++) {
@@ -80,13 +84,23 @@ public final class BenchServersCommand {
             }
         }
         out.printf("%d trials: revocation decision -> MQTT session closed by Mosquitto: %s%n", trials, stats(toClosed));
-        out.printf("%d trials: revocation decision -> notice applied at the collector:   %s%n", trials, stats(toApplied));
-        out.printf("%d trials: revocation decision -> HTTPS collector refuses the device: %s%n", trials, stats(toRefused));
+        out.printf(
+                "%d trials: revocation decision -> notice applied at the collector:   %s%n", trials, stats(toApplied));
+        out.printf(
+                "%d trials: revocation decision -> HTTPS collector refuses the device: %s%n", trials, stats(toRefused));
         return 0;
     }
 
-    private double[] trial(ServerStage stage, MosquittoContainment containment, MqttClient notices, Collector collector,
-            Issued device, KeyPair authority, DenySet denied, int i) throws Exception {
+    private double[] trial(
+            ServerStage stage,
+            MosquittoContainment containment,
+            MqttClient notices,
+            Collector collector,
+            Issued device,
+            KeyPair authority,
+            DenySet denied,
+            int i)
+            throws Exception {
         var tls = TestTls.context(stage.pki, device);
         try (DeviceSession session = DeviceSession.connect(stage.broker.deviceUrl(), ServerStage.name(device), tls)) {
             if (Collector.send(tls, collector.port(), "reading " + i) != 200) {
@@ -95,9 +109,18 @@ public final class BenchServersCommand {
             String ticket = "bench-" + i + "-" + UUID.randomUUID();
             long decided = System.nanoTime();
             containment.contain(ServerStage.name(device), ticket, "revocation");
-            Notice n = new Notice(ticket, List.of(device.serialHex()), List.of(ServerStage.name(device)), 1, Instant.now(), "fleet-authority");
-            notices.publish("keywarden/" + FLEET + "/revocation-notices/" + Notice.topicSafe(ticket),
-                    NoticeCodec.sign(n, authority.getPrivate()).getBytes(StandardCharsets.US_ASCII), 1, true);
+            Notice n = new Notice(
+                    ticket,
+                    List.of(device.serialHex()),
+                    List.of(ServerStage.name(device)),
+                    1,
+                    Instant.now(),
+                    "fleet-authority");
+            notices.publish(
+                    "keywarden/" + FLEET + "/revocation-notices/" + Notice.topicSafe(ticket),
+                    NoticeCodec.sign(n, authority.getPrivate()).getBytes(StandardCharsets.US_ASCII),
+                    1,
+                    true);
             long refused = 0;
             long applied = 0;
             long deadline = decided + 10_000_000_000L;
@@ -113,10 +136,14 @@ public final class BenchServersCommand {
             boolean lost = session.awaitLost(10_000);
             if (refused == 0 || !lost) {
                 throw new IllegalStateException(ServerStage.name(device) + " not contained within 10 s: "
-                        + (lost ? "" : "its MQTT session is still open; ") + (refused != 0 ? "" : "the collector still serves it"));
+                        + (lost ? "" : "its MQTT session is still open; ")
+                        + (refused != 0 ? "" : "the collector still serves it"));
             }
-            return new double[] { (session.lostAtNanos() - decided) / 1e6, (refused - decided) / 1e6,
-                ((applied == 0 ? refused : applied) - decided) / 1e6 };
+            return new double[] {
+                (session.lostAtNanos() - decided) / 1e6,
+                (refused - decided) / 1e6,
+                ((applied == 0 ? refused : applied) - decided) / 1e6
+            };
         }
     }
 

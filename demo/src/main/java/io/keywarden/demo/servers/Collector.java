@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -57,7 +56,8 @@ final class Collector implements AutoCloseable {
     /** One reading on a fresh TLS connection: the HTTP status, or -1 when the handshake was refused. */
     static int send(SSLContext client, int port, String reading) {
         try {
-            HttpsURLConnection c = (HttpsURLConnection) new URL("https://127.0.0.1:" + port + "/readings").openConnection();
+            HttpsURLConnection c =
+                    (HttpsURLConnection) new URL("https://127.0.0.1:" + port + "/readings").openConnection();
             c.setSSLSocketFactory(client.getSocketFactory());
             c.setRequestProperty("Connection", "close");
             c.setDoOutput(true);

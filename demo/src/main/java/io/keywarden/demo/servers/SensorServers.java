@@ -1,5 +1,6 @@
 package io.keywarden.demo.servers;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -36,12 +41,6 @@ import io.keywarden.testing.mqtt.SecureMosquitto;
 import io.keywarden.testing.pki.Issued;
 import io.keywarden.testing.pki.LeafBuilder;
 import io.keywarden.testing.pki.TestCa;
-import java.io.IOException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The servers of {@code ./keywarden demo} and {@code demo-fleet}: a real Mosquitto (mutual TLS for devices with the
@@ -59,8 +58,12 @@ public final class SensorServers implements AutoCloseable {
 
     private final Path work;
     private final TestCa serverCa = TestCa.root("Keywarden demo servers CA");
-    private final Issued server = serverCa.leaf("localhost").dnsNames("localhost").ipAddresses("127.0.0.1")
-            .usage(LeafBuilder.Usage.TLS_SERVER).validFor(Duration.ofDays(1)).issue();
+    private final Issued server = serverCa.leaf("localhost")
+            .dnsNames("localhost")
+            .ipAddresses("127.0.0.1")
+            .usage(LeafBuilder.Usage.TLS_SERVER)
+            .validFor(Duration.ofDays(1))
+            .issue();
     private final Path serverCaFile;
     private final List<X509Certificate> deviceRoots;
     private final String adminPassword = secret();
@@ -84,8 +87,13 @@ public final class SensorServers implements AutoCloseable {
         Files.writeString(work.resolve("broker.pem"), server.chainPem());
         Files.writeString(work.resolve("broker.key"), server.keyPem());
         Path deviceCa = Files.writeString(work.resolve("device-ca.pem"), deviceCaPem);
-        broker = SecureMosquitto.start(work.resolve("mosquitto"), deviceCa, work.resolve("broker.pem"),
-                work.resolve("broker.key"), ADMIN, adminPassword);
+        broker = SecureMosquitto.start(
+                work.resolve("mosquitto"),
+                deviceCa,
+                work.resolve("broker.pem"),
+                work.resolve("broker.key"),
+                ADMIN,
+                adminPassword);
     }
 
     /**
@@ -94,8 +102,9 @@ public final class SensorServers implements AutoCloseable {
      *
      * @param deviceCaPem the chain that issues the devices' certificates (Pebble's intermediate and root)
      */
-    public static SensorServers start(Path work, String deviceCaPem, List<X509Certificate> deviceRoots,
-            Collection<String> brokerIdentities) throws Exception {
+    public static SensorServers start(
+            Path work, String deviceCaPem, List<X509Certificate> deviceRoots, Collection<String> brokerIdentities)
+            throws Exception {
         SensorServers s = new SensorServers(work, deviceCaPem, deviceRoots);
         try {
             s.provision(brokerIdentities);
@@ -108,21 +117,54 @@ public final class SensorServers implements AutoCloseable {
 
     private void provision(Collection<String> brokerIdentities) throws Exception {
         List<Map<String, Object>> c = new ArrayList<>();
-        c.add(Map.of("command", "createRole", "rolename", "sensors", "acls", List.of(
-                Map.of("acltype", "publishClientSend", "topic", "readings/#", "allow", true))));
-        c.add(Map.of("command", "createRole", "rolename", "notices", "acls", List.of(
-                Map.of("acltype", "publishClientSend", "topic", "keywarden/+/revocation-notices/#", "allow", true),
-                Map.of("acltype", "subscribePattern", "topic", "keywarden/+/revocation-notices/#", "allow", true))));
-        c.add(Map.of("command", "createRole", "rolename", "readers", "acls", List.of(
-                Map.of("acltype", "subscribePattern", "topic", "readings/#", "allow", true))));
+        c.add(Map.of(
+                "command",
+                "createRole",
+                "rolename",
+                "sensors",
+                "acls",
+                List.of(Map.of("acltype", "publishClientSend", "topic", "readings/#", "allow", true))));
+        c.add(Map.of(
+                "command",
+                "createRole",
+                "rolename",
+                "notices",
+                "acls",
+                List.of(
+                        Map.of(
+                                "acltype",
+                                "publishClientSend",
+                                "topic",
+                                "keywarden/+/revocation-notices/#",
+                                "allow",
+                                true),
+                        Map.of(
+                                "acltype",
+                                "subscribePattern",
+                                "topic",
+                                "keywarden/+/revocation-notices/#",
+                                "allow",
+                                true))));
+        c.add(Map.of(
+                "command",
+                "createRole",
+                "rolename",
+                "readers",
+                "acls",
+                List.of(Map.of("acltype", "subscribePattern", "topic", "readings/#", "allow", true))));
         c.add(client(CLOUD, cloudPassword, "readers"));
         c.add(client(AUTHORITY, authorityPassword, "notices"));
         c.add(client(COLLECTOR, collectorPassword, "notices"));
         for (String identity : brokerIdentities) {
-            c.add(Map.of("command", "createClient", "username", identity, "roles", List.of(Map.of("rolename", "sensors"))));
+            c.add(Map.of(
+                    "command", "createClient", "username", identity, "roles", List.of(Map.of("rolename", "sensors"))));
         }
-        try (MosquittoDynsec admin = new MosquittoDynsec(broker.adminUrl(), ADMIN, adminPassword.toCharArray(),
-                clientContext(null).getSocketFactory(), Duration.ofSeconds(10))) {
+        try (MosquittoDynsec admin = new MosquittoDynsec(
+                broker.adminUrl(),
+                ADMIN,
+                adminPassword.toCharArray(),
+                clientContext(null).getSocketFactory(),
+                Duration.ofSeconds(10))) {
             var answer = admin.run(c);
             if (!answer.accepted()) {
                 throw new IllegalStateException("provisioning refused by Mosquitto: " + answer.detail());
@@ -131,8 +173,15 @@ public final class SensorServers implements AutoCloseable {
     }
 
     private static Map<String, Object> client(String user, String password, String role) {
-        return Map.of("command", "createClient", "username", user, "password", password,
-                "roles", List.of(Map.of("rolename", role)));
+        return Map.of(
+                "command",
+                "createClient",
+                "username",
+                user,
+                "password",
+                password,
+                "roles",
+                List.of(Map.of("rolename", role)));
     }
 
     /** PID io.keywarden.broker.mosquitto for the runtime: the authority's dynamic-security admin identity. */
@@ -172,8 +221,11 @@ public final class SensorServers implements AutoCloseable {
         o.setPassword(cloudPassword.toCharArray());
         o.setSocketFactory(clientContext(null).getSocketFactory());
         cloud.connect(o);
-        cloud.subscribe("readings/#", 0, (topic, m) -> atCloud.computeIfAbsent(topic.substring("readings/".length()),
-                k -> new AtomicInteger()).incrementAndGet());
+        cloud.subscribe(
+                "readings/#",
+                0,
+                (topic, m) -> atCloud.computeIfAbsent(topic.substring("readings/".length()), k -> new AtomicInteger())
+                        .incrementAndGet());
     }
 
     /**
@@ -185,33 +237,33 @@ public final class SensorServers implements AutoCloseable {
         NoticeSubscriber subscriber = new NoticeSubscriber(authorityKey, authorityId, denied);
         notices = new MqttNoticeSource(broker.adminUrl(), fleetId, subscriber)
                 .socketFactory(clientContext(null).getSocketFactory())
-                .credentials(COLLECTOR, collectorPassword.toCharArray()).start();
+                .credentials(COLLECTOR, collectorPassword.toCharArray())
+                .start();
         KeyStore roots = KeyStore.getInstance("PKCS12");
         roots.load(null, null);
         for (int i = 0; i < deviceRoots.size(); i++) {
             roots.setCertificateEntry("root-" + i, deviceRoots.get(i));
         }
-        collector = new Collector(RevocationTrustManager.pkix(roots, denied).sslContext(keyManagers(server.key(),
-                server.chain())));
+        collector = new Collector(
+                RevocationTrustManager.pkix(roots, denied).sslContext(keyManagers(server.key(), server.chain())));
     }
 
     /** A device: its broker user name (the certificate's CN), its key and the chain its CA issued. */
-    public record Device(String brokerIdentity, KeyPair key, List<X509Certificate> chain) {
-    }
+    public record Device(String brokerIdentity, KeyPair key, List<X509Certificate> chain) {}
 
     /** Every device's MQTT session over mutual TLS, opened in parallel (each handshake waits on the broker). */
     public void connectAll(Map<String, Device> devices) throws Exception {
         Map<String, Future<DeviceSession>> pending = new LinkedHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(
-                Math.max(1, Math.min(devices.size(), 10)));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(devices.size(), 10)));
         try {
             for (Map.Entry<String, Device> e : devices.entrySet()) {
                 Device d = e.getValue();
                 SSLContext context = clientContext(keyManagers(d.key(), d.chain()));
                 tls.put(e.getKey(), context);
                 identities.put(e.getKey(), d.brokerIdentity());
-                pending.put(e.getKey(), pool.submit(() -> DeviceSession.connect(broker.deviceUrl(), d.brokerIdentity(),
-                        context)));
+                pending.put(
+                        e.getKey(),
+                        pool.submit(() -> DeviceSession.connect(broker.deviceUrl(), d.brokerIdentity(), context)));
             }
             for (Map.Entry<String, Future<DeviceSession>> e : pending.entrySet()) {
                 sessions.put(e.getKey(), e.getValue().get());
@@ -230,14 +282,15 @@ public final class SensorServers implements AutoCloseable {
         List<String> lines = Files.readAllLines(broker.logFile(), StandardCharsets.UTF_8);
         String clientId = null;
         boolean ended = true;
-        Pattern connected = Pattern.compile("New client connected from \\S+ as (\\S+) "
-                + "\\(.*u'" + Pattern.quote(brokerIdentity) + "'\\)");
+        Pattern connected = Pattern.compile(
+                "New client connected from \\S+ as (\\S+) " + "\\(.*u'" + Pattern.quote(brokerIdentity) + "'\\)");
         for (String line : lines.subList(Math.min(sinceLine, lines.size()), lines.size())) {
             Matcher m = connected.matcher(line);
             if (m.find()) {
                 clientId = m.group(1);
                 ended = false;
-            } else if (clientId != null && line.contains("Client " + clientId + " ")
+            } else if (clientId != null
+                    && line.contains("Client " + clientId + " ")
                     && line.contains("disconnected by administrative action")) {
                 ended = true;
             }
@@ -246,7 +299,9 @@ public final class SensorServers implements AutoCloseable {
     }
 
     int brokerLogLines() throws IOException {
-        return Files.exists(broker.logFile()) ? Files.readAllLines(broker.logFile(), StandardCharsets.UTF_8).size() : 0;
+        return Files.exists(broker.logFile())
+                ? Files.readAllLines(broker.logFile(), StandardCharsets.UTF_8).size()
+                : 0;
     }
 
     SSLContext tls(String deviceId) {
@@ -266,7 +321,8 @@ public final class SensorServers implements AutoCloseable {
     }
 
     int deliveredFrom(String deviceId) {
-        return atCloud.getOrDefault(identities.get(deviceId), new AtomicInteger()).get();
+        return atCloud.getOrDefault(identities.get(deviceId), new AtomicInteger())
+                .get();
     }
 
     /** Drops a device's session on this side (after the broker ended it). */

@@ -1,12 +1,11 @@
 package io.keywarden.demo.servers;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-
 import javax.net.ssl.SSLContext;
 
 import org.eclipse.paho.client.mqttv3.MqttException;
-import java.io.IOException;
 
 /**
  * What the devices of {@link SensorServers} experience: readings that arrive (at the cloud subscriber through
@@ -15,8 +14,7 @@ import java.io.IOException;
  */
 public final class ServerChecks {
     /** Times are System.nanoTime() values, 0 when it did not happen within the timeout. */
-    public record Contained(long sessionClosedNanos, long collectorRefusedNanos, boolean reconnectRefused) {
-    }
+    public record Contained(long sessionClosedNanos, long collectorRefusedNanos, boolean reconnectRefused) {}
 
     private final SensorServers servers;
 
@@ -103,7 +101,8 @@ public final class ServerChecks {
         try {
             // the authority ends such a session milliseconds after the CONNECT; when that comes before Paho has taken
             // the CONNACK, Paho only reports a timeout: the broker's log says whether the broker ended it
-            again = DeviceSession.connect(servers.deviceUrl(), servers.identity(deviceId), servers.tls(deviceId), 1_500);
+            again = DeviceSession.connect(
+                    servers.deviceUrl(), servers.identity(deviceId), servers.tls(deviceId), 1_500);
         } catch (MqttException refusedAtConnect) {
             return endedByBroker(servers.identity(deviceId), logLine);
         }

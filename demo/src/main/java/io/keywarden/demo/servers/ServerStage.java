@@ -51,12 +51,20 @@ final class ServerStage implements AutoCloseable {
     private ServerStage(Path work, int deviceCount) throws Exception {
         Files.createDirectories(work);
         pki = TestCa.root("Keywarden bench CA");
-        server = pki.leaf("localhost").dnsNames("localhost").ipAddresses("127.0.0.1").issue();
+        server = pki.leaf("localhost")
+                .dnsNames("localhost")
+                .ipAddresses("127.0.0.1")
+                .issue();
         Files.writeString(work.resolve("broker.pem"), Pem.certificate(server.certificate()));
         Files.writeString(work.resolve("broker.key"), server.keyPem());
         caFile = Files.writeString(work.resolve("ca.pem"), pki.certificatePem());
-        broker = SecureMosquitto.start(work.resolve("mosquitto"), caFile, work.resolve("broker.pem"),
-                work.resolve("broker.key"), ADMIN, adminPassword);
+        broker = SecureMosquitto.start(
+                work.resolve("mosquitto"),
+                caFile,
+                work.resolve("broker.pem"),
+                work.resolve("broker.key"),
+                ADMIN,
+                adminPassword);
         for (int i = 0; i < deviceCount; i++) {
             devices.add(pki.issue("sensor-" + i + ".bench.keywarden.test"));
         }
@@ -75,24 +83,78 @@ final class ServerStage implements AutoCloseable {
 
     void provision() throws Exception {
         List<Map<String, Object>> c = new ArrayList<>();
-        c.add(Map.of("command", "createRole", "rolename", "sensors", "acls", List.of(
-                Map.of("acltype", "publishClientSend", "topic", "readings/#", "allow", true))));
-        c.add(Map.of("command", "createRole", "rolename", "notices", "acls", List.of(
-                Map.of("acltype", "publishClientSend", "topic", "keywarden/+/revocation-notices/#", "allow", true),
-                Map.of("acltype", "subscribePattern", "topic", "keywarden/+/revocation-notices/#", "allow", true))));
-        c.add(Map.of("command", "createRole", "rolename", "readers", "acls", List.of(
-                Map.of("acltype", "subscribePattern", "topic", "readings/#", "allow", true))));
-        c.add(Map.of("command", "createClient", "username", CLOUD, "password", cloudPassword,
-                "roles", List.of(Map.of("rolename", "readers"))));
-        c.add(Map.of("command", "createClient", "username", AUTHORITY, "password", authorityPassword,
-                "roles", List.of(Map.of("rolename", "notices"))));
-        c.add(Map.of("command", "createClient", "username", COLLECTOR, "password", collectorPassword,
-                "roles", List.of(Map.of("rolename", "notices"))));
+        c.add(Map.of(
+                "command",
+                "createRole",
+                "rolename",
+                "sensors",
+                "acls",
+                List.of(Map.of("acltype", "publishClientSend", "topic", "readings/#", "allow", true))));
+        c.add(Map.of(
+                "command",
+                "createRole",
+                "rolename",
+                "notices",
+                "acls",
+                List.of(
+                        Map.of(
+                                "acltype",
+                                "publishClientSend",
+                                "topic",
+                                "keywarden/+/revocation-notices/#",
+                                "allow",
+                                true),
+                        Map.of(
+                                "acltype",
+                                "subscribePattern",
+                                "topic",
+                                "keywarden/+/revocation-notices/#",
+                                "allow",
+                                true))));
+        c.add(Map.of(
+                "command",
+                "createRole",
+                "rolename",
+                "readers",
+                "acls",
+                List.of(Map.of("acltype", "subscribePattern", "topic", "readings/#", "allow", true))));
+        c.add(Map.of(
+                "command",
+                "createClient",
+                "username",
+                CLOUD,
+                "password",
+                cloudPassword,
+                "roles",
+                List.of(Map.of("rolename", "readers"))));
+        c.add(Map.of(
+                "command",
+                "createClient",
+                "username",
+                AUTHORITY,
+                "password",
+                authorityPassword,
+                "roles",
+                List.of(Map.of("rolename", "notices"))));
+        c.add(Map.of(
+                "command",
+                "createClient",
+                "username",
+                COLLECTOR,
+                "password",
+                collectorPassword,
+                "roles",
+                List.of(Map.of("rolename", "notices"))));
         for (Issued d : devices) {
-            c.add(Map.of("command", "createClient", "username", name(d), "roles", List.of(Map.of("rolename", "sensors"))));
+            c.add(Map.of(
+                    "command", "createClient", "username", name(d), "roles", List.of(Map.of("rolename", "sensors"))));
         }
-        try (MosquittoDynsec admin = new MosquittoDynsec(broker.adminUrl(), ADMIN, adminPassword.toCharArray(),
-                TestTls.context(pki, null).getSocketFactory(), Duration.ofSeconds(10))) {
+        try (MosquittoDynsec admin = new MosquittoDynsec(
+                broker.adminUrl(),
+                ADMIN,
+                adminPassword.toCharArray(),
+                TestTls.context(pki, null).getSocketFactory(),
+                Duration.ofSeconds(10))) {
             var answer = admin.run(c);
             if (!answer.accepted()) {
                 throw new IllegalStateException("provisioning refused by Mosquitto: " + answer.detail());
@@ -101,9 +163,17 @@ final class ServerStage implements AutoCloseable {
     }
 
     Map<String, Object> authorityOptions(Path dataDir) {
-        return Map.of("broker.admin.url", broker.adminUrl(), "broker.admin.username", ADMIN,
-                "broker.admin.password", adminPassword, "broker.trust.anchor", caFile.toString(),
-                "data.dir", dataDir.toString());
+        return Map.of(
+                "broker.admin.url",
+                broker.adminUrl(),
+                "broker.admin.username",
+                ADMIN,
+                "broker.admin.password",
+                adminPassword,
+                "broker.trust.anchor",
+                caFile.toString(),
+                "data.dir",
+                dataDir.toString());
     }
 
     /** The authority's notice publisher (the fleet bundle's role in a full deployment). */

@@ -7,14 +7,15 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.net.ssl.SSLContext;
 
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttException;
 
 import io.keywarden.broker.internal.BrokerOptions;
 import io.keywarden.broker.internal.MosquittoContainment;
@@ -27,8 +28,6 @@ import io.keywarden.relyingparty.RevocationTrustManager;
 import io.keywarden.testing.pki.Issued;
 import io.keywarden.testing.pki.TestKeys;
 import io.keywarden.testing.pki.TestTls;
-import java.util.HashMap;
-import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
  * {@code ./keywarden demo-servers}: ten sensors send their readings to a real Mosquitto over mutual TLS and to an
@@ -63,24 +62,34 @@ public final class ServersDemoCommand {
         Map<String, AtomicInteger> atCloud = new ConcurrentHashMap<>();
         List<DeviceSession> sessions = new ArrayList<>();
         try (MosquittoContainment containment = new MosquittoContainment(
-                    BrokerOptions.parse(stage.authorityOptions(work.resolve("authority")), null), Clock.systemUTC()).start();
+                                BrokerOptions.parse(stage.authorityOptions(work.resolve("authority")), null),
+                                Clock.systemUTC())
+                        .start();
                 MqttNoticeSource source = new MqttNoticeSource(stage.broker.adminUrl(), FLEET, subscriber)
                         .socketFactory(TestTls.context(stage.pki, null).getSocketFactory())
-                        .credentials(ServerStage.COLLECTOR, stage.collectorPassword.toCharArray()).start();
-                Collector collector = new Collector(RevocationTrustManager.pkix(TestTls.trustStore(stage.pki.certificate()), denied)
-                        .sslContext(TestTls.keyManagers(stage.server)))) {
+                        .credentials(ServerStage.COLLECTOR, stage.collectorPassword.toCharArray())
+                        .start();
+                Collector collector =
+                        new Collector(RevocationTrustManager.pkix(TestTls.trustStore(stage.pki.certificate()), denied)
+                                .sslContext(TestTls.keyManagers(stage.server)))) {
             MqttClient cloud = stage.passwordClient(ServerStage.CLOUD, stage.cloudPassword);
-            cloud.subscribe("readings/#", 0, (topic, m) -> atCloud.computeIfAbsent(topic.substring(9), k -> new AtomicInteger())
-                    .incrementAndGet());
+            cloud.subscribe(
+                    "readings/#",
+                    0,
+                    (topic, m) -> atCloud.computeIfAbsent(topic.substring(9), k -> new AtomicInteger())
+                            .incrementAndGet());
             for (Issued d : stage.devices) {
-                sessions.add(DeviceSession.connect(stage.broker.deviceUrl(), ServerStage.name(d), TestTls.context(stage.pki, d)));
+                sessions.add(DeviceSession.connect(
+                        stage.broker.deviceUrl(), ServerStage.name(d), TestTls.context(stage.pki, d)));
             }
             int before = round(stage, sessions, collector, "before", atCloud);
             Issued s7 = stage.devices.get(6);
             DeviceSession session7 = sessions.get(6);
             SSLContext tls7 = TestTls.context(stage.pki, s7);
-            out.printf("%d sensors send readings to Mosquitto (mutual TLS, identity = certificate CN) and to the HTTPS "
-                    + "collector: %d of %d arrived%n", sessions.size(), before, 2 * sessions.size());
+            out.printf(
+                    "%d sensors send readings to Mosquitto (mutual TLS, identity = certificate CN) and to the HTTPS "
+                            + "collector: %d of %d arrived%n",
+                    sessions.size(), before, 2 * sessions.size());
 
             MqttClient notices = stage.noticePublisher();
             long decided = System.nanoTime();
@@ -89,25 +98,33 @@ public final class ServersDemoCommand {
             boolean closed = session7.awaitLost(10_000);
             long refusedAt = awaitRefused(tls7, collector, decided);
             out.printf("  CONTAINED sensor-7 (serial %s, broker identity %s)%n", s7.serialHex(), ServerStage.name(s7));
-            out.printf("  decision -> its MQTT session closed by Mosquitto: %s%n",
+            out.printf(
+                    "  decision -> its MQTT session closed by Mosquitto: %s%n",
                     closed ? String.format("%.1f ms", (session7.lostAtNanos() - decided) / 1e6) : "NOT CLOSED");
-            out.printf("  decision -> refused by the HTTPS collector:       %s%n",
-                    refusedAt != 0 ? String.format("%.1f ms (TLS handshake refused)", (refusedAt - decided) / 1e6) : "NOT REFUSED");
+            out.printf(
+                    "  decision -> refused by the HTTPS collector:       %s%n",
+                    refusedAt != 0
+                            ? String.format("%.1f ms (TLS handshake refused)", (refusedAt - decided) / 1e6)
+                            : "NOT REFUSED");
             boolean reconnectRefused = reconnectRefused(stage, s7, atCloud);
-            out.printf("  sensor-7 reconnects with the same certificate: %s%n", reconnectRefused
-                    ? "session ended by the broker, nothing it sent was delivered" : "NOT REFUSED");
+            out.printf(
+                    "  sensor-7 reconnects with the same certificate: %s%n",
+                    reconnectRefused ? "session ended by the broker, nothing it sent was delivered" : "NOT REFUSED");
 
             sessions.remove(6).close();
             int after = round(stage, sessions, collector, "after", atCloud);
-            out.printf("The other %d sensors keep working: %d of %d readings arrived (cloud subscriber and collector) "
-                    + "after the containment%n",
+            out.printf(
+                    "The other %d sensors keep working: %d of %d readings arrived (cloud subscriber and collector) "
+                            + "after the containment%n",
                     sessions.size(), after, 2 * sessions.size());
             sessions.forEach(DeviceSession::close);
             cloud.disconnect();
             cloud.close();
             boolean ok = before == 20 && closed && refusedAt != 0 && reconnectRefused && after == 2 * sessions.size();
-            out.println(ok ? "Contained at the servers: sensor-7 is out of the broker and the collector; the others are not."
-                    : "FAILED: sensor-7 was not contained at every server");
+            out.println(
+                    ok
+                            ? "Contained at the servers: sensor-7 is out of the broker and the collector; the others are not."
+                            : "FAILED: sensor-7 was not contained at every server");
             return ok ? 0 : 1;
         }
     }
@@ -115,9 +132,20 @@ public final class ServersDemoCommand {
     /** The signed notice the authority's fleet component would publish for the accepted revocation. */
     private static void publishNotice(MqttClient notices, KeyPair authority, Issued device) throws Exception {
         try {
-            notices.publish("keywarden/" + FLEET + "/revocation-notices/demo-sensor-7", NoticeCodec.sign(
-                    new Notice("demo-sensor-7", List.of(device.serialHex()), List.of("sensor-7"), 1, Instant.now(),
-                            "fleet-authority"), authority.getPrivate()).getBytes(StandardCharsets.US_ASCII), 1, true);
+            notices.publish(
+                    "keywarden/" + FLEET + "/revocation-notices/demo-sensor-7",
+                    NoticeCodec.sign(
+                                    new Notice(
+                                            "demo-sensor-7",
+                                            List.of(device.serialHex()),
+                                            List.of("sensor-7"),
+                                            1,
+                                            Instant.now(),
+                                            "fleet-authority"),
+                                    authority.getPrivate())
+                            .getBytes(StandardCharsets.US_ASCII),
+                    1,
+                    true);
             notices.disconnect();
         } finally {
             notices.close();
@@ -138,15 +166,23 @@ public final class ServersDemoCommand {
      * Every session publishes one reading over MQTT and posts one to the collector; returns how many arrived: at the
      * cloud subscriber (QoS 0 publishes raise no error when the broker drops them) and at the collector.
      */
-    private int round(ServerStage stage, List<DeviceSession> sessions, Collector collector, String label,
-            Map<String, AtomicInteger> atCloud) throws Exception {
+    private int round(
+            ServerStage stage,
+            List<DeviceSession> sessions,
+            Collector collector,
+            String label,
+            Map<String, AtomicInteger> atCloud)
+            throws Exception {
         int ok = 0;
         Map<String, Integer> expected = new HashMap<>();
         for (int i = 0; i < sessions.size(); i++) {
             Issued d = stage.devices.get(i < 6 || sessions.size() == 10 ? i : i + 1);
-            int seen = atCloud.getOrDefault(ServerStage.name(d), new AtomicInteger()).get();
+            int seen = atCloud.getOrDefault(ServerStage.name(d), new AtomicInteger())
+                    .get();
             try {
-                sessions.get(i).publish("readings/" + ServerStage.name(d), (label + " 21.5C").getBytes(StandardCharsets.UTF_8));
+                sessions.get(i)
+                        .publish(
+                                "readings/" + ServerStage.name(d), (label + " 21.5C").getBytes(StandardCharsets.UTF_8));
                 expected.put(ServerStage.name(d), seen + 1);
             } catch (MqttException e) {
                 out.printf("  %s: MQTT publish failed: %s%n", ServerStage.name(d), e.getMessage());
@@ -169,15 +205,18 @@ public final class ServersDemoCommand {
 
     private static boolean arrived(Map<String, Integer> expected, Map<String, AtomicInteger> atCloud) {
         return expected.entrySet().stream()
-                .allMatch(e -> atCloud.getOrDefault(e.getKey(), new AtomicInteger()).get() >= e.getValue());
+                .allMatch(e ->
+                        atCloud.getOrDefault(e.getKey(), new AtomicInteger()).get() >= e.getValue());
     }
 
     private static boolean reconnectRefused(ServerStage stage, Issued s7, Map<String, AtomicInteger> atCloud)
             throws Exception {
-        int delivered = atCloud.getOrDefault(ServerStage.name(s7), new AtomicInteger()).get();
+        int delivered =
+                atCloud.getOrDefault(ServerStage.name(s7), new AtomicInteger()).get();
         DeviceSession again;
         try {
-            again = DeviceSession.connect(stage.broker.deviceUrl(), ServerStage.name(s7), TestTls.context(stage.pki, s7));
+            again = DeviceSession.connect(
+                    stage.broker.deviceUrl(), ServerStage.name(s7), TestTls.context(stage.pki, s7));
         } catch (MqttException refusedAtConnect) {
             return true;
         }
@@ -189,7 +228,10 @@ public final class ServersDemoCommand {
             }
             boolean ended = again.awaitLost(5_000);
             Thread.sleep(300);
-            return ended && atCloud.getOrDefault(ServerStage.name(s7), new AtomicInteger()).get() == delivered;
+            return ended
+                    && atCloud.getOrDefault(ServerStage.name(s7), new AtomicInteger())
+                                    .get()
+                            == delivered;
         }
     }
 }

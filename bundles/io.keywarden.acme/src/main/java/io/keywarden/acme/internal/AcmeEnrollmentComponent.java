@@ -7,6 +7,7 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -14,13 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -29,7 +30,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
@@ -41,9 +41,12 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.acme.internal.client.AcmeCaOperations;
 import io.keywarden.acme.internal.client.AcmeClient;
 import io.keywarden.acme.internal.config.Dns01Options;
-import io.keywarden.support.config.ConfigSecrets;
 import io.keywarden.acme.internal.config.GatewayConfig;
 import io.keywarden.acme.internal.config.GatewayOptions;
+import io.keywarden.acme.internal.engine.EnrollmentEngine;
+import io.keywarden.acme.internal.engine.GatewayIdentity;
+import io.keywarden.acme.internal.engine.RevocationRecorder;
+import io.keywarden.acme.internal.engine.Waits;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.ca.CaOperations;
@@ -61,10 +64,7 @@ import io.keywarden.api.enrollment.SensorEnrollmentService;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.api.revocation.RevocationService;
-import io.keywarden.acme.internal.engine.RevocationRecorder;
-import io.keywarden.acme.internal.engine.GatewayIdentity;
-import io.keywarden.acme.internal.engine.Waits;
-import io.keywarden.acme.internal.engine.EnrollmentEngine;
+import io.keywarden.support.config.ConfigSecrets;
 import io.keywarden.support.config.ConfigurationErrors;
 import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.config.Registrations;
@@ -77,7 +77,10 @@ import io.keywarden.support.retry.Backoff;
  */
 // service = {}: the services are registered by activate() once the configuration is valid. Declared as DS services
 // they would stay registered (with a null service object) after activate() throws on an invalid configuration.
-@Component(configurationPid = GatewayOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+@Component(
+        configurationPid = GatewayOptions.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
         service = {})
 @Designate(ocd = GatewayConfig.class)
 public final class AcmeEnrollmentComponent
@@ -106,7 +109,9 @@ public final class AcmeEnrollmentComponent
      * Kura's decryption of Password-typed properties (through the Kura adapter). Static and greedy: a decoder that
      * appears later re-activates the component, so a configuration waiting for it starts then, decrypted.
      */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.STATIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.STATIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private SecretDecoder secretDecoder;
 
@@ -122,7 +127,9 @@ public final class AcmeEnrollmentComponent
     private Registrations registrations;
 
     /** A revocation component that appears may have revoked certificates while this bundle was not listening. */
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             unbind = "unbindRevocationService")
     void bindRevocationService(RevocationService service) {
         revocationServices.add(service);
@@ -143,21 +150,35 @@ public final class AcmeEnrollmentComponent
     }
 
     @Activate
-    void activate(BundleContext context, Map<String, Object> properties) throws InvalidConfigurationException, IOException,
-            GeneralSecurityException {
-        Optional<Map<String, Object>> decoded = ConfigurationErrors.parse(LOG, eventAdmin, GatewayOptions.PID,
-                () -> ConfigSecrets.decode(properties, List.of(GatewayOptions.KEY_EAB_HMAC, Dns01Options.KEY_TSIG_SECRET),
-                        secretDecoder, context));
+    void activate(BundleContext context, Map<String, Object> properties)
+            throws InvalidConfigurationException, IOException, GeneralSecurityException {
+        Optional<Map<String, Object>> decoded = ConfigurationErrors.parse(
+                LOG,
+                eventAdmin,
+                GatewayOptions.PID,
+                () -> ConfigSecrets.decode(
+                        properties,
+                        List.of(GatewayOptions.KEY_EAB_HMAC, Dns01Options.KEY_TSIG_SECRET),
+                        secretDecoder,
+                        context));
         if (decoded.isEmpty()) {
             // the static greedy reference re-activates this component as soon as the decoder is registered
-            LOG.info("Configuration {} has encrypted secrets and the platform's SecretDecoder is not registered "
-                    + "yet: enrollment waits for it", GatewayOptions.PID);
+            LOG.info(
+                    "Configuration {} has encrypted secrets and the platform's SecretDecoder is not registered "
+                            + "yet: enrollment waits for it",
+                    GatewayOptions.PID);
             return;
         }
         File dataArea = context.getDataFile("keywarden");
-        GatewayOptions options = ConfigurationErrors.parse(LOG, eventAdmin, GatewayOptions.PID,
+        GatewayOptions options = ConfigurationErrors.parse(
+                LOG,
+                eventAdmin,
+                GatewayOptions.PID,
                 () -> GatewayOptions.parse(decoded.get(), dataArea == null ? null : dataArea.toPath()));
-        challenges = ConfigurationErrors.parse(LOG, eventAdmin, GatewayOptions.PID,
+        challenges = ConfigurationErrors.parse(
+                LOG,
+                eventAdmin,
+                GatewayOptions.PID,
                 () -> ChallengeSetup.create(context, options, new SensorChallengeTypes(() -> configAdmin)));
         try {
             store = new StateStore(options.getDataDir());
@@ -174,24 +195,41 @@ public final class AcmeEnrollmentComponent
             challenges.close();
             throw e;
         }
-        engine = new EnrollmentEngine(options, store, client, clock,
+        engine = new EnrollmentEngine(
+                options,
+                store,
+                client,
+                clock,
                 new RenewalPlanner(options.getRenewalThreshold(), options.getRenewalJitter(), random),
-                new Backoff(options.getRetryInitial(), options.getRetryMax(), random), this);
+                new Backoff(options.getRetryInitial(), options.getRetryMax(), random),
+                this);
         engine.setDeniedSerials(serial -> denyLists.stream().anyMatch(d -> d.isDenied(serial)));
         engine.start();
         identity = new GatewayIdentity(this::getCertificate, () -> store.loadDeviceKey(engine.gatewayId()), keyHolders);
         recorder = new RevocationRecorder(engine);
         registrations = new Registrations(context);
-        registrations.register(EventHandler.class, recorder,
+        registrations.register(
+                EventHandler.class,
+                recorder,
                 new Hashtable<>(Map.of(EventConstants.EVENT_TOPIC, RevocationEvents.TOPIC_REVOKED)));
         revocationServices.forEach(this::reconcileLater);
-        registrations.register(new String[] { GatewayEnrollmentService.class.getName(),
-                SensorEnrollmentService.class.getName(), CertificateInventory.class.getName() }, this,
+        registrations.register(
+                new String[] {
+                    GatewayEnrollmentService.class.getName(),
+                    SensorEnrollmentService.class.getName(),
+                    CertificateInventory.class.getName()
+                },
+                this,
                 new Hashtable<>(Map.of(Constants.SERVICE_PID, GatewayOptions.PID)));
-        registrations.register(CaOperations.class, new AcmeCaOperations(client, store),
+        registrations.register(
+                CaOperations.class,
+                new AcmeCaOperations(client, store),
                 new Hashtable<>(Map.of(Constants.SERVICE_PID, GatewayOptions.PID)));
-        LOG.info("Keywarden enrollment for {} against {} started (data in {})", options.getDnsName(),
-                options.getDirectoryUrl(), options.getDataDir());
+        LOG.info(
+                "Keywarden enrollment for {} against {} started (data in {})",
+                options.getDnsName(),
+                options.getDirectoryUrl(),
+                options.getDataDir());
     }
 
     @Deactivate
@@ -225,9 +263,17 @@ public final class AcmeEnrollmentComponent
 
     @Override
     public void failed(String deviceId, DeviceKind kind, EnrollmentException error, boolean willRetry) {
-        post(EnrollmentEvents.TOPIC_FAILED, Map.of(EnrollmentEvents.PROPERTY_DEVICE_ID, deviceId,
-                EnrollmentEvents.PROPERTY_DEVICE_KIND, kind.name(), EnrollmentEvents.PROPERTY_ERROR,
-                String.valueOf(error.getMessage()), EnrollmentEvents.PROPERTY_RETRYABLE, willRetry));
+        post(
+                EnrollmentEvents.TOPIC_FAILED,
+                Map.of(
+                        EnrollmentEvents.PROPERTY_DEVICE_ID,
+                        deviceId,
+                        EnrollmentEvents.PROPERTY_DEVICE_KIND,
+                        kind.name(),
+                        EnrollmentEvents.PROPERTY_ERROR,
+                        String.valueOf(error.getMessage()),
+                        EnrollmentEvents.PROPERTY_RETRYABLE,
+                        willRetry));
     }
 
     private void post(String topic, Map<String, ?> properties) {
@@ -256,7 +302,9 @@ public final class AcmeEnrollmentComponent
 
     @Override
     public List<X509Certificate> getCaCertificates() {
-        return getCertificate().map(r -> r.getChain().subList(1, r.getChain().size())).orElse(List.of());
+        return getCertificate()
+                .map(r -> r.getChain().subList(1, r.getChain().size()))
+                .orElse(List.of());
     }
 
     @Override
@@ -296,7 +344,8 @@ public final class AcmeEnrollmentComponent
         }
     }
 
-    // ---- SensorEnrollmentService -------------------------------------------------------------------------------------
+    // ---- SensorEnrollmentService
+    // -------------------------------------------------------------------------------------
 
     @Override
     public CompletionStage<CertificateRecord> enroll(SensorEnrollmentRequest request) {
@@ -323,7 +372,8 @@ public final class AcmeEnrollmentComponent
         return engine.sensorIds();
     }
 
-    // ---- CertificateInventory -----------------------------------------------------------------------------------------
+    // ---- CertificateInventory
+    // -----------------------------------------------------------------------------------------
 
     @Override
     public List<CertificateRecord> getAll() {

@@ -35,7 +35,8 @@ final class ChallengeSetup implements AutoCloseable {
             throws InvalidConfigurationException {
         Map<String, ChallengeSolver> byType = new HashMap<>();
         if (options.getDns01().isPresent()) {
-            byType.put(ChallengeTypes.DNS_01, Dns01Solver.create(options.getDns01().get()));
+            byType.put(
+                    ChallengeTypes.DNS_01, Dns01Solver.create(options.getDns01().get()));
         }
         Runnable held;
         Http01Solver.Tokens tokens;
@@ -49,8 +50,10 @@ final class ChallengeSetup implements AutoCloseable {
                 try {
                     standalone.open();
                 } catch (IOException e) {
-                    throw new InvalidConfigurationException(GatewayOptions.KEY_HTTP01_PORT, "cannot listen on "
-                            + options.getHttp01BindAddress() + ":" + options.getHttp01Port() + " (" + e.getMessage() + ")");
+                    throw new InvalidConfigurationException(
+                            GatewayOptions.KEY_HTTP01_PORT,
+                            "cannot listen on " + options.getHttp01BindAddress() + ":" + options.getHttp01Port() + " ("
+                                    + e.getMessage() + ")");
                 }
             }
             held = standalone::close;
@@ -62,9 +65,11 @@ final class ChallengeSetup implements AutoCloseable {
 
     private static WhiteboardHttp01 whiteboard(BundleContext context) throws InvalidConfigurationException {
         // the optional javax.servlet import is not wired when the framework had no servlet API at resolve time
-        return WhiteboardHttp01.create(context).orElseThrow(() -> new InvalidConfigurationException(
-                GatewayOptions.KEY_HTTP01_MODE, "whiteboard needs the javax.servlet API (3.1 or later) and an OSGi HTTP "
-                        + "Whiteboard; this bundle sees no servlet API (install one and refresh the bundle)"));
+        return WhiteboardHttp01.create(context)
+                .orElseThrow(() -> new InvalidConfigurationException(
+                        GatewayOptions.KEY_HTTP01_MODE,
+                        "whiteboard needs the javax.servlet API (3.1 or later) and an OSGi HTTP "
+                                + "Whiteboard; this bundle sees no servlet API (install one and refresh the bundle)"));
     }
 
     ChallengeSolvers solvers() {

@@ -21,8 +21,8 @@ import io.keywarden.acme.internal.config.SensorConfig;
  */
 final class SensorChallengeTypes implements ChallengeSolvers.Declared {
     private static final Logger LOG = LoggerFactory.getLogger(SensorChallengeTypes.class);
-    private static final String FILTER = "(&(service.factoryPid=" + SensorConfig.FACTORY_PID + ")("
-            + SensorConfig.KEY_CHALLENGE_TYPE + "=*))";
+    private static final String FILTER =
+            "(&(service.factoryPid=" + SensorConfig.FACTORY_PID + ")(" + SensorConfig.KEY_CHALLENGE_TYPE + "=*))";
 
     private final Supplier<ConfigurationAdmin> configAdmin;
 
@@ -43,8 +43,10 @@ final class SensorChallengeTypes implements ChallengeSolvers.Declared {
             }
             String name = identifier.toLowerCase(Locale.ROOT);
             for (Configuration c : configs) {
-                Object names = c.getProperties() == null ? null : c.getProperties().get(SensorConfig.KEY_DNS_NAMES);
-                Object type = c.getProperties() == null ? null : c.getProperties().get(SensorConfig.KEY_CHALLENGE_TYPE);
+                Object names =
+                        c.getProperties() == null ? null : c.getProperties().get(SensorConfig.KEY_DNS_NAMES);
+                Object type =
+                        c.getProperties() == null ? null : c.getProperties().get(SensorConfig.KEY_CHALLENGE_TYPE);
                 if (names != null && type != null && !String.valueOf(type).isBlank() && lists(names, name)) {
                     return Optional.of(String.valueOf(type).trim());
                 }

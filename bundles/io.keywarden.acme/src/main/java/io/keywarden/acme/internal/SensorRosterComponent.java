@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.acme.internal.config.ChallengeTypes;
 import io.keywarden.acme.internal.config.SensorConfig;
-import io.keywarden.api.enrollment.EnrollmentEvents;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
 import io.keywarden.support.config.ConfigValues;
@@ -33,13 +32,17 @@ import io.keywarden.support.config.InvalidConfigurationException;
  * sensors are known in advance. Enrolling an already enrolled sensor with the same request is a no-op,
  * so restarts and re-deliveries of the configuration order nothing new.
  */
-@Component(configurationPid = SensorConfig.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, service = {})
+@Component(
+        configurationPid = SensorConfig.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
+        service = {})
 @Designate(ocd = SensorConfig.class, factory = true)
 public final class SensorRosterComponent {
     private static final Logger LOG = LoggerFactory.getLogger(SensorRosterComponent.class);
 
     private final SensorEnrollmentService enrollment;
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile EventAdmin eventAdmin;
 
@@ -51,8 +54,8 @@ public final class SensorRosterComponent {
     @Activate
     void activate(Map<String, Object> properties) throws InvalidConfigurationException {
         Object pid = properties.getOrDefault(Constants.SERVICE_PID, SensorConfig.FACTORY_PID);
-        SensorEnrollmentRequest request = ConfigurationErrors.parse(LOG, eventAdmin, String.valueOf(pid),
-                () -> request(new ConfigValues(properties)));
+        SensorEnrollmentRequest request = ConfigurationErrors.parse(
+                LOG, eventAdmin, String.valueOf(pid), () -> request(new ConfigValues(properties)));
         String id = request.getDeviceId();
         enrollment.enroll(request).whenComplete((record, error) -> {
             if (error != null) {
@@ -69,8 +72,10 @@ public final class SensorRosterComponent {
         // the type itself is read when a challenge is answered (SensorChallengeTypes); a wrong one fails here first
         Optional<String> type = p.string(SensorConfig.KEY_CHALLENGE_TYPE);
         if (type.isPresent() && ChallengeTypes.parse(type.get()).isEmpty()) {
-            throw new InvalidConfigurationException(SensorConfig.KEY_CHALLENGE_TYPE, "unknown challenge type '"
-                    + type.get() + "' for sensor " + id + ", expected one of " + ChallengeTypes.ALL);
+            throw new InvalidConfigurationException(
+                    SensorConfig.KEY_CHALLENGE_TYPE,
+                    "unknown challenge type '" + type.get() + "' for sensor " + id + ", expected one of "
+                            + ChallengeTypes.ALL);
         }
         p.required(SensorConfig.KEY_DNS_NAMES);
         p.strings(SensorConfig.KEY_DNS_NAMES).forEach(b::dnsName);
@@ -79,8 +84,8 @@ public final class SensorRosterComponent {
             try {
                 b.csrPem(Files.readString(csrFile.get(), StandardCharsets.US_ASCII));
             } catch (IOException e) {
-                throw new InvalidConfigurationException(SensorConfig.KEY_CSR_FILE, "cannot read the CSR of sensor " + id
-                        + ": " + e);
+                throw new InvalidConfigurationException(
+                        SensorConfig.KEY_CSR_FILE, "cannot read the CSR of sensor " + id + ": " + e);
             }
         }
         try {

@@ -40,12 +40,13 @@ class ConfigInvalidEventTest {
     };
 
     private <T> T refuseAll(Class<T> type, String allowed, Object answer) {
-        return type.cast(Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { type },
-                (proxy, method, args) -> {
+        return type.cast(
+                Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
                     if (method.getName().equals(allowed)) {
                         return answer;
                     }
-                    throw new AssertionError(type.getSimpleName() + "." + method.getName() + " called with a bad configuration");
+                    throw new AssertionError(
+                            type.getSimpleName() + "." + method.getName() + " called with a bad configuration");
                 }));
     }
 
@@ -53,9 +54,15 @@ class ConfigInvalidEventTest {
     void aDirectoryUrlThatIsNotHttpsPostsConfigInvalidNamingIt() {
         AcmeEnrollmentComponent c = new AcmeEnrollmentComponent();
         c.eventAdmin = events;
-        Map<String, Object> p = new HashMap<>(Map.of("acme.directory.url", "http://ca.example/dir",
-                "acme.trust.anchor", "unused", "gateway.dns.name", "gw.example"));
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+        Map<String, Object> p = new HashMap<>(Map.of(
+                "acme.directory.url",
+                "http://ca.example/dir",
+                "acme.trust.anchor",
+                "unused",
+                "gateway.dns.name",
+                "gw.example"));
+        InvalidConfigurationException e = assertThrows(
+                InvalidConfigurationException.class,
                 () -> c.activate(refuseAll(BundleContext.class, "getDataFile", dir.toFile()), p));
         assertEquals("acme.directory.url", e.getProperty());
         assertPosted("io.keywarden.acme.gateway", "acme.directory.url");
@@ -65,8 +72,8 @@ class ConfigInvalidEventTest {
     void aSensorWithoutDnsNamesPostsConfigInvalidNamingTheProperty() {
         SensorRosterComponent c = new SensorRosterComponent(refuseAll(SensorEnrollmentService.class, "none", null));
         c.eventAdmin = events;
-        Map<String, Object> p = new HashMap<>(Map.of("service.pid", "io.keywarden.acme.sensor~s1", "device.id", "s1",
-                "dns.names", " , "));
+        Map<String, Object> p = new HashMap<>(
+                Map.of("service.pid", "io.keywarden.acme.sensor~s1", "device.id", "s1", "dns.names", " , "));
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> c.activate(p));
         assertEquals("dns.names", e.getProperty());
         assertPosted("io.keywarden.acme.sensor~s1", "dns.names");
@@ -78,6 +85,7 @@ class ConfigInvalidEventTest {
         assertEquals(EnrollmentEvents.TOPIC_CONFIG_INVALID, ev.getTopic());
         assertEquals(pid, ev.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PID));
         assertEquals(property, ev.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PROPERTY));
-        assertTrue(String.valueOf(ev.getProperty(EnrollmentEvents.PROPERTY_ERROR)).startsWith(property + ": "));
+        assertTrue(
+                String.valueOf(ev.getProperty(EnrollmentEvents.PROPERTY_ERROR)).startsWith(property + ": "));
     }
 }

@@ -15,8 +15,8 @@ public class CaOperationException extends Exception {
     private final String problemType;
     private final Instant retryAfter;
 
-    public CaOperationException(String message, Throwable cause, boolean transientFailure, String problemType,
-            Instant retryAfter) {
+    public CaOperationException(
+            String message, Throwable cause, boolean transientFailure, String problemType, Instant retryAfter) {
         super(message, cause);
         this.transientFailure = transientFailure;
         this.problemType = problemType;

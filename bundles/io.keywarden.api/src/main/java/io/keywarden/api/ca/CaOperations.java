@@ -23,8 +23,9 @@ public interface CaOperations {
      * @return {@link RevocationOutcome#ALREADY_REVOKED} when the CA says so: revoking twice changes nothing
      * @throws CaOperationException transient (retry later) or a definitive refusal of this route (try the next)
      */
-    RevocationOutcome revoke(CertificateRecord certificate, RevocationReason reason, RevocationRoute route,
-            KeyPair escrowedAccountKey) throws CaOperationException;
+    RevocationOutcome revoke(
+            CertificateRecord certificate, RevocationReason reason, RevocationRoute route, KeyPair escrowedAccountKey)
+            throws CaOperationException;
 
     /**
      * Deactivates an ACME account (RFC 8555 §7.3.6): it can then neither order nor revoke. Idempotent.

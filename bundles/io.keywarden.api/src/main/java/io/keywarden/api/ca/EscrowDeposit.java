@@ -19,6 +19,5 @@ public final class EscrowDeposit {
     public static final String FIELD_ACCOUNT_KEY = "accountKey";
     public static final String FIELD_CREATED_AT = "createdAt";
 
-    private EscrowDeposit() {
-    }
+    private EscrowDeposit() {}
 }

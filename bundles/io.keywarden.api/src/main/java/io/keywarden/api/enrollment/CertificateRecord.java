@@ -50,9 +50,19 @@ public final class CertificateRecord {
     }
 
     public Builder toBuilder() {
-        return new Builder().deviceId(deviceId).kind(kind).identifiers(identifiers).serial(serial)
-                .notBefore(notBefore).notAfter(notAfter).chain(chain).accountUrl(accountUrl)
-                .certificateUrl(certificateUrl).keyCustody(keyCustody).status(status).issuedAt(issuedAt);
+        return new Builder()
+                .deviceId(deviceId)
+                .kind(kind)
+                .identifiers(identifiers)
+                .serial(serial)
+                .notBefore(notBefore)
+                .notAfter(notAfter)
+                .chain(chain)
+                .accountUrl(accountUrl)
+                .certificateUrl(certificateUrl)
+                .keyCustody(keyCustody)
+                .status(status)
+                .issuedAt(issuedAt);
     }
 
     public String getDeviceId() {
@@ -131,21 +141,67 @@ public final class CertificateRecord {
         private CertificateStatus status = CertificateStatus.CURRENT;
         private Instant issuedAt;
 
-        private Builder() {
+        private Builder() {}
+
+        public Builder deviceId(String v) {
+            this.deviceId = v;
+            return this;
         }
 
-        public Builder deviceId(String v) { this.deviceId = v; return this; }
-        public Builder kind(DeviceKind v) { this.kind = v; return this; }
-        public Builder identifiers(List<String> v) { this.identifiers = v; return this; }
-        public Builder serial(String v) { this.serial = v; return this; }
-        public Builder notBefore(Instant v) { this.notBefore = v; return this; }
-        public Builder notAfter(Instant v) { this.notAfter = v; return this; }
-        public Builder chain(List<X509Certificate> v) { this.chain = v; return this; }
-        public Builder accountUrl(String v) { this.accountUrl = v; return this; }
-        public Builder certificateUrl(String v) { this.certificateUrl = v; return this; }
-        public Builder keyCustody(KeyCustody v) { this.keyCustody = v; return this; }
-        public Builder status(CertificateStatus v) { this.status = v; return this; }
-        public Builder issuedAt(Instant v) { this.issuedAt = v; return this; }
+        public Builder kind(DeviceKind v) {
+            this.kind = v;
+            return this;
+        }
+
+        public Builder identifiers(List<String> v) {
+            this.identifiers = v;
+            return this;
+        }
+
+        public Builder serial(String v) {
+            this.serial = v;
+            return this;
+        }
+
+        public Builder notBefore(Instant v) {
+            this.notBefore = v;
+            return this;
+        }
+
+        public Builder notAfter(Instant v) {
+            this.notAfter = v;
+            return this;
+        }
+
+        public Builder chain(List<X509Certificate> v) {
+            this.chain = v;
+            return this;
+        }
+
+        public Builder accountUrl(String v) {
+            this.accountUrl = v;
+            return this;
+        }
+
+        public Builder certificateUrl(String v) {
+            this.certificateUrl = v;
+            return this;
+        }
+
+        public Builder keyCustody(KeyCustody v) {
+            this.keyCustody = v;
+            return this;
+        }
+
+        public Builder status(CertificateStatus v) {
+            this.status = v;
+            return this;
+        }
+
+        public Builder issuedAt(Instant v) {
+            this.issuedAt = v;
+            return this;
+        }
 
         public CertificateRecord build() {
             return new CertificateRecord(this);

@@ -21,6 +21,5 @@ public final class EnrollmentEvents {
     public static final String PROPERTY_CONFIG_PROPERTY = "config.property";
     public static final String PROPERTY_CONFIG_PID = "config.pid";
 
-    private EnrollmentEvents() {
-    }
+    private EnrollmentEvents() {}
 }

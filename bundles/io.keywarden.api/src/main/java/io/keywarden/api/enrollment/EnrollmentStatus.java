@@ -13,8 +13,8 @@ public final class EnrollmentStatus {
     private final String lastError;
     private final Instant nextAction;
 
-    public EnrollmentStatus(String deviceId, EnrollmentState state, int failedAttempts, String lastError,
-            Instant nextAction) {
+    public EnrollmentStatus(
+            String deviceId, EnrollmentState state, int failedAttempts, String lastError, Instant nextAction) {
         this.deviceId = requireNonNull(deviceId, "deviceId");
         this.state = requireNonNull(state, "state");
         this.failedAttempts = failedAttempts;

@@ -16,6 +16,7 @@ public final class EstEvents {
     public static final String PROPERTY_AUTHENTICATION = "authentication";
     /** The HTTP status answered (an Integer); absent for refusals at the connection. */
     public static final String PROPERTY_STATUS = "status";
+
     public static final String PROPERTY_REASON = "reason";
     /** The peer's address. */
     public static final String PROPERTY_SOURCE = "source";
@@ -24,6 +25,5 @@ public final class EstEvents {
     /** For refusals at the connection, posted at most once a second per kind: how many since the last event (a Long). */
     public static final String PROPERTY_COUNT = "count";
 
-    private EstEvents() {
-    }
+    private EstEvents() {}
 }

@@ -13,6 +13,7 @@ public final class FleetEvents {
     public static final String PROPERTY_TICKET_ID = "ticket.id";
     /** String[] of serials (lowercase hexadecimal). */
     public static final String PROPERTY_SERIALS = "serials";
+
     public static final String PROPERTY_AUTHORITY = "authority";
     public static final String PROPERTY_MQTT_TOPIC = "mqtt.topic";
     public static final String PROPERTY_ERROR = "error";
@@ -38,6 +39,5 @@ public final class FleetEvents {
     /** Service property: the id of the remote gateway whose certificates a fleet inventory holds. */
     public static final String INVENTORY_GATEWAY_PROPERTY = "keywarden.inventory.gateway";
 
-    private FleetEvents() {
-    }
+    private FleetEvents() {}
 }

@@ -10,5 +10,4 @@ package io.keywarden.api.monitor;
  * @param state {@code ACTIVE}, {@code RESOLVED}, ...
  * @param sha256 lowercase hex SHA-256 of the bundle's content where the location can be read, else null
  */
-public record BundleInfo(long id, String symbolicName, String version, String location, String state, String sha256) {
-}
+public record BundleInfo(long id, String symbolicName, String version, String location, String state, String sha256) {}

@@ -11,8 +11,8 @@ import java.util.List;
  * @param sockets TCP and UDP sockets from /proc/net
  * @param bundles OSGi bundles of this framework
  */
-public record GatewaySnapshot(Instant takenAt, List<ProcessInfo> processes, List<SocketInfo> sockets,
-        List<BundleInfo> bundles) {
+public record GatewaySnapshot(
+        Instant takenAt, List<ProcessInfo> processes, List<SocketInfo> sockets, List<BundleInfo> bundles) {
 
     public GatewaySnapshot {
         processes = List.copyOf(processes);

@@ -39,8 +39,16 @@ public final class Incident {
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder().id(id).deviceId(deviceId).serial(serial).rule(rule).severity(severity).action(action)
-                .observedAt(observedAt).decidedAt(decidedAt).revocationTicketId(revocationTicketId);
+        Builder b = new Builder()
+                .id(id)
+                .deviceId(deviceId)
+                .serial(serial)
+                .rule(rule)
+                .severity(severity)
+                .action(action)
+                .observedAt(observedAt)
+                .decidedAt(decidedAt)
+                .revocationTicketId(revocationTicketId);
         b.evidence.putAll(evidence);
         return b;
     }
@@ -109,19 +117,57 @@ public final class Incident {
         private final Map<String, String> evidence = new LinkedHashMap<>();
         private String revocationTicketId;
 
-        private Builder() {
+        private Builder() {}
+
+        public Builder id(String v) {
+            this.id = v;
+            return this;
         }
 
-        public Builder id(String v) { this.id = v; return this; }
-        public Builder deviceId(String v) { this.deviceId = v; return this; }
-        public Builder serial(String v) { this.serial = v; return this; }
-        public Builder rule(String v) { this.rule = v; return this; }
-        public Builder severity(Severity v) { this.severity = v; return this; }
-        public Builder action(ResponseAction v) { this.action = v; return this; }
-        public Builder observedAt(Instant v) { this.observedAt = v; return this; }
-        public Builder decidedAt(Instant v) { this.decidedAt = v; return this; }
-        public Builder evidence(String key, String value) { evidence.put(key, String.valueOf(value)); return this; }
-        public Builder revocationTicketId(String v) { this.revocationTicketId = v; return this; }
+        public Builder deviceId(String v) {
+            this.deviceId = v;
+            return this;
+        }
+
+        public Builder serial(String v) {
+            this.serial = v;
+            return this;
+        }
+
+        public Builder rule(String v) {
+            this.rule = v;
+            return this;
+        }
+
+        public Builder severity(Severity v) {
+            this.severity = v;
+            return this;
+        }
+
+        public Builder action(ResponseAction v) {
+            this.action = v;
+            return this;
+        }
+
+        public Builder observedAt(Instant v) {
+            this.observedAt = v;
+            return this;
+        }
+
+        public Builder decidedAt(Instant v) {
+            this.decidedAt = v;
+            return this;
+        }
+
+        public Builder evidence(String key, String value) {
+            evidence.put(key, String.valueOf(value));
+            return this;
+        }
+
+        public Builder revocationTicketId(String v) {
+            this.revocationTicketId = v;
+            return this;
+        }
 
         public Incident build() {
             return new Incident(this);

@@ -25,13 +25,14 @@ public final class MonitorEvents {
     public static final String PROPERTY_OBSERVED_AT = "observed.at";
     /** Epoch milliseconds, a Long. */
     public static final String PROPERTY_DECIDED_AT = "decided.at";
+
     public static final String PROPERTY_REASON = "reason";
     /** Where a refusal happened: {@code handshake} or {@code request}. */
     public static final String PROPERTY_STAGE = "stage";
     /** The client's source address. */
     public static final String PROPERTY_SOURCE = "source";
+
     public static final String PROPERTY_REVOCATION_TICKET = "revocation.ticket";
 
-    private MonitorEvents() {
-    }
+    private MonitorEvents() {}
 }

@@ -8,5 +8,4 @@ package io.keywarden.api.monitor;
  * @param sha256 lowercase hex SHA-256 of that executable, or null when it cannot be read
  * @param commandLine the arguments joined by spaces
  */
-public record ProcessInfo(long pid, String executable, String sha256, String commandLine) {
-}
+public record ProcessInfo(long pid, String executable, String sha256, String commandLine) {}

@@ -15,6 +15,12 @@ import java.util.Map;
  * @param endpoints requests per path
  * @param lastReportAt when its last valid status report arrived, or null
  */
-public record SensorActivity(String deviceId, String serial, String lastSource, Instant lastSeen, long requests,
-        int requestsLastSecond, Map<String, Long> endpoints, Instant lastReportAt) {
-}
+public record SensorActivity(
+        String deviceId,
+        String serial,
+        String lastSource,
+        Instant lastSeen,
+        long requests,
+        int requestsLastSecond,
+        Map<String, Long> endpoints,
+        Instant lastReportAt) {}

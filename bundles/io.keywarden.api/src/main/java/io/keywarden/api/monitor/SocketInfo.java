@@ -12,8 +12,15 @@ package io.keywarden.api.monitor;
  * @param inode the socket's inode
  * @param pid the process holding it, or -1 when it cannot be told (another user's process)
  */
-public record SocketInfo(String protocol, String localAddress, int localPort, String remoteAddress, int remotePort,
-        String state, long inode, long pid) {
+public record SocketInfo(
+        String protocol,
+        String localAddress,
+        int localPort,
+        String remoteAddress,
+        int remotePort,
+        String state,
+        long inode,
+        long pid) {
 
     public boolean isListening() {
         return "LISTEN".equals(state) || "UNCONN".equals(state);

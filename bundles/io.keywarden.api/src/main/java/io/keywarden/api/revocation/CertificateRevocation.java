@@ -10,7 +10,9 @@ public final class CertificateRevocation {
 
     /** Where this certificate stands at the CA. */
     public enum State {
-        PENDING, REVOKED, FAILED
+        PENDING,
+        REVOKED,
+        FAILED
     }
 
     private final String serial;
@@ -20,8 +22,8 @@ public final class CertificateRevocation {
     private final String caAnswer;
     private final Instant revokedAt;
 
-    public CertificateRevocation(String serial, String deviceId, State state, RevocationRoute route, String caAnswer,
-            Instant revokedAt) {
+    public CertificateRevocation(
+            String serial, String deviceId, State state, RevocationRoute route, String caAnswer, Instant revokedAt) {
         this.serial = requireNonNull(serial, "serial");
         this.deviceId = requireNonNull(deviceId, "deviceId");
         this.state = requireNonNull(state, "state");
@@ -58,6 +60,7 @@ public final class CertificateRevocation {
 
     @Override
     public String toString() {
-        return serial + " (" + deviceId + ") " + state + getRoute().map(r -> " via " + r).orElse("");
+        return serial + " (" + deviceId + ") " + state
+                + getRoute().map(r -> " via " + r).orElse("");
     }
 }

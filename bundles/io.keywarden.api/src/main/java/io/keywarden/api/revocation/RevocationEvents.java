@@ -26,6 +26,7 @@ public final class RevocationEvents {
     public static final String PROPERTY_REFUSAL = "refusal";
     /** The routes that worked, a String[] of {@link RevocationRoute} names. */
     public static final String PROPERTY_ROUTES = "routes";
+
     public static final String PROPERTY_DETAIL = "detail";
 
     /**
@@ -34,6 +35,5 @@ public final class RevocationEvents {
      */
     public static final String DENY_SOURCE_REVOCATION = "revocation";
 
-    private RevocationEvents() {
-    }
+    private RevocationEvents() {}
 }

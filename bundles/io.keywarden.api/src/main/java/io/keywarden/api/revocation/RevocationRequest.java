@@ -56,8 +56,12 @@ public final class RevocationRequest {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RevocationRequest r && r.target.equals(target) && r.reason == reason
-                && r.requester.equals(requester) && r.nonce.equals(nonce) && r.issuedAt.equals(issuedAt);
+        return o instanceof RevocationRequest r
+                && r.target.equals(target)
+                && r.reason == reason
+                && r.requester.equals(requester)
+                && r.nonce.equals(nonce)
+                && r.issuedAt.equals(issuedAt);
     }
 
     @Override
@@ -67,7 +71,8 @@ public final class RevocationRequest {
 
     @Override
     public String toString() {
-        return "RevocationRequest[" + target + ", " + reason + ", by " + requester + ", nonce " + nonce + ", " + issuedAt + "]";
+        return "RevocationRequest[" + target + ", " + reason + ", by " + requester + ", nonce " + nonce + ", "
+                + issuedAt + "]";
     }
 
     /** Builds a {@link RevocationRequest}. */
@@ -78,14 +83,32 @@ public final class RevocationRequest {
         private String nonce;
         private Instant issuedAt;
 
-        private Builder() {
+        private Builder() {}
+
+        public Builder target(RevocationTarget v) {
+            this.target = v;
+            return this;
         }
 
-        public Builder target(RevocationTarget v) { this.target = v; return this; }
-        public Builder reason(RevocationReason v) { this.reason = v; return this; }
-        public Builder requester(String v) { this.requester = v; return this; }
-        public Builder nonce(String v) { this.nonce = v; return this; }
-        public Builder issuedAt(Instant v) { this.issuedAt = v; return this; }
+        public Builder reason(RevocationReason v) {
+            this.reason = v;
+            return this;
+        }
+
+        public Builder requester(String v) {
+            this.requester = v;
+            return this;
+        }
+
+        public Builder nonce(String v) {
+            this.nonce = v;
+            return this;
+        }
+
+        public Builder issuedAt(Instant v) {
+            this.issuedAt = v;
+            return this;
+        }
 
         public RevocationRequest build() {
             return new RevocationRequest(this);

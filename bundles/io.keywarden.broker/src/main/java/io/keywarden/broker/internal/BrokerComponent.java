@@ -37,14 +37,18 @@ import io.keywarden.relyingparty.RejectedNoticeException;
  * identities at Mosquitto. Refused requests and rejected notices post other topics and change nothing here. Gogo:
  * {@code keywarden:brokerenable <signed command>}, {@code keywarden:brokercontained}.
  */
-@Component(configurationPid = BrokerOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-        service = { EventHandler.class, BrokerComponent.class },
+@Component(
+        configurationPid = BrokerOptions.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
+        service = {EventHandler.class, BrokerComponent.class},
         property = {
             EventConstants.EVENT_TOPIC + "=" + RevocationEvents.TOPIC_ACCEPTED,
             EventConstants.EVENT_TOPIC + "=" + FleetEvents.TOPIC_NOTICE_APPLIED,
             "osgi.command.scope=keywarden",
             "osgi.command.function=brokerenable",
-            "osgi.command.function=brokercontained" })
+            "osgi.command.function=brokercontained"
+        })
 @Designate(ocd = BrokerConfig.class)
 public final class BrokerComponent implements EventHandler {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerComponent.class);
@@ -106,14 +110,21 @@ public final class BrokerComponent implements EventHandler {
         for (String serial : strings(event.getProperty(RevocationEvents.PROPERTY_SERIALS))) {
             Optional<String> identity = Identities.bySerial(serial, inventories);
             if (identity.isEmpty()) {
-                LOG.error("Ticket {}: no inventory knows serial {}; its broker identity cannot be disabled", ticket, serial);
+                LOG.error(
+                        "Ticket {}: no inventory knows serial {}; its broker identity cannot be disabled",
+                        ticket,
+                        serial);
                 continue;
             }
             try {
                 containment.contain(identity.get(), String.valueOf(ticket), source);
             } catch (IOException e) {
                 // nothing journaled: the decision is lost here unless the event comes again; say so loudly
-                LOG.error("Ticket {}: cannot journal the broker decision for {}: {}", ticket, identity.get(), e.getMessage());
+                LOG.error(
+                        "Ticket {}: cannot journal the broker decision for {}: {}",
+                        ticket,
+                        identity.get(),
+                        e.getMessage());
             }
         }
     }

@@ -11,7 +11,6 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -48,11 +47,13 @@ public final class BrokerOptions {
         // Kura and ConfigAdmin hand a Password attribute over as a String (Kura decrypts it first)
         password = required(p, KEY_PASSWORD).toCharArray();
         trustAnchor = optional(p, KEY_TRUST).map(Path::of);
-        answerTimeout = Duration.ofMillis(Long.parseLong(optional(p, KEY_TIMEOUT).orElse("5000")));
+        answerTimeout =
+                Duration.ofMillis(Long.parseLong(optional(p, KEY_TIMEOUT).orElse("5000")));
         operatorId = optional(p, KEY_OPERATOR_ID).orElse("operator");
         try {
             operatorKey = optional(p, KEY_OPERATOR_KEY).isPresent()
-                    ? Optional.of(NoticeCodec.readAuthorityKey(optional(p, KEY_OPERATOR_KEY).get()))
+                    ? Optional.of(NoticeCodec.readAuthorityKey(
+                            optional(p, KEY_OPERATOR_KEY).get()))
                     : Optional.empty();
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException(KEY_OPERATOR_KEY + ": " + e.getMessage(), e);

@@ -41,6 +41,7 @@ public final class ContainmentService {
     private final Map<String, String> contained = new ConcurrentHashMap<>();
     /** reason + identity → action, every decision ever taken: a replayed decision changes nothing. */
     private final Map<String, String> decided;
+
     private long retryMillis = FIRST_RETRY_MILLIS;
     private boolean retryScheduled;
 
@@ -141,7 +142,11 @@ public final class ContainmentService {
             answer = d.action() == Action.DISABLE ? broker.disable(d.identity()) : broker.enable(d.identity());
         } catch (IOException e) {
             audit.record("unreachable", d, String.valueOf(e.getMessage()));
-            LOG.warn("Broker {} not reached for {} {}: {}; kept in the journal", broker.name(), d.action(), d.identity(),
+            LOG.warn(
+                    "Broker {} not reached for {} {}: {}; kept in the journal",
+                    broker.name(),
+                    d.action(),
+                    d.identity(),
                     e.getMessage());
             return false;
         }
@@ -162,11 +167,14 @@ public final class ContainmentService {
         retryScheduled = true;
         long delay = retryMillis;
         retryMillis = Math.min(retryMillis * 2, MAX_RETRY_MILLIS);
-        executor.schedule(() -> {
-            synchronized (this) {
-                retryScheduled = false;
-            }
-            pushPending();
-        }, delay, TimeUnit.MILLISECONDS);
+        executor.schedule(
+                () -> {
+                    synchronized (this) {
+                        retryScheduled = false;
+                    }
+                    pushPending();
+                },
+                delay,
+                TimeUnit.MILLISECONDS);
     }
 }

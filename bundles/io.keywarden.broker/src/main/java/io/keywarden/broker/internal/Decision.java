@@ -12,7 +12,10 @@ import java.util.TreeMap;
  */
 record Decision(long sequence, Action action, String identity, String reason, String source, Instant decidedAt) {
 
-    enum Action { DISABLE, ENABLE }
+    enum Action {
+        DISABLE,
+        ENABLE
+    }
 
     Decision {
         requireNonNull(action, "action");
@@ -37,7 +40,12 @@ record Decision(long sequence, Action action, String identity, String reason, St
     }
 
     static Decision fromMap(Map<String, String> m) {
-        return new Decision(Long.parseLong(m.get("sequence")), Action.valueOf(m.get("action")), m.get("identity"),
-                m.get("reason"), m.get("source"), Instant.parse(m.get("decided.at")));
+        return new Decision(
+                Long.parseLong(m.get("sequence")),
+                Action.valueOf(m.get("action")),
+                m.get("identity"),
+                m.get("reason"),
+                m.get("source"),
+                Instant.parse(m.get("decided.at")));
     }
 }

@@ -3,15 +3,10 @@ package io.keywarden.broker.internal;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -19,8 +14,7 @@ import java.util.TreeMap;
 /** Small maps as properties files, each replaced whole through the shared durable write (a crash leaves old or new). */
 final class DurableFiles {
 
-    private DurableFiles() {
-    }
+    private DurableFiles() {}
 
     static Map<String, String> readMap(Path file) throws IOException {
         Properties p = new Properties();

@@ -3,7 +3,6 @@ package io.keywarden.broker.internal;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -18,8 +17,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
  */
 final class Identities {
 
-    private Identities() {
-    }
+    private Identities() {}
 
     static Optional<String> bySerial(String serial, Collection<CertificateInventory> inventories) {
         for (CertificateInventory inventory : List.copyOf(inventories)) {
@@ -33,7 +31,10 @@ final class Identities {
 
     static String of(CertificateRecord record) {
         return commonName(record.getCertificate().getSubjectX500Principal().getName())
-                .orElse(record.getIdentifiers().isEmpty() ? record.getDeviceId() : record.getIdentifiers().get(0));
+                .orElse(
+                        record.getIdentifiers().isEmpty()
+                                ? record.getDeviceId()
+                                : record.getIdentifiers().get(0));
     }
 
     static Optional<String> commonName(String rfc2253) {

@@ -1,9 +1,11 @@
 package io.keywarden.broker.internal;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,8 +17,6 @@ import io.keywarden.broker.BrokerAnswer;
 import io.keywarden.broker.internal.mosquitto.MosquittoDynsec;
 import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.support.threads.ExecutorStop;
-import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * Broker containment wired for Mosquitto, with or without OSGi: the dynsec admin connection, the journaled
@@ -37,14 +37,16 @@ public final class MosquittoContainment implements AutoCloseable {
     public MosquittoContainment(BrokerOptions options, Clock clock) throws IOException, GeneralSecurityException {
         char[] password = options.password();
         try {
-            dynsec = new MosquittoDynsec(options.url(), options.username(), password, options.socketFactory(),
-                    options.answerTimeout());
+            dynsec = new MosquittoDynsec(
+                    options.url(), options.username(), password, options.socketFactory(), options.answerTimeout());
         } finally {
             Arrays.fill(password, '\0');
         }
         service = new ContainmentService(dynsec, options.dataDir(), executor, clock);
-        operator = options.operatorKey().map(k -> new OperatorCommand(k, options.operatorId(),
-                options.dataDir().resolve("operator-commands.properties"), clock)).orElse(null);
+        operator = options.operatorKey()
+                .map(k -> new OperatorCommand(
+                        k, options.operatorId(), options.dataDir().resolve("operator-commands.properties"), clock))
+                .orElse(null);
         dynsec.watchReconnects(service::isContained, identity -> executor.execute(() -> kick(identity)));
         LOG.info("Broker containment: {}", options);
     }

@@ -26,8 +26,7 @@ import io.keywarden.relyingparty.RejectedNoticeException;
 final class OperatorCommand {
     static final long SKEW_SECONDS = 300;
 
-    record Verified(String identity, String jti, String operator) {
-    }
+    record Verified(String identity, String jti, String operator) {}
 
     private final PublicKey key;
     private final String operatorId;
@@ -56,14 +55,18 @@ final class OperatorCommand {
                 throw new RejectedNoticeException("signature does not verify with the operator's key");
             }
             if (!operatorId.equals(jws.getKeyIdHeaderValue())) {
-                throw new RejectedNoticeException("kid " + jws.getKeyIdHeaderValue() + " is not the operator " + operatorId);
+                throw new RejectedNoticeException(
+                        "kid " + jws.getKeyIdHeaderValue() + " is not the operator " + operatorId);
             }
             json = JsonUtil.parseJson(jws.getPayload());
         } catch (JoseException e) {
             throw new RejectedNoticeException("not a JWS the operator's key can verify: " + e.getMessage());
         }
-        if (!"enable".equals(json.get("action")) || !(json.get("identity") instanceof String identity)
-                || identity.isBlank() || !(json.get("jti") instanceof String jti) || jti.isBlank()
+        if (!"enable".equals(json.get("action"))
+                || !(json.get("identity") instanceof String identity)
+                || identity.isBlank()
+                || !(json.get("jti") instanceof String jti)
+                || jti.isBlank()
                 || !(json.get("iat") instanceof Long iat)) {
             throw new RejectedNoticeException("expected action \"enable\", identity, jti and iat");
         }

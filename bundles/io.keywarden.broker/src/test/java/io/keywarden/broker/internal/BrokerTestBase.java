@@ -1,15 +1,13 @@
 package io.keywarden.broker.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +25,6 @@ import io.keywarden.testing.pki.Issued;
 import io.keywarden.testing.pki.Pem;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.pki.TestTls;
-import java.time.Duration;
-import java.util.ArrayList;
 
 /** Real Mosquitto 2 with mutual TLS, use_identity_as_username and dynamic security; devices connect with Paho. */
 abstract class BrokerTestBase {
@@ -39,6 +34,7 @@ abstract class BrokerTestBase {
 
     @TempDir
     Path dir;
+
     TestCa pki;
     SecureMosquitto broker;
     Issued sensor7;
@@ -50,18 +46,31 @@ abstract class BrokerTestBase {
     @BeforeEach
     void startBroker() throws Exception {
         pki = TestCa.root("device-ca");
-        Issued server = pki.leaf("localhost").dnsNames("localhost").ipAddresses("127.0.0.1").issue();
+        Issued server = pki.leaf("localhost")
+                .dnsNames("localhost")
+                .ipAddresses("127.0.0.1")
+                .issue();
         Files.writeString(dir.resolve("server.pem"), Pem.certificate(server.certificate()));
         Files.writeString(dir.resolve("server.key"), server.keyPem());
-        broker = SecureMosquitto.start(dir.resolve("mosquitto"), caFile(),
-                dir.resolve("server.pem"), dir.resolve("server.key"), ADMIN, PASSWORD);
+        broker = SecureMosquitto.start(
+                dir.resolve("mosquitto"),
+                caFile(),
+                dir.resolve("server.pem"),
+                dir.resolve("server.key"),
+                ADMIN,
+                PASSWORD);
         sensor7 = pki.issue("sensor-7.gw.test");
         sensor8 = pki.issue("sensor-8.gw.test");
         sensor1 = pki.issue("sensor-1.gw.test");
         // what a broker operator sets up at provisioning: each device a dynsec client (Mosquitto 2.0 denies everything
         // to a certificate identity it does not know) with a role for its topics
-        List<Map<String, Object>> setup = new ArrayList<>(List.of(Map.of("command", "createRole",
-                "rolename", "sensors", "acls", List.of(
+        List<Map<String, Object>> setup = new ArrayList<>(List.of(Map.of(
+                "command",
+                "createRole",
+                "rolename",
+                "sensors",
+                "acls",
+                List.of(
                         Map.of("acltype", "publishClientSend", "topic", "readings/#", "allow", true),
                         Map.of("acltype", "subscribePattern", "topic", "readings/#", "allow", true)))));
         for (Issued l : List.of(sensor7, sensor8, sensor1)) {
@@ -69,8 +78,12 @@ abstract class BrokerTestBase {
             setup.add(Map.of("command", "createClient", "username", cn));
             setup.add(Map.of("command", "addClientRole", "username", cn, "rolename", "sensors"));
         }
-        try (MosquittoDynsec admin = new MosquittoDynsec(broker.adminUrl(), ADMIN, PASSWORD.toCharArray(),
-                TestTls.context(pki, null).getSocketFactory(), Duration.ofSeconds(5))) {
+        try (MosquittoDynsec admin = new MosquittoDynsec(
+                broker.adminUrl(),
+                ADMIN,
+                PASSWORD.toCharArray(),
+                TestTls.context(pki, null).getSocketFactory(),
+                Duration.ofSeconds(5))) {
             assertTrue(admin.run(setup).accepted());
         }
     }
@@ -101,9 +114,17 @@ abstract class BrokerTestBase {
     }
 
     Map<String, Object> options() throws Exception {
-        return Map.of(BrokerOptions.KEY_URL, broker.adminUrl(), BrokerOptions.KEY_USERNAME, ADMIN,
-                BrokerOptions.KEY_PASSWORD, PASSWORD, BrokerOptions.KEY_TRUST, caFile().toString(),
-                BrokerOptions.KEY_DATA_DIR, dir.resolve("authority").toString());
+        return Map.of(
+                BrokerOptions.KEY_URL,
+                broker.adminUrl(),
+                BrokerOptions.KEY_USERNAME,
+                ADMIN,
+                BrokerOptions.KEY_PASSWORD,
+                PASSWORD,
+                BrokerOptions.KEY_TRUST,
+                caFile().toString(),
+                BrokerOptions.KEY_DATA_DIR,
+                dir.resolve("authority").toString());
     }
 
     Device device(Issued leaf) throws Exception {
@@ -136,9 +157,9 @@ abstract class BrokerTestBase {
         } catch (MqttException refusedAtConnect) {
             return;
         }
-        assertFalse(delivered(again, observer, "after-reconnect-" + System.nanoTime(), 1_000),
+        assertFalse(
+                delivered(again, observer, "after-reconnect-" + System.nanoTime(), 1_000),
                 "a contained identity's publish must not reach anyone");
         assertTrue(again.awaitLost(5_000), "the broker ends the contained identity's new session");
     }
-
 }

@@ -32,7 +32,8 @@ class CredentialLoggingTest extends BrokerTestBase {
             Map<String, Object> bad = new HashMap<>(options());
             bad.put(BrokerOptions.KEY_PASSWORD, wrong);
             bad.put(BrokerOptions.KEY_DATA_DIR, dir.resolve("bad").toString());
-            try (MosquittoContainment c = new MosquittoContainment(BrokerOptions.parse(bad, null), Clock.systemUTC()).start()) {
+            try (MosquittoContainment c =
+                    new MosquittoContainment(BrokerOptions.parse(bad, null), Clock.systemUTC()).start()) {
                 c.contain(cn(sensor7), "t-wrong", "revocation");
                 RefusedInputsTest.awaitAudit(c, "unreachable");
             }

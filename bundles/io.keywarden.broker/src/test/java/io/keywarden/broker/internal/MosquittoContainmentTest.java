@@ -8,23 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.keywarden.broker.internal.mosquitto.MosquittoDynsec;
-import io.keywarden.testing.mqtt.SecureMosquitto;
-import java.util.HashMap;
 
 /** Test 1 and 3 of issue 15: session closed, reconnect refused, broker and authority restarts. */
 class MosquittoContainmentTest extends BrokerTestBase {
@@ -84,25 +75,35 @@ class MosquittoContainmentTest extends BrokerTestBase {
         first.contain("sensor-7.gw.test", "ticket-7", "revocation");
         first.contain("sensor-8.gw.test", "ticket-8", "fleet-notice");
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.readString(first.auditFile()).contains("\"event\":\"unreachable\"") && System.nanoTime() < until) {
+        while (!Files.readString(first.auditFile()).contains("\"event\":\"unreachable\"")
+                && System.nanoTime() < until) {
             Thread.sleep(20);
         }
         first.close();
         containment = null;
         String audit = Files.readString(first.auditFile());
         assertTrue(audit.contains("\"event\":\"unreachable\""), audit);
-        assertEquals(2, Files.list(dir.resolve("authority/journal")).filter(p -> p.toString().endsWith(".decision")).count());
+        assertEquals(
+                2,
+                Files.list(dir.resolve("authority/journal"))
+                        .filter(p -> p.toString().endsWith(".decision"))
+                        .count());
 
         broker.start();
         Device observer = device(sensor1);
         observer.subscribe("readings/#");
         containment();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Files.list(dir.resolve("authority/journal")).anyMatch(p -> p.toString().endsWith(".decision"))
+        while (Files.list(dir.resolve("authority/journal"))
+                        .anyMatch(p -> p.toString().endsWith(".decision"))
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertEquals(0, Files.list(dir.resolve("authority/journal")).filter(p -> p.toString().endsWith(".decision")).count(),
+        assertEquals(
+                0,
+                Files.list(dir.resolve("authority/journal"))
+                        .filter(p -> p.toString().endsWith(".decision"))
+                        .count(),
                 "every journaled decision answered");
         assertRefusedOnReconnect(sensor7, observer);
         assertRefusedOnReconnect(sensor8, observer);
@@ -113,7 +114,8 @@ class MosquittoContainmentTest extends BrokerTestBase {
     void wrongPasswordIsReportedWithoutTheCredential() throws Exception {
         Map<String, Object> bad = new HashMap<>(options());
         bad.put(BrokerOptions.KEY_PASSWORD, "Wr0ng-" + PASSWORD);
-        try (MosquittoContainment c = new MosquittoContainment(BrokerOptions.parse(bad, null), Clock.systemUTC()).start()) {
+        try (MosquittoContainment c =
+                new MosquittoContainment(BrokerOptions.parse(bad, null), Clock.systemUTC()).start()) {
             c.contain("sensor-7.gw.test", "t", "revocation");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!Files.readString(c.auditFile()).contains("unreachable") && System.nanoTime() < deadline) {

@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,10 +32,6 @@ import io.keywarden.relyingparty.NoticeSubscriber;
 import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.support.pem.Pem;
 import io.keywarden.testing.pki.TestKeys;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Clock;
-import java.util.HashMap;
 
 /**
  * Test 2 of issue 15: forged, unknown-signer and replayed notices and a revocation refused by policy disable nothing;
@@ -45,8 +45,8 @@ class RefusedInputsTest extends BrokerTestBase {
         KeyPair authority = TestKeys.ec();
         MosquittoContainment c = containment();
         Map<String, String> identities = Map.of(sensor7.serialHex(), cn(sensor7), sensor8.serialHex(), cn(sensor8));
-        NoticeSubscriber subscriber = new NoticeSubscriber(authority.getPublic(), AUTHORITY,
-                DenySet.open(dir.resolve("deny.properties")));
+        NoticeSubscriber subscriber =
+                new NoticeSubscriber(authority.getPublic(), AUTHORITY, DenySet.open(dir.resolve("deny.properties")));
         // the authority's wiring: a verified, new notice disables the identities of its serials
         subscriber.addListener((notice, serials) -> serials.forEach(serial -> {
             try {
@@ -62,18 +62,25 @@ class RefusedInputsTest extends BrokerTestBase {
         byte[] forged = signed(notice("t-7", sensor7.serialHex()), authority);
         forged[forged.length - 5] ^= 1;
         assertThrows(RejectedNoticeException.class, () -> subscriber.accept(forged));
-        assertThrows(RejectedNoticeException.class,
-                () -> subscriber.accept(signed(notice("t-7", sensor7.serialHex()), TestKeys.ec())), "unknown signer");
+        assertThrows(
+                RejectedNoticeException.class,
+                () -> subscriber.accept(signed(notice("t-7", sensor7.serialHex()), TestKeys.ec())),
+                "unknown signer");
         // the revocation component posts REFUSED for a request its policy refused: the component does nothing
         BrokerComponent component = new BrokerComponent(c, List.of());
-        component.handleEvent(new Event(RevocationEvents.TOPIC_REFUSED, Map.of(RevocationEvents.PROPERTY_TICKET_ID, "t-r",
-                RevocationEvents.PROPERTY_SERIALS, new String[] { sensor7.serialHex() })));
-        component.handleEvent(new Event(FleetEvents.TOPIC_NOTICE_REJECTED, Map.of(FleetEvents.PROPERTY_ERROR, "forged")));
+        component.handleEvent(new Event(
+                RevocationEvents.TOPIC_REFUSED,
+                Map.of(RevocationEvents.PROPERTY_TICKET_ID, "t-r", RevocationEvents.PROPERTY_SERIALS, new String[] {
+                    sensor7.serialHex()
+                })));
+        component.handleEvent(
+                new Event(FleetEvents.TOPIC_NOTICE_REJECTED, Map.of(FleetEvents.PROPERTY_ERROR, "forged")));
 
         assertEquals(Set.of(), c.contained());
         assertTrue(delivered(s7, observer, "still-working", 5_000), "nothing was disabled");
         assertFalse(s7.awaitLost(200));
-        assertFalse(Files.exists(c.auditFile()) && Files.readString(c.auditFile()).contains("\"decided\""));
+        assertFalse(
+                Files.exists(c.auditFile()) && Files.readString(c.auditFile()).contains("\"decided\""));
 
         // a good notice contains sensor-8; the operator lets it in again; a replay of the notice changes nothing
         byte[] good = signed(notice("t-8", sensor8.serialHex()), authority);
@@ -91,7 +98,9 @@ class RefusedInputsTest extends BrokerTestBase {
     void onlyAnOperatorsSignedCommandEnablesAgainAndOnlyOnce() throws Exception {
         KeyPair operator = TestKeys.ec();
         Map<String, Object> o = new HashMap<>(options());
-        o.put(BrokerOptions.KEY_OPERATOR_KEY, Pem.encode("PUBLIC KEY", operator.getPublic().getEncoded()));
+        o.put(
+                BrokerOptions.KEY_OPERATOR_KEY,
+                Pem.encode("PUBLIC KEY", operator.getPublic().getEncoded()));
         o.put(BrokerOptions.KEY_OPERATOR_ID, "ops-1");
         containment = new MosquittoContainment(BrokerOptions.parse(o, null), Clock.systemUTC()).start();
         Device observer = device(sensor1);
@@ -100,9 +109,13 @@ class RefusedInputsTest extends BrokerTestBase {
         awaitAudit(containment, "disableClient: ok");
         assertRefusedOnReconnect(sensor7, observer);
 
-        assertThrows(RejectedNoticeException.class, () -> containment.enable(command(TestKeys.ec(), "ops-1", cn(sensor7), "j1")),
+        assertThrows(
+                RejectedNoticeException.class,
+                () -> containment.enable(command(TestKeys.ec(), "ops-1", cn(sensor7), "j1")),
                 "another key");
-        assertThrows(RejectedNoticeException.class, () -> containment.enable(command(operator, "ops-2", cn(sensor7), "j2")),
+        assertThrows(
+                RejectedNoticeException.class,
+                () -> containment.enable(command(operator, "ops-2", cn(sensor7), "j2")),
                 "another operator id");
         assertEquals(Set.of(cn(sensor7)), containment.contained());
 
@@ -127,8 +140,15 @@ class RefusedInputsTest extends BrokerTestBase {
 
     static String command(KeyPair key, String kid, String identity, String jti) throws Exception {
         JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(JsonUtil.toJson(Map.of("action", "enable", "identity", identity, "jti", jti,
-                "iat", Instant.now().getEpochSecond())));
+        jws.setPayload(JsonUtil.toJson(Map.of(
+                "action",
+                "enable",
+                "identity",
+                identity,
+                "jti",
+                jti,
+                "iat",
+                Instant.now().getEpochSecond())));
         jws.setAlgorithmHeaderValue(NoticeCodec.jwsAlgorithm(key.getPrivate()));
         jws.setKeyIdHeaderValue(kid);
         jws.setKey(key.getPrivate());

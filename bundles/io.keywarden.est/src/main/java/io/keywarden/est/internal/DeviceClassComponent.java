@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.est.internal.policy.DeviceClass;
 
 /** One configured device class, offered to the EST component (a bad configuration keeps it away, logged). */
-@Component(configurationPid = DeviceClassOptions.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(
+        configurationPid = DeviceClassOptions.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = DeviceClassComponent.class)
 @Designate(ocd = DeviceClassConfig.class, factory = true)
 public final class DeviceClassComponent {
@@ -28,7 +30,9 @@ public final class DeviceClassComponent {
             LOG.error("EST device class {} rejected: {}", properties.get("service.pid"), e.getMessage());
             throw e;
         }
-        LOG.info("EST device class {}: IDevID {}, codes {}", deviceClass.getName(),
+        LOG.info(
+                "EST device class {}: IDevID {}, codes {}",
+                deviceClass.getName(),
                 deviceClass.acceptsManufacturerCertificates() ? "accepted" : "not accepted",
                 deviceClass.acceptsCodes() ? "accepted" : "not accepted");
     }

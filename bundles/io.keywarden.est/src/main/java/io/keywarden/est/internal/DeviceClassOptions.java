@@ -23,8 +23,7 @@ import io.keywarden.est.internal.policy.DeviceClass;
 public final class DeviceClassOptions {
     public static final String FACTORY_PID = "io.keywarden.est.class";
 
-    private DeviceClassOptions() {
-    }
+    private DeviceClassOptions() {}
 
     public static DeviceClass parse(Map<String, Object> p) {
         String name = string(p, "name");
@@ -42,8 +41,8 @@ public final class DeviceClassOptions {
         List<X509Certificate> anchors = anchors(string(p, "idevid.anchors"));
         DeviceClass.IdAttribute attr;
         try {
-            attr = DeviceClass.IdAttribute.valueOf(string(p, "idevid.id.attribute").isEmpty() ? "SERIAL_NUMBER"
-                    : string(p, "idevid.id.attribute"));
+            attr = DeviceClass.IdAttribute.valueOf(
+                    string(p, "idevid.id.attribute").isEmpty() ? "SERIAL_NUMBER" : string(p, "idevid.id.attribute"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("idevid.id.attribute: SERIAL_NUMBER or COMMON_NAME");
         }

@@ -39,21 +39,27 @@ import io.keywarden.est.internal.shell.EstCommands;
  * The EST server as an OSGi component: ACME (the enrollment bundle's services) behind it, the deny lists and the
  * monitor's quarantine consulted at every re-enrollment, device classes from their factory configurations.
  */
-@Component(configurationPid = EstOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+@Component(
+        configurationPid = EstOptions.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
         service = EnrollmentCodes.class)
 @Designate(ocd = EstConfig.class)
 public final class EstComponent implements EnrollmentCodes {
     private static final Logger LOG = LoggerFactory.getLogger(EstComponent.class);
     /** This node's own inventory, never one the fleet bundle serves for a remote gateway. */
-    private static final String LOCAL_INVENTORY = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "="
-            + FleetEvents.INVENTORY_SOURCE_FLEET + "))";
+    private static final String LOCAL_INVENTORY =
+            "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "=" + FleetEvents.INVENTORY_SOURCE_FLEET + "))";
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private final List<DenyList> denyLists = new CopyOnWriteArrayList<>();
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile DeviceMonitor monitor;
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private final List<DeviceClassComponent> classes = new CopyOnWriteArrayList<>();
 
@@ -64,7 +70,9 @@ public final class EstComponent implements EnrollmentCodes {
     private ServiceRegistration<?> commands;
 
     @Activate
-    public EstComponent(@Reference GatewayEnrollmentService gateway, @Reference SensorEnrollmentService sensors,
+    public EstComponent(
+            @Reference GatewayEnrollmentService gateway,
+            @Reference SensorEnrollmentService sensors,
             @Reference(target = LOCAL_INVENTORY) CertificateInventory inventory) {
         this.gateway = gateway;
         this.sensors = sensors;
@@ -81,12 +89,19 @@ public final class EstComponent implements EnrollmentCodes {
             LOG.error("Configuration {} rejected, the EST server stays stopped: {}", EstOptions.PID, e.getMessage());
             throw e;
         }
-        runtime = new EstRuntime(options, gateway, sensors, inventory, this::deviceClasses,
+        runtime = new EstRuntime(
+                options,
+                gateway,
+                sensors,
+                inventory,
+                this::deviceClasses,
                 serial -> denyLists.stream().anyMatch(d -> d.isDenied(serial)),
                 id -> {
                     DeviceMonitor m = monitor;
                     return m != null && m.isQuarantined(id);
-                }, this::post, Clock.systemUTC());
+                },
+                this::post,
+                Clock.systemUTC());
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", EstCommands.SCOPE);
         props.put("osgi.command.function", EstCommands.FUNCTIONS);

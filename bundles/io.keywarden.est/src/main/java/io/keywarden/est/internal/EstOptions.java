@@ -27,16 +27,21 @@ public final class EstOptions {
     final Path dataDir;
 
     private EstOptions(Map<String, Object> p, Path defaultDataDir) {
-        bindAddress = DeviceClassOptions.string(p, "bind.address").isEmpty() ? "0.0.0.0"
+        bindAddress = DeviceClassOptions.string(p, "bind.address").isEmpty()
+                ? "0.0.0.0"
                 : DeviceClassOptions.string(p, "bind.address");
         port = integer(p, "port", 8444, 0);
         labels = Set.copyOf(DeviceClassOptions.strings(p, "ca.labels"));
-        limits = new ServerLimits(integer(p, "threads", 16, 4), integer(p, "queue", 256, 1),
+        limits = new ServerLimits(
+                integer(p, "threads", 16, 4),
+                integer(p, "queue", 256, 1),
                 integer(p, "connections.per.source", 8, 1),
                 Duration.ofMillis(integer(p, "first.request.deadline.ms", 5000, 100)),
                 Duration.ofMillis(integer(p, "request.deadline.ms", 15000, 100)),
                 Duration.ofMillis(integer(p, "idle.timeout.ms", 10000, 100)),
-                integer(p, "max.header.bytes", 8192, 1024), integer(p, "max.body.bytes", 16384, 1024), 128);
+                integer(p, "max.header.bytes", 8192, 1024),
+                integer(p, "max.body.bytes", 16384, 1024),
+                128);
         caWait = Duration.ofMillis(integer(p, "ca.wait.ms", 3000, 0));
         if (caWait.compareTo(limits.perRequest()) >= 0) {
             // the request deadline would close the connection before the 202 is written
@@ -66,7 +71,9 @@ public final class EstOptions {
         Object v = p.get(key);
         int n;
         try {
-            n = v == null || v.toString().isBlank() ? def : Integer.parseInt(v.toString().trim());
+            n = v == null || v.toString().isBlank()
+                    ? def
+                    : Integer.parseInt(v.toString().trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + ": not a number: " + v);
         }

@@ -41,9 +41,16 @@ public final class EstRuntime implements EnrollmentCodes, EstCommands.Status, Au
     private final EstServer server;
     private final Clock clock;
 
-    public EstRuntime(EstOptions options, GatewayEnrollmentService gateway, SensorEnrollmentService sensors,
-            CertificateInventory inventory, Supplier<List<DeviceClass>> classes, Predicate<String> deniedSerial,
-            Predicate<String> quarantined, BiConsumer<String, Map<String, Object>> events, Clock clock)
+    public EstRuntime(
+            EstOptions options,
+            GatewayEnrollmentService gateway,
+            SensorEnrollmentService sensors,
+            CertificateInventory inventory,
+            Supplier<List<DeviceClass>> classes,
+            Predicate<String> deniedSerial,
+            Predicate<String> quarantined,
+            BiConsumer<String, Map<String, Object>> events,
+            Clock clock)
             throws IOException {
         this.options = options;
         this.classes = classes;
@@ -51,13 +58,18 @@ public final class EstRuntime implements EnrollmentCodes, EstCommands.Status, Au
         this.codes = new EnrollmentCodeStore(options.dataDir.resolve("codes"), clock);
         this.audit = new EstAudit(options.dataDir.resolve("est-audit.log"), 8L << 20, clock, events);
         SourceAttempts attempts = new SourceAttempts(options.codeMaxFailures, options.codeFailureWindow, 10_000, clock);
-        Authenticator auth = new Authenticator(classes, codes, attempts, inventory, deniedSerial, quarantined, clock,
-                gateway::getCaCertificates);
+        Authenticator auth = new Authenticator(
+                classes, codes, attempts, inventory, deniedSerial, quarantined, clock, gateway::getCaCertificates);
         this.front = new EnrollmentFront(sensors, options.caWait, options.retryAfterSeconds, options.maxPending, clock);
-        EstService est = new EstService(auth, new CsrPolicy(options.curves, options.rsaMinBits), front, codes, audit,
+        EstService est = new EstService(
+                auth,
+                new CsrPolicy(options.curves, options.rsaMinBits),
+                front,
+                codes,
+                audit,
                 gateway::getCaCertificates);
-        this.server = new EstServer(options.bindAddress, options.port, options.limits, gateway::getTlsIdentity, est,
-                audit, options.labels);
+        this.server = new EstServer(
+                options.bindAddress, options.port, options.limits, gateway::getTlsIdentity, est, audit, options.labels);
     }
 
     public InetSocketAddress address() {
@@ -96,14 +108,31 @@ public final class EstRuntime implements EnrollmentCodes, EstCommands.Status, Au
     @Override
     public String describe() {
         StringBuilder b = new StringBuilder();
-        b.append("EST on https://").append(address().getHostString()).append(':').append(address().getPort())
+        b.append("EST on https://")
+                .append(address().getHostString())
+                .append(':')
+                .append(address().getPort())
                 .append("/.well-known/est/\n");
         b.append("classes: ").append(classes.get()).append('\n');
-        b.append("issued: ").append(audit.issuedCount()).append(", pending: ").append(front.pendingCount())
-                .append(", open connections: ").append(server.openConnections()).append('\n');
-        b.append("refused: 400=").append(audit.refusedCount(400)).append(" 401=").append(audit.refusedCount(401))
-                .append(" 403=").append(audit.refusedCount(403)).append(" 413=").append(audit.refusedCount(413))
-                .append(" 415=").append(audit.refusedCount(415)).append(" 429=").append(audit.refusedCount(429));
+        b.append("issued: ")
+                .append(audit.issuedCount())
+                .append(", pending: ")
+                .append(front.pendingCount())
+                .append(", open connections: ")
+                .append(server.openConnections())
+                .append('\n');
+        b.append("refused: 400=")
+                .append(audit.refusedCount(400))
+                .append(" 401=")
+                .append(audit.refusedCount(401))
+                .append(" 403=")
+                .append(audit.refusedCount(403))
+                .append(" 413=")
+                .append(audit.refusedCount(413))
+                .append(" 415=")
+                .append(audit.refusedCount(415))
+                .append(" 429=")
+                .append(audit.refusedCount(429));
         for (ConnectionRefusal r : ConnectionRefusal.values()) {
             b.append(' ').append(r.name().toLowerCase()).append('=').append(audit.connectionRefusals(r));
         }

@@ -2,6 +2,7 @@ package io.keywarden.est.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -14,11 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import io.keywarden.acme.internal.client.AcmeClient;
 import io.keywarden.acme.internal.challenge.ChallengeSolvers;
 import io.keywarden.acme.internal.challenge.Http01Solver;
+import io.keywarden.acme.internal.client.AcmeClient;
 import io.keywarden.acme.internal.client.Http01Responder;
 import io.keywarden.acme.internal.config.ChallengeSelection;
 import io.keywarden.acme.internal.config.ChallengeTypes;
@@ -27,7 +29,6 @@ import io.keywarden.acme.internal.engine.EnrollmentEngine;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.enrollment.CertificateInventory;
-import io.keywarden.support.retry.Backoff;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.EnrollmentException;
@@ -35,16 +36,15 @@ import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
-import java.security.GeneralSecurityException;
-import java.util.concurrent.ConcurrentHashMap;
+import io.keywarden.support.retry.Backoff;
 
 /**
  * The ACME bundle's real enrollment engine, against a real CA, behind the three services the EST server uses, as the
  * bundle's component offers them (without OSGi). Its data directory survives {@link #close()}: a new instance over
  * the same directory is the gateway after a restart. Counts the orders the engine starts per device.
  */
-final class AcmeGateway implements GatewayEnrollmentService, SensorEnrollmentService, CertificateInventory,
-        AutoCloseable {
+final class AcmeGateway
+        implements GatewayEnrollmentService, SensorEnrollmentService, CertificateInventory, AutoCloseable {
     private final StateStore store;
     final Http01Responder responder;
     private final boolean ownResponder;
@@ -57,7 +57,8 @@ final class AcmeGateway implements GatewayEnrollmentService, SensorEnrollmentSer
     }
 
     /** @param shared another gateway's http-01 responder (two gateways of one test share the CA's validation port) */
-    AcmeGateway(String directoryUrl, Path trustAnchor, int http01Port, String dnsName, Path data, Http01Responder shared)
+    AcmeGateway(
+            String directoryUrl, Path trustAnchor, int http01Port, String dnsName, Path data, Http01Responder shared)
             throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put(GatewayOptions.KEY_DIRECTORY_URL, directoryUrl);
@@ -74,16 +75,19 @@ final class AcmeGateway implements GatewayEnrollmentService, SensorEnrollmentSer
         responder = shared != null ? shared : new Http01Responder("127.0.0.1", http01Port);
         client = new AcmeClient(options, store, http01Only(responder), Clock.systemUTC());
         SecureRandom random = new SecureRandom();
-        engine = new EnrollmentEngine(options, store, client, Clock.systemUTC(),
+        engine = new EnrollmentEngine(
+                options,
+                store,
+                client,
+                Clock.systemUTC(),
                 new RenewalPlanner(options.getRenewalThreshold(), options.getRenewalJitter(), random),
-                new Backoff(options.getRetryInitial(), options.getRetryMax(), random), new EnrollmentEngine.Listener() {
+                new Backoff(options.getRetryInitial(), options.getRetryMax(), random),
+                new EnrollmentEngine.Listener() {
                     @Override
-                    public void issued(CertificateRecord record, boolean renewal) {
-                    }
+                    public void issued(CertificateRecord record, boolean renewal) {}
 
                     @Override
-                    public void failed(String deviceId, DeviceKind kind, EnrollmentException error, boolean retry) {
-                    }
+                    public void failed(String deviceId, DeviceKind kind, EnrollmentException error, boolean retry) {}
                 });
         engine.start();
     }
@@ -122,7 +126,9 @@ final class AcmeGateway implements GatewayEnrollmentService, SensorEnrollmentSer
 
     @Override
     public List<X509Certificate> getCaCertificates() {
-        return getCertificate().map(r -> r.getChain().subList(1, r.getChain().size())).orElse(List.of());
+        return getCertificate()
+                .map(r -> r.getChain().subList(1, r.getChain().size()))
+                .orElse(List.of());
     }
 
     @Override
@@ -133,8 +139,8 @@ final class AcmeGateway implements GatewayEnrollmentService, SensorEnrollmentSer
             if (c.isEmpty() || k.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new KeyStore.PrivateKeyEntry(k.get().getPrivate(),
-                    c.get().getChain().toArray(new X509Certificate[0])));
+            return Optional.of(new KeyStore.PrivateKeyEntry(
+                    k.get().getPrivate(), c.get().getChain().toArray(new X509Certificate[0])));
         } catch (IOException | GeneralSecurityException e) {
             return Optional.empty();
         }
@@ -220,8 +226,7 @@ final class AcmeGateway implements GatewayEnrollmentService, SensorEnrollmentSer
     private static ChallengeSolvers http01Only(Http01Responder responder) {
         Http01Solver.Tokens tokens = new Http01Solver.Tokens() {
             @Override
-            public void ready() {
-            }
+            public void ready() {}
 
             @Override
             public void add(String token, String keyAuthorization) {
@@ -233,7 +238,9 @@ final class AcmeGateway implements GatewayEnrollmentService, SensorEnrollmentSer
                 responder.remove(token);
             }
         };
-        return new ChallengeSolvers(ChallengeSelection.always(ChallengeTypes.HTTP_01),
-                Map.of(ChallengeTypes.HTTP_01, new Http01Solver(tokens)), id -> Optional.empty());
+        return new ChallengeSolvers(
+                ChallengeSelection.always(ChallengeTypes.HTTP_01),
+                Map.of(ChallengeTypes.HTTP_01, new Http01Solver(tokens)),
+                id -> Optional.empty());
     }
 }

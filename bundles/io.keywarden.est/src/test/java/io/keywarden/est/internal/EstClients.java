@@ -6,7 +6,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -33,11 +32,15 @@ import org.bouncycastle.util.Store;
  * checking that the server presents the gateway's name, optionally with a client certificate.
  */
 final class EstClients {
-    private EstClients() {
-    }
+    private EstClients() {}
 
-    static ESTService client(String hostPort, X509Certificate caRoot, String gatewayName, KeyPair clientKey,
-            X509Certificate... clientChain) throws Exception {
+    static ESTService client(
+            String hostPort,
+            X509Certificate caRoot,
+            String gatewayName,
+            KeyPair clientKey,
+            X509Certificate... clientChain)
+            throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("root", caRoot);

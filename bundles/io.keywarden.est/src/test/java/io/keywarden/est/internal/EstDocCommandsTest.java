@@ -31,6 +31,7 @@ class EstDocCommandsTest {
 
     @TempDir
     static Path work;
+
     static EstFixture f;
 
     @BeforeAll
@@ -61,13 +62,15 @@ class EstDocCommandsTest {
     @Test
     void theDocumentedCommandsFetchTheCaCertificatesEnrollWithACodeAndRenew() throws Exception {
         String script = commands();
-        assertTrue(script.contains("/cacerts") && script.contains("/simpleenroll") && script.contains("/simplereenroll"),
+        assertTrue(
+                script.contains("/cacerts") && script.contains("/simpleenroll") && script.contains("/simplereenroll"),
                 script);
         Path dir = Files.createDirectories(work.resolve("shell"));
         Path root = dir.resolve("ca-root.pem");
         Files.writeString(root, EstFixture.pem(f.caRoot()));
         String device = "sensor-curl-1";
-        ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(dir.toFile())
+        ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
+                .directory(dir.toFile())
                 .redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.put("GATEWAY", EstFixture.GATEWAY);
@@ -93,7 +96,9 @@ class EstDocCommandsTest {
         }
         assertNotEquals(enrolled.getSerialNumber(), renewed.getSerialNumber());
         assertEquals(enrolled.getPublicKey(), renewed.getPublicKey(), "renewed with the same key");
-        assertEquals(renewed.getSerialNumber().toString(16), f.gateway.getCertificate(device).orElseThrow().getSerial());
+        assertEquals(
+                renewed.getSerialNumber().toString(16),
+                f.gateway.getCertificate(device).orElseThrow().getSerial());
     }
 
     private static List<X509Certificate> read(Path pem) throws Exception {

@@ -14,11 +14,15 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.est.CSRRequestResponse;
 import org.bouncycastle.est.ESTService;
 import org.bouncycastle.est.EnrollmentResponse;
@@ -34,10 +38,6 @@ import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.est.EstEvents;
 import io.keywarden.est.internal.policy.CsrPolicy;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.concurrent.TimeUnit;
-import org.bouncycastle.cms.CMSSignedData;
 
 /**
  * Bouncy Castle's EST client against the EST server, ACME and a real Pebble behind it: every operation, every
@@ -46,6 +46,7 @@ import org.bouncycastle.cms.CMSSignedData;
 class EstEnrollmentTest {
     @TempDir
     static Path work;
+
     static EstFixture f;
 
     @BeforeAll
@@ -66,7 +67,8 @@ class EstEnrollmentTest {
 
     @Test
     void cacertsIsTheChainTheCaIssuesUnder() throws Exception {
-        List<X509Certificate> ca = EstClients.certificates(anonymous().getCACerts().getCertificateStore());
+        List<X509Certificate> ca =
+                EstClients.certificates(anonymous().getCACerts().getCertificateStore());
         assertEquals(f.gateway.getCaCertificates(), ca);
         f.assertChainsToRoot(f.gateway.getCertificate().orElseThrow().getCertificate(), ca);
     }
@@ -75,8 +77,10 @@ class EstEnrollmentTest {
     void csrattrsAsksForP256AndEcdsaSha256() throws Exception {
         CSRRequestResponse r = anonymous().getCSRAttributes();
         assertTrue(r.hasAttributesResponse());
-        assertTrue(r.getAttributesResponse().getRequirements().stream()
-                .anyMatch(o -> o.toString().equals("1.2.840.10045.4.3.2")), "ecdsa-with-SHA256");
+        assertTrue(
+                r.getAttributesResponse().getRequirements().stream()
+                        .anyMatch(o -> o.toString().equals("1.2.840.10045.4.3.2")),
+                "ecdsa-with-SHA256");
     }
 
     @Test
@@ -84,10 +88,10 @@ class EstEnrollmentTest {
         String id = "sensor-idevid-1";
         Manufacturer.Device device = f.manufacturer.idevid(id);
         KeyPair key = Manufacturer.ec();
-        ESTService withIdevid = EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, device.key(),
-                device.certificate());
-        EnrollmentResponse r = withIdevid.simpleEnroll(false,
-                EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)), null);
+        ESTService withIdevid =
+                EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, device.key(), device.certificate());
+        EnrollmentResponse r = withIdevid.simpleEnroll(
+                false, EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)), null);
         X509Certificate first = issued(r, key, id);
         CertificateRecord record = f.gateway.getCertificate(id).orElseThrow();
         assertEquals(DeviceKind.SENSOR, record.getKind());
@@ -97,28 +101,43 @@ class EstEnrollmentTest {
         // renewal: authenticated by that certificate, same subject and names, same key
         X500Name subject = X500Name.getInstance(first.getSubjectX500Principal().getEncoded());
         ESTService withCurrent = EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, key, first);
-        X509Certificate second = issued(withCurrent.simpleEnroll(true,
-                EstClients.csr(key, subject, EstFixture.name(id)), null), key, id);
+        X509Certificate second = issued(
+                withCurrent.simpleEnroll(true, EstClients.csr(key, subject, EstFixture.name(id)), null), key, id);
         assertNotEquals(first.getSerialNumber(), second.getSerialNumber());
-        assertEquals(CertificateStatus.SUPERSEDED, f.gateway.getBySerial(first.getSerialNumber().toString(16))
-                .orElseThrow().getStatus());
+        assertEquals(
+                CertificateStatus.SUPERSEDED,
+                f.gateway
+                        .getBySerial(first.getSerialNumber().toString(16))
+                        .orElseThrow()
+                        .getStatus());
 
         // rekey: a new key, authenticated by the current certificate
         KeyPair newKey = Manufacturer.ec();
         ESTService withSecond = EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, key, second);
-        X509Certificate third = issued(withSecond.simpleEnroll(true,
-                EstClients.csr(newKey, subject, EstFixture.name(id)), null), newKey, id);
-        assertEquals(CertificateStatus.SUPERSEDED, f.gateway.getBySerial(second.getSerialNumber().toString(16))
-                .orElseThrow().getStatus());
-        assertEquals(third.getSerialNumber().toString(16), f.gateway.getCertificate(id).orElseThrow().getSerial());
+        X509Certificate third = issued(
+                withSecond.simpleEnroll(true, EstClients.csr(newKey, subject, EstFixture.name(id)), null), newKey, id);
+        assertEquals(
+                CertificateStatus.SUPERSEDED,
+                f.gateway
+                        .getBySerial(second.getSerialNumber().toString(16))
+                        .orElseThrow()
+                        .getStatus());
+        assertEquals(
+                third.getSerialNumber().toString(16),
+                f.gateway.getCertificate(id).orElseThrow().getSerial());
         String audit = f.audit();
         assertTrue(audit.contains("ISSUED op=simpleenroll device=" + id + " auth=idevid"), audit);
-        assertTrue(audit.contains("ISSUED op=simplereenroll device=" + id + " auth=certificate serial="
-                + second.getSerialNumber().toString(16) + " rekey=false"), audit);
-        assertTrue(audit.contains("ISSUED op=simplereenroll device=" + id + " auth=certificate serial="
-                + third.getSerialNumber().toString(16) + " rekey=true"), audit);
-        assertTrue(f.events.stream().anyMatch(e -> e.getKey().equals(EstEvents.TOPIC_ISSUED)
-                && Boolean.TRUE.equals(e.getValue().get(EstEvents.PROPERTY_REKEY))));
+        assertTrue(
+                audit.contains("ISSUED op=simplereenroll device=" + id + " auth=certificate serial="
+                        + second.getSerialNumber().toString(16) + " rekey=false"),
+                audit);
+        assertTrue(
+                audit.contains("ISSUED op=simplereenroll device=" + id + " auth=certificate serial="
+                        + third.getSerialNumber().toString(16) + " rekey=true"),
+                audit);
+        assertTrue(f.events.stream()
+                .anyMatch(e -> e.getKey().equals(EstEvents.TOPIC_ISSUED)
+                        && Boolean.TRUE.equals(e.getValue().get(EstEvents.PROPERTY_REKEY))));
     }
 
     @Test
@@ -127,24 +146,28 @@ class EstEnrollmentTest {
         String id = "sensor-autorenewed-1";
         Manufacturer.Device device = f.manufacturer.idevid(id);
         KeyPair key = Manufacturer.ec();
-        X509Certificate first = issued(EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, device.key(),
-                device.certificate()).simpleEnroll(false, EstClients.csr(key, new X500Name("CN=" + id),
-                        EstFixture.name(id)), null), key, id);
+        X509Certificate first = issued(
+                EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, device.key(), device.certificate())
+                        .simpleEnroll(false, EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)), null),
+                key,
+                id);
         // the gateway's own renewal (its schedule, or an operator): same key, the sensor has not seen it
         CertificateRecord renewed = f.gateway.renew(id).toCompletableFuture().get(60, TimeUnit.SECONDS);
         X500Name subject = X500Name.getInstance(first.getSubjectX500Principal().getEncoded());
         ESTService withFirst = EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, key, first);
 
         int calls = f.gateway.enrollCalls.get(id);
-        X509Certificate same = issued(withFirst.simpleEnroll(true, EstClients.csr(key, subject, EstFixture.name(id)),
-                null), key, id);
+        X509Certificate same =
+                issued(withFirst.simpleEnroll(true, EstClients.csr(key, subject, EstFixture.name(id)), null), key, id);
         assertEquals(renewed.getSerial(), same.getSerialNumber().toString(16), "the gateway's renewal, delivered");
         assertEquals(calls, f.gateway.enrollCalls.get(id), "nothing ordered for it");
 
         KeyPair newKey = Manufacturer.ec();
-        X509Certificate rekeyed = issued(withFirst.simpleEnroll(true, EstClients.csr(newKey, subject,
-                EstFixture.name(id)), null), newKey, id);
-        assertEquals(rekeyed.getSerialNumber().toString(16), f.gateway.getCertificate(id).orElseThrow().getSerial());
+        X509Certificate rekeyed = issued(
+                withFirst.simpleEnroll(true, EstClients.csr(newKey, subject, EstFixture.name(id)), null), newKey, id);
+        assertEquals(
+                rekeyed.getSerialNumber().toString(16),
+                f.gateway.getCertificate(id).orElseThrow().getSerial());
     }
 
     @Test
@@ -152,9 +175,11 @@ class EstEnrollmentTest {
         String id = "sensor-code-1";
         String code = f.est.create(id, null).getCode();
         KeyPair key = Manufacturer.ec();
-        EnrollmentResponse r = anonymous().simpleEnroll(false,
-                EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)),
-                new JcaHttpAuthBuilder(id, code.toCharArray()).build());
+        EnrollmentResponse r = anonymous()
+                .simpleEnroll(
+                        false,
+                        EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)),
+                        new JcaHttpAuthBuilder(id, code.toCharArray()).build());
         issued(r, key, id);
         assertTrue(f.audit().contains("ISSUED op=simpleenroll device=" + id + " auth=code"));
     }
@@ -164,8 +189,8 @@ class EstEnrollmentTest {
         String id = "sensor-keygen-1";
         Manufacturer.Device device = f.manufacturer.idevid(id);
         KeyPair requestKey = Manufacturer.ec();
-        ESTService withIdevid = EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, device.key(),
-                device.certificate());
+        ESTService withIdevid =
+                EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, device.key(), device.certificate());
         EnrollmentResponse r = withIdevid.simpleEnrollWithServersideCreation(
                 EstClients.csr(requestKey, new X500Name("CN=" + id), EstFixture.name(id)), null);
         assertTrue(r.isCompleted());
@@ -173,14 +198,16 @@ class EstEnrollmentTest {
         PrivateKey key = KeyFactory.getInstance("EC")
                 .generatePrivate(new PKCS8EncodedKeySpec(r.getPrivateKeyInfo().getEncoded()));
         X509Certificate cert = EstClients.certificates(r.getStore()).get(0);
-        assertFalse(Arrays.equals(requestKey.getPublic().getEncoded(), cert.getPublicKey().getEncoded()),
+        assertFalse(
+                Arrays.equals(
+                        requestKey.getPublic().getEncoded(), cert.getPublicKey().getEncoded()),
                 "the certificate is for the server-generated key, not the request's");
         Signature s = Signature.getInstance("SHA256withECDSA");
         s.initSign(key);
-        s.update(new byte[] { 1, 2, 3 });
+        s.update(new byte[] {1, 2, 3});
         byte[] sig = s.sign();
         s.initVerify(cert.getPublicKey());
-        s.update(new byte[] { 1, 2, 3 });
+        s.update(new byte[] {1, 2, 3});
         assertTrue(s.verify(sig), "the key returned belongs to the certificate");
         f.assertValidAtCa(cert);
         f.assertChainsToRoot(cert, f.gateway.getCaCertificates());
@@ -191,13 +218,19 @@ class EstEnrollmentTest {
         String id = "sensor-rfc8951-1";
         Manufacturer.Device device = f.manufacturer.idevid(id);
         KeyPair key = Manufacturer.ec();
-        String b64 = Base64.getMimeEncoder(40, "\r\n".getBytes()).encodeToString(
-                EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)).getEncoded());
+        String b64 = Base64.getMimeEncoder(40, "\r\n".getBytes())
+                .encodeToString(EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id))
+                        .getEncoded());
         byte[] body = ("  " + b64.replace("\r\n", " \r\n\t") + "\n").getBytes();
         RawEst raw = new RawEst(f);
         raw.headers.put("Content-Transfer-Encoding", "binary");
-        RawEst.Answer a = raw.post("sensors/simpleenroll", "application/pkcs10; charset=us-ascii", body,
-                null, device.key(), device.certificate());
+        RawEst.Answer a = raw.post(
+                "sensors/simpleenroll",
+                "application/pkcs10; charset=us-ascii",
+                body,
+                null,
+                device.key(),
+                device.certificate());
         assertEquals(200, a.status(), a.body());
         byte[] der = Base64.getMimeDecoder().decode(a.body());
         X509Certificate c = EstClients.certificates(new CMSSignedData(der).getCertificates())

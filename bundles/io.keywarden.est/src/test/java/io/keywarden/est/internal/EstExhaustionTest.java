@@ -9,11 +9,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -26,9 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.support.http.ConnectionRefusal;
-import java.security.KeyStore;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Hostile peers on other loopback addresses hold far more half-open TCP/TLS connections than the pool has threads,
@@ -38,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 class EstExhaustionTest {
     @TempDir
     Path work;
+
     EstFixture f;
     final List<Socket> hostile = new ArrayList<>();
     final AtomicBoolean dripping = new AtomicBoolean(true);
@@ -72,7 +72,8 @@ class EstExhaustionTest {
         startDrippers(InetAddress.getByName("127.0.0.3"), 6, server);
 
         long t0 = System.nanoTime();
-        var cacerts = EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, null).getCACerts();
+        var cacerts = EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, null)
+                .getCACerts();
         long cacertsMs = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(cacerts.hasCertificates(), "the CA certificates");
 
@@ -80,9 +81,9 @@ class EstExhaustionTest {
         Manufacturer.Device device = f.manufacturer.idevid(id);
         KeyPair key = Manufacturer.ec();
         long t1 = System.nanoTime();
-        EnrollmentResponse r = EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, device.key(),
-                device.certificate()).simpleEnroll(false, EstClients.csr(key, new X500Name("CN=" + id),
-                        EstFixture.name(id)), null);
+        EnrollmentResponse r = EstClients.client(
+                        f.hostPort(), f.caRoot(), EstFixture.GATEWAY, device.key(), device.certificate())
+                .simpleEnroll(false, EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)), null);
         long enrollMs = (System.nanoTime() - t1) / 1_000_000;
         assertTrue(r.isCompleted(), "enrolled");
         f.assertValidAtCa(EstClients.certificates(r.getStore()).get(0));
@@ -90,10 +91,13 @@ class EstExhaustionTest {
         assertTrue(refusedAtAccept >= 100, "the hostile address was held to its cap: " + refusedAtAccept + " refused");
         // the drippers never finish their headers: the first-request deadline closes them (an event awaited, not timed)
         assertTrue(drippersClosed.await(30, TimeUnit.SECONDS), "slow-drip connections closed");
-        assertTrue(f.est.audit().connectionRefusals(ConnectionRefusal.DEADLINE) >= 14,
+        assertTrue(
+                f.est.audit().connectionRefusals(ConnectionRefusal.DEADLINE) >= 14,
                 "the 8 admitted half-open and the 6 slow-drip connections closed by the deadline");
-        System.out.printf("EST under 500 half-open + 6 slow-drip connections: cacerts %d ms, enrollment (ACME order at "
-                + "Pebble included) %d ms; refused at accept %d%n", cacertsMs, enrollMs, refusedAtAccept);
+        System.out.printf(
+                "EST under 500 half-open + 6 slow-drip connections: cacerts %d ms, enrollment (ACME order at "
+                        + "Pebble included) %d ms; refused at accept %d%n",
+                cacertsMs, enrollMs, refusedAtAccept);
     }
 
     /** TLS connections that complete the handshake, then send a request one byte at a time. */
@@ -106,7 +110,8 @@ class EstExhaustionTest {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), null);
         byte[] request = ("POST /.well-known/est/simpleenroll HTTP/1.1\r\nHost: gw\r\nContent-Type: application/pkcs10"
-                + "\r\nContent-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "\r\nContent-Length: 100000\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < n; i++) {
             Socket plain = new Socket();
             plain.bind(new InetSocketAddress(from, 0));
@@ -114,18 +119,20 @@ class EstExhaustionTest {
             SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, "gw", server.getPort(), true);
             s.startHandshake();
             hostile.add(s);
-            Thread t = new Thread(() -> {
-                try {
-                    OutputStream out = s.getOutputStream();
-                    for (int b = 0; dripping.get(); b = (b + 1) % request.length) {
-                        out.write(request[b]);
-                        out.flush();
-                        Thread.sleep(50);
-                    }
-                } catch (Exception closedByServer) {
-                    drippersClosed.countDown();
-                }
-            }, "drip-" + i);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            OutputStream out = s.getOutputStream();
+                            for (int b = 0; dripping.get(); b = (b + 1) % request.length) {
+                                out.write(request[b]);
+                                out.flush();
+                                Thread.sleep(50);
+                            }
+                        } catch (Exception closedByServer) {
+                            drippersClosed.countDown();
+                        }
+                    },
+                    "drip-" + i);
             t.setDaemon(true);
             t.start();
         }

@@ -10,7 +10,12 @@ import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +26,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.keywarden.est.internal.policy.DeviceClass;
 import io.keywarden.testing.pebble.PebbleHarness;
 import io.keywarden.testing.pebble.TcpProxy;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.Base64;
 
 /**
  * A real Pebble (real http-01 validation), the ACME engine of a gateway enrolled at it, and the EST server in front,
@@ -47,12 +47,16 @@ final class EstFixture implements AutoCloseable {
     final List<Map.Entry<String, Map<String, Object>>> events = new CopyOnWriteArrayList<>();
     /** The EST server's clock: a test moves it to see how certificates and codes age. */
     final ShiftedClock clock = new ShiftedClock();
+
     AcmeGateway gateway;
     EstRuntime est;
 
     EstFixture(Path work, Map<String, Object> estConfig) throws Exception {
         this.work = work;
-        pebble = PebbleHarness.builder(work.resolve("pebble")).nonceRejectPercent(0).build().start();
+        pebble = PebbleHarness.builder(work.resolve("pebble"))
+                .nonceRejectPercent(0)
+                .build()
+                .start();
         proxy = TcpProxy.start(pebble.directoryUrl().getPort());
         manufacturer = new Manufacturer("Acme Sensors");
         Map<String, Object> cls = new HashMap<>();
@@ -74,14 +78,24 @@ final class EstFixture implements AutoCloseable {
     }
 
     void startGateway() throws Exception {
-        String directory = "https://127.0.0.1:" + proxy.port() + pebble.directoryUrl().getPath();
-        gateway = new AcmeGateway(directory, pebble.trustAnchorFile(), pebble.httpPort(), GATEWAY,
-                work.resolve("gateway")).enrolled();
+        String directory =
+                "https://127.0.0.1:" + proxy.port() + pebble.directoryUrl().getPath();
+        gateway = new AcmeGateway(
+                        directory, pebble.trustAnchorFile(), pebble.httpPort(), GATEWAY, work.resolve("gateway"))
+                .enrolled();
     }
 
     void startEst() throws Exception {
-        est = new EstRuntime(EstOptions.parse(config, null), gateway, gateway, gateway, () -> classes, denied::contains,
-                quarantined::contains, (topic, props) -> events.add(Map.entry(topic, props)), clock);
+        est = new EstRuntime(
+                EstOptions.parse(config, null),
+                gateway,
+                gateway,
+                gateway,
+                () -> classes,
+                denied::contains,
+                quarantined::contains,
+                (topic, props) -> events.add(Map.entry(topic, props)),
+                clock);
     }
 
     /** The system clock moved by an offset a test sets. */
@@ -123,12 +137,13 @@ final class EstFixture implements AutoCloseable {
         caCerts.stream().filter(c -> !c.equals(caRoot())).forEach(path::add);
         PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(caRoot(), null)));
         params.setRevocationEnabled(false);
-        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path),
-                params);
+        CertPathValidator.getInstance("PKIX")
+                .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
     }
 
     void assertValidAtCa(X509Certificate c) {
-        assertTrue(pebble.certStatus(c.getSerialNumber().toString(16)).isValid(),
+        assertTrue(
+                pebble.certStatus(c.getSerialNumber().toString(16)).isValid(),
                 "serial " + c.getSerialNumber().toString(16) + " Valid at Pebble");
     }
 
@@ -139,7 +154,7 @@ final class EstFixture implements AutoCloseable {
 
     static String pem(X509Certificate c) throws Exception {
         return "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(c.getEncoded())
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(c.getEncoded())
                 + "\n-----END CERTIFICATE-----\n";
     }
 

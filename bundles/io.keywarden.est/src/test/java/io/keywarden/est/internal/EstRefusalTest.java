@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import org.bouncycastle.asn1.x500.X500Name;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.api.est.EstEvents;
-import java.time.Instant;
 
 /**
  * Every way a request is refused: the status, nothing asked of the ACME bundle (so nothing ordered at the CA), a line
@@ -29,6 +29,7 @@ import java.time.Instant;
 class EstRefusalTest {
     @TempDir
     static Path work;
+
     static EstFixture f;
     static RawEst raw;
 
@@ -62,12 +63,16 @@ class EstRefusalTest {
             assertNull(f.gateway.enrollCalls.get(device), "nothing ordered for " + device);
         }
         String audit = f.audit();
-        String line = audit.lines().filter(l -> l.contains("REFUSED op=" + op + " status=" + status)
-                && (device == null || l.contains("device=" + device)) && l.contains(auditReason)).findFirst()
+        String line = audit.lines()
+                .filter(l -> l.contains("REFUSED op=" + op + " status=" + status)
+                        && (device == null || l.contains("device=" + device))
+                        && l.contains(auditReason))
+                .findFirst()
                 .orElse(null);
         assertTrue(line != null, "audited: " + op + " " + status + " " + auditReason + " in\n" + audit);
-        assertTrue(f.events.stream().anyMatch(e -> e.getKey().equals(EstEvents.TOPIC_REFUSED)
-                && Integer.valueOf(status).equals(e.getValue().get(EstEvents.PROPERTY_STATUS))));
+        assertTrue(f.events.stream()
+                .anyMatch(e -> e.getKey().equals(EstEvents.TOPIC_REFUSED)
+                        && Integer.valueOf(status).equals(e.getValue().get(EstEvents.PROPERTY_STATUS))));
     }
 
     @Test
@@ -80,46 +85,96 @@ class EstRefusalTest {
     @Test
     void aWrongCodeAnExpiredCodeAndAReusedCodeAreRefused() throws Exception {
         f.est.create("sensor-r2", null);
-        assertRefused(raw.post("simpleenroll", "application/pkcs10", csrBody("sensor-r2"),
-                RawEst.basic("sensor-r2", "AAAAA-BBBBB-CCCCC-DDDDD"), null), 401, "simpleenroll", "sensor-r2",
+        assertRefused(
+                raw.post(
+                        "simpleenroll",
+                        "application/pkcs10",
+                        csrBody("sensor-r2"),
+                        RawEst.basic("sensor-r2", "AAAAA-BBBBB-CCCCC-DDDDD"),
+                        null),
+                401,
+                "simpleenroll",
+                "sensor-r2",
                 "enrollment code wrong");
 
         String expiring = f.est.create("sensor-r3", Duration.ofHours(1)).getCode();
         f.clock.offset = Duration.ofHours(2);
-        assertRefused(raw.post("simpleenroll", "application/pkcs10", csrBody("sensor-r3"),
-                RawEst.basic("sensor-r3", expiring), null), 401, "simpleenroll", "sensor-r3", "enrollment code expired");
+        assertRefused(
+                raw.post(
+                        "simpleenroll",
+                        "application/pkcs10",
+                        csrBody("sensor-r3"),
+                        RawEst.basic("sensor-r3", expiring),
+                        null),
+                401,
+                "simpleenroll",
+                "sensor-r3",
+                "enrollment code expired");
         f.clock.offset = Duration.ZERO;
 
         String once = f.est.create("sensor-r4", null).getCode();
         KeyPair key = Manufacturer.ec();
-        EnrollmentResponse ok = EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, null).simpleEnroll(
-                false, EstClients.csr(key, new X500Name("CN=sensor-r4"), EstFixture.name("sensor-r4")),
-                new JcaHttpAuthBuilder("sensor-r4", once.toCharArray()).build());
+        EnrollmentResponse ok = EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, null)
+                .simpleEnroll(
+                        false,
+                        EstClients.csr(key, new X500Name("CN=sensor-r4"), EstFixture.name("sensor-r4")),
+                        new JcaHttpAuthBuilder("sensor-r4", once.toCharArray()).build());
         assertTrue(ok.isCompleted());
         f.gateway.enrollCalls.remove("sensor-r4");
-        assertRefused(raw.post("simpleenroll", "application/pkcs10", csrBody("sensor-r4"),
-                RawEst.basic("sensor-r4", once), null), 401, "simpleenroll", "sensor-r4", "enrollment code used");
+        assertRefused(
+                raw.post(
+                        "simpleenroll",
+                        "application/pkcs10",
+                        csrBody("sensor-r4"),
+                        RawEst.basic("sensor-r4", once),
+                        null),
+                401,
+                "simpleenroll",
+                "sensor-r4",
+                "enrollment code used");
     }
 
     @Test
     void anIdevidFromAnUnknownManufacturerOrOfAnUnexpectedDeviceIsRefused() throws Exception {
         Manufacturer other = new Manufacturer("Unknown Devices");
         Manufacturer.Device d = other.idevid("sensor-r5");
-        assertRefused(raw.post("simpleenroll", "application/pkcs10", csrBody("sensor-r5"), null, d.key(),
-                d.certificate()), 403, "simpleenroll", null, "unknown manufacturer certificate");
+        assertRefused(
+                raw.post("simpleenroll", "application/pkcs10", csrBody("sensor-r5"), null, d.key(), d.certificate()),
+                403,
+                "simpleenroll",
+                null,
+                "unknown manufacturer certificate");
 
         Manufacturer.Device stranger = f.manufacturer.idevid("thermostat-9");
-        assertRefused(raw.post("simpleenroll", "application/pkcs10", csrBody("thermostat-9"), null, stranger.key(),
-                stranger.certificate()), 403, "simpleenroll", "thermostat-9", "is not on the roster");
+        assertRefused(
+                raw.post(
+                        "simpleenroll",
+                        "application/pkcs10",
+                        csrBody("thermostat-9"),
+                        null,
+                        stranger.key(),
+                        stranger.certificate()),
+                403,
+                "simpleenroll",
+                "thermostat-9",
+                "is not on the roster");
     }
 
     @Test
     void csrNamesTheDeviceMayNotHoldAreRefused() throws Exception {
         Manufacturer.Device d = f.manufacturer.idevid("sensor-r6");
-        byte[] body = RawEst.base64(EstClients.csr(Manufacturer.ec(), new X500Name("CN=sensor-r6"),
-                EstFixture.name("sensor-r6"), "gw.est.keywarden.test").getEncoded());
-        assertRefused(raw.post("simpleenroll", "application/pkcs10", body, null, d.key(), d.certificate()), 403,
-                "simpleenroll", "sensor-r6", "name gw.est.keywarden.test is not one sensor-r6 may hold");
+        byte[] body = RawEst.base64(EstClients.csr(
+                        Manufacturer.ec(),
+                        new X500Name("CN=sensor-r6"),
+                        EstFixture.name("sensor-r6"),
+                        "gw.est.keywarden.test")
+                .getEncoded());
+        assertRefused(
+                raw.post("simpleenroll", "application/pkcs10", body, null, d.key(), d.certificate()),
+                403,
+                "simpleenroll",
+                "sensor-r6",
+                "name gw.est.keywarden.test is not one sensor-r6 may hold");
     }
 
     @Test
@@ -128,14 +183,31 @@ class EstRefusalTest {
         byte[] der = EstClients.csr(Manufacturer.ec(), new X500Name("CN=sensor-r7"), EstFixture.name("sensor-r7"))
                 .getEncoded();
         der[der.length - 1] ^= 0x01;
-        assertRefused(raw.post("simpleenroll", "application/pkcs10", RawEst.base64(der), null, d.key(),
-                d.certificate()), 400, "simpleenroll", null, "signature");
-        assertRefused(raw.post("simpleenroll", "application/pkcs10", "not*base64!".getBytes(), null, d.key(),
-                d.certificate()), 400, "simpleenroll", null, "not base64");
-        assertRefused(raw.post("simpleenroll", "application/pkcs10", new byte[8192], null, d.key(), d.certificate()),
-                413, "simpleenroll", null, "exceeds 4096 bytes");
-        assertRefused(raw.post("simpleenroll", "application/json", csrBody("sensor-r7"), null, d.key(),
-                d.certificate()), 415, "simpleenroll", null, "application/pkcs10");
+        assertRefused(
+                raw.post("simpleenroll", "application/pkcs10", RawEst.base64(der), null, d.key(), d.certificate()),
+                400,
+                "simpleenroll",
+                null,
+                "signature");
+        assertRefused(
+                raw.post(
+                        "simpleenroll", "application/pkcs10", "not*base64!".getBytes(), null, d.key(), d.certificate()),
+                400,
+                "simpleenroll",
+                null,
+                "not base64");
+        assertRefused(
+                raw.post("simpleenroll", "application/pkcs10", new byte[8192], null, d.key(), d.certificate()),
+                413,
+                "simpleenroll",
+                null,
+                "exceeds 4096 bytes");
+        assertRefused(
+                raw.post("simpleenroll", "application/json", csrBody("sensor-r7"), null, d.key(), d.certificate()),
+                415,
+                "simpleenroll",
+                null,
+                "application/pkcs10");
         assertNull(f.gateway.enrollCalls.get("sensor-r7"));
     }
 
@@ -143,23 +215,36 @@ class EstRefusalTest {
     void aRevokedDeviceComesBackOnlyWithANewCodeAndAQuarantinedOneNotAtAll() throws Exception {
         String id = "sensor-r9";
         Manufacturer.Device d = f.manufacturer.idevid(id);
-        X509Certificate cert = EstClients.certificates(EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY,
-                d.key(), d.certificate()).simpleEnroll(false, EstClients.csr(Manufacturer.ec(),
-                        new X500Name("CN=" + id), EstFixture.name(id)), null).getStore()).get(0);
+        X509Certificate cert = EstClients.certificates(EstClients.client(
+                                f.hostPort(), f.caRoot(), EstFixture.GATEWAY, d.key(), d.certificate())
+                        .simpleEnroll(
+                                false,
+                                EstClients.csr(Manufacturer.ec(), new X500Name("CN=" + id), EstFixture.name(id)),
+                                null)
+                        .getStore())
+                .get(0);
         f.gateway.enrollCalls.remove(id);
         f.denied.add(cert.getSerialNumber().toString(16));
         try {
-            assertRefused(raw.post("simpleenroll", "application/pkcs10", csrBody(id), null, d.key(), d.certificate()),
-                    403, "simpleenroll", id, "enrolls again only with a new enrollment code");
+            assertRefused(
+                    raw.post("simpleenroll", "application/pkcs10", csrBody(id), null, d.key(), d.certificate()),
+                    403,
+                    "simpleenroll",
+                    id,
+                    "enrolls again only with a new enrollment code");
             f.quarantined.add(id);
             String code = f.est.create(id, null).getCode();
             byte[] request = csrBody(id);
-            assertRefused(raw.post("simpleenroll", "application/pkcs10", request, RawEst.basic(id, code), null),
-                    403, "simpleenroll", id, "quarantined");
+            assertRefused(
+                    raw.post("simpleenroll", "application/pkcs10", request, RawEst.basic(id, code), null),
+                    403,
+                    "simpleenroll",
+                    id,
+                    "quarantined");
             f.quarantined.remove(id);
             // the code is bound to the key of the first request that presented it
-            RawEst.Answer readmitted = raw.post("simpleenroll", "application/pkcs10", request,
-                    RawEst.basic(id, code), null);
+            RawEst.Answer readmitted =
+                    raw.post("simpleenroll", "application/pkcs10", request, RawEst.basic(id, code), null);
             assertEquals(200, readmitted.status(), readmitted.body());
         } finally {
             f.denied.remove(cert.getSerialNumber().toString(16));
@@ -172,7 +257,8 @@ class EstRefusalTest {
         String code = f.est.create("sensor-r10", null).getCode();
         byte[] body = csrBody("sensor-r10");
         for (int i = 0; i < 5; i++) {
-            assertEquals(401, raw.postFrom("127.0.0.5", "simpleenroll", body, RawEst.basic("sensor-r10", "WRONG-" + i)));
+            assertEquals(
+                    401, raw.postFrom("127.0.0.5", "simpleenroll", body, RawEst.basic("sensor-r10", "WRONG-" + i)));
         }
         assertEquals(429, raw.postFrom("127.0.0.5", "simpleenroll", body, RawEst.basic("sensor-r10", code)));
         assertNull(f.gateway.enrollCalls.get("sensor-r10"));
@@ -192,37 +278,66 @@ class EstRefusalTest {
     void reenrollmentWithARevokedQuarantinedExpiredOrForeignCertificateIsRefused() throws Exception {
         KeyPair key = Manufacturer.ec();
         Manufacturer.Device d = f.manufacturer.idevid("sensor-r8");
-        X509Certificate cert = EstClients.certificates(EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY,
-                d.key(), d.certificate()).simpleEnroll(false, EstClients.csr(key, new X500Name("CN=sensor-r8"),
-                        EstFixture.name("sensor-r8")), null).getStore()).get(0);
+        X509Certificate cert = EstClients.certificates(
+                        EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, d.key(), d.certificate())
+                                .simpleEnroll(
+                                        false,
+                                        EstClients.csr(key, new X500Name("CN=sensor-r8"), EstFixture.name("sensor-r8")),
+                                        null)
+                                .getStore())
+                .get(0);
         f.gateway.enrollCalls.remove("sensor-r8");
         X500Name subject = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
-        byte[] renewal = RawEst.base64(EstClients.csr(key, subject, EstFixture.name("sensor-r8")).getEncoded());
+        byte[] renewal = RawEst.base64(
+                EstClients.csr(key, subject, EstFixture.name("sensor-r8")).getEncoded());
         String serial = cert.getSerialNumber().toString(16);
 
         f.denied.add(serial);
-        assertRefused(raw.post("simplereenroll", "application/pkcs10", renewal, null, key, cert), 403,
-                "simplereenroll", "sensor-r8", "revoked");
+        assertRefused(
+                raw.post("simplereenroll", "application/pkcs10", renewal, null, key, cert),
+                403,
+                "simplereenroll",
+                "sensor-r8",
+                "revoked");
         f.denied.remove(serial);
 
         f.quarantined.add("sensor-r8");
-        assertRefused(raw.post("simplereenroll", "application/pkcs10", renewal, null, key, cert), 403,
-                "simplereenroll", "sensor-r8", "quarantined");
+        assertRefused(
+                raw.post("simplereenroll", "application/pkcs10", renewal, null, key, cert),
+                403,
+                "simplereenroll",
+                "sensor-r8",
+                "quarantined");
         f.quarantined.remove("sensor-r8");
 
-        f.clock.offset = Duration.between(Instant.now(), cert.getNotAfter().toInstant()).plusHours(1);
-        assertRefused(raw.post("simplereenroll", "application/pkcs10", renewal, null, key, cert), 403,
-                "simplereenroll", "sensor-r8", "not valid now");
+        f.clock.offset =
+                Duration.between(Instant.now(), cert.getNotAfter().toInstant()).plusHours(1);
+        assertRefused(
+                raw.post("simplereenroll", "application/pkcs10", renewal, null, key, cert),
+                403,
+                "simplereenroll",
+                "sensor-r8",
+                "not valid now");
         f.clock.offset = Duration.ZERO;
 
         // a certificate from the same CA, ordered by another gateway
-        try (AcmeGateway other = new AcmeGateway("https://127.0.0.1:" + f.proxy.port()
-                + f.pebble.directoryUrl().getPath(), f.pebble.trustAnchorFile(), f.pebble.httpPort(),
-                "gw-other.est.keywarden.test", work.resolve("other-gateway"), f.gateway.responder).enrolled()) {
+        try (AcmeGateway other = new AcmeGateway(
+                        "https://127.0.0.1:" + f.proxy.port()
+                                + f.pebble.directoryUrl().getPath(),
+                        f.pebble.trustAnchorFile(),
+                        f.pebble.httpPort(),
+                        "gw-other.est.keywarden.test",
+                        work.resolve("other-gateway"),
+                        f.gateway.responder)
+                .enrolled()) {
             var foreign = other.getTlsIdentity().orElseThrow();
             KeyPair foreignKey = new KeyPair(foreign.getCertificate().getPublicKey(), foreign.getPrivateKey());
-            assertRefused(raw.post("simplereenroll", "application/pkcs10", renewal, null, foreignKey,
-                    (X509Certificate) foreign.getCertificate()), 403, "simplereenroll", null,
+            assertRefused(
+                    raw.post("simplereenroll", "application/pkcs10", renewal, null, foreignKey, (X509Certificate)
+                            foreign.getCertificate()),
+                    403,
+                    "simplereenroll",
+                    null,
                     "is not in this gateway's inventory");
         }
         assertNull(f.gateway.enrollCalls.get("sensor-r8"), "no renewal was ordered");

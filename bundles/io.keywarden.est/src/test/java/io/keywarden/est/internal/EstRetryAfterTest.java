@@ -7,8 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.est.ESTService;
@@ -17,12 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A CA that does not answer within the server's short wait: the sensor is told 202 with Retry-After, its retries (same
@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 class EstRetryAfterTest {
     @TempDir
     Path work;
+
     EstFixture f;
 
     @BeforeEach
@@ -55,11 +56,12 @@ class EstRetryAfterTest {
         Manufacturer.Device device = f.manufacturer.idevid(id);
         KeyPair key = Manufacturer.ec();
         f.proxy.block();
-        EnrollmentResponse r = client(device).simpleEnroll(false,
-                EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)), null);
+        EnrollmentResponse r = client(device)
+                .simpleEnroll(false, EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)), null);
         assertFalse(r.isCompleted(), "202 while the CA does not answer");
-        assertTrue(r.getNotBefore() > System.currentTimeMillis() - 200, "Retry-After understood: not before "
-                + r.getNotBefore());
+        assertTrue(
+                r.getNotBefore() > System.currentTimeMillis() - 200,
+                "Retry-After understood: not before " + r.getNotBefore());
         assertFalse(r.canRetry(), "not at once: Retry-After is 1 s");
         r = client(device).simpleEnroll(r);
         assertFalse(r.isCompleted(), "still 202");
@@ -80,8 +82,8 @@ class EstRetryAfterTest {
         Manufacturer.Device device = f.manufacturer.idevid(id);
         KeyPair key = Manufacturer.ec();
         f.proxy.block();
-        EnrollmentResponse r = client(device).simpleEnroll(false,
-                EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)), null);
+        EnrollmentResponse r = client(device)
+                .simpleEnroll(false, EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)), null);
         assertFalse(r.isCompleted());
 
         int port = f.est.address().getPort();
@@ -99,8 +101,10 @@ class EstRetryAfterTest {
         // the ACME bundle resumed the stored request at its start; a retry that reached it before the resumed order
         // started joins that order (one order per device in flight, the same stored request), never a second one
         assertTrue(f.gateway.enrollCalls.getOrDefault(id, 0) <= 1, "at most the retry's one request after the restart");
-        assertEquals(List.of(c.getSerialNumber().toString(16)),
-                f.gateway.getByDevice(id).stream().map(x -> x.getSerial()).toList(), "exactly one certificate");
+        assertEquals(
+                List.of(c.getSerialNumber().toString(16)),
+                f.gateway.getByDevice(id).stream().map(x -> x.getSerial()).toList(),
+                "exactly one certificate");
     }
 
     @Test
@@ -120,8 +124,11 @@ class EstRetryAfterTest {
             for (int i = 0; i < 12; i++) {
                 String id = "sensor-parallel-" + i;
                 Manufacturer.Device device = f.manufacturer.idevid(id);
-                answers.add(clients.submit(() -> client(device).simpleEnroll(false, EstClients.csr(Manufacturer.ec(),
-                        new X500Name("CN=" + id), EstFixture.name(id)), null)));
+                answers.add(clients.submit(() -> client(device)
+                        .simpleEnroll(
+                                false,
+                                EstClients.csr(Manufacturer.ec(), new X500Name("CN=" + id), EstFixture.name(id)),
+                                null)));
             }
             for (var a : answers) {
                 assertFalse(a.get(60, TimeUnit.SECONDS).isCompleted(), "202 for every sensor");

@@ -31,9 +31,13 @@ final class Manufacturer {
     Manufacturer(String name) throws Exception {
         this.name = new X500Name("CN=" + name + " IDevID Root,O=" + name);
         this.rootKey = ec();
-        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(this.name, serial(),
-                Date.from(Instant.now().minusSeconds(60)), Date.from(Instant.now().plus(Duration.ofDays(3650))),
-                this.name, rootKey.getPublic());
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                this.name,
+                serial(),
+                Date.from(Instant.now().minusSeconds(60)),
+                Date.from(Instant.now().plus(Duration.ofDays(3650))),
+                this.name,
+                rootKey.getPublic());
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         this.root = sign(b);
@@ -46,18 +50,25 @@ final class Manufacturer {
 
     Device idevid(String deviceId, Instant notAfter) throws Exception {
         KeyPair kp = ec();
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Sensors Inc")
-                .addRDN(BCStyle.SERIALNUMBER, deviceId).build();
-        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(),
-                Date.from(Instant.now().minusSeconds(60)), Date.from(notAfter), subject, kp.getPublic());
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "Sensors Inc")
+                .addRDN(BCStyle.SERIALNUMBER, deviceId)
+                .build();
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                name,
+                serial(),
+                Date.from(Instant.now().minusSeconds(60)),
+                Date.from(notAfter),
+                subject,
+                kp.getPublic());
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
         return new Device(kp, sign(b));
     }
 
     private X509Certificate sign(JcaX509v3CertificateBuilder b) throws Exception {
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(rootKey.getPrivate())));
+        return new JcaX509CertificateConverter()
+                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(rootKey.getPrivate())));
     }
 
     static KeyPair ec() throws Exception {
@@ -70,6 +81,5 @@ final class Manufacturer {
         return BigInteger.valueOf(SERIALS.incrementAndGet());
     }
 
-    record Device(KeyPair key, X509Certificate certificate) {
-    }
+    record Device(KeyPair key, X509Certificate certificate) {}
 }

@@ -5,26 +5,24 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URL;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /** Hand-made EST requests (what a broken or hostile client sends), over TLS that checks the gateway's certificate. */
 final class RawEst {
-    record Answer(int status, String body, String wwwAuthenticate, String retryAfter) {
-    }
+    record Answer(int status, String body, String wwwAuthenticate, String retryAfter) {}
 
     private final EstFixture f;
     /** Sent with every request of this instance. */
@@ -81,13 +79,13 @@ final class RawEst {
         }
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        HttpsURLConnection c = (HttpsURLConnection) new URL("https://" + f.hostPort() + "/.well-known/est/" + op)
-                .openConnection();
+        HttpsURLConnection c =
+                (HttpsURLConnection) new URL("https://" + f.hostPort() + "/.well-known/est/" + op).openConnection();
         c.setSSLSocketFactory(ctx.getSocketFactory());
         c.setHostnameVerifier((host, session) -> {
             try {
-                return ((X509Certificate) session.getPeerCertificates()[0]).getSubjectAlternativeNames().stream()
-                        .anyMatch(n -> EstFixture.GATEWAY.equals(n.get(1)));
+                return ((X509Certificate) session.getPeerCertificates()[0])
+                        .getSubjectAlternativeNames().stream().anyMatch(n -> EstFixture.GATEWAY.equals(n.get(1)));
             } catch (Exception e) {
                 return false;
             }
@@ -118,8 +116,8 @@ final class RawEst {
             plain.bind(new InetSocketAddress(localAddress, 0));
             plain.connect(f.est.address(), 10_000);
             plain.setSoTimeout(30_000);
-            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain,
-                    EstFixture.GATEWAY, f.est.address().getPort(), false)) {
+            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory()
+                    .createSocket(plain, EstFixture.GATEWAY, f.est.address().getPort(), false)) {
                 String head = "POST /.well-known/est/" + op + " HTTP/1.1\r\nHost: " + EstFixture.GATEWAY
                         + "\r\nContent-Type: application/pkcs10\r\nAuthorization: " + authorization
                         + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";

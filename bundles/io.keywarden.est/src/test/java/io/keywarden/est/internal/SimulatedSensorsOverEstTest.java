@@ -27,6 +27,7 @@ import io.keywarden.testing.sensors.SensorKeys;
 class SimulatedSensorsOverEstTest {
     @TempDir
     static Path work;
+
     static EstFixture f;
     static ManufacturerPki pki;
 
@@ -55,8 +56,8 @@ class SimulatedSensorsOverEstTest {
         KeyPair k1 = SensorKeys.newKey();
         X509Certificate c1 = client.enrollWithIdevid(pki.issue("sim-1"), k1, EstFixture.name("sim-1"));
         KeyPair k2 = SensorKeys.newKey();
-        X509Certificate c2 = client.enrollWithCode("sim-2", f.est.create("sim-2", null).getCode(), k2,
-                EstFixture.name("sim-2"));
+        X509Certificate c2 =
+                client.enrollWithCode("sim-2", f.est.create("sim-2", null).getCode(), k2, EstFixture.name("sim-2"));
         assertArrayEquals(k1.getPublic().getEncoded(), c1.getPublicKey().getEncoded());
         assertArrayEquals(k2.getPublic().getEncoded(), c2.getPublicKey().getEncoded());
 
@@ -64,9 +65,13 @@ class SimulatedSensorsOverEstTest {
         X509Certificate c3 = client.renew(k1, c1, k3, EstFixture.name("sim-1"));
         assertArrayEquals(k3.getPublic().getEncoded(), c3.getPublicKey().getEncoded());
         assertNotEquals(c1.getSerialNumber(), c3.getSerialNumber());
-        assertEquals(CertificateStatus.SUPERSEDED,
-                f.gateway.getBySerial(c1.getSerialNumber().toString(16)).orElseThrow().getStatus());
-        for (X509Certificate c : new X509Certificate[] { c1, c2, c3 }) {
+        assertEquals(
+                CertificateStatus.SUPERSEDED,
+                f.gateway
+                        .getBySerial(c1.getSerialNumber().toString(16))
+                        .orElseThrow()
+                        .getStatus());
+        for (X509Certificate c : new X509Certificate[] {c1, c2, c3}) {
             f.assertValidAtCa(c);
             f.assertChainsToRoot(c, f.gateway.getCaCertificates());
         }

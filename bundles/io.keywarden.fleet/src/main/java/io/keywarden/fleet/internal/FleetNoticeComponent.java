@@ -11,11 +11,11 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.osgi.framework.BundleContext;
@@ -47,19 +47,19 @@ import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.fleet.internal.config.FleetConfig;
 import io.keywarden.fleet.internal.config.FleetOptions;
-import io.keywarden.fleet.internal.mqtt.MqttLink;
-import io.keywarden.fleet.internal.transport.FleetLink;
-import io.keywarden.fleet.internal.transport.TransportLink;
-import io.keywarden.fleet.internal.mqtt.Outbox;
-import io.keywarden.fleet.internal.inventory.GatewayInventory;
 import io.keywarden.fleet.internal.inventory.GatewayEnvelope;
+import io.keywarden.fleet.internal.inventory.GatewayInventory;
 import io.keywarden.fleet.internal.inventory.InventoryCollector;
 import io.keywarden.fleet.internal.inventory.InventoryPublisher;
+import io.keywarden.fleet.internal.mqtt.MqttLink;
+import io.keywarden.fleet.internal.mqtt.Outbox;
+import io.keywarden.fleet.internal.notice.AppliedNotices;
+import io.keywarden.fleet.internal.notice.NoticePublisher;
+import io.keywarden.fleet.internal.transport.FleetLink;
+import io.keywarden.fleet.internal.transport.TransportLink;
 import io.keywarden.relyingparty.Notice;
 import io.keywarden.relyingparty.NoticeCodec;
 import io.keywarden.relyingparty.RejectedNoticeException;
-import io.keywarden.fleet.internal.notice.NoticePublisher;
-import io.keywarden.fleet.internal.notice.AppliedNotices;
 import io.keywarden.support.config.ConfigSecrets;
 import io.keywarden.support.config.ConfigurationErrors;
 import io.keywarden.support.config.InvalidConfigurationException;
@@ -75,7 +75,10 @@ import io.keywarden.support.threads.NamedThreads;
  * inventory and escrow deposit ({@link InventoryPublisher}); the authority collects them ({@link InventoryCollector}).
  */
 // service = {}: registered by activate() once the configuration is valid (see AcmeEnrollmentComponent for why)
-@Component(configurationPid = FleetOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+@Component(
+        configurationPid = FleetOptions.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
         service = {})
 @Designate(ocd = FleetConfig.class)
 public final class FleetNoticeComponent implements FleetTransportListener {
@@ -83,15 +86,20 @@ public final class FleetNoticeComponent implements FleetTransportListener {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile EventAdmin eventAdmin;
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile GatewayEnrollmentService gateway;
     /** The gateway's own inventory, never one this component serves for a remote gateway. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             target = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "=" + FleetEvents.INVENTORY_SOURCE_FLEET + "))")
     private volatile CertificateInventory localInventory;
 
     /** Kura's decryption of the broker password (through the Kura adapter); see the ACME component for the rule. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.STATIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.STATIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private SecretDecoder secretDecoder;
 
@@ -106,33 +114,47 @@ public final class FleetNoticeComponent implements FleetTransportListener {
     private final AtomicBoolean inventoryDue = new AtomicBoolean();
 
     @Activate
-    void activate(BundleContext context, Map<String, Object> properties) throws InvalidConfigurationException,
-            IOException, MqttException {
+    void activate(BundleContext context, Map<String, Object> properties)
+            throws InvalidConfigurationException, IOException, MqttException {
         File dataArea = context.getDataFile("fleet");
-        Optional<Map<String, Object>> decoded = ConfigurationErrors.parse(LOG, eventAdmin, FleetOptions.PID,
+        Optional<Map<String, Object>> decoded = ConfigurationErrors.parse(
+                LOG,
+                eventAdmin,
+                FleetOptions.PID,
                 () -> ConfigSecrets.decode(properties, List.of(FleetOptions.KEY_PASSWORD), secretDecoder, context));
         if (decoded.isEmpty()) {
             // the static greedy reference re-activates this component as soon as the decoder is registered
-            LOG.info("Configuration {} has encrypted secrets and the platform's SecretDecoder is not registered "
-                    + "yet: fleet notices wait for it", FleetOptions.PID);
+            LOG.info(
+                    "Configuration {} has encrypted secrets and the platform's SecretDecoder is not registered "
+                            + "yet: fleet notices wait for it",
+                    FleetOptions.PID);
             return;
         }
-        options = ConfigurationErrors.parse(LOG, eventAdmin, FleetOptions.PID,
+        options = ConfigurationErrors.parse(
+                LOG,
+                eventAdmin,
+                FleetOptions.PID,
                 () -> FleetOptions.parse(decoded.get(), dataArea == null ? null : dataArea.toPath()));
         registrations = new Registrations(context);
         executor = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("keywarden-fleet"));
         if (options.getAuthorityKey().isPresent()) {
             applied = new AppliedNotices(options.getDataDir().resolve("applied-notices.properties"));
         }
-        link = options.getTransport() == FleetOptions.Transport.MQTT ? new MqttLink(options, this, executor)
+        link = options.getTransport() == FleetOptions.Transport.MQTT
+                ? new MqttLink(options, this, executor)
                 : new TransportLink(context, FleetTransport.TYPE_KURA_CLOUD, this);
         if (options.getSigningKey().isPresent()) {
-            publisher = new NoticePublisher(options, new Outbox(options.getDataDir().resolve("outbox")), link,
-                    Clock.systemUTC(), this::post);
+            publisher = new NoticePublisher(
+                    options, new Outbox(options.getDataDir().resolve("outbox")), link, Clock.systemUTC(), this::post);
         }
         if (options.isInventoryPublish()) {
-            inventoryPublisher = new InventoryPublisher(options, new Outbox(options.getDataDir().resolve("inventory-outbox")),
-                    link, Clock.systemUTC(), () -> Optional.ofNullable(gateway), () -> Optional.ofNullable(localInventory));
+            inventoryPublisher = new InventoryPublisher(
+                    options,
+                    new Outbox(options.getDataDir().resolve("inventory-outbox")),
+                    link,
+                    Clock.systemUTC(),
+                    () -> Optional.ofNullable(gateway),
+                    () -> Optional.ofNullable(localInventory));
             // the ACME bundle rewrites its deposit whenever it logs in; a look every few seconds costs one small read
             executor.scheduleWithFixedDelay(inventoryPublisher::publishEscrowIfChanged, 5, 5, TimeUnit.SECONDS);
             // on Kura the gateway's key reaches the keystore just after the ENROLLED event that asked for an inventory
@@ -156,12 +178,14 @@ public final class FleetNoticeComponent implements FleetTransportListener {
         }
         if (publisher != null) {
             Dictionary<String, Object> p = new Hashtable<>();
-            p.put(EventConstants.EVENT_TOPIC, new String[] { RevocationEvents.TOPIC_ACCEPTED });
+            p.put(EventConstants.EVENT_TOPIC, new String[] {RevocationEvents.TOPIC_ACCEPTED});
             registrations.register(EventHandler.class, event -> executor.execute(() -> publisher.accepted(event)), p);
         }
         if (inventoryPublisher != null) {
             Dictionary<String, Object> p = new Hashtable<>();
-            p.put(EventConstants.EVENT_TOPIC, new String[] { EnrollmentEvents.TOPIC_ENROLLED, EnrollmentEvents.TOPIC_RENEWED });
+            p.put(
+                    EventConstants.EVENT_TOPIC,
+                    new String[] {EnrollmentEvents.TOPIC_ENROLLED, EnrollmentEvents.TOPIC_RENEWED});
             registrations.register(EventHandler.class, event -> inventoryChanged(), p);
         }
     }
@@ -169,11 +193,14 @@ public final class FleetNoticeComponent implements FleetTransportListener {
     /** A burst of enrollments (a gateway and its sensors at start) becomes one inventory message, not one each. */
     private void inventoryChanged() {
         if (inventoryDue.compareAndSet(false, true)) {
-            executor.schedule(() -> {
-                inventoryDue.set(false);
-                inventoryPublisher.publishInventory();
-                inventoryPublisher.publishEscrowIfChanged();
-            }, 200, TimeUnit.MILLISECONDS);
+            executor.schedule(
+                    () -> {
+                        inventoryDue.set(false);
+                        inventoryPublisher.publishInventory();
+                        inventoryPublisher.publishEscrowIfChanged();
+                    },
+                    200,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -235,17 +262,26 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             notice = NoticeCodec.verify(payload, options.getAuthorityKey().get(), options.getAuthorityId());
         } catch (RejectedNoticeException e) {
             LOG.warn("Rejected a message on {}: {}", topic, e.getMessage());
-            post(FleetEvents.TOPIC_NOTICE_REJECTED, Map.of(FleetEvents.PROPERTY_MQTT_TOPIC, topic,
-                    FleetEvents.PROPERTY_ERROR, e.getMessage()));
+            post(
+                    FleetEvents.TOPIC_NOTICE_REJECTED,
+                    Map.of(FleetEvents.PROPERTY_MQTT_TOPIC, topic, FleetEvents.PROPERTY_ERROR, e.getMessage()));
             return;
         }
         try {
             Set<String> added = applied.apply(notice);
             if (!added.isEmpty()) {
                 LOG.info("Notice {} from {}: denied {}", notice.ticketId(), notice.authority(), added);
-                post(FleetEvents.TOPIC_NOTICE_APPLIED, Map.of(FleetEvents.PROPERTY_TICKET_ID, notice.ticketId(),
-                        FleetEvents.PROPERTY_SERIALS, added.toArray(new String[0]),
-                        FleetEvents.PROPERTY_AUTHORITY, notice.authority(), FleetEvents.PROPERTY_MQTT_TOPIC, topic));
+                post(
+                        FleetEvents.TOPIC_NOTICE_APPLIED,
+                        Map.of(
+                                FleetEvents.PROPERTY_TICKET_ID,
+                                notice.ticketId(),
+                                FleetEvents.PROPERTY_SERIALS,
+                                added.toArray(new String[0]),
+                                FleetEvents.PROPERTY_AUTHORITY,
+                                notice.authority(),
+                                FleetEvents.PROPERTY_MQTT_TOPIC,
+                                topic));
             }
         } catch (IOException e) {
             // in memory nothing changed either; the retained notice arrives again on the next connection
@@ -259,8 +295,13 @@ public final class FleetNoticeComponent implements FleetTransportListener {
         }
         if (!FleetOptions.isGatewayId(gatewayId)) {
             LOG.warn("Rejected a message on {}: {} is not a gateway id", topic, gatewayId);
-            post(FleetEvents.TOPIC_INVENTORY_REJECTED, Map.of(FleetEvents.PROPERTY_MQTT_TOPIC, topic,
-                    FleetEvents.PROPERTY_ERROR, "not a gateway id: " + gatewayId));
+            post(
+                    FleetEvents.TOPIC_INVENTORY_REJECTED,
+                    Map.of(
+                            FleetEvents.PROPERTY_MQTT_TOPIC,
+                            topic,
+                            FleetEvents.PROPERTY_ERROR,
+                            "not a gateway id: " + gatewayId));
             return;
         }
         if (GatewayEnvelope.TYPE_INVENTORY.equals(type)) {

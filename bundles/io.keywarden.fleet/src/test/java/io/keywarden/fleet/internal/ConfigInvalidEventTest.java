@@ -41,22 +41,23 @@ class ConfigInvalidEventTest {
                 posted.add(event);
             }
         };
-        BundleContext context = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] { BundleContext.class }, (proxy, method, args) -> {
+        BundleContext context = (BundleContext) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getDataFile")) {
                         return dir.toFile();
                     }
                     throw new AssertionError("BundleContext." + method.getName() + " called with a bad configuration");
                 });
         Map<String, Object> p = new HashMap<>(Map.of("mqtt.broker.url", "http://broker.example", "fleet.id", "f1"));
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> component.activate(context, p));
+        InvalidConfigurationException e =
+                assertThrows(InvalidConfigurationException.class, () -> component.activate(context, p));
         assertEquals("mqtt.broker.url", e.getProperty());
         assertEquals(1, posted.size(), posted.toString());
         Event ev = posted.get(0);
         assertEquals(EnrollmentEvents.TOPIC_CONFIG_INVALID, ev.getTopic());
         assertEquals("io.keywarden.fleet", ev.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PID));
         assertEquals("mqtt.broker.url", ev.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PROPERTY));
-        assertTrue(String.valueOf(ev.getProperty(EnrollmentEvents.PROPERTY_ERROR)).contains("tcp or ssl"));
+        assertTrue(
+                String.valueOf(ev.getProperty(EnrollmentEvents.PROPERTY_ERROR)).contains("tcp or ssl"));
     }
 }

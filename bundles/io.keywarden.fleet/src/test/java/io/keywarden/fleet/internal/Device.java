@@ -15,7 +15,10 @@ import io.keywarden.testing.pki.TestCa;
 public record Device(String deviceId, String dnsName, Issued cert) {
 
     public static Device issue(TestCa ca, String deviceId, String dnsName) {
-        return new Device(deviceId, dnsName, ca.leaf(deviceId).subject("").dnsNames(dnsName).issue());
+        return new Device(
+                deviceId,
+                dnsName,
+                ca.leaf(deviceId).subject("").dnsNames(dnsName).issue());
     }
 
     public KeyPair key() {
@@ -36,9 +39,17 @@ public record Device(String deviceId, String dnsName, Issued cert) {
 
     public CertificateRecord record(DeviceKind kind, String accountUrl) {
         X509Certificate c = cert.certificate();
-        return CertificateRecord.builder().deviceId(deviceId).kind(kind).identifiers(List.of(dnsName))
-                .serial(serial()).notBefore(c.getNotBefore().toInstant()).notAfter(c.getNotAfter().toInstant())
-                .chain(chain()).accountUrl(accountUrl).keyCustody(KeyCustody.GATEWAY)
-                .issuedAt(c.getNotBefore().toInstant()).build();
+        return CertificateRecord.builder()
+                .deviceId(deviceId)
+                .kind(kind)
+                .identifiers(List.of(dnsName))
+                .serial(serial())
+                .notBefore(c.getNotBefore().toInstant())
+                .notAfter(c.getNotAfter().toInstant())
+                .chain(chain())
+                .accountUrl(accountUrl)
+                .keyCustody(KeyCustody.GATEWAY)
+                .issuedAt(c.getNotBefore().toInstant())
+                .build();
     }
 }

@@ -32,12 +32,17 @@ import org.slf4j.LoggerFactory;
  * EventAdmin topic), one metric per event property (arrays joined with commas), and the message property
  * {@code event} (the topic's last segment, e.g. ENROLLED) for publishers whose topic contains {@code $event}.
  */
-@Component(configurationPid = CloudEventPublisher.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, service = { ConfigurableComponent.class, EventHandler.class },
-        property = { "kura.service.pid=" + CloudEventPublisher.PID,
-                EventConstants.EVENT_TOPIC + "=io/keywarden/enrollment/*",
-                EventConstants.EVENT_TOPIC + "=io/keywarden/revocation/*",
-                EventConstants.EVENT_TOPIC + "=io/keywarden/monitor/*" })
+@Component(
+        configurationPid = CloudEventPublisher.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
+        service = {ConfigurableComponent.class, EventHandler.class},
+        property = {
+            "kura.service.pid=" + CloudEventPublisher.PID,
+            EventConstants.EVENT_TOPIC + "=io/keywarden/enrollment/*",
+            EventConstants.EVENT_TOPIC + "=io/keywarden/revocation/*",
+            EventConstants.EVENT_TOPIC + "=io/keywarden/monitor/*"
+        })
 @Designate(ocd = CloudEventsConfig.class)
 public final class CloudEventPublisher implements ConfigurableComponent, EventHandler {
     static final String PID = "io.keywarden.kura.cloud";
@@ -45,7 +50,10 @@ public final class CloudEventPublisher implements ConfigurableComponent, EventHa
     static final String PROPERTY_EVENT = "event";
     private static final Logger LOG = LoggerFactory.getLogger(CloudEventPublisher.class);
 
-    @Reference(name = "CloudPublisher", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            name = "CloudPublisher",
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile CloudPublisher publisher;
 
@@ -84,7 +92,8 @@ public final class CloudEventPublisher implements ConfigurableComponent, EventHa
             }
         }
         Map<String, Object> properties = new HashMap<>();
-        properties.put(PROPERTY_EVENT, event.getTopic().substring(event.getTopic().lastIndexOf('/') + 1));
+        properties.put(
+                PROPERTY_EVENT, event.getTopic().substring(event.getTopic().lastIndexOf('/') + 1));
         return new KuraMessage(payload, properties);
     }
 

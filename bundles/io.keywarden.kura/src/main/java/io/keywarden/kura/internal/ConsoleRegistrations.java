@@ -32,16 +32,20 @@ import org.slf4j.LoggerFactory;
 @Component(immediate = true, service = ConfigurationListener.class)
 public final class ConsoleRegistrations implements ConfigurationListener {
     /** Configurations of the Keywarden bundles that cannot register themselves (they must run without Kura). */
-    static final List<String> SINGLETON_PIDS = List.of("io.keywarden.acme.gateway", "io.keywarden.revocation",
-            "io.keywarden.monitor", "io.keywarden.fleet", "io.keywarden.est");
-    static final List<String> FACTORY_PIDS = List.of("io.keywarden.acme.sensor", "io.keywarden.revocation.authority",
-            "io.keywarden.est.class");
+    static final List<String> SINGLETON_PIDS = List.of(
+            "io.keywarden.acme.gateway",
+            "io.keywarden.revocation",
+            "io.keywarden.monitor",
+            "io.keywarden.fleet",
+            "io.keywarden.est");
+
+    static final List<String> FACTORY_PIDS =
+            List.of("io.keywarden.acme.sensor", "io.keywarden.revocation.authority", "io.keywarden.est.class");
     private static final String KURA_SERVICE_PID = "kura.service.pid";
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleRegistrations.class);
 
     /** Kura calls nothing on a configurable component, it only reads the service properties. */
-    private static final class Marker implements ConfigurableComponent {
-    }
+    private static final class Marker implements ConfigurableComponent {}
 
     private final BundleContext context;
     private final ConfigurationAdmin configurationAdmin;
@@ -54,8 +58,8 @@ public final class ConsoleRegistrations implements ConfigurationListener {
         SINGLETON_PIDS.forEach(pid -> register(pid, pid, null));
         for (String factoryPid : FACTORY_PIDS) {
             try {
-                Configuration[] instances = configurationAdmin
-                        .listConfigurations("(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + factoryPid + ")");
+                Configuration[] instances = configurationAdmin.listConfigurations(
+                        "(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + factoryPid + ")");
                 if (instances != null) {
                     for (Configuration c : instances) {
                         register(c.getPid(), kuraPid(c), factoryPid);

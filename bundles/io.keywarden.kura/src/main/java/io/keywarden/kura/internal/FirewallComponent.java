@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Dictionary;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import org.eclipse.kura.KuraErrorCode;
 import org.eclipse.kura.KuraException;
@@ -26,7 +27,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.function.UnaryOperator;
 
 /**
  * Where Kura manages the firewall, only Kura's own ports are open (shared/kura/README.md): sensors cannot reach the
@@ -35,8 +35,11 @@ import java.util.function.UnaryOperator;
  * exactly that entry when switched off. What it added is remembered in the bundle's data area, so an equivalent entry
  * the operator made is never removed, and a restart neither adds twice nor forgets.
  */
-@Component(configurationPid = FirewallComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, service = ConfigurableComponent.class,
+@Component(
+        configurationPid = FirewallComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
+        service = ConfigurableComponent.class,
         property = "kura.service.pid=" + FirewallComponent.PID)
 @Designate(ocd = FirewallConfig.class)
 public final class FirewallComponent implements ConfigurableComponent {
@@ -51,8 +54,11 @@ public final class FirewallComponent implements ConfigurableComponent {
     private final Path added;
 
     @Activate
-    public FirewallComponent(@Reference ConfigurationService configurationService,
-            @Reference ConfigurationAdmin configurationAdmin, BundleContext context, FirewallConfig config) {
+    public FirewallComponent(
+            @Reference ConfigurationService configurationService,
+            @Reference ConfigurationAdmin configurationAdmin,
+            BundleContext context,
+            FirewallConfig config) {
         this.configurationService = configurationService;
         this.configurationAdmin = configurationAdmin;
         File data = context.getDataFile("firewall-entry");
@@ -68,8 +74,10 @@ public final class FirewallComponent implements ConfigurableComponent {
     private synchronized void apply(FirewallConfig config) {
         try {
             Optional<String> previous = recorded();
-            String wanted = config.firewall_open_enabled() ? FirewallOpenPorts.entry(port(config),
-                    config.firewall_interface().trim()) : null;
+            String wanted = config.firewall_open_enabled()
+                    ? FirewallOpenPorts.entry(
+                            port(config), config.firewall_interface().trim())
+                    : null;
             if (previous.isPresent() && !previous.get().equals(wanted)) {
                 update(v -> FirewallOpenPorts.remove(v, previous.get()));
                 record(null);
@@ -85,8 +93,11 @@ public final class FirewallComponent implements ConfigurableComponent {
                 LOG.info("Firewall entry {} added to {}", wanted, FirewallOpenPorts.PROPERTY);
             }
         } catch (KuraException | IOException | IllegalArgumentException e) {
-            LOG.error("Cannot change Kura's firewall ({} {}): {}", FirewallOpenPorts.FIREWALL_PID,
-                    FirewallOpenPorts.PROPERTY, e.getMessage());
+            LOG.error(
+                    "Cannot change Kura's firewall ({} {}): {}",
+                    FirewallOpenPorts.FIREWALL_PID,
+                    FirewallOpenPorts.PROPERTY,
+                    e.getMessage());
         }
     }
 
@@ -100,7 +111,9 @@ public final class FirewallComponent implements ConfigurableComponent {
         if (port == null) {
             return 8443; // the monitor's default channel port (MonitorConfig)
         }
-        int n = port instanceof Number num ? num.intValue() : Integer.parseInt(port.toString().trim());
+        int n = port instanceof Number num
+                ? num.intValue()
+                : Integer.parseInt(port.toString().trim());
         if (n == 0) {
             throw new IllegalArgumentException(MONITOR_PID + " " + MONITOR_PORT
                     + " is 0 (a free port each start): set firewall.port to a fixed port");
@@ -111,8 +124,10 @@ public final class FirewallComponent implements ConfigurableComponent {
     private String current() throws KuraException {
         ComponentConfiguration c = configurationService.getComponentConfiguration(FirewallOpenPorts.FIREWALL_PID);
         if (c == null) {
-            throw new KuraException(KuraErrorCode.NOT_FOUND, FirewallOpenPorts.FIREWALL_PID
-                    + " is not configured here (Kura does not manage this device's firewall)");
+            throw new KuraException(
+                    KuraErrorCode.NOT_FOUND,
+                    FirewallOpenPorts.FIREWALL_PID
+                            + " is not configured here (Kura does not manage this device's firewall)");
         }
         Map<String, Object> props = c.getConfigurationProperties();
         Object v = props == null ? null : props.get(FirewallOpenPorts.PROPERTY);
@@ -123,8 +138,8 @@ public final class FirewallComponent implements ConfigurableComponent {
         String before = current();
         String after = change.apply(before);
         if (!after.equals(before)) {
-            configurationService.updateConfiguration(FirewallOpenPorts.FIREWALL_PID,
-                    Map.of(FirewallOpenPorts.PROPERTY, after), true);
+            configurationService.updateConfiguration(
+                    FirewallOpenPorts.FIREWALL_PID, Map.of(FirewallOpenPorts.PROPERTY, after), true);
         }
     }
 

@@ -17,8 +17,7 @@ final class FirewallOpenPorts {
     static final String PROPERTY = "firewall.open.ports";
     private static final String ANY_NETWORK = "0.0.0.0/0";
 
-    private FirewallOpenPorts() {
-    }
+    private FirewallOpenPorts() {}
 
     /** The entry opening {@code port}/tcp from any network on {@code iface}. */
     static String entry(int port, String iface) {
@@ -37,11 +36,16 @@ final class FirewallOpenPorts {
      */
     static boolean opens(String value, String entry) {
         List<String> wanted = fields(entry);
-        return segments(value).stream().map(FirewallOpenPorts::fields).anyMatch(f -> f.size() >= 4
-                && f.get(0).equals(wanted.get(0)) && f.get(1).toLowerCase(Locale.ROOT).equals(wanted.get(1))
-                && (f.get(2).isEmpty() || f.get(2).equals(ANY_NETWORK)) && f.get(3).equals(wanted.get(3))
-                && (f.size() < 5 || f.get(4).isEmpty()) && (f.size() < 6 || f.get(5).isEmpty())
-                && (f.size() < 7 || f.get(6).isEmpty() || f.get(6).equals("#")));
+        return segments(value).stream()
+                .map(FirewallOpenPorts::fields)
+                .anyMatch(f -> f.size() >= 4
+                        && f.get(0).equals(wanted.get(0))
+                        && f.get(1).toLowerCase(Locale.ROOT).equals(wanted.get(1))
+                        && (f.get(2).isEmpty() || f.get(2).equals(ANY_NETWORK))
+                        && f.get(3).equals(wanted.get(3))
+                        && (f.size() < 5 || f.get(4).isEmpty())
+                        && (f.size() < 6 || f.get(5).isEmpty())
+                        && (f.size() < 7 || f.get(6).isEmpty() || f.get(6).equals("#")));
     }
 
     /** {@code value} with {@code entry} appended. */

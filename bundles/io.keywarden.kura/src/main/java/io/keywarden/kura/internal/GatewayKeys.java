@@ -11,7 +11,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-
 import javax.security.auth.x500.X500Principal;
 
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -29,8 +28,7 @@ import io.keywarden.support.pem.Pem;
 /** Key pairs of the types the console offers, and the CSR the ACME service takes for a key held in Kura. */
 final class GatewayKeys {
 
-    private GatewayKeys() {
-    }
+    private GatewayKeys() {}
 
     static final Set<String> KEY_TYPES = Set.of("EC_P256", "EC_P384", "RSA_2048", "RSA_3072");
 
@@ -40,18 +38,23 @@ final class GatewayKeys {
             throw new InvalidConfigurationException("keystore.alias", "required but missing");
         }
         if (!KEY_TYPES.contains(keyType)) {
-            throw new InvalidConfigurationException("key.type", "unknown key type '" + keyType + "', expected one of "
-                    + new TreeSet<>(KEY_TYPES));
+            throw new InvalidConfigurationException(
+                    "key.type", "unknown key type '" + keyType + "', expected one of " + new TreeSet<>(KEY_TYPES));
         }
     }
 
     static KeyPair generate(String keyType) throws GeneralSecurityException {
         switch (keyType) {
-            case "EC_P256": return ec("secp256r1");
-            case "EC_P384": return ec("secp384r1");
-            case "RSA_2048": return rsa(2048);
-            case "RSA_3072": return rsa(3072);
-            default: throw new GeneralSecurityException("unknown key type " + keyType);
+            case "EC_P256":
+                return ec("secp256r1");
+            case "EC_P384":
+                return ec("secp384r1");
+            case "RSA_2048":
+                return rsa(2048);
+            case "RSA_3072":
+                return rsa(3072);
+            default:
+                throw new GeneralSecurityException("unknown key type " + keyType);
         }
     }
 
@@ -72,14 +75,19 @@ final class GatewayKeys {
         try {
             String name = dnsName.toLowerCase(Locale.ROOT);
             ExtensionsGenerator ext = new ExtensionsGenerator();
-            ext.addExtension(Extension.subjectAlternativeName, false,
+            ext.addExtension(
+                    Extension.subjectAlternativeName,
+                    false,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
             JcaPKCS10CertificationRequestBuilder builder =
                     new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + name), publicKey);
             builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate());
-            String alg = publicKey instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() > 256
-                    ? "SHA384withECDSA" : publicKey instanceof ECPublicKey ? "SHA256withECDSA" : "SHA256withRSA";
-            byte[] der = builder.build(new JcaContentSignerBuilder(alg).build(privateKey)).getEncoded();
+            String alg = publicKey instanceof ECPublicKey ec
+                            && ec.getParams().getCurve().getField().getFieldSize() > 256
+                    ? "SHA384withECDSA"
+                    : publicKey instanceof ECPublicKey ? "SHA256withECDSA" : "SHA256withRSA";
+            byte[] der = builder.build(new JcaContentSignerBuilder(alg).build(privateKey))
+                    .getEncoded();
             return Pem.encode("CERTIFICATE REQUEST", der);
         } catch (OperatorCreationException | IOException e) {
             throw new GeneralSecurityException("cannot build the CSR: " + e.getMessage(), e);

@@ -42,43 +42,63 @@ import io.keywarden.api.revocation.TicketState;
  * {@link RevocationService#submit(String)}, so the request's signature, requester, scope and nonce are checked exactly
  * as for any other caller: being able to reach this handler grants nothing.
  */
-@Component(immediate = true, service = {})
+@Component(
+        immediate = true,
+        service = {})
 public final class KeywardenRequestHandler implements RequestHandler {
     static final String APP_ID = "KEYWARDEN-V1";
     /** Where Kura puts the request path segments after the method (a List of String). */
     static final String ARGS_KEY = "args";
     /** Alternative to the body for the signed revocation request. */
     static final String METRIC_REQUEST = "request";
+
     private static final long SENSOR_RENEW_TIMEOUT_SECONDS = 180;
     private static final Logger LOG = LoggerFactory.getLogger(KeywardenRequestHandler.class);
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile GatewayEnrollmentService gateway;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile SensorEnrollmentService sensors;
     /** This node's own inventory, never one the fleet bundle serves for a remote gateway. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, target = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "="
-                    + FleetEvents.INVENTORY_SOURCE_FLEET + "))")
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            target = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "=" + FleetEvents.INVENTORY_SOURCE_FLEET + "))")
     private volatile CertificateInventory inventory;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile RevocationService revocation;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile DeviceMonitor monitor;
     /**
      * Keywarden's own Kura EnrollmentService, when configured: the gateway's key is then Kura's (and the ACME bundle
      * waits for its CSR, gateway.key.source=external), so EXEC enroll/renew of the gateway go through it.
      */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY,
             target = "(kura.service.pid=" + KuraEnrollmentComponent.PID + ")")
     private volatile EnrollmentService kuraEnrollment;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindRequestHandlerRegistry(RequestHandlerRegistry registry) {
         try {
@@ -107,12 +127,17 @@ public final class KeywardenRequestHandler implements RequestHandler {
             case "certificates":
                 return reply(Map.of(), Views.certificates(need(inventory, "certificate inventory")));
             case "tickets":
-                return reply(Map.of(), Views.tickets(need(revocation, "revocation service").getTickets()));
+                return reply(
+                        Map.of(),
+                        Views.tickets(need(revocation, "revocation service").getTickets()));
             case "incidents":
-                return reply(Map.of(), Views.incidents(need(monitor, "device monitor").getIncidents()));
+                return reply(
+                        Map.of(),
+                        Views.incidents(need(monitor, "device monitor").getIncidents()));
             default:
-                throw new KuraException(KuraErrorCode.NOT_FOUND, "GET " + String.join("/", args)
-                        + ": expected status, certificates, tickets or incidents");
+                throw new KuraException(
+                        KuraErrorCode.NOT_FOUND,
+                        "GET " + String.join("/", args) + ": expected status, certificates, tickets or incidents");
         }
     }
 
@@ -123,13 +148,19 @@ public final class KeywardenRequestHandler implements RequestHandler {
             case "enroll":
                 return certificateReply(enrollGateway());
             case "renew":
-                return certificateReply(args.size() > 1 && !args.get(1).equals(need(gateway, "gateway enrollment")
-                        .getDeviceId()) ? renewSensor(args.get(1)) : renewGateway());
+                return certificateReply(
+                        args.size() > 1
+                                        && !args.get(1)
+                                                .equals(need(gateway, "gateway enrollment")
+                                                        .getDeviceId())
+                                ? renewSensor(args.get(1))
+                                : renewGateway());
             case "revoke":
                 return revoke(request);
             default:
-                throw new KuraException(KuraErrorCode.NOT_FOUND, "EXEC " + String.join("/", args)
-                        + ": expected enroll, renew or revoke");
+                throw new KuraException(
+                        KuraErrorCode.NOT_FOUND,
+                        "EXEC " + String.join("/", args) + ": expected enroll, renew or revoke");
         }
     }
 
@@ -137,8 +168,10 @@ public final class KeywardenRequestHandler implements RequestHandler {
         EnrollmentService kura = kuraEnrollment;
         if (kura != null) {
             kura.enroll();
-            return need(gateway, "gateway enrollment").getCertificate()
-                    .orElseThrow(() -> new KuraException(KuraErrorCode.NOT_FOUND, "no gateway certificate after enroll"));
+            return need(gateway, "gateway enrollment")
+                    .getCertificate()
+                    .orElseThrow(
+                            () -> new KuraException(KuraErrorCode.NOT_FOUND, "no gateway certificate after enroll"));
         }
         try {
             return need(gateway, "gateway enrollment").enroll();
@@ -151,8 +184,10 @@ public final class KeywardenRequestHandler implements RequestHandler {
         EnrollmentService kura = kuraEnrollment;
         if (kura != null) {
             kura.renew();
-            return need(gateway, "gateway enrollment").getCertificate()
-                    .orElseThrow(() -> new KuraException(KuraErrorCode.NOT_FOUND, "no gateway certificate after renew"));
+            return need(gateway, "gateway enrollment")
+                    .getCertificate()
+                    .orElseThrow(
+                            () -> new KuraException(KuraErrorCode.NOT_FOUND, "no gateway certificate after renew"));
         }
         try {
             return need(gateway, "gateway enrollment").renew();
@@ -163,7 +198,9 @@ public final class KeywardenRequestHandler implements RequestHandler {
 
     private CertificateRecord renewSensor(String deviceId) throws KuraException {
         try {
-            return need(sensors, "sensor enrollment").renew(deviceId).toCompletableFuture()
+            return need(sensors, "sensor enrollment")
+                    .renew(deviceId)
+                    .toCompletableFuture()
                     .get(SENSOR_RENEW_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | CompletionException e) {
             if (e.getCause() instanceof EnrollmentException ee) {
@@ -182,25 +219,37 @@ public final class KeywardenRequestHandler implements RequestHandler {
     private KuraMessage revoke(KuraMessage request) throws KuraException {
         RevocationService service = need(revocation, "revocation service");
         KuraPayload p = request.getPayload();
-        String signed = p == null ? null
-                : p.getBody() != null && p.getBody().length > 0 ? new String(p.getBody(), StandardCharsets.UTF_8)
-                : p.getMetric(METRIC_REQUEST) instanceof String s ? s : null;
+        String signed = p == null
+                ? null
+                : p.getBody() != null && p.getBody().length > 0
+                        ? new String(p.getBody(), StandardCharsets.UTF_8)
+                        : p.getMetric(METRIC_REQUEST) instanceof String s ? s : null;
         if (signed == null || signed.isBlank()) {
-            throw new KuraException(KuraErrorCode.BAD_REQUEST,
-                    "EXEC revoke needs the signed revocation request (compact JWS) as body or metric " + METRIC_REQUEST);
+            throw new KuraException(
+                    KuraErrorCode.BAD_REQUEST,
+                    "EXEC revoke needs the signed revocation request (compact JWS) as body or metric "
+                            + METRIC_REQUEST);
         }
         RevocationTicket ticket = service.submit(signed.trim());
         Map<String, Object> view = Views.ticket(ticket);
         if (ticket.getState() == TicketState.REFUSED) {
-            throw new KuraException(KuraErrorCode.SECURITY_EXCEPTION, "revocation request refused: "
-                    + ticket.getRefusalReason().map(Enum::name).orElse("?") + " " + ticket.getDetail().orElse("")
-                    + " (ticket " + ticket.getId() + ")");
+            throw new KuraException(
+                    KuraErrorCode.SECURITY_EXCEPTION,
+                    "revocation request refused: "
+                            + ticket.getRefusalReason().map(Enum::name).orElse("?") + " "
+                            + ticket.getDetail().orElse("")
+                            + " (ticket " + ticket.getId() + ")");
         }
         return reply(view, view);
     }
 
     private static KuraMessage certificateReply(CertificateRecord r) {
-        Map<String, Object> m = Map.of("device.id", r.getDeviceId(), "serial", r.getSerial(), "not.after",
+        Map<String, Object> m = Map.of(
+                "device.id",
+                r.getDeviceId(),
+                "serial",
+                r.getSerial(),
+                "not.after",
                 r.getNotAfter().toString());
         return reply(m, m);
     }

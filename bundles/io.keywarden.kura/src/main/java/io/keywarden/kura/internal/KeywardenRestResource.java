@@ -34,18 +34,28 @@ import io.keywarden.api.revocation.TicketState;
 @RolesAllowed("keywarden")
 public final class KeywardenRestResource {
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile GatewayEnrollmentService gateway;
     /** This node's own inventory, never one the fleet bundle serves for a remote gateway. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, target = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "="
-                    + FleetEvents.INVENTORY_SOURCE_FLEET + "))")
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            target = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "=" + FleetEvents.INVENTORY_SOURCE_FLEET + "))")
     volatile CertificateInventory inventory;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile RevocationService revocation;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile DeviceMonitor monitor;
 
@@ -84,12 +94,16 @@ public final class KeywardenRestResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response revoke(String signedRequest) {
         if (signedRequest == null || signedRequest.isBlank()) {
-            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN)
-                    .entity("the body must be the signed revocation request").build();
+            return Response.status(Response.Status.BAD_REQUEST)
+                    .type(MediaType.TEXT_PLAIN)
+                    .entity("the body must be the signed revocation request")
+                    .build();
         }
         RevocationTicket t = need(revocation).submit(signedRequest.trim());
-        return Response.status(t.getState() == TicketState.REFUSED ? Response.Status.FORBIDDEN : Response.Status.ACCEPTED)
-                .entity(Views.json(Views.ticket(t))).build();
+        return Response.status(
+                        t.getState() == TicketState.REFUSED ? Response.Status.FORBIDDEN : Response.Status.ACCEPTED)
+                .entity(Views.json(Views.ticket(t)))
+                .build();
     }
 
     private static <T> T need(T service) {

@@ -26,8 +26,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -48,12 +48,16 @@ import io.keywarden.support.config.InvalidConfigurationException;
  * {@link GatewayKeyHolder} it lets the ACME service offer that key as the gateway's TLS identity (sensor channel, signed
  * fleet inventory); the key object stays the keystore's.
  */
-@Component(configurationPid = KuraEnrollmentComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, service = { EnrollmentService.class, ConfigurableComponent.class, EventHandler.class,
-                GatewayKeyHolder.class },
-        property = { "kura.service.pid=" + KuraEnrollmentComponent.PID,
-                EventConstants.EVENT_TOPIC + "=" + EnrollmentEvents.TOPIC_ENROLLED,
-                EventConstants.EVENT_TOPIC + "=" + EnrollmentEvents.TOPIC_RENEWED })
+@Component(
+        configurationPid = KuraEnrollmentComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
+        service = {EnrollmentService.class, ConfigurableComponent.class, EventHandler.class, GatewayKeyHolder.class},
+        property = {
+            "kura.service.pid=" + KuraEnrollmentComponent.PID,
+            EventConstants.EVENT_TOPIC + "=" + EnrollmentEvents.TOPIC_ENROLLED,
+            EventConstants.EVENT_TOPIC + "=" + EnrollmentEvents.TOPIC_RENEWED
+        })
 @Designate(ocd = KuraEnrollmentConfig.class)
 public final class KuraEnrollmentComponent
         implements EnrollmentService, ConfigurableComponent, EventHandler, GatewayKeyHolder {
@@ -63,12 +67,15 @@ public final class KuraEnrollmentComponent
     private final GatewayEnrollmentService gateway;
     private final KeystoreService keystore;
     private volatile KuraEnrollmentConfig config;
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile EventAdmin eventAdmin;
 
     @Activate
-    public KuraEnrollmentComponent(@Reference GatewayEnrollmentService gateway,
-            @Reference(name = "KeystoreService") KeystoreService keystore, KuraEnrollmentConfig config) {
+    public KuraEnrollmentComponent(
+            @Reference GatewayEnrollmentService gateway,
+            @Reference(name = "KeystoreService") KeystoreService keystore,
+            KuraEnrollmentConfig config) {
         this.gateway = gateway;
         this.keystore = keystore;
         this.config = config;
@@ -105,9 +112,12 @@ public final class KuraEnrollmentComponent
             return;
         }
         Optional<KeyStore.PrivateKeyEntry> existing = entry();
-        orderAndStore(existing.isPresent()
-                ? new KeyPair(existing.get().getCertificate().getPublicKey(), existing.get().getPrivateKey())
-                : newKey());
+        orderAndStore(
+                existing.isPresent()
+                        ? new KeyPair(
+                                existing.get().getCertificate().getPublicKey(),
+                                existing.get().getPrivateKey())
+                        : newKey());
     }
 
     /** A new certificate for the same key, whatever the renewal schedule says. */
@@ -154,7 +164,9 @@ public final class KuraEnrollmentComponent
     public boolean isEnrolled() throws KuraException {
         Optional<KeyStore.PrivateKeyEntry> e = entry();
         Optional<CertificateRecord> current = gateway.getCertificate();
-        if (e.isEmpty() || current.isEmpty() || !e.get().getCertificate().equals(current.get().getCertificate())) {
+        if (e.isEmpty()
+                || current.isEmpty()
+                || !e.get().getCertificate().equals(current.get().getCertificate())) {
             return false;
         }
         return current.get().getNotAfter().isAfter(Instant.now());
@@ -170,14 +182,20 @@ public final class KuraEnrollmentComponent
             synchronized (this) {
                 Optional<KeyStore.PrivateKeyEntry> e = entry();
                 Optional<CertificateRecord> current = gateway.getCertificate();
-                if (e.isPresent() && current.isPresent()
-                        && current.get().getCertificate().getPublicKey().equals(e.get().getCertificate().getPublicKey())
+                if (e.isPresent()
+                        && current.isPresent()
+                        && current.get()
+                                .getCertificate()
+                                .getPublicKey()
+                                .equals(e.get().getCertificate().getPublicKey())
                         && !current.get().getCertificate().equals(e.get().getCertificate())) {
                     store(e.get().getPrivateKey(), current.get());
                 }
             }
         } catch (KuraException ex) {
-            LOG.warn("Cannot copy the renewed gateway certificate into keystore alias {}: {}", config.keystore_alias(),
+            LOG.warn(
+                    "Cannot copy the renewed gateway certificate into keystore alias {}: {}",
+                    config.keystore_alias(),
                     ex.getMessage());
         }
     }
@@ -213,7 +231,9 @@ public final class KuraEnrollmentComponent
     private void store(PrivateKey key, CertificateRecord record) throws KuraException {
         X509Certificate[] chain = record.getChain().toArray(new X509Certificate[0]);
         keystore.setEntry(config.keystore_alias(), new KeyStore.PrivateKeyEntry(key, chain));
-        LOG.info("Gateway certificate serial {} stored under keystore alias {}", record.getSerial(),
+        LOG.info(
+                "Gateway certificate serial {} stored under keystore alias {}",
+                record.getSerial(),
                 config.keystore_alias());
     }
 
@@ -226,9 +246,12 @@ public final class KuraEnrollmentComponent
         KeyStore.Entry e = keystore.getEntry(config.keystore_alias());
         if (e != null && !(e instanceof KeyStore.PrivateKeyEntry)) {
             String kind = e instanceof KeyStore.TrustedCertificateEntry ? "trusted certificate" : "secret key";
-            throw new KuraException(KuraErrorCode.BAD_REQUEST, "keystore alias " + config.keystore_alias()
-                    + " holds a " + kind + ", not the gateway's key: Keywarden does not replace it; configure another "
-                    + "keystore.alias");
+            throw new KuraException(
+                    KuraErrorCode.BAD_REQUEST,
+                    "keystore alias " + config.keystore_alias()
+                            + " holds a " + kind
+                            + ", not the gateway's key: Keywarden does not replace it; configure another "
+                            + "keystore.alias");
         }
     }
 
@@ -246,7 +269,8 @@ public final class KuraEnrollmentComponent
     }
 
     private KuraException notEnrolled() {
-        return new KuraException(KuraErrorCode.NOT_FOUND, "no gateway certificate under keystore alias "
-                + config.keystore_alias() + ": call enroll() first");
+        return new KuraException(
+                KuraErrorCode.NOT_FOUND,
+                "no gateway certificate under keystore alias " + config.keystore_alias() + ": call enroll() first");
     }
 }

@@ -8,8 +8,7 @@ import io.keywarden.api.enrollment.EnrollmentException;
 /** How ACME outcomes appear at Kura's service boundary. */
 final class KuraErrors {
 
-    private KuraErrors() {
-    }
+    private KuraErrors() {}
 
     /**
      * A failure the engine keeps retrying (CA unreachable, rate limit, server error) is CONNECTION_FAILED; a refusal
@@ -17,8 +16,8 @@ final class KuraErrors {
      * message, the enrollment exception the cause.
      */
     static KuraException of(EnrollmentException e) {
-        return new KuraException(e.isRetryable() ? KuraErrorCode.CONNECTION_FAILED : KuraErrorCode.BAD_REQUEST, e,
-                e.getMessage());
+        return new KuraException(
+                e.isRetryable() ? KuraErrorCode.CONNECTION_FAILED : KuraErrorCode.BAD_REQUEST, e, e.getMessage());
     }
 
     static KuraException unavailable(String what) {

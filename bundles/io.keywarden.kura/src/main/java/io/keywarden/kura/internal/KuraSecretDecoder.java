@@ -33,7 +33,8 @@ public final class KuraSecretDecoder implements SecretDecoder {
             throw new GeneralSecurityException("Kura's CryptoService cannot decrypt it: " + e.getCode(), e);
         } catch (RuntimeException e) {
             // a value Kura did not encrypt can fail inside the Base64 decoder
-            throw new GeneralSecurityException("Kura's CryptoService cannot decrypt it: " + e.getClass().getSimpleName());
+            throw new GeneralSecurityException(
+                    "Kura's CryptoService cannot decrypt it: " + e.getClass().getSimpleName());
         }
     }
 }

@@ -23,10 +23,10 @@ import io.keywarden.api.revocation.RevocationTicket;
  * is written as null rather than dropped.
  */
 final class Views {
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+    private static final Gson GSON =
+            new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
-    private Views() {
-    }
+    private Views() {}
 
     /** A document of maps, lists, strings, numbers and booleans as JSON text. */
     static String json(Object document) {
@@ -77,7 +77,11 @@ final class Views {
             m.put("requester", r.getRequester());
             m.put("reason", r.getReason().name());
         });
-        m.put("serials", t.getCertificates().stream().map(CertificateRevocation::getSerial).collect(Collectors.toList()));
+        m.put(
+                "serials",
+                t.getCertificates().stream()
+                        .map(CertificateRevocation::getSerial)
+                        .collect(Collectors.toList()));
         m.put("attempts", t.getAttempts());
         return m;
     }

@@ -26,15 +26,22 @@ class ConfigInvalidEventTest {
     private final List<Event> posted = new ArrayList<>();
 
     private static KuraEnrollmentConfig config(String alias, String keyType) {
-        Map<String, Object> values = Map.of("keystore_alias", alias, "key_type", keyType, "KeystoreService_target",
+        Map<String, Object> values = Map.of(
+                "keystore_alias",
+                alias,
+                "key_type",
+                keyType,
+                "KeystoreService_target",
                 "(kura.service.pid=SSLKeystore)");
-        return (KuraEnrollmentConfig) Proxy.newProxyInstance(KuraEnrollmentConfig.class.getClassLoader(),
-                new Class<?>[] { KuraEnrollmentConfig.class }, (proxy, method, args) -> values.get(method.getName()));
+        return (KuraEnrollmentConfig) Proxy.newProxyInstance(
+                KuraEnrollmentConfig.class.getClassLoader(),
+                new Class<?>[] {KuraEnrollmentConfig.class},
+                (proxy, method, args) -> values.get(method.getName()));
     }
 
     private KuraEnrollmentComponent component(KuraEnrollmentConfig config) {
-        KeystoreService noEntries = (KeystoreService) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] { KeystoreService.class }, (proxy, method, args) -> null);
+        KeystoreService noEntries = (KeystoreService) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {KeystoreService.class}, (proxy, method, args) -> null);
         KuraEnrollmentComponent c = new KuraEnrollmentComponent(new FakeGateway(), noEntries, config);
         c.eventAdmin = new EventAdmin() {
             @Override
@@ -59,7 +66,8 @@ class ConfigInvalidEventTest {
         assertEquals(EnrollmentEvents.TOPIC_CONFIG_INVALID, ev.getTopic());
         assertEquals("io.keywarden.kura.enrollment", ev.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PID));
         assertEquals("key.type", ev.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PROPERTY));
-        assertTrue(String.valueOf(ev.getProperty(EnrollmentEvents.PROPERTY_ERROR)).contains("EC_P256"));
+        assertTrue(
+                String.valueOf(ev.getProperty(EnrollmentEvents.PROPERTY_ERROR)).contains("EC_P256"));
         KuraException e = assertThrows(KuraException.class, c::rekey);
         assertEquals(KuraErrorCode.CONFIGURATION_ATTRIBUTE_INVALID, e.getCode());
     }

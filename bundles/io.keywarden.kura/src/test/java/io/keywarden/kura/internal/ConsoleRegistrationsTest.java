@@ -2,11 +2,13 @@ package io.keywarden.kura.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
@@ -14,8 +16,6 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
-import java.lang.reflect.InvocationHandler;
-import java.util.Map;
 
 /**
  * The console markers follow factory configurations, and every other configuration event passes without an exception:
@@ -28,7 +28,7 @@ class ConsoleRegistrationsTest {
 
     @SuppressWarnings("unchecked")
     private static <T> T proxy(Class<T> type, InvocationHandler h) {
-        return (T) Proxy.newProxyInstance(ConsoleRegistrationsTest.class.getClassLoader(), new Class<?>[] { type }, h);
+        return (T) Proxy.newProxyInstance(ConsoleRegistrationsTest.class.getClassLoader(), new Class<?>[] {type}, h);
     }
 
     private BundleContext context() {
@@ -69,13 +69,15 @@ class ConsoleRegistrationsTest {
         assertEquals(ConsoleRegistrations.SINGLETON_PIDS, registered);
 
         // a singleton configuration of any component (Kura's own included): no factory pid, nothing to do
-        registrations.configurationEvent(event(ConfigurationEvent.CM_UPDATED, null, "org.eclipse.kura.clock.ClockService"));
+        registrations.configurationEvent(
+                event(ConfigurationEvent.CM_UPDATED, null, "org.eclipse.kura.clock.ClockService"));
         registrations.configurationEvent(event(ConfigurationEvent.CM_DELETED, null, "io.keywarden.monitor"));
-        registrations.configurationEvent(event(ConfigurationEvent.CM_UPDATED, "some.other.factory", "some.other.factory.1"));
+        registrations.configurationEvent(
+                event(ConfigurationEvent.CM_UPDATED, "some.other.factory", "some.other.factory.1"));
         assertEquals(ConsoleRegistrations.SINGLETON_PIDS.size(), registered.size());
 
-        registrations.configurationEvent(event(ConfigurationEvent.CM_UPDATED, "io.keywarden.acme.sensor",
-                "io.keywarden.acme.sensor.abc"));
+        registrations.configurationEvent(
+                event(ConfigurationEvent.CM_UPDATED, "io.keywarden.acme.sensor", "io.keywarden.acme.sensor.abc"));
         assertEquals("io.keywarden.acme.sensor.abc", registered.get(registered.size() - 1));
     }
 }

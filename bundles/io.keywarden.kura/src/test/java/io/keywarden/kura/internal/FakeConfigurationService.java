@@ -18,8 +18,7 @@ import org.osgi.framework.Filter;
  */
 final class FakeConfigurationService implements ConfigurationService {
     /** One updateConfiguration call. */
-    record Update(String pid, Map<String, Object> properties, boolean takeSnapshot) {
-    }
+    record Update(String pid, Map<String, Object> properties, boolean takeSnapshot) {}
 
     final Map<String, Map<String, Object>> configurations = new HashMap<>();
     final List<Update> updates = new ArrayList<>();
@@ -27,10 +26,19 @@ final class FakeConfigurationService implements ConfigurationService {
     @Override
     public ComponentConfiguration getComponentConfiguration(String pid) {
         Map<String, Object> props = configurations.get(pid);
-        return props == null ? null : new ComponentConfiguration() {
-            @Override public String getPid() { return pid; }
-            @Override public Map<String, Object> getConfigurationProperties() { return new HashMap<>(props); }
-        };
+        return props == null
+                ? null
+                : new ComponentConfiguration() {
+                    @Override
+                    public String getPid() {
+                        return pid;
+                    }
+
+                    @Override
+                    public Map<String, Object> getConfigurationProperties() {
+                        return new HashMap<>(props);
+                    }
+                };
     }
 
     @Override
@@ -53,18 +61,73 @@ final class FakeConfigurationService implements ConfigurationService {
         return new KuraException(KuraErrorCode.OPERATION_NOT_SUPPORTED, "not used by the adapter");
     }
 
-    @Override public Set<String> getFactoryComponentPids() { return Set.of(); }
-    @Override public void createFactoryConfiguration(String f, String p, Map<String, Object> m, boolean s) throws KuraException { throw unused(); }
-    @Override public void deleteFactoryConfiguration(String p, boolean s) throws KuraException { throw unused(); }
-    @Override public Set<String> getConfigurableComponentPids() { return configurations.keySet(); }
-    @Override public List<ComponentConfiguration> getComponentConfigurations() throws KuraException { throw unused(); }
-    @Override public List<ComponentConfiguration> getComponentConfigurations(Filter f) throws KuraException { throw unused(); }
-    @Override public ComponentConfiguration getDefaultComponentConfiguration(String p) throws KuraException { throw unused(); }
-    @Override public void updateConfigurations(List<ComponentConfiguration> c) throws KuraException { throw unused(); }
-    @Override public void updateConfigurations(List<ComponentConfiguration> c, boolean s) throws KuraException { throw unused(); }
-    @Override public Set<Long> getSnapshots() throws KuraException { throw unused(); }
-    @Override public List<ComponentConfiguration> getSnapshot(long id) throws KuraException { throw unused(); }
-    @Override public long snapshot() throws KuraException { throw unused(); }
-    @Override public long rollback() throws KuraException { throw unused(); }
-    @Override public void rollback(long id) throws KuraException { throw unused(); }
+    @Override
+    public Set<String> getFactoryComponentPids() {
+        return Set.of();
+    }
+
+    @Override
+    public void createFactoryConfiguration(String f, String p, Map<String, Object> m, boolean s) throws KuraException {
+        throw unused();
+    }
+
+    @Override
+    public void deleteFactoryConfiguration(String p, boolean s) throws KuraException {
+        throw unused();
+    }
+
+    @Override
+    public Set<String> getConfigurableComponentPids() {
+        return configurations.keySet();
+    }
+
+    @Override
+    public List<ComponentConfiguration> getComponentConfigurations() throws KuraException {
+        throw unused();
+    }
+
+    @Override
+    public List<ComponentConfiguration> getComponentConfigurations(Filter f) throws KuraException {
+        throw unused();
+    }
+
+    @Override
+    public ComponentConfiguration getDefaultComponentConfiguration(String p) throws KuraException {
+        throw unused();
+    }
+
+    @Override
+    public void updateConfigurations(List<ComponentConfiguration> c) throws KuraException {
+        throw unused();
+    }
+
+    @Override
+    public void updateConfigurations(List<ComponentConfiguration> c, boolean s) throws KuraException {
+        throw unused();
+    }
+
+    @Override
+    public Set<Long> getSnapshots() throws KuraException {
+        throw unused();
+    }
+
+    @Override
+    public List<ComponentConfiguration> getSnapshot(long id) throws KuraException {
+        throw unused();
+    }
+
+    @Override
+    public long snapshot() throws KuraException {
+        throw unused();
+    }
+
+    @Override
+    public long rollback() throws KuraException {
+        throw unused();
+    }
+
+    @Override
+    public void rollback(long id) throws KuraException {
+        throw unused();
+    }
 }

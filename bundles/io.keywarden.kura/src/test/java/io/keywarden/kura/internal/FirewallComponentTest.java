@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import java.lang.reflect.InvocationHandler;
 
 /**
  * The opt-in firewall entry: Kura's ConfigurationService receives exactly the change a console user would make on
@@ -28,21 +28,24 @@ class FirewallComponentTest {
     /** Kura's default open ports on a managed device (shape as Kura writes them). */
     static final String DEFAULTS = "22,tcp,,,,,,#;443,tcp,,eth0,,,,#;4443,tcp,,eth0,,,,#;1450,tcp,,eth0,,,,#;"
             + "53,udp,,eth0,,,,#;67,udp,,eth0,,,,#;";
+
     static final String OURS = "8443,tcp,0.0.0.0/0,eth0,,,,#";
 
     @TempDir
     Path data;
+
     private final FakeConfigurationService kura = new FakeConfigurationService();
     private final Map<String, Object> monitor = new HashMap<>(Map.of("channel.port", 8443));
 
     @BeforeEach
     void kuraManagesTheFirewall() {
-        kura.configurations.put(FirewallOpenPorts.FIREWALL_PID, new HashMap<>(Map.of(FirewallOpenPorts.PROPERTY, DEFAULTS)));
+        kura.configurations.put(
+                FirewallOpenPorts.FIREWALL_PID, new HashMap<>(Map.of(FirewallOpenPorts.PROPERTY, DEFAULTS)));
     }
 
     @SuppressWarnings("unchecked")
     private static <T> T proxy(Class<T> type, InvocationHandler h) {
-        return (T) Proxy.newProxyInstance(FirewallComponentTest.class.getClassLoader(), new Class<?>[] { type }, h);
+        return (T) Proxy.newProxyInstance(FirewallComponentTest.class.getClassLoader(), new Class<?>[] {type}, h);
     }
 
     private BundleContext context() {
@@ -70,8 +73,10 @@ class FirewallComponentTest {
     }
 
     static FirewallConfig config(boolean enabled, String iface, int port) {
-        return (FirewallConfig) Proxy.newProxyInstance(FirewallComponentTest.class.getClassLoader(),
-                new Class<?>[] { FirewallConfig.class }, (p, m, a) -> switch (m.getName()) {
+        return (FirewallConfig) Proxy.newProxyInstance(
+                FirewallComponentTest.class.getClassLoader(),
+                new Class<?>[] {FirewallConfig.class},
+                (p, m, a) -> switch (m.getName()) {
                     case "firewall_open_enabled" -> enabled;
                     case "firewall_interface" -> iface;
                     case "firewall_port" -> port;
@@ -93,8 +98,12 @@ class FirewallComponentTest {
     @Test
     void addsTheMonitorsChannelPortAndRemovesExactlyThatEntry() {
         FirewallComponent c = new FirewallComponent(kura, configurationAdmin(), context(), config(true, "eth0", 0));
-        assertEquals(List.of(new FakeConfigurationService.Update(FirewallOpenPorts.FIREWALL_PID,
-                Map.of(FirewallOpenPorts.PROPERTY, DEFAULTS + OURS + ";"), true)), kura.updates);
+        assertEquals(
+                List.of(new FakeConfigurationService.Update(
+                        FirewallOpenPorts.FIREWALL_PID,
+                        Map.of(FirewallOpenPorts.PROPERTY, DEFAULTS + OURS + ";"),
+                        true)),
+                kura.updates);
 
         // a restart with the same configuration adds nothing twice
         new FirewallComponent(kura, configurationAdmin(), context(), config(true, "eth0", 0));
@@ -104,8 +113,11 @@ class FirewallComponentTest {
         String operators = openPorts() + "9000,tcp,10.0.0.0/8,eth1,,,,#;";
         kura.configurations.get(FirewallOpenPorts.FIREWALL_PID).put(FirewallOpenPorts.PROPERTY, operators);
         c.modified(config(false, "eth0", 0));
-        assertEquals(new FakeConfigurationService.Update(FirewallOpenPorts.FIREWALL_PID,
-                Map.of(FirewallOpenPorts.PROPERTY, DEFAULTS + "9000,tcp,10.0.0.0/8,eth1,,,,#;"), true),
+        assertEquals(
+                new FakeConfigurationService.Update(
+                        FirewallOpenPorts.FIREWALL_PID,
+                        Map.of(FirewallOpenPorts.PROPERTY, DEFAULTS + "9000,tcp,10.0.0.0/8,eth1,,,,#;"),
+                        true),
                 kura.updates.get(kura.updates.size() - 1));
         c.modified(config(false, "eth0", 0));
         assertEquals(2, kura.updates.size(), "nothing left to remove");
@@ -150,5 +162,4 @@ class FirewallComponentTest {
         assertFalse(FirewallOpenPorts.opens("8443,tcp,10.0.0.0/8,eth0,,,,#;", OURS), "restricted to a network");
         assertFalse(FirewallOpenPorts.opens("8443,udp,,eth0,,,,#;", OURS));
     }
-
 }

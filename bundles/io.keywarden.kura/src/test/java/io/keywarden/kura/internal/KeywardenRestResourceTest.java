@@ -9,7 +9,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Set;
-
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.SecurityContext;
 
@@ -36,8 +35,13 @@ class KeywardenRestResourceTest {
         ApplicationHandler app = new ApplicationHandler(
                 new ResourceConfig().register(resource).register(RolesAllowedDynamicFeature.class));
         SecurityContext identity = permissions == null ? null : new KuraLikeSecurityContext(permissions);
-        ContainerRequest request = new ContainerRequest(URI.create("http://gw/services/"),
-                URI.create("http://gw/services/" + path), method, identity, new MapPropertiesDelegate(), null);
+        ContainerRequest request = new ContainerRequest(
+                URI.create("http://gw/services/"),
+                URI.create("http://gw/services/" + path),
+                method,
+                identity,
+                new MapPropertiesDelegate(),
+                null);
         if (body != null) {
             request.setEntityStream(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
             request.getHeaders().putSingle("Content-Type", MediaType.TEXT_PLAIN);
@@ -48,8 +52,14 @@ class KeywardenRestResourceTest {
 
     @Test
     void callerWithoutTheKeywardenPermissionIsRefused() throws Exception {
-        assertEquals(403, call("GET", "keywarden/v1/status", Set.of("rest.assets", "rest.keystores"), null).getStatus());
-        assertEquals(403, call("POST", "keywarden/v1/revoke", Set.of("rest.assets"), "a.b.c").getStatus());
+        assertEquals(
+                403,
+                call("GET", "keywarden/v1/status", Set.of("rest.assets", "rest.keystores"), null)
+                        .getStatus());
+        assertEquals(
+                403,
+                call("POST", "keywarden/v1/revoke", Set.of("rest.assets"), "a.b.c")
+                        .getStatus());
         assertEquals(0, gateway.calls, "the resource method must not run for a refused caller");
     }
 
@@ -67,14 +77,32 @@ class KeywardenRestResourceTest {
 
     @Test
     void revokeWithoutRevocationServiceIsUnavailableNotAccepted() throws Exception {
-        assertEquals(503, call("POST", "keywarden/v1/revoke", Set.of("rest.keywarden"), "a.b.c").getStatus());
+        assertEquals(
+                503,
+                call("POST", "keywarden/v1/revoke", Set.of("rest.keywarden"), "a.b.c")
+                        .getStatus());
     }
 
     /** Kura maps a role x to the permission rest.x of the authenticated identity. */
     private record KuraLikeSecurityContext(Set<String> permissions) implements SecurityContext {
-        @Override public Principal getUserPrincipal() { return () -> "operator"; }
-        @Override public boolean isUserInRole(String role) { return permissions.contains("rest." + role); }
-        @Override public boolean isSecure() { return true; }
-        @Override public String getAuthenticationScheme() { return BASIC_AUTH; }
+        @Override
+        public Principal getUserPrincipal() {
+            return () -> "operator";
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return permissions.contains("rest." + role);
+        }
+
+        @Override
+        public boolean isSecure() {
+            return true;
+        }
+
+        @Override
+        public String getAuthenticationScheme() {
+            return BASIC_AUTH;
+        }
     }
 }

@@ -29,9 +29,11 @@ class ViewsJsonTest {
         doc.put("serials", List.of("0a1b", "ff"));
         doc.put("evidence", inner);
         doc.put("ünïcode", "gateway-α");
-        assertEquals("{\"z.first\":\"quote \\\" backslash \\\\ newline \\n return \\r tab \\t bell \\u0007\","
-                + "\"count\":3,\"big\":12345678901,\"ok\":true,\"none\":null,\"serials\":[\"0a1b\",\"ff\"],"
-                + "\"evidence\":{\"k\":\"<a href='x'>&</a>\",\"empty\":[]},\"ünïcode\":\"gateway-α\"}", Views.json(doc));
+        assertEquals(
+                "{\"z.first\":\"quote \\\" backslash \\\\ newline \\n return \\r tab \\t bell \\u0007\","
+                        + "\"count\":3,\"big\":12345678901,\"ok\":true,\"none\":null,\"serials\":[\"0a1b\",\"ff\"],"
+                        + "\"evidence\":{\"k\":\"<a href='x'>&</a>\",\"empty\":[]},\"ünïcode\":\"gateway-α\"}",
+                Views.json(doc));
     }
 
     @Test

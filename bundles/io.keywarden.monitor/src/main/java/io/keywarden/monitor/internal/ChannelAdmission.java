@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
@@ -18,9 +21,6 @@ import io.keywarden.api.revocation.DenyList;
 import io.keywarden.monitor.internal.channel.Admission;
 import io.keywarden.monitor.internal.response.Containment;
 import io.keywarden.monitor.internal.response.QuarantineStore;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The channel's view of the gateway's certificates and decisions. Certificate records are kept in an in-memory index
@@ -46,6 +46,7 @@ final class ChannelAdmission implements Admission {
     private volatile long indexedAt;
     /** Serials that missed since the last clear: a serial's first miss reloads at once (a sensor just enrolled). */
     private final Set<String> missed = new HashSet<>();
+
     private volatile Set<X509Certificate> issuers = Set.of();
     private volatile Set<X509Certificate> inventoryIssuers = Set.of();
     private volatile long issuersAt;
@@ -54,8 +55,12 @@ final class ChannelAdmission implements Admission {
     private int eventsThisSecond;
     private int suppressed;
 
-    ChannelAdmission(GatewayEnrollmentService gateway, CertificateInventory inventory, List<DenyList> denyLists,
-            QuarantineStore quarantine, Containment.EventSink events) {
+    ChannelAdmission(
+            GatewayEnrollmentService gateway,
+            CertificateInventory inventory,
+            List<DenyList> denyLists,
+            QuarantineStore quarantine,
+            Containment.EventSink events) {
         this.gateway = gateway;
         this.inventory = inventory;
         this.denyLists = denyLists;

@@ -35,8 +35,14 @@ final class GatewayWatch {
     private final Hashes hashes = new Hashes();
     private final Path proc = Path.of("/proc");
 
-    GatewayWatch(String gatewayId, BundleContext context, Supplier<Policy> policy, Learner learner, boolean learning,
-            Containment containment, Clock clock) {
+    GatewayWatch(
+            String gatewayId,
+            BundleContext context,
+            Supplier<Policy> policy,
+            Learner learner,
+            boolean learning,
+            Containment containment,
+            Clock clock) {
         this.gatewayId = gatewayId;
         this.context = context;
         this.policy = policy;
@@ -47,8 +53,11 @@ final class GatewayWatch {
     }
 
     GatewaySnapshot collect() {
-        return new GatewaySnapshot(clock.instant(), new ProcessCollector(proc, hashes).collect(),
-                new SocketCollector(proc).collect(), new BundleCollector(context, hashes).collect());
+        return new GatewaySnapshot(
+                clock.instant(),
+                new ProcessCollector(proc, hashes).collect(),
+                new SocketCollector(proc).collect(),
+                new BundleCollector(context, hashes).collect());
     }
 
     /** One scheduled scan; never throws (a failed scan must not end the schedule). */

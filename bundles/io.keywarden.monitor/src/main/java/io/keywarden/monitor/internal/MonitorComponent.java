@@ -76,13 +76,17 @@ import io.keywarden.support.threads.NamedThreads;
  * monitor's key are on disk.
  */
 // service = {}: registered by activate() once the configuration is valid (see AcmeEnrollmentComponent for why)
-@Component(configurationPid = MonitorOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+@Component(
+        configurationPid = MonitorOptions.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
         service = {})
 @Designate(ocd = MonitorConfig.class)
 public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Baselines {
     /** This node's own inventory, never one the fleet bundle serves for a remote gateway. */
-    private static final String LOCAL_INVENTORY = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "="
-            + FleetEvents.INVENTORY_SOURCE_FLEET + "))";
+    private static final String LOCAL_INVENTORY =
+            "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "=" + FleetEvents.INVENTORY_SOURCE_FLEET + "))";
+
     private static final Logger LOG = LoggerFactory.getLogger(MonitorComponent.class);
     static final String APPROVED_BASELINE = "approved-baseline.json";
 
@@ -94,8 +98,10 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
     /** Every deny list there is (the revocation component's, the fleet notices'): any one of them refuses. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private final List<DenyList> denyLists = new CopyOnWriteArrayList<>();
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile RevocationService revocationService;
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile RevocationRequestSigner revocationSigner;
 
@@ -117,7 +123,8 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
     private Registrations registrations;
 
     @Activate
-    public MonitorComponent(@Reference GatewayEnrollmentService gateway,
+    public MonitorComponent(
+            @Reference GatewayEnrollmentService gateway,
             @Reference(target = LOCAL_INVENTORY) CertificateInventory inventory) {
         this.gateway = gateway;
         this.inventory = inventory;
@@ -127,7 +134,10 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
     void activate(BundleContext context, Map<String, Object> properties)
             throws InvalidConfigurationException, IOException, GeneralSecurityException {
         File area = context.getDataFile("monitor");
-        options = ConfigurationErrors.parse(LOG, eventAdmin, MonitorOptions.PID,
+        options = ConfigurationErrors.parse(
+                LOG,
+                eventAdmin,
+                MonitorOptions.PID,
                 () -> MonitorOptions.parse(properties, area == null ? null : area.toPath(), gateway.getDeviceId()));
         policy = ConfigurationErrors.parse(LOG, eventAdmin, MonitorOptions.PID, () -> loadPolicy(options));
         identity = MonitorIdentity.loadOrCreate(options.dataDir);
@@ -138,36 +148,55 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         containment = new Containment(quarantine, incidents, this::revoke, this::post, clock, executor);
         admission = new ChannelAdmission(gateway, inventory, denyLists, quarantine, this::post);
         channel = openChannel();
-        silence = new SilenceWatch(activity, inventory, quarantine::contains, () -> policy,
-                (id, serial, finding, action, now) -> containment.respond(id, serial, finding, action, now), clock);
+        silence = new SilenceWatch(
+                activity,
+                inventory,
+                quarantine::contains,
+                () -> policy,
+                (id, serial, finding, action, now) -> containment.respond(id, serial, finding, action, now),
+                clock);
         executor.scheduleWithFixedDelay(this::checkSilence, 1, 1, TimeUnit.SECONDS);
-        gatewayWatch = new GatewayWatch(gateway.getDeviceId(), context, () -> policy, learner, options.learning,
-                containment, clock);
+        gatewayWatch = new GatewayWatch(
+                gateway.getDeviceId(), context, () -> policy, learner, options.learning, containment, clock);
         if (options.gatewayScanSeconds > 0) {
             // on its own thread: hashing every executable on the first scan must not delay a revocation
-            gatewayScanner = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("keywarden-monitor-gateway-scan"));
+            gatewayScanner =
+                    Executors.newSingleThreadScheduledExecutor(NamedThreads.single("keywarden-monitor-gateway-scan"));
             gatewayScanner.scheduleWithFixedDelay(gatewayWatch::scan, 1, options.gatewayScanSeconds, TimeUnit.SECONDS);
         }
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "keywarden");
         props.put("osgi.command.function", MonitorCommands.FUNCTIONS);
         registrations = new Registrations(context);
-        registrations.register(DeviceMonitor.class, this, new Hashtable<>(Map.of(Constants.SERVICE_PID, MonitorOptions.PID)));
+        registrations.register(
+                DeviceMonitor.class, this, new Hashtable<>(Map.of(Constants.SERVICE_PID, MonitorOptions.PID)));
         registrations.register(MonitorCommands.class, new MonitorCommands(this, this), props);
-        LOG.info("Keywarden monitor started: channel {}, authority {} (public key {}), {}", channel.address(),
-                options.authorityId, identity.publicKeyFile(), options.learning ? "LEARNING" : "enforcing");
+        LOG.info(
+                "Keywarden monitor started: channel {}, authority {} (public key {}), {}",
+                channel.address(),
+                options.authorityId,
+                identity.publicKeyFile(),
+                options.learning ? "LEARNING" : "enforcing");
     }
 
     /** A port that cannot be listened on is a bad value of channel.port, reported like any other (as the acme bundle's http01.port). */
     private SensorChannel openChannel() throws InvalidConfigurationException, GeneralSecurityException {
         try {
-            return SensorChannel.open(options.channel, admission, gateway::getTlsIdentity,
+            return SensorChannel.open(
+                    options.channel,
+                    admission,
+                    gateway::getTlsIdentity,
                     new SensorEndpoint(activity, () -> policy, learner, options.learning, containment, clock));
         } catch (IOException e) {
             executor.shutdownNow();
-            throw ConfigurationErrors.report(LOG, eventAdmin, MonitorOptions.PID, new InvalidConfigurationException(
-                    MonitorOptions.KEY_PORT, "cannot listen on " + options.channel.bindAddress() + ":"
-                            + options.channel.port() + " (" + e.getMessage() + ")"));
+            throw ConfigurationErrors.report(
+                    LOG,
+                    eventAdmin,
+                    MonitorOptions.PID,
+                    new InvalidConfigurationException(
+                            MonitorOptions.KEY_PORT,
+                            "cannot listen on " + options.channel.bindAddress() + ":" + options.channel.port() + " ("
+                                    + e.getMessage() + ")"));
         }
     }
 
@@ -192,7 +221,8 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         try {
             DurableFiles.createPrivateDirectories(o.dataDir);
         } catch (IOException e) {
-            throw new InvalidConfigurationException(MonitorOptions.KEY_DATA_DIR, "cannot create " + o.dataDir + ": " + e);
+            throw new InvalidConfigurationException(
+                    MonitorOptions.KEY_DATA_DIR, "cannot create " + o.dataDir + ": " + e);
         }
         try {
             return readPolicy(o);
@@ -204,8 +234,8 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
     private static Policy readPolicy(MonitorOptions o) throws IOException, ReportException {
         Policy p = new Policy(Map.of(Policy.DEFAULT_CLASS, o.defaultClass), Map.of(), o.actions, o.gateway);
         if (o.policyFile != null) {
-            PolicyFile.Content c = PolicyFile.parse(Files.readString(o.policyFile, StandardCharsets.UTF_8),
-                    o.defaultClass);
+            PolicyFile.Content c =
+                    PolicyFile.parse(Files.readString(o.policyFile, StandardCharsets.UTF_8), o.defaultClass);
             p = p.overlay(c.classes(), c.devices()).withGateway(c.gateway());
         }
         Path approved = o.dataDir.resolve(APPROVED_BASELINE);
@@ -224,13 +254,18 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         if (service == null || signer == null) {
             throw new Containment.RevocationNotTakenException("no revocation service is running");
         }
-        RevocationRequest request = RevocationRequest.builder().target(RevocationTarget.certificate(serial))
-                .reason(RevocationReason.KEY_COMPROMISE).requester(options.authorityId)
-                .nonce(UUID.randomUUID().toString()).issuedAt(clock.instant()).build();
+        RevocationRequest request = RevocationRequest.builder()
+                .target(RevocationTarget.certificate(serial))
+                .reason(RevocationReason.KEY_COMPROMISE)
+                .requester(options.authorityId)
+                .nonce(UUID.randomUUID().toString())
+                .issuedAt(clock.instant())
+                .build();
         RevocationTicket ticket = service.submit(signer.sign(request, identity.privateKey()));
         if (ticket.getState() == TicketState.REFUSED) {
-            throw new Containment.RevocationNotTakenException("refused: "
-                    + ticket.getRefusalReason().map(Enum::name).orElse("?") + " " + ticket.getDetail().orElse(""));
+            throw new Containment.RevocationNotTakenException(
+                    "refused: " + ticket.getRefusalReason().map(Enum::name).orElse("?") + " "
+                            + ticket.getDetail().orElse(""));
         }
         return ticket.getId();
     }
@@ -331,8 +366,8 @@ public final class MonitorComponent implements DeviceMonitor, MonitorCommands.Ba
         GatewayBaseline mergedGateway = gatewayProposal;
         if (Files.exists(file)) {
             try {
-                PolicyFile.Content before = PolicyFile.parse(Files.readString(file, StandardCharsets.UTF_8),
-                        options.defaultClass);
+                PolicyFile.Content before =
+                        PolicyFile.parse(Files.readString(file, StandardCharsets.UTF_8), options.defaultClass);
                 merged.putAll(before.classes());
                 mergedGateway = before.gateway().plus(gatewayProposal);
             } catch (ReportException e) {

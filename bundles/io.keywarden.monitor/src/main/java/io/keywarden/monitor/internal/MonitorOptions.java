@@ -52,9 +52,16 @@ final class MonitorOptions {
     final int gatewayScanSeconds;
     final GatewayBaseline gateway;
 
-    private MonitorOptions(ChannelOptions channel, Path dataDir, Path policyFile, boolean learning,
-            DeviceClassPolicy defaultClass, Map<Rule, ResponseAction> actions, String authorityId,
-            int gatewayScanSeconds, GatewayBaseline gateway) {
+    private MonitorOptions(
+            ChannelOptions channel,
+            Path dataDir,
+            Path policyFile,
+            boolean learning,
+            DeviceClassPolicy defaultClass,
+            Map<Rule, ResponseAction> actions,
+            String authorityId,
+            int gatewayScanSeconds,
+            GatewayBaseline gateway) {
         this.gatewayScanSeconds = gatewayScanSeconds;
         this.gateway = gateway;
         this.channel = channel;
@@ -74,42 +81,73 @@ final class MonitorOptions {
     static MonitorOptions parse(Map<String, ?> properties, Path defaultDataDir, String gatewayId)
             throws InvalidConfigurationException {
         ConfigValues p = new ConfigValues(properties);
-        ChannelOptions channel = new ChannelOptions(p.string(KEY_BIND, "0.0.0.0"), p.integer(KEY_PORT, 8443, 0, 65535),
-                p.integer(KEY_THREADS, 16, 1, 256), p.integer(KEY_MAX_BYTES, 16384, 256, 1 << 20), 8192,
+        ChannelOptions channel = new ChannelOptions(
+                p.string(KEY_BIND, "0.0.0.0"),
+                p.integer(KEY_PORT, 8443, 0, 65535),
+                p.integer(KEY_THREADS, 16, 1, 256),
+                p.integer(KEY_MAX_BYTES, 16384, 256, 1 << 20),
+                8192,
                 Duration.ofSeconds(p.integer(KEY_HANDSHAKE, 10, 1, 300)),
                 Duration.ofSeconds(p.integer(KEY_REQUEST, 10, 1, 300)),
-                Duration.ofSeconds(p.integer(KEY_IDLE, 60, 1, 86_400)), p.integer(KEY_PER_SOURCE, 64, 1, 1_000_000),
+                Duration.ofSeconds(p.integer(KEY_IDLE, 60, 1, 86_400)),
+                p.integer(KEY_PER_SOURCE, 64, 1, 1_000_000),
                 p.integer(KEY_PER_DEVICE, 4, 1, 1000));
         Path dataDir = p.path(KEY_DATA_DIR).orElse(defaultDataDir);
         if (dataDir == null) {
             throw new InvalidConfigurationException(KEY_DATA_DIR, "the framework has no data area, set one");
         }
-        DeviceClassPolicy dflt = new DeviceClassPolicy(Policy.DEFAULT_CLASS, p.strings(KEY_FIRMWARE),
-                p.strings(KEY_TASKS), p.strings(KEY_PEERS), p.integer(KEY_RATE, 20, 0, 1_000_000),
-                Duration.ofSeconds(p.integer(KEY_HEARTBEAT, 30, 1, 86_400)), p.integer(KEY_MISSED, 3, 1, 1000));
+        DeviceClassPolicy dflt = new DeviceClassPolicy(
+                Policy.DEFAULT_CLASS,
+                p.strings(KEY_FIRMWARE),
+                p.strings(KEY_TASKS),
+                p.strings(KEY_PEERS),
+                p.integer(KEY_RATE, 20, 0, 1_000_000),
+                Duration.ofSeconds(p.integer(KEY_HEARTBEAT, 30, 1, 86_400)),
+                p.integer(KEY_MISSED, 3, 1, 1000));
         Map<Rule, ResponseAction> actions = new EnumMap<>(Rule.class);
         for (Rule r : Rule.values()) {
             if (!r.aboutGateway()) { // gateway rules alert only, see Rule#aboutGateway
                 actions.put(r, p.enumValue(actionKey(r), ResponseAction.class, r.defaultAction()));
             }
         }
-        return new MonitorOptions(channel, dataDir, p.path(KEY_POLICY_FILE).orElse(null), p.bool(KEY_LEARNING, false),
-                dflt, actions, p.string(KEY_AUTHORITY, "monitor@" + gatewayId), p.integer(KEY_GW_SCAN, 60, 0, 86_400),
-                new GatewayBaseline(p.strings(KEY_GW_EXECUTABLES), p.strings(KEY_GW_LISTENERS),
-                        p.strings(KEY_GW_BUNDLES)));
+        return new MonitorOptions(
+                channel,
+                dataDir,
+                p.path(KEY_POLICY_FILE).orElse(null),
+                p.bool(KEY_LEARNING, false),
+                dflt,
+                actions,
+                p.string(KEY_AUTHORITY, "monitor@" + gatewayId),
+                p.integer(KEY_GW_SCAN, 60, 0, 86_400),
+                new GatewayBaseline(
+                        p.strings(KEY_GW_EXECUTABLES), p.strings(KEY_GW_LISTENERS), p.strings(KEY_GW_BUNDLES)));
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MonitorOptions m && m.channel.equals(channel) && Objects.equals(m.dataDir, dataDir)
-                && Objects.equals(m.policyFile, policyFile) && m.learning == learning
-                && m.defaultClass.equals(defaultClass) && m.actions.equals(actions) && m.authorityId.equals(authorityId)
-                && m.gatewayScanSeconds == gatewayScanSeconds && m.gateway.equals(gateway);
+        return o instanceof MonitorOptions m
+                && m.channel.equals(channel)
+                && Objects.equals(m.dataDir, dataDir)
+                && Objects.equals(m.policyFile, policyFile)
+                && m.learning == learning
+                && m.defaultClass.equals(defaultClass)
+                && m.actions.equals(actions)
+                && m.authorityId.equals(authorityId)
+                && m.gatewayScanSeconds == gatewayScanSeconds
+                && m.gateway.equals(gateway);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(channel, dataDir, policyFile, learning, defaultClass, actions, authorityId,
-                gatewayScanSeconds, gateway);
+        return Objects.hash(
+                channel,
+                dataDir,
+                policyFile,
+                learning,
+                defaultClass,
+                actions,
+                authorityId,
+                gatewayScanSeconds,
+                gateway);
     }
 }

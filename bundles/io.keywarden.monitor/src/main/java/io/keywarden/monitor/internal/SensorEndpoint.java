@@ -53,8 +53,13 @@ final class SensorEndpoint implements ChannelHandler {
     private final Containment containment;
     private final Clock clock;
 
-    SensorEndpoint(ActivityTracker activity, Supplier<Policy> policy, Learner learner, boolean learning,
-            Containment containment, Clock clock) {
+    SensorEndpoint(
+            ActivityTracker activity,
+            Supplier<Policy> policy,
+            Learner learner,
+            boolean learning,
+            Containment containment,
+            Clock clock) {
         this.activity = activity;
         this.policy = policy;
         this.learner = learner;
@@ -73,14 +78,20 @@ final class SensorEndpoint implements ChannelHandler {
             case REPORT, DATA, STATUS -> path;
             default -> OTHER;
         };
-        ActivityTracker.Seen seen = activity.request(client.deviceId(), client.serial(), client.source(), counted,
-                receivedNanos);
+        ActivityTracker.Seen seen =
+                activity.request(client.deviceId(), client.serial(), client.source(), counted, receivedNanos);
         if (learning) {
             learner.rate(p.classNameOf(client.deviceId()), seen.requestsLastSecond());
         } else {
-            seen.previousSource().ifPresent(prev -> act(client, p, new Finding(Rule.SOURCE_CHANGED,
-                    Map.of("source", client.source(), "previous.source", prev)), received));
-            HttpResponse refused = actAll(client, p, Evaluator.rate(cls, seen.requestsLastSecond(), path), received, 429);
+            seen.previousSource()
+                    .ifPresent(prev -> act(
+                            client,
+                            p,
+                            new Finding(
+                                    Rule.SOURCE_CHANGED, Map.of("source", client.source(), "previous.source", prev)),
+                            received));
+            HttpResponse refused =
+                    actAll(client, p, Evaluator.rate(cls, seen.requestsLastSecond(), path), received, 429);
             if (refused != null) {
                 return refused;
             }
@@ -88,15 +99,17 @@ final class SensorEndpoint implements ChannelHandler {
         return switch (path) {
             case REPORT -> post(request) ? report(client, request, p, cls, received) : notAllowed();
             case DATA -> post(request) ? data(request) : notAllowed();
-            case STATUS -> "GET".equals(request.method())
-                    ? HttpResponse.json(200, StrictJson.write(Map.of("device", client.deviceId(), "serial", client.serial())))
-                    : notAllowed();
+            case STATUS ->
+                "GET".equals(request.method())
+                        ? HttpResponse.json(
+                                200, StrictJson.write(Map.of("device", client.deviceId(), "serial", client.serial())))
+                        : notAllowed();
             default -> HttpResponse.error(404, "no such endpoint: " + path);
         };
     }
 
-    private HttpResponse report(ClientIdentity client, HttpRequest request, Policy p, DeviceClassPolicy cls,
-            Instant received) {
+    private HttpResponse report(
+            ClientIdentity client, HttpRequest request, Policy p, DeviceClassPolicy cls, Instant received) {
         HttpResponse bad = checkJson(request);
         if (bad != null) {
             return bad;
@@ -146,14 +159,17 @@ final class SensorEndpoint implements ChannelHandler {
         for (Finding f : findings) {
             Incident i = act(client, p, f, received);
             if (i != null && i.getAction() != ResponseAction.ALERT && refusal == null) {
-                refusal = HttpResponse.error(status, "device quarantined: " + f.rule().id());
+                refusal = HttpResponse.error(
+                        status, "device quarantined: " + f.rule().id());
             }
         }
         return refusal;
     }
 
     private Incident act(ClientIdentity client, Policy p, Finding f, Instant received) {
-        return containment.respond(client.deviceId(), client.serial(), f, p.actionFor(f.rule()), received).orElse(null);
+        return containment
+                .respond(client.deviceId(), client.serial(), f, p.actionFor(f.rule()), received)
+                .orElse(null);
     }
 
     private static HttpResponse checkJson(HttpRequest request) {

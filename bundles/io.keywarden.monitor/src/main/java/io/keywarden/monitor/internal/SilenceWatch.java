@@ -52,11 +52,17 @@ final class SilenceWatch {
     private final Instant started;
     /** Devices whose expectation restarts later than their enrollment (a lifted quarantine). */
     private final Map<String, Instant> restartedAt = new ConcurrentHashMap<>();
+
     private List<CertificateRecord> roster = List.of();
     private Instant rosterAt;
 
-    SilenceWatch(ActivityTracker activity, CertificateInventory inventory, Predicate<String> quarantined,
-            Supplier<Policy> policy, Responder responder, Clock clock) {
+    SilenceWatch(
+            ActivityTracker activity,
+            CertificateInventory inventory,
+            Predicate<String> quarantined,
+            Supplier<Policy> policy,
+            Responder responder,
+            Clock clock) {
         this.activity = requireNonNull(activity, "activity");
         this.inventory = requireNonNull(inventory, "inventory");
         this.quarantined = requireNonNull(quarantined, "quarantined");
@@ -82,8 +88,10 @@ final class SilenceWatch {
             expected.put(r.getDeviceId(), new Expectation(r.getSerial(), since, false));
         }
         for (SensorActivity a : activity.snapshot()) {
-            expected.put(a.deviceId(),
-                    new Expectation(a.serial(), activity.lastReport(a.deviceId()).orElse(now), true));
+            expected.put(
+                    a.deviceId(),
+                    new Expectation(
+                            a.serial(), activity.lastReport(a.deviceId()).orElse(now), true));
         }
         for (Map.Entry<String, Expectation> e : expected.entrySet()) {
             String id = e.getKey();
@@ -110,8 +118,9 @@ final class SilenceWatch {
     private List<CertificateRecord> roster(Instant now) {
         if (rosterAt == null || Duration.between(rosterAt, now).compareTo(ROSTER_REFRESH) >= 0) {
             try {
-                roster = inventory.getAll().stream().filter(r -> r.getKind() == DeviceKind.SENSOR
-                        && r.getStatus() == CertificateStatus.CURRENT).toList();
+                roster = inventory.getAll().stream()
+                        .filter(r -> r.getKind() == DeviceKind.SENSOR && r.getStatus() == CertificateStatus.CURRENT)
+                        .toList();
             } catch (RuntimeException e) {
                 LOG.warn("Cannot read the sensor roster, keeping the previous one: {}", e.toString());
             }
@@ -124,6 +133,5 @@ final class SilenceWatch {
         return a.isAfter(b) ? a : b;
     }
 
-    private record Expectation(String serial, Instant since, boolean seen) {
-    }
+    private record Expectation(String serial, Instant since, boolean seen) {}
 }

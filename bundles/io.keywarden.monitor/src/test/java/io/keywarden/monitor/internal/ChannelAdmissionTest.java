@@ -27,8 +27,12 @@ class ChannelAdmissionTest {
     void withoutADenyListNoSensorIsAdmittedAndOnceOneIsThereTheyAre() throws Exception {
         TestCa pki = TestCa.root("Test CA");
         List<DenyList> denyLists = new CopyOnWriteArrayList<>();
-        ChannelAdmission admission = new ChannelAdmission(new FakeServices.Gateway("gateway", pki.issue("gateway")),
-                new FakeServices.Inventory(), denyLists, new QuarantineStore(data), (topic, props) -> { });
+        ChannelAdmission admission = new ChannelAdmission(
+                new FakeServices.Gateway("gateway", pki.issue("gateway")),
+                new FakeServices.Inventory(),
+                denyLists,
+                new QuarantineStore(data),
+                (topic, props) -> {});
         CertificateRecord sensor = FakeServices.record("sensor-1", pki.issue("sensor-1"), DeviceKind.SENSOR);
 
         Optional<String> closed = admission.refusal(sensor);
@@ -46,8 +50,12 @@ class ChannelAdmissionTest {
     void theGatewaysOwnCertificateIsNotAdmittedAsASensor() throws Exception {
         TestCa pki = TestCa.root("Test CA");
         FakeServices.Gateway gateway = new FakeServices.Gateway("gateway", pki.issue("gateway"));
-        ChannelAdmission admission = new ChannelAdmission(gateway, new FakeServices.Inventory(),
-                List.of(new FakeServices.Deny()), new QuarantineStore(data), (topic, props) -> { });
+        ChannelAdmission admission = new ChannelAdmission(
+                gateway,
+                new FakeServices.Inventory(),
+                List.of(new FakeServices.Deny()),
+                new QuarantineStore(data),
+                (topic, props) -> {});
 
         Optional<String> refusal = admission.refusal(gateway.getCertificate().orElseThrow());
         assertTrue(refusal.orElseThrow().contains("not a sensor certificate (GATEWAY)"), refusal.toString());

@@ -76,18 +76,41 @@ class ChannelExhaustionTest {
         FakeServices.Deny deny = new FakeServices.Deny();
         QuarantineStore quarantine = new QuarantineStore(data);
         executor = Executors.newSingleThreadScheduledExecutor();
-        Containment containment = new Containment(quarantine, new IncidentLog(data), (serial, device) -> "t",
-                (topic, props) -> events.add(Map.entry(topic, props)), Clock.systemUTC(), executor);
+        Containment containment = new Containment(
+                quarantine,
+                new IncidentLog(data),
+                (serial, device) -> "t",
+                (topic, props) -> events.add(Map.entry(topic, props)),
+                Clock.systemUTC(),
+                executor);
         // no rate rule: the sensor sending 10,000 paths must stay admitted for the whole run
-        DeviceClassPolicy cls = new DeviceClassPolicy(Policy.DEFAULT_CLASS, Set.copyOf(Reports.baselineFirmware()),
-                Set.copyOf(Reports.baselineTasks()), Set.copyOf(Reports.baselinePeers()), 0, Duration.ofSeconds(30), 3);
+        DeviceClassPolicy cls = new DeviceClassPolicy(
+                Policy.DEFAULT_CLASS,
+                Set.copyOf(Reports.baselineFirmware()),
+                Set.copyOf(Reports.baselineTasks()),
+                Set.copyOf(Reports.baselinePeers()),
+                0,
+                Duration.ofSeconds(30),
+                3);
         Policy policy = new Policy(Map.of(Policy.DEFAULT_CLASS, cls), Map.of(), Map.of());
-        ChannelAdmission admission = new ChannelAdmission(gateway, inventory, List.of(deny), quarantine,
-                (topic, props) -> events.add(Map.entry(topic, props)));
+        ChannelAdmission admission = new ChannelAdmission(
+                gateway, inventory, List.of(deny), quarantine, (topic, props) -> events.add(Map.entry(topic, props)));
         activity = new ActivityTracker(Clock.systemUTC());
         endpoint = new SensorEndpoint(activity, () -> policy, new Learner(), false, containment, Clock.systemUTC());
-        channel = SensorChannel.open(new ChannelOptions("127.0.0.1", 0, 4, 2048, 4096, Duration.ofSeconds(2),
-                Duration.ofSeconds(2), Duration.ofSeconds(30), PER_SOURCE, 4), admission, gateway::getTlsIdentity,
+        channel = SensorChannel.open(
+                new ChannelOptions(
+                        "127.0.0.1",
+                        0,
+                        4,
+                        2048,
+                        4096,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(30),
+                        PER_SOURCE,
+                        4),
+                admission,
+                gateway::getTlsIdentity,
                 endpoint);
     }
 
@@ -100,8 +123,8 @@ class ChannelExhaustionTest {
     private SimulatedSensor enrolled(String id) throws Exception {
         Issued leaf = pki.issue(id);
         inventory.records.add(FakeServices.record(id, leaf, DeviceKind.SENSOR));
-        return new SimulatedSensor(id, leaf.key(), leaf.chain(), Profile.WELL_BEHAVED, channel.address(),
-                List.of(pki.certificate()));
+        return new SimulatedSensor(
+                id, leaf.key(), leaf.chain(), Profile.WELL_BEHAVED, channel.address(), List.of(pki.certificate()));
     }
 
     @Test
@@ -124,8 +147,10 @@ class ChannelExhaustionTest {
             List<Future<ChannelClient.Result>> dripping = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 SimulatedSensor dripper = enrolled("sensor-drip-" + i);
-                dripping.add(drips.submit(() -> dripper.client().trickle(
-                        "GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 6000)));
+                dripping.add(drips.submit(() -> dripper.client()
+                        .trickle(
+                                "GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                                6000)));
             }
             long opened = System.nanoTime();
             ChannelClient.Result r = good.report();
@@ -133,8 +158,12 @@ class ChannelExhaustionTest {
             assertEquals(202, r.status(), r.toString());
             ChannelClient.Result again = good.report();
             assertEquals(202, again.status(), again.toString());
-            System.out.printf("%d half-open connections opened in %d ms; the well-behaved sensor's report took %d ms, "
-                    + "the next %d ms%n", HALF_OPEN, (opened - t0) / 1_000_000, (reported - opened) / 1_000_000,
+            System.out.printf(
+                    "%d half-open connections opened in %d ms; the well-behaved sensor's report took %d ms, "
+                            + "the next %d ms%n",
+                    HALF_OPEN,
+                    (opened - t0) / 1_000_000,
+                    (reported - opened) / 1_000_000,
                     (System.nanoTime() - reported) / 1_000_000);
             for (Future<ChannelClient.Result> f : dripping) {
                 assertTrue(f.get().isRefused() || f.get().status() == 408, "a slow drip is not served: " + f.get());
@@ -145,13 +174,17 @@ class ChannelExhaustionTest {
                 closeQuietly(s);
             }
         }
-        assertTrue(channel.refusals(ConnectionRefusal.PER_SOURCE_LIMIT) >= HALF_OPEN - PER_SOURCE,
+        assertTrue(
+                channel.refusals(ConnectionRefusal.PER_SOURCE_LIMIT) >= HALF_OPEN - PER_SOURCE,
                 "refusals at accept are counted: " + channel.refusals(ConnectionRefusal.PER_SOURCE_LIMIT));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> channel.refusals(ConnectionRefusal.DEADLINE) > 0);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
-                .anyMatch(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED)
-                        && "connection".equals(e.getValue().get(MonitorEvents.PROPERTY_STAGE))
-                        && String.valueOf(e.getValue().get(MonitorEvents.PROPERTY_REASON)).startsWith("per source limit")));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> events.stream()
+                        .anyMatch(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED)
+                                && "connection".equals(e.getValue().get(MonitorEvents.PROPERTY_STAGE))
+                                && String.valueOf(e.getValue().get(MonitorEvents.PROPERTY_REASON))
+                                        .startsWith("per source limit")));
     }
 
     @Test
@@ -163,16 +196,24 @@ class ChannelExhaustionTest {
             }
             assertEquals(202, s.report().status());
             ClientIdentity client = new ClientIdentity(
-                    inventory.records.stream().filter(r -> r.getDeviceId().equals("sensor-paths")).findFirst().get(),
+                    inventory.records.stream()
+                            .filter(r -> r.getDeviceId().equals("sensor-paths"))
+                            .findFirst()
+                            .get(),
                     "127.0.0.1");
             // then the remaining ones straight into the endpoint (a handshake each would only measure TLS)
             for (int i = 50; i < 10_000; i++) {
-                endpoint.handle(client, new HttpRequest("GET", "/probe/" + i, Map.of(), new byte[0]), System.nanoTime());
+                endpoint.handle(
+                        client, new HttpRequest("GET", "/probe/" + i, Map.of(), new byte[0]), System.nanoTime());
             }
         }
-        SensorActivity a = activity.snapshot().stream().filter(x -> x.deviceId().equals("sensor-paths")).findFirst()
+        SensorActivity a = activity.snapshot().stream()
+                .filter(x -> x.deviceId().equals("sensor-paths"))
+                .findFirst()
                 .orElseThrow();
-        assertTrue(a.endpoints().size() <= 4, "per-sensor state bounded: " + a.endpoints().keySet());
+        assertTrue(
+                a.endpoints().size() <= 4,
+                "per-sensor state bounded: " + a.endpoints().keySet());
         assertEquals(10_000L, a.endpoints().get(SensorEndpoint.OTHER));
     }
 

@@ -1,7 +1,6 @@
 package io.keywarden.monitor.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -12,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,7 +43,6 @@ import io.keywarden.testing.sensors.ChannelClient;
 import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.Reports;
 import io.keywarden.testing.sensors.SimulatedSensor;
-import java.util.Set;
 
 /**
  * The channel over real TLS against a throwaway CA, with hand-written enrollment services and deny list: who is
@@ -72,19 +71,48 @@ class ChannelTest {
         quarantine = new QuarantineStore(data);
         incidents = new IncidentLog(data);
         executor = Executors.newSingleThreadScheduledExecutor();
-        containment = new Containment(quarantine, incidents, (serial, device) -> {
-            revoked.add(serial);
-            deny.serials.add(serial);
-            return "ticket-" + serial;
-        }, (topic, props) -> events.add(Map.entry(topic, props)), Clock.systemUTC(), executor);
-        DeviceClassPolicy cls = new DeviceClassPolicy(Policy.DEFAULT_CLASS, Set.copyOf(Reports.baselineFirmware()),
-                Set.copyOf(Reports.baselineTasks()), Set.copyOf(Reports.baselinePeers()), 15, Duration.ofSeconds(30), 3);
+        containment = new Containment(
+                quarantine,
+                incidents,
+                (serial, device) -> {
+                    revoked.add(serial);
+                    deny.serials.add(serial);
+                    return "ticket-" + serial;
+                },
+                (topic, props) -> events.add(Map.entry(topic, props)),
+                Clock.systemUTC(),
+                executor);
+        DeviceClassPolicy cls = new DeviceClassPolicy(
+                Policy.DEFAULT_CLASS,
+                Set.copyOf(Reports.baselineFirmware()),
+                Set.copyOf(Reports.baselineTasks()),
+                Set.copyOf(Reports.baselinePeers()),
+                15,
+                Duration.ofSeconds(30),
+                3);
         Policy policy = new Policy(Map.of(Policy.DEFAULT_CLASS, cls), Map.of(), Map.of());
-        ChannelAdmission admission = new ChannelAdmission(gateway, inventory, List.of(deny), quarantine,
-                (topic, props) -> events.add(Map.entry(topic, props)));
-        channel = SensorChannel.open(new ChannelOptions("127.0.0.1", 0, 4, 2048, 4096, Duration.ofSeconds(2),
-                Duration.ofSeconds(2), Duration.ofSeconds(5), 64, 4), admission, gateway::getTlsIdentity, new SensorEndpoint(
-                        new ActivityTracker(Clock.systemUTC()), () -> policy, new Learner(), false, containment,
+        ChannelAdmission admission = new ChannelAdmission(
+                gateway, inventory, List.of(deny), quarantine, (topic, props) -> events.add(Map.entry(topic, props)));
+        channel = SensorChannel.open(
+                new ChannelOptions(
+                        "127.0.0.1",
+                        0,
+                        4,
+                        2048,
+                        4096,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(5),
+                        64,
+                        4),
+                admission,
+                gateway::getTlsIdentity,
+                new SensorEndpoint(
+                        new ActivityTracker(Clock.systemUTC()),
+                        () -> policy,
+                        new Learner(),
+                        false,
+                        containment,
                         Clock.systemUTC()));
     }
 
@@ -97,7 +125,8 @@ class ChannelTest {
     private SimulatedSensor enrolled(String id, Profile profile) throws Exception {
         Issued leaf = pki.issue(id);
         inventory.records.add(FakeServices.record(id, leaf, DeviceKind.SENSOR));
-        return new SimulatedSensor(id, leaf.key(), leaf.chain(), profile, channel.address(), List.of(pki.certificate()));
+        return new SimulatedSensor(
+                id, leaf.key(), leaf.chain(), profile, channel.address(), List.of(pki.certificate()));
     }
 
     @Test
@@ -119,26 +148,28 @@ class ChannelTest {
 
         TestCa other = TestCa.root("Foreign CA");
         Issued foreign = other.issue("sensor-f");
-        ChannelClient f = new ChannelClient(channel.address(), foreign.key().getPrivate(), foreign.chain(),
-                List.of(pki.certificate()), 5000);
+        ChannelClient f = new ChannelClient(
+                channel.address(), foreign.key().getPrivate(), foreign.chain(), List.of(pki.certificate()), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, f.get("/v1/status").status());
 
         Issued notOrdered = pki.issue("sensor-n"); // our CA, but not in the gateway's inventory
-        ChannelClient n = new ChannelClient(channel.address(), notOrdered.key().getPrivate(), notOrdered.chain(),
-                List.of(pki.certificate()), 5000);
+        ChannelClient n = new ChannelClient(
+                channel.address(), notOrdered.key().getPrivate(), notOrdered.chain(), List.of(pki.certificate()), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, n.get("/v1/status").status());
 
-        Issued expired = pki.leaf("sensor-x").validity(Instant.now().minusSeconds(7200), Instant.now().minusSeconds(60))
+        Issued expired = pki.leaf("sensor-x")
+                .validity(Instant.now().minusSeconds(7200), Instant.now().minusSeconds(60))
                 .issue();
         inventory.records.add(FakeServices.record("sensor-x", expired, DeviceKind.SENSOR));
-        ChannelClient x = new ChannelClient(channel.address(), expired.key().getPrivate(), expired.chain(),
-                List.of(pki.certificate()), 5000);
+        ChannelClient x = new ChannelClient(
+                channel.address(), expired.key().getPrivate(), expired.chain(), List.of(pki.certificate()), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, x.get("/v1/status").status());
 
-        Issued serverOnly = pki.leaf("sensor-s").usage(LeafBuilder.Usage.TLS_SERVER).issue();
+        Issued serverOnly =
+                pki.leaf("sensor-s").usage(LeafBuilder.Usage.TLS_SERVER).issue();
         inventory.records.add(FakeServices.record("sensor-s", serverOnly, DeviceKind.SENSOR));
-        ChannelClient so = new ChannelClient(channel.address(), serverOnly.key().getPrivate(), serverOnly.chain(),
-                List.of(pki.certificate()), 5000);
+        ChannelClient so = new ChannelClient(
+                channel.address(), serverOnly.key().getPrivate(), serverOnly.chain(), List.of(pki.certificate()), 5000);
         assertEquals(ChannelClient.TLS_REFUSED, so.get("/v1/status").status());
 
         try (SimulatedSensor d = enrolled("sensor-d", Profile.WELL_BEHAVED)) {
@@ -146,13 +177,23 @@ class ChannelTest {
             assertEquals(ChannelClient.TLS_REFUSED, d.status().status());
         }
         // the server reports a refusal after the client has seen it
-        WAIT.until(() -> events.stream().filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED)).count() >= 6);
+        WAIT.until(() -> events.stream()
+                        .filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED))
+                        .count()
+                >= 6);
         List<String> reasons = new ArrayList<>();
-        events.stream().filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED))
+        events.stream()
+                .filter(e -> e.getKey().equals(MonitorEvents.TOPIC_REFUSED))
                 .forEach(e -> reasons.add((String) e.getValue().get(MonitorEvents.PROPERTY_REASON)));
-        assertEquals(List.of("no client certificate", "certificate not issued by this gateway's CA",
-                "certificate not ordered by this gateway", "certificate outside its validity period",
-                "certificate not for client authentication", "certificate revoked (deny list)"), reasons);
+        assertEquals(
+                List.of(
+                        "no client certificate",
+                        "certificate not issued by this gateway's CA",
+                        "certificate not ordered by this gateway",
+                        "certificate outside its validity period",
+                        "certificate not for client authentication",
+                        "certificate revoked (deny list)"),
+                reasons);
     }
 
     @Test
@@ -172,21 +213,45 @@ class ChannelTest {
             ChannelClient c = s.client();
             assertEquals(400, c.post("/v1/report", "{\"schema\": ").status());
             assertEquals(400, c.post("/v1/report", "{\"a\":1,\"a\":2}").status());
-            assertEquals(422, c.post("/v1/report", "{\"schema\":\"keywarden-sensor-report/1\"}").status());
-            assertEquals(422, c.post("/v1/report", Reports.normal(1, 1).replace("\"tcp\"", "\"icmp\"")).status());
-            assertEquals(422, c.post("/v1/report", Reports.normal(1, 1).replaceFirst("}$", ",\"extra\":1}")).status());
-            assertEquals(413, c.post("/v1/report", "{\"pad\":\"" + "x".repeat(4000) + "\"}").status());
-            assertEquals(415, c.send("POST", "/v1/report", "{}".getBytes(StandardCharsets.UTF_8), "text/plain").status());
-            ChannelClient.Result chunked = c.sendRaw("POST /v1/data HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            assertEquals(
+                    422,
+                    c.post("/v1/report", "{\"schema\":\"keywarden-sensor-report/1\"}")
+                            .status());
+            assertEquals(
+                    422,
+                    c.post("/v1/report", Reports.normal(1, 1).replace("\"tcp\"", "\"icmp\""))
+                            .status());
+            assertEquals(
+                    422,
+                    c.post("/v1/report", Reports.normal(1, 1).replaceFirst("}$", ",\"extra\":1}"))
+                            .status());
+            assertEquals(
+                    413,
+                    c.post("/v1/report", "{\"pad\":\"" + "x".repeat(4000) + "\"}")
+                            .status());
+            assertEquals(
+                    415,
+                    c.send("POST", "/v1/report", "{}".getBytes(StandardCharsets.UTF_8), "text/plain")
+                            .status());
+            ChannelClient.Result chunked =
+                    c.sendRaw("POST /v1/data HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             assertEquals(411, chunked.status(), chunked.toString());
-            assertEquals(400, c.sendRaw("NONSENSE\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).status());
-            assertEquals(431, c.sendRaw(("GET /v1/status HTTP/1.1\r\nX: " + "y".repeat(5000) + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII)).status());
+            assertEquals(
+                    400,
+                    c.sendRaw("NONSENSE\r\n\r\n".getBytes(StandardCharsets.US_ASCII))
+                            .status());
+            assertEquals(
+                    431,
+                    c.sendRaw(("GET /v1/status HTTP/1.1\r\nX: " + "y".repeat(5000) + "\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII))
+                            .status());
             assertEquals(404, c.get("/admin").status());
             // a request trickled in slower than the 2 s this channel allows
-            assertEquals(408, c.trickle("GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII), 2500).status());
+            assertEquals(
+                    408,
+                    c.trickle("GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 2500)
+                            .status());
             assertEquals(202, s.report().status());
             assertTrue(incidents.all().isEmpty(), "bad input is refused, not an incident: " + incidents.all());
         }
@@ -215,7 +280,9 @@ class ChannelTest {
             assertTrue(s.actAndMeasure(0, 5000).refusedNanos() > 0);
             Incident i = onlyIncident();
             assertEquals("forbidden-peer", i.getRule());
-            assertEquals(Reports.FORBIDDEN_PEER_HOST + ":" + Reports.FORBIDDEN_PEER_PORT, i.getEvidence().get("peer"));
+            assertEquals(
+                    Reports.FORBIDDEN_PEER_HOST + ":" + Reports.FORBIDDEN_PEER_PORT,
+                    i.getEvidence().get("peer"));
             WAIT.until(() -> revoked.contains(s.serial()));
         }
     }
@@ -244,6 +311,6 @@ class ChannelTest {
     }
 
     /** Polls every 10 ms, for at most 5 s. */
-    private static final ConditionFactory WAIT = Awaitility.await().atMost(Duration.ofSeconds(5))
-            .pollInterval(Duration.ofMillis(10));
+    private static final ConditionFactory WAIT =
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10));
 }

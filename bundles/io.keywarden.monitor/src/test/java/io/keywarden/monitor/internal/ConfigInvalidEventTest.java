@@ -33,17 +33,19 @@ class ConfigInvalidEventTest {
     private final List<Event> posted = new ArrayList<>();
 
     private <T> T refuseAll(Class<T> type, String allowed, Object answer) {
-        return type.cast(Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { type },
-                (proxy, method, args) -> {
+        return type.cast(
+                Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
                     if (method.getName().equals(allowed)) {
                         return answer;
                     }
-                    throw new AssertionError(type.getSimpleName() + "." + method.getName() + " called with a bad configuration");
+                    throw new AssertionError(
+                            type.getSimpleName() + "." + method.getName() + " called with a bad configuration");
                 }));
     }
 
     private MonitorComponent component() {
-        MonitorComponent c = new MonitorComponent(refuseAll(GatewayEnrollmentService.class, "getDeviceId", "gw-1"),
+        MonitorComponent c = new MonitorComponent(
+                refuseAll(GatewayEnrollmentService.class, "getDeviceId", "gw-1"),
                 refuseAll(CertificateInventory.class, "none", null));
         c.eventAdmin = new EventAdmin() {
             @Override
@@ -62,7 +64,8 @@ class ConfigInvalidEventTest {
     @Test
     void aBadPortPostsConfigInvalidNamingTheProperty() {
         Map<String, Object> p = new HashMap<>(Map.of("channel.port", "70000"));
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+        InvalidConfigurationException e = assertThrows(
+                InvalidConfigurationException.class,
                 () -> component().activate(refuseAll(BundleContext.class, "getDataFile", dir.toFile()), p));
         assertEquals("channel.port", e.getProperty());
         assertPosted("channel.port", "70000 is outside 0..65535");
@@ -73,7 +76,8 @@ class ConfigInvalidEventTest {
         Path policy = dir.resolve("policy.json");
         Files.writeString(policy, "{ not json");
         Map<String, Object> p = new HashMap<>(Map.of("policy.file", policy.toString(), "data.dir", dir.toString()));
-        assertThrows(InvalidConfigurationException.class,
+        assertThrows(
+                InvalidConfigurationException.class,
                 () -> component().activate(refuseAll(BundleContext.class, "getDataFile", dir.toFile()), p));
         assertPosted("policy.file", "");
     }
@@ -81,7 +85,8 @@ class ConfigInvalidEventTest {
     @Test
     void aResponseThatIsNotAnActionIsNamed() {
         Map<String, Object> p = new HashMap<>(Map.of("rule.unknown.firmware.action", "shrug"));
-        assertThrows(InvalidConfigurationException.class,
+        assertThrows(
+                InvalidConfigurationException.class,
                 () -> component().activate(refuseAll(BundleContext.class, "getDataFile", dir.toFile()), p));
         assertPosted("rule.unknown.firmware.action", "QUARANTINE");
     }
@@ -89,9 +94,17 @@ class ConfigInvalidEventTest {
     @Test
     void aPortAnotherProcessHoldsIsABadValueOfChannelPort() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Map<String, Object> p = new HashMap<>(Map.of("channel.bind.address", "127.0.0.1", "channel.port",
-                    taken.getLocalPort(), "data.dir", dir.toString(), "gateway.scan.seconds", 0));
-            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+            Map<String, Object> p = new HashMap<>(Map.of(
+                    "channel.bind.address",
+                    "127.0.0.1",
+                    "channel.port",
+                    taken.getLocalPort(),
+                    "data.dir",
+                    dir.toString(),
+                    "gateway.scan.seconds",
+                    0));
+            InvalidConfigurationException e = assertThrows(
+                    InvalidConfigurationException.class,
                     () -> component().activate(refuseAll(BundleContext.class, "getDataFile", dir.toFile()), p));
             assertEquals("channel.port", e.getProperty());
             assertPosted("channel.port", "cannot listen on 127.0.0.1:" + taken.getLocalPort());

@@ -21,16 +21,23 @@ import io.keywarden.testing.pki.Issued;
 /** Hand-written stand-ins for the enrollment services and the deny list, with canned data. */
 final class FakeServices {
 
-    private FakeServices() {
-    }
+    private FakeServices() {}
 
     /** The record the gateway keeps of a certificate it ordered for this device. */
     static CertificateRecord record(String deviceId, Issued leaf, DeviceKind kind) {
         X509Certificate c = leaf.certificate();
-        return CertificateRecord.builder().deviceId(deviceId).kind(kind).identifiers(List.of(deviceId + ".test"))
-                .serial(leaf.serialHex()).notBefore(c.getNotBefore().toInstant()).notAfter(c.getNotAfter().toInstant())
-                .chain(leaf.chain()).accountUrl("https://ca.test/acct/1").keyCustody(KeyCustody.DEVICE)
-                .issuedAt(c.getNotBefore().toInstant()).build();
+        return CertificateRecord.builder()
+                .deviceId(deviceId)
+                .kind(kind)
+                .identifiers(List.of(deviceId + ".test"))
+                .serial(leaf.serialHex())
+                .notBefore(c.getNotBefore().toInstant())
+                .notAfter(c.getNotAfter().toInstant())
+                .chain(leaf.chain())
+                .accountUrl("https://ca.test/acct/1")
+                .keyCustody(KeyCustody.DEVICE)
+                .issuedAt(c.getNotBefore().toInstant())
+                .build();
     }
 
     static final class Gateway implements GatewayEnrollmentService {
@@ -42,29 +49,69 @@ final class FakeServices {
             this.leaf = leaf;
         }
 
-        @Override public String getDeviceId() { return deviceId; }
-        @Override public EnrollmentStatus getStatus() {
+        @Override
+        public String getDeviceId() {
+            return deviceId;
+        }
+
+        @Override
+        public EnrollmentStatus getStatus() {
             return new EnrollmentStatus(deviceId, EnrollmentState.ENROLLED, 0, null, null);
         }
-        @Override public Optional<CertificateRecord> getCertificate() {
+
+        @Override
+        public Optional<CertificateRecord> getCertificate() {
             return Optional.of(record(deviceId, leaf, DeviceKind.GATEWAY));
         }
-        @Override public List<X509Certificate> getCaCertificates() { return leaf.chain().subList(1, leaf.chain().size()); }
-        @Override public Optional<KeyStore.PrivateKeyEntry> getTlsIdentity() { return Optional.of(leaf.entry()); }
-        @Override public Optional<String> getAccountUrl() { return Optional.of("https://ca.test/acct/1"); }
-        @Override public CertificateRecord enroll() { throw new UnsupportedOperationException(); }
-        @Override public CertificateRecord renew() { throw new UnsupportedOperationException(); }
-        @Override public CertificateRecord enroll(String csrPem) { throw new UnsupportedOperationException(); }
+
+        @Override
+        public List<X509Certificate> getCaCertificates() {
+            return leaf.chain().subList(1, leaf.chain().size());
+        }
+
+        @Override
+        public Optional<KeyStore.PrivateKeyEntry> getTlsIdentity() {
+            return Optional.of(leaf.entry());
+        }
+
+        @Override
+        public Optional<String> getAccountUrl() {
+            return Optional.of("https://ca.test/acct/1");
+        }
+
+        @Override
+        public CertificateRecord enroll() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CertificateRecord renew() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CertificateRecord enroll(String csrPem) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     static final class Inventory implements CertificateInventory {
         final List<CertificateRecord> records = new ArrayList<>();
 
-        @Override public synchronized List<CertificateRecord> getAll() { return List.copyOf(records); }
-        @Override public synchronized List<CertificateRecord> getByDevice(String deviceId) {
-            return records.stream().filter(r -> r.getDeviceId().equals(deviceId)).toList();
+        @Override
+        public synchronized List<CertificateRecord> getAll() {
+            return List.copyOf(records);
         }
-        @Override public synchronized Optional<CertificateRecord> getBySerial(String serial) {
+
+        @Override
+        public synchronized List<CertificateRecord> getByDevice(String deviceId) {
+            return records.stream()
+                    .filter(r -> r.getDeviceId().equals(deviceId))
+                    .toList();
+        }
+
+        @Override
+        public synchronized Optional<CertificateRecord> getBySerial(String serial) {
             return records.stream().filter(r -> r.getSerial().equals(serial)).findFirst();
         }
     }
@@ -72,7 +119,14 @@ final class FakeServices {
     static final class Deny implements DenyList {
         final Set<String> serials = ConcurrentHashMap.newKeySet();
 
-        @Override public boolean isDenied(String serial) { return serials.contains(serial); }
-        @Override public Set<String> getDeniedSerials() { return Set.copyOf(serials); }
+        @Override
+        public boolean isDenied(String serial) {
+            return serials.contains(serial);
+        }
+
+        @Override
+        public Set<String> getDeniedSerials() {
+            return Set.copyOf(serials);
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,6 @@ import io.keywarden.monitor.internal.policy.Finding;
 import io.keywarden.monitor.internal.policy.Policy;
 import io.keywarden.monitor.internal.policy.Rule;
 import io.keywarden.testing.pki.TestCa;
-import java.time.ZoneId;
 
 /** The silence rule over the gateway's roster and what the channel saw, with a clock the test moves. */
 class SilenceWatchTest {
@@ -44,19 +44,28 @@ class SilenceWatchTest {
     void setUp() throws Exception {
         pki = TestCa.root("silence-ca");
         // heartbeat 10 s, 2 may be missed: 20 s of silence allowed
-        DeviceClassPolicy cls = new DeviceClassPolicy(Policy.DEFAULT_CLASS, Set.of(), Set.of(), Set.of(), 0,
-                Duration.ofSeconds(10), 2);
-        Policy policy = new Policy(Map.of(Policy.DEFAULT_CLASS, cls), Map.of(), Map.of(Rule.SILENT, ResponseAction.ALERT));
-        watch = new SilenceWatch(activity, inventory, quarantined::contains, () -> policy,
+        DeviceClassPolicy cls =
+                new DeviceClassPolicy(Policy.DEFAULT_CLASS, Set.of(), Set.of(), Set.of(), 0, Duration.ofSeconds(10), 2);
+        Policy policy =
+                new Policy(Map.of(Policy.DEFAULT_CLASS, cls), Map.of(), Map.of(Rule.SILENT, ResponseAction.ALERT));
+        watch = new SilenceWatch(
+                activity,
+                inventory,
+                quarantined::contains,
+                () -> policy,
                 (id, serial, finding, action, now) -> {
                     flagged.add(id + "/" + serial + "/" + action);
                     findings.add(finding);
-                }, clock);
+                },
+                clock);
     }
 
     private CertificateRecord enrolled(String id, DeviceKind kind, Instant issuedAt, CertificateStatus status)
             throws Exception {
-        CertificateRecord r = FakeServices.record(id, pki.issue(id), kind).toBuilder().issuedAt(issuedAt).status(status).build();
+        CertificateRecord r = FakeServices.record(id, pki.issue(id), kind).toBuilder()
+                .issuedAt(issuedAt)
+                .status(status)
+                .build();
         synchronized (inventory) {
             inventory.records.add(r);
         }
@@ -73,28 +82,35 @@ class SilenceWatchTest {
 
     @Test
     void anEnrolledSensorThatNeverConnectsIsSilentCountedFromTheLaterOfStartAndEnrollment() throws Exception {
-        CertificateRecord before = enrolled("before", DeviceKind.SENSOR, T0.minus(Duration.ofDays(3)),
-                CertificateStatus.CURRENT);
+        CertificateRecord before =
+                enrolled("before", DeviceKind.SENSOR, T0.minus(Duration.ofDays(3)), CertificateStatus.CURRENT);
         enrolled("gateway", DeviceKind.GATEWAY, T0.minus(Duration.ofDays(3)), CertificateStatus.CURRENT);
         enrolled("revoked", DeviceKind.SENSOR, T0.minus(Duration.ofDays(3)), CertificateStatus.REVOKED);
         enrolled("replaced", DeviceKind.SENSOR, T0.minus(Duration.ofDays(3)), CertificateStatus.SUPERSEDED);
         assertEquals(List.of(), checkAt(20), "20 s since the monitor started: allowed");
-        assertEquals(List.of("before/" + before.getSerial() + "/ALERT"), checkAt(21),
+        assertEquals(
+                List.of("before/" + before.getSerial() + "/ALERT"),
+                checkAt(21),
                 "enrolled three days ago, silent since the monitor started 21 s ago");
-        assertEquals("none since the monitor started", findings.get(0).evidence().get("last.report"));
+        assertEquals(
+                "none since the monitor started", findings.get(0).evidence().get("last.report"));
         assertEquals(T0.toString(), findings.get(0).evidence().get("expected.since"));
         assertEquals("20", findings.get(0).evidence().get("allowed.silence.seconds"));
 
         // enrolled while the monitor runs: counted from its enrollment (the roster is re-read every 5 s)
         CertificateRecord later = enrolled("later", DeviceKind.SENSOR, T0.plusSeconds(30), CertificateStatus.CURRENT);
-        assertEquals(List.of(), checkAt(50).stream().filter(f -> f.startsWith("later/")).toList());
-        assertEquals(List.of("later/" + later.getSerial() + "/ALERT"),
+        assertEquals(
+                List.of(),
+                checkAt(50).stream().filter(f -> f.startsWith("later/")).toList());
+        assertEquals(
+                List.of("later/" + later.getSerial() + "/ALERT"),
                 checkAt(51).stream().filter(f -> f.startsWith("later/")).toList());
     }
 
     @Test
     void aSensorThatReportsIsJudgedByItsLastReportAsBefore() throws Exception {
-        CertificateRecord r = enrolled("talker", DeviceKind.SENSOR, T0.minus(Duration.ofDays(1)), CertificateStatus.CURRENT);
+        CertificateRecord r =
+                enrolled("talker", DeviceKind.SENSOR, T0.minus(Duration.ofDays(1)), CertificateStatus.CURRENT);
         for (long t = 5; t <= 60; t += 10) {
             clock.now = T0.plusSeconds(t);
             activity.request("talker", r.getSerial(), "127.0.0.1", "/v1/report", System.nanoTime());
@@ -108,8 +124,12 @@ class SilenceWatchTest {
         // a sensor the channel saw but that is not in the roster (e.g. enrolled elsewhere) is still watched
         clock.now = T0.plusSeconds(100);
         activity.request("stranger", "abcd", "127.0.0.1", "/v1/report", System.nanoTime());
-        assertEquals(List.of(), checkAt(120).stream().filter(f -> f.startsWith("stranger/")).toList());
-        assertEquals(List.of("stranger/abcd/ALERT"), checkAt(121).stream().filter(f -> f.startsWith("stranger/")).toList());
+        assertEquals(
+                List.of(),
+                checkAt(120).stream().filter(f -> f.startsWith("stranger/")).toList());
+        assertEquals(
+                List.of("stranger/abcd/ALERT"),
+                checkAt(121).stream().filter(f -> f.startsWith("stranger/")).toList());
     }
 
     @Test
@@ -130,8 +150,19 @@ class SilenceWatchTest {
             this.now = now;
         }
 
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 }

@@ -4,8 +4,8 @@ import java.security.KeyManagementException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocketFactory;
@@ -18,18 +18,17 @@ import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 
 import io.keywarden.relyingparty.DenySet;
 import io.keywarden.relyingparty.RevocationTrustManager;
-import javax.net.ssl.SSLContext;
 
 /**
  * docs/servers.md, Tomcat 9/10 (NIO connector, JSSE): a ready SSLContext is handed to the certificate of the
  * {@code SSLHostConfig}; Tomcat then builds none itself.
  */
 public final class TomcatExample {
-    private TomcatExample() {
-    }
+    private TomcatExample() {}
 
-    public static Connector httpsConnector(KeyStore issuingCa, KeyManager[] serverKey, DenySet denied,
-            X509Certificate[] serverChain) throws Exception {
+    public static Connector httpsConnector(
+            KeyStore issuingCa, KeyManager[] serverKey, DenySet denied, X509Certificate[] serverChain)
+            throws Exception {
         // --- docs/servers.md: Tomcat ---
         SSLContext jsse = RevocationTrustManager.pkix(issuingCa, denied).sslContext(serverKey);
         Connector connector = new Connector("org.apache.coyote.http11.Http11NioProtocol");
@@ -38,7 +37,8 @@ public final class TomcatExample {
         connector.setProperty("SSLEnabled", "true");
         SSLHostConfig host = new SSLHostConfig();
         host.setCertificateVerification("required");
-        SSLHostConfigCertificate certificate = new SSLHostConfigCertificate(host, SSLHostConfigCertificate.Type.UNDEFINED);
+        SSLHostConfigCertificate certificate =
+                new SSLHostConfigCertificate(host, SSLHostConfigCertificate.Type.UNDEFINED);
         certificate.setSslContext(new Ready(jsse, serverChain));
         host.addCertificate(certificate);
         connector.addSslHostConfig(host);

@@ -59,8 +59,9 @@ final class Inbox implements AutoCloseable {
                 String name = f.getFileName().toString();
                 String base = name.substring(0, name.length() - REQUEST_SUFFIX.length());
                 RevocationTicket t = service.submit(Files.readString(f, StandardCharsets.US_ASCII));
-                DurableFiles.write(dir.resolve(base + RESULT_SUFFIX), JsonUtil.toJson(describe(t))
-                        .getBytes(StandardCharsets.UTF_8));
+                DurableFiles.write(
+                        dir.resolve(base + RESULT_SUFFIX),
+                        JsonUtil.toJson(describe(t)).getBytes(StandardCharsets.UTF_8));
                 Files.delete(f);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Revocation inbox: {} not processed: {}", f.getFileName(), e.toString());

@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.ca.CaOperations;
 import io.keywarden.api.enrollment.CertificateInventory;
-import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RefusalReason;
 import io.keywarden.api.revocation.RevocationEvents;
@@ -49,15 +49,15 @@ import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.audit.AuditLog;
 import io.keywarden.revocation.internal.authority.Authority;
-import io.keywarden.revocation.internal.escrow.EscrowVault;
 import io.keywarden.revocation.internal.config.PolicyConfig;
 import io.keywarden.revocation.internal.config.PolicyOptions;
+import io.keywarden.revocation.internal.escrow.EscrowVault;
 import io.keywarden.revocation.internal.queue.RevocationQueue;
 import io.keywarden.revocation.internal.queue.Ticket;
 import io.keywarden.revocation.internal.queue.TicketJournal;
 import io.keywarden.revocation.internal.request.Decision;
-import io.keywarden.revocation.internal.request.RateLimiter;
 import io.keywarden.revocation.internal.request.Inventories;
+import io.keywarden.revocation.internal.request.RateLimiter;
 import io.keywarden.revocation.internal.request.RequestChecker;
 import io.keywarden.revocation.internal.request.TargetResolver;
 import io.keywarden.revocation.internal.store.DenyListStore;
@@ -78,7 +78,10 @@ import io.keywarden.support.retry.Backoff;
  * data dir: tickets/&lt;id&gt;.json, deny-list.txt, nonces.log, audit.log (+ audit.log.head), escrow/
  * </pre>
  */
-@Component(configurationPid = PolicyOptions.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+@Component(
+        configurationPid = PolicyOptions.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
         service = {})
 @Designate(ocd = PolicyConfig.class)
 public final class RevocationComponent implements RevocationService {
@@ -88,10 +91,13 @@ public final class RevocationComponent implements RevocationService {
     /** This framework's own inventory; remote gateways' ones (collected by the fleet bundle) come and go below. */
     @Reference(target = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "=" + FleetEvents.INVENTORY_SOURCE_FLEET + "))")
     private CertificateInventory localInventory;
+
     @Reference
     private GatewayEnrollmentService gateway;
+
     @Reference
     private CaOperations ca;
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile EventAdmin eventAdmin;
 
@@ -122,7 +128,9 @@ public final class RevocationComponent implements RevocationService {
         authorities.remove(a.getId(), a);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             target = "(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "=" + FleetEvents.INVENTORY_SOURCE_FLEET + ")")
     synchronized void addRemoteInventory(CertificateInventory remote, Map<String, Object> properties) {
         String gatewayId = String.valueOf(properties.get(FleetEvents.INVENTORY_GATEWAY_PROPERTY));
@@ -150,7 +158,10 @@ public final class RevocationComponent implements RevocationService {
     void activate(BundleContext context, Map<String, Object> properties)
             throws InvalidConfigurationException, IOException, GeneralSecurityException {
         File area = context.getDataFile("revocation");
-        options = ConfigurationErrors.parse(LOG, eventAdmin, PolicyOptions.PID,
+        options = ConfigurationErrors.parse(
+                LOG,
+                eventAdmin,
+                PolicyOptions.PID,
                 () -> PolicyOptions.parse(properties, area == null ? null : area.toPath()));
         Clock clock = Clock.systemUTC();
         DurableFiles.createPrivateDirectories(options.getDataDir());
@@ -158,25 +169,43 @@ public final class RevocationComponent implements RevocationService {
         nonces = new NonceStore(options.getDataDir().resolve("nonces.log"), options.getReplayWindow(), clock.instant());
         audit = new AuditLog(options.getDataDir().resolve("audit.log"), clock);
         if (options.getEscrowPrivateKey().isPresent()) {
-            vault = new EscrowVault(Pem.privateKey(Pem.pemOrFile(options.getEscrowPrivateKey().get().toString())),
-                    options.getEscrowDepositDir().orElseThrow(), options.getDataDir().resolve("escrow"));
+            vault = new EscrowVault(
+                    Pem.privateKey(
+                            Pem.pemOrFile(options.getEscrowPrivateKey().get().toString())),
+                    options.getEscrowDepositDir().orElseThrow(),
+                    options.getDataDir().resolve("escrow"));
             vault.importDeposits();
         }
-        checker = new RequestChecker(id -> Optional.ofNullable(authorities.get(id)), nonces,
-                new RateLimiter(options.getRatePerMinute()), new TargetResolver(inventories()), gateway::getDeviceId,
-                options.getSkew(), clock);
-        queue = new RevocationQueue(ca, new Facts(), new TicketJournal(options.getDataDir().resolve("tickets")),
-                options.getRoutes(), new Backoff(options.getRetryInitial(), options.getRetryMax(), new SecureRandom()),
-                clock, new QueueListener(), options.getWorkers());
+        checker = new RequestChecker(
+                id -> Optional.ofNullable(authorities.get(id)),
+                nonces,
+                new RateLimiter(options.getRatePerMinute()),
+                new TargetResolver(inventories()),
+                gateway::getDeviceId,
+                options.getSkew(),
+                clock);
+        queue = new RevocationQueue(
+                ca,
+                new Facts(),
+                new TicketJournal(options.getDataDir().resolve("tickets")),
+                options.getRoutes(),
+                new Backoff(options.getRetryInitial(), options.getRetryMax(), new SecureRandom()),
+                clock,
+                new QueueListener(),
+                options.getWorkers());
         for (Ticket t : queue.resume()) {
             // deny again what the journal holds: the deny list is written after the journal, a crash may fall between
             denyList.addAll(t.serials());
             auditQuietly("RESUMED", Map.of("ticket", t.id(), "state", t.state().name()));
         }
         registrations = new Registrations(context);
-        registrations.register(new String[] { RevocationService.class.getName(),
-                DenyList.class.getName() }, new RevocationServices(this, denyList),
-                new Hashtable<>(Map.of(Constants.SERVICE_PID, PolicyOptions.PID, FleetEvents.DENY_SOURCE_PROPERTY,
+        registrations.register(
+                new String[] {RevocationService.class.getName(), DenyList.class.getName()},
+                new RevocationServices(this, denyList),
+                new Hashtable<>(Map.of(
+                        Constants.SERVICE_PID,
+                        PolicyOptions.PID,
+                        FleetEvents.DENY_SOURCE_PROPERTY,
                         RevocationEvents.DENY_SOURCE_REVOCATION)));
         if (options.getInboxDir().isPresent()) {
             inbox = new Inbox(options.getInboxDir().get(), this);
@@ -217,7 +246,8 @@ public final class RevocationComponent implements RevocationService {
         if (!d.isAccepted()) {
             return refuse(Ticket.refused(id, d.request(), now, d.refusal(), d.detail()));
         }
-        List<Ticket.Cert> certs = d.certificates().stream().map(r -> new Ticket.Cert(r.getSerial(), r.getDeviceId()))
+        List<Ticket.Cert> certs = d.certificates().stream()
+                .map(r -> new Ticket.Cert(r.getSerial(), r.getDeviceId()))
                 .toList();
         Ticket t = Ticket.accepted(id, signedRequest, d.request(), now, certs, d.accountsToDeactivate());
         try {
@@ -225,13 +255,21 @@ public final class RevocationComponent implements RevocationService {
                 try {
                     denyList.addAll(t.serials());
                 } catch (IOException e) {
-                    LOG.error("Deny list {} not written ({}): {} denied in memory, and again from the journal at the"
-                            + " next start", options.getDataDir().resolve("deny-list.txt"), e, t.serials());
+                    LOG.error(
+                            "Deny list {} not written ({}): {} denied in memory, and again from the journal at the"
+                                    + " next start",
+                            options.getDataDir().resolve("deny-list.txt"),
+                            e,
+                            t.serials());
                 }
             });
         } catch (IOException e) {
             LOG.error("Cannot journal revocation request {}: {}", id, e.toString());
-            return refuse(Ticket.refused(id, d.request(), now, RefusalReason.UNAVAILABLE,
+            return refuse(Ticket.refused(
+                    id,
+                    d.request(),
+                    now,
+                    RefusalReason.UNAVAILABLE,
                     "cannot record the request durably: " + e.getMessage()));
         }
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -243,7 +281,11 @@ public final class RevocationComponent implements RevocationService {
         fields.put("accounts", d.accountsToDeactivate());
         auditQuietly("ACCEPTED", fields);
         post(RevocationEvents.TOPIC_ACCEPTED, t.snapshot());
-        LOG.info("Revocation {} accepted: {} by {}, denied {}", id, d.request().getTarget(), d.request().getRequester(),
+        LOG.info(
+                "Revocation {} accepted: {} by {}, denied {}",
+                id,
+                d.request().getTarget(),
+                d.request().getRequester(),
                 t.serials());
         return t.snapshot();
     }
@@ -265,7 +307,10 @@ public final class RevocationComponent implements RevocationService {
         fields.put("detail", view.getDetail().orElse(""));
         auditQuietly("REFUSED", fields);
         post(RevocationEvents.TOPIC_REFUSED, view);
-        LOG.warn("Revocation request refused ({}): {}", view.getRefusalReason().orElse(null), view.getDetail().orElse(""));
+        LOG.warn(
+                "Revocation request refused ({}): {}",
+                view.getRefusalReason().orElse(null),
+                view.getDetail().orElse(""));
         return view;
     }
 
@@ -289,7 +334,8 @@ public final class RevocationComponent implements RevocationService {
 
     @Override
     public CompletionStage<RevocationTicket> whenSettled(String ticketId) {
-        Optional<Ticket> r = refused.stream().filter(t -> t.id().equals(ticketId)).findFirst();
+        Optional<Ticket> r =
+                refused.stream().filter(t -> t.id().equals(ticketId)).findFirst();
         if (r.isPresent()) {
             return CompletableFuture.completedFuture(r.get().snapshot());
         }
@@ -310,14 +356,25 @@ public final class RevocationComponent implements RevocationService {
             p.put(RevocationEvents.PROPERTY_TARGET, r.getTarget().toString());
             p.put(RevocationEvents.PROPERTY_REASON, r.getReason().getCode());
         });
-        p.put(RevocationEvents.PROPERTY_SERIALS,
+        p.put(
+                RevocationEvents.PROPERTY_SERIALS,
                 t.getCertificates().stream().map(c -> c.getSerial()).toArray(String[]::new));
-        p.put(RevocationEvents.PROPERTY_DEVICE_IDS,
-                t.getCertificates().stream().map(c -> c.getDeviceId()).distinct().toArray(String[]::new));
+        p.put(
+                RevocationEvents.PROPERTY_DEVICE_IDS,
+                t.getCertificates().stream()
+                        .map(c -> c.getDeviceId())
+                        .distinct()
+                        .toArray(String[]::new));
         t.getRefusalReason().ifPresent(r -> p.put(RevocationEvents.PROPERTY_REFUSAL, r.name()));
         t.getDetail().ifPresent(d -> p.put(RevocationEvents.PROPERTY_DETAIL, d));
-        p.put(RevocationEvents.PROPERTY_ROUTES, t.getCertificates().stream().map(c -> c.getRoute())
-                .flatMap(Optional::stream).map(Enum::name).distinct().toArray(String[]::new));
+        p.put(
+                RevocationEvents.PROPERTY_ROUTES,
+                t.getCertificates().stream()
+                        .map(c -> c.getRoute())
+                        .flatMap(Optional::stream)
+                        .map(Enum::name)
+                        .distinct()
+                        .toArray(String[]::new));
         ea.postEvent(new Event(topic, p));
     }
 
@@ -337,7 +394,10 @@ public final class RevocationComponent implements RevocationService {
 
         @Override
         public void settled(RevocationTicket ticket) {
-            post(ticket.getState() == TicketState.REVOKED ? RevocationEvents.TOPIC_REVOKED : RevocationEvents.TOPIC_FAILED,
+            post(
+                    ticket.getState() == TicketState.REVOKED
+                            ? RevocationEvents.TOPIC_REVOKED
+                            : RevocationEvents.TOPIC_FAILED,
                     ticket);
         }
     }

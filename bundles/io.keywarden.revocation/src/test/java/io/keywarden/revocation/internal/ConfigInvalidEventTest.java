@@ -39,8 +39,8 @@ class ConfigInvalidEventTest {
         }
     };
     /** activate() must not touch the framework before the configuration is valid: every call fails the test. */
-    private final BundleContext context = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
-            new Class<?>[] { BundleContext.class }, (proxy, method, args) -> {
+    private final BundleContext context = (BundleContext) Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
                 if (method.getName().equals("getDataFile")) {
                     return dir.toFile();
                 }
@@ -52,18 +52,25 @@ class ConfigInvalidEventTest {
         RevocationComponent component = new RevocationComponent();
         component.eventAdmin = events;
         Map<String, Object> p = new HashMap<>(Map.of("routes", "CUSTODIAN_ACCOUNT,TELEPATHY"));
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> component.activate(context, p));
+        InvalidConfigurationException e =
+                assertThrows(InvalidConfigurationException.class, () -> component.activate(context, p));
         assertEquals("routes", e.getProperty());
         assertPosted("io.keywarden.revocation", "routes");
     }
 
     @Test
     void aBadAuthorityValuePostsConfigInvalidNamingTheProperty() {
-        Map<String, Object> p = new HashMap<>(Map.of("service.pid", "io.keywarden.revocation.authority~ops",
-                "authority.id", "ops", "authority.role", "janitor", "authority.key", "unused"));
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> AuthorityComponentAccess.activate(events, context, p));
+        Map<String, Object> p = new HashMap<>(Map.of(
+                "service.pid",
+                "io.keywarden.revocation.authority~ops",
+                "authority.id",
+                "ops",
+                "authority.role",
+                "janitor",
+                "authority.key",
+                "unused"));
+        InvalidConfigurationException e = assertThrows(
+                InvalidConfigurationException.class, () -> AuthorityComponentAccess.activate(events, context, p));
         assertEquals("authority.role", e.getProperty());
         assertPosted("io.keywarden.revocation.authority~ops", "authority.role");
     }
@@ -74,6 +81,7 @@ class ConfigInvalidEventTest {
         assertEquals(EnrollmentEvents.TOPIC_CONFIG_INVALID, ev.getTopic());
         assertEquals(pid, ev.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PID));
         assertEquals(property, ev.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PROPERTY));
-        assertTrue(String.valueOf(ev.getProperty(EnrollmentEvents.PROPERTY_ERROR)).startsWith(property + ": "));
+        assertTrue(
+                String.valueOf(ev.getProperty(EnrollmentEvents.PROPERTY_ERROR)).startsWith(property + ": "));
     }
 }

@@ -23,18 +23,19 @@ import io.keywarden.api.config.SecretDecoder;
  */
 public final class ConfigSecrets {
 
-    private ConfigSecrets() {
-    }
+    private ConfigSecrets() {}
 
     /**
      * The configuration with every named non-empty secret decoded, or empty if the decoder is expected but not there.
      *
      * @throws InvalidConfigurationException naming the property if the decoder refuses its value
      */
-    public static Optional<Map<String, Object>> decode(Map<String, Object> properties, Collection<String> secretKeys,
-            SecretDecoder decoder, BundleContext context) throws InvalidConfigurationException {
+    public static Optional<Map<String, Object>> decode(
+            Map<String, Object> properties, Collection<String> secretKeys, SecretDecoder decoder, BundleContext context)
+            throws InvalidConfigurationException {
         List<String> present = secretKeys.stream()
-                .filter(k -> properties.get(k) instanceof String s && !s.isEmpty()).toList();
+                .filter(k -> properties.get(k) instanceof String s && !s.isEmpty())
+                .toList();
         if (present.isEmpty()) {
             return Optional.of(properties);
         }
@@ -48,8 +49,10 @@ public final class ConfigSecrets {
                 plain = decoder.decode((String) properties.get(key));
                 out.put(key, new String(plain));
             } catch (GeneralSecurityException e) {
-                throw new InvalidConfigurationException(key, "cannot be decrypted by the platform ("
-                        + e.getMessage() + "); enter the secret again in the console");
+                throw new InvalidConfigurationException(
+                        key,
+                        "cannot be decrypted by the platform (" + e.getMessage()
+                                + "); enter the secret again in the console");
             } finally {
                 if (plain != null) {
                     Arrays.fill(plain, '\0');

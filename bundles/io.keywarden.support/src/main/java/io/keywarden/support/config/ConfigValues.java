@@ -123,8 +123,12 @@ public final class ConfigValues {
         try {
             return Enum.valueOf(type, s.get().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(key, "unknown value '" + s.get() + "', expected one of "
-                    + Arrays.stream(type.getEnumConstants()).map(Enum::name).toList());
+            throw new InvalidConfigurationException(
+                    key,
+                    "unknown value '" + s.get() + "', expected one of "
+                            + Arrays.stream(type.getEnumConstants())
+                                    .map(Enum::name)
+                                    .toList());
         }
     }
 

@@ -16,23 +16,31 @@ import io.keywarden.api.enrollment.EnrollmentEvents;
  */
 public final class ConfigurationErrors {
 
-    private ConfigurationErrors() {
-    }
+    private ConfigurationErrors() {}
 
     /**
      * Logs and posts the rejection, then hands the exception back for the caller to throw.
      *
      * @param eventAdmin may be null (EventAdmin is an optional reference): the log line is written anyway
      */
-    public static InvalidConfigurationException report(Logger log, EventAdmin eventAdmin, String pid,
-            InvalidConfigurationException e) {
-        log.error("Configuration {} rejected, the component stays stopped: property {}: {}", pid, e.getProperty(),
+    public static InvalidConfigurationException report(
+            Logger log, EventAdmin eventAdmin, String pid, InvalidConfigurationException e) {
+        log.error(
+                "Configuration {} rejected, the component stays stopped: property {}: {}",
+                pid,
+                e.getProperty(),
                 e.getProblem());
         if (eventAdmin != null) {
             try {
-                eventAdmin.postEvent(new Event(EnrollmentEvents.TOPIC_CONFIG_INVALID,
-                        Map.of(EnrollmentEvents.PROPERTY_CONFIG_PID, pid, EnrollmentEvents.PROPERTY_CONFIG_PROPERTY,
-                                e.getProperty(), EnrollmentEvents.PROPERTY_ERROR, e.getMessage())));
+                eventAdmin.postEvent(new Event(
+                        EnrollmentEvents.TOPIC_CONFIG_INVALID,
+                        Map.of(
+                                EnrollmentEvents.PROPERTY_CONFIG_PID,
+                                pid,
+                                EnrollmentEvents.PROPERTY_CONFIG_PROPERTY,
+                                e.getProperty(),
+                                EnrollmentEvents.PROPERTY_ERROR,
+                                e.getMessage())));
             } catch (IllegalStateException | SecurityException gone) {
                 // EventAdmin is going away: the log line stands
             }

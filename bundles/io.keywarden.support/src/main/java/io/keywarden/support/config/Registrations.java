@@ -20,13 +20,15 @@ public final class Registrations {
         this.context = context;
     }
 
-    public synchronized <S> ServiceRegistration<S> register(Class<S> type, S service, Dictionary<String, ?> properties) {
+    public synchronized <S> ServiceRegistration<S> register(
+            Class<S> type, S service, Dictionary<String, ?> properties) {
         ServiceRegistration<S> r = context.registerService(type, service, properties);
         registrations.add(r);
         return r;
     }
 
-    public synchronized ServiceRegistration<?> register(String[] types, Object service, Dictionary<String, ?> properties) {
+    public synchronized ServiceRegistration<?> register(
+            String[] types, Object service, Dictionary<String, ?> properties) {
         ServiceRegistration<?> r = context.registerService(types, service, properties);
         registrations.add(r);
         return r;

@@ -23,8 +23,7 @@ public final class DurableFiles {
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> PUBLIC_FILE = PosixFilePermissions.fromString("rw-r--r--");
 
-    private DurableFiles() {
-    }
+    private DurableFiles() {}
 
     /** Replaces {@code file} with {@code content}, readable by the owner only. */
     public static void write(Path file, byte[] content) throws IOException {
@@ -44,8 +43,8 @@ public final class DurableFiles {
         if (isPosix(dir)) {
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(secret ? OWNER_FILE : PUBLIC_FILE));
         }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(ch, content);
             ch.force(true);
         }

@@ -39,9 +39,8 @@ public final class ConnectionGuard implements Connection.Listener, HttpChannel.L
      * @param nextRequest from an answer to the next request's head on the same connection; null: idle timeout only
      * @param lateGrace time past a first-request or per-request deadline before the connection is closed
      */
-    public record Limits(int perSource, Duration firstRequest, Duration perRequest, Duration nextRequest,
-            Duration lateGrace) {
-    }
+    public record Limits(
+            int perSource, Duration firstRequest, Duration perRequest, Duration nextRequest, Duration lateGrace) {}
 
     /** Told about requests Jetty refused itself (malformed, head too large). */
     @FunctionalInterface
@@ -163,7 +162,9 @@ public final class ConnectionGuard implements Connection.Listener, HttpChannel.L
     public void onRequestFailure(Request request, Throwable failure) {
         if (failure instanceof BadMessageException bad) {
             InetSocketAddress remote = request.getHttpChannel().getEndPoint().getRemoteAddress();
-            badMessages.refused(bad.getCode(), String.valueOf(bad.getReason()),
+            badMessages.refused(
+                    bad.getCode(),
+                    String.valueOf(bad.getReason()),
                     remote == null ? "-" : remote.getAddress().getHostAddress());
         }
     }
@@ -176,15 +177,19 @@ public final class ConnectionGuard implements Connection.Listener, HttpChannel.L
     private void arm(Tracked t, Duration after, boolean idle) {
         cancel(t);
         t.deadlineAt = idle ? 0 : System.nanoTime() + after.toNanos();
-        long closeAfter = idle ? after.toMillis() : after.plus(limits.lateGrace()).toMillis();
-        t.deadline = timer.schedule(() -> {
-            if (t.endPoint.isOpen()) {
-                if (!idle) {
-                    refusals.refusedConnection(ConnectionRefusal.DEADLINE, t.address);
-                }
-                t.endPoint.close();
-            }
-        }, closeAfter, TimeUnit.MILLISECONDS);
+        long closeAfter =
+                idle ? after.toMillis() : after.plus(limits.lateGrace()).toMillis();
+        t.deadline = timer.schedule(
+                () -> {
+                    if (t.endPoint.isOpen()) {
+                        if (!idle) {
+                            refusals.refusedConnection(ConnectionRefusal.DEADLINE, t.address);
+                        }
+                        t.endPoint.close();
+                    }
+                },
+                closeAfter,
+                TimeUnit.MILLISECONDS);
     }
 
     private static void cancel(Tracked t) {

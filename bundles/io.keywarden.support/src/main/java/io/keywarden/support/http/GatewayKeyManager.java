@@ -8,7 +8,6 @@ import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Supplier;
-
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
@@ -22,8 +21,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
 public final class GatewayKeyManager extends X509ExtendedKeyManager {
     private static final long REFRESH_NANOS = 1_000_000_000L;
 
-    private record Identity(String alias, KeyStore.PrivateKeyEntry entry) {
-    }
+    private record Identity(String alias, KeyStore.PrivateKeyEntry entry) {}
 
     private final Supplier<Optional<KeyStore.PrivateKeyEntry>> source;
     private volatile Identity current;
@@ -45,8 +43,14 @@ public final class GatewayKeyManager extends X509ExtendedKeyManager {
         long now = System.nanoTime();
         Identity c = current;
         if (c == null || now - fetchedAt > refreshNanos) {
-            Identity fresh = source.get().map(e -> new Identity(
-                    "gw-" + ((X509Certificate) e.getCertificate()).getSerialNumber().toString(16), e)).orElse(null);
+            Identity fresh = source.get()
+                    .map(e -> new Identity(
+                            "gw-"
+                                    + ((X509Certificate) e.getCertificate())
+                                            .getSerialNumber()
+                                            .toString(16),
+                            e))
+                    .orElse(null);
             if (c != null && (fresh == null || !fresh.alias().equals(c.alias()))) {
                 previous = c;
             }
@@ -58,7 +62,7 @@ public final class GatewayKeyManager extends X509ExtendedKeyManager {
     }
 
     private KeyStore.PrivateKeyEntry byAlias(String alias) {
-        for (Identity i : new Identity[] { current, previous }) {
+        for (Identity i : new Identity[] {current, previous}) {
             if (i != null && i.alias().equals(alias)) {
                 return i.entry();
             }
@@ -72,7 +76,9 @@ public final class GatewayKeyManager extends X509ExtendedKeyManager {
             return null;
         }
         String alg = i.entry().getPrivateKey().getAlgorithm();
-        boolean fits = keyType == null || keyType.equalsIgnoreCase(alg) || ("EC".equals(alg) && keyType.startsWith("EC"))
+        boolean fits = keyType == null
+                || keyType.equalsIgnoreCase(alg)
+                || ("EC".equals(alg) && keyType.startsWith("EC"))
                 || ("RSA".equals(alg) && keyType.startsWith("RSA"));
         return fits ? i.alias() : null;
     }
@@ -90,13 +96,14 @@ public final class GatewayKeyManager extends X509ExtendedKeyManager {
     @Override
     public String[] getServerAliases(String keyType, Principal[] issuers) {
         String a = choose(keyType);
-        return a == null ? null : new String[] { a };
+        return a == null ? null : new String[] {a};
     }
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
         KeyStore.PrivateKeyEntry e = byAlias(alias);
-        return e == null ? null
+        return e == null
+                ? null
                 : Arrays.copyOf(e.getCertificateChain(), e.getCertificateChain().length, X509Certificate[].class);
     }
 

@@ -18,12 +18,13 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 public final class JwsKeys {
     public static final int MIN_RSA_BITS = 2048;
     /** Every algorithm the policy can yield. */
-    public static final Set<String> ALLOWED = Set.of(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
-            AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384, AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512,
+    public static final Set<String> ALLOWED = Set.of(
+            AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
+            AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
+            AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512,
             AlgorithmIdentifiers.RSA_USING_SHA256);
 
-    private JwsKeys() {
-    }
+    private JwsKeys() {}
 
     /** ES256/ES384/ES512 by curve size, RS256 for RSA of 2048 bits or more; anything else cannot sign. */
     public static String algorithm(Key key) throws InvalidKeySpecException {

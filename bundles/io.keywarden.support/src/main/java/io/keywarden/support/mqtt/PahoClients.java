@@ -11,8 +11,7 @@ public final class PahoClients {
     /** A broker that does not answer the DISCONNECT must not hold up a deactivate. */
     private static final long DISCONNECT_WAIT_MS = 2_000;
 
-    private PahoClients() {
-    }
+    private PahoClients() {}
 
     /** Disconnects (waiting at most 2 s) if connected, then closes; never throws (failures are logged at DEBUG). */
     public static void close(MqttAsyncClient client) {

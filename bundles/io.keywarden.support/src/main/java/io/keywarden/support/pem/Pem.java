@@ -28,11 +28,10 @@ import java.util.regex.Pattern;
  * provider, so bundles that do not import Bouncy Castle can use it too, and nothing registers a provider globally.
  */
 public final class Pem {
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
 
-    private Pem() {
-    }
+    private Pem() {}
 
     /** The text itself when it is PEM, else the content of the file it names. */
     public static String pemOrFile(String value) throws IOException {
@@ -41,7 +40,8 @@ public final class Pem {
     }
 
     public static String encode(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
     }
 
@@ -70,7 +70,8 @@ public final class Pem {
     public static PublicKey publicKey(String pem) throws GeneralSecurityException {
         List<byte[]> certs = decodeAll(pem, "CERTIFICATE");
         if (!certs.isEmpty()) {
-            return CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(certs.get(0)))
+            return CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(certs.get(0)))
                     .getPublicKey();
         }
         List<byte[]> keys = decodeAll(pem, "PUBLIC KEY");
@@ -100,7 +101,8 @@ public final class Pem {
 
     /** A key pair as a PKCS#8 private key block followed by its SubjectPublicKeyInfo block. */
     public static String encodeKeyPair(KeyPair kp) {
-        return encode("PRIVATE KEY", kp.getPrivate().getEncoded()) + encode("PUBLIC KEY", kp.getPublic().getEncoded());
+        return encode("PRIVATE KEY", kp.getPrivate().getEncoded())
+                + encode("PUBLIC KEY", kp.getPublic().getEncoded());
     }
 
     public static String encodeCertificates(List<X509Certificate> chain) {
@@ -127,10 +129,11 @@ public final class Pem {
 
     private static Key decodeKey(byte[] der, boolean isPublic) throws GeneralSecurityException {
         GeneralSecurityException last = null;
-        for (String alg : new String[] { "EC", "RSA" }) {
+        for (String alg : new String[] {"EC", "RSA"}) {
             try {
                 KeyFactory kf = KeyFactory.getInstance(alg);
-                return isPublic ? kf.generatePublic(new X509EncodedKeySpec(der))
+                return isPublic
+                        ? kf.generatePublic(new X509EncodedKeySpec(der))
                         : kf.generatePrivate(new PKCS8EncodedKeySpec(der));
             } catch (InvalidKeySpecException e) {
                 last = e;

@@ -6,8 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 /** How a component stops the executor it owns on deactivate or close: interrupt its tasks and wait a bounded time. */
 public final class ExecutorStop {
-    private ExecutorStop() {
-    }
+    private ExecutorStop() {}
 
     /**
      * Interrupts the running tasks, drops the queued ones and waits up to {@code grace} for the threads to end. An

@@ -57,11 +57,23 @@ class ConfigValuesTest {
 
     @Test
     void enumsPathsAndLists() throws Exception {
-        ConfigValues c = new ConfigValues(Map.of("u", "half-days", "v", "fortnights", "p", "rel/dir", "l",
-                new String[] { "a, b", " ", "c" }, "it", List.of("x,y"), "s", "p,q,,p"));
+        ConfigValues c = new ConfigValues(Map.of(
+                "u",
+                "half-days",
+                "v",
+                "fortnights",
+                "p",
+                "rel/dir",
+                "l",
+                new String[] {"a, b", " ", "c"},
+                "it",
+                List.of("x,y"),
+                "s",
+                "p,q,,p"));
         assertEquals(ChronoUnit.HALF_DAYS, c.enumValue("u", ChronoUnit.class, ChronoUnit.DAYS));
         assertEquals(ChronoUnit.DAYS, c.enumValue("missing", ChronoUnit.class, ChronoUnit.DAYS));
-        assertTrue(bad(() -> c.enumValue("v", ChronoUnit.class, null)).getMessage().contains("HALF_DAYS"));
+        assertTrue(
+                bad(() -> c.enumValue("v", ChronoUnit.class, null)).getMessage().contains("HALF_DAYS"));
         assertTrue(c.path("p").get().isAbsolute());
         assertEquals(Set.of("a", "b", "c"), c.strings("l"));
         assertEquals(Set.of("x", "y"), c.strings("it"));

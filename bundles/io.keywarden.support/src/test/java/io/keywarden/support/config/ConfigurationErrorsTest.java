@@ -28,7 +28,8 @@ class ConfigurationErrorsTest {
 
     @Test
     void aRejectionIsPostedNamingPidPropertyAndReason() {
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+        InvalidConfigurationException e = assertThrows(
+                InvalidConfigurationException.class,
                 () -> ConfigurationErrors.parse(LoggerFactory.getLogger(getClass()), events, "io.keywarden.x", () -> {
                     throw new InvalidConfigurationException("some.port", "99999 is outside 1..65535");
                 }));

@@ -30,10 +30,10 @@ class DurableFilesTest {
     @Test
     void aPublicFileIsWorldReadableAndTheDefaultIsOwnerOnly() throws Exception {
         Path pub = dir.resolve("public.pem");
-        DurableFiles.write(pub, new byte[] { 1 }, false);
+        DurableFiles.write(pub, new byte[] {1}, false);
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(pub)));
         Path dflt = dir.resolve("state");
-        DurableFiles.write(dflt, new byte[] { 1 });
+        DurableFiles.write(dflt, new byte[] {1});
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dflt)));
     }
 
@@ -55,12 +55,12 @@ class DurableFilesTest {
     void appendsGoToTheEndOfAnOwnerOnlyFile() throws Exception {
         Path log = dir.resolve("audit.log");
         try (FileChannel ch = DurableFiles.openAppend(log)) {
-            DurableFiles.append(ch, new byte[] { 1, 2 });
+            DurableFiles.append(ch, new byte[] {1, 2});
         }
         try (FileChannel ch = DurableFiles.openAppend(log)) {
-            DurableFiles.append(ch, new byte[] { 3 });
+            DurableFiles.append(ch, new byte[] {3});
         }
-        assertArrayEquals(new byte[] { 1, 2, 3 }, Files.readAllBytes(log));
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(log));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
     }
 }

@@ -25,7 +25,7 @@ class JwsKeysTest {
 
     @Test
     void eachCurveSignsWithItsOwnAlgorithmAndBothHalvesAgree() throws Exception {
-        String[][] cases = { { "secp256r1", "ES256" }, { "secp384r1", "ES384" }, { "secp521r1", "ES512" } };
+        String[][] cases = {{"secp256r1", "ES256"}, {"secp384r1", "ES384"}, {"secp521r1", "ES512"}};
         for (String[] c : cases) {
             KeyPair kp = generate("EC", c[0]);
             assertEquals(c[1], JwsKeys.algorithm(kp.getPublic()));
@@ -40,13 +40,16 @@ class JwsKeysTest {
         assertEquals("RS256", JwsKeys.algorithm(ok.getPublic()));
         assertEquals("RS256", JwsKeys.algorithm(ok.getPrivate()));
         KeyPair weak = generate("RSA", 1024);
-        InvalidKeySpecException e = assertThrows(InvalidKeySpecException.class, () -> JwsKeys.algorithm(weak.getPublic()));
+        InvalidKeySpecException e =
+                assertThrows(InvalidKeySpecException.class, () -> JwsKeys.algorithm(weak.getPublic()));
         assertTrue(e.getMessage().contains("2048"), e.getMessage());
         assertThrows(InvalidKeySpecException.class, () -> JwsKeys.algorithm(weak.getPrivate()));
     }
 
     @Test
     void otherKeyTypesAreRefused() throws Exception {
-        assertThrows(InvalidKeySpecException.class, () -> JwsKeys.algorithm(generate("Ed25519", null).getPublic()));
+        assertThrows(
+                InvalidKeySpecException.class,
+                () -> JwsKeys.algorithm(generate("Ed25519", null).getPublic()));
     }
 }

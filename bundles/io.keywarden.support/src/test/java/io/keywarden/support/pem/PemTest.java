@@ -33,7 +33,7 @@ class PemTest {
 
     @Test
     void keyPairsOfBothTypesRoundTrip() throws Exception {
-        for (KeyPair kp : new KeyPair[] { ec(), rsa() }) {
+        for (KeyPair kp : new KeyPair[] {ec(), rsa()}) {
             KeyPair back = Pem.decodeKeyPair(Pem.encodeKeyPair(kp));
             assertArrayEquals(kp.getPrivate().getEncoded(), back.getPrivate().getEncoded());
             assertArrayEquals(kp.getPublic().getEncoded(), back.getPublic().getEncoded());
@@ -45,9 +45,9 @@ class PemTest {
         KeyPair kp = rsa();
         String pem = Pem.encode("PUBLIC KEY", kp.getPublic().getEncoded());
         assertTrue(pem.lines().allMatch(l -> l.length() <= 64), pem);
-        String noisy = "comment\n" + Pem.encode("OTHER", new byte[] { 1 }) + pem + "trailer";
+        String noisy = "comment\n" + Pem.encode("OTHER", new byte[] {1}) + pem + "trailer";
         assertArrayEquals(kp.getPublic().getEncoded(), Pem.publicKey(noisy).getEncoded());
-        assertArrayEquals(new byte[] { 1 }, Pem.decodeOne(noisy, "OTHER"));
+        assertArrayEquals(new byte[] {1}, Pem.decodeOne(noisy, "OTHER"));
     }
 
     @Test
@@ -57,7 +57,7 @@ class PemTest {
         InvalidKeySpecException e = assertThrows(InvalidKeySpecException.class, () -> Pem.privateKey(pub));
         assertTrue(e.getMessage().contains("openssl pkcs8"), e.getMessage());
         assertThrows(InvalidKeySpecException.class, () -> Pem.publicKey(pub + pub));
-        assertThrows(InvalidKeySpecException.class, () -> Pem.publicKey(Pem.encode("PUBLIC KEY", new byte[] { 1, 2 })));
+        assertThrows(InvalidKeySpecException.class, () -> Pem.publicKey(Pem.encode("PUBLIC KEY", new byte[] {1, 2})));
         assertThrows(IllegalArgumentException.class, () -> Pem.decodeOne(pub, "CERTIFICATE"));
     }
 

@@ -21,12 +21,14 @@ class BackoffTest {
     @Test
     void doublesFromTheFirstDelayUpToTheCapWithAtMostAFifthTakenOff() {
         Backoff b = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8), new SplittableRandom(7));
-        long[] expected = { 500, 1000, 2000, 4000, 8000, 8000, 8000 };
+        long[] expected = {500, 1000, 2000, 4000, 8000, 8000, 8000};
         for (int failures = 1; failures <= expected.length; failures++) {
             for (int i = 0; i < 50; i++) {
-                long ms = Duration.between(NOW, b.next(NOW, failures, Optional.empty())).toMillis();
+                long ms = Duration.between(NOW, b.next(NOW, failures, Optional.empty()))
+                        .toMillis();
                 long max = expected[failures - 1];
-                assertTrue(ms <= max && ms >= max - max / 5, failures + " failures: " + ms + " ms, expected about " + max);
+                assertTrue(
+                        ms <= max && ms >= max - max / 5, failures + " failures: " + ms + " ms, expected about " + max);
             }
         }
         // thousands of failures (a CA down for days) do not overflow
@@ -43,7 +45,7 @@ class BackoffTest {
                 assertTrue(d >= full - full / 5 && d <= full, "attempt " + failures + ": " + d);
             }
         }
-        for (int failures : new int[] { 6, 10, 31, 64, 1000, Integer.MAX_VALUE }) {
+        for (int failures : new int[] {6, 10, 31, 64, 1000, Integer.MAX_VALUE}) {
             long d = b.delay(failures).toMillis();
             assertTrue(d >= 48_000 && d <= 60_000, failures + ": " + d);
         }
@@ -72,8 +74,10 @@ class BackoffTest {
 
     @Test
     void refusesAnInitialDelayAboveTheCapOrNotPositive() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(5), new Random(1)));
-        assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ZERO, Duration.ofSeconds(5), new Random(1)));
+        assertThrows(
+                IllegalArgumentException.class, () -> new Backoff(Duration.ZERO, Duration.ofSeconds(5), new Random(1)));
     }
 }

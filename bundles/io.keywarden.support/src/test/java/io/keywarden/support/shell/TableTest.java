@@ -9,15 +9,18 @@ class TableTest {
 
     @Test
     void columnsAreAsWideAsTheirWidestCellAndTheLastIsNotPadded() {
-        String t = new Table("ID", "STATE", "NOTE").add("gw-1", "ENROLLED", "x").add("sensor-10", "", null).toString();
-        assertEquals("ID         STATE     NOTE\n"
-                + "gw-1       ENROLLED  x\n"
-                + "sensor-10            \n", t);
+        String t = new Table("ID", "STATE", "NOTE")
+                .add("gw-1", "ENROLLED", "x")
+                .add("sensor-10", "", null)
+                .toString();
+        assertEquals("ID         STATE     NOTE\n" + "gw-1       ENROLLED  x\n" + "sensor-10            \n", t);
     }
 
     @Test
     void aRuleUnderTheHeaderWhenAsked() {
-        assertEquals("A    B\n---  --\nabc  bb\n", new Table("A", "B").ruled().add("abc", "bb").toString());
+        assertEquals(
+                "A    B\n---  --\nabc  bb\n",
+                new Table("A", "B").ruled().add("abc", "bb").toString());
     }
 
     @Test

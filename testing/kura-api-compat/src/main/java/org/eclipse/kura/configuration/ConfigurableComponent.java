@@ -4,5 +4,4 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /** Marker of a service the Kura console lists and configures (with service.pid, kura.service.pid and metatype). */
 @ConsumerType
-public interface ConfigurableComponent {
-}
+public interface ConfigurableComponent {}

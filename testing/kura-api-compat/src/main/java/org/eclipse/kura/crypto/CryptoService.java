@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UnsupportedEncodingException;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
-
 import javax.crypto.BadPaddingException;
 import javax.crypto.IllegalBlockSizeException;
 import javax.crypto.NoSuchPaddingException;
@@ -22,13 +21,15 @@ public interface CryptoService {
 
     /** @deprecated use {@link #encryptAes(char[])} */
     @Deprecated
-    String encryptAes(String value) throws NoSuchAlgorithmException, NoSuchPaddingException, InvalidKeyException,
-            IllegalBlockSizeException, BadPaddingException;
+    String encryptAes(String value)
+            throws NoSuchAlgorithmException, NoSuchPaddingException, InvalidKeyException, IllegalBlockSizeException,
+                    BadPaddingException;
 
     /** @deprecated use {@link #decryptAes(char[])} */
     @Deprecated
-    String decryptAes(String encryptedValue) throws NoSuchAlgorithmException, NoSuchPaddingException,
-            InvalidKeyException, IOException, IllegalBlockSizeException, BadPaddingException;
+    String decryptAes(String encryptedValue)
+            throws NoSuchAlgorithmException, NoSuchPaddingException, InvalidKeyException, IOException,
+                    IllegalBlockSizeException, BadPaddingException;
 
     default String sha1Hash(String s) throws NoSuchAlgorithmException, UnsupportedEncodingException {
         return hash(s, "SHA-1");

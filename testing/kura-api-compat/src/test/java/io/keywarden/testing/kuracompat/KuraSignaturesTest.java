@@ -37,9 +37,11 @@ class KuraSignaturesTest {
     static final List<String> RELEASES = List.of("5.4", "5.5", "5.6");
 
     /** Members the newer release added, by release: the stand-in has them, the older releases do not. */
-    static final Map<String, Set<String>> ADDED_IN = Map.of("5.6", Set.of(
-            "org.eclipse.kura.security.keystore.KeystoreService: public abstract java.util.List<javax.net.ssl.KeyManager>"
-                    + " getKeyManagers(java.lang.String, java.lang.String) throws org.eclipse.kura.KuraException;"));
+    static final Map<String, Set<String>> ADDED_IN = Map.of(
+            "5.6",
+            Set.of(
+                    "org.eclipse.kura.security.keystore.KeystoreService: public abstract java.util.List<javax.net.ssl.KeyManager>"
+                            + " getKeyManagers(java.lang.String, java.lang.String) throws org.eclipse.kura.KuraException;"));
 
     /** Real members the stand-in leaves out, each with the reason. */
     static final Map<String, String> KNOWINGLY_MISSING = Map.of(
@@ -51,13 +53,13 @@ class KuraSignaturesTest {
     static Map<String, TypeSignature> compat;
 
     /** One type as javap prints it: the declaration line and the member lines. */
-    record TypeSignature(String declaration, Set<String> members) {
-    }
+    record TypeSignature(String declaration, Set<String> members) {}
 
     @BeforeAll
     static void read() throws IOException {
         for (String release : RELEASES) {
-            try (InputStream in = KuraSignaturesTest.class.getResourceAsStream("/kura/api-" + release + "-signatures.txt")) {
+            try (InputStream in =
+                    KuraSignaturesTest.class.getResourceAsStream("/kura/api-" + release + "-signatures.txt")) {
                 real.put(release, parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
             }
         }
@@ -70,13 +72,16 @@ class KuraSignaturesTest {
         try (Stream<Path> files = Files.walk(classes)) {
             return files.map(p -> classes.relativize(p).toString().replace('\\', '/'))
                     .filter(n -> n.endsWith(".class") && !n.endsWith("package-info.class"))
-                    .map(n -> n.substring(0, n.length() - ".class".length()).replace('/', '.')).sorted().toList();
+                    .map(n -> n.substring(0, n.length() - ".class".length()).replace('/', '.'))
+                    .sorted()
+                    .toList();
         }
     }
 
     static String javap(List<String> types) {
         ToolProvider javap = ToolProvider.findFirst("javap").orElseThrow(() -> new IllegalStateException("no javap"));
-        List<String> args = new ArrayList<>(List.of("-public", "-cp", Path.of("target", "classes").toString()));
+        List<String> args = new ArrayList<>(
+                List.of("-public", "-cp", Path.of("target", "classes").toString()));
         args.addAll(types);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -124,7 +129,7 @@ class KuraSignaturesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "5.4", "5.5", "5.6" })
+    @ValueSource(strings = {"5.4", "5.5", "5.6"})
     void everyTypeMatchesTheRealOne(String release) {
         List<String> problems = new ArrayList<>();
         Set<String> additionsUsed = new TreeSet<>();
@@ -182,19 +187,23 @@ class KuraSignaturesTest {
         TypeSignature payload = real.get("5.6").get("org.eclipse.kura.message.KuraPayload");
         assertFalse(payload.members().contains("public java.lang.Iterable<java.lang.String> metricsIterator();"));
         assertTrue(payload.members().contains("public java.util.Iterator<java.lang.String> metricsIterator();"));
-        assertTrue(compat.get("org.eclipse.kura.message.KuraPayload").members()
+        assertTrue(compat.get("org.eclipse.kura.message.KuraPayload")
+                .members()
                 .contains("public java.util.Iterator<java.lang.String> metricsIterator();"));
     }
 
     static boolean addedAfter(String release, String key) {
-        return ADDED_IN.entrySet().stream().anyMatch(e -> e.getKey().compareTo(release) > 0 && e.getValue().contains(key));
+        return ADDED_IN.entrySet().stream()
+                .anyMatch(e -> e.getKey().compareTo(release) > 0 && e.getValue().contains(key));
     }
 
     static Set<String> expectedAdditions(String release) {
         Set<String> out = new TreeSet<>();
         ADDED_IN.forEach((added, keys) -> {
             if (added.compareTo(release) > 0) {
-                keys.stream().filter(k -> compat.containsKey(k.substring(0, k.indexOf(": ")))).forEach(out::add);
+                keys.stream()
+                        .filter(k -> compat.containsKey(k.substring(0, k.indexOf(": "))))
+                        .forEach(out::add);
             }
         });
         return out;

@@ -67,18 +67,34 @@ public final class BindServer implements AutoCloseable {
 
     private String config(List<Zone> zones) {
         StringBuilder c = new StringBuilder();
-        c.append("options {\n  directory \"").append(workDir).append("\";\n")
-                .append("  pid-file \"").append(workDir.resolve("named.pid")).append("\";\n")
-                .append("  session-keyfile \"").append(workDir.resolve("session.key")).append("\";\n")
-                .append("  listen-on port ").append(port).append(" { 127.0.0.1; };\n")
+        c.append("options {\n  directory \"")
+                .append(workDir)
+                .append("\";\n")
+                .append("  pid-file \"")
+                .append(workDir.resolve("named.pid"))
+                .append("\";\n")
+                .append("  session-keyfile \"")
+                .append(workDir.resolve("session.key"))
+                .append("\";\n")
+                .append("  listen-on port ")
+                .append(port)
+                .append(" { 127.0.0.1; };\n")
                 .append("  listen-on-v6 { none; };\n")
                 .append(resolving ? "  recursion yes;\n  allow-recursion { 127.0.0.1; };\n" : "  recursion no;\n")
                 .append("  dnssec-validation no;\n")
                 .append("  allow-query { any; };\n  notify no;\n};\ncontrols { };\n");
-        keys.forEach((name, secret) -> c.append("key \"").append(name).append("\" {\n  algorithm ").append(ALGORITHM)
-                .append(";\n  secret \"").append(secret).append("\";\n};\n"));
+        keys.forEach((name, secret) -> c.append("key \"")
+                .append(name)
+                .append("\" {\n  algorithm ")
+                .append(ALGORITHM)
+                .append(";\n  secret \"")
+                .append(secret)
+                .append("\";\n};\n"));
         for (Zone z : zones) {
-            c.append("zone \"").append(z.name).append("\" {\n  type primary;\n  file \"").append(z.name)
+            c.append("zone \"")
+                    .append(z.name)
+                    .append("\" {\n  type primary;\n  file \"")
+                    .append(z.name)
                     .append(".zone\";\n");
             if (z.updatePolicy != null) {
                 c.append("  update-policy { ").append(z.updatePolicy).append(" };\n");
@@ -98,8 +114,16 @@ public final class BindServer implements AutoCloseable {
             throw new IllegalStateException(binary + " not found: install BIND 9 with `apt-get install bind9`");
         }
         // -g: foreground, log to stderr; -4: IPv4 only; no -u: stays the user running the tests
-        process = Processes.start(List.of(binary.toString(), "-g", "-4", "-c", workDir.resolve("named.conf").toString()),
-                Map.of(), workDir, logFile);
+        process = Processes.start(
+                List.of(
+                        binary.toString(),
+                        "-g",
+                        "-4",
+                        "-c",
+                        workDir.resolve("named.conf").toString()),
+                Map.of(),
+                workDir,
+                logFile);
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (true) {
             Process p = process;
@@ -168,8 +192,8 @@ public final class BindServer implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("no free TCP port on 127.0.0.1", e);
             }
-            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                    candidate))) {
+            try (DatagramSocket udp =
+                    new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), candidate))) {
                 return candidate;
             } catch (SocketException busy) {
                 // UDP side taken, try another
@@ -189,7 +213,9 @@ public final class BindServer implements AutoCloseable {
 
     private record Zone(String name, List<String> records, String updatePolicy) {
         String file() {
-            StringBuilder f = new StringBuilder("$TTL 60\n$ORIGIN ").append(name).append(".\n")
+            StringBuilder f = new StringBuilder("$TTL 60\n$ORIGIN ")
+                    .append(name)
+                    .append(".\n")
                     .append("@ IN SOA ns1 hostmaster 1 60 60 600 60\n@ IN NS ns1\nns1 IN A 127.0.0.1\n");
             records.forEach(r -> f.append(r).append('\n'));
             return f.toString();
@@ -205,7 +231,8 @@ public final class BindServer implements AutoCloseable {
         private boolean resolving;
 
         private Builder(Path workDir) {
-            this.workDir = Objects.requireNonNull(workDir, "workDir").toAbsolutePath().normalize();
+            this.workDir =
+                    Objects.requireNonNull(workDir, "workDir").toAbsolutePath().normalize();
         }
 
         /** A TSIG key ({@value #ALGORITHM}, 32 random bytes) named {@code name}. */

@@ -49,25 +49,31 @@ public final class MosquittoBroker implements AutoCloseable {
         }
         try {
             Files.createDirectories(workDir);
-            Files.writeString(configFile(), String.join(System.lineSeparator(),
-                    "listener " + port + " 127.0.0.1",
-                    "allow_anonymous true",
-                    "persistence false",
-                    "log_dest stdout",
-                    "log_type error",
-                    "log_type warning",
-                    "log_type notice",
-                    ""), StandardCharsets.UTF_8);
+            Files.writeString(
+                    configFile(),
+                    String.join(
+                            System.lineSeparator(),
+                            "listener " + port + " 127.0.0.1",
+                            "allow_anonymous true",
+                            "persistence false",
+                            "log_dest stdout",
+                            "log_type error",
+                            "log_type warning",
+                            "log_type notice",
+                            ""),
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the Mosquitto configuration in " + workDir, e);
         }
-        process = Processes.start(List.of(BINARY.toString(), "-c", configFile().toString()), Map.of(), workDir, logFile());
+        process = Processes.start(
+                List.of(BINARY.toString(), "-c", configFile().toString()), Map.of(), workDir, logFile());
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!accepts()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 String log = Processes.tail(logFile(), 20);
                 stop();
-                throw new IllegalStateException("Mosquitto did not start listening on 127.0.0.1:" + port + "; log:\n" + log);
+                throw new IllegalStateException(
+                        "Mosquitto did not start listening on 127.0.0.1:" + port + "; log:\n" + log);
             }
             sleep(20);
         }

@@ -45,19 +45,24 @@ public final class SecureMosquitto implements AutoCloseable {
      * @param serverKey     its PEM key
      * @param adminPassword written into the dynamic-security file by {@code mosquitto_ctrl dynsec init} (test secret)
      */
-    public static SecureMosquitto start(Path workDir, Path deviceCa, Path serverCert, Path serverKey, String adminUser,
-            String adminPassword) {
+    public static SecureMosquitto start(
+            Path workDir, Path deviceCa, Path serverCert, Path serverKey, String adminUser, String adminPassword) {
         SecureMosquitto broker = new SecureMosquitto(workDir);
         try {
             Files.createDirectories(broker.workDir);
             Path dynsec = broker.workDir.resolve("dynamic-security.json");
-            Process init = new ProcessBuilder(CTRL.toString(), "dynsec", "init", dynsec.toString(), adminUser, adminPassword)
-                    .redirectErrorStream(true).redirectOutput(broker.workDir.resolve("dynsec-init.log").toFile()).start();
+            Process init = new ProcessBuilder(
+                            CTRL.toString(), "dynsec", "init", dynsec.toString(), adminUser, adminPassword)
+                    .redirectErrorStream(true)
+                    .redirectOutput(broker.workDir.resolve("dynsec-init.log").toFile())
+                    .start();
             if (!init.waitFor(10, TimeUnit.SECONDS) || init.exitValue() != 0) {
                 throw new IllegalStateException("mosquitto_ctrl dynsec init failed: "
                         + Files.readString(broker.workDir.resolve("dynsec-init.log")));
             }
-            Files.writeString(broker.configFile(), config(broker, deviceCa, serverCert, serverKey, dynsec),
+            Files.writeString(
+                    broker.configFile(),
+                    config(broker, deviceCa, serverCert, serverKey, dynsec),
                     StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare Mosquitto in " + workDir, e);
@@ -71,7 +76,8 @@ public final class SecureMosquitto implements AutoCloseable {
 
     private static String config(SecureMosquitto b, Path ca, Path cert, Path key, Path dynsec) {
         boolean root = "root".equals(System.getProperty("user.name"));
-        return String.join(System.lineSeparator(),
+        return String.join(
+                System.lineSeparator(),
                 // as root Mosquitto would switch to the user mosquitto, who cannot read a test's files
                 root ? "user root" : "",
                 "per_listener_settings false",
@@ -114,7 +120,8 @@ public final class SecureMosquitto implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        throw new IllegalStateException("mosquitto_dynamic_security.so not found under /usr/lib/*-linux-gnu: install mosquitto");
+        throw new IllegalStateException(
+                "mosquitto_dynamic_security.so not found under /usr/lib/*-linux-gnu: install mosquitto");
     }
 
     public synchronized void start() {
@@ -124,15 +131,18 @@ public final class SecureMosquitto implements AutoCloseable {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " not found: install Mosquitto with `apt-get install mosquitto`");
         }
-        process = Processes.start(List.of(BINARY.toString(), "-c", configFile().toString()), Map.of(), workDir,
+        process = Processes.start(
+                List.of(BINARY.toString(), "-c", configFile().toString()),
+                Map.of(),
+                workDir,
                 workDir.resolve("mosquitto.out"));
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!accepts(devicePort) || !accepts(adminPort)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 String log = Processes.tail(logFile(), 20) + Processes.tail(workDir.resolve("mosquitto.out"), 20);
                 stop();
-                throw new IllegalStateException("Mosquitto did not start on 127.0.0.1:" + devicePort + "/" + adminPort
-                        + "; log:\n" + log);
+                throw new IllegalStateException(
+                        "Mosquitto did not start on 127.0.0.1:" + devicePort + "/" + adminPort + "; log:\n" + log);
             }
             sleep(20);
         }

@@ -49,22 +49,30 @@ public final class ChallTestSrv implements AutoCloseable {
     }
 
     private void launch(Path binary) {
-        List<String> cmd = List.of(binary.toString(),
-                "-defaultIPv4", "127.0.0.1",
-                "-defaultIPv6", "",
-                "-http01", "",
-                "-https01", "",
-                "-tlsalpn01", "",
-                "-dns01", "127.0.0.1:" + dnsPort,
-                "-management", "127.0.0.1:" + managementPort);
+        List<String> cmd = List.of(
+                binary.toString(),
+                "-defaultIPv4",
+                "127.0.0.1",
+                "-defaultIPv6",
+                "",
+                "-http01",
+                "",
+                "-https01",
+                "",
+                "-tlsalpn01",
+                "",
+                "-dns01",
+                "127.0.0.1:" + dnsPort,
+                "-management",
+                "127.0.0.1:" + managementPort);
         process = Processes.start(cmd, Map.of(), workDir, logFile);
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (true) {
             if (!process.isAlive()) {
                 String tail = Processes.tail(logFile, 30);
                 Processes.destroy(process);
-                throw new IllegalStateException("pebble-challtestsrv exited with " + process.exitValue()
-                        + "; tail of " + logFile + ":\n" + tail);
+                throw new IllegalStateException("pebble-challtestsrv exited with " + process.exitValue() + "; tail of "
+                        + logFile + ":\n" + tail);
             }
             // the DNS TCP listener and the management listener are up once both accept connections
             if (canConnect(dnsPort) && canConnect(managementPort)) {

@@ -11,8 +11,7 @@ import java.net.SocketException;
 /** Finds free local ports by binding port 0 on 127.0.0.1 and releasing it again. */
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** A TCP port on 127.0.0.1 that was free a moment ago. */
     public static int find() {
@@ -29,7 +28,8 @@ public final class FreePorts {
     static int findTcpAndUdp() {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port = find();
-            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            try (DatagramSocket udp =
+                    new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
                 return port;
             } catch (SocketException busy) {
                 // UDP side taken, try another

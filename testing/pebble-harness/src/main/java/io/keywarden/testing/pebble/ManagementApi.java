@@ -45,8 +45,8 @@ final class ManagementApi {
     String get(String path) {
         HttpResponse<String> r = send(path);
         if (r.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + " answered HTTP " + r.statusCode() + ": "
-                    + abbreviate(r.body()));
+            throw new IllegalStateException(
+                    "GET " + path + " answered HTTP " + r.statusCode() + ": " + abbreviate(r.body()));
         }
         return r.body();
     }
@@ -56,8 +56,8 @@ final class ManagementApi {
         String serial = normalizeSerial(serialHex);
         HttpResponse<String> r = send("cert-status-by-serial/" + serial);
         if (r.statusCode() == 404) {
-            throw new IllegalArgumentException("Pebble has no certificate with serial " + serial
-                    + " (cert-status-by-serial answered HTTP 404)");
+            throw new IllegalArgumentException(
+                    "Pebble has no certificate with serial " + serial + " (cert-status-by-serial answered HTTP 404)");
         }
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET cert-status-by-serial/" + serial + " answered HTTP " + r.statusCode()
@@ -127,7 +127,8 @@ final class ManagementApi {
         }
         URI uri = baseUrl.resolve(path);
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(),
+            return http.send(
+                    HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException("GET " + uri + " failed: " + e, e);

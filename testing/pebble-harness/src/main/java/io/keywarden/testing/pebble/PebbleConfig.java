@@ -26,8 +26,15 @@ final class PebbleConfig {
      * @param eabKeys             external account binding keys by kid, in the order they are written
      * @param certificateValidity {@code null} for Pebble's default
      */
-    PebbleConfig(int acmePort, int managementPort, int httpPort, int tlsPort, TlsMaterial tls, boolean eabRequired,
-            Map<String, String> eabKeys, Duration certificateValidity) {
+    PebbleConfig(
+            int acmePort,
+            int managementPort,
+            int httpPort,
+            int tlsPort,
+            TlsMaterial tls,
+            boolean eabRequired,
+            Map<String, String> eabKeys,
+            Duration certificateValidity) {
         this.acmePort = acmePort;
         this.managementPort = managementPort;
         this.httpPort = httpPort;
@@ -64,6 +71,10 @@ final class PebbleConfig {
         }
         JsonObject root = new JsonObject();
         root.add("pebble", p);
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n";
+        return new GsonBuilder()
+                        .setPrettyPrinting()
+                        .disableHtmlEscaping()
+                        .create()
+                        .toJson(root) + "\n";
     }
 }

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
 import javax.net.ssl.SSLContext;
 
 /**
@@ -88,8 +87,16 @@ public final class PebbleHarness implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(2))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        new PebbleConfig(acmePort, managementPort, httpPort, tlsPort, tls, b.eabRequired, b.eabKeys,
-                b.certificateValidity).writeTo(configFile);
+        new PebbleConfig(
+                        acmePort,
+                        managementPort,
+                        httpPort,
+                        tlsPort,
+                        tls,
+                        b.eabRequired,
+                        b.eabKeys,
+                        b.certificateValidity)
+                .writeTo(configFile);
         this.management = new ManagementApi(http, managementUrl(), this::isRunning);
     }
 
@@ -108,8 +115,12 @@ public final class PebbleHarness implements AutoCloseable {
         if (isRunning()) {
             return this;
         }
-        List<String> cmd = List.of(binary.toString(), "-config", configFile.toString(),
-                "-dnsserver", dnsServer != null ? dnsServer : "127.0.0.1:" + runningDnsPort());
+        List<String> cmd = List.of(
+                binary.toString(),
+                "-config",
+                configFile.toString(),
+                "-dnsserver",
+                dnsServer != null ? dnsServer : "127.0.0.1:" + runningDnsPort());
         Process p = Processes.start(cmd, environment, workDir, logFile);
         pebble = p;
         awaitDirectory(p);
@@ -145,8 +156,12 @@ public final class PebbleHarness implements AutoCloseable {
                         + lastProblem + "); tail of " + logFile + ":\n" + Processes.tail(logFile, 40));
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(directoryUrl())
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(directoryUrl())
+                                .timeout(Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && r.body().contains("newOrder")) {
                     return;
                 }
@@ -219,7 +234,10 @@ public final class PebbleHarness implements AutoCloseable {
         try {
             String log = Files.readString(logFile);
             int start = log.lastIndexOf("Starting Pebble ACME server");
-            return (int) log.substring(Math.max(0, start)).lines().filter(l -> l.contains("Added order")).count();
+            return (int) log.substring(Math.max(0, start))
+                    .lines()
+                    .filter(l -> l.contains("Added order"))
+                    .count();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + logFile, e);
         }
@@ -302,7 +320,8 @@ public final class PebbleHarness implements AutoCloseable {
         private final Map<String, String> extraEnvironment = new LinkedHashMap<>();
 
         private Builder(Path workDir) {
-            this.workDir = Objects.requireNonNull(workDir, "workDir").toAbsolutePath().normalize();
+            this.workDir =
+                    Objects.requireNonNull(workDir, "workDir").toAbsolutePath().normalize();
         }
 
         /** Validity of issued certificates ({@code certificateValidityPeriod}); default: Pebble's own default. */

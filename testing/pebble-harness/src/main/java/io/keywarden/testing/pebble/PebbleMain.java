@@ -20,8 +20,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class PebbleMain {
 
-    private PebbleMain() {
-    }
+    private PebbleMain() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || args[0].startsWith("--")) {

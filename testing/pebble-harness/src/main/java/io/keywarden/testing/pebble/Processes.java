@@ -5,13 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.nio.file.StandardOpenOption;
 
 /** Starts external processes with logs in files, and makes sure none survives the JVM. */
 public final class Processes {
@@ -19,15 +19,17 @@ public final class Processes {
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (Process p : List.copyOf(LIVE)) {
-                destroy(p);
-            }
-        }, "pebble-harness-reaper"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (Process p : List.copyOf(LIVE)) {
+                                destroy(p);
+                            }
+                        },
+                        "pebble-harness-reaper"));
     }
 
-    private Processes() {
-    }
+    private Processes() {}
 
     public static Process start(List<String> command, Map<String, String> extraEnv, Path workDir, Path logFile) {
         ProcessBuilder pb = new ProcessBuilder(command)
@@ -39,8 +41,12 @@ public final class Processes {
         pb.environment().keySet().removeIf(k -> k.startsWith("PEBBLE_"));
         pb.environment().putAll(extraEnv);
         try {
-            Files.writeString(logFile, "=== starting: " + String.join(" ", command) + " env " + extraEnv + System.lineSeparator(),
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    logFile,
+                    "=== starting: " + String.join(" ", command) + " env " + extraEnv + System.lineSeparator(),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             Process p = pb.start();
             LIVE.add(p);
             return p;
@@ -91,7 +97,8 @@ public final class Processes {
 
     static void requireExecutable(Path binary) {
         if (!Files.isExecutable(binary)) {
-            throw new IllegalStateException(binary + " not found or not executable: install Pebble with `apt-get install pebble`");
+            throw new IllegalStateException(
+                    binary + " not found or not executable: install Pebble with `apt-get install pebble`");
         }
     }
 }

@@ -11,7 +11,6 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -35,7 +34,8 @@ final class TlsMaterial {
     final String caCertPem;
     final X509Certificate caCert;
 
-    private TlsMaterial(Path caCertFile, Path serverCertFile, Path serverKeyFile, String caCertPem, X509Certificate caCert) {
+    private TlsMaterial(
+            Path caCertFile, Path serverCertFile, Path serverKeyFile, String caCertPem, X509Certificate caCert) {
         this.caCertFile = caCertFile;
         this.serverCertFile = serverCertFile;
         this.serverKeyFile = serverKeyFile;
@@ -46,9 +46,14 @@ final class TlsMaterial {
     static TlsMaterial generate(Path dir) {
         try {
             Files.createDirectories(dir);
-            TestCa ca = TestCa.root("Keywarden Pebble harness test CA " + Long.toHexString(new SecureRandom().nextLong()));
-            Issued server = ca.leaf("localhost").dnsNames("localhost").ipAddresses("127.0.0.1", "::1")
-                    .usage(LeafBuilder.Usage.TLS_SERVER).validFor(VALIDITY).issue();
+            TestCa ca =
+                    TestCa.root("Keywarden Pebble harness test CA " + Long.toHexString(new SecureRandom().nextLong()));
+            Issued server = ca.leaf("localhost")
+                    .dnsNames("localhost")
+                    .ipAddresses("127.0.0.1", "::1")
+                    .usage(LeafBuilder.Usage.TLS_SERVER)
+                    .validFor(VALIDITY)
+                    .issue();
             String caPem = ca.certificatePem();
             Path caFile = dir.resolve("tls-ca.pem");
             Path certFile = dir.resolve("tls-server-cert.pem");

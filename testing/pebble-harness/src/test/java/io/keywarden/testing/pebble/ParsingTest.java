@@ -14,13 +14,17 @@ class ParsingTest {
 
     @Test
     void revokedAtInGoTimeStringLayout() {
-        assertEquals(Optional.of(Instant.parse("2026-11-27T09:17:44.685267579Z")),
+        assertEquals(
+                Optional.of(Instant.parse("2026-11-27T09:17:44.685267579Z")),
                 ManagementApi.parseRevokedAt("2026-11-27 09:17:44.685267579 +0000 UTC"));
-        assertEquals(Optional.of(Instant.parse("2026-11-27T07:17:44Z")),
+        assertEquals(
+                Optional.of(Instant.parse("2026-11-27T07:17:44Z")),
                 ManagementApi.parseRevokedAt("2026-11-27 09:17:44 +0200 CEST"));
-        assertEquals(Optional.of(Instant.parse("2026-11-27T09:17:44.5Z")),
+        assertEquals(
+                Optional.of(Instant.parse("2026-11-27T09:17:44.5Z")),
                 ManagementApi.parseRevokedAt("2026-11-27 09:17:44.5 +0000 UTC m=+12.345"));
-        assertEquals(Optional.of(Instant.parse("2019-07-12T22:13:20.418489956Z")),
+        assertEquals(
+                Optional.of(Instant.parse("2019-07-12T22:13:20.418489956Z")),
                 ManagementApi.parseRevokedAt("2019-07-13T00:13:20.418489956+02:00"));
         assertEquals(Optional.empty(), ManagementApi.parseRevokedAt("0001-01-01 00:00:00 +0000 UTC"));
         assertEquals(Optional.empty(), ManagementApi.parseRevokedAt(null));
@@ -39,8 +43,9 @@ class ParsingTest {
 
     @Test
     void certStatusJson() {
-        CertStatus valid = ManagementApi.parseCertStatus("{\n   \"Status\": \"Valid\",\n   \"Serial\": \"409eb0c4096d211c\",\n"
-                + "   \"Certificate\": \"-----BEGIN CERTIFICATE-----\\nMIID\\n-----END CERTIFICATE-----\\n\"\n}");
+        CertStatus valid = ManagementApi.parseCertStatus(
+                "{\n   \"Status\": \"Valid\",\n   \"Serial\": \"409eb0c4096d211c\",\n"
+                        + "   \"Certificate\": \"-----BEGIN CERTIFICATE-----\\nMIID\\n-----END CERTIFICATE-----\\n\"\n}");
         assertEquals("Valid", valid.status());
         assertEquals(0, valid.reason());
         assertEquals(Optional.empty(), valid.revokedAt());
@@ -55,8 +60,9 @@ class ParsingTest {
 
     @Test
     void aCertStatusAnswerThatIsNotOneIsAClearError() {
-        for (String bad : new String[] { "", "[1]", "{\"Status\": 1}", "{\"Reason\": 1}", "{\"Status\": \"Valid\"" }) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ManagementApi.parseCertStatus(bad));
+        for (String bad : new String[] {"", "[1]", "{\"Status\": 1}", "{\"Reason\": 1}", "{\"Status\": \"Valid\""}) {
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> ManagementApi.parseCertStatus(bad));
             assertTrue(e.getMessage().contains("cert-status answer"), e.getMessage());
         }
     }

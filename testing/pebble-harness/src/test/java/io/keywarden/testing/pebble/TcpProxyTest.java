@@ -27,21 +27,31 @@ class TcpProxyTest {
         try (PebbleHarness pebble = PebbleHarness.builder(workDir).build().start();
                 TcpProxy proxy = TcpProxy.start(pebble.directoryUrl().getPort())) {
             URI viaProxy = URI.create("https://127.0.0.1:" + proxy.port() + "/dir");
-            HttpClient http = HttpClient.newBuilder().sslContext(pebble.sslContext())
-                    .connectTimeout(Duration.ofSeconds(5)).build();
-            String dir = http.send(HttpRequest.newBuilder(viaProxy).build(), HttpResponse.BodyHandlers.ofString()).body();
+            HttpClient http = HttpClient.newBuilder()
+                    .sslContext(pebble.sslContext())
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            String dir = http.send(HttpRequest.newBuilder(viaProxy).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
             assertTrue(dir.contains("127.0.0.1:" + proxy.port() + "/"), "directory names the proxy's port: " + dir);
 
             proxy.block();
-            IOException refused = assertThrows(IOException.class,
-                    () -> HttpClient.newBuilder().sslContext(pebble.sslContext()).build()
+            IOException refused = assertThrows(
+                    IOException.class,
+                    () -> HttpClient.newBuilder()
+                            .sslContext(pebble.sslContext())
+                            .build()
                             .send(HttpRequest.newBuilder(viaProxy).build(), HttpResponse.BodyHandlers.ofString()));
-            assertTrue(refused instanceof ConnectException || refused.getCause() instanceof ConnectException,
+            assertTrue(
+                    refused instanceof ConnectException || refused.getCause() instanceof ConnectException,
                     refused.toString());
 
             proxy.unblock();
-            String again = HttpClient.newBuilder().sslContext(pebble.sslContext()).build()
-                    .send(HttpRequest.newBuilder(viaProxy).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String again = HttpClient.newBuilder()
+                    .sslContext(pebble.sslContext())
+                    .build()
+                    .send(HttpRequest.newBuilder(viaProxy).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
             assertTrue(again.contains("newOrder"), again);
         }
     }

@@ -7,18 +7,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.net.Socket;
-import java.security.Principal;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
-
+import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -26,8 +27,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
-import java.security.cert.Certificate;
-import java.util.Optional;
 
 /**
  * A sensor's side of the channel: mutual TLS with its own key and certificate, the gateway's certificate checked
@@ -48,8 +47,12 @@ public final class ChannelClient implements AutoCloseable {
      * @param chain its certificate chain, leaf first (ignored without a key)
      * @param trusted the CA certificates the gateway's certificate must chain to
      */
-    public ChannelClient(InetSocketAddress gateway, PrivateKey key, List<X509Certificate> chain,
-            List<X509Certificate> trusted, int timeoutMillis) {
+    public ChannelClient(
+            InetSocketAddress gateway,
+            PrivateKey key,
+            List<X509Certificate> chain,
+            List<X509Certificate> trusted,
+            int timeoutMillis) {
         this.gateway = gateway;
         this.timeoutMillis = timeoutMillis;
         try {
@@ -61,8 +64,9 @@ public final class ChannelClient implements AutoCloseable {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ts);
             tls = SSLContext.getInstance("TLS");
-            KeyManager[] km = key == null ? new KeyManager[0]
-                    : new KeyManager[] { new OwnCertificate(key, chain.toArray(new X509Certificate[0])) };
+            KeyManager[] km = key == null
+                    ? new KeyManager[0]
+                    : new KeyManager[] {new OwnCertificate(key, chain.toArray(new X509Certificate[0]))};
             tls.init(km, tmf.getTrustManagers(), new SecureRandom());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot set up TLS for the sensor: " + e, e);
@@ -104,7 +108,7 @@ public final class ChannelClient implements AutoCloseable {
 
         @Override
         public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return new String[] { "sensor" };
+            return new String[] {"sensor"};
         }
 
         @Override

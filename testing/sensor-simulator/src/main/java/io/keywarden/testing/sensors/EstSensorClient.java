@@ -1,12 +1,12 @@
 package io.keywarden.testing.sensors;
 
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -27,7 +27,6 @@ import org.bouncycastle.est.jcajce.JsseESTServiceBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import java.io.IOException;
 
 /**
  * A simulated sensor's EST client: Bouncy Castle's (org.bouncycastle.est), trusting the CA's root and checking that
@@ -49,25 +48,32 @@ public final class EstSensorClient {
     /** First enrollment with a manufacturer certificate in TLS. */
     public X509Certificate enrollWithIdevid(ManufacturerPki.Idevid idevid, KeyPair key, String dnsName)
             throws Exception {
-        return enroll(service(idevid.key(), idevid.certificate()), false, csr(key, new X500Name("CN=" + dnsName),
-                dnsName), null);
+        return enroll(
+                service(idevid.key(), idevid.certificate()),
+                false,
+                csr(key, new X500Name("CN=" + dnsName), dnsName),
+                null);
     }
 
     /** First enrollment with a one-time code (HTTP Basic: user = device id). */
     public X509Certificate enrollWithCode(String deviceId, String code, KeyPair key, String dnsName) throws Exception {
-        return enroll(service(null), false, csr(key, new X500Name("CN=" + dnsName), dnsName),
+        return enroll(
+                service(null),
+                false,
+                csr(key, new X500Name("CN=" + dnsName), dnsName),
                 new JcaHttpAuthBuilder(deviceId, code.toCharArray()).build());
     }
 
     /** Renewal (or rekey, with another {@code newKey}) authenticated by the current certificate. */
     public X509Certificate renew(KeyPair currentKey, X509Certificate current, KeyPair newKey, String dnsName)
             throws Exception {
-        X500Name subject = X500Name.getInstance(current.getSubjectX500Principal().getEncoded());
+        X500Name subject =
+                X500Name.getInstance(current.getSubjectX500Principal().getEncoded());
         return enroll(service(currentKey, current), true, csr(newKey, subject, dnsName), null);
     }
 
-    private static X509Certificate enroll(ESTService est, boolean reenroll, PKCS10CertificationRequest csr, ESTAuth auth)
-            throws Exception {
+    private static X509Certificate enroll(
+            ESTService est, boolean reenroll, PKCS10CertificationRequest csr, ESTAuth auth) throws Exception {
         EnrollmentResponse r = est.simpleEnroll(reenroll, csr, auth);
         for (int i = 0; i < 600 && !r.isCompleted(); i++) {
             r = est.simpleEnroll(r);
@@ -89,10 +95,11 @@ public final class EstSensorClient {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
         tmf.init(trust);
         JsseESTServiceBuilder b = new JsseESTServiceBuilder(hostPort, (X509TrustManager) tmf.getTrustManagers()[0])
-                .withTimeout(60_000).withHostNameAuthorizer((host, session) -> {
+                .withTimeout(60_000)
+                .withHostNameAuthorizer((host, session) -> {
                     try {
-                        return ((X509Certificate) session.getPeerCertificates()[0]).getSubjectAlternativeNames()
-                                .stream().anyMatch(n -> gatewayName.equals(n.get(1)));
+                        return ((X509Certificate) session.getPeerCertificates()[0])
+                                .getSubjectAlternativeNames().stream().anyMatch(n -> gatewayName.equals(n.get(1)));
                     } catch (Exception e) {
                         return false;
                     }
@@ -110,7 +117,9 @@ public final class EstSensorClient {
 
     private static PKCS10CertificationRequest csr(KeyPair kp, X500Name subject, String dnsName) throws Exception {
         ExtensionsGenerator ext = new ExtensionsGenerator();
-        ext.addExtension(Extension.subjectAlternativeName, false,
+        ext.addExtension(
+                Extension.subjectAlternativeName,
+                false,
                 new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
         return new JcaPKCS10CertificationRequestBuilder(subject, kp.getPublic())
                 .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())

@@ -31,8 +31,7 @@ public final class ManufacturerPki {
     private static final AtomicLong SERIALS = new AtomicLong(System.nanoTime());
 
     /** A device's manufacturer identity: its key and certificate. */
-    public record Idevid(KeyPair key, X509Certificate certificate) {
-    }
+    public record Idevid(KeyPair key, X509Certificate certificate) {}
 
     private final X500Name name;
     private final KeyPair rootKey;
@@ -41,8 +40,13 @@ public final class ManufacturerPki {
     public ManufacturerPki(String manufacturer) {
         this.name = new X500Name("CN=" + manufacturer + " IDevID Root,O=" + manufacturer);
         this.rootKey = SensorKeys.newKey();
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(Instant.now().minusSeconds(60)),
-                Date.from(Instant.now().plus(Duration.ofDays(3650))), name, rootKey.getPublic());
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                name,
+                serial(),
+                Date.from(Instant.now().minusSeconds(60)),
+                Date.from(Instant.now().plus(Duration.ofDays(3650))),
+                name,
+                rootKey.getPublic());
         try {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
@@ -59,8 +63,9 @@ public final class ManufacturerPki {
 
     public String rootPem() {
         try {
-            return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, new byte[] { '\n' })
-                    .encodeToString(root.getEncoded()) + "\n-----END CERTIFICATE-----\n";
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(root.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -69,10 +74,16 @@ public final class ManufacturerPki {
     /** A new device's IDevID: subject serialNumber = the device id. */
     public Idevid issue(String deviceId) {
         KeyPair kp = SensorKeys.newKey();
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Simulated sensors")
-                .addRDN(BCStyle.SERIALNUMBER, deviceId).build();
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(),
-                Date.from(Instant.now().minusSeconds(60)), Date.from(Instant.now().plus(Duration.ofDays(3650))), subject,
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "Simulated sensors")
+                .addRDN(BCStyle.SERIALNUMBER, deviceId)
+                .build();
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                name,
+                serial(),
+                Date.from(Instant.now().minusSeconds(60)),
+                Date.from(Instant.now().plus(Duration.ofDays(3650))),
+                subject,
                 kp.getPublic());
         try {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
@@ -85,8 +96,9 @@ public final class ManufacturerPki {
 
     private X509Certificate sign(X509v3CertificateBuilder b) {
         try {
-            return new JcaX509CertificateConverter().getCertificate(
-                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(rootKey.getPrivate())));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(
+                            b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(rootKey.getPrivate())));
         } catch (OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign an IDevID: " + e.getMessage(), e);
         }

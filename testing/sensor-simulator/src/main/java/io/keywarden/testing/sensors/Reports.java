@@ -23,12 +23,12 @@ public final class Reports {
     public static final String TASK_UPLINK_SHA256 = sha256("task uplink 1");
     /** The only peer sensors of the simulated class talk to (their MQTT broker). */
     public static final String ALLOWED_PEER_HOST = "broker.sensors.test";
+
     public static final int ALLOWED_PEER_PORT = 8883;
     public static final String FORBIDDEN_PEER_HOST = "203.0.113.66";
     public static final int FORBIDDEN_PEER_PORT = 4444;
 
-    private Reports() {
-    }
+    private Reports() {}
 
     /** What a well-behaved sensor reports. */
     public static String normal(long sequence, long messages) {
@@ -94,7 +94,8 @@ public final class Reports {
 
     public static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

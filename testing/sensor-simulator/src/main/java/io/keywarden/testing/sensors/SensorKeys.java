@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
 import java.util.List;
-
 import javax.security.auth.x500.X500Principal;
 
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -22,18 +25,13 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import java.security.KeyFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 
 /** What a sensor that holds its own key does before enrollment: make an EC P-256 key and a CSR for its names. */
 public final class SensorKeys {
     /** Given to JCA calls as an object, never registered globally. */
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
-    private SensorKeys() {
-    }
+    private SensorKeys() {}
 
     public static KeyPair newKey() {
         try {
@@ -52,13 +50,16 @@ public final class SensorKeys {
         }
         try {
             ExtensionsGenerator ext = new ExtensionsGenerator();
-            GeneralName[] names = dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n))
+            GeneralName[] names = dnsNames.stream()
+                    .map(n -> new GeneralName(GeneralName.dNSName, n))
                     .toArray(GeneralName[]::new);
             ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(
-                    new X500Principal("CN=" + dnsNames.get(0)), key.getPublic())
+                            new X500Principal("CN=" + dnsNames.get(0)), key.getPublic())
                     .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(key.getPrivate()));
+                    .build(new JcaContentSignerBuilder("SHA256withECDSA")
+                            .setProvider(BC)
+                            .build(key.getPrivate()));
             return pem(csr);
         } catch (IOException | OperatorCreationException e) {
             throw new IllegalStateException("cannot build a CSR: " + e, e);
@@ -81,7 +82,8 @@ public final class SensorKeys {
     public static KeyPair fromPem(String pem) {
         try {
             KeyFactory kf = KeyFactory.getInstance("EC");
-            return new KeyPair(kf.generatePublic(new X509EncodedKeySpec(block(pem, "PUBLIC KEY"))),
+            return new KeyPair(
+                    kf.generatePublic(new X509EncodedKeySpec(block(pem, "PUBLIC KEY"))),
                     kf.generatePrivate(new PKCS8EncodedKeySpec(block(pem, "PRIVATE KEY"))));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("not an EC key pair in PEM: " + e.getMessage(), e);

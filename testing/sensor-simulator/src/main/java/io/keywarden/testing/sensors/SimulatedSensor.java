@@ -21,8 +21,13 @@ public final class SimulatedSensor implements AutoCloseable {
     private final ChannelClient client;
     private long sequence;
 
-    public SimulatedSensor(String deviceId, KeyPair key, List<X509Certificate> chain, Profile profile,
-            InetSocketAddress gateway, List<X509Certificate> trusted) {
+    public SimulatedSensor(
+            String deviceId,
+            KeyPair key,
+            List<X509Certificate> chain,
+            Profile profile,
+            InetSocketAddress gateway,
+            List<X509Certificate> trusted) {
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
         this.key = key;
         this.chain = List.copyOf(chain);
@@ -90,8 +95,13 @@ public final class SimulatedSensor implements AutoCloseable {
     }
 
     /** Timings of one malicious act, from {@link System#nanoTime()}. */
-    public record Containment(long actStartedNanos, long actAnsweredNanos, long refusedNanos,
-            ChannelClient.Result actAnswer, ChannelClient.Result refusal, int requestsAfterAct) {
+    public record Containment(
+            long actStartedNanos,
+            long actAnsweredNanos,
+            long refusedNanos,
+            ChannelClient.Result actAnswer,
+            ChannelClient.Result refusal,
+            int requestsAfterAct) {
 
         public double refusalMillis() {
             return (refusedNanos - actStartedNanos) / 1e6;

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-
 import javax.security.auth.x500.X500Principal;
 
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -114,22 +113,41 @@ public final class LeafBuilder {
         if (emptySubject && names.isEmpty()) {
             throw new IllegalStateException("a leaf with an empty subject needs at least one name");
         }
-        X509Certificate cert = Signing.sign(issuer.certificate(), issuer.key(), subject, pub,
-                serial != null ? serial : Signing.randomSerial(), from, to, (b, u) -> {
+        X509Certificate cert = Signing.sign(
+                issuer.certificate(),
+                issuer.key(),
+                subject,
+                pub,
+                serial != null ? serial : Signing.randomSerial(),
+                from,
+                to,
+                (b, u) -> {
                     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
                     boolean rsa = "RSA".equals(pub.getAlgorithm());
-                    b.addExtension(Extension.keyUsage, true, new KeyUsage(
-                            rsa ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment : KeyUsage.digitalSignature));
+                    b.addExtension(
+                            Extension.keyUsage,
+                            true,
+                            new KeyUsage(
+                                    rsa
+                                            ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment
+                                            : KeyUsage.digitalSignature));
                     switch (usage) {
-                        case TLS_SERVER -> b.addExtension(Extension.extendedKeyUsage, false,
-                                new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-                        case TLS_CLIENT -> b.addExtension(Extension.extendedKeyUsage, false,
-                                new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-                        case ANY -> {
-                        }
+                        case TLS_SERVER ->
+                            b.addExtension(
+                                    Extension.extendedKeyUsage,
+                                    false,
+                                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+                        case TLS_CLIENT ->
+                            b.addExtension(
+                                    Extension.extendedKeyUsage,
+                                    false,
+                                    new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+                        case ANY -> {}
                     }
                     if (!names.isEmpty()) {
-                        b.addExtension(Extension.subjectAlternativeName, emptySubject,
+                        b.addExtension(
+                                Extension.subjectAlternativeName,
+                                emptySubject,
                                 new GeneralNames(names.toArray(new GeneralName[0])));
                     }
                 });

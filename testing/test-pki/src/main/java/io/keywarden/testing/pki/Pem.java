@@ -18,8 +18,7 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /** PEM text of certificates and keys (Bouncy Castle's writer), and certificates read back from PEM. */
 public final class Pem {
-    private Pem() {
-    }
+    private Pem() {}
 
     /** The certificates, each as a CERTIFICATE block, in order. */
     public static String certificates(List<X509Certificate> chain) {

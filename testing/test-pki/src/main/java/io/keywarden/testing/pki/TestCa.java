@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-
 import javax.security.auth.x500.X500Principal;
 
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -21,6 +20,7 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 public final class TestCa {
     /** CAs are valid from an hour ago (clock skew) for a year, unless a builder says otherwise. */
     static final Duration BACKDATE = Duration.ofHours(1);
+
     static final Duration CA_VALIDITY = Duration.ofDays(365);
 
     private final KeyPair key;
@@ -86,16 +86,29 @@ public final class TestCa {
      */
     public static X509Certificate selfSigned(String cn, KeyPair key) {
         Instant now = Instant.now();
-        return Signing.sign(null, key, new X500Principal("CN=" + cn), key.getPublic(), Signing.randomSerial(),
-                now.minusSeconds(60), now.plus(Duration.ofDays(30)), (b, u) -> {
-                });
+        return Signing.sign(
+                null,
+                key,
+                new X500Principal("CN=" + cn),
+                key.getPublic(),
+                Signing.randomSerial(),
+                now.minusSeconds(60),
+                now.plus(Duration.ofDays(30)),
+                (b, u) -> {});
     }
 
-    private static X509Certificate caCertificate(X509Certificate issuer, KeyPair issuerKey, String cn, KeyPair key,
-            Instant from, Instant to) {
+    private static X509Certificate caCertificate(
+            X509Certificate issuer, KeyPair issuerKey, String cn, KeyPair key, Instant from, Instant to) {
         Objects.requireNonNull(cn, "cn");
-        return Signing.sign(issuer, issuerKey, new X500Principal("CN=" + cn), key.getPublic(), Signing.randomSerial(),
-                from, to, (b, u) -> {
+        return Signing.sign(
+                issuer,
+                issuerKey,
+                new X500Principal("CN=" + cn),
+                key.getPublic(),
+                Signing.randomSerial(),
+                from,
+                to,
+                (b, u) -> {
                     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
                     b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
                 });

@@ -7,8 +7,7 @@ import java.security.spec.ECGenParameterSpec;
 
 /** Fresh key pairs from the JVM's own providers (so they work inside any OSGi framework without a BC provider). */
 public final class TestKeys {
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     /** EC on P-256, what Keywarden and Pebble use by default. */
     public static KeyPair ec() {
@@ -41,8 +40,9 @@ public final class TestKeys {
         return switch (key.getPrivate().getAlgorithm()) {
             case "EC" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";
-            default -> throw new IllegalArgumentException("no certificate signature for a "
-                    + key.getPrivate().getAlgorithm() + " key");
+            default ->
+                throw new IllegalArgumentException(
+                        "no certificate signature for a " + key.getPrivate().getAlgorithm() + " key");
         };
     }
 }

@@ -5,7 +5,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
-
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -19,8 +18,7 @@ public final class TestTls {
     /** The in-memory key stores need some password; nothing is ever written to disk. */
     private static final char[] PASSWORD = "test-pki".toCharArray();
 
-    private TestTls() {
-    }
+    private TestTls() {}
 
     /** A PKCS#12 trust store holding exactly these anchors. */
     public static KeyStore trustStore(X509Certificate... anchors) {
@@ -46,7 +44,8 @@ public final class TestTls {
             kmf.init(ks, PASSWORD);
             return kmf;
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot make key managers for " + identity.certificate().getSubjectX500Principal(), e);
+            throw new IllegalStateException(
+                    "cannot make key managers for " + identity.certificate().getSubjectX500Principal(), e);
         }
     }
 

@@ -16,12 +16,12 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import java.util.Base64;
 
 /** What the builders produce is what a PKIX validator and a TLS stack expect of a CA and its leaves. */
 class TestCaTest {
@@ -36,7 +36,8 @@ class TestCaTest {
         validate(leaf.chain().subList(0, 2), root.certificate());
         assertTrue(intermediate.certificate().getBasicConstraints() >= 0, "an intermediate is a CA");
         assertEquals(-1, leaf.certificate().getBasicConstraints(), "a leaf is not a CA");
-        assertThrows(CertPathValidatorException.class,
+        assertThrows(
+                CertPathValidatorException.class,
                 () -> validate(leaf.chain().subList(0, 2), TestCa.root("other").certificate()));
     }
 
@@ -45,26 +46,40 @@ class TestCaTest {
         TestCa ca = TestCa.root("ca");
         Instant from = Instant.now().minusSeconds(7200).truncatedTo(ChronoUnit.SECONDS);
         Instant to = from.plusSeconds(3600);
-        Issued leaf = ca.leaf("server").dnsNames("localhost").ipAddresses("127.0.0.1").usage(LeafBuilder.Usage.TLS_SERVER)
-                .serial(BigInteger.valueOf(0xabc)).validity(from, to).issue();
+        Issued leaf = ca.leaf("server")
+                .dnsNames("localhost")
+                .ipAddresses("127.0.0.1")
+                .usage(LeafBuilder.Usage.TLS_SERVER)
+                .serial(BigInteger.valueOf(0xabc))
+                .validity(from, to)
+                .issue();
         X509Certificate c = leaf.certificate();
         assertEquals("abc", leaf.serialHex());
         assertEquals(Date.from(from), c.getNotBefore());
         assertEquals(Date.from(to), c.getNotAfter());
         assertEquals(List.of("1.3.6.1.5.5.7.3.1"), c.getExtendedKeyUsage());
-        assertEquals(List.of(List.of(2, "localhost"), List.of(7, "127.0.0.1")), List.copyOf(c.getSubjectAlternativeNames()));
+        assertEquals(
+                List.of(List.of(2, "localhost"), List.of(7, "127.0.0.1")), List.copyOf(c.getSubjectAlternativeNames()));
         assertNull(ca.issue("any").certificate().getExtendedKeyUsage(), "ANY: no extended key usage");
-        assertEquals(List.of("1.3.6.1.5.5.7.3.2"),
-                ca.leaf("client").usage(LeafBuilder.Usage.TLS_CLIENT).issue().certificate().getExtendedKeyUsage());
+        assertEquals(
+                List.of("1.3.6.1.5.5.7.3.2"),
+                ca.leaf("client")
+                        .usage(LeafBuilder.Usage.TLS_CLIENT)
+                        .issue()
+                        .certificate()
+                        .getExtendedKeyUsage());
         assertTrue(!ca.issue("a").serialHex().equals(ca.issue("a").serialHex()), "serials differ by default");
     }
 
     @Test
     void anEmptySubjectCarriesItsNamesInACriticalExtension() {
         TestCa ca = TestCa.root("ca");
-        X509Certificate c = ca.leaf("ignored").subject("").dnsNames("gw.test").issue().certificate();
+        X509Certificate c =
+                ca.leaf("ignored").subject("").dnsNames("gw.test").issue().certificate();
         assertEquals("", c.getSubjectX500Principal().getName());
-        assertTrue(c.getCriticalExtensionOIDs().contains("2.5.29.17"), c.getCriticalExtensionOIDs().toString());
+        assertTrue(
+                c.getCriticalExtensionOIDs().contains("2.5.29.17"),
+                c.getCriticalExtensionOIDs().toString());
         assertThrows(IllegalStateException.class, () -> ca.leaf("x").subject("").issue());
     }
 
@@ -87,8 +102,9 @@ class TestCaTest {
         Issued leaf = ca.issue("device");
         assertEquals(leaf.chain(), Pem.readCertificates(leaf.chainPem()));
         assertTrue(leaf.keyPem().startsWith("-----BEGIN PRIVATE KEY-----"), leaf.keyPem());
-        assertArrayEquals(leaf.key().getPrivate().getEncoded(), Base64.getMimeDecoder().decode(
-                leaf.keyPem().replaceAll("-----[A-Z ]+-----", "")));
+        assertArrayEquals(
+                leaf.key().getPrivate().getEncoded(),
+                Base64.getMimeDecoder().decode(leaf.keyPem().replaceAll("-----[A-Z ]+-----", "")));
         assertEquals(List.of(ca.certificate()), Pem.readCertificates(ca.certificatePem()));
         KeyPair k = TestKeys.ec();
         X509Certificate self = TestCa.selfSigned("alone", k);
@@ -100,6 +116,7 @@ class TestCaTest {
     private static void validate(List<X509Certificate> path, X509Certificate root) throws Exception {
         PKIXParameters p = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
         p.setRevocationEnabled(false);
-        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path), p);
+        CertPathValidator.getInstance("PKIX")
+                .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), p);
     }
 }

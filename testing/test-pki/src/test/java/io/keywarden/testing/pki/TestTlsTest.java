@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -23,7 +22,10 @@ class TestTlsTest {
     @Test
     void aClientOfTheCaIsAcceptedAndAStrangerOrAnAnonymousClientIsNot() throws Exception {
         TestCa ca = TestCa.root("tls-ca");
-        Issued server = ca.leaf("localhost").dnsNames("localhost").usage(LeafBuilder.Usage.TLS_SERVER).issue();
+        Issued server = ca.leaf("localhost")
+                .dnsNames("localhost")
+                .usage(LeafBuilder.Usage.TLS_SERVER)
+                .issue();
         Issued client = ca.leaf("sensor-7").usage(LeafBuilder.Usage.TLS_CLIENT).issue();
         TestCa other = TestCa.root("other-ca");
         Issued stranger = other.issue("sensor-7");
@@ -31,7 +33,9 @@ class TestTlsTest {
         assertEquals("CN=sensor-7", handshake(TestTls.context(ca, server), TestTls.context(ca, client)));
         assertThrows(IOException.class, () -> handshake(TestTls.context(ca, server), TestTls.context(ca, stranger)));
         assertThrows(IOException.class, () -> handshake(TestTls.context(ca, server), TestTls.context(ca, null)));
-        assertThrows(IOException.class, () -> handshake(TestTls.context(ca, server), TestTls.context(other, client)),
+        assertThrows(
+                IOException.class,
+                () -> handshake(TestTls.context(ca, server), TestTls.context(other, client)),
                 "the client does not trust a server of another CA");
     }
 
@@ -47,8 +51,8 @@ class TestTlsTest {
     /** The client's subject as the server saw it; an IOException when either side refused the handshake. */
     private static String handshake(SSLContext serverContext, SSLContext clientContext) throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (SSLServerSocket listener = (SSLServerSocket) serverContext.getServerSocketFactory()
-                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (SSLServerSocket listener = (SSLServerSocket)
+                serverContext.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             listener.setNeedClientAuth(true);
             Future<String> seen = pool.submit(() -> {
                 try (SSLSocket s = (SSLSocket) listener.accept()) {
@@ -60,7 +64,8 @@ class TestTlsTest {
                     return null;
                 }
             });
-            try (SSLSocket c = (SSLSocket) clientContext.getSocketFactory()
+            try (SSLSocket c = (SSLSocket) clientContext
+                    .getSocketFactory()
                     .createSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
                 c.setSoTimeout(10_000);
                 c.startHandshake();

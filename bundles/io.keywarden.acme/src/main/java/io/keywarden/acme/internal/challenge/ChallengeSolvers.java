@@ -36,17 +36,23 @@ public final class ChallengeSolvers {
         if (raw.isPresent()) {
             type = ChallengeTypes.parse(raw.get());
             if (type.isEmpty()) {
-                throw new EnrollmentException(ChallengeSelection.KEY_TYPE + ": unknown challenge type '" + raw.get()
-                        + "' in the sensor configuration of " + identifier + ", expected one of " + ChallengeTypes.ALL,
-                        null, false);
+                throw new EnrollmentException(
+                        ChallengeSelection.KEY_TYPE + ": unknown challenge type '" + raw.get()
+                                + "' in the sensor configuration of " + identifier + ", expected one of "
+                                + ChallengeTypes.ALL,
+                        null,
+                        false);
             }
         }
         String t = selection.typeFor(identifier, type);
         ChallengeSolver solver = solvers.get(t);
         if (solver == null) {
             String missing = ChallengeTypes.DNS_01.equals(t) ? Dns01Options.KEY_SERVER : ChallengeSelection.KEY_TYPE;
-            throw new EnrollmentException(missing + ": " + identifier + " is to be validated over " + t
-                    + ", which this gateway is not configured to answer", null, false);
+            throw new EnrollmentException(
+                    missing + ": " + identifier + " is to be validated over " + t
+                            + ", which this gateway is not configured to answer",
+                    null,
+                    false);
         }
         return solver;
     }

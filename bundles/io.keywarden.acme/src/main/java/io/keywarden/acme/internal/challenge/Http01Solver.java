@@ -2,8 +2,8 @@ package io.keywarden.acme.internal.challenge;
 
 import static java.util.Objects.requireNonNull;
 
-import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.acme.internal.config.ChallengeTypes;
+import io.keywarden.api.enrollment.EnrollmentException;
 
 /**
  * http-01 (RFC 8555 §8.3): the key authorization is served at {@code /.well-known/acme-challenge/<token>} by

@@ -36,8 +36,11 @@ public final class StandaloneHttp01 implements Http01Solver.Tokens, AutoCloseabl
         try {
             open();
         } catch (IOException e) {
-            throw new EnrollmentException(GatewayOptions.KEY_HTTP01_PORT + ": cannot listen on " + bindAddress + ":" + port
-                    + " (" + e.getMessage() + ")", e, false);
+            throw new EnrollmentException(
+                    GatewayOptions.KEY_HTTP01_PORT + ": cannot listen on " + bindAddress + ":" + port + " ("
+                            + e.getMessage() + ")",
+                    e,
+                    false);
         }
     }
 

@@ -53,8 +53,9 @@ public final class AcmeCaOperations implements CaOperations {
     }
 
     @Override
-    public RevocationOutcome revoke(CertificateRecord record, RevocationReason reason, RevocationRoute route,
-            KeyPair escrowedAccountKey) throws CaOperationException {
+    public RevocationOutcome revoke(
+            CertificateRecord record, RevocationReason reason, RevocationRoute route, KeyPair escrowedAccountKey)
+            throws CaOperationException {
         String what = route + " revocation of " + record.getSerial();
         org.shredzone.acme4j.RevocationReason acmeReason = org.shredzone.acme4j.RevocationReason.code(reason.getCode());
         X509Certificate cert = record.getCertificate();
@@ -68,8 +69,8 @@ public final class AcmeCaOperations implements CaOperations {
                     Login login = client.session().login(url(record.getAccountUrl(), what), escrowedAccountKey);
                     Certificate.revoke(login, cert, acmeReason);
                 }
-                case CERTIFICATE_KEY -> Certificate.revoke(client.session(), certificateKey(record, what), cert,
-                        acmeReason);
+                case CERTIFICATE_KEY ->
+                    Certificate.revoke(client.session(), certificateKey(record, what), cert, acmeReason);
                 case AUTHORIZATION_HOLDER -> {
                     Login holder = client.holderLogin();
                     client.proveControl(holder, record.getIdentifiers());
@@ -90,11 +91,15 @@ public final class AcmeCaOperations implements CaOperations {
         } catch (AcmeLazyLoadingException e) {
             throw classify(what, Failures.cause(e));
         } catch (EnrollmentException e) {
-            throw new CaOperationException(what + ": " + e.getMessage(), e, e.isRetryable(), null,
+            throw new CaOperationException(
+                    what + ": " + e.getMessage(),
+                    e,
+                    e.isRetryable(),
+                    null,
                     e.getRetryAfter().orElse(null));
         } catch (AcmeProtocolException e) {
-            throw new CaOperationException(what + ": the CA's answer broke the protocol: " + e.getMessage(), e, true,
-                    null, null);
+            throw new CaOperationException(
+                    what + ": the CA's answer broke the protocol: " + e.getMessage(), e, true, null, null);
         } catch (IOException | GeneralSecurityException e) {
             throw new CaOperationException(what + ": local state unreadable: " + e, e, false, null, null);
         } catch (InterruptedException e) {
@@ -114,7 +119,8 @@ public final class AcmeCaOperations implements CaOperations {
         } catch (AcmeServerException e) {
             // the CA refuses every request of a deactivated account, this one included: the wanted state
             if (String.valueOf(e.getType()).equals(ACME + "unauthorized")
-                    && e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("deactivated")) {
+                    && e.getMessage() != null
+                    && e.getMessage().toLowerCase(Locale.ROOT).contains("deactivated")) {
                 LOG.info("{}: deactivated already", what);
                 return false;
             }
@@ -124,16 +130,18 @@ public final class AcmeCaOperations implements CaOperations {
         } catch (AcmeLazyLoadingException e) {
             throw classify(what, Failures.cause(e));
         } catch (AcmeProtocolException e) {
-            throw new CaOperationException(what + ": the CA's answer broke the protocol: " + e.getMessage(), e, true,
-                    null, null);
+            throw new CaOperationException(
+                    what + ": the CA's answer broke the protocol: " + e.getMessage(), e, true, null, null);
         }
     }
 
     private Login custodian(CertificateRecord record, String what) throws EnrollmentException, CaOperationException {
         Optional<String> ours = client.accountUrl();
         if (ours.isEmpty() || !ours.get().equals(record.getAccountUrl())) {
-            throw refused(what, "the certificate was ordered by " + record.getAccountUrl() + ", not by this gateway's "
-                    + "account " + ours.orElse("(none)"));
+            throw refused(
+                    what,
+                    "the certificate was ordered by " + record.getAccountUrl() + ", not by this gateway's " + "account "
+                            + ours.orElse("(none)"));
         }
         return client.login();
     }
@@ -144,8 +152,10 @@ public final class AcmeCaOperations implements CaOperations {
             throw refused(what, "the key of " + record.getDeviceId() + " is held by the device, not the gateway");
         }
         Optional<KeyPair> kp = store.loadDeviceKey(record.getDeviceId());
-        if (kp.isEmpty() || !Arrays.equals(kp.get().getPublic().getEncoded(),
-                record.getCertificate().getPublicKey().getEncoded())) {
+        if (kp.isEmpty()
+                || !Arrays.equals(
+                        kp.get().getPublic().getEncoded(),
+                        record.getCertificate().getPublicKey().getEncoded())) {
             throw refused(what, "the gateway no longer holds the key of this certificate (rekeyed since)");
         }
         return kp.get();
@@ -166,8 +176,12 @@ public final class AcmeCaOperations implements CaOperations {
     /** Sorts a CA failure into one worth retrying as it is and a refusal of this route. */
     static CaOperationException classify(String what, AcmeException e) {
         if (e instanceof AcmeRateLimitedException r) {
-            return new CaOperationException(what + ": rate limited: " + e.getMessage(), e, true,
-                    String.valueOf(r.getType()), r.getRetryAfter().orElse(null));
+            return new CaOperationException(
+                    what + ": rate limited: " + e.getMessage(),
+                    e,
+                    true,
+                    String.valueOf(r.getType()),
+                    r.getRetryAfter().orElse(null));
         }
         if (e instanceof AcmeNetworkException) {
             return new CaOperationException(what + ": CA unreachable: " + Failures.rootMessage(e), e, true, null, null);
@@ -175,8 +189,8 @@ public final class AcmeCaOperations implements CaOperations {
         if (e instanceof AcmeServerException s) {
             String type = String.valueOf(s.getType());
             boolean transientType = type.startsWith(ACME) && TRANSIENT.contains(type.substring(ACME.length()));
-            return new CaOperationException(what + ": CA answered " + type + ": " + e.getMessage(), e, transientType,
-                    type, null);
+            return new CaOperationException(
+                    what + ": CA answered " + type + ": " + e.getMessage(), e, transientType, type, null);
         }
         // an HTTP error without a problem document: a CA restarting or a proxy in front of it
         return new CaOperationException(what + ": " + e.getMessage(), e, true, null, null);

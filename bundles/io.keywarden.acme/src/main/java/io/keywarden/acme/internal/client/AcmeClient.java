@@ -19,8 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
-import org.shredzone.acme4j.AcmeJsonResource;
 import org.shredzone.acme4j.AccountBuilder;
+import org.shredzone.acme4j.AcmeJsonResource;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Login;
@@ -66,6 +66,7 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
     private volatile Login login;
     /** Whether the CA's directory offers renewalInfo (ARI); null until the directory was read. */
     private volatile Boolean ariOffered;
+
     private volatile Login holderLogin;
 
     public AcmeClient(GatewayOptions options, StateStore store, ChallengeSolvers solvers, Clock clock)
@@ -116,15 +117,18 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
                 depositEscrow(known.get(), accountKey);
                 return session.login(new URL(known.get()), accountKey);
             }
-            AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey);
+            AccountBuilder builder =
+                    new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey);
             options.getContactEmail().ifPresent(builder::addEmail);
             if (options.getEabKid().isPresent()) {
-                builder.withKeyIdentifier(options.getEabKid().get(), options.getEabHmacKey().orElseThrow());
+                builder.withKeyIdentifier(
+                        options.getEabKid().get(), options.getEabHmacKey().orElseThrow());
             }
             // newAccount with a key the CA already knows returns that account, so a crash between registering
             // and saving the URL does not create a second account
             Login created = builder.createLogin(session);
-            store.saveAccountUrl(options.getDirectoryUrl(), created.getAccountLocation().toString());
+            store.saveAccountUrl(
+                    options.getDirectoryUrl(), created.getAccountLocation().toString());
             LOG.info("Registered ACME account {}", created.getAccountLocation());
             depositEscrow(created.getAccountLocation().toString(), accountKey);
             return created;
@@ -140,9 +144,10 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
         if (options.getEscrowAuthorityKey().isEmpty()) {
             return;
         }
-        Path file = new EscrowDepositor(options.getEscrowAuthorityKey().get(),
-                options.getEscrowDepositDir().orElseThrow()).deposit(options.getDnsName(),
-                        options.getDirectoryUrl().toString(), accountUrl, accountKey);
+        Path file = new EscrowDepositor(
+                        options.getEscrowAuthorityKey().get(),
+                        options.getEscrowDepositDir().orElseThrow())
+                .deposit(options.getDnsName(), options.getDirectoryUrl().toString(), accountUrl, accountKey);
         LOG.info("Account key of {} deposited for the fleet authority in {}", accountUrl, file);
     }
 
@@ -160,9 +165,12 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
             synchronized (this) {
                 if (holderLogin == null) {
                     KeyPair key = store.holderAccountKey(options.getDirectoryUrl(), KeyType.EC_P256::generate);
-                    AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(key);
+                    AccountBuilder builder =
+                            new AccountBuilder().agreeToTermsOfService().useKeyPair(key);
                     if (options.getEabKid().isPresent()) {
-                        builder.withKeyIdentifier(options.getEabKid().get(), options.getEabHmacKey().orElseThrow());
+                        builder.withKeyIdentifier(
+                                options.getEabKid().get(),
+                                options.getEabHmacKey().orElseThrow());
                     }
                     holderLogin = builder.createLogin(session);
                 }
@@ -176,7 +184,8 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
      * Makes {@code holder} hold valid authorizations for every name: places an order (never finalized) and answers
      * its challenges with this gateway's solvers.
      */
-    void proveControl(Login holder, List<String> names) throws AcmeException, EnrollmentException, InterruptedException {
+    void proveControl(Login holder, List<String> names)
+            throws AcmeException, EnrollmentException, InterruptedException {
         Instant deadline = clock.instant().plus(options.getOrderTimeout());
         List<ChallengeSolver.Published> published = new ArrayList<>();
         try {
@@ -209,7 +218,8 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
                 LOG.debug("{}: created {}", what, order.getLocation());
             }
             authorize(order, published, deadline, what);
-            Status s = poll(order, order::getStatus, Set.of(Status.READY, Status.VALID, Status.INVALID), deadline, what);
+            Status s =
+                    poll(order, order::getStatus, Set.of(Status.READY, Status.VALID, Status.INVALID), deadline, what);
             if (s == Status.READY) {
                 if (request.getCsrDer().isPresent()) {
                     order.execute(request.getCsrDer().get());
@@ -223,12 +233,17 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
                 }
             }
             if (s != Status.VALID) {
-                throw new EnrollmentException(what + ": order ended " + s + order.getError().map(p -> ": " + p).orElse(""),
-                        null, true);
+                throw new EnrollmentException(
+                        what + ": order ended " + s
+                                + order.getError().map(p -> ": " + p).orElse(""),
+                        null,
+                        true);
             }
             Certificate cert = order.getCertificate();
             cert.download();
-            return new IssuedCertificate(cert.getCertificateChain(), cert.getLocation().toString(),
+            return new IssuedCertificate(
+                    cert.getCertificateChain(),
+                    cert.getLocation().toString(),
                     l.getAccountLocation().toString());
         } catch (AcmeException e) {
             throw Failures.translate(what, e);
@@ -262,8 +277,11 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
             }
             LOG.info("{}: journaled order {} is {}, placing a new one", what, order.getLocation(), order.getStatus());
         } catch (AcmeException | IOException | RuntimeException e) {
-            LOG.info("{}: journaled order {} cannot be resumed ({}), placing a new one", what,
-                    request.getResumeUrl().get(), e.toString());
+            LOG.info(
+                    "{}: journaled order {} cannot be resumed ({}), placing a new one",
+                    what,
+                    request.getResumeUrl().get(),
+                    e.toString());
         }
         return Optional.empty();
     }
@@ -296,17 +314,21 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
         for (Authorization auth : pending) {
             Status s = poll(auth, auth::getStatus, Set.of(Status.VALID, Status.INVALID), deadline, what);
             if (s != Status.VALID) {
-                throw new EnrollmentException(what + ": validation of " + auth.getIdentifier().getDomain()
-                        + " failed: " + challengeError(auth), null, true);
+                throw new EnrollmentException(
+                        what + ": validation of " + auth.getIdentifier().getDomain() + " failed: "
+                                + challengeError(auth),
+                        null,
+                        true);
             }
         }
     }
 
     private static TokenChallenge challenge(Authorization auth, String type, String what) throws EnrollmentException {
-        Class<? extends TokenChallenge> kind = ChallengeTypes.DNS_01.equals(type) ? Dns01Challenge.class
-                : Http01Challenge.class;
-        return auth.findChallenge(kind).orElseThrow(() -> new EnrollmentException(what + ": the CA offers no " + type
-                + " challenge for " + auth.getIdentifier(), null, false));
+        Class<? extends TokenChallenge> kind =
+                ChallengeTypes.DNS_01.equals(type) ? Dns01Challenge.class : Http01Challenge.class;
+        return auth.findChallenge(kind)
+                .orElseThrow(() -> new EnrollmentException(
+                        what + ": the CA offers no " + type + " challenge for " + auth.getIdentifier(), null, false));
     }
 
     /** The CA's suggested renewal window (ARI, RFC 9773), only when its directory offers renewalInfo. */
@@ -326,7 +348,8 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
             info.fetch();
             return Optional.of(new RenewalPlanner.Window(info.getSuggestedWindowStart(), info.getSuggestedWindowEnd()));
         } catch (AcmeException | EnrollmentException | RuntimeException e) {
-            LOG.debug("No renewal info for {}: {}", certificate.getSerialNumber().toString(16), e.toString());
+            LOG.debug(
+                    "No renewal info for {}: {}", certificate.getSerialNumber().toString(16), e.toString());
             return Optional.empty();
         }
     }
@@ -335,8 +358,9 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
      * Fetches the resource until its status is one of {@code done}, honouring Retry-After and otherwise
      * polling soon and then less often: a local CA answers in milliseconds, a remote one may take seconds.
      */
-    private <T extends AcmeJsonResource> Status poll(T resource, Supplier<Status> status,
-            Set<Status> done, Instant deadline, String what) throws AcmeException, InterruptedException, EnrollmentException {
+    private <T extends AcmeJsonResource> Status poll(
+            T resource, Supplier<Status> status, Set<Status> done, Instant deadline, String what)
+            throws AcmeException, InterruptedException, EnrollmentException {
         Duration pause = FIRST_POLL;
         while (true) {
             Optional<Instant> retryAfter = resource.fetch();
@@ -346,10 +370,16 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
             }
             Instant now = clock.instant();
             if (now.isAfter(deadline)) {
-                throw new EnrollmentException(what + ": still " + s + " after " + options.getOrderTimeout().toSeconds()
-                        + " s", null, true);
+                throw new EnrollmentException(
+                        what + ": still " + s + " after "
+                                + options.getOrderTimeout().toSeconds() + " s",
+                        null,
+                        true);
             }
-            Duration wait = retryAfter.map(t -> Duration.between(now, t)).filter(d -> !d.isNegative()).orElse(pause);
+            Duration wait = retryAfter
+                    .map(t -> Duration.between(now, t))
+                    .filter(d -> !d.isNegative())
+                    .orElse(pause);
             Duration left = Duration.between(now, deadline);
             Thread.sleep(Math.max(1, Math.min(wait.toMillis(), left.toMillis())));
             pause = pause.multipliedBy(2).compareTo(LONGEST_POLL) > 0 ? LONGEST_POLL : pause.multipliedBy(2);
@@ -357,8 +387,11 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
     }
 
     private static String challengeError(Authorization auth) {
-        return auth.getChallenges().stream().map(c -> c.getError().map(Object::toString).orElse(null))
-                .filter(Objects::nonNull).findFirst().orElse("no reason given");
+        return auth.getChallenges().stream()
+                .map(c -> c.getError().map(Object::toString).orElse(null))
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse("no reason given");
     }
 
     /** Stops the HTTP client's threads; the session cannot be used afterwards. */

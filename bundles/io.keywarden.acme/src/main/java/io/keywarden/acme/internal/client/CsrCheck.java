@@ -30,8 +30,7 @@ import org.bouncycastle.pkcs.PKCSException;
  * and asking for exactly the names being enrolled, so a bad request fails here with a clear message.
  */
 public final class CsrCheck {
-    private CsrCheck() {
-    }
+    private CsrCheck() {}
 
     /** The DER form of a valid CSR for exactly {@code names}; IllegalArgumentException naming the problem. */
     public static byte[] check(String csrPem, List<String> names) {
@@ -63,8 +62,10 @@ public final class CsrCheck {
         try (PEMParser parser = new PEMParser(new StringReader(csrPem))) {
             Object first = parser.readObject();
             if (!(first instanceof PKCS10CertificationRequest csr)) {
-                throw new IllegalArgumentException(first == null ? "no PEM block found"
-                        : "found a " + first.getClass().getSimpleName() + " block");
+                throw new IllegalArgumentException(
+                        first == null
+                                ? "no PEM block found"
+                                : "found a " + first.getClass().getSimpleName() + " block");
             }
             if (parser.readObject() != null) {
                 throw new IllegalArgumentException("more than one PEM block");
@@ -92,7 +93,8 @@ public final class CsrCheck {
             throw new GeneralSecurityException("unsupported key algorithm " + algorithm);
         }
         return KeyFactory.getInstance(name)
-                .generatePublic(new X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded()));
+                .generatePublic(
+                        new X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded()));
     }
 
     private static Set<String> dnsNames(PKCS10CertificationRequest csr) {

@@ -34,7 +34,8 @@ public final class EscrowDepositor {
     }
 
     /** Writes (or replaces) {@code <gateway id>.escrow.jwe} atomically; the file is readable by its owner only. */
-    public Path deposit(String gatewayId, String directoryUrl, String accountUrl, KeyPair accountKey) throws IOException {
+    public Path deposit(String gatewayId, String directoryUrl, String accountUrl, KeyPair accountKey)
+            throws IOException {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put(EscrowDeposit.FIELD_GATEWAY_ID, gatewayId);
         content.put(EscrowDeposit.FIELD_DIRECTORY_URL, directoryUrl);
@@ -43,8 +44,8 @@ public final class EscrowDepositor {
         content.put(EscrowDeposit.FIELD_CREATED_AT, Instant.now().toString());
         JsonWebEncryption jwe = new JsonWebEncryption();
         jwe.setPlaintext(JsonUtil.toJson(content));
-        jwe.setAlgorithmHeaderValue(authorityKey instanceof ECPublicKey ? EscrowDeposit.EC_ALGORITHM
-                : EscrowDeposit.RSA_ALGORITHM);
+        jwe.setAlgorithmHeaderValue(
+                authorityKey instanceof ECPublicKey ? EscrowDeposit.EC_ALGORITHM : EscrowDeposit.RSA_ALGORITHM);
         jwe.setEncryptionMethodHeaderParameter(EscrowDeposit.CONTENT_ENCRYPTION);
         jwe.setKey(authorityKey);
         String compact;

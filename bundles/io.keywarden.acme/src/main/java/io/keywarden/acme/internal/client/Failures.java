@@ -14,17 +14,31 @@ import io.keywarden.api.enrollment.EnrollmentException;
 final class Failures {
     private static final String ACME = "urn:ietf:params:acme:error:";
     /** Problem types that retrying the same request will not fix. */
-    private static final Set<String> PERMANENT = Set.of("malformed", "badCSR", "badPublicKey", "badRevocationReason",
-            "badSignatureAlgorithm", "caa", "compound", "externalAccountRequired", "invalidContact", "rejectedIdentifier",
-            "unsupportedContact", "unsupportedIdentifier", "userActionRequired", "accountDoesNotExist");
+    private static final Set<String> PERMANENT = Set.of(
+            "malformed",
+            "badCSR",
+            "badPublicKey",
+            "badRevocationReason",
+            "badSignatureAlgorithm",
+            "caa",
+            "compound",
+            "externalAccountRequired",
+            "invalidContact",
+            "rejectedIdentifier",
+            "unsupportedContact",
+            "unsupportedIdentifier",
+            "userActionRequired",
+            "accountDoesNotExist");
 
-    private Failures() {
-    }
+    private Failures() {}
 
     static EnrollmentException translate(String what, AcmeException e) {
         if (e instanceof AcmeRateLimitedException) {
             AcmeRateLimitedException r = (AcmeRateLimitedException) e;
-            return new EnrollmentException(what + ": rate limited by the CA: " + e.getMessage(), e, true,
+            return new EnrollmentException(
+                    what + ": rate limited by the CA: " + e.getMessage(),
+                    e,
+                    true,
                     r.getRetryAfter().orElse(null));
         }
         if (e instanceof AcmeNetworkException) {

@@ -45,8 +45,14 @@ public final class Http01Responder implements AutoCloseable {
         server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), port), 128);
-        handlers = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
-                new NamedThreads("keywarden-http01"), new ThreadPoolExecutor.AbortPolicy());
+        handlers = new ThreadPoolExecutor(
+                8,
+                8,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(1024),
+                new NamedThreads("keywarden-http01"),
+                new ThreadPoolExecutor.AbortPolicy());
         ((ThreadPoolExecutor) handlers).allowCoreThreadTimeOut(true);
         acceptor = new Thread(this::acceptLoop, "keywarden-http01-accept");
         acceptor.setDaemon(true);

@@ -20,7 +20,15 @@ public final class IssuedCertificate {
         }
     }
 
-    public List<X509Certificate> getChain() { return chain; }
-    public String getLocation() { return location; }
-    public String getAccountUrl() { return accountUrl; }
+    public List<X509Certificate> getChain() {
+        return chain;
+    }
+
+    public String getLocation() {
+        return location;
+    }
+
+    public String getAccountUrl() {
+        return accountUrl;
+    }
 }

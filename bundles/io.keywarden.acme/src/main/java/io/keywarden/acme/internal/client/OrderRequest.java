@@ -32,12 +32,12 @@ public final class OrderRequest {
 
     /** Finalized with a key the gateway holds. */
     public static OrderRequest withKey(List<String> names, KeyPair key) {
-        return new OrderRequest(names, requireNonNull(key, "key"), null, null, url -> { });
+        return new OrderRequest(names, requireNonNull(key, "key"), null, null, url -> {});
     }
 
     /** Finalized with the device's own CSR. */
     public static OrderRequest withCsr(List<String> names, byte[] csrDer) {
-        return new OrderRequest(names, null, requireNonNull(csrDer, "csrDer"), null, url -> { });
+        return new OrderRequest(names, null, requireNonNull(csrDer, "csrDer"), null, url -> {});
     }
 
     /** The same request, resuming the order at {@code url} if it can still complete, and told of a new order. */
@@ -45,10 +45,21 @@ public final class OrderRequest {
         return new OrderRequest(names, key, csrDer, url.orElse(null), created);
     }
 
-    public List<String> getNames() { return names; }
-    public Optional<KeyPair> getKey() { return Optional.ofNullable(key); }
-    public Optional<byte[]> getCsrDer() { return Optional.ofNullable(csrDer).map(byte[]::clone); }
-    public Optional<String> getResumeUrl() { return Optional.ofNullable(resumeUrl); }
+    public List<String> getNames() {
+        return names;
+    }
+
+    public Optional<KeyPair> getKey() {
+        return Optional.ofNullable(key);
+    }
+
+    public Optional<byte[]> getCsrDer() {
+        return Optional.ofNullable(csrDer).map(byte[]::clone);
+    }
+
+    public Optional<String> getResumeUrl() {
+        return Optional.ofNullable(resumeUrl);
+    }
 
     /** Called by the CA client as soon as a new order exists, before anything else happens to it. */
     public void created(String url) {

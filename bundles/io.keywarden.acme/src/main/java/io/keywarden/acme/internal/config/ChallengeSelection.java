@@ -1,6 +1,5 @@
 package io.keywarden.acme.internal.config;
 
-import io.keywarden.support.config.InvalidConfigurationException;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.keywarden.support.config.InvalidConfigurationException;
 
 /**
  * Which challenge type each identifier uses: the type a sensor's own configuration declares, else the first
@@ -39,8 +39,10 @@ public final class ChallengeSelection {
      * {@code pattern=type} entries, e.g. {@code *.field.example=dns-01, gw.example=http-01}.
      */
     public static ChallengeSelection parse(String type, String overrides) throws InvalidConfigurationException {
-        String def = type == null || type.isBlank() ? ChallengeTypes.HTTP_01 : ChallengeTypes.parse(type).orElseThrow(
-                () -> new InvalidConfigurationException(KEY_TYPE, unknown(type)));
+        String def = type == null || type.isBlank()
+                ? ChallengeTypes.HTTP_01
+                : ChallengeTypes.parse(type)
+                        .orElseThrow(() -> new InvalidConfigurationException(KEY_TYPE, unknown(type)));
         List<Rule> rules = new ArrayList<>();
         if (overrides != null) {
             for (String entry : overrides.split(",")) {
@@ -49,16 +51,17 @@ public final class ChallengeSelection {
                 }
                 int eq = entry.indexOf('=');
                 if (eq < 0) {
-                    throw new InvalidConfigurationException(KEY_OVERRIDES,
-                            "'" + entry.trim() + "' is not pattern=type (e.g. *.example.com=dns-01)");
+                    throw new InvalidConfigurationException(
+                            KEY_OVERRIDES, "'" + entry.trim() + "' is not pattern=type (e.g. *.example.com=dns-01)");
                 }
                 String pattern = entry.substring(0, eq).trim().toLowerCase(Locale.ROOT);
                 String value = entry.substring(eq + 1);
-                String t = ChallengeTypes.parse(value).orElseThrow(
-                        () -> new InvalidConfigurationException(KEY_OVERRIDES, unknown(value) + " for " + pattern));
+                String t = ChallengeTypes.parse(value)
+                        .orElseThrow(() ->
+                                new InvalidConfigurationException(KEY_OVERRIDES, unknown(value) + " for " + pattern));
                 if (!pattern.matches("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
-                    throw new InvalidConfigurationException(KEY_OVERRIDES,
-                            "'" + pattern + "' is neither a DNS name nor *.suffix");
+                    throw new InvalidConfigurationException(
+                            KEY_OVERRIDES, "'" + pattern + "' is neither a DNS name nor *.suffix");
                 }
                 rules.add(new Rule(pattern, t));
             }
@@ -102,7 +105,8 @@ public final class ChallengeSelection {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ChallengeSelection other && defaultType.equals(other.defaultType)
+        return o instanceof ChallengeSelection other
+                && defaultType.equals(other.defaultType)
                 && overrides.equals(other.overrides);
     }
 

@@ -10,8 +10,7 @@ public final class ChallengeTypes {
     public static final String DNS_01 = "dns-01";
     public static final List<String> ALL = List.of(HTTP_01, DNS_01);
 
-    private ChallengeTypes() {
-    }
+    private ChallengeTypes() {}
 
     /** The canonical type for a configured value, empty when the value names no type we answer. */
     public static Optional<String> parse(String value) {

@@ -1,7 +1,5 @@
 package io.keywarden.acme.internal.config;
 
-import io.keywarden.support.config.ConfigValues;
-import io.keywarden.support.config.InvalidConfigurationException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +12,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.keywarden.support.config.ConfigValues;
+import io.keywarden.support.config.InvalidConfigurationException;
 
 /**
  * The dns-01 settings of a gateway: the primary server that takes RFC 2136 updates, the TSIG key that signs them,
@@ -31,14 +32,15 @@ public final class Dns01Options {
     public static final String KEY_PROPAGATION_TIMEOUT = "dns01.propagation.timeout.seconds";
 
     public static final String DEFAULT_TSIG_ALGORITHM = "hmac-sha256";
-    public static final List<String> TSIG_ALGORITHMS = List.of("hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384",
-            "hmac-sha512");
+    public static final List<String> TSIG_ALGORITHMS =
+            List.of("hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512");
     public static final int DEFAULT_PROPAGATION_TIMEOUT = 120;
     public static final int DNS_PORT = 53;
 
-    private static final Pattern HOST_PORT = Pattern.compile("(?:\\[([0-9a-fA-F:.]+)\\]|([^:\\[\\]\\s]+))(?::(\\d{1,5}))?");
-    private static final Pattern DNS_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9])?"
-            + "(\\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9])?)*\\.?");
+    private static final Pattern HOST_PORT =
+            Pattern.compile("(?:\\[([0-9a-fA-F:.]+)\\]|([^:\\[\\]\\s]+))(?::(\\d{1,5}))?");
+    private static final Pattern DNS_NAME = Pattern.compile(
+            "[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9])?" + "(\\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9])?)*\\.?");
 
     private final InetSocketAddress server;
     private final String zone;
@@ -52,23 +54,30 @@ public final class Dns01Options {
 
     private Dns01Options(Map<String, ?> properties) throws InvalidConfigurationException {
         ConfigValues p = new ConfigValues(properties);
-        server = hostPort(KEY_SERVER, p.string(KEY_SERVER).orElseThrow(
-                () -> new InvalidConfigurationException(KEY_SERVER, "required for dns-01 (host:port of the primary "
-                        + "DNS server that accepts dynamic updates)")));
+        server = hostPort(
+                KEY_SERVER,
+                p.string(KEY_SERVER)
+                        .orElseThrow(() -> new InvalidConfigurationException(
+                                KEY_SERVER,
+                                "required for dns-01 (host:port of the primary "
+                                        + "DNS server that accepts dynamic updates)")));
         Optional<String> z = p.string(KEY_ZONE);
         zone = z.isPresent() ? dnsName(KEY_ZONE, z.get()) : null;
         Optional<String> r = p.string(KEY_RESOLVER);
         resolver = r.isPresent() ? hostPort(KEY_RESOLVER, r.get()) : server;
-        tsigKeyName = dnsName(KEY_TSIG_KEY_NAME, p.string(KEY_TSIG_KEY_NAME).orElseThrow(
-                () -> new InvalidConfigurationException(KEY_TSIG_KEY_NAME, "required for dns-01")));
+        tsigKeyName = dnsName(
+                KEY_TSIG_KEY_NAME,
+                p.string(KEY_TSIG_KEY_NAME)
+                        .orElseThrow(
+                                () -> new InvalidConfigurationException(KEY_TSIG_KEY_NAME, "required for dns-01")));
         String alg = p.string(KEY_TSIG_ALGORITHM).orElse(DEFAULT_TSIG_ALGORITHM).toLowerCase(Locale.ROOT);
         if (!TSIG_ALGORITHMS.contains(alg)) {
-            throw new InvalidConfigurationException(KEY_TSIG_ALGORITHM,
-                    "unknown TSIG algorithm '" + alg + "', expected one of " + TSIG_ALGORITHMS);
+            throw new InvalidConfigurationException(
+                    KEY_TSIG_ALGORITHM, "unknown TSIG algorithm '" + alg + "', expected one of " + TSIG_ALGORITHMS);
         }
         tsigAlgorithm = alg;
-        String secret = p.string(KEY_TSIG_SECRET).orElseThrow(
-                () -> new InvalidConfigurationException(KEY_TSIG_SECRET, "required for dns-01"));
+        String secret = p.string(KEY_TSIG_SECRET)
+                .orElseThrow(() -> new InvalidConfigurationException(KEY_TSIG_SECRET, "required for dns-01"));
         try {
             tsigSecret = Base64.getDecoder().decode(secret);
         } catch (IllegalArgumentException e) {
@@ -86,8 +95,8 @@ public final class Dns01Options {
             }
         }
         propagationServers = List.copyOf(servers);
-        propagationTimeout = Duration.ofSeconds(p.integer(KEY_PROPAGATION_TIMEOUT, DEFAULT_PROPAGATION_TIMEOUT,
-                1, 3600));
+        propagationTimeout =
+                Duration.ofSeconds(p.integer(KEY_PROPAGATION_TIMEOUT, DEFAULT_PROPAGATION_TIMEOUT, 1, 3600));
     }
 
     /** The dns-01 settings, or empty when {@value #KEY_SERVER} is not set. */
@@ -121,26 +130,53 @@ public final class Dns01Options {
     }
 
     /** The primary server that takes the updates. */
-    public InetSocketAddress getServer() { return server; }
+    public InetSocketAddress getServer() {
+        return server;
+    }
     /** The zone to update, absolute (trailing dot); empty: found by an SOA lookup. */
-    public Optional<String> getZone() { return Optional.ofNullable(zone); }
+    public Optional<String> getZone() {
+        return Optional.ofNullable(zone);
+    }
     /** The server asked for CNAME, SOA and NS records (the update server unless set). */
-    public InetSocketAddress getResolver() { return resolver; }
+    public InetSocketAddress getResolver() {
+        return resolver;
+    }
     /** The TSIG key's name, absolute. */
-    public String getTsigKeyName() { return tsigKeyName; }
-    public String getTsigAlgorithm() { return tsigAlgorithm; }
-    public byte[] getTsigSecret() { return tsigSecret.clone(); }
-    public boolean isPropagationCheck() { return propagationCheck; }
+    public String getTsigKeyName() {
+        return tsigKeyName;
+    }
+
+    public String getTsigAlgorithm() {
+        return tsigAlgorithm;
+    }
+
+    public byte[] getTsigSecret() {
+        return tsigSecret.clone();
+    }
+
+    public boolean isPropagationCheck() {
+        return propagationCheck;
+    }
     /** The servers that must all show the record; empty: every name server of the zone, on port 53. */
-    public List<InetSocketAddress> getPropagationServers() { return propagationServers; }
-    public Duration getPropagationTimeout() { return propagationTimeout; }
+    public List<InetSocketAddress> getPropagationServers() {
+        return propagationServers;
+    }
+
+    public Duration getPropagationTimeout() {
+        return propagationTimeout;
+    }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Dns01Options d && server.equals(d.server) && Objects.equals(zone, d.zone)
-                && resolver.equals(d.resolver) && tsigKeyName.equals(d.tsigKeyName)
-                && tsigAlgorithm.equals(d.tsigAlgorithm) && Arrays.equals(tsigSecret, d.tsigSecret)
-                && propagationCheck == d.propagationCheck && propagationServers.equals(d.propagationServers)
+        return o instanceof Dns01Options d
+                && server.equals(d.server)
+                && Objects.equals(zone, d.zone)
+                && resolver.equals(d.resolver)
+                && tsigKeyName.equals(d.tsigKeyName)
+                && tsigAlgorithm.equals(d.tsigAlgorithm)
+                && Arrays.equals(tsigSecret, d.tsigSecret)
+                && propagationCheck == d.propagationCheck
+                && propagationServers.equals(d.propagationServers)
                 && propagationTimeout.equals(d.propagationTimeout);
     }
 

@@ -57,6 +57,7 @@ public final class GatewayOptions {
     public static final String HTTP01_MODE_STANDALONE = "standalone";
     /** A servlet on the framework's OSGi HTTP Whiteboard (Kura's HTTP service). */
     public static final String HTTP01_MODE_WHITEBOARD = "whiteboard";
+
     public static final double DEFAULT_RENEWAL_THRESHOLD = 0.3333;
     public static final double DEFAULT_RENEWAL_JITTER = 0.05;
     public static final int DEFAULT_CONCURRENCY = 8;
@@ -104,7 +105,8 @@ public final class GatewayOptions {
         this.eabKid = p.string(KEY_EAB_KID).orElse(null);
         this.eabHmacKey = p.string(KEY_EAB_HMAC).orElse(null);
         if ((eabKid == null) != (eabHmacKey == null)) {
-            throw new InvalidConfigurationException(eabKid == null ? KEY_EAB_KID : KEY_EAB_HMAC,
+            throw new InvalidConfigurationException(
+                    eabKid == null ? KEY_EAB_KID : KEY_EAB_HMAC,
                     "External Account Binding needs both " + KEY_EAB_KID + " and " + KEY_EAB_HMAC);
         }
         if (eabHmacKey != null && !BASE64URL.matcher(eabHmacKey).matches()) {
@@ -120,7 +122,8 @@ public final class GatewayOptions {
         this.http01Port = p.integer(KEY_HTTP01_PORT, DEFAULT_HTTP01_PORT, 1, 65535);
         this.http01BindAddress = p.string(KEY_HTTP01_BIND).orElse(DEFAULT_HTTP01_BIND);
         this.http01Mode = parseHttp01Mode(p.string(KEY_HTTP01_MODE).orElse(HTTP01_MODE_STANDALONE));
-        this.challengeSelection = ChallengeSelection.parse(p.string(ChallengeSelection.KEY_TYPE).orElse(null),
+        this.challengeSelection = ChallengeSelection.parse(
+                p.string(ChallengeSelection.KEY_TYPE).orElse(null),
                 p.string(ChallengeSelection.KEY_OVERRIDES).orElse(null));
         this.dns01 = parseDns01(properties, challengeSelection);
         this.renewalThreshold = p.decimal(KEY_RENEWAL_THRESHOLD, DEFAULT_RENEWAL_THRESHOLD, 0.01, 0.99);
@@ -145,13 +148,15 @@ public final class GatewayOptions {
         Optional<String> escrowKey = p.string(KEY_ESCROW_AUTHORITY_KEY);
         Optional<String> depositDir = p.string(KEY_ESCROW_DEPOSIT_DIR);
         if (escrowKey.isPresent() != depositDir.isPresent()) {
-            throw new InvalidConfigurationException(escrowKey.isPresent() ? KEY_ESCROW_DEPOSIT_DIR : KEY_ESCROW_AUTHORITY_KEY,
+            throw new InvalidConfigurationException(
+                    escrowKey.isPresent() ? KEY_ESCROW_DEPOSIT_DIR : KEY_ESCROW_AUTHORITY_KEY,
                     "escrow needs both " + KEY_ESCROW_AUTHORITY_KEY + " and " + KEY_ESCROW_DEPOSIT_DIR);
         }
-        this.escrowAuthorityKey = escrowKey.isPresent() ? EscrowKeys.parsePublicKey(KEY_ESCROW_AUTHORITY_KEY, escrowKey.get())
-                : null;
+        this.escrowAuthorityKey =
+                escrowKey.isPresent() ? EscrowKeys.parsePublicKey(KEY_ESCROW_AUTHORITY_KEY, escrowKey.get()) : null;
         try {
-            this.escrowDepositDir = depositDir.map(d -> Paths.get(d).toAbsolutePath()).orElse(null);
+            this.escrowDepositDir =
+                    depositDir.map(d -> Paths.get(d).toAbsolutePath()).orElse(null);
         } catch (RuntimeException e) {
             throw new InvalidConfigurationException(KEY_ESCROW_DEPOSIT_DIR, "not a path: " + e.getMessage());
         }
@@ -172,11 +177,12 @@ public final class GatewayOptions {
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
-            throw new InvalidConfigurationException(KEY_DIRECTORY_URL, "malformed URL '" + value + "': " + e.getReason());
+            throw new InvalidConfigurationException(
+                    KEY_DIRECTORY_URL, "malformed URL '" + value + "': " + e.getReason());
         }
         if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw new InvalidConfigurationException(KEY_DIRECTORY_URL,
-                    "must be an https URL with a host (ACME requires TLS), got '" + value + "'");
+            throw new InvalidConfigurationException(
+                    KEY_DIRECTORY_URL, "must be an https URL with a host (ACME requires TLS), got '" + value + "'");
         }
         return uri;
     }
@@ -189,8 +195,8 @@ public final class GatewayOptions {
             try {
                 pem = Files.readAllBytes(Paths.get(value));
             } catch (IOException | RuntimeException e) {
-                throw new InvalidConfigurationException(KEY_TRUST_ANCHOR,
-                        "neither PEM text nor a readable file: " + value + " (" + e + ")");
+                throw new InvalidConfigurationException(
+                        KEY_TRUST_ANCHOR, "neither PEM text nor a readable file: " + value + " (" + e + ")");
             }
         }
         try {
@@ -211,8 +217,8 @@ public final class GatewayOptions {
     private static String parseHttp01Mode(String value) throws InvalidConfigurationException {
         String mode = value.toLowerCase(Locale.ROOT);
         if (!mode.equals(HTTP01_MODE_STANDALONE) && !mode.equals(HTTP01_MODE_WHITEBOARD)) {
-            throw new InvalidConfigurationException(KEY_HTTP01_MODE,
-                    "unknown mode '" + value + "', expected standalone or whiteboard");
+            throw new InvalidConfigurationException(
+                    KEY_HTTP01_MODE, "unknown mode '" + value + "', expected standalone or whiteboard");
         }
         return mode;
     }
@@ -222,8 +228,10 @@ public final class GatewayOptions {
             throws InvalidConfigurationException {
         Dns01Options d = Dns01Options.parse(p).orElse(null);
         if (d == null && selection.configuredTypes().contains(ChallengeTypes.DNS_01)) {
-            throw new InvalidConfigurationException(Dns01Options.KEY_SERVER, "required: " + ChallengeSelection.KEY_TYPE
-                    + " or " + ChallengeSelection.KEY_OVERRIDES + " picks dns-01");
+            throw new InvalidConfigurationException(
+                    Dns01Options.KEY_SERVER,
+                    "required: " + ChallengeSelection.KEY_TYPE + " or " + ChallengeSelection.KEY_OVERRIDES
+                            + " picks dns-01");
         }
         return d;
     }
@@ -232,8 +240,8 @@ public final class GatewayOptions {
         try {
             return KeyType.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(KEY_KEY_TYPE,
-                    "unknown key type '" + value + "', expected one of " + List.of(KeyType.values()));
+            throw new InvalidConfigurationException(
+                    KEY_KEY_TYPE, "unknown key type '" + value + "', expected one of " + List.of(KeyType.values()));
         }
     }
 
@@ -241,40 +249,103 @@ public final class GatewayOptions {
         try {
             return KeySource.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(KEY_KEY_SOURCE,
-                    "unknown key source '" + value + "', expected generated or external");
+            throw new InvalidConfigurationException(
+                    KEY_KEY_SOURCE, "unknown key source '" + value + "', expected generated or external");
         }
     }
 
-    public URI getDirectoryUrl() { return directoryUrl; }
-    public List<X509Certificate> getTrustAnchors() { return trustAnchors; }
-    public Optional<String> getContactEmail() { return Optional.ofNullable(contactEmail); }
-    public Optional<String> getEabKid() { return Optional.ofNullable(eabKid); }
-    public Optional<String> getEabHmacKey() { return Optional.ofNullable(eabHmacKey); }
-    public String getDnsName() { return dnsName; }
-    public KeyType getKeyType() { return keyType; }
-    public KeySource getKeySource() { return keySource; }
-    public int getHttp01Port() { return http01Port; }
-    public String getHttp01BindAddress() { return http01BindAddress; }
+    public URI getDirectoryUrl() {
+        return directoryUrl;
+    }
+
+    public List<X509Certificate> getTrustAnchors() {
+        return trustAnchors;
+    }
+
+    public Optional<String> getContactEmail() {
+        return Optional.ofNullable(contactEmail);
+    }
+
+    public Optional<String> getEabKid() {
+        return Optional.ofNullable(eabKid);
+    }
+
+    public Optional<String> getEabHmacKey() {
+        return Optional.ofNullable(eabHmacKey);
+    }
+
+    public String getDnsName() {
+        return dnsName;
+    }
+
+    public KeyType getKeyType() {
+        return keyType;
+    }
+
+    public KeySource getKeySource() {
+        return keySource;
+    }
+
+    public int getHttp01Port() {
+        return http01Port;
+    }
+
+    public String getHttp01BindAddress() {
+        return http01BindAddress;
+    }
     /** {@value #HTTP01_MODE_STANDALONE} or {@value #HTTP01_MODE_WHITEBOARD}. */
-    public String getHttp01Mode() { return http01Mode; }
+    public String getHttp01Mode() {
+        return http01Mode;
+    }
     /** Which challenge type each identifier uses. */
-    public ChallengeSelection getChallengeSelection() { return challengeSelection; }
+    public ChallengeSelection getChallengeSelection() {
+        return challengeSelection;
+    }
     /** The dns-01 settings, when {@value Dns01Options#KEY_SERVER} is set. */
-    public Optional<Dns01Options> getDns01() { return Optional.ofNullable(dns01); }
-    public double getRenewalThreshold() { return renewalThreshold; }
-    public double getRenewalJitter() { return renewalJitter; }
-    public int getConcurrency() { return concurrency; }
-    public Duration getRetryInitial() { return retryInitial; }
-    public Duration getRetryMax() { return retryMax; }
-    public Duration getOrderTimeout() { return orderTimeout; }
+    public Optional<Dns01Options> getDns01() {
+        return Optional.ofNullable(dns01);
+    }
+
+    public double getRenewalThreshold() {
+        return renewalThreshold;
+    }
+
+    public double getRenewalJitter() {
+        return renewalJitter;
+    }
+
+    public int getConcurrency() {
+        return concurrency;
+    }
+
+    public Duration getRetryInitial() {
+        return retryInitial;
+    }
+
+    public Duration getRetryMax() {
+        return retryMax;
+    }
+
+    public Duration getOrderTimeout() {
+        return orderTimeout;
+    }
 
     /** One HTTP request to the CA, sent to answer; a request past it counts as a network failure and its connection is dropped. */
-    public Duration getRequestTimeout() { return requestTimeout; }
-    public Path getDataDir() { return dataDir; }
+    public Duration getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public Path getDataDir() {
+        return dataDir;
+    }
     /** The fleet authority's public key the account key is deposited encrypted to, when escrow is configured. */
-    public Optional<PublicKey> getEscrowAuthorityKey() { return Optional.ofNullable(escrowAuthorityKey); }
-    public Optional<Path> getEscrowDepositDir() { return Optional.ofNullable(escrowDepositDir); }
+    public Optional<PublicKey> getEscrowAuthorityKey() {
+        return Optional.ofNullable(escrowAuthorityKey);
+    }
+
+    public Optional<Path> getEscrowDepositDir() {
+        return Optional.ofNullable(escrowDepositDir);
+    }
 
     /** The trust anchors' DER encodings, for equality (X509Certificate equality is by encoding too). */
     private List<String> anchorFingerprints() {
@@ -298,16 +369,28 @@ public final class GatewayOptions {
             return false;
         }
         GatewayOptions other = (GatewayOptions) o;
-        return directoryUrl.equals(other.directoryUrl) && anchorFingerprints().equals(other.anchorFingerprints())
-                && Objects.equals(contactEmail, other.contactEmail) && Objects.equals(eabKid, other.eabKid)
-                && Objects.equals(eabHmacKey, other.eabHmacKey) && dnsName.equals(other.dnsName)
-                && keyType == other.keyType && keySource == other.keySource && http01Port == other.http01Port
-                && http01BindAddress.equals(other.http01BindAddress) && http01Mode.equals(other.http01Mode)
-                && challengeSelection.equals(other.challengeSelection) && Objects.equals(dns01, other.dns01)
-                && renewalThreshold == other.renewalThreshold && renewalJitter == other.renewalJitter
-                && concurrency == other.concurrency && retryInitial.equals(other.retryInitial)
-                && retryMax.equals(other.retryMax) && orderTimeout.equals(other.orderTimeout) && requestTimeout.equals(other.requestTimeout)
-                && dataDir.equals(other.dataDir) && Objects.equals(escrowAuthorityKey, other.escrowAuthorityKey)
+        return directoryUrl.equals(other.directoryUrl)
+                && anchorFingerprints().equals(other.anchorFingerprints())
+                && Objects.equals(contactEmail, other.contactEmail)
+                && Objects.equals(eabKid, other.eabKid)
+                && Objects.equals(eabHmacKey, other.eabHmacKey)
+                && dnsName.equals(other.dnsName)
+                && keyType == other.keyType
+                && keySource == other.keySource
+                && http01Port == other.http01Port
+                && http01BindAddress.equals(other.http01BindAddress)
+                && http01Mode.equals(other.http01Mode)
+                && challengeSelection.equals(other.challengeSelection)
+                && Objects.equals(dns01, other.dns01)
+                && renewalThreshold == other.renewalThreshold
+                && renewalJitter == other.renewalJitter
+                && concurrency == other.concurrency
+                && retryInitial.equals(other.retryInitial)
+                && retryMax.equals(other.retryMax)
+                && orderTimeout.equals(other.orderTimeout)
+                && requestTimeout.equals(other.requestTimeout)
+                && dataDir.equals(other.dataDir)
+                && Objects.equals(escrowAuthorityKey, other.escrowAuthorityKey)
                 && Objects.equals(escrowDepositDir, other.escrowDepositDir);
     }
 

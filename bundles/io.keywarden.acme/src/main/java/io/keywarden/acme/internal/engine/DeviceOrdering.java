@@ -48,7 +48,8 @@ final class DeviceOrdering {
      *
      * @param currentIssuedAt when the device's current certificate was recorded, if it has one
      */
-    CertificateRecord order(DeviceEntry entry, Optional<Instant> currentIssuedAt) throws EnrollmentException, IOException {
+    CertificateRecord order(DeviceEntry entry, Optional<Instant> currentIssuedAt)
+            throws EnrollmentException, IOException {
         String id = entry.getDeviceId();
         OrderRequest request;
         if (entry.getCustody() == KeyCustody.GATEWAY) {
@@ -60,8 +61,8 @@ final class DeviceOrdering {
             }
             request = OrderRequest.withKey(entry.getIdentifiers(), kp);
         } else {
-            request = OrderRequest.withCsr(entry.getIdentifiers(),
-                    CsrCheck.check(entry.getCsrPem().orElseThrow(), entry.getIdentifiers()));
+            request = OrderRequest.withCsr(
+                    entry.getIdentifiers(), CsrCheck.check(entry.getCsrPem().orElseThrow(), entry.getIdentifiers()));
         }
         // an order journaled before the current certificate was recorded is the one that produced it: not resumable
         Optional<String> pending = store.pendingOrder(id)
@@ -76,10 +77,19 @@ final class DeviceOrdering {
             }
         }));
         X509Certificate leaf = issued.getChain().get(0);
-        return CertificateRecord.builder().deviceId(id).kind(entry.getKind()).identifiers(entry.getIdentifiers())
-                .serial(leaf.getSerialNumber().toString(16)).notBefore(leaf.getNotBefore().toInstant())
-                .notAfter(leaf.getNotAfter().toInstant()).chain(issued.getChain()).accountUrl(issued.getAccountUrl())
-                .certificateUrl(issued.getLocation()).keyCustody(entry.getCustody()).status(CertificateStatus.CURRENT)
-                .issuedAt(clock.instant()).build();
+        return CertificateRecord.builder()
+                .deviceId(id)
+                .kind(entry.getKind())
+                .identifiers(entry.getIdentifiers())
+                .serial(leaf.getSerialNumber().toString(16))
+                .notBefore(leaf.getNotBefore().toInstant())
+                .notAfter(leaf.getNotAfter().toInstant())
+                .chain(issued.getChain())
+                .accountUrl(issued.getAccountUrl())
+                .certificateUrl(issued.getLocation())
+                .keyCustody(entry.getCustody())
+                .status(CertificateStatus.CURRENT)
+                .issuedAt(clock.instant())
+                .build();
     }
 }

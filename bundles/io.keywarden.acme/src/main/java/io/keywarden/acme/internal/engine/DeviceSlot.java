@@ -19,6 +19,7 @@ final class DeviceSlot {
     ScheduledFuture<?> timerTask;
     /** The order under way, shared by every caller asking for this device meanwhile. */
     CompletableFuture<CertificateRecord> inFlight;
+
     boolean renewal;
     /** The order under way is the renewal timer's, not someone's explicit request. */
     boolean automatic;

@@ -101,7 +101,9 @@ final class DeviceSlots {
         List<String> out = new ArrayList<>();
         for (String id : deviceIds()) {
             try {
-                if (store.loadDevice(id).map(e -> e.getKind() == DeviceKind.SENSOR).orElse(false)) {
+                if (store.loadDevice(id)
+                        .map(e -> e.getKind() == DeviceKind.SENSOR)
+                        .orElse(false)) {
                     out.add(id);
                 }
             } catch (IOException | RuntimeException e) {

@@ -53,16 +53,31 @@ public final class EnrollmentEngine implements AutoCloseable {
     private final GatewayEnrollment gateway;
     private final StartupResume resume;
 
-    public EnrollmentEngine(GatewayOptions options, StateStore store, CertificateAuthority client, Clock clock,
-            RenewalPlanner planner, Backoff backoff, Listener listener) {
+    public EnrollmentEngine(
+            GatewayOptions options,
+            StateStore store,
+            CertificateAuthority client,
+            Clock clock,
+            RenewalPlanner planner,
+            Backoff backoff,
+            Listener listener) {
         requireNonNull(options, "options");
         this.store = requireNonNull(store, "store");
         this.client = requireNonNull(client, "client");
         this.clock = requireNonNull(clock, "clock");
         this.slots = new DeviceSlots(store);
         this.revocations = new RevocationHolds(store, slots);
-        this.scheduler = new OrderScheduler(options.getConcurrency(), store, client, clock, planner, backoff,
-                listener, slots, revocations, new DeviceOrdering(options.getKeyType(), store, client, clock));
+        this.scheduler = new OrderScheduler(
+                options.getConcurrency(),
+                store,
+                client,
+                clock,
+                planner,
+                backoff,
+                listener,
+                slots,
+                revocations,
+                new DeviceOrdering(options.getKeyType(), store, client, clock));
         this.gateway = new GatewayEnrollment(options, store, clock, slots, scheduler);
         this.resume = new StartupResume(store, clock, slots, gateway, revocations, scheduler);
     }
@@ -95,22 +110,29 @@ public final class EnrollmentEngine implements AutoCloseable {
             List<String> names = new ArrayList<>();
             request.getDnsNames().forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
             request.getCsrPem().ifPresent(csr -> CsrCheck.check(csr, names));
-            DeviceEntry entry = new DeviceEntry(id, DeviceKind.SENSOR, names, request.getKeyCustody(),
+            DeviceEntry entry = new DeviceEntry(
+                    id,
+                    DeviceKind.SENSOR,
+                    names,
+                    request.getKeyCustody(),
                     request.getCsrPem().orElse(null));
             DeviceSlot d = slots.slot(id);
             synchronized (d) {
                 Optional<CertificateRecord> current = slots.currentOf(id);
                 // the store, not only memory: a request may arrive before start() has loaded the device
-                DeviceEntry known = d.entry != null ? d.entry : store.loadDevice(id).orElse(null);
-                if (known != null && known.sameRequestAs(entry) && current.isPresent()
+                DeviceEntry known =
+                        d.entry != null ? d.entry : store.loadDevice(id).orElse(null);
+                if (known != null
+                        && known.sameRequestAs(entry)
+                        && current.isPresent()
                         && current.get().getNotAfter().isAfter(clock.instant())) {
                     return CompletableFuture.completedFuture(current.get());
                 }
                 Optional<CertificateRecord> revoked = revocations.revokedLast(id);
                 // the roster re-sends its request at every start: it must not undo a revocation
                 if (known != null && known.sameRequestAs(entry) && current.isEmpty() && revoked.isPresent()) {
-                    return CompletableFuture.failedFuture(new EnrollmentException(
-                            RevocationHolds.message(revoked.get()), null, false));
+                    return CompletableFuture.failedFuture(
+                            new EnrollmentException(RevocationHolds.message(revoked.get()), null, false));
                 }
                 store.saveDevice(entry);
                 d.entry = entry;
@@ -128,9 +150,12 @@ public final class EnrollmentEngine implements AutoCloseable {
     public CompletableFuture<CertificateRecord> renew(String deviceId) {
         Optional<DeviceSlot> d = slots.existing(deviceId).filter(s -> s.entry != null);
         if (d.isEmpty()) {
-            return CompletableFuture.failedFuture(new EnrollmentException(deviceId.equals(gatewayId())
-                    && gateway.keyIsExternal() ? GatewayEnrollment.WAITING_FOR_CSR : "unknown device " + deviceId,
-                    null, false));
+            return CompletableFuture.failedFuture(new EnrollmentException(
+                    deviceId.equals(gatewayId()) && gateway.keyIsExternal()
+                            ? GatewayEnrollment.WAITING_FOR_CSR
+                            : "unknown device " + deviceId,
+                    null,
+                    false));
         }
         return scheduler.submit(d.get(), true);
     }
@@ -184,8 +209,12 @@ public final class EnrollmentEngine implements AutoCloseable {
     public EnrollmentStatus status(String deviceId) {
         Optional<DeviceSlot> slot = slots.existing(deviceId);
         if (slot.isEmpty()) {
-            return new EnrollmentStatus(deviceId, currentOf(deviceId).isPresent() ? EnrollmentState.ENROLLED
-                    : EnrollmentState.PENDING, 0, null, null);
+            return new EnrollmentStatus(
+                    deviceId,
+                    currentOf(deviceId).isPresent() ? EnrollmentState.ENROLLED : EnrollmentState.PENDING,
+                    0,
+                    null,
+                    null);
         }
         DeviceSlot d = slot.get();
         synchronized (d) {

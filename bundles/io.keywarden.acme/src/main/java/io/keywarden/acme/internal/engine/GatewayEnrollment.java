@@ -29,9 +29,10 @@ import io.keywarden.api.enrollment.KeyCustody;
  */
 final class GatewayEnrollment {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayEnrollment.class);
-    static final String WAITING_FOR_CSR = "waiting for a CSR: " + GatewayOptions.KEY_KEY_SOURCE + " is external, so the "
-            + "gateway's certificate is ordered only for a CSR given to GatewayEnrollmentService.enroll(csr) (on Kura: "
-            + "Keywarden's EnrollmentService)";
+    static final String WAITING_FOR_CSR =
+            "waiting for a CSR: " + GatewayOptions.KEY_KEY_SOURCE + " is external, so the "
+                    + "gateway's certificate is ordered only for a CSR given to GatewayEnrollmentService.enroll(csr) (on Kura: "
+                    + "Keywarden's EnrollmentService)";
 
     private final GatewayOptions options;
     private final StateStore store;
@@ -39,8 +40,8 @@ final class GatewayEnrollment {
     private final DeviceSlots slots;
     private final OrderScheduler scheduler;
 
-    GatewayEnrollment(GatewayOptions options, StateStore store, Clock clock, DeviceSlots slots,
-            OrderScheduler scheduler) {
+    GatewayEnrollment(
+            GatewayOptions options, StateStore store, Clock clock, DeviceSlots slots, OrderScheduler scheduler) {
         this.options = requireNonNull(options, "options");
         this.store = requireNonNull(store, "store");
         this.clock = requireNonNull(clock, "clock");
@@ -66,8 +67,9 @@ final class GatewayEnrollment {
         // read and written under the gateway's lock, as enroll(csr) may store a CSR at this very moment
         boolean awaitCsr;
         synchronized (slots.slot(gatewayId())) {
-            Optional<DeviceEntry> stored = store.loadDevice(gatewayId()).filter(e -> e.getKind() == DeviceKind.GATEWAY
-                    && e.getIdentifiers().equals(List.of(options.getDnsName())));
+            Optional<DeviceEntry> stored = store.loadDevice(gatewayId())
+                    .filter(e -> e.getKind() == DeviceKind.GATEWAY
+                            && e.getIdentifiers().equals(List.of(options.getDnsName())));
             awaitCsr = awaitsCsr(stored.orElse(null));
             if (!awaitCsr && stored.isEmpty()) {
                 store.saveDevice(ownKeyEntry());
@@ -85,7 +87,9 @@ final class GatewayEnrollment {
      */
     private boolean awaitsCsr(DeviceEntry gateway) {
         return keyIsExternal()
-                && (gateway == null || gateway.getCustody() != KeyCustody.DEVICE || gateway.getCsrPem().isEmpty())
+                && (gateway == null
+                        || gateway.getCustody() != KeyCustody.DEVICE
+                        || gateway.getCsrPem().isEmpty())
                 && slots.currentOf(gatewayId()).isEmpty();
     }
 
@@ -98,7 +102,9 @@ final class GatewayEnrollment {
                 d.nextAction = null;
             }
         }
-        LOG.info("Gateway {}: nothing ordered until a CSR arrives ({}=external)", gatewayId(),
+        LOG.info(
+                "Gateway {}: nothing ordered until a CSR arrives ({}=external)",
+                gatewayId(),
                 GatewayOptions.KEY_KEY_SOURCE);
     }
 
@@ -134,7 +140,9 @@ final class GatewayEnrollment {
         DeviceSlot d = slots.slot(gatewayId());
         synchronized (d) {
             Optional<CertificateRecord> current = slots.currentOf(gatewayId());
-            if (d.entry != null && d.entry.sameRequestAs(entry) && current.isPresent()
+            if (d.entry != null
+                    && d.entry.sameRequestAs(entry)
+                    && current.isPresent()
                     && current.get().getNotAfter().isAfter(clock.instant())) {
                 return CompletableFuture.completedFuture(current.get());
             }
@@ -146,7 +154,8 @@ final class GatewayEnrollment {
             try {
                 store.saveDevice(entry);
             } catch (IOException e) {
-                return CompletableFuture.failedFuture(new EnrollmentException("cannot store the request: " + e, e, false));
+                return CompletableFuture.failedFuture(
+                        new EnrollmentException("cannot store the request: " + e, e, false));
             }
             d.entry = entry;
             return scheduler.submit(d, current.isPresent());
@@ -154,7 +163,7 @@ final class GatewayEnrollment {
     }
 
     private DeviceEntry ownKeyEntry() {
-        return new DeviceEntry(gatewayId(), DeviceKind.GATEWAY, List.of(options.getDnsName()), KeyCustody.GATEWAY,
-                null);
+        return new DeviceEntry(
+                gatewayId(), DeviceKind.GATEWAY, List.of(options.getDnsName()), KeyCustody.GATEWAY, null);
     }
 }

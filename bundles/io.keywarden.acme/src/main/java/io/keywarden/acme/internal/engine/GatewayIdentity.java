@@ -39,7 +39,8 @@ public final class GatewayIdentity {
      * @param current the gateway's CURRENT certificate record (none before enrollment or once it is revoked)
      * @param holders the holders registered now; read at every call
      */
-    public GatewayIdentity(Supplier<Optional<CertificateRecord>> current, OwnKey ownKey, List<GatewayKeyHolder> holders) {
+    public GatewayIdentity(
+            Supplier<Optional<CertificateRecord>> current, OwnKey ownKey, List<GatewayKeyHolder> holders) {
         this.current = current;
         this.ownKey = ownKey;
         this.holders = holders;

@@ -26,8 +26,8 @@ import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.EnrollmentState;
-import io.keywarden.support.threads.NamedThreads;
 import io.keywarden.support.retry.Backoff;
+import io.keywarden.support.threads.NamedThreads;
 
 /**
  * Runs the engine's orders: a bounded pool of workers places them (at most one in flight per device, shared by
@@ -49,8 +49,16 @@ final class OrderScheduler implements AutoCloseable {
     private final ExecutorService workers;
     private volatile boolean closed;
 
-    OrderScheduler(int concurrency, StateStore store, CertificateAuthority client, Clock clock, RenewalPlanner planner,
-            Backoff backoff, EnrollmentEngine.Listener listener, DeviceSlots slots, RevocationHolds revocations,
+    OrderScheduler(
+            int concurrency,
+            StateStore store,
+            CertificateAuthority client,
+            Clock clock,
+            RenewalPlanner planner,
+            Backoff backoff,
+            EnrollmentEngine.Listener listener,
+            DeviceSlots slots,
+            RevocationHolds revocations,
             DeviceOrdering ordering) {
         this.store = requireNonNull(store, "store");
         this.client = requireNonNull(client, "client");
@@ -126,18 +134,22 @@ final class OrderScheduler implements AutoCloseable {
             d.state = EnrollmentState.ENROLLING;
         }
         // e.g. a renewal retrying while the CA was down, revoked meanwhile: ordering now would undo the revocation
-        Optional<CertificateRecord> revoked = automatic && slots.currentOf(d.id).isEmpty()
-                ? revocations.revokedLast(d.id) : Optional.empty();
+        Optional<CertificateRecord> revoked =
+                automatic && slots.currentOf(d.id).isEmpty() ? revocations.revokedLast(d.id) : Optional.empty();
         if (revoked.isPresent()) {
             fail(d, new EnrollmentException(RevocationHolds.message(revoked.get()), null, false), false);
             return;
         }
         try {
-            CertificateRecord record = ordering.order(entry,
-                    slots.currentOf(entry.getDeviceId()).map(CertificateRecord::getIssuedAt));
+            CertificateRecord record =
+                    ordering.order(entry, slots.currentOf(entry.getDeviceId()).map(CertificateRecord::getIssuedAt));
             boolean replaced = recordIssued(d, entry, record);
-            LOG.info("{} {}: serial {} valid until {}", renewal ? "Renewed" : "Enrolled", entry.getDeviceId(),
-                    record.getSerial(), record.getNotAfter());
+            LOG.info(
+                    "{} {}: serial {} valid until {}",
+                    renewal ? "Renewed" : "Enrolled",
+                    entry.getDeviceId(),
+                    record.getSerial(),
+                    record.getNotAfter());
             Instant renewAt = renewalTime(record);
             CompletableFuture<CertificateRecord> f;
             synchronized (d) {
@@ -153,8 +165,11 @@ final class OrderScheduler implements AutoCloseable {
         } catch (EnrollmentException e) {
             fail(d, e, e.isRetryable());
         } catch (IOException e) {
-            fail(d, new EnrollmentException("cannot store the certificate of " + entry.getDeviceId() + ": " + e, e,
-                    true), true);
+            fail(
+                    d,
+                    new EnrollmentException(
+                            "cannot store the certificate of " + entry.getDeviceId() + ": " + e, e, true),
+                    true);
         } catch (RuntimeException e) {
             LOG.error("Unexpected failure enrolling {}", entry.getDeviceId(), e);
             fail(d, new EnrollmentException("unexpected: " + e, e, false), false);
@@ -188,7 +203,8 @@ final class OrderScheduler implements AutoCloseable {
             if (willRetry) {
                 d.state = EnrollmentState.RETRYING;
                 d.nextAction = backoff.next(clock.instant(), d.failures, e.getRetryAfter());
-                long delay = Math.max(0, Duration.between(clock.instant(), d.nextAction).toMillis());
+                long delay = Math.max(
+                        0, Duration.between(clock.instant(), d.nextAction).toMillis());
                 d.timerTask = timer.schedule(() -> dispatch(d), delay, TimeUnit.MILLISECONDS);
             } else {
                 d.state = EnrollmentState.FAILED;
@@ -197,8 +213,12 @@ final class OrderScheduler implements AutoCloseable {
                 d.inFlight = null;
             }
         }
-        LOG.warn("Enrollment of {} failed (attempt {}){}: {}", d.id, d.failures,
-                willRetry ? ", retrying at " + d.nextAction : "", e.getMessage());
+        LOG.warn(
+                "Enrollment of {} failed (attempt {}){}: {}",
+                d.id,
+                d.failures,
+                willRetry ? ", retrying at " + d.nextAction : "",
+                e.getMessage());
         listener.failed(d.id, d.entry == null ? DeviceKind.SENSOR : d.entry.getKind(), e, willRetry);
         if (f != null) {
             f.completeExceptionally(e);

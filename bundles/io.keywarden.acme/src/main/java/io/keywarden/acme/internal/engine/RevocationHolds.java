@@ -77,7 +77,8 @@ final class RevocationHolds {
     /** The device's newest certificate when it is REVOKED (so the device has been left without one). */
     Optional<CertificateRecord> revokedLast(String deviceId) {
         List<CertificateRecord> all = slots.certificatesOf(deviceId);
-        return all.isEmpty() || all.get(all.size() - 1).getStatus() != CertificateStatus.REVOKED ? Optional.empty()
+        return all.isEmpty() || all.get(all.size() - 1).getStatus() != CertificateStatus.REVOKED
+                ? Optional.empty()
                 : Optional.of(all.get(all.size() - 1));
     }
 
@@ -111,7 +112,10 @@ final class RevocationHolds {
                         + "renewed; enroll the device again once it is trusted";
                 d.nextAction = null;
             }
-            LOG.warn("{} not renewed: its certificate {} is on the deny list", d.id, current.get().getSerial());
+            LOG.warn(
+                    "{} not renewed: its certificate {} is on the deny list",
+                    d.id,
+                    current.get().getSerial());
             return true;
         }
         return false;

@@ -30,8 +30,13 @@ final class StartupResume implements Runnable {
     private final RevocationHolds revocations;
     private final OrderScheduler scheduler;
 
-    StartupResume(StateStore store, Clock clock, DeviceSlots slots, GatewayEnrollment gateway,
-            RevocationHolds revocations, OrderScheduler scheduler) {
+    StartupResume(
+            StateStore store,
+            Clock clock,
+            DeviceSlots slots,
+            GatewayEnrollment gateway,
+            RevocationHolds revocations,
+            OrderScheduler scheduler) {
         this.store = requireNonNull(store, "store");
         this.clock = requireNonNull(clock, "clock");
         this.slots = requireNonNull(slots, "slots");
@@ -46,7 +51,8 @@ final class StartupResume implements Runnable {
             boolean awaitCsr = gateway.resume();
             for (String id : store.deviceIds()) {
                 Optional<DeviceEntry> entry = store.loadDevice(id);
-                if (entry.isEmpty() || (entry.get().getKind() == DeviceKind.GATEWAY && !id.equals(gateway.gatewayId()))
+                if (entry.isEmpty()
+                        || (entry.get().getKind() == DeviceKind.GATEWAY && !id.equals(gateway.gatewayId()))
                         || (awaitCsr && id.equals(gateway.gatewayId()))) {
                     continue;
                 }

@@ -13,20 +13,27 @@ import io.keywarden.api.enrollment.EnrollmentStatus;
 
 /** Waiting for an enrollment as a blocking API must: bounded, and saying why when it gives up. */
 public final class Waits {
-    private Waits() {
-    }
+    private Waits() {}
 
-    public static CertificateRecord await(String deviceId, CompletableFuture<CertificateRecord> f, Duration timeout,
-            Supplier<EnrollmentStatus> status) throws EnrollmentException {
+    public static CertificateRecord await(
+            String deviceId,
+            CompletableFuture<CertificateRecord> f,
+            Duration timeout,
+            Supplier<EnrollmentStatus> status)
+            throws EnrollmentException {
         try {
             return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            throw c instanceof EnrollmentException ? (EnrollmentException) c
+            throw c instanceof EnrollmentException
+                    ? (EnrollmentException) c
                     : new EnrollmentException(deviceId + ": " + c, c, false);
         } catch (TimeoutException e) {
-            throw new EnrollmentException(deviceId + ": not done after " + timeout.toSeconds() + " s, " + status.get()
-                    + " (it goes on in the background)", e, true);
+            throw new EnrollmentException(
+                    deviceId + ": not done after " + timeout.toSeconds() + " s, " + status.get()
+                            + " (it goes on in the background)",
+                    e,
+                    true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EnrollmentException(deviceId + ": interrupted", e, true);

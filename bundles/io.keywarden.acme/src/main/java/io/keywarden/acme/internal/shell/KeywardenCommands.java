@@ -26,13 +26,21 @@ import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.support.shell.Table;
 
 /** Gogo commands ({@code keywarden:devices}, ...) to look at and push enrollment from the console. */
-@Component(service = KeywardenCommands.class, property = { "osgi.command.scope=keywarden",
-        "osgi.command.function=devices", "osgi.command.function=certs", "osgi.command.function=status",
-        "osgi.command.function=enroll", "osgi.command.function=renew" })
+@Component(
+        service = KeywardenCommands.class,
+        property = {
+            "osgi.command.scope=keywarden",
+            "osgi.command.function=devices",
+            "osgi.command.function=certs",
+            "osgi.command.function=status",
+            "osgi.command.function=enroll",
+            "osgi.command.function=renew"
+        })
 public final class KeywardenCommands {
     /** This node's own inventory, never one the fleet bundle serves for a remote gateway. */
-    private static final String LOCAL_INVENTORY = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "="
-            + FleetEvents.INVENTORY_SOURCE_FLEET + "))";
+    private static final String LOCAL_INVENTORY =
+            "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "=" + FleetEvents.INVENTORY_SOURCE_FLEET + "))";
+
     private static final Duration WAIT = Duration.ofMinutes(3);
 
     private final GatewayEnrollmentService gateway;
@@ -40,7 +48,9 @@ public final class KeywardenCommands {
     private final CertificateInventory inventory;
 
     @Activate
-    public KeywardenCommands(@Reference GatewayEnrollmentService gateway, @Reference SensorEnrollmentService sensors,
+    public KeywardenCommands(
+            @Reference GatewayEnrollmentService gateway,
+            @Reference SensorEnrollmentService sensors,
             @Reference(target = LOCAL_INVENTORY) CertificateInventory inventory) {
         this.gateway = gateway;
         this.sensors = sensors;
@@ -71,7 +81,12 @@ public final class KeywardenCommands {
                 state = CertificateStatus.REVOKED.name();
             }
         }
-        t.add(id, kind, state, r == null ? "-" : r.getSerial(), r == null ? "-" : r.getNotAfter().toString(),
+        t.add(
+                id,
+                kind,
+                state,
+                r == null ? "-" : r.getSerial(),
+                r == null ? "-" : r.getNotAfter().toString(),
                 s.getLastError().orElse(""));
     }
 
@@ -87,15 +102,21 @@ public final class KeywardenCommands {
     private static String certTable(List<CertificateRecord> records) {
         Table t = new Table("DEVICE", "SERIAL", "NOT AFTER", "STATUS", "KEY HELD BY", "NAMES");
         for (CertificateRecord r : records) {
-            t.add(r.getDeviceId(), r.getSerial(), r.getNotAfter().toString(), r.getStatus().name(),
-                    r.getKeyCustody().name(), String.join(",", r.getIdentifiers()));
+            t.add(
+                    r.getDeviceId(),
+                    r.getSerial(),
+                    r.getNotAfter().toString(),
+                    r.getStatus().name(),
+                    r.getKeyCustody().name(),
+                    String.join(",", r.getIdentifiers()));
         }
         return t.toString();
     }
 
     public String status() {
-        return "gateway " + gateway.getStatus() + "\naccount " + gateway.getAccountUrl().orElse("(not registered yet)")
-                + "\nsensors " + sensors.getDeviceIds().size();
+        return "gateway " + gateway.getStatus() + "\naccount "
+                + gateway.getAccountUrl().orElse("(not registered yet)") + "\nsensors "
+                + sensors.getDeviceIds().size();
     }
 
     /** Enrolls the gateway now (no-op when it holds a current certificate). */
@@ -105,16 +126,21 @@ public final class KeywardenCommands {
 
     /** Enrolls a sensor: {@code enroll <device-id> <dns-name> [<csr.pem>]}; without a CSR the gateway makes its key. */
     public String enroll(String deviceId, String dnsName) throws EnrollmentException {
-        return enrollSensor(SensorEnrollmentRequest.builder(deviceId).dnsName(dnsName).build());
+        return enrollSensor(
+                SensorEnrollmentRequest.builder(deviceId).dnsName(dnsName).build());
     }
 
     public String enroll(String deviceId, String dnsName, String csrFile) throws EnrollmentException, IOException {
         String pem = Files.readString(Paths.get(csrFile), StandardCharsets.US_ASCII);
-        return enrollSensor(SensorEnrollmentRequest.builder(deviceId).dnsName(dnsName).csrPem(pem).build());
+        return enrollSensor(SensorEnrollmentRequest.builder(deviceId)
+                .dnsName(dnsName)
+                .csrPem(pem)
+                .build());
     }
 
     private String enrollSensor(SensorEnrollmentRequest request) throws EnrollmentException {
-        return "enrolled " + waitFor(request.getDeviceId(), sensors.enroll(request).toCompletableFuture());
+        return "enrolled "
+                + waitFor(request.getDeviceId(), sensors.enroll(request).toCompletableFuture());
     }
 
     /** Renews the gateway's certificate now. */

@@ -27,15 +27,31 @@ public final class DeviceEntry {
         this.csrPem = csrPem;
     }
 
-    public String getDeviceId() { return deviceId; }
-    public DeviceKind getKind() { return kind; }
-    public List<String> getIdentifiers() { return identifiers; }
-    public KeyCustody getCustody() { return custody; }
-    public Optional<String> getCsrPem() { return Optional.ofNullable(csrPem); }
+    public String getDeviceId() {
+        return deviceId;
+    }
+
+    public DeviceKind getKind() {
+        return kind;
+    }
+
+    public List<String> getIdentifiers() {
+        return identifiers;
+    }
+
+    public KeyCustody getCustody() {
+        return custody;
+    }
+
+    public Optional<String> getCsrPem() {
+        return Optional.ofNullable(csrPem);
+    }
 
     /** True when an order for this entry would ask for the same certificate as for {@code other}. */
     public boolean sameRequestAs(DeviceEntry other) {
-        return kind == other.kind && identifiers.equals(other.identifiers) && custody == other.custody
+        return kind == other.kind
+                && identifiers.equals(other.identifiers)
+                && custody == other.custody
                 && getCsrPem().map(String::trim).equals(other.getCsrPem().map(String::trim));
     }
 }

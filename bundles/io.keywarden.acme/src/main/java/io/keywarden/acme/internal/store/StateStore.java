@@ -22,14 +22,12 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -59,6 +57,7 @@ public final class StateStore {
 
     /** Device entries read or written in this process, and the sorted ids of all (null until first listed). */
     private final Map<String, DeviceEntry> devices = new ConcurrentHashMap<>();
+
     private final Object deviceCache = new Object();
     private long deviceGeneration;
     private SortedSet<String> deviceIds;
@@ -137,8 +136,8 @@ public final class StateStore {
     public void saveDevice(DeviceEntry entry) throws IOException {
         Path dir = deviceDir(entry.getDeviceId());
         if (entry.getCsrPem().isPresent()) {
-            DurableFiles.write(dir.resolve("request.csr"), entry.getCsrPem().get().getBytes(StandardCharsets.US_ASCII),
-                    false);
+            DurableFiles.write(
+                    dir.resolve("request.csr"), entry.getCsrPem().get().getBytes(StandardCharsets.US_ASCII), false);
         }
         Properties p = new Properties();
         p.setProperty("device.id", entry.getDeviceId());
@@ -187,8 +186,12 @@ public final class StateStore {
         if (custody == KeyCustody.DEVICE) {
             csr = Files.readString(dir.resolve("request.csr"), StandardCharsets.US_ASCII);
         }
-        return Optional.of(new DeviceEntry(p.getProperty("device.id"), DeviceKind.valueOf(p.getProperty("kind")),
-                Arrays.asList(p.getProperty("identifiers").split(",")), custody, csr));
+        return Optional.of(new DeviceEntry(
+                p.getProperty("device.id"),
+                DeviceKind.valueOf(p.getProperty("kind")),
+                Arrays.asList(p.getProperty("identifiers").split(",")),
+                custody,
+                csr));
     }
 
     /** The ids of every device with an entry, sorted; the directory is listed once per process. */
@@ -219,13 +222,16 @@ public final class StateStore {
     }
 
     /** The key the gateway holds for this device, created and written on first call. */
-    public KeyPair deviceKey(String deviceId, Supplier<KeyPair> generator) throws IOException, GeneralSecurityException {
+    public KeyPair deviceKey(String deviceId, Supplier<KeyPair> generator)
+            throws IOException, GeneralSecurityException {
         return keyPairFile(deviceDir(deviceId).resolve("key.pem"), generator);
     }
 
     /** Replaces the gateway-held key of a device (rekey); the old one is kept until the new certificate lands. */
     public void replaceDeviceKey(String deviceId, KeyPair kp) throws IOException {
-        DurableFiles.write(deviceDir(deviceId).resolve("key.pem"), Pem.encodeKeyPair(kp).getBytes(StandardCharsets.US_ASCII),
+        DurableFiles.write(
+                deviceDir(deviceId).resolve("key.pem"),
+                Pem.encodeKeyPair(kp).getBytes(StandardCharsets.US_ASCII),
                 true);
     }
 
@@ -262,7 +268,8 @@ public final class StateStore {
     }
 
     public void clearPendingOrder(String deviceId) throws IOException {
-        Files.deleteIfExists(root.resolve("devices").resolve(checkDeviceId(deviceId)).resolve("pending-order.properties"));
+        Files.deleteIfExists(
+                root.resolve("devices").resolve(checkDeviceId(deviceId)).resolve("pending-order.properties"));
     }
 
     // ---- certificates -------------------------------------------------------------------------------------
@@ -270,8 +277,10 @@ public final class StateStore {
     public void saveCertificate(CertificateRecord r) throws IOException {
         Path dir = deviceDir(r.getDeviceId()).resolve("certs");
         DurableFiles.createPrivateDirectories(dir);
-        DurableFiles.write(dir.resolve(r.getSerial() + ".pem"),
-                Pem.encodeCertificates(r.getChain()).getBytes(StandardCharsets.US_ASCII), false);
+        DurableFiles.write(
+                dir.resolve(r.getSerial() + ".pem"),
+                Pem.encodeCertificates(r.getChain()).getBytes(StandardCharsets.US_ASCII),
+                false);
         Properties p = new Properties();
         p.setProperty("device.id", r.getDeviceId());
         p.setProperty("kind", r.getKind().name());
@@ -322,19 +331,26 @@ public final class StateStore {
         String serial = p.getProperty("serial");
         List<X509Certificate> chain;
         try {
-            chain = Pem.decodeCertificates(Files.readString(propertiesFile.resolveSibling(serial + ".pem"),
-                    StandardCharsets.US_ASCII));
+            chain = Pem.decodeCertificates(
+                    Files.readString(propertiesFile.resolveSibling(serial + ".pem"), StandardCharsets.US_ASCII));
         } catch (CertificateException e) {
-            throw new IOException("unreadable chain for certificate " + serial + " in " + propertiesFile.getParent(), e);
+            throw new IOException(
+                    "unreadable chain for certificate " + serial + " in " + propertiesFile.getParent(), e);
         }
-        return CertificateRecord.builder().deviceId(p.getProperty("device.id"))
+        return CertificateRecord.builder()
+                .deviceId(p.getProperty("device.id"))
                 .kind(DeviceKind.valueOf(p.getProperty("kind")))
-                .identifiers(Arrays.asList(p.getProperty("identifiers").split(","))).serial(serial)
-                .notBefore(Instant.parse(p.getProperty("not.before"))).notAfter(Instant.parse(p.getProperty("not.after")))
-                .chain(chain).accountUrl(p.getProperty("account.url")).certificateUrl(p.getProperty("certificate.url"))
+                .identifiers(Arrays.asList(p.getProperty("identifiers").split(",")))
+                .serial(serial)
+                .notBefore(Instant.parse(p.getProperty("not.before")))
+                .notAfter(Instant.parse(p.getProperty("not.after")))
+                .chain(chain)
+                .accountUrl(p.getProperty("account.url"))
+                .certificateUrl(p.getProperty("certificate.url"))
                 .keyCustody(KeyCustody.valueOf(p.getProperty("key.custody")))
                 .status(CertificateStatus.valueOf(p.getProperty("status")))
-                .issuedAt(Instant.parse(p.getProperty("issued.at"))).build();
+                .issuedAt(Instant.parse(p.getProperty("issued.at")))
+                .build();
     }
 
     // ---- files ----------------------------------------------------------------------------------------------
@@ -361,7 +377,8 @@ public final class StateStore {
 
     static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

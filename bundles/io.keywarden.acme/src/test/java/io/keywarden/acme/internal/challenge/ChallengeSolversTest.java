@@ -40,7 +40,7 @@ class ChallengeSolversTest {
 
         @Override
         public Published publish(String identifier, String token, String keyAuthorization) {
-            return () -> { };
+            return () -> {};
         }
     }
 
@@ -51,8 +51,8 @@ class ChallengeSolversTest {
     void aSensorsDeclaredTypeBeatsTheOverridesAndTheOverridesBeatTheDefault() throws Exception {
         ChallengeSelection selection = ChallengeSelection.parse("http-01", "*.field.example=dns-01");
         Map<String, String> declared = Map.of("s2.field.example", "HTTP-01", "s3.example", "dns-01");
-        ChallengeSolvers solvers = new ChallengeSolvers(selection, Map.of("http-01", http, "dns-01", dns),
-                id -> Optional.ofNullable(declared.get(id)));
+        ChallengeSolvers solvers = new ChallengeSolvers(
+                selection, Map.of("http-01", http, "dns-01", dns), id -> Optional.ofNullable(declared.get(id)));
         assertSame(dns, solvers.solverFor("s1.field.example"));
         assertSame(http, solvers.solverFor("s2.field.example"));
         assertSame(dns, solvers.solverFor("s3.example"));
@@ -65,8 +65,8 @@ class ChallengeSolversTest {
 
     @Test
     void anUnknownDeclaredTypeNamesThePropertyAndIsNotRetried() throws Exception {
-        ChallengeSolvers solvers = new ChallengeSolvers(ChallengeSelection.always("http-01"), Map.of("http-01", http),
-                id -> Optional.of("tls-alpn-01"));
+        ChallengeSolvers solvers = new ChallengeSolvers(
+                ChallengeSelection.always("http-01"), Map.of("http-01", http), id -> Optional.of("tls-alpn-01"));
         EnrollmentException e = assertThrows(EnrollmentException.class, () -> solvers.solverFor("s1.example"));
         assertTrue(e.getMessage().startsWith("challenge.type:"), e.getMessage());
         assertTrue(e.getMessage().contains("tls-alpn-01"), e.getMessage());
@@ -75,8 +75,8 @@ class ChallengeSolversTest {
 
     @Test
     void dns01WithoutDnsSettingsAsksForTheServer() throws Exception {
-        ChallengeSolvers solvers = new ChallengeSolvers(ChallengeSelection.always("http-01"), Map.of("http-01", http),
-                id -> Optional.of("dns-01"));
+        ChallengeSolvers solvers = new ChallengeSolvers(
+                ChallengeSelection.always("http-01"), Map.of("http-01", http), id -> Optional.of("dns-01"));
         EnrollmentException e = assertThrows(EnrollmentException.class, () -> solvers.checkAll(List.of("s1.example")));
         assertTrue(e.getMessage().startsWith("dns01.server:"), e.getMessage());
         assertFalse(e.isRetryable());

@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,8 +30,6 @@ import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.testing.pebble.PebbleHarness;
 import io.keywarden.testing.pki.TestCa;
-import java.util.ArrayList;
-import java.util.Optional;
 
 /** The ACME client against a real Pebble that requires External Account Binding. */
 class AcmeClientPebbleTest {
@@ -40,12 +40,17 @@ class AcmeClientPebbleTest {
 
     @TempDir
     static Path work;
+
     @TempDir
     Path data;
 
     @BeforeAll
     static void startPebble() {
-        pebble = PebbleHarness.builder(work.resolve("pebble")).eabKey(KID, HMAC).eabRequired(true).build().start();
+        pebble = PebbleHarness.builder(work.resolve("pebble"))
+                .eabKey(KID, HMAC)
+                .eabRequired(true)
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -67,16 +72,15 @@ class AcmeClientPebbleTest {
     }
 
     private AcmeClient client(Map<String, Object> p, Http01Responder responder) throws Exception {
-        return new AcmeClient(GatewayOptions.parse(p, data), new StateStore(data), http01Only(responder),
-                Clock.systemUTC());
+        return new AcmeClient(
+                GatewayOptions.parse(p, data), new StateStore(data), http01Only(responder), Clock.systemUTC());
     }
 
     /** Every name over http-01, answered by {@code responder}. */
     static ChallengeSolvers http01Only(Http01Responder responder) {
         Http01Solver.Tokens tokens = new Http01Solver.Tokens() {
             @Override
-            public void ready() {
-            }
+            public void ready() {}
 
             @Override
             public void add(String token, String keyAuthorization) {
@@ -88,8 +92,10 @@ class AcmeClientPebbleTest {
                 responder.remove(token);
             }
         };
-        return new ChallengeSolvers(ChallengeSelection.always(ChallengeTypes.HTTP_01),
-                Map.of(ChallengeTypes.HTTP_01, new Http01Solver(tokens)), id -> Optional.empty());
+        return new ChallengeSolvers(
+                ChallengeSelection.always(ChallengeTypes.HTTP_01),
+                Map.of(ChallengeTypes.HTTP_01, new Http01Solver(tokens)),
+                id -> Optional.empty());
     }
 
     @Test
@@ -103,7 +109,8 @@ class AcmeClientPebbleTest {
             IssuedCertificate issued = client.order(OrderRequest.withKey(List.of("gw.eab.keywarden.test"), key));
             X509Certificate leaf = issued.getChain().get(0);
             assertEquals(key.getPublic(), leaf.getPublicKey());
-            assertTrue(leaf.getSubjectAlternativeNames().stream().anyMatch(n -> n.get(1).equals("gw.eab.keywarden.test")));
+            assertTrue(leaf.getSubjectAlternativeNames().stream()
+                    .anyMatch(n -> n.get(1).equals("gw.eab.keywarden.test")));
             assertTrue(pebble.certStatus(leaf.getSerialNumber().toString(16)).isValid());
             assertTrue(client.renewalWindow(leaf).isEmpty(), "Pebble 2.4 offers no ARI: the path must not be taken");
 
@@ -116,7 +123,8 @@ class AcmeClientPebbleTest {
     @Test
     void withoutEabTheCaRefusesAndTheRefusalIsPermanent() throws Exception {
         try (Http01Responder responder = new Http01Responder("127.0.0.1", 0)) {
-            EnrollmentException e = assertThrows(EnrollmentException.class, () -> client(config(), responder).login());
+            EnrollmentException e = assertThrows(
+                    EnrollmentException.class, () -> client(config(), responder).login());
             assertFalse(e.isRetryable(), e.getMessage());
             assertTrue(e.getMessage().contains("externalAccountRequired"), e.getMessage());
         }
@@ -129,11 +137,14 @@ class AcmeClientPebbleTest {
         p.put(GatewayOptions.KEY_EAB_KID, KID);
         p.put(GatewayOptions.KEY_EAB_HMAC, HMAC);
         try (Http01Responder responder = new Http01Responder("127.0.0.1", 0)) {
-            EnrollmentException e = assertThrows(EnrollmentException.class, () -> client(p, responder).login());
+            EnrollmentException e = assertThrows(
+                    EnrollmentException.class, () -> client(p, responder).login());
             assertTrue(e.isRetryable(), "a TLS failure may be a transient misconfiguration of the CA side");
             assertTrue(e.getMessage().contains("CA unreachable"), e.getMessage());
-            assertTrue(e.getMessage().toLowerCase().contains("certification path")
-                    || e.getMessage().toLowerCase().contains("pkix"), e.getMessage());
+            assertTrue(
+                    e.getMessage().toLowerCase().contains("certification path")
+                            || e.getMessage().toLowerCase().contains("pkix"),
+                    e.getMessage());
         }
     }
 
@@ -155,8 +166,8 @@ class AcmeClientPebbleTest {
             assertEquals(1, created.size());
 
             AcmeClient restarted = client(p, responder);
-            IssuedCertificate issued = restarted.order(OrderRequest.withKey(names, key)
-                    .journaled(Optional.of(created.get(0)), created::add));
+            IssuedCertificate issued = restarted.order(
+                    OrderRequest.withKey(names, key).journaled(Optional.of(created.get(0)), created::add));
             assertEquals(1, created.size(), "resuming must not create another order");
             X509Certificate leaf = issued.getChain().get(0);
             assertEquals(key.getPublic(), leaf.getPublicKey());

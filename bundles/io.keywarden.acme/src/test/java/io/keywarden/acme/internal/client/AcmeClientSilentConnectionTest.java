@@ -33,11 +33,15 @@ class AcmeClientSilentConnectionTest {
 
     @Test
     void afterTheOpenConnectionGoesSilentTheNextAttemptGetsItsCertificateOverAFreshConnection() throws Exception {
-        try (PebbleHarness pebble = PebbleHarness.builder(work.resolve("pebble")).nonceRejectPercent(0).build().start();
+        try (PebbleHarness pebble = PebbleHarness.builder(work.resolve("pebble"))
+                        .nonceRejectPercent(0)
+                        .build()
+                        .start();
                 TcpProxy proxy = TcpProxy.start(pebble.directoryUrl().getPort());
                 Http01Responder responder = new Http01Responder("127.0.0.1", pebble.httpPort())) {
             Map<String, Object> p = new HashMap<>();
-            p.put(GatewayOptions.KEY_DIRECTORY_URL,
+            p.put(
+                    GatewayOptions.KEY_DIRECTORY_URL,
                     "https://127.0.0.1:" + proxy.port() + pebble.directoryUrl().getPath());
             p.put(GatewayOptions.KEY_TRUST_ANCHOR, pebble.trustAnchorFile().toString());
             p.put(GatewayOptions.KEY_DNS_NAME, "gw.silent.keywarden.test");
@@ -45,7 +49,9 @@ class AcmeClientSilentConnectionTest {
             p.put(GatewayOptions.KEY_HTTP01_BIND, "127.0.0.1");
             p.put(GatewayOptions.KEY_REQUEST_TIMEOUT, 2);
             Path data = work.resolve("data");
-            AcmeClient client = new AcmeClient(GatewayOptions.parse(p, data), new StateStore(data),
+            AcmeClient client = new AcmeClient(
+                    GatewayOptions.parse(p, data),
+                    new StateStore(data),
                     AcmeClientPebbleTest.http01Only(responder),
                     Clock.systemUTC());
             client.order(OrderRequest.withKey(List.of("first.silent.keywarden.test"), KeyType.EC_P256.generate()));
@@ -59,16 +65,23 @@ class AcmeClientSilentConnectionTest {
             while (leaf == null && attempts < silent + 3) {
                 attempts++;
                 try {
-                    leaf = client.order(OrderRequest.withKey(List.of("second.silent.keywarden.test"),
-                            KeyType.EC_P256.generate())).getChain().get(0);
+                    leaf = client.order(OrderRequest.withKey(
+                                    List.of("second.silent.keywarden.test"), KeyType.EC_P256.generate()))
+                            .getChain()
+                            .get(0);
                 } catch (EnrollmentException e) {
                     assertTrue(e.isRetryable(), "a request timeout is a network failure: " + e.getMessage());
                 }
             }
-            assertTrue(leaf != null, "no certificate after " + attempts + " attempts: the silent connection was reused");
-            assertTrue(attempts <= silent + 1, "recovered only at attempt " + attempts + " with " + silent
-                    + " silent connections: a silent connection was used more than once");
-            assertEquals("Valid", pebble.certStatus(leaf.getSerialNumber().toString(16)).status());
+            assertTrue(
+                    leaf != null, "no certificate after " + attempts + " attempts: the silent connection was reused");
+            assertTrue(
+                    attempts <= silent + 1,
+                    "recovered only at attempt " + attempts + " with " + silent
+                            + " silent connections: a silent connection was used more than once");
+            assertEquals(
+                    "Valid",
+                    pebble.certStatus(leaf.getSerialNumber().toString(16)).status());
         }
     }
 }

@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.keywarden.acme.internal.config.KeyType;
-import io.keywarden.testing.sensors.SensorKeys;
 import io.keywarden.support.pem.Pem;
+import io.keywarden.testing.sensors.SensorKeys;
 
 class CsrCheckTest {
     private final KeyPair key = KeyType.EC_P256.generate();
@@ -24,8 +24,8 @@ class CsrCheckTest {
     @Test
     void refusesOtherNames() throws Exception {
         String pem = SensorKeys.csrPem(key, List.of("s1.gw.example"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CsrCheck.check(pem, List.of("s2.gw.example")));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CsrCheck.check(pem, List.of("s2.gw.example")));
         assertTrue(e.getMessage().contains("differ"), e.getMessage());
     }
 

@@ -19,7 +19,9 @@ class FailuresTest {
     /** A status getter that had to re-fetch the order and hit a timeout is a network failure, retried like one. */
     @Test
     void aLazyLoadThatTimedOutIsRetryable() throws Exception {
-        AcmeLazyLoadingException lazy = new AcmeLazyLoadingException(Order.class, new URL("https://ca.example/order/1"),
+        AcmeLazyLoadingException lazy = new AcmeLazyLoadingException(
+                Order.class,
+                new URL("https://ca.example/order/1"),
                 new AcmeNetworkException(new IOException("request timed out")));
         EnrollmentException e = Failures.translate("order", Failures.cause(lazy));
         assertTrue(e.isRetryable(), e.getMessage());
@@ -28,8 +30,8 @@ class FailuresTest {
 
     @Test
     void aLazyLoadWithoutAnAcmeCauseStillBecomesAnAcmeException() throws Exception {
-        AcmeLazyLoadingException lazy = new AcmeLazyLoadingException(Order.class, new URL("https://ca.example/order/1"),
-                new AcmeException("unexpected answer"));
+        AcmeLazyLoadingException lazy = new AcmeLazyLoadingException(
+                Order.class, new URL("https://ca.example/order/1"), new AcmeException("unexpected answer"));
         AcmeException cause = Failures.cause(lazy);
         assertFalse(cause instanceof AcmeNetworkException);
         assertTrue(Failures.translate("order", cause).isRetryable());

@@ -1,6 +1,5 @@
 package io.keywarden.acme.internal.config;
 
-import io.keywarden.support.config.InvalidConfigurationException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.testing.pki.TestCa;
 
 /** challenge.type, its overrides, http01.mode and the dns01.* properties. */
@@ -64,7 +64,9 @@ class ChallengeOptionsTest {
     @Test
     void overridesPickPerNameFirstMatchWinsAndADeclaredTypeBeatsThem() throws Exception {
         Map<String, Object> p = withDns();
-        p.put("challenge.type.overrides", " *.field.example.org = DNS-01 , gw.example.org=http-01,*.example.org=dns-01");
+        p.put(
+                "challenge.type.overrides",
+                " *.field.example.org = DNS-01 , gw.example.org=http-01,*.example.org=dns-01");
         ChallengeSelection s = GatewayOptions.parse(p, tmp).getChallengeSelection();
         assertEquals("dns-01", s.typeFor("s1.field.example.org", Optional.empty()));
         assertEquals("http-01", s.typeFor("GW.example.org", Optional.empty()));
@@ -128,14 +130,14 @@ class ChallengeOptionsTest {
     @Test
     void badDnsSettingsNameTheirPropertyAndNeverTheSecret() {
         Object[][] cases = {
-            { "dns01.server", "ns.example.org:99999" },
-            { "dns01.tsig.algorithm", "hmac-md5" },
-            { "dns01.tsig.secret", "not base64 !!" },
-            { "dns01.tsig.secret", Base64.getEncoder().encodeToString(new byte[4]) },
-            { "dns01.tsig.key.name", "bad key" },
-            { "dns01.propagation.check", "maybe" },
-            { "dns01.propagation.timeout.seconds", "0" },
-            { "dns01.zone", "exa mple" },
+            {"dns01.server", "ns.example.org:99999"},
+            {"dns01.tsig.algorithm", "hmac-md5"},
+            {"dns01.tsig.secret", "not base64 !!"},
+            {"dns01.tsig.secret", Base64.getEncoder().encodeToString(new byte[4])},
+            {"dns01.tsig.key.name", "bad key"},
+            {"dns01.propagation.check", "maybe"},
+            {"dns01.propagation.timeout.seconds", "0"},
+            {"dns01.zone", "exa mple"},
         };
         for (Object[] c : cases) {
             Map<String, Object> p = withDns();

@@ -15,9 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.keywarden.testing.pki.TestCa;
 import io.keywarden.support.config.InvalidConfigurationException;
-
+import io.keywarden.testing.pki.TestCa;
 
 class GatewayOptionsTest {
     private static String anchorPem;
@@ -145,8 +144,8 @@ class GatewayOptionsTest {
 
     @Test
     void missingDataDirIsReportedWhenThereIsNoBundleDataArea() {
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> GatewayOptions.parse(valid(), null));
+        InvalidConfigurationException e =
+                assertThrows(InvalidConfigurationException.class, () -> GatewayOptions.parse(valid(), null));
         assertEquals("data.dir", e.getProperty());
     }
 

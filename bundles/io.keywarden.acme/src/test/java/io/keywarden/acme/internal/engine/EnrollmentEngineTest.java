@@ -13,9 +13,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,12 +40,9 @@ import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
+import io.keywarden.support.retry.Backoff;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.sensors.SensorKeys;
-import io.keywarden.support.retry.Backoff;
-import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 class EnrollmentEngineTest {
     @TempDir
@@ -66,9 +66,14 @@ class EnrollmentEngineTest {
         p.put("retry.max.seconds", 1);
         p.putAll(extra);
         GatewayOptions o = GatewayOptions.parse(p, data);
-        EnrollmentEngine e = new EnrollmentEngine(o, new StateStore(data), ca, Clock.systemUTC(),
+        EnrollmentEngine e = new EnrollmentEngine(
+                o,
+                new StateStore(data),
+                ca,
+                Clock.systemUTC(),
                 new RenewalPlanner(o.getRenewalThreshold(), o.getRenewalJitter(), new Random(1)),
-                new Backoff(o.getRetryInitial(), o.getRetryMax(), new Random(1)), new EnrollmentEngine.Listener() {
+                new Backoff(o.getRetryInitial(), o.getRetryMax(), new Random(1)),
+                new EnrollmentEngine.Listener() {
                     @Override
                     public void issued(CertificateRecord r, boolean renewal) {
                         events.add((renewal ? "RENEWED " : "ENROLLED ") + r.getDeviceId());
@@ -84,8 +89,8 @@ class EnrollmentEngineTest {
     }
 
     /** Polls every 10 ms, for at most 20 s. */
-    private static final ConditionFactory WAIT = Awaitility.await().atMost(Duration.ofSeconds(20))
-            .pollInterval(Duration.ofMillis(10));
+    private static final ConditionFactory WAIT =
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10));
 
     @Test
     void startEnrollsTheGatewayWithAGatewayHeldKey() throws Exception {
@@ -98,7 +103,10 @@ class EnrollmentEngineTest {
         assertEquals(KeyCustody.GATEWAY, r.getKeyCustody());
         assertEquals(List.of("gw.example"), r.getIdentifiers());
         assertEquals(EnrollmentState.ENROLLED, e.status("gw.example").getState());
-        assertTrue(e.status("gw.example").getNextAction().orElseThrow().isAfter(Instant.now().plus(Duration.ofDays(50))));
+        assertTrue(e.status("gw.example")
+                .getNextAction()
+                .orElseThrow()
+                .isAfter(Instant.now().plus(Duration.ofDays(50))));
         WAIT.alias("event").until(() -> !events.isEmpty());
         assertEquals(List.of("ENROLLED gw.example"), events);
     }
@@ -108,8 +116,12 @@ class EnrollmentEngineTest {
         FakeCa ca = new FakeCa();
         EnrollmentEngine first = engine(ca, Map.of());
         first.start();
-        first.enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build()).get(10, TimeUnit.SECONDS);
-        WAIT.alias("gateway certificate").until(() -> first.currentOf("gw.example").isPresent());
+        first.enrollSensor(SensorEnrollmentRequest.builder("s1")
+                        .dnsName("s1.gw.example")
+                        .build())
+                .get(10, TimeUnit.SECONDS);
+        WAIT.alias("gateway certificate")
+                .until(() -> first.currentOf("gw.example").isPresent());
         String serial = first.currentOf("gw.example").orElseThrow().getSerial();
         first.close();
         int ordersBefore = ca.orders.size();
@@ -120,8 +132,9 @@ class EnrollmentEngineTest {
         WAIT.alias("gateway resumed").until(() -> second.status("gw.example").getState() == EnrollmentState.ENROLLED);
         assertEquals(ordersBefore, ca.orders.size());
         assertEquals(serial, second.currentOf("gw.example").orElseThrow().getSerial());
-        CertificateRecord again = second
-                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build())
+        CertificateRecord again = second.enrollSensor(SensorEnrollmentRequest.builder("s1")
+                        .dnsName("s1.gw.example")
+                        .build())
                 .get(10, TimeUnit.SECONDS);
         assertEquals(first.currentOf("s1").orElseThrow().getSerial(), again.getSerial());
         assertEquals(ordersBefore, ca.orders.size(), "enrolling an enrolled sensor again orders nothing");
@@ -135,7 +148,9 @@ class EnrollmentEngineTest {
         EnrollmentEngine e = engine(ca, Map.of());
         List<CompletableFuture<CertificateRecord>> all = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            all.add(e.enrollSensor(SensorEnrollmentRequest.builder("s" + i).dnsName("s" + i + ".gw.example").build()));
+            all.add(e.enrollSensor(SensorEnrollmentRequest.builder("s" + i)
+                    .dnsName("s" + i + ".gw.example")
+                    .build()));
         }
         CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
         assertEquals(40, ca.orders.size());
@@ -148,8 +163,8 @@ class EnrollmentEngineTest {
         FakeCa ca = new FakeCa();
         ca.transientFailures.set(2);
         EnrollmentEngine e = engine(ca, Map.of());
-        CompletableFuture<CertificateRecord> f = e
-                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build());
+        CompletableFuture<CertificateRecord> f = e.enrollSensor(
+                SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build());
         WAIT.alias("RETRYING").until(() -> e.status("s1").getState() == EnrollmentState.RETRYING);
         assertTrue(e.status("s1").getLastError().orElseThrow().contains("unreachable"));
         assertTrue(e.status("s1").getNextAction().isPresent());
@@ -166,8 +181,8 @@ class EnrollmentEngineTest {
         FakeCa ca = new FakeCa();
         ca.rejectPermanently = true;
         EnrollmentEngine e = engine(ca, Map.of());
-        CompletableFuture<CertificateRecord> f = e
-                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build());
+        CompletableFuture<CertificateRecord> f = e.enrollSensor(
+                SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build());
         ExecutionException ex = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
         assertInstanceOf(EnrollmentException.class, ex.getCause());
         assertEquals(EnrollmentState.FAILED, e.status("s1").getState());
@@ -180,11 +195,22 @@ class EnrollmentEngineTest {
         EnrollmentEngine e = engine(ca, Map.of());
         String csrForOtherName = SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of("other.example"));
         for (SensorEnrollmentRequest bad : List.of(
-                SensorEnrollmentRequest.builder("../escape").dnsName("x.example").build(),
-                SensorEnrollmentRequest.builder("gw.example").dnsName("gw.example").build(),
-                SensorEnrollmentRequest.builder("s1").dnsName("s1.example").csrPem(csrForOtherName).build(),
-                SensorEnrollmentRequest.builder("s2").dnsName("s2.example").csrPem("garbage").build())) {
-            ExecutionException ex = assertThrows(ExecutionException.class,
+                SensorEnrollmentRequest.builder("../escape")
+                        .dnsName("x.example")
+                        .build(),
+                SensorEnrollmentRequest.builder("gw.example")
+                        .dnsName("gw.example")
+                        .build(),
+                SensorEnrollmentRequest.builder("s1")
+                        .dnsName("s1.example")
+                        .csrPem(csrForOtherName)
+                        .build(),
+                SensorEnrollmentRequest.builder("s2")
+                        .dnsName("s2.example")
+                        .csrPem("garbage")
+                        .build())) {
+            ExecutionException ex = assertThrows(
+                    ExecutionException.class,
                     () -> e.enrollSensor(bad).toCompletableFuture().get(5, TimeUnit.SECONDS));
             assertInstanceOf(EnrollmentException.class, ex.getCause());
         }
@@ -197,16 +223,23 @@ class EnrollmentEngineTest {
         ca.validity = Duration.ofSeconds(3);
         EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
         String csr = SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of("s1.gw.example"));
-        CertificateRecord first = e
-                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").csrPem(csr).build())
+        CertificateRecord first = e.enrollSensor(SensorEnrollmentRequest.builder("s1")
+                        .dnsName("s1.gw.example")
+                        .csrPem(csr)
+                        .build())
                 .get(10, TimeUnit.SECONDS);
-        WAIT.alias("renewal").until(() -> !e.currentOf("s1").orElseThrow().getSerial().equals(first.getSerial()));
+        WAIT.alias("renewal")
+                .until(() -> !e.currentOf("s1").orElseThrow().getSerial().equals(first.getSerial()));
         CertificateRecord renewed = e.currentOf("s1").orElseThrow();
         assertNotEquals(first.getSerial(), renewed.getSerial());
-        assertEquals(first.getCertificate().getPublicKey(), renewed.getCertificate().getPublicKey(),
+        assertEquals(
+                first.getCertificate().getPublicKey(),
+                renewed.getCertificate().getPublicKey(),
                 "a device-held key is renewed with the device's CSR");
-        CertificateRecord old = e.certificatesOf("s1").stream().filter(r -> r.getSerial().equals(first.getSerial()))
-                .findFirst().orElseThrow();
+        CertificateRecord old = e.certificatesOf("s1").stream()
+                .filter(r -> r.getSerial().equals(first.getSerial()))
+                .findFirst()
+                .orElseThrow();
         assertEquals(CertificateStatus.SUPERSEDED, old.getStatus());
         WAIT.alias("RENEWED event, got " + events).until(() -> events.contains("RENEWED s1"));
     }
@@ -219,12 +252,17 @@ class EnrollmentEngineTest {
         Set<String> denied = ConcurrentHashMap.newKeySet();
         e.setDeniedSerials(denied::contains);
         String csr = SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of("s1.gw.example"));
-        CertificateRecord first = e
-                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").csrPem(csr).build())
+        CertificateRecord first = e.enrollSensor(SensorEnrollmentRequest.builder("s1")
+                        .dnsName("s1.gw.example")
+                        .csrPem(csr)
+                        .build())
                 .get(10, TimeUnit.SECONDS);
         denied.add(first.getSerial());
-        WAIT.alias("renewal refused, got " + e.status("s1")).until(() -> e.status("s1").getState() == EnrollmentState.FAILED);
-        assertTrue(e.status("s1").getLastError().orElse("").contains("revoked"), e.status("s1").toString());
+        WAIT.alias("renewal refused, got " + e.status("s1"))
+                .until(() -> e.status("s1").getState() == EnrollmentState.FAILED);
+        assertTrue(
+                e.status("s1").getLastError().orElse("").contains("revoked"),
+                e.status("s1").toString());
         assertEquals(first.getSerial(), e.currentOf("s1").orElseThrow().getSerial(), "no new certificate");
         // an explicit renewal is someone deciding the device is trusted again
         CertificateRecord renewed = e.renew("s1").get(10, TimeUnit.SECONDS);
@@ -237,19 +275,28 @@ class EnrollmentEngineTest {
         ca.validity = Duration.ofSeconds(4);
         Map<String, Object> fastRenewal = Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0);
         EnrollmentEngine e = engine(ca, fastRenewal);
-        SensorEnrollmentRequest request = SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build();
+        SensorEnrollmentRequest request =
+                SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build();
         CertificateRecord s1 = e.enrollSensor(request).get(10, TimeUnit.SECONDS);
-        CertificateRecord s2 = e.enrollSensor(SensorEnrollmentRequest.builder("s2").dnsName("s2.gw.example").build())
+        CertificateRecord s2 = e.enrollSensor(SensorEnrollmentRequest.builder("s2")
+                        .dnsName("s2.gw.example")
+                        .build())
                 .get(10, TimeUnit.SECONDS);
 
         List<CertificateRecord> marked = e.markRevoked(List.of(s1.getSerial().toUpperCase(Locale.ROOT)));
-        assertEquals(List.of(s1.getSerial()), marked.stream().map(CertificateRecord::getSerial).toList());
+        assertEquals(
+                List.of(s1.getSerial()),
+                marked.stream().map(CertificateRecord::getSerial).toList());
         assertEquals(List.of(), e.markRevoked(List.of(s1.getSerial())), "marking twice changes nothing");
-        assertEquals(CertificateStatus.REVOKED, new StateStore(data).loadCertificates("s1").get(0).getStatus(),
+        assertEquals(
+                CertificateStatus.REVOKED,
+                new StateStore(data).loadCertificates("s1").get(0).getStatus(),
                 "on disk");
         assertTrue(e.currentOf("s1").isEmpty(), "a revoked certificate is nobody's current one");
         assertEquals(EnrollmentState.FAILED, e.status("s1").getState());
-        assertTrue(e.status("s1").getLastError().orElseThrow().contains("revoked"), e.status("s1").toString());
+        assertTrue(
+                e.status("s1").getLastError().orElseThrow().contains("revoked"),
+                e.status("s1").toString());
 
         // s2 renews at half its 4 s life; s1's renewal time passes too, and nothing is ordered for it
         WAIT.alias("s2 renewed").until(() -> e.certificatesOf("s2").size() == 2);
@@ -261,9 +308,11 @@ class EnrollmentEngineTest {
         // the roster sends the same request again at every start: it must not undo the revocation
         EnrollmentEngine again = engine(ca, fastRenewal);
         again.start();
-        ExecutionException refused = assertThrows(ExecutionException.class,
-                () -> again.enrollSensor(request).get(10, TimeUnit.SECONDS));
-        assertTrue(refused.getCause().getMessage().contains("revoked"), refused.getCause().getMessage());
+        ExecutionException refused = assertThrows(
+                ExecutionException.class, () -> again.enrollSensor(request).get(10, TimeUnit.SECONDS));
+        assertTrue(
+                refused.getCause().getMessage().contains("revoked"),
+                refused.getCause().getMessage());
         WAIT.alias("s1 held after the restart").until(() -> again.status("s1").getState() == EnrollmentState.FAILED);
         Thread.sleep(300);
         assertEquals(1, ordersFor(ca, "s1.gw.example"), "nothing ordered at the restart");
@@ -271,7 +320,8 @@ class EnrollmentEngineTest {
         // an explicit renewal is someone deciding the device is trusted again
         CertificateRecord renewed = again.renew("s1").get(10, TimeUnit.SECONDS);
         assertEquals(CertificateStatus.CURRENT, renewed.getStatus());
-        assertEquals(CertificateStatus.REVOKED, again.certificatesOf("s1").get(0).getStatus(), "the old one stays revoked");
+        assertEquals(
+                CertificateStatus.REVOKED, again.certificatesOf("s1").get(0).getStatus(), "the old one stays revoked");
     }
 
     @Test
@@ -279,18 +329,25 @@ class EnrollmentEngineTest {
         FakeCa ca = new FakeCa();
         ca.validity = Duration.ofSeconds(3);
         EnrollmentEngine e = engine(ca, Map.of("renewal.threshold", 0.5, "renewal.jitter", 0.0));
-        CertificateRecord first = e.enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build())
+        CertificateRecord first = e.enrollSensor(SensorEnrollmentRequest.builder("s1")
+                        .dnsName("s1.gw.example")
+                        .build())
                 .get(10, TimeUnit.SECONDS);
         ca.transientFailures.set(1_000);
-        WAIT.alias("the renewal retrying, got " + e.status("s1")).until(() -> e.status("s1").getState() == EnrollmentState.RETRYING);
+        WAIT.alias("the renewal retrying, got " + e.status("s1"))
+                .until(() -> e.status("s1").getState() == EnrollmentState.RETRYING);
         e.markRevoked(List.of(first.getSerial()));
         ca.transientFailures.set(0);
-        WAIT.alias("renewal stopped, got " + e.status("s1")).until(() -> e.status("s1").getState() == EnrollmentState.FAILED
-                && e.status("s1").getLastError().orElse("").contains("revoked"));
+        WAIT.alias("renewal stopped, got " + e.status("s1"))
+                .until(() -> e.status("s1").getState() == EnrollmentState.FAILED
+                        && e.status("s1").getLastError().orElse("").contains("revoked"));
         Thread.sleep(1500);
         assertEquals(1, ordersFor(ca, "s1.gw.example"), "no certificate ordered after the revocation");
-        assertEquals(List.of(CertificateStatus.REVOKED),
-                e.certificatesOf("s1").stream().map(CertificateRecord::getStatus).toList());
+        assertEquals(
+                List.of(CertificateStatus.REVOKED),
+                e.certificatesOf("s1").stream()
+                        .map(CertificateRecord::getStatus)
+                        .toList());
     }
 
     @Test
@@ -299,7 +356,10 @@ class EnrollmentEngineTest {
         Instant start = Instant.now().plus(Duration.ofDays(3));
         ca.window = new RenewalPlanner.Window(start, start.plus(Duration.ofHours(1)));
         EnrollmentEngine e = engine(ca, Map.of());
-        e.enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build()).get(10, TimeUnit.SECONDS);
+        e.enrollSensor(SensorEnrollmentRequest.builder("s1")
+                        .dnsName("s1.gw.example")
+                        .build())
+                .get(10, TimeUnit.SECONDS);
         Instant next = e.status("s1").getNextAction().orElseThrow();
         assertTrue(!next.isBefore(start) && !next.isAfter(start.plus(Duration.ofHours(1))), next.toString());
     }
@@ -309,15 +369,16 @@ class EnrollmentEngineTest {
         FakeCa ca = new FakeCa();
         ca.crashAfterCreate = true;
         EnrollmentEngine first = engine(ca, Map.of());
-        CompletableFuture<CertificateRecord> lost = first
-                .enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build());
+        CompletableFuture<CertificateRecord> lost = first.enrollSensor(
+                SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build());
         assertThrows(ExecutionException.class, () -> lost.get(10, TimeUnit.SECONDS));
         first.close();
         assertEquals(1, ordersFor(ca, "s1.gw.example"));
 
         EnrollmentEngine second = engine(ca, Map.of());
         second.start();
-        WAIT.alias("s1 enrolled after the restart").until(() -> second.status("s1").getState() == EnrollmentState.ENROLLED);
+        WAIT.alias("s1 enrolled after the restart")
+                .until(() -> second.status("s1").getState() == EnrollmentState.ENROLLED);
         assertEquals(1, ordersFor(ca, "s1.gw.example"), "the journaled order is resumed, no second one is placed");
         assertEquals(List.of("https://fake.example/order/1"), ca.resumed);
 

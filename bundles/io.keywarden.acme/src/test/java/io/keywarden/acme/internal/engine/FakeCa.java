@@ -1,8 +1,10 @@
 package io.keywarden.acme.internal.engine;
 
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +21,6 @@ import io.keywarden.acme.internal.client.OrderRequest;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.testing.pki.TestCa;
-import java.security.KeyFactory;
-import java.security.spec.X509EncodedKeySpec;
 
 /** A hand-written CA for engine tests: signs with a local key, can be told to fail, records what it was asked. */
 final class FakeCa implements CertificateAuthority {
@@ -32,6 +32,7 @@ final class FakeCa implements CertificateAuthority {
     volatile Duration latency = Duration.ZERO;
     /** Orders still to fail with a retryable error (the CA "down"). */
     final AtomicInteger transientFailures = new AtomicInteger();
+
     volatile boolean rejectPermanently;
     volatile RenewalPlanner.Window window;
     /** Resume URLs the engine handed in. */
@@ -66,13 +67,21 @@ final class FakeCa implements CertificateAuthority {
                 crashAfterCreate = false;
                 throw new IllegalStateException("simulated crash after the order was created");
             }
-            PublicKey pub = key != null ? key.getPublic()
-                    : KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(
-                            new PKCS10CertificationRequest(csrDer).getSubjectPublicKeyInfo().getEncoded()));
+            PublicKey pub = key != null
+                    ? key.getPublic()
+                    : KeyFactory.getInstance("EC")
+                            .generatePublic(new X509EncodedKeySpec(new PKCS10CertificationRequest(csrDer)
+                                    .getSubjectPublicKeyInfo()
+                                    .getEncoded()));
             Instant nb = Instant.now();
-            List<X509Certificate> chain = ca.leaf(names.get(0)).publicKey(pub).validity(nb, nb.plus(validity)).issue()
+            List<X509Certificate> chain = ca.leaf(names.get(0))
+                    .publicKey(pub)
+                    .validity(nb, nb.plus(validity))
+                    .issue()
                     .chain();
-            return new IssuedCertificate(chain, "https://fake.example/cert/" + chain.get(0).getSerialNumber(),
+            return new IssuedCertificate(
+                    chain,
+                    "https://fake.example/cert/" + chain.get(0).getSerialNumber(),
                     "https://fake.example/acct/1");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -36,14 +36,15 @@ import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.KeyCustody;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
+import io.keywarden.support.retry.Backoff;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.sensors.SensorKeys;
-import io.keywarden.support.retry.Backoff;
 
 /** The gateway's certificate for a key held outside the bundle (Kura's keystore): ordered from the caller's CSR. */
 class GatewayCsrEnrollmentTest {
     @TempDir
     Path data;
+
     private final List<EnrollmentEngine> engines = new ArrayList<>();
 
     @AfterEach
@@ -63,16 +64,19 @@ class GatewayCsrEnrollmentTest {
         p.put("retry.initial.seconds", 1);
         p.put("retry.max.seconds", 1);
         GatewayOptions o = GatewayOptions.parse(p, data);
-        EnrollmentEngine e = new EnrollmentEngine(o, new StateStore(data), ca, Clock.systemUTC(),
+        EnrollmentEngine e = new EnrollmentEngine(
+                o,
+                new StateStore(data),
+                ca,
+                Clock.systemUTC(),
                 new RenewalPlanner(o.getRenewalThreshold(), o.getRenewalJitter(), new Random(1)),
-                new Backoff(o.getRetryInitial(), o.getRetryMax(), new Random(1)), new EnrollmentEngine.Listener() {
+                new Backoff(o.getRetryInitial(), o.getRetryMax(), new Random(1)),
+                new EnrollmentEngine.Listener() {
                     @Override
-                    public void issued(CertificateRecord r, boolean renewal) {
-                    }
+                    public void issued(CertificateRecord r, boolean renewal) {}
 
                     @Override
-                    public void failed(String id, DeviceKind kind, EnrollmentException err, boolean willRetry) {
-                    }
+                    public void failed(String id, DeviceKind kind, EnrollmentException err, boolean willRetry) {}
                 });
         engines.add(e);
         return e;
@@ -85,7 +89,10 @@ class GatewayCsrEnrollmentTest {
         EnrollmentEngine first = engine(ca, external);
         first.start();
         // a sensor order goes through the same workers, queued after whatever start() placed
-        first.enrollSensor(SensorEnrollmentRequest.builder("s1").dnsName("s1.gw.example").build()).get(10, TimeUnit.SECONDS);
+        first.enrollSensor(SensorEnrollmentRequest.builder("s1")
+                        .dnsName("s1.gw.example")
+                        .build())
+                .get(10, TimeUnit.SECONDS);
         Thread.sleep(300);
         assertEquals(0, ordersFor(ca, "gw.example"), "no gateway order before the CSR");
         EnrollmentStatus waiting = first.status("gw.example");
@@ -93,7 +100,9 @@ class GatewayCsrEnrollmentTest {
         assertTrue(waiting.getLastError().orElseThrow().contains("gateway.key.source is external"), waiting.toString());
         for (CompletableFuture<CertificateRecord> refused : List.of(first.enrollGateway(), first.renew("gw.example"))) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(5, TimeUnit.SECONDS));
-            assertTrue(e.getCause().getMessage().contains("waiting for a CSR"), e.getCause().getMessage());
+            assertTrue(
+                    e.getCause().getMessage().contains("waiting for a CSR"),
+                    e.getCause().getMessage());
         }
         assertEquals(0, ordersFor(ca, "gw.example"));
         first.close();
@@ -101,13 +110,18 @@ class GatewayCsrEnrollmentTest {
         // a restart does not order either
         EnrollmentEngine second = engine(ca, external);
         second.start();
-        second.enrollSensor(SensorEnrollmentRequest.builder("s2").dnsName("s2.gw.example").build()).get(10, TimeUnit.SECONDS);
+        second.enrollSensor(SensorEnrollmentRequest.builder("s2")
+                        .dnsName("s2.gw.example")
+                        .build())
+                .get(10, TimeUnit.SECONDS);
         Thread.sleep(300);
         assertEquals(0, ordersFor(ca, "gw.example"));
 
         KeyPair key = KeyType.EC_P256.generate();
-        CertificateRecord r = second.enrollGatewayWithCsr(SensorKeys.csrPem(key, List.of("gw.example"))).get(10, TimeUnit.SECONDS);
-        assertArrayEquals(key.getPublic().getEncoded(), r.getCertificate().getPublicKey().getEncoded());
+        CertificateRecord r = second.enrollGatewayWithCsr(SensorKeys.csrPem(key, List.of("gw.example")))
+                .get(10, TimeUnit.SECONDS);
+        assertArrayEquals(
+                key.getPublic().getEncoded(), r.getCertificate().getPublicKey().getEncoded());
         assertEquals(1, ordersFor(ca, "gw.example"), "exactly one gateway certificate");
         assertEquals(EnrollmentState.ENROLLED, second.status("gw.example").getState());
         assertEquals(1, second.certificatesOf("gw.example").size());
@@ -130,26 +144,35 @@ class GatewayCsrEnrollmentTest {
         // queued behind the order placed at start (gateway-held key), then ordered for the caller's key
         CertificateRecord r = first.enrollGatewayWithCsr(csr).get(20, TimeUnit.SECONDS);
         assertEquals(KeyCustody.DEVICE, r.getKeyCustody());
-        assertArrayEquals(key.getPublic().getEncoded(), r.getCertificate().getPublicKey().getEncoded());
+        assertArrayEquals(
+                key.getPublic().getEncoded(), r.getCertificate().getPublicKey().getEncoded());
 
         int orders = ca.orders.size();
-        assertEquals(r.getSerial(), first.enrollGatewayWithCsr(csr).get(20, TimeUnit.SECONDS).getSerial(),
+        assertEquals(
+                r.getSerial(),
+                first.enrollGatewayWithCsr(csr).get(20, TimeUnit.SECONDS).getSerial(),
                 "the same CSR while the certificate is valid orders nothing");
         assertEquals(orders, ca.orders.size());
 
         CertificateRecord renewed = first.renew("gw.example").get(20, TimeUnit.SECONDS);
         assertNotEquals(r.getSerial(), renewed.getSerial());
-        assertArrayEquals(key.getPublic().getEncoded(), renewed.getCertificate().getPublicKey().getEncoded(),
+        assertArrayEquals(
+                key.getPublic().getEncoded(),
+                renewed.getCertificate().getPublicKey().getEncoded(),
                 "a renewal reuses the caller's CSR");
         first.close();
 
         EnrollmentEngine second = engine(ca);
         second.start();
         // resumed: its renewal is planned
-        Awaitility.await("the second engine resumed the gateway").atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(10)).until(() -> second.status("gw.example").getNextAction().isPresent());
+        Awaitility.await("the second engine resumed the gateway")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> second.status("gw.example").getNextAction().isPresent());
         CertificateRecord afterRestart = second.renew("gw.example").get(20, TimeUnit.SECONDS);
-        assertArrayEquals(key.getPublic().getEncoded(), afterRestart.getCertificate().getPublicKey().getEncoded(),
+        assertArrayEquals(
+                key.getPublic().getEncoded(),
+                afterRestart.getCertificate().getPublicKey().getEncoded(),
                 "after a restart the gateway key is still the caller's");
     }
 
@@ -158,8 +181,8 @@ class GatewayCsrEnrollmentTest {
         EnrollmentEngine e = engine(new FakeCa());
         e.start();
         String csr = SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of("other.example"));
-        ExecutionException x = assertThrows(ExecutionException.class,
-                () -> e.enrollGatewayWithCsr(csr).get(20, TimeUnit.SECONDS));
+        ExecutionException x = assertThrows(
+                ExecutionException.class, () -> e.enrollGatewayWithCsr(csr).get(20, TimeUnit.SECONDS));
         EnrollmentException cause = assertInstanceOf(EnrollmentException.class, x.getCause());
         assertEquals(false, cause.isRetryable());
     }

@@ -30,9 +30,9 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.GatewayKeyHolder;
+import io.keywarden.support.retry.Backoff;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.sensors.SensorKeys;
-import io.keywarden.support.retry.Backoff;
 
 /**
  * gateway.key.source=external (Kura): the gateway's TLS identity is the key a {@link GatewayKeyHolder} holds, offered
@@ -43,6 +43,7 @@ class GatewayIdentityTest {
 
     @TempDir
     Path data;
+
     private EnrollmentEngine engine;
     private StateStore store;
 
@@ -71,16 +72,19 @@ class GatewayIdentityTest {
         p.put("gateway.key.source", "external");
         GatewayOptions o = GatewayOptions.parse(p, data);
         store = new StateStore(data);
-        engine = new EnrollmentEngine(o, store, new FakeCa(), Clock.systemUTC(),
+        engine = new EnrollmentEngine(
+                o,
+                store,
+                new FakeCa(),
+                Clock.systemUTC(),
                 new RenewalPlanner(o.getRenewalThreshold(), o.getRenewalJitter(), new Random(1)),
-                new Backoff(o.getRetryInitial(), o.getRetryMax(), new Random(1)), new EnrollmentEngine.Listener() {
+                new Backoff(o.getRetryInitial(), o.getRetryMax(), new Random(1)),
+                new EnrollmentEngine.Listener() {
                     @Override
-                    public void issued(CertificateRecord r, boolean renewal) {
-                    }
+                    public void issued(CertificateRecord r, boolean renewal) {}
 
                     @Override
-                    public void failed(String id, DeviceKind kind, EnrollmentException err, boolean willRetry) {
-                    }
+                    public void failed(String id, DeviceKind kind, EnrollmentException err, boolean willRetry) {}
                 });
         engine.start();
     }
@@ -90,7 +94,8 @@ class GatewayIdentityTest {
     }
 
     private CertificateRecord enrollWithCsr(KeyPair key) throws Exception {
-        return engine.enrollGatewayWithCsr(SensorKeys.csrPem(key, List.of(GATEWAY))).get(10, TimeUnit.SECONDS);
+        return engine.enrollGatewayWithCsr(SensorKeys.csrPem(key, List.of(GATEWAY)))
+                .get(10, TimeUnit.SECONDS);
     }
 
     private static KeyStore.PrivateKeyEntry entry(KeyPair key, List<X509Certificate> chain) {
@@ -110,7 +115,8 @@ class GatewayIdentityTest {
 
         CertificateRecord first = enrollWithCsr(key);
         holders.clear();
-        assertTrue(identity.get().isEmpty(), "the key is not this bundle's and nobody offers it (before the fix: always)");
+        assertTrue(
+                identity.get().isEmpty(), "the key is not this bundle's and nobody offers it (before the fix: always)");
 
         // another holder whose key is not the gateway's is passed over
         KeyPair foreign = KeyType.EC_P256.generate();
@@ -150,7 +156,9 @@ class GatewayIdentityTest {
         GatewayKeyHolder broken = () -> {
             throw new IllegalStateException("keystore unavailable");
         };
-        assertEquals(r.getCertificate(), identity(List.of(broken, kura)).get().orElseThrow().getCertificate());
+        assertEquals(
+                r.getCertificate(),
+                identity(List.of(broken, kura)).get().orElseThrow().getCertificate());
         assertTrue(identity(List.of(broken)).get().isEmpty());
     }
 }

@@ -35,8 +35,8 @@ import io.keywarden.api.revocation.RevocationRoute;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
-import io.keywarden.testing.pki.TestCa;
 import io.keywarden.support.retry.Backoff;
+import io.keywarden.testing.pki.TestCa;
 
 class RevocationRecorderTest {
     @TempDir
@@ -57,22 +57,27 @@ class RevocationRecorderTest {
         p.put("acme.trust.anchor", TestCa.root("anchor").certificatePem());
         p.put("gateway.dns.name", "gw.example");
         GatewayOptions o = GatewayOptions.parse(p, data);
-        engine = new EnrollmentEngine(o, new StateStore(data), new FakeCa(), Clock.systemUTC(),
+        engine = new EnrollmentEngine(
+                o,
+                new StateStore(data),
+                new FakeCa(),
+                Clock.systemUTC(),
                 new RenewalPlanner(o.getRenewalThreshold(), o.getRenewalJitter(), new Random(1)),
-                new Backoff(o.getRetryInitial(), o.getRetryMax(), new Random(1)), new EnrollmentEngine.Listener() {
+                new Backoff(o.getRetryInitial(), o.getRetryMax(), new Random(1)),
+                new EnrollmentEngine.Listener() {
                     @Override
-                    public void issued(CertificateRecord r, boolean renewal) {
-                    }
+                    public void issued(CertificateRecord r, boolean renewal) {}
 
                     @Override
-                    public void failed(String id, DeviceKind kind, EnrollmentException err, boolean willRetry) {
-                    }
+                    public void failed(String id, DeviceKind kind, EnrollmentException err, boolean willRetry) {}
                 });
         return engine;
     }
 
     private CertificateRecord enroll(String id) throws Exception {
-        return engine.enrollSensor(SensorEnrollmentRequest.builder(id).dnsName(id + ".gw.example").build())
+        return engine.enrollSensor(SensorEnrollmentRequest.builder(id)
+                        .dnsName(id + ".gw.example")
+                        .build())
                 .get(10, TimeUnit.SECONDS);
     }
 
@@ -85,9 +90,11 @@ class RevocationRecorderTest {
         RevocationRecorder recorder = new RevocationRecorder(engine());
         CertificateRecord s1 = enroll("s1");
         enroll("s2");
-        recorder.handleEvent(new Event(RevocationEvents.TOPIC_REVOKED,
-                Map.of(RevocationEvents.PROPERTY_TICKET_ID, "t1", RevocationEvents.PROPERTY_SERIALS,
-                        new String[] { s1.getSerial(), "ffff" })));
+        recorder.handleEvent(new Event(
+                RevocationEvents.TOPIC_REVOKED,
+                Map.of(RevocationEvents.PROPERTY_TICKET_ID, "t1", RevocationEvents.PROPERTY_SERIALS, new String[] {
+                    s1.getSerial(), "ffff"
+                })));
         assertEquals(CertificateStatus.REVOKED, status("s1"));
         assertEquals(CertificateStatus.CURRENT, status("s2"));
         // an event without serials (malformed, or from another producer) changes nothing
@@ -102,11 +109,21 @@ class RevocationRecorderTest {
         CertificateRecord s2 = enroll("s2");
         CertificateRecord s3 = enroll("s3");
         recorder.reconcile(service(ticket(
-                new CertificateRevocation(s1.getSerial(), "s1", CertificateRevocation.State.REVOKED,
-                        RevocationRoute.CUSTODIAN_ACCOUNT, "revoked", Instant.now()),
+                new CertificateRevocation(
+                        s1.getSerial(),
+                        "s1",
+                        CertificateRevocation.State.REVOKED,
+                        RevocationRoute.CUSTODIAN_ACCOUNT,
+                        "revoked",
+                        Instant.now()),
                 new CertificateRevocation(s2.getSerial(), "s2", CertificateRevocation.State.PENDING, null, null, null),
-                new CertificateRevocation(s3.getSerial(), "s3", CertificateRevocation.State.FAILED, null,
-                        "urn:ietf:params:acme:error:unauthorized", null))));
+                new CertificateRevocation(
+                        s3.getSerial(),
+                        "s3",
+                        CertificateRevocation.State.FAILED,
+                        null,
+                        "urn:ietf:params:acme:error:unauthorized",
+                        null))));
         assertEquals(CertificateStatus.REVOKED, status("s1"));
         assertEquals(CertificateStatus.CURRENT, status("s2"), "still pending at the CA");
         assertEquals(CertificateStatus.CURRENT, status("s3"), "the CA refused");
@@ -114,25 +131,77 @@ class RevocationRecorderTest {
 
     private static RevocationTicket ticket(CertificateRevocation... certificates) {
         return new RevocationTicket() {
-            @Override public String getId() { return "t1"; }
-            @Override public TicketState getState() { return TicketState.RETRYING; }
-            @Override public Optional<RevocationRequest> getRequest() { return Optional.empty(); }
-            @Override public Optional<RefusalReason> getRefusalReason() { return Optional.empty(); }
-            @Override public Optional<String> getDetail() { return Optional.empty(); }
-            @Override public Instant getSubmittedAt() { return Instant.now().minus(Duration.ofMinutes(1)); }
-            @Override public List<CertificateRevocation> getCertificates() { return List.of(certificates); }
-            @Override public boolean isAccountDeactivated() { return false; }
-            @Override public int getAttempts() { return 1; }
-            @Override public Optional<Instant> getNextAttemptAt() { return Optional.empty(); }
+            @Override
+            public String getId() {
+                return "t1";
+            }
+
+            @Override
+            public TicketState getState() {
+                return TicketState.RETRYING;
+            }
+
+            @Override
+            public Optional<RevocationRequest> getRequest() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<RefusalReason> getRefusalReason() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> getDetail() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Instant getSubmittedAt() {
+                return Instant.now().minus(Duration.ofMinutes(1));
+            }
+
+            @Override
+            public List<CertificateRevocation> getCertificates() {
+                return List.of(certificates);
+            }
+
+            @Override
+            public boolean isAccountDeactivated() {
+                return false;
+            }
+
+            @Override
+            public int getAttempts() {
+                return 1;
+            }
+
+            @Override
+            public Optional<Instant> getNextAttemptAt() {
+                return Optional.empty();
+            }
         };
     }
 
     private static RevocationService service(RevocationTicket... tickets) {
         return new RevocationService() {
-            @Override public RevocationTicket submit(String signedRequest) { throw new UnsupportedOperationException(); }
-            @Override public Optional<RevocationTicket> getTicket(String id) { return Optional.empty(); }
-            @Override public List<RevocationTicket> getTickets() { return List.of(tickets); }
-            @Override public CompletionStage<RevocationTicket> whenSettled(String id) {
+            @Override
+            public RevocationTicket submit(String signedRequest) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Optional<RevocationTicket> getTicket(String id) {
+                return Optional.empty();
+            }
+
+            @Override
+            public List<RevocationTicket> getTickets() {
+                return List.of(tickets);
+            }
+
+            @Override
+            public CompletionStage<RevocationTicket> whenSettled(String id) {
                 throw new UnsupportedOperationException();
             }
         };

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,6 @@ import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
 import io.keywarden.testing.pki.TestCa;
 import io.keywarden.testing.sensors.SensorKeys;
-import java.security.KeyStore;
 
 class KeywardenCommandsTest {
     @TempDir
@@ -46,35 +46,79 @@ class KeywardenCommandsTest {
         if (leaf == null) {
             leaf = TestCa.selfSigned("x", KeyType.EC_P256.generate());
         }
-        CertificateRecord r = CertificateRecord.builder().deviceId(device).kind(kind).identifiers(List.of(device + ".example"))
-                .serial(serial).notBefore(Instant.parse("2026-01-01T00:00:00Z")).notAfter(Instant.parse("2026-04-01T00:00:00Z"))
-                .chain(List.of(leaf)).accountUrl("https://ca.example/acct/7").keyCustody(KeyCustody.GATEWAY).status(status)
-                .issuedAt(Instant.now()).build();
+        CertificateRecord r = CertificateRecord.builder()
+                .deviceId(device)
+                .kind(kind)
+                .identifiers(List.of(device + ".example"))
+                .serial(serial)
+                .notBefore(Instant.parse("2026-01-01T00:00:00Z"))
+                .notAfter(Instant.parse("2026-04-01T00:00:00Z"))
+                .chain(List.of(leaf))
+                .accountUrl("https://ca.example/acct/7")
+                .keyCustody(KeyCustody.GATEWAY)
+                .status(status)
+                .issuedAt(Instant.now())
+                .build();
         records.add(r);
         return r;
     }
 
     private Optional<CertificateRecord> current(String device) {
-        return records.stream().filter(r -> r.getDeviceId().equals(device) && r.getStatus() == CertificateStatus.CURRENT)
+        return records.stream()
+                .filter(r -> r.getDeviceId().equals(device) && r.getStatus() == CertificateStatus.CURRENT)
                 .findFirst();
     }
 
     private final GatewayEnrollmentService gateway = new GatewayEnrollmentService() {
-        @Override public String getDeviceId() { return "gw"; }
-        @Override public EnrollmentStatus getStatus() { return new EnrollmentStatus("gw", EnrollmentState.ENROLLED, 0, null, null); }
-        @Override public Optional<CertificateRecord> getCertificate() { return current("gw"); }
-        @Override public List<X509Certificate> getCaCertificates() { return List.of(); }
-        @Override public Optional<KeyStore.PrivateKeyEntry> getTlsIdentity() { return Optional.empty(); }
-        @Override public Optional<String> getAccountUrl() { return Optional.of("https://ca.example/acct/7"); }
-        @Override public CertificateRecord enroll() { return current("gw").orElseThrow(); }
-        @Override public CertificateRecord renew() throws EnrollmentException {
+        @Override
+        public String getDeviceId() {
+            return "gw";
+        }
+
+        @Override
+        public EnrollmentStatus getStatus() {
+            return new EnrollmentStatus("gw", EnrollmentState.ENROLLED, 0, null, null);
+        }
+
+        @Override
+        public Optional<CertificateRecord> getCertificate() {
+            return current("gw");
+        }
+
+        @Override
+        public List<X509Certificate> getCaCertificates() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<KeyStore.PrivateKeyEntry> getTlsIdentity() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> getAccountUrl() {
+            return Optional.of("https://ca.example/acct/7");
+        }
+
+        @Override
+        public CertificateRecord enroll() {
+            return current("gw").orElseThrow();
+        }
+
+        @Override
+        public CertificateRecord renew() throws EnrollmentException {
             throw new EnrollmentException("gw: CA unreachable: connection refused", null, true);
         }
-        @Override public CertificateRecord enroll(String csrPem) { return enroll(); }
+
+        @Override
+        public CertificateRecord enroll(String csrPem) {
+            return enroll();
+        }
     };
 
     private final SensorEnrollmentService sensors = new SensorEnrollmentService() {
-        @Override public CompletionStage<CertificateRecord> enroll(SensorEnrollmentRequest request) {
+        @Override
+        public CompletionStage<CertificateRecord> enroll(SensorEnrollmentRequest request) {
             requests.add(request);
             try {
                 return CompletableFuture.completedFuture(
@@ -83,22 +127,43 @@ class KeywardenCommandsTest {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        @Override public CompletionStage<CertificateRecord> renew(String deviceId) {
+
+        @Override
+        public CompletionStage<CertificateRecord> renew(String deviceId) {
             return CompletableFuture.failedFuture(new EnrollmentException("unknown device " + deviceId, null, false));
         }
-        @Override public Optional<CertificateRecord> getCertificate(String deviceId) { return current(deviceId); }
-        @Override public EnrollmentStatus getStatus(String deviceId) {
+
+        @Override
+        public Optional<CertificateRecord> getCertificate(String deviceId) {
+            return current(deviceId);
+        }
+
+        @Override
+        public EnrollmentStatus getStatus(String deviceId) {
             return new EnrollmentStatus(deviceId, EnrollmentState.RETRYING, 3, "CA unreachable", null);
         }
-        @Override public List<String> getDeviceIds() { return List.of("s1"); }
+
+        @Override
+        public List<String> getDeviceIds() {
+            return List.of("s1");
+        }
     };
 
     private final CertificateInventory inventory = new CertificateInventory() {
-        @Override public List<CertificateRecord> getAll() { return records; }
-        @Override public List<CertificateRecord> getByDevice(String id) {
+        @Override
+        public List<CertificateRecord> getAll() {
+            return records;
+        }
+
+        @Override
+        public List<CertificateRecord> getByDevice(String id) {
             return records.stream().filter(r -> r.getDeviceId().equals(id)).toList();
         }
-        @Override public Optional<CertificateRecord> getBySerial(String serial) { return Optional.empty(); }
+
+        @Override
+        public Optional<CertificateRecord> getBySerial(String serial) {
+            return Optional.empty();
+        }
     };
 
     private final KeywardenCommands commands = new KeywardenCommands(gateway, sensors, inventory);

@@ -48,9 +48,12 @@ class StateStoreTest {
         assertArrayEquals(first.getPrivate().getEncoded(), again.getPrivate().getEncoded());
         assertArrayEquals(first.getPublic().getEncoded(), again.getPublic().getEncoded());
         try (var files = Files.walk(tmp.resolve("data"))) {
-            Path keyFile = files.filter(p -> p.getFileName().toString().equals("account-key.pem")).findFirst().orElseThrow();
+            Path keyFile = files.filter(p -> p.getFileName().toString().equals("account-key.pem"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
-            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile.getParent())));
+            assertEquals(
+                    "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile.getParent())));
         }
     }
 
@@ -71,12 +74,19 @@ class StateStoreTest {
         store.saveDevice(new DeviceEntry("s2", DeviceKind.SENSOR, List.of("s2.gw.example"), KeyCustody.GATEWAY, null));
         KeyPair s2 = store.deviceKey("s2", KeyType.EC_P256::generate);
 
-        CertificateRecord r = CertificateRecord.builder().deviceId("s1").kind(DeviceKind.SENSOR)
-                .identifiers(List.of("s1.gw.example")).serial("4a3f").notBefore(Instant.parse("2026-01-01T00:00:00Z"))
+        CertificateRecord r = CertificateRecord.builder()
+                .deviceId("s1")
+                .kind(DeviceKind.SENSOR)
+                .identifiers(List.of("s1.gw.example"))
+                .serial("4a3f")
+                .notBefore(Instant.parse("2026-01-01T00:00:00Z"))
                 .notAfter(Instant.parse("2026-04-01T00:00:00Z"))
                 .chain(List.of(TestCa.selfSigned("s1.gw.example", sensorKey)))
-                .accountUrl("https://ca.example/acct/1").certificateUrl("https://ca.example/cert/4a3f")
-                .keyCustody(KeyCustody.DEVICE).issuedAt(Instant.parse("2026-01-01T00:00:01Z")).build();
+                .accountUrl("https://ca.example/acct/1")
+                .certificateUrl("https://ca.example/cert/4a3f")
+                .keyCustody(KeyCustody.DEVICE)
+                .issuedAt(Instant.parse("2026-01-01T00:00:01Z"))
+                .build();
         store.saveCertificate(r);
         store.saveCertificate(r.withStatus(CertificateStatus.SUPERSEDED));
 
@@ -85,7 +95,8 @@ class StateStoreTest {
         DeviceEntry s1 = reopened.loadDevice("s1").orElseThrow();
         assertEquals(KeyCustody.DEVICE, s1.getCustody());
         assertEquals(csr, s1.getCsrPem().orElseThrow());
-        assertArrayEquals(s2.getPrivate().getEncoded(),
+        assertArrayEquals(
+                s2.getPrivate().getEncoded(),
                 reopened.loadDeviceKey("s2").orElseThrow().getPrivate().getEncoded());
         assertFalse(reopened.loadDeviceKey("s1").isPresent(), "a device-held key is never on the gateway");
 
@@ -107,7 +118,8 @@ class StateStoreTest {
     void certificatesAreReadFromDiskOncePerProcessAndFoundBySerialWithEveryLaterChange() throws Exception {
         StateStore writer = new StateStore(tmp);
         for (String id : List.of("s1", "s2", "s3")) {
-            writer.saveDevice(new DeviceEntry(id, DeviceKind.SENSOR, List.of(id + ".gw.example"), KeyCustody.GATEWAY, null));
+            writer.saveDevice(
+                    new DeviceEntry(id, DeviceKind.SENSOR, List.of(id + ".gw.example"), KeyCustody.GATEWAY, null));
         }
         KeyPair k1 = KeyType.EC_P256.generate();
         KeyPair k2 = KeyType.EC_P256.generate();
@@ -123,8 +135,14 @@ class StateStoreTest {
         store.saveCertificate(store.loadCertificates("s1").get(0).withStatus(CertificateStatus.SUPERSEDED));
         store.saveCertificate(renewed);
         store.saveCertificate(record("s3", "1f00", k2, "2026-02-01T00:00:01Z"));
-        assertEquals(List.of("0a1b", "0e3f"), store.loadCertificates("s1").stream().map(CertificateRecord::getSerial).toList());
-        assertEquals(CertificateStatus.SUPERSEDED, store.certificateBySerial("0a1b").orElseThrow().getStatus());
+        assertEquals(
+                List.of("0a1b", "0e3f"),
+                store.loadCertificates("s1").stream()
+                        .map(CertificateRecord::getSerial)
+                        .toList());
+        assertEquals(
+                CertificateStatus.SUPERSEDED,
+                store.certificateBySerial("0a1b").orElseThrow().getStatus());
         assertEquals("s3", store.certificateBySerial("1f00").orElseThrow().getDeviceId());
 
         store.loadDevice("s2");
@@ -137,16 +155,24 @@ class StateStoreTest {
         assertEquals(2, store.loadCertificates("s1").size());
         assertEquals("s2", store.certificateBySerial("0c2d").orElseThrow().getDeviceId());
         assertEquals(List.of("s1", "s2", "s3"), store.deviceIds());
-        assertEquals(List.of("s2.gw.example"), store.loadDevice("s2").orElseThrow().getIdentifiers());
+        assertEquals(
+                List.of("s2.gw.example"), store.loadDevice("s2").orElseThrow().getIdentifiers());
     }
 
-    private static CertificateRecord record(String device, String serial, KeyPair key, String issuedAt) throws Exception {
-        return CertificateRecord.builder().deviceId(device).kind(DeviceKind.SENSOR)
-                .identifiers(List.of(device + ".gw.example")).serial(serial)
-                .notBefore(Instant.parse("2026-01-01T00:00:00Z")).notAfter(Instant.parse("2026-04-01T00:00:00Z"))
+    private static CertificateRecord record(String device, String serial, KeyPair key, String issuedAt)
+            throws Exception {
+        return CertificateRecord.builder()
+                .deviceId(device)
+                .kind(DeviceKind.SENSOR)
+                .identifiers(List.of(device + ".gw.example"))
+                .serial(serial)
+                .notBefore(Instant.parse("2026-01-01T00:00:00Z"))
+                .notAfter(Instant.parse("2026-04-01T00:00:00Z"))
                 .chain(List.of(TestCa.selfSigned(device + ".gw.example", key)))
-                .accountUrl("https://ca.example/acct/1").keyCustody(KeyCustody.GATEWAY)
-                .issuedAt(Instant.parse(issuedAt)).build();
+                .accountUrl("https://ca.example/acct/1")
+                .keyCustody(KeyCustody.GATEWAY)
+                .issuedAt(Instant.parse(issuedAt))
+                .build();
     }
 
     @Test

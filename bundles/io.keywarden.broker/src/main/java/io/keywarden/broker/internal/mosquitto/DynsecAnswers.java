@@ -18,8 +18,7 @@ final class DynsecAnswers {
     private static final Logger LOG = LoggerFactory.getLogger(DynsecAnswers.class);
     private static final int MAX_BYTES = 64 * 1024;
 
-    private DynsecAnswers() {
-    }
+    private DynsecAnswers() {}
 
     /** Hands the responses of one batch to whoever waits for its correlation data (the part before the last dot). */
     static void dispatch(byte[] payload, Map<String, CompletableFuture<List<Object>>> waiting) {
@@ -29,7 +28,8 @@ final class DynsecAnswers {
         }
         List<?> responses;
         try {
-            Object r = JsonUtil.parseJson(new String(payload, StandardCharsets.UTF_8)).get("responses");
+            Object r = JsonUtil.parseJson(new String(payload, StandardCharsets.UTF_8))
+                    .get("responses");
             if (!(r instanceof List<?> list)) {
                 return;
             }
@@ -71,7 +71,11 @@ final class DynsecAnswers {
             }
         }
         if (responses.size() != commands.size()) {
-            detail.append(" (").append(responses.size()).append(" answers to ").append(commands.size()).append(" commands)");
+            detail.append(" (")
+                    .append(responses.size())
+                    .append(" answers to ")
+                    .append(commands.size())
+                    .append(" commands)");
         }
         return new BrokerAnswer(accepted, detail.toString());
     }

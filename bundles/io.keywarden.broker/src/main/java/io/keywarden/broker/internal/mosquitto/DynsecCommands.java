@@ -3,10 +3,10 @@ package io.keywarden.broker.internal.mosquitto;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.jose4j.json.JsonUtil;
-import java.util.Locale;
 
 /**
  * The dynamic-security command batches (Mosquitto 2 {@code $CONTROL/dynamic-security/v1}). Mosquitto 2.0 does not run
@@ -19,22 +19,24 @@ final class DynsecCommands {
     static final String CONTAINED_ROLE = "keywarden-contained";
     /** Above any priority an operator would give a role: this role's denials win. */
     static final int CONTAINED_PRIORITY = 1_000_000;
+
     static final String DEFAULT_CONTAINED_TEXT = "Keywarden: identities contained after a revocation; deny everything";
 
-    private DynsecCommands() {
-    }
+    private DynsecCommands() {}
 
     static List<Map<String, Object>> disable(String username) {
         List<Map<String, Object>> commands = new ArrayList<>();
         commands.add(containedRole());
         commands.add(command("createClient", "username", username, "textname", "created by Keywarden containment"));
-        commands.add(command("addClientRole", "username", username, "rolename", CONTAINED_ROLE, "priority", CONTAINED_PRIORITY));
+        commands.add(command(
+                "addClientRole", "username", username, "rolename", CONTAINED_ROLE, "priority", CONTAINED_PRIORITY));
         commands.add(command("disableClient", "username", username));
         return commands;
     }
 
     static List<Map<String, Object>> enable(String username) {
-        return List.of(command("removeClientRole", "username", username, "rolename", CONTAINED_ROLE),
+        return List.of(
+                command("removeClientRole", "username", username, "rolename", CONTAINED_ROLE),
                 command("enableClient", "username", username));
     }
 
@@ -61,8 +63,8 @@ final class DynsecCommands {
 
     private static Map<String, Object> containedRole() {
         List<Map<String, Object>> acls = new ArrayList<>();
-        for (String type : new String[] { "publishClientSend", "publishClientReceive", "subscribeLiteral",
-            "subscribePattern" }) {
+        for (String type :
+                new String[] {"publishClientSend", "publishClientReceive", "subscribeLiteral", "subscribePattern"}) {
             Map<String, Object> acl = new LinkedHashMap<>();
             acl.put("acltype", type);
             acl.put("topic", "#");

@@ -18,7 +18,6 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.net.SocketFactory;
 
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -57,10 +56,11 @@ public final class MosquittoDynsec implements BrokerContainment, AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final String runId = UUID.randomUUID().toString();
     private volatile Predicate<String> contained = identity -> false;
-    private volatile Consumer<String> reconnectSeen = identity -> { };
+    private volatile Consumer<String> reconnectSeen = identity -> {};
 
-    public MosquittoDynsec(String url, String username, char[] password, SocketFactory socketFactory,
-            Duration answerTimeout) throws IOException {
+    public MosquittoDynsec(
+            String url, String username, char[] password, SocketFactory socketFactory, Duration answerTimeout)
+            throws IOException {
         this.url = requireNonNull(url, "url");
         this.answerTimeout = requireNonNull(answerTimeout, "answerTimeout");
         connectOptions.setUserName(requireNonNull(username, "username"));
@@ -73,7 +73,8 @@ public final class MosquittoDynsec implements BrokerContainment, AutoCloseable {
             connectOptions.setSocketFactory(socketFactory);
         }
         try {
-            client = new MqttAsyncClient(url, "keywarden-containment-" + runId.substring(0, 8), new MemoryPersistence());
+            client =
+                    new MqttAsyncClient(url, "keywarden-containment-" + runId.substring(0, 8), new MemoryPersistence());
         } catch (MqttException e) {
             throw new IOException("bad broker URL " + url + ": " + e.getMessage(), e);
         }
@@ -113,7 +114,8 @@ public final class MosquittoDynsec implements BrokerContainment, AutoCloseable {
         CompletableFuture<List<Object>> answer = new CompletableFuture<>();
         waiting.put(correlation, answer);
         try {
-            client.publish(CONTROL, DynsecCommands.toJson(commands, correlation).getBytes(StandardCharsets.UTF_8), 1, false);
+            client.publish(
+                    CONTROL, DynsecCommands.toJson(commands, correlation).getBytes(StandardCharsets.UTF_8), 1, false);
             return DynsecAnswers.judge(commands, answer.get(answerTimeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (MqttException e) {
             throw new IOException("cannot send to " + CONTROL + ": " + e.getMessage(), e);
@@ -136,12 +138,14 @@ public final class MosquittoDynsec implements BrokerContainment, AutoCloseable {
         try {
             client.connect(connectOptions).waitForCompletion(answerTimeout.toMillis());
             // subscribed before the first command goes out, or its answer could pass unheard
-            client.subscribe(new String[] { RESPONSE, BROKER_LOG }, new int[] { 1, 0 })
+            client.subscribe(new String[] {RESPONSE, BROKER_LOG}, new int[] {1, 0})
                     .waitForCompletion(answerTimeout.toMillis());
         } catch (MqttException e) {
             // Paho's reason code (e.g. 4/5: bad user name or password, not authorized); never the credential itself
-            throw new IOException("cannot connect to " + url + " as " + connectOptions.getUserName() + ": "
-                    + e.getMessage() + " (reason " + e.getReasonCode() + ")", e);
+            throw new IOException(
+                    "cannot connect to " + url + " as " + connectOptions.getUserName() + ": " + e.getMessage()
+                            + " (reason " + e.getReasonCode() + ")",
+                    e);
         }
     }
 
@@ -171,7 +175,7 @@ public final class MosquittoDynsec implements BrokerContainment, AutoCloseable {
                 return;
             }
             try {
-                client.subscribe(new String[] { RESPONSE, BROKER_LOG }, new int[] { 1, 0 });
+                client.subscribe(new String[] {RESPONSE, BROKER_LOG}, new int[] {1, 0});
             } catch (MqttException e) {
                 LOG.error("Cannot subscribe to {}: {}", RESPONSE, e.toString());
             }

@@ -8,22 +8,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import io.keywarden.api.est.EstEvents;
 import io.keywarden.support.http.ConnectionRefusal;
 import io.keywarden.support.http.RateLimitedLog;
 import io.keywarden.support.http.RefusalCounter;
 import io.keywarden.support.http.RefusalSink;
-import org.slf4j.LoggerFactory;
-
-import io.keywarden.api.est.EstEvents;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where every EST outcome goes: a line in the audit log (rotated at a size limit, so a flood of refusals cannot fill
@@ -52,8 +50,8 @@ public final class EstAudit implements RefusalSink {
         this.connectionRefusals = new RefusalCounter(clock::millis);
     }
 
-    public void issued(String operation, String deviceId, String authentication, String serial, boolean rekey,
-            String source) {
+    public void issued(
+            String operation, String deviceId, String authentication, String serial, boolean rekey, String source) {
         issued.incrementAndGet();
         write("ISSUED op=" + operation + " device=" + deviceId + " auth=" + authentication + " serial=" + serial
                 + " rekey=" + rekey + " source=" + source);
@@ -65,7 +63,13 @@ public final class EstAudit implements RefusalSink {
         p.put(EstEvents.PROPERTY_REKEY, rekey);
         p.put(EstEvents.PROPERTY_SOURCE, source);
         events.accept(EstEvents.TOPIC_ISSUED, p);
-        LOG.info("EST {} of {} ({}): serial {}{}", operation, deviceId, authentication, serial, rekey ? ", new key" : "");
+        LOG.info(
+                "EST {} of {} ({}): serial {}{}",
+                operation,
+                deviceId,
+                authentication,
+                serial,
+                rekey ? ", new key" : "");
     }
 
     /** A refused HTTP request. */
@@ -82,7 +86,12 @@ public final class EstAudit implements RefusalSink {
             p.put(EstEvents.PROPERTY_DEVICE_ID, deviceId);
         }
         events.accept(EstEvents.TOPIC_REFUSED, p);
-        log.warn("EST {} refused ({}) for {} from {}: {}", operation, status, deviceId == null ? "-" : deviceId, source,
+        log.warn(
+                "EST {} refused ({}) for {} from {}: {}",
+                operation,
+                status,
+                deviceId == null ? "-" : deviceId,
+                source,
                 reason);
     }
 
@@ -101,7 +110,8 @@ public final class EstAudit implements RefusalSink {
             p.put(EstEvents.PROPERTY_SOURCE, source);
             p.put(EstEvents.PROPERTY_COUNT, count);
             events.accept(EstEvents.TOPIC_REFUSED, p);
-            write("REFUSED op=connection reason=" + kind.name().toLowerCase() + " source=" + source + " count=" + count);
+            write("REFUSED op=connection reason=" + kind.name().toLowerCase() + " source=" + source + " count="
+                    + count);
         }
         log.warn("EST connection from {} closed: {} ({} pending report)", source, kind, pending);
     }
@@ -128,7 +138,11 @@ public final class EstAudit implements RefusalSink {
             if (Files.exists(file) && Files.size(file) > maxBytes) {
                 Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.writeString(file, clock.instant() + " " + line + "\n", UTF_8, StandardOpenOption.CREATE,
+            Files.writeString(
+                    file,
+                    clock.instant() + " " + line + "\n",
+                    UTF_8,
+                    StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             log.warn("Cannot write the EST audit log {}: {}", file, e.toString());

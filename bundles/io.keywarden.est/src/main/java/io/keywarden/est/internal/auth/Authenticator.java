@@ -44,8 +44,14 @@ public final class Authenticator {
     private final Supplier<List<X509Certificate>> caChain;
 
     /** @param caChain the certificates the CA issues under (the gateway's issuers): only what they signed is looked up */
-    public Authenticator(Supplier<List<DeviceClass>> classes, EnrollmentCodeStore codes, SourceAttempts attempts,
-            CertificateInventory inventory, Predicate<String> deniedSerial, Predicate<String> quarantined, Clock clock,
+    public Authenticator(
+            Supplier<List<DeviceClass>> classes,
+            EnrollmentCodeStore codes,
+            SourceAttempts attempts,
+            CertificateInventory inventory,
+            Predicate<String> deniedSerial,
+            Predicate<String> quarantined,
+            Clock clock,
             Supplier<List<X509Certificate>> caChain) {
         this.caChain = caChain;
         this.classes = classes;
@@ -67,24 +73,33 @@ public final class Authenticator {
                 return idevid.get();
             }
             if (!hasBasic && ours(tlsChain[0]).isEmpty()) {
-                throw new Refusal(403, "the client certificate is not from a manufacturer this gateway trusts",
+                throw new Refusal(
+                        403,
+                        "the client certificate is not from a manufacturer this gateway trusts",
                         "unknown manufacturer certificate " + tlsChain[0].getSubjectX500Principal() + " issued by "
-                                + tlsChain[0].getIssuerX500Principal(), null);
+                                + tlsChain[0].getIssuerX500Principal(),
+                        null);
             }
         }
         if (!hasBasic) {
-            throw new Refusal(401, "credentials required: a manufacturer certificate or an enrollment code",
+            throw new Refusal(
+                    401,
+                    "credentials required: a manufacturer certificate or an enrollment code",
                     tlsChain != null && tlsChain.length > 0
                             ? "certificate issued by this gateway presented to a first-enrollment operation"
-                            : "no credentials", null);
+                            : "no credentials",
+                    null);
         }
         return code(authorization.substring(6).trim(), source, keyId);
     }
 
     private Requester code(String credentials, String source, String keyId) throws Refusal, IOException {
         if (!attempts.allowed(source)) {
-            throw new Refusal(429, "too many failed attempts from " + source + "; try later",
-                    "enrollment code attempts from " + source + " over the limit", null);
+            throw new Refusal(
+                    429,
+                    "too many failed attempts from " + source + "; try later",
+                    "enrollment code attempts from " + source + " over the limit",
+                    null);
         }
         String decoded;
         try {
@@ -100,17 +115,22 @@ public final class Authenticator {
             attempts.failed(source);
             throw new Refusal(401, "enrollment code not accepted", "malformed device id in Basic credentials", null);
         }
-        Optional<DeviceClass> cls = classes.get().stream().filter(c -> c.acceptsCodes() && c.expects(id)).findFirst();
+        Optional<DeviceClass> cls = classes.get().stream()
+                .filter(c -> c.acceptsCodes() && c.expects(id))
+                .findFirst();
         if (cls.isEmpty()) {
             attempts.failed(source);
-            throw new Refusal(401, "enrollment code not accepted",
-                    "no device class accepts enrollment codes for " + id, id);
+            throw new Refusal(
+                    401, "enrollment code not accepted", "no device class accepts enrollment codes for " + id, id);
         }
         EnrollmentCodeStore.Verdict v = codes.check(id, code, keyId);
         if (v != EnrollmentCodeStore.Verdict.ACCEPTED) {
             attempts.failed(source);
-            throw new Refusal(401, "enrollment code not accepted", "enrollment code " + v.name().toLowerCase()
-                    .replace('_', ' '), id);
+            throw new Refusal(
+                    401,
+                    "enrollment code not accepted",
+                    "enrollment code " + v.name().toLowerCase().replace('_', ' '),
+                    id);
         }
         return new Requester(id, Method.CODE, cls.get(), null);
     }
@@ -118,11 +138,14 @@ public final class Authenticator {
     private Optional<Requester> manufacturerIdentity(X509Certificate[] chain) throws Refusal {
         for (DeviceClass c : classes.get()) {
             if (c.acceptsManufacturerCertificates() && validates(chain, c)) {
-                String id = c.deviceIdOf(chain[0]).orElseThrow(() -> Refusal.forbidden(
-                        "the manufacturer certificate names no device id", null));
+                String id = c.deviceIdOf(chain[0])
+                        .orElseThrow(() -> Refusal.forbidden("the manufacturer certificate names no device id", null));
                 if (!c.expects(id)) {
-                    throw new Refusal(403, "device " + id + " is not expected here",
-                            "device " + id + " (manufacturer certificate of class " + c + ") is not on the roster", id);
+                    throw new Refusal(
+                            403,
+                            "device " + id + " is not expected here",
+                            "device " + id + " (manufacturer certificate of class " + c + ") is not on the roster",
+                            id);
                 }
                 return Optional.of(new Requester(id, Method.IDEVID, c, null));
             }
@@ -134,7 +157,8 @@ public final class Authenticator {
         try {
             List<X509Certificate> path = new ArrayList<>();
             for (X509Certificate x : chain) {
-                if (c.getManufacturerAnchors().stream().noneMatch(a -> a.getTrustedCert().equals(x))) {
+                if (c.getManufacturerAnchors().stream()
+                        .noneMatch(a -> a.getTrustedCert().equals(x))) {
                     path.add(x);
                 }
             }
@@ -159,23 +183,35 @@ public final class Authenticator {
         if (quarantined.test(id)) {
             throw Refusal.forbidden("the device is quarantined", id);
         }
-        if (who.method() == Method.IDEVID && inventory.getByDevice(id).stream()
-                .anyMatch(r -> r.getStatus() == CertificateStatus.REVOKED || deniedSerial.test(r.getSerial()))) {
-            throw Refusal.forbidden("a certificate of the device was revoked: it enrolls again only with a new "
-                    + "enrollment code from the operator", id);
+        if (who.method() == Method.IDEVID
+                && inventory.getByDevice(id).stream()
+                        .anyMatch(
+                                r -> r.getStatus() == CertificateStatus.REVOKED || deniedSerial.test(r.getSerial()))) {
+            throw Refusal.forbidden(
+                    "a certificate of the device was revoked: it enrolls again only with a new "
+                            + "enrollment code from the operator",
+                    id);
         }
     }
 
     /** A re-enrollment: the certificate presented must be this gateway's, for a sensor, valid and not contained. */
     public Requester current(X509Certificate[] tlsChain) throws Refusal {
         if (tlsChain == null || tlsChain.length == 0) {
-            throw new Refusal(401, "re-enrollment needs the device's current certificate in TLS",
-                    "no client certificate for re-enrollment", null);
+            throw new Refusal(
+                    401,
+                    "re-enrollment needs the device's current certificate in TLS",
+                    "no client certificate for re-enrollment",
+                    null);
         }
-        CertificateRecord r = ours(tlsChain[0]).orElseThrow(() -> new Refusal(403,
-                "the client certificate was not issued through this gateway", "certificate serial "
-                        + tlsChain[0].getSerialNumber().toString(16) + " (" + tlsChain[0].getSubjectX500Principal()
-                        + ") is not in this gateway's inventory", null));
+        CertificateRecord r = ours(tlsChain[0])
+                .orElseThrow(() -> new Refusal(
+                        403,
+                        "the client certificate was not issued through this gateway",
+                        "certificate serial "
+                                + tlsChain[0].getSerialNumber().toString(16) + " ("
+                                + tlsChain[0].getSubjectX500Principal()
+                                + ") is not in this gateway's inventory",
+                        null));
         String id = r.getDeviceId();
         if (r.getKind() != DeviceKind.SENSOR) {
             throw Refusal.forbidden("only sensors re-enroll here", id);
@@ -200,7 +236,8 @@ public final class Authenticator {
         if (!signedByCa(leaf)) {
             return Optional.empty();
         }
-        Optional<CertificateRecord> r = inventory.getBySerial(leaf.getSerialNumber().toString(16));
+        Optional<CertificateRecord> r =
+                inventory.getBySerial(leaf.getSerialNumber().toString(16));
         try {
             byte[] presented = leaf.getEncoded();
             return r.filter(x -> {

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Properties;
-
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -29,7 +28,14 @@ import io.keywarden.est.internal.policy.DeviceClass;
  */
 public final class EnrollmentCodeStore {
     /** What checking a code found; only {@link #ACCEPTED} lets the request on. */
-    public enum Verdict { ACCEPTED, UNKNOWN, WRONG, EXPIRED, USED, OTHER_KEY }
+    public enum Verdict {
+        ACCEPTED,
+        UNKNOWN,
+        WRONG,
+        EXPIRED,
+        USED,
+        OTHER_KEY
+    }
 
     /**
      * PBKDF2 iterations. A code is 100 random bits (20 characters of 32): no guessing from a stolen hash is feasible
@@ -37,6 +43,7 @@ public final class EnrollmentCodeStore {
      * of code attempts must not cost it much). Stored with each code, so it can change.
      */
     private static final int ITERATIONS = 1_000;
+
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     private static final int CODE_CHARS = 20;
 
@@ -98,8 +105,9 @@ public final class EnrollmentCodeStore {
     /** The rest of an accepted check, on the state as it is now (a concurrent create may have replaced the code). */
     private synchronized Verdict bind(String deviceId, byte[] matchedHash, String keyId) throws IOException {
         Optional<Properties> now = read(deviceId);
-        if (now.isEmpty() || !MessageDigest.isEqual(matchedHash, Base64.getDecoder().decode(now.get()
-                .getProperty("hash")))) {
+        if (now.isEmpty()
+                || !MessageDigest.isEqual(
+                        matchedHash, Base64.getDecoder().decode(now.get().getProperty("hash")))) {
             return Verdict.UNKNOWN;
         }
         Properties p = now.get();
@@ -132,7 +140,9 @@ public final class EnrollmentCodeStore {
     private static byte[] hash(String code, byte[] salt, int iterations) {
         try {
             PBEKeySpec spec = new PBEKeySpec(code.toCharArray(), salt, iterations, 256);
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(spec)
+                    .getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 missing from the JDK", e);
         }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -21,10 +22,9 @@ import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
 import io.keywarden.est.internal.auth.Requester;
+import io.keywarden.est.internal.policy.KeyIds;
 import io.keywarden.est.internal.policy.ParsedCsr;
 import io.keywarden.est.internal.policy.Refusal;
-import io.keywarden.est.internal.policy.KeyIds;
-import java.util.concurrent.CompletionException;
 
 /**
  * Turns an authenticated EST request into (at most) one order through the ACME bundle. An order not finished within a
@@ -35,20 +35,16 @@ import java.util.concurrent.CompletionException;
  */
 public final class EnrollmentFront {
     /** What a request gets. */
-    public sealed interface Outcome permits Issued, Later {
-    }
+    public sealed interface Outcome permits Issued, Later {}
 
     /** The certificate, and for server-side key generation the key made for it. */
-    public record Issued(CertificateRecord record, PrivateKey serverKey) implements Outcome {
-    }
+    public record Issued(CertificateRecord record, PrivateKey serverKey) implements Outcome {}
 
     /** Not yet: ask again after this many seconds. */
-    public record Later(int retryAfterSeconds) implements Outcome {
-    }
+    public record Later(int retryAfterSeconds) implements Outcome {}
 
-    private record Pending(String deviceId, CompletableFuture<CertificateRecord> order, KeyPair serverKey,
-            Instant created) {
-    }
+    private record Pending(
+            String deviceId, CompletableFuture<CertificateRecord> order, KeyPair serverKey, Instant created) {}
 
     private static final Duration FORGET_AFTER = Duration.ofHours(1);
 
@@ -60,8 +56,8 @@ public final class EnrollmentFront {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[64];
 
-    public EnrollmentFront(SensorEnrollmentService sensors, Duration wait, int retryAfterSeconds, int maxPending,
-            Clock clock) {
+    public EnrollmentFront(
+            SensorEnrollmentService sensors, Duration wait, int retryAfterSeconds, int maxPending, Clock clock) {
         this.sensors = requireNonNull(sensors, "sensors");
         this.wait = wait;
         this.retryAfterSeconds = retryAfterSeconds;
@@ -95,18 +91,21 @@ public final class EnrollmentFront {
         return await(key, p);
     }
 
-    private Optional<Outcome> answerWithoutOrdering(Requester who, ParsedCsr csr, boolean serverKeyGen)
-            throws Refusal {
+    private Optional<Outcome> answerWithoutOrdering(Requester who, ParsedCsr csr, boolean serverKeyGen) throws Refusal {
         String id = who.deviceId();
         for (Pending other : pending.values()) {
             if (other.deviceId().equals(id) && !other.order().isDone()) {
-                throw new Refusal(409, "another enrollment of " + id + " (another key) is in progress",
-                        "enrollment with another key in progress", id);
+                throw new Refusal(
+                        409,
+                        "another enrollment of " + id + " (another key) is in progress",
+                        "enrollment with another key in progress",
+                        id);
             }
         }
-        Optional<CertificateRecord> current = sensors.getCertificate(id)
-                .filter(c -> clock.instant().isBefore(c.getNotAfter()));
-        boolean currentHasThisKey = current.isPresent() && !serverKeyGen && keyId(current.get()).equals(csr.getKeyId());
+        Optional<CertificateRecord> current =
+                sensors.getCertificate(id).filter(c -> clock.instant().isBefore(c.getNotAfter()));
+        boolean currentHasThisKey =
+                current.isPresent() && !serverKeyGen && keyId(current.get()).equals(csr.getKeyId());
         CertificateRecord presented = who.presented();
         if (presented != null && presented.getStatus() != CertificateStatus.CURRENT) {
             // the client renews with a certificate already replaced: the retry of the request that replaced it, or
@@ -138,9 +137,11 @@ public final class EnrollmentFront {
             throw new Refusal(503, "too many enrollments in progress; try later", "pending table full", who.deviceId());
         }
         KeyPair serverKey = serverKeyGen ? ServerKeys.generate() : null;
-        String csrPem = serverKeyGen ? ServerKeys.csrPem(serverKey, csr.getSubject(), csr.getDnsNames())
+        String csrPem = serverKeyGen
+                ? ServerKeys.csrPem(serverKey, csr.getSubject(), csr.getDnsNames())
                 : ServerKeys.pem(csr.getEncoded());
-        SensorEnrollmentRequest.Builder b = SensorEnrollmentRequest.builder(who.deviceId()).csrPem(csrPem);
+        SensorEnrollmentRequest.Builder b =
+                SensorEnrollmentRequest.builder(who.deviceId()).csrPem(csrPem);
         new TreeSet<>(csr.getDnsNames()).forEach(b::dnsName);
         CompletableFuture<CertificateRecord> f = sensors.enroll(b.build()).toCompletableFuture();
         return new Pending(who.deviceId(), f, serverKey, clock.instant());
@@ -155,7 +156,8 @@ public final class EnrollmentFront {
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
         p.order().whenComplete((record, failure) -> {
             boolean delivered = failure == null
-                    ? answer.complete(new Issued(record, p.serverKey() == null ? null : p.serverKey().getPrivate()))
+                    ? answer.complete(new Issued(
+                            record, p.serverKey() == null ? null : p.serverKey().getPrivate()))
                     : answer.completeExceptionally(refusal(failure, p.deviceId()));
             if (delivered) {
                 pending.remove(key, p);
@@ -165,8 +167,8 @@ public final class EnrollmentFront {
     }
 
     private static Refusal refusal(Throwable failure, String deviceId) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         String msg = cause instanceof EnrollmentException ee ? ee.getMessage() : String.valueOf(cause);
         if (msg != null && msg.startsWith("enrollment request rejected")) {
             return new Refusal(400, msg, msg, deviceId);
@@ -176,7 +178,9 @@ public final class EnrollmentFront {
 
     private void purgeStale() {
         Instant limit = clock.instant().minus(FORGET_AFTER);
-        pending.entrySet().removeIf(e -> e.getValue().created().isBefore(limit) && e.getValue().order().isDone());
+        pending.entrySet()
+                .removeIf(e -> e.getValue().created().isBefore(limit)
+                        && e.getValue().order().isDone());
     }
 
     /** Orders not yet collected by their clients. */

@@ -24,8 +24,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * for it with the subject and names the sensor asked for, signed by the new key so the CA sees an ordinary request.
  */
 final class ServerKeys {
-    private ServerKeys() {
-    }
+    private ServerKeys() {}
 
     static KeyPair generate() {
         try {
@@ -40,8 +39,12 @@ final class ServerKeys {
     static String csrPem(KeyPair kp, X500Name subject, Set<String> dnsNames) {
         try {
             ExtensionsGenerator ext = new ExtensionsGenerator();
-            ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
-                    dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
+            ext.addExtension(
+                    Extension.subjectAlternativeName,
+                    false,
+                    new GeneralNames(dnsNames.stream()
+                            .map(n -> new GeneralName(GeneralName.dNSName, n))
+                            .toArray(GeneralName[]::new)));
             PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(subject, kp.getPublic())
                     .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
                     .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate()));
@@ -53,7 +56,7 @@ final class ServerKeys {
 
     static String pem(byte[] der) {
         return "-----BEGIN CERTIFICATE REQUEST-----\n"
-                + Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(der)
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END CERTIFICATE REQUEST-----\n";
     }
 }

@@ -3,7 +3,6 @@ package io.keywarden.est.internal.http;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -16,7 +15,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 final class DeferredClientTrust extends X509ExtendedTrustManager {
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         requireChain(chain);
     }
 
@@ -38,7 +38,8 @@ final class DeferredClientTrust extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         throw new CertificateException("the EST server trusts no servers");
     }
 

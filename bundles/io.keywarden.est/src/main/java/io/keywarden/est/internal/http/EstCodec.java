@@ -26,10 +26,9 @@ import io.keywarden.est.internal.policy.Refusal;
  * breaks and other whitespace ignored) of DER; certificates as a PKCS#7 certs-only SignedData.
  */
 public final class EstCodec {
-    private static final Base64.Encoder LINES = Base64.getMimeEncoder(64, new byte[] { '\n' });
+    private static final Base64.Encoder LINES = Base64.getMimeEncoder(64, new byte[] {'\n'});
 
-    private EstCodec() {
-    }
+    private EstCodec() {}
 
     /** The DER inside a base64 body; whitespace anywhere is allowed, anything else not in base64 is refused. */
     public static byte[] decodeBase64(byte[] body) throws Refusal {

@@ -10,9 +10,12 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import javax.servlet.AsyncContext;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -30,10 +33,6 @@ import io.keywarden.est.internal.enroll.EnrollmentFront.Later;
 import io.keywarden.est.internal.enroll.EnrollmentFront.Outcome;
 import io.keywarden.est.internal.http.EstService.EnrollRequest;
 import io.keywarden.est.internal.policy.Refusal;
-import java.util.TreeSet;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 
 /**
  * RFC 7030 over HTTP: {@code /.well-known/est/[label/]operation}, content types and bodies per §4 with RFC 8951
@@ -45,8 +44,8 @@ final class EstHandler extends AbstractHandler {
     static final String PREFIX = "/.well-known/est/";
     private static final String REALM = "keywarden-est";
     private static final String CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only";
-    private static final Set<String> OPERATIONS = Set.of("cacerts", "csrattrs", "simpleenroll", "simplereenroll",
-            "serverkeygen");
+    private static final Set<String> OPERATIONS =
+            Set.of("cacerts", "csrattrs", "simpleenroll", "simplereenroll", "serverkeygen");
 
     private final EstService est;
     private final EstAudit audit;
@@ -79,9 +78,13 @@ final class EstHandler extends AbstractHandler {
                 }
                 case "csrattrs" -> {
                     requireMethod(req, "GET");
-                    writeBase64(resp, "application/csrattrs", EstCodec.csrAttributes(
-                            List.of(X9ObjectIdentifiers.ecdsa_with_SHA256),
-                            List.of(EstCodec.attribute(X9ObjectIdentifiers.id_ecPublicKey, SECObjectIdentifiers.secp256r1))));
+                    writeBase64(
+                            resp,
+                            "application/csrattrs",
+                            EstCodec.csrAttributes(
+                                    List.of(X9ObjectIdentifiers.ecdsa_with_SHA256),
+                                    List.of(EstCodec.attribute(
+                                            X9ObjectIdentifiers.id_ecPublicKey, SECObjectIdentifiers.secp256r1))));
                 }
                 case "simpleenroll", "simplereenroll", "serverkeygen" -> enroll(op, req, resp, source);
                 default -> throw new IllegalStateException(op);
@@ -108,8 +111,8 @@ final class EstHandler extends AbstractHandler {
         }
         byte[] der = EstCodec.decodeBase64(body(req));
         X509Certificate[] chain = (X509Certificate[]) req.getAttribute("javax.servlet.request.X509Certificate");
-        CompletableFuture<Outcome> answer = est.enroll(new EnrollRequest(op, der, chain,
-                req.getHeader("Authorization"), source));
+        CompletableFuture<Outcome> answer =
+                est.enroll(new EnrollRequest(op, der, chain, req.getHeader("Authorization"), source));
         if (answer.isDone()) {
             answer(op, source, resp, answer);
             return;
@@ -118,15 +121,17 @@ final class EstHandler extends AbstractHandler {
         AsyncContext async = req.startAsync();
         async.setTimeout(0);
         // written on Jetty's pool: the future may complete on the CA's worker or on the JVM's one timeout thread
-        answer.whenCompleteAsync((o, e) -> {
-            try {
-                answer(op, source, (HttpServletResponse) async.getResponse(), answer);
-            } catch (IOException | RuntimeException writeFailed) {
-                LOG.debug("EST {} answer to {} not written: {}", op, source, writeFailed.toString());
-            } finally {
-                async.complete();
-            }
-        }, writers);
+        answer.whenCompleteAsync(
+                (o, e) -> {
+                    try {
+                        answer(op, source, (HttpServletResponse) async.getResponse(), answer);
+                    } catch (IOException | RuntimeException writeFailed) {
+                        LOG.debug("EST {} answer to {} not written: {}", op, source, writeFailed.toString());
+                    } finally {
+                        async.complete();
+                    }
+                },
+                writers);
     }
 
     /** Writes a completed answer: the certificate, "later", or the refusal it failed with. */
@@ -136,7 +141,8 @@ final class EstHandler extends AbstractHandler {
         try {
             o = answer.join();
         } catch (CompletionException | CancellationException e) {
-            Refusal r = e.getCause() instanceof Refusal x ? x
+            Refusal r = e.getCause() instanceof Refusal x
+                    ? x
                     : new Refusal(500, "internal error", "internal error: " + e.getCause(), null);
             if (!(e.getCause() instanceof Refusal)) {
                 LOG.error("EST {} from {} failed", op, source, e.getCause());

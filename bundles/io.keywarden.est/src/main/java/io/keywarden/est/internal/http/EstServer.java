@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -26,7 +26,6 @@ import io.keywarden.est.internal.audit.EstAudit;
 import io.keywarden.support.http.BoundedThreadPool;
 import io.keywarden.support.http.ConnectionGuard;
 import io.keywarden.support.http.GatewayKeyManager;
-import java.time.Duration;
 
 /**
  * The EST listener on Jetty 9.4 (the line Kura ships): TLS with the gateway's own identity, client certificates
@@ -39,12 +38,21 @@ public final class EstServer implements AutoCloseable {
     private final ServerConnector connector;
     private final ConnectionGuard guard;
 
-    public EstServer(String host, int port, ServerLimits limits, Supplier<Optional<KeyStore.PrivateKeyEntry>> identity,
-            EstService est, EstAudit audit, Set<String> labels) throws IOException {
+    public EstServer(
+            String host,
+            int port,
+            ServerLimits limits,
+            Supplier<Optional<KeyStore.PrivateKeyEntry>> identity,
+            EstService est,
+            EstAudit audit,
+            Set<String> labels)
+            throws IOException {
         SSLContext tls;
         try {
             tls = SSLContext.getInstance("TLS");
-            tls.init(new KeyManager[] { new GatewayKeyManager(identity) }, new TrustManager[] { new DeferredClientTrust() },
+            tls.init(
+                    new KeyManager[] {new GatewayKeyManager(identity)},
+                    new TrustManager[] {new DeferredClientTrust()},
                     null);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);
@@ -65,15 +73,19 @@ public final class EstServer implements AutoCloseable {
         // a sensor may reach the gateway by address: the SNI name need not match the gateway's certificate
         http.addCustomizer(new SecureRequestCustomizer(false));
 
-        connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(ssl, "http/1.1"),
-                new HttpConnectionFactory(http));
+        connector = new ServerConnector(
+                server, 1, 1, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(limits.idle().toMillis());
         connector.setAcceptQueueSize(limits.acceptQueue());
-        guard = new ConnectionGuard("keywarden-est", new ConnectionGuard.Limits(limits.perSource(), limits.firstRequest(),
-                limits.perRequest(), null, Duration.ZERO), audit,
-                (status, reason, source) -> audit.refused("-", status, "malformed HTTP request: " + reason, null, source));
+        guard = new ConnectionGuard(
+                "keywarden-est",
+                new ConnectionGuard.Limits(
+                        limits.perSource(), limits.firstRequest(), limits.perRequest(), null, Duration.ZERO),
+                audit,
+                (status, reason, source) ->
+                        audit.refused("-", status, "malformed HTTP request: " + reason, null, source));
         connector.addBean(guard);
         server.addConnector(connector);
         server.setHandler(new EstHandler(est, audit, labels, limits.maxBodyBytes(), pool));
@@ -88,8 +100,8 @@ public final class EstServer implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return new InetSocketAddress(connector.getHost() == null ? "0.0.0.0" : connector.getHost(),
-                connector.getLocalPort());
+        return new InetSocketAddress(
+                connector.getHost() == null ? "0.0.0.0" : connector.getHost(), connector.getLocalPort());
     }
 
     public int openConnections() {

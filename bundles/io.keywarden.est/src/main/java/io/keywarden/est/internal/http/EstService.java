@@ -1,6 +1,7 @@
 package io.keywarden.est.internal.http;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +19,6 @@ import io.keywarden.est.internal.policy.CsrPolicy;
 import io.keywarden.est.internal.policy.KeyIds;
 import io.keywarden.est.internal.policy.ParsedCsr;
 import io.keywarden.est.internal.policy.Refusal;
-import java.io.UncheckedIOException;
 
 /**
  * The EST operations without HTTP: who may enroll which names with which key, and what each answer holds. The
@@ -26,9 +26,8 @@ import java.io.UncheckedIOException;
  */
 public final class EstService {
     /** One enrollment request as the handler read it. */
-    public record EnrollRequest(String operation, byte[] csrDer, X509Certificate[] tlsChain, String authorization,
-            String source) {
-    }
+    public record EnrollRequest(
+            String operation, byte[] csrDer, X509Certificate[] tlsChain, String authorization, String source) {}
 
     private final Authenticator auth;
     private final CsrPolicy policy;
@@ -37,8 +36,13 @@ public final class EstService {
     private final EstAudit audit;
     private final Supplier<List<X509Certificate>> caChain;
 
-    public EstService(Authenticator auth, CsrPolicy policy, EnrollmentFront front, EnrollmentCodeStore codes,
-            EstAudit audit, Supplier<List<X509Certificate>> caChain) {
+    public EstService(
+            Authenticator auth,
+            CsrPolicy policy,
+            EnrollmentFront front,
+            EnrollmentCodeStore codes,
+            EstAudit audit,
+            Supplier<List<X509Certificate>> caChain) {
         this.auth = auth;
         this.policy = policy;
         this.front = front;
@@ -65,11 +69,15 @@ public final class EstService {
         if (!reenroll && (r.tlsChain() == null || r.tlsChain().length == 0) && r.authorization() == null) {
             // no credentials at all: asked for them before any work is spent on the body (clients with a code send
             // every request once without, RFC 7030 3.2.3)
-            throw new Refusal(401, "credentials required: a manufacturer certificate or an enrollment code",
-                    "no credentials", null);
+            throw new Refusal(
+                    401,
+                    "credentials required: a manufacturer certificate or an enrollment code",
+                    "no credentials",
+                    null);
         }
         ParsedCsr csr = policy.parse(r.csrDer());
-        Requester who = reenroll ? auth.current(r.tlsChain())
+        Requester who = reenroll
+                ? auth.current(r.tlsChain())
                 : auth.bootstrap(r.tlsChain(), r.authorization(), r.source(), csr.getKeyId());
         try {
             if (reenroll) {

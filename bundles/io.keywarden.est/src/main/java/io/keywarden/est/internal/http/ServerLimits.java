@@ -11,6 +11,13 @@ import java.time.Duration;
  * @param perRequest from a request's headers to its answer (body and the short CA wait included)
  * @param idle an idle connection (keep-alive) is closed after this
  */
-public record ServerLimits(int threads, int queue, int perSource, Duration firstRequest, Duration perRequest,
-        Duration idle, int maxHeaderBytes, int maxBodyBytes, int acceptQueue) {
-}
+public record ServerLimits(
+        int threads,
+        int queue,
+        int perSource,
+        Duration firstRequest,
+        Duration perRequest,
+        Duration idle,
+        int maxHeaderBytes,
+        int maxBodyBytes,
+        int acceptQueue) {}

@@ -86,15 +86,20 @@ public final class CsrPolicy {
 
     /** A re-enrollment: subject and names equal to the certificate being renewed. */
     public void checkSameIdentity(ParsedCsr csr, X509Certificate current, String deviceId) throws Refusal {
-        X500Name subject = X500Name.getInstance(current.getSubjectX500Principal().getEncoded());
+        X500Name subject =
+                X500Name.getInstance(current.getSubjectX500Principal().getEncoded());
         if (!subject.equals(csr.getSubject())) {
-            throw Refusal.forbidden("the CSR's subject '" + csr.getSubject() + "' differs from the current certificate's '"
-                    + subject + "' (RFC 7030 4.2.2)", deviceId);
+            throw Refusal.forbidden(
+                    "the CSR's subject '" + csr.getSubject() + "' differs from the current certificate's '" + subject
+                            + "' (RFC 7030 4.2.2)",
+                    deviceId);
         }
         Set<String> names = certificateDnsNames(current);
         if (!names.equals(csr.getDnsNames())) {
-            throw Refusal.forbidden("the CSR's names " + csr.getDnsNames() + " differ from the current certificate's "
-                    + names + " (RFC 7030 4.2.2)", deviceId);
+            throw Refusal.forbidden(
+                    "the CSR's names " + csr.getDnsNames() + " differ from the current certificate's " + names
+                            + " (RFC 7030 4.2.2)",
+                    deviceId);
         }
     }
 
@@ -102,7 +107,8 @@ public final class CsrPolicy {
         AlgorithmIdentifier alg = csr.getSubjectPublicKeyInfo().getAlgorithm();
         ASN1ObjectIdentifier oid = alg.getAlgorithm();
         try {
-            X509EncodedKeySpec spec = new X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded());
+            X509EncodedKeySpec spec =
+                    new X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded());
             if (X9ObjectIdentifiers.id_ecPublicKey.equals(oid)) {
                 String curve = curveName(alg);
                 if (!curves.contains(curve)) {
@@ -143,8 +149,8 @@ public final class CsrPolicy {
         Set<String> out = new TreeSet<>();
         for (Attribute a : csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
             for (var value : a.getAttrValues()) {
-                GeneralNames gns = GeneralNames.fromExtensions(Extensions.getInstance(value),
-                        Extension.subjectAlternativeName);
+                GeneralNames gns =
+                        GeneralNames.fromExtensions(Extensions.getInstance(value), Extension.subjectAlternativeName);
                 if (gns != null) {
                     for (GeneralName gn : gns.getNames()) {
                         if (gn.getTagNo() == GeneralName.dNSName) {

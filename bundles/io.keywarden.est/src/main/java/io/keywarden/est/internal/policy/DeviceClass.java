@@ -29,7 +29,8 @@ public final class DeviceClass {
 
     /** Where a manufacturer certificate carries the device id. */
     public enum IdAttribute {
-        SERIAL_NUMBER(BCStyle.SERIALNUMBER), COMMON_NAME(BCStyle.CN);
+        SERIAL_NUMBER(BCStyle.SERIALNUMBER),
+        COMMON_NAME(BCStyle.CN);
 
         private final ASN1ObjectIdentifier oid;
 
@@ -46,8 +47,14 @@ public final class DeviceClass {
     private final boolean codesAllowed;
     private final List<String> nameTemplates;
 
-    public DeviceClass(String name, Set<String> roster, Pattern pattern, List<X509Certificate> manufacturerAnchors,
-            IdAttribute idAttribute, boolean codesAllowed, List<String> nameTemplates) {
+    public DeviceClass(
+            String name,
+            Set<String> roster,
+            Pattern pattern,
+            List<X509Certificate> manufacturerAnchors,
+            IdAttribute idAttribute,
+            boolean codesAllowed,
+            List<String> nameTemplates) {
         this.name = requireNonNull(name, "name");
         this.roster = Set.copyOf(roster);
         this.pattern = pattern;
@@ -69,7 +76,8 @@ public final class DeviceClass {
     /** True when the operator expects this device in this class. */
     public boolean expects(String deviceId) {
         return DEVICE_ID.matcher(deviceId).matches()
-                && (roster.contains(deviceId) || (pattern != null && pattern.matcher(deviceId).matches()));
+                && (roster.contains(deviceId)
+                        || (pattern != null && pattern.matcher(deviceId).matches()));
     }
 
     public boolean acceptsCodes() {

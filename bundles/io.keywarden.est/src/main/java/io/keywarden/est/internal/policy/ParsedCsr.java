@@ -1,5 +1,6 @@
 package io.keywarden.est.internal.policy;
 
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -7,7 +8,6 @@ import java.util.Set;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import java.io.IOException;
 
 /** A sensor's PKCS#10 request whose self-signature verified, with what the policy looks at. */
 public final class ParsedCsr {

@@ -7,7 +7,7 @@ import io.keywarden.api.est.EnrollmentCodes;
 /** Gogo commands (scope {@code est}): {@code code}, {@code uncode}, {@code status}. */
 public final class EstCommands {
     public static final String SCOPE = "est";
-    public static final String[] FUNCTIONS = { "code", "uncode", "status" };
+    public static final String[] FUNCTIONS = {"code", "uncode", "status"};
 
     /** What the status command shows. */
     public interface Status {

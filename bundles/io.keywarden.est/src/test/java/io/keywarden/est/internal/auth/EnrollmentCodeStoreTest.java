@@ -59,8 +59,8 @@ class EnrollmentCodeStoreTest {
     void anExpiredOrWithdrawnCodeIsRefused() throws Exception {
         EnrollmentCodeStore early = new EnrollmentCodeStore(dir, Clock.fixed(now, ZoneOffset.UTC));
         String code = early.create("sensor-1", now.plus(Duration.ofHours(1)));
-        EnrollmentCodeStore later = new EnrollmentCodeStore(dir, Clock.fixed(now.plus(Duration.ofHours(1)),
-                ZoneOffset.UTC));
+        EnrollmentCodeStore later =
+                new EnrollmentCodeStore(dir, Clock.fixed(now.plus(Duration.ofHours(1)), ZoneOffset.UTC));
         assertEquals(Verdict.EXPIRED, later.check("sensor-1", code, "k1"));
         String other = early.create("sensor-2", now.plusSeconds(60));
         assertTrue(early.revoke("sensor-2"));

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+
 import io.keywarden.api.fleet.transport.FleetTransport;
 import io.keywarden.fleet.internal.inventory.RecordCodec;
 import io.keywarden.relyingparty.Notice;
@@ -84,9 +85,21 @@ public final class FleetOptions {
     private final Set<TrustAnchor> inventoryRoots;
     private final Path escrowDepositDir;
 
-    private FleetOptions(Transport transport, URI brokerUrl, String clientId, String username, char[] password, Path trustAnchor,
-            String fleetId, String authorityId, PublicKey authorityKey, PrivateKey signingKey, Path dataDir,
-            boolean inventoryPublish, Set<TrustAnchor> inventoryRoots, Path escrowDepositDir) {
+    private FleetOptions(
+            Transport transport,
+            URI brokerUrl,
+            String clientId,
+            String username,
+            char[] password,
+            Path trustAnchor,
+            String fleetId,
+            String authorityId,
+            PublicKey authorityKey,
+            PrivateKey signingKey,
+            Path dataDir,
+            boolean inventoryPublish,
+            Set<TrustAnchor> inventoryRoots,
+            Path escrowDepositDir) {
         this.transport = transport;
         this.brokerUrl = brokerUrl;
         this.clientId = clientId;
@@ -103,12 +116,14 @@ public final class FleetOptions {
         this.escrowDepositDir = escrowDepositDir;
     }
 
-    public static FleetOptions parse(Map<String, ?> properties, Path defaultDataDir) throws InvalidConfigurationException {
+    public static FleetOptions parse(Map<String, ?> properties, Path defaultDataDir)
+            throws InvalidConfigurationException {
         ConfigValues props = new ConfigValues(properties);
         Transport transport = transport(props);
         URI broker = transport == Transport.MQTT ? brokerUrl(props.required(KEY_BROKER_URL)) : null;
         String fleetId = topicLevel(KEY_FLEET_ID, props.required(KEY_FLEET_ID));
-        String authorityId = topicLevel(KEY_AUTHORITY_ID, props.string(KEY_AUTHORITY_ID).orElse(DEFAULT_AUTHORITY_ID));
+        String authorityId =
+                topicLevel(KEY_AUTHORITY_ID, props.string(KEY_AUTHORITY_ID).orElse(DEFAULT_AUTHORITY_ID));
         String clientId = props.string(KEY_CLIENT_ID).orElse(null);
         if (clientId != null && clientId.length() > 64) {
             throw new InvalidConfigurationException(KEY_CLIENT_ID, "at most 64 characters");
@@ -124,7 +139,8 @@ public final class FleetOptions {
                 authorityKey = Pem.publicKey(Pem.pemOrFile(pem));
                 JwsKeys.algorithm(authorityKey);
             } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-                throw new InvalidConfigurationException(KEY_AUTHORITY_PUBLIC_KEY, "not a usable public key or certificate: " + e.getMessage());
+                throw new InvalidConfigurationException(
+                        KEY_AUTHORITY_PUBLIC_KEY, "not a usable public key or certificate: " + e.getMessage());
             }
         }
         PrivateKey signingKey = null;
@@ -134,7 +150,8 @@ public final class FleetOptions {
                 signingKey = Pem.privateKey(Files.readString(file, StandardCharsets.US_ASCII));
                 JwsKeys.algorithm(signingKey);
             } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-                throw new InvalidConfigurationException(KEY_SIGNING_KEY_FILE, "not a usable PKCS#8 private key: " + e.getMessage());
+                throw new InvalidConfigurationException(
+                        KEY_SIGNING_KEY_FILE, "not a usable PKCS#8 private key: " + e.getMessage());
             }
         }
         boolean inventoryPublish = props.bool(KEY_INVENTORY_PUBLISH, false);
@@ -144,8 +161,8 @@ public final class FleetOptions {
         }
         Path escrowDir = props.string(KEY_ESCROW_DEPOSIT_DIR).map(Path::of).orElse(null);
         if (authorityKey == null && signingKey == null && !inventoryPublish && roots == null) {
-            throw new InvalidConfigurationException(KEY_APPLY, "neither applying nor publishing notices nor handling "
-                    + "inventories: nothing to do");
+            throw new InvalidConfigurationException(
+                    KEY_APPLY, "neither applying nor publishing notices nor handling " + "inventories: nothing to do");
         }
         Path dataDir = props.string(KEY_DATA_DIR).map(Path::of).orElse(defaultDataDir);
         if (dataDir == null) {
@@ -154,15 +171,29 @@ public final class FleetOptions {
         if (transport == Transport.KURA_CLOUD && signingKey != null) {
             // Kura's cloud publishers send to one configured topic (raw MQTT) or to the device's own topics (Kura
             // protocol): neither gives each notice its own retained topic that every gateway subscribes to
-            throw new InvalidConfigurationException(KEY_TRANSPORT, "kura-cloud carries a gateway's messages; a node that "
-                    + "publishes notices (notices.publish) uses mqtt");
+            throw new InvalidConfigurationException(
+                    KEY_TRANSPORT,
+                    "kura-cloud carries a gateway's messages; a node that "
+                            + "publishes notices (notices.publish) uses mqtt");
         }
         if (clientId == null && transport == Transport.MQTT) {
             clientId = storedClientId(dataDir, fleetId);
         }
-        return new FleetOptions(transport, broker, clientId, props.string(KEY_USERNAME).orElse(null),
-                props.string(KEY_PASSWORD).map(String::toCharArray).orElse(null), trustAnchor, fleetId, authorityId,
-                authorityKey, signingKey, dataDir, inventoryPublish, roots, escrowDir);
+        return new FleetOptions(
+                transport,
+                broker,
+                clientId,
+                props.string(KEY_USERNAME).orElse(null),
+                props.string(KEY_PASSWORD).map(String::toCharArray).orElse(null),
+                trustAnchor,
+                fleetId,
+                authorityId,
+                authorityKey,
+                signingKey,
+                dataDir,
+                inventoryPublish,
+                roots,
+                escrowDir);
     }
 
     /**
@@ -186,7 +217,8 @@ public final class FleetOptions {
     /** The CA roots gateways' certificates must chain to: every certificate in a PEM file (the CA's root). */
     private static Set<TrustAnchor> roots(String file) throws InvalidConfigurationException {
         try {
-            List<X509Certificate> certs = RecordCodec.certificates(Files.readString(Path.of(file), StandardCharsets.US_ASCII));
+            List<X509Certificate> certs =
+                    RecordCodec.certificates(Files.readString(Path.of(file), StandardCharsets.US_ASCII));
             if (certs.isEmpty()) {
                 throw new InvalidConfigurationException(KEY_INVENTORY_CA_ROOTS, "no certificate in " + file);
             }
@@ -194,7 +226,8 @@ public final class FleetOptions {
             certs.forEach(c -> anchors.add(new TrustAnchor(c, null)));
             return Set.copyOf(anchors);
         } catch (IOException | GeneralSecurityException | InvalidPathException e) {
-            throw new InvalidConfigurationException(KEY_INVENTORY_CA_ROOTS, "cannot read CA roots from " + file + ": " + e.getMessage());
+            throw new InvalidConfigurationException(
+                    KEY_INVENTORY_CA_ROOTS, "cannot read CA roots from " + file + ": " + e.getMessage());
         }
     }
 
@@ -211,7 +244,8 @@ public final class FleetOptions {
         Path file = dataDir.resolve("mqtt-client-id");
         try {
             if (Files.isRegularFile(file)) {
-                String stored = Files.readString(file, StandardCharsets.US_ASCII).trim();
+                String stored =
+                        Files.readString(file, StandardCharsets.US_ASCII).trim();
                 if (!stored.isEmpty()) {
                     return stored;
                 }
@@ -223,7 +257,8 @@ public final class FleetOptions {
             DurableFiles.write(file, id.getBytes(StandardCharsets.US_ASCII));
             return id;
         } catch (IOException e) {
-            throw new InvalidConfigurationException(KEY_DATA_DIR, "cannot keep the MQTT client id in " + file + ": " + e.getMessage());
+            throw new InvalidConfigurationException(
+                    KEY_DATA_DIR, "cannot keep the MQTT client id in " + file + ": " + e.getMessage());
         }
     }
 
@@ -244,7 +279,8 @@ public final class FleetOptions {
 
     private static String topicLevel(String key, String value) throws InvalidConfigurationException {
         if (!TOPIC_LEVEL.matcher(value).matches()) {
-            throw new InvalidConfigurationException(key, "use 1-64 of A-Z a-z 0-9 . _ - (it becomes an MQTT topic level): " + value);
+            throw new InvalidConfigurationException(
+                    key, "use 1-64 of A-Z a-z 0-9 . _ - (it becomes an MQTT topic level): " + value);
         }
         return value;
     }
@@ -336,19 +372,26 @@ public final class FleetOptions {
 
     @Override
     public String toString() {
-        return "FleetOptions[" + (transport == Transport.MQTT ? brokerUrl : FleetTransport.TYPE_KURA_CLOUD) + ", fleet " + fleetId + ", authority " + authorityId
+        return "FleetOptions[" + (transport == Transport.MQTT ? brokerUrl : FleetTransport.TYPE_KURA_CLOUD) + ", fleet "
+                + fleetId + ", authority " + authorityId
                 + (authorityKey != null ? ", applies" : "") + (signingKey != null ? ", publishes" : "")
-                + (inventoryPublish ? ", publishes its inventory" : "") + (inventoryRoots != null ? ", collects inventories" : "")
+                + (inventoryPublish ? ", publishes its inventory" : "")
+                + (inventoryRoots != null ? ", collects inventories" : "")
                 + "]";
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FleetOptions f && f.transport == transport && Objects.equals(f.brokerUrl, brokerUrl)
+        return o instanceof FleetOptions f
+                && f.transport == transport
+                && Objects.equals(f.brokerUrl, brokerUrl)
                 && f.fleetId.equals(fleetId)
-                && f.authorityId.equals(authorityId) && Objects.equals(f.authorityKey, authorityKey)
-                && Objects.equals(f.signingKey, signingKey) && f.dataDir.equals(dataDir)
-                && f.inventoryPublish == inventoryPublish && Objects.equals(f.inventoryRoots, inventoryRoots)
+                && f.authorityId.equals(authorityId)
+                && Objects.equals(f.authorityKey, authorityKey)
+                && Objects.equals(f.signingKey, signingKey)
+                && f.dataDir.equals(dataDir)
+                && f.inventoryPublish == inventoryPublish
+                && Objects.equals(f.inventoryRoots, inventoryRoots)
                 && Objects.equals(f.escrowDepositDir, escrowDepositDir);
     }
 

@@ -9,6 +9,7 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.security.spec.InvalidKeySpecException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
@@ -17,14 +18,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
+
 import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.support.jws.JwsKeys;
-import java.security.spec.InvalidKeySpecException;
-import java.util.stream.Collectors;
 
 /**
  * What a gateway publishes about itself (its inventory, its escrow deposit) travels signed with the gateway's own
@@ -41,14 +42,12 @@ public final class GatewayEnvelope {
     static final int MAX_BYTES = 8 * 1024 * 1024;
 
     /** A message that passed every check. */
-    record Verified(String gatewayId, X509Certificate signer, long sequence, Map<String, Object> payload) {
-    }
+    record Verified(String gatewayId, X509Certificate signer, long sequence, Map<String, Object> payload) {}
 
-    private GatewayEnvelope() {
-    }
+    private GatewayEnvelope() {}
 
-    static String sign(String type, String gatewayId, long sequence, Map<String, Object> body,
-            KeyStore.PrivateKeyEntry identity) {
+    static String sign(
+            String type, String gatewayId, long sequence, Map<String, Object> body, KeyStore.PrivateKeyEntry identity) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("v", 1);
         payload.put("type", type);
@@ -60,12 +59,14 @@ public final class GatewayEnvelope {
         jws.setPayload(JsonUtil.toJson(payload));
         // from the certificate: a key held in hardware (Kura's keystore may hand out a PKCS#11 handle) need not expose
         // its curve or modulus
-        X509Certificate[] chain = Arrays.stream(identity.getCertificateChain()).map(X509Certificate.class::cast)
+        X509Certificate[] chain = Arrays.stream(identity.getCertificateChain())
+                .map(X509Certificate.class::cast)
                 .toArray(X509Certificate[]::new);
         jws.setCertificateChainHeaderValue(chain);
         jws.setKey(identity.getPrivateKey());
         try {
-            jws.setAlgorithmHeaderValue(JwsKeys.algorithm(identity.getCertificate().getPublicKey()));
+            jws.setAlgorithmHeaderValue(
+                    JwsKeys.algorithm(identity.getCertificate().getPublicKey()));
             return jws.getCompactSerialization();
         } catch (JoseException | InvalidKeySpecException e) {
             throw new IllegalStateException("cannot sign the " + type + " message: " + e.getMessage(), e);
@@ -95,8 +96,8 @@ public final class GatewayEnvelope {
         X509Certificate leaf = chain.get(0);
         checkChain(chain, roots, now);
         if (!dnsNames(leaf).contains(topicGatewayId.toLowerCase(Locale.ROOT))) {
-            throw new RejectedNoticeException("signed by a certificate for " + dnsNames(leaf) + ", not for gateway "
-                    + topicGatewayId);
+            throw new RejectedNoticeException(
+                    "signed by a certificate for " + dnsNames(leaf) + ", not for gateway " + topicGatewayId);
         }
         String payload;
         try {
@@ -107,7 +108,8 @@ public final class GatewayEnvelope {
             }
             payload = jws.getPayload();
         } catch (JoseException | InvalidKeySpecException | IllegalArgumentException e) {
-            throw new RejectedNoticeException("signature cannot be verified with the x5c certificate: " + e.getMessage());
+            throw new RejectedNoticeException(
+                    "signature cannot be verified with the x5c certificate: " + e.getMessage());
         }
         Map<String, Object> json;
         try {
@@ -119,7 +121,8 @@ public final class GatewayEnvelope {
             throw new RejectedNoticeException("not a version 1 " + type + " message");
         }
         if (!topicGatewayId.equals(json.get("gateway"))) {
-            throw new RejectedNoticeException("payload is for gateway " + json.get("gateway") + ", topic for " + topicGatewayId);
+            throw new RejectedNoticeException(
+                    "payload is for gateway " + json.get("gateway") + ", topic for " + topicGatewayId);
         }
         if (!(json.get("seq") instanceof Long seq)) {
             throw new RejectedNoticeException("field seq missing or not an integer");
@@ -128,12 +131,14 @@ public final class GatewayEnvelope {
     }
 
     /** PKIX path validation to one of the roots at the given time (revocation checking off: Pebble offers none). */
-    static void checkChain(List<X509Certificate> chain, Set<TrustAnchor> roots, Instant at) throws RejectedNoticeException {
+    static void checkChain(List<X509Certificate> chain, Set<TrustAnchor> roots, Instant at)
+            throws RejectedNoticeException {
         try {
             PKIXParameters params = new PKIXParameters(roots);
             params.setRevocationEnabled(false);
             params.setDate(Date.from(at));
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), params);
+            CertPathValidator.getInstance("PKIX")
+                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), params);
         } catch (GeneralSecurityException e) {
             throw new RejectedNoticeException("certificate chain of " + dnsNames(chain.get(0))
                     + " does not lead to a trusted CA root: " + e.getMessage());
@@ -146,7 +151,8 @@ public final class GatewayEnvelope {
             if (names == null) {
                 return Set.of();
             }
-            return names.stream().filter(n -> Integer.valueOf(2).equals(n.get(0)))
+            return names.stream()
+                    .filter(n -> Integer.valueOf(2).equals(n.get(0)))
                     .map(n -> String.valueOf(n.get(1)).toLowerCase(Locale.ROOT))
                     .collect(Collectors.toUnmodifiableSet());
         } catch (CertificateParsingException e) {

@@ -11,8 +11,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
 public final class GatewayInventory implements CertificateInventory {
 
     /** One accepted inventory: its sequence (signing time in ms) and what it listed. */
-    record Snapshot(long sequence, List<CertificateRecord> records) {
-    }
+    record Snapshot(long sequence, List<CertificateRecord> records) {}
 
     private final String gatewayId;
     private volatile Snapshot snapshot;
@@ -41,12 +40,16 @@ public final class GatewayInventory implements CertificateInventory {
 
     @Override
     public List<CertificateRecord> getByDevice(String deviceId) {
-        return snapshot.records().stream().filter(r -> r.getDeviceId().equals(deviceId)).toList();
+        return snapshot.records().stream()
+                .filter(r -> r.getDeviceId().equals(deviceId))
+                .toList();
     }
 
     @Override
     public Optional<CertificateRecord> getBySerial(String serial) {
-        return snapshot.records().stream().filter(r -> r.getSerial().equals(serial)).findFirst();
+        return snapshot.records().stream()
+                .filter(r -> r.getSerial().equals(serial))
+                .findFirst();
     }
 
     @Override

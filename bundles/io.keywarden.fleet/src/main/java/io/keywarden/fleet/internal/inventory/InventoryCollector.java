@@ -58,7 +58,8 @@ public final class InventoryCollector {
     private final Registrar registrar;
     private final Map<String, GatewayInventory> byGateway = new ConcurrentHashMap<>();
 
-    public InventoryCollector(FleetOptions options, Clock clock, BiConsumer<String, Map<String, ?>> events, Registrar registrar) {
+    public InventoryCollector(
+            FleetOptions options, Clock clock, BiConsumer<String, Map<String, ?>> events, Registrar registrar) {
         this.roots = options.getInventoryRoots();
         this.depositDir = options.getEscrowDepositDir();
         this.inventoryDir = options.getDataDir().resolve("inventories");
@@ -78,8 +79,8 @@ public final class InventoryCollector {
                 String name = f.getFileName().toString();
                 String gatewayId = name.substring(0, name.length() - 4);
                 try {
-                    GatewayEnvelope.Verified v = GatewayEnvelope.verify(Files.readAllBytes(f), GatewayEnvelope.TYPE_INVENTORY,
-                            gatewayId, roots, storedAt(f));
+                    GatewayEnvelope.Verified v = GatewayEnvelope.verify(
+                            Files.readAllBytes(f), GatewayEnvelope.TYPE_INVENTORY, gatewayId, roots, storedAt(f));
                     accept(gatewayId, new GatewayInventory.Snapshot(v.sequence(), records(v)));
                 } catch (RejectedNoticeException e) {
                     LOG.warn("Stored inventory {} no longer verifies, not served: {}", f, e.getMessage());
@@ -96,13 +97,14 @@ public final class InventoryCollector {
 
     public void inventory(String topic, String gatewayId, byte[] message) {
         try {
-            GatewayEnvelope.Verified v = GatewayEnvelope.verify(message, GatewayEnvelope.TYPE_INVENTORY, gatewayId,
-                    roots, clock.instant());
+            GatewayEnvelope.Verified v =
+                    GatewayEnvelope.verify(message, GatewayEnvelope.TYPE_INVENTORY, gatewayId, roots, clock.instant());
             GatewayInventory known = byGateway.get(gatewayId);
             if (known != null && v.sequence() <= known.snapshot().sequence()) {
                 if (v.sequence() < known.snapshot().sequence()) {
-                    throw new RejectedNoticeException("sequence " + v.sequence() + " is older than the stored inventory's ("
-                            + known.snapshot().sequence() + "): a replay");
+                    throw new RejectedNoticeException(
+                            "sequence " + v.sequence() + " is older than the stored inventory's ("
+                                    + known.snapshot().sequence() + "): a replay");
                 }
                 return; // the same retained message again, after a reconnect
             }
@@ -111,9 +113,15 @@ public final class InventoryCollector {
             DurableFiles.write(inventoryDir.resolve(gatewayId + ".jws"), message);
             accept(gatewayId, new GatewayInventory.Snapshot(v.sequence(), records));
             LOG.info("Accepted the inventory of {}: {} certificates", gatewayId, records.size());
-            events.accept(FleetEvents.TOPIC_INVENTORY_ACCEPTED, Map.of(FleetEvents.PROPERTY_GATEWAY_ID, gatewayId,
-                    FleetEvents.PROPERTY_MQTT_TOPIC, topic, FleetEvents.PROPERTY_SERIALS,
-                    records.stream().map(CertificateRecord::getSerial).toArray(String[]::new)));
+            events.accept(
+                    FleetEvents.TOPIC_INVENTORY_ACCEPTED,
+                    Map.of(
+                            FleetEvents.PROPERTY_GATEWAY_ID,
+                            gatewayId,
+                            FleetEvents.PROPERTY_MQTT_TOPIC,
+                            topic,
+                            FleetEvents.PROPERTY_SERIALS,
+                            records.stream().map(CertificateRecord::getSerial).toArray(String[]::new)));
         } catch (RejectedNoticeException e) {
             reject(topic, gatewayId, e.getMessage());
         } catch (IOException e) {
@@ -127,24 +135,31 @@ public final class InventoryCollector {
             return;
         }
         try {
-            GatewayEnvelope.Verified v = GatewayEnvelope.verify(message, GatewayEnvelope.TYPE_ESCROW, gatewayId, roots,
-                    clock.instant());
+            GatewayEnvelope.Verified v =
+                    GatewayEnvelope.verify(message, GatewayEnvelope.TYPE_ESCROW, gatewayId, roots, clock.instant());
             Path envelope = escrowDir.resolve(gatewayId + ".jws");
             if (Files.exists(envelope)) {
-                long stored = GatewayEnvelope.verify(Files.readAllBytes(envelope), GatewayEnvelope.TYPE_ESCROW,
-                        gatewayId, roots, storedAt(envelope)).sequence();
+                long stored = GatewayEnvelope.verify(
+                                Files.readAllBytes(envelope),
+                                GatewayEnvelope.TYPE_ESCROW,
+                                gatewayId,
+                                roots,
+                                storedAt(envelope))
+                        .sequence();
                 if (v.sequence() < stored) {
                     throw new RejectedNoticeException("escrow deposit sequence " + v.sequence()
                             + " is older than the stored one's (" + stored + "): a replay");
                 }
             }
             String deposit = checkDeposit(v.payload().get("deposit"));
-            DurableFiles.write(depositDir.get().resolve(gatewayId + EscrowDeposit.FILE_SUFFIX),
+            DurableFiles.write(
+                    depositDir.get().resolve(gatewayId + EscrowDeposit.FILE_SUFFIX),
                     deposit.getBytes(StandardCharsets.US_ASCII));
             DurableFiles.write(envelope, message);
             LOG.info("Accepted the escrow deposit of {} into {}", gatewayId, depositDir.get());
-            events.accept(FleetEvents.TOPIC_ESCROW_ACCEPTED, Map.of(FleetEvents.PROPERTY_GATEWAY_ID, gatewayId,
-                    FleetEvents.PROPERTY_MQTT_TOPIC, topic));
+            events.accept(
+                    FleetEvents.TOPIC_ESCROW_ACCEPTED,
+                    Map.of(FleetEvents.PROPERTY_GATEWAY_ID, gatewayId, FleetEvents.PROPERTY_MQTT_TOPIC, topic));
         } catch (RejectedNoticeException e) {
             reject(topic, gatewayId, e.getMessage());
         } catch (IOException e) {
@@ -154,8 +169,15 @@ public final class InventoryCollector {
 
     private void reject(String topic, String gatewayId, String why) {
         LOG.warn("Rejected a message on {}: {}", topic, why);
-        events.accept(FleetEvents.TOPIC_INVENTORY_REJECTED, Map.of(FleetEvents.PROPERTY_GATEWAY_ID, gatewayId,
-                FleetEvents.PROPERTY_MQTT_TOPIC, topic, FleetEvents.PROPERTY_ERROR, why));
+        events.accept(
+                FleetEvents.TOPIC_INVENTORY_REJECTED,
+                Map.of(
+                        FleetEvents.PROPERTY_GATEWAY_ID,
+                        gatewayId,
+                        FleetEvents.PROPERTY_MQTT_TOPIC,
+                        topic,
+                        FleetEvents.PROPERTY_ERROR,
+                        why));
     }
 
     private void accept(String gatewayId, GatewayInventory.Snapshot snapshot) {
@@ -200,8 +222,9 @@ public final class InventoryCollector {
             }
         }
         if (!gatewaySerials.contains(signer.getSerialNumber().toString(16))) {
-            throw new RejectedNoticeException("the signing certificate " + signer.getSerialNumber().toString(16)
-                    + " is not among the gateway's own certificates in the inventory");
+            throw new RejectedNoticeException(
+                    "the signing certificate " + signer.getSerialNumber().toString(16)
+                            + " is not among the gateway's own certificates in the inventory");
         }
         for (CertificateRecord r : records) {
             if (!accounts.contains(r.getAccountUrl())) {
@@ -213,7 +236,8 @@ public final class InventoryCollector {
                 throw new RejectedNoticeException("record " + r.getSerial() + " carries certificate "
                         + leaf.getSerialNumber().toString(16));
             }
-            Instant mid = r.getNotBefore().plus(Duration.between(r.getNotBefore(), r.getNotAfter()).dividedBy(2));
+            Instant mid = r.getNotBefore()
+                    .plus(Duration.between(r.getNotBefore(), r.getNotAfter()).dividedBy(2));
             GatewayEnvelope.checkChain(r.getChain(), roots, mid);
         }
         Set<String> serials = new HashSet<>();
@@ -224,12 +248,12 @@ public final class InventoryCollector {
             }
             for (CertificateRecord r : other.getAll()) {
                 if (r.getKind() == DeviceKind.GATEWAY && accounts.contains(r.getAccountUrl())) {
-                    throw new RejectedNoticeException("account " + r.getAccountUrl() + " belongs to gateway "
-                            + other.gatewayId());
+                    throw new RejectedNoticeException(
+                            "account " + r.getAccountUrl() + " belongs to gateway " + other.gatewayId());
                 }
                 if (serials.contains(r.getSerial())) {
-                    throw new RejectedNoticeException("certificate " + r.getSerial() + " is listed by gateway "
-                            + other.gatewayId());
+                    throw new RejectedNoticeException(
+                            "certificate " + r.getSerial() + " is listed by gateway " + other.gatewayId());
                 }
             }
         }
@@ -241,13 +265,13 @@ public final class InventoryCollector {
             throw new RejectedNoticeException("field deposit missing or not a compact JWE");
         }
         try {
-            Map<String, Object> header = JsonUtil.parseJson(new String(Base64.getUrlDecoder().decode(jwe.substring(0,
-                    jwe.indexOf('.'))), StandardCharsets.UTF_8));
+            Map<String, Object> header = JsonUtil.parseJson(new String(
+                    Base64.getUrlDecoder().decode(jwe.substring(0, jwe.indexOf('.'))), StandardCharsets.UTF_8));
             Object alg = header.get("alg");
             if (!EscrowDeposit.EC_ALGORITHM.equals(alg) && !EscrowDeposit.RSA_ALGORITHM.equals(alg)
                     || !EscrowDeposit.CONTENT_ENCRYPTION.equals(header.get("enc"))) {
-                throw new RejectedNoticeException("deposit encrypted with " + alg + "/" + header.get("enc")
-                        + ", not as an escrow deposit is");
+                throw new RejectedNoticeException(
+                        "deposit encrypted with " + alg + "/" + header.get("enc") + ", not as an escrow deposit is");
             }
         } catch (JoseException | IllegalArgumentException e) {
             throw new RejectedNoticeException("deposit header unreadable: " + e.getMessage());

@@ -19,8 +19,8 @@ import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.fleet.internal.FleetNoticeComponent;
 import io.keywarden.fleet.internal.config.FleetOptions;
-import io.keywarden.fleet.internal.transport.FleetLink;
 import io.keywarden.fleet.internal.mqtt.Outbox;
+import io.keywarden.fleet.internal.transport.FleetLink;
 
 /**
  * The gateway's side of inventories: signs its certificate inventory and its escrow deposit with its own
@@ -41,10 +41,16 @@ public final class InventoryPublisher {
     private boolean warnedNoKey;
     /** An inventory was due while the gateway had a certificate but its key was not reachable yet. */
     private boolean waitingForKey;
+
     private long lastSequence;
 
-    public InventoryPublisher(FleetOptions options, Outbox outbox, FleetLink link, Clock clock,
-            Supplier<Optional<GatewayEnrollmentService>> gateway, Supplier<Optional<CertificateInventory>> inventory) {
+    public InventoryPublisher(
+            FleetOptions options,
+            Outbox outbox,
+            FleetLink link,
+            Clock clock,
+            Supplier<Optional<GatewayEnrollmentService>> gateway,
+            Supplier<Optional<CertificateInventory>> inventory) {
         this.options = options;
         this.outbox = outbox;
         this.link = link;
@@ -73,12 +79,14 @@ public final class InventoryPublisher {
         Optional<CertificateInventory> inv = inventory.get();
         Optional<KeyStore.PrivateKeyEntry> identity = gw.flatMap(GatewayEnrollmentService::getTlsIdentity);
         if (gw.isEmpty() || inv.isEmpty() || identity.isEmpty()) {
-            waitingForKey = identity.isEmpty() && gw.flatMap(GatewayEnrollmentService::getCertificate).isPresent();
+            waitingForKey = identity.isEmpty()
+                    && gw.flatMap(GatewayEnrollmentService::getCertificate).isPresent();
             if (waitingForKey && !warnedNoKey) {
                 warnedNoKey = true;
                 // on Kura the key reaches the keystore just after its certificate is issued: usually gone at the retry
-                LOG.info("The key of gateway {} is not reachable yet (a caller's CSR whose key no GatewayKeyHolder "
-                        + "offers, or a new key waiting for its certificate): the inventory is signed once it is",
+                LOG.info(
+                        "The key of gateway {} is not reachable yet (a caller's CSR whose key no GatewayKeyHolder "
+                                + "offers, or a new key waiting for its certificate): the inventory is signed once it is",
                         gw.get().getDeviceId());
             } else if (!waitingForKey) {
                 LOG.debug("Gateway not enrolled yet: its inventory goes out once it is");
@@ -86,9 +94,14 @@ public final class InventoryPublisher {
             return false;
         }
         waitingForKey = false;
-        List<Map<String, Object>> records = inv.get().getAll().stream().map(RecordCodec::toJson).toList();
-        String jws = GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, gw.get().getDeviceId(), nextSequence(),
-                Map.of("records", records), identity.get());
+        List<Map<String, Object>> records =
+                inv.get().getAll().stream().map(RecordCodec::toJson).toList();
+        String jws = GatewayEnvelope.sign(
+                GatewayEnvelope.TYPE_INVENTORY,
+                gw.get().getDeviceId(),
+                nextSequence(),
+                Map.of("records", records),
+                identity.get());
         send(GatewayEnvelope.TYPE_INVENTORY, gw.get().getDeviceId(), jws);
         return true;
     }
@@ -122,8 +135,12 @@ public final class InventoryPublisher {
         if (deposit.equals(lastDeposit)) {
             return;
         }
-        String jws = GatewayEnvelope.sign(GatewayEnvelope.TYPE_ESCROW, gw.get().getDeviceId(), nextSequence(),
-                Map.of("deposit", deposit), identity.get());
+        String jws = GatewayEnvelope.sign(
+                GatewayEnvelope.TYPE_ESCROW,
+                gw.get().getDeviceId(),
+                nextSequence(),
+                Map.of("deposit", deposit),
+                identity.get());
         send(GatewayEnvelope.TYPE_ESCROW, gw.get().getDeviceId(), jws);
         lastDeposit = deposit;
     }
@@ -160,11 +177,16 @@ public final class InventoryPublisher {
             try {
                 outbox.removeIfUnchanged(type, jws);
             } catch (IOException e) {
-                LOG.warn("Cannot clear {} from the outbox ({}); it will be published again, which is harmless", type,
+                LOG.warn(
+                        "Cannot clear {} from the outbox ({}); it will be published again, which is harmless",
+                        type,
                         e.getMessage());
             }
         });
-        LOG.info(sent ? "Published the {} of {} to {}" : "Broker not connected: the {} of {} waits in the outbox for {}",
-                type, gatewayId, topic);
+        LOG.info(
+                sent ? "Published the {} of {} to {}" : "Broker not connected: the {} of {} waits in the outbox for {}",
+                type,
+                gatewayId,
+                topic);
     }
 }

@@ -27,8 +27,7 @@ import io.keywarden.support.pem.Pem;
  */
 public final class RecordCodec {
 
-    private RecordCodec() {
-    }
+    private RecordCodec() {}
 
     static Map<String, Object> toJson(CertificateRecord r) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -65,13 +64,20 @@ public final class RecordCodec {
             if (chain.isEmpty()) {
                 throw new RejectedNoticeException("record " + m.get("serial") + " has an empty chain");
             }
-            return CertificateRecord.builder().deviceId(text(m, "device")).kind(DeviceKind.valueOf(text(m, "kind")))
-                    .identifiers(texts(m, "identifiers")).serial(text(m, "serial"))
-                    .notBefore(Instant.parse(text(m, "notBefore"))).notAfter(Instant.parse(text(m, "notAfter")))
-                    .issuedAt(Instant.parse(text(m, "issuedAt"))).accountUrl(text(m, "account"))
+            return CertificateRecord.builder()
+                    .deviceId(text(m, "device"))
+                    .kind(DeviceKind.valueOf(text(m, "kind")))
+                    .identifiers(texts(m, "identifiers"))
+                    .serial(text(m, "serial"))
+                    .notBefore(Instant.parse(text(m, "notBefore")))
+                    .notAfter(Instant.parse(text(m, "notAfter")))
+                    .issuedAt(Instant.parse(text(m, "issuedAt")))
+                    .accountUrl(text(m, "account"))
                     .certificateUrl(m.get("certificateUrl") instanceof String u ? u : null)
                     .keyCustody(KeyCustody.valueOf(text(m, "custody")))
-                    .status(CertificateStatus.valueOf(text(m, "status"))).chain(chain).build();
+                    .status(CertificateStatus.valueOf(text(m, "status")))
+                    .chain(chain)
+                    .build();
         } catch (IllegalArgumentException | DateTimeException | CertificateException e) {
             throw new RejectedNoticeException("record " + m.get("serial") + ": " + e.getMessage());
         }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -27,6 +26,7 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 import io.keywarden.api.fleet.transport.FleetTransportListener;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.transport.FleetLink;
@@ -48,11 +48,13 @@ public final class MqttLink implements FleetLink {
     private volatile boolean closed;
     private Duration nextRetry = FIRST_RETRY;
 
-    public MqttLink(FleetOptions options, FleetTransportListener handler, ScheduledExecutorService scheduler) throws MqttException {
+    public MqttLink(FleetOptions options, FleetTransportListener handler, ScheduledExecutorService scheduler)
+            throws MqttException {
         this.options = options;
         this.handler = handler;
         this.scheduler = scheduler;
-        this.client = new MqttAsyncClient(options.getBrokerUrl().toString(), options.getClientId(), new MemoryPersistence());
+        this.client =
+                new MqttAsyncClient(options.getBrokerUrl().toString(), options.getClientId(), new MemoryPersistence());
         client.setCallback(new MqttCallbackExtended() {
             @Override
             public void connectComplete(boolean reconnect, String serverURI) {
@@ -151,7 +153,11 @@ public final class MqttLink implements FleetLink {
         }
         Duration wait = nextRetry;
         nextRetry = nextRetry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : nextRetry.multipliedBy(2);
-        LOG.warn("Cannot connect to {}: {}; next attempt in {} ms", options.getBrokerUrl(), String.valueOf(cause), wait.toMillis());
+        LOG.warn(
+                "Cannot connect to {}: {}; next attempt in {} ms",
+                options.getBrokerUrl(),
+                String.valueOf(cause),
+                wait.toMillis());
         try {
             scheduler.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {

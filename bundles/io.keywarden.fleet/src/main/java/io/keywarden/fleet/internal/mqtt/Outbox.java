@@ -17,8 +17,7 @@ import io.keywarden.support.files.DurableFiles;
 public final class Outbox {
 
     /** One unacknowledged notice. */
-    public record Entry(String topicLevel, String compactJws) {
-    }
+    public record Entry(String topicLevel, String compactJws) {}
 
     private final Path dir;
 
@@ -47,7 +46,8 @@ public final class Outbox {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.jws")) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                out.add(new Entry(name.substring(0, name.length() - 4), Files.readString(f, StandardCharsets.US_ASCII)));
+                out.add(new Entry(
+                        name.substring(0, name.length() - 4), Files.readString(f, StandardCharsets.US_ASCII)));
             }
         }
         return out;

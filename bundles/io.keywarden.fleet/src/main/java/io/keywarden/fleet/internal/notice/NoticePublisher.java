@@ -15,8 +15,8 @@ import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.fleet.internal.FleetNoticeComponent;
 import io.keywarden.fleet.internal.config.FleetOptions;
-import io.keywarden.fleet.internal.transport.FleetLink;
 import io.keywarden.fleet.internal.mqtt.Outbox;
+import io.keywarden.fleet.internal.transport.FleetLink;
 import io.keywarden.relyingparty.Notice;
 import io.keywarden.relyingparty.NoticeCodec;
 
@@ -31,7 +31,11 @@ public final class NoticePublisher {
     private final BiConsumer<String, Map<String, ?>> events;
     private final PrivateKey key;
 
-    public NoticePublisher(FleetOptions options, Outbox outbox, FleetLink link, Clock clock,
+    public NoticePublisher(
+            FleetOptions options,
+            Outbox outbox,
+            FleetLink link,
+            Clock clock,
             BiConsumer<String, Map<String, ?>> events) {
         this.options = options;
         this.outbox = outbox;
@@ -52,9 +56,13 @@ public final class NoticePublisher {
         Object reason = event.getProperty(RevocationEvents.PROPERTY_REASON);
         Notice notice;
         try {
-            notice = new Notice(ticket.toString(), serials,
+            notice = new Notice(
+                    ticket.toString(),
+                    serials,
                     FleetNoticeComponent.strings(event.getProperty(RevocationEvents.PROPERTY_DEVICE_IDS)),
-                    reason instanceof Number n ? n.intValue() : 0, clock.instant(), options.getAuthorityId());
+                    reason instanceof Number n ? n.intValue() : 0,
+                    clock.instant(),
+                    options.getAuthorityId());
         } catch (IllegalArgumentException e) {
             LOG.error("Accepted revocation {} cannot become a notice: {}", ticket, e.getMessage());
             return;
@@ -86,10 +94,14 @@ public final class NoticePublisher {
             try {
                 outbox.remove(level);
             } catch (IOException e) {
-                LOG.warn("Cannot clear {} from the outbox ({}); it will be published again, which is harmless", level, e.getMessage());
+                LOG.warn(
+                        "Cannot clear {} from the outbox ({}); it will be published again, which is harmless",
+                        level,
+                        e.getMessage());
             }
-            events.accept(FleetEvents.TOPIC_NOTICE_PUBLISHED, Map.of(FleetEvents.PROPERTY_TICKET_ID, level,
-                    FleetEvents.PROPERTY_MQTT_TOPIC, topic));
+            events.accept(
+                    FleetEvents.TOPIC_NOTICE_PUBLISHED,
+                    Map.of(FleetEvents.PROPERTY_TICKET_ID, level, FleetEvents.PROPERTY_MQTT_TOPIC, topic));
         });
         if (!sent) {
             LOG.info("Broker not connected: notice {} waits in the outbox", level);

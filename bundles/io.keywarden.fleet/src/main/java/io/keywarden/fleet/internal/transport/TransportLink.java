@@ -65,8 +65,10 @@ public final class TransportLink implements FleetLink {
         };
         tracker.open();
         if (tracker.isEmpty()) {
-            LOG.info("Fleet messages wait for a {} transport service (on Kura: configure the Keywarden fleet cloud "
-                    + "transport component with its CloudPublisher and CloudSubscriber)", type);
+            LOG.info(
+                    "Fleet messages wait for a {} transport service (on Kura: configure the Keywarden fleet cloud "
+                            + "transport component with its CloudPublisher and CloudSubscriber)",
+                    type);
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.pem.Pem;
-import java.security.NoSuchAlgorithmException;
 
 class FleetOptionsTest {
 
@@ -46,7 +46,9 @@ class FleetOptionsTest {
         assertProperty("fleet.transport", with("fleet.transport", "MQTT"));
         assertProperty("fleet.id", with("fleet.id", "a/b"));
         assertProperty("fleet.id", with("fleet.id", "#"));
-        assertProperty("authority.public.key", with("authority.public.key", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"));
+        assertProperty(
+                "authority.public.key",
+                with("authority.public.key", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"));
         assertProperty("authority.public.key", without("authority.public.key"));
         assertProperty("notices.apply", with("notices.apply", "yes"));
         Map<String, Object> nothing = with("notices.apply", false);
@@ -61,13 +63,18 @@ class FleetOptionsTest {
 
     @Test
     void theTransportIsMqttWithABrokerAndKurasCloudConnectionWithout() throws Exception {
-        assertEquals(FleetOptions.Transport.MQTT, FleetOptions.parse(gateway(), dir).getTransport());
+        assertEquals(
+                FleetOptions.Transport.MQTT, FleetOptions.parse(gateway(), dir).getTransport());
         FleetOptions kura = FleetOptions.parse(without("mqtt.broker.url"), dir);
         assertEquals(FleetOptions.Transport.KURA_CLOUD, kura.getTransport());
         assertEquals(null, kura.getBrokerUrl());
         Map<String, Object> explicit = with("fleet.transport", "kura-cloud");
-        assertEquals(FleetOptions.Transport.KURA_CLOUD, FleetOptions.parse(explicit, dir).getTransport());
-        assertEquals(FleetOptions.Transport.MQTT, FleetOptions.parse(with("fleet.transport", "mqtt"), dir).getTransport());
+        assertEquals(
+                FleetOptions.Transport.KURA_CLOUD,
+                FleetOptions.parse(explicit, dir).getTransport());
+        assertEquals(
+                FleetOptions.Transport.MQTT,
+                FleetOptions.parse(with("fleet.transport", "mqtt"), dir).getTransport());
     }
 
     @Test
@@ -85,8 +92,11 @@ class FleetOptionsTest {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(1024);
         KeyPair weak = g.generateKeyPair();
-        assertProperty("authority.public.key", with("authority.public.key", Pem.encode("PUBLIC KEY",
-                weak.getPublic().getEncoded())));
+        assertProperty(
+                "authority.public.key",
+                with(
+                        "authority.public.key",
+                        Pem.encode("PUBLIC KEY", weak.getPublic().getEncoded())));
         Path key = dir.resolve("weak.pem");
         Files.writeString(key, Pem.encode("PRIVATE KEY", weak.getPrivate().getEncoded()));
         Map<String, Object> publish = with("notices.apply", false);
@@ -108,7 +118,8 @@ class FleetOptionsTest {
     }
 
     private void assertProperty(String property, Map<String, Object> props) {
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> FleetOptions.parse(props, dir));
+        InvalidConfigurationException e =
+                assertThrows(InvalidConfigurationException.class, () -> FleetOptions.parse(props, dir));
         assertEquals(property, e.getProperty(), e.getMessage());
     }
 

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +25,8 @@ import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.fleet.internal.Device;
 import io.keywarden.fleet.internal.config.FleetOptions;
-import io.keywarden.testing.pki.TestCa;
 import io.keywarden.support.pem.Pem;
-import java.util.Arrays;
-import java.util.Base64;
+import io.keywarden.testing.pki.TestCa;
 
 /** What the authority accepts from a gateway over MQTT, and everything it refuses (with nothing stored). */
 class InventoryCollectorTest {
@@ -63,16 +63,26 @@ class InventoryCollectorTest {
         p.put("inventory.ca.roots", roots.toString());
         p.put("escrow.deposit.dir", dir.resolve("deposits").toString());
         p.put("data.dir", dir.resolve("data").toString());
-        return new InventoryCollector(FleetOptions.parse(p, null), Clock.systemUTC(), (topic, props) -> {
-            if (FleetEvents.TOPIC_INVENTORY_REJECTED.equals(topic)) {
-                rejections.add(String.valueOf(props.get(FleetEvents.PROPERTY_ERROR)));
-            }
-        }, served::add);
+        return new InventoryCollector(
+                FleetOptions.parse(p, null),
+                Clock.systemUTC(),
+                (topic, props) -> {
+                    if (FleetEvents.TOPIC_INVENTORY_REJECTED.equals(topic)) {
+                        rejections.add(String.valueOf(props.get(FleetEvents.PROPERTY_ERROR)));
+                    }
+                },
+                served::add);
     }
 
     private static byte[] inventory(Device signer, Instant iat, List<CertificateRecord> records) {
-        return GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, GW, iat.toEpochMilli(),
-                Map.of("records", records.stream().map(RecordCodec::toJson).toList()), signer.entry())
+        return GatewayEnvelope.sign(
+                        GatewayEnvelope.TYPE_INVENTORY,
+                        GW,
+                        iat.toEpochMilli(),
+                        Map.of(
+                                "records",
+                                records.stream().map(RecordCodec::toJson).toList()),
+                        signer.entry())
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -90,9 +100,13 @@ class InventoryCollectorTest {
         assertEquals(List.of(), rejections);
         assertEquals(1, served.size());
         assertEquals(GW, served.get(0).gatewayId());
-        assertEquals(sensor.serial(), served.get(0).getBySerial(sensor.serial()).orElseThrow().getSerial());
+        assertEquals(
+                sensor.serial(),
+                served.get(0).getBySerial(sensor.serial()).orElseThrow().getSerial());
         assertEquals(ACCOUNT, served.get(0).getByDevice("sensor-1").get(0).getAccountUrl());
-        assertEquals(sensor.chain().get(0), served.get(0).getByDevice("sensor-1").get(0).getCertificate());
+        assertEquals(
+                sensor.chain().get(0),
+                served.get(0).getByDevice("sensor-1").get(0).getCertificate());
 
         served.clear();
         collector().load();
@@ -110,8 +124,8 @@ class InventoryCollectorTest {
     @Test
     void aChainToAnotherCaIsRefused() throws Exception {
         Device foreign = Device.issue(TestCa.root("intruder CA"), GW, GW);
-        collector.inventory("t", GW, inventory(foreign, Instant.now(),
-                List.of(foreign.record(DeviceKind.GATEWAY, ACCOUNT))));
+        collector.inventory(
+                "t", GW, inventory(foreign, Instant.now(), List.of(foreign.record(DeviceKind.GATEWAY, ACCOUNT))));
         assertRejected("does not lead to a trusted CA root");
     }
 
@@ -121,31 +135,51 @@ class InventoryCollectorTest {
         String[] parts = jws.split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace(ACCOUNT, "https://ca.test/acct/2");
-        String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        String forged = parts[0] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
+                + parts[2];
         collector.inventory("t", GW, forged.getBytes(StandardCharsets.US_ASCII));
         assertRejected("signature does not verify");
     }
 
     @Test
     void aSensorOrderedByAnotherAccountIsRefused() throws Exception {
-        collector.inventory("t", GW, inventory(gateway, Instant.now(), List.of(gateway.record(DeviceKind.GATEWAY, ACCOUNT),
-                sensor.record(DeviceKind.SENSOR, "https://ca.test/acct/other"))));
+        collector.inventory(
+                "t",
+                GW,
+                inventory(
+                        gateway,
+                        Instant.now(),
+                        List.of(
+                                gateway.record(DeviceKind.GATEWAY, ACCOUNT),
+                                sensor.record(DeviceKind.SENSOR, "https://ca.test/acct/other"))));
         assertRejected("not by the gateway's account");
     }
 
     @Test
     void anotherGatewayListedAsItselfIsRefused() throws Exception {
         Device other = Device.issue(ca, "gw-2.fleet.test", "gw-2.fleet.test");
-        collector.inventory("t", GW, inventory(gateway, Instant.now(), List.of(gateway.record(DeviceKind.GATEWAY, ACCOUNT),
-                other.record(DeviceKind.GATEWAY, ACCOUNT))));
+        collector.inventory(
+                "t",
+                GW,
+                inventory(
+                        gateway,
+                        Instant.now(),
+                        List.of(
+                                gateway.record(DeviceKind.GATEWAY, ACCOUNT),
+                                other.record(DeviceKind.GATEWAY, ACCOUNT))));
         assertRejected("lists gateway gw-2.fleet.test");
     }
 
     @Test
     void aRecordWhoseCertificateIsNotItsOwnIsRefused() throws Exception {
-        CertificateRecord lying = sensor.record(DeviceKind.SENSOR, ACCOUNT).toBuilder().serial("abc").build();
-        collector.inventory("t", GW, inventory(gateway, Instant.now(), List.of(gateway.record(DeviceKind.GATEWAY, ACCOUNT), lying)));
+        CertificateRecord lying = sensor.record(DeviceKind.SENSOR, ACCOUNT).toBuilder()
+                .serial("abc")
+                .build();
+        collector.inventory(
+                "t",
+                GW,
+                inventory(gateway, Instant.now(), List.of(gateway.record(DeviceKind.GATEWAY, ACCOUNT), lying)));
         assertRejected("carries certificate");
     }
 
@@ -154,7 +188,10 @@ class InventoryCollectorTest {
         Instant now = Instant.now();
         collector.inventory("t", GW, inventory(gateway, now, ownRecords()));
         byte[] before = Files.readAllBytes(stored());
-        collector.inventory("t", GW, inventory(gateway, now.minusSeconds(10), List.of(gateway.record(DeviceKind.GATEWAY, ACCOUNT))));
+        collector.inventory(
+                "t",
+                GW,
+                inventory(gateway, now.minusSeconds(10), List.of(gateway.record(DeviceKind.GATEWAY, ACCOUNT))));
         assertRejected("a replay");
         assertEquals(2, served.get(0).getAll().size());
         assertTrue(Arrays.equals(before, Files.readAllBytes(stored())));
@@ -173,8 +210,12 @@ class InventoryCollectorTest {
     void anAccountBelongsToOneGatewayOnly() throws Exception {
         collector.inventory("t", GW, inventory(gateway, Instant.now(), ownRecords()));
         Device second = Device.issue(ca, "gw-2.fleet.test", "gw-2.fleet.test");
-        byte[] claim = GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, "gw-2.fleet.test", System.currentTimeMillis(),
-                Map.of("records", List.of(RecordCodec.toJson(second.record(DeviceKind.GATEWAY, ACCOUNT)))), second.entry())
+        byte[] claim = GatewayEnvelope.sign(
+                        GatewayEnvelope.TYPE_INVENTORY,
+                        "gw-2.fleet.test",
+                        System.currentTimeMillis(),
+                        Map.of("records", List.of(RecordCodec.toJson(second.record(DeviceKind.GATEWAY, ACCOUNT)))),
+                        second.entry())
                 .getBytes(StandardCharsets.US_ASCII);
         collector.inventory("t", "gw-2.fleet.test", claim);
         assertEquals(1, rejections.size());
@@ -189,9 +230,17 @@ class InventoryCollectorTest {
         String account2 = "https://ca.test/acct/2";
         // the first gateway's sensor, re-labelled as ordered by the second gateway's account
         CertificateRecord stolen = sensor.record(DeviceKind.SENSOR, account2);
-        byte[] claim = GatewayEnvelope.sign(GatewayEnvelope.TYPE_INVENTORY, "gw-2.fleet.test", System.currentTimeMillis(),
-                Map.of("records", List.of(RecordCodec.toJson(second.record(DeviceKind.GATEWAY, account2)),
-                        RecordCodec.toJson(stolen))), second.entry()).getBytes(StandardCharsets.US_ASCII);
+        byte[] claim = GatewayEnvelope.sign(
+                        GatewayEnvelope.TYPE_INVENTORY,
+                        "gw-2.fleet.test",
+                        System.currentTimeMillis(),
+                        Map.of(
+                                "records",
+                                List.of(
+                                        RecordCodec.toJson(second.record(DeviceKind.GATEWAY, account2)),
+                                        RecordCodec.toJson(stolen))),
+                        second.entry())
+                .getBytes(StandardCharsets.US_ASCII);
         collector.inventory("t", "gw-2.fleet.test", claim);
         assertEquals(1, rejections.size());
         assertTrue(rejections.get(0).contains("is listed by gateway " + GW), rejections.toString());
@@ -211,8 +260,13 @@ class InventoryCollectorTest {
     }
 
     private static byte[] escrow(Device signer, String deposit) {
-        return GatewayEnvelope.sign(GatewayEnvelope.TYPE_ESCROW, GW, System.currentTimeMillis(), Map.of("deposit", deposit),
-                signer.entry()).getBytes(StandardCharsets.US_ASCII);
+        return GatewayEnvelope.sign(
+                        GatewayEnvelope.TYPE_ESCROW,
+                        GW,
+                        System.currentTimeMillis(),
+                        Map.of("deposit", deposit),
+                        signer.entry())
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     private void assertRejected(String why) {

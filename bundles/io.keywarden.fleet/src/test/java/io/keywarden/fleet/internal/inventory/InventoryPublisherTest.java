@@ -27,12 +27,12 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.fleet.transport.FleetTransportListener;
 import io.keywarden.fleet.internal.Device;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.mqtt.MqttLink;
 import io.keywarden.fleet.internal.mqtt.Outbox;
 import io.keywarden.testing.pki.TestCa;
-import io.keywarden.api.fleet.transport.FleetTransportListener;
 
 /**
  * On Kura the gateway's key reaches the keystore just after the certificate's ENROLLED event asked for an inventory:
@@ -44,6 +44,7 @@ class InventoryPublisherTest {
 
     @TempDir
     Path dir;
+
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
@@ -137,18 +138,24 @@ class InventoryPublisherTest {
         p.put("inventory.publish", "true");
         p.put("data.dir", dir.resolve("data").toString());
         FleetOptions options = FleetOptions.parse(p, null);
-        MqttLink link = new MqttLink(options, new FleetTransportListener() {
-            @Override
-            public void connected(boolean reconnect) {
-            }
+        MqttLink link = new MqttLink(
+                options,
+                new FleetTransportListener() {
+                    @Override
+                    public void connected(boolean reconnect) {}
 
-            @Override
-            public void message(String topic, byte[] payload) {
-            }
-        }, scheduler);
+                    @Override
+                    public void message(String topic, byte[] payload) {}
+                },
+                scheduler);
         Outbox outbox = new Outbox(dir.resolve("outbox"));
-        InventoryPublisher publisher = new InventoryPublisher(options, outbox, link, Clock.systemUTC(),
-                () -> Optional.of(gateway), () -> Optional.of(inventoryOf(gateway.record)));
+        InventoryPublisher publisher = new InventoryPublisher(
+                options,
+                outbox,
+                link,
+                Clock.systemUTC(),
+                () -> Optional.of(gateway),
+                () -> Optional.of(inventoryOf(gateway.record)));
 
         assertFalse(publisher.publishInventory(), "enrolled, but the key is not reachable yet");
         publisher.retryIfWaiting();
@@ -159,8 +166,12 @@ class InventoryPublisherTest {
         List<Outbox.Entry> pending = outbox.pending();
         assertEquals(1, pending.size());
         assertEquals(GatewayEnvelope.TYPE_INVENTORY, pending.get(0).topicLevel());
-        GatewayEnvelope.Verified v = GatewayEnvelope.verify(pending.get(0).compactJws().getBytes(StandardCharsets.US_ASCII),
-                GatewayEnvelope.TYPE_INVENTORY, GW, Set.of(new TrustAnchor(ca.certificate(), null)), Instant.now());
+        GatewayEnvelope.Verified v = GatewayEnvelope.verify(
+                pending.get(0).compactJws().getBytes(StandardCharsets.US_ASCII),
+                GatewayEnvelope.TYPE_INVENTORY,
+                GW,
+                Set.of(new TrustAnchor(ca.certificate(), null)),
+                Instant.now());
         assertEquals(leaf.chain().get(0), v.signer());
 
         publisher.retryIfWaiting();

@@ -28,11 +28,9 @@ final class FleetMessages {
     private static final Pattern FLEET_TOPIC = Pattern.compile("keywarden/[^/+#]+/[^/+#]+/[^/+#]+");
 
     /** A message as the fleet component sees it. */
-    record Received(String topic, byte[] payload) {
-    }
+    record Received(String topic, byte[] payload) {}
 
-    private FleetMessages() {
-    }
+    private FleetMessages() {}
 
     static boolean isFleetTopic(String topic) {
         return topic != null && FLEET_TOPIC.matcher(topic).matches();

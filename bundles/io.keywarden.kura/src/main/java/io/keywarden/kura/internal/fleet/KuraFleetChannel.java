@@ -37,11 +37,12 @@ final class KuraFleetChannel implements FleetChannel {
 
     @Override
     public boolean publish(String topic, byte[] payload, Runnable onDelivered) {
-        return !closed && transport.publish(topic, payload, () -> {
-            if (!closed) {
-                run(onDelivered);
-            }
-        });
+        return !closed
+                && transport.publish(topic, payload, () -> {
+                    if (!closed) {
+                        run(onDelivered);
+                    }
+                });
     }
 
     @Override

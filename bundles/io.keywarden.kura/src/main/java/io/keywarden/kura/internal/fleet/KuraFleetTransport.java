@@ -34,16 +34,22 @@ import io.keywarden.support.threads.ExecutorStop;
  * CloudPublishers and the CloudSubscriber chosen in the console. Delivery is confirmed by Kura's
  * {@code CloudDeliveryListener}; until then the fleet component keeps each message in its outbox.
  */
-@Component(configurationPid = KuraFleetTransport.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, service = { ConfigurableComponent.class, FleetTransport.class },
-        property = { "kura.service.pid=" + KuraFleetTransport.PID,
-                FleetTransport.PROPERTY_TYPE + "=" + FleetTransport.TYPE_KURA_CLOUD })
+@Component(
+        configurationPid = KuraFleetTransport.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
+        service = {ConfigurableComponent.class, FleetTransport.class},
+        property = {
+            "kura.service.pid=" + KuraFleetTransport.PID,
+            FleetTransport.PROPERTY_TYPE + "=" + FleetTransport.TYPE_KURA_CLOUD
+        })
 @Designate(ocd = KuraFleetConfig.class)
-public final class KuraFleetTransport implements ConfigurableComponent, FleetTransport, CloudConnectionListener,
-        CloudSubscriberListener {
+public final class KuraFleetTransport
+        implements ConfigurableComponent, FleetTransport, CloudConnectionListener, CloudSubscriberListener {
     static final String PID = "io.keywarden.kura.fleet";
     /** As Kura's own cloud components: nothing binds until the console names a service (both publishers are alike). */
     static final String UNCHOSEN = "(kura.service.pid=changeme)";
+
     private static final Logger LOG = LoggerFactory.getLogger(KuraFleetTransport.class);
 
     private final ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> {
@@ -57,8 +63,13 @@ public final class KuraFleetTransport implements ConfigurableComponent, FleetTra
     private volatile CloudSubscriber subscriber;
     private volatile boolean connected;
 
-    @Reference(name = "CloudPublisher", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindPublisher", target = UNCHOSEN)
+    @Reference(
+            name = "CloudPublisher",
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindPublisher",
+            target = UNCHOSEN)
     void bindPublisher(CloudPublisher p) {
         publisher = bound(p, "inventory");
         newPath();
@@ -68,8 +79,12 @@ public final class KuraFleetTransport implements ConfigurableComponent, FleetTra
         publisher = released(publisher, p);
     }
 
-    @Reference(name = "EscrowCloudPublisher", cardinality = ReferenceCardinality.OPTIONAL,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindEscrowPublisher",
+    @Reference(
+            name = "EscrowCloudPublisher",
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindEscrowPublisher",
             target = UNCHOSEN)
     void bindEscrowPublisher(CloudPublisher p) {
         escrowPublisher = bound(p, "escrow");
@@ -80,8 +95,13 @@ public final class KuraFleetTransport implements ConfigurableComponent, FleetTra
         escrowPublisher = released(escrowPublisher, p);
     }
 
-    @Reference(name = "CloudSubscriber", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindSubscriber", target = UNCHOSEN)
+    @Reference(
+            name = "CloudSubscriber",
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindSubscriber",
+            target = UNCHOSEN)
     void bindSubscriber(CloudSubscriber s) {
         s.registerCloudSubscriberListener(this);
         s.registerCloudConnectionListener(this);
@@ -157,8 +177,11 @@ public final class KuraFleetTransport implements ConfigurableComponent, FleetTra
         boolean escrow = FleetMessages.KIND_ESCROW.equals(FleetMessages.kind(topic));
         PublisherBinding b = escrow ? escrowPublisher : publisher;
         if (b == null) {
-            LOG.info("No {} bound (set its target filter in {}): {} waits in the outbox",
-                    escrow ? "EscrowCloudPublisher" : "CloudPublisher", PID, topic);
+            LOG.info(
+                    "No {} bound (set its target filter in {}): {} waits in the outbox",
+                    escrow ? "EscrowCloudPublisher" : "CloudPublisher",
+                    PID,
+                    topic);
             return false;
         }
         KuraMessage message = FleetMessages.toKura(topic, payload);
@@ -167,8 +190,10 @@ public final class KuraFleetTransport implements ConfigurableComponent, FleetTra
 
     @Override
     public void onMessageArrived(KuraMessage message) {
-        FleetMessages.fromKura(message).ifPresentOrElse(m -> channels.forEach(c -> c.arrived(m)),
-                () -> LOG.debug("Ignored a cloud message that is no fleet message"));
+        FleetMessages.fromKura(message)
+                .ifPresentOrElse(
+                        m -> channels.forEach(c -> c.arrived(m)),
+                        () -> LOG.debug("Ignored a cloud message that is no fleet message"));
     }
 
     @Override

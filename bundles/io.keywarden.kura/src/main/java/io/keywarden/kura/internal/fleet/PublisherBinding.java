@@ -52,7 +52,10 @@ final class PublisherBinding implements CloudDeliveryListener {
             try {
                 id = publisher.publish(message);
             } catch (KuraException | RuntimeException e) {
-                LOG.warn("The {} CloudPublisher refused a fleet message: {}; it waits in the outbox", use, e.getMessage());
+                LOG.warn(
+                        "The {} CloudPublisher refused a fleet message: {}; it waits in the outbox",
+                        use,
+                        e.getMessage());
                 return false;
             }
             if (id != null) {
@@ -61,8 +64,10 @@ final class PublisherBinding implements CloudDeliveryListener {
             }
             if (!warnedQos0) {
                 warnedQos0 = true;
-                LOG.warn("The {} CloudPublisher publishes with QoS 0: Kura confirms nothing, so fleet messages count as "
-                        + "delivered once Kura took them. Set its QoS to 1", use);
+                LOG.warn(
+                        "The {} CloudPublisher publishes with QoS 0: Kura confirms nothing, so fleet messages count as "
+                                + "delivered once Kura took them. Set its QoS to 1",
+                        use);
             }
         }
         onDelivered.run();

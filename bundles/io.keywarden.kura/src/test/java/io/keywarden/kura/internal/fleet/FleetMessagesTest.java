@@ -53,8 +53,9 @@ class FleetMessagesTest {
     void anIncomingRawMqttMessageGivesItsTopicAndBody() {
         KuraPayload payload = new KuraPayload();
         payload.setBody(JWS);
-        FleetMessages.Received r = FleetMessages.fromKura(new KuraMessage(payload,
-                Map.of("topic", "keywarden/f-1/revocation-notices/t-1"))).orElseThrow();
+        FleetMessages.Received r = FleetMessages.fromKura(
+                        new KuraMessage(payload, Map.of("topic", "keywarden/f-1/revocation-notices/t-1")))
+                .orElseThrow();
         assertEquals("keywarden/f-1/revocation-notices/t-1", r.topic());
         assertArrayEquals(JWS, r.payload());
     }
@@ -63,8 +64,9 @@ class FleetMessagesTest {
     void anIncomingKuraProtocolMessageGivesItsApplicationTopic() {
         KuraPayload payload = new KuraPayload();
         payload.setBody(JWS);
-        FleetMessages.Received r = FleetMessages.fromKura(new KuraMessage(payload,
-                Map.of("deviceId", "gw-1", "appTopic", "keywarden/f-1/revocation-notices/t-2"))).orElseThrow();
+        FleetMessages.Received r = FleetMessages.fromKura(new KuraMessage(
+                        payload, Map.of("deviceId", "gw-1", "appTopic", "keywarden/f-1/revocation-notices/t-2")))
+                .orElseThrow();
         assertEquals("keywarden/f-1/revocation-notices/t-2", r.topic());
     }
 
@@ -75,7 +77,8 @@ class FleetMessagesTest {
                 .isEmpty());
         KuraPayload body = new KuraPayload();
         body.setBody(JWS);
-        assertTrue(FleetMessages.fromKura(new KuraMessage(body, Map.of("topic", "A/b"))).isEmpty());
+        assertTrue(FleetMessages.fromKura(new KuraMessage(body, Map.of("topic", "A/b")))
+                .isEmpty());
         assertTrue(FleetMessages.fromKura(new KuraMessage(body, Map.of())).isEmpty());
     }
 

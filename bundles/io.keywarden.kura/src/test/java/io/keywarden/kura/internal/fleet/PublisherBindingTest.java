@@ -63,7 +63,7 @@ class PublisherBindingTest {
     void pendingConfirmationsAreBounded() {
         PublisherBinding b = new PublisherBinding(new Publisher(false), "inventory");
         for (int i = 0; i < PublisherBinding.MAX_PENDING + 10; i++) {
-            b.publish(FleetMessages.toKura("keywarden/f/inventory/gw", BODY), () -> { });
+            b.publish(FleetMessages.toKura("keywarden/f/inventory/gw", BODY), () -> {});
         }
         assertEquals(PublisherBinding.MAX_PENDING, b.pending());
     }
@@ -92,16 +92,24 @@ class PublisherBindingTest {
                 confirmer.start();
                 // let the confirmation run as far as it can before the id is returned: without the binding's lock it
                 // would finish (and find nothing pending); with it, it waits for the lock
-                while (confirmer.getState() != Thread.State.BLOCKED && confirmer.getState() != Thread.State.TERMINATED) {
+                while (confirmer.getState() != Thread.State.BLOCKED
+                        && confirmer.getState() != Thread.State.TERMINATED) {
                     Thread.onSpinWait();
                 }
             }
             return id;
         }
 
-        @Override public void registerCloudConnectionListener(CloudConnectionListener l) { }
-        @Override public void unregisterCloudConnectionListener(CloudConnectionListener l) { }
-        @Override public void registerCloudDeliveryListener(CloudDeliveryListener l) { }
-        @Override public void unregisterCloudDeliveryListener(CloudDeliveryListener l) { }
+        @Override
+        public void registerCloudConnectionListener(CloudConnectionListener l) {}
+
+        @Override
+        public void unregisterCloudConnectionListener(CloudConnectionListener l) {}
+
+        @Override
+        public void registerCloudDeliveryListener(CloudDeliveryListener l) {}
+
+        @Override
+        public void unregisterCloudDeliveryListener(CloudDeliveryListener l) {}
     }
 }

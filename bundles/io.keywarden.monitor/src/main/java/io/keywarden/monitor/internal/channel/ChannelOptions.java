@@ -17,6 +17,14 @@ import java.time.Duration;
  * @param perSource connections one address may hold open
  * @param perDevice connections one device (by its certificate) may hold open
  */
-public record ChannelOptions(String bindAddress, int port, int threads, int maxBody, int maxHead,
-        Duration handshakeTimeout, Duration requestTimeout, Duration idleTimeout, int perSource, int perDevice) {
-}
+public record ChannelOptions(
+        String bindAddress,
+        int port,
+        int threads,
+        int maxBody,
+        int maxHead,
+        Duration handshakeTimeout,
+        Duration requestTimeout,
+        Duration idleTimeout,
+        int perSource,
+        int perDevice) {}

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-
 import javax.net.ssl.SSLSession;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -44,8 +43,14 @@ final class ChannelRequests extends AbstractHandler {
     private final DeviceConnections devices;
     private final SensorChannel.Refusals refusals;
 
-    ChannelRequests(ChannelOptions options, Admission admission, ClientCertificateGate gate, ChannelHandler handler,
-            ConnectionGuard guard, DeviceConnections devices, SensorChannel.Refusals refusals) {
+    ChannelRequests(
+            ChannelOptions options,
+            Admission admission,
+            ClientCertificateGate gate,
+            ChannelHandler handler,
+            ConnectionGuard guard,
+            DeviceConnections devices,
+            SensorChannel.Refusals refusals) {
         this.options = options;
         this.admission = admission;
         this.gate = gate;
@@ -65,7 +70,11 @@ final class ChannelRequests extends AbstractHandler {
             return;
         }
         if (Boolean.TRUE.equals(base.getAttribute(ConnectionGuard.LATE))) {
-            refuse(resp, client, 408, "request not complete within " + options.handshakeTimeout().toSeconds() + " s");
+            refuse(
+                    resp,
+                    client,
+                    408,
+                    "request not complete within " + options.handshakeTimeout().toSeconds() + " s");
             return;
         }
         long received = System.nanoTime();
@@ -83,7 +92,12 @@ final class ChannelRequests extends AbstractHandler {
         try {
             response = handler.handle(client, request, received);
         } catch (RuntimeException e) {
-            LOG.error("Sensor channel: request {} {} of {} failed", request.method(), request.path(), client.deviceId(), e);
+            LOG.error(
+                    "Sensor channel: request {} {} of {} failed",
+                    request.method(),
+                    request.path(),
+                    client.deviceId(),
+                    e);
             response = HttpResponse.error(500, "internal error");
         }
         response.writeTo(resp);
@@ -112,8 +126,10 @@ final class ChannelRequests extends AbstractHandler {
         }
         if (!devices.attach(remote, client)) {
             refusals.refused(ConnectionRefusal.PER_DEVICE_LIMIT, source, client.deviceId());
-            HttpResponse.error(429, "device " + client.deviceId() + " already holds " + options.perDevice()
-                    + " connections").writeTo(resp);
+            HttpResponse.error(
+                            429,
+                            "device " + client.deviceId() + " already holds " + options.perDevice() + " connections")
+                    .writeTo(resp);
             return null;
         }
         return client;
@@ -161,14 +177,19 @@ final class ChannelRequests extends AbstractHandler {
             return null;
         }
         if (guard.overdue(base)) {
-            refuse(resp, client, 408, "request not complete within " + options.requestTimeout().toSeconds() + " s");
+            refuse(
+                    resp,
+                    client,
+                    408,
+                    "request not complete within " + options.requestTimeout().toSeconds() + " s");
             return null;
         }
         Map<String, String> headers = new HashMap<>();
         for (String name : Collections.list(req.getHeaderNames())) {
             headers.put(name.toLowerCase(Locale.ROOT), req.getHeader(name));
         }
-        String path = req.getQueryString() == null ? req.getRequestURI() : req.getRequestURI() + "?" + req.getQueryString();
+        String path =
+                req.getQueryString() == null ? req.getRequestURI() : req.getRequestURI() + "?" + req.getQueryString();
         return new HttpRequest(method, path, headers, body);
     }
 

@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -90,8 +89,8 @@ final class ClientCertificateGate extends X509ExtendedTrustManager {
         // revocation is the deny list's job here: the CA may publish neither CRL nor OCSP (Pebble does not)
         params.setRevocationEnabled(false);
         try {
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path),
-                    params);
+            CertPathValidator.getInstance("PKIX")
+                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
         } catch (CertPathValidatorException e) {
             if (e.getCause() instanceof CertificateExpiredException x) {
                 throw x;
@@ -125,11 +124,14 @@ final class ClientCertificateGate extends X509ExtendedTrustManager {
     }
 
     private static String source(Socket socket) {
-        return socket == null || socket.getRemoteSocketAddress() == null ? "?" : socket.getRemoteSocketAddress().toString();
+        return socket == null || socket.getRemoteSocketAddress() == null
+                ? "?"
+                : socket.getRemoteSocketAddress().toString();
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         admit(chain, source(socket));
     }
 
@@ -145,7 +147,8 @@ final class ClientCertificateGate extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         throw new CertificateException("the sensor channel only accepts clients");
     }
 

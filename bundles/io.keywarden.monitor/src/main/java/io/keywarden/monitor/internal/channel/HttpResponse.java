@@ -3,7 +3,6 @@ package io.keywarden.monitor.internal.channel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
 import javax.servlet.http.HttpServletResponse;
 
 import io.keywarden.monitor.internal.report.StrictJson;

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
-
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -65,11 +64,19 @@ public final class SensorChannel implements AutoCloseable {
         void refused(ConnectionRefusal kind, String source, String detail) {
             long post = counter.count(kind);
             if (post > 0 && kind != ConnectionRefusal.HANDSHAKE_FAILED) { // handshakes post their own reason
-                admission.refused("connection", kind.name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                        + (post > 1 ? " (" + post + " since the last event)" : ""), null, source);
+                admission.refused(
+                        "connection",
+                        kind.name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                                + (post > 1 ? " (" + post + " since the last event)" : ""),
+                        null,
+                        source);
             }
-            log.warn("Sensor channel: connection from {} refused: {}{} ({} so far)", source, kind,
-                    detail.isEmpty() ? "" : ": " + detail, counter.total(kind));
+            log.warn(
+                    "Sensor channel: connection from {} refused: {}{} ({} so far)",
+                    source,
+                    kind,
+                    detail.isEmpty() ? "" : ": " + detail,
+                    counter.total(kind));
         }
 
         long total(ConnectionRefusal kind) {
@@ -83,11 +90,15 @@ public final class SensorChannel implements AutoCloseable {
     private final DeviceConnections devices;
     private final Refusals refusals;
 
-    private SensorChannel(ChannelOptions options, Admission admission, SSLContext tls, ClientCertificateGate gate,
+    private SensorChannel(
+            ChannelOptions options,
+            Admission admission,
+            SSLContext tls,
+            ClientCertificateGate gate,
             ChannelHandler handler) {
         refusals = new Refusals(admission);
-        BoundedThreadPool pool = new BoundedThreadPool("keywarden-channel", options.threads() + 2,
-                Math.max(256, options.threads() * 64), refusals);
+        BoundedThreadPool pool = new BoundedThreadPool(
+                "keywarden-channel", options.threads() + 2, Math.max(256, options.threads() * 64), refusals);
         pool.setReservedThreads(0);
         server = new Server(pool);
         SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -107,16 +118,23 @@ public final class SensorChannel implements AutoCloseable {
         SecureRequestCustomizer secure = new SecureRequestCustomizer(false);
         secure.setSslSessionAttribute(ChannelRequests.SESSION);
         http.addCustomizer(secure);
-        connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(ssl, "http/1.1"),
-                new HttpConnectionFactory(http));
+        connector = new ServerConnector(
+                server, 1, 1, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
         connector.setHost(options.bindAddress());
         connector.setPort(options.port());
         connector.setIdleTimeout(options.idleTimeout().toMillis());
         connector.setAcceptQueueSize(128);
-        guard = new ConnectionGuard("keywarden-channel", new ConnectionGuard.Limits(options.perSource(),
-                options.handshakeTimeout(), options.requestTimeout(), options.idleTimeout(), grace(options)), refusals,
-                (status, reason, source) -> admission.refused("request", "malformed HTTP request (" + status + "): "
-                        + reason, null, source));
+        guard = new ConnectionGuard(
+                "keywarden-channel",
+                new ConnectionGuard.Limits(
+                        options.perSource(),
+                        options.handshakeTimeout(),
+                        options.requestTimeout(),
+                        options.idleTimeout(),
+                        grace(options)),
+                refusals,
+                (status, reason, source) -> admission.refused(
+                        "request", "malformed HTTP request (" + status + "): " + reason, null, source));
         devices = new DeviceConnections(options.perDevice());
         connector.addBean(guard);
         connector.addBean(devices);
@@ -128,18 +146,23 @@ public final class SensorChannel implements AutoCloseable {
 
     /** A request trickled past its deadline is still answered 408 if it arrives within this much more. */
     private static Duration grace(ChannelOptions o) {
-        Duration shorter = o.handshakeTimeout().compareTo(o.requestTimeout()) < 0 ? o.handshakeTimeout()
-                : o.requestTimeout();
+        Duration shorter =
+                o.handshakeTimeout().compareTo(o.requestTimeout()) < 0 ? o.handshakeTimeout() : o.requestTimeout();
         return shorter.dividedBy(2);
     }
 
     /** Listens at once; handshakes fail until the gateway has a certificate. */
-    public static SensorChannel open(ChannelOptions options, Admission admission,
-            Supplier<Optional<KeyStore.PrivateKeyEntry>> gatewayIdentity, ChannelHandler handler)
+    public static SensorChannel open(
+            ChannelOptions options,
+            Admission admission,
+            Supplier<Optional<KeyStore.PrivateKeyEntry>> gatewayIdentity,
+            ChannelHandler handler)
             throws IOException, GeneralSecurityException {
         ClientCertificateGate gate = new ClientCertificateGate(admission);
         SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(new KeyManager[] { new GatewayKeyManager(gatewayIdentity) }, new TrustManager[] { gate },
+        tls.init(
+                new KeyManager[] {new GatewayKeyManager(gatewayIdentity)},
+                new TrustManager[] {gate},
                 new SecureRandom());
         // JSSE keeps up to 20,480 sessions for a day by default, each with its peer's chain: bound what they hold
         tls.getServerSessionContext().setSessionCacheSize(SESSION_CACHE);
@@ -202,7 +225,8 @@ public final class SensorChannel implements AutoCloseable {
                 admission.refused("handshake", reason, r.serial(), source);
             } else {
                 String msg = String.valueOf(failure.getMessage());
-                reason = msg.contains("Empty client certificate chain") ? "no client certificate"
+                reason = msg.contains("Empty client certificate chain")
+                        ? "no client certificate"
                         : "TLS handshake failed: " + msg;
                 admission.refused("handshake", reason, null, source);
             }

@@ -42,14 +42,13 @@ public final class ActivityTracker {
     }
 
     /** What one request changed: the rate including it, and the previous source when it differs. */
-    public record Seen(int requestsLastSecond, Optional<String> previousSource) {
-    }
+    public record Seen(int requestsLastSecond, Optional<String> previousSource) {}
 
     public Seen request(String deviceId, String serial, String source, String endpoint, long nanos) {
         Device d = devices.computeIfAbsent(deviceId, Device::new);
         synchronized (d) {
-            Optional<String> previous = d.source != null && !d.source.equals(source) ? Optional.of(d.source)
-                    : Optional.empty();
+            Optional<String> previous =
+                    d.source != null && !d.source.equals(source) ? Optional.of(d.source) : Optional.empty();
             d.serial = serial;
             d.source = source;
             d.lastSeen = clock.instant();
@@ -90,9 +89,18 @@ public final class ActivityTracker {
         long now = System.nanoTime();
         for (Device d : devices.values()) {
             synchronized (d) {
-                int recent = (int) d.lastSecond.stream().filter(t -> now - t < SECOND_NANOS).count();
-                out.add(new SensorActivity(d.id, d.serial, d.source, d.lastSeen, d.requests, recent,
-                        Map.copyOf(d.endpoints), d.lastReport));
+                int recent = (int) d.lastSecond.stream()
+                        .filter(t -> now - t < SECOND_NANOS)
+                        .count();
+                out.add(new SensorActivity(
+                        d.id,
+                        d.serial,
+                        d.source,
+                        d.lastSeen,
+                        d.requests,
+                        recent,
+                        Map.copyOf(d.endpoints),
+                        d.lastReport));
             }
         }
         out.sort((a, b) -> a.deviceId().compareTo(b.deviceId()));

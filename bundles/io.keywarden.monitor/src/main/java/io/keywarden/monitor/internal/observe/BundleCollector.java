@@ -27,8 +27,13 @@ public final class BundleCollector {
     public List<BundleInfo> collect() {
         List<BundleInfo> out = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
-            out.add(new BundleInfo(b.getBundleId(), b.getSymbolicName(), b.getVersion().toString(), b.getLocation(),
-                    state(b.getState()), contentHash(b.getLocation()).orElse(null)));
+            out.add(new BundleInfo(
+                    b.getBundleId(),
+                    b.getSymbolicName(),
+                    b.getVersion().toString(),
+                    b.getLocation(),
+                    state(b.getState()),
+                    contentHash(b.getLocation()).orElse(null)));
         }
         return out;
     }

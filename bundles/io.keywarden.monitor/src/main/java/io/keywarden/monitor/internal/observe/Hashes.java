@@ -17,8 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * hashing every one of them on each collection would cost more than the collection itself.
  */
 public final class Hashes {
-    private record Key(Path path, long size, long modified) {
-    }
+    private record Key(Path path, long size, long modified) {}
 
     private final Map<Key, String> cache = new ConcurrentHashMap<>();
 

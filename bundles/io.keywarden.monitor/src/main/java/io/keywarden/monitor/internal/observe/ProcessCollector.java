@@ -56,7 +56,9 @@ public final class ProcessCollector {
             Path target = Files.readSymbolicLink(dir.resolve("exe"));
             exe = target.toString();
             // through /proc/<pid>/exe when the path no longer holds the running image (replaced or deleted)
-            sha = hashes.ofFile(target).or(() -> hashes.ofFile(dir.resolve("exe"))).orElse(null);
+            sha = hashes.ofFile(target)
+                    .or(() -> hashes.ofFile(dir.resolve("exe")))
+                    .orElse(null);
         } catch (IOException | SecurityException e) {
             // kernel thread or another user's process
         }

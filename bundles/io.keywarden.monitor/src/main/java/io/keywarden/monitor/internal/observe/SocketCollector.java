@@ -18,8 +18,21 @@ import io.keywarden.api.monitor.SocketInfo;
  * read (the gateway's own processes; others need privileges the gateway may not have).
  */
 public final class SocketCollector {
-    private static final String[] TCP_STATES = { "?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
-        "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV" };
+    private static final String[] TCP_STATES = {
+        "?",
+        "ESTABLISHED",
+        "SYN_SENT",
+        "SYN_RECV",
+        "FIN_WAIT1",
+        "FIN_WAIT2",
+        "TIME_WAIT",
+        "CLOSE",
+        "CLOSE_WAIT",
+        "LAST_ACK",
+        "LISTEN",
+        "CLOSING",
+        "NEW_SYN_RECV"
+    };
 
     private final Path proc;
 
@@ -30,7 +43,7 @@ public final class SocketCollector {
     public List<SocketInfo> collect() {
         Map<Long, Long> owners = socketOwners();
         List<SocketInfo> out = new ArrayList<>();
-        for (String protocol : new String[] { "tcp", "tcp6", "udp", "udp6" }) {
+        for (String protocol : new String[] {"tcp", "tcp6", "udp", "udp6"}) {
             List<String> lines;
             try {
                 lines = Files.readAllLines(proc.resolve("net").resolve(protocol));
@@ -64,8 +77,15 @@ public final class SocketCollector {
             } else {
                 state = st == 1 ? "ESTABLISHED" : "UNCONN";
             }
-            return new SocketInfo(protocol, address(local[0]), Integer.parseInt(local[1], 16), address(remote[0]),
-                    Integer.parseInt(remote[1], 16), state, inode, owners.getOrDefault(inode, -1L));
+            return new SocketInfo(
+                    protocol,
+                    address(local[0]),
+                    Integer.parseInt(local[1], 16),
+                    address(remote[0]),
+                    Integer.parseInt(remote[1], 16),
+                    state,
+                    inode,
+                    owners.getOrDefault(inode, -1L));
         } catch (RuntimeException | UnknownHostException e) {
             return null;
         }

@@ -18,8 +18,14 @@ import java.util.TreeSet;
  * @param heartbeat the interval sensors of this class report at
  * @param missedHeartbeats how many intervals may pass without a report before the silence rule fires
  */
-public record DeviceClassPolicy(String name, Set<String> firmware, Set<String> tasks, Set<String> peers,
-        int maxRequestsPerSecond, Duration heartbeat, int missedHeartbeats) {
+public record DeviceClassPolicy(
+        String name,
+        Set<String> firmware,
+        Set<String> tasks,
+        Set<String> peers,
+        int maxRequestsPerSecond,
+        Duration heartbeat,
+        int missedHeartbeats) {
 
     public DeviceClassPolicy {
         requireNonNull(name, "name");
@@ -37,7 +43,11 @@ public record DeviceClassPolicy(String name, Set<String> firmware, Set<String> t
     }
 
     /** The same baseline with these hashes and peers added (learning). */
-    public DeviceClassPolicy plus(Set<String> moreFirmware, Set<String> moreTasks, Set<String> morePeers, int rate,
+    public DeviceClassPolicy plus(
+            Set<String> moreFirmware,
+            Set<String> moreTasks,
+            Set<String> morePeers,
+            int rate,
             Duration observedHeartbeat) {
         Set<String> f = new TreeSet<>(firmware);
         f.addAll(moreFirmware);
@@ -45,7 +55,7 @@ public record DeviceClassPolicy(String name, Set<String> firmware, Set<String> t
         t.addAll(moreTasks);
         Set<String> p = new TreeSet<>(peers);
         p.addAll(morePeers);
-        return new DeviceClassPolicy(name, f, t, p, Math.max(maxRequestsPerSecond, rate), observedHeartbeat,
-                missedHeartbeats);
+        return new DeviceClassPolicy(
+                name, f, t, p, Math.max(maxRequestsPerSecond, rate), observedHeartbeat, missedHeartbeats);
     }
 }

@@ -46,8 +46,17 @@ public record GatewayBaseline(Set<String> executables, Set<String> listeners, Se
         if (!executables.isEmpty()) {
             for (ProcessInfo p : snapshot.processes()) {
                 if (p.sha256() != null && !executables.contains(p.sha256())) {
-                    out.add(new Finding(Rule.GATEWAY_UNKNOWN_EXECUTABLE, Map.of("pid", Long.toString(p.pid()),
-                            "executable", p.executable(), "sha256", p.sha256(), "command", abbreviate(p.commandLine())),
+                    out.add(new Finding(
+                            Rule.GATEWAY_UNKNOWN_EXECUTABLE,
+                            Map.of(
+                                    "pid",
+                                    Long.toString(p.pid()),
+                                    "executable",
+                                    p.executable(),
+                                    "sha256",
+                                    p.sha256(),
+                                    "command",
+                                    abbreviate(p.commandLine())),
                             p.sha256()));
                 }
             }
@@ -56,18 +65,36 @@ public record GatewayBaseline(Set<String> executables, Set<String> listeners, Se
             for (SocketInfo s : snapshot.sockets()) {
                 String proto = s.protocol().startsWith("tcp") ? "tcp" : "udp";
                 boolean listening = "tcp".equals(proto) ? "LISTEN".equals(s.state()) : "UNCONN".equals(s.state());
-                if (listening && !listeners.contains(proto + ":" + s.localPort())
+                if (listening
+                        && !listeners.contains(proto + ":" + s.localPort())
                         && !listeners.contains(Integer.toString(s.localPort()))) {
-                    out.add(new Finding(Rule.GATEWAY_UNKNOWN_LISTENER, Map.of("listener", proto + ":" + s.localPort(),
-                            "address", s.localAddress(), "pid", Long.toString(s.pid())), proto + ":" + s.localPort()));
+                    out.add(new Finding(
+                            Rule.GATEWAY_UNKNOWN_LISTENER,
+                            Map.of(
+                                    "listener",
+                                    proto + ":" + s.localPort(),
+                                    "address",
+                                    s.localAddress(),
+                                    "pid",
+                                    Long.toString(s.pid())),
+                            proto + ":" + s.localPort()));
                 }
             }
         }
         if (!bundles.isEmpty()) {
             for (BundleInfo b : snapshot.bundles()) {
                 if (b.sha256() != null && !bundles.contains(b.sha256())) {
-                    out.add(new Finding(Rule.GATEWAY_UNKNOWN_BUNDLE, Map.of("bundle", b.symbolicName() + " "
-                            + b.version(), "location", b.location(), "sha256", b.sha256(), "state", b.state()),
+                    out.add(new Finding(
+                            Rule.GATEWAY_UNKNOWN_BUNDLE,
+                            Map.of(
+                                    "bundle",
+                                    b.symbolicName() + " " + b.version(),
+                                    "location",
+                                    b.location(),
+                                    "sha256",
+                                    b.sha256(),
+                                    "state",
+                                    b.state()),
                             b.sha256()));
                 }
             }

@@ -38,7 +38,8 @@ public final class Learner {
         report.peers().forEach(p -> o.peers.add(p.endpoint()));
         Instant last = o.lastReport.put(deviceId, at);
         if (last != null) {
-            o.shortestIntervalMillis = Math.min(o.shortestIntervalMillis, Duration.between(last, at).toMillis());
+            o.shortestIntervalMillis = Math.min(
+                    o.shortestIntervalMillis, Duration.between(last, at).toMillis());
         }
     }
 
@@ -46,7 +47,8 @@ public final class Learner {
     public synchronized void gateway(GatewaySnapshot snapshot) {
         snapshot.processes().stream().filter(p -> p.sha256() != null).forEach(p -> gatewayExecutables.add(p.sha256()));
         snapshot.sockets().stream()
-                .filter(s -> "LISTEN".equals(s.state()) || (s.protocol().startsWith("udp") && "UNCONN".equals(s.state())))
+                .filter(s ->
+                        "LISTEN".equals(s.state()) || (s.protocol().startsWith("udp") && "UNCONN".equals(s.state())))
                 .forEach(s -> gatewayListeners.add((s.protocol().startsWith("tcp") ? "tcp:" : "udp:") + s.localPort()));
         snapshot.bundles().stream().filter(b -> b.sha256() != null).forEach(b -> gatewayBundles.add(b.sha256()));
     }
@@ -69,8 +71,14 @@ public final class Learner {
         for (Map.Entry<String, Observed> e : byClass.entrySet()) {
             DeviceClassPolicy base = current.deviceClass(e.getKey())
                     .orElse(current.deviceClass(Policy.DEFAULT_CLASS).orElseThrow());
-            base = new DeviceClassPolicy(e.getKey(), base.firmware(), base.tasks(), base.peers(),
-                    base.maxRequestsPerSecond(), base.heartbeat(), base.missedHeartbeats());
+            base = new DeviceClassPolicy(
+                    e.getKey(),
+                    base.firmware(),
+                    base.tasks(),
+                    base.peers(),
+                    base.maxRequestsPerSecond(),
+                    base.heartbeat(),
+                    base.missedHeartbeats());
             Observed o = e.getValue();
             Duration heartbeat = base.heartbeat();
             if (o.shortestIntervalMillis != Long.MAX_VALUE) {

@@ -21,13 +21,18 @@ public final class Policy {
     private final Map<Rule, ResponseAction> actions;
     private final GatewayBaseline gateway;
 
-    public Policy(Map<String, DeviceClassPolicy> classes, Map<String, String> deviceClasses,
+    public Policy(
+            Map<String, DeviceClassPolicy> classes,
+            Map<String, String> deviceClasses,
             Map<Rule, ResponseAction> actions) {
         this(classes, deviceClasses, actions, GatewayBaseline.NONE);
     }
 
-    public Policy(Map<String, DeviceClassPolicy> classes, Map<String, String> deviceClasses,
-            Map<Rule, ResponseAction> actions, GatewayBaseline gateway) {
+    public Policy(
+            Map<String, DeviceClassPolicy> classes,
+            Map<String, String> deviceClasses,
+            Map<Rule, ResponseAction> actions,
+            GatewayBaseline gateway) {
         this.gateway = requireNonNull(gateway, "gateway");
         this.classes = Map.copyOf(classes);
         this.deviceClasses = Map.copyOf(deviceClasses);

@@ -25,12 +25,10 @@ import io.keywarden.monitor.internal.report.StrictJson;
  */
 public final class PolicyFile {
 
-    private PolicyFile() {
-    }
+    private PolicyFile() {}
 
-    public record Content(Map<String, DeviceClassPolicy> classes, Map<String, String> devices,
-            GatewayBaseline gateway) {
-    }
+    public record Content(
+            Map<String, DeviceClassPolicy> classes, Map<String, String> devices, GatewayBaseline gateway) {}
 
     public static Content parse(String json, DeviceClassPolicy base) throws ReportException {
         Map<String, Object> root = map(StrictJson.parse(json), "policy");
@@ -40,11 +38,13 @@ public final class PolicyFile {
             }
         }
         Map<String, DeviceClassPolicy> classes = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : map(root.getOrDefault("classes", Map.of()), "classes").entrySet()) {
+        for (Map.Entry<String, Object> e :
+                map(root.getOrDefault("classes", Map.of()), "classes").entrySet()) {
             classes.put(e.getKey(), deviceClass(e.getKey(), map(e.getValue(), "classes." + e.getKey()), base));
         }
         Map<String, String> devices = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : map(root.getOrDefault("devices", Map.of()), "devices").entrySet()) {
+        for (Map.Entry<String, Object> e :
+                map(root.getOrDefault("devices", Map.of()), "devices").entrySet()) {
             if (!(e.getValue() instanceof String s)) {
                 throw new ReportException("devices." + e.getKey() + " must be a class name");
             }
@@ -58,8 +58,10 @@ public final class PolicyFile {
                     throw new ReportException("gateway: unknown member \"" + k + "\"");
                 }
             }
-            gateway = new GatewayBaseline(strings(g, "executables", "gateway", Set.of()),
-                    strings(g, "listeners", "gateway", Set.of()), strings(g, "bundles", "gateway", Set.of()));
+            gateway = new GatewayBaseline(
+                    strings(g, "executables", "gateway", Set.of()),
+                    strings(g, "listeners", "gateway", Set.of()),
+                    strings(g, "bundles", "gateway", Set.of()));
         }
         return new Content(classes, devices, gateway);
     }
@@ -74,10 +76,14 @@ public final class PolicyFile {
             }
         }
         try {
-            return new DeviceClassPolicy(name, strings(m, "firmware", where, base.firmware()),
-                    strings(m, "tasks", where, base.tasks()), strings(m, "peers", where, base.peers()),
+            return new DeviceClassPolicy(
+                    name,
+                    strings(m, "firmware", where, base.firmware()),
+                    strings(m, "tasks", where, base.tasks()),
+                    strings(m, "peers", where, base.peers()),
                     (int) number(m, "maxRequestsPerSecond", where, base.maxRequestsPerSecond()),
-                    Duration.ofSeconds(number(m, "heartbeatSeconds", where, base.heartbeat().toSeconds())),
+                    Duration.ofSeconds(number(
+                            m, "heartbeatSeconds", where, base.heartbeat().toSeconds())),
                     (int) number(m, "missedHeartbeats", where, base.missedHeartbeats()));
         } catch (IllegalArgumentException e) {
             throw new ReportException(where + ": " + e.getMessage());
@@ -85,8 +91,8 @@ public final class PolicyFile {
     }
 
     /** The classes as a policy file an operator can read, edit and load again. */
-    public static String write(Map<String, DeviceClassPolicy> classes, Map<String, String> devices,
-            GatewayBaseline gateway) {
+    public static String write(
+            Map<String, DeviceClassPolicy> classes, Map<String, String> devices, GatewayBaseline gateway) {
         Map<String, Object> cs = new LinkedHashMap<>();
         for (DeviceClassPolicy c : classes.values()) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -21,10 +21,10 @@ public final class ReportParser {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     /** A DNS name, an IPv4 address, or an IPv6 address in brackets (as in URLs). */
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]");
+
     private static final Pattern NAME = Pattern.compile("[\\x21-\\x7e][\\x20-\\x7e]*");
 
-    private ReportParser() {
-    }
+    private ReportParser() {}
 
     /** @throws SchemaException for valid JSON that breaks the schema; ReportException for invalid JSON */
     public static StatusReport parse(String body) throws ReportException {
@@ -41,8 +41,10 @@ public final class ReportParser {
         members(software, "software", Set.of("firmware", "tasks"));
         Map<String, Object> fw = object(software.get("firmware"), "software.firmware");
         members(fw, "software.firmware", Set.of("name", "version", "sha256"));
-        StatusReport.Firmware firmware = new StatusReport.Firmware(name(fw, "name", "software.firmware"),
-                name(fw, "version", "software.firmware"), sha256(fw, "software.firmware"));
+        StatusReport.Firmware firmware = new StatusReport.Firmware(
+                name(fw, "name", "software.firmware"),
+                name(fw, "version", "software.firmware"),
+                sha256(fw, "software.firmware"));
         List<StatusReport.Task> tasks = new ArrayList<>();
         List<Object> taskList = list(software.get("tasks"), "software.tasks", MAX_TASKS);
         for (int i = 0; i < taskList.size(); i++) {
@@ -68,8 +70,12 @@ public final class ReportParser {
             if (!protocol.equals("tcp") && !protocol.equals("udp")) {
                 throw new SchemaException(where + ".protocol must be \"tcp\" or \"udp\"");
             }
-            peers.add(new StatusReport.Peer(host, (int) integer(p, "port", where, 1, 65535), protocol,
-                    integer(p, "messages", where, 0, Long.MAX_VALUE), integer(p, "bytes", where, 0, Long.MAX_VALUE)));
+            peers.add(new StatusReport.Peer(
+                    host,
+                    (int) integer(p, "port", where, 1, 65535),
+                    protocol,
+                    integer(p, "messages", where, 0, Long.MAX_VALUE),
+                    integer(p, "bytes", where, 0, Long.MAX_VALUE)));
         }
         return new StatusReport(sequence, firmware, tasks, peers);
     }

@@ -14,12 +14,10 @@ public record StatusReport(long sequence, Firmware firmware, List<Task> tasks, L
     }
 
     /** The firmware image and the SHA-256 of it. */
-    public record Firmware(String name, String version, String sha256) {
-    }
+    public record Firmware(String name, String version, String sha256) {}
 
     /** A task the sensor runs and the SHA-256 of its code. */
-    public record Task(String name, String sha256) {
-    }
+    public record Task(String name, String sha256) {}
 
     /** A peer the sensor exchanged messages with, and how much, since its last report. */
     public record Peer(String host, int port, String protocol, long messages, long bytes) {

@@ -25,14 +25,15 @@ import com.google.gson.stream.JsonToken;
 public final class StrictJson {
     /** How many objects and arrays a value may sit in (the top-level value sits in none). */
     public static final int MAX_DEPTH = 16;
+
     public static final int MAX_NUMBER_CHARS = 40;
     /** Reports are bounded by the channel first; this also bounds policy files and incident log lines. */
     public static final int MAX_CHARS = 1 << 20;
 
-    private static final Gson WRITER = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+    private static final Gson WRITER =
+            new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
-    private StrictJson() {
-    }
+    private StrictJson() {}
 
     /** Parses one JSON value that must fill the whole text. */
     public static Object parse(String text) throws ReportException {
@@ -48,8 +49,8 @@ public final class StrictJson {
             return v;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
             // Gson's message names line, column and path; "setLenient" advice is for programmers, not for senders
-            String why = String.valueOf(e.getMessage()).replace("Use JsonReader.setLenient(true) to accept malformed JSON",
-                    "malformed JSON");
+            String why = String.valueOf(e.getMessage())
+                    .replace("Use JsonReader.setLenient(true) to accept malformed JSON", "malformed JSON");
             throw new ReportException("invalid JSON: " + why);
         }
     }
@@ -107,8 +108,8 @@ public final class StrictJson {
         String path = in.getPath();
         String n = in.nextString();
         if (n.length() > MAX_NUMBER_CHARS) {
-            throw new ReportException("invalid JSON at " + path + ": number longer than " + MAX_NUMBER_CHARS
-                    + " characters");
+            throw new ReportException(
+                    "invalid JSON at " + path + ": number longer than " + MAX_NUMBER_CHARS + " characters");
         }
         return new BigDecimal(n);
     }

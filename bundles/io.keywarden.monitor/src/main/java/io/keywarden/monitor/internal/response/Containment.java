@@ -33,6 +33,7 @@ public final class Containment {
     private static final Duration ALERT_REPEAT = Duration.ofSeconds(60);
     /** The revocation component may be restarting or its authority just being configured: retry soon, then less. */
     private static final Duration RETRY_FIRST = Duration.ofMillis(200);
+
     private static final Duration RETRY_MAX = Duration.ofSeconds(5);
     private static final Duration GIVE_UP = Duration.ofHours(1);
 
@@ -66,7 +67,12 @@ public final class Containment {
     private final Map<String, Instant> lastAlert = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
-    public Containment(QuarantineStore quarantine, IncidentLog log, Revoker revoker, EventSink events, Clock clock,
+    public Containment(
+            QuarantineStore quarantine,
+            IncidentLog log,
+            Revoker revoker,
+            EventSink events,
+            Clock clock,
             ScheduledExecutorService executor) {
         this.quarantine = quarantine;
         this.log = log;
@@ -77,8 +83,8 @@ public final class Containment {
     }
 
     /** Records the incident and applies {@code action}; empty when a repeated alert was folded into an earlier one. */
-    public Optional<Incident> respond(String deviceId, String serial, Finding finding, ResponseAction action,
-            Instant observedAt) {
+    public Optional<Incident> respond(
+            String deviceId, String serial, Finding finding, ResponseAction action, Instant observedAt) {
         String key = deviceId + "|" + finding.rule().id() + "|" + finding.subject();
         Instant now = clock.instant();
         if (action == ResponseAction.ALERT) {
@@ -91,14 +97,26 @@ public final class Containment {
         if (action != ResponseAction.ALERT) {
             quarantine(deviceId, finding.rule().id() + " (" + action.name().toLowerCase(Locale.ROOT) + ")");
         }
-        Incident.Builder b = Incident.builder().id(newId(now)).deviceId(deviceId).serial(serial)
-                .rule(finding.rule().id()).severity(finding.rule().severity()).action(action).observedAt(observedAt)
+        Incident.Builder b = Incident.builder()
+                .id(newId(now))
+                .deviceId(deviceId)
+                .serial(serial)
+                .rule(finding.rule().id())
+                .severity(finding.rule().severity())
+                .action(action)
+                .observedAt(observedAt)
                 .decidedAt(clock.instant());
         finding.evidence().forEach(b::evidence);
         Incident incident = b.build();
         persist(incident);
-        LOG.warn("Incident {}: {} {} by {} ({}), response {}", incident.getId(), incident.getSeverity(),
-                incident.getRule(), deviceId, incident.getEvidence(), action);
+        LOG.warn(
+                "Incident {}: {} {} by {} ({}), response {}",
+                incident.getId(),
+                incident.getSeverity(),
+                incident.getRule(),
+                deviceId,
+                incident.getEvidence(),
+                action);
         events.post(MonitorEvents.TOPIC_INCIDENT, properties(incident));
         if (action == ResponseAction.REVOKE && serial != null) {
             executor.execute(() -> revoke(incident, clock.instant(), RETRY_FIRST));
@@ -112,8 +130,9 @@ public final class Containment {
         if (added) {
             // in force in memory already; the file (synced to disk) follows without holding up the channel
             executor.execute(this::saveQuarantine);
-            events.post(MonitorEvents.TOPIC_QUARANTINED, Map.of(MonitorEvents.PROPERTY_DEVICE_ID, deviceId,
-                    MonitorEvents.PROPERTY_REASON, reason));
+            events.post(
+                    MonitorEvents.TOPIC_QUARANTINED,
+                    Map.of(MonitorEvents.PROPERTY_DEVICE_ID, deviceId, MonitorEvents.PROPERTY_REASON, reason));
         }
         return added;
     }
@@ -123,8 +142,9 @@ public final class Containment {
         if (removed) {
             lastAlert.keySet().removeIf(k -> k.startsWith(deviceId + "|"));
             LOG.info("Quarantine of {} lifted: {}", deviceId, reason);
-            events.post(MonitorEvents.TOPIC_RELEASED, Map.of(MonitorEvents.PROPERTY_DEVICE_ID, deviceId,
-                    MonitorEvents.PROPERTY_REASON, reason));
+            events.post(
+                    MonitorEvents.TOPIC_RELEASED,
+                    Map.of(MonitorEvents.PROPERTY_DEVICE_ID, deviceId, MonitorEvents.PROPERTY_REASON, reason));
         }
         return removed;
     }
@@ -135,20 +155,32 @@ public final class Containment {
             String ticket = revoker.revoke(serial, incident.getDeviceId());
             Incident updated = incident.toBuilder().revocationTicketId(ticket).build();
             persist(updated);
-            LOG.info("Incident {}: revocation of {} ({}) accepted as ticket {}", incident.getId(), serial,
-                    incident.getDeviceId(), ticket);
+            LOG.info(
+                    "Incident {}: revocation of {} ({}) accepted as ticket {}",
+                    incident.getId(),
+                    serial,
+                    incident.getDeviceId(),
+                    ticket);
         } catch (RevocationNotTakenException | RuntimeException e) {
             if (Duration.between(firstAttempt, clock.instant()).compareTo(GIVE_UP) > 0) {
-                LOG.error("Incident {}: revocation of {} given up after {}: {}", incident.getId(), serial, GIVE_UP,
+                LOG.error(
+                        "Incident {}: revocation of {} given up after {}: {}",
+                        incident.getId(),
+                        serial,
+                        GIVE_UP,
                         e.getMessage());
                 return;
             }
-            LOG.warn("Incident {}: revocation of {} not taken ({}); the device stays quarantined, retrying in {} ms",
-                    incident.getId(), serial, e.getMessage(), nextDelay.toMillis());
+            LOG.warn(
+                    "Incident {}: revocation of {} not taken ({}); the device stays quarantined, retrying in {} ms",
+                    incident.getId(),
+                    serial,
+                    e.getMessage(),
+                    nextDelay.toMillis());
             Duration after = nextDelay.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : nextDelay.multipliedBy(2);
             try {
-                executor.schedule(() -> revoke(incident, firstAttempt, after), nextDelay.toMillis(),
-                        TimeUnit.MILLISECONDS);
+                executor.schedule(
+                        () -> revoke(incident, firstAttempt, after), nextDelay.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopping) {
                 LOG.debug("Monitor stopping; revocation of {} not retried", serial);
             }
@@ -159,7 +191,8 @@ public final class Containment {
         try {
             quarantine.save();
         } catch (IOException e) {
-            LOG.error("The quarantine list is in force but could not be saved (a restart would forget it): {}",
+            LOG.error(
+                    "The quarantine list is in force but could not be saved (a restart would forget it): {}",
                     e.toString());
         }
     }

@@ -54,8 +54,13 @@ public final class IncidentLog {
         if (incidents.size() > KEEP_IN_MEMORY) {
             incidents.remove(incidents.keySet().iterator().next());
         }
-        Files.writeString(file, toJson(i) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        Files.writeString(
+                file,
+                toJson(i) + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
     }
 
     public synchronized List<Incident> all() {
@@ -82,8 +87,11 @@ public final class IncidentLog {
     @SuppressWarnings("unchecked")
     static Incident fromJson(String line) throws ReportException {
         Map<String, Object> m = (Map<String, Object>) StrictJson.parse(line);
-        Incident.Builder b = Incident.builder().id((String) m.get("id")).deviceId((String) m.get("device"))
-                .serial((String) m.get("serial")).rule((String) m.get("rule"))
+        Incident.Builder b = Incident.builder()
+                .id((String) m.get("id"))
+                .deviceId((String) m.get("device"))
+                .serial((String) m.get("serial"))
+                .rule((String) m.get("rule"))
                 .severity(Severity.valueOf((String) m.get("severity")))
                 .action(ResponseAction.valueOf((String) m.get("action")))
                 .observedAt(Instant.parse((String) m.get("observedAt")))

@@ -49,7 +49,8 @@ public final class MonitorIdentity {
         }
         Path pub = dataDir.resolve(PUBLIC_FILE);
         String pem = Pem.encode("PUBLIC KEY", kp.getPublic().getEncoded());
-        if (!Files.exists(pub) || !Files.readString(pub, StandardCharsets.US_ASCII).equals(pem)) {
+        if (!Files.exists(pub)
+                || !Files.readString(pub, StandardCharsets.US_ASCII).equals(pem)) {
             DurableFiles.write(pub, pem.getBytes(StandardCharsets.US_ASCII), false);
         }
         return new MonitorIdentity(kp, pub);

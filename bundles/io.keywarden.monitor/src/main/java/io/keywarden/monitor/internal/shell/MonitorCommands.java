@@ -18,8 +18,9 @@ import io.keywarden.api.monitor.SocketInfo;
  * approve. Each returns the text to print.
  */
 public final class MonitorCommands {
-    public static final String[] FUNCTIONS = { "incidents", "quarantined", "quarantine", "release", "sensors",
-        "gateway", "baseline", "approve" };
+    public static final String[] FUNCTIONS = {
+        "incidents", "quarantined", "quarantine", "release", "sensors", "gateway", "baseline", "approve"
+    };
 
     /** What the shell needs beyond the public service: the operator's quarantine and the learning-mode baseline. */
     public interface Baselines {
@@ -48,8 +49,14 @@ public final class MonitorCommands {
         }
         StringJoiner out = new StringJoiner("\n");
         for (Incident i : all) {
-            out.add(String.format("%s  %-8s %-16s %-20s %-10s %s%s", i.getDecidedAt(), i.getSeverity(), i.getRule(),
-                    i.getDeviceId(), i.getAction(), i.getEvidence(),
+            out.add(String.format(
+                    "%s  %-8s %-16s %-20s %-10s %s%s",
+                    i.getDecidedAt(),
+                    i.getSeverity(),
+                    i.getRule(),
+                    i.getDeviceId(),
+                    i.getAction(),
+                    i.getEvidence(),
                     i.getRevocationTicketId().map(t -> " ticket " + t).orElse("")));
         }
         return out.toString();
@@ -57,13 +64,15 @@ public final class MonitorCommands {
 
     /** keywarden:quarantined — devices refused on the sensor channel. */
     public String quarantined() {
-        return monitor.getQuarantinedDevices().isEmpty() ? "no device is quarantined"
+        return monitor.getQuarantinedDevices().isEmpty()
+                ? "no device is quarantined"
                 : String.join("\n", monitor.getQuarantinedDevices());
     }
 
     /** keywarden:quarantine DEVICE REASON... — takes a device off the channel now. */
     public String quarantine(String deviceId, String... reason) {
-        return baselines.quarantine(deviceId, String.join(" ", reason)) ? deviceId + " quarantined"
+        return baselines.quarantine(deviceId, String.join(" ", reason))
+                ? deviceId + " quarantined"
                 : deviceId + " was already quarantined";
     }
 
@@ -77,13 +86,23 @@ public final class MonitorCommands {
     public String sensors() {
         List<SensorActivity> all = monitor.getSensorActivity();
         if (all.isEmpty()) {
-            return "no sensor has used the channel " + monitor.getChannelAddress().map(String::valueOf).orElse("");
+            return "no sensor has used the channel "
+                    + monitor.getChannelAddress().map(String::valueOf).orElse("");
         }
         StringJoiner out = new StringJoiner("\n");
         for (SensorActivity a : all) {
-            out.add(String.format("%-20s serial %s from %s, %d requests (%d in the last second), last %s, report %s, %s",
-                    a.deviceId(), a.serial(), a.lastSource(), a.requests(), a.requestsLastSecond(), a.lastSeen(),
-                    a.lastReportAt() == null ? "never" : a.lastReportAt().toString(), a.endpoints())
+            out.add(String.format(
+                            "%-20s serial %s from %s, %d requests (%d in the last second), last %s, report %s, %s",
+                            a.deviceId(),
+                            a.serial(),
+                            a.lastSource(),
+                            a.requests(),
+                            a.requestsLastSecond(),
+                            a.lastSeen(),
+                            a.lastReportAt() == null
+                                    ? "never"
+                                    : a.lastReportAt().toString(),
+                            a.endpoints())
                     + (monitor.isQuarantined(a.deviceId()) ? "  QUARANTINED" : ""));
         }
         return out.toString();
@@ -95,18 +114,26 @@ public final class MonitorCommands {
         StringJoiner out = new StringJoiner("\n");
         out.add("processes (" + s.processes().size() + "):");
         for (ProcessInfo p : s.processes()) {
-            out.add(String.format("  %7d %s %s  %s", p.pid(), shortHash(p.sha256()), p.executable(),
-                    abbreviate(p.commandLine(), 80)));
+            out.add(String.format(
+                    "  %7d %s %s  %s",
+                    p.pid(), shortHash(p.sha256()), p.executable(), abbreviate(p.commandLine(), 80)));
         }
         out.add("sockets (" + s.sockets().size() + "):");
         for (SocketInfo k : s.sockets()) {
-            out.add(String.format("  %-4s %-11s %s:%d -> %s:%d pid %d", k.protocol(), k.state(), k.localAddress(),
-                    k.localPort(), k.remoteAddress(), k.remotePort(), k.pid()));
+            out.add(String.format(
+                    "  %-4s %-11s %s:%d -> %s:%d pid %d",
+                    k.protocol(),
+                    k.state(),
+                    k.localAddress(),
+                    k.localPort(),
+                    k.remoteAddress(),
+                    k.remotePort(),
+                    k.pid()));
         }
         out.add("bundles (" + s.bundles().size() + "):");
         for (BundleInfo b : s.bundles()) {
-            out.add(String.format("  %3d %-10s %s %s %s", b.id(), b.state(), b.symbolicName(), b.version(),
-                    shortHash(b.sha256())));
+            out.add(String.format(
+                    "  %3d %-10s %s %s %s", b.id(), b.state(), b.symbolicName(), b.version(), shortHash(b.sha256())));
         }
         return out.toString();
     }

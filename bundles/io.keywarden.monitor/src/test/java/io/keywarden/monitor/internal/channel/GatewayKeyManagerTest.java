@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 import io.keywarden.support.http.GatewayKeyManager;
-
 import io.keywarden.testing.pki.TestCa;
 
 /** The channel's server identity across a renewal or rekey that happens in the middle of a handshake. */

@@ -14,22 +14,27 @@ import io.keywarden.api.monitor.ProcessInfo;
 import io.keywarden.api.monitor.SocketInfo;
 
 class GatewayBaselineTest {
-    private final GatewaySnapshot snapshot = new GatewaySnapshot(Instant.EPOCH,
-            List.of(new ProcessInfo(1, "/usr/bin/java", "aa", "java -jar keywarden.jar"),
-                new ProcessInfo(2, "/tmp/miner", "bb", "/tmp/miner --pool x"),
-                new ProcessInfo(3, null, null, "[kthreadd]")),
-            List.of(new SocketInfo("tcp", "0.0.0.0", 8443, "0.0.0.0", 0, "LISTEN", 10, 1),
-                new SocketInfo("tcp6", "::", 4444, "::", 0, "LISTEN", 11, 2),
-                new SocketInfo("tcp", "10.0.0.2", 50000, "10.0.0.9", 443, "ESTABLISHED", 12, 1),
-                new SocketInfo("udp", "0.0.0.0", 53, "0.0.0.0", 0, "UNCONN", 13, 1)),
-            List.of(new BundleInfo(5, "io.keywarden.monitor", "0.1.0", "file:/x.jar", "ACTIVE", "cc"),
-                new BundleInfo(6, "evil", "1.0.0", "file:/y.jar", "ACTIVE", "dd")));
+    private final GatewaySnapshot snapshot = new GatewaySnapshot(
+            Instant.EPOCH,
+            List.of(
+                    new ProcessInfo(1, "/usr/bin/java", "aa", "java -jar keywarden.jar"),
+                    new ProcessInfo(2, "/tmp/miner", "bb", "/tmp/miner --pool x"),
+                    new ProcessInfo(3, null, null, "[kthreadd]")),
+            List.of(
+                    new SocketInfo("tcp", "0.0.0.0", 8443, "0.0.0.0", 0, "LISTEN", 10, 1),
+                    new SocketInfo("tcp6", "::", 4444, "::", 0, "LISTEN", 11, 2),
+                    new SocketInfo("tcp", "10.0.0.2", 50000, "10.0.0.9", 443, "ESTABLISHED", 12, 1),
+                    new SocketInfo("udp", "0.0.0.0", 53, "0.0.0.0", 0, "UNCONN", 13, 1)),
+            List.of(
+                    new BundleInfo(5, "io.keywarden.monitor", "0.1.0", "file:/x.jar", "ACTIVE", "cc"),
+                    new BundleInfo(6, "evil", "1.0.0", "file:/y.jar", "ACTIVE", "dd")));
 
     @Test
     void flagsWhatTheBaselineDoesNotAllowAndOnlyThat() {
         GatewayBaseline b = new GatewayBaseline(Set.of("aa"), Set.of("tcp:8443", "53"), Set.of("cc"));
         List<Finding> f = b.evaluate(snapshot);
-        assertEquals(List.of(Rule.GATEWAY_UNKNOWN_EXECUTABLE, Rule.GATEWAY_UNKNOWN_LISTENER, Rule.GATEWAY_UNKNOWN_BUNDLE),
+        assertEquals(
+                List.of(Rule.GATEWAY_UNKNOWN_EXECUTABLE, Rule.GATEWAY_UNKNOWN_LISTENER, Rule.GATEWAY_UNKNOWN_BUNDLE),
                 f.stream().map(Finding::rule).toList());
         assertEquals("/tmp/miner", f.get(0).evidence().get("executable"));
         assertEquals("tcp:4444", f.get(1).evidence().get("listener"));

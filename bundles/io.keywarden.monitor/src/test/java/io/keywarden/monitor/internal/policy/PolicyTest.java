@@ -18,15 +18,17 @@ import io.keywarden.monitor.internal.report.ReportParser;
 import io.keywarden.testing.sensors.Reports;
 
 class PolicyTest {
-    private final DeviceClassPolicy base = new DeviceClassPolicy(Policy.DEFAULT_CLASS, Set.of(), Set.of(), Set.of(), 20,
-            Duration.ofSeconds(30), 3);
+    private final DeviceClassPolicy base =
+            new DeviceClassPolicy(Policy.DEFAULT_CLASS, Set.of(), Set.of(), Set.of(), 20, Duration.ofSeconds(30), 3);
 
     @Test
     void aPolicyFileAddsClassesAndAssignsDevices() throws Exception {
-        PolicyFile.Content c = PolicyFile.parse("{\"classes\":{\"thermo\":{\"firmware\":[\"" + Reports.FIRMWARE_SHA256
-                + "\"],\"peers\":[\"broker.sensors.test:*\"],\"heartbeatSeconds\":5}},\"devices\":{\"s1\":\"thermo\"}}",
+        PolicyFile.Content c = PolicyFile.parse(
+                "{\"classes\":{\"thermo\":{\"firmware\":[\"" + Reports.FIRMWARE_SHA256
+                        + "\"],\"peers\":[\"broker.sensors.test:*\"],\"heartbeatSeconds\":5}},\"devices\":{\"s1\":\"thermo\"}}",
                 base);
-        Policy p = new Policy(Map.of(Policy.DEFAULT_CLASS, base), Map.of(), Map.of(Rule.SILENT, ResponseAction.QUARANTINE))
+        Policy p = new Policy(
+                        Map.of(Policy.DEFAULT_CLASS, base), Map.of(), Map.of(Rule.SILENT, ResponseAction.QUARANTINE))
                 .overlay(c.classes(), c.devices());
         assertEquals("thermo", p.classOf("s1").name());
         assertEquals(Policy.DEFAULT_CLASS, p.classOf("s2").name());
@@ -40,23 +42,40 @@ class PolicyTest {
     @Test
     void aPolicyFileWithMistakesIsRefused() {
         assertThrows(ReportException.class, () -> PolicyFile.parse("{\"classes\":{\"x\":{\"firmwar\":[]}}}", base));
-        assertThrows(ReportException.class, () -> PolicyFile.parse("{\"classes\":{\"x\":{\"heartbeatSeconds\":0}}}", base));
-        assertThrows(IllegalArgumentException.class, () -> new Policy(Map.of(Policy.DEFAULT_CLASS, base),
-                Map.of("s1", "nope"), Map.of()));
+        assertThrows(
+                ReportException.class, () -> PolicyFile.parse("{\"classes\":{\"x\":{\"heartbeatSeconds\":0}}}", base));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Policy(Map.of(Policy.DEFAULT_CLASS, base), Map.of("s1", "nope"), Map.of()));
     }
 
     @Test
     void evaluationFindsEachDeviationAndOnlyThose() throws Exception {
-        DeviceClassPolicy cls = new DeviceClassPolicy("thermo", Set.copyOf(Reports.baselineFirmware()),
-                Set.copyOf(Reports.baselineTasks()), Set.copyOf(Reports.baselinePeers()), 10, Duration.ofSeconds(5), 2);
+        DeviceClassPolicy cls = new DeviceClassPolicy(
+                "thermo",
+                Set.copyOf(Reports.baselineFirmware()),
+                Set.copyOf(Reports.baselineTasks()),
+                Set.copyOf(Reports.baselinePeers()),
+                10,
+                Duration.ofSeconds(5),
+                2);
         assertEquals(List.of(), Evaluator.evaluate(cls, ReportParser.parse(Reports.normal(1, 1))));
-        assertEquals(Rule.UNKNOWN_FIRMWARE, Evaluator.evaluate(cls, ReportParser.parse(Reports.unknownFirmware(2)))
-                .get(0).rule());
-        assertEquals(Rule.FORBIDDEN_PEER, Evaluator.evaluate(cls, ReportParser.parse(Reports.forbiddenPeer(3)))
-                .get(0).rule());
+        assertEquals(
+                Rule.UNKNOWN_FIRMWARE,
+                Evaluator.evaluate(cls, ReportParser.parse(Reports.unknownFirmware(2)))
+                        .get(0)
+                        .rule());
+        assertEquals(
+                Rule.FORBIDDEN_PEER,
+                Evaluator.evaluate(cls, ReportParser.parse(Reports.forbiddenPeer(3)))
+                        .get(0)
+                        .rule());
         assertEquals(List.of(), Evaluator.rate(cls, 10, "/v1/data"));
-        assertEquals(Rule.RATE_EXCEEDED, Evaluator.rate(cls, 11, "/v1/data").get(0).rule());
-        assertEquals(List.of(), Evaluator.evaluate(base, ReportParser.parse(Reports.forbiddenPeer(3))),
+        assertEquals(
+                Rule.RATE_EXCEEDED, Evaluator.rate(cls, 11, "/v1/data").get(0).rule());
+        assertEquals(
+                List.of(),
+                Evaluator.evaluate(base, ReportParser.parse(Reports.forbiddenPeer(3))),
                 "an empty baseline checks nothing");
     }
 
@@ -73,10 +92,14 @@ class PolicyTest {
         assertEquals(Set.copyOf(Reports.baselineTasks()), proposed.tasks());
         assertEquals(Set.copyOf(Reports.baselinePeers()), proposed.peers());
         assertEquals(Duration.ofSeconds(30), proposed.heartbeat(), "never shorter than configured");
-        PolicyFile.Content back = PolicyFile.parse(PolicyFile.write(l.proposal(p), Map.of(), GatewayBaseline.NONE), base);
+        PolicyFile.Content back =
+                PolicyFile.parse(PolicyFile.write(l.proposal(p), Map.of(), GatewayBaseline.NONE), base);
         assertEquals(proposed, back.classes().get("default"));
         Policy enforced = p.withClasses(l.proposal(p));
-        assertEquals(Rule.UNKNOWN_FIRMWARE, Evaluator.evaluate(enforced.classOf("s1"),
-                ReportParser.parse(Reports.unknownFirmware(3))).get(0).rule());
+        assertEquals(
+                Rule.UNKNOWN_FIRMWARE,
+                Evaluator.evaluate(enforced.classOf("s1"), ReportParser.parse(Reports.unknownFirmware(3)))
+                        .get(0)
+                        .rule());
     }
 }

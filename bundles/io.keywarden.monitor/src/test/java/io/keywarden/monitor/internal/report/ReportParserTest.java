@@ -22,8 +22,17 @@ class ReportParserTest {
 
     @Test
     void invalidJsonIsNotASchemaError() {
-        for (String bad : new String[] { "", "{", "[1,]", "{\"a\":01}", "{\"a\":1} x", "\"\u0001\"", "{\"a\":tru}",
-            "[".repeat(40) + "]".repeat(40), "{\"a\":1,\"a\":1}" }) {
+        for (String bad : new String[] {
+            "",
+            "{",
+            "[1,]",
+            "{\"a\":01}",
+            "{\"a\":1} x",
+            "\"\u0001\"",
+            "{\"a\":tru}",
+            "[".repeat(40) + "]".repeat(40),
+            "{\"a\":1,\"a\":1}"
+        }) {
             ReportException e = assertThrows(ReportException.class, () -> ReportParser.parse(bad), bad);
             assertTrue(!(e instanceof ReportParser.SchemaException), bad + ": " + e.getMessage());
         }
@@ -38,14 +47,17 @@ class ReportParserTest {
         assertSchema("communication.peers[0].port must be between", good.replace(":8883", ":70000"));
         assertSchema("communication.peers[0].host is not", good.replace(Reports.ALLOWED_PEER_HOST, "a b"));
         assertSchema("unknown member \"extra\"", good.replaceFirst("}$", ",\"extra\":true}"));
-        assertSchema("report.communication is missing", "{\"schema\":\"" + Reports.SCHEMA
-                + "\",\"sequence\":1,\"software\":{\"firmware\":{\"name\":\"a\",\"version\":\"1\",\"sha256\":\""
-                + Reports.FIRMWARE_SHA256 + "\"},\"tasks\":[]}}");
+        assertSchema(
+                "report.communication is missing",
+                "{\"schema\":\"" + Reports.SCHEMA
+                        + "\",\"sequence\":1,\"software\":{\"firmware\":{\"name\":\"a\",\"version\":\"1\",\"sha256\":\""
+                        + Reports.FIRMWARE_SHA256 + "\"},\"tasks\":[]}}");
         assertSchema("must be a whole number", good.replace("\"messages\":1", "\"messages\":1.5"));
     }
 
     private static void assertSchema(String expected, String body) {
-        ReportParser.SchemaException e = assertThrows(ReportParser.SchemaException.class, () -> ReportParser.parse(body));
+        ReportParser.SchemaException e =
+                assertThrows(ReportParser.SchemaException.class, () -> ReportParser.parse(body));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 }

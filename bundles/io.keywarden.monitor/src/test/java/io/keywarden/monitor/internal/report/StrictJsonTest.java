@@ -20,7 +20,8 @@ class StrictJsonTest {
         Object v = StrictJson.parse(" {\"b\":[1,2.5,-0,1e3],\"a\":{\"t\":true,\"n\":null},\"s\":\"x\\u0041\\n\"} ");
         Map<?, ?> m = (Map<?, ?>) v;
         assertEquals(List.of("b", "a", "s"), List.copyOf(m.keySet()), "member order kept");
-        assertEquals(List.of(new BigDecimal("1"), new BigDecimal("2.5"), new BigDecimal("-0"), new BigDecimal("1e3")),
+        assertEquals(
+                List.of(new BigDecimal("1"), new BigDecimal("2.5"), new BigDecimal("-0"), new BigDecimal("1e3")),
                 m.get("b"));
         Map<String, Object> inner = new LinkedHashMap<>();
         inner.put("t", true);
@@ -44,7 +45,7 @@ class StrictJsonTest {
 
     @Test
     void rawControlCharactersInStringsAreRefusedWhitespaceBetweenTokensIsNot() throws Exception {
-        for (char c : new char[] { 0, 1, '\t', '\n', '\r', 0x1f }) {
+        for (char c : new char[] {0, 1, '\t', '\n', '\r', 0x1f}) {
             assertRefused("control character in a string", "{\"a\":\"x" + c + "y\"}");
             assertRefused("control character in a string", "{\"a" + c + "\":1}");
         }
@@ -69,8 +70,22 @@ class StrictJsonTest {
 
     @Test
     void whatRfc8259ForbidsIsRefused() {
-        for (String bad : new String[] { "", "{", "[1,]", "{\"a\":01}", "{\"a\":1} x", "{\"a\":tru}", "{a:1}", "['a']",
-            "NaN", "[1.]", "{\"a\":1}{}", "[1]//c", "[\"\\x\"]", ")]}'\n[1]" }) {
+        for (String bad : new String[] {
+            "",
+            "{",
+            "[1,]",
+            "{\"a\":01}",
+            "{\"a\":1} x",
+            "{\"a\":tru}",
+            "{a:1}",
+            "['a']",
+            "NaN",
+            "[1.]",
+            "{\"a\":1}{}",
+            "[1]//c",
+            "[\"\\x\"]",
+            ")]}'\n[1]"
+        }) {
             ReportException e = assertThrows(ReportException.class, () -> StrictJson.parse(bad), bad);
             assertTrue(e.getMessage().startsWith("invalid JSON"), e.getMessage());
             assertTrue(!e.getMessage().contains("setLenient"), "no advice meant for programmers: " + e.getMessage());

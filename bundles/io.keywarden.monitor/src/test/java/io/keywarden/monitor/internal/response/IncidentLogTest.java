@@ -23,12 +23,23 @@ class IncidentLogTest {
     @Test
     void incidentsSurviveARestartAndATornLine() throws Exception {
         IncidentLog log = new IncidentLog(dir);
-        Incident i = Incident.builder().id("inc-1").deviceId("s1").serial("abc").rule("unknown-firmware")
-                .severity(Severity.CRITICAL).action(ResponseAction.REVOKE).observedAt(Instant.parse("2026-11-27T10:00:00Z"))
-                .decidedAt(Instant.parse("2026-11-27T10:00:00.002Z")).evidence("firmware.sha256", "\"quoted\"\n").build();
+        Incident i = Incident.builder()
+                .id("inc-1")
+                .deviceId("s1")
+                .serial("abc")
+                .rule("unknown-firmware")
+                .severity(Severity.CRITICAL)
+                .action(ResponseAction.REVOKE)
+                .observedAt(Instant.parse("2026-11-27T10:00:00Z"))
+                .decidedAt(Instant.parse("2026-11-27T10:00:00.002Z"))
+                .evidence("firmware.sha256", "\"quoted\"\n")
+                .build();
         log.append(i);
         log.append(i.toBuilder().revocationTicketId("t-9").build());
-        Files.writeString(dir.resolve("incidents.jsonl"), "{\"id\":\"inc-2\",\"dev", StandardCharsets.UTF_8,
+        Files.writeString(
+                dir.resolve("incidents.jsonl"),
+                "{\"id\":\"inc-2\",\"dev",
+                StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
         IncidentLog again = new IncidentLog(dir);
         assertEquals(1, again.all().size());
@@ -43,8 +54,9 @@ class IncidentLogTest {
         MonitorIdentity a = MonitorIdentity.loadOrCreate(dir);
         MonitorIdentity b = MonitorIdentity.loadOrCreate(dir);
         assertEquals(a.publicKeyPem(), b.publicKeyPem());
-        assertEquals("rw-------", PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(dir.resolve(MonitorIdentity.KEY_FILE))));
+        assertEquals(
+                "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(MonitorIdentity.KEY_FILE))));
         assertEquals(a.publicKeyPem(), Files.readString(a.publicKeyFile()));
     }
 }

@@ -18,7 +18,6 @@ import org.jose4j.json.JsonUtil;
 
 import io.keywarden.support.files.DurableFiles;
 
-
 /**
  * The append-only audit log: one JSON object per line, each carrying its sequence number and the SHA-256 of the
  * line before it ({@code prev}), so editing, inserting or removing a line breaks the chain. A separate head file
@@ -83,7 +82,8 @@ public final class AuditLog implements Closeable {
 
     static String sha256(String line) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

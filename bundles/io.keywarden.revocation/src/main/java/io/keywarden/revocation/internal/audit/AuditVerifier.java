@@ -19,7 +19,12 @@ public final class AuditVerifier {
 
     /** What went wrong at the first broken place. */
     public enum Problem {
-        EDITED, INSERTED, REMOVED, TRUNCATED, HEAD_MISSING, BEYOND_HEAD
+        EDITED,
+        INSERTED,
+        REMOVED,
+        TRUNCATED,
+        HEAD_MISSING,
+        BEYOND_HEAD
     }
 
     /** The outcome: ok, or the first problem with its 1-based line number and an explanation. */
@@ -30,8 +35,7 @@ public final class AuditVerifier {
         }
     }
 
-    private AuditVerifier() {
-    }
+    private AuditVerifier() {}
 
     /** Strict: every line must be covered by the head. */
     public static Result verify(Path log) throws IOException {
@@ -55,7 +59,8 @@ public final class AuditVerifier {
         for (int i = 0; i < lines.size(); i++) {
             Optional<Map<String, Object>> entry = parse(lines.get(i));
             long seq = seqOf(entry);
-            String prev = entry.map(e -> e.get(AuditLog.PREV)).map(String::valueOf).orElse("");
+            String prev =
+                    entry.map(e -> e.get(AuditLog.PREV)).map(String::valueOf).orElse("");
             if (seq != i + 1 || !prev.equals(prevHash)) {
                 return Optional.of(whatBroke(lines, i, seq));
             }
@@ -72,21 +77,28 @@ public final class AuditVerifier {
         }
         if (seq == lineNo) {
             // right place, but the line before is not what this one chained to
-            return bad(Problem.EDITED, lineNo - 1, "line " + (lineNo - 1) + " was edited: line " + lineNo
-                    + " recorded another hash for it");
+            return bad(
+                    Problem.EDITED,
+                    lineNo - 1,
+                    "line " + (lineNo - 1) + " was edited: line " + lineNo + " recorded another hash for it");
         }
         if (seq == lineNo - 1) {
             // this is the entry that belongs one line up: the line above was slipped in
-            return bad(Problem.INSERTED, lineNo - 1, "line " + (lineNo - 1) + " was inserted: line " + lineNo
-                    + " is entry " + seq);
+            return bad(
+                    Problem.INSERTED,
+                    lineNo - 1,
+                    "line " + (lineNo - 1) + " was inserted: line " + lineNo + " is entry " + seq);
         }
         long nextSeq = i + 1 < lines.size() ? seqOf(parse(lines.get(i + 1))) : -1;
         if (nextSeq == lineNo) {
             return bad(Problem.INSERTED, lineNo, "line " + lineNo + " was inserted: the next line is entry " + lineNo);
         }
         if (seq > lineNo && (nextSeq == seq + 1 || i + 1 == lines.size())) {
-            return bad(Problem.REMOVED, lineNo, "entries " + lineNo + (seq - 1 > lineNo ? ".." + (seq - 1) : "")
-                    + " were removed before line " + lineNo + " (which is entry " + seq + ")");
+            return bad(
+                    Problem.REMOVED,
+                    lineNo,
+                    "entries " + lineNo + (seq - 1 > lineNo ? ".." + (seq - 1) : "") + " were removed before line "
+                            + lineNo + " (which is entry " + seq + ")");
         }
         return bad(Problem.EDITED, lineNo, "line " + lineNo + " was edited: it is not a valid entry " + lineNo);
     }
@@ -94,10 +106,15 @@ public final class AuditVerifier {
     /** Checks an unbroken chain against the head file, which shows lines cut off the end. */
     private static Result againstHead(Path headFile, List<String> lines, boolean recovery) throws IOException {
         if (!Files.exists(headFile)) {
-            return lines.isEmpty() ? new Result(true, 0, null, 0, null)
-                    : bad(Problem.HEAD_MISSING, 0, "the head file " + headFile + " is missing: truncation cannot be ruled out");
+            return lines.isEmpty()
+                    ? new Result(true, 0, null, 0, null)
+                    : bad(
+                            Problem.HEAD_MISSING,
+                            0,
+                            "the head file " + headFile + " is missing: truncation cannot be ruled out");
         }
-        String[] head = Files.readString(headFile, StandardCharsets.US_ASCII).trim().split(" ");
+        String[] head =
+                Files.readString(headFile, StandardCharsets.US_ASCII).trim().split(" ");
         long count;
         try {
             count = Long.parseLong(head[0]);
@@ -106,15 +123,23 @@ public final class AuditVerifier {
         }
         String headHash = head.length > 1 ? head[1] : "";
         if (lines.size() < count) {
-            return bad(Problem.TRUNCATED, lines.size() + 1, "the last " + (count - lines.size()) + " entries (from line "
-                    + (lines.size() + 1) + ") were removed: the head records " + count);
+            return bad(
+                    Problem.TRUNCATED,
+                    lines.size() + 1,
+                    "the last " + (count - lines.size()) + " entries (from line " + (lines.size() + 1)
+                            + ") were removed: the head records " + count);
         }
         long covered = recovery ? count + 1 : count;
         if (lines.size() > covered) {
-            return bad(Problem.BEYOND_HEAD, covered + 1, "line " + (covered + 1) + " is beyond the head, which records "
-                    + count + " entries: appended outside the log"
-                    + (recovery ? "" : ", or left by a crash between an append and the head update (check the line, "
-                            + "then verify in recovery mode to accept one such line)"));
+            return bad(
+                    Problem.BEYOND_HEAD,
+                    covered + 1,
+                    "line " + (covered + 1) + " is beyond the head, which records "
+                            + count + " entries: appended outside the log"
+                            + (recovery
+                                    ? ""
+                                    : ", or left by a crash between an append and the head update (check the line, "
+                                            + "then verify in recovery mode to accept one such line)"));
         }
         String atCount = count == 0 ? AuditLog.GENESIS : AuditLog.sha256(lines.get((int) count - 1));
         if (!atCount.equals(headHash)) {
@@ -124,7 +149,9 @@ public final class AuditVerifier {
     }
 
     private static long seqOf(Optional<Map<String, Object>> entry) {
-        return entry.map(e -> e.get(AuditLog.SEQ)).filter(Number.class::isInstance).map(n -> ((Number) n).longValue())
+        return entry.map(e -> e.get(AuditLog.SEQ))
+                .filter(Number.class::isInstance)
+                .map(n -> ((Number) n).longValue())
                 .orElse(-1L);
     }
 

@@ -21,13 +21,15 @@ import io.keywarden.support.config.ConfigurationErrors;
 import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.config.Registrations;
 
-
 /**
  * One configured authority. Registers its {@link Authority} only when the configuration is valid (a DS service would
  * stay registered after activate throws), so an authority with a bad key simply does not exist.
  */
-@Component(configurationPid = AuthorityOptions.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, service = {})
+@Component(
+        configurationPid = AuthorityOptions.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
+        service = {})
 @Designate(ocd = AuthorityConfig.class, factory = true)
 public final class AuthorityComponent {
     private static final Logger LOG = LoggerFactory.getLogger(AuthorityComponent.class);
@@ -40,8 +42,8 @@ public final class AuthorityComponent {
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) throws InvalidConfigurationException {
         Object pid = properties.getOrDefault(Constants.SERVICE_PID, AuthorityOptions.FACTORY_PID);
-        Authority authority = ConfigurationErrors.parse(LOG, eventAdmin, String.valueOf(pid),
-                () -> AuthorityOptions.parse(properties));
+        Authority authority = ConfigurationErrors.parse(
+                LOG, eventAdmin, String.valueOf(pid), () -> AuthorityOptions.parse(properties));
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(AuthorityOptions.KEY_ID, authority.getId());
         props.put(AuthorityOptions.KEY_ROLE, authority.getRole().configName());

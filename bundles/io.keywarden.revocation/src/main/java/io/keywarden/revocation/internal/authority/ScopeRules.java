@@ -16,16 +16,18 @@ import io.keywarden.api.revocation.RevocationTarget;
  */
 public final class ScopeRules {
 
-    private ScopeRules() {
-    }
+    private ScopeRules() {}
 
     /**
      * @param certificates what the target resolves to (non-empty)
      * @param gatewayOf the gateway a certificate belongs to
      * @return why the target is out of scope, or empty when it is covered
      */
-    public static Optional<String> outOfScope(Authority a, RevocationTarget target,
-            Collection<CertificateRecord> certificates, Function<CertificateRecord, String> gatewayOf) {
+    public static Optional<String> outOfScope(
+            Authority a,
+            RevocationTarget target,
+            Collection<CertificateRecord> certificates,
+            Function<CertificateRecord, String> gatewayOf) {
         boolean compromisedGateway = target.getKind() == RevocationTarget.Kind.COMPROMISED_GATEWAY;
         switch (a.getRole()) {
             case FLEET_AUTHORITY:
@@ -41,8 +43,8 @@ public final class ScopeRules {
                         return Optional.of("monitor of gateway " + gateway + " cannot revoke on gateway " + owner);
                     }
                     if (r.getKind() != DeviceKind.SENSOR) {
-                        return Optional.of("a gateway monitor revokes sensors only, " + r.getDeviceId() + " is a "
-                                + r.getKind());
+                        return Optional.of(
+                                "a gateway monitor revokes sensors only, " + r.getDeviceId() + " is a " + r.getKind());
                     }
                 }
                 return Optional.empty();

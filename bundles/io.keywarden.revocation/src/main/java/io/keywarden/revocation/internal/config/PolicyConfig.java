@@ -4,19 +4,29 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Metatype of the revocation policy; {@link PolicyOptions} parses the raw map and names a wrong property. */
-@ObjectClassDefinition(id = PolicyOptions.PID, name = "Keywarden revocation policy",
+@ObjectClassDefinition(
+        id = PolicyOptions.PID,
+        name = "Keywarden revocation policy",
         description = "How signed revocation requests are checked and taken to the CA.")
 public @interface PolicyConfig {
 
-    @AttributeDefinition(name = "Routes", description = "Comma-separated, tried in this order: CUSTODIAN_ACCOUNT, "
-            + "ESCROWED_ACCOUNT_KEY, CERTIFICATE_KEY, AUTHORIZATION_HOLDER.")
+    @AttributeDefinition(
+            name = "Routes",
+            description = "Comma-separated, tried in this order: CUSTODIAN_ACCOUNT, "
+                    + "ESCROWED_ACCOUNT_KEY, CERTIFICATE_KEY, AUTHORIZATION_HOLDER.")
     String routes() default PolicyOptions.DEFAULT_ROUTES;
 
-    @AttributeDefinition(name = "Clock skew (s)", min = "1", max = "86400",
+    @AttributeDefinition(
+            name = "Clock skew (s)",
+            min = "1",
+            max = "86400",
             description = "How far a request's issue time may be from now.")
     int clock_skew_seconds() default PolicyOptions.DEFAULT_SKEW;
 
-    @AttributeDefinition(name = "Replay window (s)", min = "1", max = "604800",
+    @AttributeDefinition(
+            name = "Replay window (s)",
+            min = "1",
+            max = "604800",
             description = "How long a nonce is remembered; at least the clock skew.")
     int replay_window_seconds() default PolicyOptions.DEFAULT_WINDOW;
 
@@ -32,27 +42,39 @@ public @interface PolicyConfig {
     @AttributeDefinition(name = "Workers", min = "1", max = "64", description = "Tickets taken to the CA at once.")
     int worker_threads() default PolicyOptions.DEFAULT_WORKERS;
 
-    @AttributeDefinition(name = "Data directory", required = false,
+    @AttributeDefinition(
+            name = "Data directory",
+            required = false,
             description = "Journal, deny list, nonces, audit log; empty means the bundle's data area.")
     String data_dir() default "";
 
-    @AttributeDefinition(name = "Escrow: authority private key file", required = false,
+    @AttributeDefinition(
+            name = "Escrow: authority private key file",
+            required = false,
             description = "Fleet authority only: PEM PKCS#8 private key that opens escrow deposits; mode 600.")
     String escrow_private_key() default "";
 
-    @AttributeDefinition(name = "Escrow: deposit directory", required = false,
+    @AttributeDefinition(
+            name = "Escrow: deposit directory",
+            required = false,
             description = "Where gateways leave their encrypted account key deposits.")
     String escrow_deposit_dir() default "";
 
-    @AttributeDefinition(name = "Shell: operator id", required = false,
+    @AttributeDefinition(
+            name = "Shell: operator id",
+            required = false,
             description = "Requester the revoke command signs as when none is given.")
     String shell_operator_id() default "";
 
-    @AttributeDefinition(name = "Shell: operator key file", required = false,
+    @AttributeDefinition(
+            name = "Shell: operator key file",
+            required = false,
             description = "PEM PKCS#8 private key the revoke command signs with when none is given.")
     String shell_operator_key() default "";
 
-    @AttributeDefinition(name = "Inbox directory", required = false,
+    @AttributeDefinition(
+            name = "Inbox directory",
+            required = false,
             description = "Signed requests dropped here as <name>.jws files are submitted and answered with "
                     + "<name>.result; empty: no inbox.")
     String inbox_dir() default "";

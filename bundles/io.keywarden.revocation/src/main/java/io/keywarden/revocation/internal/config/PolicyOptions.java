@@ -66,8 +66,10 @@ public final class PolicyOptions {
         // a request may carry an issue time up to the skew ahead of us and is fresh until the skew after it: its
         // nonce has to be remembered for twice the skew, or the same request is accepted again once it is forgotten
         if (window.compareTo(skew.multipliedBy(2)) < 0) {
-            throw new InvalidConfigurationException(KEY_WINDOW, "must be at least twice " + KEY_SKEW
-                    + ", or a request still fresh could be replayed after its nonce is forgotten");
+            throw new InvalidConfigurationException(
+                    KEY_WINDOW,
+                    "must be at least twice " + KEY_SKEW
+                            + ", or a request still fresh could be replayed after its nonce is forgotten");
         }
         ratePerMinute = p.integer(KEY_RATE, DEFAULT_RATE, 1, 100000);
         retryInitial = Duration.ofMillis(p.integer(KEY_RETRY_INITIAL, DEFAULT_RETRY_INITIAL_MS, 10, 3_600_000));
@@ -84,9 +86,9 @@ public final class PolicyOptions {
         escrowPrivateKey = p.path(KEY_ESCROW_PRIVATE_KEY).orElse(null);
         escrowDepositDir = p.path(KEY_ESCROW_DEPOSIT_DIR).orElse(null);
         if ((escrowPrivateKey == null) != (escrowDepositDir == null)) {
-            throw new InvalidConfigurationException(escrowPrivateKey == null ? KEY_ESCROW_PRIVATE_KEY
-                    : KEY_ESCROW_DEPOSIT_DIR, "escrow needs both " + KEY_ESCROW_PRIVATE_KEY + " and "
-                            + KEY_ESCROW_DEPOSIT_DIR);
+            throw new InvalidConfigurationException(
+                    escrowPrivateKey == null ? KEY_ESCROW_PRIVATE_KEY : KEY_ESCROW_DEPOSIT_DIR,
+                    "escrow needs both " + KEY_ESCROW_PRIVATE_KEY + " and " + KEY_ESCROW_DEPOSIT_DIR);
         }
         if (escrowPrivateKey != null) {
             checkOwnerOnly(escrowPrivateKey);
@@ -96,7 +98,8 @@ public final class PolicyOptions {
         inboxDir = p.path(KEY_INBOX_DIR).orElse(null);
     }
 
-    public static PolicyOptions parse(Map<String, ?> properties, Path defaultDataDir) throws InvalidConfigurationException {
+    public static PolicyOptions parse(Map<String, ?> properties, Path defaultDataDir)
+            throws InvalidConfigurationException {
         return new PolicyOptions(properties, defaultDataDir);
     }
 
@@ -107,14 +110,15 @@ public final class PolicyOptions {
                 continue;
             }
             try {
-                RevocationRoute r = RevocationRoute.valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+                RevocationRoute r = RevocationRoute.valueOf(
+                        s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
                 if (out.contains(r)) {
                     throw new InvalidConfigurationException(KEY_ROUTES, r + " listed twice");
                 }
                 out.add(r);
             } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException(KEY_ROUTES, "unknown route '" + s.trim() + "', expected "
-                        + List.of(RevocationRoute.values()));
+                throw new InvalidConfigurationException(
+                        KEY_ROUTES, "unknown route '" + s.trim() + "', expected " + List.of(RevocationRoute.values()));
             }
         }
         if (out.isEmpty()) {
@@ -132,8 +136,10 @@ public final class PolicyOptions {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(key);
             for (PosixFilePermission p : perms) {
                 if (p != PosixFilePermission.OWNER_READ && p != PosixFilePermission.OWNER_WRITE) {
-                    throw new InvalidConfigurationException(KEY_ESCROW_PRIVATE_KEY, key + " is readable by others ("
-                            + PosixFilePermissions.toString(perms) + "): chmod 600 it");
+                    throw new InvalidConfigurationException(
+                            KEY_ESCROW_PRIVATE_KEY,
+                            key + " is readable by others (" + PosixFilePermissions.toString(perms)
+                                    + "): chmod 600 it");
                 }
             }
         } catch (UnsupportedOperationException | IOException e) {
@@ -141,30 +147,74 @@ public final class PolicyOptions {
         }
     }
 
-    public List<RevocationRoute> getRoutes() { return routes; }
-    public Duration getSkew() { return skew; }
-    public Duration getReplayWindow() { return window; }
-    public int getRatePerMinute() { return ratePerMinute; }
-    public Duration getRetryInitial() { return retryInitial; }
-    public Duration getRetryMax() { return retryMax; }
-    public int getWorkers() { return workers; }
-    public Path getDataDir() { return dataDir; }
-    public Optional<Path> getEscrowPrivateKey() { return Optional.ofNullable(escrowPrivateKey); }
-    public Optional<Path> getEscrowDepositDir() { return Optional.ofNullable(escrowDepositDir); }
-    public Optional<String> getShellOperatorId() { return Optional.ofNullable(shellOperatorId); }
-    public Optional<Path> getShellOperatorKey() { return Optional.ofNullable(shellOperatorKey); }
+    public List<RevocationRoute> getRoutes() {
+        return routes;
+    }
+
+    public Duration getSkew() {
+        return skew;
+    }
+
+    public Duration getReplayWindow() {
+        return window;
+    }
+
+    public int getRatePerMinute() {
+        return ratePerMinute;
+    }
+
+    public Duration getRetryInitial() {
+        return retryInitial;
+    }
+
+    public Duration getRetryMax() {
+        return retryMax;
+    }
+
+    public int getWorkers() {
+        return workers;
+    }
+
+    public Path getDataDir() {
+        return dataDir;
+    }
+
+    public Optional<Path> getEscrowPrivateKey() {
+        return Optional.ofNullable(escrowPrivateKey);
+    }
+
+    public Optional<Path> getEscrowDepositDir() {
+        return Optional.ofNullable(escrowDepositDir);
+    }
+
+    public Optional<String> getShellOperatorId() {
+        return Optional.ofNullable(shellOperatorId);
+    }
+
+    public Optional<Path> getShellOperatorKey() {
+        return Optional.ofNullable(shellOperatorKey);
+    }
     /** Where signed requests may also arrive as files, when set. */
-    public Optional<Path> getInboxDir() { return Optional.ofNullable(inboxDir); }
+    public Optional<Path> getInboxDir() {
+        return Optional.ofNullable(inboxDir);
+    }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PolicyOptions x && routes.equals(x.routes) && skew.equals(x.skew) && window.equals(x.window)
-                && ratePerMinute == x.ratePerMinute && retryInitial.equals(x.retryInitial)
-                && retryMax.equals(x.retryMax) && workers == x.workers && dataDir.equals(x.dataDir)
+        return o instanceof PolicyOptions x
+                && routes.equals(x.routes)
+                && skew.equals(x.skew)
+                && window.equals(x.window)
+                && ratePerMinute == x.ratePerMinute
+                && retryInitial.equals(x.retryInitial)
+                && retryMax.equals(x.retryMax)
+                && workers == x.workers
+                && dataDir.equals(x.dataDir)
                 && Objects.equals(escrowPrivateKey, x.escrowPrivateKey)
                 && Objects.equals(escrowDepositDir, x.escrowDepositDir)
                 && Objects.equals(shellOperatorId, x.shellOperatorId)
-                && Objects.equals(shellOperatorKey, x.shellOperatorKey) && Objects.equals(inboxDir, x.inboxDir);
+                && Objects.equals(shellOperatorKey, x.shellOperatorKey)
+                && Objects.equals(inboxDir, x.inboxDir);
     }
 
     @Override

@@ -87,10 +87,13 @@ public final class EscrowVault {
             for (Path f : ds) {
                 try {
                     Map<String, Object> deposit = open(Files.readString(f, StandardCharsets.US_ASCII));
-                    byAccount.put(String.valueOf(deposit.get(EscrowDeposit.FIELD_ACCOUNT_URL)),
+                    byAccount.put(
+                            String.valueOf(deposit.get(EscrowDeposit.FIELD_ACCOUNT_URL)),
                             Pem.decodeKeyPair(String.valueOf(deposit.get(EscrowDeposit.FIELD_ACCOUNT_KEY))));
                 } catch (JoseException | GeneralSecurityException | RuntimeException e) {
-                    LOG.warn("Escrow deposit {} cannot be opened with the authority's key: {}", f.getFileName(),
+                    LOG.warn(
+                            "Escrow deposit {} cannot be opened with the authority's key: {}",
+                            f.getFileName(),
                             e.getMessage());
                 }
             }
@@ -99,10 +102,10 @@ public final class EscrowVault {
 
     private Map<String, Object> open(String compact) throws JoseException {
         JsonWebEncryption jwe = new JsonWebEncryption();
-        jwe.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                EscrowDeposit.EC_ALGORITHM, EscrowDeposit.RSA_ALGORITHM));
-        jwe.setContentEncryptionAlgorithmConstraints(new AlgorithmConstraints(
-                AlgorithmConstraints.ConstraintType.PERMIT, EscrowDeposit.CONTENT_ENCRYPTION));
+        jwe.setAlgorithmConstraints(new AlgorithmConstraints(
+                AlgorithmConstraints.ConstraintType.PERMIT, EscrowDeposit.EC_ALGORITHM, EscrowDeposit.RSA_ALGORITHM));
+        jwe.setContentEncryptionAlgorithmConstraints(
+                new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, EscrowDeposit.CONTENT_ENCRYPTION));
         jwe.setCompactSerialization(compact.trim());
         jwe.setKey(authorityKey);
         return JsonUtil.parseJson(jwe.getPlaintextString());

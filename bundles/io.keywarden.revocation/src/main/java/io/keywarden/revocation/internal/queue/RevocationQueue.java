@@ -70,8 +70,15 @@ public final class RevocationQueue implements AutoCloseable {
     private final Map<String, CompletableFuture<RevocationTicket>> settled = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public RevocationQueue(CaOperations ca, Facts facts, TicketJournal journal, List<RevocationRoute> routes,
-            Backoff backoff, Clock clock, Listener listener, int threads) {
+    public RevocationQueue(
+            CaOperations ca,
+            Facts facts,
+            TicketJournal journal,
+            List<RevocationRoute> routes,
+            Backoff backoff,
+            Clock clock,
+            Listener listener,
+            int threads) {
         this.ca = requireNonNull(ca, "ca");
         this.facts = requireNonNull(facts, "facts");
         this.journal = requireNonNull(journal, "journal");
@@ -99,7 +106,7 @@ public final class RevocationQueue implements AutoCloseable {
 
     /** Journals an accepted ticket (forced to disk) and schedules it; returns once it is durable. */
     public void enqueue(Ticket t) throws IOException {
-        enqueue(t, () -> { });
+        enqueue(t, () -> {});
     }
 
     /**
@@ -172,7 +179,9 @@ public final class RevocationQueue implements AutoCloseable {
 
     private static List<Ticket.Cert> pending(Ticket t) {
         synchronized (t) {
-            return t.certs.stream().filter(c -> c.state == CertificateRevocation.State.PENDING).toList();
+            return t.certs.stream()
+                    .filter(c -> c.state == CertificateRevocation.State.PENDING)
+                    .toList();
         }
     }
 
@@ -189,7 +198,8 @@ public final class RevocationQueue implements AutoCloseable {
             if (route == RevocationRoute.ESCROWED_ACCOUNT_KEY) {
                 escrowed = facts.escrowedKey(record.get().getAccountUrl()).orElse(null);
                 if (escrowed == null) {
-                    lastRefusal = "no escrow deposit for account " + record.get().getAccountUrl();
+                    lastRefusal =
+                            "no escrow deposit for account " + record.get().getAccountUrl();
                     audit(t, "ROUTE_SKIPPED", c, route, null, lastRefusal);
                     continue;
                 }
@@ -252,10 +262,12 @@ public final class RevocationQueue implements AutoCloseable {
             }
             try {
                 boolean now = ca.deactivateAccount(account, key.get());
-                listener.audit("ACCOUNT_DEACTIVATED", fields(t, Map.of("account", account, "caAnswer",
-                        now ? "deactivated" : "deactivated already")));
+                listener.audit(
+                        "ACCOUNT_DEACTIVATED",
+                        fields(t, Map.of("account", account, "caAnswer", now ? "deactivated" : "deactivated already")));
             } catch (CaOperationException e) {
-                listener.audit(e.isTransient() ? "CA_UNAVAILABLE" : "DEACTIVATION_REFUSED",
+                listener.audit(
+                        e.isTransient() ? "CA_UNAVAILABLE" : "DEACTIVATION_REFUSED",
                         fields(t, Map.of("account", account, "detail", String.valueOf(e.getMessage()))));
                 if (e.isTransient()) {
                     throw e;
@@ -285,8 +297,13 @@ public final class RevocationQueue implements AutoCloseable {
         }
         journal.save(t);
         view = t.snapshot();
-        listener.audit(view.getState() == TicketState.REVOKED ? "TICKET_REVOKED" : "TICKET_FAILED",
-                fields(t, view.getDetail().map(d -> Map.<String, Object>of("detail", d)).orElse(Map.of())));
+        listener.audit(
+                view.getState() == TicketState.REVOKED ? "TICKET_REVOKED" : "TICKET_FAILED",
+                fields(
+                        t,
+                        view.getDetail()
+                                .map(d -> Map.<String, Object>of("detail", d))
+                                .orElse(Map.of())));
         LOG.info("Ticket {} {}: {}", t.id, view.getState(), view.getCertificates());
         listener.settled(view);
         whenSettled(t.id).complete(view);

@@ -49,6 +49,7 @@ public final class Ticket {
     final List<Cert> certs;
     /** Accounts to deactivate once every certificate is settled (a compromised gateway's). */
     final List<String> accountsToDeactivate;
+
     TicketState state;
     RefusalReason refusal;
     String detail;
@@ -56,8 +57,14 @@ public final class Ticket {
     int attempts;
     Instant nextAttemptAt;
 
-    Ticket(String id, String signedRequest, RevocationRequest request, Instant submittedAt, List<Cert> certs,
-            List<String> accountsToDeactivate, TicketState state) {
+    Ticket(
+            String id,
+            String signedRequest,
+            RevocationRequest request,
+            Instant submittedAt,
+            List<Cert> certs,
+            List<String> accountsToDeactivate,
+            TicketState state) {
         this.id = requireNonNull(id, "id");
         this.signedRequest = signedRequest;
         this.request = request;
@@ -67,12 +74,18 @@ public final class Ticket {
         this.state = requireNonNull(state, "state");
     }
 
-    public static Ticket accepted(String id, String signedRequest, RevocationRequest request, Instant at,
-            List<Cert> certs, List<String> accountsToDeactivate) {
+    public static Ticket accepted(
+            String id,
+            String signedRequest,
+            RevocationRequest request,
+            Instant at,
+            List<Cert> certs,
+            List<String> accountsToDeactivate) {
         return new Ticket(id, signedRequest, request, at, certs, accountsToDeactivate, TicketState.ACCEPTED);
     }
 
-    public static Ticket refused(String id, RevocationRequest request, Instant at, RefusalReason reason, String detail) {
+    public static Ticket refused(
+            String id, RevocationRequest request, Instant at, RefusalReason reason, String detail) {
         Ticket t = new Ticket(id, null, request, at, List.of(), List.of(), TicketState.REFUSED);
         t.refusal = reason;
         t.detail = detail;
@@ -100,14 +113,32 @@ public final class Ticket {
     }
 
     public synchronized RevocationTicket snapshot() {
-        return new View(id, state, request, refusal, detail, submittedAt, certs.stream().map(Cert::view).toList(),
-                accountDeactivated, attempts, nextAttemptAt);
+        return new View(
+                id,
+                state,
+                request,
+                refusal,
+                detail,
+                submittedAt,
+                certs.stream().map(Cert::view).toList(),
+                accountDeactivated,
+                attempts,
+                nextAttemptAt);
     }
 
     /** An immutable snapshot. */
-    private record View(String id, TicketState state, RevocationRequest request, RefusalReason refusal, String detail,
-            Instant submittedAt, List<CertificateRevocation> certificates, boolean deactivated, int attempts,
-            Instant nextAttemptAt) implements RevocationTicket {
+    private record View(
+            String id,
+            TicketState state,
+            RevocationRequest request,
+            RefusalReason refusal,
+            String detail,
+            Instant submittedAt,
+            List<CertificateRevocation> certificates,
+            boolean deactivated,
+            int attempts,
+            Instant nextAttemptAt)
+            implements RevocationTicket {
 
         @Override
         public String getId() {
@@ -161,7 +192,8 @@ public final class Ticket {
 
         @Override
         public String toString() {
-            return id + " " + state + (request == null ? "" : " " + request.getTarget() + " by " + request.getRequester())
+            return id + " " + state
+                    + (request == null ? "" : " " + request.getTarget() + " by " + request.getRequester())
                     + (refusal == null ? "" : " " + refusal) + (detail == null ? "" : ": " + detail);
         }
     }

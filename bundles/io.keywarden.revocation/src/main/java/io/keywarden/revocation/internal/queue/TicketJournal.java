@@ -105,11 +105,14 @@ public final class TicketJournal {
     @SuppressWarnings("unchecked")
     private static Ticket fromMap(Map<String, Object> m) {
         RevocationRequest request = RevocationRequest.builder()
-                .target(RevocationTarget.of(RevocationTarget.Kind.valueOf((String) m.get("targetKind")),
-                        (String) m.get("targetValue")))
-                .reason(RevocationReason.fromCode(((Number) m.get("reason")).intValue()).orElseThrow())
-                .requester((String) m.get("requester")).nonce((String) m.get("nonce"))
-                .issuedAt(Instant.parse((String) m.get("issuedAt"))).build();
+                .target(RevocationTarget.of(
+                        RevocationTarget.Kind.valueOf((String) m.get("targetKind")), (String) m.get("targetValue")))
+                .reason(RevocationReason.fromCode(((Number) m.get("reason")).intValue())
+                        .orElseThrow())
+                .requester((String) m.get("requester"))
+                .nonce((String) m.get("nonce"))
+                .issuedAt(Instant.parse((String) m.get("issuedAt")))
+                .build();
         List<Ticket.Cert> certs = new ArrayList<>();
         for (Map<String, Object> cm : (List<Map<String, Object>>) m.get("certificates")) {
             Ticket.Cert c = new Ticket.Cert((String) cm.get("serial"), (String) cm.get("deviceId"));
@@ -119,8 +122,13 @@ public final class TicketJournal {
             c.revokedAt = cm.get("revokedAt") == null ? null : Instant.parse((String) cm.get("revokedAt"));
             certs.add(c);
         }
-        Ticket t = new Ticket((String) m.get("id"), (String) m.get("signedRequest"), request,
-                Instant.parse((String) m.get("submittedAt")), certs, (List<String>) m.get("accountsToDeactivate"),
+        Ticket t = new Ticket(
+                (String) m.get("id"),
+                (String) m.get("signedRequest"),
+                request,
+                Instant.parse((String) m.get("submittedAt")),
+                certs,
+                (List<String>) m.get("accountsToDeactivate"),
                 TicketState.valueOf((String) m.get("state")));
         t.accountDeactivated = Boolean.TRUE.equals(m.get("accountDeactivated"));
         t.attempts = ((Number) m.get("attempts")).intValue();

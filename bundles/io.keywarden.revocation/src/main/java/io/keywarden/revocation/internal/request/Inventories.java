@@ -18,8 +18,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
  */
 public final class Inventories implements CertificateInventory {
 
-    private record Remote(CertificateInventory inventory, String gatewayId) {
-    }
+    private record Remote(CertificateInventory inventory, String gatewayId) {}
 
     private final CertificateInventory local;
     private final List<Remote> remotes = new CopyOnWriteArrayList<>();

@@ -32,8 +32,14 @@ public final class RequestChecker {
     private final Duration skew;
     private final Clock clock;
 
-    public RequestChecker(Function<String, Optional<Authority>> authorities, NonceStore nonces, RateLimiter rate,
-            TargetResolver targets, Supplier<String> localGatewayId, Duration skew, Clock clock) {
+    public RequestChecker(
+            Function<String, Optional<Authority>> authorities,
+            NonceStore nonces,
+            RateLimiter rate,
+            TargetResolver targets,
+            Supplier<String> localGatewayId,
+            Duration skew,
+            Clock clock) {
         this.authorities = authorities;
         this.nonces = nonces;
         this.rate = rate;
@@ -54,7 +60,9 @@ public final class RequestChecker {
         RevocationRequest claimed = parsed.claimed();
         Optional<Authority> authority = authorities.apply(claimed.getRequester());
         if (authority.isEmpty()) {
-            return Decision.refused(claimed, RefusalReason.UNKNOWN_REQUESTER,
+            return Decision.refused(
+                    claimed,
+                    RefusalReason.UNKNOWN_REQUESTER,
                     "no authority '" + claimed.getRequester() + "' is configured");
         }
         try {
@@ -64,33 +72,43 @@ public final class RequestChecker {
         }
         Duration age = Duration.between(claimed.getIssuedAt(), now);
         if (age.abs().compareTo(skew) > 0) {
-            return Decision.refused(claimed, RefusalReason.STALE, "issued at " + claimed.getIssuedAt() + ", "
-                    + age.toSeconds() + " s from now; at most " + skew.toSeconds() + " s allowed");
+            return Decision.refused(
+                    claimed,
+                    RefusalReason.STALE,
+                    "issued at " + claimed.getIssuedAt() + ", " + age.toSeconds() + " s from now; at most "
+                            + skew.toSeconds() + " s allowed");
         }
         try {
             if (!nonces.firstUse(claimed.getRequester(), claimed.getNonce(), now)) {
-                return Decision.refused(claimed, RefusalReason.REPLAYED_NONCE,
+                return Decision.refused(
+                        claimed,
+                        RefusalReason.REPLAYED_NONCE,
                         "nonce " + claimed.getNonce() + " was used before by " + claimed.getRequester());
             }
         } catch (IOException e) {
             return Decision.refused(claimed, RefusalReason.UNAVAILABLE, "cannot record the nonce: " + e.getMessage());
         }
         if (!rate.allow(claimed.getRequester(), now)) {
-            return Decision.refused(claimed, RefusalReason.RATE_LIMITED, claimed.getRequester()
-                    + " sent more requests than its rate allows; try again in a minute");
+            return Decision.refused(
+                    claimed,
+                    RefusalReason.RATE_LIMITED,
+                    claimed.getRequester() + " sent more requests than its rate allows; try again in a minute");
         }
         List<CertificateRecord> certs = targets.certificates(claimed.getTarget(), now);
         if (certs.isEmpty()) {
-            return Decision.refused(claimed, RefusalReason.UNKNOWN_TARGET, "no unexpired certificate is known for "
-                    + claimed.getTarget());
+            return Decision.refused(
+                    claimed,
+                    RefusalReason.UNKNOWN_TARGET,
+                    "no unexpired certificate is known for " + claimed.getTarget());
         }
-        Optional<String> out = ScopeRules.outOfScope(authority.get(), claimed.getTarget(), certs,
-                r -> targets.gatewayOf(r, localGatewayId.get()));
+        Optional<String> out = ScopeRules.outOfScope(
+                authority.get(), claimed.getTarget(), certs, r -> targets.gatewayOf(r, localGatewayId.get()));
         if (out.isPresent()) {
             return Decision.refused(claimed, RefusalReason.OUT_OF_SCOPE, out.get());
         }
         List<String> accounts = claimed.getTarget().getKind() == RevocationTarget.Kind.COMPROMISED_GATEWAY
-                ? new ArrayList<>(targets.accountsOf(claimed.getTarget().getValue())) : List.of();
+                ? new ArrayList<>(targets.accountsOf(claimed.getTarget().getValue()))
+                : List.of();
         return Decision.accepted(claimed, certs, accounts);
     }
 }

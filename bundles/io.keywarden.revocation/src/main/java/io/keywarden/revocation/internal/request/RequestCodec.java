@@ -37,8 +37,7 @@ public final class RequestCodec {
     static final String ISSUED_AT = "iat";
     private static final int MAX_LENGTH = 16 * 1024;
 
-    private RequestCodec() {
-    }
+    private RequestCodec() {}
 
     public static String sign(RevocationRequest request, PrivateKey key) {
         Map<String, Object> target = new LinkedHashMap<>();
@@ -120,8 +119,8 @@ public final class RequestCodec {
             throw new BadSignatureException("the requester's configured key cannot verify: " + e.getMessage());
         }
         if (!expected.equals(parsed.algorithm())) {
-            throw new BadSignatureException("signed with alg " + parsed.algorithm() + " but the requester's key needs "
-                    + expected);
+            throw new BadSignatureException(
+                    "signed with alg " + parsed.algorithm() + " but the requester's key needs " + expected);
         }
         JsonWebSignature jws = parsed.jws;
         jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, expected));
@@ -141,7 +140,8 @@ public final class RequestCodec {
         }
         RevocationTarget.Kind kind;
         try {
-            kind = RevocationTarget.Kind.valueOf(string(target.get(KIND), TARGET + "." + KIND).toUpperCase(Locale.ROOT));
+            kind = RevocationTarget.Kind.valueOf(
+                    string(target.get(KIND), TARGET + "." + KIND).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new MalformedRequestException("unknown target kind '" + target.get(KIND) + "', expected one of "
                     + List.of(RevocationTarget.Kind.values()));
@@ -151,15 +151,19 @@ public final class RequestCodec {
             throw new MalformedRequestException("'" + REASON + "' must be an RFC 5280 reason code (integer)");
         }
         RevocationReason reason = RevocationReason.fromCode(reasonCode.intValue())
-                .orElseThrow(() -> new MalformedRequestException("reason code " + reasonCode + " is not one of RFC 5280's"
-                        + " (0-6, 8-10)"));
+                .orElseThrow(() -> new MalformedRequestException(
+                        "reason code " + reasonCode + " is not one of RFC 5280's" + " (0-6, 8-10)"));
         if (!(p.get(ISSUED_AT) instanceof Number iat) || iat.doubleValue() != iat.longValue()) {
             throw new MalformedRequestException("'" + ISSUED_AT + "' must be seconds since the epoch (integer)");
         }
         try {
-            return RevocationRequest.builder().target(RevocationTarget.of(kind, value)).reason(reason)
-                    .requester(string(p.get(REQUESTER), REQUESTER)).nonce(string(p.get(NONCE), NONCE))
-                    .issuedAt(Instant.ofEpochSecond(iat.longValue())).build();
+            return RevocationRequest.builder()
+                    .target(RevocationTarget.of(kind, value))
+                    .reason(reason)
+                    .requester(string(p.get(REQUESTER), REQUESTER))
+                    .nonce(string(p.get(NONCE), NONCE))
+                    .issuedAt(Instant.ofEpochSecond(iat.longValue()))
+                    .build();
         } catch (IllegalArgumentException | DateTimeException e) {
             throw new MalformedRequestException(e.getMessage());
         }

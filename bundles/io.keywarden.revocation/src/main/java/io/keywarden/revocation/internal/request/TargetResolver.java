@@ -33,13 +33,20 @@ public final class TargetResolver {
     public List<CertificateRecord> certificates(RevocationTarget target, Instant now) {
         List<CertificateRecord> out = new ArrayList<>();
         switch (target.getKind()) {
-            case DEVICE -> inventory.getByDevice(target.getValue()).stream().filter(r -> r.getNotAfter().isAfter(now))
-                    .forEach(out::add);
-            case CERTIFICATE -> inventory.getBySerial(DenyListStore.normalize(target.getValue())).ifPresent(out::add);
+            case DEVICE ->
+                inventory.getByDevice(target.getValue()).stream()
+                        .filter(r -> r.getNotAfter().isAfter(now))
+                        .forEach(out::add);
+            case CERTIFICATE ->
+                inventory
+                        .getBySerial(DenyListStore.normalize(target.getValue()))
+                        .ifPresent(out::add);
             case COMPROMISED_GATEWAY -> {
                 Set<String> accounts = accountsOf(target.getValue());
-                inventory.getAll().stream().filter(r -> accounts.contains(r.getAccountUrl()))
-                        .filter(r -> r.getNotAfter().isAfter(now)).forEach(out::add);
+                inventory.getAll().stream()
+                        .filter(r -> accounts.contains(r.getAccountUrl()))
+                        .filter(r -> r.getNotAfter().isAfter(now))
+                        .forEach(out::add);
             }
             default -> throw new IllegalArgumentException("unknown target kind " + target.getKind());
         }

@@ -38,10 +38,17 @@ import io.keywarden.support.shell.Table;
  * {@code keywarden:tickets} lists tickets, {@code keywarden:auditverify} checks the audit log's hash chain. Reads
  * the operator id and key file, and the data directory, from the revocation policy's configuration.
  */
-@Component(service = RevocationCommands.class, configurationPid = PolicyOptions.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, property = { "osgi.command.scope=keywarden",
-                "osgi.command.function=revoke", "osgi.command.function=tickets", "osgi.command.function=ticket",
-                "osgi.command.function=auditverify" })
+@Component(
+        service = RevocationCommands.class,
+        configurationPid = PolicyOptions.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = {
+            "osgi.command.scope=keywarden",
+            "osgi.command.function=revoke",
+            "osgi.command.function=tickets",
+            "osgi.command.function=ticket",
+            "osgi.command.function=auditverify"
+        })
 public final class RevocationCommands {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -51,8 +58,11 @@ public final class RevocationCommands {
     private final Path defaultDataDir;
 
     @Activate
-    public RevocationCommands(@Reference RevocationService service, @Reference RevocationRequestSigner signer,
-            BundleContext context, Map<String, Object> config) {
+    public RevocationCommands(
+            @Reference RevocationService service,
+            @Reference RevocationRequestSigner signer,
+            BundleContext context,
+            Map<String, Object> config) {
         this.service = service;
         this.signer = signer;
         this.config = config;
@@ -66,13 +76,14 @@ public final class RevocationCommands {
     }
 
     /** {@code revoke TARGET REASON}: REASON is an RFC 5280 name (key_compromise) or code (1). */
-    public String revoke(String target, String reason) throws IOException, GeneralSecurityException,
-            InterruptedException {
-        String requester = setting(PolicyOptions.KEY_SHELL_OPERATOR_ID).orElseThrow(() -> new IllegalArgumentException(
-                "no operator configured (" + PolicyOptions.KEY_SHELL_OPERATOR_ID + "): use revoke TARGET REASON "
-                        + "REQUESTER KEYFILE"));
-        String keyFile = setting(PolicyOptions.KEY_SHELL_OPERATOR_KEY).orElseThrow(() -> new IllegalArgumentException(
-                "no operator key configured (" + PolicyOptions.KEY_SHELL_OPERATOR_KEY + ")"));
+    public String revoke(String target, String reason)
+            throws IOException, GeneralSecurityException, InterruptedException {
+        String requester = setting(PolicyOptions.KEY_SHELL_OPERATOR_ID)
+                .orElseThrow(() -> new IllegalArgumentException("no operator configured ("
+                        + PolicyOptions.KEY_SHELL_OPERATOR_ID + "): use revoke TARGET REASON " + "REQUESTER KEYFILE"));
+        String keyFile = setting(PolicyOptions.KEY_SHELL_OPERATOR_KEY)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "no operator key configured (" + PolicyOptions.KEY_SHELL_OPERATOR_KEY + ")"));
         return revoke(target, reason, requester, keyFile);
     }
 
@@ -80,14 +91,20 @@ public final class RevocationCommands {
     public String revoke(String target, String reason, String requester, String keyFile)
             throws IOException, GeneralSecurityException, InterruptedException {
         PrivateKey key = Pem.privateKey(Pem.pemOrFile(keyFile));
-        RevocationRequest request = RevocationRequest.builder().target(parseTarget(target)).reason(parseReason(reason))
-                .requester(requester).nonce(UUID.randomUUID().toString()).issuedAt(Instant.now()).build();
+        RevocationRequest request = RevocationRequest.builder()
+                .target(parseTarget(target))
+                .reason(parseReason(reason))
+                .requester(requester)
+                .nonce(UUID.randomUUID().toString())
+                .issuedAt(Instant.now())
+                .build();
         RevocationTicket t = service.submit(signer.sign(request, key));
         if (t.getState().isSettled()) {
             return describe(t);
         }
         try {
-            return describe(service.whenSettled(t.getId()).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            return describe(
+                    service.whenSettled(t.getId()).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS));
         } catch (TimeoutException | ExecutionException e) {
             return describe(service.getTicket(t.getId()).orElse(t)) + "\n(still under way: see tickets)";
         }
@@ -96,10 +113,14 @@ public final class RevocationCommands {
     public String tickets() {
         Table table = new Table("TICKET", "STATE", "TARGET", "REQUESTER", "SUBMITTED", "CERTIFICATES", "DETAIL");
         for (RevocationTicket t : service.getTickets()) {
-            table.add(t.getId(), t.getState().name(),
+            table.add(
+                    t.getId(),
+                    t.getState().name(),
                     t.getRequest().map(r -> r.getTarget().toString()).orElse("-"),
-                    t.getRequest().map(RevocationRequest::getRequester).orElse("-"), t.getSubmittedAt().toString(),
-                    String.valueOf(t.getCertificates().size()), t.getRefusalReason().map(r -> r + ": ").orElse("")
+                    t.getRequest().map(RevocationRequest::getRequester).orElse("-"),
+                    t.getSubmittedAt().toString(),
+                    String.valueOf(t.getCertificates().size()),
+                    t.getRefusalReason().map(r -> r + ": ").orElse("")
                             + t.getDetail().orElse(""));
         }
         return table.toString();
@@ -135,7 +156,12 @@ public final class RevocationCommands {
         t.getRefusalReason().ifPresent(r -> sb.append(" (").append(r).append(')'));
         t.getDetail().ifPresent(d -> sb.append(" - ").append(d));
         for (CertificateRevocation c : t.getCertificates()) {
-            sb.append("\n  ").append(c.getSerial()).append(' ').append(c.getDeviceId()).append(' ').append(c.getState())
+            sb.append("\n  ")
+                    .append(c.getSerial())
+                    .append(' ')
+                    .append(c.getDeviceId())
+                    .append(' ')
+                    .append(c.getState())
                     .append(c.getRoute().map(r -> " via " + r).orElse(""))
                     .append(c.getCaAnswer().map(a -> " (" + a + ")").orElse(""));
         }
@@ -172,6 +198,8 @@ public final class RevocationCommands {
 
     private Optional<String> setting(String key) {
         Object v = config == null ? null : config.get(key);
-        return v == null || String.valueOf(v).isBlank() ? Optional.empty() : Optional.of(String.valueOf(v).trim());
+        return v == null || String.valueOf(v).isBlank()
+                ? Optional.empty()
+                : Optional.of(String.valueOf(v).trim());
     }
 }

@@ -46,7 +46,8 @@ public final class NonceStore implements Closeable {
             }
         }
         StringBuilder kept = new StringBuilder();
-        seen.forEach((k, at) -> kept.append(at.toEpochMilli()).append('\t').append(k).append('\n'));
+        seen.forEach(
+                (k, at) -> kept.append(at.toEpochMilli()).append('\t').append(k).append('\n'));
         DurableFiles.write(file, kept.toString().getBytes(StandardCharsets.UTF_8));
         out = DurableFiles.openAppend(file);
     }

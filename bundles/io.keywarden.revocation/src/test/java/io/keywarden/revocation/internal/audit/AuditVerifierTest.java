@@ -20,6 +20,7 @@ class AuditVerifierTest {
 
     @TempDir
     Path dir;
+
     private Path log;
     private List<String> clean;
 
@@ -52,7 +53,7 @@ class AuditVerifierTest {
 
     @Test
     void anEditedLineIsNamed() throws Exception {
-        for (int line : new int[] { 1, 4, 10 }) {
+        for (int line : new int[] {1, 4, 10}) {
             List<String> lines = new ArrayList<>(clean);
             lines.set(line - 1, lines.get(line - 1).replace("entry " + line, "entry X"));
             AuditVerifier.Result r = verifyWith(lines);
@@ -72,8 +73,8 @@ class AuditVerifierTest {
 
         // a forger who computes seq and prev right for the line he inserts is still caught at the next line
         lines = new ArrayList<>(clean);
-        String forged = "{\"seq\":6,\"event\":\"ACCEPTED\",\"ticket\":\"forged\",\"prev\":\"" + AuditLog.sha256(clean.get(4))
-                + "\"}";
+        String forged = "{\"seq\":6,\"event\":\"ACCEPTED\",\"ticket\":\"forged\",\"prev\":\""
+                + AuditLog.sha256(clean.get(4)) + "\"}";
         lines.add(5, forged);
         r = verifyWith(lines);
         assertEquals(AuditVerifier.Problem.INSERTED, r.problem(), r.toString());
@@ -82,7 +83,7 @@ class AuditVerifierTest {
 
     @Test
     void aRemovedLineIsNamed() throws Exception {
-        for (int line : new int[] { 1, 3, 7 }) {
+        for (int line : new int[] {1, 3, 7}) {
             List<String> lines = new ArrayList<>(clean);
             lines.remove(line - 1);
             AuditVerifier.Result r = verifyWith(lines);

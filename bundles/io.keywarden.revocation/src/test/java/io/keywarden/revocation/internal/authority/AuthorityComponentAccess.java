@@ -9,8 +9,7 @@ import io.keywarden.support.config.InvalidConfigurationException;
 
 /** Lets tests outside this package activate an AuthorityComponent the way SCR does. */
 public final class AuthorityComponentAccess {
-    private AuthorityComponentAccess() {
-    }
+    private AuthorityComponentAccess() {}
 
     public static void activate(EventAdmin eventAdmin, BundleContext context, Map<String, Object> properties)
             throws InvalidConfigurationException {

@@ -18,6 +18,7 @@ final class FakeCa implements CaOperations {
     volatile boolean down;
     /** After revoking, the answer is lost this many times (as if the connection broke on the way back). */
     volatile int answersToLose;
+
     final Set<RevocationRoute> refusedRoutes = new HashSet<>();
     final Set<String> revoked = new HashSet<>();
     final List<String> calls = new ArrayList<>();
@@ -25,15 +26,16 @@ final class FakeCa implements CaOperations {
     final Set<String> deactivated = new HashSet<>();
 
     @Override
-    public synchronized RevocationOutcome revoke(CertificateRecord c, RevocationReason reason, RevocationRoute route,
-            KeyPair escrowedAccountKey) throws CaOperationException {
+    public synchronized RevocationOutcome revoke(
+            CertificateRecord c, RevocationReason reason, RevocationRoute route, KeyPair escrowedAccountKey)
+            throws CaOperationException {
         calls.add(c.getSerial() + "/" + route);
         if (down) {
             throw new CaOperationException("CA unreachable: connection refused", null, true, null, null);
         }
         if (refusedRoutes.contains(route)) {
-            throw new CaOperationException(route + " refused", null, false, "urn:ietf:params:acme:error:unauthorized",
-                    null);
+            throw new CaOperationException(
+                    route + " refused", null, false, "urn:ietf:params:acme:error:unauthorized", null);
         }
         if (!revoked.add(c.getSerial())) {
             return RevocationOutcome.ALREADY_REVOKED;

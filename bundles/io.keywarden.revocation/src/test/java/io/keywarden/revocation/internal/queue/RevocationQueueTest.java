@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -33,9 +34,8 @@ import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.FakeInventory;
 import io.keywarden.revocation.internal.TestData;
-import io.keywarden.testing.pki.TestKeys;
 import io.keywarden.support.retry.Backoff;
-import java.util.Set;
+import io.keywarden.testing.pki.TestKeys;
 
 @Timeout(30)
 class RevocationQueueTest {
@@ -75,9 +75,15 @@ class RevocationQueueTest {
                 audit.add("SETTLED " + ticket.getState());
             }
         };
-        return new RevocationQueue(ca, facts, new TicketJournal(dir.resolve("tickets")), routes,
-                new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), new SplittableRandom(1)), Clock.systemUTC(),
-                listener, 2);
+        return new RevocationQueue(
+                ca,
+                facts,
+                new TicketJournal(dir.resolve("tickets")),
+                routes,
+                new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), new SplittableRandom(1)),
+                Clock.systemUTC(),
+                listener,
+                2);
     }
 
     private static Ticket ticket(String id, RevocationTarget target, List<String> accounts, String... serials) {
@@ -85,8 +91,13 @@ class RevocationQueueTest {
         for (String s : serials) {
             certs.add(new Ticket.Cert(s, "dev-" + s));
         }
-        RevocationRequest r = RevocationRequest.builder().target(target).reason(RevocationReason.KEY_COMPROMISE)
-                .requester("monitor").nonce("n-" + id).issuedAt(Instant.now()).build();
+        RevocationRequest r = RevocationRequest.builder()
+                .target(target)
+                .reason(RevocationReason.KEY_COMPROMISE)
+                .requester("monitor")
+                .nonce("n-" + id)
+                .issuedAt(Instant.now())
+                .build();
         return Ticket.accepted(id, "jws", r, Instant.now(), certs, accounts);
     }
 
@@ -99,8 +110,10 @@ class RevocationQueueTest {
         ca.down = true;
         try (RevocationQueue first = queue(CUSTODIAN)) {
             first.enqueue(ticket("t1", RevocationTarget.device("x"), List.of(), "a1", "a2"));
-            Awaitility.await("three attempts at the unreachable CA").atMost(Duration.ofSeconds(5))
-                    .pollInterval(Duration.ofMillis(10)).until(() -> first.ticket("t1").get().snapshot().getAttempts() >= 3);
+            Awaitility.await("three attempts at the unreachable CA")
+                    .atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> first.ticket("t1").get().snapshot().getAttempts() >= 3);
             RevocationTicket retrying = first.ticket("t1").get().snapshot();
             assertEquals(TicketState.RETRYING, retrying.getState());
             assertTrue(retrying.getDetail().orElse("").contains("unreachable"), retrying.toString());
@@ -129,7 +142,8 @@ class RevocationQueueTest {
             q.enqueue(ticket("t2", RevocationTarget.certificate("a1"), List.of(), "a1"));
             RevocationTicket t = settled(q, "t2");
             assertEquals(TicketState.REVOKED, t.getState());
-            assertEquals("alreadyRevoked", t.getCertificates().get(0).getCaAnswer().orElse(""));
+            assertEquals(
+                    "alreadyRevoked", t.getCertificates().get(0).getCaAnswer().orElse(""));
             assertEquals(List.of("a1"), ca.revokedNow);
         }
     }
@@ -137,19 +151,26 @@ class RevocationQueueTest {
     @Test
     void aRefusedRouteFallsBackToTheNextAndEveryRefusedRouteFailsTheTicket() throws Exception {
         ca.refusedRoutes.add(RevocationRoute.AUTHORIZATION_HOLDER);
-        try (RevocationQueue q = queue(List.of(RevocationRoute.AUTHORIZATION_HOLDER, RevocationRoute.CUSTODIAN_ACCOUNT))) {
+        try (RevocationQueue q =
+                queue(List.of(RevocationRoute.AUTHORIZATION_HOLDER, RevocationRoute.CUSTODIAN_ACCOUNT))) {
             q.enqueue(ticket("t3", RevocationTarget.certificate("a1"), List.of(), "a1"));
             RevocationTicket t = settled(q, "t3");
             assertEquals(TicketState.REVOKED, t.getState());
-            assertEquals(RevocationRoute.CUSTODIAN_ACCOUNT, t.getCertificates().get(0).getRoute().orElseThrow());
+            assertEquals(
+                    RevocationRoute.CUSTODIAN_ACCOUNT,
+                    t.getCertificates().get(0).getRoute().orElseThrow());
             assertEquals(List.of("a1/AUTHORIZATION_HOLDER", "a1/CUSTODIAN_ACCOUNT"), ca.calls);
-            assertTrue(audit.stream().anyMatch(a -> a.startsWith("ROUTE_REFUSED") && a.contains("AUTHORIZATION_HOLDER")));
+            assertTrue(
+                    audit.stream().anyMatch(a -> a.startsWith("ROUTE_REFUSED") && a.contains("AUTHORIZATION_HOLDER")));
         }
-        try (RevocationQueue q = queue(List.of(RevocationRoute.AUTHORIZATION_HOLDER, RevocationRoute.ESCROWED_ACCOUNT_KEY))) {
+        try (RevocationQueue q =
+                queue(List.of(RevocationRoute.AUTHORIZATION_HOLDER, RevocationRoute.ESCROWED_ACCOUNT_KEY))) {
             q.enqueue(ticket("t4", RevocationTarget.certificate("a2"), List.of(), "a2"));
             RevocationTicket t = settled(q, "t4");
             assertEquals(TicketState.FAILED, t.getState());
-            assertEquals(CertificateRevocation.State.FAILED, t.getCertificates().get(0).getState());
+            assertEquals(
+                    CertificateRevocation.State.FAILED,
+                    t.getCertificates().get(0).getState());
             assertTrue(t.getDetail().orElse("").contains("escrow"), t.toString());
             assertFalse(ca.revoked.contains("a2"));
         }
@@ -165,7 +186,8 @@ class RevocationQueueTest {
         }
         escrowed = TestKeys.ec("secp256r1");
         try (RevocationQueue q = queue(CUSTODIAN)) {
-            q.enqueue(ticket("t6", RevocationTarget.compromisedGateway("gw"), List.of(TestData.ACCOUNT), "a0", "a1", "a2"));
+            q.enqueue(ticket(
+                    "t6", RevocationTarget.compromisedGateway("gw"), List.of(TestData.ACCOUNT), "a0", "a1", "a2"));
             RevocationTicket t = settled(q, "t6");
             assertEquals(TicketState.REVOKED, t.getState(), t.toString());
             assertTrue(t.isAccountDeactivated());

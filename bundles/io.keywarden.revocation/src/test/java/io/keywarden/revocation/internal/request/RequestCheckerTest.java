@@ -53,9 +53,14 @@ class RequestCheckerTest {
         authority("fleet", Role.FLEET_AUTHORITY);
         authority("ops", Role.OPERATOR, "sensor-*");
         authority("sensor-1", Role.DEVICE, "sensor-1");
-        return new RequestChecker(id -> Optional.ofNullable(authorities.get(id)),
-                new NonceStore(dir.resolve("nonces.log"), Duration.ofMinutes(15), NOW), new RateLimiter(rate),
-                new TargetResolver(inventory), () -> GW_A, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC));
+        return new RequestChecker(
+                id -> Optional.ofNullable(authorities.get(id)),
+                new NonceStore(dir.resolve("nonces.log"), Duration.ofMinutes(15), NOW),
+                new RateLimiter(rate),
+                new TargetResolver(inventory),
+                () -> GW_A,
+                Duration.ofMinutes(5),
+                Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private void authority(String id, Role role, String... scope) {
@@ -65,8 +70,15 @@ class RequestCheckerTest {
     }
 
     private String signed(String requester, RevocationTarget target, Instant iat, String nonce) {
-        return RequestCodec.sign(RevocationRequest.builder().target(target).reason(RevocationReason.KEY_COMPROMISE)
-                .requester(requester).nonce(nonce).issuedAt(iat).build(), keys.get(requester).getPrivate());
+        return RequestCodec.sign(
+                RevocationRequest.builder()
+                        .target(target)
+                        .reason(RevocationReason.KEY_COMPROMISE)
+                        .requester(requester)
+                        .nonce(nonce)
+                        .issuedAt(iat)
+                        .build(),
+                keys.get(requester).getPrivate());
     }
 
     private static int n;
@@ -85,12 +97,16 @@ class RequestCheckerTest {
         RequestChecker c = checker(100);
         Decision ok = c.check(signed("monitor-a", RevocationTarget.device("sensor-1")));
         assertNull(ok.refusal(), String.valueOf(ok));
-        assertEquals(List.of("a1"), ok.certificates().stream().map(r -> r.getSerial()).toList());
+        assertEquals(
+                List.of("a1"),
+                ok.certificates().stream().map(r -> r.getSerial()).toList());
 
         assertRefused(c.check(signed("monitor-b", RevocationTarget.device("sensor-1"))), RefusalReason.OUT_OF_SCOPE);
         assertRefused(c.check(signed("monitor-a", RevocationTarget.device(GW_A))), RefusalReason.OUT_OF_SCOPE);
-        assertRefused(c.check(signed("monitor-a", RevocationTarget.compromisedGateway(GW_A))), RefusalReason.OUT_OF_SCOPE);
-        assertNull(c.check(signed("sensor-1", RevocationTarget.certificate("a1"))).refusal());
+        assertRefused(
+                c.check(signed("monitor-a", RevocationTarget.compromisedGateway(GW_A))), RefusalReason.OUT_OF_SCOPE);
+        assertNull(
+                c.check(signed("sensor-1", RevocationTarget.certificate("a1"))).refusal());
         assertRefused(c.check(signed("sensor-1", RevocationTarget.device("sensor-2"))), RefusalReason.OUT_OF_SCOPE);
         assertNull(c.check(signed("ops", RevocationTarget.device("sensor-2"))).refusal());
         assertRefused(c.check(signed("ops", RevocationTarget.device("pump-1"))), RefusalReason.OUT_OF_SCOPE);
@@ -98,7 +114,9 @@ class RequestCheckerTest {
 
         Decision compromised = c.check(signed("fleet", RevocationTarget.compromisedGateway(GW_A)));
         assertNull(compromised.refusal());
-        assertEquals(List.of("a0", "a1", "a2", "a3"), compromised.certificates().stream().map(r -> r.getSerial()).toList(),
+        assertEquals(
+                List.of("a0", "a1", "a2", "a3"),
+                compromised.certificates().stream().map(r -> r.getSerial()).toList(),
                 "everything the gateway's account ordered, nothing of another account");
         assertEquals(List.of(TestData.ACCOUNT), compromised.accountsToDeactivate());
         assertRefused(c.check(signed("fleet", RevocationTarget.device("nobody"))), RefusalReason.UNKNOWN_TARGET);
@@ -112,22 +130,32 @@ class RequestCheckerTest {
         assertRefused(c.check(good), RefusalReason.REPLAYED_NONCE);
 
         KeyPair intruder = TestKeys.ec("secp256r1");
-        String forged = RequestCodec.sign(RevocationRequest.builder().target(RevocationTarget.device("sensor-2"))
-                .requester("monitor-a").nonce("f-1").issuedAt(NOW).build(), intruder.getPrivate());
+        String forged = RequestCodec.sign(
+                RevocationRequest.builder()
+                        .target(RevocationTarget.device("sensor-2"))
+                        .requester("monitor-a")
+                        .nonce("f-1")
+                        .issuedAt(NOW)
+                        .build(),
+                intruder.getPrivate());
         assertRefused(c.check(forged), RefusalReason.BAD_SIGNATURE);
         keys.put("ghost", intruder);
         assertRefused(c.check(signed("ghost", RevocationTarget.device("sensor-2"))), RefusalReason.UNKNOWN_REQUESTER);
-        assertRefused(c.check(signed("monitor-a", RevocationTarget.device("sensor-2"), NOW.minusSeconds(301), "old")),
+        assertRefused(
+                c.check(signed("monitor-a", RevocationTarget.device("sensor-2"), NOW.minusSeconds(301), "old")),
                 RefusalReason.STALE);
-        assertRefused(c.check(signed("monitor-a", RevocationTarget.device("sensor-2"), NOW.plusSeconds(301), "future")),
+        assertRefused(
+                c.check(signed("monitor-a", RevocationTarget.device("sensor-2"), NOW.plusSeconds(301), "future")),
                 RefusalReason.STALE);
         assertNull(c.check(signed("monitor-a", RevocationTarget.device("sensor-2"), NOW.minusSeconds(299), "edge"))
                 .refusal());
         assertRefused(c.check("{}"), RefusalReason.MALFORMED);
 
-        assertNull(c.check(signed("monitor-a", RevocationTarget.device("sensor-2"))).refusal());
+        assertNull(c.check(signed("monitor-a", RevocationTarget.device("sensor-2")))
+                .refusal());
         assertRefused(c.check(signed("monitor-a", RevocationTarget.device("sensor-2"))), RefusalReason.RATE_LIMITED);
-        assertNull(c.check(signed("fleet", RevocationTarget.device("sensor-2"))).refusal(), "the rate is per requester");
+        assertNull(
+                c.check(signed("fleet", RevocationTarget.device("sensor-2"))).refusal(), "the rate is per requester");
     }
 
     @Test
@@ -135,14 +163,24 @@ class RequestCheckerTest {
         authority("fleet", Role.FLEET_AUTHORITY);
         String good = signed("fleet", RevocationTarget.device("sensor-1"));
         try (NonceStore first = new NonceStore(dir.resolve("n.log"), Duration.ofMinutes(15), NOW)) {
-            RequestChecker c = new RequestChecker(id -> Optional.ofNullable(authorities.get(id)), first,
-                    new RateLimiter(10), new TargetResolver(inventory), () -> GW_A, Duration.ofMinutes(5),
+            RequestChecker c = new RequestChecker(
+                    id -> Optional.ofNullable(authorities.get(id)),
+                    first,
+                    new RateLimiter(10),
+                    new TargetResolver(inventory),
+                    () -> GW_A,
+                    Duration.ofMinutes(5),
                     Clock.fixed(NOW, ZoneOffset.UTC));
             assertNull(c.check(good).refusal());
         }
         try (NonceStore second = new NonceStore(dir.resolve("n.log"), Duration.ofMinutes(15), NOW.plusSeconds(60))) {
-            RequestChecker c = new RequestChecker(id -> Optional.ofNullable(authorities.get(id)), second,
-                    new RateLimiter(10), new TargetResolver(inventory), () -> GW_A, Duration.ofMinutes(5),
+            RequestChecker c = new RequestChecker(
+                    id -> Optional.ofNullable(authorities.get(id)),
+                    second,
+                    new RateLimiter(10),
+                    new TargetResolver(inventory),
+                    () -> GW_A,
+                    Duration.ofMinutes(5),
                     Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC));
             assertRefused(c.check(good), RefusalReason.REPLAYED_NONCE);
         }
@@ -161,21 +199,34 @@ class RequestCheckerTest {
         authority("monitor-a", Role.GATEWAY_MONITOR, GW_A);
         authority("monitor-b", Role.GATEWAY_MONITOR, "gw-b.example");
         authority("fleet", Role.FLEET_AUTHORITY);
-        RequestChecker c = new RequestChecker(id -> Optional.ofNullable(authorities.get(id)),
-                new NonceStore(dir.resolve("nonces-remote.log"), Duration.ofMinutes(15), NOW), new RateLimiter(100),
-                new TargetResolver(all), () -> GW_A, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC));
+        RequestChecker c = new RequestChecker(
+                id -> Optional.ofNullable(authorities.get(id)),
+                new NonceStore(dir.resolve("nonces-remote.log"), Duration.ofMinutes(15), NOW),
+                new RateLimiter(100),
+                new TargetResolver(all),
+                () -> GW_A,
+                Duration.ofMinutes(5),
+                Clock.fixed(NOW, ZoneOffset.UTC));
 
         Decision byItsMonitor = c.check(signed("monitor-b", RevocationTarget.device("sensor-b1")));
         assertNull(byItsMonitor.refusal(), String.valueOf(byItsMonitor));
-        assertEquals(List.of("c1"), byItsMonitor.certificates().stream().map(r -> r.getSerial()).toList());
+        assertEquals(
+                List.of("c1"),
+                byItsMonitor.certificates().stream().map(r -> r.getSerial()).toList());
         assertRefused(c.check(signed("monitor-a", RevocationTarget.device("sensor-b1"))), RefusalReason.OUT_OF_SCOPE);
         assertRefused(c.check(signed("monitor-b", RevocationTarget.device("sensor-1"))), RefusalReason.OUT_OF_SCOPE);
         assertRefused(c.check(signed("monitor-b", RevocationTarget.certificate("a1"))), RefusalReason.OUT_OF_SCOPE);
-        assertRefused(c.check(signed("monitor-b", RevocationTarget.device("gw-b.example"))), RefusalReason.OUT_OF_SCOPE);
+        assertRefused(
+                c.check(signed("monitor-b", RevocationTarget.device("gw-b.example"))), RefusalReason.OUT_OF_SCOPE);
 
         Decision compromised = c.check(signed("fleet", RevocationTarget.compromisedGateway("gw-b.example")));
         assertNull(compromised.refusal(), String.valueOf(compromised));
-        assertEquals(List.of("c0", "c1"), compromised.certificates().stream().map(r -> r.getSerial()).sorted().toList());
+        assertEquals(
+                List.of("c0", "c1"),
+                compromised.certificates().stream()
+                        .map(r -> r.getSerial())
+                        .sorted()
+                        .toList());
         assertEquals(List.of(remoteAccount), compromised.accountsToDeactivate());
 
         all.removeRemote(remote);

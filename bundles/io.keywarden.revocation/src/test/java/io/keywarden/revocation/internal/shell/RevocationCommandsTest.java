@@ -25,15 +25,15 @@ import io.keywarden.api.revocation.RefusalReason;
 import io.keywarden.api.revocation.RevocationReason;
 import io.keywarden.api.revocation.RevocationRequest;
 import io.keywarden.api.revocation.RevocationRequestSigner;
+import io.keywarden.api.revocation.RevocationRoute;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.audit.AuditLog;
 import io.keywarden.revocation.internal.request.RequestCodec;
-import io.keywarden.testing.pki.TestKeys;
 import io.keywarden.support.pem.Pem;
-import io.keywarden.api.revocation.RevocationRoute;
+import io.keywarden.testing.pki.TestKeys;
 
 class RevocationCommandsTest {
 
@@ -78,21 +78,51 @@ class RevocationCommandsTest {
 
         private static RevocationTicket ticket(TicketState state) {
             return new RevocationTicket() {
-                public String getId() { return "t-" + state; }
-                public TicketState getState() { return state; }
-                public Optional<RevocationRequest> getRequest() { return Optional.empty(); }
+                public String getId() {
+                    return "t-" + state;
+                }
+
+                public TicketState getState() {
+                    return state;
+                }
+
+                public Optional<RevocationRequest> getRequest() {
+                    return Optional.empty();
+                }
+
                 public Optional<RefusalReason> getRefusalReason() {
                     return state == TicketState.REFUSED ? Optional.of(RefusalReason.OUT_OF_SCOPE) : Optional.empty();
                 }
-                public Optional<String> getDetail() { return Optional.empty(); }
-                public Instant getSubmittedAt() { return Instant.EPOCH; }
-                public List<CertificateRevocation> getCertificates() {
-                    return List.of(new CertificateRevocation("ab", "sensor-1", CertificateRevocation.State.REVOKED,
-                            RevocationRoute.CUSTODIAN_ACCOUNT, "revoked", Instant.EPOCH));
+
+                public Optional<String> getDetail() {
+                    return Optional.empty();
                 }
-                public boolean isAccountDeactivated() { return false; }
-                public int getAttempts() { return 1; }
-                public Optional<Instant> getNextAttemptAt() { return Optional.empty(); }
+
+                public Instant getSubmittedAt() {
+                    return Instant.EPOCH;
+                }
+
+                public List<CertificateRevocation> getCertificates() {
+                    return List.of(new CertificateRevocation(
+                            "ab",
+                            "sensor-1",
+                            CertificateRevocation.State.REVOKED,
+                            RevocationRoute.CUSTODIAN_ACCOUNT,
+                            "revoked",
+                            Instant.EPOCH));
+                }
+
+                public boolean isAccountDeactivated() {
+                    return false;
+                }
+
+                public int getAttempts() {
+                    return 1;
+                }
+
+                public Optional<Instant> getNextAttemptAt() {
+                    return Optional.empty();
+                }
             };
         }
     }
@@ -110,7 +140,10 @@ class RevocationCommandsTest {
         Path key = dir.resolve("operator.pem");
         Files.writeString(key, Pem.encode("PRIVATE KEY", operator.getPrivate().getEncoded()));
         Service service = new Service(operator);
-        RevocationCommands c = new RevocationCommands(service, SIGNER, null,
+        RevocationCommands c = new RevocationCommands(
+                service,
+                SIGNER,
+                null,
                 Map.of("shell.operator.id", "ops", "shell.operator.key", key.toString(), "data.dir", dir.toString()));
 
         String out = c.revoke("device:sensor-1", "key_compromise");
@@ -121,7 +154,9 @@ class RevocationCommandsTest {
         assertEquals("ops", r.getRequester());
 
         c.revoke("gateway:gw-1", "1");
-        assertEquals(RevocationTarget.compromisedGateway("gw-1"), service.received.get(1).getTarget());
+        assertEquals(
+                RevocationTarget.compromisedGateway("gw-1"),
+                service.received.get(1).getTarget());
         assertThrows(IllegalArgumentException.class, () -> c.revoke("sensor-1", "1"));
         assertThrows(IllegalArgumentException.class, () -> c.revoke("device:x", "7"));
 
@@ -133,12 +168,15 @@ class RevocationCommandsTest {
         try (AuditLog log = new AuditLog(dir.resolve("audit.log"), Clock.systemUTC())) {
             log.append("ACCEPTED", Map.of("ticket", "t1"));
         }
-        RevocationCommands c = new RevocationCommands(new Service(TestKeys.ec("secp256r1")), SIGNER, null,
-                Map.of("data.dir", dir.toString()));
+        RevocationCommands c = new RevocationCommands(
+                new Service(TestKeys.ec("secp256r1")), SIGNER, null, Map.of("data.dir", dir.toString()));
         assertEquals("audit log intact: 1 entries", c.auditverify());
-        Files.writeString(dir.resolve("audit.log"), Files.readString(dir.resolve("audit.log")).replace("t1", "t2"));
+        Files.writeString(
+                dir.resolve("audit.log"),
+                Files.readString(dir.resolve("audit.log")).replace("t1", "t2"));
         assertTrue(c.auditverify().contains("line 1 was edited"), c.auditverify());
-        assertThrows(IllegalArgumentException.class, () -> new RevocationCommands(new Service(null), SIGNER, null,
-                Map.of()).revoke("device:x"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new RevocationCommands(new Service(null), SIGNER, null, Map.of()).revoke("device:x"));
     }
 }

@@ -4,5 +4,4 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /** Publishes notifications about a request being served (the progress of a long operation). */
 @ProviderType
-public interface CloudNotificationPublisher extends CloudPublisher {
-}
+public interface CloudNotificationPublisher extends CloudPublisher {}

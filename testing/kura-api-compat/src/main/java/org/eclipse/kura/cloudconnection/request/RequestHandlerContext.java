@@ -12,7 +12,8 @@ public class RequestHandlerContext {
     private final CloudNotificationPublisher notificationPublisher;
     private final Map<String, String> contextProperties;
 
-    public RequestHandlerContext(CloudNotificationPublisher notificationPublisher, Map<String, String> contextProperties) {
+    public RequestHandlerContext(
+            CloudNotificationPublisher notificationPublisher, Map<String, String> contextProperties) {
         this.notificationPublisher = notificationPublisher;
         this.contextProperties = contextProperties;
     }

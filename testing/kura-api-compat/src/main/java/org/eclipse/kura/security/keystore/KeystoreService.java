@@ -11,7 +11,6 @@ import java.security.spec.AlgorithmParameterSpec;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-
 import javax.net.ssl.KeyManager;
 import javax.security.auth.x500.X500Principal;
 
@@ -43,14 +42,31 @@ public interface KeystoreService {
     void createKeyPair(String alias, String algorithm, int keySize, String signatureAlgorithm, String attributes)
             throws KuraException;
 
-    void createKeyPair(String alias, String algorithm, int keySize, String signatureAlgorithm, String attributes,
-            SecureRandom secureRandom) throws KuraException;
+    void createKeyPair(
+            String alias,
+            String algorithm,
+            int keySize,
+            String signatureAlgorithm,
+            String attributes,
+            SecureRandom secureRandom)
+            throws KuraException;
 
-    void createKeyPair(String alias, String algorithm, AlgorithmParameterSpec algorithmParameter,
-            String signatureAlgorithm, String attributes, SecureRandom secureRandom) throws KuraException;
+    void createKeyPair(
+            String alias,
+            String algorithm,
+            AlgorithmParameterSpec algorithmParameter,
+            String signatureAlgorithm,
+            String attributes,
+            SecureRandom secureRandom)
+            throws KuraException;
 
-    void createKeyPair(String alias, String algorithm, AlgorithmParameterSpec algorithmParameter,
-            String signatureAlgorithm, String attributes) throws KuraException;
+    void createKeyPair(
+            String alias,
+            String algorithm,
+            AlgorithmParameterSpec algorithmParameter,
+            String signatureAlgorithm,
+            String attributes)
+            throws KuraException;
 
     String getCSR(KeyPair keyPair, X500Principal principal, String signerAlg) throws KuraException;
 

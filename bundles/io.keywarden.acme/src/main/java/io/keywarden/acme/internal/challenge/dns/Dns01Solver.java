@@ -21,8 +21,8 @@ import org.xbill.DNS.Update;
 import io.keywarden.acme.internal.challenge.ChallengeSolver;
 import io.keywarden.acme.internal.config.ChallengeTypes;
 import io.keywarden.acme.internal.config.Dns01Options;
-import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.api.enrollment.EnrollmentException;
+import io.keywarden.support.config.InvalidConfigurationException;
 
 /**
  * dns-01 (RFC 8555 §8.4) through RFC 2136 dynamic updates signed with TSIG: the TXT record goes to
@@ -34,6 +34,7 @@ public final class Dns01Solver implements ChallengeSolver {
     static final long TTL_SECONDS = 60;
     /** Written nowhere: deleting it checks that the server takes our key for this name, before anything is ordered. */
     static final String CHECK_VALUE = "keywarden-update-check";
+
     private static final Duration FIRST_PAUSE = Duration.ofMillis(250);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
 
@@ -50,11 +51,13 @@ public final class Dns01Solver implements ChallengeSolver {
     /** A solver talking to the configured servers through dnsjava. */
     public static Dns01Solver create(Dns01Options options) throws InvalidConfigurationException {
         try {
-            return new Dns01Solver(options, new DnsjavaTransport(options.getTsigAlgorithm(), options.getTsigKeyName(),
-                    options.getTsigSecret()));
+            return new Dns01Solver(
+                    options,
+                    new DnsjavaTransport(
+                            options.getTsigAlgorithm(), options.getTsigKeyName(), options.getTsigSecret()));
         } catch (TextParseException | IllegalArgumentException e) {
-            throw new InvalidConfigurationException(Dns01Options.KEY_TSIG_KEY_NAME, "not usable as a TSIG key name: "
-                    + e.getMessage());
+            throw new InvalidConfigurationException(
+                    Dns01Options.KEY_TSIG_KEY_NAME, "not usable as a TSIG key name: " + e.getMessage());
         }
     }
 
@@ -108,11 +111,14 @@ public final class Dns01Solver implements ChallengeSolver {
         try {
             response = transport.update(options.getServer(), update);
         } catch (IOException e) {
-            throw new EnrollmentException("dns-01 update of " + t.owner + " at " + Dns01Options.KEY_SERVER + "="
-                    + options.getServer() + " failed: " + e.getMessage(), e, true);
+            throw new EnrollmentException(
+                    "dns-01 update of " + t.owner + " at " + Dns01Options.KEY_SERVER + "=" + options.getServer()
+                            + " failed: " + e.getMessage(),
+                    e,
+                    true);
         }
-        EnrollmentException refused = UpdateErrors.of(response, options.getTsigKeyName(), t.zone.toString(),
-                t.owner.toString());
+        EnrollmentException refused =
+                UpdateErrors.of(response, options.getTsigKeyName(), t.zone.toString(), t.owner.toString());
         if (refused != null) {
             throw refused;
         }
@@ -147,8 +153,10 @@ public final class Dns01Solver implements ChallengeSolver {
 
     /** Waits until every server to check answers the TXT value, or fails retryably at the timeout. */
     private void awaitVisible(Target t, String txt) throws EnrollmentException, InterruptedException {
-        List<InetSocketAddress> pending = new ArrayList<>(options.getPropagationServers().isEmpty()
-                ? lookups.nameServers(t.zone) : options.getPropagationServers());
+        List<InetSocketAddress> pending = new ArrayList<>(
+                options.getPropagationServers().isEmpty()
+                        ? lookups.nameServers(t.zone)
+                        : options.getPropagationServers());
         long deadline = System.nanoTime() + options.getPropagationTimeout().toNanos();
         Duration pause = FIRST_PAUSE;
         while (true) {
@@ -158,9 +166,13 @@ public final class Dns01Solver implements ChallengeSolver {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new EnrollmentException(Dns01Options.KEY_PROPAGATION_TIMEOUT + ": the TXT record at " + t.owner
-                        + " is not visible on " + pending + " after " + options.getPropagationTimeout().toSeconds()
-                        + " s", null, true);
+                throw new EnrollmentException(
+                        Dns01Options.KEY_PROPAGATION_TIMEOUT + ": the TXT record at " + t.owner
+                                + " is not visible on " + pending + " after "
+                                + options.getPropagationTimeout().toSeconds()
+                                + " s",
+                        null,
+                        true);
             }
             Thread.sleep(Math.max(1, Math.min(pause.toMillis(), left / 1_000_000)));
             pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
@@ -168,6 +180,5 @@ public final class Dns01Solver implements ChallengeSolver {
     }
 
     /** The owner name of the TXT record and the zone the update goes to. */
-    record Target(Name owner, Name zone) {
-    }
+    record Target(Name owner, Name zone) {}
 }

@@ -76,15 +76,18 @@ final class DnsLookups {
      */
     Name zoneOf(Name name) throws EnrollmentException {
         Message answer = ask(name, Type.SOA, true);
-        for (int section : new int[] { Section.ANSWER, Section.AUTHORITY }) {
+        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
             for (Record r : answer.getSection(section)) {
                 if (r instanceof SOARecord && name.subdomain(r.getName())) {
                     return r.getName();
                 }
             }
         }
-        throw new EnrollmentException(Dns01Options.KEY_ZONE + ": " + resolver + " names no zone holding " + name
-                + " (no SOA record); set the zone", null, false);
+        throw new EnrollmentException(
+                Dns01Options.KEY_ZONE + ": " + resolver + " names no zone holding " + name
+                        + " (no SOA record); set the zone",
+                null,
+                false);
     }
 
     /** The name servers of a zone, on port 53. */
@@ -96,8 +99,11 @@ final class DnsLookups {
             }
         }
         if (out.isEmpty()) {
-            throw new EnrollmentException(Dns01Options.KEY_PROPAGATION_SERVERS + ": " + resolver
-                    + " names no name server of " + zone + "; list the servers to check", null, false);
+            throw new EnrollmentException(
+                    Dns01Options.KEY_PROPAGATION_SERVERS + ": " + resolver + " names no name server of " + zone
+                            + "; list the servers to check",
+                    null,
+                    false);
         }
         return out;
     }
@@ -122,17 +128,26 @@ final class DnsLookups {
         try {
             answer = transport.query(resolver, query(name, type, recurse));
         } catch (IOException e) {
-            throw new EnrollmentException("dns-01: " + Type.string(type) + " lookup of " + name + " at " + resolver
-                    + " failed: " + e.getMessage(), e, true);
+            throw new EnrollmentException(
+                    "dns-01: " + Type.string(type) + " lookup of " + name + " at " + resolver + " failed: "
+                            + e.getMessage(),
+                    e,
+                    true);
         }
         int rcode = answer.getRcode();
         if (rcode == Rcode.REFUSED) {
-            throw new EnrollmentException(Dns01Options.KEY_RESOLVER + ": " + resolver + " refused to look up " + name
-                    + " (REFUSED); set a server that answers for it", null, false);
+            throw new EnrollmentException(
+                    Dns01Options.KEY_RESOLVER + ": " + resolver + " refused to look up " + name
+                            + " (REFUSED); set a server that answers for it",
+                    null,
+                    false);
         }
         if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-            throw new EnrollmentException("dns-01: " + Type.string(type) + " lookup of " + name + " at " + resolver
-                    + " answered " + Rcode.string(rcode), null, true);
+            throw new EnrollmentException(
+                    "dns-01: " + Type.string(type) + " lookup of " + name + " at " + resolver + " answered "
+                            + Rcode.string(rcode),
+                    null,
+                    true);
         }
         return answer;
     }

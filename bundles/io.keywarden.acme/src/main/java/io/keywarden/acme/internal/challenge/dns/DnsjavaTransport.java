@@ -21,8 +21,10 @@ final class DnsjavaTransport implements DnsTransport {
 
     /** @param algorithm e.g. {@code hmac-sha256}; the secret stays inside dnsjava's TSIG object */
     DnsjavaTransport(String algorithm, String keyName, byte[] secret) throws TextParseException {
-        this.tsig = new TSIG(Name.fromString(requireNonNull(algorithm, "algorithm") + "."),
-                Name.fromString(requireNonNull(keyName, "keyName")), requireNonNull(secret, "secret"));
+        this.tsig = new TSIG(
+                Name.fromString(requireNonNull(algorithm, "algorithm") + "."),
+                Name.fromString(requireNonNull(keyName, "keyName")),
+                requireNonNull(secret, "secret"));
     }
 
     @Override
@@ -46,8 +48,8 @@ final class DnsjavaTransport implements DnsTransport {
     }
 
     private static SimpleResolver resolver(InetSocketAddress server) {
-        InetSocketAddress resolved = server.isUnresolved() ? new InetSocketAddress(server.getHostString(),
-                server.getPort()) : server;
+        InetSocketAddress resolved =
+                server.isUnresolved() ? new InetSocketAddress(server.getHostString(), server.getPort()) : server;
         SimpleResolver r = new SimpleResolver(resolved);
         r.setTimeout(TIMEOUT);
         return r;

@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-
 import javax.servlet.Servlet;
 
 import org.osgi.framework.BundleContext;
@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.acme.internal.challenge.Http01Solver;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.api.enrollment.EnrollmentException;
-import java.util.Optional;
 
 /**
  * http-01 through the framework's OSGi HTTP Whiteboard ({@code http01.mode=whiteboard}), e.g. Kura's HTTP service
@@ -57,8 +56,11 @@ public final class WhiteboardHttp01 implements Http01Solver.Tokens, AutoCloseabl
     public void ready() throws EnrollmentException {
         if (context.getServiceReference(RUNTIME) == null) {
             // Kura's HTTP service may still be starting: worth retrying
-            throw new EnrollmentException(GatewayOptions.KEY_HTTP01_MODE + "=whiteboard: no OSGi HTTP Whiteboard "
-                    + "runtime (" + RUNTIME + ") is registered", null, true);
+            throw new EnrollmentException(
+                    GatewayOptions.KEY_HTTP01_MODE + "=whiteboard: no OSGi HTTP Whiteboard " + "runtime (" + RUNTIME
+                            + ") is registered",
+                    null,
+                    true);
         }
     }
 

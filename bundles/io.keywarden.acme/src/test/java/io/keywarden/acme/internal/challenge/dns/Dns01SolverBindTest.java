@@ -32,15 +32,24 @@ class Dns01SolverBindTest {
 
     @TempDir
     static Path work;
+
     private static BindServer bind;
 
     @BeforeAll
     static void startBind() {
-        bind = BindServer.builder(work.resolve("bind")).key(GW_KEY).key(DELEGATE_KEY)
-                .zone(ZONE, List.of("gw A 127.0.0.1", "cname-gw A 127.0.0.1",
-                        "_acme-challenge.cname-gw CNAME cname-gw." + DELEGATED + "."), "grant " + GW_KEY + ". zonesub TXT;")
+        bind = BindServer.builder(work.resolve("bind"))
+                .key(GW_KEY)
+                .key(DELEGATE_KEY)
+                .zone(
+                        ZONE,
+                        List.of(
+                                "gw A 127.0.0.1",
+                                "cname-gw A 127.0.0.1",
+                                "_acme-challenge.cname-gw CNAME cname-gw." + DELEGATED + "."),
+                        "grant " + GW_KEY + ". zonesub TXT;")
                 .zone(DELEGATED, List.of(), "grant " + DELEGATE_KEY + ". zonesub TXT;")
-                .build().start();
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -61,7 +70,8 @@ class Dns01SolverBindTest {
     }
 
     private static boolean visible(String owner, String txt) throws Exception {
-        DnsLookups lookups = new DnsLookups(new DnsjavaTransport("hmac-sha256", "unused", new byte[32]),
+        DnsLookups lookups = new DnsLookups(
+                new DnsjavaTransport("hmac-sha256", "unused", new byte[32]),
                 InetSocketAddress.createUnresolved("127.0.0.1", bind.port()));
         return lookups.shows(InetSocketAddress.createUnresolved("127.0.0.1", bind.port()), Name.fromString(owner), txt);
     }
@@ -98,8 +108,8 @@ class Dns01SolverBindTest {
     @Test
     void aWrongSecretNamesTheSecretProperty() throws Exception {
         String wrong = Base64.getEncoder().encodeToString(new byte[32]);
-        EnrollmentException e = assertThrows(EnrollmentException.class,
-                () -> solver(GW_KEY, wrong).check("gw." + ZONE));
+        EnrollmentException e = assertThrows(
+                EnrollmentException.class, () -> solver(GW_KEY, wrong).check("gw." + ZONE));
         assertTrue(e.getMessage().startsWith(Dns01Options.KEY_TSIG_SECRET + ":"), e.getMessage());
         assertTrue(e.getMessage().contains("BADSIG"), e.getMessage());
         assertFalse(e.isRetryable());
@@ -108,7 +118,8 @@ class Dns01SolverBindTest {
 
     @Test
     void anUnknownKeyNamesTheKeyNameProperty() throws Exception {
-        EnrollmentException e = assertThrows(EnrollmentException.class,
+        EnrollmentException e = assertThrows(
+                EnrollmentException.class,
                 () -> solver("nobody-key", bind.secret(GW_KEY)).check("gw." + ZONE));
         assertTrue(e.getMessage().startsWith(Dns01Options.KEY_TSIG_KEY_NAME + ":"), e.getMessage());
         assertTrue(e.getMessage().contains("BADKEY"), e.getMessage());

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -33,8 +35,6 @@ import org.xbill.DNS.Update;
 import io.keywarden.acme.internal.challenge.ChallengeSolver;
 import io.keywarden.acme.internal.config.Dns01Options;
 import io.keywarden.api.enrollment.EnrollmentException;
-import java.time.Duration;
-import java.time.Instant;
 
 /** The dns-01 logic with canned DNS answers: TXT value, CNAME following, where updates go, error mapping. */
 class Dns01SolverTest {
@@ -82,8 +82,18 @@ class Dns01SolverTest {
             Message m = new Message(update.getHeader().getID());
             m.getHeader().setRcode(updateRcode);
             if (tsigError != Rcode.NOERROR) {
-                m.addRecord(new TSIGRecord(Name.fromConstantString("k."), DClass.ANY, 0, TSIG.HMAC_SHA256,
-                        Instant.now(), Duration.ofSeconds(300), new byte[0], 0, tsigError, null),
+                m.addRecord(
+                        new TSIGRecord(
+                                Name.fromConstantString("k."),
+                                DClass.ANY,
+                                0,
+                                TSIG.HMAC_SHA256,
+                                Instant.now(),
+                                Duration.ofSeconds(300),
+                                new byte[0],
+                                0,
+                                tsigError,
+                                null),
                         Section.ADDITIONAL);
             }
             if (updateRcode == Rcode.NOERROR) {
@@ -97,8 +107,17 @@ class Dns01SolverTest {
         }
 
         private static SOARecord soa(Name apex) {
-            return new SOARecord(apex, DClass.IN, 60, Name.fromConstantString("ns1." + apex),
-                    Name.fromConstantString("hostmaster." + apex), 1, 60, 60, 600, 60);
+            return new SOARecord(
+                    apex,
+                    DClass.IN,
+                    60,
+                    Name.fromConstantString("ns1." + apex),
+                    Name.fromConstantString("hostmaster." + apex),
+                    1,
+                    60,
+                    60,
+                    600,
+                    60);
         }
     }
 
@@ -119,8 +138,10 @@ class Dns01SolverTest {
     @Test
     void theTxtValueIsBase64urlOfSha256OfTheKeyAuthorization() {
         // computed independently: printf %s "<key authorization>" | openssl dgst -sha256 -binary | basenc --base64url
-        assertEquals("lCM7cZyQXcVHK2nnW3jjAhNT3Fvm18UN-kWZZknKoYM", TxtValue.of("evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr"
-                + "-oA.9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI"));
+        assertEquals(
+                "lCM7cZyQXcVHK2nnW3jjAhNT3Fvm18UN-kWZZknKoYM",
+                TxtValue.of("evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr"
+                        + "-oA.9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI"));
     }
 
     @Test
@@ -134,7 +155,8 @@ class Dns01SolverTest {
 
         try (ChallengeSolver.Published p = solver.publish("gw.example.test", "t", "t.thumb")) {
             Message add = dns.updates.get(0);
-            assertEquals(name("acme.example.net."), add.getQuestion().getName(), "the update goes to the target's zone");
+            assertEquals(
+                    name("acme.example.net."), add.getQuestion().getName(), "the update goes to the target's zone");
             Record r = add.getSection(Section.UPDATE).get(0);
             assertEquals(name("gw.acme.example.net."), r.getName());
             assertEquals(List.of(TxtValue.of("t.thumb")), ((TXTRecord) r).getStrings());
@@ -153,8 +175,8 @@ class Dns01SolverTest {
         p.put(Dns01Options.KEY_SERVER, "127.0.0.1:5300");
         p.put(Dns01Options.KEY_TSIG_KEY_NAME, "gw-key");
         p.put(Dns01Options.KEY_TSIG_SECRET, Base64.getEncoder().encodeToString(new byte[32]));
-        try (ChallengeSolver.Published published = new Dns01Solver(Dns01Options.parse(p).orElseThrow(), dns)
-                .publish("gw.example.test", "t", "t.thumb")) {
+        try (ChallengeSolver.Published published =
+                new Dns01Solver(Dns01Options.parse(p).orElseThrow(), dns).publish("gw.example.test", "t", "t.thumb")) {
             assertEquals(List.of("ns1.example.test:53", "ns2.example.net:53"), dns.txtAskedAt);
         }
     }
@@ -173,15 +195,16 @@ class Dns01SolverTest {
         FakeDns dns = new FakeDns();
         dns.cnames.put(name("_acme-challenge.gw.example.test."), name("a.example.test."));
         dns.cnames.put(name("a.example.test."), name("_acme-challenge.gw.example.test."));
-        EnrollmentException e = assertThrows(EnrollmentException.class,
-                () -> new Dns01Solver(options(false), dns).check("gw.example.test"));
+        EnrollmentException e = assertThrows(
+                EnrollmentException.class, () -> new Dns01Solver(options(false), dns).check("gw.example.test"));
         assertTrue(e.getMessage().contains("CNAME loop"), e.getMessage());
         assertFalse(e.isRetryable());
     }
 
     @Test
     void aNameInNoZoneAsksForTheZoneProperty() throws Exception {
-        EnrollmentException e = assertThrows(EnrollmentException.class,
+        EnrollmentException e = assertThrows(
+                EnrollmentException.class,
                 () -> new Dns01Solver(options(false), new FakeDns()).check("gw.example.test"));
         assertTrue(e.getMessage().startsWith(Dns01Options.KEY_ZONE + ":"), e.getMessage());
     }
@@ -189,19 +212,19 @@ class Dns01SolverTest {
     @Test
     void refusalsNameThePropertyToFixAndAreNotRetried() {
         Object[][] cases = {
-            { Rcode.NOTAUTH, Rcode.BADKEY, Dns01Options.KEY_TSIG_KEY_NAME, "BADKEY" },
-            { Rcode.NOTAUTH, Rcode.BADSIG, Dns01Options.KEY_TSIG_SECRET, "BADSIG" },
-            { Rcode.NOTAUTH, Rcode.NOERROR, Dns01Options.KEY_TSIG_SECRET, "NOTAUTH" },
-            { Rcode.REFUSED, Rcode.NOERROR, Dns01Options.KEY_TSIG_KEY_NAME, "REFUSED" },
-            { Rcode.NOTZONE, Rcode.NOERROR, Dns01Options.KEY_ZONE, "NOTZONE" },
+            {Rcode.NOTAUTH, Rcode.BADKEY, Dns01Options.KEY_TSIG_KEY_NAME, "BADKEY"},
+            {Rcode.NOTAUTH, Rcode.BADSIG, Dns01Options.KEY_TSIG_SECRET, "BADSIG"},
+            {Rcode.NOTAUTH, Rcode.NOERROR, Dns01Options.KEY_TSIG_SECRET, "NOTAUTH"},
+            {Rcode.REFUSED, Rcode.NOERROR, Dns01Options.KEY_TSIG_KEY_NAME, "REFUSED"},
+            {Rcode.NOTZONE, Rcode.NOERROR, Dns01Options.KEY_ZONE, "NOTZONE"},
         };
         for (Object[] c : cases) {
             FakeDns dns = new FakeDns();
             dns.apexes.add(name("example.test."));
             dns.updateRcode = (int) c[0];
             dns.tsigError = (int) c[1];
-            EnrollmentException e = assertThrows(EnrollmentException.class,
-                    () -> new Dns01Solver(options(false), dns).check("gw.example.test"));
+            EnrollmentException e = assertThrows(
+                    EnrollmentException.class, () -> new Dns01Solver(options(false), dns).check("gw.example.test"));
             assertTrue(e.getMessage().startsWith(c[2] + ":"), e.getMessage());
             assertTrue(e.getMessage().contains((String) c[3]), e.getMessage());
             assertFalse(e.isRetryable(), e.getMessage());
@@ -210,12 +233,23 @@ class Dns01SolverTest {
 
     @Test
     void aServerFailureAndAClockSkewAreRetried() {
-        for (int[] c : new int[][] { { Rcode.SERVFAIL, Rcode.NOERROR }, { Rcode.NOTAUTH, Rcode.BADTIME } }) {
+        for (int[] c : new int[][] {{Rcode.SERVFAIL, Rcode.NOERROR}, {Rcode.NOTAUTH, Rcode.BADTIME}}) {
             Message m = new Message();
             m.getHeader().setRcode(c[0]);
             if (c[1] != Rcode.NOERROR) {
-                m.addRecord(new TSIGRecord(name("k."), DClass.ANY, 0, TSIG.HMAC_SHA256, Instant.now(),
-                        Duration.ofSeconds(300), new byte[0], 0, c[1], null), Section.ADDITIONAL);
+                m.addRecord(
+                        new TSIGRecord(
+                                name("k."),
+                                DClass.ANY,
+                                0,
+                                TSIG.HMAC_SHA256,
+                                Instant.now(),
+                                Duration.ofSeconds(300),
+                                new byte[0],
+                                0,
+                                c[1],
+                                null),
+                        Section.ADDITIONAL);
             }
             EnrollmentException e = UpdateErrors.of(m, "k.", "example.test.", "x.example.test.");
             assertTrue(e.isRetryable(), e.getMessage());
@@ -244,8 +278,8 @@ class Dns01SolverTest {
             }
         };
         dns.apexes.add(name("example.test."));
-        EnrollmentException e = assertThrows(EnrollmentException.class,
-                () -> new Dns01Solver(options(false), dns).check("gw.example.test"));
+        EnrollmentException e = assertThrows(
+                EnrollmentException.class, () -> new Dns01Solver(options(false), dns).check("gw.example.test"));
         assertTrue(e.isRetryable());
         assertTrue(e.getMessage().contains(Dns01Options.KEY_SERVER), e.getMessage());
     }
