@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -346,36 +345,9 @@ public final class RevocationComponent implements RevocationService {
 
     private void post(String topic, RevocationTicket t) {
         EventAdmin ea = eventAdmin;
-        if (ea == null) {
-            return;
+        if (ea != null) {
+            ea.postEvent(new Event(topic, TicketEvents.properties(t)));
         }
-        Map<String, Object> p = new HashMap<>();
-        p.put(RevocationEvents.PROPERTY_TICKET_ID, t.getId());
-        t.getRequest().ifPresent(r -> {
-            p.put(RevocationEvents.PROPERTY_REQUESTER, r.getRequester());
-            p.put(RevocationEvents.PROPERTY_TARGET, r.getTarget().toString());
-            p.put(RevocationEvents.PROPERTY_REASON, r.getReason().getCode());
-        });
-        p.put(
-                RevocationEvents.PROPERTY_SERIALS,
-                t.getCertificates().stream().map(c -> c.getSerial()).toArray(String[]::new));
-        p.put(
-                RevocationEvents.PROPERTY_DEVICE_IDS,
-                t.getCertificates().stream()
-                        .map(c -> c.getDeviceId())
-                        .distinct()
-                        .toArray(String[]::new));
-        t.getRefusalReason().ifPresent(r -> p.put(RevocationEvents.PROPERTY_REFUSAL, r.name()));
-        t.getDetail().ifPresent(d -> p.put(RevocationEvents.PROPERTY_DETAIL, d));
-        p.put(
-                RevocationEvents.PROPERTY_ROUTES,
-                t.getCertificates().stream()
-                        .map(c -> c.getRoute())
-                        .flatMap(Optional::stream)
-                        .map(Enum::name)
-                        .distinct()
-                        .toArray(String[]::new));
-        ea.postEvent(new Event(topic, p));
     }
 
     private void auditQuietly(String event, Map<String, Object> fields) {

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,7 +27,6 @@ import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.RenewalInfo;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
-import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.challenge.TokenChallenge;
 import org.shredzone.acme4j.connector.Resource;
@@ -40,7 +38,6 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.acme.internal.challenge.ChallengeSolver;
 import io.keywarden.acme.internal.challenge.ChallengeSolvers;
-import io.keywarden.acme.internal.config.ChallengeTypes;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.KeyType;
 import io.keywarden.acme.internal.schedule.RenewalPlanner;
@@ -300,7 +297,7 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
             }
             String name = auth.getIdentifier().getDomain();
             ChallengeSolver solver = solvers.solverFor(name);
-            TokenChallenge ch = challenge(auth, solver.type(), what);
+            TokenChallenge ch = Challenges.find(auth, solver.type(), what);
             String token = ch instanceof Http01Challenge h ? h.getToken() : null;
             published.add(solver.publish(name, token, ch.getAuthorization()));
             if (ch.getStatus() == Status.PENDING) {
@@ -316,19 +313,11 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
             if (s != Status.VALID) {
                 throw new EnrollmentException(
                         what + ": validation of " + auth.getIdentifier().getDomain() + " failed: "
-                                + challengeError(auth),
+                                + Challenges.error(auth),
                         null,
                         true);
             }
         }
-    }
-
-    private static TokenChallenge challenge(Authorization auth, String type, String what) throws EnrollmentException {
-        Class<? extends TokenChallenge> kind =
-                ChallengeTypes.DNS_01.equals(type) ? Dns01Challenge.class : Http01Challenge.class;
-        return auth.findChallenge(kind)
-                .orElseThrow(() -> new EnrollmentException(
-                        what + ": the CA offers no " + type + " challenge for " + auth.getIdentifier(), null, false));
     }
 
     /** The CA's suggested renewal window (ARI, RFC 9773), only when its directory offers renewalInfo. */
@@ -384,14 +373,6 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
             Thread.sleep(Math.max(1, Math.min(wait.toMillis(), left.toMillis())));
             pause = pause.multipliedBy(2).compareTo(LONGEST_POLL) > 0 ? LONGEST_POLL : pause.multipliedBy(2);
         }
-    }
-
-    private static String challengeError(Authorization auth) {
-        return auth.getChallenges().stream()
-                .map(c -> c.getError().map(Object::toString).orElse(null))
-                .filter(Objects::nonNull)
-                .findFirst()
-                .orElse("no reason given");
     }
 
     /** Stops the HTTP client's threads; the session cannot be used afterwards. */

@@ -1,16 +1,10 @@
 package io.keywarden.acme.internal.config;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,8 +90,8 @@ public final class GatewayOptions {
 
     private GatewayOptions(Map<String, ?> properties, Path defaultDataDir) throws InvalidConfigurationException {
         ConfigValues p = new ConfigValues(properties);
-        this.directoryUrl = parseDirectoryUrl(p.required(KEY_DIRECTORY_URL));
-        this.trustAnchors = parseTrustAnchors(p.required(KEY_TRUST_ANCHOR));
+        this.directoryUrl = CaEndpoint.directoryUrl(p.required(KEY_DIRECTORY_URL));
+        this.trustAnchors = CaEndpoint.trustAnchors(p.required(KEY_TRUST_ANCHOR));
         this.contactEmail = p.string(KEY_CONTACT_EMAIL).orElse(null);
         if (contactEmail != null && !contactEmail.matches("[^@\\s]+@[^@\\s]+")) {
             throw new InvalidConfigurationException(KEY_CONTACT_EMAIL, "not an e-mail address: " + contactEmail);
@@ -170,48 +164,6 @@ public final class GatewayOptions {
     public static GatewayOptions parse(Map<String, ?> properties, Path defaultDataDir)
             throws InvalidConfigurationException {
         return new GatewayOptions(properties, defaultDataDir);
-    }
-
-    private static URI parseDirectoryUrl(String value) throws InvalidConfigurationException {
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw new InvalidConfigurationException(
-                    KEY_DIRECTORY_URL, "malformed URL '" + value + "': " + e.getReason());
-        }
-        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw new InvalidConfigurationException(
-                    KEY_DIRECTORY_URL, "must be an https URL with a host (ACME requires TLS), got '" + value + "'");
-        }
-        return uri;
-    }
-
-    private static List<X509Certificate> parseTrustAnchors(String value) throws InvalidConfigurationException {
-        byte[] pem;
-        if (value.startsWith("-----BEGIN")) {
-            pem = value.getBytes(StandardCharsets.US_ASCII);
-        } else {
-            try {
-                pem = Files.readAllBytes(Paths.get(value));
-            } catch (IOException | RuntimeException e) {
-                throw new InvalidConfigurationException(
-                        KEY_TRUST_ANCHOR, "neither PEM text nor a readable file: " + value + " (" + e + ")");
-            }
-        }
-        try {
-            List<X509Certificate> certs = new ArrayList<>();
-            CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            for (var c : cf.generateCertificates(new ByteArrayInputStream(pem))) {
-                certs.add((X509Certificate) c);
-            }
-            if (certs.isEmpty()) {
-                throw new InvalidConfigurationException(KEY_TRUST_ANCHOR, "contains no certificate");
-            }
-            return List.copyOf(certs);
-        } catch (CertificateException e) {
-            throw new InvalidConfigurationException(KEY_TRUST_ANCHOR, "not a PEM certificate: " + e.getMessage());
-        }
     }
 
     private static String parseHttp01Mode(String value) throws InvalidConfigurationException {

@@ -2,7 +2,6 @@ package io.keywarden.fleet.internal.config;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -10,11 +9,9 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +24,6 @@ import io.keywarden.fleet.internal.inventory.RecordCodec;
 import io.keywarden.relyingparty.Notice;
 import io.keywarden.support.config.ConfigValues;
 import io.keywarden.support.config.InvalidConfigurationException;
-import io.keywarden.support.files.DurableFiles;
 import io.keywarden.support.jws.JwsKeys;
 import io.keywarden.support.pem.Pem;
 
@@ -120,7 +116,7 @@ public final class FleetOptions {
             throws InvalidConfigurationException {
         ConfigValues props = new ConfigValues(properties);
         Transport transport = transport(props);
-        URI broker = transport == Transport.MQTT ? brokerUrl(props.required(KEY_BROKER_URL)) : null;
+        URI broker = transport == Transport.MQTT ? MqttSettings.brokerUrl(props.required(KEY_BROKER_URL)) : null;
         String fleetId = topicLevel(KEY_FLEET_ID, props.required(KEY_FLEET_ID));
         String authorityId =
                 topicLevel(KEY_AUTHORITY_ID, props.string(KEY_AUTHORITY_ID).orElse(DEFAULT_AUTHORITY_ID));
@@ -177,7 +173,7 @@ public final class FleetOptions {
                             + "publishes notices (notices.publish) uses mqtt");
         }
         if (clientId == null && transport == Transport.MQTT) {
-            clientId = storedClientId(dataDir, fleetId);
+            clientId = MqttSettings.storedClientId(dataDir, fleetId);
         }
         return new FleetOptions(
                 transport,
@@ -240,43 +236,6 @@ public final class FleetOptions {
      * The broker keeps a persistent session (and the notices published while this node was away) per client id, so
      * the generated id is kept in the data directory and survives restarts.
      */
-    private static String storedClientId(Path dataDir, String fleetId) throws InvalidConfigurationException {
-        Path file = dataDir.resolve("mqtt-client-id");
-        try {
-            if (Files.isRegularFile(file)) {
-                String stored =
-                        Files.readString(file, StandardCharsets.US_ASCII).trim();
-                if (!stored.isEmpty()) {
-                    return stored;
-                }
-            }
-            byte[] random = new byte[6];
-            new SecureRandom().nextBytes(random);
-            String id = "keywarden-" + fleetId + "-" + HexFormat.of().formatHex(random);
-            id = id.length() > 64 ? id.substring(id.length() - 64) : id;
-            DurableFiles.write(file, id.getBytes(StandardCharsets.US_ASCII));
-            return id;
-        } catch (IOException e) {
-            throw new InvalidConfigurationException(
-                    KEY_DATA_DIR, "cannot keep the MQTT client id in " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static URI brokerUrl(String value) throws InvalidConfigurationException {
-        try {
-            URI uri = new URI(value);
-            if (!"tcp".equals(uri.getScheme()) && !"ssl".equals(uri.getScheme())) {
-                throw new InvalidConfigurationException(KEY_BROKER_URL, "scheme must be tcp or ssl: " + value);
-            }
-            if (uri.getHost() == null) {
-                throw new InvalidConfigurationException(KEY_BROKER_URL, "no host in " + value);
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new InvalidConfigurationException(KEY_BROKER_URL, "not a URL: " + value);
-        }
-    }
-
     private static String topicLevel(String key, String value) throws InvalidConfigurationException {
         if (!TOPIC_LEVEL.matcher(value).matches()) {
             throw new InvalidConfigurationException(

@@ -1,0 +1,33 @@
+package io.keywarden.acme.internal.client;
+
+import java.util.Objects;
+
+import org.shredzone.acme4j.Authorization;
+import org.shredzone.acme4j.challenge.Dns01Challenge;
+import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.challenge.TokenChallenge;
+
+import io.keywarden.acme.internal.config.ChallengeTypes;
+import io.keywarden.api.enrollment.EnrollmentException;
+
+/** An authorization's challenge of the type chosen for its identifier, and why it failed. */
+final class Challenges {
+
+    private Challenges() {}
+
+    static TokenChallenge find(Authorization auth, String type, String what) throws EnrollmentException {
+        Class<? extends TokenChallenge> kind =
+                ChallengeTypes.DNS_01.equals(type) ? Dns01Challenge.class : Http01Challenge.class;
+        return auth.findChallenge(kind)
+                .orElseThrow(() -> new EnrollmentException(
+                        what + ": the CA offers no " + type + " challenge for " + auth.getIdentifier(), null, false));
+    }
+
+    static String error(Authorization auth) {
+        return auth.getChallenges().stream()
+                .map(c -> c.getError().map(Object::toString).orElse(null))
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse("no reason given");
+    }
+}
