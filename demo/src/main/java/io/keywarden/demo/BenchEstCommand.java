@@ -48,25 +48,12 @@ final class BenchEstCommand {
         this.out = out;
     }
 
+    private record Settings(int n, int concurrency, int clients) {}
+
     int run(List<String> args) {
-        int n = 100;
-        int concurrency = 8;
-        int clients = -1;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "--concurrency" -> concurrency = Args.intValue(args, ++i, 1, 256);
-                case "--clients" -> clients = Args.intValue(args, ++i, 1, 1024);
-                default -> {
-                    if (a.matches("\\d+")) {
-                        n = Args.intValue(args, i, 2, 100_000);
-                    } else {
-                        throw new DemoException("bench-est: unknown argument " + a + "\n" + Demo.USAGE, 2);
-                    }
-                }
-            }
-        }
-        clients = clients < 0 ? Math.min(n, 64) : clients;
+        Settings settings = parse(args);
+        int n = settings.n();
+        int clients = settings.clients();
         Path runtimeJar = layout.requireRuntimeJar();
         Path work = layout.demoDir();
         out.printf(
@@ -76,18 +63,12 @@ final class BenchEstCommand {
                 n,
                 clients,
                 n,
-                concurrency);
+                settings.concurrency());
         try (LocalStage stage = LocalStage.start(work)) {
             ManufacturerPki pki = new ManufacturerPki("Bench Sensors");
             int port = FreePorts.find();
-            Map<String, String> codes = configure(stage, work, pki, port, concurrency, n);
-            RuntimeProcess rt = stage.startRuntime(runtimeJar, List.of());
-            out.println("  Pebble       " + stage.pebble.directoryUrl());
-            out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
-            if (!stage.awaitCurrent(Set.of(GATEWAY), 90_000, have -> {}).isEmpty()) {
-                throw new DemoException("the gateway got no certificate within 90 s:\n" + rt.tail(40));
-            }
-            awaitListening(port, rt);
+            Map<String, String> codes = configure(stage, work, pki, port, settings.concurrency(), n);
+            RuntimeProcess rt = startGateway(stage, runtimeJar, port);
             X509Certificate root = stage.pebble.rootCertificates().get(0);
             EstSensorClient client = new EstSensorClient("127.0.0.1:" + port, root, GATEWAY);
 
@@ -111,31 +92,9 @@ final class BenchEstCommand {
             double estCpu = BenchCommand.Cpu.seconds(rt.pid()) - cpu0;
             double clientCpu = BenchCommand.Cpu.seconds(self) - clientCpu0;
             double pebbleCpu = BenchCommand.Cpu.seconds(pebblePid) - pebbleCpu0;
-            double directCpu0 = BenchCommand.Cpu.seconds(rt.pid());
 
-            // the same kind of request as over EST: each sensor's own key and CSR (made before the clock starts)
-            Map<String, ConfigFiles.Sensor> direct = new LinkedHashMap<>();
-            for (int i = 1; i <= n; i++) {
-                String id = String.format(Locale.ROOT, "direct-%05d", i);
-                List<String> names = List.of(id + DOMAIN);
-                direct.put(
-                        id,
-                        new ConfigFiles.Sensor(
-                                id,
-                                names,
-                                Crypto.sensorKey(work.resolve("sensors").resolve(id), names)
-                                        .csrFile()));
-            }
-            Instant t1 = Instant.now();
-            int k = 0;
-            for (ConfigFiles.Sensor s : direct.values()) {
-                ConfigFiles.writeSensor(stage.etc, "direct" + (++k), s);
-            }
-            Set<String> missing = stage.awaitCurrent(direct.keySet(), Math.max(180, n) * 1000L, have -> {});
-            if (!missing.isEmpty()) {
-                throw new DemoException(missing.size() + " direct sensors got no certificate:\n" + rt.tail(40));
-            }
-            Duration directWall = Duration.between(t1, Instant.now());
+            double directCpu0 = BenchCommand.Cpu.seconds(rt.pid());
+            Duration directWall = direct(stage, work, rt, n);
             double directCpu = BenchCommand.Cpu.seconds(rt.pid()) - directCpu0;
             report(n, clients, millis, estWall, estCpu, directWall);
             out.printf(
@@ -148,6 +107,64 @@ final class BenchEstCommand {
                     1000 * pebbleCpu / n);
             return 0;
         }
+    }
+
+    private static Settings parse(List<String> args) {
+        int n = 100;
+        int concurrency = 8;
+        int clients = -1;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--concurrency" -> concurrency = Args.intValue(args, ++i, 1, 256);
+                case "--clients" -> clients = Args.intValue(args, ++i, 1, 1024);
+                default -> {
+                    if (a.matches("\\d+")) {
+                        n = Args.intValue(args, i, 2, 100_000);
+                    } else {
+                        throw new DemoException("bench-est: unknown argument " + a + "\n" + Demo.USAGE, 2);
+                    }
+                }
+            }
+        }
+        return new Settings(n, concurrency, clients < 0 ? Math.min(n, 64) : clients);
+    }
+
+    private RuntimeProcess startGateway(LocalStage stage, Path runtimeJar, int port) {
+        RuntimeProcess rt = stage.startRuntime(runtimeJar, List.of());
+        out.println("  Pebble       " + stage.pebble.directoryUrl());
+        out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
+        if (!stage.awaitCurrent(Set.of(GATEWAY), 90_000, have -> {}).isEmpty()) {
+            throw new DemoException("the gateway got no certificate within 90 s:\n" + rt.tail(40));
+        }
+        awaitListening(port, rt);
+        return rt;
+    }
+
+    /** The same kind of request as over EST through the direct API: each sensor's own key and CSR, made first. */
+    private static Duration direct(LocalStage stage, Path work, RuntimeProcess rt, int n) {
+        Map<String, ConfigFiles.Sensor> direct = new LinkedHashMap<>();
+        for (int i = 1; i <= n; i++) {
+            String id = String.format(Locale.ROOT, "direct-%05d", i);
+            List<String> names = List.of(id + DOMAIN);
+            direct.put(
+                    id,
+                    new ConfigFiles.Sensor(
+                            id,
+                            names,
+                            Crypto.sensorKey(work.resolve("sensors").resolve(id), names)
+                                    .csrFile()));
+        }
+        Instant t1 = Instant.now();
+        int k = 0;
+        for (ConfigFiles.Sensor s : direct.values()) {
+            ConfigFiles.writeSensor(stage.etc, "direct" + (++k), s);
+        }
+        Set<String> missing = stage.awaitCurrent(direct.keySet(), Math.max(180, n) * 1000L, have -> {});
+        if (!missing.isEmpty()) {
+            throw new DemoException(missing.size() + " direct sensors got no certificate:\n" + rt.tail(40));
+        }
+        return Duration.between(t1, Instant.now());
     }
 
     /** Gateway, EST server and device class configurations; the operator's codes for the code half. */

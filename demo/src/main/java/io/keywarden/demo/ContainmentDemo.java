@@ -42,13 +42,14 @@ final class ContainmentDemo {
                 + contain.channelPort + "), the monitor is revocation authority " + contain.authorityId());
         Map<String, StateDir.Cert> certs = stage.state().current();
         List<X509Certificate> roots = stage.pebble.rootCertificates();
-        List<SimulatedSensor> sensors = new ArrayList<>();
         Map<String, KeyPair> keys = new LinkedHashMap<>();
         for (String id : sensorIds) {
-            KeyPair key = ownKeys.containsKey(id) ? ownKeys.get(id) : contain.gatewayHeldKey(id);
+            keys.put(id, ownKeys.containsKey(id) ? ownKeys.get(id) : contain.gatewayHeldKey(id));
+        }
+        List<SimulatedSensor> sensors = new ArrayList<>();
+        for (String id : sensorIds) {
             Profile p = id.equals(MALICIOUS) ? Profile.UNKNOWN_FIRMWARE : Profile.WELL_BEHAVED;
-            sensors.add(contain.sensor(id, key, certs.get(id), p, roots));
-            keys.put(id, key);
+            sensors.add(contain.sensor(id, keys.get(id), certs.get(id), p, roots));
         }
         try (SensorFleet fleet = new SensorFleet(sensors, Duration.ofMillis(500))) {
             fleet.start();
@@ -81,27 +82,7 @@ final class ContainmentDemo {
             sensorIds.forEach(id -> acceptedBefore.put(id, fleet.counts(id).accepted()));
             Thread.sleep(1500);
 
-            out.println();
-            for (ContainmentStage.IncidentLine i : contain.incidents()) {
-                out.printf(
-                        "  INCIDENT  %s %s by %s -> %s%s%n    evidence: %s%n",
-                        i.severity(),
-                        i.rule(),
-                        i.device(),
-                        i.action(),
-                        i.ticket() == null ? "" : " (revocation ticket " + i.ticket() + ")",
-                        i.evidence());
-            }
-            out.printf(Locale.ROOT, "  act answered with: %s%n", c.actAnswer());
-            out.printf(
-                    Locale.ROOT,
-                    "  malicious report -> its next request refused: %.1f ms (%s)%n",
-                    c.refusalMillis(),
-                    c.refusal());
-            out.printf(
-                    Locale.ROOT,
-                    "  malicious report -> Revoked at Pebble:        %.1f ms%n",
-                    (revokedNanos - c.actStartedNanos()) / 1e6);
+            printContainment(c, revokedNanos);
             boolean serversContained = servers.print(atServers, MALICIOUS, c.actStartedNanos());
             servers.print(serversAfter);
             out.println();
@@ -111,6 +92,31 @@ final class ContainmentDemo {
             }
             report(fleet, sensorIds, acceptedBefore);
         }
+    }
+
+    /** The incident the monitor raised, and how fast the sensor was refused and revoked. */
+    private void printContainment(SimulatedSensor.Containment c, long revokedNanos) {
+        out.println();
+        for (ContainmentStage.IncidentLine i : contain.incidents()) {
+            out.printf(
+                    "  INCIDENT  %s %s by %s -> %s%s%n    evidence: %s%n",
+                    i.severity(),
+                    i.rule(),
+                    i.device(),
+                    i.action(),
+                    i.ticket() == null ? "" : " (revocation ticket " + i.ticket() + ")",
+                    i.evidence());
+        }
+        out.printf(Locale.ROOT, "  act answered with: %s%n", c.actAnswer());
+        out.printf(
+                Locale.ROOT,
+                "  malicious report -> its next request refused: %.1f ms (%s)%n",
+                c.refusalMillis(),
+                c.refusal());
+        out.printf(
+                Locale.ROOT,
+                "  malicious report -> Revoked at Pebble:        %.1f ms%n",
+                (revokedNanos - c.actStartedNanos()) / 1e6);
     }
 
     private long awaitRevoked(String serial, long since, long timeoutMillis) throws InterruptedException {

@@ -82,70 +82,16 @@ final class ServerStage implements AutoCloseable {
     }
 
     void provision() throws Exception {
+        String notices = "keywarden/+/revocation-notices/#";
         List<Map<String, Object>> c = new ArrayList<>();
-        c.add(Map.of(
-                "command",
-                "createRole",
-                "rolename",
-                "sensors",
-                "acls",
-                List.of(Map.of("acltype", "publishClientSend", "topic", "readings/#", "allow", true))));
-        c.add(Map.of(
-                "command",
-                "createRole",
-                "rolename",
-                "notices",
-                "acls",
-                List.of(
-                        Map.of(
-                                "acltype",
-                                "publishClientSend",
-                                "topic",
-                                "keywarden/+/revocation-notices/#",
-                                "allow",
-                                true),
-                        Map.of(
-                                "acltype",
-                                "subscribePattern",
-                                "topic",
-                                "keywarden/+/revocation-notices/#",
-                                "allow",
-                                true))));
-        c.add(Map.of(
-                "command",
-                "createRole",
-                "rolename",
-                "readers",
-                "acls",
-                List.of(Map.of("acltype", "subscribePattern", "topic", "readings/#", "allow", true))));
-        c.add(Map.of(
-                "command",
-                "createClient",
-                "username",
-                CLOUD,
-                "password",
-                cloudPassword,
-                "roles",
-                List.of(Map.of("rolename", "readers"))));
-        c.add(Map.of(
-                "command",
-                "createClient",
-                "username",
-                AUTHORITY,
-                "password",
-                authorityPassword,
-                "roles",
-                List.of(Map.of("rolename", "notices"))));
-        c.add(Map.of(
-                "command",
-                "createClient",
-                "username",
-                COLLECTOR,
-                "password",
-                collectorPassword,
-                "roles",
-                List.of(Map.of("rolename", "notices"))));
+        c.add(role("sensors", acl("publishClientSend", "readings/#")));
+        c.add(role("notices", acl("publishClientSend", notices), acl("subscribePattern", notices)));
+        c.add(role("readers", acl("subscribePattern", "readings/#")));
+        c.add(client(CLOUD, cloudPassword, "readers"));
+        c.add(client(AUTHORITY, authorityPassword, "notices"));
+        c.add(client(COLLECTOR, collectorPassword, "notices"));
         for (Issued d : devices) {
+            // a device logs in with its certificate (use_identity_as_username): no password
             c.add(Map.of(
                     "command", "createClient", "username", name(d), "roles", List.of(Map.of("rolename", "sensors"))));
         }
@@ -160,6 +106,27 @@ final class ServerStage implements AutoCloseable {
                 throw new IllegalStateException("provisioning refused by Mosquitto: " + answer.detail());
             }
         }
+    }
+
+    @SafeVarargs
+    private static Map<String, Object> role(String name, Map<String, Object>... acls) {
+        return Map.of("command", "createRole", "rolename", name, "acls", List.of(acls));
+    }
+
+    private static Map<String, Object> acl(String type, String topic) {
+        return Map.of("acltype", type, "topic", topic, "allow", true);
+    }
+
+    private static Map<String, Object> client(String user, String password, String role) {
+        return Map.of(
+                "command",
+                "createClient",
+                "username",
+                user,
+                "password",
+                password,
+                "roles",
+                List.of(Map.of("rolename", role)));
     }
 
     Map<String, Object> authorityOptions(Path dataDir) {
