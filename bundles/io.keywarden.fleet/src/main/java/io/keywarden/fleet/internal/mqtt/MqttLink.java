@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.api.fleet.transport.FleetTransportListener;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.transport.FleetLink;
+import io.keywarden.support.mqtt.PahoClients;
 
 /**
  * One MQTT connection. Paho reconnects by itself only after a first successful connect, so until then this class
@@ -200,17 +201,6 @@ public final class MqttLink implements FleetLink {
     @Override
     public void close() {
         closed = true;
-        try {
-            if (client.isConnected()) {
-                client.disconnect(2000).waitForCompletion(3000);
-            }
-        } catch (MqttException e) {
-            LOG.debug("Disconnect from {} failed: {}", options.getBrokerUrl(), e.getMessage());
-        }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.debug("Closing the client of {} failed: {}", options.getBrokerUrl(), e.getMessage());
-        }
+        PahoClients.close(client);
     }
 }
