@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -156,18 +154,10 @@ public final class PebbleHarness implements AutoCloseable {
                         + lastProblem + "); tail of " + logFile + ":\n" + Processes.tail(logFile, 40));
             }
             try {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(directoryUrl())
-                                .timeout(Duration.ofSeconds(2))
-                                .GET()
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && r.body().contains("newOrder")) {
+                lastProblem = DirectoryProbe.problem(http, directoryUrl());
+                if (lastProblem == null) {
                     return;
                 }
-                lastProblem = "GET /dir answered HTTP " + r.statusCode();
-            } catch (IOException e) {
-                lastProblem = "GET /dir failed: " + e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 stop();
