@@ -70,9 +70,19 @@ final class EstStage {
         server.put("ca.wait.ms", "10000");
         server.put("retry.after.seconds", "1");
         ConfigFiles.write(stage.etc.resolve(EST_PID + ".cfg"), server, "Keywarden EST server (" + EST_PID + ")");
+        if (!idevidDevices.isEmpty()) {
+            writeIdevidClass(stage, domain, idevidDevices, anchor);
+        }
+        if (!codeDevices.isEmpty()) {
+            writeCodeClass(stage, domain, codeDevices);
+        }
+        return est;
+    }
+
+    private static void writeIdevidClass(LocalStage stage, String domain, List<String> devices, Path anchor) {
         Map<String, String> thermo = new LinkedHashMap<>();
         thermo.put("name", "thermo");
-        thermo.put("devices.roster", String.join(",", idevidDevices));
+        thermo.put("devices.roster", String.join(",", devices));
         thermo.put("idevid.anchors", anchor.toAbsolutePath().toString());
         thermo.put("idevid.id.attribute", "SERIAL_NUMBER");
         thermo.put("codes.enabled", "false");
@@ -81,16 +91,25 @@ final class EstStage {
                 stage.etc.resolve(CLASS_FACTORY_PID + "-thermo.cfg"),
                 thermo,
                 "EST device class: " + MANUFACTURER + " sensors, bootstrap with their IDevID");
+    }
+
+    private static void writeCodeClass(LocalStage stage, String domain, List<String> devices) {
         Map<String, String> retrofit = new LinkedHashMap<>();
         retrofit.put("name", "retrofit");
-        retrofit.put("devices.roster", String.join(",", codeDevices));
+        retrofit.put("devices.roster", String.join(",", devices));
         retrofit.put("codes.enabled", "true");
         retrofit.put("dns.names", "{id}" + domain);
         ConfigFiles.write(
                 stage.etc.resolve(CLASS_FACTORY_PID + "-retrofit.cfg"),
                 retrofit,
                 "EST device class: retrofitted sensors, bootstrap with a one-time code");
-        return est;
+    }
+
+    /** Every device of both classes: those with an IDevID first. */
+    List<String> devices() {
+        List<String> all = new ArrayList<>(idevidDevices);
+        all.addAll(codeDevices);
+        return all;
     }
 
     String url() {
@@ -115,8 +134,8 @@ final class EstStage {
     }
 
     /**
-     * Every sensor bootstraps at once over EST, in its order of {@code all}: with its IDevID if it has one, else with
-     * its code. Each trusts only the CA's root and checks that it talks to {@code gateway}.
+     * Every sensor bootstraps over EST, up to 16 at once, in the order of {@code all}: with its IDevID if it has one,
+     * else with its code. Each trusts only the CA's root and checks that it talks to {@code gateway}.
      */
     Map<String, Bootstrapped> bootstrap(
             List<String> all,
@@ -126,7 +145,7 @@ final class EstStage {
             String gateway,
             String domain) {
         EstSensorClient client = new EstSensorClient("127.0.0.1:" + port, caRoot, gateway);
-        ExecutorService pool = Executors.newFixedThreadPool(all.size());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(all.size(), 16)));
         try {
             Map<String, Future<Bootstrapped>> futures = new LinkedHashMap<>();
             for (String id : all) {
@@ -181,10 +200,5 @@ final class EstStage {
             }
         }
         throw new DemoException("the EST server did not listen on port " + port + ":\n" + rt.tail(40));
-    }
-
-    /** Ids in the order given, for a line of output. */
-    static String list(List<String> ids) {
-        return ids.isEmpty() ? "none" : String.join(", ", new ArrayList<>(ids));
     }
 }
