@@ -75,8 +75,9 @@ public final class Demo {
                   again with a new connection per report. Reports sensors served, p50/p99 and the runtime's CPU.
 
               demo-fleet [N]
-                  A gateway with N sensors (default 10) and the fleet authority as two runtimes that share only a
-                  local Pebble and a Mosquitto broker. The authority learns the gateway's certificates and escrow
+                  A gateway with N sensors (default 10; they enroll over EST, half by IDevID, half by one-time
+                  code) and the fleet authority as two runtimes that share only a local Pebble and a Mosquitto
+                  broker. The authority learns the gateway's certificates and escrow
                   deposit over MQTT, then revokes the whole gateway (COMPROMISED_GATEWAY). Reports the time from
                   submit at the authority to all Revoked at Pebble and to all denied at the gateway.
 
