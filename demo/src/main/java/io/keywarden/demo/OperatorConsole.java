@@ -25,9 +25,11 @@ import java.util.regex.Pattern;
 final class OperatorConsole implements AutoCloseable {
     private static final Pattern CODE = Pattern.compile("device (\\S+) code (\\S+) \\(single use");
     private static final int KEPT_LINES = 20;
+    /** Lines not yet looked at; beyond this the newest are dropped (nobody is waiting for an answer then). */
+    private static final int BACKLOG = 1000;
 
     private final Writer in;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>(BACKLOG);
     private final Deque<String> recent = new ArrayDeque<>();
     private final Thread reader;
 
@@ -42,7 +44,7 @@ final class OperatorConsole implements AutoCloseable {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
-                lines.add(line);
+                lines.offer(line);
             }
         } catch (IOException e) {
             // the runtime is gone; a waiting caller times out and shows the log
