@@ -6,7 +6,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,25 +35,22 @@ final class ContainmentDemo {
         this.out = out;
     }
 
-    void run(Map<String, KeyPair> ownKeys, List<String> sensorIds) throws InterruptedException {
+    /** The sensors report with the key and certificate chain each holds ({@code chains}: leaf first). */
+    void run(Map<String, KeyPair> keys, Map<String, List<X509Certificate>> chains) throws InterruptedException {
         contain.awaitReady(60_000);
         out.println("Monitoring: the sensors report to the gateway's channel (mutual TLS, https://127.0.0.1:"
                 + contain.channelPort + "), the monitor is revocation authority " + contain.authorityId());
-        Map<String, StateDir.Cert> certs = stage.state().current();
         List<X509Certificate> roots = stage.pebble.rootCertificates();
-        Map<String, KeyPair> keys = new LinkedHashMap<>();
-        for (String id : sensorIds) {
-            keys.put(id, ownKeys.containsKey(id) ? ownKeys.get(id) : contain.gatewayHeldKey(id));
-        }
+        List<String> sensorIds = new ArrayList<>(keys.keySet());
         List<SimulatedSensor> sensors = new ArrayList<>();
         for (String id : sensorIds) {
             Profile p = id.equals(MALICIOUS) ? Profile.UNKNOWN_FIRMWARE : Profile.WELL_BEHAVED;
-            sensors.add(contain.sensor(id, keys.get(id), certs.get(id), p, roots));
+            sensors.add(contain.sensor(id, keys.get(id), chains.get(id), p, roots));
         }
         try (SensorFleet fleet = new SensorFleet(sensors, Duration.ofMillis(500))) {
             fleet.start();
             long started = System.nanoTime();
-            servers.connect(keys, certs); // while the sensors report to the channel
+            servers.connect(keys, chains); // while the sensors report to the channel
             Thread.sleep(Math.max(0, 3000 - (System.nanoTime() - started) / 1_000_000L));
             out.printf(
                     "  %d sensors reporting; %s accepted so far%n",

@@ -22,7 +22,6 @@ import org.jose4j.lang.JoseException;
 import io.keywarden.testing.pebble.FreePorts;
 import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.Reports;
-import io.keywarden.testing.sensors.SensorKeys;
 import io.keywarden.testing.sensors.SimulatedSensor;
 
 /**
@@ -133,25 +132,15 @@ final class ContainmentStage {
         }
     }
 
-    /** A simulated sensor with {@code key} and the certificate the gateway holds for it now. */
+    /** A simulated sensor with {@code key} and the certificate the gateway holds for it now (the benchmarks). */
     SimulatedSensor sensor(String id, KeyPair key, StateDir.Cert cert, Profile profile, List<X509Certificate> roots) {
-        return new SimulatedSensor(
-                id,
-                key,
-                Crypto.readChain(cert.chainFile()),
-                profile,
-                new InetSocketAddress("127.0.0.1", channelPort),
-                roots);
+        return sensor(id, key, Crypto.readChain(cert.chainFile()), profile, roots);
     }
 
-    /** The key the gateway generated and keeps for a sensor that cannot make its own (its provisioning file). */
-    KeyPair gatewayHeldKey(String id) {
-        try {
-            return SensorKeys.fromPem(Files.readString(
-                    stage.dataDir.resolve("devices").resolve(id).resolve("key.pem"), StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** A simulated sensor with the key and certificate chain (leaf first) it holds itself. */
+    SimulatedSensor sensor(
+            String id, KeyPair key, List<X509Certificate> chain, Profile profile, List<X509Certificate> roots) {
+        return new SimulatedSensor(id, key, chain, profile, new InetSocketAddress("127.0.0.1", channelPort), roots);
     }
 
     /**

@@ -17,12 +17,15 @@ public final class Demo {
             usage: keywarden <command> [options]
 
               demo [--timeout S]
-                  Local Pebble ACME CA (real http-01), the standalone runtime, a gateway and 10 sensors (3 with
-                  gateway-held keys, 7 with their own key and CSR). Waits until all 11 hold a certificate, prints
-                  them with their status at the CA and checks each chain to Pebble's root. Then the sensors report
-                  to the gateway's monitor over mutual TLS; one turns malicious and is contained: the incident, the
-                  time to its next request being refused, and its certificate Revoked at Pebble while the other nine
-                  stay Valid and keep working. Work dir: .demo/
+                  Local Pebble ACME CA (real http-01), the standalone runtime with its EST server, a gateway enrolled
+                  over ACME, and 10 sensors that get their certificates only over EST (Bouncy Castle's EST client),
+                  each with a key it makes and keeps: 5 bootstrap with a simulated manufacturer's IDevID, 5 with a
+                  one-time code created with est:code at the runtime's Gogo console. Prints how each bootstrapped, its
+                  time to certificate and status at the CA, and checks each chain to Pebble's root; sensor-2 renews
+                  over EST with its key, sensor-9 with a new key. Then the sensors report to the gateway's monitor
+                  over mutual TLS; one turns malicious and is contained: the incident, the time to its next request
+                  being refused, and its certificate Revoked at Pebble while the other nine stay Valid and keep
+                  working. Work dir: .demo/
 
               run --directory-url URL --trust-anchor FILE --dns-name NAME
                   [--eab-kid KID --eab-hmac KEY] [--contact EMAIL] [--http01-port N] [--http01-bind ADDR]
@@ -72,8 +75,9 @@ public final class Demo {
                   again with a new connection per report. Reports sensors served, p50/p99 and the runtime's CPU.
 
               demo-fleet [N]
-                  A gateway with N sensors (default 10) and the fleet authority as two runtimes that share only a
-                  local Pebble and a Mosquitto broker. The authority learns the gateway's certificates and escrow
+                  A gateway with N sensors (default 10; they enroll over EST, half by IDevID, half by one-time
+                  code) and the fleet authority as two runtimes that share only a local Pebble and a Mosquitto
+                  broker. The authority learns the gateway's certificates and escrow
                   deposit over MQTT, then revokes the whole gateway (COMPROMISED_GATEWAY). Reports the time from
                   submit at the authority to all Revoked at Pebble and to all denied at the gateway.
 

@@ -8,18 +8,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 
 /**
  * {@code demo-fleet [N]}: the two-node loop. A gateway with N sensors and the fleet authority run as two runtime
- * processes that share nothing but one Pebble and one Mosquitto. The authority learns the gateway's certificates
+ * processes that share nothing but one Pebble and one Mosquitto. The sensors enroll at the gateway over EST (half with
+ * an IDevID, half with a code from the gateway's console), each with its own key. The authority learns the gateway's certificates
  * and escrow deposit over MQTT, takes a COMPROMISED_GATEWAY request in its inbox, revokes everything at Pebble
  * with the escrowed account key and publishes a notice the gateway applies. Prints the timings.
  */
 final class DemoFleetCommand {
     private static final String GATEWAY = "gateway.demo-fleet.keywarden.test";
+    private static final String DOMAIN = ".demo-fleet.keywarden.test";
     private static final int KEY_COMPROMISE = 1;
 
     private final Layout layout;
@@ -50,39 +53,37 @@ final class DemoFleetCommand {
                 "org.slf4j.simpleLogger.log.io.keywarden",
                 System.getProperty("org.slf4j.simpleLogger.log.io.keywarden", "warn"));
         try (FleetStage fleet = FleetStage.start(layout.demoDir())) {
-            List<ConfigFiles.Sensor> sensors = new ArrayList<>();
-            Set<String> devices = new TreeSet<>(Set.of(GATEWAY));
+            List<String> byIdevid = new ArrayList<>();
+            List<String> byCode = new ArrayList<>();
             for (int i = 1; i <= n; i++) {
                 String id = String.format(Locale.ROOT, "sensor-%02d", i);
-                sensors.add(new ConfigFiles.Sensor(id, List.of(id + ".demo-fleet.keywarden.test"), null));
-                devices.add(id);
+                (i % 2 == 1 ? byIdevid : byCode).add(id);
             }
-            fleet.configureGateway(GATEWAY, sensors);
+            fleet.configureGateway(GATEWAY, List.of()); // the sensors enroll themselves over EST
+            EstStage est = EstStage.configure(fleet.gateway, DOMAIN, byIdevid, byCode);
             fleet.configureAuthority();
             try (FleetBrokerSession cloud = FleetBrokerSession.configure(fleet, GATEWAY, out)) {
-                return enrollAndCompromise(fleet, cloud, runtimeJar, n, devices);
+                return enrollAndCompromise(fleet, est, cloud, runtimeJar, n);
             }
         }
     }
 
-    /** Starts both runtimes, waits for enrollment and the inventory at the authority, then revokes the gateway. */
-    private int enrollAndCompromise(
-            FleetStage fleet, FleetBrokerSession cloud, Path runtimeJar, int n, Set<String> devices) {
+    /**
+     * Starts both runtimes; the gateway enrolls, then its sensors bootstrap over EST (codes from the gateway's
+     * console); waits for the inventory at the authority, then revokes the gateway.
+     */
+    private int enrollAndCompromise(FleetStage fleet, EstStage est, FleetBrokerSession cloud, Path runtimeJar, int n) {
         try {
             Instant start = Instant.now();
             RuntimeProcess g = fleet.startGateway(runtimeJar);
             RuntimeProcess a = fleet.startAuthority(runtimeJar);
-            out.println("  gateway      pid " + g.pid() + ", log " + fleet.gateway.runtimeLog);
+            out.println("  gateway      pid " + g.pid() + ", log " + fleet.gateway.runtimeLog + ", EST server "
+                    + est.url());
             out.println("  authority    pid " + a.pid() + ", log " + fleet.authorityLog());
             out.println(
                     "  broker       " + fleet.broker.url() + " (fleet messages); cloud broker " + cloud.deviceUrl());
-            Set<String> missing = fleet.gateway.awaitCurrent(devices, 120_000, have -> {});
-            if (!missing.isEmpty()) {
-                throw new DemoException("not enrolled: " + LocalStage.abbreviate(missing) + "\n" + g.tail(40));
-            }
+            Set<String> serials = enroll(fleet, est, g);
             Instant enrolled = Instant.now();
-            Set<String> serials = new TreeSet<>();
-            fleet.gateway.state().current().values().forEach(c -> serials.add(c.serial()));
             await(
                     () -> fleet.storedSerials(GATEWAY).containsAll(serials)
                             && Files.exists(fleet.authorityDeposits.resolve(GATEWAY + ".escrow.jwe")),
@@ -91,31 +92,60 @@ final class DemoFleetCommand {
             Instant known = Instant.now();
             out.printf(
                     Locale.ROOT,
-                    "  enrolled     gateway and %d sensors %d ms after start; the authority holds their "
-                            + "inventory and the escrow deposit %d ms later%n",
+                    "  enrolled     gateway, and %d sensors over EST (half by IDevID, half by code), %d ms after "
+                            + "start; the authority holds their inventory and the escrow deposit %d ms later%n",
                     n,
                     ms(start, enrolled),
                     ms(enrolled, known));
-
-            cloud.connectGateway();
-            var watch = cloud.watch();
-            FleetStage.Outcome o = fleet.compromise(GATEWAY, KEY_COMPROMISE, serials, 60_000);
-            out.println();
-            out.printf(Locale.ROOT, "RESULT COMPROMISED_GATEWAY %s (%d certificates)%n", GATEWAY, serials.size());
-            out.printf(
-                    Locale.ROOT,
-                    "  submit at the authority -> all Revoked at Pebble (Pebble's RevokedAt)  %d ms%n",
-                    o.submitToRevokedMillis());
-            out.printf(
-                    Locale.ROOT,
-                    "  submit at the authority -> all denied at the gateway (its deny list)   %d ms%n",
-                    o.submitToDeniedMillis());
-            cloud.report(watch, o.submitted());
-            return 0;
+            return compromise(fleet, cloud, serials);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DemoException("interrupted");
         }
+    }
+
+    /**
+     * The gateway's certificate (its own record), then every sensor's over EST, each sensor with its own key. Returns
+     * the serials: the gateway's and those the sensors hold.
+     */
+    private static Set<String> enroll(FleetStage fleet, EstStage est, RuntimeProcess g) {
+        if (!fleet.gateway.awaitCurrent(Set.of(GATEWAY), 120_000, have -> {}).isEmpty()) {
+            throw new DemoException("the gateway got no certificate:\n" + g.tail(40));
+        }
+        Set<String> serials = new TreeSet<>();
+        serials.add(fleet.gateway.state().current().get(GATEWAY).serial());
+        est.awaitListening(g, 30_000);
+        Map<String, String> codes = est.codesFromOperator(g.console(), 1);
+        est.bootstrap(
+                        est.devices(),
+                        est.idevids(),
+                        codes,
+                        fleet.gateway.pebble.rootCertificates().get(0),
+                        GATEWAY,
+                        DOMAIN)
+                .values()
+                .forEach(b -> serials.add(b.step().serialAfter()));
+        return serials;
+    }
+
+    /** COMPROMISED_GATEWAY at the authority; the timings. */
+    private int compromise(FleetStage fleet, FleetBrokerSession cloud, Set<String> serials)
+            throws InterruptedException {
+        cloud.connectGateway();
+        var watch = cloud.watch();
+        FleetStage.Outcome o = fleet.compromise(GATEWAY, KEY_COMPROMISE, serials, 60_000);
+        out.println();
+        out.printf(Locale.ROOT, "RESULT COMPROMISED_GATEWAY %s (%d certificates)%n", GATEWAY, serials.size());
+        out.printf(
+                Locale.ROOT,
+                "  submit at the authority -> all Revoked at Pebble (Pebble's RevokedAt)  %d ms%n",
+                o.submitToRevokedMillis());
+        out.printf(
+                Locale.ROOT,
+                "  submit at the authority -> all denied at the gateway (its deny list)   %d ms%n",
+                o.submitToDeniedMillis());
+        cloud.report(watch, o.submitted());
+        return 0;
     }
 
     private static long ms(Instant from, Instant to) {

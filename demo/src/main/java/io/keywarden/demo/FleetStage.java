@@ -205,7 +205,7 @@ final class FleetStage implements AutoCloseable {
     }
 
     RuntimeProcess startGateway(Path runtimeJar) {
-        return gateway.startRuntime(runtimeJar, List.of());
+        return gateway.startRuntimeWithConsole(runtimeJar, List.of());
     }
 
     synchronized RuntimeProcess startAuthority(Path runtimeJar) {

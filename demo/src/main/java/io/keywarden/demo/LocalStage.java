@@ -111,6 +111,15 @@ final class LocalStage implements AutoCloseable {
         return runtime;
     }
 
+    /** As {@link #startRuntime}, with the runtime's Gogo console on a pipe ({@link RuntimeProcess#console()}). */
+    synchronized RuntimeProcess startRuntimeWithConsole(Path runtimeJar, List<String> extraSystemProperties) {
+        if (closed) {
+            throw new DemoException("interrupted");
+        }
+        runtime = RuntimeProcess.startWithConsole(runtimeJar, etc, workDir, runtimeLog, extraSystemProperties);
+        return runtime;
+    }
+
     StateDir state() {
         return new StateDir(dataDir);
     }

@@ -23,6 +23,7 @@ public final class RuntimeProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final Instant startedAt;
+    private OperatorConsole console;
 
     private RuntimeProcess(Process process, Path log, Instant startedAt) {
         this.process = process;
@@ -74,6 +75,40 @@ public final class RuntimeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + String.join(" ", cmd), e);
         }
+    }
+
+    /**
+     * Starts the runtime in the background with its Gogo console on a pipe, as an operator's terminal: standard
+     * output (what the console answers) is read by {@link #console()}, the log (standard error) goes to {@code log}.
+     * Nothing the console prints reaches a file, so a one-time code shown to the operator is not written down.
+     */
+    static RuntimeProcess startWithConsole(
+            Path runtimeJar, Path etc, Path workDir, Path log, List<String> extraSystemProperties) {
+        List<String> cmd = new ArrayList<>(command(runtimeJar, etc, extraSystemProperties));
+        cmd.add(1, "-Dgosh.args="); // interactive: commands from the pipe; the framework stops when it closes
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(workDir.toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        try {
+            Files.createDirectories(workDir);
+            Instant t0 = Instant.now();
+            Process p = pb.start();
+            RuntimeProcess rt = new RuntimeProcess(p, log, t0);
+            rt.console = new OperatorConsole(p.getOutputStream(), p.getInputStream());
+            return rt;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + String.join(" ", cmd), e);
+        }
+    }
+
+    /** The Gogo console of a runtime started with {@link #startWithConsole}. */
+    OperatorConsole console() {
+        if (console == null) {
+            throw new IllegalStateException("the runtime was started without a console");
+        }
+        return console;
     }
 
     long pid() {
@@ -132,6 +167,9 @@ public final class RuntimeProcess implements AutoCloseable {
             return;
         }
         List<ProcessHandle> family = process.descendants().toList();
+        if (console != null) {
+            console.close();
+        }
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -91,7 +93,7 @@ final class ServersInDemo implements AutoCloseable {
     }
 
     /** Connects every sensor to Mosquitto with its key and Pebble-issued chain, starts the collector and the reader. */
-    void connect(Map<String, KeyPair> keys, Map<String, StateDir.Cert> certs) {
+    void connect(Map<String, KeyPair> keys, Map<String, List<X509Certificate>> chains) {
         try {
             servers.startCloudReader();
             servers.startCollector(FLEET, noticeKey.getPublic(), NOTICE_SIGNER);
@@ -99,9 +101,7 @@ final class ServersInDemo implements AutoCloseable {
             keys.forEach((id, key) -> devices.put(
                     id,
                     new SensorServers.Device(
-                            certs.get(id).identifiers().get(0),
-                            key,
-                            Crypto.readChain(certs.get(id).chainFile()))));
+                            Crypto.dnsNames(chains.get(id).get(0)).get(0), key, chains.get(id))));
             servers.connectAll(devices);
         } catch (Exception e) {
             throw new DemoException("the sensors could not connect to the demo's servers: " + e);

@@ -25,8 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.est.internal.policy.CsrPolicy;
 
-/** Runs exactly the curl + openssl commands of docs/est.md against the EST server, with bash. */
+/**
+ * Runs exactly the curl + openssl commands of the README's EST section against the EST server, with bash; docs/est.md
+ * shows the same commands.
+ */
 class EstDocCommandsTest {
+    private static final Path README = Path.of("../../README.md");
     private static final Path DOC = Path.of("../../docs/est.md");
 
     @TempDir
@@ -46,11 +50,11 @@ class EstDocCommandsTest {
         }
     }
 
-    static String commands() throws Exception {
-        String doc = Files.readString(DOC, UTF_8);
+    static String commands(Path file) throws Exception {
+        String doc = Files.readString(file, UTF_8);
         int begin = doc.indexOf("<!-- est-commands:begin -->");
         int end = doc.indexOf("<!-- est-commands:end -->");
-        assertTrue(begin >= 0 && end > begin, "markers in " + DOC);
+        assertTrue(begin >= 0 && end > begin, "markers in " + file);
         Matcher m = Pattern.compile("```sh\\n(.*?)```", Pattern.DOTALL).matcher(doc.substring(begin, end));
         StringBuilder script = new StringBuilder();
         while (m.find()) {
@@ -60,8 +64,13 @@ class EstDocCommandsTest {
     }
 
     @Test
-    void theDocumentedCommandsFetchTheCaCertificatesEnrollWithACodeAndRenew() throws Exception {
-        String script = commands();
+    void docsEstShowsTheReadmesCommands() throws Exception {
+        assertEquals(commands(README), commands(DOC), "the EST commands of " + DOC + " and " + README);
+    }
+
+    @Test
+    void theReadmesCommandsFetchTheCaCertificatesEnrollWithACodeAndRenew() throws Exception {
+        String script = commands(README);
         assertTrue(
                 script.contains("/cacerts") && script.contains("/simpleenroll") && script.contains("/simplereenroll"),
                 script);
@@ -83,7 +92,7 @@ class EstDocCommandsTest {
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "commands finished");
-        assertEquals(0, p.exitValue(), "the commands of " + DOC + " failed:\n" + output);
+        assertEquals(0, p.exitValue(), "the commands of " + README + " failed:\n" + output);
 
         List<X509Certificate> cacerts = read(dir.resolve("cacerts.pem"));
         assertEquals(f.gateway.getCaCertificates(), cacerts);

@@ -19,6 +19,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.est.CACertsResponse;
 import org.bouncycastle.est.ESTAuth;
 import org.bouncycastle.est.ESTService;
 import org.bouncycastle.est.EnrollmentResponse;
@@ -43,6 +44,25 @@ public final class EstSensorClient {
         this.hostPort = hostPort;
         this.caRoot = caRoot;
         this.gatewayName = gatewayName;
+    }
+
+    /**
+     * The CA certificates ({@code cacerts}) over server-authenticated TLS: the issuers a sensor sends with its own
+     * certificate, without any self-signed root (the peer has that).
+     */
+    public List<X509Certificate> caCertificates() throws Exception {
+        CACertsResponse r = service(null).getCACerts();
+        if (!r.hasCertificates()) {
+            throw new IllegalStateException("cacerts answered without certificates");
+        }
+        List<X509Certificate> out = new ArrayList<>();
+        for (X509CertificateHolder h : r.getCertificateStore().getMatches(null)) {
+            X509Certificate c = new JcaX509CertificateConverter().getCertificate(h);
+            if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     /** First enrollment with a manufacturer certificate in TLS. */
