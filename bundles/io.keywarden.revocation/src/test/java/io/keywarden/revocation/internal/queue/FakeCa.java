@@ -81,6 +81,10 @@ final class FakeCa implements CaOperations {
         if (down) {
             throw new CaOperationException("CA unreachable", null, true, null, null);
         }
+        if (accountKeys.containsKey(accountUrl) && !accountKeys.get(accountUrl).equals(accountKey.getPublic())) {
+            throw new CaOperationException(
+                    "JWS verification error", null, false, "urn:ietf:params:acme:error:malformed", null);
+        }
         return deactivated.add(accountUrl);
     }
 }
