@@ -84,8 +84,8 @@ final class CaTruth {
      * through {@link RevocationQueue.Listener#extended}); throws when the CA is to be asked again later.
      */
     void reconcile(Ticket t) throws CaOperationException, IOException {
-        if (!concernsGateway(t)) {
-            return;
+        if (!concernsGateway(t) || t.accountDeactivated) {
+            return; // a deactivated account can no longer be listed, and everything it held was listed before
         }
         String gateway = t.request.getTarget().getValue();
         Set<String> atCa = new TreeSet<>();
