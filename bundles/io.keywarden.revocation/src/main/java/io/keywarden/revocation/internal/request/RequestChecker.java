@@ -95,7 +95,10 @@ public final class RequestChecker {
                     claimed.getRequester() + " sent more requests than its rate allows; try again in a minute");
         }
         List<CertificateRecord> certs = targets.certificates(claimed.getTarget(), now);
-        if (certs.isEmpty()) {
+        // a compromised gateway that reported nothing still has an account the CA can be asked about
+        boolean caWillSay = claimed.getTarget().getKind() == RevocationTarget.Kind.COMPROMISED_GATEWAY
+                && targets.hasPinnedAccount(claimed.getTarget().getValue());
+        if (certs.isEmpty() && !caWillSay) {
             return Decision.refused(
                     claimed,
                     RefusalReason.UNKNOWN_TARGET,

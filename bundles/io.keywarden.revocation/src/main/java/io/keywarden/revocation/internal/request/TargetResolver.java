@@ -81,6 +81,11 @@ public final class TargetResolver {
         return pinned.<Set<String>>map(a -> new LinkedHashSet<>(Set.of(a))).orElseGet(() -> claimedAccounts(gatewayId));
     }
 
+    /** Whether a proven escrow deposit pins the gateway's account (the CA can then be asked what it holds). */
+    public boolean hasPinnedAccount(String gatewayId) {
+        return pinnedAccount.apply(gatewayId).isPresent();
+    }
+
     private Set<String> claimedAccounts(String gatewayId) {
         Set<String> accounts = new LinkedHashSet<>();
         for (CertificateRecord r : inventory.getByDevice(gatewayId)) {
