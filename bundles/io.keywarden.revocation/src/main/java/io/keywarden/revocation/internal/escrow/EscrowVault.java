@@ -1,6 +1,7 @@
 package io.keywarden.revocation.internal.escrow;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,8 @@ public final class EscrowVault {
     /** How much CA work deposits may cause: per gateway at most one proof per interval, and per scan at most so many. */
     public record Bounds(Duration proofInterval, int proofsPerScan) {}
 
+    private static final String REFUSED_SUFFIX = ".refused";
+
     private final DepositOpener opener;
     private final Path depositDir;
     private final Path importDir;
@@ -90,6 +93,14 @@ public final class EscrowVault {
 
     /** The deposits accepted in an earlier run were proven then; they are re-verified at the next period. */
     private void loadAccepted() throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(importDir, "*" + REFUSED_SUFFIX)) {
+            for (Path f : ds) {
+                String name = f.getFileName().toString();
+                refused.put(
+                        name.substring(0, name.length() - REFUSED_SUFFIX.length()),
+                        Files.readString(f, StandardCharsets.US_ASCII).trim());
+            }
+        }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(importDir, "*" + EscrowDeposit.FILE_SUFFIX)) {
             for (Path f : ds) {
                 String gateway = gatewayOf(f);
@@ -137,7 +148,7 @@ public final class EscrowVault {
     private Boolean judge(Path f) throws IOException {
         String gateway = gatewayOf(f);
         if (Files.size(f) > DepositOpener.MAX_BYTES) {
-            byte[] head = ("oversized:" + Files.size(f)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] head = ("oversized:" + Files.size(f)).getBytes(StandardCharsets.US_ASCII);
             return refuseOnce(gateway, digest(head), "larger than " + DepositOpener.MAX_BYTES + " bytes")
                     ? false
                     : null;
@@ -199,6 +210,7 @@ public final class EscrowVault {
         }
         pin(d);
         refused.remove(gateway);
+        Files.deleteIfExists(importDir.resolve(gateway + REFUSED_SUFFIX));
         lockedOut.remove(gateway);
         LOG.info("Escrow deposit of {} accepted: the CA confirms its key controls {}", gateway, d.accountUrl());
     }
@@ -211,6 +223,12 @@ public final class EscrowVault {
     private boolean refuseOnce(String gateway, String digest, String why) {
         if (digest.equals(refused.put(gateway, digest))) {
             return false;
+        }
+        try {
+            // kept, so that the same bytes are neither proven nor reported again after a restart
+            DurableFiles.write(importDir.resolve(gateway + REFUSED_SUFFIX), digest.getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            LOG.warn("Cannot record the refusal of {}'s deposit: {}", gateway, e.toString());
         }
         String detail = "escrow deposit of " + gateway + " refused: " + why;
         LOG.error("{}", detail);

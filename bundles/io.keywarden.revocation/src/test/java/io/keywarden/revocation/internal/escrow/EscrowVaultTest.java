@@ -103,6 +103,9 @@ class EscrowVaultTest {
         vault.scan();
         assertEquals(1, incidents.size(), "the same refused bytes are neither judged nor reported again");
         assertEquals(1, ca.proofs);
+        vault(new EscrowVault.Bounds(Duration.ofSeconds(30), 8)).scan();
+        assertEquals(1, incidents.size(), "nor after a restart");
+        assertEquals(1, ca.proofs);
     }
 
     @Test
