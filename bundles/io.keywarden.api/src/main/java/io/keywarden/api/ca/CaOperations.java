@@ -1,6 +1,8 @@
 package io.keywarden.api.ca;
 
 import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -33,4 +35,26 @@ public interface CaOperations {
      * @return true if this call deactivated it, false if it was deactivated already
      */
     boolean deactivateAccount(String accountUrl, KeyPair accountKey) throws CaOperationException;
+
+    /**
+     * Proves that {@code accountKey} controls {@code accountUrl} at this CA: an authenticated POST-as-GET of the
+     * account (RFC 8555 §7.3.3), signed with that key under that account URL, which the CA answers only for the key
+     * it currently binds to the account.
+     *
+     * @param directoryUrl the directory the account is claimed at; refused unless it is this CA's
+     * @return the account's status as the CA reports it ({@code valid}, {@code deactivated}, {@code revoked})
+     * @throws CaOperationException transient (CA unreachable: prove later) or definitive (the key does not control
+     *     that account at this CA, or another CA is named)
+     * @since 1.1
+     */
+    String verifyAccount(String directoryUrl, String accountUrl, KeyPair accountKey) throws CaOperationException;
+
+    /**
+     * The certificate of every valid order of the account, as the CA lists them (RFC 8555 §7.1.2.1, the account's
+     * {@code orders} URL), after a fresh login with the account key: what the account holds, whatever anyone reports.
+     *
+     * @return each certificate's chain, end-entity first
+     * @since 1.1
+     */
+    List<List<X509Certificate>> listCertificates(String accountUrl, KeyPair accountKey) throws CaOperationException;
 }

@@ -11,6 +11,25 @@ public final class RevocationEvents {
     public static final String TOPIC_REVOKED = TOPIC_PREFIX + "REVOKED";
     /** The CA refused every allowed route for some certificate of a ticket. */
     public static final String TOPIC_FAILED = TOPIC_PREFIX + "FAILED";
+    /**
+     * An accepted ticket names more certificates than when it was accepted (the CA listed certificates of a
+     * compromised gateway's account that no report named); same properties as {@link #TOPIC_ACCEPTED}, with every
+     * serial the ticket names now, all of them denied already.
+     *
+     * @since 1.1
+     */
+    public static final String TOPIC_EXTENDED = TOPIC_PREFIX + "EXTENDED";
+    /**
+     * What the authority found does not match what it was told: properties {@link #PROPERTY_INCIDENT},
+     * {@link #PROPERTY_GATEWAY_ID}, {@link #PROPERTY_DETAIL}, and {@link #PROPERTY_SERIALS} where certificates are
+     * concerned. Kinds: {@code CA_DISCREPANCY} (the CA's list of a gateway account's certificates and the
+     * gateway's reports differ), {@code ESCROW_REFUSED} (a deposit refused at import), {@code ESCROW_LOCKED_OUT} (an
+     * escrowed key no longer controls its account), {@code CA_LISTING_REFUSED} (the CA refused to list the account's
+     * orders to the escrowed key).
+     *
+     * @since 1.1
+     */
+    public static final String TOPIC_INCIDENT = TOPIC_PREFIX + "INCIDENT";
 
     public static final String PROPERTY_TICKET_ID = "ticket.id";
     public static final String PROPERTY_REQUESTER = "requester";
@@ -28,6 +47,10 @@ public final class RevocationEvents {
     public static final String PROPERTY_ROUTES = "routes";
 
     public static final String PROPERTY_DETAIL = "detail";
+    /** The incident kind, see {@link #TOPIC_INCIDENT}. @since 1.1 */
+    public static final String PROPERTY_INCIDENT = "incident";
+    /** The gateway an incident concerns. @since 1.1 */
+    public static final String PROPERTY_GATEWAY_ID = "gateway.id";
 
     /**
      * Value of the {@code keywarden.deny.source} service property ({@code FleetEvents.DENY_SOURCE_PROPERTY}) on the

@@ -3,7 +3,7 @@
  * on its behalf, the tickets that follow them to the CA, the local deny list that enforces a decision the moment
  * it is taken, and the EventAdmin topics the revocation component posts.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.keywarden.api.revocation;
 

@@ -178,7 +178,9 @@ public final class FleetNoticeComponent implements FleetTransportListener {
         }
         if (publisher != null) {
             Dictionary<String, Object> p = new Hashtable<>();
-            p.put(EventConstants.EVENT_TOPIC, new String[] {RevocationEvents.TOPIC_ACCEPTED});
+            p.put(
+                    EventConstants.EVENT_TOPIC,
+                    new String[] {RevocationEvents.TOPIC_ACCEPTED, RevocationEvents.TOPIC_EXTENDED});
             registrations.register(EventHandler.class, event -> executor.execute(() -> publisher.accepted(event)), p);
         }
         if (inventoryPublisher != null) {

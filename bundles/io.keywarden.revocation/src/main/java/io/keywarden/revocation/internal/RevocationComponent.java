@@ -3,7 +3,6 @@ package io.keywarden.revocation.internal;
 import java.io.File;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,7 +28,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -37,7 +35,6 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.ca.CaOperations;
 import io.keywarden.api.enrollment.CertificateInventory;
-import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.revocation.DenyList;
@@ -45,11 +42,11 @@ import io.keywarden.api.revocation.RefusalReason;
 import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTicket;
-import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.audit.AuditLog;
 import io.keywarden.revocation.internal.authority.Authority;
 import io.keywarden.revocation.internal.config.PolicyConfig;
 import io.keywarden.revocation.internal.config.PolicyOptions;
+import io.keywarden.revocation.internal.escrow.EscrowGuard;
 import io.keywarden.revocation.internal.escrow.EscrowVault;
 import io.keywarden.revocation.internal.queue.RevocationQueue;
 import io.keywarden.revocation.internal.queue.Ticket;
@@ -65,7 +62,6 @@ import io.keywarden.support.config.ConfigurationErrors;
 import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.config.Registrations;
 import io.keywarden.support.files.DurableFiles;
-import io.keywarden.support.pem.Pem;
 import io.keywarden.support.retry.Backoff;
 
 /**
@@ -111,7 +107,8 @@ public final class RevocationComponent implements RevocationService {
     private AuditLog audit;
     private RequestChecker checker;
     private RevocationQueue queue;
-    private EscrowVault vault;
+    private EscrowGuard escrow;
+    private QueueBridge bridge;
     private Registrations registrations;
     private Inbox inbox;
 
@@ -167,30 +164,26 @@ public final class RevocationComponent implements RevocationService {
         denyList = new DenyListStore(options.getDataDir().resolve("deny-list.txt"));
         nonces = new NonceStore(options.getDataDir().resolve("nonces.log"), options.getReplayWindow(), clock.instant());
         audit = new AuditLog(options.getDataDir().resolve("audit.log"), clock);
-        if (options.getEscrowPrivateKey().isPresent()) {
-            vault = new EscrowVault(
-                    Pem.privateKey(
-                            Pem.pemOrFile(options.getEscrowPrivateKey().get().toString())),
-                    options.getEscrowDepositDir().orElseThrow(),
-                    options.getDataDir().resolve("escrow"));
-            vault.importDeposits();
-        }
+        bridge = new QueueBridge(audit, denyList, () -> eventAdmin, () -> inventory);
+        escrow = EscrowGuard.start(options, ca, bridge);
+        EscrowVault vault = escrow == null ? null : escrow.vault();
+        bridge.setVault(vault);
         checker = new RequestChecker(
                 id -> Optional.ofNullable(authorities.get(id)),
                 nonces,
                 new RateLimiter(options.getRatePerMinute()),
-                new TargetResolver(inventories()),
+                new TargetResolver(inventories(), g -> vault == null ? Optional.empty() : vault.accountOf(g)),
                 gateway::getDeviceId,
                 options.getSkew(),
                 clock);
         queue = new RevocationQueue(
                 ca,
-                new Facts(),
+                bridge,
                 new TicketJournal(options.getDataDir().resolve("tickets")),
                 options.getRoutes(),
                 new Backoff(options.getRetryInitial(), options.getRetryMax(), new SecureRandom()),
                 clock,
-                new QueueListener(),
+                bridge,
                 options.getWorkers());
         for (Ticket t : queue.resume()) {
             // deny again what the journal holds: the deny list is written after the journal, a crash may fall between
@@ -219,6 +212,9 @@ public final class RevocationComponent implements RevocationService {
         }
         if (inbox != null) {
             inbox.close();
+        }
+        if (escrow != null) {
+            escrow.close();
         }
         if (queue != null) {
             queue.close();
@@ -344,45 +340,10 @@ public final class RevocationComponent implements RevocationService {
     // ---- events and audit -----------------------------------------------------------------------------------------
 
     private void post(String topic, RevocationTicket t) {
-        EventAdmin ea = eventAdmin;
-        if (ea != null) {
-            ea.postEvent(new Event(topic, TicketEvents.properties(t)));
-        }
+        bridge.post(topic, t);
     }
 
     private void auditQuietly(String event, Map<String, Object> fields) {
-        try {
-            audit.append(event, fields);
-        } catch (IOException e) {
-            LOG.error("Cannot write the audit log {}: {} (entry {} {})", audit.file(), e.toString(), event, fields);
-        }
-    }
-
-    private final class QueueListener implements RevocationQueue.Listener {
-        @Override
-        public void audit(String event, Map<String, Object> fields) {
-            auditQuietly(event, fields);
-        }
-
-        @Override
-        public void settled(RevocationTicket ticket) {
-            post(
-                    ticket.getState() == TicketState.REVOKED
-                            ? RevocationEvents.TOPIC_REVOKED
-                            : RevocationEvents.TOPIC_FAILED,
-                    ticket);
-        }
-    }
-
-    private final class Facts implements RevocationQueue.Facts {
-        @Override
-        public Optional<CertificateRecord> certificate(String serial) {
-            return inventory.getBySerial(serial);
-        }
-
-        @Override
-        public Optional<KeyPair> escrowedKey(String accountUrl) {
-            return vault == null ? Optional.empty() : vault.keyFor(accountUrl);
-        }
+        bridge.audit(event, fields);
     }
 }

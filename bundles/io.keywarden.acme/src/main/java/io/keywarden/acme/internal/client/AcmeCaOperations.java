@@ -8,13 +8,18 @@ import java.net.URL;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
 import org.shredzone.acme4j.exception.AcmeNetworkException;
@@ -130,6 +135,59 @@ public final class AcmeCaOperations implements CaOperations {
         } catch (AcmeLazyLoadingException e) {
             throw classify(what, Failures.cause(e));
         } catch (AcmeProtocolException e) {
+            throw new CaOperationException(
+                    what + ": the CA's answer broke the protocol: " + e.getMessage(), e, true, null, null);
+        }
+    }
+
+    @Override
+    public String verifyAccount(String directoryUrl, String accountUrl, KeyPair accountKey)
+            throws CaOperationException {
+        String what = "proof of control of account " + accountUrl;
+        String ours = client.session().getServerUri().toString();
+        if (!ours.equals(directoryUrl)) {
+            throw refused(what, "the deposit names the directory " + directoryUrl + ", this CA's is " + ours);
+        }
+        try {
+            // a fresh login: a POST-as-GET of the account signed with this key under this account URL (kid)
+            Login login = client.session().login(url(accountUrl, what), accountKey);
+            login.getAccount().fetch();
+            String status = login.getAccount().getStatus().name().toLowerCase(Locale.ROOT);
+            LOG.info("{}: proven, account {}", what, status);
+            return status;
+        } catch (AcmeException e) {
+            throw classify(what, e);
+        } catch (AcmeLazyLoadingException e) {
+            throw classify(what, Failures.cause(e));
+        } catch (AcmeProtocolException e) {
+            throw new CaOperationException(
+                    what + ": the CA's answer broke the protocol: " + e.getMessage(), e, true, null, null);
+        }
+    }
+
+    @Override
+    public List<List<X509Certificate>> listCertificates(String accountUrl, KeyPair accountKey)
+            throws CaOperationException {
+        String what = "listing the orders of account " + accountUrl;
+        List<List<X509Certificate>> out = new ArrayList<>();
+        try {
+            Login login = client.session().login(url(accountUrl, what), accountKey);
+            login.getAccount().fetch();
+            int orders = 0;
+            for (Iterator<Order> it = login.getAccount().getOrders(); it.hasNext(); ) {
+                Order order = it.next();
+                orders++;
+                if (order.getStatus() == Status.VALID) {
+                    out.add(List.copyOf(order.getCertificate().getCertificateChain()));
+                }
+            }
+            LOG.info("{}: {} order(s), {} certificate(s)", what, orders, out.size());
+            return out;
+        } catch (AcmeException e) {
+            throw classify(what, e);
+        } catch (AcmeLazyLoadingException e) {
+            throw classify(what, Failures.cause(e));
+        } catch (AcmeProtocolException | IllegalStateException e) {
             throw new CaOperationException(
                     what + ": the CA's answer broke the protocol: " + e.getMessage(), e, true, null, null);
         }

@@ -3,6 +3,7 @@ package io.keywarden.acme.internal.client;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
@@ -12,11 +13,13 @@ import java.util.Map;
 
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jwe.JsonWebEncryption;
+import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
 
 import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.ca.EscrowDeposit;
 import io.keywarden.support.files.DurableFiles;
+import io.keywarden.support.jws.JwsKeys;
 import io.keywarden.support.pem.Pem;
 
 /**
@@ -36,12 +39,14 @@ public final class EscrowDepositor {
     /** Writes (or replaces) {@code <gateway id>.escrow.jwe} atomically; the file is readable by its owner only. */
     public Path deposit(String gatewayId, String directoryUrl, String accountUrl, KeyPair accountKey)
             throws IOException {
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put(EscrowDeposit.FIELD_GATEWAY_ID, gatewayId);
-        content.put(EscrowDeposit.FIELD_DIRECTORY_URL, directoryUrl);
-        content.put(EscrowDeposit.FIELD_ACCOUNT_URL, accountUrl);
+        Map<String, Object> binding = new LinkedHashMap<>();
+        binding.put(EscrowDeposit.FIELD_GATEWAY_ID, gatewayId);
+        binding.put(EscrowDeposit.FIELD_DIRECTORY_URL, directoryUrl);
+        binding.put(EscrowDeposit.FIELD_ACCOUNT_URL, accountUrl);
+        binding.put(EscrowDeposit.FIELD_CREATED_AT, Instant.now().toString());
+        Map<String, Object> content = new LinkedHashMap<>(binding);
         content.put(EscrowDeposit.FIELD_ACCOUNT_KEY, Pem.encodeKeyPair(accountKey));
-        content.put(EscrowDeposit.FIELD_CREATED_AT, Instant.now().toString());
+        content.put(EscrowDeposit.FIELD_PROOF, sign(binding, accountKey));
         JsonWebEncryption jwe = new JsonWebEncryption();
         jwe.setPlaintext(JsonUtil.toJson(content));
         jwe.setAlgorithmHeaderValue(
@@ -57,5 +62,22 @@ public final class EscrowDepositor {
         Path file = depositDir.resolve(StateStore.checkDeviceId(gatewayId) + EscrowDeposit.FILE_SUFFIX);
         DurableFiles.write(file, compact.getBytes(StandardCharsets.US_ASCII), true);
         return file;
+    }
+
+    /**
+     * The binding of gateway, directory and account, signed with the account key itself: whoever made the deposit
+     * held that key when naming this gateway and account (the authority then asks the CA whether the key controls
+     * the account).
+     */
+    static String sign(Map<String, Object> binding, KeyPair accountKey) throws IOException {
+        try {
+            JsonWebSignature jws = new JsonWebSignature();
+            jws.setPayload(JsonUtil.toJson(binding));
+            jws.setAlgorithmHeaderValue(JwsKeys.algorithm(accountKey.getPrivate()));
+            jws.setKey(accountKey.getPrivate());
+            return jws.getCompactSerialization();
+        } catch (JoseException | GeneralSecurityException e) {
+            throw new IOException("cannot sign the escrow deposit with the account key: " + e.getMessage(), e);
+        }
     }
 }

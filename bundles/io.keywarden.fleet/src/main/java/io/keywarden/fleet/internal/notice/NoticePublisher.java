@@ -45,7 +45,10 @@ public final class NoticePublisher {
         this.key = options.getSigningKey().orElseThrow();
     }
 
-    /** Handles {@link RevocationEvents#TOPIC_ACCEPTED}. */
+    /**
+     * Handles {@link RevocationEvents#TOPIC_ACCEPTED} and {@link RevocationEvents#TOPIC_EXTENDED}: the notice of a
+     * ticket (retained, one topic per ticket) names every serial the ticket names by then.
+     */
     public void accepted(Event event) {
         Object ticket = event.getProperty(RevocationEvents.PROPERTY_TICKET_ID);
         List<String> serials = FleetNoticeComponent.strings(event.getProperty(RevocationEvents.PROPERTY_SERIALS));
@@ -92,7 +95,8 @@ public final class NoticePublisher {
         String topic = options.topicFor(level);
         boolean sent = link.publish(topic, FleetNoticeComponent.ascii(jws), () -> {
             try {
-                outbox.remove(level);
+                // a ticket's notice may be replaced by one naming more serials before the broker acknowledges
+                outbox.removeIfUnchanged(level, jws);
             } catch (IOException e) {
                 LOG.warn(
                         "Cannot clear {} from the outbox ({}); it will be published again, which is harmless",

@@ -61,6 +61,21 @@ public @interface PolicyConfig {
     String escrow_deposit_dir() default "";
 
     @AttributeDefinition(
+            name = "Escrow: re-verification period (s)",
+            min = "1",
+            max = "604800",
+            description = "How often every accepted deposit's key is proven again at the CA; a key that no longer "
+                    + "controls its account (rolled over) raises an ESCROW_LOCKED_OUT incident.")
+    int escrow_reverify_seconds() default PolicyOptions.DEFAULT_ESCROW_REVERIFY;
+
+    @AttributeDefinition(
+            name = "Escrow: least seconds between proofs of one gateway",
+            min = "1",
+            max = "86400",
+            description = "A gateway's changed deposits are proven at the CA at most once per this many seconds.")
+    int escrow_proof_interval_seconds() default PolicyOptions.DEFAULT_ESCROW_PROOF_INTERVAL;
+
+    @AttributeDefinition(
             name = "Shell: operator id",
             required = false,
             description = "Requester the revoke command signs as when none is given.")

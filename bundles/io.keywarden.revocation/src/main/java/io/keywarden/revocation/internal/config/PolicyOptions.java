@@ -32,6 +32,8 @@ public final class PolicyOptions {
     public static final String KEY_DATA_DIR = "data.dir";
     public static final String KEY_ESCROW_PRIVATE_KEY = "escrow.private.key";
     public static final String KEY_ESCROW_DEPOSIT_DIR = "escrow.deposit.dir";
+    public static final String KEY_ESCROW_REVERIFY = "escrow.reverify.seconds";
+    public static final String KEY_ESCROW_PROOF_INTERVAL = "escrow.proof.interval.seconds";
     public static final String KEY_SHELL_OPERATOR_ID = "shell.operator.id";
     public static final String KEY_SHELL_OPERATOR_KEY = "shell.operator.key";
     public static final String KEY_INBOX_DIR = "inbox.dir";
@@ -43,6 +45,8 @@ public final class PolicyOptions {
     public static final int DEFAULT_RETRY_INITIAL_MS = 1000;
     public static final int DEFAULT_RETRY_MAX = 60;
     public static final int DEFAULT_WORKERS = 4;
+    public static final int DEFAULT_ESCROW_REVERIFY = 3600;
+    public static final int DEFAULT_ESCROW_PROOF_INTERVAL = 30;
 
     private final List<RevocationRoute> routes;
     private final Duration skew;
@@ -54,6 +58,8 @@ public final class PolicyOptions {
     private final Path dataDir;
     private final Path escrowPrivateKey;
     private final Path escrowDepositDir;
+    private final Duration escrowReverify;
+    private final Duration escrowProofInterval;
     private final String shellOperatorId;
     private final Path shellOperatorKey;
     private final Path inboxDir;
@@ -93,6 +99,9 @@ public final class PolicyOptions {
         if (escrowPrivateKey != null) {
             checkOwnerOnly(escrowPrivateKey);
         }
+        escrowReverify = Duration.ofSeconds(p.integer(KEY_ESCROW_REVERIFY, DEFAULT_ESCROW_REVERIFY, 1, 604800));
+        escrowProofInterval =
+                Duration.ofSeconds(p.integer(KEY_ESCROW_PROOF_INTERVAL, DEFAULT_ESCROW_PROOF_INTERVAL, 1, 86400));
         shellOperatorId = p.string(KEY_SHELL_OPERATOR_ID).orElse(null);
         shellOperatorKey = p.path(KEY_SHELL_OPERATOR_KEY).orElse(null);
         inboxDir = p.path(KEY_INBOX_DIR).orElse(null);
@@ -187,6 +196,16 @@ public final class PolicyOptions {
         return Optional.ofNullable(escrowDepositDir);
     }
 
+    /** How often every accepted escrow deposit is proven again at the CA. */
+    public Duration getEscrowReverify() {
+        return escrowReverify;
+    }
+
+    /** The least time between two proofs at the CA of one gateway's changed deposits. */
+    public Duration getEscrowProofInterval() {
+        return escrowProofInterval;
+    }
+
     public Optional<String> getShellOperatorId() {
         return Optional.ofNullable(shellOperatorId);
     }
@@ -212,6 +231,8 @@ public final class PolicyOptions {
                 && dataDir.equals(x.dataDir)
                 && Objects.equals(escrowPrivateKey, x.escrowPrivateKey)
                 && Objects.equals(escrowDepositDir, x.escrowDepositDir)
+                && escrowReverify.equals(x.escrowReverify)
+                && escrowProofInterval.equals(x.escrowProofInterval)
                 && Objects.equals(shellOperatorId, x.shellOperatorId)
                 && Objects.equals(shellOperatorKey, x.shellOperatorKey)
                 && Objects.equals(inboxDir, x.inboxDir);

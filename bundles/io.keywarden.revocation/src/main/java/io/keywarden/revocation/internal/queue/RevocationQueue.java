@@ -49,6 +49,14 @@ public final class RevocationQueue implements AutoCloseable {
         Optional<CertificateRecord> certificate(String serial);
 
         Optional<KeyPair> escrowedKey(String accountUrl);
+
+        /** The account a proven escrow deposit pins for the gateway. */
+        default Optional<String> pinnedAccount(String gatewayId) {
+            return Optional.empty();
+        }
+
+        /** The account was deactivated at the CA (its escrow needs no re-verification any more). */
+        default void deactivated(String accountUrl) {}
     }
 
     /** Audit entries and events; called on worker threads. */
@@ -56,10 +64,18 @@ public final class RevocationQueue implements AutoCloseable {
         void audit(String event, Map<String, Object> fields);
 
         void settled(RevocationTicket ticket);
+
+        /** Something found does not match what was reported (kinds in {@link CaTruth}). */
+        default void incident(
+                String kind, String gatewayId, String detail, List<String> serials, Map<String, Object> more) {}
+
+        /** The ticket names more certificates than before (journaled already): deny them and say so. */
+        default void extended(Ticket ticket) {}
     }
 
     private final CaOperations ca;
     private final Facts facts;
+    private final CaTruth truth;
     private final TicketJournal journal;
     private final List<RevocationRoute> routes;
     private final Backoff backoff;
@@ -86,6 +102,7 @@ public final class RevocationQueue implements AutoCloseable {
         this.backoff = requireNonNull(backoff, "backoff");
         this.clock = requireNonNull(clock, "clock");
         this.listener = requireNonNull(listener, "listener");
+        this.truth = new CaTruth(ca, facts, journal, listener, clock);
         this.workers = Executors.newScheduledThreadPool(threads, new NamedThreads("keywarden-revoke"));
     }
 
@@ -160,6 +177,7 @@ public final class RevocationQueue implements AutoCloseable {
                 t.attempts++;
                 t.nextAttemptAt = null;
             }
+            truth.reconcile(t);
             for (Ticket.Cert c : pending(t)) {
                 revokeOne(t, c);
             }
@@ -187,7 +205,7 @@ public final class RevocationQueue implements AutoCloseable {
 
     /** Tries the routes in order; returns when the certificate is settled, throws when the CA is to be tried later. */
     private void revokeOne(Ticket t, Ticket.Cert c) throws CaOperationException, IOException {
-        Optional<CertificateRecord> record = facts.certificate(c.serial);
+        Optional<CertificateRecord> record = truth.record(c.serial);
         if (record.isEmpty()) {
             settleCert(t, c, CertificateRevocation.State.FAILED, null, "certificate no longer known to this gateway");
             return;
@@ -247,10 +265,11 @@ public final class RevocationQueue implements AutoCloseable {
 
     /** A compromised gateway's account, once its certificates are settled: deactivated with the escrowed key. */
     private void deactivateAccounts(Ticket t) throws CaOperationException, IOException {
-        if (t.accountsToDeactivate.isEmpty() || t.accountDeactivated) {
+        List<String> accounts = truth.accounts(t);
+        if (accounts.isEmpty() || t.accountDeactivated) {
             return;
         }
-        for (String account : t.accountsToDeactivate) {
+        for (String account : accounts) {
             Optional<KeyPair> key = facts.escrowedKey(account);
             if (key.isEmpty()) {
                 synchronized (t) {
@@ -262,6 +281,7 @@ public final class RevocationQueue implements AutoCloseable {
             }
             try {
                 boolean now = ca.deactivateAccount(account, key.get());
+                facts.deactivated(account);
                 listener.audit(
                         "ACCOUNT_DEACTIVATED",
                         fields(t, Map.of("account", account, "caAnswer", now ? "deactivated" : "deactivated already")));
@@ -289,7 +309,7 @@ public final class RevocationQueue implements AutoCloseable {
         RevocationTicket view;
         synchronized (t) {
             boolean allRevoked = t.certs.stream().allMatch(c -> c.state == CertificateRevocation.State.REVOKED);
-            boolean deactivationDone = t.accountsToDeactivate.isEmpty() || t.accountDeactivated;
+            boolean deactivationDone = truth.accounts(t).isEmpty() || t.accountDeactivated;
             t.state = allRevoked && deactivationDone ? TicketState.REVOKED : TicketState.FAILED;
             if (t.state == TicketState.REVOKED) {
                 t.detail = null;

@@ -23,14 +23,22 @@ public final class Ticket {
     public static final class Cert {
         final String serial;
         final String deviceId;
+        /** Listed by the CA for the compromised gateway's account, not named by any report. */
+        final boolean fromCa;
+
         CertificateRevocation.State state = CertificateRevocation.State.PENDING;
         RevocationRoute route;
         String caAnswer;
         Instant revokedAt;
 
         public Cert(String serial, String deviceId) {
+            this(serial, deviceId, false);
+        }
+
+        Cert(String serial, String deviceId, boolean fromCa) {
             this.serial = requireNonNull(serial, "serial");
             this.deviceId = requireNonNull(deviceId, "deviceId");
+            this.fromCa = fromCa;
         }
 
         public String serial() {
@@ -54,6 +62,9 @@ public final class Ticket {
     RefusalReason refusal;
     String detail;
     boolean accountDeactivated;
+    /** The CA's list of the account's certificates was compared with the reports (once per ticket). */
+    boolean caChecked;
+
     int attempts;
     Instant nextAttemptAt;
 

@@ -81,6 +81,9 @@ public final class TicketJournal {
             cm.put("serial", c.serial);
             cm.put("deviceId", c.deviceId);
             cm.put("state", c.state.name());
+            if (c.fromCa) {
+                cm.put("source", "ca");
+            }
             if (c.route != null) {
                 cm.put("route", c.route.name());
             }
@@ -95,6 +98,7 @@ public final class TicketJournal {
         m.put("certificates", certs);
         m.put("accountsToDeactivate", t.accountsToDeactivate);
         m.put("accountDeactivated", t.accountDeactivated);
+        m.put("caChecked", t.caChecked);
         m.put("attempts", t.attempts);
         if (t.detail != null) {
             m.put("detail", t.detail);
@@ -115,7 +119,8 @@ public final class TicketJournal {
                 .build();
         List<Ticket.Cert> certs = new ArrayList<>();
         for (Map<String, Object> cm : (List<Map<String, Object>>) m.get("certificates")) {
-            Ticket.Cert c = new Ticket.Cert((String) cm.get("serial"), (String) cm.get("deviceId"));
+            Ticket.Cert c = new Ticket.Cert(
+                    (String) cm.get("serial"), (String) cm.get("deviceId"), "ca".equals(cm.get("source")));
             c.state = CertificateRevocation.State.valueOf((String) cm.get("state"));
             c.route = cm.get("route") == null ? null : RevocationRoute.valueOf((String) cm.get("route"));
             c.caAnswer = (String) cm.get("caAnswer");
@@ -131,6 +136,7 @@ public final class TicketJournal {
                 (List<String>) m.get("accountsToDeactivate"),
                 TicketState.valueOf((String) m.get("state")));
         t.accountDeactivated = Boolean.TRUE.equals(m.get("accountDeactivated"));
+        t.caChecked = Boolean.TRUE.equals(m.get("caChecked"));
         t.attempts = ((Number) m.get("attempts")).intValue();
         t.detail = (String) m.get("detail");
         return t;

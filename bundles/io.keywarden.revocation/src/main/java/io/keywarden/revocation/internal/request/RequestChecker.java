@@ -95,7 +95,7 @@ public final class RequestChecker {
                     claimed.getRequester() + " sent more requests than its rate allows; try again in a minute");
         }
         List<CertificateRecord> certs = targets.certificates(claimed.getTarget(), now);
-        if (certs.isEmpty()) {
+        if (certs.isEmpty() && !caWillSay(claimed.getTarget())) {
             return Decision.refused(
                     claimed,
                     RefusalReason.UNKNOWN_TARGET,
@@ -110,5 +110,11 @@ public final class RequestChecker {
                 ? new ArrayList<>(targets.accountsOf(claimed.getTarget().getValue()))
                 : List.of();
         return Decision.accepted(claimed, certs, accounts);
+    }
+
+    /** A compromised gateway that reported nothing still has an account the CA can be asked about. */
+    private boolean caWillSay(RevocationTarget target) {
+        return target.getKind() == RevocationTarget.Kind.COMPROMISED_GATEWAY
+                && targets.hasPinnedAccount(target.getValue());
     }
 }

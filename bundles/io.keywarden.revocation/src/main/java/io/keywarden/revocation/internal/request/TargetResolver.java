@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.CertificateRecord;
@@ -19,9 +21,19 @@ import io.keywarden.revocation.internal.store.DenyListStore;
  */
 public final class TargetResolver {
     private final Inventories inventory;
+    private final Function<String, Optional<String>> pinnedAccount;
 
     public TargetResolver(CertificateInventory inventory) {
+        this(inventory, gateway -> Optional.empty());
+    }
+
+    /**
+     * @param pinnedAccount the account a proven escrow deposit pins for a gateway: believed over the accounts the
+     *     gateway's own records name (a compromised gateway may report a made-up one)
+     */
+    public TargetResolver(CertificateInventory inventory, Function<String, Optional<String>> pinnedAccount) {
         this.inventory = inventory instanceof Inventories all ? all : new Inventories(inventory);
+        this.pinnedAccount = pinnedAccount;
     }
 
     /** The gateway a certificate belongs to: {@code localGatewayId} unless a remote gateway's inventory holds it. */
@@ -42,9 +54,16 @@ public final class TargetResolver {
                         .getBySerial(DenyListStore.normalize(target.getValue()))
                         .ifPresent(out::add);
             case COMPROMISED_GATEWAY -> {
-                Set<String> accounts = accountsOf(target.getValue());
+                // what the gateway reported under any account it claims, and what names the pinned account; the CA
+                // is asked for the rest when the ticket runs
+                Set<String> accounts = claimedAccounts(target.getValue());
+                accounts.addAll(accountsOf(target.getValue()));
                 inventory.getAll().stream()
-                        .filter(r -> accounts.contains(r.getAccountUrl()))
+                        .filter(r -> accounts.contains(r.getAccountUrl())
+                                || inventory
+                                        .remoteGatewayOf(r.getSerial())
+                                        .filter(target.getValue()::equals)
+                                        .isPresent())
                         .filter(r -> r.getNotAfter().isAfter(now))
                         .forEach(out::add);
             }
@@ -53,8 +72,21 @@ public final class TargetResolver {
         return out;
     }
 
-    /** The ACME accounts that ordered the gateway's own certificates (usually one). */
+    /**
+     * The ACME account of the gateway: the one its proven escrow deposit pins, else those its own GATEWAY records
+     * claim (usually one).
+     */
     public Set<String> accountsOf(String gatewayId) {
+        Optional<String> pinned = pinnedAccount.apply(gatewayId);
+        return pinned.<Set<String>>map(a -> new LinkedHashSet<>(Set.of(a))).orElseGet(() -> claimedAccounts(gatewayId));
+    }
+
+    /** Whether a proven escrow deposit pins the gateway's account (the CA can then be asked what it holds). */
+    public boolean hasPinnedAccount(String gatewayId) {
+        return pinnedAccount.apply(gatewayId).isPresent();
+    }
+
+    private Set<String> claimedAccounts(String gatewayId) {
         Set<String> accounts = new LinkedHashSet<>();
         for (CertificateRecord r : inventory.getByDevice(gatewayId)) {
             if (r.getKind() == DeviceKind.GATEWAY) {

@@ -1,9 +1,13 @@
 package io.keywarden.revocation.internal.queue;
 
 import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.keywarden.api.ca.CaOperationException;
@@ -24,6 +28,30 @@ final class FakeCa implements CaOperations {
     final List<String> calls = new ArrayList<>();
     final List<String> revokedNow = new ArrayList<>();
     final Set<String> deactivated = new HashSet<>();
+    /** Which public key the CA binds to each account; an account not here is unknown to it. */
+    final Map<String, PublicKey> accountKeys = new HashMap<>();
+    /** The certificates of each account's valid orders. */
+    final Map<String, List<List<X509Certificate>>> orders = new HashMap<>();
+
+    @Override
+    public synchronized String verifyAccount(String directoryUrl, String accountUrl, KeyPair accountKey)
+            throws CaOperationException {
+        if (down) {
+            throw new CaOperationException("CA unreachable", null, true, null, null);
+        }
+        if (!accountKey.getPublic().equals(accountKeys.get(accountUrl))) {
+            throw new CaOperationException(
+                    "JWS verification error", null, false, "urn:ietf:params:acme:error:malformed", null);
+        }
+        return deactivated.contains(accountUrl) ? "deactivated" : "valid";
+    }
+
+    @Override
+    public synchronized List<List<X509Certificate>> listCertificates(String accountUrl, KeyPair accountKey)
+            throws CaOperationException {
+        verifyAccount("", accountUrl, accountKey);
+        return orders.getOrDefault(accountUrl, List.of());
+    }
 
     @Override
     public synchronized RevocationOutcome revoke(
@@ -52,6 +80,10 @@ final class FakeCa implements CaOperations {
     public synchronized boolean deactivateAccount(String accountUrl, KeyPair accountKey) throws CaOperationException {
         if (down) {
             throw new CaOperationException("CA unreachable", null, true, null, null);
+        }
+        if (accountKeys.containsKey(accountUrl) && !accountKeys.get(accountUrl).equals(accountKey.getPublic())) {
+            throw new CaOperationException(
+                    "JWS verification error", null, false, "urn:ietf:params:acme:error:malformed", null);
         }
         return deactivated.add(accountUrl);
     }

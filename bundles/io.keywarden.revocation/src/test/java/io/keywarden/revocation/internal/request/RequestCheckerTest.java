@@ -40,6 +40,7 @@ class RequestCheckerTest {
 
     private final Map<String, Authority> authorities = new HashMap<>();
     private final Map<String, KeyPair> keys = new HashMap<>();
+    private java.util.function.Function<String, Optional<String>> pinned = gateway -> Optional.empty();
     private final FakeInventory inventory = new FakeInventory()
             .add(TestData.record(GW_A, DeviceKind.GATEWAY, "a0", TestData.ACCOUNT))
             .add(TestData.record("sensor-1", DeviceKind.SENSOR, "a1", TestData.ACCOUNT))
@@ -57,7 +58,7 @@ class RequestCheckerTest {
                 id -> Optional.ofNullable(authorities.get(id)),
                 new NonceStore(dir.resolve("nonces.log"), Duration.ofMinutes(15), NOW),
                 new RateLimiter(rate),
-                new TargetResolver(inventory),
+                new TargetResolver(inventory, gateway -> pinned.apply(gateway)),
                 () -> GW_A,
                 Duration.ofMinutes(5),
                 Clock.fixed(NOW, ZoneOffset.UTC));
@@ -90,6 +91,29 @@ class RequestCheckerTest {
     private static void assertRefused(Decision d, RefusalReason reason) {
         assertEquals(reason, d.refusal(), String.valueOf(d));
         assertTrue(d.detail() != null && !d.detail().isBlank());
+    }
+
+    @Test
+    void aCompromisedGatewayIsJudgedByItsPinnedAccountNotByTheAccountsItsRecordsClaim() throws Exception {
+        String pinnedAccount = "https://ca.example/acme/acct/9";
+        pinned = gateway -> GW_A.equals(gateway) || "gw-silent.example".equals(gateway)
+                ? Optional.of(pinnedAccount)
+                : Optional.empty();
+        RequestChecker c = checker(100);
+        Decision d = c.check(signed("fleet", RevocationTarget.compromisedGateway(GW_A)));
+        assertNull(d.refusal(), String.valueOf(d));
+        assertEquals(List.of(pinnedAccount), d.accountsToDeactivate(), "the pinned account, not the claimed one");
+        assertEquals(
+                List.of("a0", "a1", "a2", "a3"),
+                d.certificates().stream().map(r -> r.getSerial()).toList(),
+                "what the reports say is kept as the cross-check");
+        // a gateway that never reported anything: the CA will be asked with the pinned account
+        Decision silent = c.check(signed("fleet", RevocationTarget.compromisedGateway("gw-silent.example")));
+        assertNull(silent.refusal(), String.valueOf(silent));
+        assertEquals(List.of(pinnedAccount), silent.accountsToDeactivate());
+        assertRefused(
+                c.check(signed("fleet", RevocationTarget.compromisedGateway("gw-unknown.example"))),
+                RefusalReason.UNKNOWN_TARGET);
     }
 
     @Test
@@ -167,7 +191,7 @@ class RequestCheckerTest {
                     id -> Optional.ofNullable(authorities.get(id)),
                     first,
                     new RateLimiter(10),
-                    new TargetResolver(inventory),
+                    new TargetResolver(inventory, gateway -> pinned.apply(gateway)),
                     () -> GW_A,
                     Duration.ofMinutes(5),
                     Clock.fixed(NOW, ZoneOffset.UTC));
@@ -178,7 +202,7 @@ class RequestCheckerTest {
                     id -> Optional.ofNullable(authorities.get(id)),
                     second,
                     new RateLimiter(10),
-                    new TargetResolver(inventory),
+                    new TargetResolver(inventory, gateway -> pinned.apply(gateway)),
                     () -> GW_A,
                     Duration.ofMinutes(5),
                     Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC));

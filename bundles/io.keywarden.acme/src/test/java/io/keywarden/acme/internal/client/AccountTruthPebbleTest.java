@@ -1,0 +1,112 @@
+package io.keywarden.acme.internal.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.keywarden.acme.internal.config.GatewayOptions;
+import io.keywarden.acme.internal.config.KeyType;
+import io.keywarden.acme.internal.store.StateStore;
+import io.keywarden.api.ca.CaOperationException;
+import io.keywarden.testing.pebble.PebbleHarness;
+
+/**
+ * What the fleet authority asks the CA about an escrowed account, against a real Pebble 2.4: proof that a key
+ * controls an account, the account's certificates from its orders list, and the old key refused after a rollover.
+ */
+class AccountTruthPebbleTest {
+    private static PebbleHarness pebble;
+
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void startPebble() {
+        pebble = PebbleHarness.builder(work.resolve("pebble")).build().start();
+    }
+
+    @AfterAll
+    static void stopPebble() {
+        if (pebble != null) {
+            pebble.close();
+        }
+    }
+
+    private static AcmeClient client(Path data, String name, Http01Responder responder) throws Exception {
+        Map<String, Object> p = new HashMap<>();
+        p.put(GatewayOptions.KEY_DIRECTORY_URL, pebble.directoryUrl().toString());
+        p.put(GatewayOptions.KEY_TRUST_ANCHOR, pebble.trustAnchorFile().toString());
+        p.put(GatewayOptions.KEY_DNS_NAME, name);
+        p.put(GatewayOptions.KEY_HTTP01_PORT, pebble.httpPort());
+        p.put(GatewayOptions.KEY_HTTP01_BIND, "127.0.0.1");
+        p.put(GatewayOptions.KEY_ORDER_TIMEOUT, 30);
+        Files.createDirectories(data);
+        return new AcmeClient(
+                GatewayOptions.parse(p, data),
+                new StateStore(data),
+                AcmeClientPebbleTest.http01Only(responder),
+                Clock.systemUTC());
+    }
+
+    @Test
+    void theCaListsEveryCertificateOfTheAccountAndRefusesAKeyThatDoesNotControlIt() throws Exception {
+        try (Http01Responder responder = new Http01Responder("127.0.0.1", pebble.httpPort())) {
+            Path gwData = work.resolve("gw");
+            AcmeClient gateway = client(gwData, "gw.truth.keywarden.test", responder);
+            Set<String> ordered = new java.util.TreeSet<>();
+            for (String name :
+                    List.of("gw.truth.keywarden.test", "s1.truth.keywarden.test", "s2.truth.keywarden.test")) {
+                IssuedCertificate c = gateway.order(OrderRequest.withKey(List.of(name), KeyType.EC_P256.generate()));
+                ordered.add(c.getChain().get(0).getSerialNumber().toString(16));
+            }
+            String account = gateway.accountUrl().orElseThrow();
+            KeyPair accountKey = new StateStore(gwData).accountKey(pebble.directoryUrl(), () -> {
+                throw new AssertionError("the account key exists");
+            });
+            AcmeClient authority = client(work.resolve("authority"), "authority.keywarden.test", responder);
+            AcmeCaOperations ca = new AcmeCaOperations(authority, new StateStore(work.resolve("authority")));
+            String directory = pebble.directoryUrl().toString();
+
+            assertEquals("valid", ca.verifyAccount(directory, account, accountKey));
+            Set<String> listed = ca.listCertificates(account, accountKey).stream()
+                    .map(chain -> chain.get(0).getSerialNumber().toString(16))
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
+            assertEquals(ordered, listed);
+
+            CaOperationException wrongKey = assertThrows(
+                    CaOperationException.class, () -> ca.verifyAccount(directory, account, KeyType.EC_P256.generate()));
+            assertFalse(wrongKey.isTransient(), wrongKey.getMessage());
+            CaOperationException otherCa = assertThrows(
+                    CaOperationException.class,
+                    () -> ca.verifyAccount("https://other-ca.example/dir", account, accountKey));
+            assertFalse(otherCa.isTransient());
+            assertTrue(otherCa.getMessage().contains("other-ca.example"), otherCa.getMessage());
+
+            // the gateway rolls its account key over (RFC 8555 §7.3.5) behind the authority's back
+            KeyPair rolled = KeyType.EC_P256.generate();
+            gateway.login().getAccount().changeKey(rolled);
+            CaOperationException lockedOut =
+                    assertThrows(CaOperationException.class, () -> ca.verifyAccount(directory, account, accountKey));
+            assertFalse(lockedOut.isTransient(), lockedOut.getMessage());
+            assertThrows(CaOperationException.class, () -> ca.listCertificates(account, accountKey));
+            assertEquals("valid", ca.verifyAccount(directory, account, rolled));
+            assertEquals(3, ca.listCertificates(account, rolled).size());
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package io.keywarden.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import org.awaitility.Awaitility;
+import org.jose4j.json.JsonUtil;
+import org.junit.jupiter.api.Test;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.connector.NetworkSettings;
+import org.shredzone.acme4j.provider.GenericAcmeProvider;
+
+/**
+ * Issue 13, with two real runtime processes, one Pebble (real http-01) and one Mosquitto: the fleet authority
+ * believes the CA, not the suspect gateway, and an escrow deposit counts only once the CA confirms it.
+ */
+class TrustTheCaTest {
+    private static final String GATEWAY = "gateway.trust.keywarden.test";
+    private static final String MADE_UP = "https://ca.invalid/my-account/1";
+
+    /**
+     * Test 1 and 2: after 20 sensors enroll, the gateway publishes, with its own key, a report without its sensors and
+     * with a made-up account; then, cut off from the broker, it orders two more certificates. COMPROMISED_GATEWAY
+     * still gets all 23 Revoked at Pebble and the real account deactivated, raises the discrepancy incident, and the
+     * fleet notice names every certificate.
+     */
+    @Test
+    void aLyingGatewayAndWhatItOrderedOffTheBrokerAreRevokedAllTheSame() throws Exception {
+        Layout layout = Layout.detect();
+        try (FleetStage fleet = FleetStage.start(layout.home.resolve("demo/target/trust-the-ca-lying"))) {
+            Set<String> devices = new TreeSet<>(Set.of(GATEWAY));
+            List<ConfigFiles.Sensor> sensors = new ArrayList<>();
+            for (int i = 1; i <= 20; i++) {
+                sensors.add(
+                        new ConfigFiles.Sensor("sensor-" + i, List.of("sensor-" + i + ".trust.keywarden.test"), null));
+                devices.add("sensor-" + i);
+            }
+            fleet.configureGateway(GATEWAY, sensors);
+            fleet.configureAuthority();
+            RuntimeProcess g = fleet.startGateway(layout.requireRuntimeJar());
+            RuntimeProcess a = fleet.startAuthority(layout.requireRuntimeJar());
+            assertTrue(fleet.gateway.awaitCurrent(devices, 120_000, n -> {}).isEmpty(), "not enrolled\n" + g.tail(40));
+            Set<String> enrolled = serials(fleet);
+            await(() -> fleet.storedSerials(GATEWAY).containsAll(enrolled), 60_000, () -> "inventory\n" + a.tail(40));
+            await(() -> Files.exists(accepted(fleet)), 60_000, () -> "deposit not proven\n" + a.tail(40));
+
+            // the lie: only its own certificate, under a made-up account, signed with the gateway's own key
+            FleetImpostor gw = new FleetImpostor(fleet);
+            Map<String, Object> own = ownRecord(fleet);
+            String realAccount = String.valueOf(own.get("account"));
+            own.put("account", MADE_UP);
+            gw.publish(gw.identity(GATEWAY), "inventory", GATEWAY, Map.of("records", List.of(own)));
+            String ownSerial = String.valueOf(own.get("serial"));
+            await(
+                    () -> fleet.storedSerials(GATEWAY).equals(Set.of(ownSerial)),
+                    20_000,
+                    () -> "lie not stored\n" + a.tail(20));
+
+            // cut off from the broker, the gateway orders two more certificates the authority never hears of
+            fleet.broker.stop();
+            for (String late : List.of("late-1", "late-2")) {
+                ConfigFiles.writeSensor(
+                        fleet.gateway.etc,
+                        late,
+                        new ConfigFiles.Sensor(late, List.of(late + ".trust.keywarden.test"), null));
+                devices.add(late);
+            }
+            assertTrue(fleet.gateway.awaitCurrent(devices, 60_000, n -> {}).isEmpty(), "late\n" + g.tail(40));
+            Set<String> all = serials(fleet);
+            assertEquals(23, all.size());
+
+            fleet.deliver("compromised", fleet.signCompromisedGateway(GATEWAY, 1));
+            await(
+                    () -> all.stream()
+                            .allMatch(s -> fleet.gateway.pebble.certStatus(s).isRevoked()),
+                    60_000,
+                    () -> "not all Revoked at Pebble\n" + a.tail(40));
+            await(() -> ticketSays(fleet, "accountDeactivated", true), 20_000, () -> "not deactivated\n" + a.tail(30));
+            String audit = read(fleet.authorityRevocation.resolve("audit.log"));
+            List<String> deactivated = audit.lines()
+                    .filter(l -> l.contains("\"ACCOUNT_DEACTIVATED\""))
+                    .toList();
+            assertEquals(1, deactivated.size(), audit);
+            assertTrue(deactivated.get(0).contains(realAccount), "the real account, not " + deactivated);
+            String incident = audit.lines()
+                    .filter(l -> l.contains("\"INCIDENT\"") && l.contains("CA_DISCREPANCY"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no discrepancy incident in\n" + audit));
+            all.stream().filter(s -> !s.equals(ownSerial)).forEach(s -> assertTrue(incident.contains(s), s));
+
+            // the fleet notice names every certificate: the gateway denies all 23 once the broker is back
+            fleet.broker.start();
+            await(
+                    () -> fleet.deniedAtGateway().containsAll(all),
+                    60_000,
+                    () -> "denied at the gateway " + fleet.deniedAtGateway() + "\n" + g.tail(30));
+        }
+    }
+
+    /**
+     * Test 3: refused at import: a sensor's deposit claiming the gateway's account (under the gateway's name, and
+     * under its own), and a deposit whose key does not control the claimed account; an ACME key rollover by the
+     * gateway is an incident within the re-verification period.
+     */
+    @Test
+    void escrowThatDoesNotProveItselfIsRefusedAtImportAndARolloverIsAnIncident() throws Exception {
+        Layout layout = Layout.detect();
+        try (FleetStage fleet = FleetStage.start(layout.home.resolve("demo/target/trust-the-ca-escrow"))) {
+            String sensor = "sensor-1";
+            String sensorName = sensor + ".trust.keywarden.test";
+            fleet.configureGateway(GATEWAY, List.of(new ConfigFiles.Sensor(sensor, List.of(sensorName), null)));
+            fleet.configureAuthority();
+            Path policy = fleet.authorityEtc.resolve(RevocationStage.POLICY_PID + ".cfg");
+            Files.writeString(
+                    policy, read(policy) + "escrow.reverify.seconds = 3\nescrow.proof.interval.seconds = 1\n");
+            RuntimeProcess g = fleet.startGateway(layout.requireRuntimeJar());
+            RuntimeProcess a = fleet.startAuthority(layout.requireRuntimeJar());
+            assertTrue(
+                    fleet.gateway
+                            .awaitCurrent(Set.of(GATEWAY, sensor), 60_000, n -> {})
+                            .isEmpty(),
+                    g.tail(40));
+            await(() -> Files.exists(accepted(fleet)), 60_000, () -> "deposit not proven\n" + a.tail(40));
+            byte[] pinned = Files.readAllBytes(accepted(fleet));
+            await(() -> fleet.storedSerials(GATEWAY).size() == 2, 30_000, () -> "inventory\n" + a.tail(20));
+            String account = String.valueOf(ownRecord(fleet).get("account"));
+            String directory = fleet.gateway.pebble.directoryUrl().toString();
+            FleetImpostor imp = new FleetImpostor(fleet);
+
+            // a sensor's key speaks for the gateway: refused by the envelope check (the certificate is not the
+            // gateway's)
+            KeyPair stranger = ecKey();
+            imp.publish(
+                    imp.identity(sensor),
+                    "escrow",
+                    GATEWAY,
+                    Map.of("deposit", imp.deposit(GATEWAY, directory, account, stranger)));
+            // the sensor under its own name, claiming the gateway's account: refused at import, the account is pinned
+            imp.publish(
+                    imp.identity(sensor),
+                    "escrow",
+                    sensorName,
+                    Map.of("deposit", imp.deposit(sensorName, directory, account, stranger)));
+            // the gateway's own key, a deposit whose key does not control the claimed account: the CA says no
+            imp.publish(
+                    imp.identity(GATEWAY),
+                    "escrow",
+                    GATEWAY,
+                    Map.of("deposit", imp.deposit(GATEWAY, directory, account, stranger)));
+            Path audit = fleet.authorityRevocation.resolve("audit.log");
+            await(
+                    () -> read(fleet.authorityLog())
+                            .contains("Rejected a message on keywarden/" + FleetStage.FLEET + "/escrow/" + GATEWAY),
+                    20_000,
+                    () -> "sensor-signed deposit not rejected\n" + a.tail(20));
+            // (whichever layer refuses it: the envelope's signer check or the vault's pin)
+            await(
+                    () -> read(fleet.authorityLog())
+                                    .contains("Rejected a message on keywarden/" + FleetStage.FLEET + "/escrow/"
+                                            + sensorName)
+                            || incidents(audit, "ESCROW_REFUSED").stream()
+                                    .anyMatch(l -> l.contains("pinned to gateway " + GATEWAY)),
+                    20_000,
+                    () -> "another gateway's account accepted\n" + read(audit));
+            await(
+                    () -> incidents(audit, "ESCROW_REFUSED").stream()
+                            .anyMatch(l -> l.contains("\"gateway\":\"" + GATEWAY + "\"")
+                                    && l.contains("does not control account")),
+                    20_000,
+                    () -> "foreign key accepted\n" + read(audit));
+            assertTrue(java.util.Arrays.equals(pinned, Files.readAllBytes(accepted(fleet))), "the pin changed");
+
+            // the gateway rolls its ACME account key over behind the authority's back
+            Session session = new Session(URI.create(directory), new GenericAcmeProvider() {
+                @Override
+                public HttpClient createHttpClient(NetworkSettings settings) {
+                    return HttpClient.newBuilder()
+                            .sslContext(fleet.gateway.pebble.sslContext())
+                            .build();
+                }
+            });
+            Login login = session.login(new URL(account), imp.accountKey());
+            login.getAccount().changeKey(ecKey());
+            await(
+                    () -> !incidents(audit, "ESCROW_LOCKED_OUT").isEmpty(),
+                    15_000,
+                    () -> "rollover unnoticed\n" + a.tail(20));
+        }
+    }
+
+    private static Path accepted(FleetStage fleet) {
+        return fleet.authorityRevocation.resolve("escrow").resolve(GATEWAY + ".escrow.jwe");
+    }
+
+    private static Set<String> serials(FleetStage fleet) {
+        Set<String> out = new TreeSet<>();
+        fleet.gateway.state().current().values().forEach(c -> out.add(c.serial()));
+        return out;
+    }
+
+    /** The gateway's own record in the inventory the authority stored. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> ownRecord(FleetStage fleet) {
+        for (Object r :
+                (List<Object>) fleet.storedInventory(GATEWAY).orElseThrow().get("records")) {
+            Map<String, Object> m = (Map<String, Object>) r;
+            if ("GATEWAY".equals(m.get("kind"))) {
+                return new LinkedHashMap<>(m);
+            }
+        }
+        throw new AssertionError("no GATEWAY record");
+    }
+
+    private static List<String> incidents(Path audit, String kind) {
+        return read(audit)
+                .lines()
+                .filter(l -> l.contains("\"INCIDENT\"") && l.contains(kind))
+                .toList();
+    }
+
+    private static boolean ticketSays(FleetStage fleet, String field, Object value) {
+        try (var files = Files.list(fleet.authorityRevocation.resolve("tickets"))) {
+            for (Path f : files.toList()) {
+                if (value.equals(JsonUtil.parseJson(Files.readString(f, StandardCharsets.UTF_8))
+                        .get(field))) {
+                    return true;
+                }
+            }
+        } catch (Exception notWrittenWhole) {
+            return false;
+        }
+        return false;
+    }
+
+    private static KeyPair ecKey() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        return g.generateKeyPair();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void await(BooleanSupplier condition, long timeoutMillis, Supplier<String> message) {
+        Awaitility.await()
+                .atMost(Duration.ofMillis(timeoutMillis))
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertTrue(condition.getAsBoolean(), message));
+    }
+}
