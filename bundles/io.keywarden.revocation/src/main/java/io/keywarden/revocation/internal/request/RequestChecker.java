@@ -94,15 +94,16 @@ public final class RequestChecker {
                     RefusalReason.RATE_LIMITED,
                     claimed.getRequester() + " sent more requests than its rate allows; try again in a minute");
         }
-        List<CertificateRecord> certs = targets.certificates(claimed.getTarget(), now);
+        List<CertificateRecord> certs = targets.certificates(claimed.getTarget(), now, localGatewayId.get());
         if (certs.isEmpty()) {
             return Decision.refused(
                     claimed,
                     RefusalReason.UNKNOWN_TARGET,
                     "no unexpired certificate is known for " + claimed.getTarget());
         }
+        String local = localGatewayId.get();
         Optional<String> out = ScopeRules.outOfScope(
-                authority.get(), claimed.getTarget(), certs, r -> targets.gatewayOf(r, localGatewayId.get()));
+                authority.get(), claimed.getTarget(), certs, r -> targets.gatewayOf(r, local), local);
         if (out.isPresent()) {
             return Decision.refused(claimed, RefusalReason.OUT_OF_SCOPE, out.get());
         }
