@@ -17,16 +17,17 @@ import io.keywarden.api.fleet.FleetEvents;
 
 /**
  * Refused messages and log incidents, reported without letting a flood of them flood the log, the events and the
- * audit they feed: per gateway and kind at most one report per {@link #PERIOD}, the ones collapsed meanwhile counted
- * in the next ({@code suppressed}). Every one is counted ({@link #count}). At most {@link #MAX_KEYS} gateway/kind pairs
+ * audit they feed: per gateway and kind at most {@link #BURST} reports per {@link #PERIOD}, the ones collapsed beyond
+ * that counted in the next report ({@code suppressed}). Every one is counted ({@link #count}). At most {@link #MAX_KEYS} gateway/kind pairs
  * are tracked (topic ids come from anyone who can publish); beyond that they share one.
  */
 final class Refusals {
     private static final Logger LOG = LoggerFactory.getLogger(Refusals.class);
     static final Duration PERIOD = Duration.ofSeconds(10);
+    static final int BURST = 5;
     static final int MAX_KEYS = 1024;
 
-    private record Window(Instant reported, long suppressed) {}
+    private record Window(Instant start, int reported, long suppressed) {}
 
     private final Clock clock;
     private final BiConsumer<String, Map<String, ?>> events;
@@ -68,12 +69,15 @@ final class Refusals {
                 : "* " + kind;
         Instant now = clock.instant();
         Window w = windows.get(key);
-        if (w != null && now.isBefore(w.reported().plus(PERIOD))) {
-            windows.put(key, new Window(w.reported(), w.suppressed() + 1));
+        long suppressed = w == null ? 0 : w.suppressed();
+        if (w == null || !now.isBefore(w.start().plus(PERIOD))) {
+            w = new Window(now, 0, suppressed);
+        }
+        if (w.reported() >= BURST) {
+            windows.put(key, new Window(w.start(), w.reported(), suppressed + 1));
             return;
         }
-        long suppressed = w == null ? 0 : w.suppressed();
-        windows.put(key, new Window(now, 0));
+        windows.put(key, new Window(w.start(), w.reported() + 1, 0));
         if ("refused".equals(kind)) {
             LOG.warn(
                     "Refused a message on {} ({} refused in all, {} like it collapsed): {}",

@@ -405,17 +405,18 @@ class InventoryCollectorTest {
             }
         };
         Refusals r = new Refusals(moving, (topic, p) -> posted.add(p));
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < Refusals.BURST + 3; i++) {
             r.refused("t", GW, "bad " + i);
         }
         r.refused("t", GW2, "another gateway is reported on its own");
-        assertEquals(2, posted.size());
+        assertEquals(Refusals.BURST + 1, posted.size());
         now[0] = Clock.fixed(t0.plus(Refusals.PERIOD), ZoneId.of("UTC"));
         r.refused("t", GW, "later");
-        assertEquals(3, posted.size());
-        assertEquals(4L, posted.get(2).get(FleetEvents.PROPERTY_SUPPRESSED));
-        assertEquals(7L, posted.get(2).get(FleetEvents.PROPERTY_COUNT));
-        assertEquals(7, r.count("refused"));
+        assertEquals(Refusals.BURST + 2, posted.size());
+        Map<String, ?> later = posted.get(posted.size() - 1);
+        assertEquals(3L, later.get(FleetEvents.PROPERTY_SUPPRESSED));
+        assertEquals(Refusals.BURST + 5L, later.get(FleetEvents.PROPERTY_COUNT));
+        assertEquals(Refusals.BURST + 5, r.count("refused"));
     }
 
     private static byte[] escrow(Device signer, String deposit) {
