@@ -120,7 +120,7 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
         BlockingQueue<String> inventories = new LinkedBlockingQueue<>();
         BlockingQueue<String> escrows = new LinkedBlockingQueue<>();
         authoritySide.subscribe(
-                "keywarden/" + fleet + "/inventory/+",
+                "keywarden/" + fleet + "/log/+",
                 1,
                 (t, m) -> inventories.add(t + " " + new String(m.getPayload(), StandardCharsets.US_ASCII)));
         authoritySide.subscribe(
@@ -132,7 +132,7 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
         endpoint = new KuraCloudFakes.Endpoint(System.getProperty(TestBroker.MQTT_URL), "kura-gw-" + System.nanoTime());
         endpoint.connect();
         KuraCloudFakes.Publisher inventoryPublisher =
-                new KuraCloudFakes.Publisher(endpoint, "keywarden/" + fleet + "/inventory/" + gw);
+                new KuraCloudFakes.Publisher(endpoint, "keywarden/" + fleet + "/log/" + gw);
         register(CloudPublisher.class, inventoryPublisher, "keywarden-inventory");
         register(
                 CloudPublisher.class,
@@ -175,9 +175,10 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
         GatewayEnrollmentService gateway = awaitGatewayService();
         X509Certificate cert = awaitGatewayEnrolled(gateway).getCertificate();
 
-        // out: the signed inventory and escrow deposit arrive on the fleet topics, signed by the gateway's key
-        Map<String, Object> inventory = awaitSigned(inventories, "keywarden/" + fleet + "/inventory/" + gw, cert);
-        assertEquals(gw, inventory.get("gateway"));
+        // out: the signed issuance log and escrow deposit arrive on the fleet topics, signed by the gateway's key
+        Map<String, Object> entry = awaitSigned(inventories, "keywarden/" + fleet + "/log/" + gw, cert);
+        assertEquals(gw, entry.get("gateway"));
+        assertEquals(1L, entry.get("seq"), "the log starts with the gateway's own certificate");
         Map<String, Object> deposit = awaitSigned(escrows, "keywarden/" + fleet + "/escrow/" + gw, cert);
         assertTrue("the escrow message carries the deposit", deposit.get("deposit") instanceof String);
         // Kura confirmed both: nothing is left in the outbox
@@ -248,7 +249,8 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
                 continue;
             }
             JsonWebSignature jws = new JsonWebSignature();
-            jws.setCompactSerialization(m.substring(topic.length() + 1));
+            // a log batch carries one compact JWS per line: the first one is enough here
+            jws.setCompactSerialization(m.substring(topic.length() + 1).split("\n")[0]);
             jws.setKey(signer.getPublicKey());
             if (jws.verifySignature()) {
                 return JsonUtil.parseJson(jws.getPayload());
