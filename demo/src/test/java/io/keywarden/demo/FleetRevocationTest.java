@@ -88,6 +88,26 @@ class FleetRevocationTest {
                     30_000,
                     () -> "no escrow deposit at the authority\n" + a.tail(40));
 
+            // a certificate ordered while the gateway is cut off from the broker reaches the authority at reconnection
+            fleet.broker.stop();
+            ConfigFiles.writeSensor(
+                    fleet.gateway.etc,
+                    "offline",
+                    new ConfigFiles.Sensor("offline", List.of("offline.fleet.keywarden.test"), null));
+            devices.add("offline");
+            assertTrue(
+                    fleet.gateway.awaitCurrent(devices, 60_000, n -> {}).isEmpty(),
+                    "the sensor added while the broker is down was not enrolled\n" + g.tail(40));
+            String offline = fleet.gateway.state().current().get("offline").serial();
+            assertFalse(fleet.storedSerials(GATEWAY).contains(offline));
+            fleet.broker.start();
+            await(
+                    () -> fleet.storedSerials(GATEWAY).contains(offline),
+                    30_000,
+                    () -> "the certificate ordered offline did not reach the authority\n" + g.tail(20) + "\n"
+                            + a.tail(20));
+            serials.add(offline);
+
             Path stored = fleet.storedLogFile(GATEWAY);
             byte[] before = Files.readAllBytes(stored);
             publishNextEntry(

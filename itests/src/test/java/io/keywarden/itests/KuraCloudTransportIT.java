@@ -178,7 +178,7 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
         // out: the signed issuance log and escrow deposit arrive on the fleet topics, signed by the gateway's key
         Map<String, Object> entry = awaitSigned(inventories, "keywarden/" + fleet + "/log/" + gw, cert);
         assertEquals(gw, entry.get("gateway"));
-        assertEquals(1L, entry.get("seq"), "the log starts with the gateway's own certificate");
+        assertEquals("the log starts with the gateway's own certificate", 1L, entry.get("seq"));
         Map<String, Object> deposit = awaitSigned(escrows, "keywarden/" + fleet + "/escrow/" + gw, cert);
         assertTrue("the escrow message carries the deposit", deposit.get("deposit") instanceof String);
         // Kura confirmed both: nothing is left in the outbox
