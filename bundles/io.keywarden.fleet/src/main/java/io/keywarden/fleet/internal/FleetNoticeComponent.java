@@ -169,19 +169,24 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             executor.scheduleWithFixedDelay(inventoryPublisher::retryIfWaiting, 1, 1, TimeUnit.SECONDS);
         }
         if (options.isInventoryCollect()) {
-            collector = new InventoryCollector(
-                    options,
-                    new FileLogStore(options.getDataDir().resolve("logs")),
-                    Clock.systemUTC(),
-                    this::post,
-                    this::registerInventory,
-                    this::denied,
-                    this::publishAck);
-            collector.load();
+            collector = collector();
         }
         link.start();
         register();
         LOG.info("Fleet notices started: {}", options);
+    }
+
+    private InventoryCollector collector() throws IOException {
+        InventoryCollector c = new InventoryCollector(
+                options,
+                new FileLogStore(options.getDataDir().resolve("logs")),
+                Clock.systemUTC(),
+                this::post,
+                this::registerInventory,
+                this::denied,
+                this::publishAck);
+        c.load();
+        return c;
     }
 
     private void register() {

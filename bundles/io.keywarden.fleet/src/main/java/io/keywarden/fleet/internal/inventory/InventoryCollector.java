@@ -186,54 +186,16 @@ public final class InventoryCollector {
         boolean gap = false;
         List<String> serials = new ArrayList<>();
         for (Line l : batch) {
-            IssuanceEvent e = l.event();
-            long head = own.head();
-            if (e.seq() <= head) {
-                if (own.hashAt(e.seq()).equals(e.hash())) {
-                    continue; // sent again after a reconnection
-                }
-                refusals.incident(
-                        topic,
-                        gatewayId,
-                        FORK,
-                        e.seq(),
-                        "entry " + e.seq() + " differs from the one" + " accepted at that sequence (hash " + e.hash()
-                                + ", stored " + own.hashAt(e.seq()) + ")");
+            Admission a = admit(topic, gatewayId, own, l);
+            if (a == Admission.SKIP) {
+                continue;
+            }
+            if (a != Admission.APPEND) {
+                gap = a == Admission.GAP;
                 break;
             }
-            if (e.seq() > head + 1) {
-                gap = true;
-                refusals.incident(
-                        topic,
-                        gatewayId,
-                        GAP,
-                        e.seq(),
-                        "entry " + e.seq() + " arrived after entry " + head + ": entries in between are missing");
-                break;
-            }
-            if (!e.prev().equals(own.hashAt(head))) {
-                refusals.incident(
-                        topic,
-                        gatewayId,
-                        REWRITE,
-                        e.seq(),
-                        "entry " + e.seq() + " chains to " + e.prev() + ", not to the accepted entry " + head + " ("
-                                + own.hashAt(head) + ")");
-                break;
-            }
-            try {
-                RecordRules.check(own, e.record(), byGateway.values(), roots);
-                store.append(gatewayId, new LogStore.Stored(clock.millis(), l.compactJws()));
-            } catch (RejectedNoticeException x) {
-                refusals.refused(topic, gatewayId, "entry " + e.seq() + ": " + x.getMessage());
-                break;
-            } catch (IOException x) {
-                // not stored, not believed: the gateway sends it again after the acknowledged head
-                LOG.error("Cannot store entry {} of the log of {}: {}", e.seq(), gatewayId, x.getMessage());
-                break;
-            }
-            own.append(e);
-            serials.add(e.record().getSerial());
+            own.append(l.event());
+            serials.add(l.event().record().getSerial());
         }
         if (before == 0 && own.head() > 0) {
             byGateway.put(gatewayId, own);
@@ -257,5 +219,61 @@ public final class InventoryCollector {
             }
         }
         acks.accept(gatewayId, new LogAck(gatewayId, own.head(), own.hashAt(own.head()), gap));
+    }
+
+    private enum Admission {
+        APPEND,
+        SKIP,
+        GAP,
+        STOP
+    }
+
+    /** Judges one entry against the stored chain; an entry to append is stored durably before this returns. */
+    private Admission admit(String topic, String gatewayId, GatewayInventory own, Line l) {
+        IssuanceEvent e = l.event();
+        long head = own.head();
+        if (e.seq() <= head) {
+            if (own.hashAt(e.seq()).equals(e.hash())) {
+                return Admission.SKIP; // sent again after a reconnection
+            }
+            refusals.incident(
+                    topic,
+                    gatewayId,
+                    FORK,
+                    e.seq(),
+                    "entry " + e.seq() + " differs from the one" + " accepted at that sequence (hash " + e.hash()
+                            + ", stored " + own.hashAt(e.seq()) + ")");
+            return Admission.STOP;
+        }
+        if (e.seq() > head + 1) {
+            refusals.incident(
+                    topic,
+                    gatewayId,
+                    GAP,
+                    e.seq(),
+                    "entry " + e.seq() + " arrived after entry " + head + ": entries in between are missing");
+            return Admission.GAP;
+        }
+        if (!e.prev().equals(own.hashAt(head))) {
+            refusals.incident(
+                    topic,
+                    gatewayId,
+                    REWRITE,
+                    e.seq(),
+                    "entry " + e.seq() + " chains to " + e.prev() + ", not to the accepted entry " + head + " ("
+                            + own.hashAt(head) + ")");
+            return Admission.STOP;
+        }
+        try {
+            RecordRules.check(own, e.record(), byGateway.values(), roots);
+            store.append(gatewayId, new LogStore.Stored(clock.millis(), l.compactJws()));
+            return Admission.APPEND;
+        } catch (RejectedNoticeException x) {
+            refusals.refused(topic, gatewayId, "entry " + e.seq() + ": " + x.getMessage());
+        } catch (IOException x) {
+            // not stored, not believed: the gateway sends it again after the acknowledged head
+            LOG.error("Cannot store entry {} of the log of {}: {}", e.seq(), gatewayId, x.getMessage());
+        }
+        return Admission.STOP;
     }
 }
