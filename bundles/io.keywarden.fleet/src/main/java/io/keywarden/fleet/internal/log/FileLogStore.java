@@ -57,7 +57,13 @@ public final class FileLogStore implements LogStore {
             try {
                 out.add(new Stored(Long.parseLong(line.substring(0, Math.max(sp, 0))), line.substring(sp + 1)));
             } catch (NumberFormatException e) {
-                throw new IOException(f + ": line " + (out.size() + 1) + " is not '<ms> <jws>'");
+                // the file was edited: serve what comes before, and say so; the file itself stays as it is
+                LOG.error(
+                        "{}: line {} is not '<ms> <jws>': only the {} entries before it are read",
+                        f,
+                        out.size() + 1,
+                        out.size());
+                return out;
             }
         }
         if (start < text.length()) {
