@@ -122,6 +122,18 @@ class FleetRevocationTest {
             assertTrue(log(fleet.authorityLog()).contains("signed by a certificate for [" + FleetStage.AUTHORITY_HOST));
             assertTrue(Arrays.equals(before, Files.readAllBytes(stored)), "a refused entry changed the stored log");
 
+            // the gateway's own key cannot fork, skip or rewrite its log: each is an incident, audited, nothing stored
+            Path audit = fleet.authorityRevocation.resolve("audit.log");
+            Path gatewayDir = fleet.gateway.state().root().resolve("devices").resolve(GATEWAY);
+            for (Edit edit : List.of(Edit.FORK, Edit.GAP, Edit.REWRITE)) {
+                publishEntry(fleet, gatewayDir, certs.get(GATEWAY), edit);
+                await(
+                        () -> log(audit).contains("\"incident\":\"" + edit + "\""),
+                        10_000,
+                        () -> edit + " not audited as an incident\n" + a.tail(20));
+            }
+            assertTrue(Arrays.equals(before, Files.readAllBytes(stored)), "an incident changed the stored log");
+
             FleetStage.Outcome outcome;
             try {
                 outcome = fleet.compromise(GATEWAY, REASON_KEY_COMPROMISE, serials, 30_000);
@@ -135,10 +147,8 @@ class FleetRevocationTest {
 
             // issue 13 test 4: from the accepted ticket on, the gateway's own key no longer changes its recorded state
             byte[] frozen = Files.readAllBytes(stored);
-            Path audit = fleet.authorityRevocation.resolve("audit.log");
             await(() -> log(audit).contains("FLEET_FROZEN"), 10_000, () -> "gateway not frozen\n" + a.tail(20));
-            publishNextEntry(
-                    fleet, fleet.gateway.state().root().resolve("devices").resolve(GATEWAY), certs.get(GATEWAY));
+            publishNextEntry(fleet, gatewayDir, certs.get(GATEWAY));
             await(
                     () -> log(audit).contains("FLEET_REFUSED") && log(audit).contains("is under an accepted"),
                     10_000,
@@ -168,6 +178,22 @@ class FleetRevocationTest {
      * {@code device}: an intruder holding a real certificate of the fleet's CA for another name, or the gateway itself.
      */
     private static void publishNextEntry(FleetStage fleet, Path deviceDir, StateDir.Cert cert) throws Exception {
+        publishEntry(fleet, deviceDir, cert, Edit.NEXT);
+    }
+
+    /** The entry to publish, from the last one the authority stored. */
+    private enum Edit {
+        /** the next entry, chained correctly */
+        NEXT,
+        /** another entry at the last stored sequence */
+        FORK,
+        /** an entry one beyond the next */
+        GAP,
+        /** the next sequence, chained to another history */
+        REWRITE
+    }
+
+    private static void publishEntry(FleetStage fleet, Path deviceDir, StateDir.Cert cert, Edit edit) throws Exception {
         String pem = Files.readString(deviceDir.resolve("key.pem"), StandardCharsets.US_ASCII);
         String body = pem.substring(
                 pem.indexOf("-----BEGIN PRIVATE KEY-----") + 27, pem.indexOf("-----END PRIVATE KEY-----"));
@@ -186,12 +212,23 @@ class FleetRevocationTest {
                         .decode(lastJws.substring(lastJws.indexOf(' ') + 1).split("\\.")[1]),
                 StandardCharsets.UTF_8);
         Map<String, Object> payload = new LinkedHashMap<>(JsonUtil.parseJson(lastPayload));
-        payload.put("seq", lines.size() + 1);
-        payload.put(
-                "prev",
-                HexFormat.of()
-                        .formatHex(MessageDigest.getInstance("SHA-256")
-                                .digest(lastPayload.getBytes(StandardCharsets.UTF_8))));
+        String lastHash = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(lastPayload.getBytes(StandardCharsets.UTF_8)));
+        switch (edit) {
+            case NEXT -> {
+                payload.put("seq", lines.size() + 1);
+                payload.put("prev", lastHash);
+            }
+            case FORK -> payload.put("iat", ((Number) payload.get("iat")).longValue() + 1);
+            case GAP -> {
+                payload.put("seq", lines.size() + 2);
+                payload.put("prev", lastHash);
+            }
+            case REWRITE -> {
+                payload.put("seq", lines.size() + 1);
+                payload.put("prev", "f".repeat(64));
+            }
+        }
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(JsonUtil.toJson(payload));
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
