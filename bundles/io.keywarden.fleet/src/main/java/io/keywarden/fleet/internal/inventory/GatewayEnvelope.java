@@ -28,15 +28,15 @@ import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.support.jws.JwsKeys;
 
 /**
- * What a gateway publishes about itself (its inventory, its escrow deposit) travels signed with the gateway's own
- * ACME-issued key, the certificate chain in the JWS {@code x5c} header: header {@code alg} from the key, payload
- * {@code {"v":1,"type":…,"gateway":id,"iat":seconds,"seq":n,…}}, {@code seq} the signing time in milliseconds, strictly
- * increasing per gateway, which orders messages signed within the same second. The authority believes a message only if the chain leads to
- * a CA root it trusts, the end-entity certificate names the gateway of the topic, and the signature verifies with
- * that certificate's key.
+ * What a gateway publishes about itself (its issuance log entries, its escrow deposit) travels signed with the
+ * gateway's own ACME-issued key, the certificate chain in the JWS {@code x5c} header, header {@code alg} from the key.
+ * An escrow message's payload is {@code {"v":1,"type":"escrow","gateway":id,"iat":seconds,"seq":n,…}}, {@code seq} the
+ * signing time in milliseconds; a log entry's is an {@link io.keywarden.fleet.internal.log.IssuanceEvent}. The
+ * authority believes a message only if the chain leads to a CA root it trusts, the end-entity certificate names the
+ * gateway of the topic, and the signature verifies with that certificate's key; whether that certificate may speak
+ * for the gateway is {@link Speakers}' question.
  */
 public final class GatewayEnvelope {
-    public static final String TYPE_INVENTORY = "inventory";
     public static final String TYPE_ESCROW = "escrow";
     /** Room for a gateway with a few thousand sensors, each record carrying its chain. */
     static final int MAX_BYTES = 8 * 1024 * 1024;
