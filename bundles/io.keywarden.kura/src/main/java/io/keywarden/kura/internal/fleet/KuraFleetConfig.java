@@ -35,4 +35,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                     + "notices, e.g. (kura.service.pid=keywarden-notices). A raw MQTT subscriber: topic filter "
                     + "keywarden/<fleet id>/revocation-notices/+, QoS 1.")
     String CloudSubscriber_target() default KuraFleetTransport.UNCHOSEN;
+
+    @AttributeDefinition(
+            name = "Log acknowledgement CloudSubscriber target filter",
+            description = "The CloudSubscriber for the fleet "
+                    + "authority's acknowledgements of the gateway's issuance log, e.g. "
+                    + "(kura.service.pid=keywarden-log-ack). A raw MQTT subscriber: topic filter "
+                    + "keywarden/<fleet id>/log-ack/<gateway id>, QoS 1. Without one, the gateway sends its whole log "
+                    + "again at every reconnection.")
+    String AckCloudSubscriber_target() default KuraFleetTransport.UNCHOSEN;
 }
