@@ -25,6 +25,14 @@ public final class GatewayInventory implements CertificateInventory {
         this.gatewayId = gatewayId;
     }
 
+    /** A copy to try entries on before they are stored. */
+    GatewayInventory copy() {
+        GatewayInventory c = new GatewayInventory(gatewayId);
+        c.records = records;
+        c.hashes.addAll(hashes);
+        return c;
+    }
+
     public String gatewayId() {
         return gatewayId;
     }

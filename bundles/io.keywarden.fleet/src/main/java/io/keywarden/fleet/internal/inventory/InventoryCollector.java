@@ -184,9 +184,12 @@ public final class InventoryCollector {
     private void append(String topic, String gatewayId, GatewayInventory own, List<Line> batch) {
         long before = own.head();
         boolean gap = false;
-        List<String> serials = new ArrayList<>();
+        // entries are tried on a copy and stored together (one write, one force) before the served fold grows
+        GatewayInventory staged = own.copy();
+        List<IssuanceEvent> admitted = new ArrayList<>();
+        List<LogStore.Stored> toStore = new ArrayList<>();
         for (Line l : batch) {
-            Admission a = admit(topic, gatewayId, own, l);
+            Admission a = admit(topic, gatewayId, staged, l);
             if (a == Admission.SKIP) {
                 continue;
             }
@@ -194,8 +197,29 @@ public final class InventoryCollector {
                 gap = a == Admission.GAP;
                 break;
             }
-            own.append(l.event());
-            serials.add(l.event().record().getSerial());
+            staged.append(l.event());
+            admitted.add(l.event());
+            toStore.add(new LogStore.Stored(clock.millis(), l.compactJws()));
+        }
+        if (!admitted.isEmpty()) {
+            try {
+                store.append(gatewayId, toStore);
+            } catch (IOException x) {
+                // not stored, not believed: the gateway sends them again after the acknowledged head
+                LOG.error(
+                        "Cannot store entries {} to {} of the log of {}: {}",
+                        admitted.get(0).seq(),
+                        admitted.get(admitted.size() - 1).seq(),
+                        gatewayId,
+                        x.getMessage());
+                admitted.clear();
+                gap = false;
+            }
+        }
+        List<String> serials = new ArrayList<>();
+        for (IssuanceEvent e : admitted) {
+            own.append(e);
+            serials.add(e.record().getSerial());
         }
         if (before == 0 && own.head() > 0) {
             byGateway.put(gatewayId, own);
@@ -228,7 +252,7 @@ public final class InventoryCollector {
         STOP
     }
 
-    /** Judges one entry against the stored chain; an entry to append is stored durably before this returns. */
+    /** Judges one entry against the chain so far ({@code own}: the stored one and the entries admitted before). */
     private Admission admit(String topic, String gatewayId, GatewayInventory own, Line l) {
         IssuanceEvent e = l.event();
         long head = own.head();
@@ -266,14 +290,10 @@ public final class InventoryCollector {
         }
         try {
             RecordRules.check(own, e.record(), byGateway.values(), roots);
-            store.append(gatewayId, new LogStore.Stored(clock.millis(), l.compactJws()));
             return Admission.APPEND;
         } catch (RejectedNoticeException x) {
             refusals.refused(topic, gatewayId, "entry " + e.seq() + ": " + x.getMessage());
-        } catch (IOException x) {
-            // not stored, not believed: the gateway sends it again after the acknowledged head
-            LOG.error("Cannot store entry {} of the log of {}: {}", e.seq(), gatewayId, x.getMessage());
+            return Admission.STOP;
         }
-        return Admission.STOP;
     }
 }

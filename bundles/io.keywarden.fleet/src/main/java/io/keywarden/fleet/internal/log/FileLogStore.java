@@ -73,11 +73,15 @@ public final class FileLogStore implements LogStore {
     }
 
     @Override
-    public void append(String gatewayId, Stored entry) throws IOException {
+    public void append(String gatewayId, List<Stored> entries) throws IOException {
         Path f = dir.resolve(gatewayId + ".log");
-        String line = entry.receivedAtMillis() + " " + entry.compactJws() + "\n";
+        StringBuilder lines = new StringBuilder();
+        entries.forEach(e -> lines.append(e.receivedAtMillis())
+                .append(' ')
+                .append(e.compactJws())
+                .append('\n'));
         try (FileChannel ch = DurableFiles.openAppend(f)) {
-            DurableFiles.append(ch, line.getBytes(StandardCharsets.US_ASCII));
+            DurableFiles.append(ch, lines.toString().getBytes(StandardCharsets.US_ASCII));
         }
     }
 }

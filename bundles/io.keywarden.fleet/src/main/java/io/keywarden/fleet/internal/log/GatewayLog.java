@@ -113,7 +113,7 @@ public final class GatewayLog implements Closeable {
     }
 
     /**
-     * Appends an entry for every certificate not logged yet, oldest first, each forced to disk before the next.
+     * Appends an entry for every certificate not logged yet, oldest first, all forced to disk together.
      *
      * @return how many entries were appended
      */
@@ -126,11 +126,19 @@ public final class GatewayLog implements Closeable {
                 .filter(r -> !serials.contains(r.getSerial()))
                 .sorted(order)
                 .toList();
+        Head h = head();
+        List<IssuanceEvent> created = new ArrayList<>(fresh.size());
+        StringBuilder lines = new StringBuilder();
         for (CertificateRecord r : fresh) {
-            Head h = head();
             IssuanceEvent e = IssuanceEvent.create(gatewayId, h.seq() + 1, h.hash(), nowSeconds, r);
-            DurableFiles.append(out, (e.payload() + "\n").getBytes(StandardCharsets.UTF_8));
-            add(e);
+            created.add(e);
+            lines.append(e.payload()).append('\n');
+            h = new Head(e.seq(), e.hash());
+        }
+        if (!created.isEmpty()) {
+            // one write, one force: none of them counts (or is sent) before all are on disk
+            DurableFiles.append(out, lines.toString().getBytes(StandardCharsets.UTF_8));
+            created.forEach(this::add);
         }
         return fresh.size();
     }

@@ -19,6 +19,6 @@ public interface LogStore {
     /** A gateway's entries in order, sequence 1 first; empty when it has none. */
     List<Stored> read(String gatewayId) throws IOException;
 
-    /** Appends the gateway's next entry; returns once it is durable. */
-    void append(String gatewayId, Stored entry) throws IOException;
+    /** Appends the gateway's next entries, in order; returns once all of them are durable. */
+    void append(String gatewayId, List<Stored> entries) throws IOException;
 }

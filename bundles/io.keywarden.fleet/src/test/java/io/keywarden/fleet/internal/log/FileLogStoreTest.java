@@ -23,9 +23,9 @@ class FileLogStoreTest {
     @Test
     void entriesComeBackInOrderAndATornOrEditedLineEndsTheReadableLog() throws Exception {
         FileLogStore store = new FileLogStore(dir);
-        store.append("gw1", new LogStore.Stored(1, "a.b.c"));
-        store.append("gw1", new LogStore.Stored(2, "d.e.f"));
-        store.append("gw2", new LogStore.Stored(3, "g.h.i"));
+        store.append("gw1", List.of(new LogStore.Stored(1, "a.b.c")));
+        store.append("gw1", List.of(new LogStore.Stored(2, "d.e.f")));
+        store.append("gw2", List.of(new LogStore.Stored(3, "g.h.i")));
         assertEquals(Set.of("gw1", "gw2"), store.gateways());
         assertEquals(List.of(new LogStore.Stored(1, "a.b.c"), new LogStore.Stored(2, "d.e.f")), store.read("gw1"));
         assertEquals(List.of(), store.read("gw3"));
