@@ -15,6 +15,7 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -240,33 +241,38 @@ final class FleetStage implements AutoCloseable {
         return p.stringPropertyNames();
     }
 
-    /** The payload of the gateway's inventory the authority accepted and stored, if any. */
-    Optional<Map<String, Object>> storedInventory(String gatewayId) {
-        Path f = authorityFleet.resolve("inventories").resolve(gatewayId + ".jws");
+    /** The payloads of the gateway's issuance log entries the authority accepted and stored, in order. */
+    List<Map<String, Object>> storedLog(String gatewayId) {
+        Path f = storedLogFile(gatewayId);
+        List<Map<String, Object>> out = new ArrayList<>();
         try {
             if (!Files.exists(f)) {
-                return Optional.empty();
+                return out;
             }
-            String[] parts = Files.readString(f, StandardCharsets.US_ASCII).split("\\.");
-            return Optional.of(
-                    JsonUtil.parseJson(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)));
+            // one "<received ms> <compact JWS>" line per entry; a line still being written has no newline yet
+            for (String line : Files.readString(f, StandardCharsets.US_ASCII).split("\n")) {
+                String[] parts = line.substring(line.indexOf(' ') + 1).split("\\.");
+                out.add(JsonUtil.parseJson(
+                        new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)));
+            }
         } catch (IOException | JoseException | RuntimeException e) {
-            return Optional.empty();
+            return out;
         }
+        return out;
     }
 
-    /** The serials of the gateway's inventory as the authority stored it. */
+    Path storedLogFile(String gatewayId) {
+        return authorityFleet.resolve("logs").resolve(gatewayId + ".log");
+    }
+
+    /** The serials of the gateway's certificates as the authority's stored log records them. */
     Set<String> storedSerials(String gatewayId) {
         Set<String> out = new TreeSet<>();
-        storedInventory(gatewayId).ifPresent(p -> {
-            if (p.get("records") instanceof List<?> records) {
-                for (Object r : records) {
-                    if (r instanceof Map<?, ?> m) {
-                        out.add(String.valueOf(m.get("serial")));
-                    }
-                }
+        for (Map<String, Object> entry : storedLog(gatewayId)) {
+            if (entry.get("record") instanceof Map<?, ?> m) {
+                out.add(String.valueOf(m.get("serial")));
             }
-        });
+        }
         return out;
     }
 

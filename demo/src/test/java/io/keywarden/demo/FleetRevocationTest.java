@@ -9,15 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,10 +39,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A fleet authority on its own node: two real runtime processes, one Pebble (real http-01), one Mosquitto. The
- * gateway publishes its signed inventory and escrow deposit; the authority, which knows the gateway only through the
+ * gateway publishes its signed issuance log and escrow deposit; the authority, which knows the gateway only through the
  * broker, takes a COMPROMISED_GATEWAY request in its inbox, revokes every certificate of the gateway at Pebble through
- * the escrowed account key, deactivates the account, and its notice makes the gateway deny all of them. An inventory
- * signed by a certificate for another name is refused.
+ * the escrowed account key, deactivates the account, and its notice makes the gateway deny all of them. A log entry
+ * signed by a certificate for another name is refused, and so is one signed by the gateway itself once it is frozen.
  */
 class FleetRevocationTest {
     private static final String GATEWAY = "gateway.fleet.keywarden.test";
@@ -87,17 +88,51 @@ class FleetRevocationTest {
                     30_000,
                     () -> "no escrow deposit at the authority\n" + a.tail(40));
 
-            Path stored = fleet.authorityFleet.resolve("inventories").resolve(GATEWAY + ".jws");
+            // a certificate ordered while the gateway is cut off from the broker reaches the authority at reconnection
+            fleet.broker.stop();
+            ConfigFiles.writeSensor(
+                    fleet.gateway.etc,
+                    "offline",
+                    new ConfigFiles.Sensor("offline", List.of("offline.fleet.keywarden.test"), null));
+            devices.add("offline");
+            assertTrue(
+                    fleet.gateway.awaitCurrent(devices, 60_000, n -> {}).isEmpty(),
+                    "the sensor added while the broker is down was not enrolled\n" + g.tail(40));
+            String offline = fleet.gateway.state().current().get("offline").serial();
+            assertFalse(fleet.storedSerials(GATEWAY).contains(offline));
+            fleet.broker.start();
+            await(
+                    () -> fleet.storedSerials(GATEWAY).contains(offline),
+                    30_000,
+                    () -> "the certificate ordered offline did not reach the authority\n" + g.tail(20) + "\n"
+                            + a.tail(20));
+            serials.add(offline);
+
+            Path stored = fleet.storedLogFile(GATEWAY);
             byte[] before = Files.readAllBytes(stored);
-            publishForgedInventory(fleet, authorityState.current().get(FleetStage.AUTHORITY_HOST));
+            publishNextEntry(
+                    fleet,
+                    fleet.authorityData.resolve("devices").resolve(FleetStage.AUTHORITY_HOST),
+                    authorityState.current().get(FleetStage.AUTHORITY_HOST));
             await(
                     () -> log(fleet.authorityLog())
-                            .contains("Rejected a message on keywarden/" + FleetStage.FLEET + "/inventory/" + GATEWAY
-                                    + ": signed by a certificate for [" + FleetStage.AUTHORITY_HOST + "]"),
+                            .contains("Refused a message on keywarden/" + FleetStage.FLEET + "/log/" + GATEWAY),
                     10_000,
-                    () -> "forged inventory not rejected\n" + a.tail(20));
-            assertTrue(
-                    Arrays.equals(before, Files.readAllBytes(stored)), "a rejected inventory changed what is stored");
+                    () -> "forged log entry not refused\n" + a.tail(20));
+            assertTrue(log(fleet.authorityLog()).contains("signed by a certificate for [" + FleetStage.AUTHORITY_HOST));
+            assertTrue(Arrays.equals(before, Files.readAllBytes(stored)), "a refused entry changed the stored log");
+
+            // the gateway's own key cannot fork, skip or rewrite its log: each is an incident, audited, nothing stored
+            Path audit = fleet.authorityRevocation.resolve("audit.log");
+            Path gatewayDir = fleet.gateway.state().root().resolve("devices").resolve(GATEWAY);
+            for (Edit edit : List.of(Edit.FORK, Edit.GAP, Edit.REWRITE)) {
+                publishEntry(fleet, gatewayDir, certs.get(GATEWAY), edit);
+                await(
+                        () -> log(audit).contains("\"incident\":\"" + edit + "\""),
+                        10_000,
+                        () -> edit + " not audited as an incident\n" + a.tail(20));
+            }
+            assertTrue(Arrays.equals(before, Files.readAllBytes(stored)), "an incident changed the stored log");
 
             FleetStage.Outcome outcome;
             try {
@@ -109,6 +144,16 @@ class FleetRevocationTest {
             outcome.revoked()
                     .forEach((serial, st) -> assertEquals(REASON_KEY_COMPROMISE, st.reason(), serial + " reason"));
             assertTrue(fleet.deniedAtGateway().containsAll(serials));
+
+            // issue 13 test 4: from the accepted ticket on, the gateway's own key no longer changes its recorded state
+            byte[] frozen = Files.readAllBytes(stored);
+            await(() -> log(audit).contains("FLEET_FROZEN"), 10_000, () -> "gateway not frozen\n" + a.tail(20));
+            publishNextEntry(fleet, gatewayDir, certs.get(GATEWAY));
+            await(
+                    () -> log(audit).contains("FLEET_REFUSED") && log(audit).contains("is under an accepted"),
+                    10_000,
+                    () -> "the compromised gateway's report was not refused and audited\n" + a.tail(20));
+            assertTrue(Arrays.equals(frozen, Files.readAllBytes(stored)), "a frozen gateway's log changed");
             System.out.printf(
                     "fleet revocation of %d certificates: submit -> all Revoked at Pebble %d ms, "
                             + "-> all denied at the gateway %d ms (polled every 5 ms)%n",
@@ -128,30 +173,62 @@ class FleetRevocationTest {
         }
     }
 
-    /** An intruder holding a real certificate of the fleet's CA, for another name, speaks for the gateway. */
-    private static void publishForgedInventory(FleetStage fleet, StateDir.Cert intruderCert) throws Exception {
-        Path keyFile = fleet.authorityData
-                .resolve("devices")
-                .resolve(FleetStage.AUTHORITY_HOST)
-                .resolve("key.pem");
-        String pem = Files.readString(keyFile, StandardCharsets.US_ASCII);
+    /**
+     * Publishes the next entry of the gateway's log as the authority stores it, signed with the key and chain of
+     * {@code device}: an intruder holding a real certificate of the fleet's CA for another name, or the gateway itself.
+     */
+    private static void publishNextEntry(FleetStage fleet, Path deviceDir, StateDir.Cert cert) throws Exception {
+        publishEntry(fleet, deviceDir, cert, Edit.NEXT);
+    }
+
+    /** The entry to publish, from the last one the authority stored. */
+    private enum Edit {
+        /** the next entry, chained correctly */
+        NEXT,
+        /** another entry at the last stored sequence */
+        FORK,
+        /** an entry one beyond the next */
+        GAP,
+        /** the next sequence, chained to another history */
+        REWRITE
+    }
+
+    private static void publishEntry(FleetStage fleet, Path deviceDir, StateDir.Cert cert, Edit edit) throws Exception {
+        String pem = Files.readString(deviceDir.resolve("key.pem"), StandardCharsets.US_ASCII);
         String body = pem.substring(
                 pem.indexOf("-----BEGIN PRIVATE KEY-----") + 27, pem.indexOf("-----END PRIVATE KEY-----"));
         PrivateKey key = KeyFactory.getInstance("EC")
                 .generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(body)));
         List<X509Certificate> chain = new ArrayList<>();
-        try (var in = Files.newInputStream(intruderCert.chainFile())) {
+        try (var in = Files.newInputStream(cert.chainFile())) {
             CertificateFactory.getInstance("X.509")
                     .generateCertificates(in)
                     .forEach(c -> chain.add((X509Certificate) c));
         }
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("v", 1);
-        payload.put("type", "inventory");
-        payload.put("gateway", GATEWAY);
-        payload.put("iat", Instant.now().getEpochSecond() + 60);
-        payload.put("seq", Instant.now().plusSeconds(60).toEpochMilli());
-        payload.put("records", List.of());
+        List<String> lines = Files.readAllLines(fleet.storedLogFile(GATEWAY), StandardCharsets.US_ASCII);
+        String lastJws = lines.get(lines.size() - 1);
+        String lastPayload = new String(
+                Base64.getUrlDecoder()
+                        .decode(lastJws.substring(lastJws.indexOf(' ') + 1).split("\\.")[1]),
+                StandardCharsets.UTF_8);
+        Map<String, Object> payload = new LinkedHashMap<>(JsonUtil.parseJson(lastPayload));
+        String lastHash = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(lastPayload.getBytes(StandardCharsets.UTF_8)));
+        switch (edit) {
+            case NEXT -> {
+                payload.put("seq", lines.size() + 1);
+                payload.put("prev", lastHash);
+            }
+            case FORK -> payload.put("iat", ((Number) payload.get("iat")).longValue() + 1);
+            case GAP -> {
+                payload.put("seq", lines.size() + 2);
+                payload.put("prev", lastHash);
+            }
+            case REWRITE -> {
+                payload.put("seq", lines.size() + 1);
+                payload.put("prev", "f".repeat(64));
+            }
+        }
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(JsonUtil.toJson(payload));
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
@@ -160,9 +237,8 @@ class FleetRevocationTest {
         MqttClient client = new MqttClient(fleet.broker.url(), "intruder", new MemoryPersistence());
         try {
             client.connect();
-            // not retained: the gateway's own retained inventory stays on the broker
             client.publish(
-                    "keywarden/" + FleetStage.FLEET + "/inventory/" + GATEWAY,
+                    "keywarden/" + FleetStage.FLEET + "/log/" + GATEWAY,
                     jws.getCompactSerialization().getBytes(StandardCharsets.US_ASCII),
                     1,
                     false);

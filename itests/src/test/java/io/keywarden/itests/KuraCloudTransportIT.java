@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Hashtable;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +122,7 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
         BlockingQueue<String> inventories = new LinkedBlockingQueue<>();
         BlockingQueue<String> escrows = new LinkedBlockingQueue<>();
         authoritySide.subscribe(
-                "keywarden/" + fleet + "/inventory/+",
+                "keywarden/" + fleet + "/log/+",
                 1,
                 (t, m) -> inventories.add(t + " " + new String(m.getPayload(), StandardCharsets.US_ASCII)));
         authoritySide.subscribe(
@@ -132,7 +134,7 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
         endpoint = new KuraCloudFakes.Endpoint(System.getProperty(TestBroker.MQTT_URL), "kura-gw-" + System.nanoTime());
         endpoint.connect();
         KuraCloudFakes.Publisher inventoryPublisher =
-                new KuraCloudFakes.Publisher(endpoint, "keywarden/" + fleet + "/inventory/" + gw);
+                new KuraCloudFakes.Publisher(endpoint, "keywarden/" + fleet + "/log/" + gw);
         register(CloudPublisher.class, inventoryPublisher, "keywarden-inventory");
         register(
                 CloudPublisher.class,
@@ -142,12 +144,17 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
                 CloudSubscriber.class,
                 new KuraCloudFakes.Subscriber(endpoint, "keywarden/" + fleet + "/revocation-notices/+"),
                 "keywarden-notices");
+        register(
+                CloudSubscriber.class,
+                new KuraCloudFakes.Subscriber(endpoint, "keywarden/" + fleet + "/log-ack/" + gw),
+                "keywarden-log-ack");
         configure(
                 "io.keywarden.kura.fleet",
                 Map.of(
                         "CloudPublisher.target", "(kura.service.pid=keywarden-inventory)",
                         "EscrowCloudPublisher.target", "(kura.service.pid=keywarden-escrow)",
-                        "CloudSubscriber.target", "(kura.service.pid=keywarden-notices)"));
+                        "CloudSubscriber.target", "(kura.service.pid=keywarden-notices)",
+                        "AckCloudSubscriber.target", "(kura.service.pid=keywarden-log-ack)"));
         awaitService(FleetTransport.class);
 
         // the gateway: ACME with escrow, and a fleet configuration without any broker setting
@@ -175,9 +182,10 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
         GatewayEnrollmentService gateway = awaitGatewayService();
         X509Certificate cert = awaitGatewayEnrolled(gateway).getCertificate();
 
-        // out: the signed inventory and escrow deposit arrive on the fleet topics, signed by the gateway's key
-        Map<String, Object> inventory = awaitSigned(inventories, "keywarden/" + fleet + "/inventory/" + gw, cert);
-        assertEquals(gw, inventory.get("gateway"));
+        // out: the signed issuance log and escrow deposit arrive on the fleet topics, signed by the gateway's key
+        Map<String, Object> entry = awaitSigned(inventories, "keywarden/" + fleet + "/log/" + gw, cert);
+        assertEquals(gw, entry.get("gateway"));
+        assertEquals("the log starts with the gateway's own certificate", 1L, entry.get("seq"));
         Map<String, Object> deposit = awaitSigned(escrows, "keywarden/" + fleet + "/escrow/" + gw, cert);
         assertTrue("the escrow message carries the deposit", deposit.get("deposit") instanceof String);
         // Kura confirmed both: nothing is left in the outbox
@@ -185,6 +193,25 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
                 "the inventory outbox empties on Kura's delivery confirmations",
                 WAIT,
                 () -> outbox(fleetData.resolve("inventory-outbox")).isEmpty());
+
+        // in: the authority's signed acknowledgement of entry 1 reaches the gateway's log through the second subscriber
+        Path gatewayLog = fleetData.resolve("issuance-log").resolve(gw + ".log");
+        String first = Files.readAllLines(gatewayLog, StandardCharsets.UTF_8).get(0);
+        String hash = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(first.getBytes(StandardCharsets.UTF_8)));
+        Map<String, Object> ack = new LinkedHashMap<>();
+        ack.put("v", 1);
+        ack.put("type", "log-ack");
+        ack.put("gateway", gw);
+        ack.put("seq", 1);
+        ack.put("hash", hash);
+        ack.put("resend", false);
+        authoritySide.publish("keywarden/" + fleet + "/log-ack/" + gw, sign(authority.getPrivate(), ack), 1, true);
+        Path ackFile = fleetData.resolve("issuance-log").resolve(gw + ".ack");
+        awaitTrue(
+                "the gateway records the authority's acknowledged head",
+                WAIT,
+                () -> readOrEmpty(ackFile).trim().equals("1 " + hash));
 
         // in: the authority's notice reaches the gateway through the CloudSubscriber and is applied
         assertFalse(notices.isDenied("a1b2c3"));
@@ -248,13 +275,22 @@ public class KuraCloudTransportIT extends KeywardenTestSupport {
                 continue;
             }
             JsonWebSignature jws = new JsonWebSignature();
-            jws.setCompactSerialization(m.substring(topic.length() + 1));
+            // a log batch carries one compact JWS per line: the first one is enough here
+            jws.setCompactSerialization(m.substring(topic.length() + 1).split("\n")[0]);
             jws.setKey(signer.getPublicKey());
             if (jws.verifySignature()) {
                 return JsonUtil.parseJson(jws.getPayload());
             }
         }
         throw new AssertionError("no message on " + topic + " signed by the gateway within " + WAIT);
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.US_ASCII) : "";
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static List<Path> outbox(Path dir) {

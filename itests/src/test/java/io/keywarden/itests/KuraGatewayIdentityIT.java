@@ -96,7 +96,7 @@ public class KuraGatewayIdentityIT extends MonitorTestSupport {
     public void sensorChannelAndFleetInventoryUseTheGatewayKeyInKurasKeystore() throws Exception {
         String gw = "gw-kura-identity." + framework() + ".keywarden.example";
         String fleetId = "fleet-" + Long.toHexString(System.nanoTime());
-        BlockingQueue<String> inventories = subscribe("keywarden/" + fleetId + "/inventory/" + gw);
+        BlockingQueue<String> inventories = subscribe("keywarden/" + fleetId + "/log/" + gw);
 
         Hashtable<String, Object> gatewayConfig = gatewayConfig(ca, gw);
         gatewayConfig.put("gateway.key.source", "external");
@@ -163,9 +163,9 @@ public class KuraGatewayIdentityIT extends MonitorTestSupport {
             assertEquals(gatewayCert, sensor.client().serverCertificate().orElseThrow());
         }
 
-        // the fleet inventory is signed with that key (x5c = the keystore's chain) and lists the sensor
-        Map<String, Object> inventory = awaitInventorySignedBy(inventories, gatewayCert, sensorRecord.getSerial());
-        assertEquals(gw, inventory.get("gateway"));
+        // the gateway's issuance log is signed with that key (x5c = the keystore's chain) and records the sensor
+        Map<String, Object> entry = awaitInventorySignedBy(inventories, gatewayCert, sensorRecord.getSerial());
+        assertEquals(gw, entry.get("gateway"));
 
         // rekey in Kura: the channel and the next inventory move to the new key and certificate
         enrollment.rekey();
@@ -183,7 +183,8 @@ public class KuraGatewayIdentityIT extends MonitorTestSupport {
                         : null;
             }
         });
-        awaitInventorySignedBy(inventories, rekeyed, sensorRecord.getSerial());
+        // the entry recording the rekeyed certificate goes out signed with the new key
+        awaitInventorySignedBy(inventories, rekeyed, rekeyed.getSerialNumber().toString(16));
     }
 
     private SimulatedSensor sensor(String id, KeyPair key, CertificateRecord record, DeviceMonitor monitor) {
@@ -208,7 +209,7 @@ public class KuraGatewayIdentityIT extends MonitorTestSupport {
         return q;
     }
 
-    /** The first inventory signed with {@code signer}'s key, carrying it as x5c and listing {@code serial}. */
+    /** The first log entry signed with {@code signer}'s key, carrying it as x5c and recording {@code serial}. */
     private static Map<String, Object> awaitInventorySignedBy(
             BlockingQueue<String> inventories, X509Certificate signer, String serial) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -218,17 +219,22 @@ public class KuraGatewayIdentityIT extends MonitorTestSupport {
             if (message == null) {
                 continue;
             }
-            JsonWebSignature jws = new JsonWebSignature();
-            jws.setCompactSerialization(message);
-            X509Certificate leaf = jws.getCertificateChainHeaderValue().get(0);
-            seen.add(leaf.getSerialNumber().toString(16));
-            jws.setKey(signer.getPublicKey());
-            if (leaf.equals(signer) && jws.verifySignature() && jws.getPayload().contains("\"" + serial + "\"")) {
-                return JsonUtil.parseJson(jws.getPayload());
+            // one compact JWS per entry, a line each
+            for (String line : message.split("\n")) {
+                JsonWebSignature jws = new JsonWebSignature();
+                jws.setCompactSerialization(line);
+                X509Certificate leaf = jws.getCertificateChainHeaderValue().get(0);
+                seen.add(leaf.getSerialNumber().toString(16));
+                jws.setKey(signer.getPublicKey());
+                if (leaf.equals(signer)
+                        && jws.verifySignature()
+                        && jws.getPayload().contains("\"" + serial + "\"")) {
+                    return JsonUtil.parseJson(jws.getPayload());
+                }
             }
         }
         throw new AssertionError(
-                "no inventory signed by " + signer.getSerialNumber().toString(16) + " listing " + serial + " within "
+                "no log entry signed by " + signer.getSerialNumber().toString(16) + " listing " + serial + " within "
                         + WAIT.toSeconds() + " s; signers seen: " + seen);
     }
 }

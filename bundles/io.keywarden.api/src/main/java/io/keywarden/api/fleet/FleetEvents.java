@@ -23,12 +23,38 @@ public final class FleetEvents {
     /** {@link #DENY_SOURCE_PROPERTY} of the deny list fed by fleet notices. */
     public static final String DENY_SOURCE_NOTICES = "fleet-notices";
 
-    /** An authority accepted a gateway's signed inventory (and stored it); {@link #PROPERTY_GATEWAY_ID} names it. */
+    /**
+     * Not posted any more: inventories arrive as issuance logs ({@link #TOPIC_LOG_ACCEPTED}). Kept for compatibility.
+     */
     public static final String TOPIC_INVENTORY_ACCEPTED = TOPIC_PREFIX + "INVENTORY_ACCEPTED";
-    /** An authority refused a message on an inventory or escrow topic; {@link #PROPERTY_ERROR} says why. */
+    /**
+     * An authority refused a message on a log or escrow topic; {@link #PROPERTY_ERROR} says why. Rate-limited per
+     * gateway ({@link #PROPERTY_SUPPRESSED}).
+     */
     public static final String TOPIC_INVENTORY_REJECTED = TOPIC_PREFIX + "INVENTORY_REJECTED";
     /** An authority accepted a gateway's signed escrow deposit and handed it to the revocation component. */
     public static final String TOPIC_ESCROW_ACCEPTED = TOPIC_PREFIX + "ESCROW_ACCEPTED";
+    /**
+     * An authority found a gap, a fork or a rewrite in a gateway's signed issuance log ({@link #PROPERTY_INCIDENT}
+     * says which, {@link #PROPERTY_SEQUENCE} where); the entry was not stored and the recorded log is unchanged.
+     */
+    public static final String TOPIC_LOG_INCIDENT = TOPIC_PREFIX + "LOG_INCIDENT";
+    /** An authority appended entries to a gateway's issuance log; {@link #PROPERTY_SEQUENCE} is the new head. */
+    public static final String TOPIC_LOG_ACCEPTED = TOPIC_PREFIX + "LOG_ACCEPTED";
+    /**
+     * An authority froze a gateway's recorded state after an accepted {@code COMPROMISED_GATEWAY} ticket: from now
+     * on nothing the gateway signs is believed.
+     */
+    public static final String TOPIC_GATEWAY_FROZEN = TOPIC_PREFIX + "GATEWAY_FROZEN";
+    /** {@code GAP}, {@code FORK} or {@code REWRITE}. */
+    public static final String PROPERTY_INCIDENT = "incident";
+    /** A Long: the sequence number of a log entry. */
+    public static final String PROPERTY_SEQUENCE = "sequence";
+    /** A Long: how many refusals (or incidents of this kind) the node has seen since it started. */
+    public static final String PROPERTY_COUNT = "count";
+    /** A Long: how many like this one were collapsed into this report since the previous one. */
+    public static final String PROPERTY_SUPPRESSED = "suppressed";
+
     /** The gateway id a message was published for (the last level of its MQTT topic). */
     public static final String PROPERTY_GATEWAY_ID = "gateway.id";
 

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,12 +46,15 @@ import io.keywarden.api.fleet.transport.FleetTransport;
 import io.keywarden.api.fleet.transport.FleetTransportListener;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RevocationEvents;
+import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.fleet.internal.config.FleetConfig;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.inventory.GatewayEnvelope;
 import io.keywarden.fleet.internal.inventory.GatewayInventory;
 import io.keywarden.fleet.internal.inventory.InventoryCollector;
 import io.keywarden.fleet.internal.inventory.InventoryPublisher;
+import io.keywarden.fleet.internal.log.FileLogStore;
+import io.keywarden.fleet.internal.log.LogAck;
 import io.keywarden.fleet.internal.mqtt.MqttLink;
 import io.keywarden.fleet.internal.mqtt.Outbox;
 import io.keywarden.fleet.internal.notice.AppliedNotices;
@@ -102,6 +106,10 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             policy = ReferencePolicy.STATIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private SecretDecoder secretDecoder;
+
+    /** Every deny list of the node (the revocation component's, the fleet notices'): a denied key speaks for nobody. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private volatile List<DenyList> denyLists;
 
     private FleetOptions options;
     private ScheduledExecutorService executor;
@@ -161,12 +169,24 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             executor.scheduleWithFixedDelay(inventoryPublisher::retryIfWaiting, 1, 1, TimeUnit.SECONDS);
         }
         if (options.isInventoryCollect()) {
-            collector = new InventoryCollector(options, Clock.systemUTC(), this::post, this::registerInventory);
-            collector.load();
+            collector = collector();
         }
         link.start();
         register();
         LOG.info("Fleet notices started: {}", options);
+    }
+
+    private InventoryCollector collector() throws IOException {
+        InventoryCollector c = new InventoryCollector(
+                options,
+                new FileLogStore(options.getDataDir().resolve("logs")),
+                Clock.systemUTC(),
+                this::post,
+                this::registerInventory,
+                this::denied,
+                this::publishAck);
+        c.load();
+        return c;
     }
 
     private void register() {
@@ -182,6 +202,11 @@ public final class FleetNoticeComponent implements FleetTransportListener {
                     EventConstants.EVENT_TOPIC,
                     new String[] {RevocationEvents.TOPIC_ACCEPTED, RevocationEvents.TOPIC_EXTENDED});
             registrations.register(EventHandler.class, event -> executor.execute(() -> publisher.accepted(event)), p);
+        }
+        if (collector != null) {
+            Dictionary<String, Object> p = new Hashtable<>();
+            p.put(EventConstants.EVENT_TOPIC, new String[] {RevocationEvents.TOPIC_ACCEPTED});
+            registrations.register(EventHandler.class, this::ticketAccepted, p);
         }
         if (inventoryPublisher != null) {
             Dictionary<String, Object> p = new Hashtable<>();
@@ -206,6 +231,28 @@ public final class FleetNoticeComponent implements FleetTransportListener {
         }
     }
 
+    /** An accepted COMPROMISED_GATEWAY ticket freezes what the collector records for that gateway. */
+    private void ticketAccepted(Event event) {
+        String target = String.valueOf(event.getProperty(RevocationEvents.PROPERTY_TARGET));
+        String prefix = RevocationTarget.Kind.COMPROMISED_GATEWAY.name().toLowerCase(Locale.ROOT) + ":";
+        if (target.startsWith(prefix)) {
+            String gatewayId = target.substring(prefix.length());
+            executor.execute(() -> collector.compromised(gatewayId));
+        }
+    }
+
+    private boolean denied(String serial) {
+        List<DenyList> lists = denyLists;
+        return lists != null && lists.stream().anyMatch(d -> d.isDenied(serial));
+    }
+
+    private void publishAck(String gatewayId, LogAck ack) {
+        link.publish(
+                options.gatewayTopic(InventoryPublisher.TYPE_LOG_ACK, gatewayId),
+                ascii(ack.encode(options.getSigningKey(), options.getAuthorityId())),
+                () -> {});
+    }
+
     /** Serves an accepted remote gateway's inventory to the revocation component. */
     private void registerInventory(GatewayInventory inventory) {
         Dictionary<String, Object> p = new Hashtable<>();
@@ -224,6 +271,9 @@ public final class FleetNoticeComponent implements FleetTransportListener {
         if (link != null) {
             link.close();
         }
+        if (inventoryPublisher != null) {
+            inventoryPublisher.close();
+        }
         if (executor != null) {
             ExecutorStop.now(executor, Duration.ofSeconds(5));
         }
@@ -238,12 +288,14 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             executor.execute(publisher::flush);
         }
         if (collector != null) {
-            link.subscribe(options.gatewayTopic(GatewayEnvelope.TYPE_INVENTORY, "+"));
+            link.subscribe(options.gatewayTopic(InventoryPublisher.TYPE_LOG, "+"));
             if (options.getEscrowDepositDir().isPresent()) {
                 link.subscribe(options.gatewayTopic(GatewayEnvelope.TYPE_ESCROW, "+"));
             }
         }
         if (inventoryPublisher != null) {
+            GatewayEnrollmentService gw = gateway;
+            link.subscribe(options.gatewayTopic(InventoryPublisher.TYPE_LOG_ACK, gw == null ? "+" : gw.getDeviceId()));
             executor.execute(inventoryPublisher::connected);
         }
     }
@@ -251,6 +303,13 @@ public final class FleetNoticeComponent implements FleetTransportListener {
     @Override
     public void message(String topic, byte[] payload) {
         String[] levels = topic.split("/", -1);
+        if (inventoryPublisher != null && levels.length == 4 && levels[2].equals(InventoryPublisher.TYPE_LOG_ACK)) {
+            GatewayEnrollmentService gw = gateway;
+            if (gw != null && levels[3].equals(gw.getDeviceId())) {
+                executor.execute(() -> inventoryPublisher.acknowledged(payload));
+            }
+            return;
+        }
         if (collector != null && levels.length == 4 && !levels[2].equals("revocation-notices")) {
             collected(topic, levels[2], levels[3], payload);
             return;
@@ -306,8 +365,8 @@ public final class FleetNoticeComponent implements FleetTransportListener {
                             "not a gateway id: " + gatewayId));
             return;
         }
-        if (GatewayEnvelope.TYPE_INVENTORY.equals(type)) {
-            executor.execute(() -> collector.inventory(topic, gatewayId, payload));
+        if (InventoryPublisher.TYPE_LOG.equals(type)) {
+            executor.execute(() -> collector.log(topic, gatewayId, payload));
         } else if (GatewayEnvelope.TYPE_ESCROW.equals(type)) {
             executor.execute(() -> collector.escrow(topic, gatewayId, payload));
         }

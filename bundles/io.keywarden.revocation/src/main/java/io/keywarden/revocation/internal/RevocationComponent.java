@@ -29,6 +29,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -199,6 +201,10 @@ public final class RevocationComponent implements RevocationService {
                         PolicyOptions.PID,
                         FleetEvents.DENY_SOURCE_PROPERTY,
                         RevocationEvents.DENY_SOURCE_REVOCATION)));
+        registrations.register(
+                EventHandler.class,
+                new FleetAudit(this::auditQuietly),
+                new Hashtable<>(Map.of(EventConstants.EVENT_TOPIC, FleetAudit.TOPICS)));
         if (options.getInboxDir().isPresent()) {
             inbox = new Inbox(options.getInboxDir().get(), this);
         }

@@ -86,15 +86,17 @@ public @interface FleetConfig {
 
     @AttributeDefinition(
             name = "Publish the inventory",
-            description = "This node is a gateway: sign its certificate "
-                    + "inventory and escrow deposit with its own ACME-issued key and publish them to "
-                    + "keywarden/<fleet id>/inventory/<gateway id> and .../escrow/<gateway id>")
+            description = "This node is a gateway: keep its certificates as a "
+                    + "hash-chained issuance log and publish what the authority has not acknowledged, and its escrow "
+                    + "deposit, signed with its own ACME-issued key, to keywarden/<fleet id>/log/<gateway id> and "
+                    + ".../escrow/<gateway id>")
     boolean inventory_publish() default false;
 
     @AttributeDefinition(
             name = "Collect inventories",
             description = "This node is the fleet authority: accept the "
-                    + "gateways' signed inventories and serve them to the revocation component")
+                    + "gateways' signed issuance logs (only from each gateway's own undenied certificate, never after "
+                    + "its COMPROMISED_GATEWAY ticket) and serve them to the revocation component")
     boolean inventory_collect() default false;
 
     @AttributeDefinition(

@@ -28,21 +28,22 @@ import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.support.jws.JwsKeys;
 
 /**
- * What a gateway publishes about itself (its inventory, its escrow deposit) travels signed with the gateway's own
- * ACME-issued key, the certificate chain in the JWS {@code x5c} header: header {@code alg} from the key, payload
- * {@code {"v":1,"type":…,"gateway":id,"iat":seconds,"seq":n,…}}, {@code seq} the signing time in milliseconds, strictly
- * increasing per gateway, which orders messages signed within the same second. The authority believes a message only if the chain leads to
- * a CA root it trusts, the end-entity certificate names the gateway of the topic, and the signature verifies with
- * that certificate's key.
+ * What a gateway publishes about itself (its issuance log entries, its escrow deposit) travels signed with the
+ * gateway's own ACME-issued key, the certificate chain in the JWS {@code x5c} header, header {@code alg} from the key.
+ * An escrow message's payload is {@code {"v":1,"type":"escrow","gateway":id,"iat":seconds,"seq":n,…}}, {@code seq} the
+ * signing time in milliseconds; a log entry's is an {@link io.keywarden.fleet.internal.log.IssuanceEvent}. The
+ * authority believes a message only if the chain leads to a CA root it trusts, the end-entity certificate names the
+ * gateway of the topic, and the signature verifies with that certificate's key; whether that certificate may speak
+ * for the gateway is {@link Speakers}' question.
  */
 public final class GatewayEnvelope {
-    public static final String TYPE_INVENTORY = "inventory";
     public static final String TYPE_ESCROW = "escrow";
     /** Room for a gateway with a few thousand sensors, each record carrying its chain. */
     static final int MAX_BYTES = 8 * 1024 * 1024;
 
-    /** A message that passed every check. */
-    record Verified(String gatewayId, X509Certificate signer, long sequence, Map<String, Object> payload) {}
+    /** A message that passed every check; {@code text} is the payload exactly as signed. */
+    public record Verified(
+            String gatewayId, X509Certificate signer, long sequence, Map<String, Object> payload, String text) {}
 
     private GatewayEnvelope() {}
 
@@ -55,8 +56,13 @@ public final class GatewayEnvelope {
         payload.put("iat", sequence / 1000);
         payload.put("seq", sequence);
         payload.putAll(body);
+        return signPayload(JsonUtil.toJson(payload), identity);
+    }
+
+    /** Signs a payload text as it is, the certificate chain in {@code x5c}. */
+    public static String signPayload(String payload, KeyStore.PrivateKeyEntry identity) {
         JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(JsonUtil.toJson(payload));
+        jws.setPayload(payload);
         // from the certificate: a key held in hardware (Kura's keystore may hand out a PKCS#11 handle) need not expose
         // its curve or modulus
         X509Certificate[] chain = Arrays.stream(identity.getCertificateChain())
@@ -69,7 +75,7 @@ public final class GatewayEnvelope {
                     JwsKeys.algorithm(identity.getCertificate().getPublicKey()));
             return jws.getCompactSerialization();
         } catch (JoseException | InvalidKeySpecException e) {
-            throw new IllegalStateException("cannot sign the " + type + " message: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot sign a gateway message: " + e.getMessage(), e);
         }
     }
 
@@ -77,7 +83,8 @@ public final class GatewayEnvelope {
      * @param topicGatewayId the last level of the topic the message arrived on
      * @throws RejectedNoticeException with the check that failed
      */
-    static Verified verify(byte[] message, String type, String topicGatewayId, Set<TrustAnchor> roots, Instant now)
+    public static Verified verify(
+            byte[] message, String type, String topicGatewayId, Set<TrustAnchor> roots, Instant now)
             throws RejectedNoticeException {
         if (message.length > MAX_BYTES) {
             throw new RejectedNoticeException("larger than " + MAX_BYTES + " bytes");
@@ -127,11 +134,11 @@ public final class GatewayEnvelope {
         if (!(json.get("seq") instanceof Long seq)) {
             throw new RejectedNoticeException("field seq missing or not an integer");
         }
-        return new Verified(topicGatewayId, leaf, seq, json);
+        return new Verified(topicGatewayId, leaf, seq, json, payload);
     }
 
     /** PKIX path validation to one of the roots at the given time (revocation checking off: Pebble offers none). */
-    static void checkChain(List<X509Certificate> chain, Set<TrustAnchor> roots, Instant at)
+    public static void checkChain(List<X509Certificate> chain, Set<TrustAnchor> roots, Instant at)
             throws RejectedNoticeException {
         try {
             PKIXParameters params = new PKIXParameters(roots);

@@ -2,47 +2,42 @@ package io.keywarden.fleet.internal.inventory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
-import org.jose4j.json.JsonUtil;
-import org.jose4j.lang.JoseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.keywarden.api.ca.EscrowDeposit;
 import io.keywarden.api.enrollment.CertificateRecord;
-import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.fleet.internal.config.FleetOptions;
+import io.keywarden.fleet.internal.log.IssuanceEvent;
+import io.keywarden.fleet.internal.log.LogAck;
+import io.keywarden.fleet.internal.log.LogStore;
 import io.keywarden.relyingparty.RejectedNoticeException;
-import io.keywarden.support.files.DurableFiles;
 
 /**
- * The fleet authority's side of inventories: verifies what gateways publish about themselves (see
- * {@link GatewayEnvelope}), keeps every accepted inventory on disk ({@code inventories/<gateway>.jws}, replaced
- * atomically) and serves it as a {@code CertificateInventory}; hands accepted escrow deposits to the revocation
- * component by writing them into its deposit directory. A rejected message is logged, posted as an event and changes
- * nothing. Runs on the component's single thread.
+ * The fleet authority's side of gateway reports. A gateway's certificates arrive as its signed, hash-chained
+ * issuance log ({@link IssuanceEvent}); each batch is believed only when one of the gateway's own, undenied GATEWAY
+ * certificates signed it ({@link Speakers}) and the gateway is not frozen. Entries that continue the chain and pass
+ * {@link RecordRules} are stored ({@link LogStore}) and folded into the gateway's {@link GatewayInventory}; the stored
+ * head is acknowledged. A gap, a fork or a rewrite is an incident, never stored and never re-accounted. Escrow
+ * deposits go to {@link EscrowCollector}. Runs on the component's single thread.
  */
 public final class InventoryCollector {
     private static final Logger LOG = LoggerFactory.getLogger(InventoryCollector.class);
+    public static final String GAP = "GAP";
+    public static final String FORK = "FORK";
+    public static final String REWRITE = "REWRITE";
 
     /** Makes an accepted gateway's inventory visible as a service; called once per gateway. */
     public interface Registrar {
@@ -50,232 +45,255 @@ public final class InventoryCollector {
     }
 
     private final Set<TrustAnchor> roots;
-    private final Optional<Path> depositDir;
-    private final Path inventoryDir;
-    private final Path escrowDir;
+    private final LogStore store;
     private final Clock clock;
     private final BiConsumer<String, Map<String, ?>> events;
     private final Registrar registrar;
+    private final BiConsumer<String, LogAck> acks;
+    private final Refusals refusals;
+    private final FrozenGateways frozen;
+    private final Speakers speakers;
+    private final EscrowCollector escrow;
     private final Map<String, GatewayInventory> byGateway = new ConcurrentHashMap<>();
 
+    /**
+     * @param denied whether a deny list the node knows names a serial
+     * @param acks publishes the acknowledgement of a gateway's log
+     */
     public InventoryCollector(
-            FleetOptions options, Clock clock, BiConsumer<String, Map<String, ?>> events, Registrar registrar) {
+            FleetOptions options,
+            LogStore store,
+            Clock clock,
+            BiConsumer<String, Map<String, ?>> events,
+            Registrar registrar,
+            Predicate<String> denied,
+            BiConsumer<String, LogAck> acks)
+            throws IOException {
         this.roots = options.getInventoryRoots();
-        this.depositDir = options.getEscrowDepositDir();
-        this.inventoryDir = options.getDataDir().resolve("inventories");
-        this.escrowDir = options.getDataDir().resolve("escrow-envelopes");
+        this.store = store;
         this.clock = clock;
         this.events = events;
         this.registrar = registrar;
+        this.acks = acks;
+        this.refusals = new Refusals(clock, events);
+        this.frozen = new FrozenGateways(options.getDataDir().resolve("frozen-gateways.txt"));
+        this.speakers = new Speakers(frozen, denied);
+        this.escrow = new EscrowCollector(options, clock, events, refusals, speakers, byGateway);
     }
 
-    /** Serves the inventories accepted before a restart (they were verified when they arrived). */
+    /** Serves the logs accepted before a restart, each entry re-verified at the time it was received. */
     public void load() throws IOException {
-        if (!Files.isDirectory(inventoryDir)) {
-            return;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(inventoryDir, "*.jws")) {
-            for (Path f : files) {
-                String name = f.getFileName().toString();
-                String gatewayId = name.substring(0, name.length() - 4);
+        for (String gatewayId : store.gateways()) {
+            GatewayInventory own = new GatewayInventory(gatewayId);
+            for (LogStore.Stored s : store.read(gatewayId)) {
                 try {
                     GatewayEnvelope.Verified v = GatewayEnvelope.verify(
-                            Files.readAllBytes(f), GatewayEnvelope.TYPE_INVENTORY, gatewayId, roots, storedAt(f));
-                    accept(gatewayId, new GatewayInventory.Snapshot(v.sequence(), records(v)));
+                            s.compactJws().getBytes(StandardCharsets.US_ASCII),
+                            IssuanceEvent.TYPE,
+                            gatewayId,
+                            roots,
+                            Instant.ofEpochMilli(s.receivedAtMillis()));
+                    IssuanceEvent e = IssuanceEvent.fromJson(v.payload(), v.text(), gatewayId);
+                    if (e.seq() != own.head() + 1 || !e.prev().equals(own.hashAt(own.head()))) {
+                        throw new RejectedNoticeException("entry " + e.seq() + " does not continue the chain");
+                    }
+                    own.append(e);
                 } catch (RejectedNoticeException e) {
-                    LOG.warn("Stored inventory {} no longer verifies, not served: {}", f, e.getMessage());
+                    LOG.error(
+                            "Stored log of {} breaks after entry {} ({}): the entries after it are not served",
+                            gatewayId,
+                            own.head(),
+                            e.getMessage());
+                    break;
                 }
+            }
+            if (own.head() > 0) {
+                byGateway.put(gatewayId, own);
+                registrar.register(own);
             }
         }
-        LOG.info("Serving {} stored gateway inventories from {}", byGateway.size(), inventoryDir);
+        LOG.info("Serving the issuance logs of {} gateways", byGateway.size());
     }
 
-    /** The time the stored message was verified at, so a certificate that expired since does not drop it. */
-    private static Instant storedAt(Path f) throws IOException {
-        return Files.getLastModifiedTime(f).toInstant();
-    }
-
-    public void inventory(String topic, String gatewayId, byte[] message) {
+    /** A batch of log entries, one compact JWS a line, from the topic of {@code gatewayId}. */
+    public void log(String topic, String gatewayId, byte[] message) {
         try {
-            GatewayEnvelope.Verified v =
-                    GatewayEnvelope.verify(message, GatewayEnvelope.TYPE_INVENTORY, gatewayId, roots, clock.instant());
-            GatewayInventory known = byGateway.get(gatewayId);
-            if (known != null && v.sequence() <= known.snapshot().sequence()) {
-                if (v.sequence() < known.snapshot().sequence()) {
-                    throw new RejectedNoticeException(
-                            "sequence " + v.sequence() + " is older than the stored inventory's ("
-                                    + known.snapshot().sequence() + "): a replay");
-                }
-                return; // the same retained message again, after a reconnect
+            speakers.notFrozen(gatewayId);
+            List<Line> batch = verifyBatch(message, gatewayId);
+            GatewayInventory own = byGateway.get(gatewayId);
+            String signer = batch.get(0).verified().signer().getSerialNumber().toString(16);
+            Optional<CertificateRecord> introduction = batch.stream()
+                    .map(l -> l.event().record())
+                    .filter(r -> r.getSerial().equals(signer))
+                    .findFirst();
+            speakers.check(gatewayId, batch.get(0).verified().signer(), own, introduction, byGateway.values());
+            append(topic, gatewayId, own == null ? new GatewayInventory(gatewayId) : own, batch);
+        } catch (RejectedNoticeException e) {
+            refusals.refused(topic, gatewayId, e.getMessage());
+        }
+    }
+
+    public void escrow(String topic, String gatewayId, byte[] message) {
+        escrow.escrow(topic, gatewayId, message);
+    }
+
+    /** An accepted COMPROMISED_GATEWAY ticket: from now on the gateway's recorded state does not change. */
+    public void compromised(String gatewayId) {
+        try {
+            if (frozen.freeze(gatewayId)) {
+                LOG.warn(
+                        "Gateway {} is compromised: its recorded state is frozen, later reports are refused",
+                        gatewayId);
+                events.accept(FleetEvents.TOPIC_GATEWAY_FROZEN, Map.of(FleetEvents.PROPERTY_GATEWAY_ID, gatewayId));
             }
-            List<CertificateRecord> records = records(v);
-            checkRecords(gatewayId, v.signer(), records);
-            DurableFiles.write(inventoryDir.resolve(gatewayId + ".jws"), message);
-            accept(gatewayId, new GatewayInventory.Snapshot(v.sequence(), records));
-            LOG.info("Accepted the inventory of {}: {} certificates", gatewayId, records.size());
+        } catch (IOException e) {
+            // the deny lists still refuse its certificates; the freeze is tried again at the next ticket event
+            LOG.error("Cannot record that gateway {} is frozen: {}", gatewayId, e.getMessage());
+        }
+    }
+
+    long count(String kind) {
+        return refusals.count(kind);
+    }
+
+    private record Line(String compactJws, GatewayEnvelope.Verified verified, IssuanceEvent event) {}
+
+    private List<Line> verifyBatch(byte[] message, String gatewayId) throws RejectedNoticeException {
+        if (message.length > GatewayEnvelope.MAX_BYTES) {
+            throw new RejectedNoticeException("larger than " + GatewayEnvelope.MAX_BYTES + " bytes");
+        }
+        String[] lines = new String(message, StandardCharsets.US_ASCII).trim().split("\n");
+        if (lines.length > InventoryPublisher.MAX_BATCH) {
+            throw new RejectedNoticeException(
+                    lines.length + " entries in one message, at most " + InventoryPublisher.MAX_BATCH);
+        }
+        List<Line> out = new ArrayList<>(lines.length);
+        Instant now = clock.instant();
+        for (String line : lines) {
+            String jws = line.trim();
+            GatewayEnvelope.Verified v = GatewayEnvelope.verify(
+                    jws.getBytes(StandardCharsets.US_ASCII), IssuanceEvent.TYPE, gatewayId, roots, now);
+            if (!out.isEmpty() && !out.get(0).verified().signer().equals(v.signer())) {
+                throw new RejectedNoticeException("entries of one message signed by different certificates");
+            }
+            out.add(new Line(jws, v, IssuanceEvent.fromJson(v.payload(), v.text(), gatewayId)));
+        }
+        return out;
+    }
+
+    private void append(String topic, String gatewayId, GatewayInventory own, List<Line> batch) {
+        long before = own.head();
+        boolean gap = false;
+        // entries are tried on a copy and stored together (one write, one force) before the served fold grows
+        GatewayInventory staged = own.copy();
+        List<IssuanceEvent> admitted = new ArrayList<>();
+        List<LogStore.Stored> toStore = new ArrayList<>();
+        for (Line l : batch) {
+            Admission a = admit(topic, gatewayId, staged, l);
+            if (a == Admission.SKIP) {
+                continue;
+            }
+            if (a != Admission.APPEND) {
+                gap = a == Admission.GAP;
+                break;
+            }
+            staged.append(l.event());
+            admitted.add(l.event());
+            toStore.add(new LogStore.Stored(clock.millis(), l.compactJws()));
+        }
+        if (!admitted.isEmpty()) {
+            try {
+                store.append(gatewayId, toStore);
+            } catch (IOException x) {
+                // not stored, not believed: the gateway sends them again after the acknowledged head
+                LOG.error(
+                        "Cannot store entries {} to {} of the log of {}: {}",
+                        admitted.get(0).seq(),
+                        admitted.get(admitted.size() - 1).seq(),
+                        gatewayId,
+                        x.getMessage());
+                admitted.clear();
+                gap = false;
+            }
+        }
+        List<String> serials = new ArrayList<>();
+        for (IssuanceEvent e : admitted) {
+            own.append(e);
+            serials.add(e.record().getSerial());
+        }
+        if (before == 0 && own.head() > 0) {
+            byGateway.put(gatewayId, own);
+            registrar.register(own);
+        }
+        if (own.head() > before) {
+            LOG.info("Log of {}: entries {} to {} accepted ({})", gatewayId, before + 1, own.head(), serials);
             events.accept(
-                    FleetEvents.TOPIC_INVENTORY_ACCEPTED,
+                    FleetEvents.TOPIC_LOG_ACCEPTED,
                     Map.of(
                             FleetEvents.PROPERTY_GATEWAY_ID,
                             gatewayId,
                             FleetEvents.PROPERTY_MQTT_TOPIC,
                             topic,
+                            FleetEvents.PROPERTY_SEQUENCE,
+                            own.head(),
                             FleetEvents.PROPERTY_SERIALS,
-                            records.stream().map(CertificateRecord::getSerial).toArray(String[]::new)));
-        } catch (RejectedNoticeException e) {
-            reject(topic, gatewayId, e.getMessage());
-        } catch (IOException e) {
-            // nothing served changed; the retained message arrives again on the next connection
-            LOG.error("Cannot store the inventory of {}: {}", gatewayId, e.getMessage());
+                            serials.toArray(new String[0])));
+            if (before == 0) {
+                escrow.retryPending(gatewayId);
+            }
         }
+        acks.accept(gatewayId, new LogAck(gatewayId, own.head(), own.hashAt(own.head()), gap));
     }
 
-    public void escrow(String topic, String gatewayId, byte[] message) {
-        if (depositDir.isEmpty()) {
-            return;
+    private enum Admission {
+        APPEND,
+        SKIP,
+        GAP,
+        STOP
+    }
+
+    /** Judges one entry against the chain so far ({@code own}: the stored one and the entries admitted before). */
+    private Admission admit(String topic, String gatewayId, GatewayInventory own, Line l) {
+        IssuanceEvent e = l.event();
+        long head = own.head();
+        if (e.seq() <= head) {
+            if (own.hashAt(e.seq()).equals(e.hash())) {
+                return Admission.SKIP; // sent again after a reconnection
+            }
+            refusals.incident(
+                    topic,
+                    gatewayId,
+                    FORK,
+                    e.seq(),
+                    "entry " + e.seq() + " differs from the one" + " accepted at that sequence (hash " + e.hash()
+                            + ", stored " + own.hashAt(e.seq()) + ")");
+            return Admission.STOP;
+        }
+        if (e.seq() > head + 1) {
+            refusals.incident(
+                    topic,
+                    gatewayId,
+                    GAP,
+                    e.seq(),
+                    "entry " + e.seq() + " arrived after entry " + head + ": entries in between are missing");
+            return Admission.GAP;
+        }
+        if (!e.prev().equals(own.hashAt(head))) {
+            refusals.incident(
+                    topic,
+                    gatewayId,
+                    REWRITE,
+                    e.seq(),
+                    "entry " + e.seq() + " chains to " + e.prev() + ", not to the accepted entry " + head + " ("
+                            + own.hashAt(head) + ")");
+            return Admission.STOP;
         }
         try {
-            GatewayEnvelope.Verified v =
-                    GatewayEnvelope.verify(message, GatewayEnvelope.TYPE_ESCROW, gatewayId, roots, clock.instant());
-            Path envelope = escrowDir.resolve(gatewayId + ".jws");
-            if (Files.exists(envelope)) {
-                long stored = GatewayEnvelope.verify(
-                                Files.readAllBytes(envelope),
-                                GatewayEnvelope.TYPE_ESCROW,
-                                gatewayId,
-                                roots,
-                                storedAt(envelope))
-                        .sequence();
-                if (v.sequence() < stored) {
-                    throw new RejectedNoticeException("escrow deposit sequence " + v.sequence()
-                            + " is older than the stored one's (" + stored + "): a replay");
-                }
-            }
-            String deposit = checkDeposit(v.payload().get("deposit"));
-            DurableFiles.write(
-                    depositDir.get().resolve(gatewayId + EscrowDeposit.FILE_SUFFIX),
-                    deposit.getBytes(StandardCharsets.US_ASCII));
-            DurableFiles.write(envelope, message);
-            LOG.info("Accepted the escrow deposit of {} into {}", gatewayId, depositDir.get());
-            events.accept(
-                    FleetEvents.TOPIC_ESCROW_ACCEPTED,
-                    Map.of(FleetEvents.PROPERTY_GATEWAY_ID, gatewayId, FleetEvents.PROPERTY_MQTT_TOPIC, topic));
-        } catch (RejectedNoticeException e) {
-            reject(topic, gatewayId, e.getMessage());
-        } catch (IOException e) {
-            LOG.error("Cannot store the escrow deposit of {}: {}", gatewayId, e.getMessage());
+            RecordRules.check(own, e.record(), byGateway.values(), roots);
+            return Admission.APPEND;
+        } catch (RejectedNoticeException x) {
+            refusals.refused(topic, gatewayId, "entry " + e.seq() + ": " + x.getMessage());
+            return Admission.STOP;
         }
-    }
-
-    private void reject(String topic, String gatewayId, String why) {
-        LOG.warn("Rejected a message on {}: {}", topic, why);
-        events.accept(
-                FleetEvents.TOPIC_INVENTORY_REJECTED,
-                Map.of(
-                        FleetEvents.PROPERTY_GATEWAY_ID,
-                        gatewayId,
-                        FleetEvents.PROPERTY_MQTT_TOPIC,
-                        topic,
-                        FleetEvents.PROPERTY_ERROR,
-                        why));
-    }
-
-    private void accept(String gatewayId, GatewayInventory.Snapshot snapshot) {
-        GatewayInventory known = byGateway.get(gatewayId);
-        if (known != null) {
-            known.replace(snapshot);
-            return;
-        }
-        GatewayInventory inventory = new GatewayInventory(gatewayId, snapshot);
-        byGateway.put(gatewayId, inventory);
-        registrar.register(inventory);
-    }
-
-    private static List<CertificateRecord> records(GatewayEnvelope.Verified v) throws RejectedNoticeException {
-        if (!(v.payload().get("records") instanceof List<?> list)) {
-            throw new RejectedNoticeException("field records missing or not an array");
-        }
-        List<CertificateRecord> out = new ArrayList<>(list.size());
-        for (Object o : list) {
-            out.add(RecordCodec.fromJson(o));
-        }
-        return out;
-    }
-
-    /**
-     * A gateway may speak only for itself and for the sensors its own account ordered; every record must be a
-     * certificate of the fleet's CA with the serial the record claims; and no account or certificate may be claimed by
-     * two gateways (otherwise a compromised gateway could list another gateway's account and have it deactivated with
-     * its own, or another's certificates and have them denied fleet-wide with its own).
-     */
-    private void checkRecords(String gatewayId, X509Certificate signer, List<CertificateRecord> records)
-            throws RejectedNoticeException {
-        Set<String> gatewaySerials = new LinkedHashSet<>();
-        Set<String> accounts = new LinkedHashSet<>();
-        for (CertificateRecord r : records) {
-            if (r.getKind() == DeviceKind.GATEWAY) {
-                if (!r.getDeviceId().equals(gatewayId)) {
-                    throw new RejectedNoticeException("lists gateway " + r.getDeviceId() + ", not itself");
-                }
-                gatewaySerials.add(r.getSerial());
-                accounts.add(r.getAccountUrl());
-            }
-        }
-        if (!gatewaySerials.contains(signer.getSerialNumber().toString(16))) {
-            throw new RejectedNoticeException(
-                    "the signing certificate " + signer.getSerialNumber().toString(16)
-                            + " is not among the gateway's own certificates in the inventory");
-        }
-        for (CertificateRecord r : records) {
-            if (!accounts.contains(r.getAccountUrl())) {
-                throw new RejectedNoticeException(r.getDeviceId() + " (" + r.getSerial() + ") was ordered by "
-                        + r.getAccountUrl() + ", not by the gateway's account " + accounts);
-            }
-            X509Certificate leaf = r.getCertificate();
-            if (!leaf.getSerialNumber().toString(16).equals(r.getSerial())) {
-                throw new RejectedNoticeException("record " + r.getSerial() + " carries certificate "
-                        + leaf.getSerialNumber().toString(16));
-            }
-            Instant mid = r.getNotBefore()
-                    .plus(Duration.between(r.getNotBefore(), r.getNotAfter()).dividedBy(2));
-            GatewayEnvelope.checkChain(r.getChain(), roots, mid);
-        }
-        Set<String> serials = new HashSet<>();
-        records.forEach(r -> serials.add(r.getSerial()));
-        for (GatewayInventory other : byGateway.values()) {
-            if (other.gatewayId().equals(gatewayId)) {
-                continue;
-            }
-            for (CertificateRecord r : other.getAll()) {
-                if (r.getKind() == DeviceKind.GATEWAY && accounts.contains(r.getAccountUrl())) {
-                    throw new RejectedNoticeException(
-                            "account " + r.getAccountUrl() + " belongs to gateway " + other.gatewayId());
-                }
-                if (serials.contains(r.getSerial())) {
-                    throw new RejectedNoticeException(
-                            "certificate " + r.getSerial() + " is listed by gateway " + other.gatewayId());
-                }
-            }
-        }
-    }
-
-    /** A compact JWE encrypted the way {@link EscrowDeposit} says; only the revocation component can open it. */
-    private static String checkDeposit(Object value) throws RejectedNoticeException {
-        if (!(value instanceof String jwe) || jwe.split("\\.", -1).length != 5) {
-            throw new RejectedNoticeException("field deposit missing or not a compact JWE");
-        }
-        try {
-            Map<String, Object> header = JsonUtil.parseJson(new String(
-                    Base64.getUrlDecoder().decode(jwe.substring(0, jwe.indexOf('.'))), StandardCharsets.UTF_8));
-            Object alg = header.get("alg");
-            if (!EscrowDeposit.EC_ALGORITHM.equals(alg) && !EscrowDeposit.RSA_ALGORITHM.equals(alg)
-                    || !EscrowDeposit.CONTENT_ENCRYPTION.equals(header.get("enc"))) {
-                throw new RejectedNoticeException(
-                        "deposit encrypted with " + alg + "/" + header.get("enc") + ", not as an escrow deposit is");
-            }
-        } catch (JoseException | IllegalArgumentException e) {
-            throw new RejectedNoticeException("deposit header unreadable: " + e.getMessage());
-        }
-        return jwe;
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,17 +20,29 @@ import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.fleet.internal.FleetNoticeComponent;
 import io.keywarden.fleet.internal.config.FleetOptions;
+import io.keywarden.fleet.internal.log.GatewayLog;
+import io.keywarden.fleet.internal.log.IssuanceEvent;
+import io.keywarden.fleet.internal.log.LogAck;
 import io.keywarden.fleet.internal.mqtt.Outbox;
 import io.keywarden.fleet.internal.transport.FleetLink;
+import io.keywarden.relyingparty.RejectedNoticeException;
 
 /**
- * The gateway's side of inventories: signs its certificate inventory and its escrow deposit with its own
- * ACME-issued key and publishes them retained to {@code keywarden/<fleet>/inventory/<gateway>} and
- * {@code keywarden/<fleet>/escrow/<gateway>}. Each is kept in an outbox until the broker acknowledges it, so an
- * outage or a restart loses none; a newer message replaces an older one in the outbox. Runs on one thread.
+ * The gateway's side of reports: keeps its certificates as an append-only, hash-chained issuance log
+ * ({@link GatewayLog}) and sends what the authority has not acknowledged to {@code keywarden/<fleet>/log/<gateway>},
+ * each entry signed with its own ACME-issued key; a certificate ordered while the broker was away goes out at the
+ * next connection. Publishes its escrow deposit, signed the same way, retained to
+ * {@code keywarden/<fleet>/escrow/<gateway>} through an outbox, so an outage or a restart loses none. Runs on one
+ * thread.
  */
 public final class InventoryPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(InventoryPublisher.class);
+    /** Topic level of issuance log batches ({@code keywarden/<fleet>/log/<gateway>}). */
+    public static final String TYPE_LOG = "log";
+    /** Topic level of the authority's acknowledgements ({@code keywarden/<fleet>/log-ack/<gateway>}). */
+    public static final String TYPE_LOG_ACK = "log-ack";
+    /** Entries per message: a few hundred KiB with their certificate chains. */
+    public static final int MAX_BATCH = 64;
 
     private final FleetOptions options;
     private final Outbox outbox;
@@ -43,6 +56,7 @@ public final class InventoryPublisher {
     private boolean waitingForKey;
 
     private long lastSequence;
+    private GatewayLog log;
 
     public InventoryPublisher(
             FleetOptions options,
@@ -59,9 +73,12 @@ public final class InventoryPublisher {
         this.inventory = inventory;
     }
 
-    /** On every (re)connection: the current state when the gateway can sign it, else what the outbox holds. */
+    /** On every (re)connection: the log after the acknowledged head, then the escrow deposit. */
     public void connected() {
         lastDeposit = null;
+        if (log != null) {
+            log.reconnected();
+        }
         if (publishInventory()) {
             publishEscrowIfChanged();
         } else {
@@ -70,7 +87,8 @@ public final class InventoryPublisher {
     }
 
     /**
-     * Signs and publishes the whole inventory now (at connect, and after every enrollment or renewal).
+     * Appends every certificate not logged yet to the issuance log and sends what the authority has not acknowledged
+     * (at connect, and after every enrollment or renewal).
      *
      * @return false when the gateway is not enrolled yet (nothing to sign with)
      */
@@ -86,24 +104,99 @@ public final class InventoryPublisher {
                 // on Kura the key reaches the keystore just after its certificate is issued: usually gone at the retry
                 LOG.info(
                         "The key of gateway {} is not reachable yet (a caller's CSR whose key no GatewayKeyHolder "
-                                + "offers, or a new key waiting for its certificate): the inventory is signed once it is",
+                                + "offers, or a new key waiting for its certificate): the log is signed once it is",
                         gw.get().getDeviceId());
             } else if (!waitingForKey) {
-                LOG.debug("Gateway not enrolled yet: its inventory goes out once it is");
+                LOG.debug("Gateway not enrolled yet: its issuance log goes out once it is");
             }
             return false;
         }
         waitingForKey = false;
-        List<Map<String, Object>> records =
-                inv.get().getAll().stream().map(RecordCodec::toJson).toList();
-        String jws = GatewayEnvelope.sign(
-                GatewayEnvelope.TYPE_INVENTORY,
-                gw.get().getDeviceId(),
-                nextSequence(),
-                Map.of("records", records),
-                identity.get());
-        send(GatewayEnvelope.TYPE_INVENTORY, gw.get().getDeviceId(), jws);
+        try {
+            GatewayLog log = log(gw.get().getDeviceId());
+            int added = log.appendNew(inv.get().getAll(), clock.instant().getEpochSecond());
+            if (added > 0) {
+                LOG.info("Issuance log of {}: {} new entries, head {}", gw.get().getDeviceId(), added, log.head());
+            }
+            sendLog(gw.get().getDeviceId(), log, identity.get());
+        } catch (IOException e) {
+            // what is on disk goes out at the next change or connection; nothing is sent that is not on disk
+            LOG.error("Cannot append to the issuance log: {}", e.getMessage());
+        }
         return true;
+    }
+
+    /** Sends the entries after the acknowledged head, each signed now with the gateway's current key. */
+    private void sendLog(String gatewayId, GatewayLog log, KeyStore.PrivateKeyEntry identity) {
+        for (List<IssuanceEvent> batch = log.unsent(MAX_BATCH); !batch.isEmpty(); batch = log.unsent(MAX_BATCH)) {
+            String message = batch.stream()
+                    .map(e -> GatewayEnvelope.signPayload(e.payload(), identity))
+                    .collect(Collectors.joining("\n"));
+            String topic = options.gatewayTopic(TYPE_LOG, gatewayId);
+            long last = batch.get(batch.size() - 1).seq();
+            if (!link.publish(topic, FleetNoticeComponent.ascii(message), () -> {})) {
+                LOG.info(
+                        "Broker not connected: entries {} to {} of {} wait in its log",
+                        batch.get(0).seq(),
+                        last,
+                        gatewayId);
+                return;
+            }
+            LOG.debug("Sent entries {} to {} of the log of {}", batch.get(0).seq(), last, gatewayId);
+            log.markSent(last);
+        }
+    }
+
+    /** The authority's acknowledgement of this gateway's log ({@link LogAck}). */
+    public void acknowledged(byte[] message) {
+        Optional<GatewayEnrollmentService> gw = gateway.get();
+        if (gw.isEmpty() || message.length == 0) {
+            return;
+        }
+        String gatewayId = gw.get().getDeviceId();
+        try {
+            LogAck ack = LogAck.decode(message, gatewayId, options.getAuthorityKey(), options.getAuthorityId());
+            GatewayLog log = log(gatewayId);
+            if (!log.acknowledged(ack.seq(), ack.hash(), ack.resend())) {
+                LOG.error(
+                        "The authority acknowledges entry {} ({}) of the log of {}, which this log does not hold "
+                                + "(head {}): it has raised an incident",
+                        ack.seq(),
+                        ack.hash(),
+                        gatewayId,
+                        log.head());
+                return;
+            }
+            if (ack.resend()) {
+                LOG.warn("The authority asks for the log of {} again after entry {}", gatewayId, ack.seq());
+                gw.flatMap(GatewayEnrollmentService::getTlsIdentity).ifPresent(id -> sendLog(gatewayId, log, id));
+            }
+        } catch (RejectedNoticeException e) {
+            LOG.warn("Ignored an acknowledgement of the log of {}: {}", gatewayId, e.getMessage());
+        } catch (IOException e) {
+            LOG.error("Cannot record the authority's acknowledgement: {}", e.getMessage());
+        }
+    }
+
+    private GatewayLog log(String gatewayId) throws IOException {
+        if (log == null || !log.gatewayId().equals(gatewayId)) {
+            if (log != null) {
+                log.close();
+            }
+            log = new GatewayLog(options.getDataDir().resolve("issuance-log"), gatewayId);
+        }
+        return log;
+    }
+
+    /** Closes the log file. */
+    public void close() {
+        try {
+            if (log != null) {
+                log.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("Closing the issuance log: {}", e.getMessage());
+        }
     }
 
     /** Called every few seconds: an inventory that could not be signed yet goes out as soon as the key is there. */
@@ -159,7 +252,12 @@ public final class InventoryPublisher {
         }
         try {
             for (Outbox.Entry e : outbox.pending()) {
-                send(e.topicLevel(), gw.get().getDeviceId(), e.compactJws());
+                if (GatewayEnvelope.TYPE_ESCROW.equals(e.topicLevel())) {
+                    send(e.topicLevel(), gw.get().getDeviceId(), e.compactJws());
+                } else {
+                    // a whole-inventory snapshot of an earlier version: the issuance log replaces it
+                    outbox.remove(e.topicLevel());
+                }
             }
         } catch (IOException e) {
             LOG.error("Cannot read the inventory outbox: {}", e.getMessage());

@@ -29,7 +29,7 @@ public final class RecordCodec {
 
     private RecordCodec() {}
 
-    static Map<String, Object> toJson(CertificateRecord r) {
+    public static Map<String, Object> toJson(CertificateRecord r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("device", r.getDeviceId());
         m.put("kind", r.getKind().name());
@@ -55,7 +55,7 @@ public final class RecordCodec {
     }
 
     /** @throws RejectedNoticeException naming the field that is missing or wrong */
-    static CertificateRecord fromJson(Object value) throws RejectedNoticeException {
+    public static CertificateRecord fromJson(Object value) throws RejectedNoticeException {
         if (!(value instanceof Map<?, ?> m)) {
             throw new RejectedNoticeException("a record is not a JSON object");
         }

@@ -117,6 +117,28 @@ public final class KuraFleetTransport
         }
     }
 
+    /**
+     * The authority's acknowledgements of this gateway's issuance log arrive on a topic of their own
+     * ({@code keywarden/<fleet>/log-ack/<gateway>}); a raw subscriber has one filter, hence a second subscriber.
+     */
+    @Reference(
+            name = "AckCloudSubscriber",
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindAckSubscriber",
+            target = UNCHOSEN)
+    void bindAckSubscriber(CloudSubscriber s) {
+        s.registerCloudSubscriberListener(this);
+        s.registerCloudConnectionListener(this);
+        newPath();
+    }
+
+    void unbindAckSubscriber(CloudSubscriber s) {
+        s.unregisterCloudSubscriberListener(this);
+        s.unregisterCloudConnectionListener(this);
+    }
+
     /** A new path to the broker: the fleet component subscribes again and sends what waits. */
     private void newPath() {
         channels.forEach(KuraFleetChannel::connected);

@@ -33,7 +33,9 @@ public @interface AuthorityConfig {
     @AttributeDefinition(
             name = "Scope",
             required = false,
-            description = "gateway-monitor: the gateway id; device: its own device id; operator: comma-separated "
-                    + "device ids or patterns (* and ?); fleet-authority: empty.")
+            description = "gateway-monitor: the gateway id; device: its own device id bound to its gateway "
+                    + "(sensor-1@gw1); operator: comma-separated gateway-bound device ids or patterns (* and ? on both "
+                    + "sides of @, e.g. sensor-*@gw1); an entry without @ covers devices of this node's own gateway "
+                    + "only; fleet-authority: empty.")
     String authority_scope() default "";
 }

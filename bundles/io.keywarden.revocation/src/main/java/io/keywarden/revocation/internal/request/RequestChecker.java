@@ -94,15 +94,21 @@ public final class RequestChecker {
                     RefusalReason.RATE_LIMITED,
                     claimed.getRequester() + " sent more requests than its rate allows; try again in a minute");
         }
-        List<CertificateRecord> certs = targets.certificates(claimed.getTarget(), now);
+        return judgeTarget(authority.get(), claimed, now);
+    }
+
+    /** The last checks, on what the request's target resolves to: known, and within the requester's scope. */
+    private Decision judgeTarget(Authority authority, RevocationRequest claimed, Instant now) {
+        String local = localGatewayId.get();
+        List<CertificateRecord> certs = targets.certificates(claimed.getTarget(), now, local);
         if (certs.isEmpty() && !caWillSay(claimed.getTarget())) {
             return Decision.refused(
                     claimed,
                     RefusalReason.UNKNOWN_TARGET,
                     "no unexpired certificate is known for " + claimed.getTarget());
         }
-        Optional<String> out = ScopeRules.outOfScope(
-                authority.get(), claimed.getTarget(), certs, r -> targets.gatewayOf(r, localGatewayId.get()));
+        Optional<String> out =
+                ScopeRules.outOfScope(authority, claimed.getTarget(), certs, r -> targets.gatewayOf(r, local), local);
         if (out.isPresent()) {
             return Decision.refused(claimed, RefusalReason.OUT_OF_SCOPE, out.get());
         }

@@ -41,14 +41,23 @@ public final class TargetResolver {
         return inventory.remoteGatewayOf(r.getSerial()).orElse(localGatewayId);
     }
 
-    /** Empty when nothing unexpired is known for the target. */
-    public List<CertificateRecord> certificates(RevocationTarget target, Instant now) {
+    /**
+     * Empty when nothing unexpired is known for the target. A device target {@code sensor-1@gw1} names the device of
+     * one gateway; a bare {@code sensor-1} every device of that id, on whichever gateway (ids are unique per gateway
+     * only, which the scope check then holds against the requester).
+     */
+    public List<CertificateRecord> certificates(RevocationTarget target, Instant now, String localGatewayId) {
         List<CertificateRecord> out = new ArrayList<>();
         switch (target.getKind()) {
-            case DEVICE ->
-                inventory.getByDevice(target.getValue()).stream()
+            case DEVICE -> {
+                String value = target.getValue();
+                int at = value.lastIndexOf('@');
+                String device = at < 0 ? value : value.substring(0, at);
+                inventory.getByDevice(device).stream()
                         .filter(r -> r.getNotAfter().isAfter(now))
+                        .filter(r -> at < 0 || gatewayOf(r, localGatewayId).equalsIgnoreCase(value.substring(at + 1)))
                         .forEach(out::add);
+            }
             case CERTIFICATE ->
                 inventory
                         .getBySerial(DenyListStore.normalize(target.getValue()))

@@ -256,4 +256,65 @@ class RequestCheckerTest {
         all.removeRemote(remote);
         assertRefused(c.check(signed("fleet", RevocationTarget.device("sensor-b1"))), RefusalReason.UNKNOWN_TARGET);
     }
+
+    /**
+     * Issue 13, test 5: ids are unique per gateway only. On the authority's node two gateways each have a sensor-1;
+     * the device authority of sensor-1@gw1 and an operator of gw1's sensors cannot reach gw2's.
+     */
+    @Test
+    void crossGatewayDeviceAndOperatorRequestsAreOutOfScope() throws Exception {
+        FakeInventory own = new FakeInventory().add(TestData.record("authority", DeviceKind.GATEWAY, "f0", "acct-f"));
+        FakeInventory gw1 = new FakeInventory()
+                .add(TestData.record("gw1", DeviceKind.GATEWAY, "10", "acct-1"))
+                .add(TestData.record("sensor-1", DeviceKind.SENSOR, "11", "acct-1"));
+        FakeInventory gw2 = new FakeInventory()
+                .add(TestData.record("gw2", DeviceKind.GATEWAY, "20", "acct-2"))
+                .add(TestData.record("sensor-1", DeviceKind.SENSOR, "21", "acct-2"));
+        Inventories all = new Inventories(own);
+        all.addRemote(gw1, "gw1");
+        all.addRemote(gw2, "gw2");
+        authority("dev-1", Role.DEVICE, "sensor-1@gw1");
+        authority("dev-local", Role.DEVICE, "sensor-1");
+        authority("ops-1", Role.OPERATOR, "sensor-*@gw1");
+        authority("ops-all", Role.OPERATOR, "*@gw?");
+        RequestChecker c = new RequestChecker(
+                id -> Optional.ofNullable(authorities.get(id)),
+                new NonceStore(dir.resolve("nonces-cross.log"), Duration.ofMinutes(15), NOW),
+                new RateLimiter(100),
+                new TargetResolver(all),
+                () -> "authority",
+                Duration.ofMinutes(5),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+
+        Decision own1 = c.check(signed("dev-1", RevocationTarget.device("sensor-1@gw1")));
+        assertNull(own1.refusal(), String.valueOf(own1));
+        assertEquals(
+                List.of("11"),
+                own1.certificates().stream().map(r -> r.getSerial()).toList());
+        assertRefused(c.check(signed("dev-1", RevocationTarget.device("sensor-1"))), RefusalReason.OUT_OF_SCOPE);
+        assertRefused(c.check(signed("dev-1", RevocationTarget.device("sensor-1@gw2"))), RefusalReason.OUT_OF_SCOPE);
+        assertRefused(c.check(signed("dev-1", RevocationTarget.certificate("21"))), RefusalReason.OUT_OF_SCOPE);
+        assertRefused(
+                c.check(signed("dev-local", RevocationTarget.device("sensor-1@gw1"))),
+                RefusalReason.OUT_OF_SCOPE,
+                "an unqualified device id is bound to this node's own gateway");
+
+        assertNull(c.check(signed("ops-1", RevocationTarget.certificate("11"))).refusal());
+        assertRefused(c.check(signed("ops-1", RevocationTarget.device("sensor-1@gw2"))), RefusalReason.OUT_OF_SCOPE);
+        assertRefused(c.check(signed("ops-1", RevocationTarget.device("sensor-1"))), RefusalReason.OUT_OF_SCOPE);
+        assertRefused(c.check(signed("ops-1", RevocationTarget.certificate("21"))), RefusalReason.OUT_OF_SCOPE);
+        assertRefused(c.check(signed("ops-1", RevocationTarget.compromisedGateway("gw2"))), RefusalReason.OUT_OF_SCOPE);
+        Decision both = c.check(signed("ops-all", RevocationTarget.device("sensor-1")));
+        assertNull(both.refusal(), String.valueOf(both));
+        assertEquals(
+                List.of("11", "21"),
+                both.certificates().stream().map(r -> r.getSerial()).sorted().toList());
+        assertNull(c.check(signed("ops-all", RevocationTarget.compromisedGateway("gw2")))
+                .refusal());
+        assertRefused(c.check(signed("ops-all", RevocationTarget.certificate("f0"))), RefusalReason.OUT_OF_SCOPE);
+    }
+
+    private static void assertRefused(Decision d, RefusalReason reason, String why) {
+        assertEquals(reason, d.refusal(), why + ": " + d);
+    }
 }

@@ -1,0 +1,75 @@
+package io.keywarden.fleet.internal.inventory;
+
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.DeviceKind;
+import io.keywarden.relyingparty.RejectedNoticeException;
+
+/**
+ * Who may speak for a gateway: only one of its own GATEWAY certificates (as its accepted log records them) that no
+ * deny list names, and nobody once the gateway is frozen by a {@code COMPROMISED_GATEWAY} ticket. A certificate not
+ * recorded yet speaks only in the message that records it as the gateway's own, ordered by the gateway's account (or,
+ * for a gateway the authority has not heard of, its first record: trust on first use, which the CA cross-check
+ * backs), and only if no gateway has recorded it as something else.
+ */
+final class Speakers {
+    private final FrozenGateways frozen;
+    private final Predicate<String> denied;
+
+    Speakers(FrozenGateways frozen, Predicate<String> denied) {
+        this.frozen = frozen;
+        this.denied = denied;
+    }
+
+    void notFrozen(String gatewayId) throws RejectedNoticeException {
+        if (frozen.isFrozen(gatewayId)) {
+            throw new RejectedNoticeException("gateway " + gatewayId
+                    + " is under an accepted COMPROMISED_GATEWAY ticket: its recorded state is frozen");
+        }
+    }
+
+    /**
+     * @param own the gateway's accepted log, null when it has none
+     * @param introduction a record of the signed message that may introduce the signer as the gateway's own
+     */
+    void check(
+            String gatewayId,
+            X509Certificate signer,
+            GatewayInventory own,
+            Optional<CertificateRecord> introduction,
+            Collection<GatewayInventory> all)
+            throws RejectedNoticeException {
+        notFrozen(gatewayId);
+        String serial = signer.getSerialNumber().toString(16);
+        if (denied.test(serial)) {
+            throw new RejectedNoticeException(
+                    "signed by certificate " + serial + ", which a deny list names (revoked or being revoked)");
+        }
+        if (own != null && own.gatewaySerials().contains(serial)) {
+            return;
+        }
+        for (GatewayInventory g : all) {
+            Optional<CertificateRecord> known = g.getBySerial(serial);
+            if (known.isPresent()) {
+                throw new RejectedNoticeException("signed by certificate " + serial + ", the "
+                        + known.get().getKind() + " certificate of "
+                        + known.get().getDeviceId() + " on gateway "
+                        + g.gatewayId() + ", not a GATEWAY certificate of " + gatewayId);
+            }
+        }
+        boolean introduces = introduction
+                .filter(r ->
+                        r.getKind() == DeviceKind.GATEWAY && r.getDeviceId().equals(gatewayId))
+                .filter(r -> r.getSerial().equals(serial))
+                .filter(r -> own == null || own.head() == 0 || own.accounts().contains(r.getAccountUrl()))
+                .isPresent();
+        if (!introduces) {
+            throw new RejectedNoticeException("signed by certificate " + serial
+                    + ", which is not a GATEWAY certificate of " + gatewayId + " that the authority knows");
+        }
+    }
+}
