@@ -31,18 +31,6 @@ final class Http01Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Http01Server.class);
     static final String PREFIX = "/.well-known/acme-challenge/";
 
-    /** The hardening; {@link #DEFAULTS} fits a CA's validators (a few connections each, small requests). */
-    record Limits(
-            int threads,
-            int queue,
-            int perSource,
-            int total,
-            Duration firstRequest,
-            Duration perRequest,
-            int maxHeaderBytes) {}
-
-    static final Limits DEFAULTS = new Limits(8, 64, 16, 256, Duration.ofSeconds(5), Duration.ofSeconds(5), 4096);
-
     private final Server server;
     private final ServerConnector connector;
     private final ConnectionGuard guard;
@@ -53,7 +41,7 @@ final class Http01Server implements AutoCloseable {
      * @param tokens the pending challenges, token to key authorization (read live: the caller adds and removes)
      * @throws IOException the address cannot be bound
      */
-    Http01Server(String host, int port, Limits limits, Map<String, String> tokens, Http01Refusals refusals)
+    Http01Server(String host, int port, Http01Limits limits, Map<String, String> tokens, Http01Refusals refusals)
             throws IOException {
         BoundedThreadPool pool = new BoundedThreadPool("keywarden-http01", limits.threads(), limits.queue(), refusals);
         pool.setReservedThreads(0);

@@ -30,7 +30,7 @@ public final class StandaloneHttp01 implements Http01Solver.Tokens, AutoCloseabl
 
     private final String bindAddress;
     private final int port;
-    private final Http01Server.Limits limits;
+    private final Http01Limits limits;
     private final Http01Refusals refusals;
     /** Read by the server's threads without the lock; changed only under it. */
     private final Map<String, String> pending = new ConcurrentHashMap<>();
@@ -45,10 +45,10 @@ public final class StandaloneHttp01 implements Http01Solver.Tokens, AutoCloseabl
 
     /** @param post posts one http-01 refusal event's properties (must not block) */
     public StandaloneHttp01(String bindAddress, int port, Consumer<Map<String, Object>> post) {
-        this(bindAddress, port, Http01Server.DEFAULTS, post);
+        this(bindAddress, port, Http01Limits.DEFAULTS, post);
     }
 
-    StandaloneHttp01(String bindAddress, int port, Http01Server.Limits limits, Consumer<Map<String, Object>> post) {
+    StandaloneHttp01(String bindAddress, int port, Http01Limits limits, Consumer<Map<String, Object>> post) {
         this.bindAddress = bindAddress;
         this.port = port;
         this.limits = limits;

@@ -150,7 +150,7 @@ class StandaloneHttp01Test {
         List<Socket> held = new ArrayList<>();
         try (StandaloneHttp01 responder = new StandaloneHttp01("127.0.0.1", port)) {
             responder.add("t", "t.k");
-            int cap = Http01Server.DEFAULTS.perSource();
+            int cap = Http01Limits.DEFAULTS.perSource();
             for (int i = 0; i < cap + 5; i++) {
                 held.add(connectFrom("127.0.0.2", port));
             }
