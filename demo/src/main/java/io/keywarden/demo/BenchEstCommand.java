@@ -297,7 +297,7 @@ final class BenchEstCommand {
                 100 * (est / direct - 1));
     }
 
-    private static void awaitListening(int port, RuntimeProcess rt) {
+    static void awaitListening(int port, RuntimeProcess rt) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket()) {

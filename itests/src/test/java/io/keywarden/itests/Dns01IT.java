@@ -27,7 +27,6 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.event.Event;
@@ -62,9 +61,10 @@ public class Dns01IT extends KeywardenTestSupport {
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {
         TestCas.ensureDnsStarted();
-        // no servlet API (nor Jetty, nor the monitor whose channel runs on it): the premise of the whiteboard test
-        return KeywardenOptions.withNonHttpBundles(KeywardenOptions.platformWithout(
-                "javax.servlet-api", "jetty-util", "jetty-io", "jetty-http", "jetty-server"));
+        // the gateway of one test stays on standalone http-01, which runs on Jetty; a platform without any HTTP stack
+        // is
+        // NoHttpStackIT's
+        return KeywardenOptions.withNonHttpBundles(KeywardenOptions.platform());
     }
 
     private static String name(String host) {
@@ -248,25 +248,6 @@ public class Dns01IT extends KeywardenTestSupport {
             good.delete();
             bad.delete();
         }
-    }
-
-    /**
-     * This platform, like the standalone runtime, has no servlet API: the acme bundle still resolves (its javax.servlet
-     * import is optional), and asking for the whiteboard is a configuration error naming {@code http01.mode}.
-     */
-    @Test
-    public void theWhiteboardModeWithoutAServletApiIsAConfigurationErrorNamingTheMode() throws Exception {
-        assertEquals(Bundle.ACTIVE, bundle(ACME_BUNDLE).getState());
-        Hashtable<String, Object> config = gatewayConfig(ca, name("gw-whiteboard"));
-        config.put("http01.mode", "whiteboard");
-        applyConfig(config);
-        Event invalid = events.await(
-                EnrollmentEvents.TOPIC_CONFIG_INVALID,
-                e -> "http01.mode".equals(e.getProperty(EnrollmentEvents.PROPERTY_CONFIG_PROPERTY)),
-                Duration.ofSeconds(20));
-        assertTrue(String.valueOf(invalid.getProperty(EnrollmentEvents.PROPERTY_ERROR))
-                .contains("javax.servlet"));
-        assertFalse(isRegistered(GatewayEnrollmentService.class));
     }
 
     /** The TXT strings BIND serves at {@code owner} (asked directly, authoritative). */

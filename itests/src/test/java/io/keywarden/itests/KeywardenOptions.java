@@ -173,6 +173,13 @@ final class KeywardenOptions {
         return options.toArray(new Option[0]);
     }
 
+    /** The Kura options (compat bundle, adapter) plus the EST bundle: codes from KEYWARDEN-V1 against the real server. */
+    static Option[] estKuraOptions() {
+        List<Option> options = new ArrayList<>(List.of(kuraOptions()));
+        options.add(ourBundle(ItProperties.BUNDLE_EST));
+        return options.toArray(new Option[0]);
+    }
+
     private static Option ourBundle(String property) {
         Path jar = Path.of(ItProperties.required(property));
         if (!Files.isRegularFile(jar)) {

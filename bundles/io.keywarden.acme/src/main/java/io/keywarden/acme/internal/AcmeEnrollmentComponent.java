@@ -179,7 +179,11 @@ public final class AcmeEnrollmentComponent
                 LOG,
                 eventAdmin,
                 GatewayOptions.PID,
-                () -> ChallengeSetup.create(context, options, new SensorChallengeTypes(() -> configAdmin)));
+                () -> ChallengeSetup.create(
+                        context,
+                        options,
+                        new SensorChallengeTypes(() -> configAdmin),
+                        p -> post(EnrollmentEvents.TOPIC_HTTP01_REFUSED, p)));
         try {
             store = new StateStore(options.getDataDir());
         } catch (IOException | RuntimeException e) {

@@ -3,6 +3,7 @@ package io.keywarden.acme.internal;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
 
@@ -18,8 +19,8 @@ import io.keywarden.support.config.InvalidConfigurationException;
 
 /**
  * Builds the gateway's challenge solvers from its configuration and owns what they hold open: the standalone
- * responder's port (bound at once only when the configuration picks http-01, so a dns-01 gateway opens no port) or
- * the whiteboard servlet.
+ * responder (its port bound only while http-01 challenges are pending, checked at once when the configuration picks
+ * http-01) or the whiteboard servlet.
  */
 final class ChallengeSetup implements AutoCloseable {
     private final ChallengeSolvers solvers;
@@ -31,7 +32,12 @@ final class ChallengeSetup implements AutoCloseable {
         this.http01 = http01;
     }
 
-    static ChallengeSetup create(BundleContext context, GatewayOptions options, ChallengeSolvers.Declared declared)
+    /** @param postRefusal posts the properties of an http-01 refusal event (standalone responder) */
+    static ChallengeSetup create(
+            BundleContext context,
+            GatewayOptions options,
+            ChallengeSolvers.Declared declared,
+            Consumer<Map<String, Object>> postRefusal)
             throws InvalidConfigurationException {
         Map<String, ChallengeSolver> byType = new HashMap<>();
         if (options.getDns01().isPresent()) {
@@ -45,10 +51,12 @@ final class ChallengeSetup implements AutoCloseable {
             held = whiteboard::close;
             tokens = whiteboard;
         } else {
-            StandaloneHttp01 standalone = new StandaloneHttp01(options.getHttp01BindAddress(), options.getHttp01Port());
+            StandaloneHttp01 standalone =
+                    new StandaloneHttp01(options.getHttp01BindAddress(), options.getHttp01Port(), postRefusal);
             if (options.getChallengeSelection().configuredTypes().contains(ChallengeTypes.HTTP_01)) {
                 try {
-                    standalone.open();
+                    // the port is bound only while challenges are pending; check now that it can be
+                    standalone.probe();
                 } catch (IOException e) {
                     throw new InvalidConfigurationException(
                             GatewayOptions.KEY_HTTP01_PORT,

@@ -2,7 +2,7 @@
  * Enrollment of the gateway and of the sensors attached to it: the services the ACME bundle provides,
  * the certificate records it keeps for later renewal and revocation, and the EventAdmin topics it posts.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package io.keywarden.api.enrollment;
 

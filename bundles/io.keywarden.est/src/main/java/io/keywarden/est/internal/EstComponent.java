@@ -148,4 +148,9 @@ public final class EstComponent implements EnrollmentCodes {
     public boolean revoke(String deviceId) {
         return runtime.revoke(deviceId);
     }
+
+    @Override
+    public List<Listed> list() {
+        return runtime.list();
+    }
 }

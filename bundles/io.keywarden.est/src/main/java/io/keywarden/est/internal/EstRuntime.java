@@ -85,6 +85,9 @@ public final class EstRuntime implements EnrollmentCodes, EstCommands.Status, Au
         if (deviceId == null || !DeviceClass.DEVICE_ID.matcher(deviceId).matches()) {
             throw new IllegalArgumentException("malformed device id: " + deviceId);
         }
+        if (validity != null && (validity.isNegative() || validity.isZero())) {
+            throw new IllegalArgumentException("the validity of a code must be positive: " + validity);
+        }
         if (classes.get().stream().noneMatch(c -> c.acceptsCodes() && c.expects(deviceId))) {
             throw new IllegalArgumentException("no device class expects " + deviceId + " and accepts enrollment codes");
         }
@@ -102,6 +105,15 @@ public final class EstRuntime implements EnrollmentCodes, EstCommands.Status, Au
             return codes.revoke(deviceId);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot withdraw the code of " + deviceId, e);
+        }
+    }
+
+    @Override
+    public List<Listed> list() {
+        try {
+            return codes.list();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the enrollment codes", e);
         }
     }
 

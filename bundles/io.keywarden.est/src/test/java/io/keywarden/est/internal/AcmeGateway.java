@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.keywarden.acme.internal.challenge.ChallengeSolvers;
 import io.keywarden.acme.internal.challenge.Http01Solver;
+import io.keywarden.acme.internal.challenge.StandaloneHttp01;
 import io.keywarden.acme.internal.client.AcmeClient;
-import io.keywarden.acme.internal.client.Http01Responder;
 import io.keywarden.acme.internal.config.ChallengeSelection;
 import io.keywarden.acme.internal.config.ChallengeTypes;
 import io.keywarden.acme.internal.config.GatewayOptions;
@@ -46,7 +46,7 @@ import io.keywarden.support.retry.Backoff;
 final class AcmeGateway
         implements GatewayEnrollmentService, SensorEnrollmentService, CertificateInventory, AutoCloseable {
     private final StateStore store;
-    final Http01Responder responder;
+    final StandaloneHttp01 responder;
     private final boolean ownResponder;
     private final AcmeClient client;
     private final EnrollmentEngine engine;
@@ -58,7 +58,7 @@ final class AcmeGateway
 
     /** @param shared another gateway's http-01 responder (two gateways of one test share the CA's validation port) */
     AcmeGateway(
-            String directoryUrl, Path trustAnchor, int http01Port, String dnsName, Path data, Http01Responder shared)
+            String directoryUrl, Path trustAnchor, int http01Port, String dnsName, Path data, StandaloneHttp01 shared)
             throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put(GatewayOptions.KEY_DIRECTORY_URL, directoryUrl);
@@ -72,7 +72,7 @@ final class AcmeGateway
         GatewayOptions options = GatewayOptions.parse(p, data);
         store = new StateStore(options.getDataDir());
         ownResponder = shared == null;
-        responder = shared != null ? shared : new Http01Responder("127.0.0.1", http01Port);
+        responder = shared != null ? shared : new StandaloneHttp01("127.0.0.1", http01Port);
         client = new AcmeClient(options, store, http01Only(responder), Clock.systemUTC());
         SecureRandom random = new SecureRandom();
         engine = new EnrollmentEngine(
@@ -223,21 +223,8 @@ final class AcmeGateway
     }
 
     /** Every name over http-01, answered by {@code responder} (the gateway's own port, as on a standalone runtime). */
-    private static ChallengeSolvers http01Only(Http01Responder responder) {
-        Http01Solver.Tokens tokens = new Http01Solver.Tokens() {
-            @Override
-            public void ready() {}
-
-            @Override
-            public void add(String token, String keyAuthorization) {
-                responder.add(token, keyAuthorization);
-            }
-
-            @Override
-            public void remove(String token) {
-                responder.remove(token);
-            }
-        };
+    private static ChallengeSolvers http01Only(StandaloneHttp01 responder) {
+        Http01Solver.Tokens tokens = responder;
         return new ChallengeSolvers(
                 ChallengeSelection.always(ChallengeTypes.HTTP_01),
                 Map.of(ChallengeTypes.HTTP_01, new Http01Solver(tokens)),

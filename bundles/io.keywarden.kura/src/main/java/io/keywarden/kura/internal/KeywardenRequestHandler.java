@@ -30,6 +30,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.EnrollmentException;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.SensorEnrollmentService;
+import io.keywarden.api.est.EnrollmentCodes;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.monitor.DeviceMonitor;
 import io.keywarden.api.revocation.RevocationService;
@@ -38,7 +39,8 @@ import io.keywarden.api.revocation.TicketState;
 
 /**
  * Remote management as {@value #APP_ID}, registered with every cloud connection's {@link RequestHandlerRegistry}.
- * GET status | certificates | incidents | tickets; EXEC enroll | renew [device] | revoke. Revocation goes only through
+ * GET status | certificates | incidents | tickets | codes; EXEC enroll | renew [device] | revoke | code device [hours] |
+ * uncode device. Revocation goes only through
  * {@link RevocationService#submit(String)}, so the request's signature, requester, scope and nonce are checked exactly
  * as for any other caller: being able to reach this handler grants nothing.
  */
@@ -85,6 +87,13 @@ public final class KeywardenRequestHandler implements RequestHandler {
             policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile DeviceMonitor monitor;
+
+    /** The EST server's enrollment codes (bundle io.keywarden.est). */
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile EnrollmentCodes codes;
     /**
      * Keywarden's own Kura EnrollmentService, when configured: the gateway's key is then Kura's (and the ACME bundle
      * waits for its CSR, gateway.key.source=external), so EXEC enroll/renew of the gateway go through it.
@@ -134,10 +143,16 @@ public final class KeywardenRequestHandler implements RequestHandler {
                 return reply(
                         Map.of(),
                         Views.incidents(need(monitor, "device monitor").getIncidents()));
+            case "codes": {
+                List<Map<String, Object>> listed = EnrollmentCodeRequests.listed(
+                        need(codes, "EST enrollment codes").list());
+                return reply(Map.of("count", listed.size()), listed);
+            }
             default:
                 throw new KuraException(
                         KuraErrorCode.NOT_FOUND,
-                        "GET " + String.join("/", args) + ": expected status, certificates, tickets or incidents");
+                        "GET " + String.join("/", args)
+                                + ": expected status, certificates, tickets, incidents or codes");
         }
     }
 
@@ -157,10 +172,14 @@ public final class KeywardenRequestHandler implements RequestHandler {
                                 : renewGateway());
             case "revoke":
                 return revoke(request);
+            case "code":
+                return createCode(args);
+            case "uncode":
+                return withdrawCode(args);
             default:
                 throw new KuraException(
                         KuraErrorCode.NOT_FOUND,
-                        "EXEC " + String.join("/", args) + ": expected enroll, renew or revoke");
+                        "EXEC " + String.join("/", args) + ": expected enroll, renew, revoke, code or uncode");
         }
     }
 
@@ -241,6 +260,40 @@ public final class KeywardenRequestHandler implements RequestHandler {
                             + " (ticket " + ticket.getId() + ")");
         }
         return reply(view, view);
+    }
+
+    /** EXEC code/&lt;device-id&gt;[/&lt;hours&gt;]: the code's value is in this reply only. */
+    private KuraMessage createCode(List<String> args) throws KuraException {
+        EnrollmentCodes service = need(codes, "EST enrollment codes");
+        if (args.size() < 2 || args.size() > 3) {
+            throw new KuraException(KuraErrorCode.BAD_REQUEST, "EXEC code/<device-id>[/<hours>]");
+        }
+        try {
+            Map<String, Object> issued = EnrollmentCodeRequests.issued(
+                    service.create(args.get(1), EnrollmentCodeRequests.validity(args.size() > 2 ? args.get(2) : null)));
+            return reply(issued, issued);
+        } catch (IllegalArgumentException e) {
+            throw new KuraException(KuraErrorCode.BAD_REQUEST, "EXEC code: " + e.getMessage());
+        }
+    }
+
+    /** EXEC uncode/&lt;device-id&gt;: withdraws the device's unused code; NOT_FOUND when it had none. */
+    private KuraMessage withdrawCode(List<String> args) throws KuraException {
+        EnrollmentCodes service = need(codes, "EST enrollment codes");
+        if (args.size() != 2) {
+            throw new KuraException(KuraErrorCode.BAD_REQUEST, "EXEC uncode/<device-id>");
+        }
+        boolean withdrawn;
+        try {
+            withdrawn = service.revoke(args.get(1));
+        } catch (IllegalArgumentException e) {
+            throw new KuraException(KuraErrorCode.BAD_REQUEST, "EXEC uncode: " + e.getMessage());
+        }
+        if (!withdrawn) {
+            throw new KuraException(KuraErrorCode.NOT_FOUND, args.get(1) + " has no enrollment code");
+        }
+        Map<String, Object> m = EnrollmentCodeRequests.withdrawn(args.get(1), true);
+        return reply(m, m);
     }
 
     private static KuraMessage certificateReply(CertificateRecord r) {

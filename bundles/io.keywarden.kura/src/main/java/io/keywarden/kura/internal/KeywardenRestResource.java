@@ -2,10 +2,13 @@ package io.keywarden.kura.internal;
 
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
+import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
 import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
 import javax.ws.rs.WebApplicationException;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
@@ -18,6 +21,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
+import io.keywarden.api.est.EnrollmentCodes;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.monitor.DeviceMonitor;
 import io.keywarden.api.revocation.RevocationService;
@@ -58,6 +62,13 @@ public final class KeywardenRestResource {
             policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile DeviceMonitor monitor;
+
+    /** The EST server's enrollment codes (bundle io.keywarden.est). */
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile EnrollmentCodes codes;
 
     @GET
     @Path("status")
@@ -103,6 +114,57 @@ public final class KeywardenRestResource {
         return Response.status(
                         t.getState() == TicketState.REFUSED ? Response.Status.FORBIDDEN : Response.Status.ACCEPTED)
                 .entity(Views.json(Views.ticket(t)))
+                .build();
+    }
+
+    // ---- enrollment codes (EST bootstrap): the value is in the creation's answer only -----------------------------
+
+    @GET
+    @Path("codes")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String codes() {
+        return Views.json(EnrollmentCodeRequests.listed(need(codes).list()));
+    }
+
+    /** A new one-time code for the device (replacing an unused one); {@code hours} optional. 201, never cached. */
+    @POST
+    @Path("codes/{deviceId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response createCode(@PathParam("deviceId") String deviceId, @QueryParam("hours") String hours) {
+        EnrollmentCodes service = need(codes);
+        EnrollmentCodes.Issued issued;
+        try {
+            issued = service.create(deviceId, EnrollmentCodeRequests.validity(hours));
+        } catch (IllegalArgumentException e) {
+            return badRequest(e.getMessage());
+        }
+        return Response.status(Response.Status.CREATED)
+                .header("Cache-Control", "no-store")
+                .entity(Views.json(EnrollmentCodeRequests.issued(issued)))
+                .build();
+    }
+
+    /** Withdraws the device's unused code; 404 when it had none. */
+    @DELETE
+    @Path("codes/{deviceId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response withdrawCode(@PathParam("deviceId") String deviceId) {
+        EnrollmentCodes service = need(codes);
+        boolean withdrawn;
+        try {
+            withdrawn = service.revoke(deviceId);
+        } catch (IllegalArgumentException e) {
+            return badRequest(e.getMessage());
+        }
+        return Response.status(withdrawn ? Response.Status.OK : Response.Status.NOT_FOUND)
+                .entity(Views.json(EnrollmentCodeRequests.withdrawn(deviceId, withdrawn)))
+                .build();
+    }
+
+    private static Response badRequest(String message) {
+        return Response.status(Response.Status.BAD_REQUEST)
+                .type(MediaType.TEXT_PLAIN)
+                .entity(message)
                 .build();
     }
 

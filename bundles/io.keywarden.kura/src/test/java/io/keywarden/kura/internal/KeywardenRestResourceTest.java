@@ -1,6 +1,7 @@
 package io.keywarden.kura.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -8,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.SecurityContext;
@@ -28,10 +31,12 @@ import org.junit.jupiter.api.Test;
  */
 class KeywardenRestResourceTest {
     private final FakeGateway gateway = new FakeGateway();
+    private FakeEnrollmentCodes codes = new FakeEnrollmentCodes();
 
     private ContainerResponse call(String method, String path, Set<String> permissions, String body) throws Exception {
         KeywardenRestResource resource = new KeywardenRestResource();
         resource.gateway = gateway;
+        resource.codes = codes;
         ApplicationHandler app = new ApplicationHandler(
                 new ResourceConfig().register(resource).register(RolesAllowedDynamicFeature.class));
         SecurityContext identity = permissions == null ? null : new KuraLikeSecurityContext(permissions);
@@ -81,6 +86,92 @@ class KeywardenRestResourceTest {
                 503,
                 call("POST", "keywarden/v1/revoke", Set.of("rest.keywarden"), "a.b.c")
                         .getStatus());
+    }
+
+    private static final Set<String> OPERATOR = Set.of("rest.keywarden");
+
+    @Test
+    void enrollmentCodesAreRefusedWithoutTheKeywardenPermission() throws Exception {
+        assertEquals(
+                403,
+                call("GET", "keywarden/v1/codes", Set.of("rest.assets"), null).getStatus());
+        assertEquals(
+                403,
+                call("POST", "keywarden/v1/codes/sensor-1", Set.of("rest.assets"), null)
+                        .getStatus());
+        assertEquals(
+                403, call("POST", "keywarden/v1/codes/sensor-1", null, null).getStatus());
+        assertEquals(
+                403,
+                call("DELETE", "keywarden/v1/codes/sensor-1", Set.of("rest.assets"), null)
+                        .getStatus());
+        assertEquals(0, codes.calls, "the resource method must not run for a refused caller");
+    }
+
+    @Test
+    void aCodeIsShownOnceAtCreationListedWithoutItsValueAndWithdrawn() throws Exception {
+        ContainerResponse created = call("POST", "keywarden/v1/codes/sensor-1?hours=24", OPERATOR, null);
+        assertEquals(201, created.getStatus());
+        assertEquals("no-store", created.getHeaderString("Cache-Control"));
+        String code = codes.issued.get("sensor-1");
+        String body = String.valueOf(created.getEntity());
+        assertTrue(body.contains("\"device.id\":\"sensor-1\""), body);
+        assertTrue(body.contains("\"code\":\"" + code + "\""), body);
+        assertTrue(body.contains("\"expires.at\":\"2026-12-07T12:00:00Z\""), body);
+        assertEquals(List.of(Duration.ofHours(24)), codes.validities);
+
+        assertEquals(
+                201, call("POST", "keywarden/v1/codes/sensor-2", OPERATOR, null).getStatus());
+        assertEquals(null, codes.validities.get(1), "no hours: the EST server's default");
+
+        ContainerResponse listed = call("GET", "keywarden/v1/codes", OPERATOR, null);
+        assertEquals(200, listed.getStatus());
+        String list = String.valueOf(listed.getEntity());
+        assertTrue(list.contains("\"device.id\":\"sensor-1\",\"state\":\"UNUSED\""), list);
+        assertTrue(list.contains("sensor-2"), list);
+        assertFalse(list.contains(code) || list.contains("SECRET") || list.contains("\"code\""), list);
+
+        assertEquals(
+                200,
+                call("DELETE", "keywarden/v1/codes/sensor-1", OPERATOR, null).getStatus());
+        assertEquals(
+                404,
+                call("DELETE", "keywarden/v1/codes/sensor-1", OPERATOR, null).getStatus());
+        assertFalse(
+                String.valueOf(call("GET", "keywarden/v1/codes", OPERATOR, null).getEntity())
+                        .contains("sensor-1"));
+    }
+
+    @Test
+    void badArgumentsForCodesAre400AndNothingIsCreated() throws Exception {
+        for (String hours : List.of("0", "-5", "abc", "1.5", "9999999", "99999999999999999999")) {
+            ContainerResponse r = call("POST", "keywarden/v1/codes/sensor-1?hours=" + hours, OPERATOR, null);
+            assertEquals(400, r.getStatus(), "hours=" + hours);
+        }
+        assertEquals(
+                400, call("POST", "keywarden/v1/codes/-bad", OPERATOR, null).getStatus());
+        assertEquals(
+                400,
+                call("POST", "keywarden/v1/codes/" + "a".repeat(80), OPERATOR, null)
+                        .getStatus());
+        assertEquals(
+                400,
+                call("POST", "keywarden/v1/codes/gateway-7", OPERATOR, null).getStatus(),
+                "no class");
+        assertEquals(
+                400, call("DELETE", "keywarden/v1/codes/-bad", OPERATOR, null).getStatus());
+        assertTrue(codes.issued.isEmpty());
+    }
+
+    @Test
+    void codesWithoutTheEstServerAreUnavailable() throws Exception {
+        codes = null;
+        assertEquals(503, call("GET", "keywarden/v1/codes", OPERATOR, null).getStatus());
+        assertEquals(
+                503, call("POST", "keywarden/v1/codes/sensor-1", OPERATOR, null).getStatus());
+        assertEquals(
+                503,
+                call("DELETE", "keywarden/v1/codes/sensor-1", OPERATOR, null).getStatus());
     }
 
     /** Kura maps a role x to the permission rest.x of the authenticated identity. */

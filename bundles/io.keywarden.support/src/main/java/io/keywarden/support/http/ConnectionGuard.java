@@ -17,7 +17,7 @@ import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.Request;
 
 /**
- * What one peer of a Jetty TLS connector may hold: at most {@code perSource} connections from one address (the next
+ * What one peer of a Jetty connector (TLS or plain HTTP) may hold: at most {@code perSource} connections from one address (the next
  * is closed at accept), a first request begun within {@code firstRequest} of the connection opening (handshake and
  * headers included: a half-open or slow-drip connection is closed then), every request answered within
  * {@code perRequest} of its start and, when {@code nextRequest} is set, the next request of a kept-alive connection
@@ -88,7 +88,7 @@ public final class ConnectionGuard implements Connection.Listener, HttpChannel.L
 
     @Override
     public void onOpened(Connection connection) {
-        if (!(connection instanceof SslConnection)) {
+        if (!outermost(connection)) {
             return;
         }
         EndPoint ep = connection.getEndPoint();
@@ -112,7 +112,7 @@ public final class ConnectionGuard implements Connection.Listener, HttpChannel.L
 
     @Override
     public void onClosed(Connection connection) {
-        if (!(connection instanceof SslConnection)) {
+        if (!outermost(connection)) {
             return;
         }
         InetSocketAddress remote = connection.getEndPoint().getRemoteAddress();
@@ -167,6 +167,14 @@ public final class ConnectionGuard implements Connection.Listener, HttpChannel.L
                     String.valueOf(bad.getReason()),
                     remote == null ? "-" : remote.getAddress().getHostAddress());
         }
+    }
+
+    /**
+     * The connection on the socket: the TLS connection on a TLS connector (the HTTP connection inside it runs on its
+     * decrypted end point and is not counted again), the HTTP connection on a plain one.
+     */
+    private static boolean outermost(Connection connection) {
+        return !(connection.getEndPoint() instanceof SslConnection.DecryptedEndPoint);
     }
 
     private Tracked tracked(Request request) {

@@ -84,6 +84,41 @@ public final class EstSensorClient {
                 new JcaHttpAuthBuilder(deviceId, code.toCharArray()).build());
     }
 
+    /**
+     * The first request of an enrollment with a one-time code, without following a 202: what a sensor holds between
+     * its retries (the gateway may even restart in between).
+     */
+    public Pending beginWithCode(String deviceId, String code, KeyPair key, String dnsName) throws Exception {
+        ESTService est = service(null);
+        return new Pending(
+                est,
+                est.simpleEnroll(
+                        false,
+                        csr(key, new X500Name("CN=" + dnsName), dnsName),
+                        new JcaHttpAuthBuilder(deviceId, code.toCharArray()).build()));
+    }
+
+    /** An enrollment request sent once; the gateway's answer was a certificate or 202 + Retry-After. */
+    public static final class Pending {
+        private final ESTService est;
+        private final EnrollmentResponse first;
+
+        private Pending(ESTService est, EnrollmentResponse first) {
+            this.est = est;
+            this.first = first;
+        }
+
+        /** Whether the first answer carried the certificate (false: 202, retry). */
+        public boolean isCompleted() {
+            return first.isCompleted();
+        }
+
+        /** Repeats the request after each Retry-After until the certificate arrives. */
+        public X509Certificate follow() throws Exception {
+            return complete(est, first);
+        }
+    }
+
     /** Renewal (or rekey, with another {@code newKey}) authenticated by the current certificate. */
     public X509Certificate renew(KeyPair currentKey, X509Certificate current, KeyPair newKey, String dnsName)
             throws Exception {
@@ -94,7 +129,11 @@ public final class EstSensorClient {
 
     private static X509Certificate enroll(
             ESTService est, boolean reenroll, PKCS10CertificationRequest csr, ESTAuth auth) throws Exception {
-        EnrollmentResponse r = est.simpleEnroll(reenroll, csr, auth);
+        return complete(est, est.simpleEnroll(reenroll, csr, auth));
+    }
+
+    private static X509Certificate complete(ESTService est, EnrollmentResponse first) throws Exception {
+        EnrollmentResponse r = first;
         for (int i = 0; i < 600 && !r.isCompleted(); i++) {
             r = est.simpleEnroll(r);
         }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.acme.internal.challenge.ChallengeSolvers;
 import io.keywarden.acme.internal.challenge.Http01Solver;
+import io.keywarden.acme.internal.challenge.StandaloneHttp01;
 import io.keywarden.acme.internal.config.ChallengeSelection;
 import io.keywarden.acme.internal.config.ChallengeTypes;
 import io.keywarden.acme.internal.config.GatewayOptions;
@@ -71,27 +72,14 @@ class AcmeClientPebbleTest {
         return p;
     }
 
-    private AcmeClient client(Map<String, Object> p, Http01Responder responder) throws Exception {
+    private AcmeClient client(Map<String, Object> p, StandaloneHttp01 responder) throws Exception {
         return new AcmeClient(
                 GatewayOptions.parse(p, data), new StateStore(data), http01Only(responder), Clock.systemUTC());
     }
 
     /** Every name over http-01, answered by {@code responder}. */
-    static ChallengeSolvers http01Only(Http01Responder responder) {
-        Http01Solver.Tokens tokens = new Http01Solver.Tokens() {
-            @Override
-            public void ready() {}
-
-            @Override
-            public void add(String token, String keyAuthorization) {
-                responder.add(token, keyAuthorization);
-            }
-
-            @Override
-            public void remove(String token) {
-                responder.remove(token);
-            }
-        };
+    static ChallengeSolvers http01Only(StandaloneHttp01 responder) {
+        Http01Solver.Tokens tokens = responder;
         return new ChallengeSolvers(
                 ChallengeSelection.always(ChallengeTypes.HTTP_01),
                 Map.of(ChallengeTypes.HTTP_01, new Http01Solver(tokens)),
@@ -103,7 +91,7 @@ class AcmeClientPebbleTest {
         Map<String, Object> p = config();
         p.put(GatewayOptions.KEY_EAB_KID, KID);
         p.put(GatewayOptions.KEY_EAB_HMAC, HMAC);
-        try (Http01Responder responder = new Http01Responder("127.0.0.1", pebble.httpPort())) {
+        try (StandaloneHttp01 responder = new StandaloneHttp01("127.0.0.1", pebble.httpPort())) {
             AcmeClient client = client(p, responder);
             KeyPair key = KeyType.EC_P256.generate();
             IssuedCertificate issued = client.order(OrderRequest.withKey(List.of("gw.eab.keywarden.test"), key));
@@ -122,7 +110,7 @@ class AcmeClientPebbleTest {
 
     @Test
     void withoutEabTheCaRefusesAndTheRefusalIsPermanent() throws Exception {
-        try (Http01Responder responder = new Http01Responder("127.0.0.1", 0)) {
+        try (StandaloneHttp01 responder = new StandaloneHttp01("127.0.0.1", 0)) {
             EnrollmentException e = assertThrows(
                     EnrollmentException.class, () -> client(config(), responder).login());
             assertFalse(e.isRetryable(), e.getMessage());
@@ -136,7 +124,7 @@ class AcmeClientPebbleTest {
         p.put(GatewayOptions.KEY_TRUST_ANCHOR, TestCa.root("some-other-ca").certificatePem());
         p.put(GatewayOptions.KEY_EAB_KID, KID);
         p.put(GatewayOptions.KEY_EAB_HMAC, HMAC);
-        try (Http01Responder responder = new Http01Responder("127.0.0.1", 0)) {
+        try (StandaloneHttp01 responder = new StandaloneHttp01("127.0.0.1", 0)) {
             EnrollmentException e = assertThrows(
                     EnrollmentException.class, () -> client(p, responder).login());
             assertTrue(e.isRetryable(), "a TLS failure may be a transient misconfiguration of the CA side");
@@ -156,7 +144,7 @@ class AcmeClientPebbleTest {
         List<String> names = List.of("resume.eab.keywarden.test");
         KeyPair key = KeyType.EC_P256.generate();
         List<String> created = new ArrayList<>();
-        try (Http01Responder responder = new Http01Responder("127.0.0.1", pebble.httpPort())) {
+        try (StandaloneHttp01 responder = new StandaloneHttp01("127.0.0.1", pebble.httpPort())) {
             AcmeClient client = client(p, responder);
             OrderRequest crashing = OrderRequest.withKey(names, key).journaled(Optional.empty(), url -> {
                 created.add(url);

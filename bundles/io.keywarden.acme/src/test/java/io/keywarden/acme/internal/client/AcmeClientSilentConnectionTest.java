@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.keywarden.acme.internal.challenge.StandaloneHttp01;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.KeyType;
 import io.keywarden.acme.internal.store.StateStore;
@@ -38,7 +39,7 @@ class AcmeClientSilentConnectionTest {
                         .build()
                         .start();
                 TcpProxy proxy = TcpProxy.start(pebble.directoryUrl().getPort());
-                Http01Responder responder = new Http01Responder("127.0.0.1", pebble.httpPort())) {
+                StandaloneHttp01 responder = new StandaloneHttp01("127.0.0.1", pebble.httpPort())) {
             Map<String, Object> p = new HashMap<>();
             p.put(
                     GatewayOptions.KEY_DIRECTORY_URL,

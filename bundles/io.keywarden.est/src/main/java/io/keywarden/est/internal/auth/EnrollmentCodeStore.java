@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,12 +14,16 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
+import io.keywarden.api.est.EnrollmentCodes;
 import io.keywarden.est.internal.policy.DeviceClass;
 
 /**
@@ -126,6 +131,36 @@ public final class EnrollmentCodeStore {
             write(deviceId, p);
         }
         return Verdict.ACCEPTED;
+    }
+
+    /** Every stored code's device, expiry and state (nothing of the hash). */
+    public synchronized List<EnrollmentCodes.Listed> list() throws IOException {
+        List<EnrollmentCodes.Listed> all = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.code")) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                String deviceId = name.substring(0, name.length() - ".code".length());
+                if (!DeviceClass.DEVICE_ID.matcher(deviceId).matches()) {
+                    continue; // not a file this store wrote
+                }
+                Optional<Properties> p = read(deviceId);
+                if (p.isPresent()) {
+                    all.add(listed(deviceId, p.get()));
+                }
+            }
+        }
+        all.sort(Comparator.comparing(EnrollmentCodes.Listed::getDeviceId));
+        return all;
+    }
+
+    private EnrollmentCodes.Listed listed(String deviceId, Properties p) {
+        Instant expires = Instant.parse(p.getProperty("expires"));
+        EnrollmentCodes.State state = p.getProperty("used") != null
+                ? EnrollmentCodes.State.SPENT
+                : !clock.instant().isBefore(expires)
+                        ? EnrollmentCodes.State.EXPIRED
+                        : p.getProperty("key") != null ? EnrollmentCodes.State.IN_USE : EnrollmentCodes.State.UNUSED;
+        return new EnrollmentCodes.Listed(deviceId, expires, state);
     }
 
     /** The certificate was delivered: the code is spent. */

@@ -4,10 +4,10 @@ import java.time.Duration;
 
 import io.keywarden.api.est.EnrollmentCodes;
 
-/** Gogo commands (scope {@code est}): {@code code}, {@code uncode}, {@code status}. */
+/** Gogo commands (scope {@code est}): {@code code}, {@code codes}, {@code uncode}, {@code status}. */
 public final class EstCommands {
     public static final String SCOPE = "est";
-    public static final String[] FUNCTIONS = {"code", "uncode", "status"};
+    public static final String[] FUNCTIONS = {"code", "codes", "uncode", "status"};
 
     /** What the status command shows. */
     public interface Status {
@@ -35,6 +35,20 @@ public final class EstCommands {
     /** est:uncode &lt;deviceId&gt; — withdraws the device's unused code. */
     public String uncode(String deviceId) {
         return codes.revoke(deviceId) ? "code of " + deviceId + " withdrawn" : deviceId + " had no code";
+    }
+
+    /** est:codes — the codes held (device, state, expiry); never their values. */
+    public String codes() {
+        StringBuilder b = new StringBuilder();
+        for (EnrollmentCodes.Listed l : codes.list()) {
+            b.append(l.getDeviceId())
+                    .append(' ')
+                    .append(l.getState())
+                    .append(" until ")
+                    .append(l.getExpiresAt())
+                    .append('\n');
+        }
+        return b.length() == 0 ? "no enrollment codes" : b.toString().trim();
     }
 
     public String status() {

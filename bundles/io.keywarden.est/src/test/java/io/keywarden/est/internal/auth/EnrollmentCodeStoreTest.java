@@ -11,11 +11,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.keywarden.api.est.EnrollmentCodes;
 import io.keywarden.est.internal.auth.EnrollmentCodeStore.Verdict;
 
 /** Codes on disk: hash only, single use, expiring, bound to the first key. */
@@ -65,5 +67,26 @@ class EnrollmentCodeStoreTest {
         String other = early.create("sensor-2", now.plusSeconds(60));
         assertTrue(early.revoke("sensor-2"));
         assertEquals(Verdict.UNKNOWN, early.check("sensor-2", other, "k1"));
+    }
+
+    @Test
+    void theListShowsEachCodesStateAndNeverItsValueOrHash() throws Exception {
+        EnrollmentCodeStore early = new EnrollmentCodeStore(dir, Clock.fixed(now, ZoneOffset.UTC));
+        String unused = early.create("sensor-a", now.plusSeconds(600));
+        String inUse = early.create("sensor-b", now.plusSeconds(600));
+        String spent = early.create("sensor-c", now.plusSeconds(600));
+        early.create("sensor-d", now.plusSeconds(60));
+        assertEquals(Verdict.ACCEPTED, early.check("sensor-b", inUse, "k1"));
+        assertEquals(Verdict.ACCEPTED, early.check("sensor-c", spent, "k1"));
+        early.consume("sensor-c");
+        Files.writeString(dir.resolve("not a device.code"), "ignored");
+
+        EnrollmentCodeStore later = new EnrollmentCodeStore(dir, Clock.fixed(now.plusSeconds(60), ZoneOffset.UTC));
+        List<EnrollmentCodes.Listed> listed = later.list();
+        assertEquals(
+                List.of("sensor-a UNUSED", "sensor-b IN_USE", "sensor-c SPENT", "sensor-d EXPIRED"),
+                listed.stream().map(l -> l.getDeviceId() + " " + l.getState()).toList());
+        assertEquals(now.plusSeconds(600), listed.get(0).getExpiresAt());
+        assertFalse(listed.toString().contains(unused));
     }
 }

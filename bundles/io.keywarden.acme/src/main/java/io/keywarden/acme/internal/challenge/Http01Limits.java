@@ -1,0 +1,28 @@
+package io.keywarden.acme.internal.challenge;
+
+import java.time.Duration;
+
+/**
+ * The hardening of the standalone http-01 responder; {@link #DEFAULTS} fits a CA's validators (a few connections
+ * each, small requests). Kept apart from {@link Http01Server} so that nothing of Jetty (an optional import) is loaded
+ * before the responder is needed.
+ *
+ * @param threads Jetty's pool (acceptor and selector included); jobs beyond {@code queue} are refused
+ * @param perSource connections one address may hold open
+ * @param total connections in all (beyond it Jetty stops accepting until one closes)
+ * @param firstRequest from accept to the request's head
+ * @param perRequest from the head to the answer
+ * @param maxHeaderBytes larger request heads get Jetty's 431
+ */
+record Http01Limits(
+        int threads,
+        int queue,
+        int perSource,
+        int total,
+        Duration firstRequest,
+        Duration perRequest,
+        int maxHeaderBytes) {
+
+    static final Http01Limits DEFAULTS =
+            new Http01Limits(8, 64, 16, 256, Duration.ofSeconds(5), Duration.ofSeconds(5), 4096);
+}
