@@ -18,7 +18,6 @@ import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -129,10 +128,10 @@ public final class SensorChannel implements AutoCloseable {
         http.setHeaderCacheSize(0);
         // dispatch at the head: a chunked or oversized body is refused before any of it is awaited or read
         http.setDelayDispatchUntilContent(false);
-        // a sensor may reach the gateway by address: the SNI name need not match the gateway's certificate
-        SecureRequestCustomizer secure = new SecureRequestCustomizer(false);
-        secure.setSslSessionAttribute(ChannelRequests.SESSION);
-        http.addCustomizer(secure);
+        // no SecureRequestCustomizer: ChannelRequests reads the peer's chain from the TLS session itself (the
+        // customizer
+        // would keep a second parsed copy in every session), and a sensor may reach the gateway by address (no SNI
+        // check)
         ArrayByteBufferPool buffers =
                 new ArrayByteBufferPool(0, 1024, 64 * 1024, -1, POOLED_BUFFER_BYTES, POOLED_BUFFER_BYTES);
         connector = new ServerConnector(
