@@ -37,6 +37,7 @@ final class BenchChannelCommand {
     private static final String GATEWAY = "gateway.bench-channel.keywarden.test";
     private static final String DOMAIN = ".bench-channel.keywarden.test";
     private static final int CLIENT_THREADS = 64;
+    private static final long IDLE_SETTLE_MILLIS = 20_000;
 
     private final Layout layout;
     private final PrintStream out;
@@ -49,12 +50,15 @@ final class BenchChannelCommand {
     int run(List<String> args) {
         int n = 1000;
         int seconds = 30;
+        int idle = 0;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--seconds")) {
-                seconds = Args.intValue(args, ++i, 5, 3600);
+                seconds = Args.intValue(args, ++i, 0, 3600);
+            } else if (a.equals("--idle")) {
+                idle = Args.intValue(args, ++i, 10, 3600);
             } else if (a.matches("\\d+")) {
-                n = Args.intValue(args, i, 1, 20_000);
+                n = Args.intValue(args, i, 0, 20_000);
             } else {
                 throw new DemoException("bench-channel: unknown argument " + a + "\n" + Demo.USAGE, 2);
             }
@@ -62,7 +66,7 @@ final class BenchChannelCommand {
         Path runtimeJar = layout.requireRuntimeJar();
         Path work = layout.demoDir();
         try (LocalStage stage = LocalStage.start(work)) {
-            return measure(stage, runtimeJar, work, n, seconds);
+            return measure(stage, runtimeJar, work, n, seconds, idle);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DemoException("interrupted");
@@ -78,7 +82,8 @@ final class BenchChannelCommand {
         volatile boolean measuring;
     }
 
-    private int measure(LocalStage stage, Path runtimeJar, Path work, int n, int seconds) throws InterruptedException {
+    private int measure(LocalStage stage, Path runtimeJar, Path work, int n, int seconds, int idle)
+            throws InterruptedException {
         out.printf(
                 "Keywarden bench-channel: %d sensors report once a second, %d s kept-alive, %d s new connection "
                         + "per report%n",
@@ -99,6 +104,12 @@ final class BenchChannelCommand {
                 n,
                 contain.channelPort,
                 System.getProperty("keywarden.runtime.jvmArgs", RuntimeProcess.DEFAULT_JVM_ARGS));
+        if (idle > 0) {
+            runtime = idleAfterRestart(stage, runtime, runtimeJar, contain, idle);
+        }
+        if (seconds == 0 || n == 0) {
+            return 0;
+        }
         Map<String, StateDir.Cert> certs = stage.state().current();
         List<X509Certificate> roots = stage.pebble.rootCertificates();
         List<SimulatedSensor> sensors = new ArrayList<>();
@@ -113,6 +124,26 @@ final class BenchChannelCommand {
             sensors.forEach(SimulatedSensor::close);
         }
         return 0;
+    }
+
+    /**
+     * Idle CPU: the runtime is restarted (as a gateway reboots), given {@value #IDLE_SETTLE_MILLIS} ms to settle once
+     * its channel is open, then its utime + stime is read over S seconds while no sensor does anything.
+     */
+    private RuntimeProcess idleAfterRestart(
+            LocalStage stage, RuntimeProcess runtime, Path runtimeJar, ContainmentStage contain, int seconds)
+            throws InterruptedException {
+        runtime.close();
+        RuntimeProcess restarted = stage.startRuntime(runtimeJar, List.of());
+        contain.awaitReady(120_000);
+        Thread.sleep(IDLE_SETTLE_MILLIS);
+        long cpu0 = cpuTicks(restarted.pid());
+        long t0 = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        double percent = (cpuTicks(restarted.pid()) - cpu0) * 10_000_000.0 / (System.nanoTime() - t0) * 100.0;
+        out.printf(Locale.ROOT, "  idle after a restart, %d s: runtime CPU %.2f%% of one core%n", seconds, percent);
+        out.printf(Locale.ROOT, "RESULT bench-channel idle cpu=%.2f%%%n", percent);
+        return restarted;
     }
 
     /** One run: a 5 s warm-up (connections opened), then S measured seconds. */

@@ -1,6 +1,5 @@
 package io.keywarden.monitor.internal;
 
-import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,14 +22,12 @@ import io.keywarden.monitor.internal.response.Containment;
 import io.keywarden.monitor.internal.response.QuarantineStore;
 
 /**
- * The channel's view of the gateway's certificates and decisions. Certificate records are kept in an in-memory index
- * by serial (records do not change in what the channel needs: device and certificate), reloaded from the inventory
- * when an unknown serial shows up, at most once a second, so a foreign client cannot make every handshake read the
- * store and a thousand sensors connecting at once cost one read.
+ * The channel's view of the gateway's certificates and decisions. Serials are looked up in the inventory, which serves
+ * them from its own in-memory index (loaded once, kept current by every save): a handshake reads no file, and there is
+ * no second copy of the records here to fall out of date or to hold twice the memory.
  */
 final class ChannelAdmission implements Admission {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelAdmission.class);
-    static final long REINDEX_NANOS = 1_000_000_000L;
     static final int EVENTS_PER_SECOND = 50;
     private static final long CA_NANOS = 5_000_000_000L;
     /** Reading every record is costly with many sensors; issuers of older certificates change rarely. */
@@ -41,12 +38,6 @@ final class ChannelAdmission implements Admission {
     private final List<DenyList> denyLists;
     private final QuarantineStore quarantine;
     private final Containment.EventSink events;
-    private final Object reindex = new Object();
-    private volatile Map<String, CertificateRecord> index = Map.of();
-    private volatile long indexedAt;
-    /** Serials that missed since the last clear: a serial's first miss reloads at once (a sensor just enrolled). */
-    private final Set<String> missed = new HashSet<>();
-
     private volatile Set<X509Certificate> issuers = Set.of();
     private volatile Set<X509Certificate> inventoryIssuers = Set.of();
     private volatile long issuersAt;
@@ -95,42 +86,13 @@ final class ChannelAdmission implements Admission {
     }
 
     /**
-     * From the in-memory index of the inventory, by serial: no disk read in a handshake for a known sensor. A serial
-     * not in it reloads the index (one reader at a time, the others wait for its result): at its first miss, then at
-     * most once per {@value #REINDEX_NANOS} ns. Only certificates that already passed PKIX validation against this
-     * gateway's CA get here, so each new unknown serial costs its sender a certificate from that CA.
+     * From the inventory's in-memory index, by serial ({@code CertificateInventory#getBySerial}): no disk read in a
+     * handshake, for a known serial or an unknown one. Only certificates that already passed PKIX validation against
+     * this gateway's CA get here.
      */
     @Override
     public Optional<CertificateRecord> record(String serial) {
-        CertificateRecord r = index.get(serial);
-        if (r != null) {
-            return Optional.of(r);
-        }
-        synchronized (reindex) {
-            r = index.get(serial);
-            boolean firstMiss = missed.add(serial);
-            if (missed.size() > 10_000) {
-                missed.clear();
-            }
-            if (r == null && (firstMiss || System.nanoTime() - indexedAt > REINDEX_NANOS)) {
-                Map<String, CertificateRecord> m = new HashMap<>();
-                for (CertificateRecord c : inventory.getAll()) {
-                    m.put(normalized(c.getSerial()), c);
-                }
-                index = Map.copyOf(m);
-                indexedAt = System.nanoTime();
-                r = index.get(serial);
-            }
-        }
-        return Optional.ofNullable(r);
-    }
-
-    private static String normalized(String hexSerial) {
-        try {
-            return new BigInteger(hexSerial, 16).toString(16);
-        } catch (NumberFormatException e) {
-            return hexSerial;
-        }
+        return inventory.getBySerial(serial);
     }
 
     @Override

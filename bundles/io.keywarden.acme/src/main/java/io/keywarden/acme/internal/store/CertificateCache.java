@@ -1,6 +1,7 @@
 package io.keywarden.acme.internal.store;
 
 import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,6 +31,9 @@ final class CertificateCache {
     private final DeviceIds deviceIds;
     private final Map<String, List<CertificateRecord>> byDevice = new ConcurrentHashMap<>();
     private final Map<String, CertificateRecord> bySerial = new ConcurrentHashMap<>();
+    /** One parsed copy of each issuer: a thousand sensors' chains name the same intermediate (about 4 KiB parsed). */
+    private final Map<X509Certificate, X509Certificate> issuers = new ConcurrentHashMap<>();
+
     private long generation;
     private volatile boolean allLoaded;
     private final Object loadingAll = new Object();
@@ -48,13 +52,15 @@ final class CertificateCache {
         synchronized (this) {
             before = generation;
         }
-        List<CertificateRecord> read = List.copyOf(reader.read(deviceId));
+        List<CertificateRecord> read =
+                reader.read(deviceId).stream().map(this::sharingIssuers).toList();
         synchronized (this) {
-            // a record saved while we read from disk may be missing from what we read: serve it, do not cache it
+            // a record saved while we read from disk may be missing from what we read: serve the list, do not cache
+            // it; the serial index still takes every record read, unless a save already put a newer copy there
             if (before == generation) {
                 byDevice.put(deviceId, read);
-                read.forEach(r -> bySerial.put(key(r.getSerial()), r));
             }
+            read.forEach(r -> bySerial.putIfAbsent(key(r.getSerial()), r));
         }
         return read;
     }
@@ -74,8 +80,9 @@ final class CertificateCache {
         return Optional.ofNullable(bySerial.get(key(serial)));
     }
 
-    synchronized void saved(CertificateRecord saved) {
+    synchronized void saved(CertificateRecord record) {
         generation++;
+        CertificateRecord saved = sharingIssuers(record);
         List<CertificateRecord> before = byDevice.get(saved.getDeviceId());
         if (before != null) {
             List<CertificateRecord> after = new ArrayList<>(before);
@@ -87,6 +94,20 @@ final class CertificateCache {
             byDevice.put(saved.getDeviceId(), List.of(saved));
         }
         bySerial.put(key(saved.getSerial()), saved);
+    }
+
+    /** The record with its issuers' certificates replaced by the copies already held (equal encodings). */
+    private CertificateRecord sharingIssuers(CertificateRecord r) {
+        List<X509Certificate> chain = r.getChain();
+        List<X509Certificate> shared = new ArrayList<>(chain.size());
+        boolean replaced = false;
+        for (int i = 0; i < chain.size(); i++) {
+            X509Certificate c = chain.get(i);
+            X509Certificate held = i == 0 ? c : issuers.putIfAbsent(c, c);
+            replaced |= held != null && held != c;
+            shared.add(held == null ? c : held);
+        }
+        return replaced ? r.toBuilder().chain(shared).build() : r;
     }
 
     private static String key(String serial) {

@@ -3,6 +3,7 @@ package io.keywarden.monitor.internal.channel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
@@ -10,12 +11,14 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.handler.AbstractHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +35,6 @@ import io.keywarden.support.http.ConnectionRefusal;
  */
 final class ChannelRequests extends AbstractHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelRequests.class);
-    private static final String CERTIFICATES = SecureRequestCustomizer.JAVAX_SERVLET_REQUEST_X_509_CERTIFICATE;
-    static final String SESSION = "io.keywarden.monitor.ssl_session";
 
     private final ChannelOptions options;
     private final Admission admission;
@@ -80,7 +81,7 @@ final class ChannelRequests extends AbstractHandler {
         long received = System.nanoTime();
         Optional<String> refusal = admission.refusal(client.record());
         if (refusal.isPresent()) {
-            invalidate(req);
+            invalidate(base);
             refuse(resp, client, 403, refusal.get());
             return;
         }
@@ -111,17 +112,17 @@ final class ChannelRequests extends AbstractHandler {
         if (known != null) {
             return known;
         }
-        X509Certificate[] chain = (X509Certificate[]) req.getAttribute(CERTIFICATES);
+        X509Certificate[] chain = peerChain(session(base));
         ClientIdentity client;
         try {
             client = new ClientIdentity(gate.admit(chain, source), source);
         } catch (ClientCertificateGate.Refusal e) {
             admission.refused("handshake", e.getMessage(), e.serial(), source);
-            drop(base, req);
+            drop(base);
             return null;
         } catch (CertificateException e) {
             admission.refused("handshake", e.getMessage(), null, source);
-            drop(base, req);
+            drop(base);
             return null;
         }
         if (!devices.attach(remote, client)) {
@@ -139,15 +140,46 @@ final class ChannelRequests extends AbstractHandler {
      * A resumed session skipped the trust manager and its certificate is refused now: the connection ends without an
      * answer, as a handshake refusal does, and the session cannot be resumed again.
      */
-    private static void drop(Request base, HttpServletRequest req) {
-        invalidate(req);
+    private static void drop(Request base) {
+        invalidate(base);
         base.getHttpChannel().getEndPoint().close();
     }
 
     /** A refused client must come back through a full handshake, where the trust manager sees it. */
-    private static void invalidate(HttpServletRequest req) {
-        if (req.getAttribute(SESSION) instanceof SSLSession s) {
+    private static void invalidate(Request base) {
+        SSLSession s = session(base);
+        if (s != null) {
             s.invalidate();
+        }
+    }
+
+    /**
+     * The connection's TLS session, straight from its engine: Jetty's SecureRequestCustomizer would parse the peer's
+     * chain a second time and keep that copy in every session (kilobytes per kept-alive sensor).
+     */
+    private static SSLSession session(Request base) {
+        EndPoint endPoint = base.getHttpChannel().getEndPoint();
+        return endPoint instanceof SslConnection.DecryptedEndPoint tls
+                ? tls.getSslConnection().getSSLEngine().getSession()
+                : null;
+    }
+
+    private static X509Certificate[] peerChain(SSLSession session) {
+        if (session == null) {
+            return null;
+        }
+        try {
+            Certificate[] peer = session.getPeerCertificates();
+            X509Certificate[] chain = new X509Certificate[peer.length];
+            for (int i = 0; i < peer.length; i++) {
+                if (!(peer[i] instanceof X509Certificate x)) {
+                    return null;
+                }
+                chain[i] = x;
+            }
+            return chain;
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
         }
     }
 

@@ -14,10 +14,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -44,7 +44,19 @@ import io.keywarden.support.http.RefusalSink;
 public final class SensorChannel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SensorChannel.class);
     private static final int SESSION_CACHE = 2048;
-    private static final int SESSION_SECONDS = 3600;
+    /**
+     * Longer than the 7 days a TLS 1.3 ticket may live (RFC 8446 §4.6.1), so JSSE sends no session ticket after a
+     * handshake: it adds each ticket it sends to the connection's handshake transcript buffer, which then stays for the
+     * connection's life (6 KiB of heap per kept-alive sensor, measured with 1,000). TLS 1.3 sessions are therefore not
+     * resumed (a new connection costs a full handshake); TLS 1.2 sessions are, from the bounded cache.
+     */
+    static final int SESSION_SECONDS = 8 * 24 * 3600;
+    /**
+     * Idle buffers Jetty may keep for reuse. Its default is a quarter of the heap (16 MiB of a gateway's 64 MiB),
+     * filled once by a burst of handshakes and never given back; connections hold buffers only while reading or
+     * writing, so a small pool costs a few allocations under load and frees the rest of the heap for connections.
+     */
+    static final long POOLED_BUFFER_BYTES = 512 * 1024;
 
     /** Connection refusals: counted, posted at most once a second per kind with their number, logged rate-limited. */
     static final class Refusals implements RefusalSink {
@@ -112,14 +124,25 @@ public final class SensorChannel implements AutoCloseable {
         http.setOutputAggregationSize(1024);
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
+        // Jetty's per-connection header cache is an 8 KiB trie for each kept-alive sensor; a report has five headers
+        http.setHeaderCacheSize(0);
         // dispatch at the head: a chunked or oversized body is refused before any of it is awaited or read
         http.setDelayDispatchUntilContent(false);
-        // a sensor may reach the gateway by address: the SNI name need not match the gateway's certificate
-        SecureRequestCustomizer secure = new SecureRequestCustomizer(false);
-        secure.setSslSessionAttribute(ChannelRequests.SESSION);
-        http.addCustomizer(secure);
+        // no SecureRequestCustomizer: ChannelRequests reads the peer's chain from the TLS session itself (the
+        // customizer
+        // would keep a second parsed copy in every session), and a sensor may reach the gateway by address (no SNI
+        // check)
+        ArrayByteBufferPool buffers =
+                new ArrayByteBufferPool(0, 1024, 64 * 1024, -1, POOLED_BUFFER_BYTES, POOLED_BUFFER_BYTES);
         connector = new ServerConnector(
-                server, 1, 1, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+                server,
+                null,
+                null,
+                buffers,
+                1,
+                1,
+                new SslConnectionFactory(ssl, "http/1.1"),
+                new HttpConnectionFactory(http));
         connector.setHost(options.bindAddress());
         connector.setPort(options.port());
         connector.setIdleTimeout(options.idleTimeout().toMillis());
