@@ -212,7 +212,7 @@ class EstRefusalTest {
     }
 
     @Test
-    void aRevokedDeviceComesBackOnlyWithANewCodeAndAQuarantinedOneNotAtAll() throws Exception {
+    void aRevokedDeviceComesBackNeitherWithItsIdevidNorWithANewCode() throws Exception {
         String id = "sensor-r9";
         Manufacturer.Device d = f.manufacturer.idevid(id);
         X509Certificate cert = EstClients.certificates(EstClients.client(
@@ -231,7 +231,7 @@ class EstRefusalTest {
                     403,
                     "simpleenroll",
                     id,
-                    "enrolls again only with a new enrollment code");
+                    "the device is held");
             f.quarantined.add(id);
             String code = f.est.create(id, null).getCode();
             byte[] request = csrBody(id);
@@ -242,10 +242,14 @@ class EstRefusalTest {
                     id,
                     "quarantined");
             f.quarantined.remove(id);
-            // the code is bound to the key of the first request that presented it
-            RawEst.Answer readmitted =
-                    raw.post("simpleenroll", "application/pkcs10", request, RawEst.basic(id, code), null);
-            assertEquals(200, readmitted.status(), readmitted.body());
+            // an operator's enrollment code is not the authority's signed word: the device stays held
+            assertRefused(
+                    raw.post("simpleenroll", "application/pkcs10", request, RawEst.basic(id, code), null),
+                    403,
+                    "simpleenroll",
+                    id,
+                    "the device is held");
+            assertNull(f.gateway.enrollCalls.get(id), "nothing asked of the enrollment service");
         } finally {
             f.denied.remove(cert.getSerialNumber().toString(16));
             f.quarantined.remove(id);
