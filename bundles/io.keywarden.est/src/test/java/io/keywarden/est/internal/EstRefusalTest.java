@@ -279,6 +279,40 @@ class EstRefusalTest {
     }
 
     @Test
+    void aDeviceWhoseCurrentCertificateIsRevokedDoesNotRenewWithAnOlderOneStillValid() throws Exception {
+        String id = "sensor-r11";
+        KeyPair key = Manufacturer.ec();
+        Manufacturer.Device d = f.manufacturer.idevid(id);
+        X509Certificate first = EstClients.certificates(EstClients.client(
+                                f.hostPort(), f.caRoot(), EstFixture.GATEWAY, d.key(), d.certificate())
+                        .simpleEnroll(false, EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)), null)
+                        .getStore())
+                .get(0);
+        X500Name subject = X500Name.getInstance(first.getSubjectX500Principal().getEncoded());
+        byte[] renewal =
+                RawEst.base64(EstClients.csr(key, subject, EstFixture.name(id)).getEncoded());
+        X509Certificate second = EstClients.certificates(
+                        EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, key, first)
+                                .simpleEnroll(true, EstClients.csr(key, subject, EstFixture.name(id)), null)
+                                .getStore())
+                .get(0);
+        f.gateway.enrollCalls.remove(id);
+        String current = second.getSerialNumber().toString(16);
+        f.denied.add(current);
+        try {
+            // the first certificate is superseded but still valid, and not itself revoked
+            assertRefused(
+                    raw.post("simplereenroll", "application/pkcs10", renewal, null, key, first),
+                    403,
+                    "simplereenroll",
+                    id,
+                    "the device is held");
+        } finally {
+            f.denied.remove(current);
+        }
+    }
+
+    @Test
     void reenrollmentWithARevokedQuarantinedExpiredOrForeignCertificateIsRefused() throws Exception {
         KeyPair key = Manufacturer.ec();
         Manufacturer.Device d = f.manufacturer.idevid("sensor-r8");
