@@ -181,9 +181,6 @@ public final class RevocationComponent implements RevocationService {
         nonces = new NonceStore(options.getDataDir().resolve("nonces.log"), options.getReplayWindow(), clock.instant());
         audit = new AuditLog(options.getDataDir().resolve("audit.log"), clock);
         refusalAudit = new RefusalAudit(this::auditQuietly, clock, REFUSAL_WINDOW, REFUSALS_AUDITED_PER_WINDOW);
-        refusalFlush = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("keywarden-revoke-refusals"));
-        refusalFlush.scheduleWithFixedDelay(
-                refusalAudit::flushIfDue, REFUSAL_WINDOW.toSeconds(), REFUSAL_WINDOW.toSeconds(), TimeUnit.SECONDS);
         if (options.getEscrowPrivateKey().isPresent()) {
             vault = new EscrowVault(
                     Pem.privateKey(
@@ -226,6 +223,10 @@ public final class RevocationComponent implements RevocationService {
         if (options.getInboxDir().isPresent()) {
             inbox = new Inbox(options.getInboxDir().get(), this);
         }
+        // started last: nothing after it can fail activation and leave the thread behind
+        refusalFlush = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("keywarden-revoke-refusals"));
+        refusalFlush.scheduleWithFixedDelay(
+                refusalAudit::flushIfDue, REFUSAL_WINDOW.toSeconds(), REFUSAL_WINDOW.toSeconds(), TimeUnit.SECONDS);
         LOG.info("Keywarden revocation started: routes {}, data in {}", options.getRoutes(), options.getDataDir());
     }
 
