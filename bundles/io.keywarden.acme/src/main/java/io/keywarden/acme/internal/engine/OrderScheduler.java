@@ -88,11 +88,6 @@ final class OrderScheduler implements AutoCloseable {
     }
 
     CompletableFuture<CertificateRecord> submit(DeviceSlot d, boolean renewal) {
-        return submit(d, renewal, false);
-    }
-
-    /** @param automatic the renewal timer's own renewal, which a revocation landing meanwhile stops */
-    private CompletableFuture<CertificateRecord> submit(DeviceSlot d, boolean renewal, boolean automatic) {
         synchronized (d) {
             if (closed) {
                 return CompletableFuture.failedFuture(new EnrollmentException("enrollment stopped", null, true));
@@ -103,7 +98,6 @@ final class OrderScheduler implements AutoCloseable {
             CompletableFuture<CertificateRecord> f = new CompletableFuture<>();
             d.inFlight = f;
             d.renewal = renewal;
-            d.automatic = automatic;
             d.cancelTimer();
             d.state = EnrollmentState.ENROLLING;
             d.nextAction = null;
@@ -242,7 +236,7 @@ final class OrderScheduler implements AutoCloseable {
     /** A held device is not renewed (nor ordered for on request: see {@link RevocationHolds#heldBecause}). */
     private void renewUnlessHeld(DeviceSlot d) {
         if (!revocations.holdsRenewal(d)) {
-            submit(d, true, true);
+            submit(d, true);
         }
     }
 
