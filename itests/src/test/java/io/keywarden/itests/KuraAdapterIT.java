@@ -18,6 +18,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.EnrollmentState;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.enrollment.KeyCustody;
+import io.keywarden.api.revocation.DenyList;
 
 /**
  * The Kura adapter in a framework with Kura's API (the compat bundle) and hand-written Kura services registered as
@@ -379,6 +381,33 @@ public class KuraAdapterIT extends KeywardenTestSupport {
         expectCode(KuraErrorCode.OPERATION_NOT_SUPPORTED, () -> handler.doPut(context(), request("status")));
         // no signed request, no revocation: the handler cannot be used to revoke without the authority's signature
         expectCode(KuraErrorCode.BAD_REQUEST, () -> handler.doExec(context(), request("revoke")), true);
+
+        // revoked on its behalf (its serial on a deny list): the gateway is held, EXEC/renew orders nothing
+        String current = (String) renewed.getPayload().getMetric("serial");
+        register(
+                DenyList.class,
+                new DenyList() {
+                    @Override
+                    public boolean isDenied(String serial) {
+                        return current.equals(serial);
+                    }
+
+                    @Override
+                    public Set<String> getDeniedSerials() {
+                        return Set.of(current);
+                    }
+                },
+                "keywarden-test-deny-list");
+        try {
+            handler.doExec(context(), request("renew"));
+            fail("a held gateway was renewed through EXEC/renew");
+        } catch (KuraException e) {
+            assertEquals(KuraErrorCode.BAD_REQUEST, e.getCode());
+            assertTrue(e.getMessage(), e.getMessage().contains("held"));
+        }
+        String after = new String(
+                handler.doGet(context(), request("certificates")).getPayload().getBody(), StandardCharsets.UTF_8);
+        assertEquals(after, 2, after.split("\"serial\"", -1).length - 1);
     }
 
     @Test

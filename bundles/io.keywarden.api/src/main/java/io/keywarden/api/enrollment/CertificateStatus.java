@@ -7,9 +7,9 @@ public enum CertificateStatus {
     /** Replaced by a renewal; still valid at the CA until it expires. */
     SUPERSEDED,
     /**
-     * Revoked at the CA on the device's behalf (the revocation component said so). Never renewed automatically and
-     * never offered as a TLS identity; only an explicit renew or a new enrollment request gives the device a
-     * certificate again.
+     * Revoked at the CA on the device's behalf (the revocation component said so). Never renewed and never offered
+     * as a TLS identity; a device left with no current certificate is held: no renew or enrollment request gives it
+     * one.
      */
     REVOKED
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -59,7 +60,9 @@ final class OperatorCommand {
                         "kid " + jws.getKeyIdHeaderValue() + " is not the operator " + operatorId);
             }
             json = JsonUtil.parseJson(jws.getPayload());
-        } catch (JoseException e) {
+        } catch (JoseException | RuntimeException e) {
+            // RuntimeException: jose4j casts header members as it reads them ("kid":12 is a ClassCastException;
+            // OperatorCommandFuzzTest, raw-header-kid-number), which would end the MQTT callback
             throw new RejectedNoticeException("not a JWS the operator's key can verify: " + e.getMessage());
         }
         if (!"enable".equals(json.get("action"))
@@ -70,7 +73,13 @@ final class OperatorCommand {
                 || !(json.get("iat") instanceof Long iat)) {
             throw new RejectedNoticeException("expected action \"enable\", identity, jti and iat");
         }
-        Instant issued = Instant.ofEpochSecond(iat);
+        Instant issued;
+        try {
+            issued = Instant.ofEpochSecond(iat);
+        } catch (DateTimeException e) {
+            // OperatorCommandFuzzTest, signed-huge-iat
+            throw new RejectedNoticeException("iat " + iat + " is not a time");
+        }
         if (Duration.between(issued, clock.instant()).abs().getSeconds() > SKEW_SECONDS) {
             throw new RejectedNoticeException("issued at " + issued + ", more than " + SKEW_SECONDS + " s from now");
         }

@@ -212,7 +212,7 @@ class EstRefusalTest {
     }
 
     @Test
-    void aRevokedDeviceComesBackOnlyWithANewCodeAndAQuarantinedOneNotAtAll() throws Exception {
+    void aRevokedDeviceComesBackNeitherWithItsIdevidNorWithANewCode() throws Exception {
         String id = "sensor-r9";
         Manufacturer.Device d = f.manufacturer.idevid(id);
         X509Certificate cert = EstClients.certificates(EstClients.client(
@@ -231,7 +231,7 @@ class EstRefusalTest {
                     403,
                     "simpleenroll",
                     id,
-                    "enrolls again only with a new enrollment code");
+                    "the device is held");
             f.quarantined.add(id);
             String code = f.est.create(id, null).getCode();
             byte[] request = csrBody(id);
@@ -242,10 +242,14 @@ class EstRefusalTest {
                     id,
                     "quarantined");
             f.quarantined.remove(id);
-            // the code is bound to the key of the first request that presented it
-            RawEst.Answer readmitted =
-                    raw.post("simpleenroll", "application/pkcs10", request, RawEst.basic(id, code), null);
-            assertEquals(200, readmitted.status(), readmitted.body());
+            // an operator's enrollment code is not the authority's signed word: the device stays held
+            assertRefused(
+                    raw.post("simpleenroll", "application/pkcs10", request, RawEst.basic(id, code), null),
+                    403,
+                    "simpleenroll",
+                    id,
+                    "the device is held");
+            assertNull(f.gateway.enrollCalls.get(id), "nothing asked of the enrollment service");
         } finally {
             f.denied.remove(cert.getSerialNumber().toString(16));
             f.quarantined.remove(id);
@@ -272,6 +276,40 @@ class EstRefusalTest {
         RawEst.Answer a = raw.getWithHeader("cacerts", "X-Padding", "x".repeat(10_000));
         assertEquals(431, a.status(), a.body());
         assertTrue(f.audit().lines().anyMatch(l -> l.contains("REFUSED op=- status=431")), f.audit());
+    }
+
+    @Test
+    void aDeviceWhoseCurrentCertificateIsRevokedDoesNotRenewWithAnOlderOneStillValid() throws Exception {
+        String id = "sensor-r11";
+        KeyPair key = Manufacturer.ec();
+        Manufacturer.Device d = f.manufacturer.idevid(id);
+        X509Certificate first = EstClients.certificates(EstClients.client(
+                                f.hostPort(), f.caRoot(), EstFixture.GATEWAY, d.key(), d.certificate())
+                        .simpleEnroll(false, EstClients.csr(key, new X500Name("CN=" + id), EstFixture.name(id)), null)
+                        .getStore())
+                .get(0);
+        X500Name subject = X500Name.getInstance(first.getSubjectX500Principal().getEncoded());
+        byte[] renewal =
+                RawEst.base64(EstClients.csr(key, subject, EstFixture.name(id)).getEncoded());
+        X509Certificate second = EstClients.certificates(
+                        EstClients.client(f.hostPort(), f.caRoot(), EstFixture.GATEWAY, key, first)
+                                .simpleEnroll(true, EstClients.csr(key, subject, EstFixture.name(id)), null)
+                                .getStore())
+                .get(0);
+        f.gateway.enrollCalls.remove(id);
+        String current = second.getSerialNumber().toString(16);
+        f.denied.add(current);
+        try {
+            // the first certificate is superseded but still valid, and not itself revoked
+            assertRefused(
+                    raw.post("simplereenroll", "application/pkcs10", renewal, null, key, first),
+                    403,
+                    "simplereenroll",
+                    id,
+                    "the device is held");
+        } finally {
+            f.denied.remove(current);
+        }
     }
 
     @Test

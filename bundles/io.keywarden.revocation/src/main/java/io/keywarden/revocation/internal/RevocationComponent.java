@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -45,6 +49,7 @@ import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.revocation.internal.audit.AuditLog;
+import io.keywarden.revocation.internal.audit.RefusalAudit;
 import io.keywarden.revocation.internal.authority.Authority;
 import io.keywarden.revocation.internal.config.PolicyConfig;
 import io.keywarden.revocation.internal.config.PolicyOptions;
@@ -65,6 +70,8 @@ import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.config.Registrations;
 import io.keywarden.support.files.DurableFiles;
 import io.keywarden.support.retry.Backoff;
+import io.keywarden.support.threads.ExecutorStop;
+import io.keywarden.support.threads.NamedThreads;
 
 /**
  * Delegated revocation: checks signed requests against the configured authorities, and for an accepted one
@@ -84,6 +91,10 @@ import io.keywarden.support.retry.Backoff;
 public final class RevocationComponent implements RevocationService {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationComponent.class);
     private static final int REFUSED_KEPT = 1000;
+    /** Unauthenticated refusals: this many a minute audited one by one, the rest counted into one line a minute. */
+    private static final Duration REFUSAL_WINDOW = Duration.ofMinutes(1);
+
+    private static final int REFUSALS_AUDITED_PER_WINDOW = 10;
 
     /** This framework's own inventory; remote gateways' ones (collected by the fleet bundle) come and go below. */
     @Reference(target = "(!(" + FleetEvents.INVENTORY_SOURCE_PROPERTY + "=" + FleetEvents.INVENTORY_SOURCE_FLEET + "))")
@@ -107,6 +118,8 @@ public final class RevocationComponent implements RevocationService {
     private DenyListStore denyList;
     private NonceStore nonces;
     private AuditLog audit;
+    private RefusalAudit refusalAudit;
+    private ScheduledExecutorService refusalFlush;
     private RequestChecker checker;
     private RevocationQueue queue;
     private EscrowGuard escrow;
@@ -166,6 +179,7 @@ public final class RevocationComponent implements RevocationService {
         denyList = new DenyListStore(options.getDataDir().resolve("deny-list.txt"));
         nonces = new NonceStore(options.getDataDir().resolve("nonces.log"), options.getReplayWindow(), clock.instant());
         audit = new AuditLog(options.getDataDir().resolve("audit.log"), clock);
+        refusalAudit = new RefusalAudit(this::auditQuietly, clock, REFUSAL_WINDOW, REFUSALS_AUDITED_PER_WINDOW);
         bridge = new QueueBridge(audit, denyList, () -> eventAdmin, () -> inventory);
         escrow = EscrowGuard.start(options, ca, bridge);
         EscrowVault vault = escrow == null ? null : escrow.vault();
@@ -208,6 +222,10 @@ public final class RevocationComponent implements RevocationService {
         if (options.getInboxDir().isPresent()) {
             inbox = new Inbox(options.getInboxDir().get(), this);
         }
+        // started last: nothing after it can fail activation and leave the thread behind
+        refusalFlush = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("keywarden-revoke-refusals"));
+        refusalFlush.scheduleWithFixedDelay(
+                refusalAudit::flushIfDue, REFUSAL_WINDOW.toSeconds(), REFUSAL_WINDOW.toSeconds(), TimeUnit.SECONDS);
         LOG.info("Keywarden revocation started: routes {}, data in {}", options.getRoutes(), options.getDataDir());
     }
 
@@ -224,6 +242,10 @@ public final class RevocationComponent implements RevocationService {
         }
         if (queue != null) {
             queue.close();
+        }
+        if (refusalFlush != null) {
+            ExecutorStop.now(refusalFlush, Duration.ofSeconds(5));
+            refusalAudit.flush();
         }
         try {
             if (nonces != null) {
@@ -297,21 +319,9 @@ public final class RevocationComponent implements RevocationService {
         while (refused.size() > REFUSED_KEPT) {
             refused.remove(refused.size() - 1);
         }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("ticket", t.id());
-        view.getRequest().ifPresent(r -> {
-            fields.put("requester", r.getRequester());
-            fields.put("target", r.getTarget().toString());
-            fields.put("nonce", r.getNonce());
-        });
-        fields.put("refusal", view.getRefusalReason().map(Enum::name).orElse(""));
-        fields.put("detail", view.getDetail().orElse(""));
-        auditQuietly("REFUSED", fields);
-        post(RevocationEvents.TOPIC_REFUSED, view);
-        LOG.warn(
-                "Revocation request refused ({}): {}",
-                view.getRefusalReason().orElse(null),
-                view.getDetail().orElse(""));
+        if (refusalAudit.record(view)) {
+            post(RevocationEvents.TOPIC_REFUSED, view);
+        }
         return view;
     }
 

@@ -21,8 +21,6 @@ final class DeviceSlot {
     CompletableFuture<CertificateRecord> inFlight;
 
     boolean renewal;
-    /** The order under way is the renewal timer's, not someone's explicit request. */
-    boolean automatic;
 
     DeviceSlot(String id) {
         this.id = id;

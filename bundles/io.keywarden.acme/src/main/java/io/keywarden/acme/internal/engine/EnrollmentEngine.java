@@ -128,11 +128,10 @@ public final class EnrollmentEngine implements AutoCloseable {
                         && current.get().getNotAfter().isAfter(clock.instant())) {
                     return CompletableFuture.completedFuture(current.get());
                 }
-                Optional<CertificateRecord> revoked = revocations.revokedLast(id);
-                // the roster re-sends its request at every start: it must not undo a revocation
-                if (known != null && known.sameRequestAs(entry) && current.isEmpty() && revoked.isPresent()) {
-                    return CompletableFuture.failedFuture(
-                            new EnrollmentException(RevocationHolds.message(revoked.get()), null, false));
+                // neither the roster re-sending its request at every start nor a new request may undo a revocation
+                Optional<String> held = revocations.heldBecause(id);
+                if (held.isPresent()) {
+                    return CompletableFuture.failedFuture(new EnrollmentException(held.get(), null, false));
                 }
                 store.saveDevice(entry);
                 d.entry = entry;
@@ -157,12 +156,18 @@ public final class EnrollmentEngine implements AutoCloseable {
                     null,
                     false));
         }
-        return scheduler.submit(d.get(), true);
+        return refuseIfHeld(deviceId).orElseGet(() -> scheduler.submit(d.get(), true));
     }
 
     /** The gateway's certificate, ordering it first if it has none. */
     public CompletableFuture<CertificateRecord> enrollGateway() {
-        return gateway.enroll();
+        return refuseIfHeld(gatewayId()).orElseGet(gateway::enroll);
+    }
+
+    private Optional<CompletableFuture<CertificateRecord>> refuseIfHeld(String deviceId) {
+        return revocations
+                .heldBecause(deviceId)
+                .map(why -> CompletableFuture.failedFuture(new EnrollmentException(why, null, false)));
     }
 
     /**
@@ -170,7 +175,7 @@ public final class EnrollmentEngine implements AutoCloseable {
      * certificate is ordered unless the current one was issued for this very CSR and is still valid.
      */
     public CompletableFuture<CertificateRecord> enrollGatewayWithCsr(String csrPem) {
-        return gateway.enroll(csrPem);
+        return refuseIfHeld(gatewayId()).orElseGet(() -> gateway.enroll(csrPem));
     }
 
     /**

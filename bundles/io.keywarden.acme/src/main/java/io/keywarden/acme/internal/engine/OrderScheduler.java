@@ -88,11 +88,6 @@ final class OrderScheduler implements AutoCloseable {
     }
 
     CompletableFuture<CertificateRecord> submit(DeviceSlot d, boolean renewal) {
-        return submit(d, renewal, false);
-    }
-
-    /** @param automatic the renewal timer's own renewal, which a revocation landing meanwhile stops */
-    private CompletableFuture<CertificateRecord> submit(DeviceSlot d, boolean renewal, boolean automatic) {
         synchronized (d) {
             if (closed) {
                 return CompletableFuture.failedFuture(new EnrollmentException("enrollment stopped", null, true));
@@ -103,7 +98,6 @@ final class OrderScheduler implements AutoCloseable {
             CompletableFuture<CertificateRecord> f = new CompletableFuture<>();
             d.inFlight = f;
             d.renewal = renewal;
-            d.automatic = automatic;
             d.cancelTimer();
             d.state = EnrollmentState.ENROLLING;
             d.nextAction = null;
@@ -123,21 +117,18 @@ final class OrderScheduler implements AutoCloseable {
     private void attempt(DeviceSlot d) {
         DeviceEntry entry;
         boolean renewal;
-        boolean automatic;
         synchronized (d) {
             if (closed || d.inFlight == null) {
                 return;
             }
             entry = d.entry;
             renewal = d.renewal;
-            automatic = d.automatic;
             d.state = EnrollmentState.ENROLLING;
         }
-        // e.g. a renewal retrying while the CA was down, revoked meanwhile: ordering now would undo the revocation
-        Optional<CertificateRecord> revoked =
-                automatic && slots.currentOf(d.id).isEmpty() ? revocations.revokedLast(d.id) : Optional.empty();
-        if (revoked.isPresent()) {
-            fail(d, new EnrollmentException(RevocationHolds.message(revoked.get()), null, false), false);
+        // e.g. an order retrying while the CA was down, revoked meanwhile: ordering now would undo the revocation
+        Optional<String> held = revocations.heldBecause(d.id);
+        if (held.isPresent()) {
+            fail(d, new EnrollmentException(held.get(), null, false), false);
             return;
         }
         try {
@@ -242,10 +233,10 @@ final class OrderScheduler implements AutoCloseable {
         LOG.debug("Renewal of {} planned for {}", d.id, at);
     }
 
-    /** An explicit renew or enroll still works: that is someone deciding the device is trusted again. */
+    /** A held device is not renewed (nor ordered for on request: see {@link RevocationHolds#heldBecause}). */
     private void renewUnlessHeld(DeviceSlot d) {
         if (!revocations.holdsRenewal(d)) {
-            submit(d, true, true);
+            submit(d, true);
         }
     }
 

@@ -21,9 +21,8 @@ import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.EnrollmentState;
 
 /**
- * The engine's revocation bookkeeping: records the CA's revocations as REVOKED on disk and keeps a device whose
- * certificate was revoked on its behalf from being renewed automatically (only an explicit renew or enroll, someone
- * deciding the device is trusted again, orders a new one).
+ * The engine's revocation bookkeeping: records the CA's revocations as REVOKED on disk and holds a device whose
+ * certificate was revoked on its behalf: nothing is ordered for it any more, automatically or on request.
  */
 final class RevocationHolds {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationHolds.class);
@@ -108,8 +107,7 @@ final class RevocationHolds {
         if (current.isPresent() && denied.test(current.get().getSerial())) {
             synchronized (d) {
                 d.state = EnrollmentState.FAILED;
-                d.lastError = "certificate " + current.get().getSerial() + " was revoked on the device's behalf: not "
-                        + "renewed; enroll the device again once it is trusted";
+                d.lastError = heldBecause(d.id).orElse("revoked on the device's behalf");
                 d.nextAction = null;
             }
             LOG.warn(
@@ -121,8 +119,29 @@ final class RevocationHolds {
         return false;
     }
 
+    /**
+     * Why the device may not get a new certificate now: its newest certificate was revoked at the CA and it has no
+     * current one, or its current one is on a deny list (revoked on its behalf, the CA not yet confirming). A held
+     * device gets nothing through renew, enroll, the console, EST or the roster: the device (or whoever took it over)
+     * asking again is exactly what a revocation must outlast.
+     */
+    Optional<String> heldBecause(String deviceId) {
+        Optional<CertificateRecord> current = slots.currentOf(deviceId);
+        if (current.isEmpty()) {
+            return revokedLast(deviceId).map(RevocationHolds::message);
+        }
+        if (denied.test(current.get().getSerial())) {
+            return Optional.of("certificate " + current.get().getSerial() + " of " + deviceId
+                    + " was revoked on the device's behalf (deny list): " + HELD);
+        }
+        return Optional.empty();
+    }
+
+    private static final String HELD = "the device is held and gets no new certificate through renew, enroll, the"
+            + " console, EST or its configuration";
+
     static String message(CertificateRecord revoked) {
-        return "certificate " + revoked.getSerial() + " was revoked at the CA on the device's behalf: not renewed "
-                + "automatically; renew the device explicitly once it is trusted again";
+        return "certificate " + revoked.getSerial() + " of " + revoked.getDeviceId()
+                + " was revoked at the CA on the device's behalf: " + HELD;
     }
 }

@@ -264,9 +264,67 @@ class EnrollmentEngineTest {
                 e.status("s1").getLastError().orElse("").contains("revoked"),
                 e.status("s1").toString());
         assertEquals(first.getSerial(), e.currentOf("s1").orElseThrow().getSerial(), "no new certificate");
-        // an explicit renewal is someone deciding the device is trusted again
-        CertificateRecord renewed = e.renew("s1").get(10, TimeUnit.SECONDS);
-        assertNotEquals(first.getSerial(), renewed.getSerial());
+        assertHeldOnEveryRoute(e, ca, "s1");
+    }
+
+    /**
+     * Every way to ask for a certificate ends in the engine: Kura's EXEC/renew and the REST/Gogo {@code renew} call
+     * {@code renew}; EXEC/enroll, Gogo {@code enroll}, EST and the sensor roster call {@code enrollSensor}, with the
+     * device's old request or a new one (another key, another name). None of them orders anything for a held device.
+     */
+    private static void assertHeldOnEveryRoute(EnrollmentEngine e, FakeCa ca, String id) throws Exception {
+        long ordersBefore = ordersFor(ca, id + ".gw.example");
+        List<java.util.function.Supplier<java.util.concurrent.CompletableFuture<CertificateRecord>>> routes = List.of(
+                () -> e.renew(id),
+                () -> e.enrollSensor(SensorEnrollmentRequest.builder(id)
+                        .dnsName(id + ".gw.example")
+                        .build()),
+                () -> e.enrollSensor(SensorEnrollmentRequest.builder(id)
+                        .dnsName(id + ".gw.example")
+                        .csrPem(SensorKeys.csrPem(KeyType.EC_P256.generate(), List.of(id + ".gw.example")))
+                        .build()),
+                () -> e.enrollSensor(SensorEnrollmentRequest.builder(id)
+                        .dnsName(id + "-new.gw.example")
+                        .build()));
+        for (var route : routes) {
+            ExecutionException refused =
+                    assertThrows(ExecutionException.class, () -> route.get().get(10, TimeUnit.SECONDS));
+            assertTrue(
+                    refused.getCause().getMessage().contains("held"),
+                    refused.getCause().getMessage());
+        }
+        assertEquals(ordersBefore, ordersFor(ca, id + ".gw.example"), "ordered for a held device");
+        assertEquals(0, ordersFor(ca, id + "-new.gw.example"), "ordered for a held device under a new name");
+    }
+
+    @Test
+    void aGatewayRevokedOnItsBehalfIsNotRenewedOrEnrolledOnRequest() throws Exception {
+        FakeCa ca = new FakeCa();
+        EnrollmentEngine e = engine(ca, Map.of());
+        Set<String> denied = ConcurrentHashMap.newKeySet();
+        e.setDeniedSerials(denied::contains);
+        e.start();
+        WAIT.alias("gateway enrolled").until(() -> e.status("gw.example").getState() == EnrollmentState.ENROLLED);
+        CertificateRecord first = e.currentOf("gw.example").orElseThrow();
+        denied.add(first.getSerial());
+        for (var route :
+                List.<java.util.function.Supplier<java.util.concurrent.CompletableFuture<CertificateRecord>>>of(
+                        () -> e.renew("gw.example"), e::enrollGateway)) {
+            ExecutionException refused =
+                    assertThrows(ExecutionException.class, () -> route.get().get(10, TimeUnit.SECONDS));
+            assertTrue(
+                    refused.getCause().getMessage().contains("held"),
+                    refused.getCause().getMessage());
+        }
+        assertEquals(1, ordersFor(ca, "gw.example"));
+
+        e.markRevoked(List.of(first.getSerial()));
+        ExecutionException refused =
+                assertThrows(ExecutionException.class, () -> e.enrollGateway().get(10, TimeUnit.SECONDS));
+        assertTrue(
+                refused.getCause().getMessage().contains("held"),
+                refused.getCause().getMessage());
+        assertEquals(1, ordersFor(ca, "gw.example"), "nothing ordered for the revoked gateway");
     }
 
     @Test
@@ -317,9 +375,7 @@ class EnrollmentEngineTest {
         Thread.sleep(300);
         assertEquals(1, ordersFor(ca, "s1.gw.example"), "nothing ordered at the restart");
 
-        // an explicit renewal is someone deciding the device is trusted again
-        CertificateRecord renewed = again.renew("s1").get(10, TimeUnit.SECONDS);
-        assertEquals(CertificateStatus.CURRENT, renewed.getStatus());
+        assertHeldOnEveryRoute(again, ca, "s1");
         assertEquals(
                 CertificateStatus.REVOKED, again.certificatesOf("s1").get(0).getStatus(), "the old one stays revoked");
     }

@@ -175,21 +175,23 @@ public final class Authenticator {
 
     /**
      * A first enrollment of a device that was contained: a quarantined device gets nothing, and a device whose
-     * certificate was revoked on its behalf (REVOKED, or on a deny list) may not come back with the manufacturer
-     * certificate it still holds (its key may be the attacker's now); only a new code from the operator re-admits it.
+     * certificate was revoked on its behalf (REVOKED, or on a deny list) is held: neither the manufacturer certificate
+     * it still holds (its key may be the attacker's now) nor an enrollment code brings it back (docs/revocation.md).
      */
     public void checkNotContained(Requester who) throws Refusal {
         String id = who.deviceId();
         if (quarantined.test(id)) {
             throw Refusal.forbidden("the device is quarantined", id);
         }
-        if (who.method() == Method.IDEVID
-                && inventory.getByDevice(id).stream()
-                        .anyMatch(
-                                r -> r.getStatus() == CertificateStatus.REVOKED || deniedSerial.test(r.getSerial()))) {
+        checkNotHeld(id);
+    }
+
+    private void checkNotHeld(String id) throws Refusal {
+        if (inventory.getByDevice(id).stream()
+                .anyMatch(r -> r.getStatus() == CertificateStatus.REVOKED || deniedSerial.test(r.getSerial()))) {
             throw Refusal.forbidden(
-                    "a certificate of the device was revoked: it enrolls again only with a new "
-                            + "enrollment code from the operator",
+                    "a certificate of the device was revoked on its behalf: the device is held and gets no new"
+                            + " certificate",
                     id);
         }
     }
@@ -219,6 +221,8 @@ public final class Authenticator {
         if (r.getStatus() == CertificateStatus.REVOKED || deniedSerial.test(r.getSerial())) {
             throw Refusal.forbidden("the certificate is revoked", id);
         }
+        // another, still valid certificate of a device revoked on its behalf does not renew it either
+        checkNotHeld(id);
         if (!clock.instant().isBefore(r.getNotAfter()) || clock.instant().isBefore(r.getNotBefore())) {
             throw Refusal.forbidden("the certificate is not valid now (not after " + r.getNotAfter() + ")", id);
         }

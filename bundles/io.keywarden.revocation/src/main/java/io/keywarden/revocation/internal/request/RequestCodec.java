@@ -95,13 +95,17 @@ public final class RequestCodec {
         }
         JsonWebSignature jws = new JsonWebSignature();
         Map<String, Object> payload;
+        String algorithm;
         try {
             jws.setCompactSerialization(trimmed);
             payload = JsonUtil.parseJson(jws.getUnverifiedPayload());
+            // jose4j casts header members as it reads them: "alg":["ES256"] throws ClassCastException (found by
+            // RequestCodecFuzzTest, input raw-header-alg-array)
+            algorithm = jws.getAlgorithmHeaderValue();
         } catch (JoseException | RuntimeException e) {
             throw new MalformedRequestException("unreadable JWS or payload: " + e.getMessage());
         }
-        if (jws.getAlgorithmHeaderValue() == null) {
+        if (algorithm == null) {
             throw new MalformedRequestException("the JWS header names no alg");
         }
         return new Parsed(jws, toRequest(payload));
@@ -129,7 +133,7 @@ public final class RequestCodec {
             if (!jws.verifySignature()) {
                 throw new BadSignatureException("the signature does not verify with the requester's key");
             }
-        } catch (JoseException e) {
+        } catch (JoseException | RuntimeException e) {
             throw new BadSignatureException("the signature does not verify: " + e.getMessage());
         }
     }
