@@ -191,7 +191,7 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
             String what = "authorizations for " + names;
             Status s = authorize(order, published, deadline, what);
             if (s == Status.INVALID) {
-                throw invalid(order, what);
+                throw Challenges.invalid(order, what);
             }
         } finally {
             published.forEach(ChallengeSolver.Published::close);
@@ -220,14 +220,10 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
             }
             Status s = authorize(order, published, deadline, what);
             if (s == Status.INVALID) {
-                throw invalid(order, what);
+                throw Challenges.invalid(order, what);
             }
             if (s == Status.READY) {
-                if (request.getCsrDer().isPresent()) {
-                    order.execute(request.getCsrDer().get());
-                } else {
-                    order.execute(request.getKey().orElseThrow());
-                }
+                KeyCsr.finalizeOrder(order, request, what);
                 // the finalize response often says "valid" already: look before fetching again
                 s = order.getStatus();
                 if (s != Status.VALID && s != Status.INVALID) {
@@ -314,24 +310,6 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
             ch.trigger();
         }
         return poll(order, order::getStatus, Set.of(Status.READY, Status.VALID, Status.INVALID), deadline, what);
-    }
-
-    /** The failure of an order the CA declared invalid, naming the authorization that failed when there is one. */
-    private static EnrollmentException invalid(Order order, String what) {
-        for (Authorization auth : order.getAuthorizations()) {
-            if (auth.getStatus() == Status.INVALID) {
-                return new EnrollmentException(
-                        what + ": validation of " + auth.getIdentifier().getDomain() + " failed: "
-                                + Challenges.error(auth),
-                        null,
-                        true);
-            }
-        }
-        return new EnrollmentException(
-                what + ": order ended INVALID"
-                        + order.getError().map(p -> ": " + p).orElse(""),
-                null,
-                true);
     }
 
     /** The CA's suggested renewal window (ARI, RFC 9773), only when its directory offers renewalInfo. */
