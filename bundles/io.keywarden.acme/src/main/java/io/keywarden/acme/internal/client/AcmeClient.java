@@ -45,9 +45,9 @@ import io.keywarden.acme.internal.store.StateStore;
 import io.keywarden.api.enrollment.EnrollmentException;
 
 /**
- * The gateway's ACME client: one session (one nonce chain, one HTTP connection pool) and one account, shared
- * by every order this gateway places for itself and its sensors. Thread-safe; acme4j serialises the signed
- * requests of a session on its nonce, while validation, polling pauses and key work run in parallel.
+ * The gateway's ACME client: one session (one HTTP connection pool, a pool of nonces) and one account, shared
+ * by every order this gateway places for itself and its sensors. Thread-safe; concurrent orders sign and send
+ * their requests in parallel ({@link NoncePoolSession}).
  */
 public final class AcmeClient implements CertificateAuthority, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AcmeClient.class);
@@ -73,7 +73,7 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
         this.solvers = requireNonNull(solvers, "solvers");
         this.clock = requireNonNull(clock, "clock");
         this.provider = new AnchoredAcmeProvider(options.getTrustAnchors());
-        this.session = new Session(options.getDirectoryUrl(), provider);
+        this.session = new NoncePoolSession(options.getDirectoryUrl(), provider);
         session.networkSettings().setTimeout(options.getRequestTimeout());
     }
 
@@ -188,7 +188,11 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
         try {
             solvers.checkAll(names);
             Order order = holder.newOrder().domains(names).create();
-            authorize(order, published, deadline, "authorizations for " + names);
+            String what = "authorizations for " + names;
+            Status s = authorize(order, published, deadline, what);
+            if (s == Status.INVALID) {
+                throw Challenges.invalid(order, what);
+            }
         } finally {
             published.forEach(ChallengeSolver.Published::close);
         }
@@ -214,15 +218,12 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
                 request.created(order.getLocation().toString());
                 LOG.debug("{}: created {}", what, order.getLocation());
             }
-            authorize(order, published, deadline, what);
-            Status s =
-                    poll(order, order::getStatus, Set.of(Status.READY, Status.VALID, Status.INVALID), deadline, what);
+            Status s = authorize(order, published, deadline, what);
+            if (s == Status.INVALID) {
+                throw Challenges.invalid(order, what);
+            }
             if (s == Status.READY) {
-                if (request.getCsrDer().isPresent()) {
-                    order.execute(request.getCsrDer().get());
-                } else {
-                    order.execute(request.getKey().orElseThrow());
-                }
+                KeyCsr.finalizeOrder(order, request, what);
                 // the finalize response often says "valid" already: look before fetching again
                 s = order.getStatus();
                 if (s != Status.VALID && s != Status.INVALID) {
@@ -284,12 +285,13 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
     }
 
     /**
-     * Answers every authorization of the order that is not valid yet and waits until all are. Every response is
-     * published before the CA is told about any, and {@code published} collects them for removal.
+     * Answers every authorization of the order that is not valid yet and waits until the order is ready (or
+     * ended). Every response is published before the CA is told about any, and {@code published} collects them for
+     * removal. The order, not each authorization, is polled: it is ready once every authorization is valid and
+     * invalid once one failed (RFC 8555 §7.1.6), so one request per poll answers for all of them.
      */
-    private void authorize(Order order, List<ChallengeSolver.Published> published, Instant deadline, String what)
+    private Status authorize(Order order, List<ChallengeSolver.Published> published, Instant deadline, String what)
             throws AcmeException, InterruptedException, EnrollmentException {
-        List<Authorization> pending = new ArrayList<>();
         List<TokenChallenge> toTrigger = new ArrayList<>();
         for (Authorization auth : order.getAuthorizations()) {
             if (auth.getStatus() == Status.VALID) {
@@ -303,21 +305,11 @@ public final class AcmeClient implements CertificateAuthority, AutoCloseable {
             if (ch.getStatus() == Status.PENDING) {
                 toTrigger.add(ch);
             }
-            pending.add(auth);
         }
         for (TokenChallenge ch : toTrigger) {
             ch.trigger();
         }
-        for (Authorization auth : pending) {
-            Status s = poll(auth, auth::getStatus, Set.of(Status.VALID, Status.INVALID), deadline, what);
-            if (s != Status.VALID) {
-                throw new EnrollmentException(
-                        what + ": validation of " + auth.getIdentifier().getDomain() + " failed: "
-                                + Challenges.error(auth),
-                        null,
-                        true);
-            }
-        }
+        return poll(order, order::getStatus, Set.of(Status.READY, Status.VALID, Status.INVALID), deadline, what);
     }
 
     /** The CA's suggested renewal window (ARI, RFC 9773), only when its directory offers renewalInfo. */

@@ -1,18 +1,24 @@
 package io.keywarden.acme.internal.client;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.connector.NetworkSettings;
+import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
+import org.shredzone.acme4j.toolbox.JSON;
 
 import io.keywarden.support.threads.NamedThreads;
 
@@ -22,6 +28,13 @@ import io.keywarden.support.threads.NamedThreads;
  * its own; the HTTP client it builds here is the one connection pool every request of the session shares.
  */
 final class AnchoredAcmeProvider extends GenericAcmeProvider implements AutoCloseable {
+    /**
+     * How long a directory without caching headers is used before it is read again. acme4j reads it again at every
+     * lookup of a resource URL (each new order, each fresh nonce) when the CA sends no Expires or max-age, as Pebble
+     * does: one extra round trip per order for a document that changes when the CA is reconfigured, if ever.
+     */
+    static final Duration DIRECTORY_TTL = Duration.ofMinutes(10);
+
     private final SSLContext sslContext;
     /**
      * The HTTP client's own threads: the JDK's default pool keeps idle workers for a minute and a Java 17 client cannot
@@ -50,6 +63,17 @@ final class AnchoredAcmeProvider extends GenericAcmeProvider implements AutoClos
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), null);
         return ctx;
+    }
+
+    @Override
+    public JSON directory(Session session, URI serverUri) throws AcmeException {
+        JSON directory = super.directory(session, serverUri);
+        ZonedDateTime expires = session.getDirectoryExpires();
+        if (expires == null || !expires.isAfter(ZonedDateTime.now())) {
+            // read (or found unmodified) just now, and the CA said nothing about caching or that it is stale already
+            session.setDirectoryExpires(ZonedDateTime.now().plus(DIRECTORY_TTL));
+        }
+        return directory;
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.keywarden.acme.internal.client;
 import java.util.Objects;
 
 import org.shredzone.acme4j.Authorization;
+import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.challenge.TokenChallenge;
@@ -29,5 +31,23 @@ final class Challenges {
                 .filter(Objects::nonNull)
                 .findFirst()
                 .orElse("no reason given");
+    }
+
+    /** The failure of an order the CA declared invalid, naming the authorization that failed when there is one. */
+    static EnrollmentException invalid(Order order, String what) {
+        for (Authorization auth : order.getAuthorizations()) {
+            if (auth.getStatus() == Status.INVALID) {
+                return new EnrollmentException(
+                        what + ": validation of " + auth.getIdentifier().getDomain() + " failed: "
+                                + Challenges.error(auth),
+                        null,
+                        true);
+            }
+        }
+        return new EnrollmentException(
+                what + ": order ended INVALID"
+                        + order.getError().map(p -> ": " + p).orElse(""),
+                null,
+                true);
     }
 }

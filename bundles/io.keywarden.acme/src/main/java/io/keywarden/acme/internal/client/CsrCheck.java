@@ -25,6 +25,8 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 
+import io.keywarden.support.crypto.CsrSignatures;
+
 /**
  * Checks a sensor's CSR before it goes to the CA: well-formed, self-signature valid (the sensor holds the key)
  * and asking for exactly the names being enrolled, so a bad request fails here with a clear message.
@@ -42,7 +44,10 @@ public final class CsrCheck {
             throw new IllegalArgumentException("CSR cannot be encoded: " + e.getMessage(), e);
         }
         try {
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(publicKey(csr)))) {
+            boolean valid = CsrSignatures.handles(csr)
+                    ? CsrSignatures.verify(csr)
+                    : csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(publicKey(csr)));
+            if (!valid) {
                 throw new IllegalArgumentException("CSR signature does not verify with its own public key");
             }
         } catch (OperatorCreationException | PKCSException | GeneralSecurityException | IOException e) {

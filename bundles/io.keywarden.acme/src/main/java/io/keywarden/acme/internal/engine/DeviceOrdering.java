@@ -61,8 +61,10 @@ final class DeviceOrdering {
             }
             request = OrderRequest.withKey(entry.getIdentifiers(), kp);
         } else {
-            request = OrderRequest.withCsr(
-                    entry.getIdentifiers(), CsrCheck.check(entry.getCsrPem().orElseThrow(), entry.getIdentifiers()));
+            // checked when it was accepted in this run, else (read from disk) now
+            byte[] der = entry.getCheckedCsrDer()
+                    .orElseGet(() -> CsrCheck.check(entry.getCsrPem().orElseThrow(), entry.getIdentifiers()));
+            request = OrderRequest.withCsr(entry.getIdentifiers(), der);
         }
         // an order journaled before the current certificate was recorded is the one that produced it: not resumable
         Optional<String> pending = store.pendingOrder(id)

@@ -109,13 +109,16 @@ public final class EnrollmentEngine implements AutoCloseable {
             }
             List<String> names = new ArrayList<>();
             request.getDnsNames().forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
-            request.getCsrPem().ifPresent(csr -> CsrCheck.check(csr, names));
+            // checked once here, at the service's boundary; the order uses the result instead of checking again
+            byte[] csrDer =
+                    request.getCsrPem().map(csr -> CsrCheck.check(csr, names)).orElse(null);
             DeviceEntry entry = new DeviceEntry(
                     id,
                     DeviceKind.SENSOR,
                     names,
                     request.getKeyCustody(),
-                    request.getCsrPem().orElse(null));
+                    request.getCsrPem().orElse(null),
+                    csrDer);
             DeviceSlot d = slots.slot(id);
             synchronized (d) {
                 Optional<CertificateRecord> current = slots.currentOf(id);

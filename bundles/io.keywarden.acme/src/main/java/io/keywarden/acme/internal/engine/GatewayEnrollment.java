@@ -131,8 +131,8 @@ final class GatewayEnrollment {
         List<String> names = List.of(options.getDnsName());
         DeviceEntry entry;
         try {
-            CsrCheck.check(csrPem, names);
-            entry = new DeviceEntry(gatewayId(), DeviceKind.GATEWAY, names, KeyCustody.DEVICE, csrPem);
+            byte[] der = CsrCheck.check(csrPem, names);
+            entry = new DeviceEntry(gatewayId(), DeviceKind.GATEWAY, names, KeyCustody.DEVICE, csrPem, der);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(
                     new EnrollmentException("gateway CSR rejected: " + e.getMessage(), e, false));

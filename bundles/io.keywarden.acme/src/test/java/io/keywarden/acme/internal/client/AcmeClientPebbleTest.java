@@ -14,6 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -160,6 +163,32 @@ class AcmeClientPebbleTest {
             X509Certificate leaf = issued.getChain().get(0);
             assertEquals(key.getPublic(), leaf.getPublicKey());
             assertTrue(pebble.certStatus(leaf.getSerialNumber().toString(16)).isValid());
+        }
+    }
+
+    @Test
+    void ordersOfOneClientRunSideBySideEachWithItsOwnNonce() throws Exception {
+        Map<String, Object> p = config();
+        p.put(GatewayOptions.KEY_EAB_KID, KID);
+        p.put(GatewayOptions.KEY_EAB_HMAC, HMAC);
+        ExecutorService threads = Executors.newFixedThreadPool(6);
+        try (Http01Responder responder = new Http01Responder("127.0.0.1", pebble.httpPort())) {
+            AcmeClient client = client(p, responder);
+            List<Future<IssuedCertificate>> orders = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                List<String> names = List.of("parallel-" + i + ".eab.keywarden.test");
+                orders.add(threads.submit(() -> client.order(OrderRequest.withKey(names, KeyType.EC_P256.generate()))));
+            }
+            for (Future<IssuedCertificate> f : orders) {
+                X509Certificate leaf = f.get().getChain().get(0);
+                assertTrue(
+                        pebble.certStatus(leaf.getSerialNumber().toString(16)).isValid());
+            }
+            assertTrue(
+                    client.session().getDirectoryExpires() != null,
+                    "Pebble sends no caching headers: the directory is kept for a while, not re-read per order");
+        } finally {
+            threads.shutdownNow();
         }
     }
 }

@@ -27,9 +27,10 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
+
+import io.keywarden.support.crypto.CsrSignatures;
 
 /**
  * What a sensor's CSR must be: well-formed, signed by the key it names, a key of an allowed type and size, and asking
@@ -57,9 +58,10 @@ public final class CsrPolicy {
         } catch (IOException | RuntimeException e) {
             throw Refusal.badRequest("the body is not a PKCS#10 certification request");
         }
-        PublicKey key = publicKey(csr);
+        // the key type and size policy first (only EC and RSA keys pass it), then the signature
+        publicKey(csr);
         try {
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
+            if (!CsrSignatures.verify(csr)) {
                 throw Refusal.badRequest("the CSR's signature does not verify with its own public key");
             }
         } catch (OperatorCreationException | PKCSException | RuntimeException e) {
