@@ -40,10 +40,19 @@ final class BenchChannelCommand {
 
     private final Layout layout;
     private final PrintStream out;
+    private final Figures figures;
+    /** {@code --kept-alive-only}: no second phase with a new connection per report ({@code bench-all}'s P5). */
+    private boolean keptAliveOnly;
 
     BenchChannelCommand(Layout layout, PrintStream out) {
+        this(layout, out, new Figures());
+    }
+
+    /** As the command line runs it; the figures also go to {@code figures} (for {@code bench-all}). */
+    BenchChannelCommand(Layout layout, PrintStream out, Figures figures) {
         this.layout = layout;
         this.out = out;
+        this.figures = figures;
     }
 
     int run(List<String> args) {
@@ -51,12 +60,14 @@ final class BenchChannelCommand {
         int seconds = 30;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.equals("--seconds")) {
+            if (a.equals("--kept-alive-only")) {
+                keptAliveOnly = true;
+            } else if (a.equals("--seconds")) {
                 seconds = Args.intValue(args, ++i, 5, 3600);
             } else if (a.matches("\\d+")) {
                 n = Args.intValue(args, i, 1, 20_000);
             } else {
-                throw new DemoException("bench-channel: unknown argument " + a + "\n" + Demo.USAGE, 2);
+                throw new DemoException("bench-channel: unknown argument " + a + "\n" + Bench.USAGE, 2);
             }
         }
         Path runtimeJar = layout.requireRuntimeJar();
@@ -108,7 +119,9 @@ final class BenchChannelCommand {
         }
         try {
             phase("kept-alive connections", runtime.pid(), sensors, seconds, false);
-            phase("a new connection per report", runtime.pid(), sensors, seconds, true);
+            if (!keptAliveOnly) {
+                phase("a new connection per report", runtime.pid(), sensors, seconds, true);
+            }
         } finally {
             sensors.forEach(SimulatedSensor::close);
         }
@@ -175,6 +188,13 @@ final class BenchChannelCommand {
                 .filter(s -> !run.accepted.containsKey(s.deviceId()))
                 .count();
         long badReports = run.bad.values().stream().mapToLong(AtomicLong::get).sum();
+        String figure = what.startsWith("kept") ? "kept_alive" : "reconnect";
+        figures.put(figure + ".sensors", sensors.size());
+        figures.put(figure + ".served", served);
+        figures.put(figure + ".refused_or_failed", badReports);
+        figures.put(figure + ".p50_ms", pct(sorted, 50));
+        figures.put(figure + ".p99_ms", pct(sorted, 99));
+        figures.put(figure + ".cpu_pct", cpuPercent);
         out.printf(
                 Locale.ROOT,
                 "  %s: %d/%d sensors served (%d never accepted), %d reports accepted, %d refused or "
