@@ -79,14 +79,14 @@ final class BenchAll {
                 new BenchCommand(layout, out, figures.scope("p1.valid"))
                         .run(List.of("200", "--always-valid", "--lego", "16"));
                 new BenchCommand(layout, out, figures.scope("p1.http"))
-                        .run(List.of("200", "--lego", "16", "--certbot", "10"));
+                        .run(List.of("200", "--lego", "16", "--certbot", "5"));
             }
             case "P2" -> new BenchContainCommand(layout, out, figures.scope("p2")).run(List.of("50"));
             case "P3" -> fleet();
             case "P4" -> new FootprintBench(layout, out, figures.scope("p4")).run(1000, 5000, 30);
             case "P5" ->
                 new BenchChannelCommand(layout, out, figures.scope("p5"))
-                        .run(List.of("1000", "--seconds", "30", "--kept-alive-only"));
+                        .run(List.of("1000", "--seconds", "20", "--kept-alive-only"));
             case "P6" -> new BenchEstCommand(layout, out, figures.scope("p6")).run(List.of("200"));
             case "P7" -> {
                 String why = "not measurable yet: the fleet authority is fed by real gateway runtimes (one JVM per "

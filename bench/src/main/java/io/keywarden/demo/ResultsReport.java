@@ -20,6 +20,7 @@ final class ResultsReport {
     private final Machine machine;
     private final Duration wall;
     private final Set<String> parts;
+    private String chartProblem;
 
     ResultsReport(Figures figures, Machine machine, Duration wall, Set<String> parts) {
         this.figures = figures;
@@ -35,7 +36,13 @@ final class ResultsReport {
         Path png = dir.resolve(base + ".png");
         try {
             Files.createDirectories(dir);
-            String chart = ResultsChart.draw(figures, png, dir.resolve(base + ".dat"));
+            String chart;
+            try {
+                chart = ResultsChart.draw(figures, png, dir.resolve(base + ".dat"));
+            } catch (DemoException e) { // the table is the result; a chart that failed says why in its place
+                chart = null;
+                chartProblem = e.getMessage();
+            }
             StringBuilder s = new StringBuilder();
             s.append("# Benchmarks: ").append(base).append("\n\n");
             s.append(String.format(
@@ -47,7 +54,10 @@ final class ResultsReport {
             s.append(machine.markdown()).append('\n');
             s.append(new ResultsTable(figures, parts).markdown());
             s.append('\n');
-            s.append(chart == null ? "Chart: " + ResultsChart.missingReason() + "\n" : "![chart](" + chart + ")\n");
+            s.append(
+                    chart == null
+                            ? "Chart: " + (chartProblem != null ? chartProblem : ResultsChart.missingReason()) + "\n"
+                            : "![chart](" + chart + ")\n");
             Files.writeString(md, s.toString(), StandardCharsets.UTF_8);
             return md;
         } catch (IOException e) {
