@@ -91,9 +91,8 @@ final class BenchChannelCommand {
 
     private int measure(LocalStage stage, Path runtimeJar, Path work, int n, int seconds) throws InterruptedException {
         out.printf(
-                "Keywarden bench-channel: %d sensors report once a second, %d s kept-alive, %d s new connection "
-                        + "per report%n",
-                n, seconds, seconds);
+                "Keywarden bench-channel: %d sensors report once a second, %d s kept-alive%s%n",
+                n, seconds, keptAliveOnly ? "" : ", " + seconds + " s new connection per report");
         ContainmentStage contain = ContainmentStage.configure(stage, GATEWAY, 0);
         appendMonitorLimits(stage, n);
         Map<String, Crypto.SensorKey> keys = configureSensors(stage, work, n);

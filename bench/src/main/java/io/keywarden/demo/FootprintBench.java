@@ -86,13 +86,16 @@ final class FootprintBench {
                 figures.put("stalled_at", enrolled);
                 figures.put("wanted", large);
             }
-            figures.put("kb_per_sensor", (heapLarge - heapSmall) * 1024 / (enrolled - small));
+            // per configured sensor: when enrollment stalled, the sensors not yet enrolled are in the heap too
+            figures.put("kb_per_sensor", (heapLarge - heapSmall) * 1024 / (large - small));
             out.printf(
                     Locale.ROOT,
-                    "  heap after a full GC with %d sensors     %.1f MiB (%.1f KiB per sensor above %d)%n",
+                    "  heap after a full GC with %d sensors configured, %d enrolled     %.1f MiB (%.1f KiB per sensor "
+                            + "above %d)%n",
+                    large,
                     enrolled,
                     heapLarge,
-                    (heapLarge - heapSmall) * 1024 / (enrolled - small),
+                    (heapLarge - heapSmall) * 1024 / (large - small),
                     small);
             out.printf(Locale.ROOT, "  runtime peak resident memory: %s%n", BenchCommand.Cpu.peakRss(rt.pid()));
         }
