@@ -261,11 +261,16 @@ final class BenchCommand {
                 Cpu.seconds(rt.pid()),
                 Cpu.seconds(pebblePid));
         out.printf(Locale.ROOT, "  runtime peak resident memory: %s%n", Cpu.peakRss(rt.pid()));
+        record(n, wall, rtCpu, pebbleCpu);
+        return n / Math.max(0.001, seconds(wall));
+    }
+
+    /** The figures of the sensor phase, for {@code bench-all}. */
+    private void record(int n, Duration wall, double rtCpu, double pebbleCpu) {
         figures.put("n", n);
         figures.put("rate", n / Math.max(0.001, seconds(wall)));
         figures.put("cpu_ms", 1000 * rtCpu / n);
         figures.put("pebble_cpu_ms", 1000 * pebbleCpu / n);
-        return n / Math.max(0.001, seconds(wall));
     }
 
     private static double seconds(Duration d) {
