@@ -2,12 +2,10 @@ package io.keywarden.demo;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 
-import io.keywarden.demo.servers.BenchServersCommand;
 import io.keywarden.demo.servers.ServersDemoCommand;
 
-/** {@code bench-servers [N]}: decision to broker session closed and to HTTPS collector refusing (docs/servers.md). */
+/** {@code demo-servers} (docs/servers.md); {@code bench-servers} is in the bench module. */
 final class BenchServers {
     private BenchServers() {}
 
@@ -22,21 +20,6 @@ final class BenchServers {
             throw e;
         } catch (Exception e) {
             throw new DemoException("demo-servers failed: " + e, 1);
-        }
-    }
-
-    static int run(Layout layout, List<String> args, PrintStream out) {
-        // before any TLS in this JVM: resumption only through the server's session cache, which a denial empties
-        System.setProperty("jdk.tls.server.enableSessionTicketExtension", "false");
-        Path work = layout.demoDir().resolve("bench-servers");
-        Layout.wipe(work);
-        try {
-            return new BenchServersCommand(work, out).run(args);
-        } catch (DemoException e) {
-            throw e;
-        } catch (Exception e) {
-            StackTraceElement where = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
-            throw new DemoException("bench-servers failed: " + e + (where == null ? "" : " at " + where), 1);
         }
     }
 }

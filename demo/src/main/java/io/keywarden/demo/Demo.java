@@ -7,8 +7,8 @@ import java.util.List;
 import io.keywarden.demo.run.RunCommand;
 
 /**
- * Driver behind {@code ./keywarden}: {@code demo}, {@code demo-fleet} and the benchmarks ({@code bench},
- * {@code bench-est}, {@code bench-revoke}, {@code bench-contain}) against a local Pebble; {@code run}, the runtime
+ * Driver behind {@code ./keywarden}: the demos ({@code demo}, {@code demo-fleet}, {@code demo-servers}) against a
+ * local Pebble; {@code run}, the runtime
  * against any ACME CA ({@link RunCommand}, package {@code io.keywarden.demo.run}); {@code help}.
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
@@ -37,44 +37,9 @@ public final class Demo {
                   etc/ goes to WORK_DIR/etc (default: keywarden-data/ in the repository), its state to
                   --data-dir (default WORK_DIR/data).
 
-              bench [N] [--concurrency C] [--csr K] [--timeout S] [--lego P] [--always-valid]
-                  Local Pebble, a gateway, then N sensors at once (default 200; K of them with their own CSR,
-                  default 0); enrollment.concurrency C (default 8). Reports times, certificates/s and CPU seconds.
-                  --lego P: then N certificates with lego, P processes at a time, same Pebble, same real
-                  http-01 validation, and the ratios. --always-valid: Pebble checks no challenge, for both.
-
-              bench-est [N] [--concurrency C] [--clients P]
-                  Local Pebble, the runtime with its EST server; N simulated sensors bootstrap over EST at once
-                  with Bouncy Castle's client (half IDevID, half one-time code; P clients at a time), then N
-                  through the direct API in the same run. Reports certificates/s, p50/p99 time to certificate
-                  and the EST front's cost per certificate.
-
-              bench-revoke [N] [--lego]
-                  Local Pebble, a gateway and N sensors (default 20), then one signed revocation request per
-                  sensor by the gateway's monitor, one at a time. Reports the time from submit to Revoked at
-                  Pebble: median, p90, max. --lego: then lego orders N certificates from the same Pebble and
-                  revokes them one at a time, and the ratio.
-
-              bench-contain [TRIALS] [--sensors N]
-                  Local Pebble, the runtime with the monitor and the revocation component, N well-behaved sensors
-                  (default 10) reporting over mutual TLS, and TRIALS (default 50) fresh sensors that each turn
-                  malicious once. Reports p50/p99 from the malicious act to (a) refusal on the sensor channel and
-                  (b) Revoked at Pebble.
-
               demo-servers
                   Ten sensors send readings to a real Mosquitto (mutual TLS, dynamic security) and to an HTTPS
                   collector built on the relying-party library; sensor-7 is contained at both (docs/servers.md).
-
-              bench-servers [N]
-                  N devices (default 50) contained one at a time: p50/p99 from the decision to the broker session
-                  closed and to the HTTPS collector refusing.
-
-              bench-channel [N] [--seconds S] [--idle T]
-                  Local Pebble, the runtime with the monitor, N sensors (default 1000) enrolled; then from this
-                  process each reports once a second for S seconds (default 30) over a kept-alive connection, and
-                  again with a new connection per report. Reports sensors served, p50/p99 and the runtime's CPU.
-                  --idle T: first restarts the runtime and reads its CPU over T seconds with nothing happening;
-                  --seconds 0 skips the reports.
 
               demo-fleet [N]
                   A gateway with N sensors (default 10; they enroll over EST, half by IDevID, half by one-time
@@ -84,6 +49,9 @@ public final class Demo {
                   submit at the authority to all Revoked at Pebble and to all denied at the gateway.
 
               help
+
+            The benchmarks (bench-all, bench, bench-est, bench-revoke, bench-contain, bench-channel, bench-servers)
+            are in the bench module: ./keywarden help, docs/benchmarks.md.
             """;
 
     private Demo() {}
@@ -117,20 +85,8 @@ public final class Demo {
                 return new DemoCommand(layout, out).run(rest);
             case "run":
                 return new RunCommand(layout, out).run(rest);
-            case "bench":
-                return new BenchCommand(layout, out).run(rest);
-            case "bench-est":
-                return new BenchEstCommand(layout, out).run(rest);
-            case "bench-revoke":
-                return new BenchRevokeCommand(layout, out).run(rest);
-            case "bench-contain":
-                return new BenchContainCommand(layout, out).run(rest);
             case "demo-servers":
                 return BenchServers.demo(layout, out);
-            case "bench-servers":
-                return BenchServers.run(layout, rest, out);
-            case "bench-channel":
-                return new BenchChannelCommand(layout, out).run(rest);
             case "demo-fleet":
                 return new DemoFleetCommand(layout, out).run(rest);
             case "help":

@@ -38,21 +38,35 @@ final class BenchCommand {
 
     private final Layout layout;
     private final PrintStream out;
+    private final Figures figures;
 
     BenchCommand(Layout layout, PrintStream out) {
+        this(layout, out, new Figures());
+    }
+
+    /** As the command line runs it; the figures also go to {@code figures} (for {@code bench-all}). */
+    BenchCommand(Layout layout, PrintStream out, Figures figures) {
         this.layout = layout;
         this.out = out;
+        this.figures = figures;
     }
 
     /** The command line of {@code bench}. */
     private record Options(
-            int n, int concurrency, int withCsr, long timeoutSeconds, int legoParallel, boolean alwaysValid) {
+            int n,
+            int concurrency,
+            int withCsr,
+            long timeoutSeconds,
+            int legoParallel,
+            int certbot,
+            boolean alwaysValid) {
         static Options parse(List<String> args) {
             int n = 200;
             int concurrency = 8;
             int withCsr = 0;
             long timeoutSeconds = -1;
             int legoParallel = 0;
+            int certbot = 0;
             boolean alwaysValid = false;
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
@@ -61,12 +75,13 @@ final class BenchCommand {
                     case "--csr" -> withCsr = Args.intValue(args, ++i, 0, 100_000);
                     case "--timeout" -> timeoutSeconds = Args.intValue(args, ++i, 1, 86_400);
                     case "--lego" -> legoParallel = Args.intValue(args, ++i, 1, 256);
+                    case "--certbot" -> certbot = Args.intValue(args, ++i, 1, 100_000);
                     case "--always-valid" -> alwaysValid = true;
                     default -> {
                         if (a.matches("\\d+")) {
                             n = Args.intValue(args, i, 1, 100_000);
                         } else {
-                            throw new DemoException("bench: unknown argument " + a + "\n" + Demo.USAGE, 2);
+                            throw new DemoException("bench: unknown argument " + a + "\n" + Bench.USAGE, 2);
                         }
                     }
                 }
@@ -77,6 +92,7 @@ final class BenchCommand {
                     Math.min(withCsr, n),
                     timeoutSeconds < 0 ? Math.max(180, n) : timeoutSeconds,
                     legoParallel,
+                    certbot,
                     alwaysValid);
         }
     }
@@ -110,9 +126,15 @@ final class BenchCommand {
             Duration toGateway = awaitGateway(stage, rt);
             SensorPhase phase = enrollSensors(stage, rt, pebblePid, sensors, o);
             double rate = report(stage, rt, pebblePid, sensors, o, toGateway, phase);
-            if (o.legoParallel() > 0) {
-                rt.close(); // frees the validation port for lego's webroot server
-                compareWithLego(stage, o.n(), o.legoParallel(), rate, phase.runtimeCpu() / o.n());
+            if (o.legoParallel() > 0 || o.certbot() > 0) {
+                rt.close(); // frees the validation port for lego's webroot server and certbot's standalone one
+                Peers peers = new Peers(stage, out, figures, rate, phase.runtimeCpu() / o.n());
+                if (o.legoParallel() > 0) {
+                    peers.lego(o.n(), o.legoParallel(), DOMAIN);
+                }
+                if (o.certbot() > 0) {
+                    peers.certbot(o.certbot(), DOMAIN);
+                }
             }
             return 0;
         }
@@ -239,37 +261,16 @@ final class BenchCommand {
                 Cpu.seconds(rt.pid()),
                 Cpu.seconds(pebblePid));
         out.printf(Locale.ROOT, "  runtime peak resident memory: %s%n", Cpu.peakRss(rt.pid()));
+        record(n, wall, rtCpu, pebbleCpu);
         return n / Math.max(0.001, seconds(wall));
     }
 
-    private void compareWithLego(LocalStage stage, int n, int parallel, double ourRate, double ourCpuPerCert) {
-        if (!LegoRun.available()) {
-            throw new DemoException("--lego needs lego: apt-get install lego", 2);
-        }
-        out.printf(Locale.ROOT, "%nlego %s, same Pebble, %d processes at a time ...%n", LegoRun.version(), parallel);
-        LegoRun.Result lego;
-        try {
-            lego = LegoRun.run(stage, n, parallel, DOMAIN);
-        } catch (IOException e) {
-            throw new DemoException("lego run failed: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DemoException("interrupted");
-        }
-        double legoRate = lego.certificates() / Math.max(0.001, seconds(lego.wall()));
-        out.printf(
-                Locale.ROOT,
-                "  lego: %d/%d certificates in %.2f s (%.1f certificates/s), CPU %.1f ms per certificate%n",
-                lego.certificates(),
-                n,
-                seconds(lego.wall()),
-                legoRate,
-                1000 * lego.cpuSeconds() / Math.max(1, lego.certificates()));
-        out.printf(
-                Locale.ROOT,
-                "  Keywarden / lego: %.2fx the rate, %.2fx the client CPU per certificate%n",
-                ourRate / legoRate,
-                ourCpuPerCert / (lego.cpuSeconds() / Math.max(1, lego.certificates())));
+    /** The figures of the sensor phase, for {@code bench-all}. */
+    private void record(int n, Duration wall, double rtCpu, double pebbleCpu) {
+        figures.put("n", n);
+        figures.put("rate", n / Math.max(0.001, seconds(wall)));
+        figures.put("cpu_ms", 1000 * rtCpu / n);
+        figures.put("pebble_cpu_ms", 1000 * pebbleCpu / n);
     }
 
     private static double seconds(Duration d) {

@@ -30,10 +30,17 @@ final class BenchContainCommand {
 
     private final Layout layout;
     private final PrintStream out;
+    private final Figures figures;
 
     BenchContainCommand(Layout layout, PrintStream out) {
+        this(layout, out, new Figures());
+    }
+
+    /** As the command line runs it; the figures also go to {@code figures} (for {@code bench-all}). */
+    BenchContainCommand(Layout layout, PrintStream out, Figures figures) {
         this.layout = layout;
         this.out = out;
+        this.figures = figures;
     }
 
     int run(List<String> args) {
@@ -46,7 +53,7 @@ final class BenchContainCommand {
             } else if (a.matches("\\d+")) {
                 trials = Args.intValue(args, i, 1, 10_000);
             } else {
-                throw new DemoException("bench-contain: unknown argument " + a + "\n" + Demo.USAGE, 2);
+                throw new DemoException("bench-contain: unknown argument " + a + "\n" + Bench.USAGE, 2);
             }
         }
         Path runtimeJar = layout.requireRuntimeJar();
@@ -95,9 +102,9 @@ final class BenchContainCommand {
             checkBackground(stage, fleet, good);
         }
         out.println();
-        print("malicious act -> its own answer (403)", timings.answered());
-        print("malicious act -> next request refused on the channel", timings.refusal());
-        print("malicious act -> Revoked at Pebble", timings.revoked());
+        print("malicious act -> its own answer (403)", timings.answered(), "answered");
+        print("malicious act -> next request refused on the channel", timings.refusal(), "refused");
+        print("malicious act -> Revoked at Pebble", timings.revoked(), "revoked");
         return 0;
     }
 
@@ -178,9 +185,13 @@ final class BenchContainCommand {
         return System.nanoTime();
     }
 
-    private void print(String what, List<Double> millis) {
+    private void print(String what, List<Double> millis, String figure) {
         List<Double> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
+        figures.put(figure + ".n", sorted.size());
+        figures.put(figure + ".p50_ms", percentile(sorted, 50));
+        figures.put(figure + ".p99_ms", percentile(sorted, 99));
+        figures.put(figure + ".max_ms", sorted.get(sorted.size() - 1));
         out.printf(
                 Locale.ROOT,
                 "  %-55s n=%d  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%n",

@@ -43,7 +43,7 @@ final class BenchRevokeCommand {
             } else if (args.get(i).equals("--lego")) {
                 lego = true;
             } else {
-                throw new DemoException("bench-revoke: unknown argument " + args.get(i) + "\n" + Demo.USAGE, 2);
+                throw new DemoException("bench-revoke: unknown argument " + args.get(i) + "\n" + Bench.USAGE, 2);
             }
         }
         Path runtimeJar = layout.requireRuntimeJar();

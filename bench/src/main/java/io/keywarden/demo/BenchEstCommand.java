@@ -42,10 +42,17 @@ final class BenchEstCommand {
 
     private final Layout layout;
     private final PrintStream out;
+    private final Figures figures;
 
     BenchEstCommand(Layout layout, PrintStream out) {
+        this(layout, out, new Figures());
+    }
+
+    /** As the command line runs it; the figures also go to {@code figures} (for {@code bench-all}). */
+    BenchEstCommand(Layout layout, PrintStream out, Figures figures) {
         this.layout = layout;
         this.out = out;
+        this.figures = figures;
     }
 
     private record Settings(int n, int concurrency, int clients) {}
@@ -122,7 +129,7 @@ final class BenchEstCommand {
                     if (a.matches("\\d+")) {
                         n = Args.intValue(args, i, 2, 100_000);
                     } else {
-                        throw new DemoException("bench-est: unknown argument " + a + "\n" + Demo.USAGE, 2);
+                        throw new DemoException("bench-est: unknown argument " + a + "\n" + Bench.USAGE, 2);
                     }
                 }
             }
@@ -277,6 +284,11 @@ final class BenchEstCommand {
         Collections.sort(sorted);
         double est = estWall.toNanos() / 1e9;
         double direct = directWall.toNanos() / 1e9;
+        figures.put("n", n);
+        figures.put("est.rate", n / est);
+        figures.put("direct.rate", n / direct);
+        figures.put("est.overhead_pct", 100 * (est / direct - 1));
+        figures.put("est.cpu_ms", 1000 * estCpu / n);
         out.println();
         out.printf(Locale.ROOT, "RESULT bench-est n=%d clients=%d%n", n, clients);
         out.printf(

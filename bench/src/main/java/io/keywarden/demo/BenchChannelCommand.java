@@ -27,7 +27,7 @@ import io.keywarden.testing.sensors.Profile;
 import io.keywarden.testing.sensors.SimulatedSensor;
 
 /**
- * {@code bench-channel [N] [--seconds S]}: the sensor channel's capacity. A local Pebble and the runtime with the
+ * {@code bench-channel [N] [--seconds S] [--idle T] [--kept-alive-only]}: the sensor channel's capacity. A local Pebble and the runtime with the
  * monitor enroll N sensors; then, from this process, the N sensors report once a second for S seconds (default 30)
  * over kept-alive connections, and again for S seconds with a new connection per report. For each run: sensors served
  * (at least one report accepted and none refused or failed), p50/p99 of a report's round trip as the sensor sees it,
@@ -41,10 +41,19 @@ final class BenchChannelCommand {
 
     private final Layout layout;
     private final PrintStream out;
+    private final Figures figures;
+    /** {@code --kept-alive-only}: no second phase with a new connection per report ({@code bench-all}'s P5). */
+    private boolean keptAliveOnly;
 
     BenchChannelCommand(Layout layout, PrintStream out) {
+        this(layout, out, new Figures());
+    }
+
+    /** As the command line runs it; the figures also go to {@code figures} (for {@code bench-all}). */
+    BenchChannelCommand(Layout layout, PrintStream out, Figures figures) {
         this.layout = layout;
         this.out = out;
+        this.figures = figures;
     }
 
     int run(List<String> args) {
@@ -53,14 +62,16 @@ final class BenchChannelCommand {
         int idle = 0;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.equals("--seconds")) {
+            if (a.equals("--kept-alive-only")) {
+                keptAliveOnly = true;
+            } else if (a.equals("--seconds")) {
                 seconds = Args.intValue(args, ++i, 0, 3600);
             } else if (a.equals("--idle")) {
                 idle = Args.intValue(args, ++i, 10, 3600);
             } else if (a.matches("\\d+")) {
                 n = Args.intValue(args, i, 0, 20_000);
             } else {
-                throw new DemoException("bench-channel: unknown argument " + a + "\n" + Demo.USAGE, 2);
+                throw new DemoException("bench-channel: unknown argument " + a + "\n" + Bench.USAGE, 2);
             }
         }
         Path runtimeJar = layout.requireRuntimeJar();
@@ -85,9 +96,8 @@ final class BenchChannelCommand {
     private int measure(LocalStage stage, Path runtimeJar, Path work, int n, int seconds, int idle)
             throws InterruptedException {
         out.printf(
-                "Keywarden bench-channel: %d sensors report once a second, %d s kept-alive, %d s new connection "
-                        + "per report%n",
-                n, seconds, seconds);
+                "Keywarden bench-channel: %d sensors report once a second, %d s kept-alive%s%n",
+                n, seconds, keptAliveOnly ? "" : ", " + seconds + " s new connection per report");
         ContainmentStage contain = ContainmentStage.configure(stage, GATEWAY, 0);
         appendMonitorLimits(stage, n);
         Map<String, Crypto.SensorKey> keys = configureSensors(stage, work, n);
@@ -119,7 +129,9 @@ final class BenchChannelCommand {
         }
         try {
             phase("kept-alive connections", runtime.pid(), sensors, seconds, false);
-            phase("a new connection per report", runtime.pid(), sensors, seconds, true);
+            if (!keptAliveOnly) {
+                phase("a new connection per report", runtime.pid(), sensors, seconds, true);
+            }
         } finally {
             sensors.forEach(SimulatedSensor::close);
         }
@@ -206,6 +218,13 @@ final class BenchChannelCommand {
                 .filter(s -> !run.accepted.containsKey(s.deviceId()))
                 .count();
         long badReports = run.bad.values().stream().mapToLong(AtomicLong::get).sum();
+        String figure = what.startsWith("kept") ? "kept_alive" : "reconnect";
+        figures.put(figure + ".sensors", sensors.size());
+        figures.put(figure + ".served", served);
+        figures.put(figure + ".refused_or_failed", badReports);
+        figures.put(figure + ".p50_ms", pct(sorted, 50));
+        figures.put(figure + ".p99_ms", pct(sorted, 99));
+        figures.put(figure + ".cpu_pct", cpuPercent);
         out.printf(
                 Locale.ROOT,
                 "  %s: %d/%d sensors served (%d never accepted), %d reports accepted, %d refused or "

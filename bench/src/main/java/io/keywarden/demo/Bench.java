@@ -1,0 +1,119 @@
+package io.keywarden.demo;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import io.keywarden.demo.servers.BenchServersCommand;
+
+/**
+ * Driver behind {@code ./keywarden bench-all} and the single benchmarks ({@code bench}, {@code bench-est},
+ * {@code bench-revoke}, {@code bench-contain}, {@code bench-channel}, {@code bench-servers}). The bench classes share
+ * the demo driver's package so they use its stages as a library. Exit codes: 0 success, 1 failure, 2 usage error.
+ */
+public final class Bench {
+    public static final String USAGE = """
+            usage: keywarden <bench command> [options]
+
+              bench-all [--only P1,P2,...] [--results DIR]
+                  P1-P7 of docs/benchmarks.md in one run (about 15 minutes on 2 cores), each against its own local
+                  Pebble (and Mosquitto): enrollment against lego and certbot, containment, a compromised gateway
+                  with 1,000 sensors, the footprint, the monitor with 1,000 sensors, EST against direct. Writes
+                  DIR/<date>-<commit>.md (default bench/results) and a PNG chart next to it. Needs lego, certbot
+                  and gnuplot (Debian packages) for P1 and the chart.
+
+              bench [N] [--concurrency C] [--csr K] [--timeout S] [--lego P] [--certbot K] [--always-valid]
+                  Local Pebble, a gateway, then N sensors at once (default 200; K of them with their own CSR,
+                  default 0); enrollment.concurrency C (default 8). Reports times, certificates/s and CPU seconds.
+                  --lego P: then N certificates with lego, P processes at a time, same Pebble, same real
+                  http-01 validation, and the ratios. --certbot K: then K certificates with certbot, one at a time.
+                  --always-valid: Pebble checks no challenge, for all of them.
+
+              bench-est [N] [--concurrency C] [--clients P]
+                  Local Pebble, the runtime with its EST server; N simulated sensors bootstrap over EST at once
+                  with Bouncy Castle's client (half IDevID, half one-time code; P clients at a time), then N
+                  through the direct API in the same run. Reports certificates/s, p50/p99 time to certificate
+                  and the EST front's cost per certificate.
+
+              bench-revoke [N] [--lego]
+                  Local Pebble, a gateway and N sensors (default 20), then one signed revocation request per
+                  sensor by the gateway's monitor, one at a time. Reports the time from submit to Revoked at
+                  Pebble: median, p90, max. --lego: then lego orders N certificates from the same Pebble and
+                  revokes them one at a time, and the ratio.
+
+              bench-contain [TRIALS] [--sensors N]
+                  Local Pebble, the runtime with the monitor and the revocation component, N well-behaved sensors
+                  (default 10) reporting over mutual TLS, and TRIALS (default 50) fresh sensors that each turn
+                  malicious once. Reports p50/p99 from the malicious act to (a) refusal on the sensor channel and
+                  (b) Revoked at Pebble.
+
+              bench-servers [N]
+                  N devices (default 50) contained one at a time: p50/p99 from the decision to the broker session
+                  closed and to the HTTPS collector refusing.
+
+              bench-channel [N] [--seconds S] [--idle T] [--kept-alive-only]
+                  Local Pebble, the runtime with the monitor, N sensors (default 1000) enrolled; then from this
+                  process each reports once a second for S seconds (default 30) over a kept-alive connection, and
+                  again with a new connection per report. Reports sensors served, p50/p99 and the runtime's CPU.
+                  --idle T: first restarts the runtime and reads its CPU over T seconds with nothing happening;
+                  --seconds 0 skips the reports.
+            """;
+
+    private Bench() {}
+
+    public static void main(String[] args) {
+        int code;
+        PrintStream out = System.out;
+        try {
+            code = run(Arrays.asList(args), out);
+        } catch (DemoException e) {
+            System.err.println("keywarden: " + e.getMessage());
+            code = e.exitCode();
+        } catch (RuntimeException e) {
+            System.err.println("keywarden: unexpected failure: " + e);
+            e.printStackTrace();
+            code = 1;
+        }
+        out.flush();
+        System.exit(code);
+    }
+
+    static int run(List<String> args, PrintStream out) {
+        if (args.isEmpty()) {
+            out.print(USAGE);
+            return 2;
+        }
+        Layout layout = Layout.detect();
+        List<String> rest = args.subList(1, args.size());
+        return switch (args.get(0)) {
+            case "bench-all" -> new BenchAll(layout, out).run(rest);
+            case "bench" -> new BenchCommand(layout, out).run(rest);
+            case "bench-est" -> new BenchEstCommand(layout, out).run(rest);
+            case "bench-revoke" -> new BenchRevokeCommand(layout, out).run(rest);
+            case "bench-contain" -> new BenchContainCommand(layout, out).run(rest);
+            case "bench-servers" -> servers(layout, rest, out);
+            case "bench-channel" -> new BenchChannelCommand(layout, out).run(rest);
+            case "help", "--help", "-h" -> {
+                out.print(USAGE);
+                yield 0;
+            }
+            default -> throw new DemoException("unknown command '" + args.get(0) + "'\n" + USAGE, 2);
+        };
+    }
+
+    private static int servers(Layout layout, List<String> args, PrintStream out) {
+        // before any TLS in this JVM: resumption only through the server's session cache, which a denial empties
+        System.setProperty("jdk.tls.server.enableSessionTicketExtension", "false");
+        Path work = layout.demoDir().resolve("bench-servers");
+        Layout.wipe(work);
+        try {
+            return new BenchServersCommand(work, out).run(args);
+        } catch (DemoException e) {
+            throw e;
+        } catch (Exception e) {
+            StackTraceElement where = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+            throw new DemoException("bench-servers failed: " + e + (where == null ? "" : " at " + where), 1);
+        }
+    }
+}
