@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.keywarden.acme.internal.challenge.StandaloneHttp01;
 import io.keywarden.acme.internal.config.GatewayOptions;
 import io.keywarden.acme.internal.config.KeyType;
 import io.keywarden.acme.internal.store.StateStore;
@@ -48,7 +49,7 @@ class AccountTruthPebbleTest {
         }
     }
 
-    private static AcmeClient client(Path data, String name, Http01Responder responder) throws Exception {
+    private static AcmeClient client(Path data, String name, StandaloneHttp01 responder) throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put(GatewayOptions.KEY_DIRECTORY_URL, pebble.directoryUrl().toString());
         p.put(GatewayOptions.KEY_TRUST_ANCHOR, pebble.trustAnchorFile().toString());
@@ -66,7 +67,7 @@ class AccountTruthPebbleTest {
 
     @Test
     void theCaListsEveryCertificateOfTheAccountAndRefusesAKeyThatDoesNotControlIt() throws Exception {
-        try (Http01Responder responder = new Http01Responder("127.0.0.1", pebble.httpPort())) {
+        try (StandaloneHttp01 responder = new StandaloneHttp01("127.0.0.1", pebble.httpPort())) {
             Path gwData = work.resolve("gw");
             AcmeClient gateway = client(gwData, "gw.truth.keywarden.test", responder);
             Set<String> ordered = new java.util.TreeSet<>();

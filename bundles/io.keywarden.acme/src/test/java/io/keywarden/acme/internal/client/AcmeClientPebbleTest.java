@@ -172,7 +172,7 @@ class AcmeClientPebbleTest {
         p.put(GatewayOptions.KEY_EAB_KID, KID);
         p.put(GatewayOptions.KEY_EAB_HMAC, HMAC);
         ExecutorService threads = Executors.newFixedThreadPool(6);
-        try (Http01Responder responder = new Http01Responder("127.0.0.1", pebble.httpPort())) {
+        try (StandaloneHttp01 responder = new StandaloneHttp01("127.0.0.1", pebble.httpPort())) {
             AcmeClient client = client(p, responder);
             List<Future<IssuedCertificate>> orders = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
