@@ -46,7 +46,7 @@ final class FleetStage implements AutoCloseable {
     static final String AUTHORITY_ID = "fleet-authority";
     static final String AUTHORITY_HOST = "authority.fleet.keywarden.test";
     private static final String AUTHORITY_ADDRESS = "127.0.0.2";
-    private static final String FLEET_PID = "io.keywarden.fleet";
+    static final String FLEET_PID = "io.keywarden.fleet";
 
     final Path work;
     final ChallTestSrv dns;
