@@ -231,13 +231,13 @@ class TrustTheCaTest {
             Path audit = fleet.authorityRevocation.resolve("audit.log");
             await(
                     () -> read(fleet.authorityLog())
-                            .contains("Rejected a message on keywarden/" + FleetStage.FLEET + "/escrow/" + GATEWAY),
+                            .contains("Refused a message on keywarden/" + FleetStage.FLEET + "/escrow/" + GATEWAY),
                     20_000,
                     () -> "sensor-signed deposit not rejected\n" + a.tail(20));
             // (whichever layer refuses it: the envelope's signer check or the vault's pin)
             await(
                     () -> read(fleet.authorityLog())
-                                    .contains("Rejected a message on keywarden/" + FleetStage.FLEET + "/escrow/"
+                                    .contains("Refused a message on keywarden/" + FleetStage.FLEET + "/escrow/"
                                             + sensorName)
                             || incidents(audit, "ESCROW_REFUSED").stream()
                                     .anyMatch(l -> l.contains("pinned to gateway " + GATEWAY)),
