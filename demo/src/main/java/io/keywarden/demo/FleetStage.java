@@ -15,8 +15,6 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +22,9 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 
 import org.jose4j.json.JsonUtil;
-import org.jose4j.lang.JoseException;
 
 import io.keywarden.testing.mqtt.MosquittoBroker;
 import io.keywarden.testing.pebble.CertStatus;
@@ -46,7 +42,7 @@ final class FleetStage implements AutoCloseable {
     static final String AUTHORITY_ID = "fleet-authority";
     static final String AUTHORITY_HOST = "authority.fleet.keywarden.test";
     private static final String AUTHORITY_ADDRESS = "127.0.0.2";
-    private static final String FLEET_PID = "io.keywarden.fleet";
+    static final String FLEET_PID = "io.keywarden.fleet";
 
     final Path work;
     final ChallTestSrv dns;
@@ -243,22 +239,7 @@ final class FleetStage implements AutoCloseable {
 
     /** The payloads of the gateway's issuance log entries the authority accepted and stored, in order. */
     List<Map<String, Object>> storedLog(String gatewayId) {
-        Path f = storedLogFile(gatewayId);
-        List<Map<String, Object>> out = new ArrayList<>();
-        try {
-            if (!Files.exists(f)) {
-                return out;
-            }
-            // one "<received ms> <compact JWS>" line per entry; a line still being written has no newline yet
-            for (String line : Files.readString(f, StandardCharsets.US_ASCII).split("\n")) {
-                String[] parts = line.substring(line.indexOf(' ') + 1).split("\\.");
-                out.add(JsonUtil.parseJson(
-                        new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)));
-            }
-        } catch (IOException | JoseException | RuntimeException e) {
-            return out;
-        }
-        return out;
+        return StoredLog.entries(storedLogFile(gatewayId));
     }
 
     Path storedLogFile(String gatewayId) {
@@ -267,13 +248,7 @@ final class FleetStage implements AutoCloseable {
 
     /** The serials of the gateway's certificates as the authority's stored log records them. */
     Set<String> storedSerials(String gatewayId) {
-        Set<String> out = new TreeSet<>();
-        for (Map<String, Object> entry : storedLog(gatewayId)) {
-            if (entry.get("record") instanceof Map<?, ?> m) {
-                out.add(String.valueOf(m.get("serial")));
-            }
-        }
-        return out;
+        return StoredLog.serials(storedLogFile(gatewayId));
     }
 
     /** When the authority submitted the request, when Pebble revoked each certificate, when the gateway denied all. */

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -28,7 +29,7 @@ import org.jose4j.jws.JsonWebSignature;
 
 /**
  * What a compromised gateway (or one of its sensors) can send the fleet authority with keys it holds: signed
- * inventories and escrow deposits in the fleet's envelope format, published on the broker as the gateway would.
+ * issuance log entries and escrow deposits in the fleet's envelope format, published on the broker as the gateway would.
  */
 final class FleetImpostor {
     private final FleetStage fleet;
@@ -66,6 +67,29 @@ final class FleetImpostor {
         return new KeyPair(pub, privateKey(pem));
     }
 
+    /** The gateway's ACME account URL, as its ACME bundle stores it beside the account key. */
+    String accountUrl() throws IOException {
+        Path file;
+        try (var files = Files.walk(fleet.gateway.dataDir)) {
+            file = files.filter(f -> f.getFileName().toString().equals("account.properties"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(file)) {
+            p.load(in);
+        }
+        return p.getProperty("account.url");
+    }
+
+    /**
+     * Publishes (QoS 1) one entry of the gateway's issuance log on {@code keywarden/<fleet>/log/<gateway>}: the
+     * payload signed as is by {@code who}, as the gateway's own publisher signs each entry.
+     */
+    void publishLogEntry(Identity who, String gatewayId, Map<String, Object> payload) throws Exception {
+        send("log", gatewayId, sign(who, payload), false);
+    }
+
     /** Publishes (retained, QoS 1) a fleet message of {@code type} for {@code topicId}, signed by {@code who}. */
     void publish(Identity who, String type, String topicId, Map<String, Object> body) throws Exception {
         Map<String, Object> payload = new LinkedHashMap<>();
@@ -75,20 +99,28 @@ final class FleetImpostor {
         payload.put("iat", Instant.now().getEpochSecond());
         payload.put("seq", Instant.now().toEpochMilli() + 10_000); // newer than anything the gateway sent
         payload.putAll(body);
+        send(type, topicId, sign(who, payload), true);
+    }
+
+    private static String sign(Identity who, Map<String, Object> payload) throws Exception {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(JsonUtil.toJson(payload));
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
         jws.setCertificateChainHeaderValue(who.chain().toArray(new X509Certificate[0]));
         jws.setKey(who.key());
+        return jws.getCompactSerialization();
+    }
+
+    private void send(String type, String topicId, String message, boolean retained) throws Exception {
         MqttClient client =
                 new MqttClient(fleet.broker.url(), "impostor-" + System.nanoTime(), new MemoryPersistence());
         try {
             client.connect();
             client.publish(
                     "keywarden/" + FleetStage.FLEET + "/" + type + "/" + topicId,
-                    jws.getCompactSerialization().getBytes(StandardCharsets.US_ASCII),
+                    message.getBytes(StandardCharsets.US_ASCII),
                     1,
-                    true);
+                    retained);
             client.disconnect();
         } finally {
             client.close();

@@ -12,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,10 +43,12 @@ class TrustTheCaTest {
     private static final String MADE_UP = "https://ca.invalid/my-account/1";
 
     /**
-     * Test 1 and 2: after 20 sensors enroll, the gateway publishes, with its own key, a report without its sensors and
-     * with a made-up account; then, cut off from the broker, it orders two more certificates. COMPROMISED_GATEWAY
-     * still gets all 23 Revoked at Pebble and the real account deactivated, raises the discrepancy incident, and the
-     * fleet notice names every certificate.
+     * Test 1 and 2: after 20 sensors enroll, the gateway lies in the only way its issuance log leaves it: it never
+     * reports its sensors, and the one entry it publishes, signed with its own key, records its own certificate under a
+     * made-up account; its escrow deposit (proven at the CA) pins the real account. Then, cut off from the broker, it
+     * orders two more certificates. COMPROMISED_GATEWAY still gets all 23 Revoked at Pebble, deactivates the real
+     * account and never the made-up one, raises the discrepancy incident naming every unreported serial, and the fleet
+     * notice names every certificate.
      */
     @Test
     void aLyingGatewayAndWhatItOrderedOffTheBrokerAreRevokedAllTheSame() throws Exception {
@@ -57,25 +62,34 @@ class TrustTheCaTest {
                 devices.add("sensor-" + i);
             }
             fleet.configureGateway(GATEWAY, sensors);
+            withholdReports(fleet);
             fleet.configureAuthority();
             RuntimeProcess g = fleet.startGateway(layout.requireRuntimeJar());
             RuntimeProcess a = fleet.startAuthority(layout.requireRuntimeJar());
             assertTrue(fleet.gateway.awaitCurrent(devices, 120_000, n -> {}).isEmpty(), "not enrolled\n" + g.tail(40));
             Set<String> enrolled = serials(fleet);
-            await(() -> fleet.storedSerials(GATEWAY).containsAll(enrolled), 60_000, () -> "inventory\n" + a.tail(40));
-            await(() -> Files.exists(accepted(fleet)), 60_000, () -> "deposit not proven\n" + a.tail(40));
+            Path deposit = fleet.gatewayDeposits.resolve(GATEWAY + ".escrow.jwe");
+            await(() -> Files.exists(deposit), 60_000, () -> "no escrow deposit at the gateway\n" + g.tail(40));
 
-            // the lie: only its own certificate, under a made-up account, signed with the gateway's own key
+            // the lie, signed with the gateway's own key: a log whose only entry is its own certificate under a
+            // made-up account; its sensors are never reported
             FleetImpostor gw = new FleetImpostor(fleet);
-            Map<String, Object> own = ownRecord(fleet);
-            String realAccount = String.valueOf(own.get("account"));
-            own.put("account", MADE_UP);
-            gw.publish(gw.identity(GATEWAY), "inventory", GATEWAY, Map.of("records", List.of(own)));
-            String ownSerial = String.valueOf(own.get("serial"));
+            FleetImpostor.Identity own = gw.identity(GATEWAY);
+            String realAccount = gw.accountUrl();
+            gw.publishLogEntry(
+                    own,
+                    GATEWAY,
+                    firstEntry(own.chain(), fleet.gateway.state().current().get(GATEWAY)));
+            String ownSerial = own.chain().get(0).getSerialNumber().toString(16);
             await(
                     () -> fleet.storedSerials(GATEWAY).equals(Set.of(ownSerial)),
-                    20_000,
+                    30_000,
                     () -> "lie not stored\n" + a.tail(20));
+            // its escrow deposit is real: the authority proves at the CA that the key controls the real account
+            gw.publish(own, "escrow", GATEWAY, Map.of("deposit", read(deposit).trim()));
+            await(() -> Files.exists(accepted(fleet)), 60_000, () -> "deposit not proven\n" + a.tail(40));
+            assertEquals(Set.of(ownSerial), fleet.storedSerials(GATEWAY), "the authority heard of the sensors");
+            assertTrue(enrolled.contains(ownSerial));
 
             // cut off from the broker, the gateway orders two more certificates the authority never hears of
             fleet.broker.stop();
@@ -103,6 +117,9 @@ class TrustTheCaTest {
                     .toList();
             assertEquals(1, deactivated.size(), audit);
             assertTrue(deactivated.get(0).contains(realAccount), "the real account, not " + deactivated);
+            assertTrue(
+                    audit.lines().noneMatch(l -> l.contains("ACCOUNT_DEACTIVATED") && l.contains(MADE_UP)),
+                    "the made-up account was touched\n" + audit);
             String incident = audit.lines()
                     .filter(l -> l.contains("\"INCIDENT\"") && l.contains("CA_DISCREPANCY"))
                     .findFirst()
@@ -116,6 +133,49 @@ class TrustTheCaTest {
                     60_000,
                     () -> "denied at the gateway " + fleet.deniedAtGateway() + "\n" + g.tail(30));
         }
+    }
+
+    /** The gateway's fleet bundle runs without reporting: no issuance log and no deposit of its own reach the broker. */
+    private static void withholdReports(FleetStage fleet) throws IOException {
+        Path cfg = fleet.gateway.etc.resolve(FleetStage.FLEET_PID + ".cfg");
+        String text = read(cfg);
+        assertTrue(text.contains("inventory.publish=true") || text.contains("inventory.publish = true"), text);
+        Files.writeString(cfg, text.replaceAll("inventory\\.publish *= *true", "inventory.publish=false"));
+    }
+
+    /**
+     * The first entry of an issuance log, as {@code IssuanceEvent} writes one: the gateway's own certificate, recorded
+     * under {@link #MADE_UP}.
+     */
+    private static Map<String, Object> firstEntry(List<X509Certificate> chain, StateDir.Cert cert) throws Exception {
+        X509Certificate leaf = chain.get(0);
+        StringBuilder pem = new StringBuilder();
+        for (X509Certificate c : chain) {
+            pem.append("-----BEGIN CERTIFICATE-----\n")
+                    .append(Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(c.getEncoded()))
+                    .append("\n-----END CERTIFICATE-----\n");
+        }
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("device", GATEWAY);
+        record.put("kind", "GATEWAY");
+        record.put("identifiers", cert.identifiers());
+        record.put("serial", leaf.getSerialNumber().toString(16));
+        record.put("notBefore", leaf.getNotBefore().toInstant().toString());
+        record.put("notAfter", leaf.getNotAfter().toInstant().toString());
+        record.put("issuedAt", cert.issuedAt().toString());
+        record.put("account", MADE_UP);
+        record.put("custody", cert.keyCustody());
+        record.put("status", cert.status());
+        record.put("chain", pem.toString());
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("v", 1);
+        entry.put("type", "event");
+        entry.put("gateway", GATEWAY);
+        entry.put("seq", 1);
+        entry.put("prev", "0".repeat(64));
+        entry.put("iat", Instant.now().getEpochSecond());
+        entry.put("record", record);
+        return entry;
     }
 
     /**
@@ -144,7 +204,7 @@ class TrustTheCaTest {
             await(() -> Files.exists(accepted(fleet)), 60_000, () -> "deposit not proven\n" + a.tail(40));
             byte[] pinned = Files.readAllBytes(accepted(fleet));
             await(() -> fleet.storedSerials(GATEWAY).size() == 2, 30_000, () -> "inventory\n" + a.tail(20));
-            String account = String.valueOf(ownRecord(fleet).get("account"));
+            String account = ownAccount(fleet);
             String directory = fleet.gateway.pebble.directoryUrl().toString();
             FleetImpostor imp = new FleetImpostor(fleet);
 
@@ -171,13 +231,13 @@ class TrustTheCaTest {
             Path audit = fleet.authorityRevocation.resolve("audit.log");
             await(
                     () -> read(fleet.authorityLog())
-                            .contains("Rejected a message on keywarden/" + FleetStage.FLEET + "/escrow/" + GATEWAY),
+                            .contains("Refused a message on keywarden/" + FleetStage.FLEET + "/escrow/" + GATEWAY),
                     20_000,
                     () -> "sensor-signed deposit not rejected\n" + a.tail(20));
             // (whichever layer refuses it: the envelope's signer check or the vault's pin)
             await(
                     () -> read(fleet.authorityLog())
-                                    .contains("Rejected a message on keywarden/" + FleetStage.FLEET + "/escrow/"
+                                    .contains("Refused a message on keywarden/" + FleetStage.FLEET + "/escrow/"
                                             + sensorName)
                             || incidents(audit, "ESCROW_REFUSED").stream()
                                     .anyMatch(l -> l.contains("pinned to gateway " + GATEWAY)),
@@ -219,17 +279,14 @@ class TrustTheCaTest {
         return out;
     }
 
-    /** The gateway's own record in the inventory the authority stored. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> ownRecord(FleetStage fleet) {
-        for (Object r :
-                (List<Object>) fleet.storedInventory(GATEWAY).orElseThrow().get("records")) {
-            Map<String, Object> m = (Map<String, Object>) r;
-            if ("GATEWAY".equals(m.get("kind"))) {
-                return new LinkedHashMap<>(m);
+    /** The account of the gateway's own record, as the issuance log the authority stored records it. */
+    private static String ownAccount(FleetStage fleet) {
+        for (Map<String, Object> entry : fleet.storedLog(GATEWAY)) {
+            if (entry.get("record") instanceof Map<?, ?> m && "GATEWAY".equals(m.get("kind"))) {
+                return String.valueOf(m.get("account"));
             }
         }
-        throw new AssertionError("no GATEWAY record");
+        throw new AssertionError("no GATEWAY record in the stored log");
     }
 
     private static List<String> incidents(Path audit, String kind) {

@@ -73,6 +73,8 @@ final class EscrowCollector {
                     GatewayEnvelope.verify(message, GatewayEnvelope.TYPE_ESCROW, gatewayId, roots, clock.instant());
             GatewayInventory own = byGateway.get(gatewayId);
             if (own == null) {
+                // a certificate another log records (a sensor's, say) can never speak for this gateway: no waiting
+                speakers.notRecordedElsewhere(gatewayId, v.signer(), byGateway.values());
                 if (pending.size() < MAX_PENDING || pending.containsKey(gatewayId)) {
                     pending.put(gatewayId, new Pending(topic, message));
                     LOG.info("Escrow deposit of {} waits for the gateway's first log entries", gatewayId);

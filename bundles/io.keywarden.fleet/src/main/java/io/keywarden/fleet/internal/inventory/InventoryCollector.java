@@ -201,20 +201,9 @@ public final class InventoryCollector {
             admitted.add(l.event());
             toStore.add(new LogStore.Stored(clock.millis(), l.compactJws()));
         }
-        if (!admitted.isEmpty()) {
-            try {
-                store.append(gatewayId, toStore);
-            } catch (IOException x) {
-                // not stored, not believed: the gateway sends them again after the acknowledged head
-                LOG.error(
-                        "Cannot store entries {} to {} of the log of {}: {}",
-                        admitted.get(0).seq(),
-                        admitted.get(admitted.size() - 1).seq(),
-                        gatewayId,
-                        x.getMessage());
-                admitted.clear();
-                gap = false;
-            }
+        if (!admitted.isEmpty() && !stored(gatewayId, admitted, toStore)) {
+            admitted.clear();
+            gap = false;
         }
         List<String> serials = new ArrayList<>();
         for (IssuanceEvent e : admitted) {
@@ -243,6 +232,23 @@ public final class InventoryCollector {
             }
         }
         acks.accept(gatewayId, new LogAck(gatewayId, own.head(), own.hashAt(own.head()), gap));
+    }
+
+    /** Stores the admitted entries together; false when they could not be stored (and so are not believed). */
+    private boolean stored(String gatewayId, List<IssuanceEvent> admitted, List<LogStore.Stored> toStore) {
+        try {
+            store.append(gatewayId, toStore);
+            return true;
+        } catch (IOException x) {
+            // not stored, not believed: the gateway sends them again after the acknowledged head
+            LOG.error(
+                    "Cannot store entries {} to {} of the log of {}: {}",
+                    admitted.get(0).seq(),
+                    admitted.get(admitted.size() - 1).seq(),
+                    gatewayId,
+                    x.getMessage());
+            return false;
+        }
     }
 
     private enum Admission {

@@ -52,15 +52,7 @@ final class Speakers {
         if (own != null && own.gatewaySerials().contains(serial)) {
             return;
         }
-        for (GatewayInventory g : all) {
-            Optional<CertificateRecord> known = g.getBySerial(serial);
-            if (known.isPresent()) {
-                throw new RejectedNoticeException("signed by certificate " + serial + ", the "
-                        + known.get().getKind() + " certificate of "
-                        + known.get().getDeviceId() + " on gateway "
-                        + g.gatewayId() + ", not a GATEWAY certificate of " + gatewayId);
-            }
-        }
+        notRecordedElsewhere(gatewayId, signer, all);
         boolean introduces = introduction
                 .filter(r ->
                         r.getKind() == DeviceKind.GATEWAY && r.getDeviceId().equals(gatewayId))
@@ -70,6 +62,25 @@ final class Speakers {
         if (!introduces) {
             throw new RejectedNoticeException("signed by certificate " + serial
                     + ", which is not a GATEWAY certificate of " + gatewayId + " that the authority knows");
+        }
+    }
+
+    /**
+     * Refuses a signer that some gateway's accepted log records as another device's certificate (a sensor's, or
+     * another gateway's): it can never become a GATEWAY certificate of {@code gatewayId}, so what it signed is refused
+     * at once rather than kept waiting for a log.
+     */
+    void notRecordedElsewhere(String gatewayId, X509Certificate signer, Collection<GatewayInventory> all)
+            throws RejectedNoticeException {
+        String serial = signer.getSerialNumber().toString(16);
+        for (GatewayInventory g : all) {
+            Optional<CertificateRecord> known = g.getBySerial(serial);
+            if (known.isPresent()) {
+                throw new RejectedNoticeException("signed by certificate " + serial + ", the "
+                        + known.get().getKind() + " certificate of "
+                        + known.get().getDeviceId() + " on gateway "
+                        + g.gatewayId() + ", not a GATEWAY certificate of " + gatewayId);
+            }
         }
     }
 }

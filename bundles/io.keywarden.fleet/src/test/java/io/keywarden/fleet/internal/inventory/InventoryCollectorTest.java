@@ -384,6 +384,24 @@ class InventoryCollectorTest {
     }
 
     @Test
+    void aSensorsDepositUnderItsOwnNameIsRefusedAtOnceNotKeptWaitingForALog() throws Exception {
+        collector.log("t", GW, batch(gateway, ownLog()));
+        String name = "sensor-1.fleet.test";
+        collector.escrow("t", name, escrow(sensor, name, DEPOSIT));
+        assertRejected("the SENSOR certificate of sensor-1 on gateway " + GW);
+        // an unknown gateway's deposit still waits for that gateway's first log entries
+        Device second = Device.issue(ca, GW2, GW2);
+        collector.escrow("t", GW2, escrow(second, GW2, DEPOSIT));
+        assertFalse(Files.exists(dir.resolve("deposits/" + GW2 + ".escrow.jwe")), "waits for the log");
+        collector.log(
+                "t",
+                GW2,
+                batch(second, chain(GW2, List.of(second.record(DeviceKind.GATEWAY, "https://ca.test/acct/2")))));
+        assertEquals(DEPOSIT, Files.readString(dir.resolve("deposits/" + GW2 + ".escrow.jwe")));
+        assertFalse(Files.exists(dir.resolve("deposits/" + name + ".escrow.jwe")));
+    }
+
+    @Test
     void refusalsAreRateLimitedAndCounted() {
         List<Map<String, ?>> posted = new ArrayList<>();
         Instant t0 = Instant.parse("2026-12-06T10:00:00Z");
@@ -420,9 +438,13 @@ class InventoryCollectorTest {
     }
 
     private static byte[] escrow(Device signer, String deposit) {
+        return escrow(signer, GW, deposit);
+    }
+
+    private static byte[] escrow(Device signer, String gatewayId, String deposit) {
         return GatewayEnvelope.sign(
                         GatewayEnvelope.TYPE_ESCROW,
-                        GW,
+                        gatewayId,
                         System.currentTimeMillis(),
                         Map.of("deposit", deposit),
                         signer.entry())
