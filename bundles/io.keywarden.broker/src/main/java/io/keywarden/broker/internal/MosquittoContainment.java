@@ -7,7 +7,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.slf4j.Logger;
@@ -17,6 +20,7 @@ import io.keywarden.broker.BrokerAnswer;
 import io.keywarden.broker.internal.mosquitto.MosquittoDynsec;
 import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.support.threads.ExecutorStop;
+import io.keywarden.support.threads.NamedThreads;
 
 /**
  * Broker containment wired for Mosquitto, with or without OSGi: the dynsec admin connection, the journaled
@@ -30,6 +34,15 @@ public final class MosquittoContainment implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Ends contained identities' new sessions. Not the decision thread: behind a gateway's decision come its sensors'
+     * (200 broker round trips in demo-fleet 200), and a reconnect must not wait for them all.
+     */
+    private final ExecutorService kicks =
+            Executors.newSingleThreadExecutor(NamedThreads.single("keywarden-broker-kick"));
+    /** Identities with a kick queued: a contained device reconnecting in a loop queues at most one at a time. */
+    private final Set<String> kickQueued = ConcurrentHashMap.newKeySet();
+
     private final MosquittoDynsec dynsec;
     private final ContainmentService service;
     private final OperatorCommand operator;
@@ -47,7 +60,7 @@ public final class MosquittoContainment implements AutoCloseable {
                 .map(k -> new OperatorCommand(
                         k, options.operatorId(), options.dataDir().resolve("operator-commands.properties"), clock))
                 .orElse(null);
-        dynsec.watchReconnects(service::isContained, identity -> executor.execute(() -> kick(identity)));
+        dynsec.watchReconnects(service::isContained, this::kickSoon);
         LOG.info("Broker containment: {}", options);
     }
 
@@ -96,6 +109,22 @@ public final class MosquittoContainment implements AutoCloseable {
         return service.auditFile();
     }
 
+    /** Queues the end of a contained identity's new session, unless one is queued already. */
+    private void kickSoon(String identity) {
+        if (!kickQueued.add(identity)) {
+            return;
+        }
+        try {
+            kicks.execute(() -> {
+                // removed before the kick: a session seen while this one is being ended gets its own
+                kickQueued.remove(identity);
+                kick(identity);
+            });
+        } catch (RejectedExecutionException closing) {
+            kickQueued.remove(identity);
+        }
+    }
+
     /** A contained identity connected again (Mosquitto 2.0 lets certificate identities in): end that session. */
     private void kick(String identity) {
         try {
@@ -110,6 +139,7 @@ public final class MosquittoContainment implements AutoCloseable {
     @Override
     public void close() {
         ExecutorStop.now(executor, Duration.ofSeconds(5));
+        ExecutorStop.now(kicks, Duration.ofSeconds(5));
         dynsec.close();
     }
 }

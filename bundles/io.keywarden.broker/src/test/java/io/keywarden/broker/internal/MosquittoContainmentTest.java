@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -41,6 +44,68 @@ class MosquittoContainmentTest extends BrokerTestBase {
         assertTrue(audit.contains("\"event\":\"answered\""), audit);
         assertTrue(audit.contains("disableClient: ok"), audit);
         assertTrue(audit.contains("reconnect-ended"), audit);
+    }
+
+    /**
+     * demo-fleet 200: a compromised gateway is disabled first, then its 200 sensors, one broker round trip each. The
+     * gateway reconnecting meanwhile must be ended at once, not after every pending decision (the kick once waited
+     * behind them on the decision thread, and the reconnected session stayed up for seconds). Checked by order in the
+     * audit: the reconnect ended while sensors' decisions were still unanswered.
+     */
+    @Test
+    void reconnectIsEndedWhileManyDecisionsArePending() throws Exception {
+        containment();
+        Device observer = device(sensor1);
+        observer.subscribe("readings/#");
+        Device s7 = device(sensor7);
+        containment().contain("sensor-7.gw.test", "ticket-gw", "revocation");
+        int sensors = 200;
+        for (int i = 0; i < sensors; i++) {
+            containment().contain(String.format("sensor-%03d.behind.gw.test", i), "ticket-gw", "revocation");
+        }
+        assertTrue(s7.awaitLost(10_000), "the gateway's session is ended");
+
+        assertRefusedOnReconnect(sensor7, observer);
+        awaitNothingPending(60);
+        List<String> audit = Files.readAllLines(containment.auditFile());
+        int ended = indexOf(audit, "\"event\":\"reconnect-ended\"", "sensor-7.gw.test");
+        int lastAnswered = -1;
+        for (int i = 0; i < audit.size(); i++) {
+            if (audit.get(i).contains("\"event\":\"answered\"")) {
+                lastAnswered = i;
+            }
+        }
+        assertEquals(
+                sensors + 1,
+                audit.stream().filter(l -> l.contains("\"event\":\"answered\"")).count());
+        assertTrue(ended >= 0, "the reconnect was ended: " + String.join("\n", audit));
+        assertTrue(
+                ended < lastAnswered,
+                "the reconnect was ended only after all " + sensors + " pending decisions (audit line " + ended
+                        + ", last answer line " + lastAnswered + ")");
+    }
+
+    private void awaitNothingPending(int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (journalSize() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, journalSize(), "every journaled decision answered");
+    }
+
+    private long journalSize() throws Exception {
+        try (Stream<Path> files = Files.list(dir.resolve("authority/journal"))) {
+            return files.filter(p -> p.toString().endsWith(".decision")).count();
+        }
+    }
+
+    private static int indexOf(List<String> lines, String event, String identity) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(event) && lines.get(i).contains("\"" + identity + "\"")) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
