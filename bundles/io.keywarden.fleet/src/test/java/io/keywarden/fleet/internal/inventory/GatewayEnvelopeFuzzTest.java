@@ -45,7 +45,7 @@ import io.keywarden.testing.pki.TestCa;
  * signature); clear, the rest is the message itself, which must be refused. Bit 1 chooses escrow over the log; an
  * escrow message arrives after the gateway's first log entry was accepted (else it would only wait). To let hand-written
  * seeds reach the chain and record checks, the signed text's {@code @GWSERIAL@} and {@code @GWCHAIN@} become the
- * gateway certificate's serial and PEM chain (JSON-escaped) and {@code @PREV@} the hash of the line before (the
+ * gateway certificate's serial and PEM chain (JSON-escaped), {@code @ISSUED@} and {@code @EXPIRES@} its notBefore and notAfter, and {@code @PREV@} the hash of the line before (the
  * genesis for the first). Each input meets a fresh collector (its refusals are not rate-limited away). Nothing may
  * escape the collector (an exception would end the MQTT client's callback). Regression inputs:
  * src/test/resources/io/keywarden/fleet/internal/inventory/GatewayEnvelopeFuzzTestInputs/message/.
@@ -59,6 +59,10 @@ class GatewayEnvelopeFuzzTest {
     private static final Path ROOTS = roots();
     private static final AtomicLong RUN = new AtomicLong();
     private static final String CHAIN_JSON = chainJson();
+    private static final String ISSUED =
+            GATEWAY.chain().get(0).getNotBefore().toInstant().toString();
+    private static final String EXPIRES =
+            GATEWAY.chain().get(0).getNotAfter().toInstant().toString();
 
     @FuzzTest(maxDuration = "30s")
     void message(byte[] input) throws IOException {
@@ -115,7 +119,9 @@ class GatewayEnvelopeFuzzTest {
         for (String line : lines) {
             String payload = line.replace("@GWSERIAL@", GATEWAY.serial())
                     .replace("@GWCHAIN@", CHAIN_JSON)
-                    .replace("@PREV@", prev);
+                    .replace("@PREV@", prev)
+                    .replace("@ISSUED@", ISSUED)
+                    .replace("@EXPIRES@", EXPIRES);
             prev = IssuanceEvent.sha256(payload);
             out.add(GatewayEnvelope.signPayload(payload, GATEWAY.entry()));
         }
