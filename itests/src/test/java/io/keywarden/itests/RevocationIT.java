@@ -2,7 +2,9 @@ package io.keywarden.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.jose4j.jws.JsonWebSignature;
 import org.junit.Test;
@@ -38,6 +42,8 @@ import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RefusalReason;
 import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.api.revocation.RevocationReason;
+import io.keywarden.api.revocation.RevocationRequest;
+import io.keywarden.api.revocation.RevocationRequestSigner;
 import io.keywarden.api.revocation.RevocationRoute;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTarget;
@@ -123,6 +129,38 @@ public class RevocationIT extends RevocationTestSupport {
         assertEquals(TicketState.REFUSED, replay.getState());
         assertEquals(RefusalReason.REPLAYED_NONCE, replay.getRefusalReason().orElseThrow());
         assertEquals(1, auditLines("REVOKED_AT_CA", target).size());
+
+        // held: renew refused; the monitor may not release it; the operator's signed release allows one renewal
+        try {
+            sensors.renew("sensor-2").toCompletableFuture().get(60, TimeUnit.SECONDS);
+            fail("a held sensor was renewed");
+        } catch (ExecutionException e) {
+            assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("held"));
+        }
+        RevocationTicket byMonitor = service.submit(release(MONITOR, RevocationTarget.device("sensor-2")));
+        assertEquals(RefusalReason.OUT_OF_SCOPE, byMonitor.getRefusalReason().orElseThrow());
+        RevocationTicket released = service.submit(release(OPERATOR, RevocationTarget.device("sensor-2")));
+        assertEquals(released.toString(), TicketState.RELEASED, released.getState());
+        assertTrue(deny.releasedAt(target).isPresent());
+        assertAudited("RELEASED", target);
+        CertificateRecord renewed =
+                sensors.renew("sensor-2").toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertNotEquals(target, renewed.getSerial());
+        assertEquals("Valid", ca.certStatus(renewed.getSerial()));
+        assertTrue("the released serial stays denied", deny.isDenied(target));
+    }
+
+    private String release(String requester, RevocationTarget target) {
+        return awaitService(RevocationRequestSigner.class)
+                .sign(
+                        RevocationRequest.builder()
+                                .action(RevocationRequest.Action.RELEASE)
+                                .target(target)
+                                .requester(requester)
+                                .nonce(java.util.UUID.randomUUID().toString())
+                                .issuedAt(java.time.Instant.now())
+                                .build(),
+                        keys.get(requester).getPrivate());
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
@@ -208,6 +209,10 @@ public final class AcmeEnrollmentComponent
                 new Backoff(options.getRetryInitial(), options.getRetryMax(), random),
                 this);
         engine.setDeniedSerials(serial -> denyLists.stream().anyMatch(d -> d.isDenied(serial)));
+        engine.setReleases(serial -> denyLists.stream()
+                .map(d -> d.releasedAt(serial))
+                .flatMap(Optional::stream)
+                .max(Comparator.naturalOrder()));
         engine.start();
         identity = new GatewayIdentity(this::getCertificate, () -> store.loadDeviceKey(engine.gatewayId()), keyHolders);
         recorder = new RevocationRecorder(engine);

@@ -11,6 +11,12 @@ public final class RevocationEvents {
     public static final String TOPIC_REVOKED = TOPIC_PREFIX + "REVOKED";
     /** The CA refused every allowed route for some certificate of a ticket. */
     public static final String TOPIC_FAILED = TOPIC_PREFIX + "FAILED";
+
+    /**
+     * An authority's signed release was recorded: the held device may get one new certificate; same properties as
+     * {@link #TOPIC_ACCEPTED}. @since 1.2
+     */
+    public static final String TOPIC_RELEASED = TOPIC_PREFIX + "RELEASED";
     /**
      * An accepted ticket names more certificates than when it was accepted (the CA listed certificates of a
      * compromised gateway's account that no report named); same properties as {@link #TOPIC_ACCEPTED}, with every

@@ -11,6 +11,18 @@ import java.util.Objects;
  * trusts only what the signature covers.
  */
 public final class RevocationRequest {
+    /** What the request asks for. */
+    public enum Action {
+        /** Revoke the target's certificates and deny them locally (the default). */
+        REVOKE,
+        /**
+         * Release a device held because a certificate of it was revoked on its behalf: one new certificate may be
+         * issued to it (the revoked serials stay denied). Only the fleet authority and operators may ask.
+         */
+        RELEASE
+    }
+
+    private final Action action;
     private final RevocationTarget target;
     private final RevocationReason reason;
     private final String requester;
@@ -18,6 +30,7 @@ public final class RevocationRequest {
     private final Instant issuedAt;
 
     private RevocationRequest(Builder b) {
+        this.action = requireNonNull(b.action, "action");
         this.target = requireNonNull(b.target, "target");
         this.reason = requireNonNull(b.reason, "reason");
         this.requester = requireNonNull(b.requester, "requester");
@@ -30,6 +43,11 @@ public final class RevocationRequest {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** @since 1.2 */
+    public Action getAction() {
+        return action;
     }
 
     public RevocationTarget getTarget() {
@@ -57,6 +75,7 @@ public final class RevocationRequest {
     @Override
     public boolean equals(Object o) {
         return o instanceof RevocationRequest r
+                && r.action == action
                 && r.target.equals(target)
                 && r.reason == reason
                 && r.requester.equals(requester)
@@ -66,17 +85,18 @@ public final class RevocationRequest {
 
     @Override
     public int hashCode() {
-        return Objects.hash(target, reason, requester, nonce, issuedAt);
+        return Objects.hash(action, target, reason, requester, nonce, issuedAt);
     }
 
     @Override
     public String toString() {
-        return "RevocationRequest[" + target + ", " + reason + ", by " + requester + ", nonce " + nonce + ", "
-                + issuedAt + "]";
+        return "RevocationRequest[" + (action == Action.RELEASE ? "release " : "") + target + ", " + reason + ", by "
+                + requester + ", nonce " + nonce + ", " + issuedAt + "]";
     }
 
     /** Builds a {@link RevocationRequest}. */
     public static final class Builder {
+        private Action action = Action.REVOKE;
         private RevocationTarget target;
         private RevocationReason reason = RevocationReason.UNSPECIFIED;
         private String requester;
@@ -84,6 +104,12 @@ public final class RevocationRequest {
         private Instant issuedAt;
 
         private Builder() {}
+
+        /** @since 1.2 */
+        public Builder action(Action v) {
+            this.action = v;
+            return this;
+        }
 
         public Builder target(RevocationTarget v) {
             this.target = v;

@@ -11,9 +11,15 @@ public enum TicketState {
     /** Every targeted certificate is revoked at the CA (or was already). */
     REVOKED,
     /** The CA refused every allowed route for some certificate; the local deny entries stay. */
-    FAILED;
+    FAILED,
+    /**
+     * A release ({@link RevocationRequest.Action#RELEASE}) was recorded: the held device may get one new certificate.
+     *
+     * @since 1.2
+     */
+    RELEASED;
 
     public boolean isSettled() {
-        return this == REFUSED || this == REVOKED || this == FAILED;
+        return this == REFUSED || this == REVOKED || this == FAILED || this == RELEASED;
     }
 }

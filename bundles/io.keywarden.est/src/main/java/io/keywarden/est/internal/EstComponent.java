@@ -96,6 +96,7 @@ public final class EstComponent implements EnrollmentCodes {
                 inventory,
                 this::deviceClasses,
                 serial -> denyLists.stream().anyMatch(d -> d.isDenied(serial)),
+                serial -> denyLists.stream().anyMatch(d -> d.releasedAt(serial).isPresent()),
                 id -> {
                     DeviceMonitor m = monitor;
                     return m != null && m.isQuarantined(id);

@@ -48,6 +48,7 @@ public final class EstRuntime implements EnrollmentCodes, EstCommands.Status, Au
             CertificateInventory inventory,
             Supplier<List<DeviceClass>> classes,
             Predicate<String> deniedSerial,
+            Predicate<String> releasedSerial,
             Predicate<String> quarantined,
             BiConsumer<String, Map<String, Object>> events,
             Clock clock)
@@ -59,7 +60,15 @@ public final class EstRuntime implements EnrollmentCodes, EstCommands.Status, Au
         this.audit = new EstAudit(options.dataDir.resolve("est-audit.log"), 8L << 20, clock, events);
         SourceAttempts attempts = new SourceAttempts(options.codeMaxFailures, options.codeFailureWindow, 10_000, clock);
         Authenticator auth = new Authenticator(
-                classes, codes, attempts, inventory, deniedSerial, quarantined, clock, gateway::getCaCertificates);
+                classes,
+                codes,
+                attempts,
+                inventory,
+                deniedSerial,
+                releasedSerial,
+                quarantined,
+                clock,
+                gateway::getCaCertificates);
         this.front = new EnrollmentFront(sensors, options.caWait, options.retryAfterSeconds, options.maxPending, clock);
         EstService est = new EstService(
                 auth,

@@ -43,6 +43,9 @@ final class EstFixture implements AutoCloseable {
     final Map<String, Object> config = new HashMap<>();
     final List<DeviceClass> classes = new CopyOnWriteArrayList<>();
     final Set<String> denied = ConcurrentHashMap.newKeySet();
+    /** Serials an authority's signed release freed (DenyList.releasedAt present). */
+    final Set<String> released = ConcurrentHashMap.newKeySet();
+
     final Set<String> quarantined = ConcurrentHashMap.newKeySet();
     final List<Map.Entry<String, Map<String, Object>>> events = new CopyOnWriteArrayList<>();
     /** The EST server's clock: a test moves it to see how certificates and codes age. */
@@ -93,6 +96,7 @@ final class EstFixture implements AutoCloseable {
                 gateway,
                 () -> classes,
                 denied::contains,
+                released::contains,
                 quarantined::contains,
                 (topic, props) -> events.add(Map.entry(topic, props)),
                 clock);

@@ -1,6 +1,7 @@
 package io.keywarden.est.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -250,8 +251,17 @@ class EstRefusalTest {
                     id,
                     "the device is held");
             assertNull(f.gateway.enrollCalls.get(id), "nothing asked of the enrollment service");
+
+            // the authority's signed release of the held serial: the device enrolls again, the serial stays denied
+            f.released.add(cert.getSerialNumber().toString(16));
+            RawEst.Answer released =
+                    raw.post("simpleenroll", "application/pkcs10", csrBody(id), null, d.key(), d.certificate());
+            assertEquals(200, released.status(), released.body());
+            assertNotNull(f.gateway.enrollCalls.get(id), "the released device was enrolled");
+            assertTrue(f.denied.contains(cert.getSerialNumber().toString(16)));
         } finally {
             f.denied.remove(cert.getSerialNumber().toString(16));
+            f.released.remove(cert.getSerialNumber().toString(16));
             f.quarantined.remove(id);
         }
     }

@@ -46,8 +46,10 @@ import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RefusalReason;
 import io.keywarden.api.revocation.RevocationEvents;
+import io.keywarden.api.revocation.RevocationRequest;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTicket;
+import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.audit.AuditLog;
 import io.keywarden.revocation.internal.audit.RefusalAudit;
 import io.keywarden.revocation.internal.authority.Authority;
@@ -65,6 +67,7 @@ import io.keywarden.revocation.internal.request.RequestChecker;
 import io.keywarden.revocation.internal.request.TargetResolver;
 import io.keywarden.revocation.internal.store.DenyListStore;
 import io.keywarden.revocation.internal.store.NonceStore;
+import io.keywarden.revocation.internal.store.ReleaseStore;
 import io.keywarden.support.config.ConfigurationErrors;
 import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.config.Registrations;
@@ -116,6 +119,8 @@ public final class RevocationComponent implements RevocationService {
 
     private PolicyOptions options;
     private DenyListStore denyList;
+    private ReleaseStore releaseStore;
+    private Releases releases;
     private NonceStore nonces;
     private AuditLog audit;
     private RefusalAudit refusalAudit;
@@ -179,8 +184,10 @@ public final class RevocationComponent implements RevocationService {
         denyList = new DenyListStore(options.getDataDir().resolve("deny-list.txt"));
         nonces = new NonceStore(options.getDataDir().resolve("nonces.log"), options.getReplayWindow(), clock.instant());
         audit = new AuditLog(options.getDataDir().resolve("audit.log"), clock);
+        releaseStore = new ReleaseStore(options.getDataDir().resolve("releases.txt"));
         refusalAudit = new RefusalAudit(this::auditQuietly, clock, REFUSAL_WINDOW, REFUSALS_AUDITED_PER_WINDOW);
         bridge = new QueueBridge(audit, denyList, () -> eventAdmin, () -> inventory);
+        releases = new Releases(releaseStore, denyList, this::auditQuietly);
         escrow = EscrowGuard.start(options, ca, bridge);
         EscrowVault vault = escrow == null ? null : escrow.vault();
         bridge.setVault(vault);
@@ -209,7 +216,7 @@ public final class RevocationComponent implements RevocationService {
         registrations = new Registrations(context);
         registrations.register(
                 new String[] {RevocationService.class.getName(), DenyList.class.getName()},
-                new RevocationServices(this, denyList),
+                new RevocationServices(this, denyList, releaseStore::releasedAt),
                 new Hashtable<>(Map.of(
                         Constants.SERVICE_PID,
                         PolicyOptions.PID,
@@ -269,6 +276,9 @@ public final class RevocationComponent implements RevocationService {
         if (!d.isAccepted()) {
             return refuse(Ticket.refused(id, d.request(), now, d.refusal(), d.detail()));
         }
+        if (d.request().getAction() == RevocationRequest.Action.RELEASE) {
+            return released(releases.release(id, signedRequest, d, now));
+        }
         List<Ticket.Cert> certs = d.certificates().stream()
                 .map(r -> new Ticket.Cert(r.getSerial(), r.getDeviceId()))
                 .toList();
@@ -313,16 +323,30 @@ public final class RevocationComponent implements RevocationService {
         return t.snapshot();
     }
 
+    private RevocationTicket released(Ticket t) {
+        if (t.state() != TicketState.RELEASED) {
+            return refuse(t);
+        }
+        keep(t);
+        post(RevocationEvents.TOPIC_RELEASED, t.snapshot());
+        return t.snapshot();
+    }
+
     private RevocationTicket refuse(Ticket t) {
         RevocationTicket view = t.snapshot();
-        refused.add(0, t);
-        while (refused.size() > REFUSED_KEPT) {
-            refused.remove(refused.size() - 1);
-        }
+        keep(t);
         if (refusalAudit.record(view)) {
             post(RevocationEvents.TOPIC_REFUSED, view);
         }
         return view;
+    }
+
+    /** Settled tickets that never reach the queue (refusals, releases): the newest few kept for lookups. */
+    private void keep(Ticket t) {
+        refused.add(0, t);
+        while (refused.size() > REFUSED_KEPT) {
+            refused.remove(refused.size() - 1);
+        }
     }
 
     @Override

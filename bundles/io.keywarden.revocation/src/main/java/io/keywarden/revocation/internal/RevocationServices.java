@@ -1,9 +1,11 @@
 package io.keywarden.revocation.internal;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RevocationService;
@@ -13,10 +15,12 @@ import io.keywarden.api.revocation.RevocationTicket;
 final class RevocationServices implements RevocationService, DenyList {
     private final RevocationService service;
     private final DenyList deny;
+    private final Function<String, Optional<Instant>> releases;
 
-    RevocationServices(RevocationService service, DenyList deny) {
+    RevocationServices(RevocationService service, DenyList deny, Function<String, Optional<Instant>> releases) {
         this.service = service;
         this.deny = deny;
+        this.releases = releases;
     }
 
     @Override
@@ -47,5 +51,10 @@ final class RevocationServices implements RevocationService, DenyList {
     @Override
     public Set<String> getDeniedSerials() {
         return deny.getDeniedSerials();
+    }
+
+    @Override
+    public Optional<Instant> releasedAt(String serial) {
+        return releases.apply(serial);
     }
 }

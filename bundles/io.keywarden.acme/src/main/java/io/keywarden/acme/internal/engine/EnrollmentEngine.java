@@ -4,12 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.keywarden.acme.internal.client.CertificateAuthority;
@@ -88,6 +90,14 @@ public final class EnrollmentEngine implements AutoCloseable {
      */
     public void setDeniedSerials(Predicate<String> denied) {
         revocations.setDeniedSerials(denied);
+    }
+
+    /**
+     * When an authority's signed release freed the device held by a serial (the deny lists' {@code releasedAt}): a
+     * released device gets exactly one new certificate through renew or enroll.
+     */
+    public void setReleases(Function<String, Optional<Instant>> releases) {
+        revocations.setReleases(releases);
     }
 
     /** Loads the store and schedules what is due; returns at once, the work runs on the engine's threads. */

@@ -3,6 +3,7 @@ package io.keywarden.acme.internal.engine;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.slf4j.Logger;
@@ -22,7 +24,8 @@ import io.keywarden.api.enrollment.EnrollmentState;
 
 /**
  * The engine's revocation bookkeeping: records the CA's revocations as REVOKED on disk and holds a device whose
- * certificate was revoked on its behalf: nothing is ordered for it any more, automatically or on request.
+ * certificate was revoked on its behalf: nothing is ordered for it any more, automatically or on request, until an
+ * authority's signed release ({@link io.keywarden.api.revocation.DenyList#releasedAt}) allows one new certificate.
  */
 final class RevocationHolds {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationHolds.class);
@@ -30,6 +33,7 @@ final class RevocationHolds {
     private final StateStore store;
     private final DeviceSlots slots;
     private volatile Predicate<String> denied = serial -> false;
+    private volatile Function<String, Optional<Instant>> releases = serial -> Optional.empty();
 
     RevocationHolds(StateStore store, DeviceSlots slots) {
         this.store = requireNonNull(store, "store");
@@ -38,6 +42,22 @@ final class RevocationHolds {
 
     void setDeniedSerials(Predicate<String> denied) {
         this.denied = requireNonNull(denied, "denied");
+    }
+
+    /** @see EnrollmentEngine#setReleases(Function) */
+    void setReleases(Function<String, Optional<Instant>> releases) {
+        this.releases = requireNonNull(releases, "releases");
+    }
+
+    /**
+     * Whether an authority's signed release frees the device held by {@code serial}. The serial only ever held the
+     * device while it was the device's newest or current certificate: the one certificate ordered after the release
+     * replaces it, and if that one is revoked too it holds the device again (it was never released).
+     */
+    boolean released(String deviceId, String serial) {
+        Optional<Instant> at = releases.apply(serial);
+        at.ifPresent(t -> LOG.debug("{}: certificate {} released at {}", deviceId, serial, t));
+        return at.isPresent();
     }
 
     /** @see EnrollmentEngine#markRevoked(Collection) */
@@ -100,11 +120,13 @@ final class RevocationHolds {
     boolean holdsRenewal(DeviceSlot d) {
         Optional<CertificateRecord> current = slots.currentOf(d.id);
         Optional<CertificateRecord> revoked = current.isEmpty() ? revokedLast(d.id) : Optional.empty();
-        if (revoked.isPresent()) {
+        if (revoked.isPresent() && !released(d.id, revoked.get().getSerial())) {
             hold(d, revoked.get());
             return true;
         }
-        if (current.isPresent() && denied.test(current.get().getSerial())) {
+        if (current.isPresent()
+                && denied.test(current.get().getSerial())
+                && !released(d.id, current.get().getSerial())) {
             synchronized (d) {
                 d.state = EnrollmentState.FAILED;
                 d.lastError = heldBecause(d.id).orElse("revoked on the device's behalf");
@@ -123,14 +145,18 @@ final class RevocationHolds {
      * Why the device may not get a new certificate now: its newest certificate was revoked at the CA and it has no
      * current one, or its current one is on a deny list (revoked on its behalf, the CA not yet confirming). A held
      * device gets nothing through renew, enroll, the console, EST or the roster: the device (or whoever took it over)
-     * asking again is exactly what a revocation must outlast.
+     * asking again is exactly what a revocation must outlast. Only an authority's signed release of the holding
+     * certificate lifts the hold, for one new certificate ({@link #released}).
      */
     Optional<String> heldBecause(String deviceId) {
         Optional<CertificateRecord> current = slots.currentOf(deviceId);
         if (current.isEmpty()) {
-            return revokedLast(deviceId).map(RevocationHolds::message);
+            return revokedLast(deviceId)
+                    .filter(r -> !released(deviceId, r.getSerial()))
+                    .map(RevocationHolds::message);
         }
-        if (denied.test(current.get().getSerial())) {
+        if (denied.test(current.get().getSerial())
+                && !released(deviceId, current.get().getSerial())) {
             return Optional.of("certificate " + current.get().getSerial() + " of " + deviceId
                     + " was revoked on the device's behalf (deny list): " + HELD);
         }

@@ -297,6 +297,37 @@ class EnrollmentEngineTest {
         assertEquals(0, ordersFor(ca, id + "-new.gw.example"), "ordered for a held device under a new name");
     }
 
+    /**
+     * An authority's signed release (DenyList.releasedAt) of the held serial lets the device get one new certificate;
+     * that certificate then counts: revoked in turn, it holds the device again, the release does not carry over.
+     */
+    @Test
+    void aReleasedDeviceGetsOneNewCertificateAndIsHeldAgainWhenThatOneIsRevoked() throws Exception {
+        FakeCa ca = new FakeCa();
+        EnrollmentEngine e = engine(ca, Map.of());
+        Set<String> denied = ConcurrentHashMap.newKeySet();
+        Map<String, java.time.Instant> released = new ConcurrentHashMap<>();
+        e.setDeniedSerials(denied::contains);
+        e.setReleases(serial -> java.util.Optional.ofNullable(released.get(serial)));
+        CertificateRecord first = e.enrollSensor(SensorEnrollmentRequest.builder("s9")
+                        .dnsName("s9.gw.example")
+                        .build())
+                .get(10, TimeUnit.SECONDS);
+        denied.add(first.getSerial());
+        e.markRevoked(List.of(first.getSerial()));
+        assertHeldOnEveryRoute(e, ca, "s9");
+
+        released.put(first.getSerial(), java.time.Instant.now());
+        CertificateRecord second = e.renew("s9").get(10, TimeUnit.SECONDS);
+        assertNotEquals(first.getSerial(), second.getSerial());
+        assertEquals(second.getSerial(), e.currentOf("s9").orElseThrow().getSerial());
+        assertTrue(denied.contains(first.getSerial()), "the released serial stays denied");
+
+        denied.add(second.getSerial());
+        e.markRevoked(List.of(second.getSerial()));
+        assertHeldOnEveryRoute(e, ca, "s9");
+    }
+
     @Test
     void aGatewayRevokedOnItsBehalfIsNotRenewedOrEnrolledOnRequest() throws Exception {
         FakeCa ca = new FakeCa();

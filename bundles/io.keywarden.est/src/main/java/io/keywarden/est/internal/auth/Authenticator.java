@@ -39,6 +39,7 @@ public final class Authenticator {
     private final SourceAttempts attempts;
     private final CertificateInventory inventory;
     private final Predicate<String> deniedSerial;
+    private final Predicate<String> releasedSerial;
     private final Predicate<String> quarantined;
     private final Clock clock;
     private final Supplier<List<X509Certificate>> caChain;
@@ -50,6 +51,7 @@ public final class Authenticator {
             SourceAttempts attempts,
             CertificateInventory inventory,
             Predicate<String> deniedSerial,
+            Predicate<String> releasedSerial,
             Predicate<String> quarantined,
             Clock clock,
             Supplier<List<X509Certificate>> caChain) {
@@ -59,6 +61,7 @@ public final class Authenticator {
         this.attempts = attempts;
         this.inventory = inventory;
         this.deniedSerial = deniedSerial;
+        this.releasedSerial = releasedSerial;
         this.quarantined = quarantined;
         this.clock = clock;
     }
@@ -187,8 +190,10 @@ public final class Authenticator {
     }
 
     private void checkNotHeld(String id) throws Refusal {
+        // an authority's signed release (DenyList.releasedAt) of a serial lifts its hold: the next certificate counts
         if (inventory.getByDevice(id).stream()
-                .anyMatch(r -> r.getStatus() == CertificateStatus.REVOKED || deniedSerial.test(r.getSerial()))) {
+                .anyMatch(r -> (r.getStatus() == CertificateStatus.REVOKED || deniedSerial.test(r.getSerial()))
+                        && !releasedSerial.test(r.getSerial()))) {
             throw Refusal.forbidden(
                     "a certificate of the device was revoked on its behalf: the device is held and gets no new"
                             + " certificate",

@@ -95,6 +95,12 @@ public final class Ticket {
         return new Ticket(id, signedRequest, request, at, certs, accountsToDeactivate, TicketState.ACCEPTED);
     }
 
+    /** A recorded release: settled at once, never queued (nothing goes to the CA). */
+    public static Ticket released(
+            String id, String signedRequest, RevocationRequest request, Instant at, List<Cert> certs) {
+        return new Ticket(id, signedRequest, request, at, certs, List.of(), TicketState.RELEASED);
+    }
+
     public static Ticket refused(
             String id, RevocationRequest request, Instant at, RefusalReason reason, String detail) {
         Ticket t = new Ticket(id, null, request, at, List.of(), List.of(), TicketState.REFUSED);

@@ -15,6 +15,7 @@ import io.keywarden.api.revocation.RefusalReason;
 import io.keywarden.api.revocation.RevocationRequest;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.revocation.internal.authority.Authority;
+import io.keywarden.revocation.internal.authority.Role;
 import io.keywarden.revocation.internal.authority.ScopeRules;
 import io.keywarden.revocation.internal.store.NonceStore;
 
@@ -107,6 +108,12 @@ public final class RequestChecker {
                     RefusalReason.UNKNOWN_TARGET,
                     "no unexpired certificate is known for " + claimed.getTarget());
         }
+        if (claimed.getAction() == RevocationRequest.Action.RELEASE) {
+            Optional<String> why = releaseRefusal(authority, claimed.getTarget());
+            if (why.isPresent()) {
+                return Decision.refused(claimed, RefusalReason.OUT_OF_SCOPE, why.get());
+            }
+        }
         Optional<String> out =
                 ScopeRules.outOfScope(authority, claimed.getTarget(), certs, r -> targets.gatewayOf(r, local), local);
         if (out.isPresent()) {
@@ -116,6 +123,22 @@ public final class RequestChecker {
                 ? new ArrayList<>(targets.accountsOf(claimed.getTarget().getValue()))
                 : List.of();
         return Decision.accepted(claimed, certs, accounts);
+    }
+
+    /**
+     * A release names one device (or one of its certificates) and comes from the fleet authority or an operator:
+     * a gateway's monitor or the device itself must not lift what a revocation holds.
+     */
+    private static Optional<String> releaseRefusal(Authority authority, RevocationTarget target) {
+        if (target.getKind() != RevocationTarget.Kind.DEVICE && target.getKind() != RevocationTarget.Kind.CERTIFICATE) {
+            return Optional.of("a release names a DEVICE or a CERTIFICATE, not " + target.getKind());
+        }
+        if (authority.getRole() != Role.FLEET_AUTHORITY && authority.getRole() != Role.OPERATOR) {
+            return Optional.of("authority " + authority.getId() + " ("
+                    + authority.getRole().configName()
+                    + ") may not release a held device; only the fleet authority and operators may");
+        }
+        return Optional.empty();
     }
 
     /** A compromised gateway that reported nothing still has an account the CA can be asked about. */

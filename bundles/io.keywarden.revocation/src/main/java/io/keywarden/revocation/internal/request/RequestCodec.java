@@ -23,7 +23,8 @@ import io.keywarden.support.jws.JwsKeys;
 /**
  * The wire form of a revocation request: a JWS in compact serialization over a JSON payload
  * <pre>{"target":{"kind":"DEVICE","value":"sensor-1"},"reason":1,"requester":"monitor-gw1","nonce":"…","iat":1764240000}</pre>
- * ({@code iat} in seconds since the epoch). Reading happens in two steps: {@link #parse} reads the unverified
+ * ({@code iat} in seconds since the epoch). A release of a held device adds {@code "action":"release"} (absent or
+ * {@code "revoke"}: a revocation; a release may leave {@code reason} out). Reading happens in two steps: {@link #parse} reads the unverified
  * payload (to learn who claims to have signed it), {@link #verify} then checks the signature with that requester's
  * configured key, accepting only the algorithm that key type signs with.
  */
@@ -35,6 +36,9 @@ public final class RequestCodec {
     static final String REQUESTER = "requester";
     static final String NONCE = "nonce";
     static final String ISSUED_AT = "iat";
+    static final String ACTION = "action";
+    static final String RELEASE = "release";
+    static final String REVOKE = "revoke";
     private static final int MAX_LENGTH = 16 * 1024;
 
     private RequestCodec() {}
@@ -44,6 +48,9 @@ public final class RequestCodec {
         target.put(KIND, request.getTarget().getKind().name());
         target.put(VALUE, request.getTarget().getValue());
         Map<String, Object> payload = new LinkedHashMap<>();
+        if (request.getAction() == RevocationRequest.Action.RELEASE) {
+            payload.put(ACTION, RELEASE);
+        }
         payload.put(TARGET, target);
         payload.put(REASON, request.getReason().getCode());
         payload.put(REQUESTER, request.getRequester());
@@ -151,17 +158,16 @@ public final class RequestCodec {
                     + List.of(RevocationTarget.Kind.values()));
         }
         String value = string(target.get(VALUE), TARGET + "." + VALUE);
-        if (!(p.get(REASON) instanceof Number reasonCode) || reasonCode.doubleValue() != reasonCode.longValue()) {
-            throw new MalformedRequestException("'" + REASON + "' must be an RFC 5280 reason code (integer)");
-        }
-        RevocationReason reason = RevocationReason.fromCode(reasonCode.intValue())
-                .orElseThrow(() -> new MalformedRequestException(
-                        "reason code " + reasonCode + " is not one of RFC 5280's" + " (0-6, 8-10)"));
+        RevocationRequest.Action action = action(p.get(ACTION));
+        RevocationReason reason = action == RevocationRequest.Action.RELEASE && !p.containsKey(REASON)
+                ? RevocationReason.UNSPECIFIED
+                : reason(p.get(REASON));
         if (!(p.get(ISSUED_AT) instanceof Number iat) || iat.doubleValue() != iat.longValue()) {
             throw new MalformedRequestException("'" + ISSUED_AT + "' must be seconds since the epoch (integer)");
         }
         try {
             return RevocationRequest.builder()
+                    .action(action)
                     .target(RevocationTarget.of(kind, value))
                     .reason(reason)
                     .requester(string(p.get(REQUESTER), REQUESTER))
@@ -171,6 +177,25 @@ public final class RequestCodec {
         } catch (IllegalArgumentException | DateTimeException e) {
             throw new MalformedRequestException(e.getMessage());
         }
+    }
+
+    private static RevocationRequest.Action action(Object v) throws MalformedRequestException {
+        if (v == null || REVOKE.equals(v)) {
+            return RevocationRequest.Action.REVOKE;
+        }
+        if (RELEASE.equals(v)) {
+            return RevocationRequest.Action.RELEASE;
+        }
+        throw new MalformedRequestException("'" + ACTION + "' must be \"" + REVOKE + "\" or \"" + RELEASE + "\"");
+    }
+
+    private static RevocationReason reason(Object v) throws MalformedRequestException {
+        if (!(v instanceof Number reasonCode) || reasonCode.doubleValue() != reasonCode.longValue()) {
+            throw new MalformedRequestException("'" + REASON + "' must be an RFC 5280 reason code (integer)");
+        }
+        return RevocationReason.fromCode(reasonCode.intValue())
+                .orElseThrow(() -> new MalformedRequestException(
+                        "reason code " + reasonCode + " is not one of RFC 5280's" + " (0-6, 8-10)"));
     }
 
     private static String string(Object v, String field) throws MalformedRequestException {
