@@ -2,8 +2,6 @@ package io.keywarden.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -144,7 +142,7 @@ final class BenchEstCommand {
         if (!stage.awaitCurrent(Set.of(GATEWAY), 90_000, have -> {}).isEmpty()) {
             throw new DemoException("the gateway got no certificate within 90 s:\n" + rt.tail(40));
         }
-        awaitListening(port, rt);
+        EstStage.awaitListening(port, rt, 30_000);
         return rt;
     }
 
@@ -307,23 +305,5 @@ final class BenchEstCommand {
                 Locale.ROOT,
                 "  EST front per certificate: %+.0f%% against the direct API (goal: at most +15%%)%n",
                 100 * (est / direct - 1));
-    }
-
-    static void awaitListening(int port, RuntimeProcess rt) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new DemoException("interrupted");
-                }
-            }
-        }
-        throw new DemoException("the EST server did not listen on port " + port + " within 30 s:\n" + rt.tail(40));
     }
 }

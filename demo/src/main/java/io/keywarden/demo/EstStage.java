@@ -182,6 +182,11 @@ final class EstStage {
 
     /** Waits until the EST server accepts connections (it starts once the gateway holds its certificate). */
     void awaitListening(RuntimeProcess rt, long timeoutMillis) {
+        awaitListening(port, rt, timeoutMillis);
+    }
+
+    /** Waits until something accepts connections on the loopback {@code port}, while {@code rt} runs. */
+    static void awaitListening(int port, RuntimeProcess rt, long timeoutMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket()) {

@@ -53,7 +53,7 @@ class EstCrashTest {
             String code = configure(stage, work, port);
             RuntimeProcess first = stage.startRuntime(runtimeJar, List.of());
             assertTrue(stage.awaitCurrent(Set.of(GATEWAY), 90_000, have -> {}).isEmpty(), first.tail(40));
-            BenchEstCommand.awaitListening(port, first);
+            EstStage.awaitListening(port, first, 30_000);
             EstSensorClient client = new EstSensorClient(
                     "127.0.0.1:" + port, stage.pebble.rootCertificates().get(0), GATEWAY);
 
@@ -69,7 +69,7 @@ class EstCrashTest {
             assertFalse(first.isAlive());
             stage.unblockCa();
             RuntimeProcess second = stage.startRuntime(runtimeJar, List.of());
-            BenchEstCommand.awaitListening(port, second);
+            EstStage.awaitListening(port, second, 30_000);
 
             X509Certificate cert = pending.follow();
 
