@@ -69,12 +69,13 @@ public final class Demo {
                   N devices (default 50) contained one at a time: p50/p99 from the decision to the broker session
                   closed and to the HTTPS collector refusing.
 
-              bench-channel [N] [--seconds S] [--idle T]
+              bench-channel [N] [--seconds S] [--idle T] [--configured]
                   Local Pebble, the runtime with the monitor, N sensors (default 1000) enrolled; then from this
                   process each reports once a second for S seconds (default 30) over a kept-alive connection, and
                   again with a new connection per report. Reports sensors served, p50/p99 and the runtime's CPU.
                   --idle T: first restarts the runtime and reads its CPU over T seconds with nothing happening;
-                  --seconds 0 skips the reports.
+                  --seconds 0 skips the reports. The sensors bootstrap over EST with IDevIDs (SENSOR records only);
+                  --configured: as sensor configurations instead (a configuration and a component each).
 
               demo-fleet [N]
                   A gateway with N sensors (default 10; they enroll over EST, half by IDevID, half by one-time
