@@ -86,7 +86,7 @@ final class BenchChannelCommand {
     private record Options(int n, int seconds, int idle, boolean configured) {}
 
     /** The runtime and the sensors, each with the key and chain it holds. */
-    private record Enrolled(RuntimeProcess runtime, ContainmentStage contain, List<SimulatedSensor> sensors) {}
+    private record Enrolled(RuntimeProcess runtime, List<SimulatedSensor> sensors) {}
 
     /** What one run saw: per-report round trips (ms) and per-sensor outcomes. */
     private static final class Run {
@@ -151,7 +151,7 @@ final class BenchChannelCommand {
             sensors.add(contain.sensor(
                     k.getKey(), k.getValue().keyPair(), certs.get(k.getKey()), Profile.WELL_BEHAVED, roots));
         }
-        return new Enrolled(runtime, contain, sensors);
+        return new Enrolled(runtime, sensors);
     }
 
     /** Every sensor bootstraps over EST with its IDevID (16 at once), as the demo's do. */
@@ -181,7 +181,7 @@ final class BenchChannelCommand {
             EstSensor s = b.sensor();
             sensors.add(contain.sensor(s.deviceId(), s.key(), s.chain(), Profile.WELL_BEHAVED, roots));
         }
-        return new Enrolled(runtime, contain, sensors);
+        return new Enrolled(runtime, sensors);
     }
 
     private void liveHeap(String when, long pid) {
