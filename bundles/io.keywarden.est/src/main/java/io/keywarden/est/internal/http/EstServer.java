@@ -12,6 +12,7 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -33,6 +34,22 @@ import io.keywarden.support.http.GatewayKeyManager;
  */
 public final class EstServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EstServer.class);
+    /**
+     * TLS sessions kept for resumption. A sensor enrolls once and renews weeks later, so resumption saves little;
+     * the JDK's default (20,480 sessions for a day, each with the peer's parsed chain) would keep a bootstrap wave
+     * of a whole fleet in the gateway's heap for a day.
+     */
+    static final int SESSION_CACHE = 128;
+    /**
+     * As the sensor channel's: longer than a TLS 1.3 ticket may live (7 days, RFC 8446 §4.6.1), so JSSE sends no
+     * ticket, which it would also keep in the connection's handshake transcript for the connection's life.
+     */
+    static final int SESSION_SECONDS = 8 * 24 * 3600;
+    /**
+     * Idle buffers Jetty may keep. Its default is a quarter of the heap (16 MiB of a gateway's 64 MiB), filled by a
+     * burst of enrollments and never given back.
+     */
+    static final long POOLED_BUFFER_BYTES = 256 * 1024;
 
     private final Server server;
     private final ServerConnector connector;
@@ -57,6 +74,8 @@ public final class EstServer implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);
         }
+        tls.getServerSessionContext().setSessionCacheSize(SESSION_CACHE);
+        tls.getServerSessionContext().setSessionTimeout(SESSION_SECONDS);
         BoundedThreadPool pool = new BoundedThreadPool("keywarden-est", limits.threads(), limits.queue(), audit);
         server = new Server(pool);
         SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -70,11 +89,22 @@ public final class EstServer implements AutoCloseable {
         http.setResponseHeaderSize(8192);
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
+        // Jetty's per-connection header cache is an 8 KiB trie for each open connection; EST requests have few headers
+        http.setHeaderCacheSize(0);
         // a sensor may reach the gateway by address: the SNI name need not match the gateway's certificate
         http.addCustomizer(new SecureRequestCustomizer(false));
 
+        ArrayByteBufferPool buffers =
+                new ArrayByteBufferPool(0, 1024, 64 * 1024, -1, POOLED_BUFFER_BYTES, POOLED_BUFFER_BYTES);
         connector = new ServerConnector(
-                server, 1, 1, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+                server,
+                null,
+                null,
+                buffers,
+                1,
+                1,
+                new SslConnectionFactory(ssl, "http/1.1"),
+                new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(limits.idle().toMillis());

@@ -117,6 +117,8 @@ public final class SensorChannel implements AutoCloseable {
         ssl.setSslContext(tls);
         ssl.setNeedClientAuth(true);
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        // the server's order decides (Jetty's default); under C1 only, ChaCha20-Poly1305 first (CipherPreference)
+        ssl.setCipherComparator(CipherPreference.forThisJvm());
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(options.maxHead());
         // answers are short JSON documents: small response buffers keep a thousand connections in a small heap
