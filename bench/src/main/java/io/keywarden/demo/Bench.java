@@ -2,7 +2,6 @@ package io.keywarden.demo;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 import io.keywarden.demo.servers.BenchServersCommand;
@@ -65,20 +64,7 @@ public final class Bench {
     private Bench() {}
 
     public static void main(String[] args) {
-        int code;
-        PrintStream out = System.out;
-        try {
-            code = run(Arrays.asList(args), out);
-        } catch (DemoException e) {
-            System.err.println("keywarden: " + e.getMessage());
-            code = e.exitCode();
-        } catch (RuntimeException e) {
-            System.err.println("keywarden: unexpected failure: " + e);
-            e.printStackTrace();
-            code = 1;
-        }
-        out.flush();
-        System.exit(code);
+        Demo.exitWith(args, Bench::run);
     }
 
     static int run(List<String> args, PrintStream out) {

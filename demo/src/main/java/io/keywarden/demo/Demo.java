@@ -57,10 +57,20 @@ public final class Demo {
     private Demo() {}
 
     public static void main(String[] args) {
+        exitWith(args, Demo::run);
+    }
+
+    /** What a driver's command line runs: the arguments and where to print, to an exit code. */
+    interface Driver {
+        int run(List<String> args, PrintStream out);
+    }
+
+    /** Runs {@code driver} on the command line and exits with its code (a {@link DemoException}'s, or 1). */
+    static void exitWith(String[] args, Driver driver) {
         int code;
         PrintStream out = System.out;
         try {
-            code = run(Arrays.asList(args), out);
+            code = driver.run(Arrays.asList(args), out);
         } catch (DemoException e) {
             System.err.println("keywarden: " + e.getMessage());
             code = e.exitCode();
