@@ -3,8 +3,9 @@ package io.keywarden.acme.internal.challenge;
 import java.time.Duration;
 
 /**
- * The hardening of the standalone http-01 responder; {@link #DEFAULTS} fits a CA's validators (a few connections
- * each, small requests). Kept apart from {@link Http01Server} so that nothing of Jetty (an optional import) is loaded
+ * The hardening of the standalone http-01 responder; {@link #DEFAULTS} fits a CA's validators (small requests, and
+ * from one address as many connections at once as the gateway has orders under validation: 16 per address refused
+ * Pebble's validation of 12 parallel orders, so the cap per address is 64). Kept apart from {@link Http01Server} so that nothing of Jetty (an optional import) is loaded
  * before the responder is needed.
  *
  * @param threads Jetty's pool (acceptor and selector included); jobs beyond {@code queue} are refused
@@ -24,5 +25,5 @@ record Http01Limits(
         int maxHeaderBytes) {
 
     static final Http01Limits DEFAULTS =
-            new Http01Limits(8, 64, 16, 256, Duration.ofSeconds(5), Duration.ofSeconds(5), 4096);
+            new Http01Limits(8, 64, 64, 256, Duration.ofSeconds(5), Duration.ofSeconds(5), 4096);
 }
