@@ -25,5 +25,5 @@ record Http01Limits(
         int maxHeaderBytes) {
 
     static final Http01Limits DEFAULTS =
-            new Http01Limits(8, 64, 64, 256, Duration.ofSeconds(5), Duration.ofSeconds(5), 4096);
+            new Http01Limits(8, 256, 64, 256, Duration.ofSeconds(5), Duration.ofSeconds(5), 4096);
 }
