@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -262,27 +261,14 @@ public final class AcmeEnrollmentComponent
 
     @Override
     public void issued(CertificateRecord record, boolean renewal) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(EnrollmentEvents.PROPERTY_DEVICE_ID, record.getDeviceId());
-        props.put(EnrollmentEvents.PROPERTY_DEVICE_KIND, record.getKind().name());
-        props.put(EnrollmentEvents.PROPERTY_SERIAL, record.getSerial());
-        props.put(EnrollmentEvents.PROPERTY_NOT_AFTER, record.getNotAfter().toString());
-        post(renewal ? EnrollmentEvents.TOPIC_RENEWED : EnrollmentEvents.TOPIC_ENROLLED, props);
+        post(
+                renewal ? EnrollmentEvents.TOPIC_RENEWED : EnrollmentEvents.TOPIC_ENROLLED,
+                EventProperties.issued(record));
     }
 
     @Override
     public void failed(String deviceId, DeviceKind kind, EnrollmentException error, boolean willRetry) {
-        post(
-                EnrollmentEvents.TOPIC_FAILED,
-                Map.of(
-                        EnrollmentEvents.PROPERTY_DEVICE_ID,
-                        deviceId,
-                        EnrollmentEvents.PROPERTY_DEVICE_KIND,
-                        kind.name(),
-                        EnrollmentEvents.PROPERTY_ERROR,
-                        String.valueOf(error.getMessage()),
-                        EnrollmentEvents.PROPERTY_RETRYABLE,
-                        willRetry));
+        post(EnrollmentEvents.TOPIC_FAILED, EventProperties.failed(deviceId, kind, error, willRetry));
     }
 
     private void post(String topic, Map<String, ?> properties) {
