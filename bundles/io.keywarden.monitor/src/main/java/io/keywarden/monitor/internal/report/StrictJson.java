@@ -18,7 +18,8 @@ import com.google.gson.stream.JsonToken;
 /**
  * JSON for what hostile devices and hand-edited files send, on Gson's streaming reader in strict mode (RFC 8259 syntax,
  * no trailing data) plus the rules Gson leaves open: duplicate member names, nesting deeper than {@value #MAX_DEPTH},
- * raw control characters inside strings, numbers longer than {@value #MAX_NUMBER_CHARS} characters and documents
+ * raw control characters inside strings, numbers longer than {@value #MAX_NUMBER_CHARS} characters (as sent or in canonical form) or with an exponent beyond
+ * {@value #MAX_EXPONENT}, and documents
  * longer than {@value #MAX_CHARS} characters are all refused. Objects become {@link LinkedHashMap}s, arrays
  * {@link List}s, numbers {@link BigDecimal}s.
  */
@@ -27,6 +28,11 @@ public final class StrictJson {
     public static final int MAX_DEPTH = 16;
 
     public static final int MAX_NUMBER_CHARS = 40;
+    /**
+     * The largest decimal exponent a number may carry (beyond any double's range): {@code 1e999999999} is 11
+     * characters, but turning it into an integer would allocate without bound.
+     */
+    public static final int MAX_EXPONENT = 400;
     /** Reports are bounded by the channel first; this also bounds policy files and incident log lines. */
     public static final int MAX_CHARS = 1 << 20;
 
@@ -111,7 +117,17 @@ public final class StrictJson {
             throw new ReportException(
                     "invalid JSON at " + path + ": number longer than " + MAX_NUMBER_CHARS + " characters");
         }
-        return new BigDecimal(n);
+        BigDecimal value = new BigDecimal(n);
+        // what write() gives back must be readable again: 3333333333303333333000000000001e1000000 is 39 characters,
+        // its canonical form 3.333333333303333333000000000001E+1000030 is 41
+        if (value.toString().length() > MAX_NUMBER_CHARS) {
+            throw new ReportException("invalid JSON at " + path + ": number longer than " + MAX_NUMBER_CHARS
+                    + " characters when written in canonical form");
+        }
+        if (Math.abs((long) value.scale()) > MAX_EXPONENT) {
+            throw new ReportException("invalid JSON at " + path + ": exponent beyond " + MAX_EXPONENT);
+        }
+        return value;
     }
 
     /**

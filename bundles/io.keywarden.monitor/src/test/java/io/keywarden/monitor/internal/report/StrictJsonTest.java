@@ -59,6 +59,11 @@ class StrictJsonTest {
         assertEquals(new BigDecimal(longest), StrictJson.parse(longest));
         assertRefused("number longer than " + StrictJson.MAX_NUMBER_CHARS, "[" + longest + "0]");
         assertRefused("number longer than", "[1e" + "9".repeat(50) + "]");
+        // 39 characters as sent, 41 as written back (found by ReportParserFuzzTest in CI)
+        assertRefused("in canonical form", "[3333333333303333333000000000001e1000000]");
+        assertRefused("exponent beyond " + StrictJson.MAX_EXPONENT, "[1e401]");
+        assertRefused("exponent beyond", "[1e-999999999]");
+        assertEquals(new BigDecimal("1e400"), StrictJson.parse("1e400"));
     }
 
     @Test
