@@ -26,8 +26,12 @@ import io.keywarden.support.jdbc.Migrations;
 public final class RevocationDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationDatabase.class);
     /** The schema's scripts, in order (src/main/resources/io/keywarden/revocation/db). */
-    public static final Migrations SCHEMA =
-            Migrations.of("revocation", RevocationDatabase.class, "/io/keywarden/revocation/db/", "V1__revocation.sql");
+    public static final Migrations SCHEMA = Migrations.of(
+            "revocation",
+            RevocationDatabase.class,
+            "/io/keywarden/revocation/db/",
+            "V1__revocation.sql",
+            "V2__executions.sql");
 
     private final Database db;
     private final String instanceId;
