@@ -30,6 +30,8 @@ public final class Ticket {
         RevocationRoute route;
         String caAnswer;
         Instant revokedAt;
+        /** Its revocation is in the journal's execution audit (not journaled itself: checked again after a load). */
+        boolean executionRecorded;
 
         public Cert(String serial, String deviceId) {
             this(serial, deviceId, false);
@@ -57,6 +59,9 @@ public final class Ticket {
     final List<Cert> certs;
     /** Accounts to deactivate once every certificate is settled (a compromised gateway's). */
     final List<String> accountsToDeactivate;
+
+    /** Serialises this ticket's saves within one instance (the workers of one ticket may save at once). */
+    final Object saveLock = new Object();
 
     TicketState state;
     RefusalReason refusal;
@@ -111,6 +116,25 @@ public final class Ticket {
 
     public String id() {
         return id;
+    }
+
+    /**
+     * Takes over the stored state of this ticket (another instance may have worked on it, or settled it): the
+     * certificates and everything that changes; id, request and submission time are the same by construction.
+     */
+    synchronized void adopt(Ticket stored) {
+        if (stored == this) {
+            return;
+        }
+        synchronized (stored) {
+            certs.clear();
+            certs.addAll(stored.certs);
+            state = stored.state;
+            detail = stored.detail;
+            accountDeactivated = stored.accountDeactivated;
+            caChecked = stored.caChecked;
+            attempts = Math.max(attempts, stored.attempts);
+        }
     }
 
     public Optional<RevocationRequest> request() {

@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,17 +35,40 @@ import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.FakeInventory;
 import io.keywarden.revocation.internal.TestData;
+import io.keywarden.revocation.internal.store.TestStores;
 import io.keywarden.support.retry.Backoff;
 import io.keywarden.testing.pki.TestKeys;
 
 @Timeout(30)
 class RevocationQueueTest {
-    private static final List<RevocationRoute> CUSTODIAN = List.of(RevocationRoute.CUSTODIAN_ACCOUNT);
+    static final List<RevocationRoute> CUSTODIAN = List.of(RevocationRoute.CUSTODIAN_ACCOUNT);
 
     @TempDir
     Path dir;
 
-    private final FakeCa ca = new FakeCa();
+    private TestStores stores;
+
+    /** The database the journal lives in: H2 here, PostgreSQL in the subclass. */
+    TestStores newStores() throws Exception {
+        return TestStores.h2(dir);
+    }
+
+    // one instance id: a queue built again on the same journal is this instance restarted
+    TicketJournal journal() throws Exception {
+        if (stores == null) {
+            stores = newStores();
+        }
+        return stores.journal("test-instance", Duration.ofSeconds(30), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void closeStores() {
+        if (stores != null) {
+            stores.close();
+        }
+    }
+
+    final FakeCa ca = new FakeCa();
     private final FakeInventory inventory = new FakeInventory()
             .add(TestData.record("gw", DeviceKind.GATEWAY, "a0", TestData.ACCOUNT))
             .add(TestData.record("sensor-1", DeviceKind.SENSOR, "a1", TestData.ACCOUNT))
@@ -52,7 +76,7 @@ class RevocationQueueTest {
     private final List<String> audit = Collections.synchronizedList(new ArrayList<>());
     private KeyPair escrowed;
 
-    private RevocationQueue queue(List<RevocationRoute> routes) throws Exception {
+    RevocationQueue queue(List<RevocationRoute> routes) throws Exception {
         RevocationQueue.Facts facts = new RevocationQueue.Facts() {
             @Override
             public Optional<CertificateRecord> certificate(String serial) {
@@ -78,7 +102,7 @@ class RevocationQueueTest {
         return new RevocationQueue(
                 ca,
                 facts,
-                new TicketJournal(dir.resolve("tickets")),
+                journal(),
                 routes,
                 new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), new SplittableRandom(1)),
                 Clock.systemUTC(),
@@ -86,7 +110,7 @@ class RevocationQueueTest {
                 2);
     }
 
-    private static Ticket ticket(String id, RevocationTarget target, List<String> accounts, String... serials) {
+    static Ticket ticket(String id, RevocationTarget target, List<String> accounts, String... serials) {
         List<Ticket.Cert> certs = new ArrayList<>();
         for (String s : serials) {
             certs.add(new Ticket.Cert(s, "dev-" + s));
@@ -101,7 +125,7 @@ class RevocationQueueTest {
         return Ticket.accepted(id, "jws", r, Instant.now(), certs, accounts);
     }
 
-    private static RevocationTicket settled(RevocationQueue q, String id) throws Exception {
+    static RevocationTicket settled(RevocationQueue q, String id) throws Exception {
         return q.whenSettled(id).get(20, TimeUnit.SECONDS);
     }
 
