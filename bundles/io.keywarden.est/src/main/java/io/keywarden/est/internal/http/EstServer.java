@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.est.internal.audit.EstAudit;
 import io.keywarden.support.http.BoundedThreadPool;
 import io.keywarden.support.http.ConnectionGuard;
+import io.keywarden.support.http.DeviceConnections;
 import io.keywarden.support.http.GatewayKeyManager;
 
 /**
@@ -54,6 +55,7 @@ public final class EstServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ConnectionGuard guard;
+    private final DeviceConnections<String> devices;
 
     public EstServer(
             String host,
@@ -116,9 +118,11 @@ public final class EstServer implements AutoCloseable {
                 audit,
                 (status, reason, source) ->
                         audit.refused("-", status, "malformed HTTP request: " + reason, null, source));
+        devices = new DeviceConnections<>(limits.perDevice(), id -> id);
         connector.addBean(guard);
+        connector.addBean(devices);
         server.addConnector(connector);
-        server.setHandler(new EstHandler(est, audit, labels, limits.maxBodyBytes(), pool));
+        server.setHandler(new EstHandler(est, audit, labels, limits.maxBodyBytes(), pool, devices));
         server.setStopTimeout(2000);
         try {
             server.start();
@@ -136,6 +140,11 @@ public final class EstServer implements AutoCloseable {
 
     public int openConnections() {
         return guard.openConnections();
+    }
+
+    /** Connections the device holds now, counted from its first authenticated request on each. */
+    public int deviceConnections(String deviceId) {
+        return devices.connections(deviceId);
     }
 
     @Override
