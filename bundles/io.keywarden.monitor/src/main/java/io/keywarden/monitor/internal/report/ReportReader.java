@@ -20,9 +20,7 @@ import com.google.gson.stream.JsonToken;
  * one a sensor sends every second, is read once.
  */
 final class ReportReader {
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]");
-    private static final Pattern NAME = Pattern.compile("[\\x21-\\x7e][\\x20-\\x7e]*");
 
     /** Not a well-formed report: the tree-based parser says why. */
     private static final class GiveUp extends Exception {
@@ -163,12 +161,33 @@ final class ReportReader {
         return new StatusReport.Peer(host, (int) port, protocol, messages, bytes);
     }
 
+    /**
+     * ReportParser's NAME pattern, {@code [\x21-\x7e][\x20-\x7e]*}, as a loop: a report carries a handful of names
+     * and hashes, and under C1 (the gateway's flags) a regular expression costs several times the loop.
+     */
     private static String name(JsonReader in) throws IOException, GiveUp {
-        return string(in, 64, s -> NAME.matcher(s).matches());
+        return string(in, 64, s -> {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c > 0x7e || c < (i == 0 ? 0x21 : 0x20)) {
+                    return false;
+                }
+            }
+            return !s.isEmpty();
+        });
     }
 
+    /** ReportParser's SHA256 pattern, {@code [0-9a-f]{64}}, as a loop. */
     private static String sha256(JsonReader in) throws IOException, GiveUp {
-        return string(in, 64, s -> SHA256.matcher(s).matches());
+        return string(in, 64, s -> {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                    return false;
+                }
+            }
+            return s.length() == 64;
+        });
     }
 
     private static String string(JsonReader in, int max, Predicate<String> valid) throws IOException, GiveUp {

@@ -18,7 +18,7 @@ import io.keywarden.testing.sensors.Reports;
  * explains).
  */
 class ReportReaderTest {
-    private static final String REPLACEMENTS = "{}[]\",:0 9-.eaX\\\u0001";
+    private static final String REPLACEMENTS = "{}[]\",:0 9-.eaAfgX~\\\u0001\u007f\u00e9";
 
     @Test
     void readsTheSimulatorsReportsAsTheTreeBasedCheckDoes() throws Exception {
