@@ -35,16 +35,17 @@ public final class Bench {
                   through the direct API in the same run. Reports certificates/s, p50/p99 time to certificate
                   and the EST front's cost per certificate.
 
-              bench-revoke [N] [--lego]
-                  Local Pebble, a gateway and N sensors (default 20), then one signed revocation request per
+              bench-revoke [N] [--lego] [--configured]
+                  Local Pebble, a gateway and N sensors (default 20) bootstrapped over EST with IDevIDs
+                  (--configured: sensor configurations whose keys the gateway holds), then one signed revocation request per
                   sensor by the gateway's monitor, one at a time. Reports the time from submit to Revoked at
                   Pebble: median, p90, max. --lego: then lego orders N certificates from the same Pebble and
                   revokes them one at a time, and the ratio.
 
-              bench-contain [TRIALS] [--sensors N]
+              bench-contain [TRIALS] [--sensors N] [--configured]
                   Local Pebble, the runtime with the monitor and the revocation component, N well-behaved sensors
                   (default 10) reporting over mutual TLS, and TRIALS (default 50) fresh sensors that each turn
-                  malicious once. Reports p50/p99 from the malicious act to (a) refusal on the sensor channel and
+                  malicious once; all bootstrap over EST with IDevIDs (--configured: sensor configurations). Reports p50/p99 from the malicious act to (a) refusal on the sensor channel and
                   (b) Revoked at Pebble.
 
               bench-servers [N]

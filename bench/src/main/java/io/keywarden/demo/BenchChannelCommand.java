@@ -172,25 +172,13 @@ final class BenchChannelCommand {
         for (int i = 1; i <= n; i++) {
             ids.add("s-" + i);
         }
-        EstStage est = EstStage.configure(stage, DOMAIN, ids, List.of());
+        EstBootstrap est = EstBootstrap.configure(stage, ids, GATEWAY, DOMAIN);
         RuntimeProcess runtime = stage.startRuntime(runtimeJar, List.of());
-        if (!stage.awaitCurrent(Set.of(GATEWAY), 600_000, have -> {}).isEmpty()) {
-            throw new DemoException("the gateway got no certificate within 600 s:\n" + runtime.tail(40));
-        }
-        contain.awaitReady(60_000);
-        est.awaitListening(runtime, 60_000);
-        long t0 = System.nanoTime();
         List<X509Certificate> roots = stage.pebble.rootCertificates();
-        Map<String, EstStage.Bootstrapped> got =
-                est.bootstrap(ids, est.idevids(), Map.of(), roots.get(0), GATEWAY, DOMAIN);
-        out.printf(
-                Locale.ROOT,
-                "  %d sensors bootstrapped over EST in %.1f s%n",
-                got.size(),
-                (System.nanoTime() - t0) / 1e9);
         List<SimulatedSensor> sensors = new ArrayList<>();
-        for (EstStage.Bootstrapped b : got.values()) {
-            EstSensor s = b.sensor();
+        est.awaitGateway(stage, runtime);
+        contain.awaitReady(60_000);
+        for (EstSensor s : est.bootstrap(stage, runtime, out).values()) {
             sensors.add(contain.sensor(s.deviceId(), s.key(), s.chain(), Profile.WELL_BEHAVED, roots));
         }
         return new Enrolled(runtime, sensors);

@@ -2,6 +2,7 @@ package io.keywarden.demo;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +19,11 @@ import io.keywarden.testing.sensors.SensorFleet;
 import io.keywarden.testing.sensors.SimulatedSensor;
 
 /**
- * {@code bench-contain [TRIALS] [--sensors N]}: detection to containment, measured. A gateway with N well-behaved
- * sensors reporting in the background and TRIALS more sensors, each of which turns malicious once (alternately
- * unknown firmware and a forbidden peer), one after the other. For each: the time from the start of the malicious
+ * {@code bench-contain [TRIALS] [--sensors N] [--configured]}: detection to containment, measured. A gateway with N
+ * well-behaved sensors reporting in the background and TRIALS more sensors, each of which turns malicious once
+ * (alternately unknown firmware and a forbidden peer), one after the other. Every sensor bootstraps over EST with its
+ * IDevID and holds its own key ({@code --configured}: sensor configurations with CSRs instead, the certificates read
+ * from the gateway's data directory). For each: the time from the start of the malicious
  * report to (a) the first refused answer to a request sent after it, (b) Revoked at Pebble (management API polled
  * every few milliseconds, which the figure includes).
  */
@@ -46,10 +49,13 @@ final class BenchContainCommand {
     int run(List<String> args) {
         int trials = 50;
         int background = 10;
+        boolean configured = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--sensors")) {
                 background = Args.intValue(args, ++i, 1, 500);
+            } else if (a.equals("--configured")) {
+                configured = true;
             } else if (a.matches("\\d+")) {
                 trials = Args.intValue(args, i, 1, 10_000);
             } else {
@@ -59,7 +65,7 @@ final class BenchContainCommand {
         Path runtimeJar = layout.requireRuntimeJar();
         Path work = layout.demoDir();
         try (LocalStage stage = LocalStage.start(work)) {
-            return measure(stage, runtimeJar, work, trials, background);
+            return measure(stage, runtimeJar, work, trials, background, configured);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DemoException("interrupted");
@@ -73,24 +79,35 @@ final class BenchContainCommand {
         }
     }
 
-    private int measure(LocalStage stage, Path runtimeJar, Path work, int trials, int background)
-            throws InterruptedException {
-        out.printf("Keywarden bench-contain: %d malicious acts among %d well-behaved sensors%n", trials, background);
-        ContainmentStage contain = ContainmentStage.configure(stage, GATEWAY, 50);
-        Map<String, Crypto.SensorKey> keys = configureSensors(stage, work, trials, background);
-        enroll(stage, contain, runtimeJar, keys);
+    /** What a sensor holds: its key and its certificate chain, leaf first. */
+    private record Held(KeyPair key, List<X509Certificate> chain) {}
 
-        Map<String, StateDir.Cert> certs = stage.state().current();
+    private int measure(LocalStage stage, Path runtimeJar, Path work, int trials, int background, boolean configured)
+            throws InterruptedException {
+        out.printf(
+                "Keywarden bench-contain: %d malicious acts among %d well-behaved sensors (%s)%n",
+                trials, background, configured ? "sensor configurations" : "enrolled over EST with their IDevIDs");
+        ContainmentStage contain = ContainmentStage.configure(stage, GATEWAY, 50);
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= background + trials; i++) {
+            ids.add((i <= background ? "good-" : "trial-") + i);
+        }
+        Map<String, Held> held = configured
+                ? enrollConfigured(stage, contain, runtimeJar, work, ids)
+                : enrollOverEst(stage, contain, runtimeJar, ids);
+        out.printf("  enrolled %d sensors; channel https://127.0.0.1:%d%n", held.size(), contain.channelPort);
+
         List<X509Certificate> roots = stage.pebble.rootCertificates();
         List<SimulatedSensor> good = new ArrayList<>();
         List<SimulatedSensor> bad = new ArrayList<>();
         int t = 0;
-        for (Map.Entry<String, Crypto.SensorKey> e : keys.entrySet()) {
+        for (Map.Entry<String, Held> e : held.entrySet()) {
             boolean trial = e.getKey().startsWith("trial-");
             Profile p =
                     !trial ? Profile.WELL_BEHAVED : (t++ % 2 == 0 ? Profile.UNKNOWN_FIRMWARE : Profile.FORBIDDEN_PEER);
             (trial ? bad : good)
-                    .add(contain.sensor(e.getKey(), e.getValue().keyPair(), certs.get(e.getKey()), p, roots));
+                    .add(contain.sensor(
+                            e.getKey(), e.getValue().key(), e.getValue().chain(), p, roots));
         }
         Timings timings = new Timings();
         try (SensorFleet fleet = new SensorFleet(good, Duration.ofMillis(500))) {
@@ -108,25 +125,34 @@ final class BenchContainCommand {
         return 0;
     }
 
-    /** Background sensors {@code good-1..N}, then trial sensors; every one holds its own key and sends a CSR. */
-    private static Map<String, Crypto.SensorKey> configureSensors(
-            LocalStage stage, Path work, int trials, int background) {
+    /** Every sensor bootstraps over EST with its IDevID, as in the field. */
+    private Map<String, Held> enrollOverEst(
+            LocalStage stage, ContainmentStage contain, Path runtimeJar, List<String> ids) {
+        EstBootstrap est = EstBootstrap.configure(stage, ids, GATEWAY, DOMAIN);
+        ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, 8));
+        RuntimeProcess runtime = stage.startRuntime(runtimeJar, List.of());
+        Map<String, Held> held = new LinkedHashMap<>();
+        est.awaitGateway(stage, runtime);
+        contain.awaitReady(60_000);
+        est.bootstrap(stage, runtime, out).forEach((id, s) -> held.put(id, new Held(s.key(), s.chain())));
+        return held;
+    }
+
+    /**
+     * {@code --configured}: one sensor configuration per sensor with a CSR of a key made here; the runtime orders
+     * them and the certificates are read from the gateway's data directory.
+     */
+    private static Map<String, Held> enrollConfigured(
+            LocalStage stage, ContainmentStage contain, Path runtimeJar, Path work, List<String> ids) {
         Map<String, Crypto.SensorKey> keys = new LinkedHashMap<>();
         int n = 0;
-        for (int i = 1; i <= background + trials; i++) {
-            String id = (i <= background ? "good-" : "trial-") + i;
+        for (String id : ids) {
             List<String> names = List.of(id + DOMAIN);
             Crypto.SensorKey key = Crypto.sensorKey(work.resolve("sensors").resolve(id), names);
             keys.put(id, key);
             ConfigFiles.writeSensor(stage.etc, Integer.toString(++n), new ConfigFiles.Sensor(id, names, key.csrFile()));
         }
         ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, 8));
-        return keys;
-    }
-
-    /** Starts the runtime and waits until every device is enrolled and the monitor's channel is up. */
-    private void enroll(
-            LocalStage stage, ContainmentStage contain, Path runtimeJar, Map<String, Crypto.SensorKey> keys) {
         stage.startRuntime(runtimeJar, List.of());
         Set<String> expected = new LinkedHashSet<>(keys.keySet());
         expected.add(GATEWAY);
@@ -135,7 +161,11 @@ final class BenchContainCommand {
             throw new DemoException("not enrolled within 180 s: " + LocalStage.abbreviate(missing));
         }
         contain.awaitReady(60_000);
-        out.printf("  enrolled %d sensors; channel https://127.0.0.1:%d%n", keys.size(), contain.channelPort);
+        Map<String, StateDir.Cert> certs = stage.state().current();
+        Map<String, Held> held = new LinkedHashMap<>();
+        keys.forEach((id, k) -> held.put(
+                id, new Held(k.keyPair(), Crypto.readChain(certs.get(id).chainFile()))));
+        return held;
     }
 
     /** One sensor turns malicious: when its own act was answered, when it was refused, when it was Revoked. */

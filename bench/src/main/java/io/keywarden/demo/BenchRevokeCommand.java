@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +18,10 @@ import java.util.function.Supplier;
 import io.keywarden.testing.pebble.CertStatus;
 
 /**
- * {@code bench-revoke [N]}: a local Pebble (real http-01), the runtime with its gateway and N sensors, then one
- * signed revocation request per sensor (by the gateway's monitor, through the runtime's inbox), one at a time.
+ * {@code bench-revoke [N] [--lego] [--configured]}: a local Pebble (real http-01), the runtime with its gateway and N
+ * sensors that bootstrap over EST with their IDevIDs ({@code --configured}: sensor configurations whose keys the
+ * gateway holds), then one signed revocation request per sensor (by the gateway's monitor, through the runtime's
+ * inbox), one at a time.
  * Reports the time from submit (the ticket's submission time, taken by the runtime) to Revoked at Pebble (the
  * RevokedAt Pebble records): median, p90, max. A benchmark, not a test.
  */
@@ -37,11 +40,14 @@ final class BenchRevokeCommand {
     int run(List<String> args) {
         int n = 20;
         boolean lego = false;
+        boolean configured = false;
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).matches("\\d+")) {
                 n = Args.intValue(args, i, 1, 10_000);
             } else if (args.get(i).equals("--lego")) {
                 lego = true;
+            } else if (args.get(i).equals("--configured")) {
+                configured = true;
             } else {
                 throw new DemoException("bench-revoke: unknown argument " + args.get(i) + "\n" + Bench.USAGE, 2);
             }
@@ -50,20 +56,16 @@ final class BenchRevokeCommand {
         Path work = layout.demoDir();
         out.printf(
                 Locale.ROOT,
-                "Keywarden bench-revoke: %d sensors enrolled, then revoked one at a time by the gateway's"
+                "Keywarden bench-revoke: %d sensors enrolled (%s), then revoked one at a time by the gateway's"
                         + " monitor (custodian account route, real http-01)%n",
-                n);
+                n,
+                configured ? "sensor configurations" : "over EST with their IDevIDs");
         try (LocalStage stage = LocalStage.start(work)) {
-            Set<String> devices = configureDevices(stage, n);
             RevocationStage revocation = RevocationStage.configure(work, stage.etc, GATEWAY, 60);
-            RuntimeProcess rt = stage.startRuntime(runtimeJar, List.of());
-            out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
-            Set<String> missing = stage.awaitCurrent(devices, Math.max(120, n) * 1000L, have -> {});
-            if (!missing.isEmpty()) {
-                throw new DemoException("not enrolled: " + LocalStage.abbreviate(missing) + "\n" + rt.tail(40));
-            }
+            Enrolled e = configured ? enrollConfigured(stage, runtimeJar, n) : enrollOverEst(stage, runtimeJar, n);
+            RuntimeProcess rt = e.runtime();
             out.printf(Locale.ROOT, "  enrolled     gateway and %d sensors%n", n);
-            Timings timings = revokeEach(stage, rt, revocation, devices);
+            Timings timings = revokeEach(stage, rt, revocation, e.serials());
             out.println();
             out.printf(Locale.ROOT, "RESULT n=%d%n", n);
             out.printf(
@@ -85,8 +87,29 @@ final class BenchRevokeCommand {
     /** Milliseconds per revoked sensor. */
     private record Timings(List<Double> submitToRevoked, List<Double> deliveredToSeen) {}
 
-    /** The gateway and N sensors whose keys the gateway holds; the device ids, gateway first. */
-    private static Set<String> configureDevices(LocalStage stage, int n) {
+    /** The runtime, and each sensor's device id with the serial of its certificate. */
+    private record Enrolled(RuntimeProcess runtime, Map<String, String> serials) {}
+
+    /** Every sensor bootstraps over EST with its IDevID; its serial is that of the certificate it holds. */
+    private Enrolled enrollOverEst(LocalStage stage, Path runtimeJar, int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            ids.add(String.format(Locale.ROOT, "sensor-%05d", i));
+        }
+        EstBootstrap est = EstBootstrap.configure(stage, ids, GATEWAY, DOMAIN);
+        ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, 8));
+        RuntimeProcess rt = stage.startRuntime(runtimeJar, List.of());
+        out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
+        Map<String, String> serials = new LinkedHashMap<>();
+        est.awaitGateway(stage, rt);
+        est.bootstrap(stage, rt, out)
+                .forEach((id, s) ->
+                        serials.put(id, s.chain().get(0).getSerialNumber().toString(16)));
+        return new Enrolled(rt, serials);
+    }
+
+    /** {@code --configured}: the gateway and N sensors whose keys the gateway holds, read from its data directory. */
+    private Enrolled enrollConfigured(LocalStage stage, Path runtimeJar, int n) {
         ConfigFiles.writeGateway(stage.etc, stage.gatewayConfig(GATEWAY, 8));
         Set<String> devices = new LinkedHashSet<>();
         devices.add(GATEWAY);
@@ -95,19 +118,27 @@ final class BenchRevokeCommand {
             devices.add(id);
             ConfigFiles.writeSensor(stage.etc, id, new ConfigFiles.Sensor(id, List.of(id + DOMAIN), null));
         }
-        return devices;
+        RuntimeProcess rt = stage.startRuntime(runtimeJar, List.of());
+        out.println("  runtime      pid " + rt.pid() + ", log " + stage.runtimeLog);
+        Set<String> missing = stage.awaitCurrent(devices, Math.max(120, n) * 1000L, have -> {});
+        if (!missing.isEmpty()) {
+            throw new DemoException("not enrolled: " + LocalStage.abbreviate(missing) + "\n" + rt.tail(40));
+        }
+        Map<String, StateDir.Cert> certs = stage.state().current();
+        Map<String, String> serials = new LinkedHashMap<>();
+        devices.stream()
+                .filter(id -> !id.equals(GATEWAY))
+                .forEach(id -> serials.put(id, certs.get(id).serial()));
+        return new Enrolled(rt, serials);
     }
 
     /** One signed request per sensor through the runtime's inbox, each awaited until Revoked at Pebble. */
     private static Timings revokeEach(
-            LocalStage stage, RuntimeProcess rt, RevocationStage revocation, Set<String> devices) {
-        Map<String, StateDir.Cert> certs = stage.state().current();
+            LocalStage stage, RuntimeProcess rt, RevocationStage revocation, Map<String, String> serials) {
         Timings timings = new Timings(new ArrayList<>(), new ArrayList<>());
-        for (String id : devices) {
-            if (id.equals(GATEWAY)) {
-                continue;
-            }
-            String serial = certs.get(id).serial();
+        for (Map.Entry<String, String> sensor : serials.entrySet()) {
+            String id = sensor.getKey();
+            String serial = sensor.getValue();
             Instant delivered = Instant.now();
             revocation.deliver(id, revocation.signDeviceRevocation(id));
             Map<String, Object> result = await(

@@ -41,6 +41,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     int connections_per_source() default 8;
 
     @AttributeDefinition(
+            name = "Connections per device",
+            description = "Open connections one authenticated device (manufacturer certificate, enrollment code or "
+                    + "current certificate) may hold; more are refused with 429.",
+            min = "1")
+    int connections_per_device() default 4;
+
+    @AttributeDefinition(
             name = "First request deadline (ms)",
             description = "From accept to the first request's " + "headers, TLS handshake included.",
             min = "100")

@@ -36,6 +36,7 @@ public final class EstOptions {
                 integer(p, "threads", 16, 4),
                 integer(p, "queue", 256, 1),
                 integer(p, "connections.per.source", 8, 1),
+                integer(p, "connections.per.device", 4, 1),
                 Duration.ofMillis(integer(p, "first.request.deadline.ms", 5000, 100)),
                 Duration.ofMillis(integer(p, "request.deadline.ms", 15000, 100)),
                 Duration.ofMillis(integer(p, "idle.timeout.ms", 10000, 100)),

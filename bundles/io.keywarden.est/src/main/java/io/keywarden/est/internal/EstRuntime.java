@@ -85,6 +85,16 @@ public final class EstRuntime implements EnrollmentCodes, EstCommands.Status, Au
         return server.address();
     }
 
+    /** Connections open now. */
+    public int openConnections() {
+        return server.openConnections();
+    }
+
+    /** Connections the device holds now (for tests and status). */
+    public int deviceConnections(String deviceId) {
+        return server.deviceConnections(deviceId);
+    }
+
     public EstAudit audit() {
         return audit;
     }

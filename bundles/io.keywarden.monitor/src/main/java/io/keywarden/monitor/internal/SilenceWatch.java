@@ -20,7 +20,6 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.monitor.ResponseAction;
-import io.keywarden.api.monitor.SensorActivity;
 import io.keywarden.monitor.internal.observe.ActivityTracker;
 import io.keywarden.monitor.internal.policy.DeviceClassPolicy;
 import io.keywarden.monitor.internal.policy.Finding;
@@ -87,11 +86,8 @@ final class SilenceWatch {
             since = later(since, restartedAt.getOrDefault(r.getDeviceId(), since));
             expected.put(r.getDeviceId(), new Expectation(r.getSerial(), since, false));
         }
-        for (SensorActivity a : activity.snapshot()) {
-            expected.put(
-                    a.deviceId(),
-                    new Expectation(
-                            a.serial(), activity.lastReport(a.deviceId()).orElse(now), true));
+        for (ActivityTracker.Heard h : activity.heard()) {
+            expected.put(h.deviceId(), new Expectation(h.serial(), h.last() == null ? now : h.last(), true));
         }
         for (Map.Entry<String, Expectation> e : expected.entrySet()) {
             String id = e.getKey();

@@ -22,6 +22,7 @@ import javax.servlet.http.HttpServletResponse;
 
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.AbstractHandler;
 import org.slf4j.Logger;
@@ -33,6 +34,8 @@ import io.keywarden.est.internal.enroll.EnrollmentFront.Later;
 import io.keywarden.est.internal.enroll.EnrollmentFront.Outcome;
 import io.keywarden.est.internal.http.EstService.EnrollRequest;
 import io.keywarden.est.internal.policy.Refusal;
+import io.keywarden.support.http.ConnectionRefusal;
+import io.keywarden.support.http.DeviceConnections;
 
 /**
  * RFC 7030 over HTTP: {@code /.well-known/est/[label/]operation}, content types and bodies per §4 with RFC 8951
@@ -52,9 +55,17 @@ final class EstHandler extends AbstractHandler {
     private final Set<String> labels;
     private final int maxBody;
     private final Executor writers;
+    private final DeviceConnections<String> devices;
 
-    EstHandler(EstService est, EstAudit audit, Set<String> labels, int maxBody, Executor writers) {
+    EstHandler(
+            EstService est,
+            EstAudit audit,
+            Set<String> labels,
+            int maxBody,
+            Executor writers,
+            DeviceConnections<String> devices) {
         this.writers = writers;
+        this.devices = devices;
         this.est = est;
         this.audit = audit;
         this.labels = Set.copyOf(labels);
@@ -86,7 +97,7 @@ final class EstHandler extends AbstractHandler {
                                     List.of(EstCodec.attribute(
                                             X9ObjectIdentifiers.id_ecPublicKey, SECObjectIdentifiers.secp256r1))));
                 }
-                case "simpleenroll", "simplereenroll", "serverkeygen" -> enroll(op, req, resp, source);
+                case "simpleenroll", "simplereenroll", "serverkeygen" -> enroll(op, base, req, resp, source);
                 default -> throw new IllegalStateException(op);
             }
         } catch (Refusal e) {
@@ -101,7 +112,7 @@ final class EstHandler extends AbstractHandler {
         }
     }
 
-    private void enroll(String op, HttpServletRequest req, HttpServletResponse resp, String source)
+    private void enroll(String op, Request base, HttpServletRequest req, HttpServletResponse resp, String source)
             throws Refusal, IOException {
         requireMethod(req, "POST");
         String type = req.getContentType();
@@ -111,8 +122,15 @@ final class EstHandler extends AbstractHandler {
         }
         byte[] der = EstCodec.decodeBase64(body(req));
         X509Certificate[] chain = (X509Certificate[]) req.getAttribute("javax.servlet.request.X509Certificate");
+        EndPoint connection = base.getHttpChannel().getEndPoint();
         CompletableFuture<Outcome> answer =
-                est.enroll(new EnrollRequest(op, der, chain, req.getHeader("Authorization"), source));
+                est.enroll(new EnrollRequest(op, der, chain, req.getHeader("Authorization"), source, device -> {
+                    if (devices.attach(connection, device)) {
+                        return true;
+                    }
+                    audit.refusedConnection(ConnectionRefusal.PER_DEVICE_LIMIT, source);
+                    return false;
+                }));
         if (answer.isDone()) {
             answer(op, source, resp, answer);
             return;

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.est.internal.audit.EstAudit;
 import io.keywarden.support.http.BoundedThreadPool;
 import io.keywarden.support.http.ConnectionGuard;
+import io.keywarden.support.http.DeviceConnections;
 import io.keywarden.support.http.GatewayKeyManager;
 
 /**
@@ -41,10 +42,14 @@ public final class EstServer implements AutoCloseable {
      */
     static final int SESSION_CACHE = 128;
     /**
-     * As the sensor channel's: longer than a TLS 1.3 ticket may live (7 days, RFC 8446 §4.6.1), so JSSE sends no
-     * ticket, which it would also keep in the connection's handshake transcript for the connection's life.
+     * How long a TLS session may be resumed: a client's next request of the same exchange (the retry with its code
+     * after the 401 of RFC 7030 §3.2.3, a retry after a 202) resumes it with the ticket JSSE sends, and the gateway
+     * skips the signature of a full handshake (its largest cost per handshake on the gateway's C1-only JVM). Unlike the
+     * sensor channel, which sends no ticket (a ticket stays in the handshake transcript of a kept-alive connection for
+     * the connection's life), every EST connection closes after one answer, so a ticket costs nothing past it. A
+     * resumed session carries the client certificate of its full handshake, which every request is judged on again.
      */
-    static final int SESSION_SECONDS = 8 * 24 * 3600;
+    static final int SESSION_SECONDS = 300;
     /**
      * Idle buffers Jetty may keep. Its default is a quarter of the heap (16 MiB of a gateway's 64 MiB), filled by a
      * burst of enrollments and never given back.
@@ -54,6 +59,7 @@ public final class EstServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ConnectionGuard guard;
+    private final DeviceConnections<String> devices;
 
     public EstServer(
             String host,
@@ -116,9 +122,11 @@ public final class EstServer implements AutoCloseable {
                 audit,
                 (status, reason, source) ->
                         audit.refused("-", status, "malformed HTTP request: " + reason, null, source));
+        devices = new DeviceConnections<>(limits.perDevice(), id -> id);
         connector.addBean(guard);
+        connector.addBean(devices);
         server.addConnector(connector);
-        server.setHandler(new EstHandler(est, audit, labels, limits.maxBodyBytes(), pool));
+        server.setHandler(new EstHandler(est, audit, labels, limits.maxBodyBytes(), pool, devices));
         server.setStopTimeout(2000);
         try {
             server.start();
@@ -136,6 +144,11 @@ public final class EstServer implements AutoCloseable {
 
     public int openConnections() {
         return guard.openConnections();
+    }
+
+    /** Connections the device holds now, counted from its first authenticated request on each. */
+    public int deviceConnections(String deviceId) {
+        return devices.connections(deviceId);
     }
 
     @Override

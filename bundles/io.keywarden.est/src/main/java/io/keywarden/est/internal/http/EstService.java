@@ -25,9 +25,25 @@ import io.keywarden.est.internal.policy.Refusal;
  * handler maps them to RFC 7030 requests and responses.
  */
 public final class EstService {
-    /** One enrollment request as the handler read it. */
+    /**
+     * One enrollment request as the handler read it.
+     *
+     * @param connection takes a place for the authenticated device on the request's connection, within its cap
+     */
     public record EnrollRequest(
-            String operation, byte[] csrDer, X509Certificate[] tlsChain, String authorization, String source) {}
+            String operation,
+            byte[] csrDer,
+            X509Certificate[] tlsChain,
+            String authorization,
+            String source,
+            DeviceSlot connection) {}
+
+    /** The per-device connection cap, as seen from here. */
+    @FunctionalInterface
+    public interface DeviceSlot {
+        /** Attaches the device to the request's connection; false when it already holds as many as it may. */
+        boolean take(String deviceId);
+    }
 
     private final Authenticator auth;
     private final CsrPolicy policy;
@@ -79,6 +95,13 @@ public final class EstService {
         Requester who = reenroll
                 ? auth.current(r.tlsChain())
                 : auth.bootstrap(r.tlsChain(), r.authorization(), r.source(), csr.getKeyId());
+        if (!r.connection().take(who.deviceId())) {
+            throw new Refusal(
+                    429,
+                    "device " + who.deviceId() + " already holds as many connections as it may; try later",
+                    "device " + who.deviceId() + " over its connection cap",
+                    who.deviceId());
+        }
         try {
             if (reenroll) {
                 policy.checkSameIdentity(csr, who.presented().getCertificate(), who.deviceId());

@@ -2,7 +2,6 @@ package io.keywarden.monitor.internal.channel;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -25,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.support.http.ConnectionGuard;
 import io.keywarden.support.http.ConnectionRefusal;
+import io.keywarden.support.http.DeviceConnections;
 
 /**
  * The channel's one Jetty handler. The first request of a connection admits its client certificate again (a resumed
@@ -41,7 +41,7 @@ final class ChannelRequests extends AbstractHandler {
     private final ClientCertificateGate gate;
     private final ChannelHandler handler;
     private final ConnectionGuard guard;
-    private final DeviceConnections devices;
+    private final DeviceConnections<ClientIdentity> devices;
     private final SensorChannel.Refusals refusals;
 
     ChannelRequests(
@@ -50,7 +50,7 @@ final class ChannelRequests extends AbstractHandler {
             ClientCertificateGate gate,
             ChannelHandler handler,
             ConnectionGuard guard,
-            DeviceConnections devices,
+            DeviceConnections<ClientIdentity> devices,
             SensorChannel.Refusals refusals) {
         this.options = options;
         this.admission = admission;
@@ -107,8 +107,8 @@ final class ChannelRequests extends AbstractHandler {
     /** The connection's admitted identity; null (refusal answered) when its certificate or its device's cap refuses it. */
     private ClientIdentity identify(Request base, HttpServletRequest req, String source, HttpServletResponse resp)
             throws IOException {
-        InetSocketAddress remote = base.getHttpChannel().getEndPoint().getRemoteAddress();
-        ClientIdentity known = devices.identity(remote);
+        EndPoint endPoint = base.getHttpChannel().getEndPoint();
+        ClientIdentity known = devices.identity(endPoint);
         if (known != null) {
             return known;
         }
@@ -125,7 +125,7 @@ final class ChannelRequests extends AbstractHandler {
             drop(base);
             return null;
         }
-        if (!devices.attach(remote, client)) {
+        if (!devices.attach(endPoint, client)) {
             refusals.refused(ConnectionRefusal.PER_DEVICE_LIMIT, source, client.deviceId());
             HttpResponse.error(
                             429,

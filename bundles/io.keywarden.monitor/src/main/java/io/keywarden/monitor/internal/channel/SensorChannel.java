@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.support.http.BoundedThreadPool;
 import io.keywarden.support.http.ConnectionGuard;
 import io.keywarden.support.http.ConnectionRefusal;
+import io.keywarden.support.http.DeviceConnections;
 import io.keywarden.support.http.GatewayKeyManager;
 import io.keywarden.support.http.RateLimitedLog;
 import io.keywarden.support.http.RefusalCounter;
@@ -99,7 +100,7 @@ public final class SensorChannel implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ConnectionGuard guard;
-    private final DeviceConnections devices;
+    private final DeviceConnections<ClientIdentity> devices;
     private final Refusals refusals;
 
     private SensorChannel(
@@ -160,7 +161,7 @@ public final class SensorChannel implements AutoCloseable {
                 refusals,
                 (status, reason, source) -> admission.refused(
                         "request", "malformed HTTP request (" + status + "): " + reason, null, source));
-        devices = new DeviceConnections(options.perDevice());
+        devices = new DeviceConnections<>(options.perDevice(), ClientIdentity::deviceId);
         connector.addBean(guard);
         connector.addBean(devices);
         connector.addBean(new HandshakeFailures(admission, refusals));

@@ -80,6 +80,23 @@ public final class ActivityTracker {
         }
     }
 
+    /** A device the channel has heard: its serial and its last report (or its first request, before any report). */
+    public record Heard(String deviceId, String serial, Instant last) {}
+
+    /**
+     * Every device heard, unordered: what the once-a-second silence check needs, without the copies of
+     * {@link #snapshot} (each device's endpoint counts, a sorted list).
+     */
+    public List<Heard> heard() {
+        List<Heard> out = new ArrayList<>(devices.size());
+        for (Device d : devices.values()) {
+            synchronized (d) {
+                out.add(new Heard(d.id, d.serial, d.lastReport != null ? d.lastReport : d.lastSeen));
+            }
+        }
+        return out;
+    }
+
     public List<String> deviceIds() {
         return new ArrayList<>(devices.keySet());
     }

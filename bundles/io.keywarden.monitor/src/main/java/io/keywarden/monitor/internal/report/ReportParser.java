@@ -28,6 +28,12 @@ public final class ReportParser {
 
     /** @throws SchemaException for valid JSON that breaks the schema; ReportException for invalid JSON */
     public static StatusReport parse(String body) throws ReportException {
+        StatusReport fast = ReportReader.read(body);
+        return fast != null ? fast : explain(body);
+    }
+
+    /** The tree-based check: every report the fast path did not accept, with the member or JSON error named. */
+    static StatusReport explain(String body) throws ReportException {
         Object root = StrictJson.parse(body);
         Map<String, Object> r = object(root, "report");
         members(r, "report", Set.of("schema", "sequence", "software", "communication"));

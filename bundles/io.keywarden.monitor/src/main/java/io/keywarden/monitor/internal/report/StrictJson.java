@@ -46,8 +46,7 @@ public final class StrictJson {
         if (text.length() > MAX_CHARS) {
             throw new ReportException("invalid JSON: longer than " + MAX_CHARS + " characters");
         }
-        try (JsonReader in = new JsonReader(new ControlCharacterGuard(new StringReader(text)))) {
-            in.setLenient(false);
+        try (JsonReader in = reader(text)) {
             Object v = value(in, 0);
             if (in.peek() != JsonToken.END_DOCUMENT) {
                 throw new ReportException("invalid JSON at " + in.getPath() + ": trailing data");
@@ -59,6 +58,16 @@ public final class StrictJson {
                     .replace("Use JsonReader.setLenient(true) to accept malformed JSON", "malformed JSON");
             throw new ReportException("invalid JSON: " + why);
         }
+    }
+
+    /**
+     * Gson's strict reader over {@code text} behind the control-character guard: what {@link #parse} reads with, for
+     * readers that take a known document's members straight into its fields ({@link ReportReader}).
+     */
+    static JsonReader reader(String text) {
+        JsonReader in = new JsonReader(new ControlCharacterGuard(new StringReader(text)));
+        in.setLenient(false);
+        return in;
     }
 
     /** Writes maps, iterables, strings, numbers, booleans and null (Gson, no HTML escaping, nulls kept). */
