@@ -241,6 +241,14 @@ public final class AcmeCaOperations implements CaOperations {
                     String.valueOf(r.getType()),
                     r.getRetryAfter().orElse(null));
         }
+        if (e instanceof CaBusyException b) {
+            return new CaOperationException(
+                    what + ": CA busy: " + e.getMessage(),
+                    e,
+                    true,
+                    null,
+                    b.retryAfter().orElse(null));
+        }
         if (e instanceof AcmeNetworkException) {
             return new CaOperationException(what + ": CA unreachable: " + Failures.rootMessage(e), e, true, null, null);
         }
