@@ -19,7 +19,6 @@ import java.util.Set;
 import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
-import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
 import org.shredzone.acme4j.exception.AcmeNetworkException;
@@ -48,6 +47,12 @@ public final class AcmeCaOperations implements CaOperations {
     private static final String ACME = "urn:ietf:params:acme:error:";
     /** Problem types the same request may pass later. */
     private static final Set<String> TRANSIENT = Set.of("badNonce", "rateLimited", "serverInternal");
+
+    /**
+     * Orders fetched at once while listing (each is two requests: the order, then its certificate). One at a time, a
+     * gateway with 1,000 certificates took ~20 s to list on a local Pebble.
+     */
+    static final int LISTING_PARALLEL = 8;
 
     private final AcmeClient client;
     private final StateStore store;
@@ -169,19 +174,15 @@ public final class AcmeCaOperations implements CaOperations {
     public List<List<X509Certificate>> listCertificates(String accountUrl, KeyPair accountKey)
             throws CaOperationException {
         String what = "listing the orders of account " + accountUrl;
-        List<List<X509Certificate>> out = new ArrayList<>();
         try {
             Login login = client.session().login(url(accountUrl, what), accountKey);
             login.getAccount().fetch();
-            int orders = 0;
+            List<Order> orders = new ArrayList<>();
             for (Iterator<Order> it = login.getAccount().getOrders(); it.hasNext(); ) {
-                Order order = it.next();
-                orders++;
-                if (order.getStatus() == Status.VALID) {
-                    out.add(List.copyOf(order.getCertificate().getCertificateChain()));
-                }
+                orders.add(it.next());
             }
-            LOG.info("{}: {} order(s), {} certificate(s)", what, orders, out.size());
+            List<List<X509Certificate>> out = OrderFetches.certificatesOfValid(orders, LISTING_PARALLEL);
+            LOG.info("{}: {} order(s), {} certificate(s)", what, orders.size(), out.size());
             return out;
         } catch (AcmeException e) {
             throw classify(what, e);
@@ -190,6 +191,9 @@ public final class AcmeCaOperations implements CaOperations {
         } catch (AcmeProtocolException | IllegalStateException e) {
             throw new CaOperationException(
                     what + ": the CA's answer broke the protocol: " + e.getMessage(), e, true, null, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CaOperationException(what + ": interrupted", e, true, null, null);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +40,13 @@ final class CaRevoker implements AutoCloseable {
     /** Tries of one certificate within one attempt while the CA keeps asking to wait; then the ticket backs off. */
     static final int TRIES_PER_ATTEMPT = 5;
 
-    /** Settles one certificate, or throws a transient failure (a definitive refusal settles it as FAILED). */
+    /**
+     * Settles one certificate, or throws a transient failure (a definitive refusal settles it as FAILED). It hands
+     * every failing CA answer to {@code caFailed} the moment it arrives, before anything is written, so the other
+     * workers stop sending as early as possible.
+     */
     interface CertJob {
-        void run(Ticket.Cert cert) throws CaOperationException, IOException;
+        void run(Ticket.Cert cert, Consumer<CaOperationException> caFailed) throws CaOperationException, IOException;
     }
 
     private final int parallel;
@@ -119,26 +124,30 @@ final class CaRevoker implements AutoCloseable {
             if (stop.get() != null) {
                 return; // another worker ended the attempt meanwhile: this one stays pending
             }
+            int tried = tries;
             try {
-                job.run(c);
+                job.run(c, e -> pauseIfAsked(e, tried));
                 return;
             } catch (CaOperationException e) {
-                if (!asksToWait(e)) {
-                    throw e;
-                }
-                Instant now = clock.instant();
-                Instant until = throttle.pause(e.getRetryAfter().orElse(now.plus(backoff.delay(tries))));
-                if (tries >= TRIES_PER_ATTEMPT) {
+                if (!asksToWait(e) || tries >= TRIES_PER_ATTEMPT) {
                     throw e;
                 }
                 LOG.info(
                         "Ticket {}: the CA asks to wait until {} ({}); {} waits",
                         ticketId,
-                        until,
+                        pauseIfAsked(e, tries),
                         e.getMessage(),
                         c.serial);
             }
         }
+    }
+
+    /** Pauses every worker when the CA asks to wait: until its Retry-After, else for the backoff of this try. */
+    private Instant pauseIfAsked(CaOperationException e, int tries) {
+        if (!asksToWait(e)) {
+            return null;
+        }
+        return throttle.pause(e.getRetryAfter().orElseGet(() -> clock.instant().plus(backoff.delay(tries))));
     }
 
     /** Rate limited, or busy with a Retry-After: the CA says when, so wait for it rather than end the attempt. */

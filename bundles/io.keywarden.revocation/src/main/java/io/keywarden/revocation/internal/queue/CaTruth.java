@@ -69,6 +69,19 @@ final class CaTruth {
         return r != null ? Optional.of(r) : facts.certificate(serial);
     }
 
+    /**
+     * Whether the certificate can go to the CA before the listing is back: always, unless the ticket is a
+     * compromised gateway's and the reports say another account than the pinned one ordered it (the listing then
+     * says which account really did).
+     */
+    boolean revocableBeforeListing(Ticket t, Ticket.Cert c) {
+        if (!concernsGateway(t) || t.accountDeactivated) {
+            return true;
+        }
+        List<String> accounts = accounts(t);
+        return record(c.serial).map(r -> accounts.contains(r.getAccountUrl())).orElse(false);
+    }
+
     /** The accounts to list and deactivate: the one a proven escrow deposit pins, else those the reports name. */
     List<String> accounts(Ticket t) {
         if (!concernsGateway(t)) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import io.keywarden.api.ca.CaOperationException;
 import io.keywarden.api.ca.CaOperations;
@@ -56,7 +57,8 @@ final class RouteAttempts {
      * Returns when the certificate is settled (journaled and audited, together with what other workers settled
      * meanwhile); throws when the CA is to be tried later.
      */
-    void revoke(Ticket t, Ticket.Cert c) throws CaOperationException, IOException {
+    void revoke(Ticket t, Ticket.Cert c, Consumer<CaOperationException> caFailed)
+            throws CaOperationException, IOException {
         Optional<CertificateRecord> record = truth.record(c.serial);
         if (record.isEmpty()) {
             settle(t, c, CertificateRevocation.State.FAILED, null, "certificate no longer known to this gateway");
@@ -88,6 +90,7 @@ final class RouteAttempts {
                 report(t);
                 return;
             } catch (CaOperationException e) {
+                caFailed.accept(e);
                 String answer = e.getProblemType().orElse(e.isTransient() ? "transient" : "refused");
                 synchronized (t) {
                     c.caAnswer = answer;

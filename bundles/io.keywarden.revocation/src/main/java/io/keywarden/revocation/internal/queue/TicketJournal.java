@@ -37,8 +37,11 @@ public final class TicketJournal {
         DurableFiles.createPrivateDirectories(dir);
     }
 
-    /** Records the ticket's current state durably; returns once it is on disk. */
-    public void save(Ticket t) throws IOException {
+    /**
+     * Records the ticket's current state durably; returns once it is on disk. One save at a time: the CA listing and
+     * the revocation workers save the same ticket, and each save replaces the file through the same temporary one.
+     */
+    public synchronized void save(Ticket t) throws IOException {
         String json;
         synchronized (t) {
             json = JsonUtil.toJson(toMap(t));
