@@ -35,9 +35,12 @@ final class DemoFleetCommand {
 
     int run(List<String> args) {
         int n = 10;
+        int caParallel = 0;
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).matches("\\d+")) {
                 n = Args.intValue(args, i, 0, 1000);
+            } else if (args.get(i).equals("--ca-parallel")) {
+                caParallel = Args.intValue(args, ++i, 1, 64);
             } else {
                 throw new DemoException("demo-fleet: unknown argument " + args.get(i) + "\n" + Demo.USAGE, 2);
             }
@@ -61,7 +64,10 @@ final class DemoFleetCommand {
             }
             fleet.configureGateway(GATEWAY, List.of()); // the sensors enroll themselves over EST
             EstStage est = EstStage.configure(fleet.gateway, DOMAIN, byIdevid, byCode);
-            fleet.configureAuthority();
+            fleet.configureAuthority(caParallel);
+            if (caParallel > 0) {
+                out.println("  the authority sends at most " + caParallel + " revocations at once (ca.parallel)");
+            }
             try (FleetBrokerSession cloud = FleetBrokerSession.configure(fleet, GATEWAY, out)) {
                 return enrollAndCompromise(fleet, est, cloud, runtimeJar, n);
             }
@@ -133,7 +139,10 @@ final class DemoFleetCommand {
             throws InterruptedException {
         cloud.connectGateway();
         var watch = cloud.watch();
+        long pebble = RuntimeProbe.childPid("pebble");
+        long pebbleTicks = pebble < 0 ? 0 : RuntimeProbe.cpuTicks(pebble);
         FleetStage.Outcome o = fleet.compromise(GATEWAY, KEY_COMPROMISE, serials, 60_000);
+        long pebbleCpuMs = pebble < 0 ? -1 : (RuntimeProbe.cpuTicks(pebble) - pebbleTicks) * 10;
         out.println();
         out.printf(Locale.ROOT, "RESULT COMPROMISED_GATEWAY %s (%d certificates)%n", GATEWAY, serials.size());
         out.printf(
@@ -144,6 +153,20 @@ final class DemoFleetCommand {
                 Locale.ROOT,
                 "  submit at the authority -> all denied at the gateway (its deny list)   %d ms%n",
                 o.submitToDeniedMillis());
+        if (pebbleCpuMs >= 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "  Pebble's CPU from the request until all were seen Revoked (the watching included)  %d ms%n",
+                    pebbleCpuMs);
+        }
+        if (!o.notFoundThenRevoked().isEmpty()) {
+            out.printf(
+                    Locale.ROOT,
+                    "  Pebble's status endpoint answered 404 for %d certificate(s) it had issued, each Revoked at a "
+                            + "later look: %s%n",
+                    o.notFoundThenRevoked().size(),
+                    o.notFoundThenRevoked());
+        }
         cloud.report(watch, o.submitted());
         return 0;
     }

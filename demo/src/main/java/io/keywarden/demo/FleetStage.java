@@ -44,6 +44,8 @@ final class FleetStage implements AutoCloseable {
     private static final String AUTHORITY_ADDRESS = "127.0.0.2";
     /** Polls of a serial answered 404 in a row before it counts as unknown to Pebble (see {@link #status}). */
     private static final int NOT_FOUND_IN_A_ROW = 20;
+    /** Rounds of Pebble status requests start at most this often. */
+    private static final long POLL_ROUND_NANOS = 200_000_000L;
 
     static final String FLEET_PID = "io.keywarden.fleet";
 
@@ -282,6 +284,13 @@ final class FleetStage implements AutoCloseable {
         long submitToDeniedMillis() {
             return Duration.between(submitted, deniedAtGateway).toMillis();
         }
+
+        /** Serials Pebble's status endpoint answered 404 for before it answered Revoked, and how often. */
+        Map<String, Integer> notFoundThenRevoked() {
+            Map<String, Integer> out = new TreeMap<>();
+            notFoundWhileRevoking.forEach((serial, n) -> out.put(serial, Math.abs(n)));
+            return out;
+        }
     }
 
     /**
@@ -303,12 +312,18 @@ final class FleetStage implements AutoCloseable {
         Map<String, CertStatus> revoked = new TreeMap<>();
         Map<String, Integer> notFound = new TreeMap<>();
         Instant denied = null;
+        long lastRound = 0;
         while (revoked.size() < serials.size() || denied == null) {
-            for (String s : serials) {
-                if (!revoked.containsKey(s)) {
-                    Optional<CertStatus> st = status(s, notFound);
-                    if (st.isPresent() && st.get().isRevoked()) {
-                        revoked.put(s, st.get());
+            // a round asks Pebble about every serial not revoked yet (one request each): often enough, since the
+            // figure is Pebble's own RevokedAt, and rarely enough not to compete with the revocations for the cores
+            if (revoked.size() < serials.size() && System.nanoTime() - lastRound > POLL_ROUND_NANOS) {
+                lastRound = System.nanoTime();
+                for (String s : serials) {
+                    if (!revoked.containsKey(s)) {
+                        Optional<CertStatus> st = status(s, notFound);
+                        if (st.isPresent() && st.get().isRevoked()) {
+                            revoked.put(s, st.get());
+                        }
                     }
                 }
             }
