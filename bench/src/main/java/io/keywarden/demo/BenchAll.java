@@ -24,8 +24,8 @@ final class BenchAll {
     static final List<String> PARTS = List.of("P1", "P2", "P3", "P4", "P5", "P6", "P7");
     /** P3: COMPROMISED_GATEWAY of a gateway with this many sensors (issue 12's figure). */
     private static final int P3_SENSORS = 1000;
-    /** P3's bounded wait: the whole two-runtime run, enrollment included. */
-    private static final Duration P3_BOUND = Duration.ofSeconds(180);
+    /** P3's bounded wait: the whole two-runtime run, enrollment included (1,000 sensors over EST took up to 151 s on a loaded machine). */
+    private static final Duration P3_BOUND = Duration.ofSeconds(300);
     /** P3 again with this many sensors when 1,000 fail. */
     private static final int P3_FALLBACK = 200;
 

@@ -159,14 +159,6 @@ final class DemoFleetCommand {
                     "  Pebble's CPU from the request until all were seen Revoked (the watching included)  %d ms%n",
                     pebbleCpuMs);
         }
-        if (!o.notFoundThenRevoked().isEmpty()) {
-            out.printf(
-                    Locale.ROOT,
-                    "  Pebble's status endpoint answered 404 for %d certificate(s) it had issued, each Revoked at a "
-                            + "later look: %s%n",
-                    o.notFoundThenRevoked().size(),
-                    o.notFoundThenRevoked());
-        }
         cloud.report(watch, o.submitted());
         return 0;
     }

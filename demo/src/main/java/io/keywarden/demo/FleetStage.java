@@ -42,8 +42,6 @@ final class FleetStage implements AutoCloseable {
     static final String AUTHORITY_ID = "fleet-authority";
     static final String AUTHORITY_HOST = "authority.fleet.keywarden.test";
     private static final String AUTHORITY_ADDRESS = "127.0.0.2";
-    /** Polls of a serial answered 404 in a row before it counts as unknown to Pebble (see {@link #status}). */
-    private static final int NOT_FOUND_IN_A_ROW = 20;
     /** Rounds of Pebble status requests start at most this often. */
     private static final long POLL_ROUND_NANOS = 200_000_000L;
 
@@ -265,11 +263,7 @@ final class FleetStage implements AutoCloseable {
     }
 
     /** When the authority submitted the request, when Pebble revoked each certificate, when the gateway denied all. */
-    record Outcome(
-            Instant submitted,
-            Map<String, CertStatus> revoked,
-            Instant deniedAtGateway,
-            Map<String, Integer> notFoundWhileRevoking) {
+    record Outcome(Instant submitted, Map<String, CertStatus> revoked, Instant deniedAtGateway) {
         Instant lastRevoked() {
             return revoked.values().stream()
                     .map(s -> s.revokedAt().orElseThrow())
@@ -283,13 +277,6 @@ final class FleetStage implements AutoCloseable {
 
         long submitToDeniedMillis() {
             return Duration.between(submitted, deniedAtGateway).toMillis();
-        }
-
-        /** Serials Pebble's status endpoint answered 404 for before it answered Revoked, and how often. */
-        Map<String, Integer> notFoundThenRevoked() {
-            Map<String, Integer> out = new TreeMap<>();
-            notFoundWhileRevoking.forEach((serial, n) -> out.put(serial, Math.abs(n)));
-            return out;
         }
     }
 
@@ -310,7 +297,6 @@ final class FleetStage implements AutoCloseable {
         }
         Instant submitted = Instant.parse(String.valueOf(ticket.get("submittedAt")));
         Map<String, CertStatus> revoked = new TreeMap<>();
-        Map<String, Integer> notFound = new TreeMap<>();
         Instant denied = null;
         long lastRound = 0;
         while (revoked.size() < serials.size() || denied == null) {
@@ -320,9 +306,9 @@ final class FleetStage implements AutoCloseable {
                 lastRound = System.nanoTime();
                 for (String s : serials) {
                     if (!revoked.containsKey(s)) {
-                        Optional<CertStatus> st = status(s, notFound);
-                        if (st.isPresent() && st.get().isRevoked()) {
-                            revoked.put(s, st.get());
+                        CertStatus st = gateway.pebble.certStatus(s);
+                        if (st.isRevoked()) {
+                            revoked.put(s, st);
                         }
                     }
                 }
@@ -335,27 +321,7 @@ final class FleetStage implements AutoCloseable {
                     "revoked at Pebble " + revoked.keySet() + ", denied at the gateway " + deniedAtGateway() + ", of "
                             + serials);
         }
-        return new Outcome(submitted, revoked, denied, notFound);
-    }
-
-    /**
-     * Pebble's status of a serial, or empty when its status endpoint answered 404. Pebble's status endpoint has
-     * answered 404 for certificates it had issued, at the moment they were being revoked (bench-all P3); the answer
-     * after is Revoked. So a 404 is looked at again, and only a serial unknown {@value #NOT_FOUND_IN_A_ROW} times in
-     * a row fails; the count of such answers is part of the outcome.
-     */
-    private Optional<CertStatus> status(String serial, Map<String, Integer> notFound) {
-        try {
-            CertStatus st = gateway.pebble.certStatus(serial);
-            notFound.computeIfPresent(serial, (k, n) -> -Math.abs(n)); // found again: keep the count, mark it ended
-            return Optional.of(st);
-        } catch (IllegalArgumentException e) {
-            int inARow = notFound.merge(serial, 1, (n, one) -> n < 0 ? -n + 1 : n + 1);
-            if (inARow >= NOT_FOUND_IN_A_ROW) {
-                throw new DemoException(e.getMessage() + ", " + inARow + " times in a row");
-            }
-            return Optional.empty();
-        }
+        return new Outcome(submitted, revoked, denied);
     }
 
     private static void checkTime(long deadline, String what) {

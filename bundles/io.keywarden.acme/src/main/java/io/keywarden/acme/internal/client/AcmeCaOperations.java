@@ -10,11 +10,13 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Login;
@@ -173,6 +175,14 @@ public final class AcmeCaOperations implements CaOperations {
     @Override
     public List<List<X509Certificate>> listCertificates(String accountUrl, KeyPair accountKey)
             throws CaOperationException {
+        List<List<X509Certificate>> out = Collections.synchronizedList(new ArrayList<>());
+        listCertificates(accountUrl, accountKey, out::add);
+        return List.copyOf(out);
+    }
+
+    @Override
+    public void listCertificates(String accountUrl, KeyPair accountKey, Consumer<List<X509Certificate>> each)
+            throws CaOperationException {
         String what = "listing the orders of account " + accountUrl;
         try {
             Login login = client.session().login(url(accountUrl, what), accountKey);
@@ -181,9 +191,13 @@ public final class AcmeCaOperations implements CaOperations {
             for (Iterator<Order> it = login.getAccount().getOrders(); it.hasNext(); ) {
                 orders.add(it.next());
             }
-            List<List<X509Certificate>> out = OrderFetches.certificatesOfValid(orders, LISTING_PARALLEL);
-            LOG.info("{}: {} order(s), {} certificate(s)", what, orders.size(), out.size());
-            return out;
+            OrderFetches.Counts n = OrderFetches.certificatesOfValid(orders, LISTING_PARALLEL, each);
+            LOG.info(
+                    "{}: {} order(s), {} certificate(s), {} no longer served (revoked)",
+                    what,
+                    orders.size(),
+                    n.listed(),
+                    n.gone());
         } catch (AcmeException e) {
             throw classify(what, e);
         } catch (AcmeLazyLoadingException e) {

@@ -16,9 +16,11 @@ import org.shredzone.acme4j.toolbox.JSONBuilder;
 /**
  * acme4j's connection, except that an HTTP 429 or 503 answered without a problem document becomes a
  * {@link CaBusyException} carrying the answer's Retry-After (acme4j keeps Retry-After only for a {@code rateLimited}
- * problem). Problem documents, {@code rateLimited} included, go through unchanged.
+ * problem), and a bare 404 a {@link CaGoneException}. Problem documents, {@code rateLimited} included, go through
+ * unchanged.
  */
 final class RetryAfterConnection extends DefaultConnection {
+    private static final int NOT_FOUND = 404;
     private static final int TOO_MANY_REQUESTS = 429;
     private static final int SERVICE_UNAVAILABLE = 503;
 
@@ -51,6 +53,9 @@ final class RetryAfterConnection extends DefaultConnection {
             return e; // a problem document: acme4j sorted it already
         }
         int status = lastResponse.statusCode();
+        if (status == NOT_FOUND) {
+            return new CaGoneException(e);
+        }
         if (status != TOO_MANY_REQUESTS && status != SERVICE_UNAVAILABLE) {
             return e;
         }

@@ -7,8 +7,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,14 +73,22 @@ final class CaRevoker implements AutoCloseable {
      * failure that ended the attempt (the others stay pending).
      */
     void revokeAll(String ticketId, List<Ticket.Cert> pending, CertJob job) throws CaOperationException, IOException {
-        if (pending.isEmpty()) {
-            return;
+        if (!pending.isEmpty()) {
+            revokeAll(ticketId, CertStream.of(pending), Math.min(parallel, pending.size()), job);
         }
-        Queue<Ticket.Cert> todo = new ConcurrentLinkedQueue<>(pending);
+    }
+
+    /** As above, for certificates that arrive while the workers run (the stream ends when the last has come). */
+    void revokeAll(String ticketId, CertStream todo, CertJob job) throws CaOperationException, IOException {
+        revokeAll(ticketId, todo, parallel, job);
+    }
+
+    private void revokeAll(String ticketId, CertStream todo, int workersNeeded, CertJob job)
+            throws CaOperationException, IOException {
         AtomicReference<Exception> stop = new AtomicReference<>();
         List<Future<?>> running = new ArrayList<>();
         try {
-            for (int i = 0; i < Math.min(parallel, pending.size()); i++) {
+            for (int i = 0; i < workersNeeded; i++) {
                 running.add(workers.submit(() -> drain(ticketId, todo, job, stop)));
             }
             for (Future<?> f : running) {
@@ -100,9 +106,19 @@ final class CaRevoker implements AutoCloseable {
         rethrow(stop.get());
     }
 
-    private void drain(String ticketId, Queue<Ticket.Cert> todo, CertJob job, AtomicReference<Exception> stop) {
-        Ticket.Cert c;
-        while (stop.get() == null && (c = todo.poll()) != null) {
+    private void drain(String ticketId, CertStream todo, CertJob job, AtomicReference<Exception> stop) {
+        while (stop.get() == null) {
+            Ticket.Cert c;
+            try {
+                c = todo.next();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop.compareAndSet(null, new CaOperationException("revocation stopping", e, true, null, null));
+                return;
+            }
+            if (c == null) {
+                return;
+            }
             try {
                 revokeWithPauses(ticketId, c, job, stop);
             } catch (CaOperationException | IOException e) {

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,11 +98,16 @@ final class CaTruth {
      * through {@link RevocationQueue.Listener#extended}); throws when the CA is to be asked again later.
      */
     void reconcile(Ticket t) throws CaOperationException, IOException {
+        reconcile(t, serial -> {});
+    }
+
+    /** As {@link #reconcile(Ticket)}, handing each serial the CA lists to {@code listed} as soon as it is known. */
+    void reconcile(Ticket t, Consumer<String> listedNow) throws CaOperationException, IOException {
         if (!concernsGateway(t) || t.accountDeactivated) {
             return; // a deactivated account can no longer be listed, and everything it held was listed before
         }
         String gateway = t.request.getTarget().getValue();
-        Set<String> atCa = new TreeSet<>();
+        Set<String> atCa = ConcurrentHashMap.newKeySet();
         boolean complete = true;
         for (String account : accounts(t)) {
             Optional<KeyPair> key = facts.escrowedKey(account);
@@ -117,9 +123,13 @@ final class CaTruth {
                 continue;
             }
             try {
-                for (List<X509Certificate> chain : ca.listCertificates(account, key.get())) {
-                    remember(chain, account, gateway).ifPresent(atCa::add);
-                }
+                ca.listCertificates(
+                        account,
+                        key.get(),
+                        chain -> remember(chain, account, gateway).ifPresent(serial -> {
+                            atCa.add(serial);
+                            listedNow.accept(serial);
+                        }));
             } catch (CaOperationException e) {
                 if (e.isTransient()) {
                     throw e;
@@ -133,7 +143,7 @@ final class CaTruth {
                         List.of());
             }
         }
-        List<String> added = addUnreported(t, atCa);
+        List<String> added = addUnreported(t, new TreeSet<>(atCa));
         if (!t.caChecked) {
             compare(t, gateway, atCa, complete);
         }
