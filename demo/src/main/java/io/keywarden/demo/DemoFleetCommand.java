@@ -139,10 +139,7 @@ final class DemoFleetCommand {
             throws InterruptedException {
         cloud.connectGateway();
         var watch = cloud.watch();
-        long pebble = RuntimeProbe.childPid("pebble");
-        long pebbleTicks = pebble < 0 ? 0 : RuntimeProbe.cpuTicks(pebble);
         FleetStage.Outcome o = fleet.compromise(GATEWAY, KEY_COMPROMISE, serials, 60_000);
-        long pebbleCpuMs = pebble < 0 ? -1 : (RuntimeProbe.cpuTicks(pebble) - pebbleTicks) * 10;
         out.println();
         out.printf(Locale.ROOT, "RESULT COMPROMISED_GATEWAY %s (%d certificates)%n", GATEWAY, serials.size());
         out.printf(
@@ -153,11 +150,11 @@ final class DemoFleetCommand {
                 Locale.ROOT,
                 "  submit at the authority -> all denied at the gateway (its deny list)   %d ms%n",
                 o.submitToDeniedMillis());
-        if (pebbleCpuMs >= 0) {
+        if (o.pebbleCpuMillis() >= 0) {
             out.printf(
                     Locale.ROOT,
-                    "  Pebble's CPU from the request until all were seen Revoked (the watching included)  %d ms%n",
-                    pebbleCpuMs);
+                    "  Pebble's CPU from the request until the authority settled the ticket  %d ms%n",
+                    o.pebbleCpuMillis());
         }
         cloud.report(watch, o.submitted());
         return 0;

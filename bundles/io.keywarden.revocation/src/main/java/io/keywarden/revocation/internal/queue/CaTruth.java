@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +25,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.KeyCustody;
+import io.keywarden.api.revocation.RevocationRoute;
 import io.keywarden.api.revocation.RevocationTarget;
 
 /**
@@ -98,13 +98,23 @@ final class CaTruth {
      * through {@link RevocationQueue.Listener#extended}); throws when the CA is to be asked again later.
      */
     void reconcile(Ticket t) throws CaOperationException, IOException {
-        reconcile(t, serial -> {});
+        Listing l = list(t);
+        if (l != null) {
+            conclude(t, l);
+        }
     }
 
-    /** As {@link #reconcile(Ticket)}, handing each serial the CA lists to {@code listed} as soon as it is known. */
-    void reconcile(Ticket t, Consumer<String> listedNow) throws CaOperationException, IOException {
+    /** What the CA listed for a ticket: the serials, and whether every account could be asked. */
+    record Listing(Set<String> atCa, boolean complete) {}
+
+    /**
+     * Asks the CA (the first half of {@link #reconcile}); null when there is nothing to ask. Safe beside the
+     * revocation of the ticket's certificates: a certificate revoked before the listing reached it (Pebble serves
+     * none) counts as the account's when the CA revoked it on the pinned account's key ({@link #conclude}).
+     */
+    Listing list(Ticket t) throws CaOperationException {
         if (!concernsGateway(t) || t.accountDeactivated) {
-            return; // a deactivated account can no longer be listed, and everything it held was listed before
+            return null; // a deactivated account can no longer be listed, and everything it held was listed before
         }
         String gateway = t.request.getTarget().getValue();
         Set<String> atCa = ConcurrentHashMap.newKeySet();
@@ -126,10 +136,7 @@ final class CaTruth {
                 ca.listCertificates(
                         account,
                         key.get(),
-                        chain -> remember(chain, account, gateway).ifPresent(serial -> {
-                            atCa.add(serial);
-                            listedNow.accept(serial);
-                        }));
+                        chain -> remember(chain, account, gateway).ifPresent(atCa::add));
             } catch (CaOperationException e) {
                 if (e.isTransient()) {
                     throw e;
@@ -143,8 +150,20 @@ final class CaTruth {
                         List.of());
             }
         }
-        List<String> added = addUnreported(t, new TreeSet<>(atCa));
+        return new Listing(Set.copyOf(atCa), complete);
+    }
+
+    /**
+     * The second half of {@link #reconcile}, once the listing is back and the revocations beside it are settled:
+     * adds the unreported certificates to the ticket, compares once, journals.
+     */
+    void conclude(Ticket t, Listing listing) throws IOException {
+        String gateway = t.request.getTarget().getValue();
+        Set<String> atCa = new TreeSet<>(listing.atCa());
+        boolean complete = listing.complete();
+        List<String> added = addUnreported(t, atCa);
         if (!t.caChecked) {
+            atCa.addAll(revokedOnThePinnedKey(t));
             compare(t, gateway, atCa, complete);
         }
         synchronized (t) {
@@ -160,6 +179,22 @@ final class CaTruth {
                     added);
             listener.extended(t);
         }
+    }
+
+    /**
+     * Certificates the CA revoked on the escrowed key of the account the ticket lists: the CA accepts that only from
+     * the account that ordered them (RFC 8555 §7.6), so they are the account's, listed or not.
+     */
+    private static Set<String> revokedOnThePinnedKey(Ticket t) {
+        Set<String> out = new TreeSet<>();
+        synchronized (t) {
+            for (Ticket.Cert c : t.certs) {
+                if (c.route == RevocationRoute.ESCROWED_ACCOUNT_KEY && "revoked".equals(c.caAnswer)) {
+                    out.add(c.serial);
+                }
+            }
+        }
+        return out;
     }
 
     private List<String> addUnreported(Ticket t, Set<String> atCa) {

@@ -5,10 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The certificates the workers take, in the order they become known: all at once for a plain ticket, one by one
- * as the CA lists them for a compromised gateway (so a certificate is revoked only after the CA listed it: Pebble
- * serves no revoked certificate, and one revoked before the listing reached it would be missing from the list).
- * Bounded by the ticket it belongs to.
+ * The certificates the workers take: a queue that an end marker closes, so workers could also take certificates
+ * that arrive while they run. Bounded by the ticket it belongs to.
  */
 final class CertStream {
     private static final Optional<Ticket.Cert> END = Optional.empty();
