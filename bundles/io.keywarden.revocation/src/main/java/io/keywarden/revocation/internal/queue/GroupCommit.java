@@ -40,7 +40,6 @@ final class GroupCommit {
     private final Object lock = new Object();
     private List<Item> queued = new ArrayList<>();
     private boolean flushing;
-    private long batches;
 
     GroupCommit(Flush flush) {
         this.flush = requireNonNull(flush, "flush");
@@ -80,7 +79,6 @@ final class GroupCommit {
                 i.error = error;
             }
             flushing = false;
-            batches++;
             lock.notifyAll();
         }
         if (error != null) {
@@ -104,13 +102,6 @@ final class GroupCommit {
             return e;
         } catch (RuntimeException e) {
             return new IOException("journal or audit write failed: " + e, e);
-        }
-    }
-
-    /** Batches written so far (for tests and the log). */
-    long batches() {
-        synchronized (lock) {
-            return batches;
         }
     }
 }
