@@ -15,12 +15,13 @@ public final class Bench {
     public static final String USAGE = """
             usage: keywarden <bench command> [options]
 
-              bench-all [--only P1,P2,...] [--results DIR]
+              bench-all [--only P1,P2,...] [--results DIR] [--p3-parallel 1,4,8,16]
                   P1-P7 of docs/benchmarks.md in one run (about 15 minutes on 2 cores), each against its own local
                   Pebble (and Mosquitto): enrollment against lego and certbot, containment, a compromised gateway
                   with 1,000 sensors, the footprint, the monitor with 1,000 sensors, EST against direct. Writes
                   DIR/<date>-<commit>.md (default bench/results) and a PNG chart next to it. Needs lego, certbot
-                  and gnuplot (Debian packages) for P1 and the chart.
+                  and gnuplot (Debian packages) for P1 and the chart. --p3-parallel: P3 once per value of the
+                  authority's ca.parallel (revocations in flight) instead of once at its default.
 
               bench [N] [--concurrency C] [--csr K] [--timeout S] [--lego P] [--certbot K] [--always-valid]
                   Local Pebble, a gateway, then N sensors at once (default 200; K of them with their own CSR,

@@ -99,11 +99,20 @@ final class ResultsTable {
     }
 
     private void p3() {
-        fleetRow(
-                "p3.",
-                "COMPROMISED_GATEWAY, gateway with " + n(f.get("p3.sensors")) + " sensors → all Revoked at Pebble");
+        if (f.has("p3.sensors") || !f.has("p3.w8.sensors")) {
+            fleetRow(
+                    "p3.",
+                    "COMPROMISED_GATEWAY, gateway with " + n(f.get("p3.sensors")) + " sensors → all Revoked at Pebble");
+        }
         if (f.has("p3.fallback.sensors")) {
             fleetRow("p3.fallback.", "the same with " + n(f.get("p3.fallback.sensors")) + " sensors (1,000 failed)");
+        }
+        for (int w = 1; w <= 64; w++) {
+            if (f.has("p3.w" + w + ".sensors")) {
+                fleetRow(
+                        "p3.w" + w + ".",
+                        "the same, " + n(f.get("p3.w" + w + ".sensors")) + " sensors, ca.parallel " + w);
+            }
         }
     }
 
@@ -111,7 +120,8 @@ final class ResultsTable {
     private void fleetRow(String p, String what) {
         double v = f.get(p + "revoked_ms");
         String why = f.noteOf(p + "failed");
-        String denied = f.has(p + "denied_ms") ? "all denied at the gateway " + ms(f.get(p + "denied_ms")) : "";
+        String denied = (f.has(p + "denied_ms") ? "all denied at the gateway " + ms(f.get(p + "denied_ms")) : "")
+                + (f.has(p + "pebble_cpu_ms") ? "; Pebble's CPU " + ms(f.get(p + "pebble_cpu_ms")) : "");
         String met = met(v <= 10_000, v);
         if (why != null) {
             met = (met.equals("yes") ? "time yes; but " : "**no**: ") + why.replace('|', '/');

@@ -35,9 +35,12 @@ final class DemoFleetCommand {
 
     int run(List<String> args) {
         int n = 10;
+        int caParallel = 0;
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).matches("\\d+")) {
                 n = Args.intValue(args, i, 0, 1000);
+            } else if (args.get(i).equals("--ca-parallel")) {
+                caParallel = Args.intValue(args, ++i, 1, 64);
             } else {
                 throw new DemoException("demo-fleet: unknown argument " + args.get(i) + "\n" + Demo.USAGE, 2);
             }
@@ -61,7 +64,10 @@ final class DemoFleetCommand {
             }
             fleet.configureGateway(GATEWAY, List.of()); // the sensors enroll themselves over EST
             EstStage est = EstStage.configure(fleet.gateway, DOMAIN, byIdevid, byCode);
-            fleet.configureAuthority();
+            fleet.configureAuthority(caParallel);
+            if (caParallel > 0) {
+                out.println("  the authority sends at most " + caParallel + " revocations at once (ca.parallel)");
+            }
             try (FleetBrokerSession cloud = FleetBrokerSession.configure(fleet, GATEWAY, out)) {
                 return enrollAndCompromise(fleet, est, cloud, runtimeJar, n);
             }
@@ -144,6 +150,12 @@ final class DemoFleetCommand {
                 Locale.ROOT,
                 "  submit at the authority -> all denied at the gateway (its deny list)   %d ms%n",
                 o.submitToDeniedMillis());
+        if (o.pebbleCpuMillis() >= 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "  Pebble's CPU from the request until the authority settled the ticket  %d ms%n",
+                    o.pebbleCpuMillis());
+        }
         cloud.report(watch, o.submitted());
         return 0;
     }

@@ -14,6 +14,19 @@ import java.util.concurrent.TimeUnit;
 final class RuntimeProbe {
     private RuntimeProbe() {}
 
+    /** The pid of this process's child running the named binary (e.g. the bench's Pebble), or -1. */
+    static long childPid(String binary) {
+        return ProcessHandle.current()
+                .children()
+                .filter(h -> h.info()
+                        .command()
+                        .map(c -> c.endsWith("/" + binary) || c.equals(binary))
+                        .orElse(false))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst()
+                .orElse(-1);
+    }
+
     /** utime + stime of a process, in clock ticks (1/100 s on Linux). */
     static long cpuTicks(long pid) {
         try {

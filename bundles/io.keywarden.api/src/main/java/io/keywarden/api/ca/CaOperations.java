@@ -3,6 +3,7 @@ package io.keywarden.api.ca;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -57,4 +58,18 @@ public interface CaOperations {
      * @since 1.1
      */
     List<List<X509Certificate>> listCertificates(String accountUrl, KeyPair accountKey) throws CaOperationException;
+
+    /**
+     * As {@link #listCertificates(String, KeyPair)}, handing each certificate to {@code each} as soon as the CA gave
+     * it (possibly from several threads at once), so the caller can act on the first before the last is fetched. An
+     * order whose certificate the CA no longer serves is left out (Pebble serves no revoked certificate).
+     *
+     * @since 1.2
+     */
+    default void listCertificates(String accountUrl, KeyPair accountKey, Consumer<List<X509Certificate>> each)
+            throws CaOperationException {
+        for (List<X509Certificate> chain : listCertificates(accountUrl, accountKey)) {
+            each.accept(chain);
+        }
+    }
 }

@@ -37,7 +37,36 @@ public final class RevocationEvents {
      */
     public static final String TOPIC_INCIDENT = TOPIC_PREFIX + "INCIDENT";
 
+    /**
+     * A ticket's progress on its way to the CA ({@link RevocationProgress}): at most one a second per ticket while its
+     * certificates are being revoked, and a last one with {@link #PROPERTY_FINAL} {@code true} when it is settled.
+     * Properties {@link #PROPERTY_TICKET_ID}, {@link #PROPERTY_TOTAL}, {@link #PROPERTY_REVOKED},
+     * {@link #PROPERTY_FAILED}, {@link #PROPERTY_PENDING}, {@link #PROPERTY_FAILURE_REASONS} with
+     * {@link #PROPERTY_FAILURE_COUNTS}, {@link #PROPERTY_FINAL}, and {@link #PROPERTY_THROTTLED_UNTIL} while the CA
+     * asked to be left alone.
+     *
+     * @since 1.3
+     */
+    public static final String TOPIC_PROGRESS = TOPIC_PREFIX + "PROGRESS";
+
     public static final String PROPERTY_TICKET_ID = "ticket.id";
+    /** Certificates the ticket names, an Integer. @since 1.3 */
+    public static final String PROPERTY_TOTAL = "progress.total";
+    /** Revoked at the CA so far, an Integer. @since 1.3 */
+    public static final String PROPERTY_REVOKED = "progress.revoked";
+    /** Refused at the CA on every route, an Integer. @since 1.3 */
+    public static final String PROPERTY_FAILED = "progress.failed";
+    /** Neither yet, an Integer. @since 1.3 */
+    public static final String PROPERTY_PENDING = "progress.pending";
+    /** The reasons of the CA's failing answers, a String[] parallel to {@link #PROPERTY_FAILURE_COUNTS}. @since 1.3 */
+    public static final String PROPERTY_FAILURE_REASONS = "failures.reasons";
+    /** How often each reason was answered, a long[]. @since 1.3 */
+    public static final String PROPERTY_FAILURE_COUNTS = "failures.counts";
+    /** The ticket is settled: the last progress event of this ticket, a Boolean. @since 1.3 */
+    public static final String PROPERTY_FINAL = "progress.final";
+    /** Until when the CA asked to be left alone, ISO-8601, present only while it is. @since 1.3 */
+    public static final String PROPERTY_THROTTLED_UNTIL = "throttled.until";
+
     public static final String PROPERTY_REQUESTER = "requester";
     /** The target as {@code kind:value}. */
     public static final String PROPERTY_TARGET = "target";

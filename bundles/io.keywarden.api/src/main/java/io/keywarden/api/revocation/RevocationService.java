@@ -29,4 +29,18 @@ public interface RevocationService {
 
     /** Completes with the ticket once it is settled ({@link TicketState#isSettled()}). */
     CompletionStage<RevocationTicket> whenSettled(String ticketId);
+
+    /**
+     * The progress of every ticket on its way to the CA now (accepted or retrying, not settled), oldest first.
+     *
+     * @since 1.3
+     */
+    List<RevocationProgress> getProgress();
+
+    /**
+     * The progress of one ticket, settled or not.
+     *
+     * @since 1.3
+     */
+    Optional<RevocationProgress> getProgress(String ticketId);
 }

@@ -3,7 +3,7 @@
  * on its behalf, the tickets that follow them to the CA, the local deny list that enforces a decision the moment
  * it is taken,, the release of a device held by a revocation, and the EventAdmin topics the revocation component posts.
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package io.keywarden.api.revocation;
 

@@ -39,7 +39,7 @@ import io.keywarden.api.revocation.TicketState;
 
 /**
  * Remote management as {@value #APP_ID}, registered with every cloud connection's {@link RequestHandlerRegistry}.
- * GET status | certificates | incidents | tickets | codes; EXEC enroll | renew [device] | revoke | code device [hours] |
+ * GET status | certificates | incidents | tickets | progress [ticket] | codes; EXEC enroll | renew [device] | revoke | code device [hours] |
  * uncode device. Revocation goes only through
  * {@link RevocationService#submit(String)}, so the request's signature, requester, scope and nonce are checked exactly
  * as for any other caller: being able to reach this handler grants nothing.
@@ -139,6 +139,8 @@ public final class KeywardenRequestHandler implements RequestHandler {
                 return reply(
                         Map.of(),
                         Views.tickets(need(revocation, "revocation service").getTickets()));
+            case "progress":
+                return progress(args);
             case "incidents":
                 return reply(
                         Map.of(),
@@ -152,8 +154,20 @@ public final class KeywardenRequestHandler implements RequestHandler {
                 throw new KuraException(
                         KuraErrorCode.NOT_FOUND,
                         "GET " + String.join("/", args)
-                                + ": expected status, certificates, tickets, incidents or codes");
+                                + ": expected status, certificates, tickets, progress, incidents or codes");
         }
+    }
+
+    /** {@code GET progress}: every ticket on its way to the CA; {@code GET progress/<ticket>}: that one. */
+    private KuraMessage progress(List<String> args) throws KuraException {
+        RevocationService service = need(revocation, "revocation service");
+        if (args.size() < 2) {
+            List<Map<String, Object>> running = Views.progress(service.getProgress());
+            return reply(Map.of("count", running.size()), running);
+        }
+        Map<String, Object> one = Views.progress(service.getProgress(args.get(1))
+                .orElseThrow(() -> new KuraException(KuraErrorCode.NOT_FOUND, "no ticket " + args.get(1))));
+        return reply(Map.of(), one);
     }
 
     @Override

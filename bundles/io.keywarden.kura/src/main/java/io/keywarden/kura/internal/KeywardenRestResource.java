@@ -98,6 +98,24 @@ public final class KeywardenRestResource {
         return Views.json(Views.tickets(need(revocation).getTickets()));
     }
 
+    /** Every ticket on its way to the CA now: done/total, the CA's failing answers by reason. */
+    @GET
+    @Path("progress")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String progress() {
+        return Views.json(Views.progress(need(revocation).getProgress()));
+    }
+
+    /** One ticket's progress, settled or not; 404 for an unknown ticket. */
+    @GET
+    @Path("progress/{ticketId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String progress(@PathParam("ticketId") String ticketId) {
+        return Views.json(Views.progress(need(revocation)
+                .getProgress(ticketId)
+                .orElseThrow(() -> new WebApplicationException(Response.Status.NOT_FOUND))));
+    }
+
     /** Takes a signed revocation request (compact JWS); 403 with the ticket when it is refused. */
     @POST
     @Path("revoke")

@@ -15,6 +15,7 @@ import io.keywarden.api.enrollment.EnrollmentStatus;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.monitor.Incident;
 import io.keywarden.api.revocation.CertificateRevocation;
+import io.keywarden.api.revocation.RevocationProgress;
 import io.keywarden.api.revocation.RevocationTicket;
 
 /**
@@ -88,6 +89,26 @@ final class Views {
 
     static List<Map<String, Object>> tickets(List<RevocationTicket> tickets) {
         return tickets.stream().map(Views::ticket).collect(Collectors.toList());
+    }
+
+    /** A ticket's way to the CA: done/total and the CA's failing answers by reason. */
+    static Map<String, Object> progress(RevocationProgress p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ticket.id", p.getTicketId());
+        m.put("state", p.getState().name());
+        m.put("total", p.getTotal());
+        m.put("done", p.getDone());
+        m.put("revoked", p.getRevoked());
+        m.put("failed", p.getFailed());
+        m.put("pending", p.getPending());
+        m.put("failures", p.getFailures());
+        m.put("started.at", p.getStartedAt().toString());
+        p.getThrottledUntil().ifPresent(u -> m.put("throttled.until", u.toString()));
+        return m;
+    }
+
+    static List<Map<String, Object>> progress(List<RevocationProgress> running) {
+        return running.stream().map(Views::progress).collect(Collectors.toList());
     }
 
     static List<Map<String, Object>> incidents(List<Incident> incidents) {

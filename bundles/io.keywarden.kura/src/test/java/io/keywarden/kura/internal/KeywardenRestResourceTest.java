@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.SecurityContext;
@@ -23,6 +27,10 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 import org.junit.jupiter.api.Test;
 
+import io.keywarden.api.revocation.RevocationProgress;
+import io.keywarden.api.revocation.RevocationService;
+import io.keywarden.api.revocation.TicketState;
+
 /**
  * The resource's {@code @RolesAllowed} check run by a real JAX-RS implementation (Jersey 2, as in Kura 5), with the
  * feature Kura's REST service registers (RolesAllowedDynamicFeature) and a security context that grants role
@@ -32,11 +40,13 @@ import org.junit.jupiter.api.Test;
 class KeywardenRestResourceTest {
     private final FakeGateway gateway = new FakeGateway();
     private FakeEnrollmentCodes codes = new FakeEnrollmentCodes();
+    private RevocationService revocation;
 
     private ContainerResponse call(String method, String path, Set<String> permissions, String body) throws Exception {
         KeywardenRestResource resource = new KeywardenRestResource();
         resource.gateway = gateway;
         resource.codes = codes;
+        resource.revocation = revocation;
         ApplicationHandler app = new ApplicationHandler(
                 new ResourceConfig().register(resource).register(RolesAllowedDynamicFeature.class));
         SecurityContext identity = permissions == null ? null : new KuraLikeSecurityContext(permissions);
@@ -89,6 +99,41 @@ class KeywardenRestResourceTest {
     }
 
     private static final Set<String> OPERATOR = Set.of("rest.keywarden");
+
+    @Test
+    void progressShowsEachRevocationUnderWayAndOneTicketByIdOr404() throws Exception {
+        RevocationProgress p = new RevocationProgress(
+                "t-1",
+                TicketState.RETRYING,
+                1001,
+                640,
+                1,
+                Map.of("rateLimited", 12L, "unauthorized", 1L),
+                Instant.parse("2026-12-06T21:00:00Z"),
+                Instant.parse("2026-12-06T21:00:05Z"));
+        revocation = (RevocationService) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {RevocationService.class}, (proxy, m, args) -> {
+                    if (!m.getName().equals("getProgress")) {
+                        throw new UnsupportedOperationException(m.getName());
+                    }
+                    return args == null ? List.of(p) : "t-1".equals(args[0]) ? Optional.of(p) : Optional.empty();
+                });
+        assertEquals(
+                403,
+                call("GET", "keywarden/v1/progress", Set.of("rest.assets"), null)
+                        .getStatus());
+        ContainerResponse all = call("GET", "keywarden/v1/progress", OPERATOR, null);
+        assertEquals(200, all.getStatus());
+        String body = String.valueOf(all.getEntity());
+        assertTrue(
+                body.startsWith("[{\"ticket.id\":\"t-1\",\"state\":\"RETRYING\",\"total\":1001,\"done\":641,"), body);
+        assertTrue(body.contains("\"pending\":360,\"failures\":{\"rateLimited\":12,\"unauthorized\":1}"), body);
+        assertTrue(body.contains("\"throttled.until\":\"2026-12-06T21:00:05Z\""), body);
+        assertEquals(
+                200, call("GET", "keywarden/v1/progress/t-1", OPERATOR, null).getStatus());
+        assertEquals(
+                404, call("GET", "keywarden/v1/progress/t-2", OPERATOR, null).getStatus());
+    }
 
     @Test
     void enrollmentCodesAreRefusedWithoutTheKeywardenPermission() throws Exception {

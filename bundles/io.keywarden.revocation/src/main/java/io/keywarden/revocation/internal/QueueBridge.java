@@ -16,10 +16,12 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.revocation.RevocationEvents;
+import io.keywarden.api.revocation.RevocationProgress;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.audit.AuditLog;
 import io.keywarden.revocation.internal.escrow.EscrowVault;
+import io.keywarden.revocation.internal.queue.AuditEntry;
 import io.keywarden.revocation.internal.queue.RevocationQueue;
 import io.keywarden.revocation.internal.queue.Ticket;
 import io.keywarden.revocation.internal.request.Inventories;
@@ -85,6 +87,22 @@ final class QueueBridge implements RevocationQueue.Facts, RevocationQueue.Listen
         } catch (IOException e) {
             LOG.error("Cannot write the audit log {}: {} (entry {} {})", audit.file(), e.toString(), event, fields);
         }
+    }
+
+    /** The queue's audit entries of one batch: one forced append for all. */
+    @Override
+    public void auditAll(List<AuditEntry> entries) {
+        try {
+            audit.appendAll(
+                    entries.stream().map(e -> Map.entry(e.event(), e.fields())).toList());
+        } catch (IOException e) {
+            LOG.error("Cannot write the audit log {}: {} ({} entries)", audit.file(), e.toString(), entries.size());
+        }
+    }
+
+    @Override
+    public void progress(RevocationProgress p, boolean last) {
+        post(RevocationEvents.TOPIC_PROGRESS, TicketEvents.progress(p, last));
     }
 
     void post(String topic, RevocationTicket t) {

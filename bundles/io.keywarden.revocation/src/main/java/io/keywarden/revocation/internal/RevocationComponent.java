@@ -47,6 +47,7 @@ import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.revocation.DenyList;
 import io.keywarden.api.revocation.RefusalReason;
 import io.keywarden.api.revocation.RevocationEvents;
+import io.keywarden.api.revocation.RevocationProgress;
 import io.keywarden.api.revocation.RevocationRequest;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTicket;
@@ -222,7 +223,8 @@ public final class RevocationComponent implements RevocationService {
                 new Backoff(options.getRetryInitial(), options.getRetryMax(), new SecureRandom()),
                 clock,
                 bridge,
-                options.getWorkers());
+                options.getWorkers(),
+                new RevocationQueue.CaLimits(options.getCaParallel(), options.getRetryMax()));
         for (Ticket t : queue.resume()) {
             // deny again what the journal holds: the deny list is written after the journal, a crash may fall between
             denyList.addAll(t.serials());
@@ -324,7 +326,7 @@ public final class RevocationComponent implements RevocationService {
         fields.put("serials", t.serials());
         fields.put("accounts", d.accountsToDeactivate());
         auditQuietly("ACCEPTED", fields);
-        post(RevocationEvents.TOPIC_ACCEPTED, t.snapshot());
+        bridge.post(RevocationEvents.TOPIC_ACCEPTED, t.snapshot());
         LOG.info(
                 "Revocation {} accepted: {} by {}, denied {}",
                 id,
@@ -339,7 +341,7 @@ public final class RevocationComponent implements RevocationService {
             return refuse(t);
         }
         keep(t);
-        post(RevocationEvents.TOPIC_RELEASED, t.snapshot());
+        bridge.post(RevocationEvents.TOPIC_RELEASED, t.snapshot());
         return t.snapshot();
     }
 
@@ -347,7 +349,7 @@ public final class RevocationComponent implements RevocationService {
         RevocationTicket view = t.snapshot();
         keep(t);
         if (refusalAudit.record(view)) {
-            post(RevocationEvents.TOPIC_REFUSED, view);
+            bridge.post(RevocationEvents.TOPIC_REFUSED, view);
         }
         return view;
     }
@@ -388,11 +390,17 @@ public final class RevocationComponent implements RevocationService {
         return queue.whenSettled(ticketId).minimalCompletionStage();
     }
 
-    // ---- events and audit -----------------------------------------------------------------------------------------
-
-    private void post(String topic, RevocationTicket t) {
-        bridge.post(topic, t);
+    @Override
+    public List<RevocationProgress> getProgress() {
+        return queue.running();
     }
+
+    @Override
+    public Optional<RevocationProgress> getProgress(String ticketId) {
+        return queue.progress(ticketId);
+    }
+
+    // ---- events and audit -----------------------------------------------------------------------------------------
 
     private void auditQuietly(String event, Map<String, Object> fields) {
         bridge.audit(event, fields);

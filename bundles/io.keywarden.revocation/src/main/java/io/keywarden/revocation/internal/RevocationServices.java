@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 import io.keywarden.api.revocation.DenyList;
+import io.keywarden.api.revocation.RevocationProgress;
 import io.keywarden.api.revocation.RevocationService;
 import io.keywarden.api.revocation.RevocationTicket;
 
@@ -41,6 +42,16 @@ final class RevocationServices implements RevocationService, DenyList {
     @Override
     public CompletionStage<RevocationTicket> whenSettled(String ticketId) {
         return service.whenSettled(ticketId);
+    }
+
+    @Override
+    public List<RevocationProgress> getProgress() {
+        return service.getProgress();
+    }
+
+    @Override
+    public Optional<RevocationProgress> getProgress(String ticketId) {
+        return service.getProgress(ticketId);
     }
 
     @Override

@@ -5,12 +5,31 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.keywarden.api.revocation.RevocationEvents;
+import io.keywarden.api.revocation.RevocationProgress;
 import io.keywarden.api.revocation.RevocationTicket;
 
 /** The properties of the event posted for a ticket (see {@link RevocationEvents}). */
 final class TicketEvents {
 
     private TicketEvents() {}
+
+    /** The properties of a {@link RevocationEvents#TOPIC_PROGRESS} event. */
+    static Map<String, Object> progress(RevocationProgress p, boolean last) {
+        Map<String, Object> m = new HashMap<>();
+        m.put(RevocationEvents.PROPERTY_TICKET_ID, p.getTicketId());
+        m.put(RevocationEvents.PROPERTY_TOTAL, p.getTotal());
+        m.put(RevocationEvents.PROPERTY_REVOKED, p.getRevoked());
+        m.put(RevocationEvents.PROPERTY_FAILED, p.getFailed());
+        m.put(RevocationEvents.PROPERTY_PENDING, p.getPending());
+        Map<String, Long> failures = p.getFailures();
+        m.put(RevocationEvents.PROPERTY_FAILURE_REASONS, failures.keySet().toArray(String[]::new));
+        m.put(
+                RevocationEvents.PROPERTY_FAILURE_COUNTS,
+                failures.values().stream().mapToLong(Long::longValue).toArray());
+        m.put(RevocationEvents.PROPERTY_FINAL, last);
+        p.getThrottledUntil().ifPresent(u -> m.put(RevocationEvents.PROPERTY_THROTTLED_UNTIL, u.toString()));
+        return m;
+    }
 
     static Map<String, Object> properties(RevocationTicket t) {
         Map<String, Object> p = new HashMap<>();

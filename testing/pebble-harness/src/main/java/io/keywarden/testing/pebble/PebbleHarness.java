@@ -208,6 +208,16 @@ public final class PebbleHarness implements AutoCloseable {
     }
 
     /** Port on 127.0.0.1 where an HTTP-01 responder must listen: Pebble's validator connects here. */
+    /** Pebble's own HTTPS certificate chain (PEM, leaf first), for a front that presents the same identity. */
+    public Path tlsCertificateFile() {
+        return tls.serverCertFile;
+    }
+
+    /** The key of {@link #tlsCertificateFile()} (PEM). */
+    public Path tlsKeyFile() {
+        return tls.serverKeyFile;
+    }
+
     public int httpPort() {
         return httpPort;
     }

@@ -15,6 +15,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.connector.Connection;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
@@ -74,6 +75,12 @@ final class AnchoredAcmeProvider extends GenericAcmeProvider implements AutoClos
             session.setDirectoryExpires(ZonedDateTime.now().plus(DIRECTORY_TTL));
         }
         return directory;
+    }
+
+    /** acme4j's connection, keeping the Retry-After of an HTTP 429 or 503 without a problem document. */
+    @Override
+    public Connection connect(URI serverUri, NetworkSettings networkSettings, HttpClient httpClient) {
+        return new RetryAfterConnection(createHttpConnector(networkSettings, httpClient));
     }
 
     @Override

@@ -41,6 +41,13 @@ final class Failures {
                     true,
                     r.getRetryAfter().orElse(null));
         }
+        if (e instanceof CaBusyException b) {
+            return new EnrollmentException(
+                    what + ": CA busy: " + e.getMessage(),
+                    e,
+                    true,
+                    b.retryAfter().orElse(null));
+        }
         if (e instanceof AcmeNetworkException) {
             return new EnrollmentException(what + ": CA unreachable: " + rootMessage(e), e, true);
         }

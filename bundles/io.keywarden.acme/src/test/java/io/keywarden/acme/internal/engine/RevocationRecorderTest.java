@@ -30,6 +30,7 @@ import io.keywarden.api.enrollment.SensorEnrollmentRequest;
 import io.keywarden.api.revocation.CertificateRevocation;
 import io.keywarden.api.revocation.RefusalReason;
 import io.keywarden.api.revocation.RevocationEvents;
+import io.keywarden.api.revocation.RevocationProgress;
 import io.keywarden.api.revocation.RevocationRequest;
 import io.keywarden.api.revocation.RevocationRoute;
 import io.keywarden.api.revocation.RevocationService;
@@ -203,6 +204,16 @@ class RevocationRecorderTest {
             @Override
             public CompletionStage<RevocationTicket> whenSettled(String id) {
                 throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public List<RevocationProgress> getProgress() {
+                return List.of();
+            }
+
+            @Override
+            public Optional<RevocationProgress> getProgress(String ticketId) {
+                return Optional.empty();
             }
         };
     }

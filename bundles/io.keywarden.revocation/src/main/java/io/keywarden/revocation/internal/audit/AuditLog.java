@@ -58,21 +58,41 @@ public final class AuditLog implements Closeable {
     }
 
     /** Appends one entry; {@code fields} must not use the keys {@code seq}, {@code at}, {@code prev}. */
-    public synchronized void append(String event, Map<String, ?> fields) throws IOException {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put(SEQ, count + 1);
-        e.put("at", clock.instant().toString());
-        e.put("event", event);
-        fields.forEach((k, v) -> {
-            if (v != null) {
-                e.put(k, v);
-            }
-        });
-        e.put(PREV, lastHash);
-        String line = JsonUtil.toJson(e);
-        DurableFiles.append(out, (line + "\n").getBytes(StandardCharsets.UTF_8));
-        count++;
-        lastHash = sha256(line);
+    public void append(String event, Map<String, ?> fields) throws IOException {
+        appendAll(List.of(Map.entry(event, fields)));
+    }
+
+    /**
+     * Appends entries in order with one forced write and one head update for all of them (what parallel revocation
+     * workers settle together); each line is chained to the one before as if appended alone.
+     */
+    public synchronized void appendAll(List<? extends Map.Entry<String, ? extends Map<String, ?>>> entries)
+            throws IOException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        StringBuilder lines = new StringBuilder();
+        long n = count;
+        String hash = lastHash;
+        for (Map.Entry<String, ? extends Map<String, ?>> entry : entries) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put(SEQ, n + 1);
+            e.put("at", clock.instant().toString());
+            e.put("event", entry.getKey());
+            entry.getValue().forEach((k, v) -> {
+                if (v != null) {
+                    e.put(k, v);
+                }
+            });
+            e.put(PREV, hash);
+            String line = JsonUtil.toJson(e);
+            lines.append(line).append('\n');
+            n++;
+            hash = sha256(line);
+        }
+        DurableFiles.append(out, lines.toString().getBytes(StandardCharsets.UTF_8));
+        count = n;
+        lastHash = hash;
         DurableFiles.write(head, (count + " " + lastHash + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 

@@ -44,6 +44,14 @@ public @interface PolicyConfig {
     int worker_threads() default PolicyOptions.DEFAULT_WORKERS;
 
     @AttributeDefinition(
+            name = "Requests in flight at the CA",
+            min = "1",
+            max = "64",
+            description = "Revocation requests sent to the CA at once, all tickets together; when the CA answers "
+                    + "rateLimited or Retry-After, every one of them waits until then.")
+    int ca_parallel() default PolicyOptions.DEFAULT_CA_PARALLEL;
+
+    @AttributeDefinition(
             name = "Data directory",
             required = false,
             description = "Journal, deny list, nonces, audit log; empty means the bundle's data area.")

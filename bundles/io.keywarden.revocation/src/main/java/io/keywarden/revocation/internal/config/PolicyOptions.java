@@ -29,6 +29,7 @@ public final class PolicyOptions {
     public static final String KEY_RETRY_INITIAL = "retry.initial.millis";
     public static final String KEY_RETRY_MAX = "retry.max.seconds";
     public static final String KEY_WORKERS = "worker.threads";
+    public static final String KEY_CA_PARALLEL = "ca.parallel";
     public static final String KEY_DATA_DIR = "data.dir";
     public static final String KEY_ESCROW_PRIVATE_KEY = "escrow.private.key";
     public static final String KEY_ESCROW_DEPOSIT_DIR = "escrow.deposit.dir";
@@ -45,6 +46,7 @@ public final class PolicyOptions {
     public static final int DEFAULT_RETRY_INITIAL_MS = 1000;
     public static final int DEFAULT_RETRY_MAX = 60;
     public static final int DEFAULT_WORKERS = 4;
+    public static final int DEFAULT_CA_PARALLEL = 8;
     public static final int DEFAULT_ESCROW_REVERIFY = 3600;
     public static final int DEFAULT_ESCROW_PROOF_INTERVAL = 30;
 
@@ -55,6 +57,7 @@ public final class PolicyOptions {
     private final Duration retryInitial;
     private final Duration retryMax;
     private final int workers;
+    private final int caParallel;
     private final Path dataDir;
     private final Path escrowPrivateKey;
     private final Path escrowDepositDir;
@@ -85,6 +88,7 @@ public final class PolicyOptions {
             throw new InvalidConfigurationException(KEY_RETRY_MAX, "must not be below " + KEY_RETRY_INITIAL);
         }
         workers = p.integer(KEY_WORKERS, DEFAULT_WORKERS, 1, 64);
+        caParallel = p.integer(KEY_CA_PARALLEL, DEFAULT_CA_PARALLEL, 1, 64);
         Optional<Path> dir = p.path(KEY_DATA_DIR);
         if (dir.isEmpty() && defaultDataDir == null) {
             throw new InvalidConfigurationException(KEY_DATA_DIR, "required: the framework offers no bundle data area");
@@ -186,6 +190,11 @@ public final class PolicyOptions {
         return workers;
     }
 
+    /** Revocation requests in flight at the CA at once, for all tickets together. */
+    public int getCaParallel() {
+        return caParallel;
+    }
+
     public Path getDataDir() {
         return dataDir;
     }
@@ -235,6 +244,7 @@ public final class PolicyOptions {
                 && retryInitial.equals(x.retryInitial)
                 && retryMax.equals(x.retryMax)
                 && workers == x.workers
+                && caParallel == x.caParallel
                 && dataDir.equals(x.dataDir)
                 && Objects.equals(escrowPrivateKey, x.escrowPrivateKey)
                 && Objects.equals(escrowDepositDir, x.escrowDepositDir)

@@ -25,6 +25,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.CertificateStatus;
 import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.enrollment.KeyCustody;
+import io.keywarden.api.revocation.RevocationRoute;
 import io.keywarden.api.revocation.RevocationTarget;
 
 /**
@@ -69,6 +70,19 @@ final class CaTruth {
         return r != null ? Optional.of(r) : facts.certificate(serial);
     }
 
+    /**
+     * Whether the certificate can go to the CA before the listing is back: always, unless the ticket is a
+     * compromised gateway's and the reports say another account than the pinned one ordered it (the listing then
+     * says which account really did).
+     */
+    boolean revocableBeforeListing(Ticket t, Ticket.Cert c) {
+        if (!concernsGateway(t) || t.accountDeactivated) {
+            return true;
+        }
+        List<String> accounts = accounts(t);
+        return record(c.serial).map(r -> accounts.contains(r.getAccountUrl())).orElse(false);
+    }
+
     /** The accounts to list and deactivate: the one a proven escrow deposit pins, else those the reports name. */
     List<String> accounts(Ticket t) {
         if (!concernsGateway(t)) {
@@ -84,11 +98,26 @@ final class CaTruth {
      * through {@link RevocationQueue.Listener#extended}); throws when the CA is to be asked again later.
      */
     void reconcile(Ticket t) throws CaOperationException, IOException {
+        Listing l = list(t);
+        if (l != null) {
+            conclude(t, l);
+        }
+    }
+
+    /** What the CA listed for a ticket: the serials, and whether every account could be asked. */
+    record Listing(Set<String> atCa, boolean complete) {}
+
+    /**
+     * Asks the CA (the first half of {@link #reconcile}); null when there is nothing to ask. Safe beside the
+     * revocation of the ticket's certificates: a certificate revoked before the listing reached it (Pebble serves
+     * none) counts as the account's when the CA revoked it on the pinned account's key ({@link #conclude}).
+     */
+    Listing list(Ticket t) throws CaOperationException {
         if (!concernsGateway(t) || t.accountDeactivated) {
-            return; // a deactivated account can no longer be listed, and everything it held was listed before
+            return null; // a deactivated account can no longer be listed, and everything it held was listed before
         }
         String gateway = t.request.getTarget().getValue();
-        Set<String> atCa = new TreeSet<>();
+        Set<String> atCa = ConcurrentHashMap.newKeySet();
         boolean complete = true;
         for (String account : accounts(t)) {
             Optional<KeyPair> key = facts.escrowedKey(account);
@@ -104,9 +133,10 @@ final class CaTruth {
                 continue;
             }
             try {
-                for (List<X509Certificate> chain : ca.listCertificates(account, key.get())) {
-                    remember(chain, account, gateway).ifPresent(atCa::add);
-                }
+                ca.listCertificates(
+                        account,
+                        key.get(),
+                        chain -> remember(chain, account, gateway).ifPresent(atCa::add));
             } catch (CaOperationException e) {
                 if (e.isTransient()) {
                     throw e;
@@ -120,8 +150,20 @@ final class CaTruth {
                         List.of());
             }
         }
+        return new Listing(Set.copyOf(atCa), complete);
+    }
+
+    /**
+     * The second half of {@link #reconcile}, once the listing is back and the revocations beside it are settled:
+     * adds the unreported certificates to the ticket, compares once, journals.
+     */
+    void conclude(Ticket t, Listing listing) throws IOException {
+        String gateway = t.request.getTarget().getValue();
+        Set<String> atCa = new TreeSet<>(listing.atCa());
+        boolean complete = listing.complete();
         List<String> added = addUnreported(t, atCa);
         if (!t.caChecked) {
+            atCa.addAll(revokedOnThePinnedKey(t));
             compare(t, gateway, atCa, complete);
         }
         synchronized (t) {
@@ -137,6 +179,22 @@ final class CaTruth {
                     added);
             listener.extended(t);
         }
+    }
+
+    /**
+     * Certificates the CA revoked on the escrowed key of the account the ticket lists: the CA accepts that only from
+     * the account that ordered them (RFC 8555 §7.6), so they are the account's, listed or not.
+     */
+    private static Set<String> revokedOnThePinnedKey(Ticket t) {
+        Set<String> out = new TreeSet<>();
+        synchronized (t) {
+            for (Ticket.Cert c : t.certs) {
+                if (c.route == RevocationRoute.ESCROWED_ACCOUNT_KEY && "revoked".equals(c.caAnswer)) {
+                    out.add(c.serial);
+                }
+            }
+        }
+        return out;
     }
 
     private List<String> addUnreported(Ticket t, Set<String> atCa) {

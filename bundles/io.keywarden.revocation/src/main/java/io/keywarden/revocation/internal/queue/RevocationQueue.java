@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.ca.CaOperationException;
 import io.keywarden.api.ca.CaOperations;
-import io.keywarden.api.ca.RevocationOutcome;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.revocation.CertificateRevocation;
+import io.keywarden.api.revocation.RevocationProgress;
 import io.keywarden.api.revocation.RevocationRoute;
 import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
@@ -35,11 +35,14 @@ import io.keywarden.support.threads.ExecutorStop;
 import io.keywarden.support.threads.NamedThreads;
 
 /**
- * Takes accepted tickets to the CA. Each certificate is tried on the policy's routes in order until one works
- * ({@code alreadyRevoked} counts); a transient failure (CA down, 5xx, badNonce, rate limit) ends the attempt and
- * schedules the next with capped backoff; a definitive refusal moves on to the next route. Every change is
- * journaled before it is acted on, so a restart resumes where the last run stopped, and a certificate recorded as
- * revoked is never sent again.
+ * Takes accepted tickets to the CA. A ticket's certificates go to the CA in parallel, within the CA's limits
+ * ({@link CaRevoker}: a ceiling of requests in flight, Retry-After and rate limits honoured by every worker); each is
+ * tried on the policy's routes in order until one works ({@code alreadyRevoked} counts) ({@link RouteAttempts}). A
+ * transient failure (CA down, 5xx, badNonce, a rate limit that lasts) ends the attempt and schedules the next with
+ * capped backoff; a definitive refusal moves on to the next route. Every change is journaled before the step that
+ * depends on it, so a restart resumes where the last run stopped, and a certificate recorded as revoked is never
+ * sent again (one revoked at the CA but not journaled yet when the process stopped is answered
+ * {@code alreadyRevoked} the next time, and counts as done).
  */
 public final class RevocationQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationQueue.class);
@@ -71,7 +74,26 @@ public final class RevocationQueue implements AutoCloseable {
 
         /** The ticket names more certificates than before (journaled already): deny them and say so. */
         default void extended(Ticket ticket) {}
+
+        /** Several audit entries at once, in order (one forced write is enough for all). */
+        default void auditAll(List<AuditEntry> entries) {
+            entries.forEach(e -> audit(e.event(), e.fields()));
+        }
+
+        /** A ticket's progress: at most one a second per ticket while it runs, and {@code last} once settled. */
+        default void progress(RevocationProgress progress, boolean last) {}
     }
+
+    /**
+     * The CA's limits: at most {@code parallel} requests in flight, and a Retry-After honoured for at most
+     * {@code longestPause}.
+     */
+    public record CaLimits(int parallel, Duration longestPause) {
+        public static final CaLimits ONE_AT_A_TIME = new CaLimits(1, Duration.ofSeconds(60));
+    }
+
+    /** Progress events of a running ticket come at most this often. */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
 
     private final CaOperations ca;
     private final Facts facts;
@@ -83,6 +105,11 @@ public final class RevocationQueue implements AutoCloseable {
     private final Clock clock;
     private final Listener listener;
     private final ScheduledExecutorService workers;
+    private final ListingOverlap listing;
+
+    private final CaRevoker revoker;
+    private final RouteAttempts certs;
+    private final AccountDeactivation deactivations;
     private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<RevocationTicket>> settled = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -96,6 +123,45 @@ public final class RevocationQueue implements AutoCloseable {
             Clock clock,
             Listener listener,
             int threads) {
+        this(ca, facts, journal, routes, backoff, clock, listener, threads, CaLimits.ONE_AT_A_TIME);
+    }
+
+    public RevocationQueue(
+            CaOperations ca,
+            Facts facts,
+            TicketJournal journal,
+            List<RevocationRoute> routes,
+            Backoff backoff,
+            Clock clock,
+            Listener listener,
+            int threads,
+            CaLimits limits) {
+        this(
+                ca,
+                facts,
+                journal,
+                routes,
+                backoff,
+                clock,
+                listener,
+                threads,
+                new CaRevoker(
+                        limits.parallel(),
+                        new CaThrottle(clock, CaThrottle.REAL_TIME, limits.longestPause()),
+                        backoff,
+                        clock));
+    }
+
+    RevocationQueue(
+            CaOperations ca,
+            Facts facts,
+            TicketJournal journal,
+            List<RevocationRoute> routes,
+            Backoff backoff,
+            Clock clock,
+            Listener listener,
+            int threads,
+            CaRevoker revoker) {
         this.ca = requireNonNull(ca, "ca");
         this.facts = requireNonNull(facts, "facts");
         this.journal = requireNonNull(journal, "journal");
@@ -106,6 +172,16 @@ public final class RevocationQueue implements AutoCloseable {
         this.truth = new CaTruth(ca, facts, journal, listener, clock);
         this.claims = new TicketClaims(journal, tickets, this::schedule, this::whenSettled);
         this.workers = Executors.newScheduledThreadPool(threads, new NamedThreads("keywarden-revoke"));
+        this.revoker = requireNonNull(revoker, "revoker");
+        GroupCommit commits = new GroupCommit((saved, audit) -> {
+            for (Ticket t : saved) {
+                journal.save(t);
+            }
+            listener.auditAll(audit);
+        });
+        this.certs = new RouteAttempts(ca, facts, truth, this.routes, clock, commits, listener);
+        this.deactivations = new AccountDeactivation(ca, facts, truth, journal, listener);
+        this.listing = new ListingOverlap(truth, revoker, threads);
     }
 
     /**
@@ -159,6 +235,30 @@ public final class RevocationQueue implements AutoCloseable {
                 .orElseGet(() -> settled.computeIfAbsent(id, k -> new CompletableFuture<>()));
     }
 
+    /** The ticket's progress: its certificates' states and, since this start, the CA's failing answers. */
+    public Optional<RevocationProgress> progress(String id) {
+        Ticket t = tickets.get(id);
+        return t == null ? Optional.empty() : Optional.of(progressOf(t));
+    }
+
+    /** How many times the CA made the workers pause (rate limits, Retry-After) since this start. */
+    public long caPauses() {
+        return revoker.throttle().pauses();
+    }
+
+    /** The progress of every ticket not settled yet, oldest first. */
+    public List<RevocationProgress> running() {
+        return tickets.values().stream()
+                .filter(t -> !t.state().isSettled())
+                .sorted((a, b) -> a.submittedAt.compareTo(b.submittedAt))
+                .map(this::progressOf)
+                .toList();
+    }
+
+    private RevocationProgress progressOf(Ticket t) {
+        return certs.progressOf(t, revoker.throttle().pausedUntil().orElse(null));
+    }
+
     private void schedule(Ticket t, Duration delay) {
         if (closed) {
             return;
@@ -189,11 +289,9 @@ public final class RevocationQueue implements AutoCloseable {
                 t.attempts++;
                 t.nextAttemptAt = null;
             }
-            truth.reconcile(t);
-            for (Ticket.Cert c : pending(t)) {
-                revokeOne(t, c);
-            }
-            deactivateAccounts(t);
+            listing.revokeWhileListing(t, pending(t), (c, caFailed) -> certs.revoke(t, c, caFailed));
+            revoker.revokeAll(t.id, pending(t), (c, caFailed) -> certs.revoke(t, c, caFailed));
+            deactivations.deactivate(t);
             finish(t);
         } catch (CaOperationException e) {
             retryLater(t, e);
@@ -219,108 +317,6 @@ public final class RevocationQueue implements AutoCloseable {
         }
     }
 
-    /** Tries the routes in order; returns when the certificate is settled, throws when the CA is to be tried later. */
-    private void revokeOne(Ticket t, Ticket.Cert c) throws CaOperationException, IOException {
-        Optional<CertificateRecord> record = truth.record(c.serial);
-        if (record.isEmpty()) {
-            settleCert(t, c, CertificateRevocation.State.FAILED, null, "certificate no longer known to this gateway");
-            return;
-        }
-        String lastRefusal = null;
-        for (RevocationRoute route : routes) {
-            KeyPair escrowed = null;
-            if (route == RevocationRoute.ESCROWED_ACCOUNT_KEY) {
-                escrowed = facts.escrowedKey(record.get().getAccountUrl()).orElse(null);
-                if (escrowed == null) {
-                    lastRefusal =
-                            "no escrow deposit for account " + record.get().getAccountUrl();
-                    audit(t, "ROUTE_SKIPPED", c, route, null, lastRefusal);
-                    continue;
-                }
-            }
-            try {
-                RevocationOutcome outcome = ca.revoke(record.get(), t.request.getReason(), route, escrowed);
-                String answer = outcome == RevocationOutcome.ALREADY_REVOKED ? "alreadyRevoked" : "revoked";
-                synchronized (t) {
-                    c.route = route;
-                }
-                settleCert(t, c, CertificateRevocation.State.REVOKED, answer, null);
-                audit(t, "REVOKED_AT_CA", c, route, answer, null);
-                return;
-            } catch (CaOperationException e) {
-                String answer = e.getProblemType().orElse(e.isTransient() ? "transient" : "refused");
-                synchronized (t) {
-                    c.caAnswer = answer;
-                }
-                audit(t, e.isTransient() ? "CA_UNAVAILABLE" : "ROUTE_REFUSED", c, route, answer, e.getMessage());
-                if (e.isTransient()) {
-                    throw e;
-                }
-                lastRefusal = route + ": " + e.getMessage();
-            }
-        }
-        settleCert(t, c, CertificateRevocation.State.FAILED, null, lastRefusal);
-    }
-
-    private void settleCert(Ticket t, Ticket.Cert c, CertificateRevocation.State state, String answer, String detail)
-            throws IOException {
-        synchronized (t) {
-            c.state = state;
-            if (answer != null) {
-                c.caAnswer = answer;
-            }
-            if (state == CertificateRevocation.State.REVOKED) {
-                c.revokedAt = clock.instant();
-            }
-            if (detail != null) {
-                t.detail = detail;
-            }
-        }
-        journal.save(t);
-    }
-
-    /** A compromised gateway's account, once its certificates are settled: deactivated with the escrowed key. */
-    private void deactivateAccounts(Ticket t) throws CaOperationException, IOException {
-        List<String> accounts = truth.accounts(t);
-        if (accounts.isEmpty() || t.accountDeactivated) {
-            return;
-        }
-        for (String account : accounts) {
-            Optional<KeyPair> key = facts.escrowedKey(account);
-            if (key.isEmpty()) {
-                synchronized (t) {
-                    t.detail = "account " + account + " stays active: no escrow deposit of its key";
-                }
-                listener.audit("DEACTIVATION_IMPOSSIBLE", fields(t, Map.of("account", account, "detail", t.detail)));
-                journal.save(t);
-                return;
-            }
-            try {
-                boolean now = ca.deactivateAccount(account, key.get());
-                facts.deactivated(account);
-                listener.audit(
-                        "ACCOUNT_DEACTIVATED",
-                        fields(t, Map.of("account", account, "caAnswer", now ? "deactivated" : "deactivated already")));
-            } catch (CaOperationException e) {
-                listener.audit(
-                        e.isTransient() ? "CA_UNAVAILABLE" : "DEACTIVATION_REFUSED",
-                        fields(t, Map.of("account", account, "detail", String.valueOf(e.getMessage()))));
-                if (e.isTransient()) {
-                    throw e;
-                }
-                synchronized (t) {
-                    t.detail = "deactivation of " + account + " refused: " + e.getMessage();
-                }
-                journal.save(t);
-                return;
-            }
-        }
-        synchronized (t) {
-            t.accountDeactivated = true;
-        }
-        journal.save(t);
-    }
-
     private void finish(Ticket t) throws IOException {
         RevocationTicket view;
         synchronized (t) {
@@ -342,6 +338,7 @@ public final class RevocationQueue implements AutoCloseable {
                                 .orElse(Map.of())));
         LOG.info("Ticket {} {}: {}", t.id, view.getState(), view.getCertificates());
         listener.settled(view);
+        listener.progress(progressOf(t), true);
         whenSettled(t.id).complete(view);
         // settled: the journal has it (ticket, all and whenSettled read it there); the heap keeps the unsettled only
         tickets.remove(t.id);
@@ -365,23 +362,7 @@ public final class RevocationQueue implements AutoCloseable {
         schedule(t, Duration.between(clock.instant(), next));
     }
 
-    private void audit(Ticket t, String event, Ticket.Cert c, RevocationRoute route, String answer, String detail) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("serial", c.serial);
-        f.put("device", c.deviceId);
-        if (route != null) {
-            f.put("route", route.name());
-        }
-        if (answer != null) {
-            f.put("caAnswer", answer);
-        }
-        if (detail != null) {
-            f.put("detail", detail);
-        }
-        listener.audit(event, fields(t, f));
-    }
-
-    private static Map<String, Object> fields(Ticket t, Map<String, Object> more) {
+    static Map<String, Object> fields(Ticket t, Map<String, Object> more) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ticket", t.id);
         f.put("attempt", t.attempts);
@@ -392,7 +373,9 @@ public final class RevocationQueue implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        revoker.close();
         ExecutorStop.now(workers, Duration.ofSeconds(5));
+        listing.close();
         claims.release();
     }
 }

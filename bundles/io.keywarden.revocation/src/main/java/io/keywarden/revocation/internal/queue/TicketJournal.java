@@ -24,7 +24,8 @@ public interface TicketJournal {
     }
 
     /**
-     * Records the ticket's current state durably (a new ticket is inserted); returns once it is committed.
+     * Records the ticket's current state durably (a new ticket is inserted); returns once it is committed. Saves of
+     * one ticket are serialized: the CA listing and the revocation workers save the same ticket.
      *
      * @throws LostClaimException when another instance took the ticket over: this instance must stop working on it
      */

@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 
 import io.keywarden.api.revocation.CertificateRevocation;
+import io.keywarden.api.revocation.RevocationProgress;
 import io.keywarden.api.revocation.RevocationReason;
 import io.keywarden.api.revocation.RevocationRequest;
 import io.keywarden.api.revocation.RevocationRequestSigner;
@@ -35,7 +37,8 @@ import io.keywarden.support.shell.Table;
 
 /**
  * Gogo commands: {@code keywarden:revoke} signs a request with an operator key and submits it,
- * {@code keywarden:tickets} lists tickets, {@code keywarden:auditverify} checks the audit log's hash chain. Reads
+ * {@code keywarden:tickets} lists tickets, {@code keywarden:progress} shows each revocation under way (done/total,
+ * the CA's failing answers by reason), {@code keywarden:auditverify} checks the audit log's hash chain. Reads
  * the operator id and key file, and the data directory, from the revocation policy's configuration.
  */
 @Component(
@@ -47,6 +50,7 @@ import io.keywarden.support.shell.Table;
             "osgi.command.function=revoke",
             "osgi.command.function=tickets",
             "osgi.command.function=ticket",
+            "osgi.command.function=progress",
             "osgi.command.function=auditverify"
         })
 public final class RevocationCommands {
@@ -128,6 +132,52 @@ public final class RevocationCommands {
 
     public String ticket(String id) {
         return service.getTicket(id).map(RevocationCommands::describe).orElse("no ticket " + id);
+    }
+
+    /** {@code progress}: every ticket on its way to the CA now. */
+    public String progress() {
+        List<RevocationProgress> running = service.getProgress();
+        if (running.isEmpty()) {
+            return "no revocation under way";
+        }
+        Table table = new Table("TICKET", "STATE", "DONE", "REVOKED", "FAILED", "PENDING", "FAILURES", "THROTTLED");
+        for (RevocationProgress p : running) {
+            table.add(
+                    p.getTicketId(),
+                    p.getState().name(),
+                    p.getDone() + "/" + p.getTotal(),
+                    String.valueOf(p.getRevoked()),
+                    String.valueOf(p.getFailed()),
+                    String.valueOf(p.getPending()),
+                    failures(p),
+                    p.getThrottledUntil().map(Instant::toString).orElse("-"));
+        }
+        return table.toString();
+    }
+
+    /** {@code progress TICKET}: one ticket's progress, settled or not. */
+    public String progress(String ticketId) {
+        return service.getProgress(ticketId)
+                .map(p -> "ticket " + p.getTicketId() + ": " + p.getState() + ", " + p.getDone() + "/" + p.getTotal()
+                        + " done (revoked " + p.getRevoked() + ", failed " + p.getFailed() + ", pending "
+                        + p.getPending() + "), CA failures " + failures(p)
+                        + p.getThrottledUntil()
+                                .map(u -> ", CA asked to wait until " + u)
+                                .orElse(""))
+                .orElse("no ticket " + ticketId);
+    }
+
+    private static String failures(RevocationProgress p) {
+        if (p.getFailures().isEmpty()) {
+            return "none";
+        }
+        StringBuilder sb = new StringBuilder();
+        p.getFailures()
+                .forEach((reason, n) -> sb.append(sb.length() == 0 ? "" : ", ")
+                        .append(reason)
+                        .append('=')
+                        .append(n));
+        return sb.toString();
     }
 
     public String auditverify() throws IOException {

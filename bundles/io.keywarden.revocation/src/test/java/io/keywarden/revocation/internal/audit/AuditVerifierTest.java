@@ -52,6 +52,25 @@ class AuditVerifierTest {
     }
 
     @Test
+    void entriesAppendedTogetherChainAsIfAppendedOneByOne() throws Exception {
+        try (AuditLog a = new AuditLog(log, Clock.systemUTC())) {
+            a.appendAll(List.of(
+                    Map.entry("REVOKED_AT_CA", Map.of("ticket", "t-11", "serial", "a1")),
+                    Map.entry("REVOKED_AT_CA", Map.of("ticket", "t-11", "serial", "a2")),
+                    Map.entry("ROUTE_REFUSED", Map.of("ticket", "t-11", "serial", "a3"))));
+            a.appendAll(List.of());
+            a.append("TICKET_REVOKED", Map.of("ticket", "t-11"));
+        }
+        AuditVerifier.Result r = AuditVerifier.verify(log);
+        assertTrue(r.ok(), r.toString());
+        assertEquals(14, r.entries());
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertTrue(lines.get(11).contains("\"serial\":\"a2\""), lines.get(11));
+        lines.remove(11);
+        assertFalse(verifyWith(lines).ok(), "a line removed from a batch breaks the chain");
+    }
+
+    @Test
     void anEditedLineIsNamed() throws Exception {
         for (int line : new int[] {1, 4, 10}) {
             List<String> lines = new ArrayList<>(clean);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.api.revocation.CertificateRevocation;
 import io.keywarden.api.revocation.RefusalReason;
+import io.keywarden.api.revocation.RevocationProgress;
 import io.keywarden.api.revocation.RevocationReason;
 import io.keywarden.api.revocation.RevocationRequest;
 import io.keywarden.api.revocation.RevocationRequestSigner;
@@ -74,6 +75,20 @@ class RevocationCommandsTest {
         @Override
         public CompletionStage<RevocationTicket> whenSettled(String id) {
             return CompletableFuture.completedFuture(ticket(TicketState.REVOKED));
+        }
+
+        final List<RevocationProgress> progress = new ArrayList<>();
+
+        @Override
+        public List<RevocationProgress> getProgress() {
+            return progress;
+        }
+
+        @Override
+        public Optional<RevocationProgress> getProgress(String ticketId) {
+            return progress.stream()
+                    .filter(p -> p.getTicketId().equals(ticketId))
+                    .findFirst();
         }
 
         private static RevocationTicket ticket(TicketState state) {
