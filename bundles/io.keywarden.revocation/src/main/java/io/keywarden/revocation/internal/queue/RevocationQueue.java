@@ -235,10 +235,12 @@ public final class RevocationQueue implements AutoCloseable {
                 .orElseGet(() -> settled.computeIfAbsent(id, k -> new CompletableFuture<>()));
     }
 
-    /** The ticket's progress: its certificates' states and, since this start, the CA's failing answers. */
+    /**
+     * The ticket's progress: its certificates' states (from the journal once settled) and, since this start and for
+     * the last {@value RouteAttempts#PROGRESS_KEPT} tickets worked on, the CA's failing answers.
+     */
     public Optional<RevocationProgress> progress(String id) {
-        Ticket t = tickets.get(id);
-        return t == null ? Optional.empty() : Optional.of(progressOf(t));
+        return ticket(id).map(this::progressOf);
     }
 
     /** How many times the CA made the workers pause (rate limits, Retry-After) since this start. */

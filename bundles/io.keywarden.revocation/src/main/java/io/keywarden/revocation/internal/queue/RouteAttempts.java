@@ -5,11 +5,11 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import io.keywarden.api.ca.CaOperationException;
@@ -34,7 +34,18 @@ final class RouteAttempts {
     private final Clock clock;
     private final GroupCommit commits;
     private final RevocationQueue.Listener listener;
-    private final Map<String, TicketProgress> progress = new ConcurrentHashMap<>();
+    /** Progress kept in the heap for the tickets worked on last: bounded, since settled tickets leave the heap. */
+    static final int PROGRESS_KEPT = 1024;
+
+    private final Map<String, TicketProgress> progress =
+            Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, TicketProgress> eldest) {
+                    return size() > PROGRESS_KEPT;
+                }
+            });
 
     RouteAttempts(
             CaOperations ca,
