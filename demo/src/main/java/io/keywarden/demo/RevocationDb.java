@@ -41,6 +41,12 @@ public final class RevocationDb {
         return out;
     }
 
+    /** The ticket's journaled state (REVOKED, FAILED, ...), if the journal has it. */
+    public static Optional<String> ticketState(Path dataDir, String ticketId) throws SQLException {
+        return strings(dataDir, "SELECT state FROM revocation_ticket WHERE id = ?", ticketId).stream()
+                .findFirst();
+    }
+
     /** The denied serials. */
     public static List<String> denied(Path dataDir) throws SQLException {
         return strings(dataDir, "SELECT serial FROM revocation_denied ORDER BY serial", null);
