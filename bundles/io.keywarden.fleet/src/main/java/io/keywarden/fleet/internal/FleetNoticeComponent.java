@@ -288,7 +288,9 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             executor.execute(publisher::flush);
         }
         if (collector != null) {
-            link.subscribe(options.gatewayTopic(InventoryPublisher.TYPE_LOG, "+"));
+            // the logs are work one instance of a share group does; every instance keeps its own vault of escrowed
+            // keys (it may execute any ticket), so each takes every deposit
+            link.subscribe(options.workFilter(options.gatewayTopic(InventoryPublisher.TYPE_LOG, "+")));
             if (options.getEscrowDepositDir().isPresent()) {
                 link.subscribe(options.gatewayTopic(GatewayEnvelope.TYPE_ESCROW, "+"));
             }

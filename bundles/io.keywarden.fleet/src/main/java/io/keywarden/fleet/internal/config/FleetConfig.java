@@ -111,4 +111,14 @@ public @interface FleetConfig {
                     + "escrow deposit (published when it changes); authority: the revocation component's deposit directory, "
                     + "where accepted deposits are written. Empty: no escrow over MQTT")
     String escrow_deposit_dir() default "";
+
+    @AttributeDefinition(
+            name = "Authority share group",
+            description = "Authority with several instances on one broker: the name of their MQTT shared "
+                    + "subscription group. Each instance then subscribes to the gateways' issuance logs as "
+                    + "$share/<group>/keywarden/<fleet id>/log/+, so the broker gives each message to one instance only. "
+                    + "Escrow deposits, notices and acknowledgements are never shared. Empty: plain subscriptions "
+                    + "(one instance)",
+            required = false)
+    String authority_share_group() default "";
 }
