@@ -1,0 +1,165 @@
+package io.keywarden.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import io.keywarden.testing.postgres.PostgresServer;
+
+/**
+ * Issue 14, tests 2 and 3: two instances of the fleet authority, each a real runtime process, share one PostgreSQL
+ * and one Mosquitto; one gateway (a real runtime) has {@value #SENSORS} sensors enrolled at Pebble with real http-01.
+ * Both instances take revocation requests, one certificate each, half in each inbox.
+ * <ul>
+ *   <li>One instance is killed with SIGKILL in the middle of the run, while the broker is down (so the notices of
+ *       the tickets it accepted are stranded in its outbox): the other takes over its unfinished tickets once their
+ *       lease expired, and publishes the notices the database says were never published.
+ *   <li>The broker comes back during the run: nothing is lost, and the gateway gets every notice.
+ * </ul>
+ * Every certificate ends Revoked at Pebble with the requested reason, revoked once (the instances' audits record at
+ * most one revocation per serial; a repeated request, answered alreadyRevoked, only for a certificate the killed
+ * instance was working on at its death), and the gateway denies all of them.
+ */
+class TwoAuthoritiesTest {
+    private static final String GATEWAY = "gateway.fleet.keywarden.test";
+    private static final int SENSORS = 199; // with the gateway's own certificate: 200 tickets
+    private static final int REASON_KEY_COMPROMISE = 1;
+    /** Revocations the first instance records before it is killed: mid-run, with most of its share left. */
+    private static final int KILL_AFTER = 15;
+
+    @Test
+    void twoInstancesOnePostgresqlOneKilledMidRunWithTheBrokerDownEveryCertificateRevokedOnceAndDenied()
+            throws Exception {
+        assumeTrue(
+                PostgresServer.availableOrFailInCi(),
+                PostgresServer.unavailable().orElse(""));
+        Layout layout = Layout.detect();
+        Path runtimeJar = layout.requireRuntimeJar();
+        try (PostgresServer pg = PostgresServer.start();
+                FleetStage fleet = FleetStage.start(layout.home.resolve("demo/target/two-authorities-test"))) {
+            Map<String, String> store = new LinkedHashMap<>();
+            store.put("store.url", pg.jdbcUrl());
+            store.put("store.user", pg.user());
+            store.put("store.password", pg.password());
+            store.put("store.lease.seconds", "5");
+            List<ConfigFiles.Sensor> sensors = new ArrayList<>();
+            Set<String> devices = new TreeSet<>(Set.of(GATEWAY));
+            for (int i = 1; i <= SENSORS; i++) {
+                String id = "sensor-" + i;
+                sensors.add(new ConfigFiles.Sensor(id, List.of(id + ".fleet.keywarden.test"), null));
+                devices.add(id);
+            }
+            fleet.configureGateway(GATEWAY, sensors);
+            fleet.configureAuthority(store, Map.of());
+            AuthorityNode a = fleet.authority;
+            AuthorityNode b = fleet.addAuthority("authority-b", store, Map.of());
+            RuntimeProcess g = fleet.startGateway(runtimeJar);
+            a.start(runtimeJar);
+            b.start(runtimeJar);
+            assertTrue(
+                    fleet.gateway.awaitCurrent(devices, 180_000, n -> {}).isEmpty(),
+                    "gateway not enrolled\n" + g.tail(40));
+            Set<String> serials = new TreeSet<>();
+            fleet.gateway.state().current().values().forEach(c -> serials.add(c.serial()));
+            assertEquals(SENSORS + 1, serials.size());
+            for (AuthorityNode node : List.of(a, b)) {
+                await(
+                        () -> storedSerials(node).containsAll(serials),
+                        60_000,
+                        () -> node.name + " holds " + storedSerials(node).size() + " of the gateway's " + serials.size()
+                                + " certificates\n" + node.tail(30));
+            }
+
+            // the broker goes down: the accepting instances keep their notices in their outboxes
+            fleet.broker.stop();
+            List<String> order = new ArrayList<>(serials);
+            Map<String, AuthorityNode> acceptedBy = new TreeMap<>();
+            for (int i = 0; i < order.size(); i++) {
+                AuthorityNode node = i % 2 == 0 ? a : b;
+                String serial = order.get(i);
+                node.inbox()
+                        .deliver("revoke-" + serial, fleet.signRequest("CERTIFICATE", serial, REASON_KEY_COMPROMISE));
+                acceptedBy.put(serial, node);
+            }
+            await(
+                    () -> Audits.count(a.audit(), "REVOKED_AT_CA") >= KILL_AFTER,
+                    60_000,
+                    () -> "the first instance revoked nothing\n" + a.tail(40));
+            a.kill();
+            long revokedByAAtDeath = Audits.count(a.audit(), "REVOKED_AT_CA");
+            fleet.broker.start();
+
+            Map<String, io.keywarden.testing.pebble.CertStatus> revoked = new TreeMap<>();
+            await(
+                    () -> {
+                        for (String s : serials) {
+                            if (!revoked.containsKey(s)) {
+                                var st = fleet.gateway.pebble.certStatus(s);
+                                if (st.isRevoked()) {
+                                    revoked.put(s, st);
+                                }
+                            }
+                        }
+                        return revoked.size() == serials.size();
+                    },
+                    120_000,
+                    () -> "revoked at Pebble: " + revoked.size() + " of " + serials.size() + "\n" + b.tail(40));
+            revoked.forEach((serial, st) -> assertEquals(REASON_KEY_COMPROMISE, st.reason(), serial + " reason"));
+            await(
+                    () -> fleet.deniedAtGateway().containsAll(serials),
+                    60_000,
+                    () -> "the gateway denies " + fleet.deniedAtGateway().size() + " of " + serials.size() + "\n"
+                            + b.tail(40) + "\n" + g.tail(20));
+
+            // once each. Pebble answers "revoked" to the first revokeCert of a serial and alreadyRevoked to any later
+            // one, so at most one "revoked" per serial; a serial the survivor asked again (alreadyRevoked) or that no
+            // audit records must be one the killed instance held: it may have died between the CA's answer and its
+            // records. Every serial the survivor accepted is recorded exactly once.
+            Map<String, List<String>> answers = Audits.revocations(List.of(a.audit(), b.audit()));
+            List<String> unsure = new ArrayList<>();
+            for (String serial : serials) {
+                List<String> got = answers.getOrDefault(serial, List.of());
+                assertTrue(
+                        got.stream().filter("revoked"::equals).count() <= 1,
+                        serial + " recorded as revoked more than once: " + got);
+                if (acceptedBy.get(serial) == b) {
+                    assertEquals(List.of("revoked"), got, serial + " (accepted by the survivor)");
+                } else if (!got.equals(List.of("revoked"))) {
+                    assertTrue(got.size() <= 1, serial + ": " + got);
+                    unsure.add(serial);
+                }
+            }
+            System.out.printf(
+                    "two authority instances: %d tickets, the first killed after %d revocations with the broker down; "
+                            + "%d of its certificates in flight at its death (asked again, or not recorded): %s%n",
+                    serials.size(), revokedByAAtDeath, unsure.size(), unsure);
+        }
+    }
+
+    private static Set<String> storedSerials(AuthorityNode node) {
+        return StoredLog.serials(node.fleet.resolve("logs").resolve(GATEWAY + ".log"));
+    }
+
+    /** On a timeout the message (with the runtimes' log tails) is the failure's. */
+    private static void await(BooleanSupplier condition, long timeoutMillis, Supplier<String> message) {
+        Awaitility.await()
+                .atMost(Duration.ofMillis(timeoutMillis))
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertTrue(condition.getAsBoolean(), message));
+    }
+}
