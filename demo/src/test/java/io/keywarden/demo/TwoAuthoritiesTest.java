@@ -57,6 +57,8 @@ class TwoAuthoritiesTest {
             store.put("store.user", pg.user());
             store.put("store.password", pg.password());
             store.put("store.lease.seconds", "5");
+            // 200 requests from one requester within a second: more than the default allows
+            store.put("rate.per.minute", "1000");
             List<ConfigFiles.Sensor> sensors = new ArrayList<>();
             Set<String> devices = new TreeSet<>(Set.of(GATEWAY));
             for (int i = 1; i <= SENSORS; i++) {
