@@ -71,6 +71,9 @@ public final class RevocationQueue implements AutoCloseable {
 
         /** The ticket names more certificates than before (journaled already): deny them and say so. */
         default void extended(Ticket ticket) {}
+
+        /** This instance now holds a ticket another instance accepted and left (its lease expired). */
+        default void takenOver(Ticket ticket) {}
     }
 
     private final CaOperations ca;
@@ -104,7 +107,7 @@ public final class RevocationQueue implements AutoCloseable {
         this.clock = requireNonNull(clock, "clock");
         this.listener = requireNonNull(listener, "listener");
         this.truth = new CaTruth(ca, facts, journal, listener, clock);
-        this.claims = new TicketClaims(journal, tickets, this::schedule, this::whenSettled);
+        this.claims = new TicketClaims(journal, tickets, this::schedule, this::whenSettled, listener::takenOver);
         this.workers = Executors.newScheduledThreadPool(threads, new NamedThreads("keywarden-revoke"));
     }
 
@@ -116,6 +119,7 @@ public final class RevocationQueue implements AutoCloseable {
         List<Ticket> unfinished = new ArrayList<>();
         for (Ticket t : journal.loadUnsettled()) {
             tickets.put(t.id, t);
+            claims.resumed(t);
             unfinished.add(t);
             schedule(t, Duration.ZERO);
         }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.keywarden.revocation.internal.config.StoreOptions;
 import io.keywarden.revocation.internal.queue.JdbcTicketJournal;
+import io.keywarden.revocation.internal.queue.NoticeLedger;
 import io.keywarden.revocation.internal.queue.TicketJournal;
 import io.keywarden.support.jdbc.Database;
 import io.keywarden.support.jdbc.JdbcDrivers;
@@ -26,8 +27,12 @@ import io.keywarden.support.jdbc.Migrations;
 public final class RevocationDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationDatabase.class);
     /** The schema's scripts, in order (src/main/resources/io/keywarden/revocation/db). */
-    public static final Migrations SCHEMA =
-            Migrations.of("revocation", RevocationDatabase.class, "/io/keywarden/revocation/db/", "V1__revocation.sql");
+    public static final Migrations SCHEMA = Migrations.of(
+            "revocation",
+            RevocationDatabase.class,
+            "/io/keywarden/revocation/db/",
+            "V1__revocation.sql",
+            "V2__notices.sql");
 
     private final Database db;
     private final String instanceId;
@@ -91,6 +96,11 @@ public final class RevocationDatabase implements AutoCloseable {
     /** This activation's name in the tickets' claims. */
     public String instance() {
         return instanceId;
+    }
+
+    /** Which tickets' notices the broker acknowledged (docs/database.md, "Two authority instances"). */
+    public NoticeLedger notices(Duration lease, Clock clock) {
+        return new NoticeLedger(db, instanceId, lease, clock);
     }
 
     public TicketJournal journal() {
