@@ -21,6 +21,15 @@ final class Audits {
         return entries(audit).stream().filter(e -> event.equals(e.get("event"))).count();
     }
 
+    /** How many lines of a text file (a runtime's log) contain {@code text}. */
+    static long lines(Path file, String text) {
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains(text)).count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
     /** Per serial, the CA's answers ({@code revoked}, {@code alreadyRevoked}) every REVOKED_AT_CA entry recorded. */
     static Map<String, List<String>> revocations(List<Path> audits) {
         Map<String, List<String>> out = new TreeMap<>();
