@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.revocation.internal.config.StoreOptions;
+import io.keywarden.revocation.internal.escrow.DepositStore;
+import io.keywarden.revocation.internal.escrow.JdbcDepositStore;
 import io.keywarden.revocation.internal.queue.JdbcTicketJournal;
 import io.keywarden.revocation.internal.queue.NoticeLedger;
 import io.keywarden.revocation.internal.queue.TicketJournal;
@@ -32,7 +34,9 @@ public final class RevocationDatabase implements AutoCloseable {
             RevocationDatabase.class,
             "/io/keywarden/revocation/db/",
             "V1__revocation.sql",
-            "V2__notices.sql");
+            "V2__executions.sql",
+            "V3__escrow.sql",
+            "V4__notices.sql");
 
     private final Database db;
     private final String instanceId;
@@ -40,6 +44,7 @@ public final class RevocationDatabase implements AutoCloseable {
     private final NonceStore nonces;
     private final DenyListStore denyList;
     private final ReleaseStore releases;
+    private final DepositStore deposits;
 
     private RevocationDatabase(Database db, StoreOptions options, Path dataDir, Duration replayWindow, Clock clock) {
         this.db = db;
@@ -48,6 +53,7 @@ public final class RevocationDatabase implements AutoCloseable {
         this.nonces = new JdbcNonceStore(db, replayWindow);
         this.denyList = new JdbcDenyList(db, clock);
         this.releases = new JdbcReleaseStore(db);
+        this.deposits = new JdbcDepositStore(db, clock);
     }
 
     /**
@@ -117,6 +123,11 @@ public final class RevocationDatabase implements AutoCloseable {
 
     public ReleaseStore releases() {
         return releases;
+    }
+
+    /** The escrow vault's accepted and refused deposits. */
+    public DepositStore deposits() {
+        return deposits;
     }
 
     @Override
