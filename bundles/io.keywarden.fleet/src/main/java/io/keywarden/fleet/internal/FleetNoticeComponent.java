@@ -288,11 +288,11 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             executor.execute(publisher::flush);
         }
         if (collector != null) {
-            // the logs are work one instance of a share group does; every instance keeps its own vault of escrowed
-            // keys (it may execute any ticket), so each takes every deposit
+            // work one instance of a share group does: the escrow vault is in the shared database (proven once,
+            // used by every instance)
             link.subscribe(options.workFilter(options.gatewayTopic(InventoryPublisher.TYPE_LOG, "+")));
             if (options.getEscrowDepositDir().isPresent()) {
-                link.subscribe(options.gatewayTopic(GatewayEnvelope.TYPE_ESCROW, "+"));
+                link.subscribe(options.workFilter(options.gatewayTopic(GatewayEnvelope.TYPE_ESCROW, "+")));
             }
         }
         if (inventoryPublisher != null) {

@@ -116,8 +116,8 @@ public @interface FleetConfig {
             name = "Authority share group",
             description = "Authority with several instances on one broker: the name of their MQTT shared "
                     + "subscription group. Each instance then subscribes to the gateways' issuance logs as "
-                    + "$share/<group>/keywarden/<fleet id>/log/+, so the broker gives each message to one instance only. "
-                    + "Escrow deposits, notices and acknowledgements are never shared. Empty: plain subscriptions "
+                    + "$share/<group>/keywarden/<fleet id>/log/+ and .../escrow/+, so the broker gives each message to "
+                    + "one instance only. Notices and acknowledgements are never shared. Empty: plain subscriptions "
                     + "(one instance)",
             required = false)
     String authority_share_group() default "";
