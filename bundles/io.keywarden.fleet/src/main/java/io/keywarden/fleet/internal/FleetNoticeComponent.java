@@ -49,11 +49,13 @@ import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.fleet.internal.config.FleetConfig;
 import io.keywarden.fleet.internal.config.FleetOptions;
+import io.keywarden.fleet.internal.config.StoreSettings;
 import io.keywarden.fleet.internal.inventory.GatewayEnvelope;
 import io.keywarden.fleet.internal.inventory.GatewayInventory;
+import io.keywarden.fleet.internal.inventory.IngestGate;
 import io.keywarden.fleet.internal.inventory.InventoryCollector;
 import io.keywarden.fleet.internal.inventory.InventoryPublisher;
-import io.keywarden.fleet.internal.log.FileLogStore;
+import io.keywarden.fleet.internal.log.JdbcLogStore;
 import io.keywarden.fleet.internal.log.LogAck;
 import io.keywarden.fleet.internal.mqtt.MqttLink;
 import io.keywarden.fleet.internal.mqtt.Outbox;
@@ -68,6 +70,8 @@ import io.keywarden.support.config.ConfigSecrets;
 import io.keywarden.support.config.ConfigurationErrors;
 import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.config.Registrations;
+import io.keywarden.support.jdbc.Database;
+import io.keywarden.support.jdbc.JdbcDrivers;
 import io.keywarden.support.threads.ExecutorStop;
 import io.keywarden.support.threads.NamedThreads;
 
@@ -118,6 +122,8 @@ public final class FleetNoticeComponent implements FleetTransportListener {
     private FleetLink link;
     private InventoryPublisher inventoryPublisher;
     private InventoryCollector collector;
+    private IngestGate ingest;
+    private Database database;
     private Registrations registrations;
     private final AtomicBoolean inventoryDue = new AtomicBoolean();
 
@@ -129,7 +135,11 @@ public final class FleetNoticeComponent implements FleetTransportListener {
                 LOG,
                 eventAdmin,
                 FleetOptions.PID,
-                () -> ConfigSecrets.decode(properties, List.of(FleetOptions.KEY_PASSWORD), secretDecoder, context));
+                () -> ConfigSecrets.decode(
+                        properties,
+                        List.of(FleetOptions.KEY_PASSWORD, StoreSettings.KEY_PASSWORD),
+                        secretDecoder,
+                        context));
         if (decoded.isEmpty()) {
             // the static greedy reference re-activates this component as soon as the decoder is registered
             LOG.info(
@@ -165,21 +175,28 @@ public final class FleetNoticeComponent implements FleetTransportListener {
                     () -> Optional.ofNullable(localInventory));
             // the ACME bundle rewrites its deposit whenever it logs in; a look every few seconds costs one small read
             executor.scheduleWithFixedDelay(inventoryPublisher::publishEscrowIfChanged, 5, 5, TimeUnit.SECONDS);
+            executor.scheduleWithFixedDelay(inventoryPublisher::resendIfUnacknowledged, 5, 5, TimeUnit.SECONDS);
             // on Kura the gateway's key reaches the keystore just after the ENROLLED event that asked for an inventory
             executor.scheduleWithFixedDelay(inventoryPublisher::retryIfWaiting, 1, 1, TimeUnit.SECONDS);
         }
         if (options.isInventoryCollect()) {
-            collector = collector();
+            StoreSettings store = ConfigurationErrors.parse(
+                    LOG, eventAdmin, FleetOptions.PID, () -> StoreSettings.parse(decoded.get(), options.getDataDir()));
+            collector = collector(context, store);
+            ingest = new IngestGate(executor, IngestGate.MAX_MESSAGES, IngestGate.MAX_BYTES, IngestGate.MAX_WAIT);
         }
         link.start();
         register();
         LOG.info("Fleet notices started: {}", options);
     }
 
-    private InventoryCollector collector() throws IOException {
+    private InventoryCollector collector(BundleContext context, StoreSettings store) throws IOException {
+        database = Database.open(
+                store.url(), JdbcDrivers.connectionSource(context, store.url(), store.user(), store.password()));
+        LOG.info("Issuance logs in {} ({})", database.description(), JdbcDrivers.route(context, database.dialect()));
         InventoryCollector c = new InventoryCollector(
                 options,
-                new FileLogStore(options.getDataDir().resolve("logs")),
+                new JdbcLogStore(database),
                 Clock.systemUTC(),
                 this::post,
                 this::registerInventory,
@@ -277,6 +294,9 @@ public final class FleetNoticeComponent implements FleetTransportListener {
         if (executor != null) {
             ExecutorStop.now(executor, Duration.ofSeconds(5));
         }
+        if (database != null) {
+            database.close();
+        }
     }
 
     @Override
@@ -365,10 +385,11 @@ public final class FleetNoticeComponent implements FleetTransportListener {
                             "not a gateway id: " + gatewayId));
             return;
         }
+        // bounded: when the collector is behind, this (the transport's) thread waits, then refuses (IngestGate)
         if (InventoryPublisher.TYPE_LOG.equals(type)) {
-            executor.execute(() -> collector.log(topic, gatewayId, payload));
+            ingest.submit(payload.length, () -> collector.log(topic, gatewayId, payload));
         } else if (GatewayEnvelope.TYPE_ESCROW.equals(type)) {
-            executor.execute(() -> collector.escrow(topic, gatewayId, payload));
+            ingest.submit(payload.length, () -> collector.escrow(topic, gatewayId, payload));
         }
     }
 

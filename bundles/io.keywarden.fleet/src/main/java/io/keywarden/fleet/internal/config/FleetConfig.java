@@ -111,4 +111,18 @@ public @interface FleetConfig {
                     + "escrow deposit (published when it changes); authority: the revocation component's deposit directory, "
                     + "where accepted deposits are written. Empty: no escrow over MQTT")
     String escrow_deposit_dir() default "";
+
+    @AttributeDefinition(
+            name = "Issuance log database URL",
+            description = "Authority (inventory.collect): JDBC URL of the database that keeps the gateways' issuance "
+                    + "logs, jdbc:h2:file:... (embedded H2) or jdbc:postgresql://host:port/db (shared by several "
+                    + "authority instances). Empty: an H2 file fleet.mv.db in the data directory",
+            required = false)
+    String store_url() default "";
+
+    @AttributeDefinition(name = "Issuance log database user", description = "Empty: none", required = false)
+    String store_user() default "";
+
+    @AttributeDefinition(name = "Issuance log database password", type = AttributeType.PASSWORD, required = false)
+    String store_password() default "";
 }
