@@ -50,12 +50,11 @@ import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.fleet.internal.config.FleetConfig;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.config.StoreSettings;
+import io.keywarden.fleet.internal.inventory.AuthorityIngest;
 import io.keywarden.fleet.internal.inventory.GatewayEnvelope;
 import io.keywarden.fleet.internal.inventory.GatewayInventory;
-import io.keywarden.fleet.internal.inventory.IngestGate;
 import io.keywarden.fleet.internal.inventory.InventoryCollector;
 import io.keywarden.fleet.internal.inventory.InventoryPublisher;
-import io.keywarden.fleet.internal.log.JdbcLogStore;
 import io.keywarden.fleet.internal.log.LogAck;
 import io.keywarden.fleet.internal.mqtt.MqttLink;
 import io.keywarden.fleet.internal.mqtt.Outbox;
@@ -70,8 +69,6 @@ import io.keywarden.support.config.ConfigSecrets;
 import io.keywarden.support.config.ConfigurationErrors;
 import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.config.Registrations;
-import io.keywarden.support.jdbc.Database;
-import io.keywarden.support.jdbc.JdbcDrivers;
 import io.keywarden.support.threads.ExecutorStop;
 import io.keywarden.support.threads.NamedThreads;
 
@@ -121,9 +118,7 @@ public final class FleetNoticeComponent implements FleetTransportListener {
     private NoticePublisher publisher;
     private FleetLink link;
     private InventoryPublisher inventoryPublisher;
-    private InventoryCollector collector;
-    private IngestGate ingest;
-    private Database database;
+    private AuthorityIngest collector;
     private Registrations registrations;
     private final AtomicBoolean inventoryDue = new AtomicBoolean();
 
@@ -182,28 +177,19 @@ public final class FleetNoticeComponent implements FleetTransportListener {
         if (options.isInventoryCollect()) {
             StoreSettings store = ConfigurationErrors.parse(
                     LOG, eventAdmin, FleetOptions.PID, () -> StoreSettings.parse(decoded.get(), options.getDataDir()));
-            collector = collector(context, store);
-            ingest = new IngestGate(executor, IngestGate.MAX_MESSAGES, IngestGate.MAX_BYTES, IngestGate.MAX_WAIT);
+            collector = new AuthorityIngest(
+                    options,
+                    store,
+                    context,
+                    executor,
+                    this::post,
+                    this::registerInventory,
+                    this::denied,
+                    this::publishAck);
         }
         link.start();
         register();
         LOG.info("Fleet notices started: {}", options);
-    }
-
-    private InventoryCollector collector(BundleContext context, StoreSettings store) throws IOException {
-        database = Database.open(
-                store.url(), JdbcDrivers.connectionSource(context, store.url(), store.user(), store.password()));
-        LOG.info("Issuance logs in {} ({})", database.description(), JdbcDrivers.route(context, database.dialect()));
-        InventoryCollector c = new InventoryCollector(
-                options,
-                new JdbcLogStore(database),
-                Clock.systemUTC(),
-                this::post,
-                this::registerInventory,
-                this::denied,
-                this::publishAck);
-        c.load();
-        return c;
     }
 
     private void register() {
@@ -254,7 +240,7 @@ public final class FleetNoticeComponent implements FleetTransportListener {
         String prefix = RevocationTarget.Kind.COMPROMISED_GATEWAY.name().toLowerCase(Locale.ROOT) + ":";
         if (target.startsWith(prefix)) {
             String gatewayId = target.substring(prefix.length());
-            executor.execute(() -> collector.compromised(gatewayId));
+            collector.compromised(gatewayId);
         }
     }
 
@@ -294,8 +280,8 @@ public final class FleetNoticeComponent implements FleetTransportListener {
         if (executor != null) {
             ExecutorStop.now(executor, Duration.ofSeconds(5));
         }
-        if (database != null) {
-            database.close();
+        if (collector != null) {
+            collector.close();
         }
     }
 
@@ -331,7 +317,8 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             return;
         }
         if (collector != null && levels.length == 4 && !levels[2].equals("revocation-notices")) {
-            collected(topic, levels[2], levels[3], payload);
+            // bounded: while the collector is behind, this (the transport's) thread waits, then refuses (IngestGate)
+            collector.received(topic, levels[2], levels[3], payload);
             return;
         }
         if (applied == null || payload.length == 0) {
@@ -367,29 +354,6 @@ public final class FleetNoticeComponent implements FleetTransportListener {
         } catch (IOException e) {
             // in memory nothing changed either; the retained notice arrives again on the next connection
             LOG.error("Cannot record notice {}: {}", notice.ticketId(), e.getMessage());
-        }
-    }
-
-    private void collected(String topic, String type, String gatewayId, byte[] payload) {
-        if (payload.length == 0) {
-            return;
-        }
-        if (!FleetOptions.isGatewayId(gatewayId)) {
-            LOG.warn("Rejected a message on {}: {} is not a gateway id", topic, gatewayId);
-            post(
-                    FleetEvents.TOPIC_INVENTORY_REJECTED,
-                    Map.of(
-                            FleetEvents.PROPERTY_MQTT_TOPIC,
-                            topic,
-                            FleetEvents.PROPERTY_ERROR,
-                            "not a gateway id: " + gatewayId));
-            return;
-        }
-        // bounded: when the collector is behind, this (the transport's) thread waits, then refuses (IngestGate)
-        if (InventoryPublisher.TYPE_LOG.equals(type)) {
-            ingest.submit(payload.length, () -> collector.log(topic, gatewayId, payload));
-        } else if (GatewayEnvelope.TYPE_ESCROW.equals(type)) {
-            ingest.submit(payload.length, () -> collector.escrow(topic, gatewayId, payload));
         }
     }
 
