@@ -166,7 +166,12 @@ public final class InventoryCollector {
                         "an entry of " + jws.length() + " characters, at most " + MAX_ENTRY_CHARS);
             }
             GatewayEnvelope.Verified v = GatewayEnvelope.verify(
-                    jws.getBytes(StandardCharsets.US_ASCII), IssuanceEvent.TYPE, gatewayId, roots, now);
+                    jws.getBytes(StandardCharsets.US_ASCII),
+                    IssuanceEvent.TYPE,
+                    gatewayId,
+                    roots,
+                    now,
+                    out.isEmpty() ? List.of() : out.get(0).verified().chain());
             if (!out.isEmpty() && !out.get(0).verified().signer().equals(v.signer())) {
                 throw new RejectedNoticeException("entries of one message signed by different certificates");
             }

@@ -20,6 +20,10 @@ final class StagedLog {
     private final String gatewayId;
     private final LogStore.Head stored;
     private final List<LogStore.Entry> admitted = new ArrayList<>();
+    /** Asked once per message, not per entry: the stored log does not change while it is judged. */
+    private Set<String> storedSerials;
+
+    private Set<String> storedAccounts;
 
     StagedLog(LogStore store, String gatewayId) throws IOException {
         this.store = store;
@@ -61,14 +65,20 @@ final class StagedLog {
     }
 
     Set<String> gatewaySerials() throws IOException {
-        Set<String> out = new LinkedHashSet<>(store.gatewaySerials(gatewayId));
+        if (storedSerials == null) {
+            storedSerials = store.gatewaySerials(gatewayId);
+        }
+        Set<String> out = new LinkedHashSet<>(storedSerials);
         own().forEach(r -> out.add(r.getSerial()));
         return out;
     }
 
     /** The ACME accounts that ordered the gateway's own certificates. */
     Set<String> accounts() throws IOException {
-        Set<String> out = new LinkedHashSet<>(store.accounts(gatewayId));
+        if (storedAccounts == null) {
+            storedAccounts = store.accounts(gatewayId);
+        }
+        Set<String> out = new LinkedHashSet<>(storedAccounts);
         own().forEach(r -> out.add(r.getAccountUrl()));
         return out;
     }
