@@ -29,6 +29,9 @@ final class KeywardenOptions {
         {"org.eclipse.platform", "org.eclipse.equinox.cm", "1.4.400"},
         {"org.eclipse.platform", "org.eclipse.equinox.metatype", "1.5.300"},
         {"org.eclipse.platform", "org.eclipse.equinox.event", "1.5.500"},
+        // Kura ships H2 2.1.214 but no osgi.jdbc API bundle: H2 registers no DataSourceFactory, the revocation
+        // bundle loads the driver class (docs/database.md)
+        {"com.h2database", "h2", "2.1.214"},
     };
 
     /** Current versions (Felix framework 7 is on the class path). */
@@ -41,6 +44,11 @@ final class KeywardenOptions {
         {"org.apache.felix", "org.apache.felix.log", "1.3.0"},
         {"org.apache.felix", "org.apache.felix.metatype", "1.2.4"},
         {"org.apache.felix", "org.apache.felix.eventadmin", "1.6.4"},
+        // as the standalone runtime and the Karaf feature: the osgi.jdbc API first, so that H2 and pgjdbc register
+        // their DataSourceFactory services and the revocation bundle takes the driver from there
+        {"org.osgi", "org.osgi.service.jdbc", "1.1.0"},
+        {"com.h2database", "h2", "2.1.214"},
+        {"org.postgresql", "postgresql", "42.7.13"},
     };
 
     /** What the Keywarden bundles import, at the versions Kura 5.5/5.6 has, on both frameworks. */

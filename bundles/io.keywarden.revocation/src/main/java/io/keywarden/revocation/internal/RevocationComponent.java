@@ -1,6 +1,5 @@
 package io.keywarden.revocation.internal;
 
-import java.io.File;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -32,6 +31,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -40,6 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.ca.CaOperations;
+import io.keywarden.api.config.SecretDecoder;
 import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.enrollment.GatewayEnrollmentService;
 import io.keywarden.api.fleet.FleetEvents;
@@ -54,12 +55,12 @@ import io.keywarden.revocation.internal.audit.AuditLog;
 import io.keywarden.revocation.internal.audit.RefusalAudit;
 import io.keywarden.revocation.internal.authority.Authority;
 import io.keywarden.revocation.internal.config.PolicyConfig;
+import io.keywarden.revocation.internal.config.PolicyLoader;
 import io.keywarden.revocation.internal.config.PolicyOptions;
 import io.keywarden.revocation.internal.escrow.EscrowGuard;
 import io.keywarden.revocation.internal.escrow.EscrowVault;
 import io.keywarden.revocation.internal.queue.RevocationQueue;
 import io.keywarden.revocation.internal.queue.Ticket;
-import io.keywarden.revocation.internal.queue.TicketJournal;
 import io.keywarden.revocation.internal.request.Decision;
 import io.keywarden.revocation.internal.request.Inventories;
 import io.keywarden.revocation.internal.request.RateLimiter;
@@ -68,7 +69,7 @@ import io.keywarden.revocation.internal.request.TargetResolver;
 import io.keywarden.revocation.internal.store.DenyListStore;
 import io.keywarden.revocation.internal.store.NonceStore;
 import io.keywarden.revocation.internal.store.ReleaseStore;
-import io.keywarden.support.config.ConfigurationErrors;
+import io.keywarden.revocation.internal.store.RevocationDatabase;
 import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.config.Registrations;
 import io.keywarden.support.files.DurableFiles;
@@ -82,7 +83,7 @@ import io.keywarden.support.threads.NamedThreads;
  * to the CA. Registers its services itself once the policy is valid (see AcmeEnrollmentComponent for why).
  *
  * <pre>
- * data dir: tickets/&lt;id&gt;.json, deny-list.txt, nonces.log, audit.log (+ audit.log.head), escrow/
+ * data dir: revocation.mv.db (H2, unless store.url names another database), audit.log (+ audit.log.head), escrow/
  * </pre>
  */
 @Component(
@@ -112,12 +113,20 @@ public final class RevocationComponent implements RevocationService {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile EventAdmin eventAdmin;
 
+    /** Kura's decryption of store.password (through the Kura adapter); see the ACME component for the rule. */
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.STATIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private SecretDecoder secretDecoder;
+
     private final Map<String, Authority> authorities = new ConcurrentHashMap<>();
     private final Map<CertificateInventory, String> remoteInventories = new ConcurrentHashMap<>();
     private volatile Inventories inventory;
     private final List<Ticket> refused = new CopyOnWriteArrayList<>();
 
     private PolicyOptions options;
+    private RevocationDatabase store;
     private DenyListStore denyList;
     private ReleaseStore releaseStore;
     private Releases releases;
@@ -173,18 +182,24 @@ public final class RevocationComponent implements RevocationService {
     @Activate
     void activate(BundleContext context, Map<String, Object> properties)
             throws InvalidConfigurationException, IOException, GeneralSecurityException {
-        File area = context.getDataFile("revocation");
-        options = ConfigurationErrors.parse(
-                LOG,
-                eventAdmin,
-                PolicyOptions.PID,
-                () -> PolicyOptions.parse(properties, area == null ? null : area.toPath()));
+        Optional<PolicyOptions> parsed = PolicyLoader.load(properties, context, secretDecoder, eventAdmin);
+        if (parsed.isEmpty()) {
+            return; // the static greedy reference re-activates this component once the decoder is registered
+        }
+        options = parsed.get();
         Clock clock = Clock.systemUTC();
         DurableFiles.createPrivateDirectories(options.getDataDir());
-        denyList = new DenyListStore(options.getDataDir().resolve("deny-list.txt"));
-        nonces = new NonceStore(options.getDataDir().resolve("nonces.log"), options.getReplayWindow(), clock.instant());
+        store = RevocationDatabase.open(
+                context,
+                options.getStore(),
+                options.getDataDir(),
+                options.getWorkers() + 2,
+                options.getReplayWindow(),
+                clock);
+        denyList = store.denyList();
+        nonces = store.nonces();
         audit = new AuditLog(options.getDataDir().resolve("audit.log"), clock);
-        releaseStore = new ReleaseStore(options.getDataDir().resolve("releases.txt"));
+        releaseStore = store.releases();
         refusalAudit = new RefusalAudit(this::auditQuietly, clock, REFUSAL_WINDOW, REFUSALS_AUDITED_PER_WINDOW);
         bridge = new QueueBridge(audit, denyList, () -> eventAdmin, () -> inventory);
         releases = new Releases(releaseStore, denyList, this::auditQuietly);
@@ -202,7 +217,7 @@ public final class RevocationComponent implements RevocationService {
         queue = new RevocationQueue(
                 ca,
                 bridge,
-                new TicketJournal(options.getDataDir().resolve("tickets")),
+                store.journal(),
                 options.getRoutes(),
                 new Backoff(options.getRetryInitial(), options.getRetryMax(), new SecureRandom()),
                 clock,
@@ -255,14 +270,14 @@ public final class RevocationComponent implements RevocationService {
             refusalAudit.flush();
         }
         try {
-            if (nonces != null) {
-                nonces.close();
-            }
             if (audit != null) {
                 audit.close();
             }
         } catch (IOException e) {
             LOG.warn("Closing the revocation files: {}", e.toString());
+        }
+        if (store != null) {
+            store.close();
         }
     }
 
@@ -289,11 +304,7 @@ public final class RevocationComponent implements RevocationService {
                     denyList.addAll(t.serials());
                 } catch (IOException e) {
                     LOG.error(
-                            "Deny list {} not written ({}): {} denied in memory, and again from the journal at the"
-                                    + " next start",
-                            options.getDataDir().resolve("deny-list.txt"),
-                            e,
-                            t.serials());
+                            "Deny list not recorded ({}): {} denied here, and again at the next start", e, t.serials());
                 }
             });
         } catch (IOException e) {

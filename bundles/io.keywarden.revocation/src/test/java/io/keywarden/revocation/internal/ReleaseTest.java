@@ -1,11 +1,9 @@
 package io.keywarden.revocation.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
@@ -18,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +36,10 @@ import io.keywarden.revocation.internal.request.RequestChecker;
 import io.keywarden.revocation.internal.request.RequestCodec;
 import io.keywarden.revocation.internal.request.TargetResolver;
 import io.keywarden.revocation.internal.store.DenyListStore;
-import io.keywarden.revocation.internal.store.NonceStore;
+import io.keywarden.revocation.internal.store.JdbcReleaseStore;
 import io.keywarden.revocation.internal.store.ReleaseStore;
+import io.keywarden.revocation.internal.store.TestStores;
+import io.keywarden.support.jdbc.Database;
 import io.keywarden.testing.pki.TestKeys;
 
 /**
@@ -64,21 +65,29 @@ class ReleaseTest {
     private DenyListStore denied;
     private int nonce;
 
+    private TestStores stores;
+
+    @AfterEach
+    void closeStores() {
+        stores.close();
+    }
+
     @BeforeEach
     void setUp() throws Exception {
+        stores = TestStores.h2(dir);
         authority("monitor-a", Role.GATEWAY_MONITOR, GW_A);
         authority("fleet", Role.FLEET_AUTHORITY);
         authority("ops", Role.OPERATOR, "sensor-*");
         authority("sensor-1", Role.DEVICE, "sensor-1");
         checker = new RequestChecker(
                 id -> Optional.ofNullable(authorities.get(id)),
-                new NonceStore(dir.resolve("nonces.log"), Duration.ofMinutes(15), NOW),
+                stores.nonces(Duration.ofMinutes(15)),
                 new RateLimiter(100),
                 new TargetResolver(inventory, gateway -> Optional.empty()),
                 () -> GW_A,
                 Duration.ofMinutes(5),
                 Clock.fixed(NOW, ZoneOffset.UTC));
-        denied = new DenyListStore(dir.resolve("deny-list.txt"));
+        denied = stores.denyList();
         denied.addAll(List.of("a1", "a2", "a3"));
     }
 
@@ -111,7 +120,7 @@ class ReleaseTest {
 
     @Test
     void theFleetAuthorityReleasesAHeldDeviceDurablyAndAuditedItsSerialsStayDenied() throws Exception {
-        ReleaseStore store = new ReleaseStore(dir.resolve("releases.txt"));
+        ReleaseStore store = stores.releases();
         assertEquals(Optional.empty(), store.releasedAt("a1"));
         Ticket t = submit(store, release("fleet", RevocationTarget.device("sensor-1")));
         assertEquals(TicketState.RELEASED, t.state());
@@ -121,15 +130,17 @@ class ReleaseTest {
         assertTrue(denied.isDenied("a1"), "a release does not lift the denial");
         assertEquals(1, audited.size());
         assertTrue(audited.get(0).startsWith("RELEASED ") && audited.get(0).contains("a1"), audited.get(0));
-        assertEquals(
-                Optional.of(NOW),
-                new ReleaseStore(dir.resolve("releases.txt")).releasedAt("a1"),
-                "the release survives a restart");
+        try (Database restarted = stores.open()) {
+            assertEquals(
+                    Optional.of(NOW),
+                    new JdbcReleaseStore(restarted).releasedAt("a1"),
+                    "the release survives a restart");
+        }
     }
 
     @Test
     void anOperatorReleasesWithinItsScopeOnlyAndACertificateTargetWorksToo() throws Exception {
-        ReleaseStore store = new ReleaseStore(dir.resolve("releases.txt"));
+        ReleaseStore store = stores.releases();
         assertEquals(
                 TicketState.RELEASED,
                 submit(store, release("ops", RevocationTarget.certificate("a2")))
@@ -143,7 +154,7 @@ class ReleaseTest {
 
     @Test
     void aMonitorTheDeviceItselfOrAnyOtherTargetKindCannotRelease() throws Exception {
-        ReleaseStore store = new ReleaseStore(dir.resolve("releases.txt"));
+        ReleaseStore store = stores.releases();
         for (String requester : List.of("monitor-a", "sensor-1")) {
             Ticket t = submit(store, release(requester, RevocationTarget.device("sensor-1")));
             assertEquals(
@@ -155,12 +166,12 @@ class ReleaseTest {
                 gateway.snapshot().getRefusalReason().orElseThrow());
         assertEquals(Optional.empty(), store.releasedAt("a1"));
         assertEquals(List.of(), audited);
-        assertFalse(Files.exists(dir.resolve("releases.txt")));
+        assertEquals(0, stores.rows("revocation_release"));
     }
 
     @Test
     void aReleaseIsVerifiedLikeEveryRequestAndNothingUnheldIsReleased() throws Exception {
-        ReleaseStore store = new ReleaseStore(dir.resolve("releases.txt"));
+        ReleaseStore store = stores.releases();
         String signed = release("fleet", RevocationTarget.device("sensor-1"));
         assertEquals(TicketState.RELEASED, submit(store, signed).state());
         assertEquals(

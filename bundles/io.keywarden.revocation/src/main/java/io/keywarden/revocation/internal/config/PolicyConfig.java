@@ -1,6 +1,7 @@
 package io.keywarden.revocation.internal.config;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Metatype of the revocation policy; {@link PolicyOptions} parses the raw map and names a wrong property. */
@@ -93,4 +94,25 @@ public @interface PolicyConfig {
             description = "Signed requests dropped here as <name>.jws files are submitted and answered with "
                     + "<name>.result; empty: no inbox.")
     String inbox_dir() default "";
+
+    @AttributeDefinition(
+            name = "Database URL",
+            required = false,
+            description = "JDBC URL of the revocation state (tickets, nonces, deny list, releases): jdbc:h2:file:... "
+                    + "or jdbc:postgresql://host:port/db; empty means H2 in the data directory.")
+    String store_url() default "";
+
+    @AttributeDefinition(name = "Database user", required = false)
+    String store_user() default "";
+
+    @AttributeDefinition(name = "Database password", required = false, type = AttributeType.PASSWORD)
+    String store_password() default "";
+
+    @AttributeDefinition(
+            name = "Ticket lease (s)",
+            min = "5",
+            max = "86400",
+            description = "How long an instance's claim on a ticket holds without progress before another instance "
+                    + "of the same database may take the ticket over.")
+    int store_lease_seconds() default StoreOptions.DEFAULT_LEASE;
 }

@@ -63,6 +63,7 @@ public final class PolicyOptions {
     private final String shellOperatorId;
     private final Path shellOperatorKey;
     private final Path inboxDir;
+    private final StoreOptions store;
 
     private PolicyOptions(Map<String, ?> properties, Path defaultDataDir) throws InvalidConfigurationException {
         ConfigValues p = new ConfigValues(properties);
@@ -105,6 +106,7 @@ public final class PolicyOptions {
         shellOperatorId = p.string(KEY_SHELL_OPERATOR_ID).orElse(null);
         shellOperatorKey = p.path(KEY_SHELL_OPERATOR_KEY).orElse(null);
         inboxDir = p.path(KEY_INBOX_DIR).orElse(null);
+        store = StoreOptions.parse(p, dataDir);
     }
 
     public static PolicyOptions parse(Map<String, ?> properties, Path defaultDataDir)
@@ -213,6 +215,11 @@ public final class PolicyOptions {
     public Optional<Path> getShellOperatorKey() {
         return Optional.ofNullable(shellOperatorKey);
     }
+    /** The database of tickets, nonces, deny list and releases. */
+    public StoreOptions getStore() {
+        return store;
+    }
+
     /** Where signed requests may also arrive as files, when set. */
     public Optional<Path> getInboxDir() {
         return Optional.ofNullable(inboxDir);
@@ -235,7 +242,8 @@ public final class PolicyOptions {
                 && escrowProofInterval.equals(x.escrowProofInterval)
                 && Objects.equals(shellOperatorId, x.shellOperatorId)
                 && Objects.equals(shellOperatorKey, x.shellOperatorKey)
-                && Objects.equals(inboxDir, x.inboxDir);
+                && Objects.equals(inboxDir, x.inboxDir)
+                && store.equals(x.store);
     }
 
     @Override

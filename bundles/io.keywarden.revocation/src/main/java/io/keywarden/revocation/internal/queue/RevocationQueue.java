@@ -76,6 +76,7 @@ public final class RevocationQueue implements AutoCloseable {
     private final CaOperations ca;
     private final Facts facts;
     private final CaTruth truth;
+    private final TicketClaims claims;
     private final TicketJournal journal;
     private final List<RevocationRoute> routes;
     private final Backoff backoff;
@@ -103,21 +104,22 @@ public final class RevocationQueue implements AutoCloseable {
         this.clock = requireNonNull(clock, "clock");
         this.listener = requireNonNull(listener, "listener");
         this.truth = new CaTruth(ca, facts, journal, listener, clock);
+        this.claims = new TicketClaims(journal, tickets, this::schedule, this::whenSettled);
         this.workers = Executors.newScheduledThreadPool(threads, new NamedThreads("keywarden-revoke"));
     }
 
-    /** Loads the journal and schedules every ticket not settled yet; returns the ones resumed. */
+    /**
+     * Loads the tickets not settled yet and schedules them; returns them. Settled ones stay in the journal (see
+     * {@link #ticket}). From then on, tickets another instance left behind (its lease expired) are adopted too.
+     */
     public List<Ticket> resume() throws IOException {
         List<Ticket> unfinished = new ArrayList<>();
-        for (Ticket t : journal.loadAll()) {
+        for (Ticket t : journal.loadUnsettled()) {
             tickets.put(t.id, t);
-            if (t.state().isSettled()) {
-                settled.put(t.id, CompletableFuture.completedFuture(t.snapshot()));
-            } else {
-                unfinished.add(t);
-                schedule(t, Duration.ZERO);
-            }
+            unfinished.add(t);
+            schedule(t, Duration.ZERO);
         }
+        claims.watchOrphans(workers);
         return unfinished;
     }
 
@@ -140,8 +142,10 @@ public final class RevocationQueue implements AutoCloseable {
         }
     }
 
+    /** A ticket of this queue, or one settled before (read from the journal, not kept). */
     public Optional<Ticket> ticket(String id) {
-        return Optional.ofNullable(tickets.get(id));
+        Ticket t = tickets.get(id);
+        return t != null ? Optional.of(t) : claims.stored(id);
     }
 
     public List<Ticket> all() {
@@ -149,6 +153,12 @@ public final class RevocationQueue implements AutoCloseable {
     }
 
     public CompletableFuture<RevocationTicket> whenSettled(String id) {
+        if (!tickets.containsKey(id)) {
+            Optional<Ticket> stored = ticket(id);
+            if (stored.isPresent() && stored.get().state().isSettled()) {
+                return CompletableFuture.completedFuture(stored.get().snapshot());
+            }
+        }
         return settled.computeIfAbsent(id, k -> new CompletableFuture<>());
     }
 
@@ -174,6 +184,11 @@ public final class RevocationQueue implements AutoCloseable {
                 if (t.state.isSettled()) {
                     return;
                 }
+            }
+            if (!claims.claim(t)) {
+                return;
+            }
+            synchronized (t) {
                 t.attempts++;
                 t.nextAttemptAt = null;
             }
@@ -185,6 +200,10 @@ public final class RevocationQueue implements AutoCloseable {
             finish(t);
         } catch (CaOperationException e) {
             retryLater(t, e);
+        } catch (TicketJournal.LostClaimException e) {
+            // another instance took the ticket over (this one was too slow for its lease): it goes on from its state
+            LOG.warn("Ticket {}: {}", t.id, e.getMessage());
+            schedule(t, journal.lease());
         } catch (IOException e) {
             // the journal could not record progress: try again rather than act on state not on disk
             LOG.error("Ticket {}: cannot journal its progress: {}", t.id, e.toString());
@@ -374,5 +393,6 @@ public final class RevocationQueue implements AutoCloseable {
     public void close() {
         closed = true;
         ExecutorStop.now(workers, Duration.ofSeconds(5));
+        claims.release();
     }
 }

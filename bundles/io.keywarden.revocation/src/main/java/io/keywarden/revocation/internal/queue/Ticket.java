@@ -113,6 +113,25 @@ public final class Ticket {
         return id;
     }
 
+    /**
+     * Takes over the stored state of this ticket (another instance may have worked on it, or settled it): the
+     * certificates and everything that changes; id, request and submission time are the same by construction.
+     */
+    synchronized void adopt(Ticket stored) {
+        if (stored == this) {
+            return;
+        }
+        synchronized (stored) {
+            certs.clear();
+            certs.addAll(stored.certs);
+            state = stored.state;
+            detail = stored.detail;
+            accountDeactivated = stored.accountDeactivated;
+            caChecked = stored.caChecked;
+            attempts = Math.max(attempts, stored.attempts);
+        }
+    }
+
     public Optional<RevocationRequest> request() {
         return Optional.ofNullable(request);
     }

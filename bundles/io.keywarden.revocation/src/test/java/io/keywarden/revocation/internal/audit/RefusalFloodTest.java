@@ -41,6 +41,7 @@ import io.keywarden.revocation.internal.request.RequestChecker;
 import io.keywarden.revocation.internal.request.RequestCodec;
 import io.keywarden.revocation.internal.request.TargetResolver;
 import io.keywarden.revocation.internal.store.NonceStore;
+import io.keywarden.revocation.internal.store.TestStores;
 import io.keywarden.testing.pki.TestKeys;
 
 /**
@@ -61,8 +62,8 @@ class RefusalFloodTest {
 
     @Test
     void tenThousandUnsignedRequestsCostABoundedNumberOfWritesAndAValidOneIsAcceptedRightAfter() throws Exception {
-        Path nonceFile = dir.resolve("nonces.log");
-        NonceStore nonces = new NonceStore(nonceFile, Duration.ofMinutes(15), clock.instant());
+        TestStores stores = TestStores.h2(dir);
+        NonceStore nonces = stores.nonces(Duration.ofMinutes(15));
         RequestChecker checker = new RequestChecker(
                 id -> id.equals("monitor-a")
                         ? Optional.of(new Authority(id, monitorKey.getPublic(), Role.GATEWAY_MONITOR, List.of(GW)))
@@ -100,7 +101,7 @@ class RefusalFloodTest {
             }
             assertEquals(10, events, "refusals audited one by one (and posted as events)");
             assertEquals(10, auditLines().size(), "audit lines (each two forced writes) during the flood");
-            assertEquals(0, lines(nonceFile), "nonce records written for unsigned requests");
+            assertEquals(0, stores.rows("revocation_nonce"), "nonce records written for unsigned requests");
 
             clock.advance(Duration.ofSeconds(61));
             refusals.flushIfDue();
@@ -117,9 +118,9 @@ class RefusalFloodTest {
 
             Decision valid = checker.check(signed("monitor-a", monitorKey, "valid-1"));
             assertNull(valid.refusal(), String.valueOf(valid));
-            assertEquals(1, lines(nonceFile), "the valid request's nonce is recorded");
+            assertEquals(1, stores.rows("revocation_nonce"), "the valid request's nonce is recorded");
         }
-        nonces.close();
+        stores.close();
     }
 
     /** Thirds: not a JWS, a requester nobody configured, the monitor's name with another key. */

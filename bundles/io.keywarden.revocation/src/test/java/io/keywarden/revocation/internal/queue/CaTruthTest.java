@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.FakeInventory;
 import io.keywarden.revocation.internal.TestData;
+import io.keywarden.revocation.internal.store.TestStores;
 import io.keywarden.support.retry.Backoff;
 import io.keywarden.testing.pki.TestKeys;
 
@@ -47,6 +49,28 @@ class CaTruthTest {
 
     @TempDir
     Path dir;
+
+    private TestStores stores;
+
+    /** The database the journal lives in: H2 here, PostgreSQL in the subclass. */
+    TestStores newStores() throws Exception {
+        return TestStores.h2(dir);
+    }
+
+    // one instance id: a queue built again on the same journal is this instance restarted
+    TicketJournal journal() throws Exception {
+        if (stores == null) {
+            stores = newStores();
+        }
+        return stores.journal("test-instance", Duration.ofSeconds(30), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void closeStores() {
+        if (stores != null) {
+            stores.close();
+        }
+    }
 
     private final FakeCa ca = new FakeCa();
     private final KeyPair accountKey = TestKeys.ec();
@@ -96,7 +120,7 @@ class CaTruthTest {
         return new RevocationQueue(
                 ca,
                 facts,
-                new TicketJournal(dir.resolve("tickets")),
+                journal(),
                 List.of(RevocationRoute.CUSTODIAN_ACCOUNT, RevocationRoute.ESCROWED_ACCOUNT_KEY),
                 new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), new SplittableRandom(1)),
                 Clock.systemUTC(),
@@ -153,7 +177,10 @@ class CaTruthTest {
         // after a restart the journal holds the added certificates, and the incident is not raised again
         try (RevocationQueue q = queue()) {
             assertEquals(List.of(), q.resume(), "settled, nothing to resume");
-            assertEquals(List.of("a0", "f9", "b1", "b2"), q.all().get(0).serials());
+            assertEquals(List.of(), q.all(), "settled tickets stay in the journal, not on the heap");
+            assertEquals(
+                    List.of("a0", "f9", "b1", "b2"),
+                    q.ticket("t1").orElseThrow().serials());
             assertEquals(1, incidents.size());
         }
     }

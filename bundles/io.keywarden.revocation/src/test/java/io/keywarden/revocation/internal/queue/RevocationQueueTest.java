@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ import io.keywarden.api.revocation.RevocationTicket;
 import io.keywarden.api.revocation.TicketState;
 import io.keywarden.revocation.internal.FakeInventory;
 import io.keywarden.revocation.internal.TestData;
+import io.keywarden.revocation.internal.store.TestStores;
 import io.keywarden.support.retry.Backoff;
 import io.keywarden.testing.pki.TestKeys;
 
@@ -43,6 +45,28 @@ class RevocationQueueTest {
 
     @TempDir
     Path dir;
+
+    private TestStores stores;
+
+    /** The database the journal lives in: H2 here, PostgreSQL in the subclass. */
+    TestStores newStores() throws Exception {
+        return TestStores.h2(dir);
+    }
+
+    // one instance id: a queue built again on the same journal is this instance restarted
+    TicketJournal journal() throws Exception {
+        if (stores == null) {
+            stores = newStores();
+        }
+        return stores.journal("test-instance", Duration.ofSeconds(30), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void closeStores() {
+        if (stores != null) {
+            stores.close();
+        }
+    }
 
     private final FakeCa ca = new FakeCa();
     private final FakeInventory inventory = new FakeInventory()
@@ -78,7 +102,7 @@ class RevocationQueueTest {
         return new RevocationQueue(
                 ca,
                 facts,
-                new TicketJournal(dir.resolve("tickets")),
+                journal(),
                 routes,
                 new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), new SplittableRandom(1)),
                 Clock.systemUTC(),

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,10 @@ import io.keywarden.revocation.internal.FakeInventory;
 import io.keywarden.revocation.internal.TestData;
 import io.keywarden.revocation.internal.authority.Authority;
 import io.keywarden.revocation.internal.authority.Role;
+import io.keywarden.revocation.internal.store.JdbcNonceStore;
 import io.keywarden.revocation.internal.store.NonceStore;
+import io.keywarden.revocation.internal.store.TestStores;
+import io.keywarden.support.jdbc.Database;
 import io.keywarden.testing.pki.TestKeys;
 
 class RequestCheckerTest {
@@ -37,6 +41,22 @@ class RequestCheckerTest {
 
     @TempDir
     Path dir;
+
+    private TestStores stores;
+
+    private TestStores stores() throws Exception {
+        if (stores == null) {
+            stores = TestStores.h2(dir);
+        }
+        return stores;
+    }
+
+    @AfterEach
+    void closeStores() {
+        if (stores != null) {
+            stores.close();
+        }
+    }
 
     private final Map<String, Authority> authorities = new HashMap<>();
     private final Map<String, KeyPair> keys = new HashMap<>();
@@ -56,7 +76,7 @@ class RequestCheckerTest {
         authority("sensor-1", Role.DEVICE, "sensor-1");
         return new RequestChecker(
                 id -> Optional.ofNullable(authorities.get(id)),
-                new NonceStore(dir.resolve("nonces.log"), Duration.ofMinutes(15), NOW),
+                stores().nonces(Duration.ofMinutes(15)),
                 new RateLimiter(rate),
                 new TargetResolver(inventory, gateway -> pinned.apply(gateway)),
                 () -> GW_A,
@@ -186,7 +206,8 @@ class RequestCheckerTest {
     void aNonceSeenBeforeARestartIsStillAReplayAfterIt() throws Exception {
         authority("fleet", Role.FLEET_AUTHORITY);
         String good = signed("fleet", RevocationTarget.device("sensor-1"));
-        try (NonceStore first = new NonceStore(dir.resolve("n.log"), Duration.ofMinutes(15), NOW)) {
+        try (Database firstRun = stores().open()) {
+            NonceStore first = new JdbcNonceStore(firstRun, Duration.ofMinutes(15));
             RequestChecker c = new RequestChecker(
                     id -> Optional.ofNullable(authorities.get(id)),
                     first,
@@ -197,7 +218,8 @@ class RequestCheckerTest {
                     Clock.fixed(NOW, ZoneOffset.UTC));
             assertNull(c.check(good).refusal());
         }
-        try (NonceStore second = new NonceStore(dir.resolve("n.log"), Duration.ofMinutes(15), NOW.plusSeconds(60))) {
+        try (Database secondRun = stores().open()) {
+            NonceStore second = new JdbcNonceStore(secondRun, Duration.ofMinutes(15));
             RequestChecker c = new RequestChecker(
                     id -> Optional.ofNullable(authorities.get(id)),
                     second,
@@ -225,7 +247,7 @@ class RequestCheckerTest {
         authority("fleet", Role.FLEET_AUTHORITY);
         RequestChecker c = new RequestChecker(
                 id -> Optional.ofNullable(authorities.get(id)),
-                new NonceStore(dir.resolve("nonces-remote.log"), Duration.ofMinutes(15), NOW),
+                stores().nonces(Duration.ofMinutes(15)),
                 new RateLimiter(100),
                 new TargetResolver(all),
                 () -> GW_A,
@@ -279,7 +301,7 @@ class RequestCheckerTest {
         authority("ops-all", Role.OPERATOR, "*@gw?");
         RequestChecker c = new RequestChecker(
                 id -> Optional.ofNullable(authorities.get(id)),
-                new NonceStore(dir.resolve("nonces-cross.log"), Duration.ofMinutes(15), NOW),
+                stores().nonces(Duration.ofMinutes(15)),
                 new RateLimiter(100),
                 new TargetResolver(all),
                 () -> "authority",

@@ -5,29 +5,58 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.keywarden.support.jdbc.Database;
+import io.keywarden.support.jdbc.Dialect;
 
 class DenyListStoreTest {
 
     @TempDir
     Path dir;
 
-    @Test
-    void deniedSerialsAreFoundWhateverTheirSpellingAndSurviveARestart() throws Exception {
-        Path file = dir.resolve("deny-list.txt");
-        DenyListStore first = new DenyListStore(file);
-        first.addAll(List.of("00AB12", "ff"));
-        assertTrue(first.isDenied("ab12"));
-        assertTrue(first.isDenied("0xab12".substring(2)));
-        assertTrue(first.isDenied("00ab12"));
-        assertFalse(first.isDenied("ab13"));
-        assertFalse(first.isDenied(null));
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void deniedSerialsAreFoundWhateverTheirSpellingOnEveryInstanceAndAfterARestart(Dialect dialect) throws Exception {
+        try (TestStores stores = TestStores.of(dialect, dir)) {
+            DenyListStore first = stores.denyList();
+            first.addAll(List.of("00AB12", "ff"));
+            first.addAll(List.of("ff"));
+            assertTrue(first.isDenied("ab12"));
+            assertTrue(first.isDenied("0xab12".substring(2)));
+            assertTrue(first.isDenied("00ab12"));
+            assertFalse(first.isDenied("ab13"));
+            assertFalse(first.isDenied(null));
 
-        DenyListStore second = new DenyListStore(file);
-        assertEquals(Set.of("ab12", "ff"), second.getDeniedSerials());
+            try (Database other = stores.open()) {
+                DenyListStore second = new JdbcDenyList(other, Clock.systemUTC());
+                assertEquals(Set.of("ab12", "ff"), second.getDeniedSerials());
+                assertFalse(second.isDenied("ab13"));
+                first.addAll(List.of("AB13"));
+                assertTrue(second.isDenied("ab13"), "a serial another instance denied since: not cached as allowed");
+                second.addAll(List.of("ab12", "cd"));
+            }
+            assertEquals(Set.of("ab12", "ab13", "cd", "ff"), first.getDeniedSerials());
+            assertEquals(4, stores.rows("revocation_denied"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aLookupTheDatabaseCannotAnswerDenies(Dialect dialect) throws Exception {
+        TestStores stores = TestStores.of(dialect, dir);
+        Database other = stores.open();
+        DenyListStore store = new JdbcDenyList(other, Clock.systemUTC());
+        store.addAll(List.of("01"));
+        other.close();
+        stores.close();
+        assertTrue(store.isDenied("01"), "known denied: from the cache");
+        assertTrue(store.isDenied("02"), "unknown and no database: fail closed");
     }
 }

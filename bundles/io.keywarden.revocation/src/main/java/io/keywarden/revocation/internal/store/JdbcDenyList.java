@@ -1,0 +1,166 @@
+package io.keywarden.revocation.internal.store;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keywarden.support.jdbc.Database;
+import io.keywarden.support.jdbc.SqlStates;
+
+/**
+ * Denied serials in table {@code revocation_denied}, shared by every instance of the database. Lookups happen at
+ * every handshake: a serial found denied is remembered in a bounded cache (a denial is never lifted, so a cached
+ * answer stays right); other serials are looked up each time, because another instance may have denied them since.
+ * A lookup the database cannot answer denies (fail closed) and says so in the log.
+ */
+public final class JdbcDenyList implements DenyListStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcDenyList.class);
+    /** Serials remembered as denied; beyond, the least recently used are looked up again. */
+    static final int CACHE = 10_000;
+
+    private static final int BATCH = 500;
+
+    private final Database db;
+    private final Clock clock;
+    private final Map<String, Boolean> denied = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > CACHE;
+        }
+    });
+    /** Denied here while the database could not record them: kept until recorded or the process ends. */
+    private final Set<String> unrecorded = Collections.synchronizedSet(new TreeSet<>());
+
+    public JdbcDenyList(Database db, Clock clock) {
+        this.db = requireNonNull(db, "db");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void addAll(Collection<String> serials) throws IOException {
+        List<String> all =
+                serials.stream().map(DenyListStore::normalize).distinct().toList();
+        all.forEach(s -> denied.put(s, Boolean.TRUE));
+        unrecorded.addAll(all);
+        try {
+            for (int from = 0; from < all.size(); from += BATCH) {
+                List<String> part = all.subList(from, Math.min(all.size(), from + BATCH));
+                insertMissing(part);
+                unrecorded.removeAll(part);
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot record denied serials in " + db.description() + ": " + e, e);
+        }
+    }
+
+    // another instance may insert the same serial between our check and our insert: then check again
+    private void insertMissing(List<String> serials) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                db.inTransactionDo(c -> {
+                    List<String> missing = new ArrayList<>(serials);
+                    missing.removeAll(present(c, serials));
+                    insert(c, missing);
+                });
+                return;
+            } catch (SQLException e) {
+                if (!SqlStates.isUniqueViolation(e) || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Set<String> present(Connection c, List<String> serials) throws SQLException {
+        Set<String> out = new TreeSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT serial FROM revocation_denied WHERE serial = ?")) {
+            for (String s : serials) {
+                ps.setString(1, s);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        out.add(s);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private void insert(Connection c, List<String> serials) throws SQLException {
+        if (serials.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO revocation_denied (serial, denied_at) VALUES (?, ?)")) {
+            long now = clock.millis();
+            for (String s : serials) {
+                ps.setString(1, s);
+                ps.setLong(2, now);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    @Override
+    public boolean isDenied(String serial) {
+        if (serial == null) {
+            return false;
+        }
+        String s = DenyListStore.normalize(serial);
+        if (denied.get(s) != null || unrecorded.contains(s)) {
+            return true;
+        }
+        try {
+            boolean found = db.inTransaction(c -> !present(c, List.of(s)).isEmpty());
+            if (found) {
+                denied.put(s, Boolean.TRUE);
+            }
+            return found;
+        } catch (SQLException e) {
+            LOG.error("Deny list lookup of {} failed, denying it: {}", s, e.toString());
+            return true;
+        }
+    }
+
+    @Override
+    public Set<String> getDeniedSerials() {
+        Set<String> out = new TreeSet<>(unrecorded);
+        try {
+            out.addAll(db.inTransaction(c -> {
+                Set<String> all = new TreeSet<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT serial FROM revocation_denied");
+                        ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        all.add(rs.getString(1));
+                    }
+                }
+                return all;
+            }));
+        } catch (SQLException e) {
+            LOG.error("Cannot read the deny list from {}: {}", db.description(), e.toString());
+            synchronized (denied) {
+                out.addAll(denied.keySet());
+            }
+        }
+        return Collections.unmodifiableSet(out);
+    }
+}
