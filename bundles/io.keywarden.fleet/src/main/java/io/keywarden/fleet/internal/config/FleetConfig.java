@@ -116,7 +116,7 @@ public @interface FleetConfig {
             name = "Issuance log database URL",
             description = "Authority (inventory.collect): JDBC URL of the database that keeps the gateways' issuance "
                     + "logs, jdbc:h2:file:... (embedded H2) or jdbc:postgresql://host:port/db (shared by several "
-                    + "authority instances). Empty: an H2 file fleet.mv.db in the data directory",
+                    + "authority instances). Empty: an H2 file fleet.mv.db in the data directory (WRITE_DELAY=0)",
             required = false)
     String store_url() default "";
 

@@ -9,7 +9,7 @@ import io.keywarden.support.jdbc.Dialect;
 
 /**
  * Where the authority keeps the gateways' issuance logs ({@code inventory.collect}): {@code store.url}, a JDBC URL of
- * H2 ({@code jdbc:h2:file:...}, the default: {@code <data dir>/fleet} as an H2 file) or PostgreSQL
+ * H2 ({@code jdbc:h2:file:...}, the default: {@code <data dir>/fleet} as an H2 file, {@code WRITE_DELAY=0}) or PostgreSQL
  * ({@code jdbc:postgresql://...}, for several authority instances), {@code store.user} and {@code store.password}.
  *
  * @param password empty for none
@@ -18,12 +18,14 @@ public record StoreSettings(String url, String user, String password) {
     public static final String KEY_URL = "store.url";
     public static final String KEY_USER = "store.user";
     public static final String KEY_PASSWORD = "store.password";
+    /** Each commit written at once (H2 otherwise delays writes by up to 500 ms): an acknowledged entry is on disk. */
+    static final String H2_SETTINGS = ";WRITE_DELAY=0";
 
     /** @param decoded the configuration with its secrets decoded */
     public static StoreSettings parse(Map<String, ?> decoded, Path dataDir) throws InvalidConfigurationException {
         ConfigValues props = new ConfigValues(decoded);
         String url = props.string(KEY_URL)
-                .orElse("jdbc:h2:file:" + dataDir.resolve("fleet").toAbsolutePath());
+                .orElse("jdbc:h2:file:" + dataDir.resolve("fleet").toAbsolutePath() + H2_SETTINGS);
         try {
             Dialect.of(url);
         } catch (IllegalArgumentException e) {

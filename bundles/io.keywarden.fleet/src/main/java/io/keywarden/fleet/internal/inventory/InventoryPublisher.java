@@ -50,6 +50,11 @@ public final class InventoryPublisher {
      * store them (its database away, its queue full) does not acknowledge them, and says nothing else.
      */
     static final Duration RESEND_AFTER = Duration.ofSeconds(60);
+    /**
+     * Each resend without progress doubles the wait, up to this: an authority that is merely behind (a fleet
+     * reporting at once) is not sent the same entries again and again, which would put it further behind.
+     */
+    static final Duration RESEND_MAX = Duration.ofMinutes(30);
 
     private final FleetOptions options;
     private final Outbox outbox;
@@ -66,6 +71,8 @@ public final class InventoryPublisher {
     private GatewayLog log;
     /** When the acknowledged head last moved, or entries went out with none outstanding. */
     private Instant lastProgress = Instant.MIN;
+
+    private Duration resendAfter = RESEND_AFTER;
 
     public InventoryPublisher(
             FleetOptions options,
@@ -182,6 +189,7 @@ public final class InventoryPublisher {
             }
             if (ack.seq() != before) {
                 lastProgress = clock.instant();
+                resendAfter = RESEND_AFTER;
             }
             if (ack.resend()) {
                 LOG.warn("The authority asks for the log of {} again after entry {}", gatewayId, ack.seq());
@@ -225,7 +233,7 @@ public final class InventoryPublisher {
         if (log == null || log.outstanding() == 0 || identity.isEmpty()) {
             return;
         }
-        if (clock.instant().isAfter(lastProgress.plus(RESEND_AFTER))) {
+        if (clock.instant().isAfter(lastProgress.plus(resendAfter))) {
             LOG.warn(
                     "The authority acknowledged none of the {} entries of the log of {} sent since {}: sending them again",
                     log.outstanding(),
@@ -233,6 +241,8 @@ public final class InventoryPublisher {
                     lastProgress);
             log.reconnected();
             sendLog(log.gatewayId(), log, identity.get());
+            resendAfter =
+                    resendAfter.multipliedBy(2).compareTo(RESEND_MAX) > 0 ? RESEND_MAX : resendAfter.multipliedBy(2);
         }
     }
 
