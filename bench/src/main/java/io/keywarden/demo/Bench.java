@@ -47,6 +47,13 @@ public final class Bench {
                   malicious once. Reports p50/p99 from the malicious act to (a) refusal on the sensor channel and
                   (b) Revoked at Pebble.
 
+              bench-fleet [G] [--sensors S] [--db h2|postgresql|both] [--window W]
+                  G simulated gateways (default 1000), each with its own GATEWAY key and certificate from a
+                  throwaway CA the authority trusts, report S sensors each (default 100) as signed issuance log
+                  entries through a local Mosquitto to one fleet authority runtime on the gateway JVM flags, its
+                  logs in H2 and then in PostgreSQL (default both); at most W gateways report at once (default
+                  100). Reports entries/s, the authority's heap after a full GC and the database size.
+
               bench-servers [N]
                   N devices (default 50) contained one at a time: p50/p99 from the decision to the broker session
                   closed and to the HTTPS collector refusing.
@@ -78,6 +85,7 @@ public final class Bench {
             case "bench-all" -> new BenchAll(layout, out).run(rest);
             case "bench" -> new BenchCommand(layout, out).run(rest);
             case "bench-est" -> new BenchEstCommand(layout, out).run(rest);
+            case "bench-fleet" -> fleet(layout, out, rest);
             case "bench-revoke" -> new BenchRevokeCommand(layout, out).run(rest);
             case "bench-contain" -> new BenchContainCommand(layout, out).run(rest);
             case "bench-servers" -> servers(layout, rest, out);
@@ -88,6 +96,15 @@ public final class Bench {
             }
             default -> throw new DemoException("unknown command '" + args.get(0) + "'\n" + USAGE, 2);
         };
+    }
+
+    private static int fleet(Layout layout, PrintStream out, List<String> args) {
+        try {
+            return new BenchFleetCommand(layout, out).run(args);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoException("interrupted");
+        }
     }
 
     private static int servers(Layout layout, List<String> args, PrintStream out) {

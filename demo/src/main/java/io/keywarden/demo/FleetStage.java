@@ -214,6 +214,7 @@ final class FleetStage implements AutoCloseable {
                 "inventory.ca.roots",
                 keys.resolve("ca-roots.pem").toAbsolutePath().toString());
         f.put("escrow.deposit.dir", node.deposits.toAbsolutePath().toString());
+        f.put("store.url", storeUrl(node));
         f.putAll(fleetExtra);
         ConfigFiles.write(node.etc.resolve(FLEET_PID + ".cfg"), f, "Keywarden fleet (authority)");
     }
@@ -268,16 +269,29 @@ final class FleetStage implements AutoCloseable {
 
     /** The payloads of the gateway's issuance log entries the authority accepted and stored, in order. */
     List<Map<String, Object>> storedLog(String gatewayId) {
-        return StoredLog.entries(storedLogFile(gatewayId));
+        return StoredLog.entries(storeUrl(), gatewayId);
     }
 
-    Path storedLogFile(String gatewayId) {
-        return authorityFleet.resolve("logs").resolve(gatewayId + ".log");
+    /** The signed entries of the gateway's log as the authority stored them, in order. */
+    List<String> storedMessages(String gatewayId) {
+        return StoredLog.messages(storeUrl(), gatewayId);
     }
 
     /** The serials of the gateway's certificates as the authority's stored log records them. */
     Set<String> storedSerials(String gatewayId) {
-        return StoredLog.serials(storedLogFile(gatewayId));
+        return StoredLog.serials(storeUrl(), gatewayId);
+    }
+
+    String storeUrl() {
+        return storeUrl(authority);
+    }
+
+    /**
+     * An authority instance's own issuance log database (unless its fleet configuration names a shared one): H2 in its
+     * fleet data directory, opened with {@code AUTO_SERVER=TRUE} so the demo and its tests can read it meanwhile.
+     */
+    static String storeUrl(AuthorityNode node) {
+        return "jdbc:h2:file:" + node.fleet.resolve("fleet").toAbsolutePath() + ";WRITE_DELAY=0;AUTO_SERVER=TRUE";
     }
 
     /** When the authority submitted the request, when Pebble revoked each certificate, when the gateway denied all. */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +21,18 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.awaitility.Awaitility;
+import org.jose4j.json.JsonUtil;
+import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.Test;
 
 import io.keywarden.testing.postgres.PostgresServer;
 
 /**
  * Issue 14, tests 2 and 3: two instances of the fleet authority, each a real runtime process, share one PostgreSQL
- * and one Mosquitto; one gateway (a real runtime) has {@value #SENSORS} sensors enrolled at Pebble with real http-01.
- * Both instances take revocation requests, one certificate each, half in each inbox.
+ * (tickets, nonces, deny list, escrowed keys, the gateways' issuance logs) and one Mosquitto (the logs and escrow
+ * deposits as an MQTT shared subscription, {@code authority.share.group}); one gateway (a real runtime) has
+ * {@value #SENSORS} sensors enrolled at Pebble with real http-01. Both instances take revocation requests, one
+ * certificate each, half in each inbox.
  * <ul>
  *   <li>One instance is killed with SIGKILL in the middle of the run, while the broker is down (so the notices of
  *       the tickets it accepted are stranded in its outbox): the other takes over its unfinished tickets once their
@@ -70,9 +75,15 @@ class TwoAuthoritiesTest {
                 devices.add(id);
             }
             fleet.configureGateway(GATEWAY, sensors);
-            fleet.configureAuthority(store, Map.of());
+            // the fleet components: the issuance logs in the same database, the logs and deposits as shared work
+            Map<String, String> fleetShared = new LinkedHashMap<>();
+            fleetShared.put("store.url", pg.jdbcUrl());
+            fleetShared.put("store.user", pg.user());
+            fleetShared.put("store.password", pg.password());
+            fleetShared.put("authority.share.group", "authorities");
+            fleet.configureAuthority(store, fleetShared);
             AuthorityNode a = fleet.authority;
-            AuthorityNode b = fleet.addAuthority("authority-b", store, Map.of());
+            AuthorityNode b = fleet.addAuthority("authority-b", store, fleetShared);
             RuntimeProcess g = fleet.startGateway(runtimeJar);
             a.start(runtimeJar);
             b.start(runtimeJar);
@@ -82,13 +93,16 @@ class TwoAuthoritiesTest {
             Set<String> serials = new TreeSet<>();
             fleet.gateway.state().current().values().forEach(c -> serials.add(c.serial()));
             assertEquals(SENSORS + 1, serials.size());
-            for (AuthorityNode node : List.of(a, b)) {
-                await(
-                        () -> storedSerials(node).containsAll(serials),
-                        60_000,
-                        () -> node.name + " holds " + storedSerials(node).size() + " of the gateway's " + serials.size()
-                                + " certificates\n" + node.tail(30));
-            }
+            // each batch of the gateway's log reached one of the two; both read the log from the database
+            await(
+                    () -> storedSerials(pg).containsAll(serials),
+                    60_000,
+                    () -> "the authorities hold " + storedSerials(pg).size() + " of the gateway's " + serials.size()
+                            + " certificates\n" + a.tail(20) + "\n" + b.tail(20));
+            System.out.printf(
+                    "issuance log batches taken by each instance: %d and %d%n",
+                    Audits.lines(a.log(), "Log of " + GATEWAY + ": entries"),
+                    Audits.lines(b.log(), "Log of " + GATEWAY + ": entries"));
 
             // the broker goes down: the accepting instances keep their notices in their outboxes
             fleet.broker.stop();
@@ -186,8 +200,21 @@ class TwoAuthoritiesTest {
         }
     }
 
-    private static Set<String> storedSerials(AuthorityNode node) {
-        return StoredLog.serials(node.fleet.resolve("logs").resolve(GATEWAY + ".log"));
+    /** The serials the authorities' shared issuance log database records for the gateway. */
+    private static Set<String> storedSerials(PostgresServer pg) {
+        Set<String> out = new TreeSet<>();
+        for (String jws : StoredLog.messages(pg.jdbcUrl(), pg.user(), pg.password(), GATEWAY)) {
+            try {
+                Map<String, Object> payload = JsonUtil.parseJson(
+                        new String(Base64.getUrlDecoder().decode(jws.split("\\.")[1]), StandardCharsets.UTF_8));
+                if (payload.get("record") instanceof Map<?, ?> m) {
+                    out.add(String.valueOf(m.get("serial")));
+                }
+            } catch (JoseException | RuntimeException e) {
+                return out;
+            }
+        }
+        return out;
     }
 
     /** On a timeout the message (with the runtimes' log tails) is the failure's. */

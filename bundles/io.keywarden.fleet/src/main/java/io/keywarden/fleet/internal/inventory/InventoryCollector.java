@@ -2,6 +2,7 @@ package io.keywarden.fleet.internal.inventory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.log.IssuanceEvent;
+import io.keywarden.fleet.internal.log.LegacyLogFiles;
 import io.keywarden.fleet.internal.log.LogAck;
 import io.keywarden.fleet.internal.log.LogStore;
 import io.keywarden.relyingparty.RejectedNoticeException;
@@ -38,6 +40,8 @@ public final class InventoryCollector {
     public static final String GAP = "GAP";
     public static final String FORK = "FORK";
     public static final String REWRITE = "REWRITE";
+    /** Longest entry the log store holds: a certificate chain with room to spare. */
+    static final int MAX_ENTRY_CHARS = 256 * 1024;
 
     /** Makes an accepted gateway's inventory visible as a service; called once per gateway. */
     public interface Registrar {
@@ -45,6 +49,7 @@ public final class InventoryCollector {
     }
 
     private final Set<TrustAnchor> roots;
+    private final Path logsDir;
     private final LogStore store;
     private final Clock clock;
     private final BiConsumer<String, Map<String, ?>> events;
@@ -54,7 +59,8 @@ public final class InventoryCollector {
     private final FrozenGateways frozen;
     private final Speakers speakers;
     private final EscrowCollector escrow;
-    private final Map<String, GatewayInventory> byGateway = new ConcurrentHashMap<>();
+    /** The gateways whose inventory is registered: one id per gateway, never a record. */
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     /**
      * @param denied whether a deny list the node knows names a serial
@@ -70,6 +76,7 @@ public final class InventoryCollector {
             BiConsumer<String, LogAck> acks)
             throws IOException {
         this.roots = options.getInventoryRoots();
+        this.logsDir = options.getDataDir().resolve("logs");
         this.store = store;
         this.clock = clock;
         this.events = events;
@@ -77,42 +84,19 @@ public final class InventoryCollector {
         this.acks = acks;
         this.refusals = new Refusals(clock, events);
         this.frozen = new FrozenGateways(options.getDataDir().resolve("frozen-gateways.txt"));
-        this.speakers = new Speakers(frozen, denied);
-        this.escrow = new EscrowCollector(options, clock, events, refusals, speakers, byGateway);
+        this.speakers = new Speakers(frozen, denied, store);
+        this.escrow = new EscrowCollector(options, clock, events, refusals, speakers, store);
     }
 
-    /** Serves the logs accepted before a restart, each entry re-verified at the time it was received. */
+    /** Serves the logs accepted before a restart (the store is asked; nothing of them is loaded). */
     public void load() throws IOException {
+        LegacyImport.run(new LegacyLogFiles(logsDir), store, roots);
         for (String gatewayId : store.gateways()) {
-            GatewayInventory own = new GatewayInventory(gatewayId);
-            for (LogStore.Stored s : store.read(gatewayId)) {
-                try {
-                    GatewayEnvelope.Verified v = GatewayEnvelope.verify(
-                            s.compactJws().getBytes(StandardCharsets.US_ASCII),
-                            IssuanceEvent.TYPE,
-                            gatewayId,
-                            roots,
-                            Instant.ofEpochMilli(s.receivedAtMillis()));
-                    IssuanceEvent e = IssuanceEvent.fromJson(v.payload(), v.text(), gatewayId);
-                    if (e.seq() != own.head() + 1 || !e.prev().equals(own.hashAt(own.head()))) {
-                        throw new RejectedNoticeException("entry " + e.seq() + " does not continue the chain");
-                    }
-                    own.append(e);
-                } catch (RejectedNoticeException e) {
-                    LOG.error(
-                            "Stored log of {} breaks after entry {} ({}): the entries after it are not served",
-                            gatewayId,
-                            own.head(),
-                            e.getMessage());
-                    break;
-                }
-            }
-            if (own.head() > 0) {
-                byGateway.put(gatewayId, own);
-                registrar.register(own);
+            if (registered.add(gatewayId)) {
+                registrar.register(new GatewayInventory(gatewayId, store));
             }
         }
-        LOG.info("Serving the issuance logs of {} gateways", byGateway.size());
+        LOG.info("Serving the issuance logs of {} gateways", registered.size());
     }
 
     /** A batch of log entries, one compact JWS a line, from the topic of {@code gatewayId}. */
@@ -120,16 +104,22 @@ public final class InventoryCollector {
         try {
             speakers.notFrozen(gatewayId);
             List<Line> batch = verifyBatch(message, gatewayId);
-            GatewayInventory own = byGateway.get(gatewayId);
+            StagedLog own = new StagedLog(store, gatewayId);
             String signer = batch.get(0).verified().signer().getSerialNumber().toString(16);
             Optional<CertificateRecord> introduction = batch.stream()
                     .map(l -> l.event().record())
                     .filter(r -> r.getSerial().equals(signer))
                     .findFirst();
-            speakers.check(gatewayId, batch.get(0).verified().signer(), own, introduction, byGateway.values());
-            append(topic, gatewayId, own == null ? new GatewayInventory(gatewayId) : own, batch);
+            speakers.check(gatewayId, batch.get(0).verified().signer(), own, introduction);
+            append(topic, gatewayId, own, batch);
         } catch (RejectedNoticeException e) {
             refusals.refused(topic, gatewayId, e.getMessage());
+        } catch (IOException e) {
+            // not stored, not acknowledged: the gateway sends the entries again from its acknowledged head
+            LOG.error(
+                    "Cannot judge or store the log of {} (nothing of this message is stored): {}",
+                    gatewayId,
+                    e.getMessage());
         }
     }
 
@@ -171,8 +161,17 @@ public final class InventoryCollector {
         Instant now = clock.instant();
         for (String line : lines) {
             String jws = line.trim();
+            if (jws.length() > MAX_ENTRY_CHARS) {
+                throw new RejectedNoticeException(
+                        "an entry of " + jws.length() + " characters, at most " + MAX_ENTRY_CHARS);
+            }
             GatewayEnvelope.Verified v = GatewayEnvelope.verify(
-                    jws.getBytes(StandardCharsets.US_ASCII), IssuanceEvent.TYPE, gatewayId, roots, now);
+                    jws.getBytes(StandardCharsets.US_ASCII),
+                    IssuanceEvent.TYPE,
+                    gatewayId,
+                    roots,
+                    now,
+                    out.isEmpty() ? List.of() : out.get(0).verified().chain());
             if (!out.isEmpty() && !out.get(0).verified().signer().equals(v.signer())) {
                 throw new RejectedNoticeException("entries of one message signed by different certificates");
             }
@@ -181,15 +180,10 @@ public final class InventoryCollector {
         return out;
     }
 
-    private void append(String topic, String gatewayId, GatewayInventory own, List<Line> batch) {
-        long before = own.head();
+    private void append(String topic, String gatewayId, StagedLog own, List<Line> batch) throws IOException {
         boolean gap = false;
-        // entries are tried on a copy and stored together (one write, one force) before the served fold grows
-        GatewayInventory staged = own.copy();
-        List<IssuanceEvent> admitted = new ArrayList<>();
-        List<LogStore.Stored> toStore = new ArrayList<>();
         for (Line l : batch) {
-            Admission a = admit(topic, gatewayId, staged, l);
+            Admission a = admit(topic, gatewayId, own, l);
             if (a == Admission.SKIP) {
                 continue;
             }
@@ -197,58 +191,44 @@ public final class InventoryCollector {
                 gap = a == Admission.GAP;
                 break;
             }
-            staged.append(l.event());
-            admitted.add(l.event());
-            toStore.add(new LogStore.Stored(clock.millis(), l.compactJws()));
+            IssuanceEvent e = l.event();
+            own.admit(new LogStore.Entry(e.seq(), e.hash(), clock.millis(), e.record(), l.compactJws()));
         }
-        if (!admitted.isEmpty() && !stored(gatewayId, admitted, toStore)) {
-            admitted.clear();
-            gap = false;
+        List<LogStore.Entry> admitted = own.admitted();
+        LogStore.Head before = own.storedHead();
+        if (admitted.isEmpty()) {
+            acks.accept(gatewayId, new LogAck(gatewayId, before.seq(), before.hash(), gap));
+            return;
         }
-        List<String> serials = new ArrayList<>();
-        for (IssuanceEvent e : admitted) {
-            own.append(e);
-            serials.add(e.record().getSerial());
+        // one transaction for the whole message: none of its entries counts before all are stored
+        store.append(gatewayId, admitted);
+        LogStore.Entry last = admitted.get(admitted.size() - 1);
+        List<String> serials =
+                admitted.stream().map(e -> e.record().getSerial()).toList();
+        if (registered.add(gatewayId)) {
+            registrar.register(new GatewayInventory(gatewayId, store));
         }
-        if (before == 0 && own.head() > 0) {
-            byGateway.put(gatewayId, own);
-            registrar.register(own);
+        LOG.info(
+                "Log of {}: entries {} to {} accepted ({} certificates)",
+                gatewayId,
+                before.seq() + 1,
+                last.seq(),
+                serials.size());
+        events.accept(
+                FleetEvents.TOPIC_LOG_ACCEPTED,
+                Map.of(
+                        FleetEvents.PROPERTY_GATEWAY_ID,
+                        gatewayId,
+                        FleetEvents.PROPERTY_MQTT_TOPIC,
+                        topic,
+                        FleetEvents.PROPERTY_SEQUENCE,
+                        last.seq(),
+                        FleetEvents.PROPERTY_SERIALS,
+                        serials.toArray(new String[0])));
+        if (before.seq() == 0) {
+            escrow.retryPending(gatewayId);
         }
-        if (own.head() > before) {
-            LOG.info("Log of {}: entries {} to {} accepted ({})", gatewayId, before + 1, own.head(), serials);
-            events.accept(
-                    FleetEvents.TOPIC_LOG_ACCEPTED,
-                    Map.of(
-                            FleetEvents.PROPERTY_GATEWAY_ID,
-                            gatewayId,
-                            FleetEvents.PROPERTY_MQTT_TOPIC,
-                            topic,
-                            FleetEvents.PROPERTY_SEQUENCE,
-                            own.head(),
-                            FleetEvents.PROPERTY_SERIALS,
-                            serials.toArray(new String[0])));
-            if (before == 0) {
-                escrow.retryPending(gatewayId);
-            }
-        }
-        acks.accept(gatewayId, new LogAck(gatewayId, own.head(), own.hashAt(own.head()), gap));
-    }
-
-    /** Stores the admitted entries together; false when they could not be stored (and so are not believed). */
-    private boolean stored(String gatewayId, List<IssuanceEvent> admitted, List<LogStore.Stored> toStore) {
-        try {
-            store.append(gatewayId, toStore);
-            return true;
-        } catch (IOException x) {
-            // not stored, not believed: the gateway sends them again after the acknowledged head
-            LOG.error(
-                    "Cannot store entries {} to {} of the log of {}: {}",
-                    admitted.get(0).seq(),
-                    admitted.get(admitted.size() - 1).seq(),
-                    gatewayId,
-                    x.getMessage());
-            return false;
-        }
+        acks.accept(gatewayId, new LogAck(gatewayId, last.seq(), last.hash(), gap));
     }
 
     private enum Admission {
@@ -259,7 +239,7 @@ public final class InventoryCollector {
     }
 
     /** Judges one entry against the chain so far ({@code own}: the stored one and the entries admitted before). */
-    private Admission admit(String topic, String gatewayId, GatewayInventory own, Line l) {
+    private Admission admit(String topic, String gatewayId, StagedLog own, Line l) throws IOException {
         IssuanceEvent e = l.event();
         long head = own.head();
         if (e.seq() <= head) {
@@ -295,7 +275,7 @@ public final class InventoryCollector {
             return Admission.STOP;
         }
         try {
-            RecordRules.check(own, e.record(), byGateway.values(), roots);
+            RecordRules.check(own, e.record(), roots);
             return Admission.APPEND;
         } catch (RejectedNoticeException x) {
             refusals.refused(topic, gatewayId, "entry " + e.seq() + ": " + x.getMessage());
