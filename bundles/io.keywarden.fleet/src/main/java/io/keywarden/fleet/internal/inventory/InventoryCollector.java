@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,14 @@ public final class InventoryCollector {
     public static final String GAP = "GAP";
     public static final String FORK = "FORK";
     public static final String REWRITE = "REWRITE";
+    /**
+     * In a share group ({@code authority.share.group}) consecutive batches of one gateway may reach two instances at
+     * once: a batch that starts beyond the stored head waits this long at most for the other instance to store the
+     * entries before it, rather than be judged a gap at once.
+     */
+    static final Duration SHARED_GAP_WAIT = Duration.ofSeconds(3);
+
+    private static final long SHARED_GAP_POLL_MS = 50;
     /** Longest entry the log store holds: a certificate chain with room to spare. */
     static final int MAX_ENTRY_CHARS = 256 * 1024;
 
@@ -59,6 +68,7 @@ public final class InventoryCollector {
     private final FrozenGateways frozen;
     private final Speakers speakers;
     private final EscrowCollector escrow;
+    private final boolean shared;
     /** The gateways whose inventory is registered: one id per gateway, never a record. */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
@@ -86,6 +96,7 @@ public final class InventoryCollector {
         this.frozen = new FrozenGateways(options.getDataDir().resolve("frozen-gateways.txt"));
         this.speakers = new Speakers(frozen, denied, store);
         this.escrow = new EscrowCollector(options, clock, events, refusals, speakers, store);
+        this.shared = options.isShared();
     }
 
     /** Serves the logs accepted before a restart (the store is asked; nothing of them is loaded). */
@@ -104,7 +115,7 @@ public final class InventoryCollector {
         try {
             speakers.notFrozen(gatewayId);
             List<Line> batch = verifyBatch(message, gatewayId);
-            StagedLog own = new StagedLog(store, gatewayId);
+            StagedLog own = awaitPredecessors(gatewayId, batch.get(0).event().seq(), new StagedLog(store, gatewayId));
             String signer = batch.get(0).verified().signer().getSerialNumber().toString(16);
             Optional<CertificateRecord> introduction = batch.stream()
                     .map(l -> l.event().record())
@@ -121,6 +132,26 @@ public final class InventoryCollector {
                     gatewayId,
                     e.getMessage());
         }
+    }
+
+    /**
+     * In a share group, waits (at most {@link #SHARED_GAP_WAIT}) until the shared store holds the entries before the
+     * batch's first, which another instance may be storing right now; returns the log as stored then. A gap that is
+     * still there afterwards is judged as always: an incident, and the gateway is asked to send again.
+     */
+    private StagedLog awaitPredecessors(String gatewayId, long first, StagedLog own) throws IOException {
+        long deadline = System.nanoTime() + SHARED_GAP_WAIT.toNanos();
+        StagedLog current = own;
+        while (shared && first > current.head() + 1 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(SHARED_GAP_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            current = new StagedLog(store, gatewayId);
+        }
+        return current;
     }
 
     public void escrow(String topic, String gatewayId, byte[] message) {
