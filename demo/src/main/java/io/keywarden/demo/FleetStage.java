@@ -184,6 +184,7 @@ final class FleetStage implements AutoCloseable {
         policy.put("retry.initial.millis", "200");
         policy.put("retry.max.seconds", "2");
         policy.put("data.dir", node.revocation.toAbsolutePath().toString());
+        policy.put("store.url", RevocationDb.url(node.revocation));
         policy.put("inbox.dir", node.inbox.toAbsolutePath().toString());
         policy.put(
                 "escrow.private.key",
