@@ -15,12 +15,13 @@ public final class Bench {
     public static final String USAGE = """
             usage: keywarden <bench command> [options]
 
-              bench-all [--only P1,P2,...] [--results DIR]
+              bench-all [--only P1,P2,...] [--results DIR] [--p7-sensors S]
                   P1-P7 of docs/benchmarks.md in one run (about 15 minutes on 2 cores), each against its own local
                   Pebble (and Mosquitto): enrollment against lego and certbot, containment, a compromised gateway
                   with 1,000 sensors, the footprint, the monitor with 1,000 sensors, EST against direct. Writes
                   DIR/<date>-<commit>.md (default bench/results) and a PNG chart next to it. Needs lego, certbot
-                  and gnuplot (Debian packages) for P1 and the chart.
+                  and gnuplot (Debian packages) for P1 and the chart. P7 is bench-fleet with 1,000 gateways of S
+                  sensors each (default 10; the issue's 100 take about half an hour per database).
 
               bench [N] [--concurrency C] [--csr K] [--timeout S] [--lego P] [--certbot K] [--always-valid]
                   Local Pebble, a gateway, then N sensors at once (default 200; K of them with their own CSR,

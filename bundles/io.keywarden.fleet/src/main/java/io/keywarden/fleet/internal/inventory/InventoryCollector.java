@@ -93,7 +93,7 @@ public final class InventoryCollector {
         this.registrar = registrar;
         this.acks = acks;
         this.refusals = new Refusals(clock, events);
-        this.frozen = new FrozenGateways(options.getDataDir().resolve("frozen-gateways.txt"));
+        this.frozen = new FrozenGateways(store, clock, options.getDataDir().resolve("frozen-gateways.txt"));
         this.speakers = new Speakers(frozen, denied, store);
         this.escrow = new EscrowCollector(options, clock, events, refusals, speakers, store);
         this.shared = options.isShared();

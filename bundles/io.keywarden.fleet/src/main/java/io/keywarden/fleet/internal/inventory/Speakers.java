@@ -28,7 +28,7 @@ final class Speakers {
         this.store = store;
     }
 
-    void notFrozen(String gatewayId) throws RejectedNoticeException {
+    void notFrozen(String gatewayId) throws RejectedNoticeException, IOException {
         if (frozen.isFrozen(gatewayId)) {
             throw new RejectedNoticeException("gateway " + gatewayId
                     + " is under an accepted COMPROMISED_GATEWAY ticket: its recorded state is frozen");

@@ -18,6 +18,7 @@ import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.support.jdbc.Database;
 import io.keywarden.support.jdbc.Migrations;
+import io.keywarden.support.jdbc.SqlStates;
 
 /**
  * {@link LogStore} in a JDBC database (H2 embedded by default, PostgreSQL for a shared authority): tables
@@ -31,8 +32,12 @@ public final class JdbcLogStore implements LogStore {
     /** The component name in {@code keywarden_schema}. */
     public static final String COMPONENT = "fleet";
 
-    static final Migrations MIGRATIONS =
-            Migrations.of(COMPONENT, JdbcLogStore.class, "/io/keywarden/fleet/db/", "V1__issuance_logs.sql");
+    static final Migrations MIGRATIONS = Migrations.of(
+            COMPONENT,
+            JdbcLogStore.class,
+            "/io/keywarden/fleet/db/",
+            "V1__issuance_logs.sql",
+            "V2__frozen_gateways.sql");
 
     private static final String COLUMNS = "seq, hash, received_at, jws";
 
@@ -211,6 +216,36 @@ public final class JdbcLogStore implements LogStore {
                 "looking up account " + accountUrl,
                 "SELECT gateway_id FROM fleet_log_entry WHERE account_url = ? AND kind = 'GATEWAY' ORDER BY gateway_id",
                 accountUrl);
+    }
+
+    @Override
+    public boolean isFrozen(String gatewayId) throws IOException {
+        return !strings(
+                        "reading whether " + gatewayId + " is frozen",
+                        "SELECT gateway_id FROM fleet_frozen_gateway WHERE gateway_id = ?",
+                        gatewayId)
+                .isEmpty();
+    }
+
+    @Override
+    public boolean freeze(String gatewayId, long atMillis) throws IOException {
+        try {
+            return db.inTransaction(c -> {
+                // insert-if-absent that runs unchanged on H2 and PostgreSQL, and again harmlessly after a retry
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO fleet_frozen_gateway (gateway_id, frozen_at)"
+                        + " SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM fleet_frozen_gateway WHERE gateway_id = ?)")) {
+                    s.setString(1, gatewayId);
+                    s.setLong(2, atMillis);
+                    s.setString(3, gatewayId);
+                    return s.executeUpdate() == 1;
+                }
+            });
+        } catch (SQLException e) {
+            if (SqlStates.isUniqueViolation(e)) {
+                return false; // another instance froze it at the same moment
+            }
+            throw failed("freezing " + gatewayId, e);
+        }
     }
 
     private List<CertificateRecord> records(String gatewayId, String sql, Object... more) throws IOException {

@@ -62,4 +62,14 @@ public interface LogStore {
 
     /** The gateways whose own GATEWAY certificates were ordered by {@code accountUrl}. */
     Set<String> accountHolders(String accountUrl) throws IOException;
+
+    /** Whether the gateway is frozen (under an accepted COMPROMISED_GATEWAY ticket). */
+    boolean isFrozen(String gatewayId) throws IOException;
+
+    /**
+     * Freezes the gateway for good.
+     *
+     * @return false when it was frozen already
+     */
+    boolean freeze(String gatewayId, long atMillis) throws IOException;
 }

@@ -355,5 +355,15 @@ class IngestFloodTest {
         public Set<String> accountHolders(String accountUrl) throws IOException {
             return store.accountHolders(accountUrl);
         }
+
+        @Override
+        public boolean isFrozen(String gatewayId) throws IOException {
+            return store.isFrozen(gatewayId);
+        }
+
+        @Override
+        public boolean freeze(String gatewayId, long atMillis) throws IOException {
+            return store.freeze(gatewayId, atMillis);
+        }
     }
 }

@@ -141,4 +141,13 @@ abstract class JdbcLogStoreTest {
         store.append("gw1.test", log.subList(2, 3));
         assertEquals(3, store.records("gw1.test").size());
     }
+
+    @Test
+    void aGatewayIsFrozenOnceAndForEveryoneSharingTheDatabase() throws IOException {
+        assertEquals(false, store.isFrozen("gw1.test"));
+        assertEquals(true, store.freeze("gw1.test", 1));
+        assertEquals(false, store.freeze("gw1.test", 2), "frozen already");
+        assertEquals(true, store.isFrozen("gw1.test"));
+        assertEquals(false, store.isFrozen("gw2.test"));
+    }
 }
