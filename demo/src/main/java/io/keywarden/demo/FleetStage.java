@@ -159,10 +159,7 @@ final class FleetStage implements AutoCloseable {
         configure(authority, policyExtra, fleetExtra);
     }
 
-    /**
-     * Another instance of the fleet authority ({@code name}, enrolled as {@code <name>.fleet.keywarden.test} on
-     * 127.0.0.<3+n>), with the first one's keys and identity as the fleet knows it; configured, not started.
-     */
+    /** Another authority instance ({@code <name>.fleet.keywarden.test} on 127.0.0.<3+n>), configured, not started. */
     synchronized AuthorityNode addAuthority(
             String name, Map<String, String> policyExtra, Map<String, String> fleetExtra) {
         String address = "127.0.0." + (3 + moreAuthorities.size());

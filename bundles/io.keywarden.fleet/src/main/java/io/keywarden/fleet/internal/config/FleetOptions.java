@@ -341,10 +341,7 @@ public final class FleetOptions {
         return "keywarden/" + fleetId + "/" + type + "/" + gatewayId;
     }
 
-    /**
-     * The filter this authority instance subscribes to for a stream of work: {@code $share/<group>/<filter>} when
-     * {@code authority.share.group} is set, so the broker hands each message to one instance of the group only.
-     */
+    /** A stream of work: {@code $share/<group>/<filter>} with a share group (each message to one instance). */
     public String workFilter(String filter) {
         return shareGroup == null ? filter : "$share/" + shareGroup + "/" + filter;
     }
