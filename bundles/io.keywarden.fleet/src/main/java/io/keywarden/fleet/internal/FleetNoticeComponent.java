@@ -186,6 +186,8 @@ public final class FleetNoticeComponent implements FleetTransportListener {
                     this::registerInventory,
                     this::denied,
                     this::publishAck);
+            // another authority instance on the same database may accept a gateway this one has not heard of
+            executor.scheduleWithFixedDelay(collector::serveNewGateways, 30, 30, TimeUnit.SECONDS);
         }
         link.start();
         register();

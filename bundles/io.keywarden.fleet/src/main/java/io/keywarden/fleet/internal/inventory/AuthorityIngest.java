@@ -92,6 +92,11 @@ public final class AuthorityIngest implements AutoCloseable {
         }
     }
 
+    /** Serves the gateways whose first entries another instance sharing the database accepted; on the collector's thread. */
+    public void serveNewGateways() {
+        executor.execute(collector::serveNewGateways);
+    }
+
     /** An accepted COMPROMISED_GATEWAY ticket: the gateway's recorded state is frozen from now on. */
     public void compromised(String gatewayId) {
         executor.execute(() -> collector.compromised(gatewayId));

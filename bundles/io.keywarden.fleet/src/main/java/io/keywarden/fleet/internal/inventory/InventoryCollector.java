@@ -102,12 +102,24 @@ public final class InventoryCollector {
     /** Serves the logs accepted before a restart (the store is asked; nothing of them is loaded). */
     public void load() throws IOException {
         LegacyImport.run(new LegacyLogFiles(logsDir), store, roots);
-        for (String gatewayId : store.gateways()) {
-            if (registered.add(gatewayId)) {
-                registrar.register(new GatewayInventory(gatewayId, store));
-            }
-        }
+        serveNewGateways();
         LOG.info("Serving the issuance logs of {} gateways", registered.size());
+    }
+
+    /**
+     * Registers the inventory of every gateway the store has a log of and this node does not serve yet: another
+     * authority instance sharing the database may have accepted a gateway's first entries.
+     */
+    public void serveNewGateways() {
+        try {
+            for (String gatewayId : store.gateways()) {
+                if (registered.add(gatewayId)) {
+                    registrar.register(new GatewayInventory(gatewayId, store));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot list the gateways with a log (tried again later): {}", e.getMessage());
+        }
     }
 
     /** A batch of log entries, one compact JWS a line, from the topic of {@code gatewayId}. */

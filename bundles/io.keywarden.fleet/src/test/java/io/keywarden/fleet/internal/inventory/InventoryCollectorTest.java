@@ -281,6 +281,22 @@ abstract class InventoryCollectorTest {
     }
 
     @Test
+    void aGatewayAnotherInstanceAcceptedIsServedHereTooOnce() throws Exception {
+        InventoryCollector other = collector(); // a second authority instance on the same database
+        collector.log("t", GW, batch(gateway, ownLog()));
+        assertEquals(1, served.size());
+        other.serveNewGateways();
+        other.serveNewGateways();
+        assertEquals(2, served.size(), "registered by the other instance, once");
+        assertEquals(GW, served.get(1).gatewayId());
+        assertEquals(
+                List.of(gateway.serial(), sensor.serial()),
+                served.get(1).getAll().stream()
+                        .map(CertificateRecord::getSerial)
+                        .toList());
+    }
+
+    @Test
     void aGapIsAnIncidentAndAsksForTheMissingEntries() throws Exception {
         List<IssuanceEvent> log = chain(
                 GW,

@@ -27,15 +27,15 @@ import io.keywarden.testing.pki.TestCa;
  * did not read.
  */
 abstract class JdbcLogStoreTest {
-    private static final TestStores STORES = new TestStores();
+    static final TestStores STORES = new TestStores();
     private static final TestCa CA = TestCa.root("store CA");
-    private static final Device GW1 = Device.issue(CA, "gw1.test", "gw1.test");
+    static final Device GW1 = Device.issue(CA, "gw1.test", "gw1.test");
     private static final Device GW2 = Device.issue(CA, "gw2.test", "gw2.test");
 
     @TempDir
     Path dir;
 
-    private JdbcLogStore store;
+    JdbcLogStore store;
 
     abstract TestStores.Kind kind();
 
@@ -50,7 +50,7 @@ abstract class JdbcLogStoreTest {
     }
 
     /** Entries {@code from}..{@code from + records - 1} of a gateway's log, chained from {@code prev}. */
-    private static List<LogStore.Entry> entries(Device gw, long from, String prev, List<CertificateRecord> records) {
+    static List<LogStore.Entry> entries(Device gw, long from, String prev, List<CertificateRecord> records) {
         List<LogStore.Entry> out = new ArrayList<>();
         for (CertificateRecord r : records) {
             IssuanceEvent e = IssuanceEvent.create(gw.deviceId(), from + out.size(), prev, 1_700_000_000L, r);
@@ -61,7 +61,7 @@ abstract class JdbcLogStoreTest {
         return out;
     }
 
-    private static List<CertificateRecord> sensors(String account, String... ids) {
+    static List<CertificateRecord> sensors(String account, String... ids) {
         List<CertificateRecord> out = new ArrayList<>();
         for (String id : ids) {
             out.add(Device.issue(CA, id, id + ".test").record(DeviceKind.SENSOR, account));
