@@ -15,13 +15,15 @@ public final class Bench {
     public static final String USAGE = """
             usage: keywarden <bench command> [options]
 
-              bench-all [--only P1,P2,...] [--results DIR] [--p3-parallel 1,4,8,16]
+              bench-all [--only P1,P2,...] [--results DIR] [--p3-parallel 1,4,8,16] [--p7-sensors S]
                   P1-P7 of docs/benchmarks.md in one run (about 15 minutes on 2 cores), each against its own local
                   Pebble (and Mosquitto): enrollment against lego and certbot, containment, a compromised gateway
                   with 1,000 sensors, the footprint, the monitor with 1,000 sensors, EST against direct. Writes
                   DIR/<date>-<commit>.md (default bench/results) and a PNG chart next to it. Needs lego, certbot
                   and gnuplot (Debian packages) for P1 and the chart. --p3-parallel: P3 once per value of the
-                  authority's ca.parallel (revocations in flight) instead of once at its default.
+                  authority's ca.parallel (revocations in flight) instead of once at its default. P7 is
+                  bench-fleet with 1,000 gateways of S sensors each (default 10; the issue's 100 take about half
+                  an hour per database).
 
               bench [N] [--concurrency C] [--csr K] [--timeout S] [--lego P] [--certbot K] [--always-valid]
                   Local Pebble, a gateway, then N sensors at once (default 200; K of them with their own CSR,
@@ -48,6 +50,13 @@ public final class Bench {
                   (default 10) reporting over mutual TLS, and TRIALS (default 50) fresh sensors that each turn
                   malicious once; all bootstrap over EST with IDevIDs (--configured: sensor configurations). Reports p50/p99 from the malicious act to (a) refusal on the sensor channel and
                   (b) Revoked at Pebble.
+
+              bench-fleet [G] [--sensors S] [--db h2|postgresql|both] [--window W]
+                  G simulated gateways (default 1000), each with its own GATEWAY key and certificate from a
+                  throwaway CA the authority trusts, report S sensors each (default 100) as signed issuance log
+                  entries through a local Mosquitto to one fleet authority runtime on the gateway JVM flags, its
+                  logs in H2 and then in PostgreSQL (default both); at most W gateways report at once (default
+                  100). Reports entries/s, the authority's heap after a full GC and the database size.
 
               bench-servers [N]
                   N devices (default 50) contained one at a time: p50/p99 from the decision to the broker session
@@ -80,6 +89,7 @@ public final class Bench {
             case "bench-all" -> new BenchAll(layout, out).run(rest);
             case "bench" -> new BenchCommand(layout, out).run(rest);
             case "bench-est" -> new BenchEstCommand(layout, out).run(rest);
+            case "bench-fleet" -> fleet(layout, out, rest);
             case "bench-revoke" -> new BenchRevokeCommand(layout, out).run(rest);
             case "bench-contain" -> new BenchContainCommand(layout, out).run(rest);
             case "bench-servers" -> servers(layout, rest, out);
@@ -90,6 +100,15 @@ public final class Bench {
             }
             default -> throw new DemoException("unknown command '" + args.get(0) + "'\n" + USAGE, 2);
         };
+    }
+
+    private static int fleet(Layout layout, PrintStream out, List<String> args) {
+        try {
+            return new BenchFleetCommand(layout, out).run(args);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoException("interrupted");
+        }
     }
 
     private static int servers(Layout layout, List<String> args, PrintStream out) {

@@ -1,10 +1,6 @@
 package io.keywarden.demo;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +12,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +21,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-
-import org.jose4j.json.JsonUtil;
 
 import io.keywarden.testing.mqtt.MosquittoBroker;
 import io.keywarden.testing.pebble.CertStatus;
@@ -50,6 +45,9 @@ final class FleetStage implements AutoCloseable {
     final ChallTestSrv dns;
     final LocalStage gateway;
     final MosquittoBroker broker;
+    /** The first (often the only) instance of the fleet authority; the fields below are its paths. */
+    final AuthorityNode authority;
+
     final Path authorityWork;
     final Path authorityEtc;
     final Path authorityData;
@@ -61,20 +59,21 @@ final class FleetStage implements AutoCloseable {
     final Path gatewayDeposits;
     private final Path keys;
     private final KeyPair authorityKey;
-    private RuntimeProcess authorityRuntime;
+    private final List<AuthorityNode> moreAuthorities = new ArrayList<>();
 
     private FleetStage(Path work, ChallTestSrv dns, LocalStage gateway, MosquittoBroker broker) {
         this.work = work;
         this.dns = dns;
         this.gateway = gateway;
         this.broker = broker;
-        this.authorityWork = work.resolve("authority");
-        this.authorityEtc = authorityWork.resolve("etc");
-        this.authorityData = authorityWork.resolve("data");
-        this.authorityRevocation = authorityWork.resolve("revocation");
-        this.authorityFleet = authorityWork.resolve("fleet");
-        this.authorityInbox = authorityWork.resolve("inbox");
-        this.authorityDeposits = authorityWork.resolve("escrow-deposits");
+        this.authority = new AuthorityNode("authority", AUTHORITY_HOST, AUTHORITY_ADDRESS, work.resolve("authority"));
+        this.authorityWork = authority.work;
+        this.authorityEtc = authority.etc;
+        this.authorityData = authority.data;
+        this.authorityRevocation = authority.revocation;
+        this.authorityFleet = authority.fleet;
+        this.authorityInbox = authority.inbox;
+        this.authorityDeposits = authority.deposits;
         this.gatewayFleet = gateway.workDir.resolve("fleet");
         this.gatewayDeposits = gateway.workDir.resolve("escrow-deposits");
         this.keys = work.resolve("keys");
@@ -92,7 +91,7 @@ final class FleetStage implements AutoCloseable {
         LocalStage gateway = null;
         MosquittoBroker broker = null;
         try {
-            addARecord(dns, AUTHORITY_HOST, AUTHORITY_ADDRESS);
+            MockDns.addA(dns, AUTHORITY_HOST, AUTHORITY_ADDRESS);
             gateway = LocalStage.start(work.resolve("gateway"), b -> b.sharedDns(dns));
             broker = MosquittoBroker.start(work.resolve("mqtt"));
             return new FleetStage(work, dns, gateway, broker);
@@ -156,40 +155,60 @@ final class FleetStage implements AutoCloseable {
 
     /** As {@link #configureAuthority()}, with {@code ca.parallel} set when {@code caParallel} is positive. */
     void configureAuthority(int caParallel) {
-        Map<String, String> g = new LinkedHashMap<>(gateway.gatewayConfig(AUTHORITY_HOST, 2));
-        g.put(ConfigFiles.HTTP01_BIND, AUTHORITY_ADDRESS);
-        g.put(ConfigFiles.DATA_DIR, authorityData.toAbsolutePath().toString());
-        ConfigFiles.writeGateway(authorityEtc, g);
+        configureAuthority(caParallel > 0 ? Map.of("ca.parallel", Integer.toString(caParallel)) : Map.of(), Map.of());
+    }
+
+    /**
+     * As {@link #configureAuthority()}, with further properties of the revocation policy (e.g. a shared database)
+     * and of the fleet component (e.g. {@code authority.share.group}).
+     */
+    void configureAuthority(Map<String, String> policyExtra, Map<String, String> fleetExtra) {
+        configure(authority, policyExtra, fleetExtra);
+    }
+
+    /** Another authority instance ({@code <name>.fleet.keywarden.test} on 127.0.0.<3+n>), configured, not started. */
+    synchronized AuthorityNode addAuthority(
+            String name, Map<String, String> policyExtra, Map<String, String> fleetExtra) {
+        String address = "127.0.0." + (3 + moreAuthorities.size());
+        AuthorityNode node = new AuthorityNode(name, name + ".fleet.keywarden.test", address, work.resolve(name));
+        MockDns.addA(dns, node.host, address);
+        configure(node, policyExtra, fleetExtra);
+        moreAuthorities.add(node);
+        return node;
+    }
+
+    private void configure(AuthorityNode node, Map<String, String> policyExtra, Map<String, String> fleetExtra) {
+        Map<String, String> g = new LinkedHashMap<>(gateway.gatewayConfig(node.host, 2));
+        g.put(ConfigFiles.HTTP01_BIND, node.address);
+        g.put(ConfigFiles.DATA_DIR, node.data.toAbsolutePath().toString());
+        ConfigFiles.writeGateway(node.etc, g);
 
         Map<String, String> policy = new LinkedHashMap<>();
         policy.put("routes", "CUSTODIAN_ACCOUNT,ESCROWED_ACCOUNT_KEY");
         policy.put("retry.initial.millis", "200");
         policy.put("retry.max.seconds", "2");
-        if (caParallel > 0) {
-            policy.put("ca.parallel", Integer.toString(caParallel));
-        }
-        policy.put("data.dir", authorityRevocation.toAbsolutePath().toString());
-        policy.put("store.url", RevocationDb.url(authorityRevocation));
-        policy.put("inbox.dir", authorityInbox.toAbsolutePath().toString());
+        policy.put("data.dir", node.revocation.toAbsolutePath().toString());
+        policy.put("store.url", RevocationDb.url(node.revocation));
+        policy.put("inbox.dir", node.inbox.toAbsolutePath().toString());
         policy.put(
                 "escrow.private.key",
                 keys.resolve("escrow-private.pem").toAbsolutePath().toString());
-        policy.put("escrow.deposit.dir", authorityDeposits.toAbsolutePath().toString());
-        ConfigFiles.write(
-                authorityEtc.resolve(RevocationStage.POLICY_PID + ".cfg"), policy, "Keywarden revocation policy");
+        policy.put("escrow.deposit.dir", node.deposits.toAbsolutePath().toString());
+        policy.putAll(policyExtra);
+        ConfigFiles.write(node.etc.resolve(RevocationStage.POLICY_PID + ".cfg"), policy, "Keywarden revocation policy");
 
-        Map<String, String> authority = new LinkedHashMap<>();
-        authority.put("authority.id", AUTHORITY_ID);
-        authority.put("authority.role", "fleet-authority");
-        authority.put(
+        Map<String, String> authorityConfig = new LinkedHashMap<>();
+        authorityConfig.put("authority.id", AUTHORITY_ID);
+        authorityConfig.put("authority.role", "fleet-authority");
+        authorityConfig.put(
                 "authority.key",
                 keys.resolve("authority-public.pem").toAbsolutePath().toString());
         ConfigFiles.write(
-                authorityEtc.resolve(RevocationStage.AUTHORITY_FACTORY_PID + "-fleet.cfg"),
-                authority,
+                node.etc.resolve(RevocationStage.AUTHORITY_FACTORY_PID + "-fleet.cfg"),
+                authorityConfig,
                 "Keywarden revocation authority");
 
-        Map<String, String> f = fleetConfig(authorityFleet);
+        Map<String, String> f = fleetConfig(node.fleet);
         f.put("notices.apply", "false");
         f.put("notices.publish", "true");
         f.put(
@@ -199,8 +218,10 @@ final class FleetStage implements AutoCloseable {
         f.put(
                 "inventory.ca.roots",
                 keys.resolve("ca-roots.pem").toAbsolutePath().toString());
-        f.put("escrow.deposit.dir", authorityDeposits.toAbsolutePath().toString());
-        ConfigFiles.write(authorityEtc.resolve(FLEET_PID + ".cfg"), f, "Keywarden fleet (authority)");
+        f.put("escrow.deposit.dir", node.deposits.toAbsolutePath().toString());
+        f.put("store.url", storeUrl(node));
+        f.putAll(fleetExtra);
+        ConfigFiles.write(node.etc.resolve(FLEET_PID + ".cfg"), f, "Keywarden fleet (authority)");
     }
 
     private Map<String, String> fleetConfig(Path dataDir) {
@@ -216,15 +237,18 @@ final class FleetStage implements AutoCloseable {
         return gateway.startRuntimeWithConsole(runtimeJar, List.of());
     }
 
-    synchronized RuntimeProcess startAuthority(Path runtimeJar) {
-        authorityRuntime = RuntimeProcess.startBackground(
-                runtimeJar, authorityEtc, authorityWork, authorityWork.resolve("runtime.log"), List.of());
-        return authorityRuntime;
+    RuntimeProcess startAuthority(Path runtimeJar) {
+        return authority.start(runtimeJar);
     }
 
     /** The fleet authority's request to treat a gateway as compromised, signed now with a fresh nonce. */
     String signCompromisedGateway(String gatewayId, int reason) {
-        return RevocationInbox.sign(authorityKey.getPrivate(), AUTHORITY_ID, "COMPROMISED_GATEWAY", gatewayId, reason);
+        return signRequest("COMPROMISED_GATEWAY", gatewayId, reason);
+    }
+
+    /** A request of the fleet authority ({@code kind} e.g. {@code CERTIFICATE}), signed now with a fresh nonce. */
+    String signRequest(String kind, String value, int reason) {
+        return RevocationInbox.sign(authorityKey.getPrivate(), AUTHORITY_ID, kind, value, reason);
     }
 
     /** Drops a signed request into the authority's inbox. */
@@ -250,16 +274,29 @@ final class FleetStage implements AutoCloseable {
 
     /** The payloads of the gateway's issuance log entries the authority accepted and stored, in order. */
     List<Map<String, Object>> storedLog(String gatewayId) {
-        return StoredLog.entries(storedLogFile(gatewayId));
+        return StoredLog.entries(storeUrl(), gatewayId);
     }
 
-    Path storedLogFile(String gatewayId) {
-        return authorityFleet.resolve("logs").resolve(gatewayId + ".log");
+    /** The signed entries of the gateway's log as the authority stored them, in order. */
+    List<String> storedMessages(String gatewayId) {
+        return StoredLog.messages(storeUrl(), gatewayId);
     }
 
     /** The serials of the gateway's certificates as the authority's stored log records them. */
     Set<String> storedSerials(String gatewayId) {
-        return StoredLog.serials(storedLogFile(gatewayId));
+        return StoredLog.serials(storeUrl(), gatewayId);
+    }
+
+    String storeUrl() {
+        return storeUrl(authority);
+    }
+
+    /**
+     * An authority instance's own issuance log database (unless its fleet configuration names a shared one): H2 in its
+     * fleet data directory, opened with {@code AUTO_SERVER=TRUE} so the demo and its tests can read it meanwhile.
+     */
+    static String storeUrl(AuthorityNode node) {
+        return "jdbc:h2:file:" + node.fleet.resolve("fleet").toAbsolutePath() + ";WRITE_DELAY=0;AUTO_SERVER=TRUE";
     }
 
     /** When the authority submitted the request, when Pebble revoked each certificate, when the gateway denied all. */
@@ -360,13 +397,12 @@ final class FleetStage implements AutoCloseable {
     @Override
     public void close() {
         try {
-            RuntimeProcess a;
+            List<AuthorityNode> more;
             synchronized (this) {
-                a = authorityRuntime;
+                more = List.copyOf(moreAuthorities);
             }
-            if (a != null) {
-                a.close();
-            }
+            more.forEach(AuthorityNode::close);
+            authority.close();
         } finally {
             try {
                 gateway.close();
@@ -374,27 +410,6 @@ final class FleetStage implements AutoCloseable {
                 broker.close();
                 dns.close();
             }
-        }
-    }
-
-    private static void addARecord(ChallTestSrv dns, String host, String address) {
-        String body = JsonUtil.toJson(Map.of("host", host, "addresses", List.of(address)));
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dns.managementPort() + "/add-a"))
-                                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 != 2) {
-                throw new DemoException(
-                        "the mock DNS refused the A record of " + host + ": " + r.statusCode() + " " + r.body());
-            }
-        } catch (IOException e) {
-            throw new DemoException("cannot reach the mock DNS: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DemoException("interrupted");
         }
     }
 

@@ -17,7 +17,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -108,8 +107,7 @@ class FleetRevocationTest {
                             + a.tail(20));
             serials.add(offline);
 
-            Path stored = fleet.storedLogFile(GATEWAY);
-            byte[] before = Files.readAllBytes(stored);
+            List<String> before = fleet.storedMessages(GATEWAY);
             publishNextEntry(
                     fleet,
                     fleet.authorityData.resolve("devices").resolve(FleetStage.AUTHORITY_HOST),
@@ -120,7 +118,7 @@ class FleetRevocationTest {
                     10_000,
                     () -> "forged log entry not refused\n" + a.tail(20));
             assertTrue(log(fleet.authorityLog()).contains("signed by a certificate for [" + FleetStage.AUTHORITY_HOST));
-            assertTrue(Arrays.equals(before, Files.readAllBytes(stored)), "a refused entry changed the stored log");
+            assertEquals(before, fleet.storedMessages(GATEWAY), "a refused entry changed the stored log");
 
             // the gateway's own key cannot fork, skip or rewrite its log: each is an incident, audited, nothing stored
             Path audit = fleet.authorityRevocation.resolve("audit.log");
@@ -132,7 +130,7 @@ class FleetRevocationTest {
                         10_000,
                         () -> edit + " not audited as an incident\n" + a.tail(20));
             }
-            assertTrue(Arrays.equals(before, Files.readAllBytes(stored)), "an incident changed the stored log");
+            assertEquals(before, fleet.storedMessages(GATEWAY), "an incident changed the stored log");
 
             FleetStage.Outcome outcome;
             try {
@@ -146,14 +144,14 @@ class FleetRevocationTest {
             assertTrue(fleet.deniedAtGateway().containsAll(serials));
 
             // issue 13 test 4: from the accepted ticket on, the gateway's own key no longer changes its recorded state
-            byte[] frozen = Files.readAllBytes(stored);
+            List<String> frozen = fleet.storedMessages(GATEWAY);
             await(() -> log(audit).contains("FLEET_FROZEN"), 10_000, () -> "gateway not frozen\n" + a.tail(20));
             publishNextEntry(fleet, gatewayDir, certs.get(GATEWAY));
             await(
                     () -> log(audit).contains("FLEET_REFUSED") && log(audit).contains("is under an accepted"),
                     10_000,
                     () -> "the compromised gateway's report was not refused and audited\n" + a.tail(20));
-            assertTrue(Arrays.equals(frozen, Files.readAllBytes(stored)), "a frozen gateway's log changed");
+            assertEquals(frozen, fleet.storedMessages(GATEWAY), "a frozen gateway's log changed");
             System.out.printf(
                     "fleet revocation of %d certificates: submit -> all Revoked at Pebble %d ms, "
                             + "-> all denied at the gateway %d ms (polled every 5 ms)%n",
@@ -205,12 +203,9 @@ class FleetRevocationTest {
                     .generateCertificates(in)
                     .forEach(c -> chain.add((X509Certificate) c));
         }
-        List<String> lines = Files.readAllLines(fleet.storedLogFile(GATEWAY), StandardCharsets.US_ASCII);
+        List<String> lines = fleet.storedMessages(GATEWAY);
         String lastJws = lines.get(lines.size() - 1);
-        String lastPayload = new String(
-                Base64.getUrlDecoder()
-                        .decode(lastJws.substring(lastJws.indexOf(' ') + 1).split("\\.")[1]),
-                StandardCharsets.UTF_8);
+        String lastPayload = new String(Base64.getUrlDecoder().decode(lastJws.split("\\.")[1]), StandardCharsets.UTF_8);
         Map<String, Object> payload = new LinkedHashMap<>(JsonUtil.parseJson(lastPayload));
         String lastHash = HexFormat.of()
                 .formatHex(MessageDigest.getInstance("SHA-256").digest(lastPayload.getBytes(StandardCharsets.UTF_8)));

@@ -49,11 +49,12 @@ import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.api.revocation.RevocationTarget;
 import io.keywarden.fleet.internal.config.FleetConfig;
 import io.keywarden.fleet.internal.config.FleetOptions;
+import io.keywarden.fleet.internal.config.StoreSettings;
+import io.keywarden.fleet.internal.inventory.AuthorityIngest;
 import io.keywarden.fleet.internal.inventory.GatewayEnvelope;
 import io.keywarden.fleet.internal.inventory.GatewayInventory;
 import io.keywarden.fleet.internal.inventory.InventoryCollector;
 import io.keywarden.fleet.internal.inventory.InventoryPublisher;
-import io.keywarden.fleet.internal.log.FileLogStore;
 import io.keywarden.fleet.internal.log.LogAck;
 import io.keywarden.fleet.internal.mqtt.MqttLink;
 import io.keywarden.fleet.internal.mqtt.Outbox;
@@ -117,7 +118,7 @@ public final class FleetNoticeComponent implements FleetTransportListener {
     private NoticePublisher publisher;
     private FleetLink link;
     private InventoryPublisher inventoryPublisher;
-    private InventoryCollector collector;
+    private AuthorityIngest collector;
     private Registrations registrations;
     private final AtomicBoolean inventoryDue = new AtomicBoolean();
 
@@ -129,7 +130,11 @@ public final class FleetNoticeComponent implements FleetTransportListener {
                 LOG,
                 eventAdmin,
                 FleetOptions.PID,
-                () -> ConfigSecrets.decode(properties, List.of(FleetOptions.KEY_PASSWORD), secretDecoder, context));
+                () -> ConfigSecrets.decode(
+                        properties,
+                        List.of(FleetOptions.KEY_PASSWORD, StoreSettings.KEY_PASSWORD),
+                        secretDecoder,
+                        context));
         if (decoded.isEmpty()) {
             // the static greedy reference re-activates this component as soon as the decoder is registered
             LOG.info(
@@ -165,28 +170,28 @@ public final class FleetNoticeComponent implements FleetTransportListener {
                     () -> Optional.ofNullable(localInventory));
             // the ACME bundle rewrites its deposit whenever it logs in; a look every few seconds costs one small read
             executor.scheduleWithFixedDelay(inventoryPublisher::publishEscrowIfChanged, 5, 5, TimeUnit.SECONDS);
+            executor.scheduleWithFixedDelay(inventoryPublisher::resendIfUnacknowledged, 5, 5, TimeUnit.SECONDS);
             // on Kura the gateway's key reaches the keystore just after the ENROLLED event that asked for an inventory
             executor.scheduleWithFixedDelay(inventoryPublisher::retryIfWaiting, 1, 1, TimeUnit.SECONDS);
         }
         if (options.isInventoryCollect()) {
-            collector = collector();
+            StoreSettings store = ConfigurationErrors.parse(
+                    LOG, eventAdmin, FleetOptions.PID, () -> StoreSettings.parse(decoded.get(), options.getDataDir()));
+            collector = new AuthorityIngest(
+                    options,
+                    store,
+                    context,
+                    executor,
+                    this::post,
+                    this::registerInventory,
+                    this::denied,
+                    this::publishAck);
+            // another authority instance on the same database may accept a gateway this one has not heard of
+            executor.scheduleWithFixedDelay(collector::serveNewGateways, 30, 30, TimeUnit.SECONDS);
         }
         link.start();
         register();
         LOG.info("Fleet notices started: {}", options);
-    }
-
-    private InventoryCollector collector() throws IOException {
-        InventoryCollector c = new InventoryCollector(
-                options,
-                new FileLogStore(options.getDataDir().resolve("logs")),
-                Clock.systemUTC(),
-                this::post,
-                this::registerInventory,
-                this::denied,
-                this::publishAck);
-        c.load();
-        return c;
     }
 
     private void register() {
@@ -237,7 +242,7 @@ public final class FleetNoticeComponent implements FleetTransportListener {
         String prefix = RevocationTarget.Kind.COMPROMISED_GATEWAY.name().toLowerCase(Locale.ROOT) + ":";
         if (target.startsWith(prefix)) {
             String gatewayId = target.substring(prefix.length());
-            executor.execute(() -> collector.compromised(gatewayId));
+            collector.compromised(gatewayId);
         }
     }
 
@@ -277,6 +282,9 @@ public final class FleetNoticeComponent implements FleetTransportListener {
         if (executor != null) {
             ExecutorStop.now(executor, Duration.ofSeconds(5));
         }
+        if (collector != null) {
+            collector.close();
+        }
     }
 
     @Override
@@ -288,9 +296,11 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             executor.execute(publisher::flush);
         }
         if (collector != null) {
-            link.subscribe(options.gatewayTopic(InventoryPublisher.TYPE_LOG, "+"));
+            // work one instance of a share group does: the escrow vault is in the shared database (proven once,
+            // used by every instance)
+            link.subscribe(options.workFilter(options.gatewayTopic(InventoryPublisher.TYPE_LOG, "+")));
             if (options.getEscrowDepositDir().isPresent()) {
-                link.subscribe(options.gatewayTopic(GatewayEnvelope.TYPE_ESCROW, "+"));
+                link.subscribe(options.workFilter(options.gatewayTopic(GatewayEnvelope.TYPE_ESCROW, "+")));
             }
         }
         if (inventoryPublisher != null) {
@@ -311,7 +321,8 @@ public final class FleetNoticeComponent implements FleetTransportListener {
             return;
         }
         if (collector != null && levels.length == 4 && !levels[2].equals("revocation-notices")) {
-            collected(topic, levels[2], levels[3], payload);
+            // bounded: while the collector is behind, this (the transport's) thread waits, then refuses (IngestGate)
+            collector.received(topic, levels[2], levels[3], payload);
             return;
         }
         if (applied == null || payload.length == 0) {
@@ -347,28 +358,6 @@ public final class FleetNoticeComponent implements FleetTransportListener {
         } catch (IOException e) {
             // in memory nothing changed either; the retained notice arrives again on the next connection
             LOG.error("Cannot record notice {}: {}", notice.ticketId(), e.getMessage());
-        }
-    }
-
-    private void collected(String topic, String type, String gatewayId, byte[] payload) {
-        if (payload.length == 0) {
-            return;
-        }
-        if (!FleetOptions.isGatewayId(gatewayId)) {
-            LOG.warn("Rejected a message on {}: {} is not a gateway id", topic, gatewayId);
-            post(
-                    FleetEvents.TOPIC_INVENTORY_REJECTED,
-                    Map.of(
-                            FleetEvents.PROPERTY_MQTT_TOPIC,
-                            topic,
-                            FleetEvents.PROPERTY_ERROR,
-                            "not a gateway id: " + gatewayId));
-            return;
-        }
-        if (InventoryPublisher.TYPE_LOG.equals(type)) {
-            executor.execute(() -> collector.log(topic, gatewayId, payload));
-        } else if (GatewayEnvelope.TYPE_ESCROW.equals(type)) {
-            executor.execute(() -> collector.escrow(topic, gatewayId, payload));
         }
     }
 

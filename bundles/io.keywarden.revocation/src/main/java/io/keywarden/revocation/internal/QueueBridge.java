@@ -39,6 +39,7 @@ final class QueueBridge implements RevocationQueue.Facts, RevocationQueue.Listen
     private final Supplier<EventAdmin> events;
     private final Supplier<Inventories> inventory;
     private volatile EscrowVault vault;
+    private volatile NoticeDuty notices;
 
     QueueBridge(AuditLog audit, DenyListStore denyList, Supplier<EventAdmin> events, Supplier<Inventories> inventory) {
         this.audit = audit;
@@ -49,6 +50,10 @@ final class QueueBridge implements RevocationQueue.Facts, RevocationQueue.Listen
 
     void setVault(EscrowVault vault) {
         this.vault = vault;
+    }
+
+    void setNoticeDuty(NoticeDuty notices) {
+        this.notices = notices;
     }
 
     // ---- facts ------------------------------------------------------------------------------------------------
@@ -139,6 +144,14 @@ final class QueueBridge implements RevocationQueue.Facts, RevocationQueue.Listen
         }
         audit("EXTENDED", Map.of("ticket", ticket.id(), "serials", serials));
         post(RevocationEvents.TOPIC_EXTENDED, ticket.snapshot());
+    }
+
+    @Override
+    public void takenOver(Ticket ticket) {
+        NoticeDuty n = notices;
+        if (n != null) {
+            n.takenOver(ticket);
+        }
     }
 
     @Override

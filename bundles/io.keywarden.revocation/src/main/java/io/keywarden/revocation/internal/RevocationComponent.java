@@ -250,6 +250,7 @@ public final class RevocationComponent implements RevocationService {
         refusalFlush = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("keywarden-revoke-refusals"));
         refusalFlush.scheduleWithFixedDelay(
                 refusalAudit::flushIfDue, REFUSAL_WINDOW.toSeconds(), REFUSAL_WINDOW.toSeconds(), TimeUnit.SECONDS);
+        NoticeDuty.start(store, options.getStore().lease(), clock, bridge, queue::ticket, registrations, refusalFlush);
         LOG.info("Keywarden revocation started: routes {}, data in {}", options.getRoutes(), options.getDataDir());
     }
 

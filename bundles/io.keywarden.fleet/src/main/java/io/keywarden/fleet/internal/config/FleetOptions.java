@@ -48,6 +48,7 @@ public final class FleetOptions {
     static final String KEY_INVENTORY_COLLECT = "inventory.collect";
     static final String KEY_INVENTORY_CA_ROOTS = "inventory.ca.roots";
     static final String KEY_ESCROW_DEPOSIT_DIR = "escrow.deposit.dir";
+    static final String KEY_SHARE_GROUP = "authority.share.group";
 
     static final String DEFAULT_AUTHORITY_ID = "fleet-authority";
     static final String TRANSPORT_AUTO = "auto";
@@ -80,6 +81,7 @@ public final class FleetOptions {
     private final boolean inventoryPublish;
     private final Set<TrustAnchor> inventoryRoots;
     private final Path escrowDepositDir;
+    private final String shareGroup;
 
     private FleetOptions(
             Transport transport,
@@ -95,7 +97,8 @@ public final class FleetOptions {
             Path dataDir,
             boolean inventoryPublish,
             Set<TrustAnchor> inventoryRoots,
-            Path escrowDepositDir) {
+            Path escrowDepositDir,
+            String shareGroup) {
         this.transport = transport;
         this.brokerUrl = brokerUrl;
         this.clientId = clientId;
@@ -110,6 +113,7 @@ public final class FleetOptions {
         this.inventoryPublish = inventoryPublish;
         this.inventoryRoots = inventoryRoots;
         this.escrowDepositDir = escrowDepositDir;
+        this.shareGroup = shareGroup;
     }
 
     public static FleetOptions parse(Map<String, ?> properties, Path defaultDataDir)
@@ -172,6 +176,7 @@ public final class FleetOptions {
                     "kura-cloud carries a gateway's messages; a node that "
                             + "publishes notices (notices.publish) uses mqtt");
         }
+        String shareGroup = shareGroup(props, transport, roots != null);
         if (clientId == null && transport == Transport.MQTT) {
             clientId = MqttSettings.storedClientId(dataDir, fleetId);
         }
@@ -189,7 +194,8 @@ public final class FleetOptions {
                 dataDir,
                 inventoryPublish,
                 roots,
-                escrowDir);
+                escrowDir,
+                shareGroup);
     }
 
     /**
@@ -208,6 +214,25 @@ public final class FleetOptions {
             default:
                 throw new InvalidConfigurationException(KEY_TRANSPORT, "auto, mqtt or kura-cloud expected: " + value);
         }
+    }
+
+    /** Empty (null): plain subscriptions. Only an MQTT authority that collects gateways' logs has work to share. */
+    private static String shareGroup(ConfigValues props, Transport transport, boolean collects)
+            throws InvalidConfigurationException {
+        String group = props.string(KEY_SHARE_GROUP).orElse(null);
+        if (group == null) {
+            return null;
+        }
+        topicLevel(KEY_SHARE_GROUP, group);
+        if (!collects) {
+            throw new InvalidConfigurationException(
+                    KEY_SHARE_GROUP, "only an authority that collects inventories (inventory.collect) shares work");
+        }
+        if (transport == Transport.KURA_CLOUD) {
+            // Kura's raw subscriber owns its topic filter: a shared subscription is configured there, not here
+            throw new InvalidConfigurationException(KEY_SHARE_GROUP, "needs the mqtt transport");
+        }
+        return group;
     }
 
     /** The CA roots gateways' certificates must chain to: every certificate in a PEM file (the CA's root). */
@@ -316,6 +341,16 @@ public final class FleetOptions {
         return "keywarden/" + fleetId + "/" + type + "/" + gatewayId;
     }
 
+    /** A stream of work: {@code $share/<group>/<filter>} with a share group (each message to one instance). */
+    public String workFilter(String filter) {
+        return shareGroup == null ? filter : "$share/" + shareGroup + "/" + filter;
+    }
+
+    /** Whether this authority instance is one of a share group ({@code authority.share.group}). */
+    public boolean isShared() {
+        return shareGroup != null;
+    }
+
     /** The filter gateways subscribe to. */
     public String subscriptionFilter() {
         return topicPrefix() + "+";
@@ -336,6 +371,7 @@ public final class FleetOptions {
                 + (authorityKey != null ? ", applies" : "") + (signingKey != null ? ", publishes" : "")
                 + (inventoryPublish ? ", publishes its inventory" : "")
                 + (inventoryRoots != null ? ", collects inventories" : "")
+                + (shareGroup != null ? ", share group " + shareGroup : "")
                 + "]";
     }
 
@@ -351,7 +387,8 @@ public final class FleetOptions {
                 && f.dataDir.equals(dataDir)
                 && f.inventoryPublish == inventoryPublish
                 && Objects.equals(f.inventoryRoots, inventoryRoots)
-                && Objects.equals(f.escrowDepositDir, escrowDepositDir);
+                && Objects.equals(f.escrowDepositDir, escrowDepositDir)
+                && Objects.equals(f.shareGroup, shareGroup);
     }
 
     @Override

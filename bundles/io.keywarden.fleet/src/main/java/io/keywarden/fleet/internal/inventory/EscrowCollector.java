@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.api.ca.EscrowDeposit;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.fleet.internal.config.FleetOptions;
+import io.keywarden.fleet.internal.log.LogStore;
 import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.support.files.DurableFiles;
 
@@ -43,7 +44,7 @@ final class EscrowCollector {
     private final BiConsumer<String, Map<String, ?>> events;
     private final Refusals refusals;
     private final Speakers speakers;
-    private final Map<String, GatewayInventory> byGateway;
+    private final LogStore store;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
 
     EscrowCollector(
@@ -52,7 +53,7 @@ final class EscrowCollector {
             BiConsumer<String, Map<String, ?>> events,
             Refusals refusals,
             Speakers speakers,
-            Map<String, GatewayInventory> byGateway) {
+            LogStore store) {
         this.roots = options.getInventoryRoots();
         this.depositDir = options.getEscrowDepositDir();
         this.envelopeDir = options.getDataDir().resolve("escrow-envelopes");
@@ -60,7 +61,7 @@ final class EscrowCollector {
         this.events = events;
         this.refusals = refusals;
         this.speakers = speakers;
-        this.byGateway = byGateway;
+        this.store = store;
     }
 
     void escrow(String topic, String gatewayId, byte[] message) {
@@ -71,10 +72,10 @@ final class EscrowCollector {
             speakers.notFrozen(gatewayId);
             GatewayEnvelope.Verified v =
                     GatewayEnvelope.verify(message, GatewayEnvelope.TYPE_ESCROW, gatewayId, roots, clock.instant());
-            GatewayInventory own = byGateway.get(gatewayId);
-            if (own == null) {
+            StagedLog own = new StagedLog(store, gatewayId);
+            if (own.head() == 0) {
                 // a certificate another log records (a sensor's, say) can never speak for this gateway: no waiting
-                speakers.notRecordedElsewhere(gatewayId, v.signer(), byGateway.values());
+                speakers.notRecordedElsewhere(gatewayId, v.signer());
                 if (pending.size() < MAX_PENDING || pending.containsKey(gatewayId)) {
                     pending.put(gatewayId, new Pending(topic, message));
                     LOG.info("Escrow deposit of {} waits for the gateway's first log entries", gatewayId);
@@ -82,12 +83,13 @@ final class EscrowCollector {
                 }
                 throw new RejectedNoticeException("no log of gateway " + gatewayId + " is known");
             }
-            speakers.check(gatewayId, v.signer(), own, Optional.empty(), byGateway.values());
+            speakers.check(gatewayId, v.signer(), own, Optional.empty());
             store(topic, gatewayId, message, v);
         } catch (RejectedNoticeException e) {
             refusals.refused(topic, gatewayId, e.getMessage());
         } catch (IOException e) {
-            LOG.error("Cannot store the escrow deposit of {}: {}", gatewayId, e.getMessage());
+            // the retained deposit arrives again at the next connection, and the gateway sends it again when it changes
+            LOG.error("Cannot judge or store the escrow deposit of {}: {}", gatewayId, e.getMessage());
         }
     }
 

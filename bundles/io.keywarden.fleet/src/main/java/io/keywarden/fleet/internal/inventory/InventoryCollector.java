@@ -2,8 +2,10 @@ package io.keywarden.fleet.internal.inventory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,7 @@ import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.log.IssuanceEvent;
+import io.keywarden.fleet.internal.log.LegacyLogFiles;
 import io.keywarden.fleet.internal.log.LogAck;
 import io.keywarden.fleet.internal.log.LogStore;
 import io.keywarden.relyingparty.RejectedNoticeException;
@@ -38,6 +41,16 @@ public final class InventoryCollector {
     public static final String GAP = "GAP";
     public static final String FORK = "FORK";
     public static final String REWRITE = "REWRITE";
+    /**
+     * In a share group ({@code authority.share.group}) consecutive batches of one gateway may reach two instances at
+     * once: a batch that starts beyond the stored head waits this long at most for the other instance to store the
+     * entries before it, rather than be judged a gap at once.
+     */
+    static final Duration SHARED_GAP_WAIT = Duration.ofSeconds(3);
+
+    private static final long SHARED_GAP_POLL_MS = 50;
+    /** Longest entry the log store holds: a certificate chain with room to spare. */
+    static final int MAX_ENTRY_CHARS = 256 * 1024;
 
     /** Makes an accepted gateway's inventory visible as a service; called once per gateway. */
     public interface Registrar {
@@ -45,6 +58,7 @@ public final class InventoryCollector {
     }
 
     private final Set<TrustAnchor> roots;
+    private final Path logsDir;
     private final LogStore store;
     private final Clock clock;
     private final BiConsumer<String, Map<String, ?>> events;
@@ -54,7 +68,9 @@ public final class InventoryCollector {
     private final FrozenGateways frozen;
     private final Speakers speakers;
     private final EscrowCollector escrow;
-    private final Map<String, GatewayInventory> byGateway = new ConcurrentHashMap<>();
+    private final boolean shared;
+    /** The gateways whose inventory is registered: one id per gateway, never a record. */
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     /**
      * @param denied whether a deny list the node knows names a serial
@@ -70,49 +86,40 @@ public final class InventoryCollector {
             BiConsumer<String, LogAck> acks)
             throws IOException {
         this.roots = options.getInventoryRoots();
+        this.logsDir = options.getDataDir().resolve("logs");
         this.store = store;
         this.clock = clock;
         this.events = events;
         this.registrar = registrar;
         this.acks = acks;
         this.refusals = new Refusals(clock, events);
-        this.frozen = new FrozenGateways(options.getDataDir().resolve("frozen-gateways.txt"));
-        this.speakers = new Speakers(frozen, denied);
-        this.escrow = new EscrowCollector(options, clock, events, refusals, speakers, byGateway);
+        this.frozen = new FrozenGateways(store, clock, options.getDataDir().resolve("frozen-gateways.txt"));
+        this.speakers = new Speakers(frozen, denied, store);
+        this.escrow = new EscrowCollector(options, clock, events, refusals, speakers, store);
+        this.shared = options.isShared();
     }
 
-    /** Serves the logs accepted before a restart, each entry re-verified at the time it was received. */
+    /** Serves the logs accepted before a restart (the store is asked; nothing of them is loaded). */
     public void load() throws IOException {
-        for (String gatewayId : store.gateways()) {
-            GatewayInventory own = new GatewayInventory(gatewayId);
-            for (LogStore.Stored s : store.read(gatewayId)) {
-                try {
-                    GatewayEnvelope.Verified v = GatewayEnvelope.verify(
-                            s.compactJws().getBytes(StandardCharsets.US_ASCII),
-                            IssuanceEvent.TYPE,
-                            gatewayId,
-                            roots,
-                            Instant.ofEpochMilli(s.receivedAtMillis()));
-                    IssuanceEvent e = IssuanceEvent.fromJson(v.payload(), v.text(), gatewayId);
-                    if (e.seq() != own.head() + 1 || !e.prev().equals(own.hashAt(own.head()))) {
-                        throw new RejectedNoticeException("entry " + e.seq() + " does not continue the chain");
-                    }
-                    own.append(e);
-                } catch (RejectedNoticeException e) {
-                    LOG.error(
-                            "Stored log of {} breaks after entry {} ({}): the entries after it are not served",
-                            gatewayId,
-                            own.head(),
-                            e.getMessage());
-                    break;
+        LegacyImport.run(new LegacyLogFiles(logsDir), store, roots);
+        serveNewGateways();
+        LOG.info("Serving the issuance logs of {} gateways", registered.size());
+    }
+
+    /**
+     * Registers the inventory of every gateway the store has a log of and this node does not serve yet: another
+     * authority instance sharing the database may have accepted a gateway's first entries.
+     */
+    public void serveNewGateways() {
+        try {
+            for (String gatewayId : store.gateways()) {
+                if (registered.add(gatewayId)) {
+                    registrar.register(new GatewayInventory(gatewayId, store));
                 }
             }
-            if (own.head() > 0) {
-                byGateway.put(gatewayId, own);
-                registrar.register(own);
-            }
+        } catch (IOException e) {
+            LOG.warn("Cannot list the gateways with a log (tried again later): {}", e.getMessage());
         }
-        LOG.info("Serving the issuance logs of {} gateways", byGateway.size());
     }
 
     /** A batch of log entries, one compact JWS a line, from the topic of {@code gatewayId}. */
@@ -120,17 +127,43 @@ public final class InventoryCollector {
         try {
             speakers.notFrozen(gatewayId);
             List<Line> batch = verifyBatch(message, gatewayId);
-            GatewayInventory own = byGateway.get(gatewayId);
+            StagedLog own = awaitPredecessors(gatewayId, batch.get(0).event().seq(), new StagedLog(store, gatewayId));
             String signer = batch.get(0).verified().signer().getSerialNumber().toString(16);
             Optional<CertificateRecord> introduction = batch.stream()
                     .map(l -> l.event().record())
                     .filter(r -> r.getSerial().equals(signer))
                     .findFirst();
-            speakers.check(gatewayId, batch.get(0).verified().signer(), own, introduction, byGateway.values());
-            append(topic, gatewayId, own == null ? new GatewayInventory(gatewayId) : own, batch);
+            speakers.check(gatewayId, batch.get(0).verified().signer(), own, introduction);
+            append(topic, gatewayId, own, batch);
         } catch (RejectedNoticeException e) {
             refusals.refused(topic, gatewayId, e.getMessage());
+        } catch (IOException e) {
+            // not stored, not acknowledged: the gateway sends the entries again from its acknowledged head
+            LOG.error(
+                    "Cannot judge or store the log of {} (nothing of this message is stored): {}",
+                    gatewayId,
+                    e.getMessage());
         }
+    }
+
+    /**
+     * In a share group, waits (at most {@link #SHARED_GAP_WAIT}) until the shared store holds the entries before the
+     * batch's first, which another instance may be storing right now; returns the log as stored then. A gap that is
+     * still there afterwards is judged as always: an incident, and the gateway is asked to send again.
+     */
+    private StagedLog awaitPredecessors(String gatewayId, long first, StagedLog own) throws IOException {
+        long deadline = System.nanoTime() + SHARED_GAP_WAIT.toNanos();
+        StagedLog current = own;
+        while (shared && first > current.head() + 1 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(SHARED_GAP_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            current = new StagedLog(store, gatewayId);
+        }
+        return current;
     }
 
     public void escrow(String topic, String gatewayId, byte[] message) {
@@ -171,8 +204,17 @@ public final class InventoryCollector {
         Instant now = clock.instant();
         for (String line : lines) {
             String jws = line.trim();
+            if (jws.length() > MAX_ENTRY_CHARS) {
+                throw new RejectedNoticeException(
+                        "an entry of " + jws.length() + " characters, at most " + MAX_ENTRY_CHARS);
+            }
             GatewayEnvelope.Verified v = GatewayEnvelope.verify(
-                    jws.getBytes(StandardCharsets.US_ASCII), IssuanceEvent.TYPE, gatewayId, roots, now);
+                    jws.getBytes(StandardCharsets.US_ASCII),
+                    IssuanceEvent.TYPE,
+                    gatewayId,
+                    roots,
+                    now,
+                    out.isEmpty() ? List.of() : out.get(0).verified().chain());
             if (!out.isEmpty() && !out.get(0).verified().signer().equals(v.signer())) {
                 throw new RejectedNoticeException("entries of one message signed by different certificates");
             }
@@ -181,15 +223,10 @@ public final class InventoryCollector {
         return out;
     }
 
-    private void append(String topic, String gatewayId, GatewayInventory own, List<Line> batch) {
-        long before = own.head();
+    private void append(String topic, String gatewayId, StagedLog own, List<Line> batch) throws IOException {
         boolean gap = false;
-        // entries are tried on a copy and stored together (one write, one force) before the served fold grows
-        GatewayInventory staged = own.copy();
-        List<IssuanceEvent> admitted = new ArrayList<>();
-        List<LogStore.Stored> toStore = new ArrayList<>();
         for (Line l : batch) {
-            Admission a = admit(topic, gatewayId, staged, l);
+            Admission a = admit(topic, gatewayId, own, l);
             if (a == Admission.SKIP) {
                 continue;
             }
@@ -197,58 +234,44 @@ public final class InventoryCollector {
                 gap = a == Admission.GAP;
                 break;
             }
-            staged.append(l.event());
-            admitted.add(l.event());
-            toStore.add(new LogStore.Stored(clock.millis(), l.compactJws()));
+            IssuanceEvent e = l.event();
+            own.admit(new LogStore.Entry(e.seq(), e.hash(), clock.millis(), e.record(), l.compactJws()));
         }
-        if (!admitted.isEmpty() && !stored(gatewayId, admitted, toStore)) {
-            admitted.clear();
-            gap = false;
+        List<LogStore.Entry> admitted = own.admitted();
+        LogStore.Head before = own.storedHead();
+        if (admitted.isEmpty()) {
+            acks.accept(gatewayId, new LogAck(gatewayId, before.seq(), before.hash(), gap));
+            return;
         }
-        List<String> serials = new ArrayList<>();
-        for (IssuanceEvent e : admitted) {
-            own.append(e);
-            serials.add(e.record().getSerial());
+        // one transaction for the whole message: none of its entries counts before all are stored
+        store.append(gatewayId, admitted);
+        LogStore.Entry last = admitted.get(admitted.size() - 1);
+        List<String> serials =
+                admitted.stream().map(e -> e.record().getSerial()).toList();
+        if (registered.add(gatewayId)) {
+            registrar.register(new GatewayInventory(gatewayId, store));
         }
-        if (before == 0 && own.head() > 0) {
-            byGateway.put(gatewayId, own);
-            registrar.register(own);
+        LOG.info(
+                "Log of {}: entries {} to {} accepted ({} certificates)",
+                gatewayId,
+                before.seq() + 1,
+                last.seq(),
+                serials.size());
+        events.accept(
+                FleetEvents.TOPIC_LOG_ACCEPTED,
+                Map.of(
+                        FleetEvents.PROPERTY_GATEWAY_ID,
+                        gatewayId,
+                        FleetEvents.PROPERTY_MQTT_TOPIC,
+                        topic,
+                        FleetEvents.PROPERTY_SEQUENCE,
+                        last.seq(),
+                        FleetEvents.PROPERTY_SERIALS,
+                        serials.toArray(new String[0])));
+        if (before.seq() == 0) {
+            escrow.retryPending(gatewayId);
         }
-        if (own.head() > before) {
-            LOG.info("Log of {}: entries {} to {} accepted ({})", gatewayId, before + 1, own.head(), serials);
-            events.accept(
-                    FleetEvents.TOPIC_LOG_ACCEPTED,
-                    Map.of(
-                            FleetEvents.PROPERTY_GATEWAY_ID,
-                            gatewayId,
-                            FleetEvents.PROPERTY_MQTT_TOPIC,
-                            topic,
-                            FleetEvents.PROPERTY_SEQUENCE,
-                            own.head(),
-                            FleetEvents.PROPERTY_SERIALS,
-                            serials.toArray(new String[0])));
-            if (before == 0) {
-                escrow.retryPending(gatewayId);
-            }
-        }
-        acks.accept(gatewayId, new LogAck(gatewayId, own.head(), own.hashAt(own.head()), gap));
-    }
-
-    /** Stores the admitted entries together; false when they could not be stored (and so are not believed). */
-    private boolean stored(String gatewayId, List<IssuanceEvent> admitted, List<LogStore.Stored> toStore) {
-        try {
-            store.append(gatewayId, toStore);
-            return true;
-        } catch (IOException x) {
-            // not stored, not believed: the gateway sends them again after the acknowledged head
-            LOG.error(
-                    "Cannot store entries {} to {} of the log of {}: {}",
-                    admitted.get(0).seq(),
-                    admitted.get(admitted.size() - 1).seq(),
-                    gatewayId,
-                    x.getMessage());
-            return false;
-        }
+        acks.accept(gatewayId, new LogAck(gatewayId, last.seq(), last.hash(), gap));
     }
 
     private enum Admission {
@@ -259,7 +282,7 @@ public final class InventoryCollector {
     }
 
     /** Judges one entry against the chain so far ({@code own}: the stored one and the entries admitted before). */
-    private Admission admit(String topic, String gatewayId, GatewayInventory own, Line l) {
+    private Admission admit(String topic, String gatewayId, StagedLog own, Line l) throws IOException {
         IssuanceEvent e = l.event();
         long head = own.head();
         if (e.seq() <= head) {
@@ -295,7 +318,7 @@ public final class InventoryCollector {
             return Admission.STOP;
         }
         try {
-            RecordRules.check(own, e.record(), byGateway.values(), roots);
+            RecordRules.check(own, e.record(), roots);
             return Admission.APPEND;
         } catch (RejectedNoticeException x) {
             refusals.refused(topic, gatewayId, "entry " + e.seq() + ": " + x.getMessage());

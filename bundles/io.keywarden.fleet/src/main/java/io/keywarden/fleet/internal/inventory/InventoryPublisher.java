@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +45,16 @@ public final class InventoryPublisher {
     public static final String TYPE_LOG_ACK = "log-ack";
     /** Entries per message: a few hundred KiB with their certificate chains. */
     public static final int MAX_BATCH = 64;
+    /**
+     * Sent entries the authority has acknowledged nothing of for this long go out again: an authority that could not
+     * store them (its database away, its queue full) does not acknowledge them, and says nothing else.
+     */
+    static final Duration RESEND_AFTER = Duration.ofSeconds(60);
+    /**
+     * Each resend without progress doubles the wait, up to this: an authority that is merely behind (a fleet
+     * reporting at once) is not sent the same entries again and again, which would put it further behind.
+     */
+    static final Duration RESEND_MAX = Duration.ofMinutes(30);
 
     private final FleetOptions options;
     private final Outbox outbox;
@@ -57,6 +69,10 @@ public final class InventoryPublisher {
 
     private long lastSequence;
     private GatewayLog log;
+    /** When the acknowledged head last moved, or entries went out with none outstanding. */
+    private Instant lastProgress = Instant.MIN;
+
+    private Duration resendAfter = RESEND_AFTER;
 
     public InventoryPublisher(
             FleetOptions options,
@@ -128,6 +144,9 @@ public final class InventoryPublisher {
 
     /** Sends the entries after the acknowledged head, each signed now with the gateway's current key. */
     private void sendLog(String gatewayId, GatewayLog log, KeyStore.PrivateKeyEntry identity) {
+        if (log.outstanding() == 0) {
+            lastProgress = clock.instant();
+        }
         for (List<IssuanceEvent> batch = log.unsent(MAX_BATCH); !batch.isEmpty(); batch = log.unsent(MAX_BATCH)) {
             String message = batch.stream()
                     .map(e -> GatewayEnvelope.signPayload(e.payload(), identity))
@@ -157,6 +176,7 @@ public final class InventoryPublisher {
         try {
             LogAck ack = LogAck.decode(message, gatewayId, options.getAuthorityKey(), options.getAuthorityId());
             GatewayLog log = log(gatewayId);
+            long before = log.acknowledged();
             if (!log.acknowledged(ack.seq(), ack.hash(), ack.resend())) {
                 LOG.error(
                         "The authority acknowledges entry {} ({}) of the log of {}, which this log does not hold "
@@ -166,6 +186,10 @@ public final class InventoryPublisher {
                         gatewayId,
                         log.head());
                 return;
+            }
+            if (ack.seq() != before) {
+                lastProgress = clock.instant();
+                resendAfter = RESEND_AFTER;
             }
             if (ack.resend()) {
                 LOG.warn("The authority asks for the log of {} again after entry {}", gatewayId, ack.seq());
@@ -196,6 +220,29 @@ public final class InventoryPublisher {
             }
         } catch (IOException e) {
             LOG.debug("Closing the issuance log: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Called every few seconds: entries sent {@link #RESEND_AFTER} ago of which the authority acknowledged nothing go
+     * out again from the acknowledged head (the authority skips what it holds).
+     */
+    public void resendIfUnacknowledged() {
+        Optional<GatewayEnrollmentService> gw = gateway.get();
+        Optional<KeyStore.PrivateKeyEntry> identity = gw.flatMap(GatewayEnrollmentService::getTlsIdentity);
+        if (log == null || log.outstanding() == 0 || identity.isEmpty()) {
+            return;
+        }
+        if (clock.instant().isAfter(lastProgress.plus(resendAfter))) {
+            LOG.warn(
+                    "The authority acknowledged none of the {} entries of the log of {} sent since {}: sending them again",
+                    log.outstanding(),
+                    log.gatewayId(),
+                    lastProgress);
+            log.reconnected();
+            sendLog(log.gatewayId(), log, identity.get());
+            resendAfter =
+                    resendAfter.multipliedBy(2).compareTo(RESEND_MAX) > 0 ? RESEND_MAX : resendAfter.multipliedBy(2);
         }
     }
 

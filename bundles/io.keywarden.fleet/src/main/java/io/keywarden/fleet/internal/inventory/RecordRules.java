@@ -1,14 +1,16 @@
 package io.keywarden.fleet.internal.inventory;
 
+import java.io.IOException;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
+import java.util.Optional;
 import java.util.Set;
 
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
+import io.keywarden.fleet.internal.log.LogStore;
 import io.keywarden.relyingparty.RejectedNoticeException;
 
 /**
@@ -20,19 +22,33 @@ import io.keywarden.relyingparty.RejectedNoticeException;
  */
 final class RecordRules {
 
+    /** Longest serial (hex of RFC 5280's 20 octets is 40), device id and account URL the log store holds. */
+    static final int MAX_SERIAL = 64;
+
+    static final int MAX_DEVICE_ID = 1024;
+    static final int MAX_ACCOUNT_URL = 2048;
+
     private RecordRules() {}
 
-    static void check(
-            GatewayInventory own, CertificateRecord r, Collection<GatewayInventory> all, Set<TrustAnchor> roots)
-            throws RejectedNoticeException {
+    static void check(StagedLog own, CertificateRecord r, Set<TrustAnchor> roots)
+            throws RejectedNoticeException, IOException {
         String gatewayId = own.gatewayId();
+        if (r.getSerial().length() > MAX_SERIAL
+                || r.getDeviceId().length() > MAX_DEVICE_ID
+                || r.getAccountUrl().length() > MAX_ACCOUNT_URL) {
+            // what the store cannot hold would never be stored nor acknowledged: refused here, once, loudly
+            throw new RejectedNoticeException("serial, device id or account URL longer than " + MAX_SERIAL + ", "
+                    + MAX_DEVICE_ID + " or " + MAX_ACCOUNT_URL + " characters");
+        }
         if (r.getKind() == DeviceKind.GATEWAY && !r.getDeviceId().equals(gatewayId)) {
             throw new RejectedNoticeException("records gateway " + r.getDeviceId() + ", not itself");
         }
-        Set<String> accounts = own.accounts();
-        if (r.getKind() != DeviceKind.GATEWAY && !accounts.contains(r.getAccountUrl())) {
-            throw new RejectedNoticeException(r.getDeviceId() + " (" + r.getSerial() + ") was ordered by "
-                    + r.getAccountUrl() + ", not by the gateway's account " + accounts);
+        if (r.getKind() != DeviceKind.GATEWAY) {
+            Set<String> accounts = own.accounts();
+            if (!accounts.contains(r.getAccountUrl())) {
+                throw new RejectedNoticeException(r.getDeviceId() + " (" + r.getSerial() + ") was ordered by "
+                        + r.getAccountUrl() + ", not by the gateway's account " + accounts);
+            }
         }
         X509Certificate leaf = r.getCertificate();
         if (!leaf.getSerialNumber().toString(16).equals(r.getSerial())) {
@@ -42,20 +58,19 @@ final class RecordRules {
         Instant mid = r.getNotBefore()
                 .plus(Duration.between(r.getNotBefore(), r.getNotAfter()).dividedBy(2));
         GatewayEnvelope.checkChain(r.getChain(), roots, mid);
-        if (own.getBySerial(r.getSerial()).isPresent()) {
-            throw new RejectedNoticeException("certificate " + r.getSerial() + " is recorded already");
+        Optional<LogStore.Owner> owner = own.owner(r.getSerial());
+        if (owner.isPresent()) {
+            throw new RejectedNoticeException(
+                    owner.get().gatewayId().equals(gatewayId)
+                            ? "certificate " + r.getSerial() + " is recorded already"
+                            : "certificate " + r.getSerial() + " is recorded by gateway "
+                                    + owner.get().gatewayId());
         }
-        for (GatewayInventory other : all) {
-            if (other.gatewayId().equals(gatewayId)) {
-                continue;
-            }
-            if (r.getKind() == DeviceKind.GATEWAY && other.accounts().contains(r.getAccountUrl())) {
-                throw new RejectedNoticeException(
-                        "account " + r.getAccountUrl() + " belongs to gateway " + other.gatewayId());
-            }
-            if (other.getBySerial(r.getSerial()).isPresent()) {
-                throw new RejectedNoticeException(
-                        "certificate " + r.getSerial() + " is recorded by gateway " + other.gatewayId());
+        if (r.getKind() == DeviceKind.GATEWAY) {
+            Set<String> others = own.otherHolders(r.getAccountUrl());
+            if (!others.isEmpty()) {
+                throw new RejectedNoticeException("account " + r.getAccountUrl() + " belongs to gateway "
+                        + others.iterator().next());
             }
         }
     }

@@ -1,12 +1,13 @@
 package io.keywarden.fleet.internal.inventory;
 
+import java.io.IOException;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Predicate;
 
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.enrollment.DeviceKind;
+import io.keywarden.fleet.internal.log.LogStore;
 import io.keywarden.relyingparty.RejectedNoticeException;
 
 /**
@@ -19,13 +20,15 @@ import io.keywarden.relyingparty.RejectedNoticeException;
 final class Speakers {
     private final FrozenGateways frozen;
     private final Predicate<String> denied;
+    private final LogStore store;
 
-    Speakers(FrozenGateways frozen, Predicate<String> denied) {
+    Speakers(FrozenGateways frozen, Predicate<String> denied, LogStore store) {
         this.frozen = frozen;
         this.denied = denied;
+        this.store = store;
     }
 
-    void notFrozen(String gatewayId) throws RejectedNoticeException {
+    void notFrozen(String gatewayId) throws RejectedNoticeException, IOException {
         if (frozen.isFrozen(gatewayId)) {
             throw new RejectedNoticeException("gateway " + gatewayId
                     + " is under an accepted COMPROMISED_GATEWAY ticket: its recorded state is frozen");
@@ -33,32 +36,27 @@ final class Speakers {
     }
 
     /**
-     * @param own the gateway's accepted log, null when it has none
+     * @param own the gateway's accepted log (head 0 when it has none)
      * @param introduction a record of the signed message that may introduce the signer as the gateway's own
      */
-    void check(
-            String gatewayId,
-            X509Certificate signer,
-            GatewayInventory own,
-            Optional<CertificateRecord> introduction,
-            Collection<GatewayInventory> all)
-            throws RejectedNoticeException {
+    void check(String gatewayId, X509Certificate signer, StagedLog own, Optional<CertificateRecord> introduction)
+            throws RejectedNoticeException, IOException {
         notFrozen(gatewayId);
         String serial = signer.getSerialNumber().toString(16);
         if (denied.test(serial)) {
             throw new RejectedNoticeException(
                     "signed by certificate " + serial + ", which a deny list names (revoked or being revoked)");
         }
-        if (own != null && own.gatewaySerials().contains(serial)) {
+        if (own.head() > 0 && own.gatewaySerials().contains(serial)) {
             return;
         }
-        notRecordedElsewhere(gatewayId, signer, all);
-        boolean introduces = introduction
+        notRecordedElsewhere(gatewayId, signer);
+        Optional<CertificateRecord> intro = introduction
                 .filter(r ->
                         r.getKind() == DeviceKind.GATEWAY && r.getDeviceId().equals(gatewayId))
-                .filter(r -> r.getSerial().equals(serial))
-                .filter(r -> own == null || own.head() == 0 || own.accounts().contains(r.getAccountUrl()))
-                .isPresent();
+                .filter(r -> r.getSerial().equals(serial));
+        boolean introduces = intro.isPresent()
+                && (own.head() == 0 || own.accounts().contains(intro.get().getAccountUrl()));
         if (!introduces) {
             throw new RejectedNoticeException("signed by certificate " + serial
                     + ", which is not a GATEWAY certificate of " + gatewayId + " that the authority knows");
@@ -70,17 +68,14 @@ final class Speakers {
      * another gateway's): it can never become a GATEWAY certificate of {@code gatewayId}, so what it signed is refused
      * at once rather than kept waiting for a log.
      */
-    void notRecordedElsewhere(String gatewayId, X509Certificate signer, Collection<GatewayInventory> all)
-            throws RejectedNoticeException {
+    void notRecordedElsewhere(String gatewayId, X509Certificate signer) throws RejectedNoticeException, IOException {
         String serial = signer.getSerialNumber().toString(16);
-        for (GatewayInventory g : all) {
-            Optional<CertificateRecord> known = g.getBySerial(serial);
-            if (known.isPresent()) {
-                throw new RejectedNoticeException("signed by certificate " + serial + ", the "
-                        + known.get().getKind() + " certificate of "
-                        + known.get().getDeviceId() + " on gateway "
-                        + g.gatewayId() + ", not a GATEWAY certificate of " + gatewayId);
-            }
+        Optional<LogStore.Owner> known = store.owner(serial);
+        if (known.isPresent()) {
+            throw new RejectedNoticeException("signed by certificate " + serial + ", the "
+                    + known.get().kind() + " certificate of "
+                    + known.get().deviceId() + " on gateway "
+                    + known.get().gatewayId() + ", not a GATEWAY certificate of " + gatewayId);
         }
     }
 }

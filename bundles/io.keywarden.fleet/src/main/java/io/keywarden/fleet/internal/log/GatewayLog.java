@@ -181,6 +181,11 @@ public final class GatewayLog implements Closeable {
         return acked;
     }
 
+    /** Entries this connection sent that the authority has not acknowledged yet. */
+    public synchronized long outstanding() {
+        return sent - acked;
+    }
+
     @Override
     public synchronized void close() throws IOException {
         out.close();

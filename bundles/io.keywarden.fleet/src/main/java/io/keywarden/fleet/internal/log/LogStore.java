@@ -2,23 +2,74 @@ package io.keywarden.fleet.internal.log;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
+import io.keywarden.api.enrollment.CertificateRecord;
+import io.keywarden.api.enrollment.DeviceKind;
+
 /**
- * Where the authority keeps every gateway's accepted issuance log: append-only, one entry after the other, durable
- * before {@link #append} returns. Files today ({@link FileLogStore}); kept this small so a database can take over.
+ * Where the authority keeps every gateway's accepted issuance log, and what it asks about them: append-only, durable
+ * before {@link #append} returns, and queried rather than held in memory (a fleet of a thousand gateways with a hundred
+ * sensors each does not fit in a gateway-sized heap). {@link JdbcLogStore} on H2 or PostgreSQL.
  */
 public interface LogStore {
 
-    /** One accepted entry: the signed message as it arrived and when (its certificates are judged at that time). */
-    record Stored(long receivedAtMillis, String compactJws) {}
+    /**
+     * One accepted entry: its place in the gateway's chain, what it records, when it arrived and the signed message as
+     * it arrived.
+     */
+    record Entry(long seq, String hash, long receivedAtMillis, CertificateRecord record, String compactJws) {}
+
+    /** The last entry's sequence number and hash ({@code 0} and {@link IssuanceEvent#GENESIS} when there is none). */
+    record Head(long seq, String hash) {
+        public static final Head EMPTY = new Head(0, IssuanceEvent.GENESIS);
+    }
+
+    /** Which gateway's log records a certificate, and as what. */
+    record Owner(String gatewayId, DeviceKind kind, String deviceId) {}
 
     /** The gateways that have a log. */
     Set<String> gateways() throws IOException;
 
-    /** A gateway's entries in order, sequence 1 first; empty when it has none. */
-    List<Stored> read(String gatewayId) throws IOException;
+    Head head(String gatewayId) throws IOException;
 
-    /** Appends the gateway's next entries, in order; returns once all of them are durable. */
-    void append(String gatewayId, List<Stored> entries) throws IOException;
+    /** The hash of entry {@code seq} ({@link IssuanceEvent#GENESIS} at 0), empty beyond the head. */
+    Optional<String> hashAt(String gatewayId, long seq) throws IOException;
+
+    /**
+     * Appends the gateway's next entries in one transaction: all of them are durable when it returns, or none is (an
+     * entry whose sequence number another writer took meanwhile, or whose certificate some log records already, fails
+     * the whole call).
+     */
+    void append(String gatewayId, List<Entry> entries) throws IOException;
+
+    /** The gateway's records in log order. */
+    List<CertificateRecord> records(String gatewayId) throws IOException;
+
+    List<CertificateRecord> recordsOfDevice(String gatewayId, String deviceId) throws IOException;
+
+    Optional<CertificateRecord> record(String gatewayId, String serial) throws IOException;
+
+    /** The log that records the certificate, in any gateway's log. */
+    Optional<Owner> owner(String serial) throws IOException;
+
+    /** The serials of the gateway's own GATEWAY certificates: the ones that may speak for it. */
+    Set<String> gatewaySerials(String gatewayId) throws IOException;
+
+    /** The ACME accounts that ordered the gateway's own GATEWAY certificates. */
+    Set<String> accounts(String gatewayId) throws IOException;
+
+    /** The gateways whose own GATEWAY certificates were ordered by {@code accountUrl}. */
+    Set<String> accountHolders(String accountUrl) throws IOException;
+
+    /** Whether the gateway is frozen (under an accepted COMPROMISED_GATEWAY ticket). */
+    boolean isFrozen(String gatewayId) throws IOException;
+
+    /**
+     * Freezes the gateway for good.
+     *
+     * @return false when it was frozen already
+     */
+    boolean freeze(String gatewayId, long atMillis) throws IOException;
 }

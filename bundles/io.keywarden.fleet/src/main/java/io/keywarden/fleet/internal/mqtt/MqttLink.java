@@ -170,7 +170,11 @@ public final class MqttLink implements FleetLink {
         MqttConnectOptions o = new MqttConnectOptions();
         o.setAutomaticReconnect(true);
         o.setMaxReconnectDelay((int) MAX_RETRY.toMillis());
-        o.setCleanSession(false);
+        // A persistent session keeps what is published while this node is away. In a share group that is wrong:
+        // the broker goes on giving a dead instance's session its share of the group's messages (Mosquitto queues
+        // them for it), where they would wait for an instance that may never come back; with a clean session the
+        // connected instances get them. See docs/database.md, "Two authority instances".
+        o.setCleanSession(options.isShared());
         o.setConnectionTimeout(10);
         o.setKeepAliveInterval(30);
         o.setMaxInflight(1000);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +47,12 @@ public final class Outbox {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.jws")) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                out.add(new Entry(
-                        name.substring(0, name.length() - 4), Files.readString(f, StandardCharsets.US_ASCII)));
+                try {
+                    out.add(new Entry(
+                            name.substring(0, name.length() - 4), Files.readString(f, StandardCharsets.US_ASCII)));
+                } catch (NoSuchFileException acknowledgedMeanwhile) {
+                    // the broker's acknowledgement of an earlier send removed it between listing and reading
+                }
             }
         }
         return out;

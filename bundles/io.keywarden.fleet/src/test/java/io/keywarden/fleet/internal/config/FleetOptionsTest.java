@@ -1,6 +1,8 @@
 package io.keywarden.fleet.internal.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.keywarden.support.config.InvalidConfigurationException;
 import io.keywarden.support.pem.Pem;
+import io.keywarden.testing.pki.TestCa;
 
 class FleetOptionsTest {
 
@@ -115,6 +118,34 @@ class FleetOptionsTest {
         FleetOptions o = FleetOptions.parse(p, dir);
         assertEquals(keys.getPrivate(), o.getSigningKey().orElseThrow());
         assertTrue(o.getAuthorityKey().isEmpty());
+    }
+
+    @Test
+    void aShareGroupMakesTheLogsSharedWorkOfACollectingAuthorityOnMqttOnly() throws Exception {
+        Path roots = dir.resolve("roots.pem");
+        Files.writeString(roots, TestCa.root("fleet root").certificatePem());
+        Map<String, Object> authority = with("notices.apply", false);
+        authority.put("inventory.collect", true);
+        authority.put("inventory.ca.roots", roots.toString());
+        FleetOptions alone = FleetOptions.parse(authority, dir);
+        assertFalse(alone.isShared());
+        assertEquals("keywarden/fleet-1/log/+", alone.workFilter("keywarden/fleet-1/log/+"));
+
+        authority.put("authority.share.group", "authorities");
+        FleetOptions shared = FleetOptions.parse(authority, dir);
+        assertTrue(shared.isShared());
+        assertEquals("$share/authorities/keywarden/fleet-1/log/+", shared.workFilter("keywarden/fleet-1/log/+"));
+        assertNotEquals(alone, shared);
+
+        for (String bad : new String[] {"a/b", "+", "#", "$share", "x".repeat(65)}) {
+            Map<String, Object> p = new HashMap<>(authority);
+            p.put("authority.share.group", bad);
+            assertProperty("authority.share.group", p);
+        }
+        assertProperty("authority.share.group", with("authority.share.group", "authorities"));
+        Map<String, Object> onKura = new HashMap<>(authority);
+        onKura.put("fleet.transport", "kura-cloud");
+        assertProperty("authority.share.group", onKura);
     }
 
     private void assertProperty(String property, Map<String, Object> props) {

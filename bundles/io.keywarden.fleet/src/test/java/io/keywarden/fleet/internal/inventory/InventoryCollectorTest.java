@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,14 +29,19 @@ import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.fleet.internal.Device;
 import io.keywarden.fleet.internal.config.FleetOptions;
-import io.keywarden.fleet.internal.log.FileLogStore;
 import io.keywarden.fleet.internal.log.IssuanceEvent;
+import io.keywarden.fleet.internal.log.JdbcLogStore;
 import io.keywarden.fleet.internal.log.LogAck;
+import io.keywarden.fleet.internal.log.TestStores;
 import io.keywarden.support.pem.Pem;
 import io.keywarden.testing.pki.TestCa;
 
-/** What the authority believes of a gateway's signed issuance log, and everything it refuses (with nothing stored). */
-class InventoryCollectorTest {
+/**
+ * What the authority believes of a gateway's signed issuance log, and everything it refuses (with nothing stored); on
+ * each database the log store runs on ({@link InventoryCollectorH2Test}, {@link InventoryCollectorPostgresTest}).
+ */
+abstract class InventoryCollectorTest {
+    private static final TestStores STORES = new TestStores();
     private static final String GW = "gw-1.fleet.test";
     private static final String GW2 = "gw-2.fleet.test";
     private static final String ACCOUNT = "https://ca.test/acct/1";
@@ -74,9 +80,18 @@ class InventoryCollectorTest {
     };
 
     private InventoryCollector collector;
+    private JdbcLogStore store;
+
+    abstract TestStores.Kind kind();
+
+    @AfterAll
+    static void closeStores() {
+        STORES.close();
+    }
 
     @BeforeEach
     void setUp() throws Exception {
+        store = STORES.store(kind(), dir);
         ca = TestCa.root("fleet CA");
         gateway = Device.issue(ca, GW, GW);
         sensor = Device.issue(ca, "sensor-1", "sensor-1.fleet.test");
@@ -96,7 +111,7 @@ class InventoryCollectorTest {
         p.put("data.dir", dir.resolve("data").toString());
         InventoryCollector c = new InventoryCollector(
                 FleetOptions.parse(p, null),
-                new FileLogStore(dir.resolve("data/logs")),
+                store,
                 clock,
                 (topic, props) -> {
                     if (FleetEvents.TOPIC_INVENTORY_REJECTED.equals(topic)) {
@@ -263,6 +278,22 @@ class InventoryCollectorTest {
         restarted.log("t", GW, batch(gateway, log.subList(2, 3)));
         assertRejected("frozen");
         assertEquals(List.of(gateway.serial(), sensor.serial()), servedSerials(), "the recorded state is kept");
+    }
+
+    @Test
+    void aGatewayAnotherInstanceAcceptedIsServedHereTooOnce() throws Exception {
+        InventoryCollector other = collector(); // a second authority instance on the same database
+        collector.log("t", GW, batch(gateway, ownLog()));
+        assertEquals(1, served.size());
+        other.serveNewGateways();
+        other.serveNewGateways();
+        assertEquals(2, served.size(), "registered by the other instance, once");
+        assertEquals(GW, served.get(1).gatewayId());
+        assertEquals(
+                List.of(gateway.serial(), sensor.serial()),
+                served.get(1).getAll().stream()
+                        .map(CertificateRecord::getSerial)
+                        .toList());
     }
 
     @Test

@@ -47,7 +47,7 @@ class InventoryPublisherTest {
     Path dir;
 
     /** The ACME bundle as seen by the fleet bundle: a current certificate, a TLS identity the test switches on. */
-    private static final class Gateway implements GatewayEnrollmentService {
+    static final class Gateway implements GatewayEnrollmentService {
         final CertificateRecord record;
         volatile KeyStore.PrivateKeyEntry identity;
 
@@ -57,7 +57,7 @@ class InventoryPublisherTest {
 
         @Override
         public String getDeviceId() {
-            return GW;
+            return record.getDeviceId();
         }
 
         @Override
@@ -126,7 +126,7 @@ class InventoryPublisherTest {
         public void close() {}
     }
 
-    private static final class Inventory implements CertificateInventory {
+    static final class Inventory implements CertificateInventory {
         final List<CertificateRecord> records = new CopyOnWriteArrayList<>();
 
         @Override

@@ -48,8 +48,25 @@ public final class JdbcTicketJournal implements TicketJournal {
         this.executions = new ExecutionAudit(owner);
     }
 
+    @Override
     public String owner() {
         return owner;
+    }
+
+    @Override
+    public Optional<String> holder(String id) throws IOException {
+        try {
+            return db.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT owner FROM revocation_ticket WHERE id = ?")) {
+                    ps.setString(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw new IOException("cannot read who holds ticket " + id + " in " + db.description() + ": " + e, e);
+        }
     }
 
     @Override

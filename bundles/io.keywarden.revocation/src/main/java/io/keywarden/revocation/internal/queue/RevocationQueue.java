@@ -82,6 +82,9 @@ public final class RevocationQueue implements AutoCloseable {
 
         /** A ticket's progress: at most one a second per ticket while it runs, and {@code last} once settled. */
         default void progress(RevocationProgress progress, boolean last) {}
+
+        /** This instance now holds a ticket another instance accepted and left (its lease expired). */
+        default void takenOver(Ticket ticket) {}
     }
 
     /**
@@ -170,7 +173,7 @@ public final class RevocationQueue implements AutoCloseable {
         this.clock = requireNonNull(clock, "clock");
         this.listener = requireNonNull(listener, "listener");
         this.truth = new CaTruth(ca, facts, journal, listener, clock);
-        this.claims = new TicketClaims(journal, tickets, this::schedule, this::whenSettled);
+        this.claims = new TicketClaims(journal, tickets, this::schedule, this::whenSettled, listener::takenOver);
         this.workers = Executors.newScheduledThreadPool(threads, new NamedThreads("keywarden-revoke"));
         this.revoker = requireNonNull(revoker, "revoker");
         GroupCommit commits = new GroupCommit((saved, audit) -> {
@@ -192,6 +195,7 @@ public final class RevocationQueue implements AutoCloseable {
         List<Ticket> unfinished = new ArrayList<>();
         for (Ticket t : journal.loadUnsettled()) {
             tickets.put(t.id, t);
+            claims.resumed(t);
             unfinished.add(t);
             schedule(t, Duration.ZERO);
         }

@@ -6,11 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -29,24 +32,33 @@ final class TicketClaims {
     private final Map<String, Ticket> tickets;
     private final BiConsumer<Ticket, Duration> schedule;
     private final Function<String, CompletableFuture<RevocationTicket>> settled;
+    private final Consumer<Ticket> takenOver;
+    /** Adopted from another instance, not claimed yet: the first claim is the takeover. */
+    private final Set<String> adopted = ConcurrentHashMap.newKeySet();
 
     TicketClaims(
             TicketJournal journal,
             Map<String, Ticket> tickets,
             BiConsumer<Ticket, Duration> schedule,
-            Function<String, CompletableFuture<RevocationTicket>> settled) {
+            Function<String, CompletableFuture<RevocationTicket>> settled,
+            Consumer<Ticket> takenOver) {
         this.journal = journal;
         this.tickets = tickets;
         this.schedule = schedule;
         this.settled = settled;
+        this.takenOver = takenOver;
     }
 
     /** True when this instance holds the ticket now (t brought up to date); else it was settled or rescheduled. */
     boolean claim(Ticket t) throws IOException {
         switch (journal.claim(t)) {
             case CLAIMED:
+                if (adopted.remove(t.id)) {
+                    takenOver.accept(t);
+                }
                 return true;
             case SETTLED:
+                adopted.remove(t.id);
                 // settled by another instance: forget it here (the journal keeps it) and answer whoever waits
                 settled.apply(t.id).complete(t.snapshot());
                 tickets.remove(t.id);
@@ -54,6 +66,20 @@ final class TicketClaims {
             default:
                 schedule.accept(t, journal.lease());
                 return false;
+        }
+    }
+
+    /**
+     * A ticket found unsettled at start: when another instance holds (or held) its claim, this one takes it over (a
+     * ticket this instance held before a restart is simply resumed).
+     */
+    void resumed(Ticket t) {
+        try {
+            if (journal.holder(t.id).filter(h -> !h.equals(journal.owner())).isPresent()) {
+                adopted.add(t.id);
+            }
+        } catch (IOException e) {
+            LOG.warn("Ticket {}: cannot read who holds it: {}", t.id, e.toString());
         }
     }
 
@@ -117,6 +143,7 @@ final class TicketClaims {
                 journal.load(id).ifPresent(t -> {
                     if (tickets.putIfAbsent(t.id, t) == null) {
                         LOG.info("Ticket {} left by another instance: taking it over", t.id);
+                        adopted.add(t.id);
                         schedule.accept(t, Duration.ZERO);
                     }
                 });

@@ -52,6 +52,12 @@ public interface TicketJournal {
     /** How long a claim holds without a save. */
     Duration lease();
 
+    /** This instance's id, recorded with its claims. */
+    String owner();
+
+    /** The instance holding (or last holding) the ticket's claim; empty when none does or the ticket is unknown. */
+    Optional<String> holder(String id) throws IOException;
+
     /** The claim on a ticket was lost to another instance (its lease had expired). */
     final class LostClaimException extends IOException {
         private static final long serialVersionUID = 1L;

@@ -16,6 +16,7 @@ import io.keywarden.revocation.internal.config.StoreOptions;
 import io.keywarden.revocation.internal.escrow.DepositStore;
 import io.keywarden.revocation.internal.escrow.JdbcDepositStore;
 import io.keywarden.revocation.internal.queue.JdbcTicketJournal;
+import io.keywarden.revocation.internal.queue.NoticeLedger;
 import io.keywarden.revocation.internal.queue.TicketJournal;
 import io.keywarden.support.jdbc.Database;
 import io.keywarden.support.jdbc.JdbcDrivers;
@@ -34,7 +35,8 @@ public final class RevocationDatabase implements AutoCloseable {
             "/io/keywarden/revocation/db/",
             "V1__revocation.sql",
             "V2__executions.sql",
-            "V3__escrow.sql");
+            "V3__escrow.sql",
+            "V4__notices.sql");
 
     private final Database db;
     private final String instanceId;
@@ -100,6 +102,11 @@ public final class RevocationDatabase implements AutoCloseable {
     /** This activation's name in the tickets' claims. */
     public String instance() {
         return instanceId;
+    }
+
+    /** Which tickets' notices the broker acknowledged (docs/database.md, "Two authority instances"). */
+    public NoticeLedger notices(Duration lease, Clock clock) {
+        return new NoticeLedger(db, instanceId, lease, clock);
     }
 
     public TicketJournal journal() {

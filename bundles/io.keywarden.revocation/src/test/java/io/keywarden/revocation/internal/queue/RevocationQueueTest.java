@@ -77,6 +77,10 @@ class RevocationQueueTest {
     private KeyPair escrowed;
 
     RevocationQueue queue(List<RevocationRoute> routes) throws Exception {
+        return queue(routes, journal());
+    }
+
+    RevocationQueue queue(List<RevocationRoute> routes, TicketJournal journal) throws Exception {
         RevocationQueue.Facts facts = new RevocationQueue.Facts() {
             @Override
             public Optional<CertificateRecord> certificate(String serial) {
@@ -98,11 +102,16 @@ class RevocationQueueTest {
             public void settled(RevocationTicket ticket) {
                 audit.add("SETTLED " + ticket.getState());
             }
+
+            @Override
+            public void takenOver(Ticket ticket) {
+                audit.add("TAKEN_OVER " + ticket.id());
+            }
         };
         return new RevocationQueue(
                 ca,
                 facts,
-                journal(),
+                journal,
                 routes,
                 new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), new SplittableRandom(1)),
                 Clock.systemUTC(),
@@ -157,6 +166,26 @@ class RevocationQueueTest {
             assertEquals(TicketState.REVOKED, settled(third, "t1").getState());
         }
         assertEquals(calls, ca.calls.size());
+    }
+
+    @Test
+    void aTicketLeftByADeadInstanceIsTakenOverAndSaidSoOnceOwnTicketsAreNot() throws Exception {
+        Duration lease = Duration.ofSeconds(1);
+        journal();
+        TicketJournal dead = stores.journal("dead-instance", lease, Clock.systemUTC());
+        Ticket left = ticket("left", RevocationTarget.certificate("a1"), List.of(), "a1");
+        dead.save(left);
+        dead.claim(left);
+        try (RevocationQueue q = queue(CUSTODIAN, stores.journal("test-instance", lease, Clock.systemUTC()))) {
+            q.resume();
+            q.enqueue(ticket("own", RevocationTarget.certificate("a2"), List.of(), "a2"));
+            assertEquals(TicketState.REVOKED, settled(q, "own").getState());
+            assertEquals(TicketState.REVOKED, settled(q, "left").getState());
+        }
+        assertEquals(
+                List.of("TAKEN_OVER left"),
+                audit.stream().filter(a -> a.startsWith("TAKEN_OVER")).toList());
+        assertEquals(List.of("a1", "a2"), ca.revokedNow.stream().sorted().toList(), "each revoked exactly once");
     }
 
     @Test

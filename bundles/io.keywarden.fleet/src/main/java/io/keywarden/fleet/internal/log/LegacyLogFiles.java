@@ -1,7 +1,6 @@
 package io.keywarden.fleet.internal.log;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,24 +13,28 @@ import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.keywarden.support.files.DurableFiles;
-
 /**
- * {@link LogStore} in files: {@code <gateway>.log} per gateway, one {@code <received ms> <compact JWS>} line per
- * entry, each append forced to disk. A line torn by a crash (the last one, without its newline) is not an entry.
+ * The issuance logs an authority kept in files before they moved to its database ({@link JdbcLogStore}), read once to
+ * import them: {@code <gateway>.log} per gateway, one {@code <received ms> <compact JWS>} line per entry. A line torn
+ * by a crash (the last one, without its newline) is not an entry.
  */
-public final class FileLogStore implements LogStore {
-    private static final Logger LOG = LoggerFactory.getLogger(FileLogStore.class);
+public final class LegacyLogFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(LegacyLogFiles.class);
+
+    /** One entry as the file kept it: when it arrived, and the signed message. */
+    public record Stored(long receivedAtMillis, String compactJws) {}
 
     private final Path dir;
 
-    public FileLogStore(Path dir) throws IOException {
+    public LegacyLogFiles(Path dir) {
         this.dir = dir;
-        DurableFiles.createPrivateDirectories(dir);
     }
 
-    @Override
+    /** The gateways with a log file; none when the directory does not exist. */
     public Set<String> gateways() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Set.of();
+        }
         Set<String> out = new TreeSet<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.log")) {
             for (Path f : files) {
@@ -42,7 +45,7 @@ public final class FileLogStore implements LogStore {
         return out;
     }
 
-    @Override
+    /** A gateway's entries in order, sequence 1 first; empty when it has none. */
     public List<Stored> read(String gatewayId) throws IOException {
         Path f = dir.resolve(gatewayId + ".log");
         if (!Files.exists(f)) {
@@ -72,16 +75,8 @@ public final class FileLogStore implements LogStore {
         return out;
     }
 
-    @Override
-    public void append(String gatewayId, List<Stored> entries) throws IOException {
-        Path f = dir.resolve(gatewayId + ".log");
-        StringBuilder lines = new StringBuilder();
-        entries.forEach(e -> lines.append(e.receivedAtMillis())
-                .append(' ')
-                .append(e.compactJws())
-                .append('\n'));
-        try (FileChannel ch = DurableFiles.openAppend(f)) {
-            DurableFiles.append(ch, lines.toString().getBytes(StandardCharsets.US_ASCII));
-        }
+    /** Moves the directory aside once its logs are in the database, so they are imported once. */
+    public void retire() throws IOException {
+        Files.move(dir, dir.resolveSibling(dir.getFileName() + ".imported"));
     }
 }

@@ -16,24 +16,26 @@ import io.keywarden.api.enrollment.DeviceKind;
 import io.keywarden.fleet.internal.Device;
 import io.keywarden.testing.pki.TestCa;
 
-class FileLogStoreTest {
+class LegacyLogFilesTest {
     @TempDir
     Path dir;
 
     @Test
     void entriesComeBackInOrderAndATornOrEditedLineEndsTheReadableLog() throws Exception {
-        FileLogStore store = new FileLogStore(dir);
-        store.append("gw1", List.of(new LogStore.Stored(1, "a.b.c")));
-        store.append("gw1", List.of(new LogStore.Stored(2, "d.e.f")));
-        store.append("gw2", List.of(new LogStore.Stored(3, "g.h.i")));
+        LegacyLogFiles store = new LegacyLogFiles(dir);
+        assertEquals(Set.of(), new LegacyLogFiles(dir.resolve("none")).gateways());
+        Files.writeString(dir.resolve("gw1.log"), "1 a.b.c\n2 d.e.f\n");
+        Files.writeString(dir.resolve("gw2.log"), "3 g.h.i\n");
         assertEquals(Set.of("gw1", "gw2"), store.gateways());
-        assertEquals(List.of(new LogStore.Stored(1, "a.b.c"), new LogStore.Stored(2, "d.e.f")), store.read("gw1"));
+        assertEquals(
+                List.of(new LegacyLogFiles.Stored(1, "a.b.c"), new LegacyLogFiles.Stored(2, "d.e.f")),
+                store.read("gw1"));
         assertEquals(List.of(), store.read("gw3"));
 
         Files.writeString(dir.resolve("gw1.log"), "3 torn", StandardOpenOption.APPEND);
         assertEquals(2, store.read("gw1").size(), "a line without its newline is not an entry");
         Files.writeString(dir.resolve("gw2.log"), "x y\n4 j.k.l\n", StandardOpenOption.APPEND);
-        assertEquals(List.of(new LogStore.Stored(3, "g.h.i")), store.read("gw2"));
+        assertEquals(List.of(new LegacyLogFiles.Stored(3, "g.h.i")), store.read("gw2"));
     }
 
     @Test
