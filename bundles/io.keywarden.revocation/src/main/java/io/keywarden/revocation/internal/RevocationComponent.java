@@ -17,7 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -95,7 +94,6 @@ import io.keywarden.support.threads.NamedThreads;
 @Designate(ocd = PolicyConfig.class)
 public final class RevocationComponent implements RevocationService {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationComponent.class);
-    private static final int REFUSED_KEPT = 1000;
     /** Unauthenticated refusals: this many a minute audited one by one, the rest counted into one line a minute. */
     private static final Duration REFUSAL_WINDOW = Duration.ofMinutes(1);
 
@@ -124,7 +122,7 @@ public final class RevocationComponent implements RevocationService {
     private final Map<String, Authority> authorities = new ConcurrentHashMap<>();
     private final Map<CertificateInventory, String> remoteInventories = new ConcurrentHashMap<>();
     private volatile Inventories inventory;
-    private final List<Ticket> refused = new CopyOnWriteArrayList<>();
+    private final RecentTickets refused = new RecentTickets();
 
     private PolicyOptions options;
     private RevocationDatabase store;
@@ -201,9 +199,9 @@ public final class RevocationComponent implements RevocationService {
         nonces = store.nonces();
         audit = new AuditLog(options.getDataDir().resolve("audit.log"), clock);
         releaseStore = store.releases();
-        refusalAudit = new RefusalAudit(this::auditQuietly, clock, REFUSAL_WINDOW, REFUSALS_AUDITED_PER_WINDOW);
         bridge = new QueueBridge(audit, denyList, () -> eventAdmin, () -> inventory);
-        releases = new Releases(releaseStore, denyList, this::auditQuietly);
+        refusalAudit = new RefusalAudit(bridge::audit, clock, REFUSAL_WINDOW, REFUSALS_AUDITED_PER_WINDOW);
+        releases = new Releases(releaseStore, denyList, bridge::audit);
         escrow = EscrowGuard.start(options, ca, bridge, store.deposits());
         EscrowVault vault = escrow == null ? null : escrow.vault();
         bridge.setVault(vault);
@@ -228,7 +226,7 @@ public final class RevocationComponent implements RevocationService {
         for (Ticket t : queue.resume()) {
             // deny again what the journal holds: the deny list is written after the journal, a crash may fall between
             denyList.addAll(t.serials());
-            auditQuietly("RESUMED", Map.of("ticket", t.id(), "state", t.state().name()));
+            bridge.audit("RESUMED", Map.of("ticket", t.id(), "state", t.state().name()));
         }
         registrations = new Registrations(context);
         registrations.register(
@@ -241,7 +239,7 @@ public final class RevocationComponent implements RevocationService {
                         RevocationEvents.DENY_SOURCE_REVOCATION)));
         registrations.register(
                 EventHandler.class,
-                new FleetAudit(this::auditQuietly),
+                new FleetAudit(bridge::audit),
                 new Hashtable<>(Map.of(EventConstants.EVENT_TOPIC, FleetAudit.TOPICS)));
         if (options.getInboxDir().isPresent()) {
             inbox = new Inbox(options.getInboxDir().get(), this);
@@ -326,7 +324,7 @@ public final class RevocationComponent implements RevocationService {
         fields.put("reason", d.request().getReason().getCode());
         fields.put("serials", t.serials());
         fields.put("accounts", d.accountsToDeactivate());
-        auditQuietly("ACCEPTED", fields);
+        bridge.audit("ACCEPTED", fields);
         bridge.post(RevocationEvents.TOPIC_ACCEPTED, t.snapshot());
         LOG.info(
                 "Revocation {} accepted: {} by {}, denied {}",
@@ -341,26 +339,18 @@ public final class RevocationComponent implements RevocationService {
         if (t.state() != TicketState.RELEASED) {
             return refuse(t);
         }
-        keep(t);
+        refused.keep(t);
         bridge.post(RevocationEvents.TOPIC_RELEASED, t.snapshot());
         return t.snapshot();
     }
 
     private RevocationTicket refuse(Ticket t) {
         RevocationTicket view = t.snapshot();
-        keep(t);
+        refused.keep(t);
         if (refusalAudit.record(view)) {
             bridge.post(RevocationEvents.TOPIC_REFUSED, view);
         }
         return view;
-    }
-
-    /** Settled tickets that never reach the queue (refusals, releases): the newest few kept for lookups. */
-    private void keep(Ticket t) {
-        refused.add(0, t);
-        while (refused.size() > REFUSED_KEPT) {
-            refused.remove(refused.size() - 1);
-        }
     }
 
     @Override
@@ -369,22 +359,21 @@ public final class RevocationComponent implements RevocationService {
         if (t.isPresent()) {
             return Optional.of(t.get().snapshot());
         }
-        return refused.stream().filter(r -> r.id().equals(ticketId)).findFirst().map(Ticket::snapshot);
+        return refused.find(ticketId).map(Ticket::snapshot);
     }
 
     @Override
     public List<RevocationTicket> getTickets() {
         List<RevocationTicket> all = new ArrayList<>();
         queue.all().forEach(t -> all.add(t.snapshot()));
-        refused.forEach(t -> all.add(t.snapshot()));
+        all.addAll(refused.snapshots());
         all.sort(Comparator.comparing(RevocationTicket::getSubmittedAt).reversed());
         return all;
     }
 
     @Override
     public CompletionStage<RevocationTicket> whenSettled(String ticketId) {
-        Optional<Ticket> r =
-                refused.stream().filter(t -> t.id().equals(ticketId)).findFirst();
+        Optional<Ticket> r = refused.find(ticketId);
         if (r.isPresent()) {
             return CompletableFuture.completedFuture(r.get().snapshot());
         }
@@ -399,11 +388,5 @@ public final class RevocationComponent implements RevocationService {
     @Override
     public Optional<RevocationProgress> getProgress(String ticketId) {
         return queue.progress(ticketId);
-    }
-
-    // ---- events and audit -----------------------------------------------------------------------------------------
-
-    private void auditQuietly(String event, Map<String, Object> fields) {
-        bridge.audit(event, fields);
     }
 }
