@@ -159,6 +159,7 @@ final class FleetStage implements AutoCloseable {
         policy.put("retry.initial.millis", "200");
         policy.put("retry.max.seconds", "2");
         policy.put("data.dir", authorityRevocation.toAbsolutePath().toString());
+        policy.put("store.url", RevocationDb.url(authorityRevocation));
         policy.put("inbox.dir", authorityInbox.toAbsolutePath().toString());
         policy.put(
                 "escrow.private.key",

@@ -66,6 +66,7 @@ final class RevocationStage {
             policy.put("retry.max.seconds", Integer.toString(retryMaxSeconds));
             policy.put("rate.per.minute", "100000");
             policy.put("data.dir", data.toAbsolutePath().toString());
+            policy.put("store.url", RevocationDb.url(data));
             policy.put("inbox.dir", inbox.toAbsolutePath().toString());
             ConfigFiles.write(
                     etc.resolve(POLICY_PID + ".cfg"), policy, "Keywarden revocation policy (" + POLICY_PID + ")");

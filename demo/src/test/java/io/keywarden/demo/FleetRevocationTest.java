@@ -14,6 +14,7 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -33,7 +34,6 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -245,17 +245,12 @@ class FleetRevocationTest {
 
     /** Whether one of the authority's journaled tickets says the account was deactivated. */
     private static boolean accountDeactivated(FleetStage fleet) {
-        try (var files = Files.list(fleet.authorityRevocation.resolve("tickets"))) {
-            for (Path f : files.toList()) {
-                if (Boolean.TRUE.equals(JsonUtil.parseJson(Files.readString(f, StandardCharsets.UTF_8))
-                        .get("accountDeactivated"))) {
-                    return true;
-                }
-            }
-        } catch (IOException | JoseException notWrittenWhole) {
+        try {
+            return RevocationDb.tickets(fleet.authorityRevocation).stream()
+                    .anyMatch(t -> Boolean.TRUE.equals(t.get("accountDeactivated")));
+        } catch (SQLException notThereYet) {
             return false;
         }
-        return false;
     }
 
     private static String log(Path file) {

@@ -14,10 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
-import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.Test;
 
 import io.keywarden.testing.pebble.CertStatus;
@@ -58,8 +56,8 @@ class RevocationCrashTest {
             awaitAccepted(revocation, first);
             first.kill();
 
-            // what was decided before the kill is on disk: journal and deny list
-            List<String> denied = Files.readAllLines(revocation.dataDir.resolve("deny-list.txt"));
+            // what was decided before the kill is in the database: journal and deny list
+            List<String> denied = RevocationDb.denied(revocation.dataDir);
             for (int i = 1; i <= SENSORS; i++) {
                 assertTrue(denied.contains(certs.get(sensor(i)).serial()), sensor(i) + " not denied after the kill");
                 assertEquals(
@@ -76,7 +74,7 @@ class RevocationCrashTest {
                     stage.pebble.certStatus(certs.get(GATEWAY).serial()).status());
 
             // each ticket ends REVOKED in the journal, and the audit log records one revocation per certificate
-            awaitJournalSettled(revocation.dataDir.resolve("tickets"));
+            awaitJournalSettled(revocation.dataDir);
             assertEachRevokedOnceInTheAudit(revocation.dataDir.resolve("audit.log"), certs);
         }
     }
@@ -131,18 +129,14 @@ class RevocationCrashTest {
         }
     }
 
-    private static void awaitJournalSettled(Path tickets) {
+    private static void awaitJournalSettled(Path revocationData) {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> {
                     List<Object> states = new ArrayList<>();
-                    try (Stream<Path> files = Files.list(tickets)) {
-                        for (Path f : files.filter(p -> p.toString().endsWith(".json"))
-                                .toList()) {
-                            states.add(JsonUtil.parseJson(Files.readString(f, StandardCharsets.UTF_8))
-                                    .get("state"));
-                        }
+                    for (Map<String, Object> t : RevocationDb.tickets(revocationData)) {
+                        states.add(t.get("state"));
                     }
                     assertTrue(
                             states.size() == SENSORS && states.stream().allMatch("REVOKED"::equals),

@@ -14,6 +14,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,13 +22,13 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.awaitility.Awaitility;
-import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.Test;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Session;
@@ -87,7 +88,7 @@ class TrustTheCaTest {
                     () -> "lie not stored\n" + a.tail(20));
             // its escrow deposit is real: the authority proves at the CA that the key controls the real account
             gw.publish(own, "escrow", GATEWAY, Map.of("deposit", read(deposit).trim()));
-            await(() -> Files.exists(accepted(fleet)), 60_000, () -> "deposit not proven\n" + a.tail(40));
+            await(() -> accepted(fleet).isPresent(), 60_000, () -> "deposit not proven\n" + a.tail(40));
             assertEquals(Set.of(ownSerial), fleet.storedSerials(GATEWAY), "the authority heard of the sensors");
             assertTrue(enrolled.contains(ownSerial));
 
@@ -201,8 +202,8 @@ class TrustTheCaTest {
                             .awaitCurrent(Set.of(GATEWAY, sensor), 60_000, n -> {})
                             .isEmpty(),
                     g.tail(40));
-            await(() -> Files.exists(accepted(fleet)), 60_000, () -> "deposit not proven\n" + a.tail(40));
-            byte[] pinned = Files.readAllBytes(accepted(fleet));
+            await(() -> accepted(fleet).isPresent(), 60_000, () -> "deposit not proven\n" + a.tail(40));
+            String pinned = accepted(fleet).orElseThrow();
             await(() -> fleet.storedSerials(GATEWAY).size() == 2, 30_000, () -> "inventory\n" + a.tail(20));
             String account = ownAccount(fleet);
             String directory = fleet.gateway.pebble.directoryUrl().toString();
@@ -249,7 +250,7 @@ class TrustTheCaTest {
                                     && l.contains("does not control account")),
                     20_000,
                     () -> "foreign key accepted\n" + read(audit));
-            assertTrue(java.util.Arrays.equals(pinned, Files.readAllBytes(accepted(fleet))), "the pin changed");
+            assertEquals(Optional.of(pinned), accepted(fleet), "the pin changed");
 
             // the gateway rolls its ACME account key over behind the authority's back
             Session session = new Session(URI.create(directory), new GenericAcmeProvider() {
@@ -269,8 +270,13 @@ class TrustTheCaTest {
         }
     }
 
-    private static Path accepted(FleetStage fleet) {
-        return fleet.authorityRevocation.resolve("escrow").resolve(GATEWAY + ".escrow.jwe");
+    /** The digest of the gateway's deposit the authority accepted (proven at the CA), if any. */
+    private static Optional<String> accepted(FleetStage fleet) {
+        try {
+            return RevocationDb.acceptedDeposit(fleet.authorityRevocation, GATEWAY);
+        } catch (SQLException notThereYet) {
+            return Optional.empty();
+        }
     }
 
     private static Set<String> serials(FleetStage fleet) {
@@ -297,17 +303,11 @@ class TrustTheCaTest {
     }
 
     private static boolean ticketSays(FleetStage fleet, String field, Object value) {
-        try (var files = Files.list(fleet.authorityRevocation.resolve("tickets"))) {
-            for (Path f : files.toList()) {
-                if (value.equals(JsonUtil.parseJson(Files.readString(f, StandardCharsets.UTF_8))
-                        .get(field))) {
-                    return true;
-                }
-            }
-        } catch (Exception notWrittenWhole) {
+        try {
+            return RevocationDb.tickets(fleet.authorityRevocation).stream().anyMatch(t -> value.equals(t.get(field)));
+        } catch (SQLException notThereYet) {
             return false;
         }
-        return false;
     }
 
     private static KeyPair ecKey() throws Exception {

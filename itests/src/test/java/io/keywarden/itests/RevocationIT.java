@@ -61,6 +61,30 @@ public class RevocationIT extends RevocationTestSupport {
 
     private final CaControl ca = new CaControl(ItProperties.CA_BLOCKABLE);
 
+    /**
+     * Where the revocation bundle gets its JDBC driver (docs/database.md): Felix runs as the standalone runtime and the
+     * Karaf feature do, with the osgi.jdbc API, so H2 and pgjdbc register DataSourceFactory services; Equinox runs as
+     * Kura does, with H2 and no osgi.jdbc API, so there is no service and the driver class is loaded. Either way the
+     * state is in H2 in the data directory.
+     */
+    @Test
+    public void theStateIsInH2ThroughWhicheverDriverRouteThePlatformOffers() throws Exception {
+        String gw = "gw-db." + framework() + ".keywarden.example";
+        gatewayWithSensors(ca, gw, 1);
+        configureRevocation(gw, "CUSTODIAN_ACCOUNT", 60);
+        awaitService(DenyList.class);
+        String h2 = "(osgi.jdbc.driver.class=org.h2.Driver)";
+        String pg = "(osgi.jdbc.driver.class=org.postgresql.Driver)";
+        String factory = "org.osgi.service.jdbc.DataSourceFactory";
+        if ("felix".equals(framework())) {
+            assertTrue("H2's DataSourceFactory", context.getServiceReferences(factory, h2) != null);
+            assertTrue("pgjdbc's DataSourceFactory", context.getServiceReferences(factory, pg) != null);
+        } else {
+            assertEquals("Kura has no osgi.jdbc API", null, context.getServiceReferences(factory, null));
+        }
+        assertTrue(Files.isRegularFile(revocationData.resolve("revocation.mv.db")));
+    }
+
     @Test
     public void monitorRevokesOneOfItsSensorsAndTheOthersStayValid() throws Exception {
         String gw = "gw-monitor." + framework() + ".keywarden.example";
@@ -75,7 +99,8 @@ public class RevocationIT extends RevocationTestSupport {
         // contained before submit returned: denied, journaled, announced
         assertTrue("accepted or already further: " + accepted, accepted.getState() != TicketState.REFUSED);
         assertTrue("denied at acceptance", deny.isDenied(target));
-        assertTrue(Files.exists(revocationData.resolve("tickets").resolve(accepted.getId() + ".json")));
+        // journaled: committed to the H2 database in the data directory (the journal's own tests read it back)
+        assertTrue(Files.isRegularFile(revocationData.resolve("revocation.mv.db")));
         Event acceptedEvent = events.await(
                 RevocationEvents.TOPIC_ACCEPTED,
                 e -> accepted.getId().equals(e.getProperty(RevocationEvents.PROPERTY_TICKET_ID)),

@@ -83,7 +83,7 @@ import io.keywarden.support.threads.NamedThreads;
  * to the CA. Registers its services itself once the policy is valid (see AcmeEnrollmentComponent for why).
  *
  * <pre>
- * data dir: revocation.mv.db (H2, unless store.url names another database), audit.log (+ audit.log.head), escrow/
+ * data dir: revocation.mv.db (H2, unless store.url names another database), audit.log (+ audit.log.head)
  * </pre>
  */
 @Component(
@@ -203,7 +203,7 @@ public final class RevocationComponent implements RevocationService {
         refusalAudit = new RefusalAudit(this::auditQuietly, clock, REFUSAL_WINDOW, REFUSALS_AUDITED_PER_WINDOW);
         bridge = new QueueBridge(audit, denyList, () -> eventAdmin, () -> inventory);
         releases = new Releases(releaseStore, denyList, this::auditQuietly);
-        escrow = EscrowGuard.start(options, ca, bridge);
+        escrow = EscrowGuard.start(options, ca, bridge, store.deposits());
         EscrowVault vault = escrow == null ? null : escrow.vault();
         bridge.setVault(vault);
         checker = new RequestChecker(

@@ -52,7 +52,8 @@ public final class EscrowGuard implements AutoCloseable {
     }
 
     /** The guarded vault, or null when the policy configures no escrow. */
-    public static EscrowGuard start(PolicyOptions options, CaOperations ca, EscrowVault.Incidents incidents)
+    public static EscrowGuard start(
+            PolicyOptions options, CaOperations ca, EscrowVault.Incidents incidents, DepositStore store)
             throws IOException, GeneralSecurityException {
         if (options.getEscrowPrivateKey().isEmpty()) {
             return null;
@@ -60,7 +61,7 @@ public final class EscrowGuard implements AutoCloseable {
         EscrowVault vault = new EscrowVault(
                 Pem.privateKey(Pem.pemOrFile(options.getEscrowPrivateKey().get().toString())),
                 options.getEscrowDepositDir().orElseThrow(),
-                options.getDataDir().resolve("escrow"),
+                store,
                 ca,
                 incidents,
                 Clock.systemUTC(),

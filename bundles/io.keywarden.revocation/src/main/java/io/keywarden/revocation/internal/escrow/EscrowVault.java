@@ -26,15 +26,15 @@ import io.keywarden.api.ca.CaOperations;
 import io.keywarden.api.ca.EscrowDeposit;
 import io.keywarden.revocation.internal.escrow.DepositOpener.Deposit;
 import io.keywarden.revocation.internal.escrow.DepositOpener.RefusedDeposit;
-import io.keywarden.support.files.DurableFiles;
 
 /**
  * The fleet authority's side of escrow. A deposit found in the deposit directory is accepted only once its proof
  * verifies ({@link DepositOpener}) and the CA confirms, to an authenticated request signed with the deposited key,
  * that the key controls the named account; otherwise it is refused, loudly (log and incident), at import. One
  * account is pinned per gateway, and an account pinned by one gateway is never accepted for another. Accepted
- * deposits are copied into the vault's own directory and re-verified periodically: a key rollover behind the
- * authority's back locks the escrow out and is an incident. Keys are opened in memory only and never logged.
+ * deposits are recorded in the {@link DepositStore} (the authority's database, shared by its instances: a deposit
+ * accepted by one is used by all) and re-verified periodically: a key rollover behind the authority's back locks the
+ * escrow out and is an incident. Keys are opened in memory only and never logged.
  */
 public final class EscrowVault {
     private static final Logger LOG = LoggerFactory.getLogger(EscrowVault.class);
@@ -52,11 +52,9 @@ public final class EscrowVault {
     /** How much CA work deposits may cause: per gateway at most one proof per interval, and per scan at most so many. */
     public record Bounds(Duration proofInterval, int proofsPerScan) {}
 
-    private static final String REFUSED_SUFFIX = ".refused";
-
     private final DepositOpener opener;
     private final Path depositDir;
-    private final Path importDir;
+    private final DepositStore store;
     private final CaOperations ca;
     private final Incidents incidents;
     private final Clock clock;
@@ -74,7 +72,7 @@ public final class EscrowVault {
     public EscrowVault(
             PrivateKey authorityKey,
             Path depositDir,
-            Path importDir,
+            DepositStore store,
             CaOperations ca,
             Incidents incidents,
             Clock clock,
@@ -82,35 +80,41 @@ public final class EscrowVault {
             throws IOException {
         this.opener = new DepositOpener(authorityKey);
         this.depositDir = depositDir;
-        this.importDir = importDir;
+        this.store = store;
         this.ca = ca;
         this.incidents = incidents;
         this.clock = clock;
         this.bounds = bounds;
-        DurableFiles.createPrivateDirectories(importDir);
         loadAccepted();
     }
 
     /** The deposits accepted in an earlier run were proven then; they are re-verified at the next period. */
     private void loadAccepted() throws IOException {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(importDir, "*" + REFUSED_SUFFIX)) {
-            for (Path f : ds) {
-                String name = f.getFileName().toString();
-                refused.put(
-                        name.substring(0, name.length() - REFUSED_SUFFIX.length()),
-                        Files.readString(f, StandardCharsets.US_ASCII).trim());
-            }
+        refused.putAll(store.refused());
+        for (Map.Entry<String, byte[]> e : store.accepted().entrySet()) {
+            pinStored(e.getKey(), e.getValue());
         }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(importDir, "*" + EscrowDeposit.FILE_SUFFIX)) {
-            for (Path f : ds) {
-                String gateway = gatewayOf(f);
-                try {
-                    byte[] content = Files.readAllBytes(f);
-                    pin(opener.open(gateway, content, digest(content)));
-                } catch (RefusedDeposit e) {
-                    LOG.error("Accepted escrow deposit {} no longer opens ({}): left out", f, e.getMessage());
-                }
+    }
+
+    private boolean pinStored(String gateway, byte[] content) {
+        try {
+            pin(opener.open(gateway, content, digest(content)));
+            return true;
+        } catch (RefusedDeposit e) {
+            LOG.error("Accepted escrow deposit of {} no longer opens ({}): left out", gateway, e.getMessage());
+            return false;
+        }
+    }
+
+    /** A deposit another instance of the database accepted (it arrived there): proven there, pinned here too. */
+    private void adoptStored(String accountUrl) {
+        try {
+            Optional<String> gateway = store.gatewayOfAccount(accountUrl);
+            if (gateway.isPresent()) {
+                store.accepted(gateway.get()).ifPresent(content -> pinStored(gateway.get(), content));
             }
+        } catch (IOException e) {
+            LOG.warn("Escrow: cannot read the deposit of {} from the database: {}", accountUrl, e.toString());
         }
     }
 
@@ -199,7 +203,7 @@ public final class EscrowVault {
     }
 
     private void accept(String gateway, Deposit d, byte[] content, Deposit replaced) throws IOException {
-        DurableFiles.write(importDir.resolve(gateway + EscrowDeposit.FILE_SUFFIX), content);
+        store.accept(gateway, d.accountUrl(), digest(content), content);
         if (replaced != null && !replaced.accountUrl().equals(d.accountUrl())) {
             LOG.warn(
                     "Escrow of {}: account {} replaced by {} (the new key proved control at the CA)",
@@ -210,7 +214,6 @@ public final class EscrowVault {
         }
         pin(d);
         refused.remove(gateway);
-        Files.deleteIfExists(importDir.resolve(gateway + REFUSED_SUFFIX));
         lockedOut.remove(gateway);
         LOG.info("Escrow deposit of {} accepted: the CA confirms its key controls {}", gateway, d.accountUrl());
     }
@@ -226,7 +229,7 @@ public final class EscrowVault {
         }
         try {
             // kept, so that the same bytes are neither proven nor reported again after a restart
-            DurableFiles.write(importDir.resolve(gateway + REFUSED_SUFFIX), digest.getBytes(StandardCharsets.US_ASCII));
+            store.refuse(gateway, digest);
         } catch (IOException e) {
             LOG.warn("Cannot record the refusal of {}'s deposit: {}", gateway, e.toString());
         }
@@ -284,13 +287,23 @@ public final class EscrowVault {
         if (!gatewayOfAccount.containsKey(accountUrl)) {
             scan();
         }
+        if (!gatewayOfAccount.containsKey(accountUrl)) {
+            adoptStored(accountUrl);
+        }
         return Optional.ofNullable(gatewayOfAccount.get(accountUrl))
                 .map(pins::get)
                 .map(Deposit::accountKey);
     }
 
-    /** The account pinned for a gateway, as of the last scan (no CA call). */
+    /** The account pinned for a gateway by this or another instance (no CA call). */
     public Optional<String> accountOf(String gatewayId) {
+        if (!pins.containsKey(gatewayId)) {
+            try {
+                store.accepted(gatewayId).ifPresent(content -> pinStored(gatewayId, content));
+            } catch (IOException e) {
+                LOG.warn("Escrow: cannot read the deposit of {} from the database: {}", gatewayId, e.toString());
+            }
+        }
         return Optional.ofNullable(pins.get(gatewayId)).map(Deposit::accountUrl);
     }
 

@@ -17,6 +17,7 @@ import org.jose4j.lang.JoseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.keywarden.api.revocation.CertificateRevocation;
 import io.keywarden.support.jdbc.Database;
 
 /**
@@ -33,6 +34,7 @@ public final class JdbcTicketJournal implements TicketJournal {
     private final String owner;
     private final Duration lease;
     private final Clock clock;
+    private final ExecutionAudit executions;
 
     /**
      * @param owner this instance's id, recorded with each claim
@@ -43,6 +45,7 @@ public final class JdbcTicketJournal implements TicketJournal {
         this.owner = requireNonNull(owner, "owner");
         this.lease = requireNonNull(lease, "lease");
         this.clock = requireNonNull(clock, "clock");
+        this.executions = new ExecutionAudit(owner);
     }
 
     public String owner() {
@@ -56,10 +59,20 @@ public final class JdbcTicketJournal implements TicketJournal {
 
     @Override
     public void save(Ticket t) throws IOException {
+        synchronized (t.saveLock) {
+            saveLocked(t);
+        }
+    }
+
+    private void saveLocked(Ticket t) throws IOException {
         String json = TicketCodec.toJson(t);
         String state;
+        List<Ticket.Cert> executed;
         synchronized (t) {
             state = t.state.name();
+            executed = t.certs.stream()
+                    .filter(x -> x.state == CertificateRevocation.State.REVOKED && !x.executionRecorded)
+                    .toList();
         }
         boolean settled = t.state().isSettled();
         try {
@@ -69,7 +82,11 @@ public final class JdbcTicketJournal implements TicketJournal {
                     throw new SQLException(new LostClaimException(
                             "ticket " + t.id + " is held by another instance: this one stops working on it"));
                 }
+                executions.record(c, t.id, executed, now);
             });
+            synchronized (t) {
+                executed.forEach(x -> x.executionRecorded = true);
+            }
         } catch (SQLException e) {
             if (e.getCause() instanceof LostClaimException lost) {
                 throw lost;

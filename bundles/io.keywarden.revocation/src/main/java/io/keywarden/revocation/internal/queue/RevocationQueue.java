@@ -148,18 +148,15 @@ public final class RevocationQueue implements AutoCloseable {
         return t != null ? Optional.of(t) : claims.stored(id);
     }
 
+    /** Every ticket: the journal's, with this queue's own for those it works on (read now, not kept). */
     public List<Ticket> all() {
-        return new ArrayList<>(tickets.values());
+        return claims.all();
     }
 
     public CompletableFuture<RevocationTicket> whenSettled(String id) {
-        if (!tickets.containsKey(id)) {
-            Optional<Ticket> stored = ticket(id);
-            if (stored.isPresent() && stored.get().state().isSettled()) {
-                return CompletableFuture.completedFuture(stored.get().snapshot());
-            }
-        }
-        return settled.computeIfAbsent(id, k -> new CompletableFuture<>());
+        return claims.settledInJournal(id)
+                .map(CompletableFuture::completedFuture)
+                .orElseGet(() -> settled.computeIfAbsent(id, k -> new CompletableFuture<>()));
     }
 
     private void schedule(Ticket t, Duration delay) {
@@ -346,6 +343,9 @@ public final class RevocationQueue implements AutoCloseable {
         LOG.info("Ticket {} {}: {}", t.id, view.getState(), view.getCertificates());
         listener.settled(view);
         whenSettled(t.id).complete(view);
+        // settled: the journal has it (ticket, all and whenSettled read it there); the heap keeps the unsettled only
+        tickets.remove(t.id);
+        settled.remove(t.id);
     }
 
     private void retryLater(Ticket t, CaOperationException e) {

@@ -30,6 +30,8 @@ public final class Ticket {
         RevocationRoute route;
         String caAnswer;
         Instant revokedAt;
+        /** Its revocation is in the journal's execution audit (not journaled itself: checked again after a load). */
+        boolean executionRecorded;
 
         public Cert(String serial, String deviceId) {
             this(serial, deviceId, false);
@@ -57,6 +59,9 @@ public final class Ticket {
     final List<Cert> certs;
     /** Accounts to deactivate once every certificate is settled (a compromised gateway's). */
     final List<String> accountsToDeactivate;
+
+    /** Serialises this ticket's saves within one instance (the workers of one ticket may save at once). */
+    final Object saveLock = new Object();
 
     TicketState state;
     RefusalReason refusal;

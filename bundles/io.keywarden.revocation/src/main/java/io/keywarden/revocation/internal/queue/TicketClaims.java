@@ -2,6 +2,8 @@ package io.keywarden.revocation.internal.queue;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +73,28 @@ final class TicketClaims {
         } catch (IOException e) {
             LOG.warn("Ticket {}: cannot read it from the journal: {}", id, e.toString());
             return Optional.empty();
+        }
+    }
+
+    /** A ticket this queue does not hold (any more) that the journal has settled. */
+    Optional<RevocationTicket> settledInJournal(String id) {
+        if (tickets.containsKey(id)) {
+            return Optional.empty();
+        }
+        return stored(id).filter(t -> t.state().isSettled()).map(Ticket::snapshot);
+    }
+
+    /** The journal's tickets, this queue's own object where it has one; only its own when the journal fails. */
+    List<Ticket> all() {
+        try {
+            List<Ticket> out = new ArrayList<>();
+            for (Ticket stored : journal.loadAll()) {
+                out.add(tickets.getOrDefault(stored.id, stored));
+            }
+            return out;
+        } catch (IOException e) {
+            LOG.warn("Cannot list the journal's tickets, only this queue's: {}", e.toString());
+            return new ArrayList<>(tickets.values());
         }
     }
 

@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.revocation.internal.config.StoreOptions;
+import io.keywarden.revocation.internal.escrow.DepositStore;
+import io.keywarden.revocation.internal.escrow.JdbcDepositStore;
 import io.keywarden.revocation.internal.queue.JdbcTicketJournal;
 import io.keywarden.revocation.internal.queue.TicketJournal;
 import io.keywarden.support.jdbc.Database;
@@ -26,8 +28,13 @@ import io.keywarden.support.jdbc.Migrations;
 public final class RevocationDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationDatabase.class);
     /** The schema's scripts, in order (src/main/resources/io/keywarden/revocation/db). */
-    public static final Migrations SCHEMA =
-            Migrations.of("revocation", RevocationDatabase.class, "/io/keywarden/revocation/db/", "V1__revocation.sql");
+    public static final Migrations SCHEMA = Migrations.of(
+            "revocation",
+            RevocationDatabase.class,
+            "/io/keywarden/revocation/db/",
+            "V1__revocation.sql",
+            "V2__executions.sql",
+            "V3__escrow.sql");
 
     private final Database db;
     private final String instanceId;
@@ -35,6 +42,7 @@ public final class RevocationDatabase implements AutoCloseable {
     private final NonceStore nonces;
     private final DenyListStore denyList;
     private final ReleaseStore releases;
+    private final DepositStore deposits;
 
     private RevocationDatabase(Database db, StoreOptions options, Path dataDir, Duration replayWindow, Clock clock) {
         this.db = db;
@@ -43,6 +51,7 @@ public final class RevocationDatabase implements AutoCloseable {
         this.nonces = new JdbcNonceStore(db, replayWindow);
         this.denyList = new JdbcDenyList(db, clock);
         this.releases = new JdbcReleaseStore(db);
+        this.deposits = new JdbcDepositStore(db, clock);
     }
 
     /**
@@ -107,6 +116,11 @@ public final class RevocationDatabase implements AutoCloseable {
 
     public ReleaseStore releases() {
         return releases;
+    }
+
+    /** The escrow vault's accepted and refused deposits. */
+    public DepositStore deposits() {
+        return deposits;
     }
 
     @Override

@@ -26,6 +26,7 @@ import org.jose4j.json.JsonUtil;
 import org.jose4j.jwe.JsonWebEncryption;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,8 @@ import io.keywarden.api.ca.RevocationOutcome;
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.revocation.RevocationReason;
 import io.keywarden.api.revocation.RevocationRoute;
+import io.keywarden.revocation.internal.store.TestStores;
+import io.keywarden.support.jdbc.Database;
 import io.keywarden.support.pem.Pem;
 
 /** Escrow deposits judged at import, pinned per gateway, re-verified; with a CA that knows which key binds which account. */
@@ -55,17 +58,34 @@ class EscrowVaultTest {
     private Path deposits;
     private EscrowVault vault;
 
+    private TestStores stores;
+    private final List<Database> opened = new ArrayList<>();
+
     @BeforeEach
     void setUp() throws Exception {
         deposits = Files.createDirectories(dir.resolve("deposits"));
+        stores = TestStores.h2(dir);
         vault = vault(new EscrowVault.Bounds(Duration.ofSeconds(30), 8));
     }
 
+    @AfterEach
+    void closeStores() {
+        opened.forEach(Database::close);
+        stores.close();
+    }
+
+    // each vault on a connection pool of its own: a second one is the authority restarted, or another instance
     private EscrowVault vault(EscrowVault.Bounds bounds) throws Exception {
+        return vault(bounds, deposits);
+    }
+
+    private EscrowVault vault(EscrowVault.Bounds bounds, Path depositDir) throws Exception {
+        Database db = stores.open();
+        opened.add(db);
         return new EscrowVault(
                 authority.getPrivate(),
-                deposits,
-                dir.resolve("vault"),
+                depositDir,
+                new JdbcDepositStore(db, clock),
                 ca,
                 (kind, gw, detail) -> incidents.add(kind + " " + gw + ": " + detail),
                 clock,
@@ -85,6 +105,30 @@ class EscrowVaultTest {
         EscrowVault again = vault(new EscrowVault.Bounds(Duration.ofSeconds(30), 8));
         assertEquals(Optional.of(ACCT1), again.accountOf("gw1"));
         assertEquals(0, again.scan(), "the same deposit is not proven again at import");
+        assertEquals(1, ca.proofs);
+    }
+
+    @Test
+    void aDepositAcceptedByOneInstanceIsUsedByAnotherThatNeverSawItWithoutAnotherProof() throws Exception {
+        KeyPair k1 = ca.register(ACCT1);
+        deposit("gw1", "gw1", ACCT1, k1, k1);
+        assertEquals(1, vault.scan());
+        EscrowVault other = vault(
+                new EscrowVault.Bounds(Duration.ofSeconds(30), 8), Files.createDirectories(dir.resolve("elsewhere")));
+        assertEquals(Optional.of(ACCT1), other.accountOf("gw1"));
+        assertEquals(k1.getPublic(), other.keyFor(ACCT1).orElseThrow().getPublic());
+        assertEquals(1, ca.proofs, "proven once, by the instance the deposit reached");
+    }
+
+    @Test
+    void anInstanceLearnsOfADepositAnotherAcceptedAfterItStarted() throws Exception {
+        EscrowVault other = vault(
+                new EscrowVault.Bounds(Duration.ofSeconds(30), 8), Files.createDirectories(dir.resolve("elsewhere")));
+        KeyPair k1 = ca.register(ACCT1);
+        deposit("gw1", "gw1", ACCT1, k1, k1);
+        assertEquals(1, vault.scan());
+        assertEquals(k1.getPublic(), other.keyFor(ACCT1).orElseThrow().getPublic());
+        assertEquals(Optional.of(ACCT1), other.accountOf("gw1"));
         assertEquals(1, ca.proofs);
     }
 

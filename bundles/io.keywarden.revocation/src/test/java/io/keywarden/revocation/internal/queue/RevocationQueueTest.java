@@ -41,7 +41,7 @@ import io.keywarden.testing.pki.TestKeys;
 
 @Timeout(30)
 class RevocationQueueTest {
-    private static final List<RevocationRoute> CUSTODIAN = List.of(RevocationRoute.CUSTODIAN_ACCOUNT);
+    static final List<RevocationRoute> CUSTODIAN = List.of(RevocationRoute.CUSTODIAN_ACCOUNT);
 
     @TempDir
     Path dir;
@@ -68,7 +68,7 @@ class RevocationQueueTest {
         }
     }
 
-    private final FakeCa ca = new FakeCa();
+    final FakeCa ca = new FakeCa();
     private final FakeInventory inventory = new FakeInventory()
             .add(TestData.record("gw", DeviceKind.GATEWAY, "a0", TestData.ACCOUNT))
             .add(TestData.record("sensor-1", DeviceKind.SENSOR, "a1", TestData.ACCOUNT))
@@ -76,7 +76,7 @@ class RevocationQueueTest {
     private final List<String> audit = Collections.synchronizedList(new ArrayList<>());
     private KeyPair escrowed;
 
-    private RevocationQueue queue(List<RevocationRoute> routes) throws Exception {
+    RevocationQueue queue(List<RevocationRoute> routes) throws Exception {
         RevocationQueue.Facts facts = new RevocationQueue.Facts() {
             @Override
             public Optional<CertificateRecord> certificate(String serial) {
@@ -110,7 +110,7 @@ class RevocationQueueTest {
                 2);
     }
 
-    private static Ticket ticket(String id, RevocationTarget target, List<String> accounts, String... serials) {
+    static Ticket ticket(String id, RevocationTarget target, List<String> accounts, String... serials) {
         List<Ticket.Cert> certs = new ArrayList<>();
         for (String s : serials) {
             certs.add(new Ticket.Cert(s, "dev-" + s));
@@ -125,7 +125,7 @@ class RevocationQueueTest {
         return Ticket.accepted(id, "jws", r, Instant.now(), certs, accounts);
     }
 
-    private static RevocationTicket settled(RevocationQueue q, String id) throws Exception {
+    static RevocationTicket settled(RevocationQueue q, String id) throws Exception {
         return q.whenSettled(id).get(20, TimeUnit.SECONDS);
     }
 

@@ -68,7 +68,7 @@ class TicketJournalContractTest {
                 List<Future<Integer>> claimed = new ArrayList<>();
                 for (int w = 0; w < threads; w++) {
                     TicketJournal journal = instances.get(w);
-                    String name = "worker-" + w;
+                    String name = ((JdbcTicketJournal) journal).owner();
                     claimed.add(pool.submit((Callable<Integer>) () -> {
                         together.await();
                         int n = 0;
@@ -97,6 +97,14 @@ class TicketJournalContractTest {
             assertEquals(tickets, executions.size());
             assertTrue(executions.values().stream().allMatch(n -> n == 1), "each ticket executed once: " + executions);
             assertEquals(0, instances.get(1).loadUnsettled().size());
+            assertEquals(tickets, stores.rows("revocation_execution"), "the execution audit: one row per certificate");
+            for (Map.Entry<String, String> e : executedBy.entrySet()) {
+                String serial = "s" + e.getKey().substring(1);
+                assertEquals(
+                        List.of(serial + " " + e.getValue()),
+                        stores.db().inTransaction(c -> ExecutionAudit.of(c, e.getKey())),
+                        "recorded once, by the instance that executed it");
+            }
             assertTrue(instances.get(0).loadAll().stream().allMatch(t -> t.state() == TicketState.REVOKED));
             System.out.printf(
                     "%s: tickets per worker %s%n",
@@ -140,6 +148,10 @@ class TicketJournalContractTest {
 
             settle(atB);
             b.save(atB);
+            assertEquals(
+                    List.of("s1 instance-a", "s2 instance-b"),
+                    stores.db().inTransaction(c -> ExecutionAudit.of(c, "t1")),
+                    "what a revoked stays a's in the audit, b adds only its own");
             assertEquals(TicketJournal.Claim.SETTLED, a.claim(atA));
             assertEquals(TicketState.REVOKED, atA.state(), "a learns the outcome from the journal");
         }
