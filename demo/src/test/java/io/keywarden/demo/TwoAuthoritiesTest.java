@@ -144,9 +144,9 @@ class TwoAuthoritiesTest {
                     30_000,
                     () -> "the survivor did not answer the requests given to it\n" + b.tail(20));
             // a replay refusal means the dead instance recorded the nonce; whether it also journaled the ticket (then
-            // taken over) or died in between (then no ticket exists: the nonce is recorded before the ticket, see the
-            // report) the requester cannot tell. After two leases, what is still not revoked is asked for again with
-            // a fresh nonce, as the requester would.
+            // taken over) or died in between (then no ticket exists: the nonce is recorded before the ticket) the
+            // requester cannot tell. After two leases, what is still not revoked is sent again, the same signed
+            // request: with no ticket journaled for it, it is judged again (NonceStore.Use.RESUBMITTED).
             List<String> replays = unanswered.stream()
                     .filter(n -> "REFUSED".equals(b.inbox().result(n).get().get("state")))
                     .map(n -> n.substring("revoke-".length()))
@@ -165,7 +165,11 @@ class TwoAuthoritiesTest {
                     .filter(serial -> !fleet.gateway.pebble.certStatus(serial).isRevoked())
                     .toList();
             for (String serial : lostAtAcceptance) {
-                b.inbox().deliver("again-" + serial, fleet.signRequest("CERTIFICATE", serial, REASON_KEY_COMPROMISE));
+                b.inbox()
+                        .deliver(
+                                "again-" + serial,
+                                Files.readString(
+                                        a.inbox.resolve("revoke-" + serial + ".jws"), StandardCharsets.US_ASCII));
             }
 
             Map<String, io.keywarden.testing.pebble.CertStatus> revoked = new TreeMap<>();

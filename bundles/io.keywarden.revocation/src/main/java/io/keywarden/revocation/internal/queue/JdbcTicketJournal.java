@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.revocation.CertificateRevocation;
+import io.keywarden.revocation.internal.store.JdbcNonceStore;
 import io.keywarden.support.jdbc.Database;
 
 /**
@@ -146,8 +147,11 @@ public final class JdbcTicketJournal implements TicketJournal {
             ps.setLong(5, now);
             ps.setString(6, json);
             ps.executeUpdate();
-            return true;
         }
+        if (t.request != null) { // in this transaction: a resent copy of the request is a replay from now on
+            JdbcNonceStore.markTicketed(c, t.request.getRequester(), t.request.getNonce(), t.id);
+        }
+        return true;
     }
 
     private static boolean exists(Connection c, String id) throws SQLException {

@@ -1,14 +1,21 @@
 package io.keywarden.revocation.internal.request;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.revocation.RefusalReason;
@@ -25,6 +32,8 @@ import io.keywarden.revocation.internal.store.NonceStore;
  * The nonce is recorded once the signature is proven, so a replay is caught even of a request refused later on.
  */
 public final class RequestChecker {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestChecker.class);
+
     private final Function<String, Optional<Authority>> authorities;
     private final NonceStore nonces;
     private final RateLimiter rate;
@@ -48,6 +57,16 @@ public final class RequestChecker {
         this.localGatewayId = localGatewayId;
         this.skew = skew;
         this.clock = clock;
+    }
+
+    private static String sha256(String signedRequest) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(signedRequest.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JVM", e);
+        }
     }
 
     public Decision check(String signedRequest) {
@@ -80,11 +99,18 @@ public final class RequestChecker {
                             + skew.toSeconds() + " s allowed");
         }
         try {
-            if (!nonces.firstUse(claimed.getRequester(), claimed.getNonce(), now)) {
+            NonceStore.Use use = nonces.use(claimed.getRequester(), claimed.getNonce(), sha256(signedRequest), now);
+            if (use == NonceStore.Use.REPLAY) {
                 return Decision.refused(
                         claimed,
                         RefusalReason.REPLAYED_NONCE,
                         "nonce " + claimed.getNonce() + " was used before by " + claimed.getRequester());
+            }
+            if (use == NonceStore.Use.RESUBMITTED) {
+                LOG.info(
+                        "Request {} of {} sent again with no ticket journaled for it: judged again",
+                        claimed.getNonce(),
+                        claimed.getRequester());
             }
         } catch (IOException e) {
             return Decision.refused(claimed, RefusalReason.UNAVAILABLE, "cannot record the nonce: " + e.getMessage());

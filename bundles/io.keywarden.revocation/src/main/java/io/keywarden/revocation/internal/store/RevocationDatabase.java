@@ -36,7 +36,8 @@ public final class RevocationDatabase implements AutoCloseable {
             "V1__revocation.sql",
             "V2__executions.sql",
             "V3__escrow.sql",
-            "V4__notices.sql");
+            "V4__notices.sql",
+            "V5__nonce_requests.sql");
 
     private final Database db;
     private final String instanceId;
@@ -50,7 +51,7 @@ public final class RevocationDatabase implements AutoCloseable {
         this.db = db;
         this.instanceId = instanceId(dataDir);
         this.journal = new JdbcTicketJournal(db, instanceId, options.lease(), clock);
-        this.nonces = new JdbcNonceStore(db, replayWindow);
+        this.nonces = new JdbcNonceStore(db, replayWindow, options.lease());
         this.denyList = new JdbcDenyList(db, clock);
         this.releases = new JdbcReleaseStore(db);
         this.deposits = new JdbcDepositStore(db, clock);

@@ -207,7 +207,7 @@ class RequestCheckerTest {
         authority("fleet", Role.FLEET_AUTHORITY);
         String good = signed("fleet", RevocationTarget.device("sensor-1"));
         try (Database firstRun = stores().open()) {
-            NonceStore first = new JdbcNonceStore(firstRun, Duration.ofMinutes(15));
+            NonceStore first = new JdbcNonceStore(firstRun, Duration.ofMinutes(15), Duration.ofSeconds(30));
             RequestChecker c = new RequestChecker(
                     id -> Optional.ofNullable(authorities.get(id)),
                     first,
@@ -219,7 +219,7 @@ class RequestCheckerTest {
             assertNull(c.check(good).refusal());
         }
         try (Database secondRun = stores().open()) {
-            NonceStore second = new JdbcNonceStore(secondRun, Duration.ofMinutes(15));
+            NonceStore second = new JdbcNonceStore(secondRun, Duration.ofMinutes(15), Duration.ofSeconds(30));
             RequestChecker c = new RequestChecker(
                     id -> Optional.ofNullable(authorities.get(id)),
                     second,
@@ -227,8 +227,20 @@ class RequestCheckerTest {
                     new TargetResolver(inventory, gateway -> pinned.apply(gateway)),
                     () -> GW_A,
                     Duration.ofMinutes(5),
-                    Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC));
+                    Clock.fixed(NOW.plusSeconds(20), ZoneOffset.UTC));
             assertRefused(c.check(good), RefusalReason.REPLAYED_NONCE);
+            // a lease (30 s here) after it was recorded, with no ticket journaled for it (the first run died before
+            // journaling), the same signed request is judged again, once; another request under that nonce is not
+            RequestChecker later = new RequestChecker(
+                    id -> Optional.ofNullable(authorities.get(id)),
+                    second,
+                    new RateLimiter(10),
+                    new TargetResolver(inventory, gateway -> pinned.apply(gateway)),
+                    () -> GW_A,
+                    Duration.ofMinutes(5),
+                    Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC));
+            assertNull(later.check(good).refusal());
+            assertRefused(later.check(good), RefusalReason.REPLAYED_NONCE);
         }
     }
 

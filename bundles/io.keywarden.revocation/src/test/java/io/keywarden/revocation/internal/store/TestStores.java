@@ -86,7 +86,7 @@ public final class TestStores implements AutoCloseable {
     }
 
     public JdbcNonceStore nonces(Duration window) {
-        return new JdbcNonceStore(db, window);
+        return new JdbcNonceStore(db, window, Duration.ofSeconds(30));
     }
 
     public JdbcDenyList denyList() {
