@@ -207,7 +207,6 @@ public final class PebbleHarness implements AutoCloseable {
         return tls.sslContext();
     }
 
-    /** Port on 127.0.0.1 where an HTTP-01 responder must listen: Pebble's validator connects here. */
     /** Pebble's own HTTPS certificate chain (PEM, leaf first), for a front that presents the same identity. */
     public Path tlsCertificateFile() {
         return tls.serverCertFile;
@@ -218,6 +217,7 @@ public final class PebbleHarness implements AutoCloseable {
         return tls.serverKeyFile;
     }
 
+    /** Port on 127.0.0.1 where an HTTP-01 responder must listen: Pebble's validator connects here. */
     public int httpPort() {
         return httpPort;
     }
