@@ -231,16 +231,7 @@ public final class PebbleHarness implements AutoCloseable {
      * listing on its management interface).
      */
     public int orderCount() {
-        try {
-            String log = Files.readString(logFile);
-            int start = log.lastIndexOf("Starting Pebble ACME server");
-            return (int) log.substring(Math.max(0, start))
-                    .lines()
-                    .filter(l -> l.contains("Added order"))
-                    .count();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + logFile, e);
-        }
+        return PebbleLog.orderCount(logFile);
     }
 
     /** Port of the mock DNS server Pebble resolves names with. */
