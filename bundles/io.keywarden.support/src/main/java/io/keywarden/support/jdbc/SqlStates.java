@@ -16,8 +16,9 @@ public final class SqlStates {
     // 40001 serialization failure (both), 40P01 PostgreSQL deadlock, HYT00 H2 lock timeout, 90131 H2 concurrent update
     private static final Set<String> CONFLICTS = Set.of("40001", "40P01", "HYT00", "90131");
     // 57P01 admin shutdown (PostgreSQL restart), 57P02 crash shutdown, 57P03 cannot connect now (starting up),
-    // 90067 H2 connection broken
-    private static final Set<String> CONNECTION_LOST = Set.of("57P01", "57P02", "57P03", "90067");
+    // 90067 H2 connection broken, 90098 H2 database closed (an embedded database closes with its last connection: a
+    // pooled connection then finds it closed, and a new connection opens it again)
+    private static final Set<String> CONNECTION_LOST = Set.of("57P01", "57P02", "57P03", "90067", "90098");
 
     private SqlStates() {}
 
