@@ -83,6 +83,24 @@ final class Http01Server implements AutoCloseable {
         return connector.getLocalPort();
     }
 
+    /**
+     * Whether the address can be bound, asked of a Jetty connector that is opened and closed at once: no thread is
+     * started and nothing is accepted, so a taken port is a configuration error before an order reaches the CA.
+     *
+     * @throws IOException the address cannot be bound
+     */
+    static void checkBindable(String host, int port) throws IOException {
+        ServerConnector probe = new ServerConnector(new Server(), 1, 1);
+        probe.setHost(host);
+        probe.setPort(port);
+        probe.setAcceptQueueSize(1);
+        try {
+            probe.open();
+        } finally {
+            probe.close();
+        }
+    }
+
     int openConnections() {
         return guard.openConnections();
     }

@@ -1,9 +1,6 @@
 package io.keywarden.acme.internal.challenge;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -57,7 +54,7 @@ public final class StandaloneHttp01 implements Http01Solver.Tokens, AutoCloseabl
 
     /**
      * Checks now that the address can be bound (at activation, when the configuration picks http-01, and before an
-     * order): binds a plain socket and lets it go. Nothing is left listening.
+     * order): Jetty's connector binds it and lets it go. Nothing is left listening.
      */
     public synchronized void probe() throws IOException {
         if (closed) {
@@ -69,10 +66,7 @@ public final class StandaloneHttp01 implements Http01Solver.Tokens, AutoCloseabl
         if (!jettyAvailable()) {
             throw new IOException(NO_JETTY);
         }
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), port), 1);
-        }
+        Http01Server.checkBindable(bindAddress, port);
     }
 
     @Override

@@ -123,6 +123,17 @@ class StandaloneHttp01Test {
     }
 
     @Test
+    void theBindCheckLeavesNothingListening() throws Exception {
+        int port = FreePorts.find();
+        try (StandaloneHttp01 responder = new StandaloneHttp01("127.0.0.1", port)) {
+            responder.probe();
+            responder.probe();
+            assertFalse(responder.isOpen());
+            assertRefused(port);
+        }
+    }
+
+    @Test
     void aTakenPortIsAConfigurationErrorAndAHeadTooLargeIsRefusedAndCounted() throws Exception {
         int port = FreePorts.find();
         try (StandaloneHttp01 first = new StandaloneHttp01("127.0.0.1", port);
