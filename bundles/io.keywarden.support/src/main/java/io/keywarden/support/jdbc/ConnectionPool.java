@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionPool {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionPool.class);
-    private static final long BORROW_WAIT_SECONDS = 30;
+    static final long BORROW_WAIT_MILLIS = 30_000;
 
     private final ConnectionSource source;
     private final Semaphore permits;
@@ -32,11 +32,11 @@ final class ConnectionPool {
         this.description = description;
     }
 
-    Connection borrow() throws SQLException {
+    Connection borrow(long waitMillis) throws SQLException {
         try {
-            if (!permits.tryAcquire(BORROW_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            if (!permits.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) {
                 throw new SQLTransientConnectionException(
-                        description + ": no free connection within " + BORROW_WAIT_SECONDS + " s", "08001");
+                        description + ": no free connection within " + waitMillis + " ms", "08001");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

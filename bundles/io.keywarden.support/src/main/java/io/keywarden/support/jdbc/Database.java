@@ -88,7 +88,7 @@ public final class Database implements AutoCloseable {
         SQLException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                return once(work);
+                return once(work, ConnectionPool.BORROW_WAIT_MILLIS);
             } catch (SQLException e) {
                 if (!SqlStates.isRetryable(e) || attempt == attempts) {
                     throw e;
@@ -113,8 +113,17 @@ public final class Database implements AutoCloseable {
         });
     }
 
-    private <T> T once(Work<T> work) throws SQLException {
-        Connection c = pool.borrow();
+    /**
+     * Runs {@code work} in one transaction, tried once, waiting at most {@code wait} for a pooled connection: for a
+     * caller that must answer at once (a TLS handshake) and has a safe answer of its own when the database has none.
+     * A lost connection is still discarded, so the next call connects again.
+     */
+    public <T> T inTransactionOnce(Work<T> work, Duration wait) throws SQLException {
+        return once(work, wait.toMillis());
+    }
+
+    private <T> T once(Work<T> work, long borrowWaitMillis) throws SQLException {
+        Connection c = pool.borrow(borrowWaitMillis);
         boolean broken = true;
         try {
             T result;

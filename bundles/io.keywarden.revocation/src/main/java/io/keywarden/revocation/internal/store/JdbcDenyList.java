@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -27,12 +28,19 @@ import io.keywarden.support.jdbc.SqlStates;
  * Denied serials in table {@code revocation_denied}, shared by every instance of the database. Lookups happen at
  * every handshake: a serial found denied is remembered in a bounded cache (a denial is never lifted, so a cached
  * answer stays right); other serials are looked up each time, because another instance may have denied them since.
- * A lookup the database cannot answer denies (fail closed) and says so in the log.
+ * A lookup the database cannot answer denies (fail closed) and says so in the log. Lookups run on handshake threads,
+ * so they are tried once and wait at most {@link #LOOKUP_WAIT} for a connection, and after a failure the database is
+ * not asked again for {@link #PAUSE_AFTER_FAILURE}: while it is down a handshake is refused at once instead of
+ * holding its thread through the retries other transactions make.
  */
 public final class JdbcDenyList implements DenyListStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcDenyList.class);
     /** Serials remembered as denied; beyond, the least recently used are looked up again. */
     static final int CACHE = 10_000;
+
+    static final Duration LOOKUP_WAIT = Duration.ofMillis(500);
+    /** After a failed lookup, lookups deny without asking for this long (a connect may take seconds to fail). */
+    static final Duration PAUSE_AFTER_FAILURE = Duration.ofSeconds(1);
 
     private static final int BATCH = 500;
 
@@ -48,6 +56,8 @@ public final class JdbcDenyList implements DenyListStore {
     });
     /** Denied here while the database could not record them: kept until recorded or the process ends. */
     private final Set<String> unrecorded = Collections.synchronizedSet(new TreeSet<>());
+    /** Clock millis before which lookups deny without asking the database; 0 while it answers. */
+    private volatile long unreachableUntil;
 
     public JdbcDenyList(Database db, Clock clock) {
         this.db = requireNonNull(db, "db");
@@ -129,14 +139,31 @@ public final class JdbcDenyList implements DenyListStore {
         if (denied.get(s) != null || unrecorded.contains(s)) {
             return true;
         }
+        long now = clock.millis();
+        if (now < unreachableUntil) {
+            return true; // the database failed a moment ago: deny without holding this thread on it again
+        }
         try {
-            boolean found = db.inTransaction(c -> !present(c, List.of(s)).isEmpty());
+            boolean found = db.inTransactionOnce(c -> !present(c, List.of(s)).isEmpty(), LOOKUP_WAIT);
             if (found) {
                 denied.put(s, Boolean.TRUE);
             }
+            if (unreachableUntil != 0) {
+                unreachableUntil = 0;
+                LOG.info("Deny list lookups answered by {} again", db.description());
+            }
             return found;
         } catch (SQLException e) {
-            LOG.error("Deny list lookup of {} failed, denying it: {}", s, e.toString());
+            if (unreachableUntil == 0) {
+                LOG.error(
+                        "Deny list lookup of {} failed, denying every serial not known for {} ms at a time until "
+                                + "{} answers: {}",
+                        s,
+                        PAUSE_AFTER_FAILURE.toMillis(),
+                        db.description(),
+                        e.toString());
+            }
+            unreachableUntil = now + PAUSE_AFTER_FAILURE.toMillis();
             return true;
         }
     }

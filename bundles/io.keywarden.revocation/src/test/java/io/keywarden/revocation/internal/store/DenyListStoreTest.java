@@ -8,13 +8,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.keywarden.support.jdbc.ConnectionSource;
 import io.keywarden.support.jdbc.Database;
 import io.keywarden.support.jdbc.Dialect;
+import io.keywarden.support.jdbc.JdbcDrivers;
 
 class DenyListStoreTest {
 
@@ -58,5 +61,56 @@ class DenyListStoreTest {
         stores.close();
         assertTrue(store.isDenied("01"), "known denied: from the cache");
         assertTrue(store.isDenied("02"), "unknown and no database: fail closed");
+    }
+
+    @org.junit.jupiter.api.Test
+    void whileTheDatabaseIsUnreachableALookupDeniesAfterOneAttemptAndThenPausesBeforeAskingAgain() throws Exception {
+        AtomicInteger connects = new AtomicInteger();
+        int closedPort = io.keywarden.testing.pebble.FreePorts.find();
+        String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/none";
+        ConnectionSource real = JdbcDrivers.connectionSource(url, "u", "p");
+        ConnectionSource counted = () -> {
+            connects.incrementAndGet();
+            return real.open();
+        };
+        MutableClock clock = new MutableClock();
+        try (Database db = Database.open(url, counted, 4, 10, Database.defaultBackoff())) {
+            JdbcDenyList store = new JdbcDenyList(db, clock);
+            assertTrue(store.isDenied("02"), "no database: fail closed");
+            assertEquals(1, connects.get(), "one attempt, not the retries of an ordinary transaction");
+            assertTrue(store.isDenied("03"));
+            assertEquals(1, connects.get(), "within the pause the database is not asked");
+            clock.advance(JdbcDenyList.PAUSE_AFTER_FAILURE.toMillis());
+            assertTrue(store.isDenied("04"));
+            assertEquals(2, connects.get(), "after the pause it is asked again");
+        }
+    }
+
+    private static final class MutableClock extends Clock {
+        private long millis = 1_000_000;
+
+        void advance(long by) {
+            millis += by;
+        }
+
+        @Override
+        public long millis() {
+            return millis;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(millis);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 }
