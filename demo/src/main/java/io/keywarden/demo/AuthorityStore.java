@@ -9,10 +9,10 @@ import java.util.Map;
  * Where the fleet authority of the demo and its tests keeps its state (docs/database.md). By default embedded H2, one
  * file per component in each instance's own data directories, opened with {@code AUTO_SERVER=TRUE} so that this
  * process can read it while the runtime holds it (a production authority keeps the default, embedded only). Or one
- * PostgreSQL database that both components of every instance use, as a cloud authority does ({@code demo-fleet --db
- * postgresql} and the fleet tests' PostgreSQL variants). The demo and its tests read the authority's tickets, deposits,
- * frozen gateways and issuance logs through {@link #revocation} and {@link #fleet}: from the database the runtime was
- * configured with, never from another.
+ * PostgreSQL database that both components of every instance use, as a cloud authority does (the fleet tests'
+ * PostgreSQL variants). The demo and its tests read the authority's tickets, deposits, frozen gateways and issuance
+ * logs through {@link #revocation} and {@link #fleet}: from the database the runtime was configured with, never from
+ * another.
  */
 final class AuthorityStore {
     private final Jdbc postgresql;
@@ -39,7 +39,7 @@ final class AuthorityStore {
         return postgresql != null;
     }
 
-    /** {@code h2} or {@code postgresql}, as {@code --db} names them. */
+    /** {@code h2} or {@code postgresql}. */
     String name() {
         return isPostgresql() ? "postgresql" : "h2";
     }
@@ -51,18 +51,18 @@ final class AuthorityStore {
 
     /** {@code store.url} (and for PostgreSQL the credentials) of the node's fleet component. */
     Map<String, String> fleetProperties(AuthorityNode node) {
-        return properties(isPostgresql() ? postgresql.url() : h2FleetUrl(node));
+        return properties(isPostgresql() ? postgresql.url() : FleetStage.storeUrl(node));
     }
 
     /** The node's revocation component's database, to read from this process. */
     Jdbc revocation(AuthorityNode node) {
-        return isPostgresql() ? postgresql : RevocationDb.h2(node.revocation);
+        // IFEXISTS: a read before the runtime created its database finds nothing rather than creating an empty one
+        return isPostgresql() ? postgresql : new Jdbc(RevocationDb.url(node.revocation) + ";IFEXISTS=TRUE", "", "");
     }
 
     /** The node's fleet component's database (the gateways' issuance logs), to read from this process. */
     Jdbc fleet(AuthorityNode node) {
-        // IFEXISTS: a read before the runtime created its database finds nothing rather than creating an empty one
-        return isPostgresql() ? postgresql : new Jdbc(h2FleetUrl(node) + ";IFEXISTS=TRUE", "", "");
+        return isPostgresql() ? postgresql : new Jdbc(FleetStage.storeUrl(node) + ";IFEXISTS=TRUE", "", "");
     }
 
     private Map<String, String> properties(String url) {
@@ -73,13 +73,5 @@ final class AuthorityStore {
             p.put("store.password", postgresql.password());
         }
         return p;
-    }
-
-    /**
-     * An instance's own issuance log database: H2 in its fleet data directory, opened with {@code AUTO_SERVER=TRUE} so
-     * the demo and its tests can read it meanwhile.
-     */
-    private static String h2FleetUrl(AuthorityNode node) {
-        return "jdbc:h2:file:" + node.fleet.resolve("fleet").toAbsolutePath() + ";WRITE_DELAY=0;AUTO_SERVER=TRUE";
     }
 }

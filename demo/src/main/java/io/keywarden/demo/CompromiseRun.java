@@ -65,9 +65,10 @@ final class CompromiseRun {
     }
 
     /** The authority's journal (its database) says the ticket is settled (REVOKED or FAILED). */
-    private static boolean settled(Jdbc revocationDb, String ticketId) {
+    private static boolean settled(Jdbc journal, String ticketId) {
         try {
-            String state = RevocationDb.ticketState(revocationDb, ticketId).orElse("");
+            String state = RevocationDb.ticketState(journal.url(), journal.user(), journal.password(), ticketId)
+                    .orElse("");
             return "REVOKED".equals(state) || "FAILED".equals(state);
         } catch (SQLException e) {
             return false;

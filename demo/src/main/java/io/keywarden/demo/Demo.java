@@ -41,14 +41,13 @@ public final class Demo {
                   Ten sensors send readings to a real Mosquitto (mutual TLS, dynamic security) and to an HTTPS
                   collector built on the relying-party library; sensor-7 is contained at both (docs/servers.md).
 
-              demo-fleet [N] [--ca-parallel P] [--db h2|postgresql]
+              demo-fleet [N] [--ca-parallel P]
                   A gateway with N sensors (default 10; they enroll over EST, half by IDevID, half by one-time
                   code) and the fleet authority as two runtimes that share only a local Pebble and a Mosquitto
                   broker. The authority learns the gateway's certificates and escrow
                   deposit over MQTT, then revokes the whole gateway (COMPROMISED_GATEWAY). Reports the time from
                   submit at the authority to all Revoked at Pebble and to all denied at the gateway, and Pebble's
                   CPU meanwhile. --ca-parallel P: the authority's ca.parallel (revocations in flight, default 8).
-                  --db postgresql: the authority's state in a throwaway local PostgreSQL instead of embedded H2.
 
               help
 

@@ -3,7 +3,6 @@ package io.keywarden.demo;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,8 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
-
-import io.keywarden.testing.postgres.PostgresServer;
 
 /**
  * {@code demo-fleet [N]}: the two-node loop. A gateway with N sensors and the fleet authority run as two runtime
@@ -36,66 +33,29 @@ final class DemoFleetCommand {
         this.out = out;
     }
 
-    /** The command line: sensors, {@code --ca-parallel P} (0: the default), {@code --db h2|postgresql}. */
-    private record Options(int sensors, int caParallel, boolean postgresql) {
-        static Options parse(List<String> args) {
-            int n = 10;
-            int caParallel = 0;
-            boolean postgresql = false;
-            for (int i = 0; i < args.size(); i++) {
-                if (args.get(i).matches("\\d+")) {
-                    n = Args.intValue(args, i, 0, 1000);
-                } else if (args.get(i).equals("--ca-parallel")) {
-                    caParallel = Args.intValue(args, ++i, 1, 64);
-                } else if (args.get(i).equals("--db")) {
-                    String db = Args.value(args, ++i);
-                    if (!db.equals("h2") && !db.equals("postgresql")) {
-                        throw new DemoException("demo-fleet: --db takes h2 or postgresql, not " + db, 2);
-                    }
-                    postgresql = db.equals("postgresql");
-                } else {
-                    throw new DemoException("demo-fleet: unknown argument " + args.get(i) + "\n" + Demo.USAGE, 2);
-                }
-            }
-            return new Options(n, caParallel, postgresql);
-        }
-    }
-
     int run(List<String> args) {
-        Options o = Options.parse(args);
+        int n = 10;
+        int caParallel = 0;
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).matches("\\d+")) {
+                n = Args.intValue(args, i, 0, 1000);
+            } else if (args.get(i).equals("--ca-parallel")) {
+                caParallel = Args.intValue(args, ++i, 1, 64);
+            } else {
+                throw new DemoException("demo-fleet: unknown argument " + args.get(i) + "\n" + Demo.USAGE, 2);
+            }
+        }
         Path runtimeJar = layout.requireRuntimeJar();
         out.printf(
                 Locale.ROOT,
                 "Keywarden demo-fleet: a gateway with %d sensors and the fleet authority, two runtimes, "
                         + "one Pebble (real http-01), one Mosquitto for the fleet's messages and one cloud broker%n",
-                o.sensors());
+                n);
         // the cloud broker's admin connection logs each (re)connection; the demo prints what matters
         System.setProperty(
                 "org.slf4j.simpleLogger.log.io.keywarden",
                 System.getProperty("org.slf4j.simpleLogger.log.io.keywarden", "warn"));
-        try (PostgresServer pg = o.postgresql() ? startPostgresql() : null) {
-            AuthorityStore store = pg == null
-                    ? AuthorityStore.h2()
-                    : AuthorityStore.postgresql(pg.jdbcUrl(), pg.user(), pg.password());
-            return run(o, store, runtimeJar);
-        }
-    }
-
-    /** A throwaway PostgreSQL on a free loopback port, as the tests start one; deleted when the demo ends. */
-    private PostgresServer startPostgresql() {
-        PostgresServer.unavailable().ifPresent(why -> {
-            throw new DemoException("demo-fleet --db postgresql: " + why, 2);
-        });
-        PostgresServer pg = PostgresServer.start();
-        out.println("  database     PostgreSQL " + pg.jdbcUrl() + " (throwaway data directory, deleted at the end), "
-                + "for both components of the authority");
-        return pg;
-    }
-
-    private int run(Options o, AuthorityStore store, Path runtimeJar) {
-        int n = o.sensors();
-        int caParallel = o.caParallel();
-        try (FleetStage fleet = FleetStage.start(layout.demoDir(), store)) {
+        try (FleetStage fleet = FleetStage.start(layout.demoDir())) {
             List<String> byIdevid = new ArrayList<>();
             List<String> byCode = new ArrayList<>();
             for (int i = 1; i <= n; i++) {
@@ -197,22 +157,7 @@ final class DemoFleetCommand {
                     o.pebbleCpuMillis());
         }
         cloud.report(watch, o.submitted());
-        reportState(fleet);
         return 0;
-    }
-
-    /** What the authority stored where it was told to (the database the demo chose, read from there). */
-    private void reportState(FleetStage fleet) {
-        try {
-            out.printf(
-                    Locale.ROOT,
-                    "  the authority's state in %s: %d issuance log entries, %d revocation tickets%n",
-                    fleet.store().isPostgresql() ? "PostgreSQL" : "H2",
-                    RevocationDb.count(fleet.fleetDb(), "fleet_log_entry"),
-                    RevocationDb.count(fleet.revocationDb(), "revocation_ticket"));
-        } catch (SQLException e) {
-            throw new DemoException("cannot read the authority's database: " + e.getMessage());
-        }
     }
 
     private static long ms(Instant from, Instant to) {

@@ -91,7 +91,7 @@ final class FleetStage implements AutoCloseable {
         return start(work, AuthorityStore.h2());
     }
 
-    /** As {@link #start(Path)}, the authority's state in {@code store} (its instances' revocation and fleet parts). */
+    /** As {@link #start(Path)}, the authority's state (its instances' revocation and fleet parts) in {@code store}. */
     static FleetStage start(Path work, AuthorityStore store) {
         Layout.wipe(work);
         ChallTestSrv dns = ChallTestSrv.start(work.resolve("dns"));
@@ -281,17 +281,20 @@ final class FleetStage implements AutoCloseable {
 
     /** The payloads of the gateway's issuance log entries the authority accepted and stored, in order. */
     List<Map<String, Object>> storedLog(String gatewayId) {
-        return StoredLog.entries(fleetDb(), gatewayId);
+        Jdbc db = fleetDb();
+        return StoredLog.entries(db.url(), db.user(), db.password(), gatewayId);
     }
 
     /** The signed entries of the gateway's log as the authority stored them, in order. */
     List<String> storedMessages(String gatewayId) {
-        return StoredLog.messages(fleetDb(), gatewayId);
+        Jdbc db = fleetDb();
+        return StoredLog.messages(db.url(), db.user(), db.password(), gatewayId);
     }
 
     /** The serials of the gateway's certificates as the authority's stored log records them. */
     Set<String> storedSerials(String gatewayId) {
-        return StoredLog.serials(fleetDb(), gatewayId);
+        Jdbc db = fleetDb();
+        return StoredLog.serials(db.url(), db.user(), db.password(), gatewayId);
     }
 
     /** Where the authority keeps its state. */
@@ -299,14 +302,26 @@ final class FleetStage implements AutoCloseable {
         return store;
     }
 
-    /** The (first) authority's revocation database: tickets, deny list, escrow deposits. */
+    /** The (first) authority instance's revocation database: tickets, deny list, escrow deposits. */
     Jdbc revocationDb() {
         return store.revocation(authority);
     }
 
-    /** The (first) authority's fleet database: the gateways' issuance logs, the frozen gateways. */
+    /** The (first) authority instance's fleet database: the gateways' issuance logs, the frozen gateways. */
     Jdbc fleetDb() {
         return store.fleet(authority);
+    }
+
+    String storeUrl() {
+        return storeUrl(authority);
+    }
+
+    /**
+     * An authority instance's own issuance log database (unless its fleet configuration names a shared one): H2 in its
+     * fleet data directory, opened with {@code AUTO_SERVER=TRUE} so the demo and its tests can read it meanwhile.
+     */
+    static String storeUrl(AuthorityNode node) {
+        return "jdbc:h2:file:" + node.fleet.resolve("fleet").toAbsolutePath() + ";WRITE_DELAY=0;AUTO_SERVER=TRUE";
     }
 
     /** When the authority submitted the request, when Pebble revoked each certificate, when the gateway denied all. */

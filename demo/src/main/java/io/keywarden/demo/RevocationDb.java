@@ -2,6 +2,7 @@ package io.keywarden.demo;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,10 +16,10 @@ import org.jose4j.lang.JoseException;
 
 /**
  * The revocation component's state as the demo and its tests look at it from outside the runtime (docs/database.md):
- * the H2 database in the component's data directory, or the PostgreSQL database its {@code store.url} names
- * ({@link AuthorityStore}). The demo configures H2 with AUTO_SERVER, so this process can read it while the runtime
- * holds it (H2 then serves it on a loopback port of its own); a production authority keeps the default, embedded only.
- * The methods taking a data directory read that H2 database.
+ * the H2 database in the component's data directory (the methods taking a data directory), or the database its
+ * {@code store.url} names (PostgreSQL, with credentials; {@link AuthorityStore}). The demo configures H2 with
+ * AUTO_SERVER, so this process can read it while the runtime holds it (H2 then serves it on a loopback port of its
+ * own); a production authority keeps the default, embedded only.
  */
 public final class RevocationDb {
     private RevocationDb() {}
@@ -28,20 +29,16 @@ public final class RevocationDb {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("revocation") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
     }
 
-    /** The component's H2 database in {@code dataDir}, to read: a read before the runtime created it finds none. */
-    static Jdbc h2(Path dataDir) {
-        return new Jdbc(url(dataDir) + ";IFEXISTS=TRUE", "", "");
-    }
-
     /** Every journaled ticket as the JSON document the journal holds. */
     public static List<Map<String, Object>> tickets(Path dataDir) throws SQLException {
-        return tickets(h2(dataDir));
+        return tickets(url(dataDir) + ";IFEXISTS=TRUE", "", "");
     }
 
-    /** As {@link #tickets(Path)}, in the database {@code db}. */
-    static List<Map<String, Object>> tickets(Jdbc db) throws SQLException {
+    /** As {@link #tickets(Path)}, in a database the component shares (PostgreSQL, with credentials). */
+    public static List<Map<String, Object>> tickets(String url, String user, String password) throws SQLException {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String body : strings(db, "SELECT body FROM revocation_ticket ORDER BY submitted_at", null)) {
+        String sql = "SELECT body FROM revocation_ticket ORDER BY submitted_at";
+        for (String body : strings(url, user, password, sql, null)) {
             try {
                 out.add(JsonUtil.parseJson(body));
             } catch (JoseException e) {
@@ -52,38 +49,60 @@ public final class RevocationDb {
     }
 
     /** The ticket's journaled state (REVOKED, FAILED, ...), if the journal has it. */
-    static Optional<String> ticketState(Jdbc db, String ticketId) throws SQLException {
-        return strings(db, "SELECT state FROM revocation_ticket WHERE id = ?", ticketId).stream()
+    public static Optional<String> ticketState(Path dataDir, String ticketId) throws SQLException {
+        return strings(dataDir, "SELECT state FROM revocation_ticket WHERE id = ?", ticketId).stream()
                 .findFirst();
     }
 
     /** The denied serials. */
     public static List<String> denied(Path dataDir) throws SQLException {
-        return strings(h2(dataDir), "SELECT serial FROM revocation_denied ORDER BY serial", null);
+        return strings(dataDir, "SELECT serial FROM revocation_denied ORDER BY serial", null);
     }
 
     /** The digest of the gateway's accepted escrow deposit, if one is accepted. */
-    static Optional<String> acceptedDeposit(Jdbc db, String gatewayId) throws SQLException {
-        return strings(db, "SELECT digest FROM escrow_deposit WHERE gateway_id = ?", gatewayId).stream()
+    public static Optional<String> acceptedDeposit(Path dataDir, String gatewayId) throws SQLException {
+        return strings(dataDir, "SELECT digest FROM escrow_deposit WHERE gateway_id = ?", gatewayId).stream()
                 .findFirst();
     }
 
     /** "serial instance" per certificate of a ticket recorded as revoked at the CA (the execution audit). */
     public static List<String> executions(Path dataDir) throws SQLException {
-        return strings(h2(dataDir), "SELECT serial || ' ' || instance FROM revocation_execution ORDER BY serial", null);
+        return strings(dataDir, "SELECT serial || ' ' || instance FROM revocation_execution ORDER BY serial", null);
     }
 
-    /** How many rows {@code table} of {@code db} holds (a table of the revocation or the fleet component). */
-    static long count(Jdbc db, String table) throws SQLException {
-        if (!table.matches("[a-z_]+")) {
-            throw new IllegalArgumentException("not a table name: " + table);
-        }
-        return Long.parseLong(strings(db, "SELECT COUNT(*) FROM " + table, null).get(0));
+    /** As {@link #ticketState(Path, String)}, in a database the component shares (PostgreSQL, with credentials). */
+    public static Optional<String> ticketState(String url, String user, String password, String ticketId)
+            throws SQLException {
+        return strings(url, user, password, "SELECT state FROM revocation_ticket WHERE id = ?", ticketId).stream()
+                .findFirst();
     }
 
-    private static List<String> strings(Jdbc db, String sql, String arg) throws SQLException {
+    /** As {@link #acceptedDeposit(Path, String)}, in a database the component shares. */
+    public static Optional<String> acceptedDeposit(String url, String user, String password, String gatewayId)
+            throws SQLException {
+        return strings(url, user, password, "SELECT digest FROM escrow_deposit WHERE gateway_id = ?", gatewayId)
+                .stream()
+                .findFirst();
+    }
+
+    /** As {@link #executions(Path)}, in a database the component shares. */
+    public static List<String> executions(String url, String user, String password) throws SQLException {
+        return strings(
+                url,
+                user,
+                password,
+                "SELECT serial || ' ' || instance FROM revocation_execution ORDER BY serial",
+                null);
+    }
+
+    private static List<String> strings(Path dataDir, String sql, String arg) throws SQLException {
         // the schema exists once the component has started: before, there is nothing to read
-        try (Connection c = db.connect();
+        return strings(url(dataDir) + ";IFEXISTS=TRUE", "", "", sql, arg);
+    }
+
+    private static List<String> strings(String url, String user, String password, String sql, String arg)
+            throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, password);
                 PreparedStatement ps = c.prepareStatement(sql)) {
             if (arg != null) {
                 ps.setString(1, arg);
@@ -96,5 +115,14 @@ public final class RevocationDb {
             }
             return out;
         }
+    }
+
+    /** How many rows {@code table} (of the revocation or the fleet component) holds in the database at {@code url}. */
+    static long count(String url, String user, String password, String table) throws SQLException {
+        if (!table.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("not a table name: " + table);
+        }
+        return Long.parseLong(strings(url, user, password, "SELECT COUNT(*) FROM " + table, null)
+                .get(0));
     }
 }

@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import io.keywarden.testing.postgres.PostgresServer;
 
@@ -53,8 +59,8 @@ final class AuthorityDatabases implements AutoCloseable {
      */
     static void assertStateWhereConfigured(FleetStage fleet, String revocationTable, String fleetTable)
             throws SQLException {
-        long revocationRows = RevocationDb.count(fleet.revocationDb(), revocationTable);
-        long fleetRows = RevocationDb.count(fleet.fleetDb(), fleetTable);
+        long revocationRows = count(fleet.revocationDb(), revocationTable);
+        long fleetRows = count(fleet.fleetDb(), fleetTable);
         assertTrue(revocationRows > 0, revocationTable + " is empty in " + fleet.revocationDb());
         assertTrue(fleetRows > 0, fleetTable + " is empty in " + fleet.fleetDb());
         boolean h2 = !fleet.store().isPostgresql();
@@ -71,9 +77,48 @@ final class AuthorityDatabases implements AutoCloseable {
                 fleet.store().name(), revocationRows, revocationTable, fleetRows, fleetTable);
     }
 
+    /** The authority's journaled tickets, from its revocation database. */
+    static List<Map<String, Object>> tickets(FleetStage fleet) throws SQLException {
+        Jdbc db = fleet.revocationDb();
+        return RevocationDb.tickets(db.url(), db.user(), db.password());
+    }
+
+    /** The digest of the gateway's deposit the authority accepted (proven at the CA), from its revocation database. */
+    static Optional<String> acceptedDeposit(FleetStage fleet, String gatewayId) throws SQLException {
+        Jdbc db = fleet.revocationDb();
+        return RevocationDb.acceptedDeposit(db.url(), db.user(), db.password(), gatewayId);
+    }
+
+    /** The gateways the authority froze, from its fleet database. */
+    static Set<String> frozen(FleetStage fleet) throws SQLException {
+        Jdbc db = fleet.fleetDb();
+        return StoredLog.frozen(db.url(), db.user(), db.password());
+    }
+
+    private static long count(Jdbc db, String table) throws SQLException {
+        return RevocationDb.count(db.url(), db.user(), db.password(), table);
+    }
+
+    /**
+     * The statements the server refused while the authority ran (its log is deleted with the server): the expected
+     * ones (a unique key that stops a second writer, say) and any a bundle swallowed that points to a defect. (Not the
+     * FATAL lines: the harness's readiness probe connects as the operating system's user and is refused.)
+     */
+    private static void printErrors(Path log) {
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            List<String> errors =
+                    lines.filter(l -> l.contains("ERROR:")).distinct().toList();
+            System.out.printf("PostgreSQL refused %d statement(s)%n", errors.size());
+            errors.forEach(e -> System.out.println("  " + e));
+        } catch (IOException | UncheckedIOException e) {
+            System.out.println("PostgreSQL's log unreadable: " + e);
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (postgres != null) {
+            printErrors(postgres.log());
             postgres.close();
             postgres = null;
         }

@@ -264,7 +264,7 @@ abstract class FleetRevocationTest {
     /** Whether one of the authority's journaled tickets says the account was deactivated. */
     private static boolean accountDeactivated(FleetStage fleet) {
         try {
-            return RevocationDb.tickets(fleet.revocationDb()).stream()
+            return AuthorityDatabases.tickets(fleet).stream()
                     .anyMatch(t -> Boolean.TRUE.equals(t.get("accountDeactivated")));
         } catch (SQLException notThereYet) {
             return false;
@@ -274,7 +274,7 @@ abstract class FleetRevocationTest {
     /** The gateways the authority's fleet database says are frozen. */
     private static Set<String> frozen(FleetStage fleet) {
         try {
-            return StoredLog.frozen(fleet.fleetDb());
+            return AuthorityDatabases.frozen(fleet);
         } catch (SQLException notThereYet) {
             return Set.of();
         }

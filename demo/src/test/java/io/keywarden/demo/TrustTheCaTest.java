@@ -292,7 +292,7 @@ abstract class TrustTheCaTest {
     /** The digest of the gateway's deposit the authority accepted (proven at the CA), if any. */
     private static Optional<String> accepted(FleetStage fleet) {
         try {
-            return RevocationDb.acceptedDeposit(fleet.revocationDb(), GATEWAY);
+            return AuthorityDatabases.acceptedDeposit(fleet, GATEWAY);
         } catch (SQLException notThereYet) {
             return Optional.empty();
         }
@@ -323,7 +323,7 @@ abstract class TrustTheCaTest {
 
     private static boolean ticketSays(FleetStage fleet, String field, Object value) {
         try {
-            return RevocationDb.tickets(fleet.revocationDb()).stream().anyMatch(t -> value.equals(t.get(field)));
+            return AuthorityDatabases.tickets(fleet).stream().anyMatch(t -> value.equals(t.get(field)));
         } catch (SQLException notThereYet) {
             return false;
         }
