@@ -1,6 +1,5 @@
 package io.keywarden.demo;
 
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
@@ -44,7 +43,7 @@ final class CompromiseRun {
                 denied = Instant.now();
             }
             if (!settled && System.nanoTime() >= nextJournalLook) { // a database query, not a file read: 10 a second
-                settled = settled(fleet.authorityRevocation, ticketId);
+                settled = settled(fleet.revocationDb(), ticketId);
                 nextJournalLook = System.nanoTime() + 100_000_000L;
             }
             checkTime(deadline, "the ticket " + ticketId + " settled at the authority, all denied at the gateway");
@@ -65,10 +64,11 @@ final class CompromiseRun {
         return new FleetStage.Outcome(submitted, revoked, denied, pebbleCpuMillis);
     }
 
-    /** The authority's journal (its H2 database) says the ticket is settled (REVOKED or FAILED). */
-    private static boolean settled(Path authorityData, String ticketId) {
+    /** The authority's journal (its database) says the ticket is settled (REVOKED or FAILED). */
+    private static boolean settled(Jdbc journal, String ticketId) {
         try {
-            String state = RevocationDb.ticketState(authorityData, ticketId).orElse("");
+            String state = RevocationDb.ticketState(journal.url(), journal.user(), journal.password(), ticketId)
+                    .orElse("");
             return "REVOKED".equals(state) || "FAILED".equals(state);
         } catch (SQLException e) {
             return false;

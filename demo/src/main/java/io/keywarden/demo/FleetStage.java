@@ -56,10 +56,12 @@ final class FleetStage implements AutoCloseable {
     final Path gatewayDeposits;
     private final Path keys;
     private final KeyPair authorityKey;
+    private final AuthorityStore store;
     private final List<AuthorityNode> moreAuthorities = new ArrayList<>();
 
-    private FleetStage(Path work, ChallTestSrv dns, LocalStage gateway, MosquittoBroker broker) {
+    private FleetStage(Path work, ChallTestSrv dns, LocalStage gateway, MosquittoBroker broker, AuthorityStore store) {
         this.work = work;
+        this.store = store;
         this.dns = dns;
         this.gateway = gateway;
         this.broker = broker;
@@ -81,8 +83,16 @@ final class FleetStage implements AutoCloseable {
         }
     }
 
-    /** Wipes {@code work}; starts the mock DNS, Pebble (real http-01) and Mosquitto. */
+    /**
+     * Wipes {@code work}; starts the mock DNS, Pebble (real http-01) and Mosquitto. The authority keeps its state in
+     * embedded H2.
+     */
     static FleetStage start(Path work) {
+        return start(work, AuthorityStore.h2());
+    }
+
+    /** As {@link #start(Path)}, the authority's state (its instances' revocation and fleet parts) in {@code store}. */
+    static FleetStage start(Path work, AuthorityStore store) {
         Layout.wipe(work);
         ChallTestSrv dns = ChallTestSrv.start(work.resolve("dns"));
         LocalStage gateway = null;
@@ -91,7 +101,7 @@ final class FleetStage implements AutoCloseable {
             MockDns.addA(dns, AUTHORITY_HOST, AUTHORITY_ADDRESS);
             gateway = LocalStage.start(work.resolve("gateway"), b -> b.sharedDns(dns));
             broker = MosquittoBroker.start(work.resolve("mqtt"));
-            return new FleetStage(work, dns, gateway, broker);
+            return new FleetStage(work, dns, gateway, broker, store);
         } catch (RuntimeException e) {
             if (gateway != null) {
                 gateway.close();
@@ -185,7 +195,7 @@ final class FleetStage implements AutoCloseable {
         policy.put("retry.initial.millis", "200");
         policy.put("retry.max.seconds", "2");
         policy.put("data.dir", node.revocation.toAbsolutePath().toString());
-        policy.put("store.url", RevocationDb.url(node.revocation));
+        policy.putAll(store.revocationProperties(node));
         policy.put("inbox.dir", node.inbox.toAbsolutePath().toString());
         policy.put(
                 "escrow.private.key",
@@ -216,7 +226,7 @@ final class FleetStage implements AutoCloseable {
                 "inventory.ca.roots",
                 keys.resolve("ca-roots.pem").toAbsolutePath().toString());
         f.put("escrow.deposit.dir", node.deposits.toAbsolutePath().toString());
-        f.put("store.url", storeUrl(node));
+        f.putAll(store.fleetProperties(node));
         f.putAll(fleetExtra);
         ConfigFiles.write(node.etc.resolve(FLEET_PID + ".cfg"), f, "Keywarden fleet (authority)");
     }
@@ -271,17 +281,35 @@ final class FleetStage implements AutoCloseable {
 
     /** The payloads of the gateway's issuance log entries the authority accepted and stored, in order. */
     List<Map<String, Object>> storedLog(String gatewayId) {
-        return StoredLog.entries(storeUrl(), gatewayId);
+        Jdbc db = fleetDb();
+        return StoredLog.entries(db.url(), db.user(), db.password(), gatewayId);
     }
 
     /** The signed entries of the gateway's log as the authority stored them, in order. */
     List<String> storedMessages(String gatewayId) {
-        return StoredLog.messages(storeUrl(), gatewayId);
+        Jdbc db = fleetDb();
+        return StoredLog.messages(db.url(), db.user(), db.password(), gatewayId);
     }
 
     /** The serials of the gateway's certificates as the authority's stored log records them. */
     Set<String> storedSerials(String gatewayId) {
-        return StoredLog.serials(storeUrl(), gatewayId);
+        Jdbc db = fleetDb();
+        return StoredLog.serials(db.url(), db.user(), db.password(), gatewayId);
+    }
+
+    /** Where the authority keeps its state. */
+    AuthorityStore store() {
+        return store;
+    }
+
+    /** The (first) authority instance's revocation database: tickets, deny list, escrow deposits. */
+    Jdbc revocationDb() {
+        return store.revocation(authority);
+    }
+
+    /** The (first) authority instance's fleet database: the gateways' issuance logs, the frozen gateways. */
+    Jdbc fleetDb() {
+        return store.fleet(authority);
     }
 
     String storeUrl() {

@@ -15,10 +15,11 @@ import org.jose4j.json.JsonUtil;
 import org.jose4j.lang.JoseException;
 
 /**
- * The revocation component's state as the demo and its tests look at it from outside the runtime: the H2 database in
- * the component's data directory (docs/database.md). The demo configures it with H2's AUTO_SERVER, so this process can
- * read it while the runtime holds it (H2 then serves it on a loopback port of its own); a production authority keeps
- * the default, embedded only.
+ * The revocation component's state as the demo and its tests look at it from outside the runtime (docs/database.md):
+ * the H2 database in the component's data directory (the methods taking a data directory), or the database its
+ * {@code store.url} names (PostgreSQL, with credentials; {@link AuthorityStore}). The demo configures H2 with
+ * AUTO_SERVER, so this process can read it while the runtime holds it (H2 then serves it on a loopback port of its
+ * own); a production authority keeps the default, embedded only.
  */
 public final class RevocationDb {
     private RevocationDb() {}
@@ -30,8 +31,14 @@ public final class RevocationDb {
 
     /** Every journaled ticket as the JSON document the journal holds. */
     public static List<Map<String, Object>> tickets(Path dataDir) throws SQLException {
+        return tickets(url(dataDir) + ";IFEXISTS=TRUE", "", "");
+    }
+
+    /** As {@link #tickets(Path)}, in a database the component shares (PostgreSQL, with credentials). */
+    public static List<Map<String, Object>> tickets(String url, String user, String password) throws SQLException {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String body : strings(dataDir, "SELECT body FROM revocation_ticket ORDER BY submitted_at", null)) {
+        String sql = "SELECT body FROM revocation_ticket ORDER BY submitted_at";
+        for (String body : strings(url, user, password, sql, null)) {
             try {
                 out.add(JsonUtil.parseJson(body));
             } catch (JoseException e) {
@@ -63,9 +70,39 @@ public final class RevocationDb {
         return strings(dataDir, "SELECT serial || ' ' || instance FROM revocation_execution ORDER BY serial", null);
     }
 
+    /** As {@link #ticketState(Path, String)}, in a database the component shares (PostgreSQL, with credentials). */
+    public static Optional<String> ticketState(String url, String user, String password, String ticketId)
+            throws SQLException {
+        return strings(url, user, password, "SELECT state FROM revocation_ticket WHERE id = ?", ticketId).stream()
+                .findFirst();
+    }
+
+    /** As {@link #acceptedDeposit(Path, String)}, in a database the component shares. */
+    public static Optional<String> acceptedDeposit(String url, String user, String password, String gatewayId)
+            throws SQLException {
+        return strings(url, user, password, "SELECT digest FROM escrow_deposit WHERE gateway_id = ?", gatewayId)
+                .stream()
+                .findFirst();
+    }
+
+    /** As {@link #executions(Path)}, in a database the component shares. */
+    public static List<String> executions(String url, String user, String password) throws SQLException {
+        return strings(
+                url,
+                user,
+                password,
+                "SELECT serial || ' ' || instance FROM revocation_execution ORDER BY serial",
+                null);
+    }
+
     private static List<String> strings(Path dataDir, String sql, String arg) throws SQLException {
         // the schema exists once the component has started: before, there is nothing to read
-        try (Connection c = DriverManager.getConnection(url(dataDir) + ";IFEXISTS=TRUE", "", "");
+        return strings(url(dataDir) + ";IFEXISTS=TRUE", "", "", sql, arg);
+    }
+
+    private static List<String> strings(String url, String user, String password, String sql, String arg)
+            throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, password);
                 PreparedStatement ps = c.prepareStatement(sql)) {
             if (arg != null) {
                 ps.setString(1, arg);
@@ -78,5 +115,14 @@ public final class RevocationDb {
             }
             return out;
         }
+    }
+
+    /** How many rows {@code table} (of the revocation or the fleet component) holds in the database at {@code url}. */
+    static long count(String url, String user, String password, String table) throws SQLException {
+        if (!table.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("not a table name: " + table);
+        }
+        return Long.parseLong(strings(url, user, password, "SELECT COUNT(*) FROM " + table, null)
+                .get(0));
     }
 }

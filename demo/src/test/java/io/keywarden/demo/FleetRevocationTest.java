@@ -34,6 +34,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,17 +43,29 @@ import org.junit.jupiter.api.Test;
  * broker, takes a COMPROMISED_GATEWAY request in its inbox, revokes every certificate of the gateway at Pebble through
  * the escrowed account key, deactivates the account, and its notice makes the gateway deny all of them. A log entry
  * signed by a certificate for another name is refused, and so is one signed by the gateway itself once it is frozen.
+ * The same test with the authority's state in embedded H2 ({@link FleetRevocationH2Test}) and in PostgreSQL
+ * ({@link FleetRevocationPostgresTest}); what it checks of that state it reads from there.
  */
-class FleetRevocationTest {
+abstract class FleetRevocationTest {
+    private static final AuthorityDatabases DATABASES = new AuthorityDatabases();
     private static final String GATEWAY = "gateway.fleet.keywarden.test";
     private static final int SENSORS = 3;
     private static final int REASON_KEY_COMPROMISE = 1;
+
+    abstract AuthorityDatabases.Kind kind();
+
+    @AfterAll
+    static void stopDatabases() {
+        DATABASES.close();
+    }
 
     @Test
     void anAuthorityThatKnowsTheGatewayOnlyOverMqttRevokesItAndTheGatewayDeniesItAll() throws Exception {
         Layout layout = Layout.detect();
         Path runtimeJar = layout.requireRuntimeJar();
-        try (FleetStage fleet = FleetStage.start(layout.home.resolve("demo/target/fleet-revocation-test"))) {
+        AuthorityStore store = DATABASES.store(kind(), "fleet_revocation");
+        try (FleetStage fleet =
+                FleetStage.start(layout.home.resolve("demo/target/fleet-revocation-test-" + kind().dir()), store)) {
             List<ConfigFiles.Sensor> sensors = new ArrayList<>();
             Set<String> devices = new TreeSet<>(Set.of(GATEWAY));
             for (int i = 1; i <= SENSORS; i++) {
@@ -146,6 +159,10 @@ class FleetRevocationTest {
             // issue 13 test 4: from the accepted ticket on, the gateway's own key no longer changes its recorded state
             List<String> frozen = fleet.storedMessages(GATEWAY);
             await(() -> log(audit).contains("FLEET_FROZEN"), 10_000, () -> "gateway not frozen\n" + a.tail(20));
+            await(
+                    () -> frozen(fleet).contains(GATEWAY),
+                    10_000,
+                    () -> "the gateway is not frozen in " + fleet.fleetDb() + "\n" + a.tail(20));
             publishNextEntry(fleet, gatewayDir, certs.get(GATEWAY));
             await(
                     () -> log(audit).contains("FLEET_REFUSED") && log(audit).contains("is under an accepted"),
@@ -168,6 +185,7 @@ class FleetRevocationTest {
                     20_000,
                     () -> "the gateway's next order was not refused as deactivated\n" + g.tail(30));
             assertFalse(fleet.gateway.state().current().containsKey("late"), "a deactivated account got a certificate");
+            AuthorityDatabases.assertStateWhereConfigured(fleet, "revocation_ticket", "fleet_log_entry");
         }
     }
 
@@ -246,10 +264,19 @@ class FleetRevocationTest {
     /** Whether one of the authority's journaled tickets says the account was deactivated. */
     private static boolean accountDeactivated(FleetStage fleet) {
         try {
-            return RevocationDb.tickets(fleet.authorityRevocation).stream()
+            return AuthorityDatabases.tickets(fleet).stream()
                     .anyMatch(t -> Boolean.TRUE.equals(t.get("accountDeactivated")));
         } catch (SQLException notThereYet) {
             return false;
+        }
+    }
+
+    /** The gateways the authority's fleet database says are frozen. */
+    private static Set<String> frozen(FleetStage fleet) {
+        try {
+            return AuthorityDatabases.frozen(fleet);
+        } catch (SQLException notThereYet) {
+            return Set.of();
         }
     }
 

@@ -29,6 +29,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Session;
@@ -37,11 +38,27 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
 
 /**
  * Issue 13, with two real runtime processes, one Pebble (real http-01) and one Mosquitto: the fleet authority
- * believes the CA, not the suspect gateway, and an escrow deposit counts only once the CA confirms it.
+ * believes the CA, not the suspect gateway, and an escrow deposit counts only once the CA confirms it. The same tests
+ * with the authority's state in embedded H2 ({@link TrustTheCaH2Test}) and in PostgreSQL ({@link
+ * TrustTheCaPostgresTest}); what they check of that state they read from there.
  */
-class TrustTheCaTest {
+abstract class TrustTheCaTest {
+    private static final AuthorityDatabases DATABASES = new AuthorityDatabases();
     private static final String GATEWAY = "gateway.trust.keywarden.test";
     private static final String MADE_UP = "https://ca.invalid/my-account/1";
+
+    abstract AuthorityDatabases.Kind kind();
+
+    @AfterAll
+    static void stopDatabases() {
+        DATABASES.close();
+    }
+
+    /** The stage of the test {@code name}, its authority's state in this class's database. */
+    private FleetStage start(Layout layout, String name) {
+        AuthorityStore store = DATABASES.store(kind(), name.replace('-', '_'));
+        return FleetStage.start(layout.home.resolve("demo/target/" + name + "-" + kind().dir()), store);
+    }
 
     /**
      * Test 1 and 2: after 20 sensors enroll, the gateway lies in the only way its issuance log leaves it: it never
@@ -54,7 +71,7 @@ class TrustTheCaTest {
     @Test
     void aLyingGatewayAndWhatItOrderedOffTheBrokerAreRevokedAllTheSame() throws Exception {
         Layout layout = Layout.detect();
-        try (FleetStage fleet = FleetStage.start(layout.home.resolve("demo/target/trust-the-ca-lying"))) {
+        try (FleetStage fleet = start(layout, "trust-the-ca-lying")) {
             Set<String> devices = new TreeSet<>(Set.of(GATEWAY));
             List<ConfigFiles.Sensor> sensors = new ArrayList<>();
             for (int i = 1; i <= 20; i++) {
@@ -133,6 +150,7 @@ class TrustTheCaTest {
                     () -> fleet.deniedAtGateway().containsAll(all),
                     60_000,
                     () -> "denied at the gateway " + fleet.deniedAtGateway() + "\n" + g.tail(30));
+            AuthorityDatabases.assertStateWhereConfigured(fleet, "revocation_ticket", "fleet_log_entry");
         }
     }
 
@@ -187,7 +205,7 @@ class TrustTheCaTest {
     @Test
     void escrowThatDoesNotProveItselfIsRefusedAtImportAndARolloverIsAnIncident() throws Exception {
         Layout layout = Layout.detect();
-        try (FleetStage fleet = FleetStage.start(layout.home.resolve("demo/target/trust-the-ca-escrow"))) {
+        try (FleetStage fleet = start(layout, "trust-the-ca-escrow")) {
             String sensor = "sensor-1";
             String sensorName = sensor + ".trust.keywarden.test";
             fleet.configureGateway(GATEWAY, List.of(new ConfigFiles.Sensor(sensor, List.of(sensorName), null)));
@@ -267,13 +285,14 @@ class TrustTheCaTest {
                     () -> !incidents(audit, "ESCROW_LOCKED_OUT").isEmpty(),
                     15_000,
                     () -> "rollover unnoticed\n" + a.tail(20));
+            AuthorityDatabases.assertStateWhereConfigured(fleet, "escrow_deposit", "fleet_log_entry");
         }
     }
 
     /** The digest of the gateway's deposit the authority accepted (proven at the CA), if any. */
     private static Optional<String> accepted(FleetStage fleet) {
         try {
-            return RevocationDb.acceptedDeposit(fleet.authorityRevocation, GATEWAY);
+            return AuthorityDatabases.acceptedDeposit(fleet, GATEWAY);
         } catch (SQLException notThereYet) {
             return Optional.empty();
         }
@@ -304,7 +323,7 @@ class TrustTheCaTest {
 
     private static boolean ticketSays(FleetStage fleet, String field, Object value) {
         try {
-            return RevocationDb.tickets(fleet.authorityRevocation).stream().anyMatch(t -> value.equals(t.get(field)));
+            return AuthorityDatabases.tickets(fleet).stream().anyMatch(t -> value.equals(t.get(field)));
         } catch (SQLException notThereYet) {
             return false;
         }

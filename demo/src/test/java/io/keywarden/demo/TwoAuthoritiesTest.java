@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +21,6 @@ import java.util.function.Supplier;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.jose4j.json.JsonUtil;
-import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.Test;
 
 import io.keywarden.testing.postgres.PostgresServer;
@@ -60,14 +57,13 @@ class TwoAuthoritiesTest {
         Layout layout = Layout.detect();
         Path runtimeJar = layout.requireRuntimeJar();
         try (PostgresServer pg = PostgresServer.start();
-                FleetStage fleet = FleetStage.start(layout.home.resolve("demo/target/two-authorities-test"))) {
-            Map<String, String> store = new LinkedHashMap<>();
-            store.put("store.url", pg.jdbcUrl());
-            store.put("store.user", pg.user());
-            store.put("store.password", pg.password());
-            store.put("store.lease.seconds", "5");
+                FleetStage fleet = FleetStage.start(
+                        layout.home.resolve("demo/target/two-authorities-test"),
+                        AuthorityStore.postgresql(pg.jdbcUrl(), pg.user(), pg.password()))) {
+            Map<String, String> policy = new LinkedHashMap<>();
+            policy.put("store.lease.seconds", "5");
             // 200 requests from one requester within a second: more than the default allows
-            store.put("rate.per.minute", "1000");
+            policy.put("rate.per.minute", "1000");
             List<ConfigFiles.Sensor> sensors = new ArrayList<>();
             Set<String> devices = new TreeSet<>(Set.of(GATEWAY));
             for (int i = 1; i <= SENSORS; i++) {
@@ -76,15 +72,11 @@ class TwoAuthoritiesTest {
                 devices.add(id);
             }
             fleet.configureGateway(GATEWAY, sensors);
-            // the fleet components: the issuance logs in the same database, the logs and deposits as shared work
-            Map<String, String> fleetShared = new LinkedHashMap<>();
-            fleetShared.put("store.url", pg.jdbcUrl());
-            fleetShared.put("store.user", pg.user());
-            fleetShared.put("store.password", pg.password());
-            fleetShared.put("authority.share.group", "authorities");
-            fleet.configureAuthority(store, fleetShared);
+            // the fleet components (the issuance logs in the same database): the logs and deposits as shared work
+            Map<String, String> fleetShared = Map.of("authority.share.group", "authorities");
+            fleet.configureAuthority(policy, fleetShared);
             AuthorityNode a = fleet.authority;
-            AuthorityNode b = fleet.addAuthority("authority-b", store, fleetShared);
+            AuthorityNode b = fleet.addAuthority("authority-b", policy, fleetShared);
             RuntimeProcess g = fleet.startGateway(runtimeJar);
             a.start(runtimeJar);
             b.start(runtimeJar);
@@ -96,9 +88,10 @@ class TwoAuthoritiesTest {
             assertEquals(SENSORS + 1, serials.size());
             // each batch of the gateway's log reached one of the two; both read the log from the database
             await(
-                    () -> storedSerials(pg).containsAll(serials),
+                    () -> fleet.storedSerials(GATEWAY).containsAll(serials),
                     60_000,
-                    () -> "the authorities hold " + storedSerials(pg).size() + " of the gateway's " + serials.size()
+                    () -> "the authorities hold " + fleet.storedSerials(GATEWAY).size() + " of the gateway's "
+                            + serials.size()
                             + " certificates\n" + a.tail(20) + "\n" + b.tail(20));
             long batchesA = Audits.lines(a.log(), "Log of " + GATEWAY + ": entries");
             long batchesB = Audits.lines(b.log(), "Log of " + GATEWAY + ": entries");
@@ -240,23 +233,6 @@ class TwoAuthoritiesTest {
                     .sorted()
                     .toList();
         }
-    }
-
-    /** The serials the authorities' shared issuance log database records for the gateway. */
-    private static Set<String> storedSerials(PostgresServer pg) {
-        Set<String> out = new TreeSet<>();
-        for (String jws : StoredLog.messages(pg.jdbcUrl(), pg.user(), pg.password(), GATEWAY)) {
-            try {
-                Map<String, Object> payload = JsonUtil.parseJson(
-                        new String(Base64.getUrlDecoder().decode(jws.split("\\.")[1]), StandardCharsets.UTF_8));
-                if (payload.get("record") instanceof Map<?, ?> m) {
-                    out.add(String.valueOf(m.get("serial")));
-                }
-            } catch (JoseException | RuntimeException e) {
-                return out;
-            }
-        }
-        return out;
     }
 
     /** On a timeout the message (with the runtimes' log tails) is the failure's. */

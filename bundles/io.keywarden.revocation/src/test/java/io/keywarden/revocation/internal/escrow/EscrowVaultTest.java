@@ -42,7 +42,10 @@ import io.keywarden.revocation.internal.store.TestStores;
 import io.keywarden.support.jdbc.Database;
 import io.keywarden.support.pem.Pem;
 
-/** Escrow deposits judged at import, pinned per gateway, re-verified; with a CA that knows which key binds which account. */
+/**
+ * Escrow deposits judged at import, pinned per gateway, re-verified; with a CA that knows which key binds which account.
+ * The deposits in H2 here, in PostgreSQL in {@link EscrowVaultPostgresTest}.
+ */
 class EscrowVaultTest {
     private static final String DIRECTORY = "https://ca.example/dir";
     private static final String ACCT1 = "https://ca.example/acct/1";
@@ -64,8 +67,13 @@ class EscrowVaultTest {
     @BeforeEach
     void setUp() throws Exception {
         deposits = Files.createDirectories(dir.resolve("deposits"));
-        stores = TestStores.h2(dir);
+        stores = newStores(dir);
         vault = vault(new EscrowVault.Bounds(Duration.ofSeconds(30), 8));
+    }
+
+    /** The database the vaults of a test share (each on a connection pool of its own). */
+    TestStores newStores(Path dir) throws Exception {
+        return TestStores.h2(dir);
     }
 
     @AfterEach
