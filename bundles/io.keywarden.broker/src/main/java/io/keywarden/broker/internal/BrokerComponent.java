@@ -4,12 +4,17 @@ import java.io.File;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -30,6 +35,7 @@ import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.relyingparty.RejectedNoticeException;
+import io.keywarden.support.threads.NamedThreads;
 
 /**
  * Broker containment on the fleet authority: every revocation this node accepts ({@link RevocationEvents#TOPIC_ACCEPTED})
@@ -53,7 +59,28 @@ import io.keywarden.relyingparty.RejectedNoticeException;
 public final class BrokerComponent implements EventHandler {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerComponent.class);
 
+    /**
+     * Events waiting for the decision thread: far more than the tickets of a burst. Beyond that EventAdmin's thread
+     * decides itself (back-pressure; nothing is dropped).
+     */
+    static final int MAX_QUEUED_EVENTS = 1024;
+
     private final Collection<CertificateInventory> inventories = new CopyOnWriteArrayList<>();
+    /**
+     * The decisions of an event are made here, not on EventAdmin's thread: EventAdmin calls an event's handlers one
+     * after another, so a compromised gateway's thousand identities journaled there (tens of seconds) held back the
+     * fleet's notice of the same ticket, and Felix EventAdmin denies a handler slower than its timeout (5 s) every
+     * later event. One thread keeps the decisions in the order of the events.
+     */
+    private final ThreadPoolExecutor events = new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(MAX_QUEUED_EVENTS),
+            NamedThreads.single("keywarden-broker-events"),
+            new ThreadPoolExecutor.CallerRunsPolicy());
+
     private MosquittoContainment containment;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -80,8 +107,25 @@ public final class BrokerComponent implements EventHandler {
 
     @Deactivate
     void deactivate() {
+        stopEvents();
         if (containment != null) {
             containment.close();
+        }
+    }
+
+    /** Decides what is queued (a few seconds at most: journaling only), then stops the decision thread. */
+    void stopEvents() {
+        events.shutdown();
+        try {
+            if (!events.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.error(
+                        "Broker containment stopped with {} revocation events not decided; their tickets are "
+                                + "journaled by the revocation component and stay denied there",
+                        events.shutdownNow().size());
+            }
+        } catch (InterruptedException e) {
+            events.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -95,6 +139,7 @@ public final class BrokerComponent implements EventHandler {
         inventories.addAll(known);
     }
 
+    /** Takes the event and returns; its decisions follow on the component's own thread. */
     @Override
     public void handleEvent(Event event) {
         String source;
@@ -106,7 +151,18 @@ public final class BrokerComponent implements EventHandler {
             // refused requests, rejected notices: nothing was decided, nothing is disabled
             return;
         }
+        try {
+            events.execute(() -> decide(event, source));
+        } catch (RejectedExecutionException stopping) {
+            LOG.error(
+                    "Broker containment is stopping: ticket {} not decided here",
+                    event.getProperty(RevocationEvents.PROPERTY_TICKET_ID));
+        }
+    }
+
+    private void decide(Event event, String source) {
         Object ticket = event.getProperty(RevocationEvents.PROPERTY_TICKET_ID);
+        List<String> identities = new ArrayList<>();
         for (String serial : strings(event.getProperty(RevocationEvents.PROPERTY_SERIALS))) {
             Optional<String> identity = Identities.bySerial(serial, inventories);
             if (identity.isEmpty()) {
@@ -114,18 +170,22 @@ public final class BrokerComponent implements EventHandler {
                         "Ticket {}: no inventory knows serial {}; its broker identity cannot be disabled",
                         ticket,
                         serial);
-                continue;
+            } else {
+                identities.add(identity.get());
             }
-            try {
-                containment.contain(identity.get(), String.valueOf(ticket), source);
-            } catch (IOException e) {
-                // nothing journaled: the decision is lost here unless the event comes again; say so loudly
-                LOG.error(
-                        "Ticket {}: cannot journal the broker decision for {}: {}",
-                        ticket,
-                        identity.get(),
-                        e.getMessage());
-            }
+        }
+        if (identities.isEmpty()) {
+            return;
+        }
+        try {
+            containment.containAll(identities, String.valueOf(ticket), source);
+        } catch (IOException | RuntimeException e) {
+            // nothing more journaled: the decision is lost here unless the event comes again; say so loudly
+            LOG.error(
+                    "Ticket {}: cannot journal the broker decisions for {} identities: {}",
+                    ticket,
+                    identities.size(),
+                    e.getMessage());
         }
     }
 
