@@ -63,9 +63,39 @@ public final class RevocationDb {
         return strings(dataDir, "SELECT serial || ' ' || instance FROM revocation_execution ORDER BY serial", null);
     }
 
+    /** As {@link #ticketState(Path, String)}, in a database the component shares (PostgreSQL, with credentials). */
+    public static Optional<String> ticketState(String url, String user, String password, String ticketId)
+            throws SQLException {
+        return strings(url, user, password, "SELECT state FROM revocation_ticket WHERE id = ?", ticketId).stream()
+                .findFirst();
+    }
+
+    /** As {@link #acceptedDeposit(Path, String)}, in a database the component shares. */
+    public static Optional<String> acceptedDeposit(String url, String user, String password, String gatewayId)
+            throws SQLException {
+        return strings(url, user, password, "SELECT digest FROM escrow_deposit WHERE gateway_id = ?", gatewayId)
+                .stream()
+                .findFirst();
+    }
+
+    /** As {@link #executions(Path)}, in a database the component shares. */
+    public static List<String> executions(String url, String user, String password) throws SQLException {
+        return strings(
+                url,
+                user,
+                password,
+                "SELECT serial || ' ' || instance FROM revocation_execution ORDER BY serial",
+                null);
+    }
+
     private static List<String> strings(Path dataDir, String sql, String arg) throws SQLException {
         // the schema exists once the component has started: before, there is nothing to read
-        try (Connection c = DriverManager.getConnection(url(dataDir) + ";IFEXISTS=TRUE", "", "");
+        return strings(url(dataDir) + ";IFEXISTS=TRUE", "", "", sql, arg);
+    }
+
+    private static List<String> strings(String url, String user, String password, String sql, String arg)
+            throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, password);
                 PreparedStatement ps = c.prepareStatement(sql)) {
             if (arg != null) {
                 ps.setString(1, arg);

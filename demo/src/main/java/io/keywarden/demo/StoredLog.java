@@ -50,8 +50,13 @@ final class StoredLog {
 
     /** The payloads of the stored entries, in order. */
     static List<Map<String, Object>> entries(String url, String gatewayId) {
+        return entries(url, "", "", gatewayId);
+    }
+
+    /** As {@link #entries(String, String)}, in a database that needs credentials (PostgreSQL). */
+    static List<Map<String, Object>> entries(String url, String user, String password, String gatewayId) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String jws : messages(url, gatewayId)) {
+        for (String jws : messages(url, user, password, gatewayId)) {
             try {
                 out.add(JsonUtil.parseJson(
                         new String(Base64.getUrlDecoder().decode(jws.split("\\.")[1]), StandardCharsets.UTF_8)));
@@ -64,8 +69,13 @@ final class StoredLog {
 
     /** The serials of the certificates the stored entries record. */
     static Set<String> serials(String url, String gatewayId) {
+        return serials(url, "", "", gatewayId);
+    }
+
+    /** As {@link #serials(String, String)}, in a database that needs credentials (PostgreSQL). */
+    static Set<String> serials(String url, String user, String password, String gatewayId) {
         Set<String> out = new TreeSet<>();
-        for (Map<String, Object> entry : entries(url, gatewayId)) {
+        for (Map<String, Object> entry : entries(url, user, password, gatewayId)) {
             if (entry.get("record") instanceof Map<?, ?> m) {
                 out.add(String.valueOf(m.get("serial")));
             }
