@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +45,9 @@ public final class ContainmentService {
     private final Map<String, String> contained = new ConcurrentHashMap<>();
     /** reason + identity → action, every decision ever taken: a replayed decision changes nothing. */
     private final Map<String, String> decided;
+
+    /** A push of the journal is queued on the executor and has not started. */
+    private final AtomicBoolean pushQueued = new AtomicBoolean();
 
     private long retryMillis = FIRST_RETRY_MILLIS;
     private boolean retryScheduled;
@@ -96,42 +99,48 @@ public final class ContainmentService {
     }
 
     private void decide(Action action, Collection<String> identities, String reason, String source) throws IOException {
-        List<Decision> made = new ArrayList<>();
+        boolean made = false;
         synchronized (this) {
-            Map<String, String> nextDecided = new TreeMap<>(decided);
-            Map<String, String> nextContained = new TreeMap<>(contained);
             for (String identity : new LinkedHashSet<>(identities)) {
                 String key = reason + "|" + identity;
-                if (nextDecided.containsKey(key)) {
+                if (decided.containsKey(key)) {
                     audit.note("ignored", identity, action + " for " + reason + " again: a replay, nothing sent");
                     LOG.info("Ignored a replayed {} of {} ({})", action, identity, reason);
                     continue;
                 }
-                // journaled before the maps: after a crash in between, the journal's decisions are pushed at the
-                // next start and counted as taken (see the constructor)
+                // journaled before the maps are written: after a crash in between, the journal's decisions are
+                // pushed at the next start and counted as taken (see the constructor)
                 Decision d = new Decision(journal.nextSequence(), action, identity, reason, source, clock.instant());
                 journal.put(d);
-                made.add(d);
-                nextDecided.put(key, action.name());
+                made = true;
+                decided.put(key, action.name());
                 if (action == Action.DISABLE) {
-                    nextContained.put(identity, reason);
+                    contained.put(identity, reason);
                 } else {
-                    nextContained.remove(identity);
+                    contained.remove(identity);
                 }
+                audit.record("decided", d, "journaled");
+                // the first identities go to the broker while the rest are journaled (a gateway before its sensors)
+                requestPush();
             }
-            if (made.isEmpty()) {
+            if (!made) {
                 return;
             }
-            DurableFiles.writeMap(reasonsFile, nextDecided, "containment decisions taken: reason|identity=action");
-            decided.putAll(nextDecided);
-            DurableFiles.writeMap(containedFile, nextContained, "identities disabled at the broker: identity=reason");
-            contained.clear();
-            contained.putAll(nextContained);
+            DurableFiles.writeMap(reasonsFile, decided, "containment decisions taken: reason|identity=action");
+            DurableFiles.writeMap(
+                    containedFile, new TreeMap<>(contained), "identities disabled at the broker: identity=reason");
         }
-        for (Decision d : made) {
-            audit.record("decided", d, "journaled");
+        requestPush();
+    }
+
+    /** Queues one push of the journal unless one is queued and has not started yet. */
+    private void requestPush() {
+        if (pushQueued.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                pushQueued.set(false);
+                pushPending();
+            });
         }
-        executor.execute(this::pushPending);
     }
 
     public boolean isContained(String identity) {
