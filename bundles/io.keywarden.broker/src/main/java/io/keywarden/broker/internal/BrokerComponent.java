@@ -64,6 +64,8 @@ public final class BrokerComponent implements EventHandler {
      * decides itself (back-pressure; nothing is dropped).
      */
     static final int MAX_QUEUED_EVENTS = 1024;
+    /** Identities looked up and journaled together. */
+    static final int CHUNK = 16;
 
     private final Collection<CertificateInventory> inventories = new CopyOnWriteArrayList<>();
     /**
@@ -160,8 +162,12 @@ public final class BrokerComponent implements EventHandler {
         }
     }
 
+    /**
+     * Looks the serials up and decides them in chunks of {@link #CHUNK}: each lookup may be a database query (a
+     * remote gateway's inventory), and the gateway listed first should not wait for a thousand of them.
+     */
     private void decide(Event event, String source) {
-        Object ticket = event.getProperty(RevocationEvents.PROPERTY_TICKET_ID);
+        String ticket = String.valueOf(event.getProperty(RevocationEvents.PROPERTY_TICKET_ID));
         List<String> identities = new ArrayList<>();
         for (String serial : strings(event.getProperty(RevocationEvents.PROPERTY_SERIALS))) {
             Optional<String> identity = Identities.bySerial(serial, inventories);
@@ -173,19 +179,23 @@ public final class BrokerComponent implements EventHandler {
             } else {
                 identities.add(identity.get());
             }
+            if (identities.size() == CHUNK) {
+                contain(identities, ticket, source);
+                identities.clear();
+            }
         }
+        contain(identities, ticket, source);
+    }
+
+    private void contain(List<String> identities, String ticket, String source) {
         if (identities.isEmpty()) {
             return;
         }
         try {
-            containment.containAll(identities, String.valueOf(ticket), source);
+            containment.containAll(identities, ticket, source);
         } catch (IOException | RuntimeException e) {
-            // nothing more journaled: the decision is lost here unless the event comes again; say so loudly
-            LOG.error(
-                    "Ticket {}: cannot journal the broker decisions for {} identities: {}",
-                    ticket,
-                    identities.size(),
-                    e.getMessage());
+            // not journaled: the decisions are lost here unless the event comes again; say so loudly
+            LOG.error("Ticket {}: cannot journal the broker decisions for {}: {}", ticket, identities, e.getMessage());
         }
     }
 
