@@ -90,7 +90,7 @@ final class ResultsTable {
     }
 
     private void p3() {
-        if (f.has("p3.sensors") || !f.has("p3.w8.sensors")) {
+        if (f.has("p3.sensors") || !(f.has("p3.w8.sensors") || p3SetupsRan())) {
             fleetRow(
                     "p3.",
                     "COMPROMISED_GATEWAY, gateway with " + n(f.get("p3.sensors")) + " sensors → all Revoked at Pebble");
@@ -106,6 +106,10 @@ final class ResultsTable {
             }
         }
         p3Setups();
+    }
+
+    private boolean p3SetupsRan() {
+        return f.has("p3.h2.a1.r1.sensors") || f.has("p3.pg.a1.r1.sensors") || f.has("p3.pg.a2.r1.sensors");
     }
 
     /** The runs of {@code --p3-db} / {@code --p3-authorities}: {@code p3.<db>.a<N>[.w<P>].r<k>}, in run order. */

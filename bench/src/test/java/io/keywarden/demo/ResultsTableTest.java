@@ -76,6 +76,7 @@ class ResultsTableTest {
                 .endsWith("| **no** |"));
         assertTrue(row(table, "| P3 | the same, 1,000 sensors, PostgreSQL, 2 authority instances, run 2 |")
                 .endsWith("| **no**: timed out |"));
+        assertFalse(table.contains("gateway with – sensors"), "no empty row for the default run, which did not run");
     }
 
     @Test
