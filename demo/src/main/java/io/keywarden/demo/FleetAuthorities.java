@@ -78,10 +78,6 @@ final class FleetAuthorities implements AutoCloseable {
         return List.copyOf(nodes);
     }
 
-    boolean postgresql() {
-        return postgres != null;
-    }
-
     /** Starts every instance; returns their processes in order. */
     List<RuntimeProcess> start(Path runtimeJar) {
         List<RuntimeProcess> out = new ArrayList<>();
