@@ -16,12 +16,15 @@ public final class Bench {
             usage: keywarden <bench command> [options]
 
               bench-all [--only P1,P2,...] [--results DIR] [--p3-parallel 1,4,8,16] [--p7-sensors S]
+                        [--p3-db h2,postgresql] [--p3-authorities 1,2] [--p3-repeat R]
                   P1-P7 of docs/benchmarks.md in one run (about 15 minutes on 2 cores), each against its own local
                   Pebble (and Mosquitto): enrollment against lego and certbot, containment, a compromised gateway
                   with 1,000 sensors, the footprint, the monitor with 1,000 sensors, EST against direct. Writes
                   DIR/<date>-<commit>.md (default bench/results) and a PNG chart next to it. Needs lego, certbot
                   and gnuplot (Debian packages) for P1 and the chart. --p3-parallel: P3 once per value of the
-                  authority's ca.parallel (revocations in flight) instead of once at its default. P7 is
+                  authority's ca.parallel (revocations in flight) instead of once at its default. --p3-db,
+                  --p3-authorities, --p3-repeat: P3 for every database and number of authority instances (several
+                  only on PostgreSQL), R rounds, the setups taking turns. P7 is
                   bench-fleet with 1,000 gateways of S sensors each (default 10; the issue's 100 take about half
                   an hour per database).
 

@@ -36,6 +36,8 @@ final class BenchAll {
 
     private static final Pattern FLEET_REVOKED = Pattern.compile("all Revoked at Pebble[^\\n]*?(\\d+) ms");
     private static final Pattern FLEET_DENIED = Pattern.compile("all denied at the gateway[^\\n]*?(\\d+) ms");
+    private static final Pattern FLEET_DENIED_OTHER =
+            Pattern.compile("all denied at the other gateway[^\\n]*?(-?\\d+) ms");
     private static final Pattern FLEET_PEBBLE_CPU = Pattern.compile("Pebble's CPU from the request[^\\n]*?(\\d+) ms");
 
     private final Layout layout;
@@ -43,6 +45,12 @@ final class BenchAll {
     private final Figures figures = new Figures();
     /** P3's values of the authority's ca.parallel; empty: one run at its default. */
     private List<Integer> p3Parallel = List.of();
+    /** P3's authority databases ({@code h2}, {@code postgresql}); empty: the demo's default (H2) only. */
+    private List<String> p3Databases = List.of();
+    /** P3's numbers of authority instances; two or more only on PostgreSQL. */
+    private List<Integer> p3Authorities = List.of();
+    /** Each P3 setup this many times, the setups taking turns. */
+    private int p3Repeat = 1;
 
     private int p7Sensors = P7_SENSORS;
 
@@ -59,6 +67,9 @@ final class BenchAll {
                 case "--only" -> only = parts(Args.value(args, ++i));
                 case "--results" -> results = Path.of(Args.value(args, ++i)).toAbsolutePath();
                 case "--p3-parallel" -> p3Parallel = parallelList(Args.value(args, ++i));
+                case "--p3-db" -> p3Databases = P3Setups.databases(Args.value(args, ++i));
+                case "--p3-authorities" -> p3Authorities = P3Setups.authorities(Args.value(args, ++i));
+                case "--p3-repeat" -> p3Repeat = Args.intValue(args, ++i, 1, 9);
                 case "--p7-sensors" -> p7Sensors = Args.intValue(args, ++i, 0, 1000);
                 default ->
                     throw new DemoException("bench-all: unknown argument " + args.get(i) + "\n" + Bench.USAGE, 2);
@@ -97,13 +108,27 @@ final class BenchAll {
             }
             case "P2" -> new BenchContainCommand(layout, out, figures.scope("p2")).run(List.of("50"));
             case "P3" -> {
-                if (p3Parallel.isEmpty()) {
+                if (!p3Databases.isEmpty() || !p3Authorities.isEmpty() || p3Repeat > 1) {
+                    for (P3Setups.Run run : P3Setups.runs(p3Databases, p3Authorities, p3Parallel, p3Repeat)) {
+                        Figures into = figures.scope(run.key());
+                        out.println("  P3 " + run.describe());
+                        into.put("load1_before", P3Setups.loadAverage());
+                        try {
+                            fleet(P3_SENSORS, into, run.caParallel(), run.demoArgs());
+                        } catch (RuntimeException e) {
+                            into.note("failed", firstLine(e.getMessage() == null ? e.toString() : e.getMessage()));
+                        } finally {
+                            into.put("load1_after", P3Setups.loadAverage());
+                            P3Setups.keepLogs(layout, run.key());
+                        }
+                    }
+                } else if (p3Parallel.isEmpty()) {
                     fleet();
                 } else {
                     for (int n : p3Parallel) {
                         Figures into = figures.scope("p3.w" + n);
                         try {
-                            fleet(P3_SENSORS, into, n);
+                            fleet(P3_SENSORS, into, n, List.of());
                         } catch (RuntimeException e) {
                             into.note("failed", firstLine(e.getMessage() == null ? e.toString() : e.getMessage()));
                         }
@@ -130,14 +155,14 @@ final class BenchAll {
     private void fleet() throws InterruptedException {
         Figures full = figures.scope("p3");
         try {
-            fleet(P3_SENSORS, full, 0);
+            fleet(P3_SENSORS, full, 0, List.of());
         } catch (RuntimeException e) {
             String why = firstLine(e.getMessage() == null ? e.toString() : e.getMessage());
             full.note("failed", "demo-fleet " + P3_SENSORS + ": " + why);
             out.println("  P3 with " + P3_SENSORS + " sensors FAILED: " + why + "; now with " + P3_FALLBACK);
             Figures smaller = figures.scope("p3.fallback");
             try {
-                fleet(P3_FALLBACK, smaller, 0);
+                fleet(P3_FALLBACK, smaller, 0, List.of());
             } catch (RuntimeException e2) {
                 smaller.note("failed", firstLine(e2.getMessage() == null ? e2.toString() : e2.getMessage()));
                 out.println("  P3 with " + P3_FALLBACK + " sensors FAILED too: " + smaller.noteOf("failed"));
@@ -145,22 +170,23 @@ final class BenchAll {
         }
     }
 
-    /** One demo-fleet run; {@code caParallel} 0 leaves the authority's ca.parallel at its default. */
-    private void fleet(int sensors, Figures into, int caParallel) throws InterruptedException {
+    /**
+     * One demo-fleet run; {@code caParallel} 0 leaves the authority's ca.parallel at its default; {@code more}: further
+     * demo-fleet arguments (the authority's database and instances).
+     */
+    private void fleet(int sensors, Figures into, int caParallel, List<String> more) throws InterruptedException {
+        List<String> demoArgs = new java.util.ArrayList<>(List.of(Integer.toString(sensors)));
+        if (caParallel > 0) {
+            demoArgs.addAll(List.of("--ca-parallel", Integer.toString(caParallel)));
+        }
+        demoArgs.addAll(more);
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream tee = new PrintStream(new Tee(out, captured), true, StandardCharsets.UTF_8);
         RuntimeException[] failure = new RuntimeException[1];
         Thread t = new Thread(
                 () -> {
                     try {
-                        new DemoFleetCommand(layout, tee)
-                                .run(
-                                        caParallel > 0
-                                                ? List.of(
-                                                        Integer.toString(sensors),
-                                                        "--ca-parallel",
-                                                        Integer.toString(caParallel))
-                                                : List.of(Integer.toString(sensors)));
+                        new DemoFleetCommand(layout, tee).run(demoArgs);
                     } catch (RuntimeException e) {
                         failure[0] = e;
                     }
@@ -184,6 +210,10 @@ final class BenchAll {
         }
         if (denied.find()) {
             into.put("denied_ms", Double.parseDouble(denied.group(1)));
+        }
+        Matcher deniedOther = FLEET_DENIED_OTHER.matcher(text);
+        if (deniedOther.find() && !deniedOther.group(1).startsWith("-")) {
+            into.put("denied_other_ms", Double.parseDouble(deniedOther.group(1)));
         }
         Matcher pebbleCpu = FLEET_PEBBLE_CPU.matcher(text);
         if (pebbleCpu.find()) {

@@ -90,7 +90,7 @@ final class ResultsTable {
     }
 
     private void p3() {
-        if (f.has("p3.sensors") || !f.has("p3.w8.sensors")) {
+        if (f.has("p3.sensors") || !(f.has("p3.w8.sensors") || p3SetupsRan())) {
             fleetRow(
                     "p3.",
                     "COMPROMISED_GATEWAY, gateway with " + n(f.get("p3.sensors")) + " sensors → all Revoked at Pebble");
@@ -105,6 +105,32 @@ final class ResultsTable {
                         "the same, " + n(f.get("p3.w" + w + ".sensors")) + " sensors, ca.parallel " + w);
             }
         }
+        p3Setups();
+    }
+
+    private boolean p3SetupsRan() {
+        return f.has("p3.h2.a1.r1.sensors") || f.has("p3.pg.a1.r1.sensors") || f.has("p3.pg.a2.r1.sensors");
+    }
+
+    /** The runs of {@code --p3-db} / {@code --p3-authorities}: {@code p3.<db>.a<N>[.w<P>].r<k>}, in run order. */
+    private void p3Setups() {
+        for (int r = 1; r <= 9; r++) {
+            for (String db : new String[] {"h2", "pg"}) {
+                for (int a = 1; a <= 4; a++) {
+                    for (int w = 0; w <= 64; w++) {
+                        String p = "p3." + db + ".a" + a + (w > 0 ? ".w" + w : "") + ".r" + r + ".";
+                        if (f.has(p + "sensors")) {
+                            fleetRow(
+                                    p,
+                                    "the same, " + n(f.get(p + "sensors")) + " sensors, "
+                                            + (db.equals("pg") ? "PostgreSQL" : "H2") + ", " + a
+                                            + (a == 1 ? " authority instance" : " authority instances")
+                                            + (w > 0 ? ", ca.parallel " + w + " each" : "") + ", run " + r);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** The revocation time when it was measured; a failure of the run (also after it) in the met column. */
@@ -112,7 +138,15 @@ final class ResultsTable {
         double v = f.get(p + "revoked_ms");
         String why = f.noteOf(p + "failed");
         String denied = (f.has(p + "denied_ms") ? "all denied at the gateway " + ms(f.get(p + "denied_ms")) : "")
-                + (f.has(p + "pebble_cpu_ms") ? "; Pebble's CPU " + ms(f.get(p + "pebble_cpu_ms")) : "");
+                + (f.has(p + "denied_other_ms") ? "; at another gateway " + ms(f.get(p + "denied_other_ms")) : "")
+                + (f.has(p + "pebble_cpu_ms") ? "; Pebble's CPU " + ms(f.get(p + "pebble_cpu_ms")) : "")
+                + (f.has(p + "load1_before")
+                        ? String.format(
+                                Locale.ROOT,
+                                "; load average %.1f → %.1f",
+                                f.get(p + "load1_before"),
+                                f.get(p + "load1_after"))
+                        : "");
         String met = met(v <= 10_000, v);
         if (why != null) {
             met = (met.equals("yes") ? "time yes; but " : "**no**: ") + why.replace('|', '/');

@@ -56,6 +56,30 @@ class ResultsTableTest {
     }
 
     @Test
+    void eachP3SetupIsARowWithTheOtherGatewayAndTheLoad() {
+        Figures f = new Figures();
+        f.put("p3.h2.a1.r1.sensors", 1000);
+        f.put("p3.h2.a1.r1.revoked_ms", 9000);
+        f.put("p3.h2.a1.r1.denied_ms", 300);
+        f.put("p3.h2.a1.r1.denied_other_ms", 310);
+        f.put("p3.h2.a1.r1.load1_before", 3.2);
+        f.put("p3.h2.a1.r1.load1_after", 5.1);
+        f.put("p3.pg.a2.r1.sensors", 1000);
+        f.put("p3.pg.a2.r1.revoked_ms", 12000);
+        f.put("p3.pg.a2.r2.sensors", 1000);
+        f.note("p3.pg.a2.r2.failed", "timed out");
+        String table = new ResultsTable(f, Set.of("P3")).markdown();
+        String h2 = row(table, "| P3 | the same, 1,000 sensors, H2, 1 authority instance, run 1 |");
+        assertTrue(h2.contains("at another gateway 310.0 ms") && h2.contains("load average 3.2 → 5.1"), h2);
+        assertTrue(h2.endsWith("| yes |"), h2);
+        assertTrue(row(table, "| P3 | the same, 1,000 sensors, PostgreSQL, 2 authority instances, run 1 |")
+                .endsWith("| **no** |"));
+        assertTrue(row(table, "| P3 | the same, 1,000 sensors, PostgreSQL, 2 authority instances, run 2 |")
+                .endsWith("| **no**: timed out |"));
+        assertFalse(table.contains("gateway with – sensors"), "no empty row for the default run, which did not run");
+    }
+
+    @Test
     void aStalledFootprintRunIsNotMet() {
         Figures f = new Figures();
         f.put("p4.heap_small_mib", 20);

@@ -41,13 +41,15 @@ public final class Demo {
                   Ten sensors send readings to a real Mosquitto (mutual TLS, dynamic security) and to an HTTPS
                   collector built on the relying-party library; sensor-7 is contained at both (docs/servers.md).
 
-              demo-fleet [N] [--ca-parallel P]
+              demo-fleet [N] [--ca-parallel P] [--db h2|postgresql] [--authorities A]
                   A gateway with N sensors (default 10; they enroll over EST, half by IDevID, half by one-time
-                  code) and the fleet authority as two runtimes that share only a local Pebble and a Mosquitto
-                  broker. The authority learns the gateway's certificates and escrow
+                  code), another gateway and the fleet authority, each a runtime; they share only a local Pebble
+                  and a Mosquitto broker. The authority learns the gateway's certificates and escrow
                   deposit over MQTT, then revokes the whole gateway (COMPROMISED_GATEWAY). Reports the time from
-                  submit at the authority to all Revoked at Pebble and to all denied at the gateway, and Pebble's
-                  CPU meanwhile. --ca-parallel P: the authority's ca.parallel (revocations in flight, default 8).
+                  submit at the authority to all Revoked at Pebble, to all denied at the gateway and at the other
+                  gateway, and Pebble's CPU meanwhile. --ca-parallel P: the authority's ca.parallel (revocations in
+                  flight per instance, default 8). --db postgresql: the authority on a local PostgreSQL (default
+                  H2); --authorities A: A instances on it sharing the work (default 1; more need PostgreSQL).
 
               help
 

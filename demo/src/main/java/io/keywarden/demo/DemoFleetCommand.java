@@ -1,7 +1,6 @@
 package io.keywarden.demo;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,11 +35,17 @@ final class DemoFleetCommand {
     int run(List<String> args) {
         int n = 10;
         int caParallel = 0;
+        int authorities = 1;
+        boolean postgresql = false;
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).matches("\\d+")) {
                 n = Args.intValue(args, i, 0, 1000);
             } else if (args.get(i).equals("--ca-parallel")) {
                 caParallel = Args.intValue(args, ++i, 1, 64);
+            } else if (args.get(i).equals("--authorities")) {
+                authorities = Args.intValue(args, ++i, 1, 4);
+            } else if (args.get(i).equals("--db")) {
+                postgresql = database(Args.value(args, ++i));
             } else {
                 throw new DemoException("demo-fleet: unknown argument " + args.get(i) + "\n" + Demo.USAGE, 2);
             }
@@ -48,9 +53,13 @@ final class DemoFleetCommand {
         Path runtimeJar = layout.requireRuntimeJar();
         out.printf(
                 Locale.ROOT,
-                "Keywarden demo-fleet: a gateway with %d sensors and the fleet authority, two runtimes, "
-                        + "one Pebble (real http-01), one Mosquitto for the fleet's messages and one cloud broker%n",
-                n);
+                "Keywarden demo-fleet: a gateway with %d sensors, another gateway and the fleet authority (%d "
+                        + "instance%s on %s), each a runtime, one Pebble (real http-01), one Mosquitto for the fleet's "
+                        + "messages and one cloud broker%n",
+                n,
+                authorities,
+                authorities == 1 ? "" : "s",
+                postgresql ? "one PostgreSQL" : "H2");
         // the cloud broker's admin connection logs each (re)connection; the demo prints what matters
         System.setProperty(
                 "org.slf4j.simpleLogger.log.io.keywarden",
@@ -64,37 +73,59 @@ final class DemoFleetCommand {
             }
             fleet.configureGateway(GATEWAY, List.of()); // the sensors enroll themselves over EST
             EstStage est = EstStage.configure(fleet.gateway, DOMAIN, byIdevid, byCode);
-            fleet.configureAuthority(caParallel);
             if (caParallel > 0) {
-                out.println("  the authority sends at most " + caParallel + " revocations at once (ca.parallel)");
+                out.println("  each authority instance sends at most " + caParallel + " revocations at once "
+                        + "(ca.parallel)");
             }
-            try (FleetBrokerSession cloud = FleetBrokerSession.configure(fleet, GATEWAY, out)) {
-                return enrollAndCompromise(fleet, est, cloud, runtimeJar, n);
+            try (FleetAuthorities auth = FleetAuthorities.configure(fleet, authorities, postgresql, caParallel);
+                    HonestGateway other = HonestGateway.configure(fleet, "other-gateway");
+                    FleetBrokerSession cloud = FleetBrokerSession.configure(fleet, GATEWAY, out)) {
+                return enrollAndCompromise(new Nodes(fleet, auth, other), est, cloud, runtimeJar, n);
             }
         }
     }
 
+    private static boolean database(String name) {
+        return switch (name) {
+            case "h2" -> false;
+            case "postgresql" -> true;
+            default -> throw new DemoException("demo-fleet: --db takes h2 or postgresql, not " + name, 2);
+        };
+    }
+
+    /** The fleet's stage, its authority instances and the other gateway. */
+    private record Nodes(FleetStage fleet, FleetAuthorities authorities, HonestGateway other) {}
+
     /**
-     * Starts both runtimes; the gateway enrolls, then its sensors bootstrap over EST (codes from the gateway's
-     * console); waits for the inventory at the authority, then revokes the gateway.
+     * Starts the runtimes; the gateway enrolls, then its sensors bootstrap over EST (codes from the gateway's
+     * console); waits for the inventory and the escrow deposit at the authority, then revokes the gateway.
      */
-    private int enrollAndCompromise(FleetStage fleet, EstStage est, FleetBrokerSession cloud, Path runtimeJar, int n) {
+    private int enrollAndCompromise(Nodes nodes, EstStage est, FleetBrokerSession cloud, Path runtimeJar, int n) {
+        FleetStage fleet = nodes.fleet();
         try {
             Instant start = Instant.now();
             RuntimeProcess g = fleet.startGateway(runtimeJar);
-            RuntimeProcess a = fleet.startAuthority(runtimeJar);
+            List<RuntimeProcess> a = nodes.authorities().start(runtimeJar);
+            RuntimeProcess other = nodes.other().start(runtimeJar);
             out.println("  gateway      pid " + g.pid() + ", log " + fleet.gateway.runtimeLog + ", EST server "
                     + est.url());
-            out.println("  authority    pid " + a.pid() + ", log " + fleet.authorityLog());
+            for (int i = 0; i < a.size(); i++) {
+                AuthorityNode node = nodes.authorities().nodes().get(i);
+                out.println("  " + node.name + (node.name.length() < 12 ? " ".repeat(13 - node.name.length()) : " ")
+                        + "pid " + a.get(i).pid() + ", log " + node.log());
+            }
+            out.println("  other gateway pid " + other.pid() + ", log "
+                    + nodes.other().log() + " (applies the fleet's notices)");
             out.println(
                     "  broker       " + fleet.broker.url() + " (fleet messages); cloud broker " + cloud.deviceUrl());
             Set<String> serials = enroll(fleet, est, g);
             Instant enrolled = Instant.now();
             await(
-                    () -> fleet.storedSerials(GATEWAY).containsAll(serials)
-                            && Files.exists(fleet.authorityDeposits.resolve(GATEWAY + ".escrow.jwe")),
+                    () -> nodes.authorities().storedSerials(GATEWAY).containsAll(serials)
+                            && nodes.authorities().depositAccepted(GATEWAY),
                     "the gateway's inventory and escrow deposit at the authority",
-                    a);
+                    a.get(0));
+            await(nodes.other()::connected, "the other gateway connected to the fleet's broker", other);
             Instant known = Instant.now();
             out.printf(
                     Locale.ROOT,
@@ -103,7 +134,7 @@ final class DemoFleetCommand {
                     n,
                     ms(start, enrolled),
                     ms(enrolled, known));
-            return compromise(fleet, cloud, serials);
+            return compromise(nodes, cloud, serials);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DemoException("interrupted");
@@ -134,12 +165,14 @@ final class DemoFleetCommand {
         return serials;
     }
 
-    /** COMPROMISED_GATEWAY at the authority; the timings. */
-    private int compromise(FleetStage fleet, FleetBrokerSession cloud, Set<String> serials)
-            throws InterruptedException {
+    /** COMPROMISED_GATEWAY at the authority (the first instance's inbox); the timings. */
+    private int compromise(Nodes nodes, FleetBrokerSession cloud, Set<String> serials) throws InterruptedException {
+        FleetStage fleet = nodes.fleet();
         cloud.connectGateway();
         var watch = cloud.watch();
-        FleetStage.Outcome o = fleet.compromise(GATEWAY, KEY_COMPROMISE, serials, 60_000);
+        CompromiseRun.Watch w = new CompromiseRun.Watch(
+                nodes.authorities().nodes().get(0).inbox(), nodes.authorities()::ticketState, nodes.other()::denied);
+        FleetStage.Outcome o = CompromiseRun.run(fleet, GATEWAY, KEY_COMPROMISE, serials, 60_000, w);
         out.println();
         out.printf(Locale.ROOT, "RESULT COMPROMISED_GATEWAY %s (%d certificates)%n", GATEWAY, serials.size());
         out.printf(
@@ -150,12 +183,18 @@ final class DemoFleetCommand {
                 Locale.ROOT,
                 "  submit at the authority -> all denied at the gateway (its deny list)   %d ms%n",
                 o.submitToDeniedMillis());
+        out.printf(
+                Locale.ROOT,
+                "  submit at the authority -> all denied at the other gateway (its deny list)   %d ms%n",
+                o.submitToDeniedElsewhereMillis());
         if (o.pebbleCpuMillis() >= 0) {
             out.printf(
                     Locale.ROOT,
                     "  Pebble's CPU from the request until the authority settled the ticket  %d ms%n",
                     o.pebbleCpuMillis());
         }
+        out.println("  certificates recorded as revoked, by authority instance: "
+                + nodes.authorities().executionsByInstance());
         cloud.report(watch, o.submitted());
         return 0;
     }

@@ -240,6 +240,11 @@ final class FleetStage implements AutoCloseable {
         return f;
     }
 
+    /** The authority's public key (PEM) that gateways verify notices with; written by {@link #configureGateway}. */
+    Path authorityPublicKey() {
+        return keys.resolve("authority-public.pem");
+    }
+
     RuntimeProcess startGateway(Path runtimeJar) {
         return gateway.startRuntimeWithConsole(runtimeJar, List.of());
     }
@@ -324,9 +329,17 @@ final class FleetStage implements AutoCloseable {
         return "jdbc:h2:file:" + node.fleet.resolve("fleet").toAbsolutePath() + ";WRITE_DELAY=0;AUTO_SERVER=TRUE";
     }
 
-    /** When the authority submitted the request, when Pebble revoked each certificate, when the gateway denied all. */
-    /** {@code pebbleCpuMillis}: Pebble's CPU from the request until the ticket settled, -1 if not measured. */
-    record Outcome(Instant submitted, Map<String, CertStatus> revoked, Instant deniedAtGateway, long pebbleCpuMillis) {
+    /**
+     * When the authority submitted the request, when Pebble revoked each certificate, when the gateway denied all;
+     * {@code deniedElsewhere}: when another (honest) gateway denied all, null if there was none.
+     * {@code pebbleCpuMillis}: Pebble's CPU from the request until the ticket settled, -1 if not measured.
+     */
+    record Outcome(
+            Instant submitted,
+            Map<String, CertStatus> revoked,
+            Instant deniedAtGateway,
+            Instant deniedElsewhere,
+            long pebbleCpuMillis) {
         Instant lastRevoked() {
             return revoked.values().stream()
                     .map(s -> s.revokedAt().orElseThrow())
@@ -340,6 +353,13 @@ final class FleetStage implements AutoCloseable {
 
         long submitToDeniedMillis() {
             return Duration.between(submitted, deniedAtGateway).toMillis();
+        }
+
+        /** -1 when no other gateway was watched. */
+        long submitToDeniedElsewhereMillis() {
+            return deniedElsewhere == null
+                    ? -1
+                    : Duration.between(submitted, deniedElsewhere).toMillis();
         }
     }
 

@@ -4,12 +4,17 @@ import java.io.File;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -30,6 +35,7 @@ import io.keywarden.api.enrollment.CertificateInventory;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.api.revocation.RevocationEvents;
 import io.keywarden.relyingparty.RejectedNoticeException;
+import io.keywarden.support.threads.NamedThreads;
 
 /**
  * Broker containment on the fleet authority: every revocation this node accepts ({@link RevocationEvents#TOPIC_ACCEPTED})
@@ -53,7 +59,30 @@ import io.keywarden.relyingparty.RejectedNoticeException;
 public final class BrokerComponent implements EventHandler {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerComponent.class);
 
+    /**
+     * Events waiting for the decision thread: far more than the tickets of a burst. Beyond that EventAdmin's thread
+     * decides itself (back-pressure; nothing is dropped).
+     */
+    static final int MAX_QUEUED_EVENTS = 1024;
+    /** Identities looked up and journaled together. */
+    static final int CHUNK = 16;
+
     private final Collection<CertificateInventory> inventories = new CopyOnWriteArrayList<>();
+    /**
+     * The decisions of an event are made here, not on EventAdmin's thread: EventAdmin calls an event's handlers one
+     * after another, so a compromised gateway's thousand identities journaled there (tens of seconds) held back the
+     * fleet's notice of the same ticket, and Felix EventAdmin denies a handler slower than its timeout (5 s) every
+     * later event. One thread keeps the decisions in the order of the events.
+     */
+    private final ThreadPoolExecutor events = new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(MAX_QUEUED_EVENTS),
+            NamedThreads.single("keywarden-broker-events"),
+            new ThreadPoolExecutor.CallerRunsPolicy());
+
     private MosquittoContainment containment;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -80,8 +109,25 @@ public final class BrokerComponent implements EventHandler {
 
     @Deactivate
     void deactivate() {
+        stopEvents();
         if (containment != null) {
             containment.close();
+        }
+    }
+
+    /** Decides what is queued (a few seconds at most: journaling only), then stops the decision thread. */
+    void stopEvents() {
+        events.shutdown();
+        try {
+            if (!events.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.error(
+                        "Broker containment stopped with {} revocation events not decided; their tickets are "
+                                + "journaled by the revocation component and stay denied there",
+                        events.shutdownNow().size());
+            }
+        } catch (InterruptedException e) {
+            events.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -95,6 +141,7 @@ public final class BrokerComponent implements EventHandler {
         inventories.addAll(known);
     }
 
+    /** Takes the event and returns; its decisions follow on the component's own thread. */
     @Override
     public void handleEvent(Event event) {
         String source;
@@ -106,7 +153,22 @@ public final class BrokerComponent implements EventHandler {
             // refused requests, rejected notices: nothing was decided, nothing is disabled
             return;
         }
-        Object ticket = event.getProperty(RevocationEvents.PROPERTY_TICKET_ID);
+        try {
+            events.execute(() -> decide(event, source));
+        } catch (RejectedExecutionException stopping) {
+            LOG.error(
+                    "Broker containment is stopping: ticket {} not decided here",
+                    event.getProperty(RevocationEvents.PROPERTY_TICKET_ID));
+        }
+    }
+
+    /**
+     * Looks the serials up and decides them in chunks of {@link #CHUNK}: each lookup may be a database query (a
+     * remote gateway's inventory), and the gateway listed first should not wait for a thousand of them.
+     */
+    private void decide(Event event, String source) {
+        String ticket = String.valueOf(event.getProperty(RevocationEvents.PROPERTY_TICKET_ID));
+        List<String> identities = new ArrayList<>();
         for (String serial : strings(event.getProperty(RevocationEvents.PROPERTY_SERIALS))) {
             Optional<String> identity = Identities.bySerial(serial, inventories);
             if (identity.isEmpty()) {
@@ -114,18 +176,26 @@ public final class BrokerComponent implements EventHandler {
                         "Ticket {}: no inventory knows serial {}; its broker identity cannot be disabled",
                         ticket,
                         serial);
-                continue;
+            } else {
+                identities.add(identity.get());
             }
-            try {
-                containment.contain(identity.get(), String.valueOf(ticket), source);
-            } catch (IOException e) {
-                // nothing journaled: the decision is lost here unless the event comes again; say so loudly
-                LOG.error(
-                        "Ticket {}: cannot journal the broker decision for {}: {}",
-                        ticket,
-                        identity.get(),
-                        e.getMessage());
+            if (identities.size() == CHUNK) {
+                contain(identities, ticket, source);
+                identities.clear();
             }
+        }
+        contain(identities, ticket, source);
+    }
+
+    private void contain(List<String> identities, String ticket, String source) {
+        if (identities.isEmpty()) {
+            return;
+        }
+        try {
+            containment.containAll(identities, ticket, source);
+        } catch (IOException | RuntimeException e) {
+            // not journaled: the decisions are lost here unless the event comes again; say so loudly
+            LOG.error("Ticket {}: cannot journal the broker decisions for {}: {}", ticket, identities, e.getMessage());
         }
     }
 

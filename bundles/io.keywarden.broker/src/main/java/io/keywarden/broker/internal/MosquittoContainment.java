@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -74,6 +75,11 @@ public final class MosquittoContainment implements AutoCloseable {
     /** Disables an identity for a revocation ticket; returns at once, after the decision is journaled. */
     public void contain(String identity, String ticketId, String source) throws IOException {
         service.disable(identity, ticketId, source);
+    }
+
+    /** Disables every identity of one revocation ticket, journaled together; returns once they are journaled. */
+    public void containAll(Collection<String> identities, String ticketId, String source) throws IOException {
+        service.disableAll(identities, ticketId, source);
     }
 
     /**
