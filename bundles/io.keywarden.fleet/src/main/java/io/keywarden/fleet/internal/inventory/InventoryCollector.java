@@ -31,8 +31,11 @@ import io.keywarden.relyingparty.RejectedNoticeException;
  * issuance log ({@link IssuanceEvent}); each batch is believed only when one of the gateway's own, undenied GATEWAY
  * certificates signed it ({@link Speakers}) and the gateway is not frozen. Entries that continue the chain and pass
  * {@link RecordRules} are stored ({@link LogStore}) and folded into the gateway's {@link GatewayInventory}; the stored
- * head is acknowledged. A gap, a fork or a rewrite is an incident, never stored and never re-accounted. Escrow
- * deposits go to {@link EscrowCollector}. Runs on the component's single thread.
+ * head is acknowledged. A gap, a fork or a rewrite is an incident, never stored and never re-accounted. Entries are
+ * verified first; the batch is then judged ({@link LogJudge}) and stored in one transaction that holds the gateway's
+ * log lock in the database, so instances of a share group judge one gateway's batches one after the other. Entries
+ * the store holds already are acknowledged without being verified again ({@link StoredAlready}). Escrow deposits go
+ * to {@link EscrowCollector}. Runs on the component's single thread.
  */
 public final class InventoryCollector {
     private static final Logger LOG = LoggerFactory.getLogger(InventoryCollector.class);
@@ -41,9 +44,9 @@ public final class InventoryCollector {
     public static final String REWRITE = "REWRITE";
     /**
      * In a share group ({@code authority.share.group}) consecutive batches of one gateway may reach two instances at
-     * once: a batch that starts beyond the stored head waits this long at most for the other instance to store the
-     * entries before it, rather than be judged a gap at once: this long after the stored head last moved, and
-     * {@link #SHARED_GAP_MAX} in all.
+     * once: a batch that starts beyond the stored head waits for the other instance to store the entries before it,
+     * rather than be judged a gap at once, until the stored head has not moved for this long ({@link #SHARED_GAP_MAX}
+     * at most).
      */
     static final Duration SHARED_GAP_WAIT = Duration.ofSeconds(3);
 
