@@ -72,7 +72,7 @@ final class EscrowCollector {
             speakers.notFrozen(gatewayId);
             GatewayEnvelope.Verified v =
                     GatewayEnvelope.verify(message, GatewayEnvelope.TYPE_ESCROW, gatewayId, roots, clock.instant());
-            StagedLog own = new StagedLog(store, gatewayId);
+            StagedLog own = new StagedLog(store, gatewayId, store.head(gatewayId));
             if (own.head() == 0) {
                 // a certificate another log records (a sensor's, say) can never speak for this gateway: no waiting
                 speakers.notRecordedElsewhere(gatewayId, v.signer());

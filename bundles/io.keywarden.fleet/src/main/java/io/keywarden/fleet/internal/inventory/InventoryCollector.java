@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -19,7 +18,6 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.keywarden.api.enrollment.CertificateRecord;
 import io.keywarden.api.fleet.FleetEvents;
 import io.keywarden.fleet.internal.config.FleetOptions;
 import io.keywarden.fleet.internal.log.IssuanceEvent;
@@ -33,8 +31,11 @@ import io.keywarden.relyingparty.RejectedNoticeException;
  * issuance log ({@link IssuanceEvent}); each batch is believed only when one of the gateway's own, undenied GATEWAY
  * certificates signed it ({@link Speakers}) and the gateway is not frozen. Entries that continue the chain and pass
  * {@link RecordRules} are stored ({@link LogStore}) and folded into the gateway's {@link GatewayInventory}; the stored
- * head is acknowledged. A gap, a fork or a rewrite is an incident, never stored and never re-accounted. Escrow
- * deposits go to {@link EscrowCollector}. Runs on the component's single thread.
+ * head is acknowledged. A gap, a fork or a rewrite is an incident, never stored and never re-accounted. Entries are
+ * verified first; the batch is then judged ({@link LogJudge}) and stored in one transaction that holds the gateway's
+ * log lock in the database, so instances of a share group judge one gateway's batches one after the other. Entries
+ * the store holds already are acknowledged without being verified again ({@link StoredAlready}). Escrow deposits go
+ * to {@link EscrowCollector}. Runs on the component's single thread.
  */
 public final class InventoryCollector {
     private static final Logger LOG = LoggerFactory.getLogger(InventoryCollector.class);
@@ -43,10 +44,13 @@ public final class InventoryCollector {
     public static final String REWRITE = "REWRITE";
     /**
      * In a share group ({@code authority.share.group}) consecutive batches of one gateway may reach two instances at
-     * once: a batch that starts beyond the stored head waits this long at most for the other instance to store the
-     * entries before it, rather than be judged a gap at once.
+     * once: a batch that starts beyond the stored head waits for the other instance to store the entries before it,
+     * rather than be judged a gap at once, until the stored head has not moved for this long ({@link #SHARED_GAP_MAX}
+     * at most).
      */
     static final Duration SHARED_GAP_WAIT = Duration.ofSeconds(3);
+
+    static final Duration SHARED_GAP_MAX = Duration.ofSeconds(30);
 
     private static final long SHARED_GAP_POLL_MS = 50;
     /** Longest entry the log store holds: a certificate chain with room to spare. */
@@ -68,6 +72,7 @@ public final class InventoryCollector {
     private final FrozenGateways frozen;
     private final Speakers speakers;
     private final EscrowCollector escrow;
+    private final LogJudge judge;
     private final boolean shared;
     /** The gateways whose inventory is registered: one id per gateway, never a record. */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
@@ -97,6 +102,7 @@ public final class InventoryCollector {
         this.speakers = new Speakers(frozen, denied, store);
         this.escrow = new EscrowCollector(options, clock, events, refusals, speakers, store);
         this.shared = options.isShared();
+        this.judge = new LogJudge(store, speakers, clock);
     }
 
     /** Serves the logs accepted before a restart (the store is asked; nothing of them is loaded). */
@@ -126,15 +132,22 @@ public final class InventoryCollector {
     public void log(String topic, String gatewayId, byte[] message) {
         try {
             speakers.notFrozen(gatewayId);
-            List<Line> batch = verifyBatch(message, gatewayId);
-            StagedLog own = awaitPredecessors(gatewayId, batch.get(0).event().seq(), new StagedLog(store, gatewayId));
-            String signer = batch.get(0).verified().signer().getSerialNumber().toString(16);
-            Optional<CertificateRecord> introduction = batch.stream()
-                    .map(l -> l.event().record())
-                    .filter(r -> r.getSerial().equals(signer))
-                    .findFirst();
-            speakers.check(gatewayId, batch.get(0).verified().signer(), own, introduction);
-            append(topic, gatewayId, own, batch);
+            List<String> lines = lines(message);
+            StoredAlready.Skip skip = StoredAlready.count(store, gatewayId, lines);
+            if (skip.count() == lines.size()) {
+                LogStore.Head head = skip.head();
+                acks.accept(gatewayId, new LogAck(gatewayId, head.seq(), head.hash(), false));
+                return;
+            }
+            List<LogJudge.Line> batch = verifyBatch(lines.subList(skip.count(), lines.size()), gatewayId);
+            awaitPredecessors(gatewayId, batch.get(0).event().seq());
+            List<LogJudge.Verdict> verdict = new ArrayList<>(1);
+            store.judgeAndAppend(gatewayId, stored -> {
+                verdict.clear();
+                verdict.add(judge.judge(stored, gatewayId, batch));
+                return verdict.get(0).admitted();
+            });
+            report(topic, gatewayId, verdict.get(0));
         } catch (RejectedNoticeException e) {
             refusals.refused(topic, gatewayId, e.getMessage());
         } catch (IOException e) {
@@ -147,23 +160,33 @@ public final class InventoryCollector {
     }
 
     /**
-     * In a share group, waits (at most {@link #SHARED_GAP_WAIT}) until the shared store holds the entries before the
-     * batch's first, which another instance may be storing right now; returns the log as stored then. A gap that is
-     * still there afterwards is judged as always: an incident, and the gateway is asked to send again.
+     * In a share group, waits until the shared store holds the entries before the batch's first, which another
+     * instance may be storing right now: as long as the stored head keeps moving (at most {@link #SHARED_GAP_MAX}), and
+     * {@link #SHARED_GAP_WAIT} once it stands still. A gap that is still there afterwards is judged as always: an
+     * incident, and the gateway is asked to send again.
      */
-    private StagedLog awaitPredecessors(String gatewayId, long first, StagedLog own) throws IOException {
-        long deadline = System.nanoTime() + SHARED_GAP_WAIT.toNanos();
-        StagedLog current = own;
-        while (shared && first > current.head() + 1 && System.nanoTime() < deadline) {
+    private void awaitPredecessors(String gatewayId, long first) throws IOException {
+        if (!shared) {
+            return;
+        }
+        long head = store.head(gatewayId).seq();
+        long start = System.nanoTime();
+        long moved = start;
+        while (first > head + 1
+                && System.nanoTime() - moved < SHARED_GAP_WAIT.toNanos()
+                && System.nanoTime() - start < SHARED_GAP_MAX.toNanos()) {
             try {
                 Thread.sleep(SHARED_GAP_POLL_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             }
-            current = new StagedLog(store, gatewayId);
+            long now = store.head(gatewayId).seq();
+            if (now != head) {
+                head = now;
+                moved = System.nanoTime();
+            }
         }
-        return current;
     }
 
     public void escrow(String topic, String gatewayId, byte[] message) {
@@ -189,9 +212,7 @@ public final class InventoryCollector {
         return refusals.count(kind);
     }
 
-    private record Line(String compactJws, GatewayEnvelope.Verified verified, IssuanceEvent event) {}
-
-    private List<Line> verifyBatch(byte[] message, String gatewayId) throws RejectedNoticeException {
+    private static List<String> lines(byte[] message) throws RejectedNoticeException {
         if (message.length > GatewayEnvelope.MAX_BYTES) {
             throw new RejectedNoticeException("larger than " + GatewayEnvelope.MAX_BYTES + " bytes");
         }
@@ -200,14 +221,26 @@ public final class InventoryCollector {
             throw new RejectedNoticeException(
                     lines.length + " entries in one message, at most " + InventoryPublisher.MAX_BATCH);
         }
-        List<Line> out = new ArrayList<>(lines.length);
-        Instant now = clock.instant();
+        List<String> out = new ArrayList<>(lines.length);
         for (String line : lines) {
             String jws = line.trim();
             if (jws.length() > MAX_ENTRY_CHARS) {
                 throw new RejectedNoticeException(
                         "an entry of " + jws.length() + " characters, at most " + MAX_ENTRY_CHARS);
             }
+            out.add(jws);
+        }
+        return out;
+    }
+
+    /**
+     * Verifies every entry, and checks each record on its own, before the gateway's log is locked: that is where the
+     * time goes.
+     */
+    private List<LogJudge.Line> verifyBatch(List<String> lines, String gatewayId) throws RejectedNoticeException {
+        List<LogJudge.Line> out = new ArrayList<>(lines.size());
+        Instant now = clock.instant();
+        for (String jws : lines) {
             GatewayEnvelope.Verified v = GatewayEnvelope.verify(
                     jws.getBytes(StandardCharsets.US_ASCII),
                     IssuanceEvent.TYPE,
@@ -218,33 +251,36 @@ public final class InventoryCollector {
             if (!out.isEmpty() && !out.get(0).verified().signer().equals(v.signer())) {
                 throw new RejectedNoticeException("entries of one message signed by different certificates");
             }
-            out.add(new Line(jws, v, IssuanceEvent.fromJson(v.payload(), v.text(), gatewayId)));
+            IssuanceEvent event = IssuanceEvent.fromJson(v.payload(), v.text(), gatewayId);
+            String invalid = null;
+            try {
+                RecordRules.checkAlone(gatewayId, event.record(), roots);
+            } catch (RejectedNoticeException e) {
+                invalid = e.getMessage();
+            }
+            out.add(new LogJudge.Line(jws, v, event, invalid));
         }
         return out;
     }
 
-    private void append(String topic, String gatewayId, StagedLog own, List<Line> batch) throws IOException {
-        boolean gap = false;
-        for (Line l : batch) {
-            Admission a = admit(topic, gatewayId, own, l);
-            if (a == Admission.SKIP) {
-                continue;
+    /** Reports what a judgement found, once its transaction has ended, and acknowledges the stored head. */
+    private void report(String topic, String gatewayId, LogJudge.Verdict verdict) {
+        for (LogJudge.Problem p : verdict.problems()) {
+            if (p.kind() == null) {
+                refusals.refused(topic, gatewayId, p.text());
+            } else {
+                refusals.incident(topic, gatewayId, p.kind(), p.seq(), p.text());
             }
-            if (a != Admission.APPEND) {
-                gap = a == Admission.GAP;
-                break;
-            }
-            IssuanceEvent e = l.event();
-            own.admit(new LogStore.Entry(e.seq(), e.hash(), clock.millis(), e.record(), l.compactJws()));
         }
-        List<LogStore.Entry> admitted = own.admitted();
-        LogStore.Head before = own.storedHead();
-        if (admitted.isEmpty()) {
-            acks.accept(gatewayId, new LogAck(gatewayId, before.seq(), before.hash(), gap));
+        if (verdict.speakerRefused()) {
             return;
         }
-        // one transaction for the whole message: none of its entries counts before all are stored
-        store.append(gatewayId, admitted);
+        List<LogStore.Entry> admitted = verdict.admitted();
+        LogStore.Head before = verdict.stored();
+        if (admitted.isEmpty()) {
+            acks.accept(gatewayId, new LogAck(gatewayId, before.seq(), before.hash(), verdict.gap()));
+            return;
+        }
         LogStore.Entry last = admitted.get(admitted.size() - 1);
         List<String> serials =
                 admitted.stream().map(e -> e.record().getSerial()).toList();
@@ -271,58 +307,6 @@ public final class InventoryCollector {
         if (before.seq() == 0) {
             escrow.retryPending(gatewayId);
         }
-        acks.accept(gatewayId, new LogAck(gatewayId, last.seq(), last.hash(), gap));
-    }
-
-    private enum Admission {
-        APPEND,
-        SKIP,
-        GAP,
-        STOP
-    }
-
-    /** Judges one entry against the chain so far ({@code own}: the stored one and the entries admitted before). */
-    private Admission admit(String topic, String gatewayId, StagedLog own, Line l) throws IOException {
-        IssuanceEvent e = l.event();
-        long head = own.head();
-        if (e.seq() <= head) {
-            if (own.hashAt(e.seq()).equals(e.hash())) {
-                return Admission.SKIP; // sent again after a reconnection
-            }
-            refusals.incident(
-                    topic,
-                    gatewayId,
-                    FORK,
-                    e.seq(),
-                    "entry " + e.seq() + " differs from the one" + " accepted at that sequence (hash " + e.hash()
-                            + ", stored " + own.hashAt(e.seq()) + ")");
-            return Admission.STOP;
-        }
-        if (e.seq() > head + 1) {
-            refusals.incident(
-                    topic,
-                    gatewayId,
-                    GAP,
-                    e.seq(),
-                    "entry " + e.seq() + " arrived after entry " + head + ": entries in between are missing");
-            return Admission.GAP;
-        }
-        if (!e.prev().equals(own.hashAt(head))) {
-            refusals.incident(
-                    topic,
-                    gatewayId,
-                    REWRITE,
-                    e.seq(),
-                    "entry " + e.seq() + " chains to " + e.prev() + ", not to the accepted entry " + head + " ("
-                            + own.hashAt(head) + ")");
-            return Admission.STOP;
-        }
-        try {
-            RecordRules.check(own, e.record(), roots);
-            return Admission.APPEND;
-        } catch (RejectedNoticeException x) {
-            refusals.refused(topic, gatewayId, "entry " + e.seq() + ": " + x.getMessage());
-            return Admission.STOP;
-        }
+        acks.accept(gatewayId, new LogAck(gatewayId, last.seq(), last.hash(), verdict.gap()));
     }
 }

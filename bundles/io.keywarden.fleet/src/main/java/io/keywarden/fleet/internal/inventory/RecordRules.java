@@ -30,9 +30,12 @@ final class RecordRules {
 
     private RecordRules() {}
 
-    static void check(StagedLog own, CertificateRecord r, Set<TrustAnchor> roots)
-            throws RejectedNoticeException, IOException {
-        String gatewayId = own.gatewayId();
+    /**
+     * What a record may be whatever the log holds: checked before the gateway's log is locked, since validating its
+     * chain costs as much as a signature.
+     */
+    static void checkAlone(String gatewayId, CertificateRecord r, Set<TrustAnchor> roots)
+            throws RejectedNoticeException {
         if (r.getSerial().length() > MAX_SERIAL
                 || r.getDeviceId().length() > MAX_DEVICE_ID
                 || r.getAccountUrl().length() > MAX_ACCOUNT_URL) {
@@ -43,13 +46,6 @@ final class RecordRules {
         if (r.getKind() == DeviceKind.GATEWAY && !r.getDeviceId().equals(gatewayId)) {
             throw new RejectedNoticeException("records gateway " + r.getDeviceId() + ", not itself");
         }
-        if (r.getKind() != DeviceKind.GATEWAY) {
-            Set<String> accounts = own.accounts();
-            if (!accounts.contains(r.getAccountUrl())) {
-                throw new RejectedNoticeException(r.getDeviceId() + " (" + r.getSerial() + ") was ordered by "
-                        + r.getAccountUrl() + ", not by the gateway's account " + accounts);
-            }
-        }
         X509Certificate leaf = r.getCertificate();
         if (!leaf.getSerialNumber().toString(16).equals(r.getSerial())) {
             throw new RejectedNoticeException("record " + r.getSerial() + " carries certificate "
@@ -58,6 +54,18 @@ final class RecordRules {
         Instant mid = r.getNotBefore()
                 .plus(Duration.between(r.getNotBefore(), r.getNotAfter()).dividedBy(2));
         GatewayEnvelope.checkChain(r.getChain(), roots, mid);
+    }
+
+    /** What a record may be given the gateway's log so far (and every other gateway's): checked under its lock. */
+    static void checkInLog(StagedLog own, CertificateRecord r) throws RejectedNoticeException, IOException {
+        String gatewayId = own.gatewayId();
+        if (r.getKind() != DeviceKind.GATEWAY) {
+            Set<String> accounts = own.accounts();
+            if (!accounts.contains(r.getAccountUrl())) {
+                throw new RejectedNoticeException(r.getDeviceId() + " (" + r.getSerial() + ") was ordered by "
+                        + r.getAccountUrl() + ", not by the gateway's account " + accounts);
+            }
+        }
         Optional<LogStore.Owner> owner = own.owner(r.getSerial());
         if (owner.isPresent()) {
             throw new RejectedNoticeException(

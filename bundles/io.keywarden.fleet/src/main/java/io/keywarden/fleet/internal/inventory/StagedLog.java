@@ -13,7 +13,8 @@ import io.keywarden.fleet.internal.log.LogStore;
 
 /**
  * One gateway's log while a received batch is judged: the stored log (asked, not loaded) and the entries of the batch
- * admitted so far, which are stored together at the end. Lives for one message.
+ * admitted so far, which are stored together at the end. Lives for one judgement of one message, under the gateway's
+ * log lock: the stored log does not change meanwhile.
  */
 final class StagedLog {
     private final LogStore store;
@@ -25,10 +26,11 @@ final class StagedLog {
 
     private Set<String> storedAccounts;
 
-    StagedLog(LogStore store, String gatewayId) throws IOException {
+    /** @param stored the gateway's stored head, read under its lock ({@link LogStore#judgeAndAppend}) */
+    StagedLog(LogStore store, String gatewayId, LogStore.Head stored) {
         this.store = store;
         this.gatewayId = gatewayId;
-        this.stored = store.head(gatewayId);
+        this.stored = stored;
     }
 
     String gatewayId() {

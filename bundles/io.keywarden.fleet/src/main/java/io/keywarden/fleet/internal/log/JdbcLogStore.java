@@ -2,14 +2,15 @@ package io.keywarden.fleet.internal.log;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,10 +23,12 @@ import io.keywarden.support.jdbc.SqlStates;
 
 /**
  * {@link LogStore} in a JDBC database (H2 embedded by default, PostgreSQL for a shared authority): tables
- * {@code fleet_log_head} and {@code fleet_log_entry}, created by the scripts in {@code /io/keywarden/fleet/db/}. An
- * append is one transaction that moves the gateway's head only from the head it extends, so a second writer (another
- * authority instance, or a retried transaction whose commit did get through) fails instead of forking the log; the
- * unique serial keeps a certificate in one log. Records are read back from the stored message, which was verified
+ * {@code fleet_log_head} and {@code fleet_log_entry}, created by the scripts in {@code /io/keywarden/fleet/db/}. A
+ * gateway's head row is its log's lock: {@link #judgeAndAppend} reads it {@code FOR UPDATE} (H2 and PostgreSQL both
+ * hold such a row lock until the transaction ends), so the batches of one gateway are judged one at a time across
+ * every instance sharing the database. An append moves the head only from the head it extends, so a writer that does
+ * not hold the lock (a retried transaction whose commit did get through) fails instead of forking the log; the unique
+ * serial keeps a certificate in one log. Records are read back from the stored message, which was verified
  * when it arrived; nothing is cached.
  */
 public final class JdbcLogStore implements LogStore {
@@ -55,7 +58,8 @@ public final class JdbcLogStore implements LogStore {
 
     @Override
     public Set<String> gateways() throws IOException {
-        return strings("listing the gateways", "SELECT gateway_id FROM fleet_log_head ORDER BY gateway_id");
+        return strings(
+                "listing the gateways", "SELECT gateway_id FROM fleet_log_head WHERE seq > 0 ORDER BY gateway_id");
     }
 
     @Override
@@ -95,8 +99,8 @@ public final class JdbcLogStore implements LogStore {
         }
         try {
             db.inTransactionDo(c -> {
-                moveHead(c, gatewayId, entries.get(0).seq() - 1, entries.get(entries.size() - 1));
-                insert(c, gatewayId, entries);
+                LogHeads.moveHead(c, gatewayId, entries.get(0).seq() - 1, entries.get(entries.size() - 1));
+                LogHeads.insert(c, gatewayId, entries);
             });
         } catch (SQLException e) {
             throw failed(
@@ -106,48 +110,43 @@ public final class JdbcLogStore implements LogStore {
         }
     }
 
-    private static void moveHead(Connection c, String gatewayId, long from, Entry to) throws SQLException {
-        int moved;
-        if (from == 0) {
-            try (PreparedStatement s =
-                    c.prepareStatement("INSERT INTO fleet_log_head (gateway_id, seq, hash) VALUES (?, ?, ?)")) {
-                s.setString(1, gatewayId);
-                s.setLong(2, to.seq());
-                s.setString(3, to.hash());
-                moved = s.executeUpdate();
+    @Override
+    public void judgeAndAppend(String gatewayId, Judge judge) throws IOException {
+        try {
+            // a gateway's first message finds no row to lock: make one (seq 0, the genesis), then lock it
+            if (!db.inTransaction(c -> LogHeads.judgeLocked(c, gatewayId, judge))) {
+                LogHeads.addHead(db, gatewayId);
+                if (!db.inTransaction(c -> LogHeads.judgeLocked(c, gatewayId, judge))) {
+                    throw new SQLException("the head row of " + gatewayId + " vanished");
+                }
             }
-        } else {
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE fleet_log_head SET seq = ?, hash = ? WHERE gateway_id = ? AND seq = ?")) {
-                s.setLong(1, to.seq());
-                s.setString(2, to.hash());
-                s.setString(3, gatewayId);
-                s.setLong(4, from);
-                moved = s.executeUpdate();
-            }
-        }
-        if (moved != 1) {
-            throw new SQLException("the head of " + gatewayId + " is no longer entry " + from + ": another writer");
+        } catch (LogHeads.JudgeFailed e) {
+            throw e.getCause();
+        } catch (SQLException e) {
+            throw failed("judging and storing entries of " + gatewayId, e);
         }
     }
 
-    private static void insert(Connection c, String gatewayId, List<Entry> entries) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO fleet_log_entry (gateway_id, seq, hash, received_at,"
-                + " serial, kind, device_id, account_url, jws) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Entry e : entries) {
-                CertificateRecord r = e.record();
-                s.setString(1, gatewayId);
-                s.setLong(2, e.seq());
-                s.setString(3, e.hash());
-                s.setLong(4, e.receivedAtMillis());
-                s.setString(5, r.getSerial());
-                s.setString(6, r.getKind().name());
-                s.setString(7, r.getDeviceId());
-                s.setString(8, r.getAccountUrl());
-                s.setString(9, e.compactJws());
-                s.addBatch();
-            }
-            s.executeBatch();
+    @Override
+    public Map<Long, String> hashes(String gatewayId, long from, long to) throws IOException {
+        try {
+            return db.inTransaction(c -> {
+                try (PreparedStatement s = c.prepareStatement(
+                        "SELECT seq, hash FROM fleet_log_entry WHERE gateway_id = ? AND seq BETWEEN ? AND ?")) {
+                    s.setString(1, gatewayId);
+                    s.setLong(2, from);
+                    s.setLong(3, to);
+                    Map<Long, String> out = new HashMap<>();
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            out.put(r.getLong(1), r.getString(2));
+                        }
+                    }
+                    return out;
+                }
+            });
+        } catch (SQLException e) {
+            throw failed("reading entries " + from + " to " + to + " of " + gatewayId, e);
         }
     }
 

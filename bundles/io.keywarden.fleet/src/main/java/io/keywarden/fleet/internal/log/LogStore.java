@@ -2,6 +2,7 @@ package io.keywarden.fleet.internal.log;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,6 +30,16 @@ public interface LogStore {
     /** Which gateway's log records a certificate, and as what. */
     record Owner(String gatewayId, DeviceKind kind, String deviceId) {}
 
+    /**
+     * What {@link #judgeAndAppend} runs on a gateway's stored head while no other writer can move it: the entries to
+     * append after it (none: nothing to store). It may run more than once (a transaction tried again after a conflict
+     * or a lost connection), so it has no effect beyond its result until the call returns.
+     */
+    @FunctionalInterface
+    interface Judge {
+        List<Entry> judge(Head stored) throws IOException;
+    }
+
     /** The gateways that have a log. */
     Set<String> gateways() throws IOException;
 
@@ -43,6 +54,17 @@ public interface LogStore {
      * the whole call).
      */
     void append(String gatewayId, List<Entry> entries) throws IOException;
+
+    /**
+     * Judges and appends in one transaction that holds the gateway's log for itself: it reads the stored head under a
+     * lock no other writer (another thread, or another authority instance on the same database) passes until the
+     * transaction ends, runs {@code judge} on it, and appends what it returns. Two instances handed overlapping
+     * batches of one gateway therefore judge them one after the other, each against the head the other stored.
+     */
+    void judgeAndAppend(String gatewayId, Judge judge) throws IOException;
+
+    /** The hashes of the stored entries {@code from} to {@code to} (both included), by sequence number. */
+    Map<Long, String> hashes(String gatewayId, long from, long to) throws IOException;
 
     /** The gateway's records in log order. */
     List<CertificateRecord> records(String gatewayId) throws IOException;

@@ -307,6 +307,19 @@ class IngestFloodTest {
         }
 
         @Override
+        public void judgeAndAppend(String gatewayId, Judge judge) throws IOException {
+            if (failing.contains(gatewayId)) {
+                throw new IOException("the database is unavailable");
+            }
+            store.judgeAndAppend(gatewayId, judge);
+        }
+
+        @Override
+        public Map<Long, String> hashes(String gatewayId, long from, long to) throws IOException {
+            return store.hashes(gatewayId, from, to);
+        }
+
+        @Override
         public Set<String> gateways() throws IOException {
             return store.gateways();
         }

@@ -178,6 +178,37 @@ abstract class InventoryCollectorTest {
     }
 
     @Test
+    void entriesStoredAlreadyAreAcknowledgedWithoutVerifyingThemAgainButAForkIsStillVerified() throws Exception {
+        List<IssuanceEvent> log = ownLog();
+        collector.log("t", GW, batch(gateway, log));
+        // the same payloads under a signature nobody checks again: their hashes are the stored entries' hashes
+        collector.log("t", GW, withBrokenSignatures(batch(gateway, log)));
+        assertEquals(List.of(), rejections, "not verified again");
+        assertEquals(List.of(), incidents);
+        assertEquals(new LogAck(GW, 2, log.get(1).hash(), false), acks.get(acks.size() - 1));
+
+        List<IssuanceEvent> fork = chain(
+                GW,
+                List.of(
+                        gateway.record(DeviceKind.GATEWAY, ACCOUNT),
+                        Device.issue(ca, "sensor-x", "x.fleet.test").record(DeviceKind.SENSOR, ACCOUNT)));
+        collector.log("t", GW, withBrokenSignatures(batch(gateway, fork)));
+        assertRejected("signature does not verify");
+        assertEquals(List.of(), incidents, "an unverified fork is no incident");
+        collector.log("t", GW, batch(gateway, fork));
+        assertEquals(List.of("FORK at 2"), incidents, "entry 1 is skipped unverified, entry 2 verified and judged");
+        assertEquals(List.of(gateway.serial(), sensor.serial()), servedSerials());
+    }
+
+    private static byte[] withBrokenSignatures(byte[] batch) {
+        return new String(batch, StandardCharsets.US_ASCII)
+                .lines()
+                .map(jws -> jws.substring(0, jws.lastIndexOf('.') + 1) + "AAAA")
+                .collect(Collectors.joining("\n"))
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void aReportSignedByAnotherGatewaysCertificateIsRefused() throws Exception {
         Device other = Device.issue(ca, GW2, GW2);
         collector.log("t", GW, batch(other, ownLog()));

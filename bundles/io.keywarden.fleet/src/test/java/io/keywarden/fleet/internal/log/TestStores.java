@@ -30,18 +30,25 @@ public final class TestStores implements AutoCloseable {
 
     /** A new empty database of that kind. */
     public synchronized Database database(Kind kind, Path dir) {
+        return open(url(kind, dir));
+    }
+
+    /** The URL of a new empty database of that kind, for several {@link #open}s: authority instances sharing it. */
+    public synchronized String url(Kind kind, Path dir) {
         String name = "fleet" + NAMES.incrementAndGet();
-        Database db;
-        if (kind == Kind.H2) {
-            String url = "jdbc:h2:file:" + dir.resolve(name).toAbsolutePath();
-            db = Database.open(url, JdbcDrivers.connectionSource(url, "sa", ""));
-        } else {
-            String url = postgres().createDatabase(name);
-            db = Database.open(
-                    url,
-                    JdbcDrivers.connectionSource(
-                            url, PostgresServer.USER, postgres().password()));
-        }
+        return kind == Kind.H2
+                ? "jdbc:h2:file:" + dir.resolve(name).toAbsolutePath()
+                : postgres().createDatabase(name);
+    }
+
+    /** A database (with a pool of its own) on the database at {@code url}. */
+    public synchronized Database open(String url) {
+        Database db = url.startsWith("jdbc:h2:")
+                ? Database.open(url, JdbcDrivers.connectionSource(url, "sa", ""))
+                : Database.open(
+                        url,
+                        JdbcDrivers.connectionSource(
+                                url, PostgresServer.USER, postgres().password()));
         opened.add(db);
         return db;
     }
