@@ -59,7 +59,8 @@ class TwoAuthoritiesTest {
         try (PostgresServer pg = PostgresServer.start();
                 FleetStage fleet = FleetStage.start(
                         layout.home.resolve("demo/target/two-authorities-test"),
-                        AuthorityStore.postgresql(pg.jdbcUrl(), pg.user(), pg.password()))) {
+                        AuthorityStore.postgresql(pg.jdbcUrl(), pg.user(), pg.password()));
+                Later closeLater = new Later()) {
             Map<String, String> policy = new LinkedHashMap<>();
             policy.put("store.lease.seconds", "5");
             // 200 requests from one requester within a second: more than the default allows
@@ -77,7 +78,12 @@ class TwoAuthoritiesTest {
             fleet.configureAuthority(policy, fleetShared);
             AuthorityNode a = fleet.authority;
             AuthorityNode b = fleet.addAuthority("authority-b", policy, fleetShared);
+            // every gateway must deny them, not only the one whose certificates they are: another gateway of the
+            // fleet that only applies the authorities' notices
+            HonestGateway other = HonestGateway.configure(fleet, "other-gateway");
+            closeLater.add(other);
             RuntimeProcess g = fleet.startGateway(runtimeJar);
+            other.start(runtimeJar);
             a.start(runtimeJar);
             b.start(runtimeJar);
             assertTrue(
@@ -105,6 +111,7 @@ class TwoAuthoritiesTest {
             System.out.printf("ingest races between the instances: %d GAP incidents, %d refusals%n", gaps, refused);
             assertEquals(0, gaps + refused, "no GAP incident and no refusal of an honest gateway's log");
 
+            await(other::connected, 60_000, () -> "the other gateway did not connect\n" + tail(other));
             // the broker goes down: the accepting instances keep their notices in their outboxes
             fleet.broker.stop();
             List<String> order = new ArrayList<>(serials);
@@ -187,6 +194,11 @@ class TwoAuthoritiesTest {
                     60_000,
                     () -> "the gateway denies " + fleet.deniedAtGateway().size() + " of " + serials.size() + "\n"
                             + b.tail(40) + "\n" + g.tail(20));
+            await(
+                    () -> other.denied().containsAll(serials),
+                    60_000,
+                    () -> "the other gateway denies " + other.denied().size() + " of " + serials.size() + "\n"
+                            + tail(other));
 
             // once each. Pebble answers "revoked" to the first revokeCert of a serial and alreadyRevoked to any later
             // one, so at most one "revoked" per serial; a serial the survivor asked again (alreadyRevoked) or that no
@@ -223,6 +235,26 @@ class TwoAuthoritiesTest {
                     unsure.size(),
                     unsure);
         }
+    }
+
+    /** What the test starts after the stage: closed before the stage is. */
+    private static final class Later implements AutoCloseable {
+        private final List<AutoCloseable> all = new ArrayList<>();
+
+        void add(AutoCloseable c) {
+            all.add(c);
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (int i = all.size() - 1; i >= 0; i--) {
+                all.get(i).close();
+            }
+        }
+    }
+
+    private static String tail(HonestGateway gateway) {
+        return RuntimeProcess.tail(gateway.log(), 30);
     }
 
     /** The requests in an inbox that have no answer: the runtime removes a request once it wrote its result. */
