@@ -112,7 +112,8 @@ public final class Migrations {
     }
 
     // PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a concurrent one: the loser fails on the catalog's
-    // unique index (23505) or on the table that now exists (42P07); the table is there, which is all we need
+    // unique index (23505), on the table that now exists (42P07) or on its row type that now exists (42710,
+    // "type keywarden_schema already exists", seen once in MigrationsTest); the table is there, which is all we need
     private static void createTable(Database db) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {
@@ -123,7 +124,9 @@ public final class Migrations {
                 });
                 return;
             } catch (SQLException e) {
-                boolean raced = SqlStates.isUniqueViolation(e) || "42P07".equals(e.getSQLState());
+                boolean raced = SqlStates.isUniqueViolation(e)
+                        || "42P07".equals(e.getSQLState())
+                        || "42710".equals(e.getSQLState());
                 if (!raced || attempt == 3) {
                     throw e;
                 }
