@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.est.internal.audit.EstAudit;
+import io.keywarden.support.crypto.BcProviders;
 import io.keywarden.support.http.BoundedThreadPool;
 import io.keywarden.support.http.ConnectionGuard;
 import io.keywarden.support.http.DeviceConnections;
@@ -72,7 +73,9 @@ public final class EstServer implements AutoCloseable {
             throws IOException {
         SSLContext tls;
         try {
-            tls = SSLContext.getInstance("TLS");
+            // Bouncy Castle's JSSE over its own EC code: a full handshake (ECDHE, the gateway's signature, the client's
+            // CertificateVerify) is the EST front's largest cost per request on a C1-only JVM (docs/est.md)
+            tls = BcProviders.newTlsContext();
             tls.init(
                     new KeyManager[] {new GatewayKeyManager(identity)},
                     new TrustManager[] {new DeferredClientTrust()},
