@@ -37,7 +37,8 @@ public final class BcProviders {
     }
 
     /**
-     * Bouncy Castle's JCA provider (not registered): for example {@code CertPathValidator.getInstance("PKIX",
+     * Bouncy Castle's JCA provider (we register nothing; it is the platform's "BC" only where the platform registered
+     * one): for example {@code CertPathValidator.getInstance("PKIX",
      * BcProviders.jca())}, whose signature checks then run on Bouncy Castle's EC code.
      */
     public static Provider jca() {

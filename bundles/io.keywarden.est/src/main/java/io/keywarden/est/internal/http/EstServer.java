@@ -47,8 +47,8 @@ public final class EstServer implements AutoCloseable {
      * after the 401 of RFC 7030 §3.2.3, a retry after a 202) may resume it and skip a full handshake. Bouncy Castle's
      * JSSE provider resumes TLS 1.2 sessions by id but sends no TLS 1.3 tickets (1.78.1, checked with openssl s_client),
      * so a TLS 1.3 retry is a full handshake; over whole enrollments the gateway still spends less than with the JDK's
-     * provider and its resumed sessions (docs/est.md). A resumed
-     * session carries the client certificate of its full handshake, which every request is judged on again.
+     * provider and its resumed sessions (docs/est.md). A resumed session carries the client certificate of its full
+     * handshake, which every request is judged on again.
      */
     static final int SESSION_SECONDS = 300;
     /**
