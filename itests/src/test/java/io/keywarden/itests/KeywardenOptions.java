@@ -58,6 +58,7 @@ final class KeywardenOptions {
         {"org.bouncycastle", "bcprov-jdk18on", "1.78.1"},
         {"org.bouncycastle", "bcutil-jdk18on", "1.78.1"},
         {"org.bouncycastle", "bcpkix-jdk18on", "1.78.1"},
+        {"org.bouncycastle", "bctls-jdk18on", "1.78.1"},
         {"org.bitbucket.b_c", "jose4j", "0.9.6"},
         {"com.google.code.gson", "gson", "2.9.0"},
         {"dnsjava", "dnsjava", "3.6.3"},

@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.est.internal.audit.EstAudit;
+import io.keywarden.support.crypto.BcProviders;
 import io.keywarden.support.http.BoundedThreadPool;
 import io.keywarden.support.http.ConnectionGuard;
 import io.keywarden.support.http.DeviceConnections;
@@ -43,11 +44,11 @@ public final class EstServer implements AutoCloseable {
     static final int SESSION_CACHE = 128;
     /**
      * How long a TLS session may be resumed: a client's next request of the same exchange (the retry with its code
-     * after the 401 of RFC 7030 §3.2.3, a retry after a 202) resumes it with the ticket JSSE sends, and the gateway
-     * skips the signature of a full handshake (its largest cost per handshake on the gateway's C1-only JVM). Unlike the
-     * sensor channel, which sends no ticket (a ticket stays in the handshake transcript of a kept-alive connection for
-     * the connection's life), every EST connection closes after one answer, so a ticket costs nothing past it. A
-     * resumed session carries the client certificate of its full handshake, which every request is judged on again.
+     * after the 401 of RFC 7030 §3.2.3, a retry after a 202) may resume it and skip a full handshake. Bouncy Castle's
+     * JSSE provider resumes TLS 1.2 sessions by id but sends no TLS 1.3 tickets (1.78.1, checked with openssl s_client),
+     * so a TLS 1.3 retry is a full handshake; over whole enrollments the gateway still spends less than with the JDK's
+     * provider and its resumed sessions (docs/est.md). A resumed session carries the client certificate of its full
+     * handshake, which every request is judged on again.
      */
     static final int SESSION_SECONDS = 300;
     /**
@@ -72,7 +73,9 @@ public final class EstServer implements AutoCloseable {
             throws IOException {
         SSLContext tls;
         try {
-            tls = SSLContext.getInstance("TLS");
+            // Bouncy Castle's JSSE over its own EC code: a full handshake (ECDHE, the gateway's signature, the client's
+            // CertificateVerify) is the EST front's largest cost per request on a C1-only JVM (docs/est.md)
+            tls = BcProviders.newTlsContext();
             tls.init(
                     new KeyManager[] {new GatewayKeyManager(identity)},
                     new TrustManager[] {new DeferredClientTrust()},

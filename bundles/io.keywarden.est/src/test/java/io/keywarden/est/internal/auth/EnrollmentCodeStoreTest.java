@@ -11,8 +11,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +58,33 @@ class EnrollmentCodeStoreTest {
         assertEquals(Verdict.OTHER_KEY, store.check("sensor-1", code, "k2"));
         store.consume("sensor-1");
         assertEquals(Verdict.USED, store.check("sensor-1", code, "k1"));
+    }
+
+    /**
+     * Codes created before the hash moved to Bouncy Castle's PBKDF2 were hashed by the JDK's: the bytes are the same, so
+     * they still check. The stored hash is replaced here with the JDK's, for the stored salt and iteration count.
+     */
+    @Test
+    void aCodeHashedByTheJdksPbkdf2StillChecks() throws Exception {
+        EnrollmentCodeStore store = new EnrollmentCodeStore(dir, Clock.fixed(now, ZoneOffset.UTC));
+        String code = store.create("sensor-1", now.plusSeconds(60));
+        Path file = dir.resolve("sensor-1.code");
+        Properties p = new Properties();
+        try (var r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        byte[] salt = Base64.getDecoder().decode(p.getProperty("salt"));
+        int iterations = Integer.parseInt(p.getProperty("iterations"));
+        byte[] jdk = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                .generateSecret(new PBEKeySpec(code.toCharArray(), salt, iterations, 256))
+                .getEncoded();
+        assertEquals(p.getProperty("hash"), Base64.getEncoder().encodeToString(jdk), "the same bytes as the JDK's");
+        p.setProperty("hash", Base64.getEncoder().encodeToString(jdk));
+        try (var w = Files.newBufferedWriter(file)) {
+            p.store(w, null);
+        }
+        assertEquals(Verdict.WRONG, store.check("sensor-1", code + "X", "k1"));
+        assertEquals(Verdict.ACCEPTED, store.check("sensor-1", code, "k1"));
     }
 
     @Test
