@@ -14,16 +14,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-
 /**
  * PKIX path validation (RFC 5280) by Bouncy Castle's validator, on certificates Bouncy Castle decoded, so that each
  * signature on the path is checked with Bouncy Castle's EC code (see {@link EcJwsSignatures} for why). The provider is
- * an instance of this class's own, never registered with the JVM. Revocation checking is off: the callers' CAs (Pebble
+ * {@link BcJca}'s, never registered with the JVM. Revocation checking is off: the callers' CAs (Pebble
  * among them) offer none, and Keywarden's deny lists are checked separately.
  */
 public final class CertificateChains {
-    private static final Provider BC = new BouncyCastleProvider();
+    private static final Provider BC = BcJca.provider();
     /** The trust anchors last converted, with what they were converted from: most callers pass one set always. */
     private static volatile Anchors last = new Anchors(Set.of(), Set.of());
 

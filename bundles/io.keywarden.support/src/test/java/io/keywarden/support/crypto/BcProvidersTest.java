@@ -14,6 +14,8 @@ import javax.net.ssl.SSLEngine;
 
 import org.junit.jupiter.api.Test;
 
+import io.keywarden.support.verify.BcJca;
+
 /** Bouncy Castle's providers are used as instances: nothing in the JVM's provider list changes. */
 class BcProvidersTest {
 
@@ -26,11 +28,11 @@ class BcProvidersTest {
         assertTrue(
                 engine.getClass().getName().startsWith("org.bouncycastle.jsse.provider."),
                 engine.getClass().getName());
-        assertEquals("BC", BcProviders.jca().getName());
-        assertSame(BcProviders.jca(), BcProviders.jca(), "one JCA provider instance");
+        assertEquals("BC", BcJca.provider().getName());
+        assertSame(BcJca.provider(), BcJca.provider(), "one JCA provider instance");
         assertEquals(
                 "BC",
-                CertPathValidator.getInstance("PKIX", BcProviders.jca())
+                CertPathValidator.getInstance("PKIX", BcJca.provider())
                         .getProvider()
                         .getName());
         assertNull(Security.getProvider("BC"), "Bouncy Castle's JCA provider is not registered");
