@@ -28,7 +28,7 @@ final class CompromiseRun {
     }
 
     /** The single authority of {@code fleet}, its own journal (H2 or PostgreSQL), no other gateway. */
-    static FleetStage.Outcome run(
+    static CompromiseOutcome run(
             FleetStage fleet, String gatewayId, int reason, Set<String> serials, long timeoutMillis) {
         Jdbc journal = fleet.revocationDb();
         Watch watch = new Watch(
@@ -45,7 +45,7 @@ final class CompromiseRun {
      * RevokedAt of the last one: the demo asks Pebble only once the authority is done, so its 1,001 status requests
      * do not compete with the revocations for the cores.
      */
-    static FleetStage.Outcome run(
+    static CompromiseOutcome run(
             FleetStage fleet, String gatewayId, int reason, Set<String> serials, long timeoutMillis, Watch watch) {
         String name = "compromised-" + UUID.randomUUID();
         long pebble = RuntimeProbe.childPid("pebble");
@@ -97,7 +97,7 @@ final class CompromiseRun {
             }
             checkTime(deadline, "revoked at Pebble " + revoked.keySet() + " of " + serials);
         }
-        return new FleetStage.Outcome(submitted, revoked, denied, deniedElsewhere, pebbleCpuMillis);
+        return new CompromiseOutcome(submitted, revoked, denied, deniedElsewhere, pebbleCpuMillis);
     }
 
     /** The authority's journal says the ticket is settled (REVOKED or FAILED). */

@@ -172,7 +172,7 @@ final class DemoFleetCommand {
         var watch = cloud.watch();
         CompromiseRun.Watch w = new CompromiseRun.Watch(
                 nodes.authorities().nodes().get(0).inbox(), nodes.authorities()::ticketState, nodes.other()::denied);
-        FleetStage.Outcome o = CompromiseRun.run(fleet, GATEWAY, KEY_COMPROMISE, serials, 60_000, w);
+        CompromiseOutcome o = CompromiseRun.run(fleet, GATEWAY, KEY_COMPROMISE, serials, 60_000, w);
         out.println();
         out.printf(Locale.ROOT, "RESULT COMPROMISED_GATEWAY %s (%d certificates)%n", GATEWAY, serials.size());
         out.printf(

@@ -9,8 +9,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +18,6 @@ import java.util.Properties;
 import java.util.Set;
 
 import io.keywarden.testing.mqtt.MosquittoBroker;
-import io.keywarden.testing.pebble.CertStatus;
 import io.keywarden.testing.pebble.ChallTestSrv;
 
 /**
@@ -329,42 +326,8 @@ final class FleetStage implements AutoCloseable {
         return "jdbc:h2:file:" + node.fleet.resolve("fleet").toAbsolutePath() + ";WRITE_DELAY=0;AUTO_SERVER=TRUE";
     }
 
-    /**
-     * When the authority submitted the request, when Pebble revoked each certificate, when the gateway denied all;
-     * {@code deniedElsewhere}: when another (honest) gateway denied all, null if there was none.
-     * {@code pebbleCpuMillis}: Pebble's CPU from the request until the ticket settled, -1 if not measured.
-     */
-    record Outcome(
-            Instant submitted,
-            Map<String, CertStatus> revoked,
-            Instant deniedAtGateway,
-            Instant deniedElsewhere,
-            long pebbleCpuMillis) {
-        Instant lastRevoked() {
-            return revoked.values().stream()
-                    .map(s -> s.revokedAt().orElseThrow())
-                    .max(Instant::compareTo)
-                    .orElseThrow();
-        }
-
-        long submitToRevokedMillis() {
-            return Duration.between(submitted, lastRevoked()).toMillis();
-        }
-
-        long submitToDeniedMillis() {
-            return Duration.between(submitted, deniedAtGateway).toMillis();
-        }
-
-        /** -1 when no other gateway was watched. */
-        long submitToDeniedElsewhereMillis() {
-            return deniedElsewhere == null
-                    ? -1
-                    : Duration.between(submitted, deniedElsewhere).toMillis();
-        }
-    }
-
     /** See {@link CompromiseRun#run}. */
-    Outcome compromise(String gatewayId, int reason, Set<String> serials, long timeoutMillis) {
+    CompromiseOutcome compromise(String gatewayId, int reason, Set<String> serials, long timeoutMillis) {
         return CompromiseRun.run(this, gatewayId, reason, serials, timeoutMillis);
     }
 

@@ -145,7 +145,7 @@ abstract class FleetRevocationTest {
             }
             assertEquals(before, fleet.storedMessages(GATEWAY), "an incident changed the stored log");
 
-            FleetStage.Outcome outcome;
+            CompromiseOutcome outcome;
             try {
                 outcome = fleet.compromise(GATEWAY, REASON_KEY_COMPROMISE, serials, 30_000);
             } catch (DemoException e) {
