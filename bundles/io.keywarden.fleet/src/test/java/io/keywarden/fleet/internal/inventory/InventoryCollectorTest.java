@@ -129,7 +129,7 @@ abstract class InventoryCollectorTest {
     }
 
     /** A gateway's log as it writes it: entries chained from the genesis, one per record. */
-    private static List<IssuanceEvent> chain(String gatewayId, List<CertificateRecord> records) {
+    static List<IssuanceEvent> chain(String gatewayId, List<CertificateRecord> records) {
         List<IssuanceEvent> out = new ArrayList<>();
         String prev = IssuanceEvent.GENESIS;
         for (CertificateRecord r : records) {
@@ -140,7 +140,8 @@ abstract class InventoryCollectorTest {
         return out;
     }
 
-    private static byte[] batch(Device signer, List<IssuanceEvent> entries) {
+    /** The entries signed by {@code signer}, one compact JWS per line, as a gateway publishes a batch. */
+    static byte[] batch(Device signer, List<IssuanceEvent> entries) {
         return entries.stream()
                 .map(e -> GatewayEnvelope.signPayload(e.payload(), signer.entry()))
                 .collect(Collectors.joining("\n"))

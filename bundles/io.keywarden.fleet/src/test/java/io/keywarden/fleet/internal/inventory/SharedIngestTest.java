@@ -2,7 +2,6 @@ package io.keywarden.fleet.internal.inventory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -150,20 +148,10 @@ abstract class SharedIngestTest {
     }
 
     private static List<IssuanceEvent> chain(List<CertificateRecord> records) {
-        List<IssuanceEvent> out = new ArrayList<>();
-        String prev = IssuanceEvent.GENESIS;
-        for (CertificateRecord r : records) {
-            IssuanceEvent e = IssuanceEvent.create(GW, out.size() + 1, prev, 1_700_000_000L, r);
-            out.add(e);
-            prev = e.hash();
-        }
-        return out;
+        return InventoryCollectorTest.chain(GW, records);
     }
 
     private static byte[] batch(Device signer, List<IssuanceEvent> entries) {
-        return entries.stream()
-                .map(e -> GatewayEnvelope.signPayload(e.payload(), signer.entry()))
-                .collect(Collectors.joining("\n"))
-                .getBytes(StandardCharsets.US_ASCII);
+        return InventoryCollectorTest.batch(signer, entries);
     }
 }
