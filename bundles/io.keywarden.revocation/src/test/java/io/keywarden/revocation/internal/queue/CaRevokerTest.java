@@ -101,8 +101,9 @@ class CaRevokerTest {
                 CertificateRecord c, RevocationReason reason, RevocationRoute route, KeyPair key)
                 throws CaOperationException {
             Instant now = clock.instant();
+            int n;
             synchronized (this) {
-                requests++;
+                n = ++requests;
                 inFlight++;
                 maxInFlight = Math.max(maxInFlight, inFlight);
                 if (now.isBefore(quietUntil)) {
@@ -112,7 +113,9 @@ class CaRevokerTest {
             try {
                 Thread.sleep(2); // a round trip, so that workers overlap
                 synchronized (this) {
-                    if (requests % every == 0) {
+                    // this request's own number: the count read after the round trip may have moved past every
+                    // multiple while other workers' requests arrived (CI once saw no request refused at all)
+                    if (n % every == 0) {
                         refused++;
                         quietUntil = now.plusSeconds(2);
                         throw new CaOperationException(
