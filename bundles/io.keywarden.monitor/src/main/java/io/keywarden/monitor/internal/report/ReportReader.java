@@ -1,7 +1,6 @@
 package io.keywarden.monitor.internal.report;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -197,15 +196,13 @@ final class ReportReader {
         return s;
     }
 
-    /** A whole number within [min, max], read as StrictJson reads numbers (at most 40 characters, BigDecimal). */
+    /** A whole number within [min, max], read by StrictJson's own rule (its bounds, BigDecimal). */
     private static long integer(JsonReader in, long min, long max) throws IOException, GiveUp {
         require(in.peek() == JsonToken.NUMBER);
-        String n = in.nextString();
-        require(n.length() <= StrictJson.MAX_NUMBER_CHARS);
         long v;
         try {
-            v = new BigDecimal(n).longValueExact();
-        } catch (ArithmeticException e) {
+            v = StrictJson.number(in.nextString(), "").longValueExact();
+        } catch (ReportException | ArithmeticException e) {
             throw GiveUp.INSTANCE;
         }
         require(v >= min && v <= max);
