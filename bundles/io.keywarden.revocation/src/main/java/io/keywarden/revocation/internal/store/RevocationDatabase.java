@@ -37,7 +37,8 @@ public final class RevocationDatabase implements AutoCloseable {
             "V2__executions.sql",
             "V3__escrow.sql",
             "V4__notices.sql",
-            "V5__nonce_requests.sql");
+            "V5__nonce_requests.sql",
+            "V6__denied_sequence.sql");
 
     private final Database db;
     private final String instanceId;

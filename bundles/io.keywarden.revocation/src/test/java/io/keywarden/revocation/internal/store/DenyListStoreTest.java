@@ -38,12 +38,17 @@ class DenyListStoreTest {
             assertFalse(first.isDenied(null));
 
             try (Database other = stores.open()) {
-                DenyListStore second = new JdbcDenyList(other, Clock.systemUTC());
+                MutableClock clock = new MutableClock();
+                DenyListStore second = new JdbcDenyList(other, clock);
                 assertEquals(Set.of("ab12", "ff"), second.getDeniedSerials());
+                assertTrue(second.isDenied("AB12"));
                 assertFalse(second.isDenied("ab13"));
                 first.addAll(List.of("AB13"));
-                assertTrue(second.isDenied("ab13"), "a serial another instance denied since: not cached as allowed");
+                clock.advance(JdbcDenyList.SYNC_PERIOD.toMillis());
+                assertTrue(second.isDenied("ab13"), "a serial another instance denied since: seen one period later");
                 second.addAll(List.of("ab12", "cd"));
+                Thread.sleep(JdbcDenyList.SYNC_PERIOD.toMillis());
+                assertTrue(first.isDenied("cd"), "first's copy is older than a period: read again");
             }
             assertEquals(Set.of("ab12", "ab13", "cd", "ff"), first.getDeniedSerials());
             assertEquals(4, stores.rows("revocation_denied"));
@@ -61,6 +66,80 @@ class DenyListStoreTest {
         stores.close();
         assertTrue(store.isDenied("01"), "known denied: from the cache");
         assertTrue(store.isDenied("02"), "unknown and no database: fail closed");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void allowedSerialsAreAnsweredFromMemoryWithinAPeriodAndFailClosedOnceTheCopyIsTooOldToTrust(Dialect dialect)
+            throws Exception {
+        TestStores stores = TestStores.of(dialect, dir);
+        // a row written before the sequence column existed (migration V6 gives it sequence 0)
+        stores.db().inTransactionDo(c -> {
+            try (var ps = c.prepareStatement("INSERT INTO revocation_denied (serial, denied_at) VALUES ('a', 1)")) {
+                ps.executeUpdate();
+            }
+        });
+        Database other = stores.open();
+        MutableClock clock = new MutableClock();
+        JdbcDenyList store = new JdbcDenyList(other, clock);
+        assertTrue(store.isDenied("0A"), "a row from before the migration");
+        assertFalse(store.isDenied("0b"));
+        other.close();
+        stores.close();
+        for (int i = 0; i < 100; i++) {
+            assertFalse(store.isDenied(Integer.toHexString(1000 + i)), "within the period: from memory");
+        }
+        assertTrue(store.isDenied("0a"), "known denied: from the cache");
+        clock.advance(JdbcDenyList.SYNC_PERIOD.toMillis());
+        assertTrue(store.isDenied("0b"), "the copy is a period old and cannot be read again: fail closed");
+    }
+
+    @org.junit.jupiter.api.Test
+    void normalizingWithoutBigIntegerGivesWhatBigIntegerGives() {
+        String[] inputs = {
+            "0",
+            "00",
+            "000a",
+            "00AB12",
+            " ff ",
+            "Ff",
+            "0x1f",
+            "-1f",
+            "+1f",
+            "",
+            " ",
+            "12g",
+            "\u0661\u0662",
+            "ＡＢ",
+            "0000000000000000000000000000000000000000000000000001",
+            "deadBEEF",
+            "0 1"
+        };
+        for (String in : inputs) {
+            String expected;
+            try {
+                expected = new java.math.BigInteger(in.trim(), 16).toString(16);
+            } catch (NumberFormatException e) {
+                expected = in.trim().toLowerCase(java.util.Locale.ROOT);
+            }
+            assertEquals(expected, DenyListStore.normalize(in), "normalize(\"" + in + "\")");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void fingerprintsPastTheLimitSayTheyAreIncompleteSoEveryLookupAsksTheDatabase() {
+        SerialFingerprints set = new SerialFingerprints();
+        set.addAll(List.of("ab", "cd", "ab"));
+        assertEquals(2, set.size());
+        assertTrue(set.mightContain("ab"));
+        assertFalse(set.mightContain("ef"));
+        List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < SerialFingerprints.LIMIT; i++) {
+            many.add(Integer.toHexString(i));
+        }
+        set.addAll(many);
+        assertFalse(set.isComplete());
+        assertTrue(set.mightContain("ef"), "incomplete: every serial may be in it");
     }
 
     @org.junit.jupiter.api.Test
