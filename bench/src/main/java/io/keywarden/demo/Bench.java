@@ -65,7 +65,7 @@ public final class Bench {
                   N devices (default 50) contained one at a time: p50/p99 from the decision to the broker session
                   closed and to the HTTPS collector refusing.
 
-              bench-channel [N] [--seconds S] [--idle T] [--configured] [--kept-alive-only]
+              bench-channel [N] [--seconds S] [--idle T] [--configured] [--kept-alive-only] [--jetty-floor]
                   Local Pebble, the runtime with the monitor, N sensors (default 1000) enrolled; then from this
                   process each reports once a second for S seconds (default 30) over a kept-alive connection, and
                   again with a new connection per report. Reports sensors served, p50/p99 and the runtime's CPU.
@@ -73,6 +73,8 @@ public final class Bench {
                   --seconds 0 skips the reports. The sensors bootstrap over EST with IDevIDs (SENSOR records only);
                   --configured: as sensor configurations instead (a configuration and a component each).
                   --kept-alive-only: no run with a new connection per report.
+                  --jetty-floor: last, the runtime stopped, the kept-alive run against a Jetty server set up as
+                  the channel with a handler that only reads and answers (its own JVM, the runtime's flags).
             """;
 
     private Bench() {}

@@ -138,7 +138,7 @@ final class BenchAll {
             case "P4" -> new FootprintBench(layout, out, figures.scope("p4")).run(1000, 5000, 30);
             case "P5" ->
                 new BenchChannelCommand(layout, out, figures.scope("p5"))
-                        .run(List.of("1000", "--seconds", "20", "--kept-alive-only"));
+                        .run(List.of("1000", "--seconds", "20", "--kept-alive-only", "--jetty-floor"));
             case "P6" -> new BenchEstCommand(layout, out, figures.scope("p6")).run(List.of("200"));
             case "P7" ->
                 new BenchFleetCommand(layout, out, figures.scope("p7"))

@@ -42,6 +42,9 @@ final class BenchChannelCommand {
     private static final String GATEWAY = "gateway.bench-channel.keywarden.test";
     private static final String DOMAIN = ".bench-channel.keywarden.test";
     private static final int CLIENT_THREADS = 64;
+    /** The monitor's default {@code channel.threads}. */
+    private static final int CHANNEL_THREADS = 16;
+
     private static final long IDLE_SETTLE_MILLIS = 20_000;
     private static final long WARM_UP_MIN_MILLIS = 5_000;
     private static final long WARM_UP_MAX_MILLIS = 180_000;
@@ -51,6 +54,8 @@ final class BenchChannelCommand {
     private final Figures figures;
     /** {@code --kept-alive-only}: no second phase with a new connection per report ({@code bench-all}'s P5). */
     private boolean keptAliveOnly;
+    /** {@code --jetty-floor}: last, the same kept-alive run against {@link JettyFloor} instead of the runtime. */
+    private boolean jettyFloor;
 
     BenchChannelCommand(Layout layout, PrintStream out) {
         this(layout, out, new Figures());
@@ -72,6 +77,8 @@ final class BenchChannelCommand {
             String a = args.get(i);
             if (a.equals("--kept-alive-only")) {
                 keptAliveOnly = true;
+            } else if (a.equals("--jetty-floor")) {
+                jettyFloor = true;
             } else if (a.equals("--seconds")) {
                 seconds = Args.intValue(args, ++i, 0, 3600);
             } else if (a.equals("--idle")) {
@@ -139,11 +146,39 @@ final class BenchChannelCommand {
                 if (!keptAliveOnly) {
                     phase("a new connection per report", runtime.pid(), e.sensors(), o.seconds(), true);
                 }
+                if (jettyFloor) {
+                    runtime.close();
+                    floor(stage, work, e.sensors(), o.seconds());
+                }
             }
         } finally {
             e.sensors().forEach(SimulatedSensor::close);
         }
         return 0;
+    }
+
+    /**
+     * The kept-alive run again, against {@link JettyFloor} (the channel's Jetty and TLS settings, a handler that only
+     * reads the body and answers) in its own JVM on the runtime's flags, the runtime stopped: the part of the
+     * channel's CPU that is Jetty, the JDK's TLS and the kernel.
+     */
+    private void floor(LocalStage stage, Path work, List<SimulatedSensor> sensors, int seconds)
+            throws InterruptedException {
+        String flags = System.getProperty("keywarden.runtime.jvmArgs", RuntimeProcess.DEFAULT_JVM_ARGS);
+        try (JettyFloorProcess floor =
+                JettyFloorProcess.start(work, stage.pebble.rootCertificates(), CHANNEL_THREADS, flags)) {
+            List<X509Certificate> trusted = List.of(floor.ca());
+            List<SimulatedSensor> clients = new ArrayList<>();
+            try {
+                for (SimulatedSensor s : sensors) {
+                    clients.add(new SimulatedSensor(
+                            s.deviceId(), s.key(), s.chain(), Profile.WELL_BEHAVED, floor.address(), trusted));
+                }
+                phase("Jetty floor, kept-alive connections", floor.pid(), clients, seconds, false);
+            } finally {
+                clients.forEach(SimulatedSensor::close);
+            }
+        }
     }
 
     private Enrolled enrollConfigured(LocalStage stage, ContainmentStage contain, Path runtimeJar, Path work, int n) {
@@ -300,7 +335,7 @@ final class BenchChannelCommand {
                 .filter(s -> !run.accepted.containsKey(s.deviceId()))
                 .count();
         long badReports = run.bad.values().stream().mapToLong(AtomicLong::get).sum();
-        String figure = what.startsWith("kept") ? "kept_alive" : "reconnect";
+        String figure = what.startsWith("kept") ? "kept_alive" : what.startsWith("Jetty") ? "jetty_floor" : "reconnect";
         figures.put(figure + ".sensors", sensors.size());
         figures.put(figure + ".served", served);
         figures.put(figure + ".refused_or_failed", badReports);

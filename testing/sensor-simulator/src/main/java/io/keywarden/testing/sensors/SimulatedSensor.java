@@ -47,6 +47,11 @@ public final class SimulatedSensor implements AutoCloseable {
         return key;
     }
 
+    /** Its certificate chain, leaf first. */
+    public List<X509Certificate> chain() {
+        return chain;
+    }
+
     public String serial() {
         return chain.get(0).getSerialNumber().toString(16);
     }
