@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventHandler;
@@ -20,15 +21,25 @@ import io.keywarden.api.revocation.RevocationTicket;
 
 /**
  * Writes revocations the revocation component got done at the CA into the inventory: from its REVOKED events, and
- * from its journaled tickets when it appears (an event posted while this bundle was stopped is lost).
+ * from its journaled tickets when it appears (an event posted while this bundle was stopped is lost). An event's
+ * serials are written on the engine's workers, not on EventAdmin's thread: each is a durable write, a ticket can carry
+ * a thousand, EventAdmin calls an event's handlers one after another (Equinox, as in Kura, delivers every asynchronous
+ * event on one thread), and Felix EventAdmin denies a handler slower than its timeout (5 s) every later event. A
+ * write lost because the engine stopped is made at the next start from the journal ({@link #reconcile}).
  */
 public final class RevocationRecorder implements EventHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationRecorder.class);
 
     private final EnrollmentEngine engine;
+    private final Executor writer;
 
     public RevocationRecorder(EnrollmentEngine engine) {
+        this(engine, engine::execute);
+    }
+
+    RevocationRecorder(EnrollmentEngine engine, Executor writer) {
         this.engine = requireNonNull(engine, "engine");
+        this.writer = requireNonNull(writer, "writer");
     }
 
     @Override
@@ -40,7 +51,10 @@ public final class RevocationRecorder implements EventHandler {
         } else if (serials instanceof Collection) {
             ((Collection<?>) serials).forEach(s -> list.add(String.valueOf(s)));
         }
-        record(list, "ticket " + event.getProperty(RevocationEvents.PROPERTY_TICKET_ID));
+        if (!list.isEmpty()) {
+            String source = "ticket " + event.getProperty(RevocationEvents.PROPERTY_TICKET_ID);
+            writer.execute(() -> record(list, source));
+        }
     }
 
     /** Marks every certificate the service's tickets say is revoked at the CA. */

@@ -1,11 +1,13 @@
 package io.keywarden.acme.internal.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,8 +89,9 @@ class RevocationRecorderTest {
     }
 
     @Test
-    void theRevokedEventMarksItsSerialsAndNothingElse() throws Exception {
-        RevocationRecorder recorder = new RevocationRecorder(engine());
+    void theRevokedEventMarksItsSerialsAndNothingElseOffEventAdminsThread() throws Exception {
+        List<Runnable> handedOff = new ArrayList<>();
+        RevocationRecorder recorder = new RevocationRecorder(engine(), handedOff::add);
         CertificateRecord s1 = enroll("s1");
         enroll("s2");
         recorder.handleEvent(new Event(
@@ -96,11 +99,31 @@ class RevocationRecorderTest {
                 Map.of(RevocationEvents.PROPERTY_TICKET_ID, "t1", RevocationEvents.PROPERTY_SERIALS, new String[] {
                     s1.getSerial(), "ffff"
                 })));
+        assertEquals(CertificateStatus.CURRENT, status("s1"), "nothing written on the caller's (EventAdmin's) thread");
+        assertEquals(1, handedOff.size());
+        handedOff.remove(0).run();
         assertEquals(CertificateStatus.REVOKED, status("s1"));
         assertEquals(CertificateStatus.CURRENT, status("s2"));
         // an event without serials (malformed, or from another producer) changes nothing
         recorder.handleEvent(new Event(RevocationEvents.TOPIC_REVOKED, Map.of()));
+        assertTrue(handedOff.isEmpty());
         assertEquals(CertificateStatus.CURRENT, status("s2"));
+    }
+
+    @Test
+    void onTheEnginesWorkersTheEventIsWrittenSoon() throws Exception {
+        RevocationRecorder recorder = new RevocationRecorder(engine());
+        CertificateRecord s1 = enroll("s1");
+        recorder.handleEvent(new Event(
+                RevocationEvents.TOPIC_REVOKED,
+                Map.of(RevocationEvents.PROPERTY_TICKET_ID, "t1", RevocationEvents.PROPERTY_SERIALS, new String[] {
+                    s1.getSerial()
+                })));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (status("s1") != CertificateStatus.REVOKED && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(CertificateStatus.REVOKED, status("s1"));
     }
 
     @Test
