@@ -1,6 +1,8 @@
 package io.keywarden.broker;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -26,6 +28,22 @@ public interface BrokerContainment {
      *                     pushed again)
      */
     BrokerAnswer disable(String identity) throws IOException;
+
+    /**
+     * Refuses several identities at once, as {@link #disable} each: a compromised gateway's sensors are a thousand
+     * identities, and a broker that can take them in one request should. The default asks one at a time.
+     *
+     * @return one answer per identity, in order
+     * @throws IOException the broker could not be asked or did not answer in time (every decision stays journaled)
+     * @since 1.1
+     */
+    default List<BrokerAnswer> disableAll(List<String> identities) throws IOException {
+        List<BrokerAnswer> answers = new ArrayList<>(identities.size());
+        for (String identity : identities) {
+            answers.add(disable(identity));
+        }
+        return answers;
+    }
 
     /** Lets the identity in again (only ever on an operator's signed command). Same contract as {@link #disable}. */
     BrokerAnswer enable(String identity) throws IOException;

@@ -3,7 +3,7 @@
  * journals and audits every decision and calls the SPI until the broker has answered; an implementation only talks to
  * its broker.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.keywarden.broker;
 

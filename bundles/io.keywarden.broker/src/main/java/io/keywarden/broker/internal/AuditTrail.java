@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jose4j.json.JsonUtil;
@@ -32,6 +34,24 @@ final class AuditTrail {
     }
 
     void record(String event, Decision d, String detail) {
+        append(List.of(line(event, d, detail)), event, d.identity());
+    }
+
+    /** One line per decision, {@code details} in the same order, forced to disk once. */
+    void recordAll(String event, List<Decision> decisions, List<String> details) {
+        List<Map<String, Object>> lines = new ArrayList<>(decisions.size());
+        for (int i = 0; i < decisions.size(); i++) {
+            lines.add(line(event, decisions.get(i), details.get(i)));
+        }
+        if (!lines.isEmpty()) {
+            append(
+                    lines,
+                    event,
+                    decisions.size() + " identities from " + decisions.get(0).identity());
+        }
+    }
+
+    private Map<String, Object> line(String event, Decision d, String detail) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("at", clock.instant().toString());
         line.put("event", event);
@@ -41,7 +61,7 @@ final class AuditTrail {
         line.put("reason", d.reason());
         line.put("source", d.source());
         line.put("detail", detail);
-        append(line, event, d.identity());
+        return line;
     }
 
     /** Something that is no decision: a refused operator command, a session ended on reconnect. */
@@ -51,11 +71,15 @@ final class AuditTrail {
         line.put("event", event);
         line.put("identity", identity);
         line.put("detail", detail);
-        append(line, event, identity);
+        append(List.of(line), event, identity);
     }
 
-    private synchronized void append(Map<String, Object> line, String event, String identity) {
-        byte[] bytes = (JsonUtil.toJson(line) + "\n").getBytes(StandardCharsets.UTF_8);
+    private synchronized void append(List<Map<String, Object>> lines, String event, String identity) {
+        StringBuilder text = new StringBuilder();
+        for (Map<String, Object> line : lines) {
+            text.append(JsonUtil.toJson(line)).append('\n');
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(
                 file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,8 @@ public final class ContainmentService {
     private static final Logger LOG = LoggerFactory.getLogger(ContainmentService.class);
     private static final long FIRST_RETRY_MILLIS = 250;
     private static final long MAX_RETRY_MILLIS = 30_000;
+    /** Disables sent in one request (Mosquitto: 3 commands each, plus one; the answer stays well under 64 KiB). */
+    static final int DISABLE_BATCH = 32;
 
     private final BrokerContainment broker;
     private final ScheduledExecutorService executor;
@@ -160,20 +164,92 @@ public final class ContainmentService {
         return audit.file();
     }
 
-    /** Runs on the executor only. */
+    /**
+     * Runs on the executor only. Consecutive disables go to the broker {@value #DISABLE_BATCH} at a time (one request,
+     * one audit write each way, one journal sync); the order of the journal is kept.
+     */
     private void pushPending() {
         try {
-            for (Decision d : journal.pending()) {
-                if (!push(d)) {
+            List<Decision> pending = journal.pending();
+            for (int i = 0; i < pending.size(); ) {
+                int end = i;
+                while (end < pending.size()
+                        && end - i < DISABLE_BATCH
+                        && pending.get(end).action() == Action.DISABLE) {
+                    end++;
+                }
+                boolean pushed = end > i ? pushDisables(pending.subList(i, end)) : push(pending.get(i));
+                if (!pushed) {
                     scheduleRetry();
                     return;
                 }
+                i = Math.max(end, i + 1);
             }
             retryMillis = FIRST_RETRY_MILLIS;
         } catch (IOException e) {
             LOG.error("Cannot read the broker containment journal: {}", e.getMessage());
             scheduleRetry();
         }
+    }
+
+    private boolean pushDisables(List<Decision> batch) throws IOException {
+        if (batch.size() == 1) {
+            return push(batch.get(0));
+        }
+        List<String> identities = batch.stream().map(Decision::identity).toList();
+        audit.recordAll("sent", batch, Collections.nCopies(batch.size(), broker.name()));
+        List<BrokerAnswer> answers;
+        try {
+            answers = broker.disableAll(identities);
+        } catch (IOException e) {
+            audit.recordAll("unreachable", batch, Collections.nCopies(batch.size(), String.valueOf(e.getMessage())));
+            LOG.warn(
+                    "Broker {} not reached for {} disables from {}: {}; kept in the journal",
+                    broker.name(),
+                    batch.size(),
+                    identities.get(0),
+                    e.getMessage());
+            return false;
+        }
+        if (answers.size() != batch.size()) {
+            String why = broker.name() + " gave " + answers.size() + " answers to " + batch.size() + " disables";
+            audit.recordAll("unreachable", batch, Collections.nCopies(batch.size(), why));
+            LOG.error("{}; kept in the journal", why);
+            return false;
+        }
+        List<Decision> accepted = new ArrayList<>();
+        List<Decision> refused = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            (answers.get(i).accepted() ? accepted : refused).add(batch.get(i));
+            if (!answers.get(i).accepted()) {
+                LOG.error(
+                        "Broker {} refused DISABLE {}: {}",
+                        broker.name(),
+                        identities.get(i),
+                        answers.get(i).detail());
+            }
+        }
+        audit.recordAll("answered", accepted, details(batch, answers, true));
+        audit.recordAll("refused", refused, details(batch, answers, false));
+        LOG.info(
+                "Broker {}: DISABLE of {} identities done ({} to {}), {} refused",
+                broker.name(),
+                accepted.size(),
+                identities.get(0),
+                identities.get(identities.size() - 1),
+                refused.size());
+        journal.removeAll(batch);
+        return true;
+    }
+
+    private static List<String> details(List<Decision> batch, List<BrokerAnswer> answers, boolean accepted) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (answers.get(i).accepted() == accepted) {
+                out.add(answers.get(i).detail());
+            }
+        }
+        return out;
     }
 
     private boolean push(Decision d) throws IOException {

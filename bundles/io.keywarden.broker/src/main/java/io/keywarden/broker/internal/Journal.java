@@ -36,7 +36,14 @@ final class Journal {
     }
 
     void remove(Decision d) throws IOException {
-        Files.deleteIfExists(file(d.sequence()));
+        removeAll(List.of(d));
+    }
+
+    /** Removes the decisions, the directory forced to disk once. */
+    void removeAll(List<Decision> decisions) throws IOException {
+        for (Decision d : decisions) {
+            Files.deleteIfExists(file(d.sequence()));
+        }
         DurableFiles.syncDirectory(dir);
     }
 

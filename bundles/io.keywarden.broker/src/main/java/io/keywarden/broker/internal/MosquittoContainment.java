@@ -13,11 +13,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.keywarden.broker.BrokerAnswer;
+import io.keywarden.broker.BrokerContainment;
 import io.keywarden.broker.internal.mosquitto.MosquittoDynsec;
 import io.keywarden.relyingparty.RejectedNoticeException;
 import io.keywarden.support.threads.ExecutorStop;
@@ -49,6 +51,12 @@ public final class MosquittoContainment implements AutoCloseable {
     private final OperatorCommand operator;
 
     public MosquittoContainment(BrokerOptions options, Clock clock) throws IOException, GeneralSecurityException {
+        this(options, clock, UnaryOperator.identity());
+    }
+
+    /** {@code decisionsThrough}: what the decisions are pushed through instead of the broker itself (tests). */
+    MosquittoContainment(BrokerOptions options, Clock clock, UnaryOperator<BrokerContainment> decisionsThrough)
+            throws IOException, GeneralSecurityException {
         char[] password = options.password();
         try {
             dynsec = new MosquittoDynsec(
@@ -56,7 +64,7 @@ public final class MosquittoContainment implements AutoCloseable {
         } finally {
             Arrays.fill(password, '\0');
         }
-        service = new ContainmentService(dynsec, options.dataDir(), executor, clock);
+        service = new ContainmentService(decisionsThrough.apply(dynsec), options.dataDir(), executor, clock);
         operator = options.operatorKey()
                 .map(k -> new OperatorCommand(
                         k, options.operatorId(), options.dataDir().resolve("operator-commands.properties"), clock))

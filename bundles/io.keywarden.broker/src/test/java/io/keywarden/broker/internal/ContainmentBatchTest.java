@@ -28,7 +28,7 @@ class ContainmentBatchTest {
     Path dir;
 
     /** Records what it was asked, in order. */
-    private static final class Recorder implements BrokerContainment {
+    private static class Recorder implements BrokerContainment {
         final List<String> asked = new ArrayList<>();
 
         @Override
@@ -109,6 +109,70 @@ class ContainmentBatchTest {
             service.disable("gw.test", "t-9", "revocation"); // the event again: no second decision
             drain(executor);
             assertEquals(List.of("disable gw.test"), broker.asked());
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /** Takes disables as batches; refuses the identities it is told to, and is unreachable the first time if told. */
+    private static final class BatchingRecorder extends Recorder {
+        final List<List<String>> batches = new ArrayList<>();
+        final Set<String> refuse;
+        boolean unreachableOnce;
+
+        BatchingRecorder(Set<String> refuse, boolean unreachableOnce) {
+            this.refuse = refuse;
+            this.unreachableOnce = unreachableOnce;
+        }
+
+        @Override
+        public synchronized List<BrokerAnswer> disableAll(List<String> identities) throws java.io.IOException {
+            if (unreachableOnce) {
+                unreachableOnce = false;
+                throw new java.io.IOException("broker down");
+            }
+            batches.add(List.copyOf(identities));
+            identities.forEach(i -> asked.add("disable " + i));
+            return identities.stream()
+                    .map(i -> refuse.contains(i)
+                            ? new BrokerAnswer(false, "no such thing")
+                            : new BrokerAnswer(true, "ok"))
+                    .toList();
+        }
+    }
+
+    @Test
+    void consecutiveDisablesGoToTheBrokerInBatchesInOrderAndEachAnswerIsAuditedForItsIdentity() throws Exception {
+        BatchingRecorder broker = new BatchingRecorder(Set.of("sensor-40.gw.test"), true);
+        List<String> identities = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            identities.add("sensor-" + i + ".gw.test");
+        }
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        try {
+            ContainmentService service = new ContainmentService(broker, dir, executor, Clock.systemUTC());
+            service.disableAll(identities, "t-2", "revocation");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (broker.asked().size() < identities.size() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            drain(executor);
+            assertEquals(identities.stream().map(i -> "disable " + i).toList(), broker.asked(), "each once, in order");
+            assertTrue(broker.batches.stream().allMatch(b -> b.size() <= ContainmentService.DISABLE_BATCH));
+            assertTrue(broker.batches.size() < identities.size(), "batched: " + broker.batches.size() + " requests");
+            List<String> audit = Files.readAllLines(service.auditFile());
+            assertEquals(
+                    99,
+                    audit.stream()
+                            .filter(l -> l.contains("\"event\":\"answered\""))
+                            .count());
+            assertTrue(audit.stream()
+                    .anyMatch(l -> l.contains("\"event\":\"refused\"") && l.contains("\"sensor-40.gw.test\"")));
+            assertTrue(audit.stream().anyMatch(l -> l.contains("\"event\":\"unreachable\"")), "the failed try");
+            try (var files = Files.list(dir.resolve("journal"))) {
+                assertEquals(
+                        0, files.filter(f -> f.toString().endsWith(".decision")).count(), "nothing pending");
+            }
         } finally {
             executor.shutdownNow();
         }

@@ -2,6 +2,7 @@ package io.keywarden.broker.internal.mosquitto;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +49,43 @@ final class DynsecAnswers {
         CompletableFuture<List<Object>> f = batch == null ? null : waiting.get(batch);
         if (f != null) {
             f.complete(new ArrayList<>(responses));
+        }
+    }
+
+    /**
+     * Judges a batch made of {@code head} commands shared by every part, then parts of {@code per} commands each: one
+     * answer per part, from the head's responses and the part's own, matched by their correlation data.
+     */
+    static List<BrokerAnswer> judgeEach(List<Map<String, Object>> commands, List<Object> responses, int head, int per) {
+        Map<Integer, Object> byIndex = new HashMap<>();
+        for (Object o : responses) {
+            if (o instanceof Map<?, ?> m && m.get("correlationData") instanceof String c && c.lastIndexOf('.') > 0) {
+                try {
+                    byIndex.putIfAbsent(Integer.parseInt(c.substring(c.lastIndexOf('.') + 1)), o);
+                } catch (NumberFormatException notOurs) {
+                    // judged below as a missing answer
+                }
+            }
+        }
+        List<BrokerAnswer> answers = new ArrayList<>();
+        for (int from = head; from < commands.size(); from += per) {
+            List<Map<String, Object>> part = new ArrayList<>(commands.subList(0, head));
+            part.addAll(commands.subList(from, Math.min(commands.size(), from + per)));
+            List<Object> said = new ArrayList<>();
+            for (int i = 0; i < head; i++) {
+                addIfPresent(said, byIndex.get(i));
+            }
+            for (int i = from; i < Math.min(commands.size(), from + per); i++) {
+                addIfPresent(said, byIndex.get(i));
+            }
+            answers.add(judge(part, said));
+        }
+        return answers;
+    }
+
+    private static void addIfPresent(List<Object> out, Object response) {
+        if (response != null) {
+            out.add(response);
         }
     }
 

@@ -24,13 +24,23 @@ final class DynsecCommands {
 
     private DynsecCommands() {}
 
+    /** Commands per identity in {@link #disableAll}, after the one that creates the contained role. */
+    static final int PER_DISABLED_IDENTITY = 3;
+
     static List<Map<String, Object>> disable(String username) {
-        List<Map<String, Object>> commands = new ArrayList<>();
+        return disableAll(List.of(username));
+    }
+
+    /** The contained role, then for each user name: the client, its contained role, and disabled. */
+    static List<Map<String, Object>> disableAll(List<String> usernames) {
+        List<Map<String, Object>> commands = new ArrayList<>(1 + PER_DISABLED_IDENTITY * usernames.size());
         commands.add(containedRole());
-        commands.add(command("createClient", "username", username, "textname", "created by Keywarden containment"));
-        commands.add(command(
-                "addClientRole", "username", username, "rolename", CONTAINED_ROLE, "priority", CONTAINED_PRIORITY));
-        commands.add(command("disableClient", "username", username));
+        for (String username : usernames) {
+            commands.add(command("createClient", "username", username, "textname", "created by Keywarden containment"));
+            commands.add(command(
+                    "addClientRole", "username", username, "rolename", CONTAINED_ROLE, "priority", CONTAINED_PRIORITY));
+            commands.add(command("disableClient", "username", username));
+        }
         return commands;
     }
 

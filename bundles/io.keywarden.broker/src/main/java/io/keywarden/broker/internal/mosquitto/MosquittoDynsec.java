@@ -97,6 +97,16 @@ public final class MosquittoDynsec implements BrokerContainment, AutoCloseable {
         return run(DynsecCommands.disable(identity));
     }
 
+    /** One request: the contained role once, then each identity's three commands, judged identity by identity. */
+    @Override
+    public List<BrokerAnswer> disableAll(List<String> identities) throws IOException {
+        if (identities.isEmpty()) {
+            return List.of();
+        }
+        List<Map<String, Object>> commands = DynsecCommands.disableAll(identities);
+        return DynsecAnswers.judgeEach(commands, exchange(commands), 1, DynsecCommands.PER_DISABLED_IDENTITY);
+    }
+
     @Override
     public BrokerAnswer enable(String identity) throws IOException {
         return run(DynsecCommands.enable(identity));
@@ -109,6 +119,11 @@ public final class MosquittoDynsec implements BrokerContainment, AutoCloseable {
 
     /** Sends one raw batch of dynamic-security commands and judges the answer (setup tools and tests). */
     public BrokerAnswer run(List<Map<String, Object>> commands) throws IOException {
+        return DynsecAnswers.judge(commands, exchange(commands));
+    }
+
+    /** Sends one batch and returns the broker's responses to it. */
+    private List<Object> exchange(List<Map<String, Object>> commands) throws IOException {
         connectIfNeeded();
         String correlation = runId + "-" + batches.incrementAndGet();
         CompletableFuture<List<Object>> answer = new CompletableFuture<>();
@@ -116,7 +131,7 @@ public final class MosquittoDynsec implements BrokerContainment, AutoCloseable {
         try {
             client.publish(
                     CONTROL, DynsecCommands.toJson(commands, correlation).getBytes(StandardCharsets.UTF_8), 1, false);
-            return DynsecAnswers.judge(commands, answer.get(answerTimeout.toMillis(), TimeUnit.MILLISECONDS));
+            return answer.get(answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (MqttException e) {
             throw new IOException("cannot send to " + CONTROL + ": " + e.getMessage(), e);
         } catch (TimeoutException e) {
