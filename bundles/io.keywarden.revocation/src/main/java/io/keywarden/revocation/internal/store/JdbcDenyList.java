@@ -205,6 +205,11 @@ public final class JdbcDenyList implements DenyListStore {
         }
     }
 
+    /** Whether the serial's fingerprint is held here, without asking the database (tests). */
+    boolean isDeniedFromMemory(String serial) {
+        return fingerprints.isComplete() && fingerprints.mightContain(DenyListStore.normalize(serial));
+    }
+
     private void answered() {
         if (unreachableUntil != 0) {
             unreachableUntil = 0;

@@ -94,6 +94,66 @@ class DenyListStoreTest {
         assertTrue(store.isDenied("0b"), "the copy is a period old and cannot be read again: fail closed");
     }
 
+    /**
+     * Two instances deny serials from several threads at once while a third keeps reading what they wrote: once the
+     * writers are done and one period has passed, the third holds every serial. A row committed below a counter
+     * value the reader had already read past would be missed for good, and allowed.
+     */
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aReaderMissesNoSerialThatWritersOnOtherInstancesDeniedWhileItRead(Dialect dialect) throws Exception {
+        try (TestStores stores = TestStores.of(dialect, dir);
+                Database a = stores.open();
+                Database b = stores.open();
+                Database c = stores.open()) {
+            List<DenyListStore> writers =
+                    List.of(new JdbcDenyList(a, Clock.systemUTC()), new JdbcDenyList(b, Clock.systemUTC()));
+            MutableClock readerClock = new MutableClock();
+            JdbcDenyList reader = new JdbcDenyList(c, readerClock);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            List<String> all = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            try {
+                List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int thread = t;
+                    done.add(pool.submit(() -> {
+                        for (int batch = 0; batch < 25; batch++) {
+                            List<String> serials = new java.util.ArrayList<>();
+                            for (int k = 0; k < 3; k++) {
+                                serials.add(Integer.toHexString(0x10000 + thread * 10_000 + batch * 10 + k));
+                            }
+                            writers.get(thread % 2).addAll(serials);
+                            all.addAll(serials);
+                        }
+                        return null;
+                    }));
+                }
+                Thread readerThread = new Thread(() -> {
+                    while (writing.get()) {
+                        readerClock.advance(JdbcDenyList.SYNC_PERIOD.toMillis());
+                        reader.isDenied("ff0000");
+                    }
+                });
+                readerThread.start();
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                writing.set(false);
+                readerThread.join();
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(300, all.size());
+            readerClock.advance(JdbcDenyList.SYNC_PERIOD.toMillis());
+            reader.isDenied("ff0000"); // one more read, as the next request would make
+            c.close(); // from here only memory answers: a serial it missed would be "not denied", not fail closed
+            for (String s : all) {
+                assertTrue(reader.isDeniedFromMemory(s), s + " was denied on another instance but is not held here");
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void normalizingWithoutBigIntegerGivesWhatBigIntegerGives() {
         String[] inputs = {
