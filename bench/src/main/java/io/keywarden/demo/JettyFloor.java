@@ -10,16 +10,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
-import org.eclipse.jetty.io.ArrayByteBufferPool;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.AbstractHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import io.keywarden.support.http.TlsConnectors;
 
 /**
  * {@code bench-channel --jetty-floor}'s server, run in its own JVM on the gateway's flags: Jetty 9.4 and the JDK's TLS
@@ -49,24 +47,7 @@ public final class JettyFloor {
         ssl.setNeedClientAuth(true);
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         ssl.setCipherComparator(Comparator.comparingInt(suite -> suite.contains("CHACHA20") ? 0 : 1));
-        HttpConfiguration http = new HttpConfiguration();
-        http.setRequestHeaderSize(8192);
-        http.setOutputBufferSize(4096);
-        http.setOutputAggregationSize(1024);
-        http.setSendServerVersion(false);
-        http.setSendDateHeader(false);
-        http.setHeaderCacheSize(0);
-        http.setDelayDispatchUntilContent(false);
-        ArrayByteBufferPool buffers = new ArrayByteBufferPool(0, 1024, 64 * 1024, -1, 512 * 1024, 512 * 1024);
-        ServerConnector connector = new ServerConnector(
-                server,
-                null,
-                null,
-                buffers,
-                1,
-                1,
-                new SslConnectionFactory(ssl, "http/1.1"),
-                new HttpConnectionFactory(http));
+        ServerConnector connector = TlsConnectors.https(server, ssl, TlsConnectors.reportsHttp(8192), 512 * 1024);
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         connector.setIdleTimeout(120_000);

@@ -12,13 +12,10 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 
-import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +26,7 @@ import io.keywarden.support.http.BoundedThreadPool;
 import io.keywarden.support.http.ConnectionGuard;
 import io.keywarden.support.http.DeviceConnections;
 import io.keywarden.support.http.GatewayKeyManager;
+import io.keywarden.support.http.TlsConnectors;
 
 /**
  * The EST listener on Jetty 9.4 (the line Kura ships): TLS with the gateway's own identity, client certificates
@@ -103,17 +101,7 @@ public final class EstServer implements AutoCloseable {
         // a sensor may reach the gateway by address: the SNI name need not match the gateway's certificate
         http.addCustomizer(new SecureRequestCustomizer(false));
 
-        ArrayByteBufferPool buffers =
-                new ArrayByteBufferPool(0, 1024, 64 * 1024, -1, POOLED_BUFFER_BYTES, POOLED_BUFFER_BYTES);
-        connector = new ServerConnector(
-                server,
-                null,
-                null,
-                buffers,
-                1,
-                1,
-                new SslConnectionFactory(ssl, "http/1.1"),
-                new HttpConnectionFactory(http));
+        connector = TlsConnectors.https(server, ssl, http, POOLED_BUFFER_BYTES);
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(limits.idle().toMillis());

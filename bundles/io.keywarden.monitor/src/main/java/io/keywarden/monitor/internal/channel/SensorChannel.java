@@ -14,13 +14,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 
-import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +30,7 @@ import io.keywarden.support.http.GatewayKeyManager;
 import io.keywarden.support.http.RateLimitedLog;
 import io.keywarden.support.http.RefusalCounter;
 import io.keywarden.support.http.RefusalSink;
+import io.keywarden.support.http.TlsConnectors;
 
 /**
  * The sensor channel: HTTPS with mandatory client certificates on Jetty 9.4 (the line Kura ships), HTTP/1.1 with
@@ -120,32 +118,11 @@ public final class SensorChannel implements AutoCloseable {
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         // the server's order decides (Jetty's default); under C1 only, ChaCha20-Poly1305 first (CipherPreference)
         ssl.setCipherComparator(CipherPreference.forThisJvm());
-        HttpConfiguration http = new HttpConfiguration();
-        http.setRequestHeaderSize(options.maxHead());
-        // answers are short JSON documents: small response buffers keep a thousand connections in a small heap
-        http.setOutputBufferSize(4096);
-        http.setOutputAggregationSize(1024);
-        http.setSendServerVersion(false);
-        http.setSendDateHeader(false);
-        // Jetty's per-connection header cache is an 8 KiB trie for each kept-alive sensor; a report has five headers
-        http.setHeaderCacheSize(0);
-        // dispatch at the head: a chunked or oversized body is refused before any of it is awaited or read
-        http.setDelayDispatchUntilContent(false);
+        HttpConfiguration http = TlsConnectors.reportsHttp(options.maxHead());
         // no SecureRequestCustomizer: ChannelRequests reads the peer's chain from the TLS session itself (the
-        // customizer
-        // would keep a second parsed copy in every session), and a sensor may reach the gateway by address (no SNI
-        // check)
-        ArrayByteBufferPool buffers =
-                new ArrayByteBufferPool(0, 1024, 64 * 1024, -1, POOLED_BUFFER_BYTES, POOLED_BUFFER_BYTES);
-        connector = new ServerConnector(
-                server,
-                null,
-                null,
-                buffers,
-                1,
-                1,
-                new SslConnectionFactory(ssl, "http/1.1"),
-                new HttpConnectionFactory(http));
+        // customizer would keep a second parsed copy in every session), and a sensor may reach the gateway by address
+        // (no SNI check)
+        connector = TlsConnectors.https(server, ssl, http, POOLED_BUFFER_BYTES);
         connector.setHost(options.bindAddress());
         connector.setPort(options.port());
         connector.setIdleTimeout(options.idleTimeout().toMillis());
