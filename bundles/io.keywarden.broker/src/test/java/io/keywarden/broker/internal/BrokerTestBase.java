@@ -78,14 +78,19 @@ abstract class BrokerTestBase {
             setup.add(Map.of("command", "createClient", "username", cn));
             setup.add(Map.of("command", "addClientRole", "username", cn, "rolename", "sensors"));
         }
-        try (MosquittoDynsec admin = new MosquittoDynsec(
+        try (MosquittoDynsec admin = admin()) {
+            assertTrue(admin.run(setup).accepted());
+        }
+    }
+
+    /** A dynamic-security client as the broker's administrator. */
+    MosquittoDynsec admin() throws Exception {
+        return new MosquittoDynsec(
                 broker.adminUrl(),
                 ADMIN,
                 PASSWORD.toCharArray(),
                 TestTls.context(pki, null).getSocketFactory(),
-                Duration.ofSeconds(5))) {
-            assertTrue(admin.run(setup).accepted());
-        }
+                Duration.ofSeconds(5));
     }
 
     static String cn(Issued leaf) {

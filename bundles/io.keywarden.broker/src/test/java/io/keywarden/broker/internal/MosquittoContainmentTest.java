@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import io.keywarden.broker.BrokerAnswer;
 import io.keywarden.broker.BrokerContainment;
 import io.keywarden.broker.internal.mosquitto.MosquittoDynsec;
-import io.keywarden.testing.pki.TestTls;
 
 /** Test 1 and 3 of issue 15: session closed, reconnect refused, broker and authority restarts. */
 class MosquittoContainmentTest extends BrokerTestBase {
@@ -52,8 +50,18 @@ class MosquittoContainmentTest extends BrokerTestBase {
         assertTrue(audit.contains("reconnect-ended"), audit);
     }
 
-    /** The broker, answering every decision 100 ms late (a broker far away or busy); kicks are not slowed. */
-    private record SlowBroker(BrokerContainment broker) implements BrokerContainment {
+    /**
+     * The broker, holding back every decision that is not the gateway's until released (a broker far away or busy):
+     * the sensors' decisions are still pending when the gateway reconnects. Kicks do not go through it.
+     */
+    private static final class HeldBroker implements BrokerContainment {
+        private final BrokerContainment broker;
+        private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+        HeldBroker(BrokerContainment broker) {
+            this.broker = broker;
+        }
+
         @Override
         public String name() {
             return broker.name();
@@ -61,25 +69,27 @@ class MosquittoContainmentTest extends BrokerTestBase {
 
         @Override
         public BrokerAnswer disable(String identity) throws java.io.IOException {
-            pause();
+            holdUnless(List.of(identity));
             return broker.disable(identity);
         }
 
         @Override
         public List<BrokerAnswer> disableAll(List<String> identities) throws java.io.IOException {
-            pause();
+            holdUnless(identities);
             return broker.disableAll(identities);
         }
 
         @Override
         public BrokerAnswer enable(String identity) throws java.io.IOException {
-            pause();
             return broker.enable(identity);
         }
 
-        private static void pause() throws java.io.IOException {
+        private void holdUnless(List<String> identities) throws java.io.IOException {
+            if (identities.contains("sensor-7.gw.test")) {
+                return;
+            }
             try {
-                Thread.sleep(100);
+                release.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new java.io.IOException("interrupted");
@@ -90,13 +100,17 @@ class MosquittoContainmentTest extends BrokerTestBase {
     /**
      * demo-fleet 200: a compromised gateway is disabled first, then its 200 sensors. The gateway reconnecting
      * meanwhile must be ended at once, not after every pending decision (the kick once waited behind them on the
-     * decision thread, and the reconnected session stayed up for seconds). The broker answers decisions 100 ms late,
-     * so that some are still pending when the gateway reconnects (batched, 200 decisions are otherwise answered within
-     * the reconnect). Checked by order in the audit: the reconnect ended while sensors' decisions were unanswered.
+     * decision thread, and the reconnected session stayed up for seconds). Batched, 200 decisions are otherwise
+     * answered within the reconnect, so the sensors' decisions are held at the broker until the reconnect was ended. Checked by order in
+     * the audit: the reconnect ended while sensors' decisions were unanswered.
      */
     @Test
     void reconnectIsEndedWhileManyDecisionsArePending() throws Exception {
-        containment = new MosquittoContainment(BrokerOptions.parse(options(), null), Clock.systemUTC(), SlowBroker::new)
+        HeldBroker[] held = new HeldBroker[1];
+        containment = new MosquittoContainment(BrokerOptions.parse(options(), null), Clock.systemUTC(), b -> {
+                    held[0] = new HeldBroker(b);
+                    return held[0];
+                })
                 .start();
         Device observer = device(sensor1);
         observer.subscribe("readings/#");
@@ -109,6 +123,7 @@ class MosquittoContainmentTest extends BrokerTestBase {
         assertTrue(s7.awaitLost(10_000), "the gateway's session is ended");
 
         assertRefusedOnReconnect(sensor7, observer);
+        held[0].release.countDown();
         awaitNothingPending(60);
         List<String> audit = Files.readAllLines(containment.auditFile());
         int ended = indexOf(audit, "\"event\":\"reconnect-ended\"", "sensor-7.gw.test");
@@ -162,12 +177,7 @@ class MosquittoContainmentTest extends BrokerTestBase {
         Device s7 = device(sensor7);
         Device s8 = device(sensor8);
         List<BrokerAnswer> answers;
-        try (MosquittoDynsec admin = new MosquittoDynsec(
-                broker.adminUrl(),
-                ADMIN,
-                PASSWORD.toCharArray(),
-                TestTls.context(pki, null).getSocketFactory(),
-                Duration.ofSeconds(5))) {
+        try (MosquittoDynsec admin = admin()) {
             answers = admin.disableAll(List.of("sensor-7.gw.test", "sensor-8.gw.test", "never-seen.gw.test"));
         }
         assertEquals(3, answers.size());
