@@ -37,6 +37,8 @@ public final class ContainmentService {
     private static final long MAX_RETRY_MILLIS = 30_000;
     /** Disables sent in one request (Mosquitto: 3 commands each, plus one; the answer stays well under 64 KiB). */
     static final int DISABLE_BATCH = 32;
+    /** Decisions of one event journaled and audited together (after the first, which goes alone). */
+    static final int JOURNAL_CHUNK = 32;
 
     private final BrokerContainment broker;
     private final ScheduledExecutorService executor;
@@ -105,27 +107,23 @@ public final class ContainmentService {
     private void decide(Action action, Collection<String> identities, String reason, String source) throws IOException {
         boolean made = false;
         synchronized (this) {
+            List<Decision> chunk = new ArrayList<>();
             for (String identity : new LinkedHashSet<>(identities)) {
-                String key = reason + "|" + identity;
-                if (decided.containsKey(key)) {
+                if (decided.containsKey(reason + "|" + identity)) {
                     audit.note("ignored", identity, action + " for " + reason + " again: a replay, nothing sent");
                     LOG.info("Ignored a replayed {} of {} ({})", action, identity, reason);
                     continue;
                 }
-                // journaled before the maps are written: after a crash in between, the journal's decisions are
-                // pushed at the next start and counted as taken (see the constructor)
-                Decision d = new Decision(journal.nextSequence(), action, identity, reason, source, clock.instant());
-                journal.put(d);
-                made = true;
-                decided.put(key, action.name());
-                if (action == Action.DISABLE) {
-                    contained.put(identity, reason);
-                } else {
-                    contained.remove(identity);
+                chunk.add(new Decision(journal.nextSequence(), action, identity, reason, source, clock.instant()));
+                // the first identity goes to the broker while the rest are journaled (a gateway before its sensors)
+                if (!made || chunk.size() == JOURNAL_CHUNK) {
+                    take(chunk);
+                    made = true;
+                    chunk = new ArrayList<>();
                 }
-                audit.record("decided", d, "journaled");
-                // the first identities go to the broker while the rest are journaled (a gateway before its sensors)
-                requestPush();
+            }
+            if (!chunk.isEmpty()) {
+                take(chunk);
             }
             if (!made) {
                 return;
@@ -134,6 +132,25 @@ public final class ContainmentService {
             DurableFiles.writeMap(
                     containedFile, new TreeMap<>(contained), "identities disabled at the broker: identity=reason");
         }
+        requestPush();
+    }
+
+    /**
+     * Journals decisions (one durable file each, the directory forced once), then counts them as taken and audits
+     * them (one write), then queues a push. Journaled before the maps are written: after a crash in between, the
+     * journal's decisions are pushed at the next start and counted as taken (see the constructor).
+     */
+    private void take(List<Decision> chunk) throws IOException {
+        journal.putAll(chunk);
+        for (Decision d : chunk) {
+            decided.put(d.reason() + "|" + d.identity(), d.action().name());
+            if (d.action() == Action.DISABLE) {
+                contained.put(d.identity(), d.reason());
+            } else {
+                contained.remove(d.identity());
+            }
+        }
+        audit.recordAll("decided", chunk, Collections.nCopies(chunk.size(), "journaled"));
         requestPush();
     }
 

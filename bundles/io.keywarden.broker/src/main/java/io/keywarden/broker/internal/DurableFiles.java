@@ -29,11 +29,21 @@ final class DurableFiles {
     }
 
     static void writeMap(Path file, Map<String, String> entries, String comment) throws IOException {
+        write(file, mapBytes(entries, comment));
+    }
+
+    static byte[] mapBytes(Map<String, String> entries, String comment) throws IOException {
         Properties p = new Properties();
         p.putAll(entries);
         StringWriter w = new StringWriter();
         p.store(w, comment);
-        write(file, w.toString().getBytes(StandardCharsets.UTF_8));
+        return w.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Files in one directory, each whole or absent, the directory forced once (the shared durable write). */
+    static void writeAll(Path dir, Map<String, byte[]> files) throws IOException {
+        Files.createDirectories(dir);
+        io.keywarden.support.files.DurableFiles.writeAll(dir, files);
     }
 
     static void write(Path target, byte[] content) throws IOException {

@@ -6,7 +6,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Decisions not yet answered by the broker, one durable file each (named by sequence so they replay in order). A
@@ -32,7 +34,18 @@ final class Journal {
     }
 
     void put(Decision d) throws IOException {
-        DurableFiles.writeMap(file(d.sequence()), d.toMap(), "containment decision awaiting the broker's answer");
+        putAll(List.of(d));
+    }
+
+    /** Journals the decisions, one durable file each, the directory forced once. */
+    void putAll(List<Decision> decisions) throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (Decision d : decisions) {
+            files.put(
+                    file(d.sequence()).getFileName().toString(),
+                    DurableFiles.mapBytes(d.toMap(), "containment decision awaiting the broker's answer"));
+        }
+        DurableFiles.writeAll(dir, files);
     }
 
     void remove(Decision d) throws IOException {

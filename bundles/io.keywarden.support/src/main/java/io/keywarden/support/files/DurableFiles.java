@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,6 +37,22 @@ public final class DurableFiles {
      * not even for a moment. A missing parent directory is created owner-only.
      */
     public static void write(Path file, byte[] content, boolean secret) throws IOException {
+        replace(file, content, secret);
+        forceDirectory(file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Writes several files in one directory as {@link #write(Path, byte[], boolean)} does, owner-only, the directory
+     * forced once after the last rename: each file is whole or absent, and all renames are durable when this returns.
+     */
+    public static void writeAll(Path dir, Map<String, byte[]> files) throws IOException {
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            replace(dir.resolve(f.getKey()), f.getValue(), true);
+        }
+        forceDirectory(dir.toAbsolutePath());
+    }
+
+    private static void replace(Path file, byte[] content, boolean secret) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         createPrivateDirectories(dir);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -53,7 +70,6 @@ public final class DurableFiles {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        forceDirectory(dir);
     }
 
     /** Appends to an open channel and forces it to disk. */

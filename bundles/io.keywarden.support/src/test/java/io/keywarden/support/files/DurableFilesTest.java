@@ -52,6 +52,26 @@ class DurableFilesTest {
     }
 
     @Test
+    void severalFilesAreWrittenWholeOwnerOnlyWithoutTemporaryFilesLeft() throws Exception {
+        Path journal = dir.resolve("journal");
+        Files.createDirectories(journal);
+        Files.writeString(journal.resolve("2.decision"), "old");
+        java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        for (int i = 1; i <= 3; i++) {
+            files.put(i + ".decision", ("decision " + i).getBytes(StandardCharsets.US_ASCII));
+        }
+        DurableFiles.writeAll(journal, files);
+        try (var listed = Files.list(journal)) {
+            assertEquals(3, listed.count(), "no temporary file left");
+        }
+        for (int i = 1; i <= 3; i++) {
+            Path f = journal.resolve(i + ".decision");
+            assertEquals("decision " + i, Files.readString(f));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        }
+    }
+
+    @Test
     void appendsGoToTheEndOfAnOwnerOnlyFile() throws Exception {
         Path log = dir.resolve("audit.log");
         try (FileChannel ch = DurableFiles.openAppend(log)) {
