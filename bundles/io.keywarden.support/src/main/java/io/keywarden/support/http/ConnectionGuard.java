@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +33,8 @@ import org.eclipse.jetty.server.Request;
  * Deadlines are fields of each connection, not timer tasks: one sweep every {@link #sweepPeriod} closes the
  * connections past theirs. A task scheduled and cancelled per request cost a tenth of the channel's CPU with 1,000
  * kept-alive sensors (a heap insertion and removal under the timer's lock, and a task object, per request); a
- * deadline is now two field writes, and closes at most one sweep period late.
+ * deadline is now two field writes, and closes at most one sweep period late. The sweep runs only while a connection
+ * is open: an idle gateway's endpoints wake no thread.
  */
 public final class ConnectionGuard implements Connection.Listener, HttpChannel.Listener {
 
@@ -78,6 +80,9 @@ public final class ConnectionGuard implements Connection.Listener, HttpChannel.L
     private final ScheduledThreadPoolExecutor timer;
     private final Map<String, AtomicInteger> bySource = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, Tracked> connections = new ConcurrentHashMap<>();
+    private final long sweepMillis;
+    /** The sweep's schedule while connections are open; null while there are none. Guarded by {@code this}. */
+    private ScheduledFuture<?> sweeping;
 
     /**
      * @param name names the deadline thread
@@ -91,8 +96,27 @@ public final class ConnectionGuard implements Connection.Listener, HttpChannel.L
             t.setDaemon(true);
             return t;
         });
-        long period = sweepPeriod(limits).toMillis();
-        timer.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
+        this.sweepMillis = sweepPeriod(limits).toMillis();
+    }
+
+    /** Starts the sweep unless it runs (after a connection was added). */
+    private synchronized void sweepWhileOpen() {
+        if (sweeping == null && !timer.isShutdown()) {
+            sweeping = timer.scheduleAtFixedRate(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Stops the sweep when no connection is open; a connection added meanwhile starts it again. */
+    private synchronized void stopSweepIfNoneOpen() {
+        if (connections.isEmpty() && sweeping != null) {
+            sweeping.cancel(false);
+            sweeping = null;
+        }
+    }
+
+    /** Whether the sweep is scheduled (tests). */
+    synchronized boolean isSweeping() {
+        return sweeping != null;
     }
 
     /**
@@ -112,6 +136,10 @@ public final class ConnectionGuard implements Connection.Listener, HttpChannel.L
 
     /** Closes every connection past its deadline. */
     private void sweep() {
+        if (connections.isEmpty()) {
+            stopSweepIfNoneOpen();
+            return;
+        }
         long now = System.nanoTime();
         for (Tracked t : connections.values()) {
             long at = t.closeAt;
@@ -139,6 +167,7 @@ public final class ConnectionGuard implements Connection.Listener, HttpChannel.L
         String address = remote.getAddress().getHostAddress();
         Tracked t = new Tracked(address, ep);
         connections.put(remote, t);
+        sweepWhileOpen();
         int n = bySource.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
         t.counted = true;
         if (n > limits.perSource()) {
