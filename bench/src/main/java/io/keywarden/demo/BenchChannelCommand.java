@@ -167,13 +167,8 @@ final class BenchChannelCommand {
         String flags = System.getProperty("keywarden.runtime.jvmArgs", RuntimeProcess.DEFAULT_JVM_ARGS);
         try (JettyFloorProcess floor =
                 JettyFloorProcess.start(work, stage.pebble.rootCertificates(), CHANNEL_THREADS, flags)) {
-            List<X509Certificate> trusted = List.of(floor.ca());
-            List<SimulatedSensor> clients = new ArrayList<>();
+            List<SimulatedSensor> clients = floor.sameSensors(sensors);
             try {
-                for (SimulatedSensor s : sensors) {
-                    clients.add(new SimulatedSensor(
-                            s.deviceId(), s.key(), s.chain(), Profile.WELL_BEHAVED, floor.address(), trusted));
-                }
                 phase("Jetty floor, kept-alive connections", floor.pid(), clients, seconds, false);
             } finally {
                 clients.forEach(SimulatedSensor::close);

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import io.keywarden.testing.pebble.FreePorts;
 import io.keywarden.testing.pki.Issued;
 import io.keywarden.testing.pki.TestCa;
+import io.keywarden.testing.sensors.Profile;
+import io.keywarden.testing.sensors.SimulatedSensor;
 
 /**
  * {@link JettyFloor} in its own JVM, on the runtime's JVM flags: a server certificate for 127.0.0.1 from a CA made
@@ -126,9 +128,14 @@ final class JettyFloorProcess implements AutoCloseable {
         return new InetSocketAddress("127.0.0.1", port);
     }
 
-    /** The CA of the floor server's certificate, for the sensors to trust. */
-    X509Certificate ca() {
-        return ca;
+    /** The same sensors (keys and chains), well-behaved, talking to the floor server and trusting its CA. */
+    List<SimulatedSensor> sameSensors(List<SimulatedSensor> sensors) {
+        List<SimulatedSensor> out = new ArrayList<>(sensors.size());
+        for (SimulatedSensor s : sensors) {
+            out.add(new SimulatedSensor(
+                    s.deviceId(), s.key(), s.chain(), Profile.WELL_BEHAVED, address(), List.of(ca)));
+        }
+        return out;
     }
 
     @Override
