@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,6 @@ import io.keywarden.fleet.internal.log.IssuanceEvent;
 import io.keywarden.fleet.internal.log.JdbcLogStore;
 import io.keywarden.fleet.internal.log.LogAck;
 import io.keywarden.fleet.internal.log.TestStores;
-import io.keywarden.support.pem.Pem;
 import io.keywarden.testing.pki.TestCa;
 
 /**
@@ -99,16 +97,7 @@ abstract class InventoryCollectorTest {
     }
 
     private InventoryCollector collector() throws Exception {
-        Path roots = dir.resolve("roots.pem");
-        Files.writeString(roots, Pem.encode("CERTIFICATE", ca.certificate().getEncoded()));
-        Map<String, Object> p = new HashMap<>();
-        p.put("mqtt.broker.url", "tcp://127.0.0.1:1883");
-        p.put("fleet.id", "f");
-        p.put("notices.apply", "false");
-        p.put("inventory.collect", "true");
-        p.put("inventory.ca.roots", roots.toString());
-        p.put("escrow.deposit.dir", dir.resolve("deposits").toString());
-        p.put("data.dir", dir.resolve("data").toString());
+        Map<String, Object> p = CollectorOptions.of(ca, dir);
         InventoryCollector c = new InventoryCollector(
                 FleetOptions.parse(p, null),
                 store,

@@ -2,12 +2,10 @@ package io.keywarden.fleet.internal.inventory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
@@ -29,7 +27,6 @@ import io.keywarden.fleet.internal.log.IssuanceEvent;
 import io.keywarden.fleet.internal.log.JdbcLogStore;
 import io.keywarden.fleet.internal.log.LogAck;
 import io.keywarden.fleet.internal.log.TestStores;
-import io.keywarden.support.pem.Pem;
 import io.keywarden.testing.pki.TestCa;
 
 /**
@@ -119,17 +116,8 @@ abstract class SharedIngestTest {
 
     private InventoryCollector collector(TestCa ca, JdbcLogStore store, List<LogAck> acks, String name)
             throws Exception {
-        Path roots = dir.resolve("roots.pem");
-        Files.writeString(roots, Pem.encode("CERTIFICATE", ca.certificate().getEncoded()));
-        Map<String, Object> p = new HashMap<>();
-        p.put("mqtt.broker.url", "tcp://127.0.0.1:1883");
-        p.put("fleet.id", "f");
-        p.put("notices.apply", "false");
-        p.put("inventory.collect", "true");
-        p.put("inventory.ca.roots", roots.toString());
+        Map<String, Object> p = CollectorOptions.of(ca, dir.resolve(name));
         p.put("authority.share.group", "authorities");
-        p.put("escrow.deposit.dir", dir.resolve(name + "/deposits").toString());
-        p.put("data.dir", dir.resolve(name + "/data").toString());
         InventoryCollector c = new InventoryCollector(
                 FleetOptions.parse(p, null),
                 store,
